@@ -1,0 +1,87 @@
+/**
+ * The event bus as every service sees it. Two transports implement it: Apache Kafka
+ * (real mode) and a Postgres-backed log (embedded mode). Both keep order per key and
+ * deliver at least once; consumers make effects exactly-once by de-duplicating on the
+ * event id (see `@lienthong/db` `handleOnce`).
+ */
+
+/**
+ * One fact that happened, as it travels on the bus. Close to CloudEvents 1.0
+ * (id, type, source, subject, time) plus the W3C trace context.
+ */
+export interface EventEnvelope<T = unknown> {
+  /** Unique id of the event (UUID); consumers de-duplicate on it. */
+  id: string;
+  /** What happened, e.g. `document.issued`. */
+  type: string;
+  /** Version of the `data` schema for this type (starts at 1). */
+  schemaVersion: number;
+  /** The service that produced the event, e.g. `intake`. */
+  source: string;
+  /** What the event is about, e.g. a document id. */
+  subject: string;
+  /** When it happened, ISO 8601 UTC. */
+  time: string;
+  /** W3C `traceparent` of the producing span, when there is one. */
+  traceparent?: string;
+  data: T;
+}
+
+/** An event addressed to a topic, with the key that decides its order (same key, same order). */
+export interface OutgoingEvent<T = unknown> {
+  /** Versioned topic, `lienthong.<name>.v1`. */
+  topic: string;
+  /** Partition key: events with the same key are consumed in the order published. */
+  key: string;
+  envelope: EventEnvelope<T>;
+}
+
+/** What a handler learns about the delivery of one event. */
+export interface DeliveryInfo {
+  topic: string;
+  key: string;
+  /** Transport position (Kafka offset within its partition, or log sequence), for logs. */
+  position: string;
+  /** 1 on the first try, then 2, 3 … while the handler keeps failing. */
+  attempt: number;
+}
+
+export type EventHandler = (event: EventEnvelope, info: DeliveryInfo) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: each group sees every event once (at least once on the wire). */
+  group: string;
+  topics: string[];
+  handler: EventHandler;
+  /** Tries per event before it goes to the dead-letter topic (default 5). */
+  maxAttempts?: number;
+  /** First retry delay in ms, doubled on each retry (default 100). */
+  retryBackoffMs?: number;
+  /** Start from the earliest retained event when the group has no position yet (default true). */
+  fromBeginning?: boolean;
+}
+
+export interface Subscription {
+  /** Stops consuming; resolves once the handler in progress (if any) has finished. */
+  stop(): Promise<void>;
+}
+
+export interface EventPublisher {
+  /**
+   * Publishes the events durably (Kafka: idempotent producer, acks=all) and resolves once
+   * the transport has them. Events with the same key keep the order of the array.
+   */
+  publish(events: OutgoingEvent[]): Promise<void>;
+}
+
+export interface EventBus extends EventPublisher {
+  /** Creates topics if missing (idempotent). */
+  ensureTopics(topics: string[]): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /** A real round trip to the transport, for `/readyz`. Rejects when unreachable. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Dead-letter topic of a topic: where events go after `maxAttempts` failed tries. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
