@@ -1,1 +1,29 @@
-export {};
+/**
+ * `@lienthong/bus`: the event envelope (CloudEvents-like, with W3C trace context) and the
+ * event bus on two transports, Apache Kafka (real mode) and a Postgres-backed log
+ * (embedded mode), with the same handler-visible semantics: order per key, at least once,
+ * commit after the handler, retries with backoff, dead-letter topics.
+ */
+export type * from './types.ts';
+export { deadLetterTopic } from './types.ts';
+export { createEnvelope, parseEnvelope, serializeEnvelope, maxEnvelopeBytes, type EnvelopeInput } from './envelope.ts';
+export {
+  eventIdHeader,
+  eventTypeHeader,
+  traceparentHeader,
+  dlqReasonHeader,
+  dlqSourceTopicHeader,
+  dlqSourcePartitionHeader,
+  dlqSourceOffsetHeader,
+  dlqAttemptsHeader,
+  envelopeHeaders,
+  deadLetterHeaders,
+  headersToStrings,
+  type DeadLetterSource,
+} from './headers.ts';
+export { BusError, busErrors, type BusErrorCode } from './errors.ts';
+export { silentLogger, type BusLogger } from './logger.ts';
+export { isDeadLetterTopic } from './dead-letter.ts';
+export { createKafkaBus, type KafkaBusOptions } from './kafka-bus.ts';
+export { createPostgresBus, type PostgresBus, type PostgresBusOptions } from './postgres-bus.ts';
+export { createBus, type BusConfig } from './config.ts';

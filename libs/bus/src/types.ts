@@ -24,6 +24,7 @@ export interface EventEnvelope<T = unknown> {
   time: string;
   /** W3C `traceparent` of the producing span, when there is one. */
   traceparent?: string;
+  /** The payload; its schema (per `type` and `schemaVersion`) lives in `@lienthong/records`. */
   data: T;
 }
 
@@ -38,16 +39,27 @@ export interface OutgoingEvent<T = unknown> {
 
 /** What a handler learns about the delivery of one event. */
 export interface DeliveryInfo {
+  /** Topic the event was consumed from. */
   topic: string;
+  /** Its partition key. */
   key: string;
   /** Transport position (Kafka offset within its partition, or log sequence), for logs. */
   position: string;
   /** 1 on the first try, then 2, 3 … while the handler keeps failing. */
   attempt: number;
+  /** Kafka partition (always 0 on the Postgres log). */
+  partition?: number;
+  /**
+   * Message headers as strings: `lienthong-event-id`, `lienthong-event-type`, `traceparent`,
+   * and on a dead-letter topic the `lienthong-dlq-*` headers saying why and from where.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
+/** Handles one event; a rejection means "try again" (then the dead-letter topic). */
 export type EventHandler = (event: EventEnvelope, info: DeliveryInfo) => Promise<void>;
 
+/** What `EventBus.subscribe` needs: the group, its topics and the handler. */
 export interface SubscribeOptions {
   /** Consumer group: each group sees every event once (at least once on the wire). */
   group: string;
@@ -61,11 +73,13 @@ export interface SubscribeOptions {
   fromBeginning?: boolean;
 }
 
+/** A running consumer of one group. */
 export interface Subscription {
   /** Stops consuming; resolves once the handler in progress (if any) has finished. */
   stop(): Promise<void>;
 }
 
+/** The publishing half of the bus (what an outbox relay needs). */
 export interface EventPublisher {
   /**
    * Publishes the events durably (Kafka: idempotent producer, acks=all) and resolves once
@@ -74,6 +88,7 @@ export interface EventPublisher {
   publish(events: OutgoingEvent[]): Promise<void>;
 }
 
+/** The bus a service holds: publish, subscribe, topics, readiness, shutdown. */
 export interface EventBus extends EventPublisher {
   /** Creates topics if missing (idempotent). */
   ensureTopics(topics: string[]): Promise<void>;
@@ -83,5 +98,10 @@ export interface EventBus extends EventPublisher {
   close(): Promise<void>;
 }
 
-/** Dead-letter topic of a topic: where events go after `maxAttempts` failed tries. */
+/**
+ * Dead-letter topic of a topic: where events go after `maxAttempts` failed tries, and
+ * messages that are not valid envelopes (poison) at once. A dead letter is the original
+ * message (key, value, headers) plus the `lienthong-dlq-*` headers (reason, source topic,
+ * partition, offset, attempts). `ensureTopics` creates it alongside its topic.
+ */
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;

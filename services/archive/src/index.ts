@@ -1,1 +1,4 @@
-export {};
+export { buildApp } from './app.ts';
+export type { ArchiveDeps } from './app.ts';
+export { archiveConfigSchema, loadArchiveConfig } from './config.ts';
+export type { ArchiveConfig } from './config.ts';

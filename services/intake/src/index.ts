@@ -1,1 +1,4 @@
-export {};
+export { buildApp } from './app.ts';
+export type { IntakeDeps } from './app.ts';
+export { intakeConfigSchema, loadIntakeConfig } from './config.ts';
+export type { IntakeConfig } from './config.ts';

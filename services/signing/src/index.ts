@@ -1,1 +1,4 @@
-export {};
+export { buildApp } from './app.ts';
+export type { SigningDeps } from './app.ts';
+export { signingConfigSchema, loadSigningConfig } from './config.ts';
+export type { SigningConfig } from './config.ts';

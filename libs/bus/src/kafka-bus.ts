@@ -1,0 +1,184 @@
+import { Kafka, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
+import { parseEnvelope, serializeEnvelope } from './envelope.ts';
+import { BusError, messageOf } from './errors.ts';
+import { envelopeHeaders } from './headers.ts';
+import { kafkaLevelOf, kafkaLogCreator } from './kafka-logging.ts';
+import { startKafkaConsumer, type KafkaDeadLetter } from './kafka-consumer.ts';
+import { silentLogger, type BusLogger } from './logger.ts';
+import { assertTopics } from './topic-name.ts';
+import { deadLetterTopic, type EventBus, type OutgoingEvent, type SubscribeOptions, type Subscription } from './types.ts';
+
+/** Settings of the Kafka transport; only `brokers` and `clientId` are required. */
+export interface KafkaBusOptions {
+  /** `host:port` of the bootstrap brokers. */
+  brokers: string[];
+  /** Client id the brokers see (the service name). */
+  clientId: string;
+  logger?: BusLogger;
+  /** Lowest kafkajs log level passed to `logger` (default `warn`). */
+  kafkaLogLevel?: 'error' | 'warn' | 'info' | 'debug';
+  /** How long `subscribe` waits for the group join (default 60000 ms). */
+  joinTimeoutMs?: number;
+  /** Consumer session timeout (default 30000 ms): a silent member is dropped after it. */
+  sessionTimeoutMs?: number;
+  /**
+   * Longest time the broker holds a fetch when there is nothing new (default 500 ms, Kafka's
+   * `fetch.max.wait.ms`); `stop()` may wait this long for the fetch in flight.
+   */
+  fetchMaxWaitMs?: number;
+  /** Partitions a consumer processes at the same time, each still in order (default 1). */
+  partitionsConsumedConcurrently?: number;
+  /** Partitions of topics made by `ensureTopics` (default: the broker's `num.partitions`). */
+  numPartitions?: number;
+  /** Replication factor of topics made by `ensureTopics` (default: the broker's). */
+  replicationFactor?: number;
+  /** Socket connect timeout (default 3000 ms). */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * The event bus on Apache Kafka (kafkajs 2.2). The envelope is the message value (JSON),
+ * `OutgoingEvent.key` the message key (so one key stays on one partition, in order), and
+ * the id, type and traceparent are copied into headers. The producer is idempotent with
+ * one request in flight and acks from all in-sync replicas, so a retried send neither
+ * duplicates nor reorders. Each `subscribe` is one consumer group member.
+ */
+export function createKafkaBus(options: KafkaBusOptions): EventBus {
+  const logger = options.logger ?? silentLogger;
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    logLevel: kafkaLevelOf(options.kafkaLogLevel),
+    logCreator: kafkaLogCreator(logger),
+  });
+  const subscriptions = new Set<Subscription>();
+  let producer: Promise<Producer> | undefined;
+  let admin: Promise<Admin> | undefined;
+  let closing = false;
+  let closed = false;
+
+  const connected = <C extends { connect(): Promise<void> }>(make: () => C): Promise<C> => {
+    const client = make();
+    return client.connect().then(() => client);
+  };
+  const getProducer = (): Promise<Producer> => {
+    if (closed) return Promise.reject(new BusError('BUS_CLOSED'));
+    producer ??= connected(() =>
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    ).catch((err: unknown) => {
+      producer = undefined;
+      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+    });
+    return producer;
+  };
+  const getAdmin = (): Promise<Admin> => {
+    if (closed) return Promise.reject(new BusError('BUS_CLOSED'));
+    admin ??= connected(() => kafka.admin()).catch((err: unknown) => {
+      admin = undefined;
+      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+    });
+    return admin;
+  };
+
+  const sendBatch = async (byTopic: Map<string, Message[]>): Promise<void> => {
+    const p = await getProducer();
+    try {
+      await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    } catch (err) {
+      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+    }
+  };
+
+  const publishDeadLetter = async (topic: string, message: KafkaDeadLetter): Promise<void> => {
+    await sendBatch(new Map([[topic, [message]]]));
+  };
+
+  return {
+    async publish(events: OutgoingEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      assertTopics(events.map((e) => e.topic));
+      // A Map keeps first-insertion order and each array keeps the caller's order, so events
+      // of one key reach their partition in array order inside the one produce request.
+      const byTopic = new Map<string, Message[]>();
+      for (const event of events) {
+        const value = serializeEnvelope(event.envelope);
+        parseEnvelope(value);
+        const messages = byTopic.get(event.topic) ?? [];
+        messages.push({ key: event.key, value, headers: envelopeHeaders(event.envelope) });
+        byTopic.set(event.topic, messages);
+      }
+      await sendBatch(byTopic);
+    },
+
+    async ensureTopics(topics: string[]): Promise<void> {
+      assertTopics(topics);
+      const wanted = [...new Set(topics.flatMap((t) => [t, deadLetterTopic(t)]))];
+      const a = await getAdmin();
+      try {
+        const existing = new Set(await a.listTopics());
+        const missing = wanted.filter((t) => !existing.has(t));
+        if (missing.length === 0) return;
+        // Another process may create the same topics at the same time; kafkajs answers
+        // `false` when every failure is TOPIC_ALREADY_EXISTS.
+        await a.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: options.numPartitions ?? -1,
+            replicationFactor: options.replicationFactor ?? -1,
+          })),
+        });
+      } catch (err) {
+        throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+      }
+    },
+
+    async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+      if (closing) throw new BusError('BUS_CLOSED');
+      const subscription = await startKafkaConsumer(
+        {
+          kafka,
+          logger,
+          publishDeadLetter,
+          joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
+          sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+          fetchMaxWaitMs: options.fetchMaxWaitMs ?? 500,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        },
+        subscribeOptions,
+      );
+      const tracked: Subscription = {
+        stop: async () => {
+          subscriptions.delete(tracked);
+          await subscription.stop();
+        },
+      };
+      subscriptions.add(tracked);
+      return tracked;
+    },
+
+    async ping(): Promise<void> {
+      try {
+        await (await getAdmin()).describeCluster();
+      } catch (err) {
+        throw err instanceof BusError ? err : new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      // Consumers first: the message in flight may still need the producer (dead letter).
+      await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      closed = true;
+      const clients = await Promise.allSettled([producer, admin].filter((c) => c !== undefined));
+      await Promise.allSettled(clients.flatMap((c) => (c.status === 'fulfilled' ? [c.value.disconnect()] : [])));
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type { EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import { isDeadLetterTopic } from './dead-letter.ts';
+import { deliver, retryPolicyOf, type DeliveryPolicy } from './delivery.ts';
+import { BusError, messageOf } from './errors.ts';
+import { deadLetterHeaders, headersToStrings } from './headers.ts';
+import type { BusLogger } from './logger.ts';
+import { assertTopics } from './topic-name.ts';
+import { deadLetterTopic, type SubscribeOptions, type Subscription } from './types.ts';
+
+/** A message as it is sent to a dead-letter topic: the original bytes, key and headers plus why. */
+export interface KafkaDeadLetter {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+/** What a Kafka consumer borrows from its bus. */
+export interface KafkaConsumerContext {
+  kafka: Kafka;
+  logger: BusLogger;
+  publishDeadLetter(topic: string, message: KafkaDeadLetter): Promise<void>;
+  joinTimeoutMs: number;
+  sessionTimeoutMs: number;
+  fetchMaxWaitMs: number;
+  partitionsConsumedConcurrently: number;
+}
+
+const heartbeatEveryMs = 3_000;
+
+/**
+ * Starts one consumer group member (one kafkajs consumer per subscription) and resolves
+ * once it has joined its group. Messages of a partition run one after another through
+ * `deliver`; an offset is resolved, and committed, only after its handler succeeded or the
+ * message went to the dead-letter topic, so a crash redelivers at most the work in flight.
+ */
+export async function startKafkaConsumer(context: KafkaConsumerContext, options: SubscribeOptions): Promise<Subscription> {
+  assertTopics(options.topics);
+  const { maxAttempts, retryBackoffMs } = retryPolicyOf(options);
+  const logger = context.logger;
+  const abort = new AbortController();
+  const consumer = context.kafka.consumer({
+    groupId: options.group,
+    sessionTimeout: context.sessionTimeoutMs,
+    heartbeatInterval: heartbeatEveryMs,
+    maxWaitTimeInMs: context.fetchMaxWaitMs,
+    allowAutoTopicCreation: false,
+  });
+
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload;
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const policy: DeliveryPolicy = { handler: options.handler, maxAttempts, retryBackoffMs, signal: abort.signal, logger, beforeWait: heartbeat };
+    for (const message of batch.messages) {
+      if (!payload.isRunning() || payload.isStale() || abort.signal.aborted) break;
+      const info = {
+        topic: batch.topic,
+        partition: batch.partition,
+        key: message.key?.toString('utf8') ?? '',
+        position: message.offset,
+        headers: headersToStrings(message.headers),
+      };
+      // Keep the group membership alive while a slow handler runs (kafkajs only
+      // heartbeats when asked); failures surface at the explicit heartbeat below.
+      const timer = setInterval(() => void heartbeat().catch(() => undefined), heartbeatEveryMs);
+      let outcome;
+      try {
+        outcome = await deliver({ value: message.value, info }, policy);
+      } finally {
+        clearInterval(timer);
+      }
+      if (outcome.kind === 'abandoned') break;
+      if (outcome.kind === 'dead') {
+        if (isDeadLetterTopic(batch.topic)) {
+          logger.error({ topic: batch.topic, offset: message.offset, reason: outcome.reason }, 'dead letter of a dead-letter topic dropped');
+        } else {
+          await context.publishDeadLetter(deadLetterTopic(batch.topic), {
+            key: message.key,
+            value: message.value,
+            headers: {
+              ...message.headers,
+              ...deadLetterHeaders({ topic: batch.topic, partition: batch.partition, position: message.offset, attempts: outcome.attempts, reason: outcome.reason }),
+            },
+          });
+        }
+      }
+      payload.resolveOffset(message.offset);
+      await payload.commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  };
+
+  let onJoin!: () => void;
+  let onFail!: (err: Error) => void;
+  const joined = new Promise<void>((resolve, reject) => {
+    onJoin = resolve;
+    onFail = reject;
+  });
+  // A crash after the join would otherwise reject a promise nobody awaits any more.
+  joined.catch(() => undefined);
+  const removeJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    logger.debug({ group: options.group, memberId: event.payload.memberId }, 'consumer joined its group');
+    onJoin();
+  });
+  const removeCrash = consumer.on(consumer.events.CRASH, (event) => {
+    logger.error({ err: event.payload.error, group: options.group, restart: event.payload.restart }, 'Kafka consumer crashed');
+    if (!event.payload.restart) onFail(event.payload.error);
+  });
+
+  const timeout = setTimeout(
+    () => onFail(new BusError('BUS_SUBSCRIBE_TIMEOUT', `group ${options.group} after ${context.joinTimeoutMs} ms`)),
+    context.joinTimeoutMs,
+  );
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitThreshold: 1,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: context.partitionsConsumedConcurrently,
+      eachBatch,
+    });
+    await joined;
+  } catch (err) {
+    abort.abort();
+    await consumer.disconnect().catch(() => undefined);
+    throw err instanceof BusError ? err : new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+  } finally {
+    clearTimeout(timeout);
+    removeJoin();
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop(): Promise<void> {
+      stopped ??= (async () => {
+        abort.abort();
+        removeCrash();
+        await consumer.disconnect();
+      })();
+      return stopped;
+    },
+  };
+}

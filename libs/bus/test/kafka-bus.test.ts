@@ -1,0 +1,74 @@
+import { Kafka, logLevel } from 'kafkajs';
+import t from 'tap';
+import { createKafkaBus } from '../src/kafka-bus.ts';
+import { headersToStrings } from '../src/headers.ts';
+import type { EventBus } from '../src/types.ts';
+import { deadLetterTopic } from '../src/types.ts';
+import { testKafkaBrokers } from './env.ts';
+import { randomName, waitFor, type BusHarness, type RawMessage } from './helpers.ts';
+import { busSuite } from './suites/bus-suite.ts';
+
+const kafka = new Kafka({ clientId: 'bus-test-raw', brokers: testKafkaBrokers, logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+const rawProducer = kafka.producer({ allowAutoTopicCreation: false });
+const madeTopics: string[] = [];
+
+t.before(async () => {
+  await admin.connect();
+  await rawProducer.connect();
+});
+t.teardown(async () => {
+  const existing = new Set(await admin.listTopics());
+  const topics = madeTopics.filter((topic) => existing.has(topic));
+  if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+  await rawProducer.disconnect();
+  await admin.disconnect();
+});
+
+/** Reads the first `count` messages of a topic with a throwaway consumer group. */
+async function readRaw(topic: string, count: number): Promise<RawMessage[]> {
+  const consumer = kafka.consumer({ groupId: randomName('raw'), maxWaitTimeInMs: 100 });
+  const got: RawMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        got.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers: headersToStrings(message.headers) });
+      },
+    });
+    await waitFor(() => got.length >= count, 20_000, `${count} messages in ${topic}`);
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}
+
+const harness: BusHarness = {
+  name: 'kafka',
+  async open(t) {
+    const buses: EventBus[] = [];
+    const makeBus = (): EventBus => {
+      const bus = createKafkaBus({ brokers: testKafkaBrokers, clientId: randomName('bus-test'), kafkaLogLevel: 'error' });
+      buses.push(bus);
+      return bus;
+    };
+    const bus = makeBus();
+    t.teardown(() => Promise.all(buses.map((b) => b.close())).then(() => undefined));
+    return {
+      bus,
+      anotherBus: async () => makeBus(),
+      async newTopic() {
+        const topic = randomName('lienthong.test');
+        madeTopics.push(topic, deadLetterTopic(topic));
+        return topic;
+      },
+      async publishRaw(topic, key, value) {
+        await rawProducer.send({ topic, acks: -1, messages: [{ key, value }] });
+      },
+      readRaw,
+    };
+  },
+};
+
+busSuite(t, harness);

@@ -1,0 +1,22 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '@lienthong/db';
+import t from 'tap';
+import { postgresHarness } from './suites/postgres-harness.ts';
+import { busSuite } from './suites/bus-suite.ts';
+
+// The embedded mode: PGlite served over a socket, where NOTIFY does not cross connections
+// and transactions take turns. Polling alone must give the same behaviour.
+let server: EmbeddedPostgres | undefined;
+let dir = '';
+t.before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lienthong-bus-'));
+  server = await startEmbeddedPostgres({ dataDir: dir });
+});
+t.teardown(async () => {
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+busSuite(t, postgresHarness('postgres-embedded', () => server!.url));

@@ -1,0 +1,5 @@
+import t from 'tap';
+import { testDatabaseUrl } from './env.ts';
+import { outboxSuite } from './suites/outbox-suite.ts';
+
+outboxSuite(t, testDatabaseUrl);

@@ -1,0 +1,96 @@
+import type { Test } from 'tap';
+import { createOutboxRelay, enqueueEvents, handleOnce, migrate, withTransaction } from '../../src/index.ts';
+import { makeEvent, RecordingPublisher, useSchema, waitFor } from '../helpers.ts';
+
+
+/** Outbox and handleOnce behaviour every Postgres we support must show. */
+export function outboxSuite(t: Test, url: string): void {
+  const setUp = async (t: Test) => {
+    const { schema, makePool } = useSchema(t, url);
+    const pool = makePool();
+    await migrate(pool, schema, []);
+    return { schema, pool, makePool };
+  };
+
+  void t.test('rows enqueued in a rolled-back transaction never relay', async (t) => {
+    const { schema, pool } = await setUp(t);
+    const kept = makeEvent('k', 1);
+    await t.rejects(
+      withTransaction(pool, async (c) => {
+        await enqueueEvents(c, [makeEvent('k', 0)]);
+        throw new Error('abort');
+      }),
+    );
+    await withTransaction(pool, (c) => enqueueEvents(c, [kept]));
+    const publisher = new RecordingPublisher();
+    const relay = createOutboxRelay({ pool, schema, publisher });
+    t.equal(await relay.relayOnce(), 1);
+    t.equal(await relay.relayOnce(), 0);
+    t.same(publisher.events.map((e) => e.envelope.id), [kept.envelope.id]);
+  });
+
+  void t.test('relays in id order, keeping array order and transaction order', async (t) => {
+    const { schema, pool } = await setUp(t);
+    const events = Array.from({ length: 30 }, (_, n) => makeEvent(`k${n % 3}`, n));
+    for (let i = 0; i < 30; i += 10) {
+      await withTransaction(pool, (c) => enqueueEvents(c, events.slice(i, i + 10)));
+    }
+    const publisher = new RecordingPublisher();
+    const relay = createOutboxRelay({ pool, schema, publisher, batchSize: 7 });
+    while ((await relay.relayOnce()) > 0);
+    t.same(
+      publisher.events.map((e) => e.envelope.id),
+      events.map((e) => e.envelope.id),
+    );
+    t.same(publisher.events[0], events[0], 'topic, key and envelope survive the round trip');
+  });
+
+  void t.test('a running relay picks up new rows', async (t) => {
+    const { schema, pool } = await setUp(t);
+    const publisher = new RecordingPublisher();
+    const relay = createOutboxRelay({ pool, schema, publisher, pollIntervalMs: 50 });
+    relay.start();
+    t.teardown(() => relay.stop());
+    const events = [makeEvent('a', 1), makeEvent('a', 2)];
+    await withTransaction(pool, (c) => enqueueEvents(c, events));
+    await waitFor(() => publisher.events.length >= 2);
+    await relay.stop();
+    t.same(
+      publisher.events.map((e) => e.envelope.id),
+      events.map((e) => e.envelope.id),
+    );
+    const { rows } = await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL');
+    t.equal(rows.length, 0, 'all marked published');
+  });
+
+  void t.test('NOTIFY from the outbox trigger wakes a relay that would otherwise sleep', async (t) => {
+    const { schema, pool } = await setUp(t);
+    const publisher = new RecordingPublisher();
+    const relay = createOutboxRelay({ pool, schema, publisher, pollIntervalMs: 600_000 });
+    relay.start();
+    t.teardown(() => relay.stop());
+    // Once the first event is out, the relay pauses for 10 minutes: only NOTIFY can wake it.
+    await withTransaction(pool, (c) => enqueueEvents(c, [makeEvent('n', 1)]));
+    await waitFor(() => publisher.events.length === 1);
+    await withTransaction(pool, (c) => enqueueEvents(c, [makeEvent('n', 2)]));
+    await waitFor(() => publisher.events.length === 2);
+    await relay.stop();
+    t.equal(publisher.events.length, 2, 'woken by NOTIFY');
+  });
+
+  void t.test('handleOnce returns true then false, and rolls back with its transaction', async (t) => {
+    const { pool } = await setUp(t);
+    const id = makeEvent('x', 0).envelope.id;
+    t.equal(await withTransaction(pool, (c) => handleOnce(c, 'delivery', id)), true);
+    t.equal(await withTransaction(pool, (c) => handleOnce(c, 'delivery', id)), false);
+    t.equal(await withTransaction(pool, (c) => handleOnce(c, 'archive', id)), true, 'per consumer');
+    const other = makeEvent('x', 1).envelope.id;
+    await t.rejects(
+      withTransaction(pool, async (c) => {
+        t.equal(await handleOnce(c, 'delivery', other), true);
+        throw new Error('effect failed');
+      }),
+    );
+    t.equal(await withTransaction(pool, (c) => handleOnce(c, 'delivery', other)), true, 'rolled back, so not seen');
+  });
+}

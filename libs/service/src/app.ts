@@ -1,0 +1,90 @@
+/**
+ * `createServiceApp`: a fastify instance with everything a lienthong service shares,
+ * each capability a named plugin — errors as problem+json, request tracing, health and
+ * readiness, metrics, OpenAPI docs, the auth slot. A service's `buildApp` adds its own plugins.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Static, TSchema } from '@sinclair/typebox';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider } from 'fastify';
+import { authHook } from './auth.ts';
+import type { Authenticate } from './auth.ts';
+import { apiDocs } from './docs.ts';
+import { ProblemSchema } from './errors.ts';
+import { healthChecks } from './health.ts';
+import type { ReadinessCheck } from './health.ts';
+import { createLogger, requestIdOf } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { httpMetrics } from './metrics.ts';
+import { problemDetails } from './problem-details.ts';
+import { requestTracing } from './tracing.ts';
+import type { ServiceConfig } from './service-config.ts';
+
+/**
+ * Type provider for `@sinclair/typebox` 0.34 schemas: route handlers get `Static<schema>`
+ * for params, body and replies. (@fastify/type-provider-typebox 6 targets `typebox` 1.x.)
+ */
+export interface TypeBoxTypeProvider extends FastifyTypeProvider {
+  validator: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
+  serializer: this['schema'] extends TSchema ? Static<this['schema']> : unknown;
+}
+
+/** A lienthong service app: fastify with the TypeBox type provider. */
+export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Options of `createServiceApp`. */
+export interface ServiceAppOptions {
+  /** Service name (`intake`), used in logs, metrics labels and the API title. */
+  name: string;
+  version: string;
+  config: Pick<ServiceConfig, 'logLevel'>;
+  /** Readiness checks run by `/readyz` (database, bus, object store …). */
+  checks?: ReadinessCheck[];
+  /** Per-check timeout for `/readyz` (default 2000 ms). */
+  readinessTimeoutMs?: number;
+  /** Defaults to a pino logger at `config.logLevel` on stdout. */
+  logger?: Logger;
+  /** Largest accepted request body in bytes (default 1 MiB); routes may set their own. */
+  bodyLimit?: number;
+  /** Later: resolves the caller (auth and per-office scoping). */
+  authenticate?: Authenticate;
+  description?: string;
+}
+
+// Probes and scrapes come every few seconds; their request logs would drown the rest.
+const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
+const isProbe = (request: { url: string }): boolean => probePaths.has(request.url.split('?')[0] ?? '');
+
+/** Builds the shared part of a service; register the service's plugins on the result. */
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const logger: FastifyBaseLogger = options.logger
+    ?? createLogger({ name: options.name, level: options.config.logLevel });
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isProbe }),
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ProblemSchema);
+  await app.register(requestTracing, { serviceName: options.name });
+  await app.register(problemDetails);
+  await app.register(apiDocs, {
+    title: `lienthong ${options.name}`,
+    version: options.version,
+    ...(options.description === undefined ? {} : { description: options.description }),
+  });
+  await app.register(httpMetrics, { defaultLabels: { service: options.name } });
+  await app.register(healthChecks, {
+    checks: options.checks ?? [],
+    ...(options.readinessTimeoutMs === undefined ? {} : { timeoutMs: options.readinessTimeoutMs }),
+  });
+  await app.register(authHook, options.authenticate === undefined ? {} : { authenticate: options.authenticate });
+  return app;
+}

@@ -1,0 +1,121 @@
+import { readFile } from 'node:fs/promises';
+import t from 'tap';
+import { AppError, Type, defineErrors, serviceErrors } from '../src/index.ts';
+import { buildTestApp } from './helpers.ts';
+
+void t.test('every code of the catalogue has a status and title and is documented in ERRORS.md', async (t) => {
+  const doc = await readFile(new URL('../ERRORS.md', import.meta.url), 'utf8');
+  for (const [code, definition] of Object.entries(serviceErrors)) {
+    t.equal(definition.code, code);
+    t.ok(definition.status >= 400 && definition.status <= 599, `${code} status`);
+    t.ok(definition.title.length > 0, `${code} title`);
+    const row = new RegExp(`^\\| ${code} \\| ${definition.status} \\| ${definition.title} \\| .+ \\|$`, 'm');
+    t.match(doc, row, `${code} documented with its status and title`);
+  }
+});
+
+void t.test('defineErrors refuses malformed codes and non-error statuses', async (t) => {
+  t.throws(() => defineErrors({ notUpper: { status: 400, title: 'x' } }), /UPPER_SNAKE_CASE/);
+  t.throws(() => defineErrors({ OK: { status: 200, title: 'x' } }), /not 4xx\/5xx/);
+});
+
+async function appWithRoutes() {
+  const built = await buildTestApp({ bodyLimit: 1024 });
+  const errors = defineErrors({ DOCUMENT_NOT_FOUND: { status: 404, title: 'Document not found' } });
+  built.app.post('/documents', {
+    schema: {
+      body: Type.Object({ subject: Type.String({ minLength: 1 }), urgency: Type.Union([Type.Literal('normal'), Type.Literal('urgent')]) }),
+      response: { 201: Type.Object({ id: Type.String() }) },
+    },
+  }, async (_request, reply) => reply.code(201).send({ id: 'd1' }));
+  built.app.get('/documents/:id', {
+    schema: { params: Type.Object({ id: Type.String() }) },
+  }, async (request) => {
+    throw new AppError(errors.DOCUMENT_NOT_FOUND, { detail: `no document ${request.params.id}`, extra: { documentId: request.params.id } });
+  });
+  built.app.get('/boom', async () => {
+    throw new Error('connection to 10.0.0.7:5432 refused, password=hunter2');
+  });
+  await built.app.ready();
+  return built;
+}
+
+void t.test('a validation error is a 400 problem naming the field and why', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'POST', url: '/documents?x=1', payload: { urgency: 'normal' } });
+  t.equal(res.statusCode, 400);
+  t.match(res.headers['content-type'], /^application\/problem\+json/);
+  const body = res.json();
+  t.match(body, {
+    type: 'urn:lienthong:problem:VALIDATION_FAILED',
+    title: 'Request validation failed',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    instance: '/documents',
+    detail: /body \/subject: must have required property 'subject'/,
+  });
+  t.match(body.errors, [{ in: 'body', pointer: '/subject', detail: /required/ }]);
+
+  const wrongValue = (await app.inject({ method: 'POST', url: '/documents', payload: { subject: 's', urgency: 'later' } })).json();
+  t.match(wrongValue.errors, [{ in: 'body', pointer: '/urgency' }]);
+});
+
+void t.test('an AppError keeps its code, status, detail and extension fields', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/documents/42', headers: { 'x-request-id': 'req-42' } });
+  t.equal(res.statusCode, 404);
+  t.match(res.json(), {
+    type: 'urn:lienthong:problem:DOCUMENT_NOT_FOUND', code: 'DOCUMENT_NOT_FOUND', title: 'Document not found',
+    status: 404, detail: 'no document 42', documentId: '42', instance: '/documents/42', requestId: 'req-42',
+  });
+  t.equal(res.headers['x-request-id'], 'req-42');
+});
+
+void t.test('an unknown route is a 404 problem', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/nowhere' });
+  t.equal(res.statusCode, 404);
+  t.match(res.headers['content-type'], /^application\/problem\+json/);
+  t.match(res.json(), { code: 'NOT_FOUND', status: 404, detail: 'No route for GET /nowhere' });
+});
+
+void t.test('a body over the limit is a 413 problem', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'POST', url: '/documents', payload: { subject: 'x'.repeat(2000), urgency: 'normal' } });
+  t.equal(res.statusCode, 413);
+  t.match(res.json(), { code: 'PAYLOAD_TOO_LARGE', status: 413 });
+});
+
+void t.test('an unsupported content type is a 415 problem', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'POST', url: '/documents', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+  t.equal(res.statusCode, 415);
+  t.match(res.headers['content-type'], /^application\/problem\+json/);
+  t.match(res.json(), { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
+});
+
+void t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'POST', url: '/documents', headers: { 'content-type': 'application/json' }, payload: '{"subject":' });
+  t.equal(res.statusCode, 400);
+  t.match(res.json(), { code: 'MALFORMED_BODY' });
+});
+
+void t.test('an unexpected error is a 500 that hides internals and is logged', async (t) => {
+  const { app, logs } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/boom' });
+  t.equal(res.statusCode, 500);
+  const body = res.json();
+  t.match(body, { code: 'INTERNAL', status: 500, title: 'Internal server error' });
+  t.notMatch(res.body, /10\.0\.0\.7|hunter2|stack|Error:/);
+  const logged = logs.find((line) => line.msg === 'unexpected error');
+  t.ok(logged, 'the error is logged');
+  t.match(logged, { level: 50, requestId: body.requestId, err: { message: /refused/ } });
+});

@@ -1,0 +1,12 @@
+/** Configuration of the intake service: the shared variables, port 8081 by default. */
+import { loadServiceConfig, serviceConfigSchema } from '@lienthong/service';
+import type { Env, ServiceConfig } from '@lienthong/service';
+
+export const intakeConfigSchema = serviceConfigSchema({ port: 8081 });
+
+export type IntakeConfig = ServiceConfig;
+
+/** Reads and validates the intake configuration from `env`; throws ConfigError. */
+export function loadIntakeConfig(env: Env): IntakeConfig {
+  return loadServiceConfig(intakeConfigSchema, env);
+}
