@@ -8,13 +8,21 @@
  *   npm test -- --no-infra        use the LIENTHONG_TEST_* variables already set
  *   npm test -- --no-lint         skip lint and type-check (quick iterations)
  */
+import { globSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, startInfra } from './lib/infra.ts';
 
 const args = process.argv.slice(2);
 const withInfra = !args.includes('--no-infra');
 const withLint = !args.includes('--no-lint');
-const paths = args.filter((a) => !a.startsWith('--'));
+// tap takes files, not folders: a folder stands for the test files below it.
+const paths = args
+  .filter((a) => !a.startsWith('--'))
+  .flatMap((p) =>
+    statSync(join(root, p), { throwIfNoEntry: false })?.isDirectory()
+      ? globSync('**/*.test.ts', { cwd: join(root, p), exclude: (f) => f.includes('node_modules') }).map((f) => join(p, f))
+      : [p],
+  );
 
 let passed = 0;
 let failed = 0;
@@ -50,7 +58,8 @@ if (withLint) {
 await run(join(root, 'node_modules/.bin/tap'), ['build'], env);
 const reporter = process.stdout.isTTY ? 'terse' : 'tap';
 const tap = await run(join(root, 'node_modules/.bin/tap'), [`--reporter=${reporter}`, ...paths], env, true);
-const summary = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tap.output);
+const summary = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?(?:, skip: (\d+))?/.exec(tap.output);
+const skipped = Number(summary?.[4] ?? 0);
 if (summary) {
   passed += Number(summary[2]);
   failed += Number(summary[3] ?? 0);
@@ -59,5 +68,5 @@ if (summary) {
   check('tap run (no summary line)', tap.code === 0);
 }
 
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);

@@ -8,10 +8,10 @@ import { randomBytes } from 'node:crypto';
 const env = process.env;
 
 export const testEnv = {
-  databaseUrl: env.LIENTHONG_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:56432/lienthong',
-  kafkaBrokers: (env.LIENTHONG_TEST_KAFKA_BROKERS ?? '127.0.0.1:59192').split(','),
+  databaseUrl: env.LIENTHONG_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55432/lienthong',
+  kafkaBrokers: (env.LIENTHONG_TEST_KAFKA_BROKERS ?? '127.0.0.1:59092').split(','),
   s3: {
-    endpoint: env.LIENTHONG_TEST_S3_ENDPOINT ?? 'http://127.0.0.1:59100',
+    endpoint: env.LIENTHONG_TEST_S3_ENDPOINT ?? 'http://127.0.0.1:59000',
     accessKey: env.LIENTHONG_TEST_S3_ACCESS_KEY ?? 'lienthong',
     secretKey: env.LIENTHONG_TEST_S3_SECRET_KEY ?? 'lienthong-secret',
   },

@@ -18,6 +18,7 @@ import type { Logger } from './logger.ts';
 import { httpMetrics } from './metrics.ts';
 import { problemDetails } from './problem-details.ts';
 import { requestTracing } from './tracing.ts';
+import type { Platform } from './platform.ts';
 import type { ServiceConfig } from './service-config.ts';
 
 /**
@@ -38,7 +39,9 @@ export interface ServiceAppOptions {
   name: string;
   version: string;
   config: Pick<ServiceConfig, 'logLevel'>;
-  /** Readiness checks run by `/readyz` (database, bus, object store …). */
+  /** The service's connected database, bus and object store: their readiness checks are added, and closing the app closes them. */
+  platform?: Platform;
+  /** More readiness checks run by `/readyz`. */
   checks?: ReadinessCheck[];
   /** Per-check timeout for `/readyz` (default 2000 ms). */
   readinessTimeoutMs?: number;
@@ -82,9 +85,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
   await app.register(httpMetrics, { defaultLabels: { service: options.name } });
   await app.register(healthChecks, {
-    checks: options.checks ?? [],
+    checks: [...(options.platform?.checks ?? []), ...(options.checks ?? [])],
     ...(options.readinessTimeoutMs === undefined ? {} : { timeoutMs: options.readinessTimeoutMs }),
   });
+  const platform = options.platform;
+  if (platform) app.addHook('onClose', () => platform.close());
   await app.register(authHook, options.authenticate === undefined ? {} : { authenticate: options.authenticate });
   return app;
 }

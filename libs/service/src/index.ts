@@ -31,3 +31,7 @@ export { createServiceApp } from './app.ts';
 export type { ServiceApp, ServiceAppOptions, TypeBoxTypeProvider } from './app.ts';
 export { runService } from './server.ts';
 export type { RunServiceOptions } from './server.ts';
+export { connectPlatform, embeddedBusSchema } from './platform.ts';
+export type { Platform, PlatformOptions } from './platform.ts';
+export { connectService, runDefinedService } from './service-definition.ts';
+export type { ServiceDefinition, ServiceDeps } from './service-definition.ts';

@@ -1,13 +1,5 @@
-/** Entry point: `node services/archive/src/server.ts`. */
-import { runService } from '@lienthong/service';
-import pkg from '../package.json' with { type: 'json' };
-import { buildApp } from './app.ts';
-import { loadArchiveConfig } from './config.ts';
+/** Entry point: `node services/archive/src/server.ts` (configuration from the environment). */
+import { runDefinedService } from '@lienthong/service';
+import { archiveService } from './service.ts';
 
-await runService({
-  name: 'archive',
-  version: pkg.version,
-  env: process.env,
-  loadConfig: loadArchiveConfig,
-  buildApp: (config) => buildApp(config),
-});
+await runDefinedService(archiveService, process.env);

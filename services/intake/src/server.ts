@@ -1,13 +1,5 @@
-/** Entry point: `node services/intake/src/server.ts`. */
-import { runService } from '@lienthong/service';
-import pkg from '../package.json' with { type: 'json' };
-import { buildApp } from './app.ts';
-import { loadIntakeConfig } from './config.ts';
+/** Entry point: `node services/intake/src/server.ts` (configuration from the environment). */
+import { runDefinedService } from '@lienthong/service';
+import { intakeService } from './service.ts';
 
-await runService({
-  name: 'intake',
-  version: pkg.version,
-  env: process.env,
-  loadConfig: loadIntakeConfig,
-  buildApp: (config) => buildApp(config),
-});
+await runDefinedService(intakeService, process.env);

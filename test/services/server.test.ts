@@ -1,16 +1,17 @@
-/** The entry point as a process: config errors, start-up and graceful shutdown. */
+/** A service's entry point as a process (intake's): config errors, start-up on the real database, graceful shutdown. */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { testEnv } from '../support/env.ts';
 
-const entry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../../services/intake/src/server.ts', import.meta.url));
 const baseEnv = {
   PATH: process.env.PATH ?? '',
   LIENTHONG_MODE: 'embedded',
-  LIENTHONG_DATABASE_URL: 'postgres://postgres@127.0.0.1:56432/lienthong',
+  LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
   LIENTHONG_STORAGE_DIR: '/tmp/lienthong-test',
 };
 

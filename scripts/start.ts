@@ -1,0 +1,83 @@
+/**
+ * `npm start`: the whole suite in embedded mode, in one process. PGlite (Postgres in
+ * WebAssembly, persisted under .data/embedded/postgres) is served on a loopback port to
+ * the services' ordinary `pg` pools; objects go to .data/embedded/objects; events travel
+ * on the Postgres-backed log. Each service listens on its own port (8081–8084 by default).
+ * Ctrl-C (or SIGTERM) closes the services, then the database, and exits 0.
+ *
+ * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
+ * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '@lienthong/db';
+import { ConfigError, connectService, loadConfig, Type } from '@lienthong/service';
+import type { ServiceApp, ServiceConfig, ServiceDefinition } from '@lienthong/service';
+import { archiveService } from '@lienthong/archive';
+import { deliveryService } from '@lienthong/delivery';
+import { intakeService } from '@lienthong/intake';
+import { signingService } from '@lienthong/signing';
+
+const root = join(import.meta.dirname, '..');
+const services: Array<ServiceDefinition<ServiceConfig>> = [intakeService, signingService, archiveService, deliveryService];
+
+const startSchema = Type.Object({
+  LIENTHONG_EMBEDDED_DIR: Type.String({ minLength: 1, default: join(root, '.data', 'embedded') }),
+  LIENTHONG_PORT_BASE: Type.Integer({ minimum: 1, maximum: 65532, default: 8081 }),
+  LIENTHONG_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  LIENTHONG_LOG_LEVEL: Type.String({ minLength: 1, default: 'warn' }),
+});
+
+let settings;
+try {
+  settings = loadConfig(startSchema, process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+const dataDir = settings.LIENTHONG_EMBEDDED_DIR;
+await mkdir(join(dataDir, 'objects'), { recursive: true });
+
+const started = Date.now();
+console.log(`lienthong: embedded mode, data in ${dataDir}`);
+const database = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), host: '127.0.0.1' });
+const apps: ServiceApp[] = [];
+
+let stopping = false;
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log('lienthong: stopping');
+  for (const app of apps.reverse()) await app.close().catch((error: unknown) => console.error(error));
+  await database.stop().catch((error: unknown) => console.error(error));
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+
+try {
+  for (const [index, service] of services.entries()) {
+    const config = service.loadConfig({
+      LIENTHONG_MODE: 'embedded',
+      LIENTHONG_HOST: settings.LIENTHONG_HOST,
+      LIENTHONG_PORT: String(settings.LIENTHONG_PORT_BASE + index),
+      LIENTHONG_LOG_LEVEL: settings.LIENTHONG_LOG_LEVEL,
+      LIENTHONG_DATABASE_URL: database.url,
+      LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
+    });
+    const app = await connectService(service, config);
+    apps.push(app);
+    await app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
+  }
+} catch (error) {
+  console.error(`lienthong: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  await stop(1);
+}
+
+console.log('');
+for (const [index, service] of services.entries()) {
+  const url = `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + index}`;
+  console.log(`  ${service.name.padEnd(9)} ${url}   API docs ${url}/docs   health ${url}/healthz`);
+}
+console.log(`\nlienthong: ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops it.`);

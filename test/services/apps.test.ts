@@ -1,0 +1,78 @@
+/**
+ * The four services, each built from its definition: the shared kit answers (health,
+ * readiness, docs), and in real mode each connects to the real PostgreSQL (its own schema,
+ * migrated), Kafka and MinIO, and reports them ready.
+ */
+import t from 'tap';
+import pg from 'pg';
+import { archiveService } from '@lienthong/archive';
+import { deliveryService } from '@lienthong/delivery';
+import { intakeService } from '@lienthong/intake';
+import { signingService } from '@lienthong/signing';
+import { connectService } from '@lienthong/service';
+import type { ServiceConfig, ServiceDefinition } from '@lienthong/service';
+import { testEnv } from '../support/env.ts';
+
+const services: Array<[ServiceDefinition<ServiceConfig>, number]> = [
+  [intakeService, 8081],
+  [signingService, 8082],
+  [archiveService, 8083],
+  [deliveryService, 8084],
+];
+
+for (const [service, port] of services) {
+  void t.test(`${service.name}: kit routes with injected checks`, async (t) => {
+    const config = service.loadConfig({
+      LIENTHONG_MODE: 'embedded',
+      LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
+      LIENTHONG_STORAGE_DIR: '/nonexistent',
+      LIENTHONG_LOG_LEVEL: 'silent',
+    });
+    t.equal(config.port, port, `default port ${port}`);
+    const app = await service.buildApp(config, { checks: [{ name: 'db', check: async () => {} }] });
+    t.teardown(() => app.close());
+    const health = await app.inject({ method: 'GET', url: '/healthz' });
+    t.equal(health.statusCode, 200);
+    t.same(health.json(), { status: 'ok' });
+    t.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    const docs = await app.inject({ method: 'GET', url: '/docs/json' });
+    t.equal(docs.statusCode, 200);
+    t.match(docs.json(), { openapi: '3.1.0', info: { title: `lienthong ${service.name}` } });
+
+    const failing = await service.buildApp(config, { checks: [{ name: 'db', check: () => Promise.reject(new Error('down')) }] });
+    t.teardown(() => failing.close());
+    const res = await failing.inject({ method: 'GET', url: '/readyz' });
+    t.equal(res.statusCode, 503);
+    t.match(res.json(), { code: 'NOT_READY', checks: [{ name: 'db', status: 'fail', detail: 'down' }] });
+  });
+
+  void t.test(`${service.name}: connects to real PostgreSQL, Kafka and MinIO`, async (t) => {
+    const config = service.loadConfig({
+      LIENTHONG_MODE: 'real',
+      LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
+      LIENTHONG_KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
+      LIENTHONG_S3_ENDPOINT: testEnv.s3.endpoint,
+      LIENTHONG_S3_ACCESS_KEY: testEnv.s3.accessKey,
+      LIENTHONG_S3_SECRET_KEY: testEnv.s3.secretKey,
+      LIENTHONG_LOG_LEVEL: 'silent',
+    });
+    const app = await connectService(service, config);
+    t.teardown(() => app.close());
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    t.equal(ready.statusCode, 200, ready.body);
+    const { checks } = ready.json<{ checks: Array<{ name: string }> }>();
+    t.same(
+      checks.map((c) => c.name),
+      ['database', 'events', 'objects'],
+      'database, events and objects are checked',
+    );
+    const client = new pg.Client({ connectionString: testEnv.databaseUrl });
+    await client.connect();
+    t.teardown(() => client.end());
+    const tables = await client.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+      [service.name],
+    );
+    t.ok(tables.rows.some((r) => r.table_name === 'outbox'), `schema ${service.name} holds its outbox`);
+  });
+}
