@@ -1,0 +1,37 @@
+import type { CryptoEngine } from '../crypto-engine.ts';
+import type { Certificate } from '../certificate.ts';
+import type { Crl } from '../crl.ts';
+import type { PathFailureReason, PathValidationResult, TrustAnchor } from './types.ts';
+
+/** Shared state of one validation call, also used for the CRL signer paths it validates. */
+export interface Context {
+  readonly anchors: readonly TrustAnchor[];
+  readonly pool: readonly Certificate[];
+  readonly crls: readonly Crl[];
+  readonly time: Date;
+  readonly engine: CryptoEngine;
+  readonly revocation: 'crl' | 'none';
+  readonly useDeltas: boolean;
+  readonly maxDepth: number;
+  /** Fingerprints of certificates whose validation is in progress (CRL signer recursion). */
+  readonly stack: readonly string[];
+  readonly signerCache: Map<string, boolean>;
+  /** Validates a certificate in a derived context (used for CRL signers, RFC 5280 §6.3.3 (f)). */
+  readonly validate: (target: Certificate, ctx: Context) => PathValidationResult;
+}
+
+/** A failure of the path algorithm at certificate `index` (0 = the one the anchor issued). */
+export interface Failure {
+  reason: PathFailureReason;
+  message: string;
+  index?: number;
+}
+
+/** Thrown inside the path algorithm and turned into a failed {@link PathValidationResult}. */
+export class PathError extends Error {
+  readonly failure: Failure;
+  constructor(reason: PathFailureReason, message: string, index?: number) {
+    super(message);
+    this.failure = index === undefined ? { reason, message } : { reason, message, index };
+  }
+}

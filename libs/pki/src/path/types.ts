@@ -1,0 +1,87 @@
+import type { Clock } from '../clock.ts';
+import type { CryptoEngine } from '../crypto-engine.ts';
+import type { Certificate } from '../certificate.ts';
+import type { Crl } from '../crl.ts';
+import type { Name } from '../x509/name.ts';
+
+/**
+ * A trust anchor (RFC 5280 §6.1.1 (d)): the name and public key that start a
+ * path. When built from a certificate, the certificate is kept for reference;
+ * its validity and extensions are not checked (RFC 5280 §6.2).
+ */
+export interface TrustAnchor {
+  readonly name: Name;
+  readonly spki: Uint8Array;
+  readonly certificate?: Certificate;
+}
+
+/** Stable reasons a path is rejected. */
+export type PathFailureReason =
+  | 'EXPIRED'
+  | 'NOT_YET_VALID'
+  | 'REVOKED'
+  | 'NAME_CHAINING'
+  | 'BASIC_CONSTRAINTS'
+  | 'PATH_LENGTH'
+  | 'KEY_USAGE'
+  | 'EXTENDED_KEY_USAGE'
+  | 'POLICY'
+  | 'NAME_CONSTRAINTS'
+  | 'UNKNOWN_CRITICAL_EXTENSION'
+  | 'SIGNATURE'
+  | 'NO_CRL'
+  | 'NO_PATH'
+  | 'MALFORMED'
+  | 'UNSUPPORTED_ALGORITHM';
+
+/** Inputs of path validation (RFC 5280 §6.1.1) plus path building and revocation inputs. */
+export interface PathValidationOptions {
+  /** Trust anchors, as certificates (DER or parsed) or as name + key. */
+  readonly trustAnchors: readonly (TrustAnchor | Certificate | Uint8Array)[];
+  /** The target (end-entity) certificate. */
+  readonly target: Certificate | Uint8Array;
+  /**
+   * An explicit candidate path: the certificates from the one a trust anchor
+   * issued down to the issuer of the target, in that order. When given, only
+   * this path is validated (no path building); `intermediates` still serve as
+   * CRL signer candidates.
+   */
+  readonly path?: readonly (Certificate | Uint8Array)[];
+  /** A pool of intermediate certificates, in any order; a path is built from them. */
+  readonly intermediates?: readonly (Certificate | Uint8Array)[];
+  /** CRLs available for revocation checking (RFC 5280 §6.3). */
+  readonly crls?: readonly (Crl | Uint8Array)[];
+  /** 'crl' (default): every certificate needs a CRL that decides its status; 'none': skip revocation checks. */
+  readonly revocation?: 'crl' | 'none';
+  /** Apply delta CRLs (RFC 5280 §5.2.4); default true. */
+  readonly useDeltaCrls?: boolean;
+  /** Validation time; defaults to the clock's time. */
+  readonly time?: Date;
+  readonly clock?: Clock;
+  /** user-initial-policy-set; defaults to { anyPolicy }. */
+  readonly initialPolicySet?: readonly string[];
+  readonly initialExplicitPolicy?: boolean;
+  readonly initialPolicyMappingInhibit?: boolean;
+  readonly initialAnyPolicyInhibit?: boolean;
+  /** Key purposes the target must carry in extKeyUsage (anyExtendedKeyUsage satisfies any); absent = no check. */
+  readonly requiredExtendedKeyUsages?: readonly string[];
+  /** Key usages the target must allow (RFC 5280 §4.2.1.3 bit numbers); absent = no check. */
+  readonly requiredKeyUsages?: readonly number[];
+  /** Maximum number of certificates in a path, target included; default 10. */
+  readonly maxDepth?: number;
+  readonly engine?: CryptoEngine;
+}
+
+/** Result of path validation (RFC 5280 §6.1.6). */
+export interface PathValidationResult {
+  readonly valid: boolean;
+  readonly reason?: PathFailureReason;
+  readonly message?: string;
+  /** Index in `chain` of the certificate that failed, when one did. */
+  readonly failedIndex?: number;
+  /** The path, target first, trust anchor certificate last when it is one. */
+  readonly chain: readonly Certificate[];
+  readonly trustAnchor?: TrustAnchor;
+  /** user-constrained-policy-set (§6.1.6): policy OIDs, sorted. */
+  readonly userConstrainedPolicySet: readonly string[];
+}

@@ -1,0 +1,62 @@
+// NIST PKITS v1.0.1 (public domain) through validatePath: every case of
+// shared/conformance/nist-pkits/pkits.json (taken from google/boringssl).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { validatePath } from '../src/index.ts';
+
+interface PkitsCase {
+  test_number: string;
+  title: string;
+  expected_valid: boolean;
+  trust_anchor: string;
+  path_ca_to_ee: string[];
+  crls: string[];
+  initial_policy_set: string[];
+  initial_explicit_policy: boolean;
+  initial_policy_mapping_inhibit: boolean;
+  initial_inhibit_any_policy: boolean;
+  expected_user_constrained_policy_set?: string[];
+  validation_time: string;
+}
+
+const projectRoot = join(import.meta.dirname, '..', '..', '..');
+const folder = join(projectRoot, '..', 'shared', 'conformance', 'nist-pkits');
+const suite = JSON.parse(readFileSync(join(folder, 'pkits.json'), 'utf8')) as { testcases: PkitsCase[] };
+const read = (p: string): Uint8Array => new Uint8Array(readFileSync(join(folder, p)));
+const DSA_CASES = new Set(['4.1.4', '4.1.5', '4.1.6']);
+
+let agree = 0;
+let total = 0;
+for (const c of suite.testcases) {
+  const name = `${c.test_number} ${c.title}`;
+  if (DSA_CASES.has(c.test_number)) {
+    void t.test(name, { skip: 'DSA keys are not supported (UNSUPPORTED_ALGORITHM)' }, () => {});
+    continue;
+  }
+  total++;
+  const certs = c.path_ca_to_ee.map(read);
+  const result = validatePath({
+    trustAnchors: [read(c.trust_anchor)],
+    target: certs[certs.length - 1]!,
+    intermediates: certs.slice(0, -1),
+    crls: c.crls.map(read),
+    time: new Date(c.validation_time),
+    initialPolicySet: c.initial_policy_set,
+    initialExplicitPolicy: c.initial_explicit_policy,
+    initialPolicyMappingInhibit: c.initial_policy_mapping_inhibit,
+    initialAnyPolicyInhibit: c.initial_inhibit_any_policy,
+  });
+  let ok = result.valid === c.expected_valid;
+  if (ok && result.valid && c.expected_user_constrained_policy_set !== undefined) {
+    ok = JSON.stringify([...c.expected_user_constrained_policy_set].sort()) === JSON.stringify([...result.userConstrainedPolicySet].sort());
+  }
+  if (ok) agree++;
+  void t.test(name, async (tt) => {
+    tt.equal(result.valid, c.expected_valid, `valid (${result.reason ?? 'ok'}: ${result.message ?? ''})`);
+    if (result.valid && c.expected_user_constrained_policy_set !== undefined) {
+      tt.same([...result.userConstrainedPolicySet].sort(), [...c.expected_user_constrained_policy_set].sort(), 'user-constrained-policy-set');
+    }
+  });
+}
+t.comment(`PKITS: ${agree} of ${total} RSA cases agree`);
