@@ -24,9 +24,9 @@ export interface EmbeddedPostgres {
  * Starts PGlite (Postgres 17 compiled to WebAssembly, one single-user backend) persisted
  * in `dataDir` and serves it over TCP so `pg` pools reach it like a PostgreSQL server.
  * Embedded mode only (`npm start`). Connections share the one backend and take turns
- * per statement or transaction; `search_path` is kept per connection, but session
- * advisory locks, LISTEN/NOTIFY and other session state are shared: NOTIFY reaches only
- * the notifying connection, and session advisory locks never block another connection.
+ * per statement or transaction (see pglite-multiplexer.ts). `search_path` is kept per
+ * connection and notifications go to the connections that LISTEN on their channel, but
+ * other session state is shared: session advisory locks never block another connection.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
