@@ -3,7 +3,9 @@ import { pino } from 'pino';
 import t from 'tap';
 import { createBus } from '../src/config.ts';
 import { deadLetterTopic } from '../src/types.ts';
-import { testKafkaBrokers } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testKafkaBrokers = testEnv.kafkaBrokers;
 import { makeEvent, randomName } from './helpers.ts';
 
 void t.test('createBus builds the Kafka transport; ensureTopics is idempotent and makes the dead-letter topics', { timeout: 30_000 }, async (t) => {

@@ -4,7 +4,9 @@ import { createKafkaBus } from '../src/kafka-bus.ts';
 import { headersToStrings } from '../src/headers.ts';
 import type { EventBus } from '../src/types.ts';
 import { deadLetterTopic } from '../src/types.ts';
-import { testKafkaBrokers } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testKafkaBrokers = testEnv.kafkaBrokers;
 import { randomName, waitFor, type BusHarness, type RawMessage } from './helpers.ts';
 import { busSuite } from './suites/bus-suite.ts';
 

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { busSuite } from './suites/bus-suite.ts';
 import { postgresHarness } from './suites/postgres-harness.ts';
 

@@ -4,7 +4,9 @@ import t, { type Test } from 'tap';
 import { createBus } from '../src/config.ts';
 import { createPostgresBus, type PostgresBus, type PostgresBusOptions } from '../src/postgres-bus.ts';
 import { channelOf } from '../src/postgres-schema.ts';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { makeEvent, randomName, waitFor } from './helpers.ts';
 
 /** A fresh schema and a factory of buses on it (each with its own pool); all cleaned up after. */

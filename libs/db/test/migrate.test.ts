@@ -1,6 +1,8 @@
 import t from 'tap';
 import { DbError, migrate, quoteSchema } from '../src/index.ts';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { useSchema } from './helpers.ts';
 import { migrationSuite } from './suites/migration-suite.ts';
 

@@ -3,7 +3,9 @@ import pg from 'pg';
 import { createOutboxRelay, enqueueEvents, migrate, withTransaction } from '../src/index.ts';
 import type { OutboxEvent, Pool } from '../src/index.ts';
 import { advisoryKey } from '../src/schema-name.ts';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { makeEvent, RecordingPublisher, useSchema, waitFor } from './helpers.ts';
 
 const keys = ['office-a', 'office-b', 'office-c'];

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { outboxSuite } from './suites/outbox-suite.ts';
 
 outboxSuite(t, testDatabaseUrl);

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { checkDatabase, createPool, dbErrors, schemaOf } from '../src/index.ts';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { useSchema } from './helpers.ts';
 
 void t.test('every connection is bound to the schema, with the configured timeouts', async (t) => {

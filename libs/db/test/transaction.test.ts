@@ -1,6 +1,8 @@
 import t, { type Test } from 'tap';
 import { isRetryableTransactionError, migrate, withTransaction } from '../src/index.ts';
-import { testDatabaseUrl } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const testDatabaseUrl = testEnv.databaseUrl;
 import { useSchema } from './helpers.ts';
 
 async function setUp(t: Test) {

@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { createObjectStore, createS3Store, StorageError } from '../src/index.ts';
 import { runStoreContract } from './contract.ts';
-import { s3AccessKey, s3Endpoint, s3SecretKey } from './env.ts';
+import { testEnv } from '../../../test/support/env.ts';
+
+const { endpoint: s3Endpoint, accessKey: s3AccessKey, secretKey: s3SecretKey } = testEnv.s3;
 import { randomBucket, storageError } from './helpers.ts';
 
 const store = createS3Store({ endpoint: s3Endpoint, accessKey: s3AccessKey, secretKey: s3SecretKey });
