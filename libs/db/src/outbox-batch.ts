@@ -22,7 +22,13 @@ async function takeOrderLock(client: PoolClient, schema: string): Promise<boolea
  * Reads the oldest unpublished rows (by id) once every transaction that might still add a
  * smaller id has ended. Runs its own short transaction on `client`.
  */
-async function readBatch(client: PoolClient, schema: string, quoted: string, limit: number): Promise<OutboxRow[]> {
+export async function readBatch(
+  client: PoolClient,
+  schema: string,
+  quoted: string,
+  limit: number,
+  afterId = '0',
+): Promise<OutboxRow[]> {
   await client.query('BEGIN');
   try {
     if (!(await takeOrderLock(client, schema))) {
@@ -31,8 +37,8 @@ async function readBatch(client: PoolClient, schema: string, quoted: string, lim
     }
     const { rows } = await client.query<OutboxRow>(
       `SELECT id, topic, key, envelope FROM ${quoted}.outbox
-       WHERE published_at IS NULL ORDER BY id LIMIT $1`,
-      [limit],
+       WHERE published_at IS NULL AND id > $2::bigint ORDER BY id LIMIT $1`,
+      [limit, afterId],
     );
     await client.query('COMMIT');
     return rows;
@@ -57,10 +63,15 @@ export async function relayBatch(
   const rows = await readBatch(client, schema, quoted, limit);
   if (rows.length === 0) return 0;
   await publisher.publish(rows.map(toOutgoingEvent));
+  await markPublished(client, quoted, rows);
+  return rows.length;
+}
+
+/** Marks rows as published, once the bus has acknowledged them. */
+export async function markPublished(client: PoolClient, quoted: string, rows: OutboxRow[]): Promise<void> {
   await client.query(`UPDATE ${quoted}.outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
     rows.map((r) => r.id),
   ]);
-  return rows.length;
 }
 
 /** Deletes published rows older than the retention window; returns how many. */

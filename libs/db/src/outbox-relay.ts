@@ -2,7 +2,8 @@ import type { EventPublisher } from '@lienthong/bus';
 import type { Pool, PoolClient } from 'pg';
 import { outboxChannel } from './kit-migrations.ts';
 import { silentLogger, type DbLogger } from './logger.ts';
-import { deletePublished, relayBatch } from './outbox-batch.ts';
+import { deletePublished, markPublished, readBatch, relayBatch } from './outbox-batch.ts';
+import { toOutgoingEvent, type OutboxRow } from './outbox.ts';
 import { advisoryKey, quoteSchema } from './schema-name.ts';
 import { createWakeSignal } from './wake-signal.ts';
 
@@ -101,6 +102,34 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [relayLockKey]);
   }
 
+  // The active relay keeps one batch in flight: while the bus acknowledges batch N, batch
+  // N+1 (ids after N's) is read; N is marked once acknowledged, before N+1 is published, so
+  // publishes stay in id order and a row is never marked before the bus has it.
+  let inFlight: { rows: OutboxRow[]; acked: Promise<void> } | undefined;
+
+  /** Waits for the batch in flight and marks it; rethrows its publish failure. */
+  async function settle(client: PoolClient): Promise<number> {
+    const batch = inFlight;
+    if (!batch) return 0;
+    inFlight = undefined;
+    await batch.acked;
+    await markPublished(client, quoted, batch.rows);
+    return batch.rows.length;
+  }
+
+  /** One step of the active relay; the number of rows read (0 when idle). */
+  async function pipelineStep(client: PoolClient): Promise<number> {
+    const afterId = inFlight?.rows.at(-1)?.id;
+    const rows = await readBatch(client, schema, quoted, batchSize, afterId);
+    await settle(client);
+    if (rows.length > 0) {
+      const acked = publisher.publish(rows.map(toOutgoingEvent));
+      acked.catch(() => undefined); // observed by settle()
+      inFlight = { rows, acked };
+    }
+    return rows.length;
+  }
+
   async function lead(client: PoolClient): Promise<void> {
     const onNotification = (msg: { payload?: string | undefined }): void => {
       if (msg.payload === schema) wake();
@@ -112,7 +141,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       leader = client;
       logger.info({ schema }, 'outbox relay active');
       while (running) {
-        const sent = await exclusive(() => relayBatch(client, schema, quoted, publisher, batchSize));
+        const sent = await exclusive(() => pipelineStep(client));
         if (Date.now() - lastCleanup >= cleanupIntervalMs) {
           lastCleanup = Date.now();
           const deleted = await exclusive(() => deletePublished(client, quoted, retentionMs));
@@ -120,7 +149,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
         if (sent < batchSize) await pause(pollIntervalMs);
       }
+      await exclusive(() => settle(client));
     } finally {
+      inFlight = undefined;
       leader = undefined;
       // On failure the caller destroys the connection, which drops the session lock too.
       activeInProcess.delete(identity);
@@ -162,7 +193,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayOnce(): Promise<number> {
     if (leader) {
       const client = leader;
-      return exclusive(() => relayBatch(client, schema, quoted, publisher, batchSize));
+      return exclusive(async () => {
+        await settle(client);
+        return relayBatch(client, schema, quoted, publisher, batchSize);
+      });
     }
     const client = await pool.connect();
     let failure: Error | undefined;
