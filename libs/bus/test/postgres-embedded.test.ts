@@ -6,8 +6,8 @@ import t from 'tap';
 import { postgresHarness } from './suites/postgres-harness.ts';
 import { busSuite } from './suites/bus-suite.ts';
 
-// The embedded mode: PGlite served over a socket, where NOTIFY does not cross connections
-// and transactions take turns. Polling alone must give the same behaviour.
+// The embedded mode: PGlite served over a socket by libs/db's multiplexer, where
+// transactions take turns; the same suite must pass there.
 let server: EmbeddedPostgres | undefined;
 let dir = '';
 t.before(async () => {
