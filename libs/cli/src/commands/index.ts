@@ -1,0 +1,17 @@
+import type { Command } from '../io.ts';
+import { caCommand } from './ca.ts';
+import { crlCommand } from './crl.ts';
+import { issueCommand } from './issue.ts';
+import { verifyChainCommand } from './verify-chain.ts';
+import { verifyCommand } from './verify.ts';
+
+/** Top-level commands (`lienthong NAME`). */
+export const TOP_COMMANDS: ReadonlyMap<string, Command> = new Map([['verify', verifyCommand]]);
+
+/** Commands of the `pki` group (`lienthong pki NAME`). */
+export const PKI_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['verify-chain', verifyChainCommand],
+  ['ca', caCommand],
+  ['issue', issueCommand],
+  ['crl', crlCommand],
+]);

@@ -1,0 +1,47 @@
+import { isPkiError } from '@lienthong/pki';
+import { PKI_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { CliError, EXIT, isCliError } from './errors.ts';
+import type { CliIo, Command } from './io.ts';
+import { mainUsage, pkiUsage } from './usage.ts';
+
+const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';
+
+function unknown(what: string, hint: string): never {
+  throw new CliError('USAGE', `unknown ${what}. Run '${hint} --help'.`);
+}
+
+function resolve(args: readonly string[]): { command: Command; rest: readonly string[] } | { usage: string; exit: number } {
+  const [first, second, ...rest] = args;
+  if (first === undefined) return { usage: mainUsage(), exit: EXIT.unusable };
+  if (isHelp(first) && second === undefined) return { usage: mainUsage(), exit: EXIT.ok };
+  if (first === 'help') return resolve([...[second!, ...rest], '--help']);
+  if (first === 'pki') {
+    if (second === undefined) return { usage: pkiUsage(), exit: EXIT.unusable };
+    if (isHelp(second)) return { usage: pkiUsage(), exit: EXIT.ok };
+    const command = PKI_COMMANDS.get(second) ?? unknown(`command "pki ${second}"`, 'lienthong pki');
+    return { command, rest };
+  }
+  const command = TOP_COMMANDS.get(first) ?? unknown(first.startsWith('-') ? `option "${first}"` : `command "${first}"`, 'lienthong');
+  return { command, rest: second === undefined ? [] : [second, ...rest] };
+}
+
+/**
+ * Runs the lienthong command line `args` (without the program name) and
+ * returns the exit status: 0 done or valid, 1 a negative verdict, 2 unusable
+ * input. Errors are printed as one line on stderr: `lienthong: CODE: detail`.
+ */
+export async function run(args: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const target = resolve(args);
+    if ('usage' in target) {
+      (target.exit === EXIT.ok ? io.stdout : io.stderr)(target.usage);
+      return target.exit;
+    }
+    return await target.command.run(target.rest, io);
+  } catch (e) {
+    if (isCliError(e)) io.stderr(`lienthong: ${e.code}: ${e.message}\n`);
+    else if (isPkiError(e)) io.stderr(`lienthong: PKI_ERROR: ${e.code}: ${e.message}\n`);
+    else io.stderr(`lienthong: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.unusable;
+  }
+}

@@ -1,0 +1,36 @@
+import { PKI_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+
+const list = (commands: ReadonlyMap<string, { summary: string }>, prefix: string): string =>
+  [...commands].map(([name, c]) => `  ${`${prefix}${name}`.padEnd(22)}${c.summary}`).join('\n');
+
+/** `lienthong --help`. */
+export function mainUsage(): string {
+  return `Usage: lienthong COMMAND [ARGS…]
+
+Signed electronic documents for Party committee offices: verify signatures and
+certificate paths, and run a test CA. Works on files; needs no service.
+
+Commands:
+${list(TOP_COMMANDS, '')}
+  pki COMMAND           certificates, CRLs, path validation (lienthong pki --help)
+${list(PKI_COMMANDS, 'pki ')}
+
+Run 'lienthong COMMAND --help' for the options of a command.
+
+Exit status: 0 success or valid; 1 a signature or certificate path that does
+not validate; 2 unusable input or command line (one line on stderr names it).
+Environment: read only through --passphrase-env VAR / --issuer-passphrase-env
+VAR, which name the variable holding a key passphrase. Keys are never printed.
+`;
+}
+
+/** `lienthong pki --help`. */
+export function pkiUsage(): string {
+  return `Usage: lienthong pki COMMAND [ARGS…]
+
+Commands:
+${list(PKI_COMMANDS, '')}
+
+Run 'lienthong pki COMMAND --help' for the options of a command.
+`;
+}

@@ -1,0 +1,19 @@
+// Runs the lienthong command line as a user does: a separate Node process on src/main.ts.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+export const PROJECT_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+export const CONFORMANCE = join(PROJECT_ROOT, '..', 'shared', 'conformance');
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `lienthong ARGS` in `cwd` with only the environment given (the CLI reads nothing else). */
+export function lienthong(cwd: string, args: readonly string[], env: Record<string, string> = {}): CliRun {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { LANG: 'C.UTF-8', ...env }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
