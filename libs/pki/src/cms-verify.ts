@@ -4,15 +4,17 @@ import { readSignedData, type SignedData, type SignerInfo } from './cms/signed-d
 import { nodeCryptoEngine, type CryptoEngine } from './crypto-engine.ts';
 import { isPkiError } from './errors.ts';
 import { OID } from './oids.ts';
-import { validatePath, type TrustAnchor } from './path-validation.ts';
+import { validatePath, type PathValidationResult, type RevocationPolicy, type TrustAnchor } from './path-validation.ts';
+import { evaluateTimestamps, type TimestampEvaluation } from './cades/verify-timestamps.ts';
+import type { BasicOcspResponse } from './ocsp/response.ts';
 import { hashFromOid, signatureScheme, type HashName } from './x509/algorithm.ts';
 import { allowsKeyUsage, readCertificate, type Certificate } from './certificate.ts';
 import { KeyUsageBit } from './x509/extensions.ts';
 import { keyIdentifier } from './x509/extension-builder.ts';
 import type { Crl } from './crl.ts';
-import { fail, pathToReport, type CmsVerificationReport, type Indication, type SignerReport } from './cms/verification-report.ts';
+import { fail, pathToReport, type CadesLevel, type CmsVerificationReport, type Indication, type SignerReport } from './cms/verification-report.ts';
 
-export type { CmsVerificationReport, Indication, SignerReport, SubIndication } from './cms/verification-report.ts';
+export type { CadesLevel, CmsVerificationReport, Indication, SignerReport, SubIndication } from './cms/verification-report.ts';
 
 /** Inputs of verification. */
 export interface CmsVerifyOptions {
@@ -22,13 +24,17 @@ export interface CmsVerifyOptions {
   readonly trustAnchors?: readonly (TrustAnchor | Certificate | Uint8Array)[];
   readonly intermediates?: readonly (Certificate | Uint8Array)[];
   readonly crls?: readonly (Crl | Uint8Array)[];
-  /** 'crl' (default) or 'none'. */
-  readonly revocation?: 'crl' | 'none';
+  /** OCSP responses (RFC 6960) besides those carried in the SignedData (RFC 5940). */
+  readonly ocspResponses?: readonly (BasicOcspResponse | Uint8Array)[];
+  /** Revocation sources: 'any' (default: OCSP, else CRL), 'crl', 'ocsp' or 'none'. */
+  readonly revocation?: RevocationPolicy;
   readonly time?: Date;
   readonly clock?: Clock;
   readonly engine?: CryptoEngine;
   /** Require the CAdES-B-B signed attributes (EN 319 122-1 §6.3); without them the result is TOTAL_FAILED / FORMAT_FAILURE. */
   readonly requireBaselineB?: boolean;
+  /** Verify signature-time-stamp and archive-time-stamp-v3 attributes (EN 319 122-1 §5.3, §5.5.3); default true. */
+  readonly evaluateTimestamps?: boolean;
 }
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) === 0;
@@ -40,7 +46,7 @@ function findSigner(si: SignerInfo, certs: readonly Certificate[]): Certificate 
   return certs.find((c) => c.issuer.key === sid.issuer.key && equalBytes(c.serialNumber, sid.serialNumber));
 }
 
-function verifySigner(sd: SignedData, si: SignerInfo, content: Uint8Array | undefined, options: CmsVerifyOptions, engine: CryptoEngine): SignerReport {
+function verifySigner(cms: Uint8Array, sd: SignedData, si: SignerInfo, content: Uint8Array | undefined, options: CmsVerifyOptions, engine: CryptoEngine): SignerReport {
   const certs = [...sd.certificates, ...(options.intermediates ?? []).map((c) => (c instanceof Uint8Array ? readCertificate(c) : c))];
   const signer = findSigner(si, certs);
   if (content === undefined) return fail('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', 'Detached signature and no content given.', { signerInfo: si });
@@ -92,23 +98,54 @@ function verifySigner(sd: SignedData, si: SignerInfo, content: Uint8Array | unde
   if (!allowsKeyUsage(signer, KeyUsageBit.digitalSignature) && !allowsKeyUsage(signer, KeyUsageBit.nonRepudiation)) {
     return fail('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', 'The signer certificate keyUsage allows neither digitalSignature nor nonRepudiation (RFC 5280 §4.2.1.3).', { ...base, integrity: true });
   }
+  const time = options.time ?? (options.clock ?? systemClock).now();
+  const ts = options.evaluateTimestamps === false ? { timestamps: [] } : evaluateTimestamps(cms, sd, si, content, options, engine, time);
+  const withTs = { ...base, timestamps: ts.timestamps, ...(ts.bestSignatureTime === undefined ? {} : { bestSignatureTime: ts.bestSignatureTime }) };
   if (options.trustAnchors === undefined || options.trustAnchors.length === 0) {
-    return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', message: 'Signature intact; no trust anchors were given.', chain: [signer], integrity: true, trusted: false, ...base };
+    return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', message: 'Signature intact; no trust anchors were given.', chain: [signer], integrity: true, trusted: false, ...withTs };
   }
-  const path = validatePath({
-    trustAnchors: options.trustAnchors,
-    target: signer,
-    intermediates: [...sd.certificates, ...(options.intermediates ?? [])],
-    crls: [...sd.crls, ...(options.crls ?? [])],
-    time: options.time ?? (options.clock ?? systemClock).now(),
-    revocation: options.revocation ?? 'crl',
-    engine,
-  });
+  const pathAt = (at: Date, offline: boolean): PathValidationResult =>
+    validatePath({
+      trustAnchors: options.trustAnchors!,
+      target: signer,
+      intermediates: offline ? sd.certificates : [...sd.certificates, ...(options.intermediates ?? [])],
+      crls: offline ? sd.crls : [...sd.crls, ...(options.crls ?? [])],
+      ocspResponses: offline ? sd.ocspResponses : [...sd.ocspResponses, ...(options.ocspResponses ?? [])],
+      time: at,
+      revocation: options.revocation ?? 'any',
+      engine,
+    });
+  let path = pathAt(time, false);
+  let validAt = time;
+  // EN 319 102-1 §5.6.3: with a proof of existence before expiry or revocation, validate at best-signature-time.
+  if (!path.valid && ts.bestSignatureTime !== undefined && RECOVERABLE_AT_POE.has(path.reason ?? 'MALFORMED')) {
+    const atPoe = pathAt(ts.bestSignatureTime, false);
+    if (atPoe.valid) {
+      path = atPoe;
+      validAt = ts.bestSignatureTime;
+    }
+  }
   if (!path.valid) {
     const r = pathToReport(path);
-    return { ...r, message: `Signature intact; certificate path: ${path.message ?? path.reason ?? ''}`, chain: path.chain, integrity: true, trusted: false, path, ...base };
+    return { ...r, message: `Signature intact; certificate path: ${path.message ?? path.reason ?? ''}`, chain: path.chain, integrity: true, trusted: false, path, ...withTs };
   }
-  return { indication: 'TOTAL_PASSED', message: 'Signature intact and the signer certificate validates.', chain: path.chain, integrity: true, trusted: true, path, ...base };
+  const hasExtra = (options.intermediates?.length ?? 0) + (options.crls?.length ?? 0) + (options.ocspResponses?.length ?? 0) > 0;
+  // B-LT: the signer's path and the signature time-stamp validate from the SignedData alone (EN 319 122-1 §6.3).
+  const embeddedOnly = { ...options, intermediates: [], crls: [], ocspResponses: [] };
+  const offline = (options.revocation ?? 'any') !== 'none' && (!hasExtra || (pathAt(validAt, true).valid && (ts.bestSignatureTime === undefined || evaluateTimestamps(cms, sd, si, content, embeddedOnly, engine, time).bestSignatureTime !== undefined)));
+  const level = baselineLevel(base.isCadesBaselineB, ts, offline);
+  const at = validAt === time ? '' : ` at the time-stamp's genTime ${validAt.toISOString()}`;
+  return { indication: 'TOTAL_PASSED', message: `Signature intact and the signer certificate validates${at}.`, chain: path.chain, integrity: true, trusted: true, path, ...withTs, ...(level === undefined ? {} : { level }) };
+}
+
+const RECOVERABLE_AT_POE = new Set<string>(['EXPIRED', 'REVOKED', 'NO_CRL']);
+
+/** The CAdES baseline level the signature reaches (EN 319 122-1 §6.3, §6.4). */
+function baselineLevel(isB: boolean, ts: TimestampEvaluation, offline: boolean): CadesLevel | undefined {
+  if (!isB) return undefined;
+  if (ts.bestSignatureTime === undefined) return 'B-B';
+  if (!offline) return 'B-T';
+  return ts.archiveTime === undefined ? 'B-LT' : 'B-LTA';
 }
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
@@ -117,8 +154,11 @@ const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TO
  * Verifies a CMS SignedData (RFC 5652 §5.6) and reports in the terms of ETSI
  * EN 319 102-1: recomputes the message digest over the (detached or
  * encapsulated) content, checks content-type, the signature with node:crypto,
- * the signing-certificate-v2 binding (RFC 5035), and the signer's certificate
- * path (RFC 5280 §6). Never throws: unreadable input is TOTAL_FAILED /
+ * the signing-certificate-v2 binding (RFC 5035), the signer's certificate
+ * path (RFC 5280 §6) with CRLs and OCSP responses (given or embedded, RFC
+ * 5940), the signature-time-stamp and archive-time-stamp-v3 (EN 319 122-1
+ * §5.3, §5.5.3) used as proof of existence (EN 319 102-1 §5.6), and the
+ * baseline level reached. Never throws: unreadable input is TOTAL_FAILED /
  * FORMAT_FAILURE.
  */
 export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsVerificationReport {
@@ -133,7 +173,7 @@ export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsV
   const content = sd.content ?? options.detachedContent;
   const signers = sd.signerInfos.map((si) => {
     try {
-      return verifySigner(sd, si, content, options, engine);
+      return verifySigner(cms, sd, si, content, options, engine);
     } catch (e) {
       return fail('TOTAL_FAILED', 'FORMAT_FAILURE', e instanceof Error ? e.message : 'Unreadable SignerInfo.', { signerInfo: si });
     }

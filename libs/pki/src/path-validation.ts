@@ -9,7 +9,9 @@ import { readCertificate, type Certificate } from './certificate.ts';
 import { readCrl, type Crl } from './crl.ts';
 import { formatName } from './x509/name.ts';
 
-export type { PathFailureReason, PathValidationOptions, PathValidationResult, TrustAnchor } from './path/types.ts';
+import { toBasicOcspResponse, type BasicOcspResponse } from './ocsp/response.ts';
+
+export type { PathFailureReason, PathValidationOptions, PathValidationResult, RevocationPolicy, TrustAnchor } from './path/types.ts';
 
 /** Makes a trust anchor from a certificate (RFC 5280 §6.1.1 (d): its subject and public key). */
 export function trustAnchorFromCertificate(cert: Certificate): TrustAnchor {
@@ -84,11 +86,20 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
         // An unreadable CRL cannot decide anything; it is left out (§6.3.3 then finds no CRL).
       }
     }
+    const ocspResponses: BasicOcspResponse[] = [];
+    for (const r of options.ocspResponses ?? []) {
+      try {
+        ocspResponses.push(toBasicOcspResponse(r));
+      } catch {
+        // Likewise an unreadable OCSP response decides nothing.
+      }
+    }
     const explicitPath = options.path?.map(toCertificate);
     const ctx: Context = {
       anchors: options.trustAnchors.map(toAnchor),
       pool: [...(explicitPath ?? []), ...(options.intermediates ?? []).map(toCertificate)],
       crls,
+      ocspResponses,
       time: options.time ?? (options.clock ?? systemClock).now(),
       engine: options.engine ?? nodeCryptoEngine,
       revocation: options.revocation ?? 'crl',

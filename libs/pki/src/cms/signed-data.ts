@@ -40,6 +40,8 @@ export interface SignedData {
   readonly content?: Uint8Array;
   readonly certificates: readonly Certificate[];
   readonly crls: readonly Crl[];
+  /** OCSPResponse DERs carried in crls as OtherRevocationInfoFormat id-ri-ocsp-response (RFC 5940 §2.1). */
+  readonly ocspResponses: readonly Uint8Array[];
   readonly signerInfos: readonly SignerInfo[];
 }
 
@@ -114,16 +116,23 @@ export function readSignedData(der: Uint8Array): SignedData {
     }
     const certificates: Certificate[] = [];
     const crls: Crl[] = [];
+    const ocspResponses: Uint8Array[] = [];
     if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context)) {
       for (const c of children(parts[i++]!)) if (is(c, 0x10)) certificates.push(readCertificate(encoded(c)));
     }
     if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context)) {
-      for (const c of children(parts[i++]!)) if (is(c, 0x10)) crls.push(readCrl(encoded(c)));
+      for (const c of children(parts[i++]!)) {
+        if (is(c, 0x10)) crls.push(readCrl(encoded(c)));
+        else if (is(c, 1, TagClass.context)) {
+          const [format, info] = children(c);
+          if (readOid(format) === OID.riOcspResponse && info !== undefined) ocspResponses.push(Uint8Array.from(encoded(info)));
+        }
+      }
     }
     const sset = parts[i++];
     if (sset === undefined || !is(sset, 0x11)) throw new PkiError('MALFORMED', 'Missing signerInfos.');
     const signerInfos = children(sset).map(readSignerInfo);
-    return { version, digestAlgorithms, contentType, ...(encapsulated === undefined ? {} : { content: encapsulated }), certificates, crls, signerInfos };
+    return { version, digestAlgorithms, contentType, ...(encapsulated === undefined ? {} : { content: encapsulated }), certificates, crls, ocspResponses, signerInfos };
   } catch (e) {
     if (e instanceof PkiError) throw e;
     throw new PkiError('MALFORMED', 'CMS SignedData could not be parsed.', { cause: e });

@@ -1,6 +1,7 @@
 import type { Certificate } from '../certificate.ts';
 import type { PathValidationResult } from '../path/types.ts';
 import type { SignedData, SignerInfo } from './signed-data.ts';
+import type { TimestampReport } from '../cades/verify-timestamps.ts';
 
 /** Main indication (ETSI EN 319 102-1 §5.1.3, Table 4). */
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
@@ -23,6 +24,9 @@ export type SubIndication =
   | 'TRY_LATER'
   | 'SIGNED_DATA_NOT_FOUND';
 
+/** CAdES baseline levels (ETSI EN 319 122-1 §6): each includes the ones before it. */
+export type CadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
+
 /** The validation report of one SignerInfo. */
 export interface SignerReport {
   readonly indication: Indication;
@@ -40,6 +44,17 @@ export interface SignerReport {
   /** The signed attributes meet CAdES-B-B (EN 319 122-1 §6.3): content-type, message-digest, signing-certificate-v2. */
   readonly isCadesBaselineB: boolean;
   readonly signingTime?: Date;
+  /**
+   * The baseline level reached when the signature passed: B-B; B-T with a valid
+   * signature-time-stamp; B-LT when the signer's and the TSA's paths also
+   * validate from the certificates and revocation data in the SignedData alone; B-LTA with a
+   * valid archive-time-stamp-v3.
+   */
+  readonly level?: CadesLevel;
+  /** best-signature-time (EN 319 102-1 §5.6.2.1): the earliest genTime of a valid signature-time-stamp. */
+  readonly bestSignatureTime?: Date;
+  /** Each time-stamp attribute and its outcome. */
+  readonly timestamps?: readonly TimestampReport[];
   readonly path?: PathValidationResult;
   readonly signerInfo?: SignerInfo;
 }

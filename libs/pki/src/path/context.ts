@@ -1,7 +1,8 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
 import type { Certificate } from '../certificate.ts';
 import type { Crl } from '../crl.ts';
-import type { PathFailureReason, PathValidationResult, TrustAnchor } from './types.ts';
+import type { BasicOcspResponse } from '../ocsp/response.ts';
+import type { PathFailureReason, PathValidationResult, RevocationPolicy, TrustAnchor } from './types.ts';
 
 /** Shared state of one validation call, also used for the CRL signer paths it validates. */
 export interface Context {
@@ -10,7 +11,8 @@ export interface Context {
   readonly crls: readonly Crl[];
   readonly time: Date;
   readonly engine: CryptoEngine;
-  readonly revocation: 'crl' | 'none';
+  readonly ocspResponses: readonly BasicOcspResponse[];
+  readonly revocation: RevocationPolicy;
   readonly useDeltas: boolean;
   readonly maxDepth: number;
   /** Fingerprints of certificates whose validation is in progress (CRL signer recursion). */

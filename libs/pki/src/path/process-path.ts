@@ -6,7 +6,8 @@ import { RECOGNISED_CERTIFICATE_EXTENSIONS, allowsKeyUsage, isSelfIssued, type C
 import { KeyUsageBit } from '../x509/extensions.ts';
 import { formatName } from '../x509/name.ts';
 import { PathError, type Context } from './context.ts';
-import { checkCrlStatus, type RevocationContext } from './crl-check.ts';
+import { checkCrlStatus, type RevocationContext, type RevocationStatus } from './crl-check.ts';
+import { checkOcspStatus } from './ocsp-check.ts';
 import { addNameConstraints, checkNameConstraints, initialNameConstraints } from './name-constraints.ts';
 import type { CandidatePath } from './path-building.ts';
 import { PolicyTree } from './policy-tree.ts';
@@ -55,8 +56,15 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
     verifySignature(cert, workingSpki, ctx.engine, k);
     if (ctx.time < cert.notBefore) throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
     if (ctx.time > cert.notAfter) throw new PathError('EXPIRED', `Certificate ${i} (${formatName(cert.subject)}) has expired.`, k);
-    if (ctx.revocation === 'crl') {
-      const status = checkCrlStatus(cert, { name: workingName, spki: workingSpki, ...(workingCert === undefined ? {} : { certificate: workingCert }) }, revocationContext(ctx, anchor, certs, k));
+    if (ctx.revocation !== 'none') {
+      const issuer = { name: workingName, spki: workingSpki, ...(workingCert === undefined ? {} : { certificate: workingCert }) };
+      let status: RevocationStatus = { status: 'undetermined', message: 'No revocation source.' };
+      if (ctx.revocation === 'ocsp' || ctx.revocation === 'any') status = checkOcspStatus(cert, issuer, ctx.ocspResponses, ctx.time, ctx.engine, ctx.pool);
+      if (ctx.revocation === 'crl' || (ctx.revocation === 'any' && status.status === 'undetermined')) {
+        const ocspMessage = status.status === 'undetermined' && ctx.revocation === 'any' ? status.message : undefined;
+        status = checkCrlStatus(cert, issuer, revocationContext(ctx, anchor, certs, k));
+        if (status.status === 'undetermined' && ocspMessage !== undefined) status = { status: 'undetermined', message: `${ocspMessage} ${status.message}` };
+      }
       if (status.status === 'revoked') throw new PathError('REVOKED', `Certificate ${i} (${formatName(cert.subject)}) was revoked on ${status.revocationDate.toISOString()}.`, k);
       if (status.status === 'undetermined') throw new PathError('NO_CRL', `Revocation status of certificate ${i} (${formatName(cert.subject)}) is unknown: ${status.message}`, k);
     }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { CryptoEngine } from '../crypto-engine.ts';
 import type { Certificate } from '../certificate.ts';
 import type { Crl } from '../crl.ts';
+import type { BasicOcspResponse } from '../ocsp/response.ts';
 import type { Name } from '../x509/name.ts';
 
 /**
@@ -14,6 +15,9 @@ export interface TrustAnchor {
   readonly spki: Uint8Array;
   readonly certificate?: Certificate;
 }
+
+/** The revocation sources path validation accepts (RFC 5280 §6.1.3 (a)(3)). */
+export type RevocationPolicy = 'crl' | 'ocsp' | 'any' | 'none';
 
 /** Stable reasons a path is rejected. */
 export type PathFailureReason =
@@ -51,8 +55,14 @@ export interface PathValidationOptions {
   readonly intermediates?: readonly (Certificate | Uint8Array)[];
   /** CRLs available for revocation checking (RFC 5280 §6.3). */
   readonly crls?: readonly (Crl | Uint8Array)[];
-  /** 'crl' (default): every certificate needs a CRL that decides its status; 'none': skip revocation checks. */
-  readonly revocation?: 'crl' | 'none';
+  /** OCSP responses (OCSPResponse or BasicOCSPResponse DER, or parsed) available for revocation checking (RFC 6960). */
+  readonly ocspResponses?: readonly (BasicOcspResponse | Uint8Array)[];
+  /**
+   * Where each certificate's status must come from: 'crl' (default) a CRL that
+   * decides it; 'ocsp' an OCSP response; 'any' an OCSP response, else a CRL;
+   * 'none' skips revocation checks.
+   */
+  readonly revocation?: RevocationPolicy;
   /** Apply delta CRLs (RFC 5280 §5.2.4); default true. */
   readonly useDeltaCrls?: boolean;
   /** Validation time; defaults to the clock's time. */
