@@ -5,10 +5,14 @@
  * on the Postgres-backed log. Each service listens on its own port (8081–8084 by default).
  * Ctrl-C (or SIGTERM) closes the services, then the database, and exits 0.
  *
+ * The signing service's key-encryption passphrase is made once (32 random bytes, base64url)
+ * and kept in <data folder>/signing.kek, mode 0600; it is never printed.
+ *
  * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
  * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
  */
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@lienthong/db';
 import { ConfigError, connectService, loadConfig, Type } from '@lienthong/service';
@@ -39,6 +43,25 @@ try {
 const dataDir = settings.LIENTHONG_EMBEDDED_DIR;
 await mkdir(join(dataDir, 'objects'), { recursive: true });
 
+/** The embedded signing KEK: read from the data folder, or made and written there (0600) on the first start. */
+async function embeddedSigningKek(dir: string): Promise<string> {
+  const file = join(dir, 'signing.kek');
+  try {
+    const kept = (await readFile(file, 'utf8')).trim();
+    if (kept.length >= 32) return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const kek = randomBytes(32).toString('base64url');
+  // 'wx': two starts at once do not overwrite each other's key.
+  await writeFile(file, `${kek}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  });
+  await chmod(file, 0o600);
+  return (await readFile(file, 'utf8')).trim();
+}
+const signingKek = await embeddedSigningKek(dataDir);
+
 const started = Date.now();
 console.log(`lienthong: embedded mode, data in ${dataDir}`);
 const database = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), host: '127.0.0.1' });
@@ -65,6 +88,7 @@ try {
       LIENTHONG_LOG_LEVEL: settings.LIENTHONG_LOG_LEVEL,
       LIENTHONG_DATABASE_URL: database.url,
       LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
+      ...(service.name === 'signing' ? { LIENTHONG_SIGNING_KEK: signingKek } : {}),
     });
     const app = await connectService(service, config);
     apps.push(app);

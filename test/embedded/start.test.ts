@@ -5,9 +5,11 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildTimeStampRequest, readTimeStampResponse } from '@lienthong/pki';
 import { freePort } from '../support/transports.ts';
 
 const script = join(import.meta.dirname, '..', '..', 'scripts', 'start.ts');
@@ -75,8 +77,20 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
       t.equal(ready.status, 200, `${round}: ${name} /readyz (${await ready.text()})`);
       t.equal((await fetch(`${url}/docs/json`)).status, 200, `${round}: ${name} /docs/json`);
     }
+    // The signing keys are encrypted with the KEK kept in the data folder: the second start must decrypt them.
+    const stamp = await fetch(`http://127.0.0.1:${base + 1}/v1/tsa`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/timestamp-query' },
+      body: Buffer.from(buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update(round).digest() })),
+    });
+    t.equal(stamp.status, 200, `${round}: signing time-stamps`);
+    t.equal(readTimeStampResponse(new Uint8Array(await stamp.arrayBuffer())).status, 0, `${round}: the time-stamp is granted`);
     suite.child.kill('SIGINT');
     t.equal(await suite.exited, 0, `${round}: Ctrl-C exits 0`);
+    const kek = (await readFile(join(dataDir, 'signing.kek'), 'utf8')).trim();
+    t.ok(kek.length >= 32, `${round}: the signing KEK is kept in the data folder`);
+    t.equal((await stat(join(dataDir, 'signing.kek'))).mode & 0o777, 0o600, `${round}: signing.kek is 0600`);
+    t.notMatch(suite.output(), kek, `${round}: the KEK is never printed`);
   }
   t.ok((await readdir(join(dataDir, 'postgres'))).length > 0, 'the database persists in the data folder');
 });

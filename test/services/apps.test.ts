@@ -13,6 +13,9 @@ import { connectService } from '@lienthong/service';
 import type { ServiceConfig, ServiceDefinition } from '@lienthong/service';
 import { testEnv } from '../support/env.ts';
 
+// Only the signing service reads it; the others ignore variables they do not declare.
+const testKek = 'apps-test-key-encryption-passphrase-0123456789';
+
 const services: Array<[ServiceDefinition<ServiceConfig>, number]> = [
   [intakeService, 8081],
   [signingService, 8082],
@@ -27,6 +30,7 @@ for (const [service, port] of services) {
       LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
       LIENTHONG_STORAGE_DIR: '/nonexistent',
       LIENTHONG_LOG_LEVEL: 'silent',
+      LIENTHONG_SIGNING_KEK: testKek,
     });
     t.equal(config.port, port, `default port ${port}`);
     const app = await service.buildApp(config, { checks: [{ name: 'db', check: async () => {} }] });
@@ -55,6 +59,7 @@ for (const [service, port] of services) {
       LIENTHONG_S3_ACCESS_KEY: testEnv.s3.accessKey,
       LIENTHONG_S3_SECRET_KEY: testEnv.s3.secretKey,
       LIENTHONG_LOG_LEVEL: 'silent',
+      LIENTHONG_SIGNING_KEK: testKek,
     });
     const app = await connectService(service, config);
     t.teardown(() => app.close());

@@ -1,22 +1,52 @@
 /**
- * The signing service (keys, certificates, signing, verification and timestamps). Load order is the layout: external clients (the platform:
- * database, bus, object store) → repositories and rules → routes. For now: the shared kit.
+ * The signing service (keys, certificates, signing, verification and timestamps). Load
+ * order is the layout: external clients (the platform: database, bus, object store) → the
+ * CA's state and rules (set up at start) → routes, one plugin per resource. Without a
+ * platform (the kit's own tests) only the shared routes are served.
  */
+import { systemClock } from '@lienthong/pki';
+import type { Clock } from '@lienthong/pki';
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
+import { createCaContext } from './ca/ca-context.ts';
+import { ensureLocalCa } from './ca/ca-setup.ts';
 import type { SigningConfig } from './config.ts';
+import { caRoutes } from './routes/ca-routes.ts';
+import { ocspRoutes } from './routes/ocsp-routes.ts';
+import { sealRoutes } from './routes/seal-routes.ts';
+import { tsaRoutes } from './routes/tsa-routes.ts';
+import { verifyRoutes } from './routes/verify-routes.ts';
 
 /** What the signing app is given from outside. */
-export type SigningDeps = ServiceDeps;
+export type SigningDeps = ServiceDeps & {
+  /** The clock of the CA and the TSA (default: the system clock). */
+  clock?: Clock;
+};
 
 /** Builds the signing app; the caller listens (server.ts) or injects (tests) and closes it. */
 export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): Promise<ServiceApp> {
-  return createServiceApp({
+  const { clock = systemClock, ...kitDeps } = deps;
+  const app = await createServiceApp({
     name: 'signing',
     version: pkg.version,
     config,
     description: 'lienthong signing: keys, certificates, signing, verification and timestamps.',
-    ...deps,
+    ...kitDeps,
   });
+  const platform = deps.platform;
+  if (platform === undefined) return app;
+  try {
+    const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log);
+    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy);
+    await app.register(caRoutes, { ca });
+    await app.register(sealRoutes, { ca });
+    await app.register(tsaRoutes, { ca });
+    await app.register(ocspRoutes, { ca });
+    await app.register(verifyRoutes, { ca });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
 }

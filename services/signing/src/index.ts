@@ -4,3 +4,4 @@ export { signingConfigSchema, loadSigningConfig } from './config.ts';
 export type { SigningConfig } from './config.ts';
 export { signingService } from './service.ts';
 export { signingMigrations } from './migrations.ts';
+export { signingErrors } from './errors.ts';

@@ -1,0 +1,44 @@
+/**
+ * What the trust services share: the pool, the KEK, the clock and the CA hierarchy.
+ * Private keys are read and decrypted only at the moment they sign (`signerFor`), and
+ * the decrypted KeyObject is not kept.
+ */
+import type { Pool } from '@lienthong/db';
+import { decryptPrivateKey, keySigner, readCertificate } from '@lienthong/pki';
+import type { Certificate, Clock, Signer } from '@lienthong/pki';
+import type { CaHierarchy } from './ca-setup.ts';
+import { findEncryptedKey } from './certificate-repository.ts';
+import type { CertificateRecord, Queryable } from './certificate-repository.ts';
+
+/** The dependencies of every trust service. */
+export interface CaContext {
+  pool: Pool;
+  kek: string;
+  clock: Clock;
+  hierarchy: CaHierarchy;
+  /** The parsed certificate of a record (parsed once). */
+  certificateOf(record: CertificateRecord): Certificate;
+}
+
+/** Builds the context; certificates are parsed once and cached by id. */
+export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy): CaContext {
+  const parsed = new Map<string, Certificate>();
+  return {
+    pool, kek, clock, hierarchy,
+    certificateOf(record) {
+      let cert = parsed.get(record.id);
+      if (cert === undefined) {
+        cert = readCertificate(record.der);
+        parsed.set(record.id, cert);
+      }
+      return cert;
+    },
+  };
+}
+
+/** A signer for the key of `record`, decrypted now with the KEK. Throws when the service holds no key for it. */
+export async function signerFor(q: Queryable, kek: string, record: CertificateRecord): Promise<Signer> {
+  const encrypted = await findEncryptedKey(q, record.id);
+  if (encrypted === undefined) throw new Error(`signing: no private key for certificate ${record.id}`);
+  return keySigner(decryptPrivateKey(encrypted, kek));
+}

@@ -1,0 +1,169 @@
+/**
+ * The CA's certificates, keys and CRLs in the service's schema: one-purpose queries that
+ * take a pool or a client in a transaction. Private keys go in and out only as PKCS#8
+ * EncryptedPrivateKeyInfo (RFC 5958 §3); decrypting is the caller's business, at use.
+ */
+import type { Pool, PoolClient } from '@lienthong/db';
+
+/** What a certificate of this CA is for. */
+export type CertificateRole = 'root' | 'issuing-ca' | 'tsa' | 'ocsp' | 'seal' | 'person';
+
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+export type Queryable = Pick<Pool, 'query'> | PoolClient;
+
+/** One row of `certificate`. */
+export interface CertificateRecord {
+  id: string;
+  role: CertificateRole;
+  /** The subject as one line (C=VN, O=…, CN=…). */
+  subject: string;
+  /** Content octets of serialNumber, hex (RFC 5280 §4.1.2.2). */
+  serialHex: string;
+  notBefore: Date;
+  notAfter: Date;
+  der: Uint8Array;
+  issuerId: string | null;
+  revokedAt: Date | null;
+  /** CRLReason (RFC 5280 §5.3.1). */
+  revocationReason: number | null;
+}
+
+/** One row of `crl`. */
+export interface CrlRecord {
+  issuerId: string;
+  crlNumber: bigint;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revokedCount: number;
+  der: Uint8Array;
+}
+
+interface CertificateRow {
+  id: string;
+  role: CertificateRole;
+  subject: string;
+  serial: string;
+  not_before: Date;
+  not_after: Date;
+  der: Buffer;
+  issuer_id: string | null;
+  revoked_at: Date | null;
+  revocation_reason: number | null;
+}
+
+const columns = 'id, role, subject, serial, not_before, not_after, der, issuer_id, revoked_at, revocation_reason';
+
+function toRecord(row: CertificateRow): CertificateRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    subject: row.subject,
+    serialHex: row.serial,
+    notBefore: row.not_before,
+    notAfter: row.not_after,
+    der: new Uint8Array(row.der),
+    issuerId: row.issuer_id,
+    revokedAt: row.revoked_at,
+    revocationReason: row.revocation_reason,
+  };
+}
+
+/** Stores a certificate and, when given, its encrypted private key. Use inside a transaction. */
+export async function insertCertificate(q: Queryable, record: CertificateRecord, encryptedKey?: Uint8Array): Promise<void> {
+  await q.query(
+    `INSERT INTO certificate (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [record.id, record.role, record.subject, record.serialHex, record.notBefore, record.notAfter,
+      Buffer.from(record.der), record.issuerId, record.revokedAt, record.revocationReason],
+  );
+  if (encryptedKey !== undefined) {
+    await q.query('INSERT INTO private_key (certificate_id, encrypted_pkcs8) VALUES ($1, $2)', [record.id, Buffer.from(encryptedKey)]);
+  }
+}
+
+/** The certificate with `id`, or undefined. */
+export async function findCertificate(q: Queryable, id: string): Promise<CertificateRecord | undefined> {
+  const { rows } = await q.query<CertificateRow>(`SELECT ${columns} FROM certificate WHERE id = $1`, [id]);
+  return rows[0] === undefined ? undefined : toRecord(rows[0]);
+}
+
+/** Every certificate, oldest first. */
+export async function listCertificates(q: Queryable): Promise<CertificateRecord[]> {
+  const { rows } = await q.query<CertificateRow>(`SELECT ${columns} FROM certificate ORDER BY created_at, id`);
+  return rows.map(toRecord);
+}
+
+/** The newest certificate with `role`, or undefined. */
+export async function findByRole(q: Queryable, role: CertificateRole): Promise<CertificateRecord | undefined> {
+  const { rows } = await q.query<CertificateRow>(
+    `SELECT ${columns} FROM certificate WHERE role = $1 ORDER BY created_at DESC, id LIMIT 1`, [role]);
+  return rows[0] === undefined ? undefined : toRecord(rows[0]);
+}
+
+/** The certificates `issuerId` issued with these serial numbers (hex). */
+export async function findIssuedBySerials(q: Queryable, issuerId: string, serials: readonly string[]): Promise<CertificateRecord[]> {
+  const { rows } = await q.query<CertificateRow>(
+    `SELECT ${columns} FROM certificate WHERE issuer_id = $1 AND serial = ANY($2::text[])`, [issuerId, serials]);
+  return rows.map(toRecord);
+}
+
+/** The revoked certificates `issuerId` issued. */
+export async function findRevoked(q: Queryable, issuerId: string): Promise<CertificateRecord[]> {
+  const { rows } = await q.query<CertificateRow>(
+    `SELECT ${columns} FROM certificate WHERE issuer_id = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at, id`, [issuerId]);
+  return rows.map(toRecord);
+}
+
+/** Marks a certificate revoked (RFC 5280 §5.3.1 reason); false when it was not found or already revoked. */
+export async function revokeCertificate(q: Queryable, id: string, at: Date, reason: number): Promise<boolean> {
+  const result = await q.query('UPDATE certificate SET revoked_at = $2, revocation_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [id, at, reason]);
+  return result.rowCount === 1;
+}
+
+/** The encrypted PKCS#8 of a certificate's key, or undefined when the service holds none. */
+export async function findEncryptedKey(q: Queryable, certificateId: string): Promise<Uint8Array | undefined> {
+  const { rows } = await q.query<{ encrypted_pkcs8: Buffer }>('SELECT encrypted_pkcs8 FROM private_key WHERE certificate_id = $1', [certificateId]);
+  return rows[0] === undefined ? undefined : new Uint8Array(rows[0].encrypted_pkcs8);
+}
+
+/** The CRL with the highest number `issuerId` issued, or undefined. */
+export async function findLatestCrl(q: Queryable, issuerId: string): Promise<CrlRecord | undefined> {
+  const { rows } = await q.query<{ issuer_id: string; crl_number: string; this_update: Date; next_update: Date; revoked_count: number; der: Buffer }>(
+    'SELECT issuer_id, crl_number, this_update, next_update, revoked_count, der FROM crl WHERE issuer_id = $1 ORDER BY crl_number DESC LIMIT 1',
+    [issuerId]);
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return {
+    issuerId: row.issuer_id, crlNumber: BigInt(row.crl_number), thisUpdate: row.this_update, nextUpdate: row.next_update,
+    revokedCount: row.revoked_count, der: new Uint8Array(row.der),
+  };
+}
+
+/**
+ * Takes the next CRL number of `issuerId` (RFC 5280 §5.2.3: monotonically increasing).
+ * The row stays locked until the transaction ends, so CRLs of one issuer are issued one at a time.
+ */
+export async function takeCrlNumber(client: PoolClient, issuerId: string): Promise<bigint> {
+  const { rows } = await client.query<{ last_number: string }>(
+    `INSERT INTO crl_counter (issuer_id, last_number) VALUES ($1, 1)
+     ON CONFLICT (issuer_id) DO UPDATE SET last_number = crl_counter.last_number + 1
+     RETURNING last_number`, [issuerId]);
+  return BigInt(rows[0]!.last_number);
+}
+
+/** Stores an issued CRL. */
+export async function insertCrl(q: Queryable, crl: CrlRecord): Promise<void> {
+  await q.query(
+    'INSERT INTO crl (issuer_id, crl_number, this_update, next_update, revoked_count, der) VALUES ($1, $2, $3, $4, $5, $6)',
+    [crl.issuerId, crl.crlNumber.toString(), crl.thisUpdate, crl.nextUpdate, crl.revokedCount, Buffer.from(crl.der)]);
+}
+
+/** The next time-stamp token serial number (RFC 3161 §2.4.2), from a sequence: unique across instances. */
+export async function nextTsaSerial(q: Queryable): Promise<bigint> {
+  const { rows } = await q.query<{ serial: string }>("SELECT nextval('tsa_serial') AS serial");
+  return BigInt(rows[0]!.serial);
+}
+
+/** Takes the transaction-level advisory lock that serialises setting up the CA. */
+export async function lockCaSetup(client: PoolClient): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtextextended('lienthong.signing.ca-setup', 0))");
+}

@@ -1,0 +1,76 @@
+/**
+ * The local certificate hierarchy for tests and small deployments, built in memory with
+ * libs/pki: root CA → issuing CA → TSA (extKeyUsage id-kp-timeStamping, critical; RFC 3161
+ * §2.3) and delegated OCSP responder (id-kp-OCSPSigning + id-pkix-ocsp-nocheck; RFC 6960
+ * §4.2.2.2). Keys leave this module only encrypted with the KEK.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  caProfile, encryptPrivateKey, formatName, generateKeyPair, issueCertificate, keySigner, ocspResponderProfile, tsaProfile,
+} from '@lienthong/pki';
+import type { Certificate, Clock, KeyPair } from '@lienthong/pki';
+import type { CertificateRecord, CertificateRole } from './certificate-repository.ts';
+
+/**
+ * The TSA policy of the local hierarchy (RFC 3161 §2.4.2). A placeholder under IANA's
+ * documentation enterprise number 32473 (RFC 5612): a deployment that publishes a TSA
+ * policy replaces it with its registered OID. (A UUID OID, 2.25.…, would be the natural
+ * choice, but libs/pki reads OID arcs only up to 2^45.)
+ */
+export const localTsaPolicy = '1.3.6.1.4.1.32473.3161.1';
+
+/** A certificate ready to store, with its encrypted key. */
+export interface NewCertificate {
+  record: CertificateRecord;
+  encryptedKey: Uint8Array;
+}
+
+const day = 86_400_000;
+
+/** The record of `cert` for the certificates table. */
+export function certificateRecord(cert: Certificate, role: CertificateRole, issuerId: string | null, id: string = randomUUID()): CertificateRecord {
+  return {
+    id, role, subject: formatName(cert.subject), serialHex: cert.serialHex, notBefore: cert.notBefore, notAfter: cert.notAfter,
+    der: cert.der, issuerId, revokedAt: null, revocationReason: null,
+  };
+}
+
+/**
+ * Builds root (20 years, RSA 3072), issuing CA (10 years, RSA 3072, pathLen 0), TSA
+ * (5 years, RSA 3072) and OCSP responder (1 year, RSA 2048) certificates.
+ */
+export async function buildLocalHierarchy(kek: string, clock: Clock, organisation = 'lienthong'): Promise<NewCertificate[]> {
+  const now = clock.now();
+  const notBefore = new Date(now.getTime() - 60_000);
+  const [rootKeys, issuingKeys, tsaKeys, ocspKeys] = await Promise.all([
+    generateKeyPair({ type: 'rsa', modulusLength: 3072 }),
+    generateKeyPair({ type: 'rsa', modulusLength: 3072 }),
+    generateKeyPair({ type: 'rsa', modulusLength: 3072 }),
+    generateKeyPair({ type: 'rsa', modulusLength: 2048 }),
+  ]);
+  const name = (cn: string) => [{ type: 'C', value: 'VN' }, { type: 'O', value: organisation }, { type: 'CN', value: cn }];
+  const validity = (days: number) => ({ notBefore, notAfter: new Date(notBefore.getTime() + days * day) });
+
+  const root = await issueCertificate(
+    caProfile({ subject: name('lienthong Local Root CA'), publicKey: rootKeys.publicKey, ...validity(20 * 365) }),
+    { signer: keySigner(rootKeys.privateKey) });
+  const issuing = await issueCertificate(
+    caProfile({ subject: name('lienthong Issuing CA'), publicKey: issuingKeys.publicKey, pathLenConstraint: 0, ...validity(10 * 365) }),
+    { certificate: root, signer: keySigner(rootKeys.privateKey) });
+  const tsa = await issueCertificate(
+    tsaProfile({ subject: name('lienthong Time-Stamping Authority'), publicKey: tsaKeys.publicKey, ...validity(5 * 365) }),
+    { certificate: issuing, signer: keySigner(issuingKeys.privateKey) });
+  const ocsp = await issueCertificate(
+    ocspResponderProfile({ subject: name('lienthong OCSP Responder'), publicKey: ocspKeys.publicKey, ...validity(365) }),
+    { certificate: issuing, signer: keySigner(issuingKeys.privateKey) });
+
+  const rootRecord = certificateRecord(root, 'root', null);
+  const issuingRecord = certificateRecord(issuing, 'issuing-ca', rootRecord.id);
+  const sealed = (record: CertificateRecord, keys: KeyPair): NewCertificate => ({ record, encryptedKey: encryptPrivateKey(keys.privateKey, kek) });
+  return [
+    sealed(rootRecord, rootKeys),
+    sealed(issuingRecord, issuingKeys),
+    sealed(certificateRecord(tsa, 'tsa', issuingRecord.id), tsaKeys),
+    sealed(certificateRecord(ocsp, 'ocsp', issuingRecord.id), ocspKeys),
+  ];
+}

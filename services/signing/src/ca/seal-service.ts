@@ -1,0 +1,46 @@
+/**
+ * Issuing an office seal certificate (chứng thư số của cơ quan, con dấu): the key pair is
+ * generated here and kept encrypted with the KEK; only the certificate leaves. The
+ * certificate is issued by the issuing CA with the office-seal profile (keyUsage
+ * digitalSignature + nonRepudiation) and never outlives the CA.
+ */
+import { withTransaction } from '@lienthong/db';
+import { encryptPrivateKey, generateKeyPair, issueCertificate, officeSealProfile } from '@lienthong/pki';
+import type { CaContext } from './ca-context.ts';
+import { signerFor } from './ca-context.ts';
+import { insertCertificate } from './certificate-repository.ts';
+import type { CertificateRecord } from './certificate-repository.ts';
+import { certificateRecord } from './local-hierarchy.ts';
+
+/** What a seal certificate names. */
+export interface SealRequest {
+  /** The Party committee (O), e.g. "Tỉnh ủy Cà Mau". */
+  organisation: string;
+  /** The office (CN), e.g. "Văn phòng Tỉnh ủy". */
+  office: string;
+  locality?: string;
+  /** Default 730 days; capped at the issuing CA's notAfter. */
+  validityDays?: number;
+}
+
+/** Issues and stores a seal certificate with a new server-held key (RSA 3072). */
+export async function issueSeal(ca: CaContext, request: SealRequest): Promise<CertificateRecord> {
+  const { issuing } = ca.hierarchy;
+  const keys = await generateKeyPair({ type: 'rsa', modulusLength: 3072 });
+  const notBefore = new Date(ca.clock.now().getTime() - 60_000);
+  const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
+  const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted;
+  const issuingSigner = await signerFor(ca.pool, ca.kek, issuing);
+  const certificate = await issueCertificate(officeSealProfile({
+    organisation: request.organisation,
+    office: request.office,
+    ...(request.locality === undefined ? {} : { locality: request.locality }),
+    publicKey: keys.publicKey,
+    notBefore,
+    notAfter,
+  }), { certificate: ca.certificateOf(issuing), signer: issuingSigner }, { clock: ca.clock });
+  const record = certificateRecord(certificate, 'seal', issuing.id);
+  const encryptedKey = encryptPrivateKey(keys.privateKey, ca.kek);
+  await withTransaction(ca.pool, async (client) => insertCertificate(client, record, encryptedKey));
+  return record;
+}

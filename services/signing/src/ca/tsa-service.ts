@@ -1,0 +1,34 @@
+/**
+ * The time-stamping authority (RFC 3161). A body that is not a TimeStampReq at all is a
+ * client error (TIMESTAMP_REQUEST_MALFORMED, 400). A readable request the TSA will not
+ * grant (digest, policy, extension, version) is answered as RFC 3161 §2.4.2 says: a
+ * TimeStampResp with status rejection and the PKIFailureInfo bit.
+ */
+import { isPkiError, issueTimeStampToken, readTimeStampRequest } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
+import { signingErrors } from '../errors.ts';
+import type { CaContext } from './ca-context.ts';
+import { signerFor } from './ca-context.ts';
+import { nextTsaSerial } from './certificate-repository.ts';
+import { localTsaPolicy } from './local-hierarchy.ts';
+
+/** Answers one DER TimeStampReq with a DER TimeStampResp. Throws AppError for unreadable input. */
+export async function answerTimeStampRequest(ca: CaContext, request: Uint8Array): Promise<Uint8Array> {
+  try {
+    readTimeStampRequest(request);
+  } catch (error) {
+    if (isPkiError(error)) throw new AppError(signingErrors.TIMESTAMP_REQUEST_MALFORMED, { detail: error.message });
+    throw error;
+  }
+  const { tsa, issuing } = ca.hierarchy;
+  return issueTimeStampToken({
+    request,
+    tsaCertificate: ca.certificateOf(tsa),
+    chain: [ca.certificateOf(issuing)],
+    signer: await signerFor(ca.pool, ca.kek, tsa),
+    clock: ca.clock,
+    serialNumber: await nextTsaSerial(ca.pool),
+    policy: localTsaPolicy,
+    accuracy: { seconds: 1 },
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * The CA's public material: `GET /v1/ca/crl` (RFC 5280 §5, DER as RFC 2585 §4.2 serves it)
+ * and `GET /v1/ca/certificates[/{id}]` (DER or PEM, RFC 7468). Private keys are never here.
+ */
+import { toPem } from '@lienthong/pki';
+import { AppError, Type } from '@lienthong/service';
+import type { ServiceApp } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { findCertificate, listCertificates } from '../ca/certificate-repository.ts';
+import { currentCrl } from '../ca/crl-service.ts';
+import { signingErrors } from '../errors.ts';
+import { binaryContent, binarySchema, CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
+
+const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** Registers the CA routes. */
+export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+  const { ca } = options;
+
+  app.get('/v1/ca/crl', {
+    schema: {
+      tags: ['certification authority'],
+      summary: 'The current CRL (RFC 5280 §5)',
+      description: 'Re-issued when a certificate was revoked since, or when the last one is past half its validity.',
+      querystring: Type.Object({
+        issuer: Type.Union([Type.Literal('issuing-ca'), Type.Literal('root')], { default: 'issuing-ca', description: 'whose CRL' }),
+      }, { additionalProperties: false }),
+      response: {
+        200: binaryContent('application/pkix-crl', 'DER CertificateList'),
+        400: problemResponse('VALIDATION_FAILED: unknown issuer'),
+      },
+    },
+  }, async (request, reply) => {
+    const issuer = request.query.issuer === 'root' ? ca.hierarchy.root : ca.hierarchy.issuing;
+    const crl = await currentCrl(ca, issuer);
+    return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
+  });
+
+  app.get('/v1/ca/certificates', {
+    schema: {
+      tags: ['certification authority'],
+      summary: 'Every certificate of this CA',
+      response: { 200: Type.Object({ certificates: Type.Array(CertificateSummary) }) },
+    },
+  }, async () => ({ certificates: (await listCertificates(ca.pool)).map(toCertificateSummary) }));
+
+  app.get('/v1/ca/certificates/:id', {
+    schema: {
+      tags: ['certification authority'],
+      summary: 'One certificate, DER or PEM',
+      description: 'DER (application/pkix-cert, RFC 2585) unless the Accept header asks for application/x-pem-file.',
+      params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'certificate id (UUID)' }) }),
+      response: {
+        200: {
+          description: 'The certificate',
+          content: {
+            'application/pkix-cert': { schema: binarySchema },
+            'application/x-pem-file': { schema: Type.String() },
+          },
+        },
+        400: problemResponse('VALIDATION_FAILED: the id is not a UUID'),
+        404: problemResponse('CERTIFICATE_NOT_FOUND'),
+      },
+    },
+  }, async (request, reply) => {
+    const record = await findCertificate(ca.pool, request.params.id.toLowerCase());
+    if (record === undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, { extra: { certificateId: request.params.id } });
+    if ((request.headers.accept ?? '').toLowerCase().includes('application/x-pem-file')) {
+      return reply.type('application/x-pem-file').send(toPem('CERTIFICATE', record.der));
+    }
+    return reply.type('application/pkix-cert').send(Buffer.from(record.der));
+  });
+}

@@ -1,0 +1,45 @@
+/** Response and body declarations shared by the routes: DER bodies and problem documents. */
+import { ProblemSchema, Type } from '@lienthong/service';
+import type { Static } from '@lienthong/service';
+import type { CertificateRecord } from '../ca/certificate-repository.ts';
+
+/** A problem+json (RFC 9457) response of the given meaning. */
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: Type.Ref(ProblemSchema) } } };
+}
+
+/** A DER body: bytes as OpenAPI says (`string`, `binary`), a Buffer in TypeScript. */
+export const binarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+
+/** A binary (DER or PEM) body of one media type. */
+export function binaryContent(mediaType: string, description: string) {
+  return { description, content: { [mediaType]: { schema: binarySchema } } };
+}
+
+/** Standard base64 (RFC 4648 §4), padded; nothing else. */
+export const base64Pattern = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$';
+
+/** The media type of a request without parameters, lower case ('' when absent). */
+export function mediaTypeOf(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** A certificate of this CA as the API lists it (never its key). */
+export const CertificateSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  role: Type.Union(['root', 'issuing-ca', 'tsa', 'ocsp', 'seal', 'person'].map((r) => Type.Literal(r))),
+  subject: Type.String(),
+  serial: Type.String({ description: 'serialNumber content octets, hex' }),
+  notBefore: Type.String({ format: 'date-time' }),
+  notAfter: Type.String({ format: 'date-time' }),
+  issuerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+}, { $id: 'CertificateSummary' });
+
+/** The summary of a stored certificate. */
+export function toCertificateSummary(r: CertificateRecord): Static<typeof CertificateSummary> {
+  return {
+    id: r.id, role: r.role, subject: r.subject, serial: r.serialHex, notBefore: r.notBefore.toISOString(),
+    notAfter: r.notAfter.toISOString(), issuerId: r.issuerId, revokedAt: r.revokedAt?.toISOString() ?? null,
+  };
+}

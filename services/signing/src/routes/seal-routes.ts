@@ -1,0 +1,36 @@
+/**
+ * `POST /v1/ca/seals`: issue an office seal certificate whose key the service generates
+ * and keeps. An administrative route: like every route today it is not yet behind
+ * authentication (the kit's auth hook is a slot); it must be before any deployment.
+ */
+import { Type } from '@lienthong/service';
+import type { ServiceApp } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { issueSeal } from '../ca/seal-service.ts';
+import { CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
+
+const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
+
+/** Registers the seal route. */
+export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+  app.post('/v1/ca/seals', {
+    schema: {
+      tags: ['certification authority'],
+      summary: 'Issue an office seal certificate (key kept by the service)',
+      body: Type.Object({
+        organisation: text(200, 'the Party committee (O), e.g. Tỉnh ủy Cà Mau'),
+        office: text(200, 'the office (CN), e.g. Văn phòng Tỉnh ủy'),
+        locality: Type.Optional(text(100, 'L')),
+        validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825, default: 730 })),
+      }, { additionalProperties: false }),
+      response: {
+        201: CertificateSummary,
+        400: problemResponse('VALIDATION_FAILED'),
+        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+      },
+    },
+  }, async (request, reply) => {
+    const record = await issueSeal(options.ca, request.body);
+    return reply.code(201).header('location', `/v1/ca/certificates/${record.id}`).send(toCertificateSummary(record));
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * `POST /v1/verify`: verifies a CMS/CAdES signature and returns the EN 319 102-1 report.
+ * Base64 that is not strict RFC 4648 base64 is a 400 (VALIDATION_FAILED); bytes that are
+ * not a CMS SignedData are reported (TOTAL_FAILED / FORMAT_FAILURE), since that is a
+ * finding about the signature, not about the request.
+ */
+import { isPkiError, readCertificate } from '@lienthong/pki';
+import { AppError, Type } from '@lienthong/service';
+import type { ServiceApp } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { verifySignature } from '../ca/verify-service.ts';
+import { signingErrors } from '../errors.ts';
+import { base64Pattern, problemResponse } from './schemas.ts';
+
+/** Largest JSON body accepted, bytes (base64 of a signature and its detached content). */
+export const verifyBodyLimit = 16 * 1024 * 1024;
+
+const Base64 = (description: string, minLength = 0) => Type.String({ pattern: base64Pattern, minLength, contentEncoding: 'base64', description });
+
+const CertificateInfo = Type.Object({
+  subject: Type.String(), issuer: Type.String(), serial: Type.String(),
+  notBefore: Type.String({ format: 'date-time' }), notAfter: Type.String({ format: 'date-time' }),
+});
+const signerFields = {
+  indication: Type.Union([Type.Literal('TOTAL_PASSED'), Type.Literal('TOTAL_FAILED'), Type.Literal('INDETERMINATE')]),
+  subIndication: Type.Optional(Type.String({ description: 'EN 319 102-1 Table 5' })),
+  message: Type.String(),
+  integrity: Type.Boolean(),
+  trusted: Type.Boolean(),
+  signingCertificateBound: Type.Boolean(),
+  isCadesBaselineB: Type.Boolean(),
+  level: Type.Optional(Type.String({ description: 'B-B, B-T, B-LT or B-LTA' })),
+  signingTime: Type.Optional(Type.String({ format: 'date-time' })),
+  bestSignatureTime: Type.Optional(Type.String({ format: 'date-time' })),
+  signer: Type.Optional(CertificateInfo),
+  chain: Type.Array(CertificateInfo),
+  timestamps: Type.Array(Type.Object({
+    kind: Type.String(), valid: Type.Boolean(), genTime: Type.Optional(Type.String({ format: 'date-time' })), message: Type.String(),
+  })),
+};
+const VerifyReportSchema = Type.Object({ ...signerFields, signers: Type.Array(Type.Object(signerFields)) }, { $id: 'VerifyReport' });
+
+/** Registers the verification route. */
+export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+  app.post('/v1/verify', {
+    bodyLimit: verifyBodyLimit,
+    schema: {
+      tags: ['verification'],
+      summary: 'Verify a CMS/CAdES signature (EN 319 102-1 report)',
+      body: Type.Object({
+        signature: Base64('the CMS SignedData, DER, base64', 1),
+        content: Type.Optional(Base64('the detached content, base64')),
+        anchors: Type.Optional(Type.Array(Base64('a DER trust-anchor certificate, base64', 1), { maxItems: 16 })),
+      }, { additionalProperties: false }),
+      response: {
+        200: VerifyReportSchema,
+        400: problemResponse('VALIDATION_FAILED (not base64, missing signature) or TRUST_ANCHOR_MALFORMED'),
+        413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 16 MiB'),
+        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+      },
+    },
+  }, async (request) => {
+    const { signature, content, anchors } = request.body;
+    const anchorDers = (anchors ?? []).map((a, i) => {
+      const der = new Uint8Array(Buffer.from(a, 'base64'));
+      try {
+        readCertificate(der);
+      } catch (error) {
+        if (isPkiError(error)) throw new AppError(signingErrors.TRUST_ANCHOR_MALFORMED, { detail: `anchors/${i}: ${error.message}`, extra: { pointer: `/anchors/${i}` } });
+        throw error;
+      }
+      return der;
+    });
+    return verifySignature(options.ca, {
+      signature: new Uint8Array(Buffer.from(signature, 'base64')),
+      ...(content === undefined ? {} : { content: new Uint8Array(Buffer.from(content, 'base64')) }),
+      anchors: anchorDers,
+    });
+  });
+}

@@ -1,0 +1,32 @@
+/** The signing configuration: LIENTHONG_SIGNING_KEK is required, long enough, and never echoed. */
+import t from 'tap';
+import { ConfigError } from '@lienthong/service';
+import { loadSigningConfig } from '../src/config.ts';
+
+const base = { LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://x@127.0.0.1/db', LIENTHONG_STORAGE_DIR: '/tmp/x' };
+
+void t.test('the KEK is required', async (t) => {
+  t.throws(() => loadSigningConfig(base), { name: 'ConfigError', message: /LIENTHONG_SIGNING_KEK is required/ });
+  t.throws(() => loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: '' }), { message: /LIENTHONG_SIGNING_KEK is required/ }, 'empty is missing');
+});
+
+void t.test('a short KEK is refused without echoing it', async (t) => {
+  const short = 'short-secret-kek';
+  try {
+    loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: short });
+    t.fail('accepted');
+  } catch (error) {
+    t.ok(error instanceof ConfigError);
+    t.match((error as Error).message, /LIENTHONG_SIGNING_KEK must be a key-encryption passphrase of at least 32 characters/);
+    t.notMatch((error as Error).message, short, 'the value is not in the message');
+  }
+});
+
+void t.test('the KEK is carried but not serialised with the config', async (t) => {
+  const kek = 'k'.repeat(40);
+  const config = loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek });
+  t.equal(config.kek, kek);
+  t.equal(config.port, 8082);
+  t.notMatch(JSON.stringify(config), kek, 'JSON.stringify(config) leaves it out');
+  t.notOk(Object.keys(config).includes('kek'));
+});

@@ -1,0 +1,63 @@
+/**
+ * Fixtures built by the tests: a person certificate issued by the service's own issuing CA
+ * (its key decrypted with the test KEK, as the service itself would), a CAdES signature by
+ * that person, and openssl in a scratch folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, signCades,
+} from '@lienthong/pki';
+import type { Certificate } from '@lienthong/pki';
+import type { Pool } from '@lienthong/db';
+import { findByRole, findEncryptedKey, insertCertificate } from '../src/ca/certificate-repository.ts';
+import type { CertificateRecord } from '../src/ca/certificate-repository.ts';
+import { certificateRecord } from '../src/ca/local-hierarchy.ts';
+import { testKek } from './support.ts';
+
+/** A person certificate of the service's issuing CA, stored in its table, and a signature it made. */
+export interface PersonFixture {
+  record: CertificateRecord;
+  certificate: Certificate;
+  issuing: Certificate;
+  root: Certificate;
+  sign(content: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Issues and stores a person certificate under the service's issuing CA. */
+export async function issuePerson(pool: Pool, name: string): Promise<PersonFixture> {
+  const issuingRecord = (await findByRole(pool, 'issuing-ca'))!;
+  const rootRecord = (await findByRole(pool, 'root'))!;
+  const issuing = readCertificate(issuingRecord.der);
+  const issuingKey = decryptPrivateKey((await findEncryptedKey(pool, issuingRecord.id))!, testKek);
+  const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
+  const certificate = await issueCertificate(
+    personProfile({ name, title: 'Chánh Văn phòng', office: 'Văn phòng Tỉnh ủy', organisation: 'Tỉnh ủy Thử nghiệm', publicKey: keys.publicKey, validityDays: 30 }),
+    { certificate: issuing, signer: keySigner(issuingKey) });
+  const record = certificateRecord(certificate, 'person', issuingRecord.id);
+  await insertCertificate(pool, record);
+  return {
+    record, certificate, issuing, root: readCertificate(rootRecord.der),
+    sign: (content) => signCades(content, keySigner(keys.privateKey), { certificate, chain: [issuing] }),
+  };
+}
+
+/** A scratch folder for openssl; `cleanup` removes it. */
+export function scratch() {
+  const dir = mkdtempSync(join(tmpdir(), 'signing-openssl-'));
+  return {
+    dir,
+    file(name: string, data: Uint8Array | string): string {
+      const path = join(dir, name);
+      writeFileSync(path, data);
+      return path;
+    },
+    openssl(args: readonly string[]): { ok: boolean; out: string } {
+      const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+      return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * A signing app for tests on a schema of its own: the real PostgreSQL (pool + migrations),
+ * the Postgres-backed bus on its own schema, a folder store — assembled here because
+ * `connectService` binds the schema to the service name, and tests must not share CA state.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { checkDatabase, createPool, migrate } from '@lienthong/db';
+import type { Pool } from '@lienthong/db';
+import { createPostgresBus } from '@lienthong/bus';
+import { createFolderStore } from '@lienthong/storage';
+import { createLogger } from '@lienthong/service';
+import type { Logger, Platform, ServiceApp } from '@lienthong/service';
+import { buildApp } from '../src/app.ts';
+import { loadSigningConfig } from '../src/config.ts';
+import type { SigningConfig } from '../src/config.ts';
+import { signingMigrations } from '../src/migrations.ts';
+import { dropSchema, testEnv, uniqueName } from '../../../test/support/env.ts';
+
+export const testKek = 'signing-test-kek-0123456789abcdefghijklmnop';
+
+/** The signing config for tests (embedded-shaped: only the database is real here). */
+export function testConfig(storageDir: string): SigningConfig {
+  return loadSigningConfig({
+    LIENTHONG_MODE: 'embedded',
+    LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
+    LIENTHONG_STORAGE_DIR: storageDir,
+    LIENTHONG_LOG_LEVEL: 'debug',
+    LIENTHONG_SIGNING_KEK: testKek,
+  });
+}
+
+/** A logger whose lines are kept in `lines`. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString());
+      callback();
+    },
+  });
+  return { logger: createLogger({ name: 'signing', level: 'debug', destination }), lines };
+}
+
+/** Connects a platform on `schema` (migrated) with real components. */
+export async function connectTestPlatform(schema: string, logger: Logger, storageDir: string): Promise<Platform> {
+  const pool = createPool({ url: testEnv.databaseUrl, schema });
+  await migrate(pool, schema, signingMigrations, logger);
+  const busPool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
+  const bus = createPostgresBus({ pool: busPool, schema: `${schema}_bus`, listen: false });
+  const store = createFolderStore({ dir: storageDir });
+  return {
+    pool, bus, store,
+    checks: [{ name: 'database', check: () => checkDatabase(pool) }],
+    close: async () => {
+      await bus.close();
+      await busPool.end();
+      await pool.end();
+    },
+  };
+}
+
+/** A signing app on a fresh schema; `close` closes it and drops the schemas and folder. */
+export interface TestSigning {
+  app: ServiceApp;
+  pool: Pool;
+  schema: string;
+  lines: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the signing app on a new schema, or on `schema` when given (to test a second instance). */
+export async function startTestSigning(schema = uniqueName('signing_test')): Promise<TestSigning> {
+  const dir = await mkdtemp(join(tmpdir(), 'lienthong-signing-'));
+  const { logger, lines } = capturingLogger();
+  const platform = await connectTestPlatform(schema, logger, dir);
+  const app = await buildApp(testConfig(dir), { platform, logger });
+  return {
+    app, pool: platform.pool, schema, lines,
+    close: async () => {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Drops a test's schemas. */
+export async function dropTestSchemas(schema: string): Promise<void> {
+  await dropSchema(schema);
+  await dropSchema(`${schema}_bus`);
+}
