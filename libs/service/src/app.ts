@@ -10,13 +10,13 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider } from 'fa
 import { authHook } from './auth.ts';
 import type { Authenticate } from './auth.ts';
 import { apiDocs } from './docs.ts';
-import { ProblemSchema } from './errors.ts';
+import { ProblemSchema, serviceErrors } from './errors.ts';
 import { healthChecks } from './health.ts';
 import type { ReadinessCheck } from './health.ts';
 import { createLogger, requestIdOf } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { httpMetrics } from './metrics.ts';
-import { problemDetails } from './problem-details.ts';
+import { problemDetails, sendProblem, toProblem } from './problem-details.ts';
 import { requestTracing } from './tracing.ts';
 import type { Platform } from './platform.ts';
 import type { ServiceConfig } from './service-config.ts';
@@ -70,6 +70,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isProbe }),
     return503OnClosing: true,
+    // Errors raised before routing (a malformed URL) get the same problem+json as the rest.
+    frameworkErrors: (error, request, reply) => {
+      const detail = error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed (bad percent-encoding)' : error.message;
+      void sendProblem(reply, toProblem(request, serviceErrors.BAD_REQUEST, detail));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

@@ -119,3 +119,13 @@ void t.test('an unexpected error is a 500 that hides internals and is logged', a
   t.ok(logged, 'the error is logged');
   t.match(logged, { level: 50, requestId: body.requestId, err: { message: /refused/ } });
 });
+
+void t.test('a malformed URL (bad percent-encoding) is a 400 problem, not a bare error', async (t) => {
+  const { app } = await buildTestApp();
+  app.get('/v1/things/:id', async () => ({}));
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/v1/things/%E0%A4%A' });
+  t.equal(res.statusCode, 400);
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+  t.match(res.json(), { code: 'BAD_REQUEST', status: 400, detail: /percent-encoding/ });
+});
