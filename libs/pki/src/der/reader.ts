@@ -127,24 +127,32 @@ export function explicit(node: DerNode): DerNode {
   return c[0]!;
 }
 
-/** Decodes an OBJECT IDENTIFIER node (X.690 §8.19) to dotted form. */
+/** Longest arc accepted, in encoded bytes: a UUID arc (2.25.<128-bit>, X.667) needs 19. */
+const maxOidArcBytes = 24;
+
+/**
+ * Decodes an OBJECT IDENTIFIER node (X.690 §8.19) to dotted form. Arcs are read as
+ * bigints, so UUID-based OIDs (2.25.…, ITU-T X.667) work; longer arcs are refused.
+ */
 export function readOid(node: DerNode | undefined, what = 'OBJECT IDENTIFIER'): string {
   const n = expect(node, 0x06, what);
   const b = content(n);
   if (b.length === 0) fail('Empty OID', n.start);
-  const parts: number[] = [];
-  let v = 0;
+  const parts: bigint[] = [];
+  let v = 0n;
+  let arcBytes = 0;
   for (let i = 0; i < b.length; i++) {
     const x = b[i]!;
-    if (v === 0 && x === 0x80) fail('Non-minimal OID', n.start);
-    v = v * 128 + (x & 0x7f);
-    if (v > Number.MAX_SAFE_INTEGER / 256) fail('OID arc too large', n.start);
+    if (arcBytes === 0 && x === 0x80) fail('Non-minimal OID', n.start);
+    if (++arcBytes > maxOidArcBytes) fail('OID arc too large', n.start);
+    v = (v << 7n) | BigInt(x & 0x7f);
     if ((x & 0x80) === 0) {
       if (parts.length === 0) {
-        const a = v < 40 ? 0 : v < 80 ? 1 : 2;
-        parts.push(a, v - a * 40);
+        const a = v < 40n ? 0n : v < 80n ? 1n : 2n;
+        parts.push(a, v - a * 40n);
       } else parts.push(v);
-      v = 0;
+      v = 0n;
+      arcBytes = 0;
     } else if (i === b.length - 1) fail('Truncated OID', n.start);
   }
   return parts.join('.');

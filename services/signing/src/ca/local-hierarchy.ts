@@ -12,12 +12,11 @@ import type { Certificate, Clock, KeyPair } from '@lienthong/pki';
 import type { CertificateRecord, CertificateRole } from './certificate-repository.ts';
 
 /**
- * The TSA policy of the local hierarchy (RFC 3161 §2.4.2). A placeholder under IANA's
- * documentation enterprise number 32473 (RFC 5612): a deployment that publishes a TSA
- * policy replaces it with its registered OID. (A UUID OID, 2.25.…, would be the natural
- * choice, but libs/pki reads OID arcs only up to 2^45.)
+ * The TSA policy of the local hierarchy (RFC 3161 §2.4.2): a UUID OID (ITU-T X.667,
+ * 2.25.<UUID as an integer>), unique without registration. A deployment that publishes a
+ * TSA policy under its own registered arc uses that instead.
  */
-export const localTsaPolicy = '1.3.6.1.4.1.32473.3161.1';
+export const localTsaPolicy = '2.25.297422521957711654213599548404999760074';
 
 /** A certificate ready to store, with its encrypted key. */
 export interface NewCertificate {
