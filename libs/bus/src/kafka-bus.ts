@@ -7,6 +7,7 @@ import { startKafkaConsumer, type KafkaDeadLetter } from './kafka-consumer.ts';
 import { silentLogger, type BusLogger } from './logger.ts';
 import { assertTopics } from './topic-name.ts';
 import { deadLetterTopic, type EventBus, type OutgoingEvent, type SubscribeOptions, type Subscription } from './types.ts';
+import { createSubscriptionSet } from './subscription-set.ts';
 
 /** Settings of the Kafka transport; only `brokers` and `clientId` are required. */
 export interface KafkaBusOptions {
@@ -52,7 +53,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     logLevel: kafkaLevelOf(options.kafkaLogLevel),
     logCreator: kafkaLogCreator(logger),
   });
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = createSubscriptionSet();
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
   let closing = false;
@@ -153,14 +154,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         },
         subscribeOptions,
       );
-      const tracked: Subscription = {
-        stop: async () => {
-          subscriptions.delete(tracked);
-          await subscription.stop();
-        },
-      };
-      subscriptions.add(tracked);
-      return tracked;
+      return subscriptions.track(subscription);
     },
 
     async ping(): Promise<void> {
@@ -175,7 +169,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
       if (closing) return;
       closing = true;
       // Consumers first: the message in flight may still need the producer (dead letter).
-      await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      await subscriptions.stopAll();
       closed = true;
       const clients = await Promise.allSettled([producer, admin].filter((c) => c !== undefined));
       await Promise.allSettled(clients.flatMap((c) => (c.status === 'fulfilled' ? [c.value.disconnect()] : [])));

@@ -10,6 +10,7 @@ import { channelOf, createLogSchema, inTransaction, quoteSchema } from './postgr
 import { assertTopics } from './topic-name.ts';
 import { deadLetterTopic, type EventBus, type OutgoingEvent, type SubscribeOptions, type Subscription } from './types.ts';
 import { Waker } from './waker.ts';
+import { createSubscriptionSet } from './subscription-set.ts';
 
 /** Settings of the Postgres-backed log; only `pool` is required. */
 export interface PostgresBusOptions {
@@ -48,7 +49,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
   const q = quoteSchema(schema);
   const logger = options.logger ?? silentLogger;
   const waker = new Waker();
-  const subscriptions = new Set<Subscription>();
+  const subscriptions = createSubscriptionSet();
   let schemaReady: Promise<void> | undefined;
   let listener: Listener | undefined;
   let closing = false;
@@ -103,14 +104,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
         },
         subscribeOptions,
       );
-      const tracked: Subscription = {
-        stop: async () => {
-          subscriptions.delete(tracked);
-          await subscription.stop();
-        },
-      };
-      subscriptions.add(tracked);
-      return tracked;
+      return subscriptions.track(subscription);
     },
 
     async ping(): Promise<void> {
@@ -124,7 +118,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
     async close(): Promise<void> {
       if (closing) return;
       closing = true;
-      await Promise.allSettled([...subscriptions].map((s) => s.stop()));
+      await subscriptions.stopAll();
       await listener?.close();
     },
   };

@@ -37,6 +37,11 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
       (target.exit === EXIT.ok ? io.stdout : io.stderr)(target.usage);
       return target.exit;
     }
+    // Every command answers -h/--help with its usage, whatever else is on the line.
+    if (target.rest.some((a) => a === '--help' || a === '-h')) {
+      io.stdout(target.command.usage);
+      return EXIT.ok;
+    }
     return await target.command.run(target.rest, io);
   } catch (e) {
     if (isCliError(e)) io.stderr(`lienthong: ${e.code}: ${e.message}\n`);

@@ -61,12 +61,7 @@ export const caCommand: Command = {
       'passphrase-env': { type: 'string' },
       'issuer-passphrase-env': { type: 'string' },
       force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help === true) {
-      io.stdout(usage);
-      return EXIT.ok;
-    }
     positionals(NAME, rest, []);
     const out = required(NAME, 'out', values.out);
     const subject = parseDistinguishedName(required(NAME, 'name', values.name));

@@ -44,12 +44,7 @@ export const crlCommand: Command = {
       'next-update-days': { type: 'string' },
       number: { type: 'string' },
       'passphrase-env': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help === true) {
-      io.stdout(usage);
-      return EXIT.ok;
-    }
     positionals(NAME, rest, []);
     const out = required(NAME, 'out', values.out);
     const thisUpdate = values['this-update'] === undefined ? new Date() : parseIsoDate('this-update', values['this-update']);

@@ -73,12 +73,7 @@ export const issueCommand: Command = {
       'passphrase-env': { type: 'string' },
       'issuer-passphrase-env': { type: 'string' },
       force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help === true) {
-      io.stdout(usage);
-      return EXIT.ok;
-    }
     positionals(NAME, rest, []);
     const profile = parseProfile(required(NAME, 'profile', values.profile));
     const out = required(NAME, 'out', values.out);

@@ -56,12 +56,7 @@ export const verifyChainCommand: Command = {
       'inhibit-policy-mapping': { type: 'boolean' },
       'inhibit-any-policy': { type: 'boolean' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help === true) {
-      io.stdout(usage);
-      return EXIT.ok;
-    }
     const [leafPath] = positionals(NAME, rest, ['leaf']);
     if (values.anchor === undefined || values.anchor.length === 0) throw new CliError('USAGE', `${NAME}: at least one --anchor FILE is required. Run 'lienthong ${NAME} --help'.`);
     const time = validationTime(values.at);

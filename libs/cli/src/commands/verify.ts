@@ -48,12 +48,7 @@ export const verifyCommand: Command = {
       crl: { type: 'string', multiple: true },
       at: { type: 'string' },
       json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     });
-    if (values.help === true) {
-      io.stdout(usage);
-      return EXIT.ok;
-    }
     const [file] = positionals(NAME, rest, ['file']);
     const time = validationTime(values.at);
     const signature = readSignatureFile(io, file!);
