@@ -1,25 +1,11 @@
 // NIST PKITS v1.0.1 spot checks through the command line: the files of
 // shared/conformance/nist-pkits, the expectation of pkits.json, the reason code.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import t from 'tap';
-import { CONFORMANCE, lienthong } from './helpers/cli.ts';
+import { lienthong } from './helpers/cli.ts';
+import { loadPkitsCases, pkitsDir } from '../../../test/support/conformance.ts';
 
-interface PkitsCase {
-  test_number: string;
-  id: string;
-  title: string;
-  expected_valid: boolean;
-  trust_anchor: string;
-  path_ca_to_ee: string[];
-  crls: string[];
-  initial_policy_set: string[];
-  initial_explicit_policy: boolean;
-  validation_time: string;
-}
-
-const folder = join(CONFORMANCE, 'nist-pkits');
-const suite = JSON.parse(readFileSync(join(folder, 'pkits.json'), 'utf8')) as { testcases: PkitsCase[] };
+const folder = pkitsDir;
+const cases = loadPkitsCases();
 
 /** PKITS case id → the reason the CLI must print for an invalid path (undefined: valid). */
 const SPOT_CHECKS: Record<string, string | undefined> = {
@@ -42,7 +28,7 @@ const SPOT_CHECKS: Record<string, string | undefined> = {
 };
 
 for (const [id, reason] of Object.entries(SPOT_CHECKS)) {
-  const c = suite.testcases.find((x) => x.id === id);
+  const c = cases.find((x) => x.id === id);
   if (c === undefined) throw new Error(`PKITS case ${id} missing`);
   void t.test(`PKITS ${c.test_number} ${c.title}`, async (t) => {
     const [ee, ...reversed] = [...c.path_ca_to_ee].reverse();

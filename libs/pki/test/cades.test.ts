@@ -22,6 +22,7 @@ import {
   type SigningAlgorithm,
 } from '../src/index.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
+import { rfc4134Dir } from '../../../test/support/conformance.ts';
 
 const h = await buildHierarchy();
 const dir = mkdtempSync(join(tmpdir(), 'pki-cades-'));
@@ -128,7 +129,7 @@ void t.test('failures are reported in EN 319 102-1 terms', async (t) => {
   if (foreign !== undefined) t.equal(verifyCms(foreign, { ...trust, detachedContent: content }).subIndication, 'SIG_CRYPTO_FAILURE', 'key does not match the certificate');
 });
 
-const rfc = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'conformance', 'rfc4134');
+const rfc = rfc4134Dir;
 const rfcFile = (f: string): Uint8Array => new Uint8Array(readFileSync(join(rfc, f)));
 
 void t.test('RFC 4134 example signatures verify', async (t) => {

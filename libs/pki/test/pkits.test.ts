@@ -4,31 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { validatePath } from '../src/index.ts';
+import { loadPkitsCases, pkitsDir } from '../../../test/support/conformance.ts';
 
-interface PkitsCase {
-  test_number: string;
-  title: string;
-  expected_valid: boolean;
-  trust_anchor: string;
-  path_ca_to_ee: string[];
-  crls: string[];
-  initial_policy_set: string[];
-  initial_explicit_policy: boolean;
-  initial_policy_mapping_inhibit: boolean;
-  initial_inhibit_any_policy: boolean;
-  expected_user_constrained_policy_set?: string[];
-  validation_time: string;
-}
-
-const projectRoot = join(import.meta.dirname, '..', '..', '..');
-const folder = join(projectRoot, '..', 'shared', 'conformance', 'nist-pkits');
-const suite = JSON.parse(readFileSync(join(folder, 'pkits.json'), 'utf8')) as { testcases: PkitsCase[] };
+const folder = pkitsDir;
+const cases = loadPkitsCases();
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(join(folder, p)));
 const DSA_CASES = new Set(['4.1.4', '4.1.5', '4.1.6']);
 
 let agree = 0;
 let total = 0;
-for (const c of suite.testcases) {
+for (const c of cases) {
   const name = `${c.test_number} ${c.title}`;
   if (DSA_CASES.has(c.test_number)) {
     void t.test(name, { skip: 'DSA keys are not supported (UNSUPPORTED_ALGORITHM)' }, () => {});

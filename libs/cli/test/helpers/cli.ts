@@ -4,7 +4,6 @@ import { join } from 'node:path';
 
 export const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 export const PROJECT_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-export const CONFORMANCE = join(PROJECT_ROOT, '..', 'shared', 'conformance');
 
 export interface CliRun {
   readonly code: number | null;
