@@ -1,6 +1,6 @@
 /**
  * Where the real services of the test run are: `npm test` sets these from `infra/local`;
- * the defaults match a developer's own instances.
+ * the defaults are infra/local's own ports, so `infra/local up` then `npx tap FILE` works too.
  */
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
