@@ -1,7 +1,7 @@
 /**
  * `createServiceApp`: a fastify instance with everything a lienthong service shares,
  * each capability a named plugin — errors as problem+json, request tracing, health and
- * readiness, metrics, OpenAPI docs, the auth slot. A service's `buildApp` adds its own plugins.
+ * readiness, metrics, OpenAPI docs, authentication (bearer access tokens). A service's `buildApp` adds its own plugins.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -9,7 +9,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider } from 'fastify';
 import { authHook } from './auth.ts';
 import type { Authenticate } from './auth.ts';
-import { apiDocs } from './docs.ts';
+import { apiDocs, docsPrefix } from './docs.ts';
 import { ProblemSchema, serviceErrors } from './errors.ts';
 import { healthChecks } from './health.ts';
 import type { ReadinessCheck } from './health.ts';
@@ -38,7 +38,8 @@ export interface ServiceAppOptions {
   /** Service name (`intake`), used in logs, metrics labels and the API title. */
   name: string;
   version: string;
-  config: Pick<ServiceConfig, 'logLevel'>;
+  /** `auth` (the token issuer) is required by services; without it every protected route answers 401. */
+  config: Pick<ServiceConfig, 'logLevel'> & Partial<Pick<ServiceConfig, 'auth'>>;
   /** The service's connected database, bus and object store: their readiness checks are added, and closing the app closes them. */
   platform?: Platform;
   /** More readiness checks run by `/readyz`. */
@@ -49,7 +50,7 @@ export interface ServiceAppOptions {
   logger?: Logger;
   /** Largest accepted request body in bytes (default 1 MiB); routes may set their own. */
   bodyLimit?: number;
-  /** Later: resolves the caller (auth and per-office scoping). */
+  /** Replaces the bearer-token check of `config.auth` (kit tests, other schemes). */
   authenticate?: Authenticate;
   description?: string;
 }
@@ -70,6 +71,8 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: isProbe }),
     return503OnClosing: true,
+    // A field the schema does not know is an error (additionalProperties: false), not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
     // Errors raised before routing (a malformed URL) get the same problem+json as the rest.
     frameworkErrors: (error, request, reply) => {
       const detail = error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed (bad percent-encoding)' : error.message;
@@ -83,6 +86,11 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.addSchema(ProblemSchema);
   await app.register(requestTracing, { serviceName: options.name });
   await app.register(problemDetails);
+  await app.register(authHook, {
+    publicPrefixes: [docsPrefix],
+    ...(options.config.auth === undefined ? {} : { auth: options.config.auth }),
+    ...(options.authenticate === undefined ? {} : { authenticate: options.authenticate }),
+  });
   await app.register(apiDocs, {
     title: `lienthong ${options.name}`,
     version: options.version,
@@ -95,6 +103,5 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
   const platform = options.platform;
   if (platform) app.addHook('onClose', () => platform.close());
-  await app.register(authHook, options.authenticate === undefined ? {} : { authenticate: options.authenticate });
   return app;
 }

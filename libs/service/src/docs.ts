@@ -8,6 +8,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 
+/** Where the API description is served; public, like the probes. */
+export const docsPrefix = '/docs';
+
 /** The `info` of the OpenAPI document. */
 export interface ApiDocsOptions {
   title: string;
@@ -25,13 +28,24 @@ const plugin: FastifyPluginAsync<ApiDocsOptions> = async (app, options) => {
         ...(options.description === undefined ? {} : { description: options.description }),
       },
       tags: [{ name: 'ops', description: 'Health, readiness and metrics' }],
+      components: {
+        securitySchemes: {
+          accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068 access token)' },
+        },
+      },
+      security: [{ accessToken: [] }],
     },
+    // Public routes (probes, trust services) say so: no token needed.
+    transform: ({ schema, url, route }) => ({
+      schema: route.config?.public === true ? { ...schema, security: [] } : schema,
+      url,
+    }),
     // Shared schemas keep their $id as the component name (#/components/schemas/Problem).
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: docsPrefix });
 };
 
 /** OpenAPI document and UI at `/docs`. */

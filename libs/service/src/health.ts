@@ -57,6 +57,7 @@ const CheckResultSchema = Type.Object({
 const plugin: FastifyPluginAsync<HealthOptions> = async (app, options) => {
   const timeoutMs = options.timeoutMs ?? 2000;
   app.get('/healthz', {
+    config: { public: true },
     schema: {
       tags: ['ops'],
       summary: 'Liveness: 200 while the process runs',
@@ -65,6 +66,7 @@ const plugin: FastifyPluginAsync<HealthOptions> = async (app, options) => {
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
+    config: { public: true },
     schema: {
       tags: ['ops'],
       summary: 'Readiness: 200 when every dependency answers, 503 otherwise',

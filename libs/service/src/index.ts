@@ -1,6 +1,6 @@
 /**
  * @lienthong/service — what every lienthong service shares: config, logging, telemetry,
- * errors (RFC 9457), health, metrics, docs and the auth slot.
+ * errors (RFC 9457), health, metrics, docs and access-token authentication.
  */
 export { Type } from '@sinclair/typebox';
 export type { Static, TObject, TSchema } from '@sinclair/typebox';
@@ -22,8 +22,14 @@ export { httpMetrics } from './metrics.ts';
 export type { AppMetrics, MetricsOptions } from './metrics.ts';
 export { apiDocs } from './docs.ts';
 export type { ApiDocsOptions } from './docs.ts';
-export { authHook } from './auth.ts';
+export { authHook, bearerTokenAuthenticator, principalOf, requireRole, roles } from './auth.ts';
 export type { AuthOptions, Authenticate, Principal } from './auth.ts';
+export {
+  AccessTokenError, clockSkewSeconds, maxTokenLength, parseJwks, publicJwks, signAccessToken, verifyAccessToken,
+} from './access-token.ts';
+export type {
+  AccessClaims, AccessTokenAlgorithm, AccessTokenRequest, AccessTokenSigningKey, AuthConfig, AuthKey, AuthKeySet,
+} from './access-token.ts';
 export { requestTracing, traceparentOf } from './tracing.ts';
 export { startTelemetry } from './telemetry.ts';
 export type { Telemetry, TelemetryOptions } from './telemetry.ts';

@@ -10,7 +10,7 @@ import type { DestinationStream, Logger } from 'pino';
 
 export type { Logger };
 
-const secretFields = ['password', 'secretKey', 'privateKey', 'pin', 'accessKey', 'token', 'passphrase'];
+const secretFields = ['password', 'secretKey', 'privateKey', 'pin', 'newPin', 'accessKey', 'token', 'passphrase', 'kek'];
 
 /** The paths pino censors: headers with credentials, then secret fields at any of 3 depths. */
 export const redactPaths: string[] = [

@@ -5,6 +5,8 @@
  */
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
+import { parseJwks } from './access-token.ts';
+import type { AuthConfig } from './access-token.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { ConfigProblem, Env } from './config.ts';
 
@@ -39,6 +41,12 @@ export const baseConfigSchema = Type.Object({
   LIENTHONG_OTEL_METRICS_EXPORTER: Type.Union([Type.Literal('none'), Type.Literal('otlp')], { default: 'none' }),
   LIENTHONG_OTEL_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', expected: 'an http:// or https:// URL' })),
   LIENTHONG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
+  LIENTHONG_AUTH_JWKS: Type.String({
+    minLength: 1,
+    expected: 'the public JWK set (RFC 7517 §5, JSON) of the access-token issuer',
+  }),
+  LIENTHONG_AUTH_ISSUER: Type.String({ minLength: 1, default: 'lienthong' }),
+  LIENTHONG_AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'lienthong' }),
 });
 
 /** The environment variables of `baseConfigSchema`, validated and converted. */
@@ -85,6 +93,8 @@ interface CommonConfig {
   database: { url: string };
   telemetry: TelemetryConfig;
   shutdownTimeoutMs: number;
+  /** Whose access tokens the service accepts (see access-token.ts). */
+  auth: AuthConfig;
 }
 
 /** Real mode: PostgreSQL, Apache Kafka, MinIO/S3 (DESIGN.md, "Running modes"). */
@@ -116,7 +126,13 @@ export function toServiceConfig(env: BaseEnv): ServiceConfig {
   const problems: ConfigProblem[] = needed
     .filter((name) => env[name] === undefined)
     .map((variable) => ({ variable, problem: `is required when LIENTHONG_MODE=${mode}` }));
-  if (problems.length > 0) throw new ConfigError(problems);
+  let auth: AuthConfig | undefined;
+  try {
+    auth = { keys: parseJwks(env.LIENTHONG_AUTH_JWKS), issuer: env.LIENTHONG_AUTH_ISSUER, audience: env.LIENTHONG_AUTH_AUDIENCE };
+  } catch (error) {
+    problems.push({ variable: 'LIENTHONG_AUTH_JWKS', problem: (error as Error).message });
+  }
+  if (problems.length > 0 || auth === undefined) throw new ConfigError(problems);
 
   const common: CommonConfig = {
     host: env.LIENTHONG_HOST,
@@ -129,6 +145,7 @@ export function toServiceConfig(env: BaseEnv): ServiceConfig {
       ...(env.LIENTHONG_OTEL_ENDPOINT === undefined ? {} : { endpoint: env.LIENTHONG_OTEL_ENDPOINT }),
     },
     shutdownTimeoutMs: env.LIENTHONG_SHUTDOWN_TIMEOUT_MS,
+    auth,
   };
   if (mode === 'embedded') return { ...common, mode, storageDir: env.LIENTHONG_STORAGE_DIR ?? '' };
   return {

@@ -3,6 +3,7 @@ import {
   ConfigError, Type, baseConfigSchema, loadConfig, loadServiceConfig, serviceConfigSchema,
 } from '../src/index.ts';
 import { realEnv } from './helpers.ts';
+import { testAuthEnv } from '../../../test/support/auth.ts';
 
 const schema = serviceConfigSchema({ port: 8081 });
 
@@ -106,7 +107,7 @@ void t.test('several bad values are named on the same line', async (t) => {
 });
 
 void t.test('real mode needs the database, Kafka and S3', async (t) => {
-  t.equal(failure({}), 'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=real; '
+  t.equal(failure({ ...testAuthEnv }), 'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=real; '
     + 'LIENTHONG_KAFKA_BROKERS is required when LIENTHONG_MODE=real; '
     + 'LIENTHONG_S3_ENDPOINT is required when LIENTHONG_MODE=real; '
     + 'LIENTHONG_S3_ACCESS_KEY is required when LIENTHONG_MODE=real; '
@@ -116,13 +117,29 @@ void t.test('real mode needs the database, Kafka and S3', async (t) => {
 });
 
 void t.test('embedded mode needs the database and the storage folder, not Kafka or S3', async (t) => {
-  t.equal(failure({ LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x' }),
+  t.equal(failure({ ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x' }),
     'config: LIENTHONG_STORAGE_DIR is required when LIENTHONG_MODE=embedded');
-  t.equal(failure({ LIENTHONG_MODE: 'embedded', LIENTHONG_STORAGE_DIR: '/tmp/x' }),
+  t.equal(failure({ ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_STORAGE_DIR: '/tmp/x' }),
     'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=embedded');
   const config = loadServiceConfig(schema, {
-    LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x', LIENTHONG_STORAGE_DIR: '/tmp/x',
+    ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x', LIENTHONG_STORAGE_DIR: '/tmp/x',
   });
   t.match(config, { mode: 'embedded', storageDir: '/tmp/x', database: { url: 'postgres://localhost/x' } });
   t.notOk('kafka' in config);
+});
+
+void t.test('the access-token issuer is required, and a bad JWK set is named with its fault', async (t) => {
+  const { LIENTHONG_AUTH_JWKS: _omitted, ...withoutKeys } = realEnv;
+  t.equal(failure(withoutKeys), 'config: LIENTHONG_AUTH_JWKS is required');
+  const cases: [string, RegExp][] = [
+    ['not json', /LIENTHONG_AUTH_JWKS is not JSON/],
+    ['{"keys":[]}', /has no "keys" array/],
+    ['{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}', /holds private or secret key material/],
+    ['{"keys":[{"kty":"OKP","crv":"Ed25519","x":"AAAA"}]}', /is not a usable public JWK/],
+    [JSON.stringify({ keys: [{ ...JSON.parse(testAuthEnv.LIENTHONG_AUTH_JWKS).keys[0], alg: 'HS256' }] }), /declares "alg" "HS256"/],
+  ];
+  for (const [value, expected] of cases) t.match(failure({ ...realEnv, LIENTHONG_AUTH_JWKS: value }), expected, value);
+  const config = loadServiceConfig(schema, realEnv);
+  t.equal(config.auth.keys.keys.length, 1);
+  t.match(config.auth, { issuer: 'lienthong', audience: 'lienthong' });
 });

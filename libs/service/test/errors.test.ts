@@ -23,17 +23,19 @@ async function appWithRoutes() {
   const built = await buildTestApp({ bodyLimit: 1024 });
   const errors = defineErrors({ DOCUMENT_NOT_FOUND: { status: 404, title: 'Document not found' } });
   built.app.post('/documents', {
+    config: { public: true },
     schema: {
       body: Type.Object({ subject: Type.String({ minLength: 1 }), urgency: Type.Union([Type.Literal('normal'), Type.Literal('urgent')]) }),
       response: { 201: Type.Object({ id: Type.String() }) },
     },
   }, async (_request, reply) => reply.code(201).send({ id: 'd1' }));
   built.app.get('/documents/:id', {
+    config: { public: true },
     schema: { params: Type.Object({ id: Type.String() }) },
   }, async (request) => {
     throw new AppError(errors.DOCUMENT_NOT_FOUND, { detail: `no document ${request.params.id}`, extra: { documentId: request.params.id } });
   });
-  built.app.get('/boom', async () => {
+  built.app.get('/boom', { config: { public: true } }, async () => {
     throw new Error('connection to 10.0.0.7:5432 refused, password=hunter2');
   });
   await built.app.ready();
@@ -122,7 +124,7 @@ void t.test('an unexpected error is a 500 that hides internals and is logged', a
 
 void t.test('a malformed URL (bad percent-encoding) is a 400 problem, not a bare error', async (t) => {
   const { app } = await buildTestApp();
-  app.get('/v1/things/:id', async () => ({}));
+  app.get('/v1/things/:id', { config: { public: true } }, async () => ({}));
   t.teardown(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/v1/things/%E0%A4%A' });
   t.equal(res.statusCode, 400);

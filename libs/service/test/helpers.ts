@@ -1,6 +1,7 @@
 /** Test helpers: an app with captured log lines, and a complete real-mode environment. */
 import { createLogger, createServiceApp } from '../src/index.ts';
 import type { ServiceApp, ServiceAppOptions } from '../src/index.ts';
+import { testAuthEnv } from '../../../test/support/auth.ts';
 
 /** Enough variables for real mode; tests override one at a time. */
 export const realEnv: Record<string, string> = {
@@ -9,6 +10,7 @@ export const realEnv: Record<string, string> = {
   LIENTHONG_S3_ENDPOINT: 'http://127.0.0.1:59100',
   LIENTHONG_S3_ACCESS_KEY: 'lienthong',
   LIENTHONG_S3_SECRET_KEY: 'lienthong-secret',
+  ...testAuthEnv,
 };
 
 export interface TestApp {

@@ -26,7 +26,7 @@ void t.test('secret fields and credential headers are redacted from log lines', 
 
 void t.test('request logs carry the caller x-request-id and redact what handlers log', async (t) => {
   const { app, logs } = await buildTestApp();
-  app.post('/sign', async (request) => {
+  app.post('/sign', { config: { public: true } }, async (request) => {
     request.log.info({ signer: { pin: '987654' }, headers: request.headers }, 'signing');
     return { ok: true };
   });

@@ -3,7 +3,7 @@ import { buildTestApp } from './helpers.ts';
 
 void t.test('/metrics exposes process metrics and the request histogram after a request', async (t) => {
   const { app } = await buildTestApp();
-  app.get('/documents/:id', async () => ({ ok: true }));
+  app.get('/documents/:id', { config: { public: true } }, async () => ({ ok: true }));
   t.teardown(() => app.close());
   await app.inject({ method: 'GET', url: '/documents/123' });
   await app.inject({ method: 'GET', url: '/missing' });

@@ -4,10 +4,12 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { testAuthEnv } from '../../../test/support/auth.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/stuck-service.ts', import.meta.url));
 const env = {
   PATH: process.env.PATH ?? '',
+  ...testAuthEnv,
   LIENTHONG_MODE: 'embedded',
   LIENTHONG_DATABASE_URL: 'postgres://postgres@127.0.0.1:56432/lienthong',
   LIENTHONG_STORAGE_DIR: '/tmp/lienthong-test',
