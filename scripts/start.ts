@@ -6,16 +6,18 @@
  * Ctrl-C (or SIGTERM) closes the services, then the database, and exits 0.
  *
  * The signing service's key-encryption passphrase is made once (32 random bytes, base64url)
- * and kept in <data folder>/signing.kek, mode 0600; it is never printed.
+ * and kept in <data folder>/signing.kek, mode 0600; it is never printed. So is the embedded
+ * access-token issuer's key (auth-issuer.pem): the services trust its public key, and
+ * tokens.json holds a token for each demo caller of the demo office (valid 30 days).
  *
  * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
  * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@lienthong/db';
-import { ConfigError, connectService, loadConfig, Type } from '@lienthong/service';
+import { ConfigError, connectService, loadConfig, publicJwks, signAccessToken, Type } from '@lienthong/service';
 import type { ServiceApp, ServiceConfig, ServiceDefinition } from '@lienthong/service';
 import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
@@ -43,24 +45,42 @@ try {
 const dataDir = settings.LIENTHONG_EMBEDDED_DIR;
 await mkdir(join(dataDir, 'objects'), { recursive: true });
 
-/** The embedded signing KEK: read from the data folder, or made and written there (0600) on the first start. */
-async function embeddedSigningKek(dir: string): Promise<string> {
-  const file = join(dir, 'signing.kek');
+/** A secret kept in the data folder: read it, or make it and write it there (0600) on the first start. */
+async function keptSecret(file: string, make: () => string, isValid: (kept: string) => boolean): Promise<string> {
   try {
     const kept = (await readFile(file, 'utf8')).trim();
-    if (kept.length >= 32) return kept;
+    if (isValid(kept)) return kept;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  const kek = randomBytes(32).toString('base64url');
-  // 'wx': two starts at once do not overwrite each other's key.
-  await writeFile(file, `${kek}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: unknown) => {
+  // 'wx': two starts at once do not overwrite each other's secret.
+  await writeFile(file, `${make()}\n`, { mode: 0o600, flag: 'wx' }).catch(async (error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   });
   await chmod(file, 0o600);
   return (await readFile(file, 'utf8')).trim();
 }
-const signingKek = await embeddedSigningKek(dataDir);
+const signingKek = await keptSecret(join(dataDir, 'signing.kek'), () => randomBytes(32).toString('base64url'), (kept) => kept.length >= 32);
+// The embedded token issuer: an Ed25519 key whose public half the services trust.
+const issuerKey = await keptSecret(join(dataDir, 'auth-issuer.pem'),
+  () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim(),
+  (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'));
+const authJwks = publicJwks(issuerKey, 'embedded');
+
+/** Demo callers of the demo office, one per role, with tokens valid 30 days (written to tokens.json, 0600). */
+const demoOffice = 'VPTU-DEMO';
+const demoCallers = [
+  { sub: 'system:vptu-demo', roles: ['office-system'], name: 'Phần mềm văn phòng (demo)' },
+  { sub: 'person:bi-thu', roles: ['signer'], name: 'Nguyễn Văn An' },
+  { sub: 'person:van-thu', roles: ['registry'], name: 'Trần Thị Bình' },
+  { sub: 'person:luu-tru', roles: ['archivist'], name: 'Lê Văn Cường' },
+  { sub: 'person:quan-tri', roles: ['ca-admin'], name: 'Phạm Thị Dung' },
+];
+const tokens = Object.fromEntries(demoCallers.map((caller) => [caller.roles[0]!, signAccessToken({
+  iss: 'lienthong', aud: 'lienthong', office: demoOffice, ...caller, exp: Math.floor(Date.now() / 1000) + 30 * 86_400,
+}, { privateKey: issuerKey, kid: 'embedded' })]));
+await writeFile(join(dataDir, 'tokens.json'), `${JSON.stringify({ office: demoOffice, tokens }, null, 2)}\n`, { mode: 0o600 });
+await chmod(join(dataDir, 'tokens.json'), 0o600);
 
 const started = Date.now();
 console.log(`lienthong: embedded mode, data in ${dataDir}`);
@@ -88,6 +108,7 @@ try {
       LIENTHONG_LOG_LEVEL: settings.LIENTHONG_LOG_LEVEL,
       LIENTHONG_DATABASE_URL: database.url,
       LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
+      LIENTHONG_AUTH_JWKS: authJwks,
       ...(service.name === 'signing' ? { LIENTHONG_SIGNING_KEK: signingKek } : {}),
     });
     const app = await connectService(service, config);
@@ -104,4 +125,6 @@ for (const [index, service] of services.entries()) {
   const url = `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + index}`;
   console.log(`  ${service.name.padEnd(9)} ${url}   API docs ${url}/docs   health ${url}/healthz`);
 }
+console.log(`\n  API calls need an access token: demo tokens (office ${demoOffice}) are in ${join(dataDir, 'tokens.json')}, e.g.`);
+console.log(`    curl -H "Authorization: Bearer $(node -p "require('${join(dataDir, 'tokens.json')}').tokens.signer")" http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}/v1/keys`);
 console.log(`\nlienthong: ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops it.`);

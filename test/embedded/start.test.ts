@@ -78,9 +78,14 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
       t.equal((await fetch(`${url}/docs/json`)).status, 200, `${round}: ${name} /docs/json`);
     }
     // The signing keys are encrypted with the KEK kept in the data folder: the second start must decrypt them.
+    const demo = JSON.parse(await readFile(join(dataDir, 'tokens.json'), 'utf8')) as { office: string; tokens: Record<string, string> };
+    const anonymous = await fetch(`http://127.0.0.1:${base + 1}/v1/keys`);
+    t.equal(anonymous.status, 401, `${round}: an API call without a token is refused`);
+    const keys = await fetch(`http://127.0.0.1:${base + 1}/v1/keys`, { headers: { authorization: `Bearer ${demo.tokens.signer}` } });
+    t.equal(keys.status, 200, `${round}: the demo signer's token is accepted`);
     const stamp = await fetch(`http://127.0.0.1:${base + 1}/v1/tsa`, {
       method: 'POST',
-      headers: { 'content-type': 'application/timestamp-query' },
+      headers: { 'content-type': 'application/timestamp-query', authorization: `Bearer ${demo.tokens.signer}` },
       body: Buffer.from(buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update(round).digest() })),
     });
     t.equal(stamp.status, 200, `${round}: signing time-stamps`);
@@ -91,6 +96,9 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
     t.ok(kek.length >= 32, `${round}: the signing KEK is kept in the data folder`);
     t.equal((await stat(join(dataDir, 'signing.kek'))).mode & 0o777, 0o600, `${round}: signing.kek is 0600`);
     t.notMatch(suite.output(), kek, `${round}: the KEK is never printed`);
+    t.equal((await stat(join(dataDir, 'auth-issuer.pem'))).mode & 0o777, 0o600, `${round}: the token issuer's key is 0600`);
+    t.equal((await stat(join(dataDir, 'tokens.json'))).mode & 0o777, 0o600, `${round}: the demo tokens are 0600`);
+    t.notMatch(suite.output(), 'PRIVATE KEY', `${round}: the issuer key is never printed`);
   }
   t.ok((await readdir(join(dataDir, 'postgres'))).length > 0, 'the database persists in the data folder');
 });

@@ -4,6 +4,7 @@
  * migrated), Kafka and MinIO, and reports them ready.
  */
 import t from 'tap';
+import { testAuthEnv } from '../support/auth.ts';
 import pg from 'pg';
 import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
@@ -26,6 +27,7 @@ const services: Array<[ServiceDefinition<ServiceConfig>, number]> = [
 for (const [service, port] of services) {
   void t.test(`${service.name}: kit routes with injected checks`, async (t) => {
     const config = service.loadConfig({
+      ...testAuthEnv,
       LIENTHONG_MODE: 'embedded',
       LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
       LIENTHONG_STORAGE_DIR: '/nonexistent',
@@ -52,6 +54,7 @@ for (const [service, port] of services) {
 
   void t.test(`${service.name}: connects to real PostgreSQL, Kafka and MinIO`, async (t) => {
     const config = service.loadConfig({
+      ...testAuthEnv,
       LIENTHONG_MODE: 'real',
       LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
       LIENTHONG_KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),

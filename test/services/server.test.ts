@@ -5,11 +5,13 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { testAuthEnv } from '../support/auth.ts';
 import { testEnv } from '../support/env.ts';
 
 const entry = fileURLToPath(new URL('../../services/intake/src/server.ts', import.meta.url));
 const baseEnv = {
   PATH: process.env.PATH ?? '',
+  ...testAuthEnv,
   LIENTHONG_MODE: 'embedded',
   LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
   LIENTHONG_STORAGE_DIR: '/tmp/lienthong-test',
@@ -66,7 +68,7 @@ void t.test('a bad variable: exit code 1 and exactly one stderr line naming it',
 });
 
 void t.test('a missing variable for the mode: exit code 1, one line', async (t) => {
-  const run = start({ PATH: baseEnv.PATH, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: baseEnv.LIENTHONG_DATABASE_URL });
+  const run = start({ PATH: baseEnv.PATH, ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: baseEnv.LIENTHONG_DATABASE_URL });
   const { code } = await within(run.exit, 30_000, 'exit');
   t.equal(code, 1);
   t.same(run.stderr().trim().split('\n'), ['config: LIENTHONG_STORAGE_DIR is required when LIENTHONG_MODE=embedded']);

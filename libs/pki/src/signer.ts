@@ -1,4 +1,5 @@
-import { constants, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { constants, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { importPublicKey } from './crypto-engine.ts';
 import { int, nul, oid, seq, ctx } from './der/writer.ts';
 import { PkiError } from './errors.ts';
 import { OID } from './oids.ts';
@@ -76,6 +77,24 @@ export function signWithKey(key: KeyObject, algorithm: SigningAlgorithm, data: U
   if (algorithm.startsWith('RSA-PSS')) return nodeSign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[hash]! });
   if (algorithm.startsWith('ECDSA')) return nodeSign(hash, data, { key, dsaEncoding: 'der' });
   return nodeSign(hash, data, { key, padding: constants.RSA_PKCS1_PADDING });
+}
+
+/**
+ * Checks a signature value made with `algorithm` over `data` against the
+ * SubjectPublicKeyInfo `spki` (DER): what a server checks before it embeds a value that a
+ * token or another party returned. ECDSA values are DER Ecdsa-Sig-Value. Never throws
+ * for a bad value or a key of another type: false.
+ */
+export function verifySignatureValue(algorithm: SigningAlgorithm, spki: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+  const hash = hashOf(algorithm);
+  try {
+    const key = importPublicKey(spki);
+    if (algorithm.startsWith('RSA-PSS')) return nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[hash]! }, signature);
+    if (algorithm.startsWith('ECDSA')) return key.asymmetricKeyType === 'ec' && nodeVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
+    return key.asymmetricKeyType === 'rsa' && nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** A {@link Signer} backed by a private KeyObject held in this process. */

@@ -13,9 +13,12 @@ import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
 import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
+import { keyRoutes } from './routes/key-routes.ts';
 import { ocspRoutes } from './routes/ocsp-routes.ts';
+import { revocationRoutes } from './routes/revocation-routes.ts';
 import { sealRoutes } from './routes/seal-routes.ts';
 import { tsaRoutes } from './routes/tsa-routes.ts';
+import { twoStepRoutes } from './routes/two-step-routes.ts';
 import { verifyRoutes } from './routes/verify-routes.ts';
 
 /** What the signing app is given from outside. */
@@ -44,6 +47,9 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(tsaRoutes, { ca });
     await app.register(ocspRoutes, { ca });
     await app.register(verifyRoutes, { ca });
+    await app.register(keyRoutes, { ca });
+    await app.register(twoStepRoutes, { ca });
+    await app.register(revocationRoutes, { ca });
   } catch (error) {
     await app.close();
     throw error;

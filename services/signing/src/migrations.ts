@@ -50,4 +50,59 @@ CREATE TABLE crl_counter (
 CREATE SEQUENCE tsa_serial;
 `,
   },
+  {
+    id: '0002_signing_keys',
+    sql: `
+-- Keys that sign for people and offices: a signer's personal key (used only by its owner, with
+-- its PIN) or an office seal key (used by the office's registry). The private key is PKCS#8,
+-- encrypted with the KEK and, for personal keys, with the PIN; or it stays in a PKCS#11 token.
+CREATE TABLE signing_key (
+  id uuid PRIMARY KEY,
+  office text NOT NULL,
+  owner text NOT NULL,
+  purpose text NOT NULL CHECK (purpose IN ('personal', 'seal')),
+  storage text NOT NULL CHECK (storage IN ('server', 'pkcs11')),
+  algorithm text NOT NULL,
+  certificate_der bytea NOT NULL,
+  chain_der bytea[] NOT NULL DEFAULT '{}',
+  ca_certificate_id uuid REFERENCES certificate (id),
+  encrypted_pkcs8 bytea,
+  token_key_label text,
+  failed_pin_attempts integer NOT NULL DEFAULT 0,
+  locked_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz,
+  CHECK ((storage = 'server') = (encrypted_pkcs8 IS NOT NULL))
+);
+CREATE INDEX signing_key_office_owner ON signing_key (office, owner);
+
+-- Two-step signing (USB tokens): what was prepared, until it is completed once or expires.
+CREATE TABLE two_step_session (
+  id uuid PRIMARY KEY,
+  office text NOT NULL,
+  owner text NOT NULL,
+  algorithm text NOT NULL,
+  certificate_der bytea NOT NULL,
+  chain_der bytea[] NOT NULL,
+  content_digest bytea NOT NULL,
+  signed_attributes bytea NOT NULL,
+  expires_at timestamptz NOT NULL,
+  completed_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Who used which key for what, refused attempts included (never a PIN or key material).
+CREATE TABLE signing_log (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL DEFAULT now(),
+  office text NOT NULL,
+  subject text NOT NULL,
+  action text NOT NULL,
+  key_id uuid,
+  digest text,
+  detail text
+);
+CREATE INDEX signing_log_key ON signing_log (key_id, at);
+`,
+  },
 ];

@@ -1,9 +1,10 @@
 /** The signing configuration: LIENTHONG_SIGNING_KEK is required, long enough, and never echoed. */
 import t from 'tap';
+import { testAuthEnv } from '../../../test/support/auth.ts';
 import { ConfigError } from '@lienthong/service';
 import { loadSigningConfig } from '../src/config.ts';
 
-const base = { LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://x@127.0.0.1/db', LIENTHONG_STORAGE_DIR: '/tmp/x' };
+const base = { ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://x@127.0.0.1/db', LIENTHONG_STORAGE_DIR: '/tmp/x' };
 
 void t.test('the KEK is required', async (t) => {
   t.throws(() => loadSigningConfig(base), { name: 'ConfigError', message: /LIENTHONG_SIGNING_KEK is required/ });

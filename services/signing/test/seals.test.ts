@@ -4,6 +4,9 @@ import { buildOcspRequest, CrlReason, decryptPrivateKey, keyMatchesSpki, readCer
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { scratch } from './fixtures.ts';
 import { dropTestSchemas, startTestSigning, testKek } from './support.ts';
+import { authHeader } from '../../../test/support/auth.ts';
+
+const admin = authHeader({ subject: 'person:ca-admin', office: 'VPTU-CM', roles: ['ca-admin'] });
 
 const signing = await startTestSigning();
 t.teardown(async () => {
@@ -15,12 +18,12 @@ const { app, pool } = signing;
 void t.test('a seal certificate is issued, chains to the root, and its key stays encrypted in the service', async (t) => {
   const s = scratch();
   t.teardown(() => s.cleanup());
-  const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy', locality: 'Cà Mau', validityDays: 365 } });
+  const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy', locality: 'Cà Mau', validityDays: 365 } });
   t.equal(res.statusCode, 201, res.body);
-  const seal = res.json<{ id: string; role: string; subject: string; issuerId: string }>();
+  const seal = res.json<{ id: string; role: string; subject: string; issuerId: string; keyId: string }>();
   t.match(seal, { role: 'seal', subject: 'C=VN, L=Cà Mau, O=Tỉnh ủy Cà Mau, CN=Văn phòng Tỉnh ủy' });
   t.equal(res.headers.location, `/v1/ca/certificates/${seal.id}`);
-  t.notMatch(res.body, /PRIVATE|key/i, 'no key material in the answer');
+  t.notMatch(res.body, /PRIVATE|pkcs8/i, 'no key material in the answer');
 
   const der = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${seal.id}` })).rawPayload);
   const cert = readCertificate(der);
@@ -32,8 +35,10 @@ void t.test('a seal certificate is issued, chains to the root, and its key stays
     s.file('seal.pem', toPem('CERTIFICATE', der))]);
   t.ok(o.ok, `openssl verify: ${o.out}`);
 
-  const { rows } = await pool.query<{ encrypted_pkcs8: Buffer }>('SELECT encrypted_pkcs8 FROM private_key WHERE certificate_id = $1', [seal.id]);
+  const { rows } = await pool.query<{ encrypted_pkcs8: Buffer; office: string; owner: string; purpose: string }>(
+    'SELECT encrypted_pkcs8, office, owner, purpose FROM signing_key WHERE id = $1 AND ca_certificate_id = $2', [seal.keyId, seal.id]);
   t.equal(rows.length, 1, 'the service keeps the key');
+  t.match(rows[0], { office: 'VPTU-CM', owner: 'registry', purpose: 'seal' }, 'a seal key of the admin\'s office, for its registry');
   t.ok(keyMatchesSpki(decryptPrivateKey(new Uint8Array(rows[0]!.encrypted_pkcs8), testKek), cert.spki), 'encrypted under the KEK, and it is the seal\'s key');
 
   const ocsp = await app.inject({ method: 'POST', url: '/v1/ocsp', headers: { 'content-type': 'application/ocsp-request' },
@@ -41,12 +46,22 @@ void t.test('a seal certificate is issued, chains to the root, and its key stays
   t.equal(readOcspResponse(new Uint8Array(ocsp.rawPayload)).basic?.responses[0]?.certStatus.status, 'good', 'OCSP knows the new seal');
 });
 
+void t.test('only a ca-admin with a valid token may issue a seal', async (t) => {
+  const payload = { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' };
+  const anonymous = await app.inject({ method: 'POST', url: '/v1/ca/seals', payload });
+  t.equal(anonymous.statusCode, 401);
+  t.equal(anonymous.headers['www-authenticate'], 'Bearer realm="lienthong"');
+  const signer = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: authHeader({ roles: ['signer', 'registry'] }), payload });
+  t.equal(signer.statusCode, 403);
+  t.match(signer.json(), { code: 'FORBIDDEN' });
+});
+
 void t.test('bad seal requests get 400 and issue nothing', async (t) => {
   const count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM certificate')).rows[0]!.n);
   const before = await count();
   for (const payload of [{}, { organisation: 'Tỉnh ủy' }, { organisation: ' ', office: 'VP' }, { organisation: 'x'.repeat(201), office: 'VP' },
     { organisation: 'Tỉnh ủy', office: 'VP', validityDays: 0 }, { organisation: 'Tỉnh ủy', office: 'VP', validityDays: 'many' }]) {
-    const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', payload });
+    const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload });
     t.equal(res.statusCode, 400, JSON.stringify(payload).slice(0, 60));
     t.match(res.json(), { code: 'VALIDATION_FAILED' });
   }
@@ -54,7 +69,7 @@ void t.test('bad seal requests get 400 and issue nothing', async (t) => {
 });
 
 void t.test('concurrent CRL requests after a revocation issue one new CRL, numbered once', async (t) => {
-  const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', payload: { organisation: 'Huyện ủy Thử', office: 'Văn phòng Huyện ủy' } });
+  const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Huyện ủy Thử', office: 'Văn phòng Huyện ủy' } });
   const seal = res.json<{ id: string }>();
   await app.inject({ method: 'GET', url: '/v1/ca/crl' });
   const before = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM crl')).rows[0]!.n);

@@ -18,6 +18,7 @@ import { buildApp } from '../src/app.ts';
 import { loadSigningConfig } from '../src/config.ts';
 import type { SigningConfig } from '../src/config.ts';
 import { signingMigrations } from '../src/migrations.ts';
+import { testAuthEnv } from '../../../test/support/auth.ts';
 import { dropSchema, testEnv, uniqueName } from '../../../test/support/env.ts';
 
 export const testKek = 'signing-test-kek-0123456789abcdefghijklmnop';
@@ -30,6 +31,7 @@ export function testConfig(storageDir: string): SigningConfig {
     LIENTHONG_STORAGE_DIR: storageDir,
     LIENTHONG_LOG_LEVEL: 'debug',
     LIENTHONG_SIGNING_KEK: testKek,
+    ...testAuthEnv,
   });
 }
 

@@ -14,6 +14,9 @@ import {
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { issuePerson, scratch } from './fixtures.ts';
 import { dropTestSchemas, startTestSigning, testKek } from './support.ts';
+import { authHeader } from '../../../test/support/auth.ts';
+
+const caller = authHeader({ subject: 'person:signer', office: 'VPTU-CM', roles: ['signer'] });
 
 const signing = await startTestSigning();
 t.teardown(async () => {
@@ -74,7 +77,7 @@ void t.test('TSA: an openssl request is granted and openssl ts -verify accepts t
   const data = s.file('data.txt', 'Nghị quyết số 01-NQ/TU');
   const query = s.openssl(['ts', '-query', '-data', data, '-sha256', '-cert', '-out', 'req.tsq']);
   t.ok(query.ok, query.out);
-  const res = await app.inject({ method: 'POST', url: '/v1/tsa', headers: { 'content-type': 'application/timestamp-query' }, payload: readFileSync(`${s.dir}/req.tsq`) });
+  const res = await app.inject({ method: 'POST', url: '/v1/tsa', headers: { ...caller, 'content-type': 'application/timestamp-query' }, payload: readFileSync(`${s.dir}/req.tsq`) });
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'application/timestamp-reply');
   s.file('reply.tsr', res.rawPayload);
@@ -84,7 +87,7 @@ void t.test('TSA: an openssl request is granted and openssl ts -verify accepts t
   const serials = new Set<string>();
   for (let i = 0; i < 3; i++) {
     const req = buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update(`doc ${i}`).digest(), nonce: true });
-    const r = await app.inject({ method: 'POST', url: '/v1/tsa', headers: { 'content-type': 'application/timestamp-query' }, payload: Buffer.from(req) });
+    const r = await app.inject({ method: 'POST', url: '/v1/tsa', headers: { ...caller, 'content-type': 'application/timestamp-query' }, payload: Buffer.from(req) });
     const token = readTimeStampResponse(new Uint8Array(r.rawPayload)).token;
     serials.add(Buffer.from(token!.tstInfo.serialNumber).toString('hex'));
   }
@@ -94,7 +97,7 @@ void t.test('TSA: an openssl request is granted and openssl ts -verify accepts t
 void t.test('TSA: a readable request it will not grant gets an RFC 3161 rejection', async (t) => {
   const data = s.file('data-sha1.txt', 'x');
   t.ok(s.openssl(['ts', '-query', '-data', data, '-sha1', '-out', 'sha1.tsq']).ok);
-  const res = await app.inject({ method: 'POST', url: '/v1/tsa', headers: { 'content-type': 'application/timestamp-query' }, payload: readFileSync(`${s.dir}/sha1.tsq`) });
+  const res = await app.inject({ method: 'POST', url: '/v1/tsa', headers: { ...caller, 'content-type': 'application/timestamp-query' }, payload: readFileSync(`${s.dir}/sha1.tsq`) });
   t.equal(res.statusCode, 200);
   const reply = readTimeStampResponse(new Uint8Array(res.rawPayload));
   t.equal(reply.status, 2, 'status rejection');
@@ -106,10 +109,11 @@ void t.test('TSA: bad input gets problem+json and changes nothing', async (t) =>
   const before = await stateOf();
   const good = Buffer.from(buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update('x').digest() }));
   const post = (payload: Buffer | string, type = 'application/timestamp-query') =>
-    app.inject({ method: 'POST', url: '/v1/tsa', headers: { 'content-type': type }, payload });
+    app.inject({ method: 'POST', url: '/v1/tsa', headers: { ...caller, 'content-type': type }, payload });
   assertProblem(t, await post(good, 'application/octet-stream'), 415, 'UNSUPPORTED_MEDIA_TYPE');
   assertProblem(t, await post(JSON.stringify({ a: 1 }), 'application/json'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-  assertProblem(t, await app.inject({ method: 'POST', url: '/v1/tsa' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  assertProblem(t, await app.inject({ method: 'POST', url: '/v1/tsa', headers: caller }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  assertProblem(t, await app.inject({ method: 'POST', url: '/v1/tsa', headers: { 'content-type': 'application/timestamp-query' }, payload: Buffer.from([0x30, 0]) }), 401, 'UNAUTHENTICATED');
   assertProblem(t, await post(Buffer.alloc(0)), 400, 'TIMESTAMP_REQUEST_MALFORMED');
   assertProblem(t, await post(good.subarray(0, good.length - 3)), 400, 'TIMESTAMP_REQUEST_MALFORMED');
   assertProblem(t, await post(Buffer.from('not DER at all, just words')), 400, 'TIMESTAMP_REQUEST_MALFORMED');
@@ -196,7 +200,7 @@ void t.test('verify: a CAdES signature by a person of this CA; tampering and non
   const person = await issuePerson(pool, 'Trần Thị B');
   const content = Buffer.from('Công văn số 12-CV/VPTU');
   const signature = Buffer.from(await person.sign(content));
-  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/v1/verify', payload: payload as Record<string, unknown> });
+  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/v1/verify', headers: caller, payload: payload as Record<string, unknown> });
 
   const ok = await post({ signature: signature.toString('base64'), content: content.toString('base64') });
   t.equal(ok.statusCode, 200);
@@ -217,7 +221,7 @@ void t.test('verify: a CAdES signature by a person of this CA; tampering and non
 
 void t.test('verify: bad input gets problem+json and changes nothing', async (t) => {
   const before = await stateOf();
-  const post = (payload: string, type = 'application/json') => app.inject({ method: 'POST', url: '/v1/verify', headers: { 'content-type': type }, payload });
+  const post = (payload: string, type = 'application/json') => app.inject({ method: 'POST', url: '/v1/verify', headers: { ...caller, 'content-type': type }, payload });
   assertProblem(t, await post('{"signature":"@@not base64@@"}'), 400, 'VALIDATION_FAILED');
   assertProblem(t, await post('{"signature":"QUJD"}'.replace('QUJD', 'QUJ')), 400, 'VALIDATION_FAILED');
   assertProblem(t, await post('{"signature":"<script>alert(1)</script>"}'), 400, 'VALIDATION_FAILED');

@@ -1,11 +1,16 @@
 /**
  * Issuing an office seal certificate (chứng thư số của cơ quan, con dấu): the key pair is
- * generated here and kept encrypted with the KEK; only the certificate leaves. The
- * certificate is issued by the issuing CA with the office-seal profile (keyUsage
- * digitalSignature + nonRepudiation) and never outlives the CA.
+ * generated here and kept encrypted with the KEK as a signing key of the office, which the
+ * office's registry (văn thư) uses; only the certificate leaves. The certificate is issued
+ * by the issuing CA with the office-seal profile (keyUsage digitalSignature +
+ * nonRepudiation) and never outlives the CA.
  */
+import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
-import { encryptPrivateKey, generateKeyPair, issueCertificate, officeSealProfile } from '@lienthong/pki';
+import { defaultAlgorithmFor, encryptPrivateKey, generateKeyPair, issueCertificate, officeSealProfile } from '@lienthong/pki';
+import type { Principal } from '@lienthong/service';
+import { insertSigningKey, logSigning } from '../keys/key-repository.ts';
+import { sealOwner } from '../keys/key-rules.ts';
 import type { CaContext } from './ca-context.ts';
 import { signerFor } from './ca-context.ts';
 import { insertCertificate } from './certificate-repository.ts';
@@ -23,8 +28,8 @@ export interface SealRequest {
   validityDays?: number;
 }
 
-/** Issues and stores a seal certificate with a new server-held key (RSA 3072). */
-export async function issueSeal(ca: CaContext, request: SealRequest): Promise<CertificateRecord> {
+/** Issues a seal certificate with a new server-held key (RSA 3072) for the caller's office; returns it with the key's id. */
+export async function issueSeal(ca: CaContext, principal: Principal, request: SealRequest): Promise<{ record: CertificateRecord; keyId: string }> {
   const { issuing } = ca.hierarchy;
   const keys = await generateKeyPair({ type: 'rsa', modulusLength: 3072 });
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
@@ -40,7 +45,15 @@ export async function issueSeal(ca: CaContext, request: SealRequest): Promise<Ce
     notAfter,
   }), { certificate: ca.certificateOf(issuing), signer: issuingSigner }, { clock: ca.clock });
   const record = certificateRecord(certificate, 'seal', issuing.id);
-  const encryptedKey = encryptPrivateKey(keys.privateKey, ca.kek);
-  await withTransaction(ca.pool, async (client) => insertCertificate(client, record, encryptedKey));
-  return record;
+  const keyId = randomUUID();
+  await withTransaction(ca.pool, async (client) => {
+    await insertCertificate(client, record);
+    await insertSigningKey(client, {
+      id: keyId, office: principal.office, owner: sealOwner, purpose: 'seal', storage: 'server', algorithm: defaultAlgorithmFor(keys.privateKey),
+      certificateDer: certificate.der, chainDer: [ca.certificateOf(issuing).der], caCertificateId: record.id,
+      encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek), tokenKeyLabel: null,
+    });
+    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'enrol', keyId, detail: record.subject });
+  });
+  return { record, keyId };
 }

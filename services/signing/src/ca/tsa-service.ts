@@ -4,7 +4,8 @@
  * grant (digest, policy, extension, version) is answered as RFC 3161 §2.4.2 says: a
  * TimeStampResp with status rejection and the PKIFailureInfo bit.
  */
-import { isPkiError, issueTimeStampToken, readTimeStampRequest } from '@lienthong/pki';
+import { buildTimeStampRequest, isPkiError, issueTimeStampToken, readTimeStampRequest, tokenFrom } from '@lienthong/pki';
+import type { TimeStamper } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';
@@ -31,4 +32,12 @@ export async function answerTimeStampRequest(ca: CaContext, request: Uint8Array)
     policy: localTsaPolicy,
     accuracy: { seconds: 1 },
   });
+}
+
+/** The local TSA as a libs/pki TimeStamper, for signatures this service time-stamps itself (B-T). */
+export function localTimeStamper(ca: CaContext): TimeStamper {
+  return async (imprint, hash) => {
+    const request = buildTimeStampRequest({ imprint, hash, certReq: true, nonce: true });
+    return tokenFrom(await answerTimeStampRequest(ca, request));
+  };
 }

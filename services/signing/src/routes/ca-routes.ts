@@ -18,6 +18,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
   const { ca } = options;
 
   app.get('/v1/ca/crl', {
+    config: { public: true },
     schema: {
       tags: ['certification authority'],
       summary: 'The current CRL (RFC 5280 §5)',
@@ -37,6 +38,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
   });
 
   app.get('/v1/ca/certificates', {
+    config: { public: true },
     schema: {
       tags: ['certification authority'],
       summary: 'Every certificate of this CA',
@@ -45,6 +47,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
   }, async () => ({ certificates: (await listCertificates(ca.pool)).map(toCertificateSummary) }));
 
   app.get('/v1/ca/certificates/:id', {
+    config: { public: true },
     schema: {
       tags: ['certification authority'],
       summary: 'One certificate, DER or PEM',

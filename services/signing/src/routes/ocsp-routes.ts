@@ -43,6 +43,7 @@ export async function ocspRoutes(app: ServiceApp, options: { ca: CaContext }): P
   const answer = async (der: Uint8Array): Promise<Buffer> => Buffer.from(await answerOcspRequest(options.ca, der));
 
   app.post('/v1/ocsp', {
+    config: { public: true },
     bodyLimit: ocspBodyLimit,
     validatorCompiler: passThroughValidator,
     schema: {
@@ -58,6 +59,7 @@ export async function ocspRoutes(app: ServiceApp, options: { ca: CaContext }): P
   }, async (request, reply) => reply.type('application/ocsp-response').send(await answer(derBodyOf(request.body))));
 
   app.get('/v1/ocsp/*', {
+    config: { public: true },
     schema: {
       tags: ['trust services'],
       summary: 'Certificate status (RFC 6960 Appendix A.1, GET)',

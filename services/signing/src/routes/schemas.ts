@@ -19,6 +19,13 @@ export function binaryContent(mediaType: string, description: string) {
 /** Standard base64 (RFC 4648 §4), padded; nothing else. */
 export const base64Pattern = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$';
 
+/** A strict base64 string field (bytes in JSON). */
+export const Base64 = (description: string, minLength = 0, maxLength?: number) =>
+  Type.String({ pattern: base64Pattern, minLength, ...(maxLength === undefined ? {} : { maxLength }), contentEncoding: 'base64', description });
+
+/** The 401 every protected route may answer. */
+export const unauthenticated = problemResponse('UNAUTHENTICATED: no valid access token (Authorization: Bearer)');
+
 /** The media type of a request without parameters, lower case ('' when absent). */
 export function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,9 +1,9 @@
 /**
  * `POST /v1/ca/seals`: issue an office seal certificate whose key the service generates
- * and keeps. An administrative route: like every route today it is not yet behind
- * authentication (the kit's auth hook is a slot); it must be before any deployment.
+ * and keeps as a signing key of the caller's office. For the CA's administrators
+ * (role `ca-admin`) of that office.
  */
-import { Type } from '@lienthong/service';
+import { requireRole, roles, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { issueSeal } from '../ca/seal-service.ts';
@@ -24,13 +24,16 @@ export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): P
         validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825, default: 730 })),
       }, { additionalProperties: false }),
       response: {
-        201: CertificateSummary,
+        201: Type.Object({ ...CertificateSummary.properties, keyId: Type.String({ format: 'uuid', description: 'the seal\'s signing key (used by the registry)' }) }),
         400: problemResponse('VALIDATION_FAILED'),
+        401: problemResponse('UNAUTHENTICATED'),
+        403: problemResponse('FORBIDDEN: the caller is not a ca-admin'),
         415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
       },
     },
   }, async (request, reply) => {
-    const record = await issueSeal(options.ca, request.body);
-    return reply.code(201).header('location', `/v1/ca/certificates/${record.id}`).send(toCertificateSummary(record));
+    const principal = requireRole(request, roles.caAdmin);
+    const { record, keyId } = await issueSeal(options.ca, principal, request.body);
+    return reply.code(201).header('location', `/v1/ca/certificates/${record.id}`).send({ ...toCertificateSummary(record), keyId });
   });
 }

@@ -1,9 +1,9 @@
-/** `POST /v1/tsa`: the RFC 3161 time-stamping authority over HTTP (RFC 3161 §3.4). */
+/** `POST /v1/tsa`: the RFC 3161 time-stamping authority over HTTP (RFC 3161 §3.4), for callers with an access token. */
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { answerTimeStampRequest } from '../ca/tsa-service.ts';
 import { acceptDerBody, derBodyOf, passThroughValidator } from './binary-body.ts';
-import { binaryContent, problemResponse } from './schemas.ts';
+import { binaryContent, problemResponse, unauthenticated } from './schemas.ts';
 
 /** Largest TimeStampReq accepted, bytes (a request is a digest, a nonce and a few OIDs). */
 export const tsaBodyLimit = 64 * 1024;
@@ -24,6 +24,7 @@ export async function tsaRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
       response: {
         200: binaryContent('application/timestamp-reply', 'DER TimeStampResp (RFC 3161 §2.4.2), granted or rejection'),
         400: problemResponse('TIMESTAMP_REQUEST_MALFORMED: the body is not a DER TimeStampReq'),
+        401: unauthenticated,
         413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 64 KiB'),
         415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/timestamp-query'),
       },

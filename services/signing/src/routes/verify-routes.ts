@@ -10,12 +10,10 @@ import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifySignature } from '../ca/verify-service.ts';
 import { signingErrors } from '../errors.ts';
-import { base64Pattern, problemResponse } from './schemas.ts';
+import { Base64, problemResponse, unauthenticated } from './schemas.ts';
 
 /** Largest JSON body accepted, bytes (base64 of a signature and its detached content). */
 export const verifyBodyLimit = 16 * 1024 * 1024;
-
-const Base64 = (description: string, minLength = 0) => Type.String({ pattern: base64Pattern, minLength, contentEncoding: 'base64', description });
 
 const CertificateInfo = Type.Object({
   subject: Type.String(), issuer: Type.String(), serial: Type.String(),
@@ -55,6 +53,7 @@ export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext }):
       response: {
         200: VerifyReportSchema,
         400: problemResponse('VALIDATION_FAILED (not base64, missing signature) or TRUST_ANCHOR_MALFORMED'),
+        401: unauthenticated,
         413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 16 MiB'),
         415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
       },

@@ -1,0 +1,54 @@
+/**
+ * The rules of signing keys, as plain functions: who may use a key, which algorithm a key
+ * signs a given digest with, and whether a certificate can sign at all.
+ */
+import { allowsKeyUsage, importPublicKey, isCa, KeyUsageBit } from '@lienthong/pki';
+import type { Certificate, HashName, SigningAlgorithm } from '@lienthong/pki';
+import { roles } from '@lienthong/service';
+import type { Principal } from '@lienthong/service';
+import type { SigningKeyRecord } from './key-repository.ts';
+
+/** The owner recorded for office seal keys: the office's registry (văn thư) uses them. */
+export const sealOwner = 'registry';
+
+/**
+ * Whether `principal` may use `key` (already known to be of the principal's office): a
+ * personal key only by its owner acting as a signer, a seal only by the office's registry.
+ */
+export function mayUseKey(principal: Principal, key: SigningKeyRecord): boolean {
+  if (key.purpose === 'seal') return principal.roles.includes(roles.registry);
+  return key.owner === principal.subject && principal.roles.includes(roles.signer);
+}
+
+/** The owners whose keys `principal` may list: their own, and the seals when they are the registry. */
+export function ownersVisibleTo(principal: Principal): string[] {
+  const owners = [principal.subject];
+  if (principal.roles.includes(roles.registry)) owners.push(sealOwner);
+  return owners;
+}
+
+/** The signing algorithm for a key of `spki`'s type and a content digest of `hash`; undefined when they do not go together. */
+export function algorithmFor(spki: Uint8Array, hash: HashName): SigningAlgorithm | undefined {
+  const key = importPublicKey(spki);
+  if (key.asymmetricKeyType === 'rsa') {
+    return hash === 'sha256' ? 'RSA-SHA256' : hash === 'sha384' ? 'RSA-SHA384' : hash === 'sha512' ? 'RSA-SHA512' : undefined;
+  }
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    if (curve === 'prime256v1' && hash === 'sha256') return 'ECDSA-SHA256';
+    if (curve === 'secp384r1' && hash === 'sha384') return 'ECDSA-SHA384';
+  }
+  return undefined;
+}
+
+/** Why `certificate` cannot sign at `at`, or undefined when it can (EN 319 412-2: end entity, non-repudiation or digital signature). */
+export function unfitForSigning(certificate: Certificate, at: Date): string | undefined {
+  if (isCa(certificate)) return 'it is a CA certificate';
+  if (at < certificate.notBefore) return 'it is not valid yet';
+  if (at > certificate.notAfter) return 'it has expired';
+  if (certificate.keyUsage !== undefined
+    && !allowsKeyUsage(certificate, KeyUsageBit.digitalSignature) && !allowsKeyUsage(certificate, KeyUsageBit.nonRepudiation)) {
+    return 'its keyUsage allows neither digitalSignature nor nonRepudiation';
+  }
+  return undefined;
+}

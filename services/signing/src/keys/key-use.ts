@@ -1,0 +1,101 @@
+/**
+ * Using a server-held key: a CAdES signature (ETSI EN 319 122-1, B-B or B-T) over a
+ * content digest the caller computed, and changing a key's PIN. Each use locks the key's
+ * row, checks who calls, the key's state and its PIN, and writes the signing log in the same
+ * transaction; a wrong PIN is counted (and the key locked at the limit) even though the
+ * request fails.
+ */
+import type { KeyObject } from 'node:crypto';
+import { withTransaction } from '@lienthong/db';
+import type { PoolClient } from '@lienthong/db';
+import {
+  addSignatureTimeStamp, completeSignature, decryptPrivateKey, keySigner, prepareSignature, readCertificate,
+} from '@lienthong/pki';
+import type { HashName, Signer } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
+import type { Principal } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { findCertificate } from '../ca/certificate-repository.ts';
+import { localTimeStamper } from '../ca/tsa-service.ts';
+import { signingErrors } from '../errors.ts';
+import { lockSigningKey, logSigning, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
+import type { SigningKeyRecord } from './key-repository.ts';
+import { algorithmFor, mayUseKey, unfitForSigning } from './key-rules.ts';
+import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
+
+/** A request to sign a content digest with a stored key. */
+export interface DigestSignRequest {
+  keyId: string;
+  /** The key's PIN; required for personal keys, ignored for seals. */
+  pin?: string;
+  digest: Uint8Array;
+  digestAlgorithm: HashName;
+  /** B-B, or B-T with a signature time-stamp from this service's TSA. */
+  level: 'B-B' | 'B-T';
+}
+
+type Unlocked = { key: SigningKeyRecord; privateKey: KeyObject } | { refused: AppError };
+
+/** Locks the key, checks caller, state and PIN; counts a wrong PIN. Returns the refusal instead of throwing so that the count commits. */
+async function unlockKey(ca: CaContext, client: PoolClient, principal: Principal, keyId: string, pin: string | undefined): Promise<Unlocked> {
+  const key = await lockSigningKey(client, principal.office, keyId);
+  if (key === undefined || !mayUseKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+  if (key.lockedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_LOCKED);
+  await assertUsable(ca, client, key);
+  if (key.storage !== 'server' || key.encryptedPkcs8 === null) {
+    throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key is in a PKCS#11 token this instance has not opened.' });
+  }
+  if (key.purpose === 'seal') return { key, privateKey: decryptPrivateKey(key.encryptedPkcs8, ca.kek) };
+  const spki = readCertificate(key.certificateDer).spki;
+  const privateKey = pin === undefined ? undefined : await decryptWithPin(key.encryptedPkcs8, ca.kek, key.id, pin, spki);
+  if (privateKey !== undefined) return { key, privateKey };
+  const failures = await recordPinFailure(client, key.id, pinRules.lockAfter);
+  const locked = failures >= pinRules.lockAfter;
+  await logSigning(client, { office: principal.office, subject: principal.subject, action: locked ? 'locked' : 'pin-refused', keyId: key.id, detail: `attempt ${failures}` });
+  if (locked) return { refused: new AppError(signingErrors.SIGNING_KEY_LOCKED) };
+  return { refused: new AppError(signingErrors.SIGNING_KEY_PIN_INCORRECT, { extra: { attemptsLeft: pinRules.lockAfter - failures } }) };
+}
+
+async function assertUsable(ca: CaContext, client: PoolClient, key: SigningKeyRecord): Promise<void> {
+  const unfit = unfitForSigning(readCertificate(key.certificateDer), ca.clock.now());
+  if (unfit !== undefined) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: `The key's certificate cannot sign: ${unfit}.` });
+  if (key.caCertificateId === null) return;
+  const record = await findCertificate(client, key.caCertificateId);
+  if (record === undefined || record.revokedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key\'s certificate was revoked.' });
+}
+
+/** Signs a content digest as detached CAdES with the caller's key; returns CMS DER. */
+export async function signDigestWithKey(ca: CaContext, principal: Principal, request: DigestSignRequest): Promise<Uint8Array> {
+  const outcome = await withTransaction(ca.pool, async (client) => {
+    const unlocked = await unlockKey(ca, client, principal, request.keyId, request.pin);
+    if ('refused' in unlocked) return unlocked;
+    const { key, privateKey } = unlocked;
+    const certificate = readCertificate(key.certificateDer);
+    const algorithm = algorithmFor(certificate.spki, request.digestAlgorithm);
+    if (algorithm === undefined) {
+      throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
+    }
+    const signer: Signer = keySigner(privateKey, algorithm);
+    const prepared = prepareSignature(request.digest, { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm });
+    const cms = completeSignature(prepared, await signer.sign(prepared.signedAttributes));
+    await recordKeyUse(client, key.id, ca.clock.now());
+    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'sign', keyId: key.id, digest: Buffer.from(request.digest).toString('hex') });
+    return { cms };
+  });
+  if ('refused' in outcome) throw outcome.refused;
+  return request.level === 'B-T' ? addSignatureTimeStamp(outcome.cms, localTimeStamper(ca)) : outcome.cms;
+}
+
+/** Replaces the PIN of the caller's personal key (the old PIN is required and counted like any use). */
+export async function changePin(ca: CaContext, principal: Principal, keyId: string, pin: string, newPin: string): Promise<void> {
+  const outcome = await withTransaction(ca.pool, async (client) => {
+    const unlocked = await unlockKey(ca, client, principal, keyId, pin);
+    if ('refused' in unlocked) return unlocked;
+    if (unlocked.key.purpose !== 'personal') throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND, { detail: 'Only personal keys have a PIN.' });
+    await replaceEncryptedKey(client, keyId, await encryptWithPin(unlocked.privateKey, ca.kek, keyId, newPin));
+    await recordKeyUse(client, keyId, ca.clock.now());
+    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'pin-change', keyId });
+    return {};
+  });
+  if ('refused' in outcome) throw outcome.refused;
+}

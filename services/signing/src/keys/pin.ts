@@ -1,0 +1,48 @@
+/**
+ * PIN protection of server-held personal keys. A signer's private key is stored as PKCS#8
+ * EncryptedPrivateKeyInfo whose passphrase is derived from the PIN with scrypt (RFC 7914),
+ * salted with an HMAC of the KEK and the key's id: without the PIN the stored key cannot be
+ * decrypted, even by someone holding the database and the KEK, and the KEK in the salt keeps
+ * a stolen database alone useless for guessing PINs. Consecutive wrong PINs lock the key,
+ * as a token does.
+ */
+import { createHmac, scrypt } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { decryptPrivateKey, encryptPrivateKey, keyMatchesSpki } from '@lienthong/pki';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+
+/** The rules of PINs. */
+export const pinRules = {
+  minLength: 6,
+  maxLength: 64,
+  /** Consecutive wrong PINs after which the key is locked for good (a new key must be enrolled). */
+  lockAfter: 5,
+} as const;
+
+/** scrypt cost: N = 2^15, r = 8 (32 MiB, tens of milliseconds per use). */
+const cost = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+async function pinPassphrase(kek: string, keyId: string, pin: string): Promise<Buffer> {
+  const salt = createHmac('sha256', kek).update(`lienthong.signing.pin:${keyId}`).digest();
+  return scryptAsync(pin.normalize('NFC'), salt, 32, cost);
+}
+
+/** Encrypts a personal key under its PIN (and the KEK, through the salt). */
+export async function encryptWithPin(privateKey: KeyObject, kek: string, keyId: string, pin: string): Promise<Uint8Array> {
+  return encryptPrivateKey(privateKey, await pinPassphrase(kek, keyId, pin));
+}
+
+/**
+ * Decrypts a personal key with `pin`; undefined when the PIN is wrong. A wrong passphrase
+ * sometimes decrypts to well-padded garbage, so the key is also matched to its certificate.
+ */
+export async function decryptWithPin(encrypted: Uint8Array, kek: string, keyId: string, pin: string, spki: Uint8Array): Promise<KeyObject | undefined> {
+  try {
+    const key = decryptPrivateKey(encrypted, await pinPassphrase(kek, keyId, pin));
+    return keyMatchesSpki(key, spki) ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Two-step signing for keys on a USB token: `POST /v1/two-step` prepares (returns what the
+ * token signs), `POST /v1/two-step/{id}/completion` takes the token's signature value and
+ * returns the detached CAdES signature. For signers (role `signer`); a session is its
+ * caller's alone.
+ */
+import { principalOf, requireRole, roles, Type } from '@lienthong/service';
+import type { ServiceApp } from '@lienthong/service';
+import { AppError } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { signingErrors } from '../errors.ts';
+import { completeTwoStep, prepareTwoStep } from '../keys/two-step.ts';
+import { Base64, problemResponse, unauthenticated } from './schemas.ts';
+
+const digestLengths: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
+
+/** Registers the two-step routes. */
+export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+  const { ca } = options;
+  app.post('/v1/two-step', {
+    schema: {
+      tags: ['two-step signing'],
+      summary: 'Prepare a signature for a token: the signed attributes (and their digest) the token must sign',
+      body: Type.Object({
+        certificate: Base64('the signer\'s certificate, DER', 4, 64 * 1024),
+        chain: Type.Array(Base64('an issuing CA certificate, DER', 4, 64 * 1024), { maxItems: 8, default: [] }),
+        digest: Base64('the digest of the content to sign', 4, 100),
+        digestAlgorithm: Type.Union([Type.Literal('sha256'), Type.Literal('sha384'), Type.Literal('sha512')], { default: 'sha256' }),
+      }, { additionalProperties: false }),
+      response: {
+        201: Type.Object({
+          id: Type.String({ format: 'uuid' }),
+          algorithm: Type.String({ description: 'what the token must do, e.g. RSA-SHA256 over signedAttributes' }),
+          signedAttributes: Type.String({ contentEncoding: 'base64', description: 'the DER bytes the token signs' }),
+          digest: Type.String({ contentEncoding: 'base64', description: 'their digest, for tokens that sign a hash' }),
+          digestInfo: Type.String({ contentEncoding: 'base64', description: 'DigestInfo of the digest (RSA, CKM_RSA_PKCS)' }),
+          expiresAt: Type.String({ format: 'date-time' }),
+        }),
+        400: problemResponse('VALIDATION_FAILED, CERTIFICATE_MALFORMED, CERTIFICATE_NOT_FOR_SIGNING or DIGEST_ALGORITHM_UNSUITABLE'),
+        401: unauthenticated,
+        403: problemResponse('FORBIDDEN: the caller is not a signer'),
+      },
+    },
+  }, async (request, reply) => {
+    const principal = requireRole(request, roles.signer);
+    const { digestAlgorithm } = request.body;
+    const digest = Buffer.from(request.body.digest, 'base64');
+    if (digest.length !== digestLengths[digestAlgorithm]) {
+      throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `digest is ${digest.length} bytes; a ${digestAlgorithm} digest is ${digestLengths[digestAlgorithm]}` });
+    }
+    const prepared = await prepareTwoStep(ca, principal, {
+      certificate: Buffer.from(request.body.certificate, 'base64'),
+      chain: request.body.chain.map((der) => Buffer.from(der, 'base64')),
+      digest, digestAlgorithm: digestAlgorithm,
+    });
+    return reply.code(201).header('location', `/v1/two-step/${prepared.id}`).send({
+      id: prepared.id, algorithm: prepared.algorithm, signedAttributes: b64(prepared.signedAttributes), digest: b64(prepared.digest),
+      digestInfo: b64(prepared.digestInfo), expiresAt: prepared.expiresAt.toISOString(),
+    });
+  });
+
+  app.post('/v1/two-step/:id/completion', {
+    schema: {
+      tags: ['two-step signing'],
+      summary: 'Complete a prepared signature with the token\'s signature value',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({ signatureValue: Base64('the token\'s signature over signedAttributes (ECDSA as DER or r‖s)', 4, 2048) }, { additionalProperties: false }),
+      response: {
+        201: Type.Object({ signature: Type.String({ contentEncoding: 'base64', description: 'CMS SignedData, DER (detached CAdES B-B)' }) }),
+        400: problemResponse('VALIDATION_FAILED or SIGNATURE_VALUE_INVALID'),
+        401: unauthenticated,
+        404: problemResponse('SIGNING_SESSION_NOT_FOUND'),
+        409: problemResponse('SIGNING_SESSION_USED'),
+        410: problemResponse('SIGNING_SESSION_EXPIRED'),
+      },
+    },
+  }, async (request, reply) => {
+    const cms = await completeTwoStep(ca, principalOf(request), request.params.id, Buffer.from(request.body.signatureValue, 'base64'));
+    return reply.code(201).send({ signature: b64(cms) });
+  });
+}

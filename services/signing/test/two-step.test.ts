@@ -1,0 +1,142 @@
+/**
+ * Two-step signing: the "token" here is a key the test holds (the server never sees it);
+ * what comes back must verify with openssl over the real content.
+ */
+import { createHash, sign as nodeSign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import t from 'tap';
+import type { Test } from 'tap';
+import { decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, toPem } from '@lienthong/pki';
+import type { Certificate } from '@lienthong/pki';
+import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
+import { authHeader } from '../../../test/support/auth.ts';
+import { scratch } from './fixtures.ts';
+import { dropTestSchemas, startTestSigning, testKek } from './support.ts';
+
+const signing = await startTestSigning();
+t.teardown(async () => {
+  await signing.close();
+  await dropTestSchemas(signing.schema);
+});
+const { app, pool } = signing;
+const s = scratch();
+t.teardown(() => s.cleanup());
+
+const signer = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'] });
+const content = Buffer.from('Kết luận số 18-KL/TU của Ban Thường vụ Tỉnh ủy.');
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+const issuingRecord = (await findByRole(pool, 'issuing-ca'))!;
+const issuing = readCertificate(issuingRecord.der);
+const root = readCertificate((await findByRole(pool, 'root'))!.der);
+const issuingKey = decryptPrivateKey((await findEncryptedKey(pool, issuingRecord.id))!, testKek);
+const rootPem = s.file('root.pem', toPem('CERTIFICATE', root.der));
+
+/** A USB token: a key pair and its certificate from the service's issuing CA. */
+async function token(spec: Parameters<typeof generateKeyPair>[0]): Promise<{ key: KeyObject; certificate: Certificate }> {
+  const keys = await generateKeyPair(spec);
+  const certificate = await issueCertificate(personProfile({
+    name: 'Nguyễn Thị Hồng Nhung', title: 'Phó Bí thư', office: 'Văn phòng Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', publicKey: keys.publicKey, validityDays: 30,
+  }), { certificate: issuing, signer: keySigner(issuingKey) });
+  return { key: keys.privateKey, certificate };
+}
+
+const rsa = await token({ type: 'rsa', modulusLength: 2048 });
+const ec = await token({ type: 'ec', namedCurve: 'P-256' });
+
+type Prepared = { id: string; algorithm: string; signedAttributes: string; digest: string; digestInfo: string; expiresAt: string };
+async function prepare(certificate: Certificate, headers = signer, body: Record<string, unknown> = {}) {
+  return app.inject({ method: 'POST', url: '/v1/two-step', headers, payload: {
+    certificate: b64(certificate.der), chain: [b64(issuing.der)], digest: b64(createHash('sha256').update(content).digest()), ...body,
+  } });
+}
+const complete = (id: string, signatureValue: Uint8Array, headers = signer) =>
+  app.inject({ method: 'POST', url: `/v1/two-step/${id}/completion`, headers, payload: { signatureValue: b64(signatureValue) } });
+
+function opensslVerifies(t: Test, cms: Buffer): void {
+  const o = s.openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', s.file('sig.der', cms), '-content', s.file('content.bin', content),
+    '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null']);
+  t.ok(o.ok, `openssl cms -verify: ${o.out}`);
+}
+
+void t.test('RSA token: prepare gives the bytes to sign, complete returns a signature openssl verifies', async (t) => {
+  const res = await prepare(rsa.certificate);
+  t.equal(res.statusCode, 201, res.body);
+  const prepared = res.json<Prepared>();
+  t.equal(prepared.algorithm, 'RSA-SHA256');
+  const attributes = Buffer.from(prepared.signedAttributes, 'base64');
+  t.same(Buffer.from(prepared.digest, 'base64'), createHash('sha256').update(attributes).digest(), 'digest is the hash of the attributes');
+  t.ok(Buffer.from(prepared.digestInfo, 'base64').subarray(-32).equals(Buffer.from(prepared.digest, 'base64')), 'DigestInfo wraps that digest');
+  const done = await complete(prepared.id, nodeSign('sha256', attributes, rsa.key));
+  t.equal(done.statusCode, 201, done.body);
+  opensslVerifies(t, Buffer.from(done.json<{ signature: string }>().signature, 'base64'));
+  const again = await complete(prepared.id, nodeSign('sha256', attributes, rsa.key));
+  t.equal(again.statusCode, 409, 'a session completes once');
+  t.match(again.json(), { code: 'SIGNING_SESSION_USED' });
+});
+
+void t.test('ECDSA token returning r‖s (as PKCS#11 does) or DER: both accepted', async (t) => {
+  for (const dsaEncoding of ['ieee-p1363', 'der'] as const) {
+    const prepared = (await prepare(ec.certificate)).json<Prepared>();
+    t.equal(prepared.algorithm, 'ECDSA-SHA256');
+    const value = nodeSign('sha256', Buffer.from(prepared.signedAttributes, 'base64'), { key: ec.key, dsaEncoding });
+    const done = await complete(prepared.id, value);
+    t.equal(done.statusCode, 201, `${dsaEncoding}: ${done.body}`);
+    opensslVerifies(t, Buffer.from(done.json<{ signature: string }>().signature, 'base64'));
+  }
+});
+
+void t.test('a wrong signature value is refused and the session stays open for the right one', async (t) => {
+  const prepared = (await prepare(rsa.certificate)).json<Prepared>();
+  const attributes = Buffer.from(prepared.signedAttributes, 'base64');
+  const otherKey = (await generateKeyPair({ type: 'rsa', modulusLength: 2048 })).privateKey;
+  for (const [name, value] of [['another key', nodeSign('sha256', attributes, otherKey)], ['other data', nodeSign('sha256', Buffer.from('x'), rsa.key)],
+    ['garbage', Buffer.alloc(256, 7)], ['short', Buffer.from([1, 2, 3])]] as const) {
+    const res = await complete(prepared.id, value);
+    t.equal(res.statusCode, 400, name);
+    t.match(res.json(), { code: 'SIGNATURE_VALUE_INVALID' }, name);
+  }
+  t.equal((await complete(prepared.id, nodeSign('sha256', attributes, rsa.key))).statusCode, 201);
+});
+
+void t.test('a session belongs to its caller and expires', async (t) => {
+  const prepared = (await prepare(rsa.certificate)).json<Prepared>();
+  const value = nodeSign('sha256', Buffer.from(prepared.signedAttributes, 'base64'), rsa.key);
+  for (const headers of [authHeader({ subject: 'person:other', office: 'VPTU-CM', roles: ['signer'] }), authHeader({ subject: 'person:nhung', office: 'VPTU-HN', roles: ['signer'] })]) {
+    const res = await complete(prepared.id, value, headers);
+    t.equal(res.statusCode, 404);
+    t.match(res.json(), { code: 'SIGNING_SESSION_NOT_FOUND' });
+  }
+  await pool.query("UPDATE two_step_session SET expires_at = now() - interval '1 second' WHERE id = $1", [prepared.id]);
+  const late = await complete(prepared.id, value);
+  t.equal(late.statusCode, 410);
+  t.match(late.json(), { code: 'SIGNING_SESSION_EXPIRED' });
+});
+
+void t.test('what cannot be prepared gets a 4xx and no session', async (t) => {
+  const count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM two_step_session')).rows[0]!.n);
+  const before = await count();
+  const cases: [string, () => ReturnType<typeof prepare>, number, string][] = [
+    ['a CA certificate', () => prepare(issuing), 400, 'CERTIFICATE_NOT_FOR_SIGNING'],
+    ['not a certificate', () => prepare(rsa.certificate, signer, { certificate: b64(Buffer.from('hello world')) }), 400, 'CERTIFICATE_MALFORMED'],
+    ['a truncated certificate', () => prepare(rsa.certificate, signer, { certificate: b64(rsa.certificate.der.subarray(0, 100)) }), 400, 'CERTIFICATE_MALFORMED'],
+    ['a bad chain entry', () => prepare(rsa.certificate, signer, { chain: [b64(Buffer.from([0x30, 0x82, 0xff, 0xff]))] }), 400, 'CERTIFICATE_MALFORMED'],
+    ['P-256 with a sha384 digest', () => prepare(ec.certificate, signer, { digestAlgorithm: 'sha384', digest: b64(Buffer.alloc(48)) }), 400, 'DIGEST_ALGORITHM_UNSUITABLE'],
+    ['digest of the wrong length', () => prepare(rsa.certificate, signer, { digest: b64(Buffer.alloc(31)) }), 400, 'DIGEST_ALGORITHM_UNSUITABLE'],
+    ['not base64', () => prepare(rsa.certificate, signer, { certificate: '***' }), 400, 'VALIDATION_FAILED'],
+    ['too many chain entries', () => prepare(rsa.certificate, signer, { chain: Array.from({ length: 9 }, () => b64(issuing.der)) }), 400, 'VALIDATION_FAILED'],
+    ['unknown field', () => prepare(rsa.certificate, signer, { signingTime: 'now' }), 400, 'VALIDATION_FAILED'],
+    ['not a signer', () => prepare(rsa.certificate, authHeader({ roles: ['registry'] })), 403, 'FORBIDDEN'],
+    ['no token', () => prepare(rsa.certificate, {} as typeof signer), 401, 'UNAUTHENTICATED'],
+  ];
+  for (const [name, call, status, code] of cases) {
+    const res = await call();
+    t.equal(res.statusCode, status, `${name}: ${res.body.slice(0, 160)}`);
+    t.equal(res.json<{ code: string }>().code, code, name);
+  }
+  t.equal(await count(), before, 'no session was stored');
+  const bad = await app.inject({ method: 'POST', url: '/v1/two-step/not-a-uuid/completion', headers: signer, payload: { signatureValue: 'AAAA' } });
+  t.equal(bad.statusCode, 400);
+  const unknown = await complete('00000000-0000-4000-8000-000000000000', Buffer.alloc(8));
+  t.equal(unknown.statusCode, 404);
+});
