@@ -1,0 +1,122 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2153  # CACHE, LOGS, ... come from common.sh
+# Outside tools the tests use as judges: poppler-utils (pdfsig, pdftotext, pdffonts,
+# pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko in a Python venv
+# kept in the cache. Sourced by infra/local after common.sh.
+
+PYHANKO_VERSION="0.38.0"
+PYHANKO_CLI_VERSION="0.6.0"   # the CLI release that goes with pyhanko 0.38.0
+PYHANKO_HOME="$CACHE/pyhanko-$PYHANKO_VERSION"
+PYHANKO_BIN="$PYHANKO_HOME/bin/pyhanko"
+PYHANKO_DONE="$PYHANKO_HOME/.complete"
+SOFTHSM_MODULE="/usr/lib/softhsm/libsofthsm2.so"
+
+# Debian package, then what proves it is installed: commands, or absolute file paths.
+TOOLS_PACKAGES=(
+  "poppler-utils pdfsig pdftotext pdffonts pdftoppm"
+  "qpdf qpdf"
+  "softhsm2 softhsm2-util $SOFTHSM_MODULE"
+  "opensc pkcs11-tool"
+)
+
+# Prints the packages (one a line) whose commands or files are missing.
+tools_missing_packages() {
+  local entry item parts
+  for entry in "${TOOLS_PACKAGES[@]}"; do
+    read -r -a parts <<<"$entry"
+    for item in "${parts[@]:1}"; do
+      if [[ "$item" == /* ]]; then
+        [[ -e "$item" ]] && continue
+      else
+        command -v "$item" >/dev/null 2>&1 && continue
+      fi
+      echo "${parts[0]}"
+      break
+    done
+  done
+}
+
+tools_packages() {
+  local missing
+  mapfile -t missing < <(tools_missing_packages)
+  [[ ${#missing[@]} -eq 0 ]] && return
+  apt_install "${missing[@]}"
+  mapfile -t missing < <(tools_missing_packages)
+  [[ ${#missing[@]} -eq 0 ]] || die "tools: still missing after apt-get install: ${missing[*]}"
+}
+
+# The Python that makes the venv: Debian's own (/usr/bin/python3) before any python3 on
+# PATH (pyenv, conda), so the venv depends only on Debian's packages. Debian ships
+# ensurepip (what `python3 -m venv` needs for pip) in python3-venv, which also pulls
+# python3: as root it is installed when missing; otherwise a python3 on PATH may serve.
+tools_has_venv() { [[ -x "$1" ]] && "$1" -c 'import ensurepip, venv' >/dev/null 2>&1; }
+
+tools_python() {
+  local py
+  if tools_has_venv /usr/bin/python3; then echo /usr/bin/python3; return; fi
+  if is_root; then
+    apt_install python3-venv
+    tools_has_venv /usr/bin/python3 || die "tools: /usr/bin/python3 still lacks the venv module after installing python3-venv"
+    echo /usr/bin/python3
+    return
+  fi
+  py="$(command -v python3 || true)"
+  if [[ -n "$py" ]] && tools_has_venv "$py"; then echo "$py"; return; fi
+  apt_install python3-venv   # not root: dies with the command to run
+}
+
+# A venv cannot be moved after it is made (its scripts name their absolute path), so it is
+# built in its final folder under the cache lock and marked complete last; a folder without
+# the mark is a killed build and is made again.
+tools_pyhanko() {
+  [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]] && return
+  mkdir -p "$CACHE"
+  lock_file "$CACHE/.pyhanko-$PYHANKO_VERSION.lock" 9
+  if [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]]; then flock -u 9; return; fi
+  local py t0="$EPOCHREALTIME" log="$LOGS/pyhanko-build.log" version
+  py="$(tools_python)"
+  rm -rf "$PYHANKO_HOME"
+  say "tools: installing pyhanko $PYHANKO_VERSION (cli $PYHANKO_CLI_VERSION) from PyPI into $PYHANKO_HOME with $py (log $(rel "$log"))"
+  if ! { "$py" -m venv "$PYHANKO_HOME" \
+      && "$PYHANKO_HOME/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "pyhanko==$PYHANKO_VERSION" "pyhanko-cli==$PYHANKO_CLI_VERSION"; } >"$log" 2>&1 </dev/null; then
+    rm -rf "$PYHANKO_HOME"
+    flock -u 9
+    die "tools: pyhanko install failed; see $(rel "$log")"
+  fi
+  version="$("$PYHANKO_BIN" --version 2>>"$log")" || version=""
+  if [[ "$version" != *"version $PYHANKO_VERSION"* ]]; then
+    rm -rf "$PYHANKO_HOME"
+    flock -u 9
+    die "tools: 'pyhanko --version' answered '$version', expected $PYHANKO_VERSION; see $(rel "$log")"
+  fi
+  echo "$version" >"$PYHANKO_DONE"
+  flock -u 9
+  say "tools: $version ready ($(elapsed "$t0") s)"
+}
+
+# Installs what is missing; a no-op (a few file checks) when everything is there.
+tools_up() {
+  tools_packages
+  tools_pyhanko
+}
+
+# export lines for .data/infra/env: where the tests find each tool.
+tools_env() {
+  local name cmd
+  echo "export LIENTHONG_TEST_PYHANKO=$PYHANKO_BIN"
+  echo "export LIENTHONG_TEST_SOFTHSM_MODULE=$SOFTHSM_MODULE"
+  for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool; do
+    cmd="$(command -v "${name#*:}" || true)"
+    [[ -n "$cmd" ]] && echo "export LIENTHONG_TEST_${name%%:*}=$cmd"
+  done
+  return 0
+}
+
+tools_status() {
+  local missing state=ready
+  missing="$(tools_missing_packages | tr '\n' ' ')"
+  [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]] || missing+="pyhanko "
+  [[ -z "$missing" ]] || state="missing: ${missing% }"
+  printf '%-9s %s  (pyhanko %s)\n' tools "$state" "$(rel "$PYHANKO_HOME")"
+}

@@ -1,0 +1,132 @@
+// The outside judges (pdfsig, qpdf, pyHanko, openssl) read as the wrappers say they do:
+// a PDF signed by pyHanko itself (two signatures, the second PAdES), a tampered copy and a
+// truncated copy. Proves the judges before our own PAdES code is judged by them.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { extractByteRangeSignatures, opensslCmsVerifyByteRange, pdfsig, pyhankoValidate, pyhankoValidateDetached, qpdfCheck, runTool, skipUnless } from '../support/judges.ts';
+
+const MARK = 'Hello judges';
+
+function openssl(dir: string, args: string[]): void {
+  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** A root CA and a signer certificate made with the openssl command line. */
+function makeCa(dir: string, name: string): void {
+  openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-root.key`, '-out', `${name}-root.pem`, '-subj', `/C=VN/O=Lienthong/CN=${name} Test Root`, '-days', '3650', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}-signer.key`, '-out', `${name}-signer.csr`, '-subj', `/C=VN/O=Lienthong/CN=Nguyen Van An`]);
+  writeFileSync(join(dir, 'signer.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+  openssl(dir, ['x509', '-req', '-in', `${name}-signer.csr`, '-CA', `${name}-root.pem`, '-CAkey', `${name}-root.key`, '-CAcreateserial', '-out', `${name}-signer.pem`, '-days', '365', '-extfile', 'signer.ext']);
+}
+
+async function makePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage([595, 842]);
+  page.drawText('Cong van thu', { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
+  // A literal string outside any compressed stream: the byte the tampered copy changes.
+  doc.catalog.set(PDFName.of('LienthongMark'), PDFString.of(MARK));
+  return doc.save({ useObjectStreams: false });
+}
+
+void t.test('judges', { skip: skipUnless('pyhanko', 'pdfsig', 'qpdf', 'openssl') }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lienthong-judges-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  makeCa(dir, 'a');
+  makeCa(dir, 'b');
+  const pdf = join(dir, 'in.pdf');
+  writeFileSync(pdf, await makePdf());
+
+  const sign = async (input: string, output: string, field: string, extra: string[]): Promise<void> => {
+    const r = await runTool('pyhanko', ['sign', 'addsig', '--field', field, ...extra, 'pemder', '--key', 'a-signer.key', '--cert', 'a-signer.pem', '--chain', 'a-root.pem', '--no-pass', input, output], { cwd: dir });
+    if (r.code !== 0) throw new Error(`pyhanko addsig: ${r.stdout}${r.stderr}`);
+  };
+  const once = join(dir, 'signed-once.pdf');
+  const twice = join(dir, 'signed-twice.pdf');
+  await sign(pdf, once, 'Sig1', []);
+  await sign(once, twice, 'Sig2', ['--use-pades']);
+
+  const bytes = readFileSync(twice);
+  const at = bytes.indexOf(MARK, 0, 'latin1');
+  t.ok(at > 0, 'the mark is a plain string in the file');
+  const tampered = join(dir, 'tampered.pdf');
+  const changed = Buffer.from(bytes);
+  changed.write('J', at, 'latin1');
+  writeFileSync(tampered, changed);
+  const truncated = join(dir, 'truncated.pdf');
+  writeFileSync(truncated, bytes.subarray(0, bytes.length - 600));
+
+  void t.test('pdfsig', async (t) => {
+    const good = await pdfsig(twice);
+    t.equal(good.signatures.length, 2, good.output);
+    const [s1, s2] = good.signatures;
+    t.match(s1, { index: 1, fieldName: 'Sig1', signerName: 'Nguyen Van An', valid: true, totalDocumentSigned: false, signatureType: 'adbe.pkcs7.detached', hashAlgorithm: 'SHA-256' });
+    t.match(s2, { index: 2, fieldName: 'Sig2', valid: true, totalDocumentSigned: true, signatureType: 'ETSI.CAdES.detached' });
+    t.equal(s2?.signedRanges.length, 2);
+    t.equal(s2?.signedRanges[1]?.[1], bytes.length, 'the last range ends at the end of the file');
+    t.match(s1?.signerDn, /CN=Nguyen Van An/);
+
+    const bad = await pdfsig(tampered);
+    t.equal(bad.signatures.length, 2, bad.output);
+    t.same(bad.signatures.map((s) => s.valid), [false, false], 'both signatures cover the changed byte');
+    t.match(bad.signatures[1]?.validation, /Digest Mismatch/);
+  });
+
+  void t.test('qpdf', async (t) => {
+    const good = await qpdfCheck(twice);
+    t.ok(good.ok, good.output);
+    t.match(good.output, /No syntax or stream encoding errors/);
+    const tamperedCheck = await qpdfCheck(tampered);
+    t.ok(tamperedCheck.ok, 'a changed string is still well-formed PDF');
+    const broken = await qpdfCheck(truncated);
+    t.notOk(broken.ok, broken.output);
+    t.not(broken.code, 0);
+  });
+
+  void t.test('pyhanko', async (t) => {
+    const good = await pyhankoValidate(twice, { trust: join(dir, 'a-root.pem'), pretty: true });
+    t.ok(good.ok, good.output);
+    t.equal(good.signatures.length, 2, good.output);
+    const [s1, s2] = good.signatures;
+    t.match(s1, { field: 'Sig1', intact: true, trusted: true, valid: true, coverage: 'ENTIRE_REVISION', modificationLevel: 'FORM_FILLING', modificationsOk: true, judgedValid: true });
+    t.match(s2, { field: 'Sig2', intact: true, trusted: true, valid: true, coverage: 'ENTIRE_FILE', judgedValid: true });
+    t.match(s2?.report, /The signer's certificate is trusted/);
+    t.match(s1?.certSha256, /^[0-9a-f]{64}$/);
+
+    const otherRoot = await pyhankoValidate(twice, { trust: join(dir, 'b-root.pem') });
+    t.notOk(otherRoot.ok, 'an unknown root fails the run');
+    t.same(otherRoot.signatures.map((s) => [s.intact, s.trusted, s.valid]), [[true, false, false], [true, false, false]], otherRoot.output);
+
+    const bad = await pyhankoValidate(tampered, { trust: join(dir, 'a-root.pem') });
+    t.notOk(bad.ok);
+    t.same(bad.signatures.map((s) => s.intact), [false, false], bad.output);
+  });
+
+  void t.test('pyhanko on a detached CMS signature', async (t) => {
+    const content = join(dir, 'content.txt');
+    writeFileSync(content, 'Công văn số 12\n');
+    const r = await runTool('pyhanko', ['sign', 'addsig', '--detach', 'pemder', '--key', 'a-signer.key', '--cert', 'a-signer.pem', '--no-pass', content, join(dir, 'content.p7s')], { cwd: dir });
+    t.equal(r.code, 0, r.stderr);
+    const good = await pyhankoValidateDetached(content, join(dir, 'content.p7s'), { trust: join(dir, 'a-root.pem') });
+    t.match(good, { ok: true, intact: true, trusted: true }, good.output);
+    const otherRoot = await pyhankoValidateDetached(content, join(dir, 'content.p7s'), { trust: join(dir, 'b-root.pem') });
+    t.match(otherRoot, { ok: false, intact: true, trusted: false }, otherRoot.output);
+    writeFileSync(content, 'Công văn số 13\n');
+    const bad = await pyhankoValidateDetached(content, join(dir, 'content.p7s'), { trust: join(dir, 'a-root.pem') });
+    t.match(bad, { ok: false, intact: false }, bad.output);
+  });
+
+  void t.test('openssl cms over the ByteRange', async (t) => {
+    t.equal(extractByteRangeSignatures(bytes).length, 2);
+    const good = await opensslCmsVerifyByteRange(twice, { trust: join(dir, 'a-root.pem') });
+    t.same(good.map((r) => [r.ok, r.coversWholeFile]), [[true, false], [true, true]], good.map((r) => r.output).join('\n'));
+    const otherRoot = await opensslCmsVerifyByteRange(twice, { trust: join(dir, 'b-root.pem') });
+    t.same(otherRoot.map((r) => r.ok), [false, false], 'the chain is checked against the given root');
+    const bad = await opensslCmsVerifyByteRange(tampered, { noVerify: true });
+    t.same(bad.map((r) => r.ok), [false, false], bad.map((r) => r.output).join('\n'));
+  });
+});
