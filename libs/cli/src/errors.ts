@@ -21,6 +21,7 @@ export const CLI_ERRORS = {
   OUTPUT_EXISTS: 'An output file exists already.',
   OUTPUT_NOT_WRITABLE: 'An output file could not be written.',
   PKI_ERROR: 'The PKI library refused the request.',
+  BAD_TOKEN_KEY: 'A file does not hold a private key an access-token issuer can use (Ed25519, P-256, RSA ≥ 2048).',
 } as const;
 
 /** A stable error code of {@link CLI_ERRORS}. */

@@ -1,8 +1,10 @@
 import { isPkiError } from '@lienthong/pki';
-import { PKI_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
 import { CliError, EXIT, isCliError } from './errors.ts';
 import type { CliIo, Command } from './io.ts';
-import { mainUsage, pkiUsage } from './usage.ts';
+import { groupUsage, mainUsage } from './usage.ts';
+
+const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([['pki', PKI_COMMANDS], ['token', TOKEN_COMMANDS]]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';
 
@@ -15,10 +17,11 @@ function resolve(args: readonly string[]): { command: Command; rest: readonly st
   if (first === undefined) return { usage: mainUsage(), exit: EXIT.unusable };
   if (isHelp(first) && second === undefined) return { usage: mainUsage(), exit: EXIT.ok };
   if (first === 'help') return resolve([...[second!, ...rest], '--help']);
-  if (first === 'pki') {
-    if (second === undefined) return { usage: pkiUsage(), exit: EXIT.unusable };
-    if (isHelp(second)) return { usage: pkiUsage(), exit: EXIT.ok };
-    const command = PKI_COMMANDS.get(second) ?? unknown(`command "pki ${second}"`, 'lienthong pki');
+  const group = groups.get(first);
+  if (group !== undefined) {
+    if (second === undefined) return { usage: groupUsage(first, group), exit: EXIT.unusable };
+    if (isHelp(second)) return { usage: groupUsage(first, group), exit: EXIT.ok };
+    const command = group.get(second) ?? unknown(`command "${first} ${second}"`, `lienthong ${first}`);
     return { command, rest };
   }
   const command = TOP_COMMANDS.get(first) ?? unknown(first.startsWith('-') ? `option "${first}"` : `command "${first}"`, 'lienthong');

@@ -1,4 +1,4 @@
-import { PKI_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
 
 const list = (commands: ReadonlyMap<string, { summary: string }>, prefix: string): string =>
   [...commands].map(([name, c]) => `  ${`${prefix}${name}`.padEnd(22)}${c.summary}`).join('\n');
@@ -8,12 +8,14 @@ export function mainUsage(): string {
   return `Usage: lienthong COMMAND [ARGS…]
 
 Signed electronic documents for Party committee offices: verify signatures and
-certificate paths, and run a test CA. Works on files; needs no service.
+certificate paths, run a test CA, issue access tokens. Works on files; needs no service.
 
 Commands:
 ${list(TOP_COMMANDS, '')}
   pki COMMAND           certificates, CRLs, path validation (lienthong pki --help)
 ${list(PKI_COMMANDS, 'pki ')}
+  token COMMAND         access tokens for the services (lienthong token --help)
+${list(TOKEN_COMMANDS, 'token ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 
@@ -24,13 +26,13 @@ VAR, which name the variable holding a key passphrase. Keys are never printed.
 `;
 }
 
-/** `lienthong pki --help`. */
-export function pkiUsage(): string {
-  return `Usage: lienthong pki COMMAND [ARGS…]
+/** `lienthong pki --help`, `lienthong token --help`. */
+export function groupUsage(group: string, commands: ReadonlyMap<string, { summary: string }>): string {
+  return `Usage: lienthong ${group} COMMAND [ARGS…]
 
 Commands:
-${list(PKI_COMMANDS, '')}
+${list(commands, '')}
 
-Run 'lienthong pki COMMAND --help' for the options of a command.
+Run 'lienthong ${group} COMMAND --help' for the options of a command.
 `;
 }

@@ -11,6 +11,7 @@ import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
+import { openTokenSession } from './keys/pkcs11-token.ts';
 import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
@@ -41,7 +42,9 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
   if (platform === undefined) return app;
   try {
     const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log);
-    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy);
+    const token = config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
+    if (token !== undefined) app.addHook('onClose', async () => token.close());
+    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, token);
     await app.register(caRoutes, { ca });
     await app.register(sealRoutes, { ca });
     await app.register(tsaRoutes, { ca });

@@ -1,10 +1,11 @@
 /**
- * Configuration of the signing service: the shared variables (port 8082 by default) and
+ * Configuration of the signing service: the shared variables (port 8082 by default),
  * `LIENTHONG_SIGNING_KEK`, the passphrase that encrypts the service's private keys at rest
- * (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958 §3). The KEK is secret: it never appears in
- * error messages or logs, and it is never stored beside the keys.
+ * (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958 §3), and optionally a PKCS#11 token (an HSM)
+ * that holds office seal keys. The KEK and the token PIN are secret: they never appear in
+ * error messages or logs, and they are never stored beside the keys.
  */
-import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
+import { ConfigError, loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
 /** The smallest accepted key-encryption passphrase, in characters. */
@@ -16,18 +17,40 @@ export const signingConfigSchema = serviceConfigSchema({ port: 8082 }, {
     secret: true,
     expected: `a key-encryption passphrase of at least ${minKekLength} characters`,
   }),
+  LIENTHONG_SIGNING_PKCS11_MODULE: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a PKCS#11 module (.so)' })),
+  LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  LIENTHONG_SIGNING_PKCS11_PIN: Type.Optional(Type.String({ minLength: 1, secret: true })),
 });
+
+/** Where the PKCS#11 token is (when one is configured). */
+export interface Pkcs11Config {
+  modulePath: string;
+  tokenLabel: string;
+}
 
 /** The signing service's configuration: the shared one plus the key-encryption key. */
 export type SigningConfig = ServiceConfig & {
   /** Passphrase for the private keys at rest (never logged, never returned). */
   readonly kek: string;
+  /** The token for seal keys, when configured; its PIN is `pkcs11Pin` (not enumerable). */
+  readonly pkcs11?: Pkcs11Config;
+  readonly pkcs11Pin?: string;
 };
 
 /** Reads and validates the signing configuration from `env`; throws ConfigError. */
 export function loadSigningConfig(env: Env): SigningConfig {
   const values = loadConfig(signingConfigSchema, env);
   const base = toServiceConfig(values);
-  // Not enumerable: a config object that gets logged or serialised does not carry the KEK.
-  return Object.defineProperty({ ...base }, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false }) as SigningConfig;
+  const { LIENTHONG_SIGNING_PKCS11_MODULE: modulePath, LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: tokenLabel, LIENTHONG_SIGNING_PKCS11_PIN: pin } = values;
+  if (modulePath !== undefined && (tokenLabel === undefined || pin === undefined)) {
+    throw new ConfigError([
+      ...(tokenLabel === undefined ? [{ variable: 'LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL', problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE' }] : []),
+      ...(pin === undefined ? [{ variable: 'LIENTHONG_SIGNING_PKCS11_PIN', problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE' }] : []),
+    ]);
+  }
+  const config = { ...base, ...(modulePath === undefined || tokenLabel === undefined ? {} : { pkcs11: { modulePath, tokenLabel } }) };
+  // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
+  Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });
+  if (pin !== undefined) Object.defineProperty(config, 'pkcs11Pin', { value: pin, enumerable: false });
+  return config as SigningConfig;
 }

@@ -31,3 +31,16 @@ void t.test('the KEK is carried but not serialised with the config', async (t) =
   t.notMatch(JSON.stringify(config), kek, 'JSON.stringify(config) leaves it out');
   t.notOk(Object.keys(config).includes('kek'));
 });
+
+void t.test('a PKCS#11 token needs its label and PIN; the PIN is carried but never serialised', async (t) => {
+  const kek = 'k'.repeat(40);
+  const module = { ...base, LIENTHONG_SIGNING_KEK: kek, LIENTHONG_SIGNING_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so' };
+  t.throws(() => loadSigningConfig(module), {
+    message: 'config: LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL is required with LIENTHONG_SIGNING_PKCS11_MODULE; LIENTHONG_SIGNING_PKCS11_PIN is required with LIENTHONG_SIGNING_PKCS11_MODULE',
+  });
+  const config = loadSigningConfig({ ...module, LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: 'seals', LIENTHONG_SIGNING_PKCS11_PIN: '24681012' });
+  t.same(config.pkcs11, { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'seals' });
+  t.equal(config.pkcs11Pin, '24681012');
+  t.notMatch(JSON.stringify(config), '24681012');
+  t.equal(loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek }).pkcs11, undefined, 'no token by default');
+});

@@ -24,7 +24,7 @@ import { dropSchema, testEnv, uniqueName } from '../../../test/support/env.ts';
 export const testKek = 'signing-test-kek-0123456789abcdefghijklmnop';
 
 /** The signing config for tests (embedded-shaped: only the database is real here). */
-export function testConfig(storageDir: string): SigningConfig {
+export function testConfig(storageDir: string, extra: Record<string, string> = {}): SigningConfig {
   return loadSigningConfig({
     LIENTHONG_MODE: 'embedded',
     LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
@@ -32,6 +32,7 @@ export function testConfig(storageDir: string): SigningConfig {
     LIENTHONG_LOG_LEVEL: 'debug',
     LIENTHONG_SIGNING_KEK: testKek,
     ...testAuthEnv,
+    ...extra,
   });
 }
 
@@ -75,11 +76,11 @@ export interface TestSigning {
 }
 
 /** Builds the signing app on a new schema, or on `schema` when given (to test a second instance). */
-export async function startTestSigning(schema = uniqueName('signing_test')): Promise<TestSigning> {
+export async function startTestSigning(schema = uniqueName('signing_test'), env: Record<string, string> = {}): Promise<TestSigning> {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-signing-'));
   const { logger, lines } = capturingLogger();
   const platform = await connectTestPlatform(schema, logger, dir);
-  const app = await buildApp(testConfig(dir), { platform, logger });
+  const app = await buildApp(testConfig(dir, env), { platform, logger });
   return {
     app, pool: platform.pool, schema, lines,
     close: async () => {

@@ -6,6 +6,7 @@
 import type { Pool } from '@lienthong/db';
 import { decryptPrivateKey, keySigner, readCertificate } from '@lienthong/pki';
 import type { Certificate, Clock, Signer } from '@lienthong/pki';
+import type { TokenSession } from '../keys/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';
 import type { CertificateRecord, Queryable } from './certificate-repository.ts';
@@ -16,15 +17,17 @@ export interface CaContext {
   kek: string;
   clock: Clock;
   hierarchy: CaHierarchy;
+  /** The PKCS#11 token holding seal keys, when the service has one. */
+  token?: TokenSession;
   /** The parsed certificate of a record (parsed once). */
   certificateOf(record: CertificateRecord): Certificate;
 }
 
 /** Builds the context; certificates are parsed once and cached by id. */
-export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy): CaContext {
+export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy, token?: TokenSession): CaContext {
   const parsed = new Map<string, Certificate>();
   return {
-    pool, kek, clock, hierarchy,
+    pool, kek, clock, hierarchy, ...(token === undefined ? {} : { token }),
     certificateOf(record) {
       let cert = parsed.get(record.id);
       if (cert === undefined) {

@@ -8,7 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import { defaultAlgorithmFor, encryptPrivateKey, generateKeyPair, issueCertificate, officeSealProfile } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
+import { signingErrors } from '../errors.ts';
+import { generateTokenKeyPair } from '../keys/pkcs11-keys.ts';
 import { insertSigningKey, logSigning } from '../keys/key-repository.ts';
 import { sealOwner } from '../keys/key-rules.ts';
 import type { CaContext } from './ca-context.ts';
@@ -26,12 +29,28 @@ export interface SealRequest {
   locality?: string;
   /** Default 730 days; capped at the issuing CA's notAfter. */
   validityDays?: number;
+  /** Where the key lives: encrypted in the database (default) or generated in the PKCS#11 token. */
+  storage?: 'server' | 'pkcs11';
 }
 
-/** Issues a seal certificate with a new server-held key (RSA 3072) for the caller's office; returns it with the key's id. */
+/** A new seal key: generated here (kept encrypted with the KEK) or in the token (never leaves it). */
+async function newSealKey(ca: CaContext, keyId: string, storage: 'server' | 'pkcs11') {
+  if (storage === 'pkcs11') {
+    if (ca.token === undefined) throw new AppError(signingErrors.SIGNING_TOKEN_NOT_CONFIGURED);
+    const label = `lienthong-seal-${keyId}`;
+    const generated = generateTokenKeyPair(ca.token, { label, spec: { type: 'rsa', modulusLength: 3072 } });
+    return { publicKey: generated.spki, algorithm: 'RSA-SHA256', encryptedPkcs8: null, tokenKeyLabel: label };
+  }
+  const keys = await generateKeyPair({ type: 'rsa', modulusLength: 3072 });
+  return { publicKey: keys.publicKey, algorithm: defaultAlgorithmFor(keys.privateKey), encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek), tokenKeyLabel: null };
+}
+
+/** Issues a seal certificate with a new key (RSA 3072) for the caller's office; returns it with the key's id. */
 export async function issueSeal(ca: CaContext, principal: Principal, request: SealRequest): Promise<{ record: CertificateRecord; keyId: string }> {
   const { issuing } = ca.hierarchy;
-  const keys = await generateKeyPair({ type: 'rsa', modulusLength: 3072 });
+  const keyId = randomUUID();
+  const storage = request.storage ?? 'server';
+  const key = await newSealKey(ca, keyId, storage);
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
   const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted;
@@ -40,18 +59,17 @@ export async function issueSeal(ca: CaContext, principal: Principal, request: Se
     organisation: request.organisation,
     office: request.office,
     ...(request.locality === undefined ? {} : { locality: request.locality }),
-    publicKey: keys.publicKey,
+    publicKey: key.publicKey,
     notBefore,
     notAfter,
   }), { certificate: ca.certificateOf(issuing), signer: issuingSigner }, { clock: ca.clock });
   const record = certificateRecord(certificate, 'seal', issuing.id);
-  const keyId = randomUUID();
   await withTransaction(ca.pool, async (client) => {
     await insertCertificate(client, record);
     await insertSigningKey(client, {
-      id: keyId, office: principal.office, owner: sealOwner, purpose: 'seal', storage: 'server', algorithm: defaultAlgorithmFor(keys.privateKey),
+      id: keyId, office: principal.office, owner: sealOwner, purpose: 'seal', storage, algorithm: key.algorithm,
       certificateDer: certificate.der, chainDer: [ca.certificateOf(issuing).der], caCertificateId: record.id,
-      encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek), tokenKeyLabel: null,
+      encryptedPkcs8: key.encryptedPkcs8, tokenKeyLabel: key.tokenKeyLabel,
     });
     await logSigning(client, { office: principal.office, subject: principal.subject, action: 'enrol', keyId, detail: record.subject });
   });

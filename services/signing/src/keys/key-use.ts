@@ -11,7 +11,7 @@ import type { PoolClient } from '@lienthong/db';
 import {
   addSignatureTimeStamp, completeSignature, decryptPrivateKey, keySigner, prepareSignature, readCertificate,
 } from '@lienthong/pki';
-import type { HashName, Signer } from '@lienthong/pki';
+import type { HashName, Signer, SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
@@ -22,6 +22,7 @@ import { lockSigningKey, logSigning, recordKeyUse, recordPinFailure, replaceEncr
 import type { SigningKeyRecord } from './key-repository.ts';
 import { algorithmFor, mayUseKey, unfitForSigning } from './key-rules.ts';
 import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
+import { pkcs11Signer } from './pkcs11-signer.ts';
 
 /** A request to sign a content digest with a stored key. */
 export interface DigestSignRequest {
@@ -34,7 +35,7 @@ export interface DigestSignRequest {
   level: 'B-B' | 'B-T';
 }
 
-type Unlocked = { key: SigningKeyRecord; privateKey: KeyObject } | { refused: AppError };
+type Unlocked = { key: SigningKeyRecord; privateKey?: KeyObject; signer: (algorithm: SigningAlgorithm) => Signer } | { refused: AppError };
 
 /** Locks the key, checks caller, state and PIN; counts a wrong PIN. Returns the refusal instead of throwing so that the count commits. */
 async function unlockKey(ca: CaContext, client: PoolClient, principal: Principal, keyId: string, pin: string | undefined): Promise<Unlocked> {
@@ -42,13 +43,20 @@ async function unlockKey(ca: CaContext, client: PoolClient, principal: Principal
   if (key === undefined || !mayUseKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
   if (key.lockedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_LOCKED);
   await assertUsable(ca, client, key);
-  if (key.storage !== 'server' || key.encryptedPkcs8 === null) {
-    throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key is in a PKCS#11 token this instance has not opened.' });
+  if (key.storage === 'pkcs11') {
+    const { token } = ca;
+    if (token === undefined || key.tokenKeyLabel === null) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key is in a PKCS#11 token this instance has not opened.' });
+    const keyLabel = key.tokenKeyLabel;
+    return { key, signer: (algorithm) => pkcs11Signer(token, { keyLabel, algorithm }) };
   }
-  if (key.purpose === 'seal') return { key, privateKey: decryptPrivateKey(key.encryptedPkcs8, ca.kek) };
+  if (key.encryptedPkcs8 === null) throw new Error(`signing: key ${key.id} has no stored key`);
+  if (key.purpose === 'seal') {
+    const sealKey = decryptPrivateKey(key.encryptedPkcs8, ca.kek);
+    return { key, privateKey: sealKey, signer: (algorithm) => keySigner(sealKey, algorithm) };
+  }
   const spki = readCertificate(key.certificateDer).spki;
   const privateKey = pin === undefined ? undefined : await decryptWithPin(key.encryptedPkcs8, ca.kek, key.id, pin, spki);
-  if (privateKey !== undefined) return { key, privateKey };
+  if (privateKey !== undefined) return { key, privateKey, signer: (algorithm) => keySigner(privateKey, algorithm) };
   const failures = await recordPinFailure(client, key.id, pinRules.lockAfter);
   const locked = failures >= pinRules.lockAfter;
   await logSigning(client, { office: principal.office, subject: principal.subject, action: locked ? 'locked' : 'pin-refused', keyId: key.id, detail: `attempt ${failures}` });
@@ -69,13 +77,13 @@ export async function signDigestWithKey(ca: CaContext, principal: Principal, req
   const outcome = await withTransaction(ca.pool, async (client) => {
     const unlocked = await unlockKey(ca, client, principal, request.keyId, request.pin);
     if ('refused' in unlocked) return unlocked;
-    const { key, privateKey } = unlocked;
+    const { key } = unlocked;
     const certificate = readCertificate(key.certificateDer);
     const algorithm = algorithmFor(certificate.spki, request.digestAlgorithm);
     if (algorithm === undefined) {
       throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
     }
-    const signer: Signer = keySigner(privateKey, algorithm);
+    const signer = unlocked.signer(algorithm);
     const prepared = prepareSignature(request.digest, { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm });
     const cms = completeSignature(prepared, await signer.sign(prepared.signedAttributes));
     await recordKeyUse(client, key.id, ca.clock.now());
@@ -91,7 +99,7 @@ export async function changePin(ca: CaContext, principal: Principal, keyId: stri
   const outcome = await withTransaction(ca.pool, async (client) => {
     const unlocked = await unlockKey(ca, client, principal, keyId, pin);
     if ('refused' in unlocked) return unlocked;
-    if (unlocked.key.purpose !== 'personal') throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND, { detail: 'Only personal keys have a PIN.' });
+    if (unlocked.key.purpose !== 'personal' || unlocked.privateKey === undefined) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND, { detail: 'Only personal keys have a PIN.' });
     await replaceEncryptedKey(client, keyId, await encryptWithPin(unlocked.privateKey, ca.kek, keyId, newPin));
     await recordKeyUse(client, keyId, ca.clock.now());
     await logSigning(client, { office: principal.office, subject: principal.subject, action: 'pin-change', keyId });

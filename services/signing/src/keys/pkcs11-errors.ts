@@ -1,21 +1,23 @@
 /**
  * Stable codes for what a PKCS#11 token (HSM, USB token, SoftHSM2) can refuse. The
  * token's own return values (CKR_*, PKCS#11 v2.40 §5.1) are mapped here, once; messages
- * name the operation and the CKR_ value, never the PIN. To be merged into the service's
- * catalogue (services/signing/src/errors.ts) when the key store is wired.
+ * name the operation and the CKR_ value, never the PIN. The codes live in the service's
+ * catalogue (errors.ts).
  */
-import { AppError, defineErrors } from '@lienthong/service';
+import { AppError } from '@lienthong/service';
+import { signingErrors } from '../errors.ts';
 
-export const tokenErrors = defineErrors({
-  SIGNING_TOKEN_MODULE_UNAVAILABLE: { status: 503, title: 'PKCS#11 module unavailable', detail: 'The PKCS#11 module could not be loaded or initialised.' },
-  SIGNING_TOKEN_NOT_FOUND: { status: 503, title: 'Token not found', detail: 'No slot holds a token with that label.' },
-  SIGNING_TOKEN_PIN_INCORRECT: { status: 503, title: 'Token PIN incorrect', detail: 'The token refused the user PIN (CKR_PIN_INCORRECT).' },
-  SIGNING_TOKEN_PIN_LOCKED: { status: 503, title: 'Token PIN locked', detail: 'The user PIN is locked after too many wrong attempts (CKR_PIN_LOCKED); the security officer must reset it.' },
-  SIGNING_TOKEN_KEY_NOT_FOUND: { status: 404, title: 'Key not found on the token', detail: 'No private key on the token has that label or id.' },
-  SIGNING_TOKEN_KEY_EXISTS: { status: 409, title: 'Key already on the token', detail: 'A key with that label is already on the token.' },
-  SIGNING_TOKEN_KEY_UNSUITABLE: { status: 422, title: 'Key unsuitable', detail: 'The key type does not fit the signature algorithm.' },
-  SIGNING_TOKEN_FAILED: { status: 502, title: 'Token operation failed', detail: 'The token returned an error.' },
-});
+/** The token's codes, part of the service's catalogue (errors.ts). */
+export const tokenErrors = {
+  SIGNING_TOKEN_MODULE_UNAVAILABLE: signingErrors.SIGNING_TOKEN_MODULE_UNAVAILABLE,
+  SIGNING_TOKEN_NOT_FOUND: signingErrors.SIGNING_TOKEN_NOT_FOUND,
+  SIGNING_TOKEN_PIN_INCORRECT: signingErrors.SIGNING_TOKEN_PIN_INCORRECT,
+  SIGNING_TOKEN_PIN_LOCKED: signingErrors.SIGNING_TOKEN_PIN_LOCKED,
+  SIGNING_TOKEN_KEY_NOT_FOUND: signingErrors.SIGNING_TOKEN_KEY_NOT_FOUND,
+  SIGNING_TOKEN_KEY_EXISTS: signingErrors.SIGNING_TOKEN_KEY_EXISTS,
+  SIGNING_TOKEN_KEY_UNSUITABLE: signingErrors.SIGNING_TOKEN_KEY_UNSUITABLE,
+  SIGNING_TOKEN_FAILED: signingErrors.SIGNING_TOKEN_FAILED,
+} as const;
 
 export type TokenErrorCode = keyof typeof tokenErrors;
 

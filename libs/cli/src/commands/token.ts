@@ -1,0 +1,109 @@
+/**
+ * `lienthong token keygen|jwks|issue`: the access tokens of a deployment without an
+ * identity provider. The issuer key (Ed25519 by default) stays with whoever issues tokens;
+ * the services get only its public JWK set (LIENTHONG_AUTH_JWKS). Tokens are JWT access
+ * tokens (RFC 9068) naming one subject, one office and roles.
+ */
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { publicJwks, signAccessToken } from '@lienthong/service/access-token';
+import { parseCommandLine, positionals, required } from '../args.ts';
+import { CliError, EXIT } from '../errors.ts';
+import { assertWritable, readInput, writeOutput } from '../inputs/files.ts';
+import type { CliIo, Command } from '../io.ts';
+
+function readIssuerKey(io: CliIo, path: string): KeyObject {
+  try {
+    const key = createPrivateKey(Buffer.from(readInput(io, path)));
+    publicJwks(key);
+    return key;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError('BAD_TOKEN_KEY', `${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}.`, { cause: error });
+  }
+}
+
+const DURATION = /^(\d{1,6})([smhd])$/;
+const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+function parseDuration(value: string): number {
+  const match = DURATION.exec(value);
+  const seconds = match === null ? 0 : Number(match[1]) * unitSeconds[match[2]!]!;
+  if (seconds < 1 || seconds > 366 * 86_400) throw new CliError('USAGE', `--ttl ${value}: expected a duration such as 15m, 8h or 30d (at most 366d).`);
+  return seconds;
+}
+
+const keygenUsage = `Usage: lienthong token keygen OUT [--force]
+
+Makes an access-token issuer key (Ed25519, PKCS#8 PEM, mode 0600). Keep it with whoever
+issues tokens; give the services 'lienthong token jwks OUT' as LIENTHONG_AUTH_JWKS.
+`;
+
+const jwksUsage = `Usage: lienthong token jwks KEY [--kid ID]
+
+Prints the public JWK set (RFC 7517) of an issuer key, the value of LIENTHONG_AUTH_JWKS.
+`;
+
+const issueUsage = `Usage: lienthong token issue --key FILE --subject SUB --office CODE [options]
+
+Issues an access token (JWT, RFC 9068) and prints it. Services accept it when they trust
+the key's JWK set and the issuer and audience match theirs.
+
+Options:
+  --role ROLE        signer, registry, office-system, archivist, ca-admin (repeatable)
+  --name TEXT        a display name (e.g. the signer's full name)
+  --ttl DURATION     lifetime: 15m, 8h, 30d (default 1h)
+  --kid ID           the key id the JWK set names (default none)
+  --issuer ISS       default lienthong
+  --audience AUD     default lienthong
+`;
+
+/** `lienthong token keygen`. */
+export const tokenKeygenCommand: Command = {
+  name: 'token keygen', summary: 'make an access-token issuer key (Ed25519)', usage: keygenUsage,
+  async run(args, io) {
+    const { values, positionals: rest } = parseCommandLine('token keygen', args, { force: { type: 'boolean' } });
+    const [out] = positionals('token keygen', rest, ['out']);
+    assertWritable(io, [out!], values.force === true);
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    writeOutput(io, out!, pem, true);
+    io.stdout(`wrote ${out}: an Ed25519 token issuer key (0600)\n`);
+    return EXIT.ok;
+  },
+};
+
+/** `lienthong token jwks`. */
+export const tokenJwksCommand: Command = {
+  name: 'token jwks', summary: 'print the public JWK set of an issuer key', usage: jwksUsage,
+  async run(args, io) {
+    const { values, positionals: rest } = parseCommandLine('token jwks', args, { kid: { type: 'string' } });
+    const [keyFile] = positionals('token jwks', rest, ['key']);
+    io.stdout(`${publicJwks(readIssuerKey(io, keyFile!), values.kid)}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** `lienthong token issue`. */
+export const tokenIssueCommand: Command = {
+  name: 'token issue', summary: 'issue an access token for a subject of an office', usage: issueUsage,
+  async run(args, io) {
+    const { values, positionals: rest } = parseCommandLine('token issue', args, {
+      key: { type: 'string' }, subject: { type: 'string' }, office: { type: 'string' }, role: { type: 'string', multiple: true },
+      name: { type: 'string' }, ttl: { type: 'string' }, kid: { type: 'string' }, issuer: { type: 'string' }, audience: { type: 'string' },
+    });
+    positionals('token issue', rest, []);
+    const key = readIssuerKey(io, required('token issue', 'key', values.key));
+    const office = required('token issue', 'office', values.office);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(office)) throw new CliError('USAGE', `--office ${office}: letters, digits, '.', '_' and '-' only, at most 64.`);
+    const roles = values.role ?? [];
+    const badRole = roles.find((role) => !/^[a-z][a-z0-9-]{0,63}$/.test(role));
+    if (badRole !== undefined) throw new CliError('USAGE', `--role ${badRole}: lower-case letters, digits and '-' only.`);
+    const token = signAccessToken({
+      iss: values.issuer ?? 'lienthong', aud: values.audience ?? 'lienthong', sub: required('token issue', 'subject', values.subject), office, roles,
+      ...(values.name === undefined ? {} : { name: values.name }),
+      exp: Math.floor(Date.now() / 1000) + (values.ttl === undefined ? 3600 : parseDuration(values.ttl)),
+    }, { privateKey: key, ...(values.kid === undefined ? {} : { kid: values.kid }) });
+    io.stdout(`${token}\n`);
+    return EXIT.ok;
+  },
+};
