@@ -42,3 +42,6 @@ export * from './cades/validation-data.ts';
 export * from './cades/timestamps.ts';
 export * from './cades/archive-timestamp.ts';
 export * from './cades/verify-timestamps.ts';
+export * from './pdf/index.ts';
+export * from './pades/index.ts';
+export * from './appearance/index.ts';

@@ -1,0 +1,36 @@
+import { attributeValues } from '../cms/attributes.ts';
+import { readSignedData } from '../cms/signed-data.ts';
+import type { Certificate } from '../certificate.ts';
+import { OID } from '../oids.ts';
+import { PdfError } from '../pdf/errors.ts';
+import type { ByteSource, PdfSink } from '../pdf/source.ts';
+import { addDocumentTimestamp } from './document-timestamp.ts';
+import { addDss } from './dss.ts';
+import type { SignPdfOptions } from './pades-options.ts';
+import { completePdfSignature, preparePdfSignature } from './two-step.ts';
+
+/** The certificates carried in the signature-time-stamp token (the TSA's chain), for the DSS. */
+function timeStampCertificates(cms: Uint8Array): Certificate[] {
+  const tokens = attributeValues(readSignedData(cms).signerInfos[0]?.unsignedAttributes, OID.timeStampToken) ?? [];
+  return tokens.flatMap((token) => [...readSignedData(token).certificates]);
+}
+
+/**
+ * Signs a PDF as PAdES baseline (ETSI EN 319 142-1) with any {@link Signer}:
+ * B-B, B-T (signature-time-stamp in the CMS), B-LT (then a DSS revision with
+ * the signer's chain, the TSA certificates of the token and `validationData`),
+ * B-LTA (then a document time-stamp).
+ * `source` is copied to `sink` in chunks unless it is the sink itself.
+ */
+export async function signPdf(source: ByteSource, sink: PdfSink, options: SignPdfOptions): Promise<void> {
+  const level = options.level ?? 'B-B';
+  if (level !== 'B-B' && options.timeStamper === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Level ${level} needs a timeStamper.`);
+  const prepared = await preparePdfSignature(source, sink, { ...options, algorithm: options.signer.algorithm, timeStamped: level !== 'B-B' });
+  const value = await options.signer.sign(prepared.signedAttributes);
+  const cms = await completePdfSignature(sink, prepared.state, value, { certificate: options.certificate, chain: options.chain, timeStamper: level === 'B-B' ? undefined : options.timeStamper });
+  if (level === 'B-LT' || level === 'B-LTA') {
+    const v = options.validationData ?? {};
+    await addDss(sink, sink, { certificates: [options.certificate, ...(options.chain ?? []), ...timeStampCertificates(cms), ...(v.certificates ?? [])], crls: v.crls, ocsps: v.ocsps });
+  }
+  if (level === 'B-LTA') await addDocumentTimestamp(sink, sink, options.timeStamper!);
+}

@@ -1,0 +1,60 @@
+import { PdfError } from '../pdf/errors.ts';
+import { indexOf } from '../pdf/lexer.ts';
+import type { PdfDict } from '../pdf/objects.ts';
+import { serializeObject } from '../pdf/serialize.ts';
+import type { PdfSink } from '../pdf/source.ts';
+import type { BuiltUpdate } from '../pdf/writer.ts';
+import type { ByteRange } from './byte-range.ts';
+
+const BYTE_RANGE_PLACEHOLDER = '/ByteRange [0 0000000000 0000000000 0000000000]';
+
+/** Where a signature's /Contents placeholder sits in the file once its revision is written. */
+export interface Placeholder {
+  readonly byteRange: ByteRange;
+  /** Absolute offset of the `<` that opens /Contents. */
+  readonly contentsOffset: number;
+  /** Bytes the placeholder can hold (its hex digits / 2). */
+  readonly capacity: number;
+}
+
+/**
+ * The body of a signature dictionary (ISO 32000-1 §12.8.1 Table 252) with a
+ * fixed-width /ByteRange and a zero /Contents of `capacity` bytes, both first
+ * so that no other value can be mistaken for them.
+ */
+export function signatureDictionaryBody(entries: PdfDict, capacity: number): Uint8Array {
+  if (!Number.isSafeInteger(capacity) || capacity < 64 || capacity > 4 * 1024 * 1024) throw new PdfError('PDF_INVALID_ARGUMENT', `Contents size ${capacity}.`);
+  const rest = Buffer.from(serializeObject(entries)).toString('latin1').slice(2);
+  return Buffer.from(`<<${BYTE_RANGE_PLACEHOLDER}/Contents <${'0'.repeat(capacity * 2)}>${rest}`, 'latin1');
+}
+
+/**
+ * Finds the placeholder of signature object `num` in a written revision,
+ * computes the /ByteRange (everything but the /Contents value, to the end of
+ * the file) and writes it into the sink in place.
+ */
+export async function fixByteRange(sink: PdfSink, built: BuiltUpdate, num: number): Promise<Placeholder> {
+  const objectOffset = built.offsets.get(num);
+  if (objectOffset === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Object ${num} is not in the update.`);
+  const rel = objectOffset - built.base;
+  const brAt = indexOf(built.bytes, BYTE_RANGE_PLACEHOLDER, rel);
+  const contentsAt = indexOf(built.bytes, '/Contents <', rel);
+  if (brAt < 0 || contentsAt < 0) throw new PdfError('PDF_INVALID_ARGUMENT', `Object ${num} has no signature placeholder.`);
+  const lt = built.base + contentsAt + '/Contents '.length;
+  const gt = built.base + indexOf(built.bytes, '>', contentsAt + '/Contents <'.length) + 1;
+  const end = built.base + built.bytes.length;
+  if (end !== sink.size) throw new PdfError('PDF_INVALID_ARGUMENT', 'The signature revision must be the last bytes of the file.');
+  const byteRange: ByteRange = [0, lt, gt, end - gt];
+  let text = `/ByteRange [${byteRange.join(' ')}`;
+  text = `${text.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ')}]`;
+  if (text.length !== BYTE_RANGE_PLACEHOLDER.length) throw new PdfError('PDF_LIMIT_EXCEEDED', 'File too large for the ByteRange placeholder.');
+  await sink.patch(built.base + brAt, Buffer.from(text, 'latin1'));
+  return { byteRange, contentsOffset: lt, capacity: (gt - lt - 2) / 2 };
+}
+
+/** Writes the signature container into the /Contents placeholder, zero-padded (§12.8.1). */
+export async function patchContents(sink: PdfSink, placeholder: Placeholder, container: Uint8Array): Promise<void> {
+  if (container.length > placeholder.capacity) throw new PdfError('PDF_CONTENTS_TOO_SMALL', `Needs ${container.length} bytes, ${placeholder.capacity} reserved; raise contentsSize.`);
+  const hex = Buffer.from(container).toString('hex').toUpperCase().padEnd(placeholder.capacity * 2, '0');
+  await sink.patch(placeholder.contentsOffset + 1, Buffer.from(hex, 'latin1'));
+}

@@ -1,0 +1,62 @@
+// Appearances plug in as pre-serialised objects: the appearance helper's
+// Vietnamese text-field appearance (embedded Noto Sans subset) for the
+// number/date stamp, and its visible signature block for the seal.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { fixedClock, keySigner, toPem } from '../../src/index.ts';
+import { loadDefaultFonts, signatureAppearance, textFieldAppearance } from '../../src/appearance/index.ts';
+import { decodeTextString, isArray, isString, listFields, memorySink, memorySource, PdfDocument } from '../../src/pdf/index.ts';
+import { NUMBER_FIELD, readPdfSignatures, SEAL_FIELD, signPdf, stampPdf, type FieldAppearanceBuilder } from '../../src/pades/index.ts';
+import { fixturePdf } from '../pdf/fixtures.ts';
+import { have, pdfsig, pyhankoPath, pyhankoValidate, qpdfCheck } from '../pdf/judges.ts';
+import { hierarchy, NOW, tsaOf } from './support.ts';
+
+const h = await hierarchy;
+const fonts = loadDefaultFonts();
+const dir = mkdtempSync(join(tmpdir(), 'pades-ap-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const rootPem = join(dir, 'root.pem');
+writeFileSync(rootPem, toPem('CERTIFICATE', h.root.certificate.der));
+
+const vietnamese: FieldAppearanceBuilder = ({ text, width, height }, alloc) => textFieldAppearance({ text, width, height }, fonts, alloc);
+
+void t.test('Vietnamese stamp and a visible seal: fields carry embedded-font appearances, judges agree', async (t) => {
+  const step1 = memorySink();
+  await signPdf(memorySource(await fixturePdf({ useObjectStreams: false })), step1, { signer: keySigner(h.person.privateKey), certificate: h.person.certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW), allowStamp: { sealRect: [350, 80, 550, 150] } });
+  const step2 = memorySink();
+  await stampPdf(step1, step2, { number: 'Số 138-CV/VPTU', date: 'Hà Nam, ngày 01 tháng 6 năm 2026', appearance: vietnamese });
+  const step3 = memorySink();
+  await signPdf(step2, step3, {
+    signer: keySigner(h.seal.privateKey),
+    certificate: h.seal.certificate,
+    chain: [h.intermediate.certificate],
+    clock: fixedClock(NOW),
+    level: 'B-T',
+    timeStamper: tsaOf(h),
+    fieldName: SEAL_FIELD,
+    visible: { x: 350, y: 80, appearance: (alloc) => signatureAppearance({ width: 200, height: 70, lines: [{ text: 'VĂN PHÒNG TỈNH ỦY HÀ NAM', bold: true }, { text: 'Ký số ngày 01/06/2026' }] }, fonts, alloc) },
+  });
+  const out = step3.bytes();
+  const doc = await PdfDocument.open(memorySource(out));
+  const number = (await listFields(doc)).find((f) => f.name === NUMBER_FIELD)!;
+  const v = number.dict.entries.get('V');
+  t.equal(isString(v) ? decodeTextString(v.bytes) : '', 'Số 138-CV/VPTU', '/V holds the Vietnamese text');
+  const ap = await doc.resolveDict((await doc.resolveDict(number.dict.entries.get('AP')))?.entries.get('N'));
+  t.ok(ap?.entries.has('Resources'), 'the appearance XObject has its own font resources');
+  const seal = (await readPdfSignatures(doc)).find((s) => s.fieldName === SEAL_FIELD)!;
+  const widget = (await listFields(doc)).find((f) => f.name === SEAL_FIELD)!;
+  const rect = widget.dict.entries.get('Rect');
+  t.same(isArray(rect) ? rect.items : [], [350, 80, 550, 150], 'the seal fills the field prepared at signature 1, keeping its /Rect');
+  t.ok(seal.coversWholeFile);
+  const file = join(dir, 'visible.pdf');
+  writeFileSync(file, out);
+  if (await have('pdfsig')) t.equal(((await pdfsig(file)).out.match(/Signature is Valid/g) ?? []).length, 2);
+  if (await have('qpdf')) t.ok((await qpdfCheck(file)).ok);
+  const bin = pyhankoPath();
+  if (bin !== undefined) {
+    const r = await pyhankoValidate(bin, file, rootPem);
+    t.match(r.out, /Signature1:[0-9a-f]+:INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS/, r.out);
+  }
+});
