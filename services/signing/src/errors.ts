@@ -30,5 +30,6 @@ export const signingErrors = defineErrors({
   SIGNING_TOKEN_KEY_UNSUITABLE: { status: 422, title: 'Key unsuitable', detail: 'The key type does not fit the signature algorithm.' },
   SIGNING_TOKEN_FAILED: { status: 502, title: 'Token operation failed', detail: 'The token returned an error.' },
   SIGNING_TOKEN_NOT_CONFIGURED: { status: 409, title: 'No PKCS#11 token', detail: 'This service has no PKCS#11 token configured (LIENTHONG_SIGNING_PKCS11_MODULE).' },
+  PDF_UNREADABLE: { status: 400, title: 'Unreadable PDF', detail: 'The body is not a PDF this service can sign (malformed, encrypted, or refusing further signatures).' },
   SIGNATURE_VALUE_INVALID: { status: 400, title: 'Invalid signature value', detail: 'The signature value does not verify with the certificate\'s public key over the prepared signed attributes.' },
 });

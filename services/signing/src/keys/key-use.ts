@@ -18,7 +18,7 @@ import type { CaContext } from '../ca/ca-context.ts';
 import { findCertificate } from '../ca/certificate-repository.ts';
 import { localTimeStamper } from '../ca/tsa-service.ts';
 import { signingErrors } from '../errors.ts';
-import { lockSigningKey, logSigning, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
+import { findSigningKey, lockSigningKey, logSigning, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
 import { algorithmFor, mayUseKey, unfitForSigning } from './key-rules.ts';
 import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
@@ -72,26 +72,45 @@ async function assertUsable(ca: CaContext, client: PoolClient, key: SigningKeyRe
   if (record === undefined || record.revokedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key\'s certificate was revoked.' });
 }
 
-/** Signs a content digest as detached CAdES with the caller's key; returns CMS DER. */
-export async function signDigestWithKey(ca: CaContext, principal: Principal, request: DigestSignRequest): Promise<Uint8Array> {
+/** A key unlocked for one use: its record and a signer for an algorithm. */
+export interface UnlockedKey {
+  key: SigningKeyRecord;
+  signer: (algorithm: SigningAlgorithm) => Signer;
+}
+
+/**
+ * Unlocks the caller's key for one use and records it (the use and the signing log commit
+ * before the signature is made, so a long PDF signature holds no lock). `digest` is what the
+ * log says is being signed (hex).
+ */
+export async function unlockForUse(ca: CaContext, principal: Principal, keyId: string, pin: string | undefined, digest: string, detail?: string): Promise<UnlockedKey> {
   const outcome = await withTransaction(ca.pool, async (client) => {
-    const unlocked = await unlockKey(ca, client, principal, request.keyId, request.pin);
+    const unlocked = await unlockKey(ca, client, principal, keyId, pin);
     if ('refused' in unlocked) return unlocked;
-    const { key } = unlocked;
-    const certificate = readCertificate(key.certificateDer);
-    const algorithm = algorithmFor(certificate.spki, request.digestAlgorithm);
-    if (algorithm === undefined) {
-      throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
-    }
-    const signer = unlocked.signer(algorithm);
-    const prepared = prepareSignature(request.digest, { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm });
-    const cms = completeSignature(prepared, await signer.sign(prepared.signedAttributes));
-    await recordKeyUse(client, key.id, ca.clock.now());
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'sign', keyId: key.id, digest: Buffer.from(request.digest).toString('hex') });
-    return { cms };
+    await recordKeyUse(client, unlocked.key.id, ca.clock.now());
+    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'sign', keyId: unlocked.key.id, digest, ...(detail === undefined ? {} : { detail }) });
+    return unlocked;
   });
   if ('refused' in outcome) throw outcome.refused;
-  return request.level === 'B-T' ? addSignatureTimeStamp(outcome.cms, localTimeStamper(ca)) : outcome.cms;
+  return outcome;
+}
+
+/** Signs a content digest as detached CAdES with the caller's key; returns CMS DER. */
+export async function signDigestWithKey(ca: CaContext, principal: Principal, request: DigestSignRequest): Promise<Uint8Array> {
+  // The digest must suit the key before the key is unlocked and the use logged.
+  const known = await findSigningKey(ca.pool, principal.office, request.keyId);
+  if (known !== undefined && mayUseKey(principal, known) && algorithmFor(readCertificate(known.certificateDer).spki, request.digestAlgorithm) === undefined) {
+    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
+  }
+  const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, Buffer.from(request.digest).toString('hex'));
+  const certificate = readCertificate(key.certificateDer);
+  const algorithm = algorithmFor(certificate.spki, request.digestAlgorithm);
+  if (algorithm === undefined) {
+    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
+  }
+  const prepared = prepareSignature(request.digest, { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm });
+  const cms = completeSignature(prepared, await signer(algorithm).sign(prepared.signedAttributes));
+  return request.level === 'B-T' ? addSignatureTimeStamp(cms, localTimeStamper(ca)) : cms;
 }
 
 /** Replaces the PIN of the caller's personal key (the old PIN is required and counted like any use). */

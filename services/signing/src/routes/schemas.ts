@@ -11,6 +11,11 @@ export function problemResponse(description: string) {
 /** A DER body: bytes as OpenAPI says (`string`, `binary`), a Buffer in TypeScript. */
 export const binarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 
+/** A body streamed back (a signed PDF): bytes in OpenAPI, a Buffer or a stream in TypeScript. */
+export function streamedContent(mediaType: string, description: string) {
+  return { description, content: { [mediaType]: { schema: Type.Unsafe<Buffer | NodeJS.ReadableStream>({ type: 'string', format: 'binary' }) } } };
+}
+
 /** A binary (DER or PEM) body of one media type. */
 export function binaryContent(mediaType: string, description: string) {
   return { description, content: { [mediaType]: { schema: binarySchema } } };

@@ -1,0 +1,61 @@
+/**
+ * PAdES signatures (ETSI EN 319 142-1) with a stored key: the signer's own key (with its
+ * PIN) or the office seal (the registry). The PDF is read from a file and the signed PDF
+ * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
+ * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
+ */
+import { openFileSource, createFileSink, readCertificate, readCrl, signPdf } from '@lienthong/pki';
+import type { Crl, PadesLevel, SigningAlgorithm } from '@lienthong/pki';
+import type { Principal } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { currentCrl } from '../ca/crl-service.ts';
+import { localTimeStamper } from '../ca/tsa-service.ts';
+import { unlockForUse } from './key-use.ts';
+import type { SigningKeyRecord } from './key-repository.ts';
+
+/** What the caller asks of a PDF signature. */
+export interface PdfSignRequest {
+  keyId: string;
+  pin?: string;
+  level: PadesLevel;
+  /** The signer's signature of the Party flow: certify so that the number/date stamp and the seal stay permitted. */
+  allowStamp: boolean;
+  /** The signature field to create or fill (e.g. `lienthong-seal` for the office's seal in the Party flow). */
+  field?: string;
+  reason?: string;
+  location?: string;
+}
+
+/** CRLs of the local CA for the DSS, when it issued the key's certificate. */
+async function localCrls(ca: CaContext, key: SigningKeyRecord): Promise<Crl[]> {
+  if (key.caCertificateId === null) return [];
+  const { issuing, root } = ca.hierarchy;
+  return [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
+}
+
+/** Signs the PDF at `input` into `output` (`inputDigest`: hex SHA-256 of the input, for the signing log). */
+export async function signPdfWithKey(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {
+  const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, inputDigest, `pdf ${request.level}`);
+  const certificate = readCertificate(key.certificateDer);
+  const crls = request.level === 'B-LT' || request.level === 'B-LTA' ? await localCrls(ca, key) : [];
+  const source = await openFileSource(input);
+  const sink = await createFileSink(output);
+  try {
+    await signPdf(source, sink, {
+      signer: signer(key.algorithm as SigningAlgorithm),
+      certificate,
+      chain: key.chainDer.map((der) => readCertificate(der)),
+      level: request.level,
+      timeStamper: localTimeStamper(ca),
+      validationData: { crls },
+      clock: ca.clock,
+      ...(request.allowStamp ? { allowStamp: true } : {}),
+      ...(request.field === undefined ? {} : { fieldName: request.field }),
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      ...(request.location === undefined ? {} : { location: request.location }),
+    });
+  } finally {
+    await source.close();
+    await sink.close();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * `POST /v1/keys/{id}/pdf-signatures`: a PAdES signature on an uploaded PDF with the
+ * caller's key (personal: PIN in the `lienthong-pin` header; seal: the registry). The body
+ * is the PDF (`application/pdf`, ≤ 256 MiB), the answer the signed PDF: the original bytes
+ * followed by the signature's incremental update (and the DSS and document time-stamp
+ * revisions for B-LT / B-LTA).
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { isPdfError } from '@lienthong/pki';
+import { AppError, principalOf, Type } from '@lienthong/service';
+import type { ServiceApp } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { signingErrors } from '../errors.ts';
+import { signPdfWithKey } from '../keys/pdf-signing.ts';
+import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
+import { problemResponse, streamedContent, unauthenticated } from './schemas.ts';
+
+const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+/** Registers the PDF signing route. */
+export async function pdfSigningRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+  const { ca } = options;
+  acceptPdfBody(app);
+  app.post('/v1/keys/:id/pdf-signatures', {
+    bodyLimit: pdfBodyLimit,
+    schema: {
+      tags: ['remote signing'],
+      summary: 'Sign a PDF with a key (PAdES B-B … B-LTA); the signed PDF comes back',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      querystring: Type.Object({
+        level: Type.Union([Type.Literal('B-B'), Type.Literal('B-T'), Type.Literal('B-LT'), Type.Literal('B-LTA')], { default: 'B-T' }),
+        allowStamp: Type.Boolean({ default: false, description: 'the signer\'s signature of the Party flow: the number/date stamp and the seal stay permitted changes' }),
+        field: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'signature field to create or fill, e.g. lienthong-seal' })),
+        reason: Type.Optional(text(200)),
+        location: Type.Optional(text(200)),
+      }, { additionalProperties: false }),
+      headers: Type.Object({ 'lienthong-pin': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the key\'s PIN (personal keys)' })) }),
+      // Validated as a PDF by the signing itself; `format: binary` documents it (without a type it checks nothing).
+      body: { description: 'the PDF to sign', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ format: 'binary' }) } } },
+      response: {
+        200: streamedContent('application/pdf', 'the signed PDF'),
+        400: problemResponse('VALIDATION_FAILED, BAD_REQUEST (no body) or PDF_UNREADABLE'),
+        401: unauthenticated,
+        403: problemResponse('SIGNING_KEY_PIN_INCORRECT'),
+        404: problemResponse('SIGNING_KEY_NOT_FOUND'),
+        409: problemResponse('SIGNING_KEY_NOT_USABLE'),
+        413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
+        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
+        423: problemResponse('SIGNING_KEY_LOCKED'),
+      },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const upload = pdfUploadOf(request.body);
+    const output = join(upload.dir, 'signed.pdf');
+    const pin = request.headers['lienthong-pin'];
+    try {
+      await signPdfWithKey(ca, principal, {
+        keyId: request.params.id, level: request.query.level, allowStamp: request.query.allowStamp,
+        ...(typeof pin === 'string' ? { pin } : {}),
+        ...(request.query.field === undefined ? {} : { field: request.query.field }),
+        ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
+        ...(request.query.location === undefined ? {} : { location: request.query.location }),
+      }, upload.path, output, upload.sha256);
+    } catch (error) {
+      if (isPdfError(error) && error.code !== 'PDF_INVALID_ARGUMENT' && error.code !== 'PDF_CONTENTS_TOO_SMALL') {
+        throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
+      }
+      throw error;
+    }
+    return reply.type('application/pdf').send(createReadStream(output));
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * PDFs signed by the service: the signer's key with its PIN (the Party flow's first
+ * signature), the stamp, then the office seal by the registry. Judged by pyHanko and pdfsig.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { memorySink, memorySource, readPdfSignatures, stampPdf, toPem } from '@lienthong/pki';
+import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
+import { authHeader } from '../../../test/support/auth.ts';
+import { pdfsig, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
+import { scratch } from './fixtures.ts';
+import { dropTestSchemas, startTestSigning } from './support.ts';
+
+const signing = await startTestSigning();
+t.teardown(async () => {
+  await signing.close();
+  await dropTestSchemas(signing.schema);
+});
+const { app, pool } = signing;
+const s = scratch();
+t.teardown(() => s.cleanup());
+
+const signer = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
+const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
+const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
+const pin = '246810';
+
+const enrolled = await app.inject({ method: 'POST', url: '/v1/keys', headers: signer, payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' } });
+const keyId = enrolled.json<{ id: string }>().id;
+const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
+const sealKeyId = seal.json<{ keyId: string }>().keyId;
+const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string; role: string }> }>().certificates;
+const rootDer = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` })).rawPayload);
+const rootPem = s.file('root.pem', toPem('CERTIFICATE', rootDer));
+const original = Buffer.from(await fixturePdf({ pages: 2 }));
+
+const signPdf = (id: string, headers: Record<string, string>, body: Buffer, query = '') =>
+  app.inject({ method: 'POST', url: `/v1/keys/${id}/pdf-signatures${query}`, headers: { ...headers, 'content-type': 'application/pdf' }, payload: body });
+
+void t.test('the Party flow through the service: signer (PIN), stamp, seal (registry, B-LTA); pyHanko and pdfsig agree', async (t) => {
+  const first = await signPdf(keyId, { ...signer, 'lienthong-pin': pin }, original, '?allowStamp=true&level=B-T&reason=K%C3%BD%20ban%20h%C3%A0nh');
+  t.equal(first.statusCode, 200, first.body.slice(0, 300));
+  t.equal(first.headers['content-type'], 'application/pdf');
+  const signed = first.rawPayload;
+  t.ok(signed.subarray(0, original.length).equals(original), 'the original bytes are kept: an incremental update');
+
+  const stamped = memorySink();
+  await stampPdf(memorySource(signed), stamped, { number: 'Số 138-CV/VPTU', date: 'Cà Mau, ngày 23 tháng 11 năm 2026' });
+  const sealed = await signPdf(sealKeyId, registry, Buffer.from(stamped.bytes()), '?field=lienthong-seal&level=B-LTA');
+  t.equal(sealed.statusCode, 200, sealed.body.slice(0, 300));
+  const file = join(s.dir, 'party.pdf');
+  writeFileSync(file, sealed.rawPayload);
+
+  const signatures = await readPdfSignatures(memorySource(new Uint8Array(sealed.rawPayload)));
+  t.equal(signatures.length, 3, 'signer, seal, document time-stamp');
+  const skip = skipUnless('pyhanko', 'pdfsig', 'qpdf');
+  if (skip !== false) {
+    t.comment(`outside judges skipped: ${skip}`);
+    return;
+  }
+  const verdict = await pyhankoValidate(file, { trust: rootPem });
+  t.equal(verdict.signatures.length, 2, `pyHanko lists the two signatures (the document time-stamp apart): ${verdict.output}`);
+  const [first1, sealSig] = verdict.signatures;
+  t.match(first1, { intact: true, trusted: true, modificationsOk: true, coverage: 'ENTIRE_REVISION' }, `signature 1: ${first1?.summary}`);
+  t.match(first1?.modificationLevel, /FORM_FILLING|LTA_UPDATES/, 'only the stamp, the seal and LTA updates came after it');
+  t.match(sealSig, { intact: true, trusted: true }, `seal: ${sealSig?.summary}`);
+  const poppler = await pdfsig(file);
+  const cms = poppler.signatures.filter((sig) => sig.signatureType === 'ETSI.CAdES.detached');
+  t.equal(cms.length, 2);
+  t.ok(cms.every((sig) => sig.valid), poppler.output);
+  t.ok(poppler.signatures.at(-1)?.totalDocumentSigned, 'the last revision (the document time-stamp) covers the whole file');
+  t.ok((await qpdfCheck(file)).ok);
+  const { rows } = await pool.query<{ detail: string }>("SELECT detail FROM signing_log WHERE key_id = $1 AND action = 'sign'", [keyId]);
+  t.same(rows.map((r) => r.detail), ['pdf B-T'], 'the use is logged');
+});
+
+void t.test('bad PDF requests: a clear 4xx, no signature, no state change', async (t) => {
+  const count = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM signing_log WHERE action = 'sign'")).rows[0]!.n);
+  const before = await count();
+  const cases: [string, () => ReturnType<typeof signPdf>, number, string][] = [
+    ['not a PDF', () => signPdf(sealKeyId, registry, Buffer.from('hello, this is not a PDF at all')), 400, 'PDF_UNREADABLE'],
+    ['a truncated PDF', () => signPdf(sealKeyId, registry, original.subarray(0, original.length / 2)), 400, 'PDF_UNREADABLE'],
+    ['an empty body', () => signPdf(sealKeyId, registry, Buffer.alloc(0)), 400, 'BAD_REQUEST'],
+    ['JSON instead of a PDF', () => app.inject({ method: 'POST', url: `/v1/keys/${sealKeyId}/pdf-signatures`, headers: registry, payload: { pdf: 'x' } }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['an unknown level', () => signPdf(sealKeyId, registry, original, '?level=B-X'), 400, 'VALIDATION_FAILED'],
+    ['an unknown query parameter', () => signPdf(sealKeyId, registry, original, '?colour=red'), 400, 'VALIDATION_FAILED'],
+    ['a field name with a period', () => signPdf(sealKeyId, registry, original, '?field=a.b'), 400, 'VALIDATION_FAILED'],
+    ['a body announced as 300 MiB', () => app.inject({ method: 'POST', url: `/v1/keys/${sealKeyId}/pdf-signatures`, headers: { ...registry, 'content-type': 'application/pdf', 'content-length': String(300 * 1024 * 1024) }, payload: original }), 413, 'PAYLOAD_TOO_LARGE'],
+    ['no token', () => signPdf(sealKeyId, {}, original), 401, 'UNAUTHENTICATED'],
+    ['a signer on the seal', () => signPdf(sealKeyId, { ...signer, 'lienthong-pin': pin }, original), 404, 'SIGNING_KEY_NOT_FOUND'],
+    ['a wrong PIN', () => signPdf(keyId, { ...signer, 'lienthong-pin': '000000' }, original), 403, 'SIGNING_KEY_PIN_INCORRECT'],
+  ];
+  for (const [name, call, status, code] of cases) {
+    const res = await call();
+    t.equal(res.statusCode, status, `${name}: ${res.body.slice(0, 200)}`);
+    t.equal(res.json<{ code: string }>().code, code, name);
+  }
+  // Only the unreadable PDFs got as far as a use of the seal key (logged before signing).
+  t.ok(await count() - before <= 2, 'no other use was recorded');
+  await pool.query('UPDATE signing_key SET failed_pin_attempts = 0 WHERE id = $1', [keyId]);
+});
