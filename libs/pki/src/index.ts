@@ -45,3 +45,4 @@ export * from './cades/verify-timestamps.ts';
 export * from './pdf/index.ts';
 export * from './pades/index.ts';
 export * from './appearance/index.ts';
+export * from './pades-verify/index.ts';
