@@ -16,7 +16,7 @@ import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import { ocspRoutes } from './routes/ocsp-routes.ts';
-import { pdfSigningRoutes } from './routes/pdf-signing-routes.ts';
+import { pdfRoutes } from './routes/pdf-routes.ts';
 import { revocationRoutes } from './routes/revocation-routes.ts';
 import { sealRoutes } from './routes/seal-routes.ts';
 import { tsaRoutes } from './routes/tsa-routes.ts';
@@ -52,7 +52,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(ocspRoutes, { ca });
     await app.register(verifyRoutes, { ca });
     await app.register(keyRoutes, { ca });
-    await app.register(pdfSigningRoutes, { ca });
+    await app.register(pdfRoutes, { ca });
     await app.register(twoStepRoutes, { ca });
     await app.register(revocationRoutes, { ca });
   } catch (error) {

@@ -54,6 +54,18 @@ void t.test('the Party flow through the service: signer (PIN), stamp, seal (regi
 
   const signatures = await readPdfSignatures(memorySource(new Uint8Array(sealed.rawPayload)));
   t.equal(signatures.length, 3, 'signer, seal, document time-stamp');
+
+  const verify = (body: Buffer) => app.inject({ method: 'POST', url: '/v1/verify/pdf', headers: { ...signer, 'content-type': 'application/pdf' }, payload: body });
+  const report = (await verify(sealed.rawPayload)).json<{ indication: string; signatures: Array<{ field: string; kind: string; indication: string; level?: string; modification: string; coverage: { wholeFile: boolean } }> }>();
+  t.equal(report.indication, 'TOTAL_PASSED', JSON.stringify(report).slice(0, 600));
+  t.match(report.signatures[0], { indication: 'TOTAL_PASSED', modification: 'PERMITTED', coverage: { wholeFile: false } }, 'signature 1: only permitted changes after it');
+  t.match(report.signatures[1], { field: 'lienthong-seal', indication: 'TOTAL_PASSED', level: 'B-LTA' }, 'the seal reaches B-LTA');
+  const tampered = Buffer.concat([sealed.rawPayload, Buffer.from('\n% appended after the last signature\n')]);
+  const after = (await verify(tampered)).json<{ indication: string }>();
+  t.not(after.indication, 'TOTAL_PASSED', 'bytes appended after the signatures are not accepted');
+  t.equal((await app.inject({ method: 'POST', url: '/v1/verify/pdf', headers: { 'content-type': 'application/pdf' }, payload: sealed.rawPayload })).statusCode, 401);
+  const garbage = (await verify(Buffer.from('%PDF-1.7 nothing else'))).json<{ indication: string; subIndication: string }>();
+  t.match(garbage, { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE' }, 'an unreadable file is a report, not an error');
   const skip = skipUnless('pyhanko', 'pdfsig', 'qpdf');
   if (skip !== false) {
     t.comment(`outside judges skipped: ${skip}`);

@@ -5,8 +5,8 @@
  * not a CMS SignedData are a verification outcome, not a request error: the report says
  * TOTAL_FAILED / FORMAT_FAILURE.
  */
-import { formatName, verifyCms } from '@lienthong/pki';
-import type { Certificate, CmsVerificationReport, Indication, SignerReport } from '@lienthong/pki';
+import { formatName, openFileSource, verifyCms, verifyPdf } from '@lienthong/pki';
+import type { Certificate, CmsVerificationReport, Indication, PdfVerificationReport, SignerReport } from '@lienthong/pki';
 import type { CaContext } from './ca-context.ts';
 import { currentCrl } from './crl-service.ts';
 
@@ -77,6 +77,20 @@ function signerSummary(r: SignerReport): SignerSummary {
 /** The JSON form of a libs/pki report. */
 export function toVerifyReport(report: CmsVerificationReport): VerifyReport {
   return { ...signerSummary(report), signers: report.signers.map(signerSummary) };
+}
+
+/** Verifies every signature of the PDF at `path` against this CA's root, with its CRLs and the document's DSS (read in chunks). */
+export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVerificationReport> {
+  const { root, issuing } = ca.hierarchy;
+  const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
+  const source = await openFileSource(path);
+  try {
+    return await verifyPdf(source, {
+      trustAnchors: [ca.certificateOf(root)], intermediates: [ca.certificateOf(issuing)], crls: [rootCrl.der, issuingCrl.der], revocation: 'any', clock: ca.clock,
+    });
+  } finally {
+    await source.close();
+  }
 }
 
 /** Verifies `input` against this CA's root (and the given anchors) with its own CRLs. */

@@ -1,25 +1,28 @@
 /**
- * `POST /v1/keys/{id}/pdf-signatures`: a PAdES signature on an uploaded PDF with the
- * caller's key (personal: PIN in the `lienthong-pin` header; seal: the registry). The body
- * is the PDF (`application/pdf`, ≤ 256 MiB), the answer the signed PDF: the original bytes
- * followed by the signature's incremental update (and the DSS and document time-stamp
- * revisions for B-LT / B-LTA).
+ * The routes that take a PDF body (`application/pdf`, ≤ 256 MiB, streamed to a file):
+ * `POST /v1/keys/{id}/pdf-signatures` — a PAdES signature with the caller's key (personal:
+ * PIN in the `lienthong-pin` header; seal: the registry); the answer is the signed PDF, the
+ * original bytes followed by the signature's incremental update (and the DSS and document
+ * time-stamp revisions for B-LT / B-LTA). `POST /v1/verify/pdf` — the verification report
+ * of every signature in the PDF.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { isPdfError } from '@lienthong/pki';
+import type { PdfVerificationReport } from '@lienthong/pki';
 import { AppError, principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { signPdfWithKey } from '../keys/pdf-signing.ts';
+import { verifyPdfFile } from '../ca/verify-service.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
 import { problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
-/** Registers the PDF signing route. */
-export async function pdfSigningRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+/** Registers the PDF routes. */
+export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
   const { ca } = options;
   acceptPdfBody(app);
   app.post('/v1/keys/:id/pdf-signatures', {
@@ -70,5 +73,26 @@ export async function pdfSigningRoutes(app: ServiceApp, options: { ca: CaContext
       throw error;
     }
     return reply.type('application/pdf').send(createReadStream(output));
+  });
+
+  app.post('/v1/verify/pdf', {
+    bodyLimit: pdfBodyLimit,
+    schema: {
+      tags: ['verification'],
+      summary: 'Verify every signature of a PDF (PAdES): integrity, trust, level, and what changed after each',
+      description: 'Anchored at this CA\'s root with its CRLs, plus the document\'s DSS. The report\'s indication is TOTAL_PASSED only '
+        + 'when every signature passed with no forbidden change after it; an unreadable file is a report (TOTAL_FAILED / FORMAT_FAILURE), not an error.',
+      body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ format: 'binary' }) } } },
+      response: {
+        200: Type.Unsafe<PdfVerificationReport>({ type: 'object', additionalProperties: true, description: 'libs/pki PdfVerificationReport (EN 319 102-1 indications per signature)' }),
+        400: problemResponse('BAD_REQUEST: no body'),
+        401: unauthenticated,
+        413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
+        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
+      },
+    },
+  }, async (request) => {
+    principalOf(request);
+    return verifyPdfFile(ca, pdfUploadOf(request.body).path);
   });
 }
