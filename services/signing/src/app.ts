@@ -12,6 +12,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
 import { openTokenSession } from './keys/pkcs11-token.ts';
+import { twoStepBucket } from './keys/two-step-pdf.ts';
 import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
@@ -52,8 +53,9 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(ocspRoutes, { ca });
     await app.register(verifyRoutes, { ca });
     await app.register(keyRoutes, { ca });
-    await app.register(pdfRoutes, { ca });
-    await app.register(twoStepRoutes, { ca });
+    await platform.store.ensureBucket(twoStepBucket);
+    await app.register(pdfRoutes, { ca, store: platform.store });
+    await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });
   } catch (error) {
     await app.close();

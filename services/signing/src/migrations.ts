@@ -105,4 +105,15 @@ CREATE TABLE signing_log (
 CREATE INDEX signing_log_key ON signing_log (key_id, at);
 `,
   },
+  {
+    id: '0003_two_step_pdf',
+    sql: `
+-- Two-step signing of PDFs: the prepared PDF waits in the object store (object_key) with the
+-- libs/pki PdfSignatureState and level; content_digest is then the ByteRange digest.
+ALTER TABLE two_step_session
+  ADD COLUMN kind text NOT NULL DEFAULT 'cms' CHECK (kind IN ('cms', 'pdf')),
+  ADD COLUMN pdf_state jsonb,
+  ADD COLUMN object_key text;
+`,
+  },
 ];

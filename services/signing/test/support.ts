@@ -12,6 +12,7 @@ import { checkDatabase, createPool, migrate } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
 import { createPostgresBus } from '@lienthong/bus';
 import { createFolderStore } from '@lienthong/storage';
+import type { ObjectStore } from '@lienthong/storage';
 import { createLogger } from '@lienthong/service';
 import type { Logger, Platform, ServiceApp } from '@lienthong/service';
 import { buildApp } from '../src/app.ts';
@@ -70,6 +71,8 @@ export async function connectTestPlatform(schema: string, logger: Logger, storag
 export interface TestSigning {
   app: ServiceApp;
   pool: Pool;
+  /** The app's object store (a folder). */
+  store: ObjectStore;
   schema: string;
   lines: string[];
   close(): Promise<void>;
@@ -82,7 +85,7 @@ export async function startTestSigning(schema = uniqueName('signing_test'), env:
   const platform = await connectTestPlatform(schema, logger, dir);
   const app = await buildApp(testConfig(dir, env), { platform, logger });
   return {
-    app, pool: platform.pool, schema, lines,
+    app, pool: platform.pool, store: platform.store, schema, lines,
     close: async () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });

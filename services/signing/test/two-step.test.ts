@@ -140,3 +140,38 @@ void t.test('what cannot be prepared gets a 4xx and no session', async (t) => {
   const unknown = await complete('00000000-0000-4000-8000-000000000000', Buffer.alloc(8));
   t.equal(unknown.statusCode, 404);
 });
+
+void t.test('a PDF signed in two steps: the token signs the attributes, the service returns the signed PDF', async (t) => {
+  const { fixturePdf } = await import('../../../libs/pki/test/pdf/fixtures.ts');
+  const { memorySource, verifyPdf } = await import('@lienthong/pki');
+  const original = Buffer.from(await fixturePdf());
+  const headers = { ...signer, 'content-type': 'application/pdf', 'lienthong-certificate': b64(ec.certificate.der), 'lienthong-chain': b64(issuing.der) };
+  const res = await app.inject({ method: 'POST', url: '/v1/two-step/pdf?level=B-T&allowStamp=true', headers, payload: original });
+  t.equal(res.statusCode, 201, res.body);
+  const prepared = res.json<Prepared>();
+  t.equal(prepared.algorithm, 'ECDSA-SHA256');
+  const value = nodeSign('sha256', Buffer.from(prepared.signedAttributes, 'base64'), { key: ec.key, dsaEncoding: 'ieee-p1363' });
+  const completion = (value2: Uint8Array, h = signer) => app.inject({ method: 'POST', url: `/v1/two-step/pdf/${prepared.id}/completion`, headers: h, payload: { signatureValue: b64(value2) } });
+  t.equal((await completion(Buffer.alloc(64, 1))).statusCode, 400, 'a wrong value is refused');
+  t.equal((await completion(value, authHeader({ subject: 'person:other', office: 'VPTU-CM', roles: ['signer'] }))).statusCode, 404, 'another signer cannot complete it');
+  t.equal((await complete(prepared.id, value)).statusCode, 404, 'a PDF session is not completed as CMS');
+  const done = await completion(value);
+  t.equal(done.statusCode, 200, done.body.slice(0, 300));
+  t.equal(done.headers['content-type'], 'application/pdf');
+  const signed = new Uint8Array(done.rawPayload);
+  t.ok(Buffer.from(signed.subarray(0, original.length)).equals(original), 'an incremental update of the original');
+  const report = await verifyPdf(memorySource(signed), { trustAnchors: [root], intermediates: [issuing], revocation: 'none' });
+  t.equal(report.indication, 'TOTAL_PASSED', report.message);
+  t.equal(report.signatures[0]?.level, 'B-T');
+  t.equal((await completion(value)).statusCode, 409, 'once');
+  const versions = await signing.store.listVersions('signing-two-step', 'VPTU-CM/');
+  t.notOk(versions.some((v) => !v.isDeleteMarker && v.isLatest), 'the prepared PDF is removed from the object store');
+
+  const bad = await app.inject({ method: 'POST', url: '/v1/two-step/pdf', headers: { ...headers, 'lienthong-certificate': b64(Buffer.from('nope')) }, payload: original });
+  t.equal(bad.statusCode, 400);
+  t.equal(bad.json<{ code: string }>().code, 'CERTIFICATE_MALFORMED');
+  const notPdf = await app.inject({ method: 'POST', url: '/v1/two-step/pdf', headers, payload: Buffer.from('not a pdf') });
+  t.equal(notPdf.json<{ code: string }>().code, 'PDF_UNREADABLE');
+  const noCert = await app.inject({ method: 'POST', url: '/v1/two-step/pdf', headers: { ...signer, 'content-type': 'application/pdf' }, payload: original });
+  t.equal(noCert.json<{ code: string }>().code, 'VALIDATION_FAILED');
+});

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
+import type { PoolClient } from '@lienthong/db';
 import { completeSignature, ecdsaRawToDer, isPkiError, prepareSignature, readCertificate, verifySignatureValue } from '@lienthong/pki';
 import type { Certificate, HashName, SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
@@ -15,6 +16,7 @@ import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession, logSigning } from './key-repository.ts';
+import type { TwoStepSession } from './key-repository.ts';
 import { algorithmFor, unfitForSigning } from './key-rules.ts';
 
 /** How long a prepared signature waits for the token. */
@@ -33,7 +35,8 @@ export interface PreparedTwoStep {
   expiresAt: Date;
 }
 
-function readCertificateOrRefuse(der: Uint8Array, what: string): Certificate {
+/** A certificate of the request, or 400 CERTIFICATE_MALFORMED naming it. */
+export function readCertificateOrRefuse(der: Uint8Array, what: string): Certificate {
   try {
     return readCertificate(der);
   } catch (error) {
@@ -65,13 +68,19 @@ export async function prepareTwoStep(ca: CaContext, principal: Principal, input:
   return { id, algorithm, signedAttributes: prepared.signedAttributes, digest: prepared.digest, digestInfo: prepared.digestInfo, expiresAt };
 }
 
+/** The caller's open session of `kind`, row-locked; 404, 409 (completed) or 410 (expired) otherwise. */
+export async function openSession(ca: CaContext, client: PoolClient, kind: 'cms' | 'pdf', principal: Principal, id: string): Promise<TwoStepSession> {
+  const session = await lockTwoStepSession(client, kind, principal.office, principal.subject, id);
+  if (session === undefined) throw new AppError(signingErrors.SIGNING_SESSION_NOT_FOUND);
+  if (session.completedAt !== null) throw new AppError(signingErrors.SIGNING_SESSION_USED);
+  if (session.expiresAt <= ca.clock.now()) throw new AppError(signingErrors.SIGNING_SESSION_EXPIRED);
+  return session;
+}
+
 /** Step two: checks the token's signature value and returns the detached CAdES signature (CMS DER). */
 export async function completeTwoStep(ca: CaContext, principal: Principal, id: string, signatureValue: Uint8Array): Promise<Uint8Array> {
   return withTransaction(ca.pool, async (client) => {
-    const session = await lockTwoStepSession(client, principal.office, principal.subject, id);
-    if (session === undefined) throw new AppError(signingErrors.SIGNING_SESSION_NOT_FOUND);
-    if (session.completedAt !== null) throw new AppError(signingErrors.SIGNING_SESSION_USED);
-    if (session.expiresAt <= ca.clock.now()) throw new AppError(signingErrors.SIGNING_SESSION_EXPIRED);
+    const session = await openSession(ca, client, 'cms', principal, id);
     const certificate = readCertificate(session.certificateDer);
     const algorithm = session.algorithm as SigningAlgorithm;
     const value = verifiedValue(algorithm, certificate.spki, session.signedAttributes, signatureValue);
@@ -88,7 +97,7 @@ export async function completeTwoStep(ca: CaContext, principal: Principal, id: s
  * The value as CMS carries it when it verifies: as given, or — tokens return ECDSA as r‖s
  * (PKCS#11, WebCrypto) — converted to the DER Ecdsa-Sig-Value. Undefined when neither verifies.
  */
-function verifiedValue(algorithm: SigningAlgorithm, spki: Uint8Array, data: Uint8Array, value: Uint8Array): Uint8Array | undefined {
+export function verifiedValue(algorithm: SigningAlgorithm, spki: Uint8Array, data: Uint8Array, value: Uint8Array): Uint8Array | undefined {
   if (verifySignatureValue(algorithm, spki, data, value)) return value;
   if (!algorithm.startsWith('ECDSA') || value.length % 2 !== 0 || value.length > 132) return undefined;
   const der = ecdsaRawToDer(value);

@@ -66,6 +66,11 @@ export function acceptPdfBody(app: ServiceApp): void {
       throw new AppError(serviceErrors.UNSUPPORTED_MEDIA_TYPE, { detail: `Send the PDF as application/pdf${given === '' ? '' : `, not ${given}`}.` });
     }
   });
+  removeScratchAfterResponse(app);
+}
+
+/** Removes each request's scratch folder once its response is sent (routes of `app`). */
+export function removeScratchAfterResponse(app: ServiceApp): void {
   app.addHook('onResponse', async (request) => {
     const dir = scratch.get(request);
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });

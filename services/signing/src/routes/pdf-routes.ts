@@ -10,19 +10,34 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { isPdfError } from '@lienthong/pki';
 import type { PdfVerificationReport } from '@lienthong/pki';
-import { AppError, principalOf, Type } from '@lienthong/service';
+import { AppError, principalOf, requireRole, roles, Type } from '@lienthong/service';
+import type { ObjectStore } from '@lienthong/storage';
+import { prepareTwoStepPdf } from '../keys/two-step-pdf.ts';
+import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { signPdfWithKey } from '../keys/pdf-signing.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
-import { problemResponse, streamedContent, unauthenticated } from './schemas.ts';
+import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
+/** Runs `work`, answering 400 PDF_UNREADABLE when libs/pki finds the PDF unusable. */
+export async function asPdfError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isPdfError(error) && error.code !== 'PDF_INVALID_ARGUMENT' && error.code !== 'PDF_CONTENTS_TOO_SMALL') {
+      throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
+    }
+    throw error;
+  }
+}
+
 /** Registers the PDF routes. */
-export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
   const { ca } = options;
   acceptPdfBody(app);
   app.post('/v1/keys/:id/pdf-signatures', {
@@ -58,20 +73,13 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
     const upload = pdfUploadOf(request.body);
     const output = join(upload.dir, 'signed.pdf');
     const pin = request.headers['lienthong-pin'];
-    try {
-      await signPdfWithKey(ca, principal, {
+    await asPdfError(() => signPdfWithKey(ca, principal, {
         keyId: request.params.id, level: request.query.level, allowStamp: request.query.allowStamp,
         ...(typeof pin === 'string' ? { pin } : {}),
         ...(request.query.field === undefined ? {} : { field: request.query.field }),
         ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
         ...(request.query.location === undefined ? {} : { location: request.query.location }),
-      }, upload.path, output, upload.sha256);
-    } catch (error) {
-      if (isPdfError(error) && error.code !== 'PDF_INVALID_ARGUMENT' && error.code !== 'PDF_CONTENTS_TOO_SMALL') {
-        throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
-      }
-      throw error;
-    }
+      }, upload.path, output, upload.sha256));
     return reply.type('application/pdf').send(createReadStream(output));
   });
 
@@ -94,5 +102,45 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
   }, async (request) => {
     principalOf(request);
     return verifyPdfFile(ca, pdfUploadOf(request.body).path);
+  });
+
+  app.post('/v1/two-step/pdf', {
+    bodyLimit: pdfBodyLimit,
+    schema: {
+      tags: ['two-step signing'],
+      summary: 'Prepare a PDF signature for a token: the prepared PDF waits here, the signed attributes go to the token',
+      querystring: Type.Object({
+        level: Type.Union([Type.Literal('B-B'), Type.Literal('B-T')], { default: 'B-T' }),
+        allowStamp: Type.Boolean({ default: false }),
+        field: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+        reason: Type.Optional(text(200)),
+        location: Type.Optional(text(200)),
+      }, { additionalProperties: false }),
+      headers: Type.Object({
+        'lienthong-certificate': Type.String({ pattern: base64Pattern, minLength: 4, maxLength: 8192, description: 'the signer\'s certificate, DER, base64' }),
+        'lienthong-chain': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/=]+(,[A-Za-z0-9+/=]+){0,3}$', maxLength: 32768, description: 'issuing CA certificates, DER, base64, comma-separated' })),
+      }),
+      body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ format: 'binary' }) } } },
+      response: {
+        201: PreparedSchema,
+        400: problemResponse('VALIDATION_FAILED, CERTIFICATE_MALFORMED, CERTIFICATE_NOT_FOR_SIGNING or PDF_UNREADABLE'),
+        401: unauthenticated,
+        403: problemResponse('FORBIDDEN: not a signer'),
+        413: problemResponse('PAYLOAD_TOO_LARGE'),
+        415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
+      },
+    },
+  }, async (request, reply) => {
+    const principal = requireRole(request, roles.signer);
+    const upload = pdfUploadOf(request.body);
+    const chain = request.headers['lienthong-chain'];
+    const { level, allowStamp, field, reason, location } = request.query;
+    const prepared = await asPdfError(() => prepareTwoStepPdf(ca, options.store, principal, {
+      certificate: Buffer.from(request.headers['lienthong-certificate'], 'base64'),
+      chain: chain === undefined ? [] : chain.split(',').map((b64) => Buffer.from(b64, 'base64')),
+      level, allowStamp,
+      ...(field === undefined ? {} : { field }), ...(reason === undefined ? {} : { reason }), ...(location === undefined ? {} : { location }),
+    }, upload.path, upload.dir));
+    return reply.code(201).header('location', `/v1/two-step/pdf/${prepared.id}`).send(toPreparedAnswer(prepared));
   });
 }

@@ -5,19 +5,45 @@
  * caller's alone.
  */
 import { principalOf, requireRole, roles, Type } from '@lienthong/service';
-import type { ServiceApp } from '@lienthong/service';
+import type { ServiceApp, Static } from '@lienthong/service';
+import type { ObjectStore } from '@lienthong/storage';
+import { createReadStream } from 'node:fs';
 import { AppError } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { completeTwoStep, prepareTwoStep } from '../keys/two-step.ts';
-import { Base64, problemResponse, unauthenticated } from './schemas.ts';
+import type { PreparedTwoStep } from '../keys/two-step.ts';
+import { completeTwoStepPdf } from '../keys/two-step-pdf.ts';
+import { removeScratchAfterResponse, scratchDir } from './pdf-body.ts';
+import { Base64, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 
 const digestLengths: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
+/** What `prepare` answers (CMS and PDF alike). */
+export const PreparedSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  algorithm: Type.String({ description: 'what the token must do, e.g. RSA-SHA256 over signedAttributes' }),
+  signedAttributes: Type.String({ contentEncoding: 'base64', description: 'the DER bytes the token signs' }),
+  digest: Type.String({ contentEncoding: 'base64', description: 'their digest, for tokens that sign a hash' }),
+  digestInfo: Type.String({ contentEncoding: 'base64', description: 'DigestInfo of the digest (RSA, CKM_RSA_PKCS)' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+}, { $id: 'PreparedSignature' });
+
+/** The JSON answer of a prepared signature. */
+export function toPreparedAnswer(prepared: PreparedTwoStep): Static<typeof PreparedSchema> {
+  return {
+    id: prepared.id, algorithm: prepared.algorithm, signedAttributes: b64(prepared.signedAttributes), digest: b64(prepared.digest),
+    digestInfo: b64(prepared.digestInfo), expiresAt: prepared.expiresAt.toISOString(),
+  };
+}
+
+const SignatureValueBody = Type.Object({ signatureValue: Base64('the token\'s signature over signedAttributes (ECDSA as DER or r‖s)', 4, 2048) }, { additionalProperties: false });
+
 /** Registers the two-step routes. */
-export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
   const { ca } = options;
+  removeScratchAfterResponse(app);
   app.post('/v1/two-step', {
     schema: {
       tags: ['two-step signing'],
@@ -29,14 +55,7 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext })
         digestAlgorithm: Type.Union([Type.Literal('sha256'), Type.Literal('sha384'), Type.Literal('sha512')], { default: 'sha256' }),
       }, { additionalProperties: false }),
       response: {
-        201: Type.Object({
-          id: Type.String({ format: 'uuid' }),
-          algorithm: Type.String({ description: 'what the token must do, e.g. RSA-SHA256 over signedAttributes' }),
-          signedAttributes: Type.String({ contentEncoding: 'base64', description: 'the DER bytes the token signs' }),
-          digest: Type.String({ contentEncoding: 'base64', description: 'their digest, for tokens that sign a hash' }),
-          digestInfo: Type.String({ contentEncoding: 'base64', description: 'DigestInfo of the digest (RSA, CKM_RSA_PKCS)' }),
-          expiresAt: Type.String({ format: 'date-time' }),
-        }),
+        201: PreparedSchema,
         400: problemResponse('VALIDATION_FAILED, CERTIFICATE_MALFORMED, CERTIFICATE_NOT_FOR_SIGNING or DIGEST_ALGORITHM_UNSUITABLE'),
         401: unauthenticated,
         403: problemResponse('FORBIDDEN: the caller is not a signer'),
@@ -54,10 +73,7 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext })
       chain: request.body.chain.map((der) => Buffer.from(der, 'base64')),
       digest, digestAlgorithm: digestAlgorithm,
     });
-    return reply.code(201).header('location', `/v1/two-step/${prepared.id}`).send({
-      id: prepared.id, algorithm: prepared.algorithm, signedAttributes: b64(prepared.signedAttributes), digest: b64(prepared.digest),
-      digestInfo: b64(prepared.digestInfo), expiresAt: prepared.expiresAt.toISOString(),
-    });
+    return reply.code(201).header('location', `/v1/two-step/${prepared.id}`).send(toPreparedAnswer(prepared));
   });
 
   app.post('/v1/two-step/:id/completion', {
@@ -65,7 +81,7 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext })
       tags: ['two-step signing'],
       summary: 'Complete a prepared signature with the token\'s signature value',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-      body: Type.Object({ signatureValue: Base64('the token\'s signature over signedAttributes (ECDSA as DER or r‖s)', 4, 2048) }, { additionalProperties: false }),
+      body: SignatureValueBody,
       response: {
         201: Type.Object({ signature: Type.String({ contentEncoding: 'base64', description: 'CMS SignedData, DER (detached CAdES B-B)' }) }),
         400: problemResponse('VALIDATION_FAILED or SIGNATURE_VALUE_INVALID'),
@@ -78,5 +94,26 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext })
   }, async (request, reply) => {
     const cms = await completeTwoStep(ca, principalOf(request), request.params.id, Buffer.from(request.body.signatureValue, 'base64'));
     return reply.code(201).send({ signature: b64(cms) });
+  });
+
+  app.post('/v1/two-step/pdf/:id/completion', {
+    schema: {
+      tags: ['two-step signing'],
+      summary: 'Complete a prepared PDF signature with the token\'s signature value; the signed PDF comes back',
+      params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+      body: SignatureValueBody,
+      response: {
+        200: streamedContent('application/pdf', 'the signed PDF'),
+        400: problemResponse('VALIDATION_FAILED or SIGNATURE_VALUE_INVALID'),
+        401: unauthenticated,
+        404: problemResponse('SIGNING_SESSION_NOT_FOUND'),
+        409: problemResponse('SIGNING_SESSION_USED'),
+        410: problemResponse('SIGNING_SESSION_EXPIRED'),
+      },
+    },
+  }, async (request, reply) => {
+    const dir = await scratchDir(request);
+    const output = await completeTwoStepPdf(ca, options.store, principalOf(request), request.params.id, Buffer.from(request.body.signatureValue, 'base64'), dir);
+    return reply.type('application/pdf').send(createReadStream(output));
   });
 }

@@ -1,0 +1,115 @@
+/**
+ * Two-step signing of a PDF (PAdES) for keys on a USB token. `prepare` writes the
+ * signature's revision with an empty /Contents and keeps the prepared PDF in the object
+ * store; it returns the signed attributes the token must sign. `complete` checks the
+ * token's value against the certificate, fills /Contents (time-stamped for B-T) and returns
+ * the signed PDF. The server never sees the private key; a session completes once.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { withTransaction } from '@lienthong/db';
+import { completePdfSignature, createFileSink, openFileSink, openFileSource, preparePdfSignature, readCertificate } from '@lienthong/pki';
+import type { PdfSignatureState } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
+import type { Principal } from '@lienthong/service';
+import type { ObjectStore } from '@lienthong/storage';
+import type { CaContext } from '../ca/ca-context.ts';
+import { localTimeStamper } from '../ca/tsa-service.ts';
+import { signingErrors } from '../errors.ts';
+import { completeTwoStepSession, insertTwoStepSession, logSigning } from './key-repository.ts';
+import { algorithmFor, unfitForSigning } from './key-rules.ts';
+import { openSession, readCertificateOrRefuse, twoStepTtlMs, verifiedValue } from './two-step.ts';
+import type { PreparedTwoStep } from './two-step.ts';
+
+/** The bucket where prepared PDFs wait for their token signature. */
+export const twoStepBucket = 'signing-two-step';
+
+/** What the signer asks of a token-signed PDF signature. */
+export interface PdfTwoStepRequest {
+  certificate: Uint8Array;
+  chain: Uint8Array[];
+  level: 'B-B' | 'B-T';
+  allowStamp: boolean;
+  field?: string;
+  reason?: string;
+  location?: string;
+}
+
+interface StoredState {
+  state: PdfSignatureState;
+  level: 'B-B' | 'B-T';
+}
+
+/** Step one: prepares the PDF at `input` (scratch in `dir`) and returns what the token signs. */
+export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, input: string, dir: string): Promise<PreparedTwoStep> {
+  const certificate = readCertificateOrRefuse(request.certificate, 'lienthong-certificate');
+  const chain = request.chain.map((der, i) => readCertificateOrRefuse(der, `lienthong-chain[${i}]`));
+  const unfit = unfitForSigning(certificate, ca.clock.now());
+  if (unfit !== undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
+  const algorithm = algorithmFor(certificate.spki, 'sha256') ?? algorithmFor(certificate.spki, 'sha384');
+  if (algorithm === undefined) throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: 'The certificate\'s key is neither RSA nor ECDSA P-256/P-384.' });
+  const id = randomUUID();
+  const preparedPath = join(dir, 'prepared.pdf');
+  const source = await openFileSource(input);
+  const sink = await createFileSink(preparedPath);
+  let prepared;
+  try {
+    prepared = await preparePdfSignature(source, sink, {
+      certificate, chain, algorithm, clock: ca.clock, timeStamped: request.level === 'B-T',
+      ...(request.allowStamp ? { allowStamp: true } : {}),
+      ...(request.field === undefined ? {} : { fieldName: request.field }),
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      ...(request.location === undefined ? {} : { location: request.location }),
+    });
+  } finally {
+    await source.close();
+    await sink.close();
+  }
+  const objectKey = `${principal.office}/${id}.pdf`;
+  await store.put(twoStepBucket, objectKey, createReadStream(preparedPath), { contentType: 'application/pdf' });
+  const expiresAt = new Date(ca.clock.now().getTime() + twoStepTtlMs);
+  await withTransaction(ca.pool, async (client) => {
+    await insertTwoStepSession(client, {
+      id, kind: 'pdf', office: principal.office, owner: principal.subject, algorithm, certificateDer: certificate.der, chainDer: chain.map((c) => c.der),
+      contentDigest: Buffer.from(prepared.state.documentDigest, 'hex'), signedAttributes: prepared.signedAttributes, expiresAt,
+      pdfState: { state: prepared.state, level: request.level } satisfies StoredState, objectKey,
+    });
+    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'two-step-prepare', digest: prepared.state.documentDigest, detail: `pdf ${id}` });
+  });
+  return { id, algorithm, signedAttributes: prepared.signedAttributes, digest: prepared.digest, digestInfo: prepared.digestInfo, expiresAt };
+}
+
+/** Step two: fills the prepared PDF with the token's signature; returns the path of the signed PDF (in `dir`). */
+export async function completeTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, id: string, signatureValue: Uint8Array, dir: string): Promise<string> {
+  // Claim the session in a short transaction; the file work happens outside it.
+  const session = await withTransaction(ca.pool, async (client) => {
+    const open = await openSession(ca, client, 'pdf', principal, id);
+    const certificate = readCertificate(open.certificateDer);
+    const value = verifiedValue(open.algorithm as PdfSignatureState['algorithm'], certificate.spki, open.signedAttributes, signatureValue);
+    if (value === undefined) throw new AppError(signingErrors.SIGNATURE_VALUE_INVALID);
+    await completeTwoStepSession(client, id, ca.clock.now());
+    return { ...open, certificate, value };
+  });
+  const { state, level } = session.pdfState as StoredState;
+  const output = join(dir, 'signed.pdf');
+  try {
+    await pipeline((await store.get(twoStepBucket, session.objectKey!)).body, createWriteStream(output));
+    const sink = await openFileSink(output);
+    try {
+      await completePdfSignature(sink, state, session.value, {
+        certificate: session.certificate, chain: session.chainDer.map((der) => readCertificate(der)),
+        ...(level === 'B-T' ? { timeStamper: localTimeStamper(ca) } : {}),
+      });
+    } finally {
+      await sink.close();
+    }
+  } catch (error) {
+    await completeTwoStepSession(ca.pool, id, null);
+    throw error;
+  }
+  await logSigning(ca.pool, { office: principal.office, subject: principal.subject, action: 'two-step-complete', detail: `pdf ${id}` });
+  await store.delete(twoStepBucket, session.objectKey!);
+  return output;
+}
