@@ -22,6 +22,13 @@ export const CLI_ERRORS = {
   OUTPUT_NOT_WRITABLE: 'An output file could not be written.',
   PKI_ERROR: 'The PKI library refused the request.',
   BAD_TOKEN_KEY: 'A file does not hold a private key an access-token issuer can use (Ed25519, P-256, RSA ≥ 2048).',
+  BAD_PDF: 'A file is not a readable PDF (no %PDF- header, truncated, broken cross-reference data).',
+  PDF_REFUSED: 'The PDF layer refused the operation (its own code follows).',
+  PDF_NOT_SIGNED: 'The PDF holds no signature to extend.',
+  BAD_OCSP: 'A file does not hold a readable OCSP response.',
+  BAD_APPEARANCE: 'The --appearance description or its seal image cannot be used.',
+  OUTPUT_IS_INPUT: 'The output file is the input file.',
+  TSA_FAILED: 'The time-stamping authority could not be reached or did not grant a token.',
 } as const;
 
 /** A stable error code of {@link CLI_ERRORS}. */

@@ -1,10 +1,10 @@
 import { isPkiError } from '@lienthong/pki';
-import { PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
 import { CliError, EXIT, isCliError } from './errors.ts';
 import type { CliIo, Command } from './io.ts';
 import { groupUsage, mainUsage } from './usage.ts';
 
-const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([['pki', PKI_COMMANDS], ['token', TOKEN_COMMANDS]]);
+const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([['pki', PKI_COMMANDS], ['pdf', PDF_COMMANDS], ['token', TOKEN_COMMANDS]]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';
 

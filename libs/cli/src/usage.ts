@@ -1,4 +1,4 @@
-import { PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
 
 const list = (commands: ReadonlyMap<string, { summary: string }>, prefix: string): string =>
   [...commands].map(([name, c]) => `  ${`${prefix}${name}`.padEnd(22)}${c.summary}`).join('\n');
@@ -8,12 +8,15 @@ export function mainUsage(): string {
   return `Usage: lienthong COMMAND [ARGS…]
 
 Signed electronic documents for Party committee offices: verify signatures and
-certificate paths, run a test CA, issue access tokens. Works on files; needs no service.
+certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
+tokens. Works on files; needs no service.
 
 Commands:
 ${list(TOP_COMMANDS, '')}
   pki COMMAND           certificates, CRLs, path validation (lienthong pki --help)
 ${list(PKI_COMMANDS, 'pki ')}
+  pdf COMMAND           PAdES signatures on PDF files (lienthong pdf --help)
+${list(PDF_COMMANDS, 'pdf ')}
   token COMMAND         access tokens for the services (lienthong token --help)
 ${list(TOKEN_COMMANDS, 'token ')}
 
@@ -22,7 +25,8 @@ Run 'lienthong COMMAND --help' for the options of a command.
 Exit status: 0 success or valid; 1 a signature or certificate path that does
 not validate; 2 unusable input or command line (one line on stderr names it).
 Environment: read only through --passphrase-env VAR / --issuer-passphrase-env
-VAR, which name the variable holding a key passphrase. Keys are never printed.
+VAR / --tsa-passphrase-env VAR (a key passphrase or PKCS#12 password) and
+--tsa-token-env VAR (a TSA bearer token). Keys are never printed.
 `;
 }
 

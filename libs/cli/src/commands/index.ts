@@ -2,6 +2,9 @@ import type { Command } from '../io.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { issueCommand } from './issue.ts';
+import { pdfExtendCommand } from './pdf-extend.ts';
+import { pdfSignCommand } from './pdf-sign.ts';
+import { pdfStampCommand } from './pdf-stamp.ts';
 import { tokenIssueCommand, tokenJwksCommand, tokenKeygenCommand } from './token.ts';
 import { verifyChainCommand } from './verify-chain.ts';
 import { verifyCommand } from './verify.ts';
@@ -22,4 +25,11 @@ export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['keygen', tokenKeygenCommand],
   ['jwks', tokenJwksCommand],
   ['issue', tokenIssueCommand],
+]);
+
+/** Commands of the `pdf` group (`lienthong pdf NAME`): PAdES signing, stamping and extension. */
+export const PDF_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['sign', pdfSignCommand],
+  ['stamp', pdfStampCommand],
+  ['extend', pdfExtendCommand],
 ]);

@@ -1,24 +1,34 @@
 import { verifyCms } from '@lienthong/pki';
 import { parseCommandLine, positionals } from '../args.ts';
-import { EXIT } from '../errors.ts';
+import { CliError, EXIT } from '../errors.ts';
 import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
 import { readInput } from '../inputs/files.ts';
+import { isPdfFile } from '../inputs/pdf-files.ts';
 import { readSignatureFile } from '../inputs/signature-file.ts';
 import { validationTime } from '../inputs/validation-inputs.ts';
 import type { Command } from '../io.ts';
 import { cmsReportJson, formatCmsReport } from '../output/cms-report.ts';
+import { verifyPdfFile } from './pdf-verify.ts';
 
 const NAME = 'verify';
 
 const usage = `Usage: lienthong verify FILE [--content FILE] [--anchor FILE…] [options]
 
-Verifies a CMS / CAdES signature (RFC 5652, ETSI EN 319 122-1) and prints the
-validation report in the terms of ETSI EN 319 102-1: per signature the
+Verifies a CMS / CAdES signature (RFC 5652, ETSI EN 319 122-1), or every
+signature of a PDF (PAdES, ETSI EN 319 142-1), and prints the validation
+report in the terms of ETSI EN 319 102-1: per signature the
 indication and sub-indication, the signer, the signing certificate serial,
 integrity (message digest and signature value), trust (the signer
 certificate's path, RFC 5280 §6) and the chain. FILE is DER or PEM
 (-----BEGIN CMS----- or -----BEGIN PKCS7-----). With --content the signature
 is detached and FILE signs that content.
+
+A PDF (FILE starting with %PDF-) is read as a stream: per signature and
+document time-stamp the indication, signer, PAdES level, the revision it
+covers, and every later revision judged against its DocMDP / FieldMDP
+(ISO 32000-1 §12.8.2): a change the signer did not permit fails it. The
+document's DSS adds certificates, CRLs and OCSP responses; revocation is
+checked when CRLs are given or the DSS holds any.
 
 Options:
   --content FILE       the signed content of a detached signature
@@ -31,14 +41,15 @@ Options:
   --json               print the report as JSON
   -h, --help           this help
 
-Exit status: 0 every signature is TOTAL_PASSED; 1 otherwise; 2 unusable input
-(missing or unreadable file, bad date; PDF files are not supported yet).
+Exit status: 0 every signature is TOTAL_PASSED (for a PDF: with no forbidden
+change after it); 1 otherwise; 2 unusable input (missing or unreadable file,
+a PDF whose structure cannot be read, bad date).
 `;
 
 /** `lienthong verify`: verification of a CMS/CAdES signature with an EN 319 102-1 report. */
 export const verifyCommand: Command = {
   name: NAME,
-  summary: 'verify a CMS/CAdES signature (EN 319 102-1 report)',
+  summary: 'verify a CMS/CAdES signature or a signed PDF (EN 319 102-1 report)',
   usage,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine(NAME, args, {
@@ -51,6 +62,10 @@ export const verifyCommand: Command = {
     });
     const [file] = positionals(NAME, rest, ['file']);
     const time = validationTime(values.at);
+    if (await isPdfFile(io, file!)) {
+      if (values.content !== undefined) throw new CliError('USAGE', `${NAME}: --content is for detached CMS signatures; a PDF signs itself.`);
+      return verifyPdfFile(io, file!, values, time);
+    }
     const signature = readSignatureFile(io, file!);
     const content = values.content === undefined ? undefined : readInput(io, values.content);
     if (content !== undefined && signature.signedData.content !== undefined) io.stderr(`lienthong: note: ${file!} encapsulates its content; --content is not used.\n`);

@@ -1,0 +1,46 @@
+import { isPdfError, PdfDocument, readDssData, verifyPdf } from '@lienthong/pki';
+import { EXIT } from '../errors.ts';
+import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
+import { openPdfInput, pdfCliError } from '../inputs/pdf-files.ts';
+import type { CliIo } from '../io.ts';
+import { formatPdfReport, pdfReportJson, pdfReportPassed, type PdfRunContext } from '../output/pdf-report.ts';
+
+/** The options of `lienthong verify` that apply to a PDF. */
+export interface PdfVerifyValues {
+  readonly anchor?: string[];
+  readonly intermediate?: string[];
+  readonly crl?: string[];
+  readonly json?: boolean;
+}
+
+/**
+ * `lienthong verify FILE.pdf`: every signature and document time-stamp of a
+ * PDF (ISO 32000-1 §12.8, ETSI EN 319 142-1) with the EN 319 102-1 report
+ * of libs/pki verifyPdf, the file streamed. Revocation is checked when CRLs
+ * are given or the document has a DSS. Exit 0 only when every signature is
+ * TOTAL_PASSED with no forbidden change after it; 1 otherwise; an unreadable
+ * PDF is unusable input (BAD_PDF, exit 2).
+ */
+export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyValues, time: Date): Promise<number> {
+  const anchors = readCertificateFiles(io, values.anchor);
+  const intermediates = readCertificateFiles(io, values.intermediate);
+  const crls = readCrlFiles(io, values.crl);
+  const source = await openPdfInput(io, path);
+  try {
+    let doc: PdfDocument;
+    try {
+      doc = await PdfDocument.open(source);
+    } catch (e) {
+      if (isPdfError(e)) throw pdfCliError(path, e);
+      throw e;
+    }
+    const dss = await readDssData(doc);
+    const haveRevocationData = crls.length > 0 || dss.crls.length > 0 || dss.ocspResponses.length > 0;
+    const run: PdfRunContext = { revocation: haveRevocationData ? 'any' : 'none', crlCount: crls.length, ocspCount: 0, dss: dss.present };
+    const report = await verifyPdf(source, { trustAnchors: anchors, intermediates, crls, revocation: run.revocation, time });
+    io.stdout(values.json === true ? `${JSON.stringify(pdfReportJson(report, run), null, 2)}\n` : formatPdfReport(report, run));
+    return pdfReportPassed(report) ? EXIT.ok : EXIT.invalid;
+  } finally {
+    await source.close();
+  }
+}
