@@ -1,13 +1,29 @@
 // The outside judges (pdfsig, qpdf, pyHanko, openssl) read as the wrappers say they do:
 // a PDF signed by pyHanko itself (two signatures, the second PAdES), a tampered copy and a
-// truncated copy. Proves the judges before our own PAdES code is judged by them.
+// truncated copy; poppler's text, font and page readers on a plain pdf-lib file. Proves
+// the judges before our own PAdES code and appearances are judged by them.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, PDFName, PDFString, StandardFonts } from 'pdf-lib';
-import { extractByteRangeSignatures, opensslCmsVerifyByteRange, pdfsig, pyhankoValidate, pyhankoValidateDetached, qpdfCheck, runTool, skipUnless } from '../support/judges.ts';
+import {
+  extractByteRangeSignatures,
+  opensslCmsVerify,
+  opensslCmsVerifyByteRange,
+  parsePdffonts,
+  pdffonts,
+  pdfsig,
+  pdftoppm,
+  pdftotext,
+  pyhankoValidate,
+  pyhankoValidateDetached,
+  qpdfCheck,
+  qpdfFormFields,
+  runTool,
+  skipUnless,
+} from '../support/judges.ts';
 
 const MARK = 'Hello judges';
 
@@ -129,4 +145,69 @@ void t.test('judges', { skip: skipUnless('pyhanko', 'pdfsig', 'qpdf', 'openssl')
     const bad = await opensslCmsVerifyByteRange(tampered, { noVerify: true });
     t.same(bad.map((r) => r.ok), [false, false], bad.map((r) => r.output).join('\n'));
   });
+
+  void t.test('openssl cms over given bytes', async (t) => {
+    const [s1] = extractByteRangeSignatures(bytes);
+    const trust = join(dir, 'a-root.pem');
+    const good = await opensslCmsVerify(s1!.cms, s1!.signedBytes, { trust, attime: new Date() });
+    t.ok(good.ok, good.output);
+    t.notOk((await opensslCmsVerify(s1!.cms, s1!.signedBytes, { trust: join(dir, 'b-root.pem') })).ok, 'the chain is checked against the given root');
+    t.ok((await opensslCmsVerify(s1!.cms, s1!.signedBytes, { trust: join(dir, 'b-root.pem'), noVerify: true })).ok, 'noVerify checks only the signature');
+    const expired = await opensslCmsVerify(s1!.cms, s1!.signedBytes, { trust, attime: new Date(Date.now() + 2 * 365 * 86400_000) });
+    t.notOk(expired.ok, 'attime after the signer certificate expires fails the chain');
+    const changed = Buffer.from(s1!.signedBytes);
+    changed.writeUInt8(changed.readUInt8(10) ^ 1, 10);
+    const bad = await opensslCmsVerify(s1!.cms, changed, { noVerify: true });
+    t.notOk(bad.ok, bad.output);
+  });
+
+  void t.test('qpdf form fields', async (t) => {
+    const fields = await qpdfFormFields(twice);
+    t.same(fields.map((f) => [f.fullName, f.fieldType]), [['Sig1', '/Sig'], ['Sig2', '/Sig']]);
+    t.match(fields[0]?.value, /^\d+ 0 R$/, 'a signature field\'s /V is a reference to its signature dictionary');
+    t.same(await qpdfFormFields(pdf), [], 'no form, no fields');
+  });
+});
+
+void t.test('pdffonts report', async (t) => {
+  const report = [
+    'name                                 type              encoding         emb sub uni object ID',
+    '------------------------------------ ----------------- ---------------- --- --- --- ---------',
+    'AAAAAB+NotoSans-Regular              CID TrueType      Identity-H       yes yes yes      7  0',
+    'Helvetica                            Type 1            WinAnsi          no  no  no      12  0',
+    '',
+  ].join('\n');
+  const fonts = parsePdffonts(report);
+  t.same(
+    fonts.map(({ line: _, ...f }) => f),
+    [
+      { name: 'AAAAAB+NotoSans-Regular', type: 'CID TrueType', encoding: 'Identity-H', embedded: true, subset: true, unicode: true, objectId: '7 0' },
+      { name: 'Helvetica', type: 'Type 1', encoding: 'WinAnsi', embedded: false, subset: false, unicode: false, objectId: '12 0' },
+    ],
+  );
+  t.same(parsePdffonts('name type\n'), [], 'no table, no fonts');
+});
+
+void t.test('poppler text, fonts and rendering', { skip: skipUnless('pdftotext', 'pdffonts', 'pdftoppm') }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lienthong-judges-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const pdf = join(dir, 'plain.pdf');
+  writeFileSync(pdf, await makePdf());
+
+  const text = await pdftotext(pdf);
+  t.equal(text.code, 0, text.output);
+  t.match(text.text, /^Cong van thu\n/);
+  t.not((await pdftotext(join(dir, 'absent.pdf'))).code, 0, 'a missing file is an error');
+
+  const fonts = await pdffonts(pdf);
+  t.equal(fonts.code, 0, fonts.output);
+  t.match(fonts.fonts, [{ name: 'Helvetica', type: 'Type 1', embedded: false, subset: false }]);
+  t.equal(fonts.fonts.length, 1, fonts.output);
+
+  const png = readFileSync(await pdftoppm(pdf, join(dir, 'page'), { format: 'png', resolution: 72 }));
+  t.same([...png.subarray(1, 4)], [...Buffer.from('PNG')], 'a PNG file');
+  t.same([png.readUInt32BE(16), png.readUInt32BE(20)], [595, 842], 'an A4 page at 72 dpi');
+  const jpeg = readFileSync(await pdftoppm(pdf, join(dir, 'page'), { format: 'jpeg', resolution: 36 }));
+  t.same([...jpeg.subarray(0, 2)], [0xff, 0xd8], 'a JPEG file');
+  await t.rejects(pdftoppm(join(dir, 'absent.pdf'), join(dir, 'none'), { format: 'png', resolution: 72 }), /pdftoppm/);
 });

@@ -1,8 +1,9 @@
 /**
- * Outside judges of our PDFs and signatures: poppler's pdfsig, qpdf, pyHanko and the
- * openssl command line. `infra/local up` installs them (infra/lib/tools.sh) and names them
- * in `LIENTHONG_TEST_*` variables; without those a tool is looked up on PATH (pyHanko: in
- * the infra cache). A test that needs a tool skips with `skipUnless(...)` when it is absent.
+ * Outside judges of our PDFs and signatures: poppler (pdfsig, pdftotext, pdffonts,
+ * pdftoppm), qpdf, pyHanko and the openssl command line. `infra/local up` installs them
+ * (infra/lib/tools.sh) and names most in `LIENTHONG_TEST_*` variables; without those a
+ * tool is looked up on PATH (pyHanko: in the infra cache). A test that needs a tool skips
+ * with `skipUnless(...)` when it is absent. Every test drives these tools through here.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,13 +13,16 @@ import { delimiter, join } from 'node:path';
 const env = process.env;
 
 /** The tools this module drives. */
-export type JudgeTool = 'pdfsig' | 'qpdf' | 'pyhanko' | 'openssl' | 'softhsm2-util' | 'pkcs11-tool';
+export type JudgeTool = 'pdfsig' | 'pdftotext' | 'pdffonts' | 'pdftoppm' | 'qpdf' | 'pyhanko' | 'openssl' | 'softhsm2-util' | 'pkcs11-tool';
 
 /** pyHanko version infra/lib/tools.sh installs (its cache folder is named for it). */
 export const PYHANKO_VERSION = '0.38.0';
 
 const ENV_NAMES: Record<JudgeTool, string> = {
   pdfsig: 'LIENTHONG_TEST_PDFSIG',
+  pdftotext: 'LIENTHONG_TEST_PDFTOTEXT',
+  pdffonts: 'LIENTHONG_TEST_PDFFONTS',
+  pdftoppm: 'LIENTHONG_TEST_PDFTOPPM',
   qpdf: 'LIENTHONG_TEST_QPDF',
   pyhanko: 'LIENTHONG_TEST_PYHANKO',
   openssl: 'LIENTHONG_TEST_OPENSSL',
@@ -176,6 +180,84 @@ export async function pdfsig(file: string, options: { noCert?: boolean } = {}): 
 }
 
 // ---------------------------------------------------------------------------------------
+// pdftotext, pdffonts, pdftoppm (poppler): what a reader extracts, lists and renders
+
+export interface PdftotextResult {
+  readonly code: number;
+  /** The extracted text (UTF-8), pages separated by form feeds. */
+  readonly text: string;
+  readonly output: string;
+}
+
+/** `pdftotext -enc UTF-8 FILE -`: the text a reader extracts through the fonts' /ToUnicode maps (ISO 32000-1 §9.10). */
+export async function pdftotext(file: string): Promise<PdftotextResult> {
+  const r = await runTool('pdftotext', ['-enc', 'UTF-8', file, '-']);
+  return { code: r.code, text: r.stdout, output: r.stdout + r.stderr };
+}
+
+/** One font as pdffonts lists it. */
+export interface PdffontsFont {
+  /** BaseFont, with a subset's six-letter tag (`ABCDEF+NotoSans-Regular`, ISO 32000-1 §9.6.4). */
+  readonly name: string;
+  /** `Type 1`, `TrueType`, `CID TrueType`, ... */
+  readonly type: string;
+  /** `WinAnsi`, `Identity-H`, ... */
+  readonly encoding: string;
+  readonly embedded: boolean;
+  readonly subset: boolean;
+  /** The font has a /ToUnicode map (or a known encoding): its text extracts. */
+  readonly unicode: boolean;
+  /** `num gen` of the font dictionary. */
+  readonly objectId: string;
+  /** The report line as printed. */
+  readonly line: string;
+}
+
+export interface PdffontsResult {
+  readonly code: number;
+  readonly fonts: readonly PdffontsFont[];
+  readonly output: string;
+}
+
+/** Parses pdffonts' table (poppler 22.x): the dashed line under the header gives the columns. */
+export function parsePdffonts(output: string): PdffontsFont[] {
+  const lines = output.split('\n');
+  const rule = lines.findIndex((l) => /^-+( -+)+\s*$/.test(l));
+  if (rule < 0) return [];
+  const columns = [...lines[rule]!.matchAll(/-+/g)].map((m) => m.index);
+  const cell = (line: string, i: number): string => line.slice(columns[i], columns[i + 1]).trim();
+  return lines
+    .slice(rule + 1)
+    .filter((l) => l.trim() !== '')
+    .map((line) => ({
+      name: cell(line, 0),
+      type: cell(line, 1),
+      encoding: cell(line, 2),
+      embedded: cell(line, 3) === 'yes',
+      subset: cell(line, 4) === 'yes',
+      unicode: cell(line, 5) === 'yes',
+      objectId: cell(line, 6).replace(/\s+/g, ' '),
+      line,
+    }));
+}
+
+/** `pdffonts FILE`: every font the pages use, with its type, encoding and embedding. */
+export async function pdffonts(file: string): Promise<PdffontsResult> {
+  const r = await runTool('pdffonts', [file]);
+  return { code: r.code, fonts: parsePdffonts(r.stdout), output: r.stdout + r.stderr };
+}
+
+/**
+ * Renders the first page with `pdftoppm -png|-jpeg -r DPI -singlefile FILE PREFIX` and
+ * returns the image's path (`PREFIX.png` or `PREFIX.jpg`); rejects when pdftoppm fails.
+ */
+export async function pdftoppm(file: string, outputPrefix: string, options: { format: 'png' | 'jpeg'; resolution: number }): Promise<string> {
+  const r = await runTool('pdftoppm', [`-${options.format}`, '-r', String(options.resolution), '-singlefile', file, outputPrefix]);
+  if (r.code !== 0) throw new Error(`pdftoppm ${file}: exit ${r.code}: ${r.stderr}`);
+  return `${outputPrefix}.${options.format === 'png' ? 'png' : 'jpg'}`;
+}
+
+// ---------------------------------------------------------------------------------------
 // qpdf
 
 export interface QpdfCheck {
@@ -191,6 +273,23 @@ export interface QpdfCheck {
 export async function qpdfCheck(file: string): Promise<QpdfCheck> {
   const r = await runTool('qpdf', ['--check', file]);
   return { ok: r.code === 0, warnings: r.code === 3, code: r.code, output: r.stdout + r.stderr };
+}
+
+/** One interactive form field as qpdf's JSON (version 2) reports it (ISO 32000-1 §12.7.3). */
+export interface QpdfFormField {
+  readonly fullName: string;
+  /** `/Tx`, `/Sig`, `/Btn`, `/Ch`. */
+  readonly fieldType: string;
+  /** /V in qpdf's JSON encoding: `u:` before a Unicode text string, `n 0 R` for a reference, null when absent. */
+  readonly value: unknown;
+}
+
+/** `qpdf --json --json-key=acroform FILE`: the document's fields as qpdf reads them; rejects when qpdf fails. */
+export async function qpdfFormFields(file: string): Promise<QpdfFormField[]> {
+  const r = await runTool('qpdf', ['--json', '--json-key=acroform', file]);
+  if (r.code !== 0 && r.code !== 3) throw new Error(`qpdf --json ${file}: exit ${r.code}: ${r.stderr}`);
+  const json = JSON.parse(r.stdout) as { acroform?: { fields?: { fullname: string; fieldtype: string; value: unknown }[] } };
+  return (json.acroform?.fields ?? []).map((f) => ({ fullName: f.fullname, fieldType: f.fieldtype, value: f.value }));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,7 +430,7 @@ export async function pyhankoValidateDetached(contentFile: string, signatureFile
 }
 
 // ---------------------------------------------------------------------------------------
-// openssl cms over a PDF signature's ByteRange
+// openssl cms: a detached CMS signature over given bytes, or over a PDF signature's ByteRange
 
 export interface ByteRangeSignature {
   /** [offset1, length1, offset2, length2] (ISO 32000-1 §12.8.1). */
@@ -368,38 +467,72 @@ export function extractByteRangeSignatures(pdf: Buffer): ByteRangeSignature[] {
   return found;
 }
 
-export interface OpensslByteRangeResult {
-  readonly byteRange: readonly [number, number, number, number];
-  readonly coversWholeFile: boolean;
-  /** `openssl cms -verify` accepted the signature over the ByteRange bytes (and the chain, unless `noVerify`). */
+/** How `openssl cms -verify` judges a signature. */
+export interface OpensslCmsVerifyOptions {
+  /** Trust anchor (PEM file) the signer's chain must reach (`-CAfile`); without it only the signature is checked. */
+  readonly trust?: string;
+  /** Check only the signature and the digest, not the chain (`-noverify`). */
+  readonly noVerify?: boolean;
+  /** Validation time of the chain (`-attime`). */
+  readonly attime?: Date;
+}
+
+/** `openssl cms -verify`'s judgement of one detached signature. */
+export interface OpensslCmsResult {
+  /** The signature and the message digest verify (and the chain, unless `noVerify` or no `trust`). */
   readonly ok: boolean;
   readonly output: string;
 }
 
-/**
- * Checks each PDF signature with `openssl cms -verify -binary -inform DER -content RANGE
- * -CAfile ROOT -purpose any` over the bytes its /ByteRange names; `noVerify` checks
- * only the signature, not the chain. `attime` pins the chain's validation time.
- */
-export async function opensslCmsVerifyByteRange(file: string, options: { trust?: string; noVerify?: boolean; attime?: Date } = {}): Promise<OpensslByteRangeResult[]> {
-  const signatures = extractByteRangeSignatures(readFileSync(file));
+async function verifyDetachedIn(dir: string, name: string, cms: Uint8Array, content: Uint8Array, options: OpensslCmsVerifyOptions): Promise<OpensslCmsResult> {
+  const sig = join(dir, `${name}.der`);
+  const data = join(dir, `${name}.bin`);
+  writeFileSync(sig, cms);
+  writeFileSync(data, content);
+  const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', data, '-out', '/dev/null', '-purpose', 'any'];
+  if (options.noVerify === true || options.trust === undefined) args.push('-noverify');
+  else args.push('-CAfile', options.trust);
+  if (options.attime !== undefined) args.push('-attime', String(Math.floor(options.attime.getTime() / 1000)));
+  const r = await runTool('openssl', args);
+  return { ok: r.code === 0, output: r.stdout + r.stderr };
+}
+
+async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-judge-'));
   try {
-    const results: OpensslByteRangeResult[] = [];
-    for (const [i, s] of signatures.entries()) {
-      const sig = join(dir, `sig${i}.der`);
-      const content = join(dir, `content${i}.bin`);
-      writeFileSync(sig, s.cms);
-      writeFileSync(content, s.signedBytes);
-      const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', content, '-out', '/dev/null', '-purpose', 'any'];
-      if (options.noVerify === true || options.trust === undefined) args.push('-noverify');
-      else args.push('-CAfile', options.trust);
-      if (options.attime !== undefined) args.push('-attime', String(Math.floor(options.attime.getTime() / 1000)));
-      const r = await runTool('openssl', args);
-      results.push({ byteRange: s.byteRange, coversWholeFile: s.coversWholeFile, ok: r.code === 0, output: r.stdout + r.stderr });
-    }
-    return results;
+    return await work(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks a detached CMS SignedData (RFC 5652 §5; DER) over `content` with `openssl cms
+ * -verify -binary -inform DER -content CONTENT -CAfile ROOT -purpose any`: e.g. a PDF
+ * signature's /Contents over the bytes its /ByteRange names, as our own reader found them.
+ */
+export async function opensslCmsVerify(cms: Uint8Array, content: Uint8Array, options: OpensslCmsVerifyOptions = {}): Promise<OpensslCmsResult> {
+  return inTempDir((dir) => verifyDetachedIn(dir, 'signature', cms, content, options));
+}
+
+export interface OpensslByteRangeResult extends OpensslCmsResult {
+  readonly byteRange: readonly [number, number, number, number];
+  readonly coversWholeFile: boolean;
+}
+
+/**
+ * Checks each PDF signature with `openssl cms -verify` (as {@link opensslCmsVerify}) over
+ * the bytes its /ByteRange names, found by pattern in the file; `noVerify` checks only the
+ * signature, not the chain. `attime` pins the chain's validation time.
+ */
+export async function opensslCmsVerifyByteRange(file: string, options: OpensslCmsVerifyOptions = {}): Promise<OpensslByteRangeResult[]> {
+  const signatures = extractByteRangeSignatures(readFileSync(file));
+  return inTempDir(async (dir) => {
+    const results: OpensslByteRangeResult[] = [];
+    for (const [i, s] of signatures.entries()) {
+      const r = await verifyDetachedIn(dir, `sig${i}`, s.cms, s.signedBytes, options);
+      results.push({ byteRange: s.byteRange, coversWholeFile: s.coversWholeFile, ...r });
+    }
+    return results;
+  });
 }

@@ -2,7 +2,6 @@
 // incremental update (ISO 32000-1 §7.5.6) adding a signature field and a
 // read-only text field whose widgets carry our appearances; poppler, qpdf
 // and pdf-lib read the result.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import {
   type SerializedObject,
 } from '../../src/appearance/index.ts';
 import { sealPng } from './helpers/png-encode.ts';
+import { pdftotext, qpdfCheck } from '../../../../test/support/judges.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-appearance-inc-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,9 +105,8 @@ void t.test('signature and text field widgets added by an incremental update', a
   writeFileSync(file, updated);
   t.equal(Buffer.compare(updated.subarray(0, base.length), base), 0, 'the original bytes are untouched');
 
-  const check = execFileSync('qpdf', ['--check', file], { encoding: 'utf8' });
-  t.match(check, /No syntax or stream encoding errors found/, 'qpdf --check passes');
-  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  t.match(await qpdfCheck(file), { ok: true, output: /No syntax or stream encoding errors found/ }, 'qpdf --check passes');
+  const { text } = await pdftotext(file);
   for (const s of ['CONG VAN', 'T/M BAN THƯỜNG VỤ', 'Nguyễn Thị Hồng Nhung', 'Số 138-CV/VPTU']) {
     t.ok(text.includes(s), `pdftotext extracts "${s}" from the widgets`);
   }

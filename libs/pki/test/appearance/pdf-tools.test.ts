@@ -1,6 +1,5 @@
 // The real check: appearances written into a PDF and read back by poppler
 // (pdftotext, pdffonts, pdftoppm) and qpdf, in a temporary folder removed at the end.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import {
 } from '../../src/appearance/index.ts';
 import { counter, writeMiniPdf } from './helpers/mini-pdf.ts';
 import { sealPng } from './helpers/png-encode.ts';
+import { pdffonts, pdftoppm, pdftotext, qpdfCheck, qpdfFormFields, skipUnless } from '../../../../test/support/judges.ts';
 
 const fonts = loadDefaultFonts();
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-appearance-'));
@@ -28,13 +28,11 @@ const signerLines = [
   { text: 'Ký ngày 23/11/2026 10:15:00 +07:00', size: 8 },
 ];
 
-function run(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+const skip = skipUnless('pdftotext', 'pdffonts', 'pdftoppm', 'qpdf');
+const CHECK_PASSES = { ok: true, output: /No syntax or stream encoding errors found/ };
 
-function render(pdf: string, prefix: string): RasterImage {
-  run('pdftoppm', ['-png', '-r', '72', '-singlefile', pdf, join(dir, prefix)]);
-  return decodePng(new Uint8Array(readFileSync(join(dir, `${prefix}.png`))));
+async function render(pdf: string, prefix: string): Promise<RasterImage> {
+  return decodePng(new Uint8Array(readFileSync(await pdftoppm(pdf, join(dir, prefix), { format: 'png', resolution: 72 }))));
 }
 
 /** Red pixels (a seal) inside a box given in PDF points (origin bottom left). */
@@ -50,7 +48,7 @@ function countRed(img: RasterImage, x0: number, y0: number, x1: number, y1: numb
   return n;
 }
 
-void t.test('signature blocks, seal and registry stamp render and extract', async (t) => {
+void t.test('signature blocks, seal and registry stamp render and extract', { skip }, async (t) => {
   const { alloc, peek } = counter();
   const seal = { bytes: sealPng(160), type: 'png' as const };
   const left = signatureAppearance({ width: 240, height: 90, lines: signerLines, image: seal }, fonts, alloc);
@@ -84,7 +82,7 @@ void t.test('signature blocks, seal and registry stamp render and extract', asyn
   const file = join(dir, 'appearance.pdf');
   writeFileSync(file, pdf);
 
-  const text = run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+  const { text } = await pdftotext(file);
   for (const s of [
     'K/T BÍ THƯ',
     'PHÓ BÍ THƯ',
@@ -99,15 +97,15 @@ void t.test('signature blocks, seal and registry stamp render and extract', asyn
     t.ok(text.includes(s), `pdftotext extracts "${s}"`);
   }
 
-  const fontsReport = run('pdffonts', [file]).split('\n').slice(2).filter((l) => l.trim() !== '');
-  t.ok(fontsReport.length >= 3, `pdffonts lists the fonts:\n${fontsReport.join('\n')}`);
-  for (const line of fontsReport) {
-    t.match(line, /^[A-Z]{6}\+NotoSans-(Regular|Bold)\s+CID TrueType\s+Identity-H\s+yes\s+yes\s+yes/, `embedded, subset, unicode: ${line}`);
+  const { fonts: listed, output } = await pdffonts(file);
+  t.ok(listed.length >= 3, `pdffonts lists the fonts:\n${output}`);
+  for (const font of listed) {
+    t.match(font, { name: /^[A-Z]{6}\+NotoSans-(Regular|Bold)$/, type: /^CID TrueType$/, encoding: /^Identity-H$/, embedded: true, subset: true, unicode: true }, `embedded, subset, unicode: ${font.line}`);
   }
 
-  t.match(run('qpdf', ['--check', file]), /No syntax or stream encoding errors found/, 'qpdf --check passes');
+  t.match(await qpdfCheck(file), CHECK_PASSES, 'qpdf --check passes');
 
-  const page = render(file, 'appearance');
+  const page = await render(file, 'appearance');
   t.equal(page.width, 595, 'rendered at 72 dpi');
   // image-left: the seal square is the left 86 pt of the 240x90 box at (300, 500).
   t.ok(countRed(page, 302, 502, 388, 588) > 800, 'the seal is red at the left of the signer block');
@@ -116,7 +114,7 @@ void t.test('signature blocks, seal and registry stamp render and extract', asyn
   t.equal(countRed(page, 40, 760, 240, 780), 0, 'the stamp text is black');
 });
 
-void t.test('a text field widget with /DR, /DA and /AP renders its appearance', async (t) => {
+void t.test('a text field widget with /DR, /DA and /AP renders its appearance', { skip }, async (t) => {
   const { alloc, peek } = counter();
   const field = textFieldAppearance({ width: 220, height: 22, text: 'Số 138-CV/VPTU', size: 12 }, fonts, alloc);
   const widget = alloc();
@@ -146,13 +144,11 @@ void t.test('a text field widget with /DR, /DA and /AP renders its appearance', 
   });
   const file = join(dir, 'field.pdf');
   writeFileSync(file, pdf);
-  t.match(run('qpdf', ['--check', file]), /No syntax or stream encoding errors found/, 'qpdf --check passes');
+  t.match(await qpdfCheck(file), CHECK_PASSES, 'qpdf --check passes');
   t.match(field.da, /^\/LT[A-Z]{6} 12 Tf 0 g$/, '/DA names the subset font');
-  const fieldsJson = JSON.parse(run('qpdf', ['--json', '--json-key=acroform', file])) as {
-    acroform: { fields: { fullname: string; value: string }[] };
-  };
-  t.equal(fieldsJson.acroform.fields[0]?.value, 'u:Số 138-CV/VPTU', 'qpdf reads the field value (u: marks a Unicode string)');
-  const rendered = render(file, 'field');
+  const fields = await qpdfFormFields(file);
+  t.equal(fields[0]?.value, 'u:Số 138-CV/VPTU', 'qpdf reads the field value (u: marks a Unicode string)');
+  const rendered = await render(file, 'field');
   let dark = 0;
   for (let y = PAGE_H - 782; y < PAGE_H - 760; y++) {
     for (let x = 40; x < 260; x++) if ((rendered.pixels[(y * rendered.width + x) * 3] ?? 255) < 100) dark++;
@@ -160,14 +156,13 @@ void t.test('a text field widget with /DR, /DA and /AP renders its appearance', 
   t.ok(dark > 100, `the widget appearance is drawn (${dark} dark pixels)`);
 });
 
-void t.test('a JPEG seal (DCTDecode) renders red', async (t) => {
+void t.test('a JPEG seal (DCTDecode) renders red', { skip }, async (t) => {
   // A real JPEG made by poppler from a page holding the PNG seal.
   const { alloc: a1, peek: p1 } = counter();
   const png = signatureAppearance({ width: 100, height: 100, lines: [], image: { bytes: sealPng(100), type: 'png' } }, fonts, a1);
   const source = join(dir, 'seal-source.pdf');
   writeFileSync(source, writeMiniPdf({ objects: png.objects, placements: [{ name: 'S', xobject: png.xobject, x: 0, y: 0 }], next: p1(), pageWidth: 100, pageHeight: 100 }));
-  run('pdftoppm', ['-jpeg', '-r', '144', '-singlefile', source, join(dir, 'seal')]);
-  const jpeg = new Uint8Array(readFileSync(join(dir, 'seal.jpg')));
+  const jpeg = new Uint8Array(readFileSync(await pdftoppm(source, join(dir, 'seal'), { format: 'jpeg', resolution: 144 })));
 
   const { alloc, peek } = counter();
   const sig = signatureAppearance(
@@ -178,7 +173,7 @@ void t.test('a JPEG seal (DCTDecode) renders red', async (t) => {
   t.match(new TextDecoder('latin1').decode(sig.objects.find((o) => new TextDecoder('latin1').decode(o.body).includes('/DCTDecode'))?.body.subarray(0, 200)), /\/Width 200 \/Height 200 \/ColorSpace \/DeviceRGB/, 'JPEG size and colour space come from its SOF');
   const file = join(dir, 'jpeg.pdf');
   writeFileSync(file, writeMiniPdf({ objects: sig.objects, placements: [{ name: 'X1', xobject: sig.xobject, x: 300, y: 500 }], next: peek() }));
-  t.match(run('qpdf', ['--check', file]), /No syntax or stream encoding errors found/, 'qpdf --check passes');
-  t.ok(countRed(render(file, 'jpeg'), 302, 502, 388, 588) > 800, 'the JPEG seal is red');
-  t.ok(run('pdftotext', ['-enc', 'UTF-8', file, '-']).includes('Nguyễn Thị Hồng Nhung'), 'the text still extracts');
+  t.match(await qpdfCheck(file), CHECK_PASSES, 'qpdf --check passes');
+  t.ok(countRed(await render(file, 'jpeg'), 302, 502, 388, 588) > 800, 'the JPEG seal is red');
+  t.ok((await pdftotext(file)).text.includes('Nguyễn Thị Hồng Nhung'), 'the text still extracts');
 });

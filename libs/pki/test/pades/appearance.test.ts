@@ -10,7 +10,7 @@ import { loadDefaultFonts, signatureAppearance, textFieldAppearance } from '../.
 import { decodeTextString, isArray, isString, listFields, memorySink, memorySource, PdfDocument } from '../../src/pdf/index.ts';
 import { NUMBER_FIELD, readPdfSignatures, SEAL_FIELD, signPdf, stampPdf, type FieldAppearanceBuilder } from '../../src/pades/index.ts';
 import { fixturePdf } from '../pdf/fixtures.ts';
-import { have, pdfsig, pyhankoPath, pyhankoValidate, qpdfCheck } from '../pdf/judges.ts';
+import { hasTool, pdfsig, pyhankoValidate, qpdfCheck } from '../../../../test/support/judges.ts';
 import { hierarchy, NOW, tsaOf } from './support.ts';
 
 const h = await hierarchy;
@@ -52,11 +52,13 @@ void t.test('Vietnamese stamp and a visible seal: fields carry embedded-font app
   t.ok(seal.coversWholeFile);
   const file = join(dir, 'visible.pdf');
   writeFileSync(file, out);
-  if (await have('pdfsig')) t.equal(((await pdfsig(file)).out.match(/Signature is Valid/g) ?? []).length, 2);
-  if (await have('qpdf')) t.ok((await qpdfCheck(file)).ok);
-  const bin = pyhankoPath();
-  if (bin !== undefined) {
-    const r = await pyhankoValidate(bin, file, rootPem);
-    t.match(r.out, /Signature1:[0-9a-f]+:INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS/, r.out);
+  if (hasTool('pdfsig')) {
+    const r = await pdfsig(file);
+    t.equal(r.signatures.filter((s) => s.valid).length, 2, r.output);
+  }
+  if (hasTool('qpdf')) t.ok((await qpdfCheck(file)).ok);
+  if (hasTool('pyhanko')) {
+    const r = await pyhankoValidate(file, { trust: rootPem, validationTime: NOW });
+    t.has(r.signatures.find((s) => s.field === 'Signature1'), { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_FORM_FILLING', 'ACCEPTABLE_MODIFICATIONS'] }, r.output);
   }
 });

@@ -1,13 +1,12 @@
 // Reading pdf-lib files (classic xref, xref and object streams), incremental
 // updates of the same xref kind, and qpdf's view of what we append.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { appendUpdate, copySource, IncrementalUpdate, listFields, listPages, memorySink, memorySource, pdfDict, pdfName, pdfString, PdfDocument } from '../../src/pdf/index.ts';
 import { fixturePdf } from './fixtures.ts';
-import { have, qpdfCheck } from './judges.ts';
+import { hasTool, qpdfCheck, runTool, skipUnless } from '../../../../test/support/judges.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pdf-doc-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,11 +46,11 @@ for (const useObjectStreams of [true, false]) {
     const added = await again.resolveDict((await again.catalog()).dict.entries.get('LtTest'));
     t.ok(added?.entries.has('Title'));
     t.equal((await listPages(again)).length, 3);
-    if (await have('qpdf')) {
+    if (hasTool('qpdf')) {
       const file = join(dir, `upd-${useObjectStreams}.pdf`);
       writeFileSync(file, out);
       const r = await qpdfCheck(file);
-      t.ok(r.ok, r.out);
+      t.ok(r.ok, r.output);
     }
   });
 }
@@ -81,12 +80,13 @@ void t.test('hybrid file: /XRefStm entries are read', async (t) => {
   t.equal((await listPages(doc)).length, 1);
 });
 
-void t.test('linearized file (qpdf --linearize): one revision, updates append after it', { skip: (await have('qpdf')) ? false : 'qpdf is not installed' }, async (t) => {
+void t.test('linearized file (qpdf --linearize): one revision, updates append after it', { skip: skipUnless('qpdf') }, async (t) => {
   for (const streams of [false, true]) {
     const plain = join(dir, `plain-${streams}.pdf`);
     const lin = join(dir, `lin-${streams}.pdf`);
     writeFileSync(plain, await fixturePdf({ pages: 3, useObjectStreams: false }));
-    execFileSync('qpdf', [...(streams ? ['--object-streams=generate'] : []), '--linearize', plain, lin]);
+    const made = await runTool('qpdf', [...(streams ? ['--object-streams=generate'] : []), '--linearize', plain, lin]);
+    if (made.code !== 0) throw new Error(`qpdf --linearize: ${made.stderr}`);
     const bytes = new Uint8Array(readFileSync(lin));
     const doc = await PdfDocument.open(memorySource(bytes));
     t.equal(doc.revisions.length, 1, 'first-page and main sections form one revision');
