@@ -8,7 +8,8 @@
  * The signing service's key-encryption passphrase is made once (32 random bytes, base64url)
  * and kept in <data folder>/signing.kek, mode 0600; it is never printed. So is the embedded
  * access-token issuer's key (auth-issuer.pem): the services trust its public key, and
- * tokens.json holds a token for each demo caller of the demo office (valid 30 days).
+ * tokens.json holds a token for each demo caller of the demo office (valid 30 days). On the
+ * first start the demo directive is signed through the services (demo/, see lib/demo.ts).
  *
  * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
  * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
@@ -23,6 +24,7 @@ import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
 import { intakeService } from '@lienthong/intake';
 import { signingService } from '@lienthong/signing';
+import { ensureDemoDocument } from './lib/demo.ts';
 
 const root = join(import.meta.dirname, '..');
 const services: Array<ServiceDefinition<ServiceConfig>> = [intakeService, signingService, archiveService, deliveryService];
@@ -79,7 +81,8 @@ const demoCallers = [
 const tokens = Object.fromEntries(demoCallers.map((caller) => [caller.roles[0]!, signAccessToken({
   iss: 'lienthong', aud: 'lienthong', office: demoOffice, ...caller, exp: Math.floor(Date.now() / 1000) + 30 * 86_400,
 }, { privateKey: issuerKey, kid: 'embedded' })]));
-await writeFile(join(dataDir, 'tokens.json'), `${JSON.stringify({ office: demoOffice, tokens }, null, 2)}\n`, { mode: 0o600 });
+const demoPin = '246810';
+await writeFile(join(dataDir, 'tokens.json'), `${JSON.stringify({ office: demoOffice, tokens, signerPin: demoPin }, null, 2)}\n`, { mode: 0o600 });
 await chmod(join(dataDir, 'tokens.json'), 0o600);
 
 const started = Date.now();
@@ -120,6 +123,13 @@ try {
   await stop(1);
 }
 
+let demoLines: string[];
+try {
+  demoLines = await ensureDemoDocument({ dataDir, signingUrl: `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}`, tokens, pin: demoPin });
+} catch (error) {
+  demoLines = [`  first document: could not be made (${error instanceof Error ? error.message : String(error)})`];
+}
+
 console.log('');
 for (const [index, service] of services.entries()) {
   const url = `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + index}`;
@@ -127,4 +137,6 @@ for (const [index, service] of services.entries()) {
 }
 console.log(`\n  API calls need an access token: demo tokens (office ${demoOffice}) are in ${join(dataDir, 'tokens.json')}, e.g.`);
 console.log(`    curl -H "Authorization: Bearer $(node -p "require('${join(dataDir, 'tokens.json')}').tokens.signer")" http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}/v1/keys`);
+console.log('');
+for (const line of demoLines) console.log(line);
 console.log(`\nlienthong: ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops it.`);

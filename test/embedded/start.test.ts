@@ -99,6 +99,10 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
     t.equal((await stat(join(dataDir, 'auth-issuer.pem'))).mode & 0o777, 0o600, `${round}: the token issuer's key is 0600`);
     t.equal((await stat(join(dataDir, 'tokens.json'))).mode & 0o777, 0o600, `${round}: the demo tokens are 0600`);
     t.notMatch(suite.output(), 'PRIVATE KEY', `${round}: the issuer key is never printed`);
+    const verification = JSON.parse(await readFile(join(dataDir, 'demo', 'verification.json'), 'utf8')) as { indication: string; signatures: unknown[] };
+    t.equal(verification.indication, 'TOTAL_PASSED', `${round}: the demo directive is signed, stamped, sealed and verifies`);
+    t.equal(verification.signatures.length, 3, `${round}: signer, seal and document time-stamp`);
+    t.match(suite.output(), /first document: .*chi-thi-01-CT-TU\.pdf/, `${round}: npm start says where the first document is`);
   }
   t.ok((await readdir(join(dataDir, 'postgres'))).length > 0, 'the database persists in the data folder');
 });

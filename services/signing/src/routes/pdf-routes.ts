@@ -55,7 +55,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
       }, { additionalProperties: false }),
       headers: Type.Object({ 'lienthong-pin': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the key\'s PIN (personal keys)' })) }),
       // Validated as a PDF by the signing itself; `format: binary` documents it (without a type it checks nothing).
-      body: { description: 'the PDF to sign', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ format: 'binary' }) } } },
+      body: { description: 'the PDF to sign', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
       response: {
         200: streamedContent('application/pdf', 'the signed PDF'),
         400: problemResponse('VALIDATION_FAILED, BAD_REQUEST (no body) or PDF_UNREADABLE'),
@@ -90,7 +90,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
       summary: 'Verify every signature of a PDF (PAdES): integrity, trust, level, and what changed after each',
       description: 'Anchored at this CA\'s root with its CRLs, plus the document\'s DSS. The report\'s indication is TOTAL_PASSED only '
         + 'when every signature passed with no forbidden change after it; an unreadable file is a report (TOTAL_FAILED / FORMAT_FAILURE), not an error.',
-      body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ format: 'binary' }) } } },
+      body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
       response: {
         200: Type.Unsafe<PdfVerificationReport>({ type: 'object', additionalProperties: true, description: 'libs/pki PdfVerificationReport (EN 319 102-1 indications per signature)' }),
         400: problemResponse('BAD_REQUEST: no body'),
@@ -120,7 +120,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         'lienthong-certificate': Type.String({ pattern: base64Pattern, minLength: 4, maxLength: 8192, description: 'the signer\'s certificate, DER, base64' }),
         'lienthong-chain': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/=]+(,[A-Za-z0-9+/=]+){0,3}$', maxLength: 32768, description: 'issuing CA certificates, DER, base64, comma-separated' })),
       }),
-      body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ format: 'binary' }) } } },
+      body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
       response: {
         201: PreparedSchema,
         400: problemResponse('VALIDATION_FAILED, CERTIFICATE_MALFORMED, CERTIFICATE_NOT_FOR_SIGNING or PDF_UNREADABLE'),
