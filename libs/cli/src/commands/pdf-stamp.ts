@@ -1,7 +1,6 @@
-import { DATE_FIELD, NUMBER_FIELD, stampPdf } from '@lienthong/pki';
+import { DATE_FIELD, NUMBER_FIELD, stampPdf, vietnameseFieldAppearance } from '@lienthong/pki';
 import { parseCommandLine, parseIsoDate, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
-import { vietnameseFieldAppearance } from '../inputs/pdf-appearance.ts';
 import { transformPdf } from '../inputs/pdf-files.ts';
 import type { Command } from '../io.ts';
 

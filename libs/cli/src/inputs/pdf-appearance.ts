@@ -1,11 +1,7 @@
 import { extname } from 'node:path';
 import {
-  loadDefaultFonts,
-  openFontProgram,
   signatureAppearance,
-  textFieldAppearance,
-  type AppearanceFonts,
-  type FieldAppearanceBuilder,
+  vietnameseFonts,
   type SignatureFieldOptions,
   type SignatureLine,
 } from '@lienthong/pki';
@@ -13,23 +9,6 @@ import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { readInput } from './files.ts';
 
-let fonts: AppearanceFonts | undefined;
-
-/** Noto Sans Regular and Bold, opened once: they cover Vietnamese precomposed letters. */
-function vietnameseFonts(): AppearanceFonts {
-  if (fonts === undefined) {
-    const bytes = loadDefaultFonts();
-    fonts = { regular: openFontProgram(bytes.regular), bold: openFontProgram(bytes.bold) };
-  }
-  return fonts;
-}
-
-/**
- * The stamp's text-field appearance (ISO 32000-1 §12.7.3.3): the value drawn
- * in an embedded subset of Noto Sans, so "Số 138-CV/VPTU" and "ngày 23 tháng
- * 11 năm 2026" keep their diacritics.
- */
-export const vietnameseFieldAppearance: FieldAppearanceBuilder = ({ text, width, height }, alloc) => textFieldAppearance({ text, width, height }, vietnameseFonts(), alloc);
 
 /** What `--appearance` describes (JSON, inline or in a file). */
 export interface AppearanceSpec {

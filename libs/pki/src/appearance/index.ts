@@ -32,3 +32,4 @@ export {
   type TextFieldAppearanceResult,
 } from './text-field-appearance.ts';
 export { loadDefaultFonts, type DefaultFonts } from './default-fonts.ts';
+export { vietnameseFieldAppearance, vietnameseFonts } from './default-appearances.ts';
