@@ -2,7 +2,6 @@ import { tokenFrom, type TimeStamper } from '../cades/timestamps.ts';
 import { pdfDict, pdfName } from '../pdf/objects.ts';
 import type { ByteSource, PdfSink } from '../pdf/source.ts';
 import type { HashName } from '../x509/algorithm.ts';
-import { byteRangeDigest } from './byte-range.ts';
 import { freshFieldName } from './form-fields.ts';
 import { patchContents } from './placeholder.ts';
 import { appendSignatureRevision } from './signature-revision.ts';
@@ -29,7 +28,6 @@ export async function addDocumentTimestamp(source: ByteSource, sink: PdfSink, ti
   const placeholder = await appendSignatureRevision(source, sink, options.contentsSize ?? 16 * 1024, async (edits, sig) => {
     await placeSignature(edits, sig, { fieldName: options.fieldName ?? (await freshFieldName(edits, 'DocTimeStamp')) });
     return pdfDict({ Type: pdfName('DocTimeStamp'), Filter: pdfName('Adobe.PPKLite'), SubFilter: pdfName('ETSI.RFC3161') });
-  });
-  const digest = await byteRangeDigest(sink, placeholder.byteRange, hash);
-  await patchContents(sink, placeholder, tokenFrom(await timeStamper(digest, hash)));
+  }, hash);
+  await patchContents(sink, placeholder, tokenFrom(await timeStamper(placeholder.digest!, hash)));
 }

@@ -1,6 +1,7 @@
 import { PdfError } from '../pdf/errors.ts';
 import { isArray, isNumber, isString, pdfArray, pdfDict, pdfName, type PdfDict, type PdfRef } from '../pdf/objects.ts';
-import { firstPage, listFields, listPages, type PageRef } from '../pdf/structure.ts';
+import type { PdfDocument } from '../pdf/document.ts';
+import { firstPage, listFields, listPages, type FormField, type PageRef } from '../pdf/structure.ts';
 import type { Edits } from './edits.ts';
 
 /** A rectangle `[llx lly urx ury]` in default user space (ISO 32000-1 §7.9.5). */
@@ -54,14 +55,26 @@ export async function addWidgetField(edits: Edits, field: PdfDict, page: PageRef
   return ref;
 }
 
+// The fields of a document as read (one walk per revision being made: naming and finding both need it).
+const fieldLists = new WeakMap<PdfDocument, Promise<readonly FormField[]>>();
+
+function fieldsOf(doc: PdfDocument): Promise<readonly FormField[]> {
+  let fields = fieldLists.get(doc);
+  if (fields === undefined) {
+    fields = listFields(doc);
+    fieldLists.set(doc, fields);
+  }
+  return fields;
+}
+
 /** A terminal field by its fully qualified name, if any. */
 export async function findField(edits: Edits, name: string): Promise<{ ref: PdfRef; dict: PdfDict; type: string | undefined } | undefined> {
-  return (await listFields(edits.doc)).find((f) => f.name === name);
+  return (await fieldsOf(edits.doc)).find((f) => f.name === name);
 }
 
 /** A fresh field name `prefix<n>` not used by the document. */
 export async function freshFieldName(edits: Edits, prefix: string): Promise<string> {
-  const names = new Set((await listFields(edits.doc)).map((f) => f.name));
+  const names = new Set((await fieldsOf(edits.doc)).map((f) => f.name));
   for (let i = 1; ; i++) if (!names.has(`${prefix}${i}`)) return `${prefix}${i}`;
 }
 

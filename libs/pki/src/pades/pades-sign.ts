@@ -7,7 +7,7 @@ import type { ByteSource, PdfSink } from '../pdf/source.ts';
 import { addDocumentTimestamp } from './document-timestamp.ts';
 import { addDss } from './dss.ts';
 import type { SignPdfOptions } from './pades-options.ts';
-import { completePdfSignature, preparePdfSignature } from './two-step.ts';
+import { finishSignatureRevision, prepareSignatureRevision } from './signing-steps.ts';
 
 /** The certificates carried in the signature-time-stamp token (the TSA's chain), for the DSS. */
 function timeStampCertificates(cms: Uint8Array): Certificate[] {
@@ -21,13 +21,17 @@ function timeStampCertificates(cms: Uint8Array): Certificate[] {
  * the signer's chain, the TSA certificates of the token and `validationData`),
  * B-LTA (then a document time-stamp).
  * `source` is copied to `sink` in chunks unless it is the sink itself.
+ * One pass over the bytes: the ByteRange is hashed while the revision is
+ * written, and the value is used as the signer returns it (the checks of
+ * `completePdfSignature` guard the two-step path, where state and
+ * value come back from outside).
  */
 export async function signPdf(source: ByteSource, sink: PdfSink, options: SignPdfOptions): Promise<void> {
   const level = options.level ?? 'B-B';
   if (level !== 'B-B' && options.timeStamper === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Level ${level} needs a timeStamper.`);
-  const prepared = await preparePdfSignature(source, sink, { ...options, algorithm: options.signer.algorithm, timeStamped: level !== 'B-B' });
-  const value = await options.signer.sign(prepared.signedAttributes);
-  const cms = await completePdfSignature(sink, prepared.state, value, { certificate: options.certificate, chain: options.chain, timeStamper: level === 'B-B' ? undefined : options.timeStamper });
+  const { cades, placeholder } = await prepareSignatureRevision(source, sink, { ...options, algorithm: options.signer.algorithm, timeStamped: level !== 'B-B' });
+  const value = await options.signer.sign(cades.signedAttributes);
+  const cms = await finishSignatureRevision(sink, placeholder, cades, value, level === 'B-B' ? undefined : options.timeStamper);
   if (level === 'B-LT' || level === 'B-LTA') {
     const v = options.validationData ?? {};
     await addDss(sink, sink, { certificates: [options.certificate, ...(options.chain ?? []), ...timeStampCertificates(cms), ...(v.certificates ?? [])], crls: v.crls, ocsps: v.ocsps });

@@ -24,16 +24,23 @@ export interface Placeholder {
  */
 export function signatureDictionaryBody(entries: PdfDict, capacity: number): Uint8Array {
   if (!Number.isSafeInteger(capacity) || capacity < 64 || capacity > 4 * 1024 * 1024) throw new PdfError('PDF_INVALID_ARGUMENT', `Contents size ${capacity}.`);
-  const rest = Buffer.from(serializeObject(entries)).toString('latin1').slice(2);
-  return Buffer.from(`<<${BYTE_RANGE_PLACEHOLDER}/Contents <${'0'.repeat(capacity * 2)}>${rest}`, 'latin1');
+  const rest = serializeObject(entries).subarray(2);
+  const head = Buffer.from(`<<${BYTE_RANGE_PLACEHOLDER}/Contents <`, 'latin1');
+  const body = Buffer.allocUnsafe(head.length + capacity * 2 + 1 + rest.length);
+  body.set(head, 0);
+  body.fill(0x30, head.length, head.length + capacity * 2);
+  body[head.length + capacity * 2] = 0x3e;
+  body.set(rest, head.length + capacity * 2 + 1);
+  return body;
 }
 
 /**
- * Finds the placeholder of signature object `num` in a written revision,
- * computes the /ByteRange (everything but the /Contents value, to the end of
- * the file) and writes it into the sink in place.
+ * Finds the placeholder of signature object `num` in a built revision that
+ * will be the last bytes of the file, computes the /ByteRange (everything but
+ * the /Contents value, to the end of the file) and writes it into
+ * `built.bytes` in place, before the revision is appended.
  */
-export async function fixByteRange(sink: PdfSink, built: BuiltUpdate, num: number): Promise<Placeholder> {
+export function placeByteRange(built: BuiltUpdate, num: number): Placeholder {
   const objectOffset = built.offsets.get(num);
   if (objectOffset === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Object ${num} is not in the update.`);
   const rel = objectOffset - built.base;
@@ -43,18 +50,18 @@ export async function fixByteRange(sink: PdfSink, built: BuiltUpdate, num: numbe
   const lt = built.base + contentsAt + '/Contents '.length;
   const gt = built.base + indexOf(built.bytes, '>', contentsAt + '/Contents <'.length) + 1;
   const end = built.base + built.bytes.length;
-  if (end !== sink.size) throw new PdfError('PDF_INVALID_ARGUMENT', 'The signature revision must be the last bytes of the file.');
   const byteRange: ByteRange = [0, lt, gt, end - gt];
   let text = `/ByteRange [${byteRange.join(' ')}`;
   text = `${text.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ')}]`;
   if (text.length !== BYTE_RANGE_PLACEHOLDER.length) throw new PdfError('PDF_LIMIT_EXCEEDED', 'File too large for the ByteRange placeholder.');
-  await sink.patch(built.base + brAt, Buffer.from(text, 'latin1'));
+  built.bytes.set(Buffer.from(text, 'latin1'), brAt);
   return { byteRange, contentsOffset: lt, capacity: (gt - lt - 2) / 2 };
 }
 
 /** Writes the signature container into the /Contents placeholder, zero-padded (§12.8.1). */
 export async function patchContents(sink: PdfSink, placeholder: Placeholder, container: Uint8Array): Promise<void> {
   if (container.length > placeholder.capacity) throw new PdfError('PDF_CONTENTS_TOO_SMALL', `Needs ${container.length} bytes, ${placeholder.capacity} reserved; raise contentsSize.`);
-  const hex = Buffer.from(container).toString('hex').toUpperCase().padEnd(placeholder.capacity * 2, '0');
-  await sink.patch(placeholder.contentsOffset + 1, Buffer.from(hex, 'latin1'));
+  const hex = Buffer.alloc(placeholder.capacity * 2, 0x30);
+  hex.write(Buffer.from(container.buffer, container.byteOffset, container.length).toString('hex').toUpperCase(), 'latin1');
+  await sink.patch(placeholder.contentsOffset + 1, hex);
 }

@@ -71,7 +71,7 @@ export class Cursor {
     while (this.pos < this.buf.length && !isWhite(this.buf[this.pos]) && !isDelimiter(this.buf[this.pos])) this.pos++;
     if (this.pos === this.buf.length && !this.complete) throw new NeedMoreData();
     if (this.pos - start > 256) throw new PdfError('PDF_LIMIT_EXCEEDED', `Token longer than 256 bytes at offset ${this.base + start}.`);
-    return Buffer.from(this.buf.subarray(start, this.pos)).toString('latin1');
+    return latin1(this.buf, start, this.pos);
   }
 
   /** True and consumed when the next bytes are `word` followed by a non-regular byte. */
@@ -87,6 +87,14 @@ export class Cursor {
     this.pos += word.length;
     return true;
   }
+}
+
+/** Bytes `[start, end)` as a Latin-1 string, without copying them first (tokens are short: a loop beats a Buffer). */
+export function latin1(buf: Uint8Array, start: number, end: number): string {
+  if (end - start > 32) return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
+  return s;
 }
 
 /** Finds the last occurrence of `needle` in `hay` (byte search from the end). */

@@ -123,7 +123,11 @@ export function dictOf(o: PdfObject | undefined): PdfDict | undefined {
 /** Encodes a text string (§7.9.2.2): Latin-1 range as bytes, otherwise UTF-16BE with BOM. */
 export function encodeTextString(text: string): Uint8Array {
   // PDFDocEncoding differs from Latin-1 only in 0x80–0x9F and 0x18–0x1F; UTF-16 covers those.
-  if (/^[\x20-\x7e\xa0-\xff\n\r\t]*$/.test(text)) return Uint8Array.from(text, (c) => c.charCodeAt(0));
+  if (/^[\x20-\x7e\xa0-\xff\n\r\t]*$/.test(text)) {
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
   const out = new Uint8Array(2 + text.length * 2);
   out[0] = 0xfe;
   out[1] = 0xff;

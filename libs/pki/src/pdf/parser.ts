@@ -1,5 +1,5 @@
 import { PdfError } from './errors.ts';
-import { isDelimiter, isWhite, type Cursor } from './lexer.ts';
+import { isDelimiter, isWhite, latin1, type Cursor } from './lexer.ts';
 import type { PdfDict, PdfObject } from './objects.ts';
 
 /** Deepest nesting of arrays and dictionaries accepted (a bomb guard; real files stay under 20). */
@@ -74,6 +74,14 @@ function hexString(c: Cursor): Uint8Array {
 
 function name(c: Cursor): string {
   c.pos++;
+  // Fast path: no #xx escape, ended inside the window (most names).
+  const start = c.pos;
+  let i = start;
+  while (i < c.buf.length && i - start <= 256 && c.buf[i] !== 0x23 && !isWhite(c.buf[i]) && !isDelimiter(c.buf[i])) i++;
+  if (i < c.buf.length && i - start <= 256 && c.buf[i] !== 0x23) {
+    c.pos = i;
+    return latin1(c.buf, start, i);
+  }
   const bytes: number[] = [];
   for (;;) {
     const b = c.peek();

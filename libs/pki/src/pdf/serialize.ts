@@ -3,8 +3,12 @@ import type { PdfDict, PdfObject } from './objects.ts';
 
 const DELIMITER_OR_SPECIAL = new Set([...'()<>[]{}/%#'].map((c) => c.charCodeAt(0)));
 
+/** A name made only of regular ASCII characters, written as it is (the common case, tested first). */
+const PLAIN_NAME = /^[!"$&'*+,\-.0-9:;=?@A-Z\\^_`a-z|~]*$/;
+
 /** Writes a name with `#xx` escapes for delimiters, whitespace and bytes outside 0x21–0x7E (ISO 32000-1 §7.3.5). */
 export function serializeName(name: string): string {
+  if (PLAIN_NAME.test(name)) return `/${name}`;
   let out = '/';
   for (const b of Buffer.from(name, [...name].every((c) => c.charCodeAt(0) <= 0xff) ? 'latin1' : 'utf8')) {
     out += b < 0x21 || b > 0x7e || DELIMITER_OR_SPECIAL.has(b) ? `#${b.toString(16).padStart(2, '0').toUpperCase()}` : String.fromCharCode(b);
@@ -83,7 +87,19 @@ function dictParts(d: PdfDict, out: (string | Uint8Array)[], depth: number): voi
 export function serializeObject(o: PdfObject): Uint8Array {
   const out: (string | Uint8Array)[] = [];
   parts(o, out, 0);
-  return Buffer.concat(out.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
+  // Runs of text become one buffer each: most objects have no binary part at all.
+  const chunks: Uint8Array[] = [];
+  let text = '';
+  for (const p of out) {
+    if (typeof p === 'string') text += p;
+    else {
+      if (text !== '') chunks.push(Buffer.from(text, 'latin1'));
+      text = '';
+      chunks.push(p);
+    }
+  }
+  if (text !== '' || chunks.length === 0) chunks.push(Buffer.from(text, 'latin1'));
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
 /** Wraps a serialised object body as an indirect object `num gen obj … endobj` (§7.3.10). */

@@ -15,12 +15,14 @@ export interface ByteSource {
 /**
  * Output of an incremental update (ISO 32000-1 §7.5.6): bytes are appended;
  * `patch` overwrites bytes already written (the /Contents placeholder of a
- * signature, §12.8.1); it is also readable, so the ByteRange digest is
- * computed by streaming the output back.
+ * signature, §12.8.1); it is also readable, so a later step (the second of
+ * two-step signing, a DSS revision) can open what was written.
  */
 export interface PdfSink extends ByteSource {
   append(bytes: Uint8Array): Promise<void>;
   patch(position: number, bytes: Uint8Array): Promise<void>;
+  /** Optional: a hint that about `bytes` more will be appended (an in-memory sink allocates once instead of growing). */
+  reserve?(bytes: number): void;
 }
 
 /** Chunk size for copying and hashing: large enough for speed, small against a 64 MB budget. */
@@ -34,26 +36,45 @@ export function memorySource(bytes: Uint8Array): ByteSource {
   };
 }
 
-/** An in-memory {@link PdfSink}; `bytes()` returns what was written. */
+/**
+ * An in-memory {@link PdfSink}; `bytes()` returns what was written. Reads and
+ * `bytes()` are views of the sink's buffer, not copies: a later `patch` shows
+ * through them (a later `append` may move the buffer and leave them behind).
+ */
 export interface MemorySink extends PdfSink {
   bytes(): Uint8Array;
 }
 
-/** Creates a growing in-memory {@link MemorySink}. */
-export function memorySink(): MemorySink {
-  let buf = new Uint8Array(64 * 1024);
+/** Slack reserved beyond a copied source: room for the signature revision a signature appends (its /Contents placeholder included). */
+export const SINK_MARGIN = 64 * 1024;
+
+/** A buffer without zero-filling (only bytes below the sink's size are ever exposed), as a plain Uint8Array. */
+function uninitialised(length: number): Uint8Array {
+  if (length === 0) return new Uint8Array(0);
+  const b = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(b.buffer, b.byteOffset, length);
+}
+
+/**
+ * Creates an in-memory {@link MemorySink}; `capacity` bytes are allocated on
+ * first use (or on `reserve`), then the buffer grows by half as needed.
+ */
+export function memorySink(capacity = 64 * 1024): MemorySink {
+  let buf: Uint8Array = new Uint8Array(0);
   let size = 0;
+  const grow = (needed: number, exact: boolean): void => {
+    if (needed <= buf.length) return;
+    const next = uninitialised(exact ? needed : Math.max(needed, capacity, Math.floor(buf.length * 1.5)));
+    next.set(buf.subarray(0, size));
+    buf = next;
+  };
   return {
     get size() {
       return size;
     },
-    read: async (position, length) => buf.slice(Math.max(0, position), Math.min(size, position + length)),
+    read: async (position, length) => buf.subarray(Math.max(0, Math.min(size, position)), Math.max(0, Math.min(size, position + length))),
     append: async (bytes) => {
-      if (size + bytes.length > buf.length) {
-        const next = new Uint8Array(Math.max(buf.length * 2, size + bytes.length));
-        next.set(buf.subarray(0, size));
-        buf = next;
-      }
+      grow(size + bytes.length, false);
       buf.set(bytes, size);
       size += bytes.length;
     },
@@ -61,7 +82,8 @@ export function memorySink(): MemorySink {
       if (position < 0 || position + bytes.length > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Patch at ${position} outside the ${size} bytes written.`);
       buf.set(bytes, position);
     },
-    bytes: () => buf.slice(0, size),
+    reserve: (bytes) => grow(size + Math.max(0, bytes), true),
+    bytes: () => buf.subarray(0, size),
   };
 }
 
@@ -77,7 +99,15 @@ export async function forEachChunk(source: ByteSource, start: number, end: numbe
   }
 }
 
-/** Copies a whole source to the end of a sink in chunks. */
-export async function copySource(source: ByteSource, sink: PdfSink): Promise<void> {
-  await forEachChunk(source, 0, source.size, (chunk) => sink.append(chunk));
+/**
+ * Copies a whole source to the end of a sink in chunks (reserving room for it
+ * and {@link SINK_MARGIN} first); `each` also sees every chunk (to hash while
+ * copying, so the copy need not be read back).
+ */
+export async function copySource(source: ByteSource, sink: PdfSink, each?: (chunk: Uint8Array) => void): Promise<void> {
+  sink.reserve?.(source.size + SINK_MARGIN);
+  await forEachChunk(source, 0, source.size, async (chunk) => {
+    each?.(chunk);
+    await sink.append(chunk);
+  });
 }
