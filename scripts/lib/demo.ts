@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { memorySink, memorySource, stampPdf, vietnameseFieldAppearance } from '@lienthong/pki';
+import { memorySink, memorySource, stampPdf } from '@lienthong/pki';
 import { buildDemoDirective } from './demo-document.ts';
 
 /** Who the demo acts as (tokens from tokens.json) and where signing listens. */
@@ -54,7 +54,7 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   const stamped = memorySink();
   const today = new Date();
   await stampPdf(memorySource(signed), stamped, {
-    number: 'Số 01-CT/TU', date: `ngày ${today.getDate()} tháng ${today.getMonth() + 1} năm ${today.getFullYear()}`, appearance: vietnameseFieldAppearance,
+    number: 'Số 01-CT/TU', date: `ngày ${today.getDate()} tháng ${today.getMonth() + 1} năm ${today.getFullYear()}`,
   });
   const sealed = new Uint8Array(await (await call(`${base}/v1/keys/${seal}/pdf-signatures?field=lienthong-seal&level=B-LTA`, registry, pdf(stamped.bytes()))).arrayBuffer());
   const report = await (await call(`${base}/v1/verify/pdf`, signer, pdf(sealed))).json() as { indication: string };

@@ -1,6 +1,7 @@
 import type { ByteSource, PdfSink } from '../pdf/source.ts';
 import { appendRevision } from './signature-revision.ts';
-import { DATE_FIELD, fillTextField, helveticaAppearance, NUMBER_FIELD, type FieldAppearanceBuilder } from './stamp-fields.ts';
+import { vietnameseFieldAppearance } from '../appearance/default-appearances.ts';
+import { DATE_FIELD, fillTextField, NUMBER_FIELD, type FieldAppearanceBuilder } from './stamp-fields.ts';
 
 /** What the office stamps after the signer signed: số (registry number) and ngày (date). */
 export interface StampOptions {
@@ -8,7 +9,7 @@ export interface StampOptions {
   readonly number: string;
   /** e.g. "Hà Nam, ngày 01 tháng 06 năm 2026". */
   readonly date: string;
-  /** Builds each field's appearance; default {@link helveticaAppearance} (no Vietnamese diacritics). */
+  /** Builds each field's appearance; default {@link vietnameseFieldAppearance} (embedded Noto Sans subset). */
   readonly appearance?: FieldAppearanceBuilder;
   readonly numberField?: string;
   readonly dateField?: string;
@@ -21,7 +22,7 @@ export interface StampOptions {
  * fields unlocked this is a permitted form-filling change.
  */
 export async function stampPdf(source: ByteSource, sink: PdfSink, options: StampOptions): Promise<void> {
-  const appearance = options.appearance ?? helveticaAppearance;
+  const appearance = options.appearance ?? vietnameseFieldAppearance;
   await appendRevision(source, sink, async (edits) => {
     await fillTextField(edits, options.numberField ?? NUMBER_FIELD, options.number, appearance);
     await fillTextField(edits, options.dateField ?? DATE_FIELD, options.date, appearance);
