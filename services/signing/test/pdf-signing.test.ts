@@ -87,6 +87,29 @@ void t.test('the Party flow through the service: signer (PIN), stamp, seal (regi
   t.same(rows.map((r) => r.detail), ['pdf B-T'], 'the use is logged');
 });
 
+void t.test('a signed PDF is raised to B-LTA later, and re-timestamped, earlier revisions untouched', async (t) => {
+  const signed = (await signPdf(sealKeyId, registry, original, '?level=B-T')).rawPayload;
+  const extend = (body: Buffer, query = '') => app.inject({ method: 'POST', url: `/v1/pdf-extensions${query}`, headers: { ...registry, 'content-type': 'application/pdf' }, payload: body });
+  const lta = await extend(signed);
+  t.equal(lta.statusCode, 200, lta.body.slice(0, 200));
+  t.ok(lta.rawPayload.subarray(0, signed.length).equals(signed), 'appended only');
+  const again = await extend(lta.rawPayload);
+  t.equal(again.statusCode, 200, 're-timestamping an LTA document');
+  const verify = async (body: Buffer) => (await app.inject({ method: 'POST', url: '/v1/verify/pdf', headers: { ...registry, 'content-type': 'application/pdf' }, payload: body }))
+    .json<{ indication: string; signatures: Array<{ kind: string; level?: string }> }>();
+  const report = await verify(again.rawPayload);
+  t.equal(report.indication, 'TOTAL_PASSED');
+  t.equal(report.signatures[0]?.level, 'B-LTA');
+  t.equal(report.signatures.filter((sig) => sig.kind === 'document-timestamp').length, 2, 'two document time-stamps');
+  const lt = await extend(signed, '?level=B-LT');
+  t.equal((await verify(lt.rawPayload)).signatures[0]?.level, 'B-LT');
+  const unsigned = await extend(original);
+  t.equal(unsigned.statusCode, 400);
+  t.match(unsigned.json(), { code: 'PDF_UNREADABLE', detail: /no signature/ });
+  t.equal((await extend(Buffer.from('garbage'))).statusCode, 400);
+  t.equal((await extend(signed, '?level=B-B')).statusCode, 400);
+});
+
 void t.test('bad PDF requests: a clear 4xx, no signature, no state change', async (t) => {
   const count = async () => Number((await pool.query<{ n: string }>("SELECT count(*) AS n FROM signing_log WHERE action = 'sign'")).rows[0]!.n);
   const before = await count();

@@ -1,4 +1,4 @@
-import { addDocumentTimestamp, addDss, attributeValues, OID, readPdfSignatures, readSignedData, type ByteSource, type Certificate } from '@lienthong/pki';
+import { extendPdf, readPdfSignatures } from '@lienthong/pki';
 import { parseCommandLine, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { transformPdf } from '../inputs/pdf-files.ts';
@@ -33,23 +33,6 @@ ${TSA_USAGE}
 Exit status: 0 extended; 2 unusable input (one line on stderr; no OUT written).
 `;
 
-/** Every certificate a PDF's signatures carry: in each CMS, and in the time-stamp tokens of its unsigned attributes. */
-async function certificatesInSignatures(source: ByteSource, path: string): Promise<Certificate[]> {
-  const signatures = await readPdfSignatures(source);
-  if (signatures.length === 0) throw new CliError('PDF_NOT_SIGNED', `${path}: no signature or document time-stamp to extend; sign it first ('lienthong pdf sign').`);
-  const out: Certificate[] = [];
-  for (const s of signatures) {
-    try {
-      const sd = readSignedData(s.contents);
-      out.push(...sd.certificates);
-      for (const token of attributeValues(sd.signerInfos[0]?.unsignedAttributes, OID.timeStampToken) ?? []) out.push(...readSignedData(token).certificates);
-    } catch {
-      // A signature whose CMS does not parse contributes nothing; verification reports it.
-    }
-  }
-  return out;
-}
-
 /** `lienthong pdf extend`: B-LT (DSS) and B-LTA (document time-stamp) on a signed PDF. */
 export const pdfExtendCommand: Command = {
   name: 'extend',
@@ -70,9 +53,10 @@ export const pdfExtendCommand: Command = {
     if (level === 'B-LTA' && timeStamper === undefined) throw new CliError('USAGE', `${NAME}: --level B-LTA needs a time-stamp: give --tsa URL or --tsa-key and --tsa-cert.`);
     const data = readPdfValidationData(io, { crl: values.crl, ocsp: values.ocsp, certs: values['dss-cert'] });
     await transformPdf(io, { input: input!, output: output!, force: values.force === true }, async (source, sink) => {
-      const carried = await certificatesInSignatures(source, input!);
-      await addDss(source, sink, { certificates: [...carried, ...data.certificates], crls: data.crls, ocsps: data.ocsps });
-      if (level === 'B-LTA') await addDocumentTimestamp(sink, sink, timeStamper!);
+      if ((await readPdfSignatures(source)).length === 0) {
+        throw new CliError('PDF_NOT_SIGNED', `${input!}: no signature or document time-stamp to extend; sign it first ('lienthong pdf sign').`);
+      }
+      await extendPdf(source, sink, { level: level as 'B-LT' | 'B-LTA', ...(timeStamper === undefined ? {} : { timeStamper }), validationData: data });
     });
     io.stdout(`${output!}: extended to PAdES ${level} (DSS${level === 'B-LTA' ? ' and a document time-stamp' : ''}).\n`);
     return EXIT.ok;

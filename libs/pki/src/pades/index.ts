@@ -12,3 +12,4 @@ export * from './dss.ts';
 export * from './document-timestamp.ts';
 export * from './read-signatures.ts';
 export * from './doc-mdp.ts';
+export * from './extend.ts';

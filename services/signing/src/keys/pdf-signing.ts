@@ -4,7 +4,7 @@
  * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
  * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
  */
-import { openFileSource, createFileSink, readCertificate, readCrl, signPdf } from '@lienthong/pki';
+import { openFileSource, createFileSink, extendPdf, readCertificate, readCrl, signPdf } from '@lienthong/pki';
 import type { Crl, PadesLevel, SigningAlgorithm } from '@lienthong/pki';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
@@ -31,6 +31,24 @@ async function localCrls(ca: CaContext, key: SigningKeyRecord): Promise<Crl[]> {
   if (key.caCertificateId === null) return [];
   const { issuing, root } = ca.hierarchy;
   return [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
+}
+
+/**
+ * Raises the signed PDF at `input` to B-LT or B-LTA into `output`: a DSS with the document's
+ * own certificates, this CA's root and its current CRLs, then (B-LTA) a document time-stamp
+ * from this TSA. Anyone may extend a document: it adds validation data, never a signature.
+ */
+export async function extendPdfFile(ca: CaContext, level: 'B-LT' | 'B-LTA', input: string, output: string): Promise<void> {
+  const { issuing, root } = ca.hierarchy;
+  const crls = [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
+  const source = await openFileSource(input);
+  const sink = await createFileSink(output);
+  try {
+    await extendPdf(source, sink, { level, timeStamper: localTimeStamper(ca), validationData: { crls, certificates: [ca.certificateOf(root), ca.certificateOf(issuing)] } });
+  } finally {
+    await source.close();
+    await sink.close();
+  }
 }
 
 /** Signs the PDF at `input` into `output` (`inputDigest`: hex SHA-256 of the input, for the signing log). */

@@ -17,7 +17,7 @@ import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { signPdfWithKey } from '../keys/pdf-signing.ts';
+import { extendPdfFile, signPdfWithKey } from '../keys/pdf-signing.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
 import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
@@ -142,5 +142,32 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
       ...(field === undefined ? {} : { field }), ...(reason === undefined ? {} : { reason }), ...(location === undefined ? {} : { location }),
     }, upload.path, upload.dir));
     return reply.code(201).header('location', `/v1/two-step/pdf/${prepared.id}`).send(toPreparedAnswer(prepared));
+  });
+
+  app.post('/v1/pdf-extensions', {
+    bodyLimit: pdfBodyLimit,
+    schema: {
+      tags: ['remote signing'],
+      summary: 'Raise a signed PDF to B-LT (DSS) or B-LTA (document time-stamp); re-timestamps a B-LTA document',
+      querystring: Type.Object({ level: Type.Union([Type.Literal('B-LT'), Type.Literal('B-LTA')], { default: 'B-LTA' }) }, { additionalProperties: false }),
+      body: { description: 'the signed PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
+      response: {
+        200: streamedContent('application/pdf', 'the extended PDF (earlier revisions untouched)'),
+        400: problemResponse('VALIDATION_FAILED, BAD_REQUEST or PDF_UNREADABLE (also: no signature to extend)'),
+        401: unauthenticated,
+        413: problemResponse('PAYLOAD_TOO_LARGE'),
+        415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
+      },
+    },
+  }, async (request, reply) => {
+    principalOf(request);
+    const upload = pdfUploadOf(request.body);
+    const output = join(upload.dir, 'extended.pdf');
+    await asPdfError(() => extendPdfFile(ca, request.query.level, upload.path, output).catch((error: unknown) => {
+      // No signature to extend is the caller's mistake, not ours.
+      if (isPdfError(error, 'PDF_INVALID_ARGUMENT')) throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
+      throw error;
+    }));
+    return reply.type('application/pdf').send(createReadStream(output));
   });
 }
