@@ -49,7 +49,8 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
     organisation: 'Tỉnh ủy Demo', office: 'Văn phòng Tỉnh ủy',
   }))).json() as { keyId: string }).keyId);
 
-  const signed = new Uint8Array(await (await call(`${base}/v1/keys/${personal}/pdf-signatures?allowStamp=true&level=B-T&reason=K%C3%BD%20ban%20h%C3%A0nh`,
+  const block = ['T/M BAN THƯỜNG VỤ', 'BÍ THƯ', 'Nguyễn Văn An'].map((line) => `&line=${encodeURIComponent(line)}`).join('');
+  const signed = new Uint8Array(await (await call(`${base}/v1/keys/${personal}/pdf-signatures?allowStamp=true&level=B-T&reason=K%C3%BD%20ban%20h%C3%A0nh${block}&rect=330,320,560,410`,
     signer, pdf(buildDemoDirective(), { 'lienthong-pin': ctx.pin }))).arrayBuffer());
   const stamped = memorySink();
   const today = new Date();

@@ -39,7 +39,8 @@ const signPdf = (id: string, headers: Record<string, string>, body: Buffer, quer
   app.inject({ method: 'POST', url: `/v1/keys/${id}/pdf-signatures${query}`, headers: { ...headers, 'content-type': 'application/pdf' }, payload: body });
 
 void t.test('the Party flow through the service: signer (PIN), stamp, seal (registry, B-LTA); pyHanko and pdfsig agree', async (t) => {
-  const first = await signPdf(keyId, { ...signer, 'lienthong-pin': pin }, original, '?allowStamp=true&level=B-T&reason=K%C3%BD%20ban%20h%C3%A0nh');
+  const block = ['K/T BÍ THƯ', 'PHÓ BÍ THƯ', 'Nguyễn Thị Hồng Nhung'].map((line) => `&line=${encodeURIComponent(line)}`).join('');
+  const first = await signPdf(keyId, { ...signer, 'lienthong-pin': pin }, original, `?allowStamp=true&level=B-T&reason=K%C3%BD%20ban%20h%C3%A0nh${block}&rect=330,60,560,150`);
   t.equal(first.statusCode, 200, first.body.slice(0, 300));
   t.equal(first.headers['content-type'], 'application/pdf');
   const signed = first.rawPayload;
@@ -51,6 +52,7 @@ void t.test('the Party flow through the service: signer (PIN), stamp, seal (regi
   t.equal(sealed.statusCode, 200, sealed.body.slice(0, 300));
   const file = join(s.dir, 'party.pdf');
   writeFileSync(file, sealed.rawPayload);
+  t.match(Buffer.from(signed).toString('latin1'), /\/Rect \[330 60 560 150\]/, 'the visible signature block sits where it was asked');
 
   const signatures = await readPdfSignatures(memorySource(new Uint8Array(sealed.rawPayload)));
   t.equal(signatures.length, 3, 'signer, seal, document time-stamp');
@@ -121,6 +123,9 @@ void t.test('bad PDF requests: a clear 4xx, no signature, no state change', asyn
     ['an unknown level', () => signPdf(sealKeyId, registry, original, '?level=B-X'), 400, 'VALIDATION_FAILED'],
     ['an unknown query parameter', () => signPdf(sealKeyId, registry, original, '?colour=red'), 400, 'VALIDATION_FAILED'],
     ['a field name with a period', () => signPdf(sealKeyId, registry, original, '?field=a.b'), 400, 'VALIDATION_FAILED'],
+    ['an upside-down rect', () => signPdf(sealKeyId, registry, original, '?line=x&rect=500,100,100,50'), 400, 'VALIDATION_FAILED'],
+    ['a malformed rect', () => signPdf(sealKeyId, registry, original, '?line=x&rect=1,2,3'), 400, 'VALIDATION_FAILED'],
+    ['seven lines', () => signPdf(sealKeyId, registry, original, `?${'line=x&'.repeat(7)}`), 400, 'VALIDATION_FAILED'],
     ['a body announced as 300 MiB', () => app.inject({ method: 'POST', url: `/v1/keys/${sealKeyId}/pdf-signatures`, headers: { ...registry, 'content-type': 'application/pdf', 'content-length': String(300 * 1024 * 1024) }, payload: original }), 413, 'PAYLOAD_TOO_LARGE'],
     ['no token', () => signPdf(sealKeyId, {}, original), 401, 'UNAUTHENTICATED'],
     ['a signer on the seal', () => signPdf(sealKeyId, { ...signer, 'lienthong-pin': pin }, original), 404, 'SIGNING_KEY_NOT_FOUND'],

@@ -4,7 +4,7 @@
  * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
  * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
  */
-import { openFileSource, createFileSink, extendPdf, readCertificate, readCrl, signPdf } from '@lienthong/pki';
+import { openFileSource, createFileSink, extendPdf, readCertificate, readCrl, signatureAppearance, signPdf, vietnameseFonts } from '@lienthong/pki';
 import type { Crl, PadesLevel, SigningAlgorithm } from '@lienthong/pki';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
@@ -24,6 +24,24 @@ export interface PdfSignRequest {
   field?: string;
   reason?: string;
   location?: string;
+  /** A visible signature block: 1-based page, [x1, y1, x2, y2] in points, the lines (authority form first, drawn bold); the signing time is added. */
+  visible?: { page: number; rect: [number, number, number, number]; lines: string[] };
+}
+
+/** The signing time as a Vietnamese reader expects it: 23/11/2026 20:51 (+07:00). */
+export function vietnamTime(at: Date): string {
+  const local = new Date(at.getTime() + 7 * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())} (+07:00)`;
+}
+
+function visibleBlock(visible: NonNullable<PdfSignRequest['visible']>, at: Date) {
+  const [x1, y1, x2, y2] = visible.rect;
+  const lines = [...visible.lines.map((text, i) => ({ text, bold: i === 0 })), { text: `Ký số: ${vietnamTime(at)}`, size: 7 }];
+  return {
+    page: visible.page - 1,
+    visible: { x: x1, y: y1, appearance: (alloc: () => number) => signatureAppearance({ width: x2 - x1, height: y2 - y1, lines }, vietnameseFonts(), alloc) },
+  };
 }
 
 /** CRLs of the local CA for the DSS, when it issued the key's certificate. */
@@ -71,6 +89,7 @@ export async function signPdfWithKey(ca: CaContext, principal: Principal, reques
       ...(request.field === undefined ? {} : { fieldName: request.field }),
       ...(request.reason === undefined ? {} : { reason: request.reason }),
       ...(request.location === undefined ? {} : { location: request.location }),
+      ...(request.visible === undefined ? {} : visibleBlock(request.visible, ca.clock.now())),
     });
   } finally {
     await source.close();

@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { isPdfError } from '@lienthong/pki';
 import type { PdfVerificationReport } from '@lienthong/pki';
-import { AppError, principalOf, requireRole, roles, Type } from '@lienthong/service';
+import { AppError, principalOf, requireRole, roles, serviceErrors, Type } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import { prepareTwoStepPdf } from '../keys/two-step-pdf.ts';
 import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
@@ -36,6 +36,13 @@ export async function asPdfError<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `x1,y1,x2,y2` as numbers; a 400 when it is empty or upside down. */
+function rectOf(value: string): [number, number, number, number] {
+  const [x1, y1, x2, y2] = value.split(',').map(Number) as [number, number, number, number];
+  if (x2 - x1 < 20 || y2 - y1 < 10) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'rect must be x1,y1,x2,y2 with x2 > x1 + 20 and y2 > y1 + 10' });
+  return [x1, y1, x2, y2];
+}
+
 /** Registers the PDF routes. */
 export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
   const { ca } = options;
@@ -52,6 +59,9 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         field: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'signature field to create or fill, e.g. lienthong-seal' })),
         reason: Type.Optional(text(200)),
         location: Type.Optional(text(200)),
+        line: Type.Optional(Type.Array(text(120), { minItems: 1, maxItems: 6, description: 'a visible signature block, one line each: authority form (K/T BÍ THƯ), title, name; the signing time is added' })),
+        page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'the page of the visible block' }),
+        rect: Type.String({ pattern: '^\\d{1,5}(\\.\\d+)?(,\\d{1,5}(\\.\\d+)?){3}$', default: '330,60,560,150', description: 'x1,y1,x2,y2 in points from the lower left' }),
       }, { additionalProperties: false }),
       headers: Type.Object({ 'lienthong-pin': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the key\'s PIN (personal keys)' })) }),
       // Validated as a PDF by the signing itself; `format: binary` documents it (without a type it checks nothing).
@@ -79,6 +89,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         ...(request.query.field === undefined ? {} : { field: request.query.field }),
         ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
         ...(request.query.location === undefined ? {} : { location: request.query.location }),
+        ...(request.query.line === undefined ? {} : { visible: { page: request.query.page, rect: rectOf(request.query.rect), lines: request.query.line } }),
       }, upload.path, output, upload.sha256));
     return reply.type('application/pdf').send(createReadStream(output));
   });
