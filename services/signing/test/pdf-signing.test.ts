@@ -10,13 +10,9 @@ import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { pdfsig, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
 import { scratch } from './fixtures.ts';
-import { dropTestSchemas, startTestSigning } from './support.ts';
+import { signingForFile } from './support.ts';
 
-const signing = await startTestSigning();
-t.teardown(async () => {
-  await signing.close();
-  await dropTestSchemas(signing.schema);
-});
+const signing = await signingForFile(t);
 const { app, pool } = signing;
 const s = scratch();
 t.teardown(() => s.cleanup());

@@ -8,13 +8,9 @@ import type { Test } from 'tap';
 import { buildOcspRequest, readCertificate, readOcspResponse, toPem, verifyCms } from '@lienthong/pki';
 import { authHeader } from '../../../test/support/auth.ts';
 import { scratch } from './fixtures.ts';
-import { dropTestSchemas, startTestSigning } from './support.ts';
+import { signingForFile } from './support.ts';
 
-const signing = await startTestSigning();
-t.teardown(async () => {
-  await signing.close();
-  await dropTestSchemas(signing.schema);
-});
+const signing = await signingForFile(t);
 const { app, pool } = signing;
 const s = scratch();
 t.teardown(() => s.cleanup());

@@ -3,16 +3,12 @@ import t from 'tap';
 import { buildOcspRequest, CrlReason, decryptPrivateKey, keyMatchesSpki, readCertificate, readCrl, readOcspResponse, toPem } from '@lienthong/pki';
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { scratch } from './fixtures.ts';
-import { dropTestSchemas, startTestSigning, testKek } from './support.ts';
+import { signingForFile, testKek } from './support.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 
 const admin = authHeader({ subject: 'person:ca-admin', office: 'VPTU-CM', roles: ['ca-admin'] });
 
-const signing = await startTestSigning();
-t.teardown(async () => {
-  await signing.close();
-  await dropTestSchemas(signing.schema);
-});
+const signing = await signingForFile(t);
 const { app, pool } = signing;
 
 void t.test('a seal certificate is issued, chains to the root, and its key stays encrypted in the service', async (t) => {

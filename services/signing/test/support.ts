@@ -98,3 +98,13 @@ export async function dropTestSchemas(schema: string): Promise<void> {
   await dropSchema(schema);
   await dropSchema(`${schema}_bus`);
 }
+
+/** A signing app for one test file on its own schema, closed and dropped when the file's tests end. */
+export async function signingForFile(t: { teardown(fn: () => Promise<void> | void): void }, env: Record<string, string> = {}): Promise<TestSigning> {
+  const signing = await startTestSigning(undefined, env);
+  t.teardown(async () => {
+    await signing.close();
+    await dropTestSchemas(signing.schema);
+  });
+  return signing;
+}

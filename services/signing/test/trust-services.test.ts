@@ -13,16 +13,12 @@ import {
 } from '@lienthong/pki';
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { issuePerson, scratch } from './fixtures.ts';
-import { dropTestSchemas, startTestSigning, testKek } from './support.ts';
+import { signingForFile, testKek } from './support.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 
 const caller = authHeader({ subject: 'person:signer', office: 'VPTU-CM', roles: ['signer'] });
 
-const signing = await startTestSigning();
-t.teardown(async () => {
-  await signing.close();
-  await dropTestSchemas(signing.schema);
-});
+const signing = await signingForFile(t);
 const { app, pool } = signing;
 const s = scratch();
 t.teardown(() => s.cleanup());

@@ -11,13 +11,9 @@ import type { Certificate } from '@lienthong/pki';
 import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { scratch } from './fixtures.ts';
-import { dropTestSchemas, startTestSigning, testKek } from './support.ts';
+import { signingForFile, testKek } from './support.ts';
 
-const signing = await startTestSigning();
-t.teardown(async () => {
-  await signing.close();
-  await dropTestSchemas(signing.schema);
-});
+const signing = await signingForFile(t);
 const { app, pool } = signing;
 const s = scratch();
 t.teardown(() => s.cleanup());

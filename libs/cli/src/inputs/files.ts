@@ -3,7 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 
-function reason(e: unknown): string {
+/** A file system error in words: no such file, is a directory, permission denied, or its message. */
+export function fileErrorReason(e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EISDIR') return 'is a directory';
@@ -16,7 +17,7 @@ export function readInput(io: CliIo, path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(resolve(io.cwd, path)));
   } catch (e) {
-    throw new CliError('FILE_NOT_READABLE', `${path}: ${reason(e)}.`, { cause: e });
+    throw new CliError('FILE_NOT_READABLE', `${path}: ${fileErrorReason(e)}.`, { cause: e });
   }
 }
 
@@ -40,6 +41,6 @@ export function writeOutput(io: CliIo, path: string, data: string | Uint8Array, 
     mkdirSync(dirname(full), { recursive: true });
     writeFileSync(full, data, { mode: secret ? 0o600 : 0o644 });
   } catch (e) {
-    throw new CliError('OUTPUT_NOT_WRITABLE', `${path}: ${reason(e)}.`, { cause: e });
+    throw new CliError('OUTPUT_NOT_WRITABLE', `${path}: ${fileErrorReason(e)}.`, { cause: e });
   }
 }

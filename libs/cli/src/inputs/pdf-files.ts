@@ -3,17 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { createFileSink, isAppearanceError, isPdfError, openFileSource, type ByteSource, type PdfError, type PdfSink } from '@lienthong/pki';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
+import { fileErrorReason as reason } from './files.ts';
 
 /** The PDF file header must start within the first 1024 bytes (ISO 32000-1 §7.5.2, Annex H.3 note). */
 const HEADER_WINDOW = 1024;
-
-function reason(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Whether two paths name the same file: same resolved path, or the same device and inode. */
 function sameFile(a: string, b: string): boolean {
