@@ -11,6 +11,7 @@ import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
+import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { openTokenSession } from './keys/pkcs11-token.ts';
 import { twoStepBucket } from './keys/two-step-pdf.ts';
 import type { SigningConfig } from './config.ts';
@@ -46,7 +47,8 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log);
     const token = config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
     if (token !== undefined) app.addHook('onClose', async () => token.close());
-    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, token);
+    const anchors = config.trustAnchorsFile === undefined ? [] : await readTrustAnchors(config.trustAnchorsFile);
+    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, token, anchors);
     await app.register(caRoutes, { ca });
     await app.register(sealRoutes, { ca });
     await app.register(tsaRoutes, { ca });

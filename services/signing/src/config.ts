@@ -17,6 +17,7 @@ export const signingConfigSchema = serviceConfigSchema({ port: 8082 }, {
     secret: true,
     expected: `a key-encryption passphrase of at least ${minKekLength} characters`,
   }),
+  LIENTHONG_SIGNING_TRUST_ANCHORS_FILE: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a PEM file of CA certificates to trust besides the local root' })),
   LIENTHONG_SIGNING_PKCS11_MODULE: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a PKCS#11 module (.so)' })),
   LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   LIENTHONG_SIGNING_PKCS11_PIN: Type.Optional(Type.String({ minLength: 1, secret: true })),
@@ -32,6 +33,8 @@ export interface Pkcs11Config {
 export type SigningConfig = ServiceConfig & {
   /** Passphrase for the private keys at rest (never logged, never returned). */
   readonly kek: string;
+  /** A PEM bundle of further trust anchors for verification (e.g. the Government Cipher Committee's root CA). */
+  readonly trustAnchorsFile?: string;
   /** The token for seal keys, when configured; its PIN is `pkcs11Pin` (not enumerable). */
   readonly pkcs11?: Pkcs11Config;
   readonly pkcs11Pin?: string;
@@ -48,7 +51,11 @@ export function loadSigningConfig(env: Env): SigningConfig {
       ...(pin === undefined ? [{ variable: 'LIENTHONG_SIGNING_PKCS11_PIN', problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE' }] : []),
     ]);
   }
-  const config = { ...base, ...(modulePath === undefined || tokenLabel === undefined ? {} : { pkcs11: { modulePath, tokenLabel } }) };
+  const config = {
+    ...base,
+    ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined ? {} : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),
+    ...(modulePath === undefined || tokenLabel === undefined ? {} : { pkcs11: { modulePath, tokenLabel } }),
+  };
   // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
   Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });
   if (pin !== undefined) Object.defineProperty(config, 'pkcs11Pin', { value: pin, enumerable: false });

@@ -19,15 +19,17 @@ export interface CaContext {
   hierarchy: CaHierarchy;
   /** The PKCS#11 token holding seal keys, when the service has one. */
   token?: TokenSession;
+  /** Trust anchors besides the local root (an external hierarchy), for verification. */
+  externalAnchors: readonly Certificate[];
   /** The parsed certificate of a record (parsed once). */
   certificateOf(record: CertificateRecord): Certificate;
 }
 
 /** Builds the context; certificates are parsed once and cached by id. */
-export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy, token?: TokenSession): CaContext {
+export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy, token?: TokenSession, externalAnchors: readonly Certificate[] = []): CaContext {
   const parsed = new Map<string, Certificate>();
   return {
-    pool, kek, clock, hierarchy, ...(token === undefined ? {} : { token }),
+    pool, kek, clock, hierarchy, externalAnchors, ...(token === undefined ? {} : { token }),
     certificateOf(record) {
       let cert = parsed.get(record.id);
       if (cert === undefined) {

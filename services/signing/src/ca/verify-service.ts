@@ -86,7 +86,7 @@ export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVer
   const source = await openFileSource(path);
   try {
     return await verifyPdf(source, {
-      trustAnchors: [ca.certificateOf(root)], intermediates: [ca.certificateOf(issuing)], crls: [rootCrl.der, issuingCrl.der], revocation: 'any', clock: ca.clock,
+      trustAnchors: [ca.certificateOf(root), ...ca.externalAnchors], intermediates: [ca.certificateOf(issuing)], crls: [rootCrl.der, issuingCrl.der], revocation: 'any', clock: ca.clock,
     });
   } finally {
     await source.close();
@@ -99,7 +99,7 @@ export async function verifySignature(ca: CaContext, input: VerifyInput): Promis
   const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
   const report = verifyCms(input.signature, {
     ...(input.content === undefined ? {} : { detachedContent: input.content }),
-    trustAnchors: [ca.certificateOf(root), ...(input.anchors ?? [])],
+    trustAnchors: [ca.certificateOf(root), ...ca.externalAnchors, ...(input.anchors ?? [])],
     intermediates: [ca.certificateOf(issuing)],
     crls: [rootCrl.der, issuingCrl.der],
     revocation: 'any',
