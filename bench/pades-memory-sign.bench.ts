@@ -7,11 +7,9 @@
  */
 import { join } from 'node:path';
 import { padesFixtures } from './support/pades-fixtures.ts';
-import { largePdf, overIdleMb, removeFile, signedLargePdf } from './support/memory.ts';
+import { BUDGET_MB, largePdf, memoryResult, removeFile, signedLargePdf } from './support/memory.ts';
 import { pyhankoMemory } from './support/pyhanko.ts';
 import type { Benchmark } from './types.ts';
-
-const BUDGET_MB = 64;
 
 const bench: Benchmark = {
   name: 'PAdES B-B signing of a 200 MB PDF, peak RSS over idle',
@@ -23,17 +21,9 @@ const bench: Benchmark = {
     const out = join(dir, 'large-pyhanko.pdf');
     const peer = await pyhankoMemory('sign', files, src, out);
     removeFile(out);
-    const mine = overIdleMb(ours);
-    const verdict = mine <= BUDGET_MB ? `ok, within ${BUDGET_MB} MB` : `OVER the ${BUDGET_MB} MB budget`;
-    return {
-      figure: mine,
-      baseline: overIdleMb(peer),
-      unit: 'MB',
-      baselineName: 'pyHanko 0.38 sign_pdf',
-      detail:
-        `${verdict}; ${(size / 1e6).toFixed(0)} MB file; ours idle ${(ours.idle / 1e6).toFixed(0)} MB, ${ours.seconds.toFixed(1)} s; ` +
-        `pyHanko idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s${ours.peakFromHwm && peer.peakFromHwm ? '' : '; peak from 2 ms samples only'}`,
-    };
+    return memoryResult(ours, peer, 'pyHanko 0.38 sign_pdf',
+      `${(size / 1e6).toFixed(0)} MB file; ours idle ${(ours.idle / 1e6).toFixed(0)} MB, ${ours.seconds.toFixed(1)} s; ` +
+        `pyHanko idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s${ours.peakFromHwm && peer.peakFromHwm ? '' : '; peak from 2 ms samples only'}`);
   },
 };
 export default bench;

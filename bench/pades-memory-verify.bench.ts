@@ -6,11 +6,9 @@
  * The printed ratio is ours / pyHanko.
  */
 import { padesFixtures } from './support/pades-fixtures.ts';
-import { overIdleMb, oursMemory, signedLargePdf } from './support/memory.ts';
+import { BUDGET_MB, memoryResult, oursMemory, signedLargePdf } from './support/memory.ts';
 import { pyhankoMemory } from './support/pyhanko.ts';
 import type { Benchmark } from './types.ts';
-
-const BUDGET_MB = 64;
 
 const bench: Benchmark = {
   name: 'PAdES verification of a 200 MB PDF, peak RSS over idle',
@@ -20,17 +18,9 @@ const bench: Benchmark = {
     const { path } = await signedLargePdf();
     const ours = await oursMemory('verify', path);
     const peer = await pyhankoMemory('verify', files, path, '');
-    const mine = overIdleMb(ours);
-    const verdict = mine <= BUDGET_MB ? `ok, within ${BUDGET_MB} MB` : `OVER the ${BUDGET_MB} MB budget`;
-    return {
-      figure: mine,
-      baseline: overIdleMb(peer),
-      unit: 'MB',
-      baselineName: 'pyHanko 0.38 validate_pdf_signature',
-      detail:
-        `${verdict}; ours ${ours.note ?? ''}, idle ${(ours.idle / 1e6).toFixed(0)} MB, ${ours.seconds.toFixed(1)} s; ` +
-        `pyHanko ${peer.ok ? 'intact and valid' : 'NOT valid'}, idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s`,
-    };
+    return memoryResult(ours, peer, 'pyHanko 0.38 validate_pdf_signature',
+      `ours ${ours.note ?? ''}, idle ${(ours.idle / 1e6).toFixed(0)} MB, ${ours.seconds.toFixed(1)} s; ` +
+        `pyHanko ${peer.ok ? 'intact and valid' : 'NOT valid'}, idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s`);
   },
 };
 export default bench;

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { writeLargePdf } from '../../test/support/large-pdf.ts';
+import type { BenchResult } from '../types.ts';
 import { MB, padesFixtures } from './pades-fixtures.ts';
 
 /** One process's memory while doing one operation; bytes. */
@@ -70,3 +71,13 @@ export function removeFile(path: string): void {
 
 /** Peak over idle, in MB. */
 export const overIdleMb = (f: MemoryFigure): number => (f.peak - f.idle) / MB;
+
+/** The memory budget of issue 10: peak RSS over idle while signing or verifying 200 MB. */
+export const BUDGET_MB = 64;
+
+/** A memory benchmark's result: ours against the peer's figure, the budget verdict first in the detail. */
+export function memoryResult(ours: MemoryFigure, peer: MemoryFigure, baselineName: string, detail: string): BenchResult {
+  const mine = overIdleMb(ours);
+  const verdict = mine <= BUDGET_MB ? `ok, within ${BUDGET_MB} MB` : `OVER the ${BUDGET_MB} MB budget`;
+  return { figure: mine, baseline: overIdleMb(peer), unit: 'MB', baselineName, detail: `${verdict}; ${detail}` };
+}

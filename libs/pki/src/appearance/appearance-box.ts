@@ -23,6 +23,17 @@ export function checkDimension(value: unknown, where: string): number {
   return value;
 }
 
+/** Checks a box's width, height and inner padding (default 2 points), which must leave room inside. */
+export function checkBox(options: { width: unknown; height: unknown; padding?: number | undefined }): { width: number; height: number; padding: number } {
+  const width = checkDimension(options.width, 'width');
+  const height = checkDimension(options.height, 'height');
+  const padding = options.padding ?? 2;
+  if (!Number.isFinite(padding) || padding < 0 || padding * 2 >= Math.min(width, height)) {
+    throw new AppearanceError('INVALID_ARGUMENT', `padding ${padding} leaves no room in ${width}x${height}.`);
+  }
+  return { width, height, padding };
+}
+
 /** Checks that an options argument is an object (callers may pass parsed JSON). */
 export function checkOptions<T>(value: T, where = 'options'): T {
   if (typeof value !== 'object' || value === null) throw new AppearanceError('INVALID_ARGUMENT', `${where} must be an object.`);

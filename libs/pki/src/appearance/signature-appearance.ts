@@ -2,7 +2,7 @@ import { AppearanceError } from './errors.ts';
 import { createFontResource, type FontResource } from './font-resource.ts';
 import type { FontProgram } from './font-program.ts';
 import { createImageResource, type AppearanceImage, type ImageResource } from './image-xobject.ts';
-import { checkDimension, checkFontSize, checkOptions, formXObject, openFonts, type AppearanceFonts } from './appearance-box.ts';
+import { checkBox, checkFontSize, checkOptions, formXObject, openFonts, type AppearanceFonts } from './appearance-box.ts';
 import { pdfNumber, pdfRef, type AllocateObjectNumber, type AppearanceResult } from './pdf-syntax.ts';
 import { fitLines, BASELINE_RISE, LEADING } from './text-layout.ts';
 import { normalizeText } from './text-input.ts';
@@ -51,12 +51,7 @@ export function signatureAppearance(
   alloc: AllocateObjectNumber,
 ): AppearanceResult {
   checkOptions(options);
-  const width = checkDimension(options.width, 'width');
-  const height = checkDimension(options.height, 'height');
-  const padding = options.padding ?? 2;
-  if (!Number.isFinite(padding) || padding < 0 || padding * 2 >= Math.min(width, height)) {
-    throw new AppearanceError('INVALID_ARGUMENT', `padding ${padding} leaves no room in ${width}x${height}.`);
-  }
+  const { width, height, padding } = checkBox(options);
   const minSize = checkFontSize(options.minFontSize ?? 4, 'minFontSize');
   const layout = options.layout ?? 'image-left';
   if (layout !== 'image-left' && layout !== 'image-behind') throw new AppearanceError('INVALID_ARGUMENT', `layout '${String(layout)}' is unknown.`);

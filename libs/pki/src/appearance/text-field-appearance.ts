@@ -1,6 +1,6 @@
 import { AppearanceError } from './errors.ts';
 import { createFontResource } from './font-resource.ts';
-import { checkDimension, checkFontSize, checkOptions, formXObject, openFonts, type AppearanceFonts } from './appearance-box.ts';
+import { checkBox, checkFontSize, checkOptions, formXObject, openFonts, type AppearanceFonts } from './appearance-box.ts';
 import { pdfNumber, pdfRef, type AllocateObjectNumber, type AppearanceResult } from './pdf-syntax.ts';
 import { fitLines, BASELINE_RISE, LEADING } from './text-layout.ts';
 import { normalizeText } from './text-input.ts';
@@ -57,12 +57,7 @@ export function textFieldAppearance(
   alloc: AllocateObjectNumber,
 ): TextFieldAppearanceResult {
   checkOptions(options);
-  const width = checkDimension(options.width, 'width');
-  const height = checkDimension(options.height, 'height');
-  const padding = options.padding ?? 2;
-  if (!Number.isFinite(padding) || padding < 0 || padding * 2 >= Math.min(width, height)) {
-    throw new AppearanceError('INVALID_ARGUMENT', `padding ${padding} leaves no room in ${width}x${height}.`);
-  }
+  const { width, height, padding } = checkBox(options);
   const align = options.align ?? 'left';
   if (!(align in QUADDING)) throw new AppearanceError('INVALID_ARGUMENT', `align '${String(align)}' is unknown.`);
   const programs = openFonts(fonts);
