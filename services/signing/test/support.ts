@@ -1,6 +1,6 @@
 /**
  * A signing app for tests on a schema of its own: the real PostgreSQL (pool + migrations),
- * the Postgres-backed bus on its own schema, a folder store — assembled here because
+ * the Postgres-backed bus on its own schema, a folder store or the real MinIO — assembled here because
  * `connectService` binds the schema to the service name, and tests must not share CA state.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import pg from 'pg';
 import { checkDatabase, createPool, migrate } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
 import { createPostgresBus } from '@lienthong/bus';
-import { createFolderStore } from '@lienthong/storage';
+import { createFolderStore, createS3Store } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
 import { createLogger } from '@lienthong/service';
 import type { Logger, Platform, ServiceApp } from '@lienthong/service';
@@ -49,13 +49,16 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger({ name: 'signing', level: 'debug', destination }), lines };
 }
 
+/** Where a test app keeps objects: a folder, or the real MinIO that infra/local runs. */
+export type TestObjects = 'folder' | 'minio';
+
 /** Connects a platform on `schema` (migrated) with real components. */
-export async function connectTestPlatform(schema: string, logger: Logger, storageDir: string): Promise<Platform> {
+export async function connectTestPlatform(schema: string, logger: Logger, storageDir: string, objects: TestObjects = 'folder'): Promise<Platform> {
   const pool = createPool({ url: testEnv.databaseUrl, schema });
   await migrate(pool, schema, signingMigrations, logger);
   const busPool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
   const bus = createPostgresBus({ pool: busPool, schema: `${schema}_bus`, listen: false });
-  const store = createFolderStore({ dir: storageDir });
+  const store = objects === 'minio' ? createS3Store(testEnv.s3) : createFolderStore({ dir: storageDir });
   return {
     pool, bus, store,
     checks: [{ name: 'database', check: () => checkDatabase(pool) }],
@@ -79,10 +82,10 @@ export interface TestSigning {
 }
 
 /** Builds the signing app on a new schema, or on `schema` when given (to test a second instance). */
-export async function startTestSigning(schema = uniqueName('signing_test'), env: Record<string, string> = {}): Promise<TestSigning> {
+export async function startTestSigning(schema = uniqueName('signing_test'), env: Record<string, string> = {}, objects: TestObjects = 'folder'): Promise<TestSigning> {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-signing-'));
   const { logger, lines } = capturingLogger();
-  const platform = await connectTestPlatform(schema, logger, dir);
+  const platform = await connectTestPlatform(schema, logger, dir, objects);
   const app = await buildApp(testConfig(dir, env), { platform, logger });
   return {
     app, pool: platform.pool, store: platform.store, schema, lines,
@@ -100,8 +103,8 @@ export async function dropTestSchemas(schema: string): Promise<void> {
 }
 
 /** A signing app for one test file on its own schema, closed and dropped when the file's tests end. */
-export async function signingForFile(t: { teardown(fn: () => Promise<void> | void): void }, env: Record<string, string> = {}): Promise<TestSigning> {
-  const signing = await startTestSigning(undefined, env);
+export async function signingForFile(t: { teardown(fn: () => Promise<void> | void): void }, env: Record<string, string> = {}, objects: TestObjects = 'folder'): Promise<TestSigning> {
+  const signing = await startTestSigning(undefined, env, objects);
   t.teardown(async () => {
     await signing.close();
     await dropTestSchemas(signing.schema);
