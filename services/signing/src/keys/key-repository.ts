@@ -95,6 +95,12 @@ export async function listSigningKeys(q: Queryable, office: string, owners: read
   return rows.map(toRecord);
 }
 
+/** Whether a key of `office` goes with the CA certificate `certificateId` (so the office may revoke it). */
+export async function officeHoldsCertificate(q: Queryable, office: string, certificateId: string): Promise<boolean> {
+  const { rows } = await q.query('SELECT 1 FROM signing_key WHERE ca_certificate_id = $1 AND office = $2 LIMIT 1', [certificateId, office]);
+  return rows.length > 0;
+}
+
 /** Records a wrong PIN; locks the key at `lockAfter` consecutive failures. Returns the new count. */
 export async function recordPinFailure(client: PoolClient, id: string, lockAfter: number): Promise<number> {
   const { rows } = await client.query<{ failed_pin_attempts: number }>(

@@ -10,6 +10,7 @@ import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { findCertificate, revokeCertificate } from '../ca/certificate-repository.ts';
 import { signingErrors } from '../errors.ts';
+import { officeHoldsCertificate } from '../keys/key-repository.ts';
 import { CertificateSummary, problemResponse, toCertificateSummary, unauthenticated } from './schemas.ts';
 
 const reasons = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn'] as const;
@@ -34,9 +35,8 @@ export async function revocationRoutes(app: ServiceApp, options: { ca: CaContext
     },
   }, async (request) => {
     const principal = requireRole(request, roles.caAdmin);
-    const { rows } = await ca.pool.query<{ n: number }>(
-      'SELECT 1 AS n FROM signing_key WHERE ca_certificate_id = $1 AND office = $2 LIMIT 1', [request.params.id, principal.office]);
-    const record = rows.length === 0 ? undefined : await findCertificate(ca.pool, request.params.id);
+    const ours = await officeHoldsCertificate(ca.pool, principal.office, request.params.id);
+    const record = ours ? await findCertificate(ca.pool, request.params.id) : undefined;
     if (record === undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, { extra: { certificateId: request.params.id } });
     if (!await revokeCertificate(ca.pool, record.id, ca.clock.now(), CrlReason[request.body.reason])) {
       throw new AppError(signingErrors.CERTIFICATE_ALREADY_REVOKED);
