@@ -11,6 +11,7 @@
 import { globSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, startInfra } from './lib/infra.ts';
+import { formatTapFailures, tapFailures } from './lib/tap-failures.ts';
 
 const args = process.argv.slice(2);
 const withInfra = !args.includes('--no-infra');
@@ -67,6 +68,10 @@ if (summary) {
 } else {
   check('tap run (no summary line)', tap.code === 0);
 }
+
+// The log may be cut to its tail: say again what failed, right above the summary.
+const failures = tapFailures(tap.output);
+if (failures.length > 0) console.log(`\n# failed tests\n${formatTapFailures(failures)}\n`);
 
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(failed === 0 ? 0 : 1);
