@@ -14,6 +14,8 @@ export interface PngSpec {
   interlace?: boolean;
   /** Filter per row; by default rows cycle through 0..4. */
   filter?: (row: number) => number;
+  /** The zlib stream of IDAT as given, nothing filtered (e.g. a header that announces far more pixels than follow). */
+  idat?: Uint8Array;
 }
 
 const SAMPLES = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as const;
@@ -30,8 +32,8 @@ export function chunk(type: string, data: Uint8Array): Uint8Array {
 export function encodePng(spec: PngSpec): Uint8Array {
   const rowBytes = Math.ceil((spec.width * SAMPLES[spec.colorType] * spec.depth) / 8);
   const bpp = Math.max(1, (SAMPLES[spec.colorType] * spec.depth) >> 3);
-  const filtered = Buffer.alloc(spec.height * (rowBytes + 1));
-  for (let y = 0; y < spec.height; y++) {
+  const filtered = Buffer.alloc(spec.idat === undefined ? spec.height * (rowBytes + 1) : 0);
+  for (let y = 0; y < spec.height && spec.idat === undefined; y++) {
     const f = spec.filter?.(y) ?? y % 5;
     filtered[y * (rowBytes + 1)] = f;
     for (let x = 0; x < rowBytes; x++) {
@@ -51,7 +53,7 @@ export function encodePng(spec: PngSpec): Uint8Array {
   ihdr[8] = spec.depth;
   ihdr[9] = spec.colorType;
   ihdr[12] = spec.interlace === true ? 1 : 0;
-  const idat = deflateSync(filtered);
+  const idat = spec.idat ?? deflateSync(filtered);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
