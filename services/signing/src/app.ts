@@ -16,6 +16,7 @@ import { openTokenSession } from './keys/pkcs11-token.ts';
 import { twoStepBucket } from './keys/two-step-pdf.ts';
 import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
+import { keyImageRoutes } from './routes/key-image-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import { ocspRoutes } from './routes/ocsp-routes.ts';
 import { pdfRoutes } from './routes/pdf-routes.ts';
@@ -55,6 +56,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(ocspRoutes, { ca });
     await app.register(verifyRoutes, { ca });
     await app.register(keyRoutes, { ca });
+    await app.register(keyImageRoutes, { ca });
     await platform.store.ensureBucket(twoStepBucket);
     await app.register(pdfRoutes, { ca, store: platform.store });
     await app.register(twoStepRoutes, { ca, store: platform.store });

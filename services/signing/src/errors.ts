@@ -30,6 +30,9 @@ export const signingErrors = defineErrors({
   SIGNING_TOKEN_KEY_UNSUITABLE: { status: 422, title: 'Key unsuitable', detail: 'The key type does not fit the signature algorithm.' },
   SIGNING_TOKEN_FAILED: { status: 502, title: 'Token operation failed', detail: 'The token returned an error.' },
   SIGNING_TOKEN_NOT_CONFIGURED: { status: 409, title: 'No PKCS#11 token', detail: 'This service has no PKCS#11 token configured (LIENTHONG_SIGNING_PKCS11_MODULE).' },
+  SIGNING_KEY_IMAGE_NOT_FOUND: { status: 404, title: 'Signing key image not found', detail: 'This key has no appearance image.' },
+  IMAGE_UNREADABLE: { status: 400, title: 'Unreadable image', detail: 'The body is not a PNG or JPEG image the signature appearance can draw (corrupt, truncated, of another kind than announced, or too large in pixels).' },
+  SIGNATURE_FIELD_UNUSABLE: { status: 400, title: 'Signature field not usable', detail: 'The field the signature is to fill is already signed or is not a signature field.' },
   PDF_UNREADABLE: { status: 400, title: 'Unreadable PDF', detail: 'The body is not a PDF this service can sign (malformed, encrypted, or refusing further signatures).' },
   SIGNATURE_VALUE_INVALID: { status: 400, title: 'Invalid signature value', detail: 'The signature value does not verify with the certificate\'s public key over the prepared signed attributes.' },
 });

@@ -2,7 +2,8 @@
  * The signing schema's own migrations, in order (the kit's outbox tables come first by
  * themselves). CA state: certificates, their private keys (encrypted with the KEK), the
  * CRLs issued and a CRL number per issuer (RFC 5280 §5.2.3), and the TSA serial sequence
- * (RFC 3161 §2.4.2: serial numbers unique per TSA).
+ * (RFC 3161 §2.4.2: serial numbers unique per TSA); signing keys, two-step sessions, the
+ * signing log, and each key's appearance image.
  */
 import type { Migration } from '@lienthong/db';
 
@@ -114,6 +115,17 @@ ALTER TABLE two_step_session
   ADD COLUMN kind text NOT NULL DEFAULT 'cms' CHECK (kind IN ('cms', 'pdf')),
   ADD COLUMN pdf_state jsonb,
   ADD COLUMN object_key text;
+`,
+  },
+  {
+    id: '0004_key_image',
+    sql: `
+-- The image a key's visible signatures show: the office's round seal (con dấu) for a seal key,
+-- the signer's handwritten signature for a personal key. Both columns or neither.
+ALTER TABLE signing_key
+  ADD COLUMN image bytea,
+  ADD COLUMN image_type text CHECK (image_type IN ('image/png', 'image/jpeg')),
+  ADD CONSTRAINT signing_key_image_with_type CHECK ((image IS NULL) = (image_type IS NULL));
 `,
   },
 ];

@@ -19,7 +19,7 @@ import { insertCertificate } from '../ca/certificate-repository.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { signingErrors } from '../errors.ts';
 import { insertSigningKey, logSigning } from './key-repository.ts';
-import type { SigningKeyRecord } from './key-repository.ts';
+import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
 import { unfitForSigning } from './key-rules.ts';
 import { encryptWithPin } from './pin.ts';
 
@@ -96,6 +96,6 @@ function newPersonalKey(id: string, principal: Principal, certificate: Certifica
   };
 }
 
-function stored(key: Omit<SigningKeyRecord, 'failedPinAttempts' | 'lockedAt' | 'createdAt' | 'lastUsedAt'>): SigningKeyRecord {
-  return { ...key, failedPinAttempts: 0, lockedAt: null, createdAt: new Date(), lastUsedAt: null };
+function stored(key: NewSigningKey): SigningKeyRecord {
+  return { ...key, failedPinAttempts: 0, lockedAt: null, createdAt: new Date(), lastUsedAt: null, imageType: null };
 }

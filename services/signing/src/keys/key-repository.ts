@@ -29,7 +29,12 @@ export interface SigningKeyRecord {
   lockedAt: Date | null;
   createdAt: Date;
   lastUsedAt: Date | null;
+  /** The media type of the key's appearance image (seal or handwritten signature), null when it has none. */
+  imageType: KeyImageType | null;
 }
+
+/** The media types of an appearance image. */
+export type KeyImageType = 'image/png' | 'image/jpeg';
 
 interface KeyRow {
   id: string;
@@ -47,10 +52,11 @@ interface KeyRow {
   locked_at: Date | null;
   created_at: Date;
   last_used_at: Date | null;
+  image_type: KeyImageType | null;
 }
 
 const columns = `id, office, owner, purpose, storage, algorithm, certificate_der, chain_der, ca_certificate_id,
-  encrypted_pkcs8, token_key_label, failed_pin_attempts, locked_at, created_at, last_used_at`;
+  encrypted_pkcs8, token_key_label, failed_pin_attempts, locked_at, created_at, last_used_at, image_type`;
 
 function toRecord(row: KeyRow): SigningKeyRecord {
   return {
@@ -58,12 +64,12 @@ function toRecord(row: KeyRow): SigningKeyRecord {
     certificateDer: new Uint8Array(row.certificate_der), chainDer: row.chain_der.map((der) => new Uint8Array(der)),
     caCertificateId: row.ca_certificate_id, encryptedPkcs8: row.encrypted_pkcs8 === null ? null : new Uint8Array(row.encrypted_pkcs8),
     tokenKeyLabel: row.token_key_label, failedPinAttempts: row.failed_pin_attempts, lockedAt: row.locked_at,
-    createdAt: row.created_at, lastUsedAt: row.last_used_at,
+    createdAt: row.created_at, lastUsedAt: row.last_used_at, imageType: row.image_type,
   };
 }
 
-/** A key about to be stored (counters and times start empty). */
-export type NewSigningKey = Omit<SigningKeyRecord, 'failedPinAttempts' | 'lockedAt' | 'createdAt' | 'lastUsedAt'>;
+/** A key about to be stored (counters and times start empty, without an image). */
+export type NewSigningKey = Omit<SigningKeyRecord, 'failedPinAttempts' | 'lockedAt' | 'createdAt' | 'lastUsedAt' | 'imageType'>;
 
 /** Stores a new key. */
 export async function insertSigningKey(q: Queryable, key: NewSigningKey): Promise<void> {
@@ -124,9 +130,9 @@ export async function replaceEncryptedKey(q: Queryable, id: string, encryptedPkc
 export interface SigningLogEntry {
   office: string;
   subject: string;
-  action: 'enrol' | 'import' | 'sign' | 'pin-refused' | 'locked' | 'pin-change' | 'two-step-prepare' | 'two-step-complete';
+  action: 'enrol' | 'import' | 'sign' | 'pin-refused' | 'locked' | 'pin-change' | 'two-step-prepare' | 'two-step-complete' | 'image-set' | 'image-remove';
   keyId?: string;
-  /** Hex digest of what was signed. */
+  /** Hex digest of what was signed (for image-set: of the image). */
   digest?: string;
   detail?: string;
 }

@@ -1,6 +1,6 @@
 /**
- * The rules of signing keys, as plain functions: who may use a key, which algorithm a key
- * signs a given digest with, and whether a certificate can sign at all.
+ * The rules of signing keys, as plain functions: who may use a key or manage its image, which
+ * algorithm a key signs a given digest with, and whether a certificate can sign at all.
  */
 import { allowsKeyUsage, importPublicKey, isCa, KeyUsageBit } from '@lienthong/pki';
 import type { Certificate, HashName, SigningAlgorithm } from '@lienthong/pki';
@@ -18,6 +18,16 @@ export const sealOwner = 'registry';
 export function mayUseKey(principal: Principal, key: SigningKeyRecord): boolean {
   if (key.purpose === 'seal') return principal.roles.includes(roles.registry);
   return key.owner === principal.subject && principal.roles.includes(roles.signer);
+}
+
+/**
+ * Whether `principal` may set, read or remove the appearance image of `key` (of the
+ * principal's office): a personal key's owner, as for using it; for a seal, the office's
+ * registry (who stamps with it) or its CA administrators (who issued it).
+ */
+export function mayManageKeyImage(principal: Principal, key: SigningKeyRecord): boolean {
+  if (key.purpose === 'seal') return principal.roles.includes(roles.registry) || principal.roles.includes(roles.caAdmin);
+  return mayUseKey(principal, key);
 }
 
 /** The owners whose keys `principal` may list: their own, and the seals when they are the registry. */

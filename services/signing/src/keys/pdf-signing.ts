@@ -4,14 +4,23 @@
  * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
  * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
  */
-import { openFileSource, createFileSink, extendPdf, readCertificate, readCrl, signatureAppearance, signPdf, vietnameseFonts } from '@lienthong/pki';
+import { openFileSource, createFileSink, extendPdf, readCertificate, readCrl, signPdf } from '@lienthong/pki';
 import type { Crl, PadesLevel, SigningAlgorithm } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { currentCrl } from '../ca/crl-service.ts';
+import { signingErrors } from '../errors.ts';
 import { localTimeStamper } from '../ca/tsa-service.ts';
-import { unlockForUse } from './key-use.ts';
+import { findKeyImage } from './key-image-repository.ts';
+import { findSigningKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
+import { mayUseKey } from './key-rules.ts';
+import { inspectTarget } from './pdf-field.ts';
+import type { ExistingField } from './pdf-field.ts';
+import { unlockForUse } from './key-use.ts';
+import { drawBlock, planSignatureBlock } from './signature-block.ts';
+import type { SignatureBlock, VisibleRequest } from './signature-block.ts';
 
 /** What the caller asks of a PDF signature. */
 export interface PdfSignRequest {
@@ -24,24 +33,12 @@ export interface PdfSignRequest {
   field?: string;
   reason?: string;
   location?: string;
-  /** A visible signature block: 1-based page, [x1, y1, x2, y2] in points, the lines (authority form first, drawn bold); the signing time is added. */
-  visible?: { page: number; rect: [number, number, number, number]; lines: string[] };
-}
-
-/** The signing time as a Vietnamese reader expects it: 23/11/2026 20:51 (+07:00). */
-export function vietnamTime(at: Date): string {
-  const local = new Date(at.getTime() + 7 * 3_600_000);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(local.getUTCDate())}/${two(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())} (+07:00)`;
-}
-
-function visibleBlock(visible: NonNullable<PdfSignRequest['visible']>, at: Date) {
-  const [x1, y1, x2, y2] = visible.rect;
-  const lines = [...visible.lines.map((text, i) => ({ text, bold: i === 0 })), { text: `Ký số: ${vietnamTime(at)}`, size: 7 }];
-  return {
-    page: visible.page - 1,
-    visible: { x: x1, y: y1, appearance: (alloc: () => number) => signatureAppearance({ width: x2 - x1, height: y2 - y1, lines }, vietnameseFonts(), alloc) },
-  };
+  /**
+   * A visible signature block: 1-based page, [x1, y1, x2, y2] in points, the lines (authority
+   * form first, drawn bold; default from the certificate's subject); the signing time is added,
+   * and the key's image when it has one.
+   */
+  visible?: VisibleRequest;
 }
 
 /** CRLs of the local CA for the DSS, when it issued the key's certificate. */
@@ -69,8 +66,23 @@ export async function extendPdfFile(ca: CaContext, level: 'B-LT' | 'B-LTA', inpu
   }
 }
 
-/** Signs the PDF at `input` into `output` (`inputDigest`: hex SHA-256 of the input, for the signing log). */
+/** The visible block of a signature with `key`, with its image if it has one. */
+async function planBlock(ca: CaContext, key: SigningKeyRecord, visible: VisibleRequest, field: ExistingField | undefined): Promise<SignatureBlock> {
+  const image = key.imageType === null ? undefined : await findKeyImage(ca.pool, key.office, key.id);
+  return planSignatureBlock(visible, { purpose: key.purpose, certificate: readCertificate(key.certificateDer), image }, field?.size, ca.clock.now());
+}
+
+/**
+ * Signs the PDF at `input` into `output` (`inputDigest`: hex SHA-256 of the input, for the
+ * signing log). The field to fill and the visible block are checked before the key is
+ * unlocked, so that such a refusal records no use of the key.
+ */
 export async function signPdfWithKey(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {
+  const known = await findSigningKey(ca.pool, principal.office, request.keyId);
+  if (known === undefined || !mayUseKey(principal, known)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+  const field = request.field === undefined && request.visible === undefined ? undefined
+    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(request.visible === undefined ? {} : { page: request.visible.page }) });
+  const block = request.visible === undefined ? undefined : await planBlock(ca, known, request.visible, field);
   const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, inputDigest, `pdf ${request.level}`);
   const certificate = readCertificate(key.certificateDer);
   const crls = request.level === 'B-LT' || request.level === 'B-LTA' ? await localCrls(ca, key) : [];
@@ -89,7 +101,7 @@ export async function signPdfWithKey(ca: CaContext, principal: Principal, reques
       ...(request.field === undefined ? {} : { fieldName: request.field }),
       ...(request.reason === undefined ? {} : { reason: request.reason }),
       ...(request.location === undefined ? {} : { location: request.location }),
-      ...(request.visible === undefined ? {} : visibleBlock(request.visible, ca.clock.now())),
+      ...(block === undefined ? {} : { page: block.page, visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, ca.clock.now(), alloc) } }),
     });
   } finally {
     await source.close();

@@ -20,6 +20,7 @@ import { localTimeStamper } from '../ca/tsa-service.ts';
 import { signingErrors } from '../errors.ts';
 import { completeTwoStepSession, insertTwoStepSession, logSigning } from './key-repository.ts';
 import { algorithmFor, unfitForSigning } from './key-rules.ts';
+import { inspectTarget } from './pdf-field.ts';
 import { openSession, readCertificateOrRefuse, twoStepTtlMs, verifiedValue } from './two-step.ts';
 import type { PreparedTwoStep } from './two-step.ts';
 
@@ -50,6 +51,7 @@ export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, princ
   if (unfit !== undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
   const algorithm = algorithmFor(certificate.spki, 'sha256') ?? algorithmFor(certificate.spki, 'sha384');
   if (algorithm === undefined) throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: 'The certificate\'s key is neither RSA nor ECDSA P-256/P-384.' });
+  if (request.field !== undefined) await inspectTarget(input, { field: request.field });
   const id = randomUUID();
   const preparedPath = join(dir, 'prepared.pdf');
   const source = await openFileSource(input);

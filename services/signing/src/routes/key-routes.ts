@@ -42,6 +42,7 @@ export const KeySummary = Type.Object({
   failedPinAttempts: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  imageType: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Null()], { description: 'the media type of the image its visible signatures show (GET /v1/keys/{id}/image), null when it has none' }),
 }, { $id: 'SigningKey' });
 
 function toKeySummary(key: SigningKeyRecord): Static<typeof KeySummary> {
@@ -52,7 +53,7 @@ function toKeySummary(key: SigningKeyRecord): Static<typeof KeySummary> {
     notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString(),
     certificate: Buffer.from(key.certificateDer).toString('base64'), chain: key.chainDer.map((der) => Buffer.from(der).toString('base64')),
     locked: key.lockedAt !== null, failedPinAttempts: key.failedPinAttempts, createdAt: key.createdAt.toISOString(),
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null, imageType: key.imageType,
   };
 }
 

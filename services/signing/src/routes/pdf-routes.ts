@@ -59,16 +59,17 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         field: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'signature field to create or fill, e.g. lienthong-seal' })),
         reason: Type.Optional(text(200)),
         location: Type.Optional(text(200)),
-        line: Type.Optional(Type.Array(text(120), { minItems: 1, maxItems: 6, description: 'a visible signature block, one line each: authority form (K/T BÍ THƯ), title, name; the signing time is added' })),
+        visible: Type.Boolean({ default: false, description: 'draw a visible signature block (also when line is given): the lines, the signing time and the key\'s image (a seal under the text; a handwritten signature at the left)' }),
+        line: Type.Optional(Type.Array(text(120), { minItems: 1, maxItems: 6, description: 'the visible block\'s lines, one each: authority form (K/T BÍ THƯ), title, name; default the certificate\'s O and CN (seal) or CN (person); the signing time is added' })),
         page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'the page of the visible block' }),
-        rect: Type.String({ pattern: '^\\d{1,5}(\\.\\d+)?(,\\d{1,5}(\\.\\d+)?){3}$', default: '330,60,560,150', description: 'x1,y1,x2,y2 in points from the lower left' }),
+        rect: Type.String({ pattern: '^\\d{1,5}(\\.\\d+)?(,\\d{1,5}(\\.\\d+)?){3}$', default: '330,60,560,150', description: 'x1,y1,x2,y2 in points from the lower left; an existing field (field=lienthong-seal) keeps its own' }),
       }, { additionalProperties: false }),
       headers: Type.Object({ 'lienthong-pin': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the key\'s PIN (personal keys)' })) }),
       // Validated as a PDF by the signing itself; `format: binary` documents it (without a type it checks nothing).
       body: { description: 'the PDF to sign', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
       response: {
         200: streamedContent('application/pdf', 'the signed PDF'),
-        400: problemResponse('VALIDATION_FAILED, BAD_REQUEST (no body) or PDF_UNREADABLE'),
+        400: problemResponse('VALIDATION_FAILED (also: a block that cannot be drawn, appearanceError), BAD_REQUEST (no body), PDF_UNREADABLE, SIGNATURE_FIELD_UNUSABLE or IMAGE_UNREADABLE'),
         401: unauthenticated,
         403: problemResponse('SIGNING_KEY_PIN_INCORRECT'),
         404: problemResponse('SIGNING_KEY_NOT_FOUND'),
@@ -89,7 +90,9 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         ...(request.query.field === undefined ? {} : { field: request.query.field }),
         ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
         ...(request.query.location === undefined ? {} : { location: request.query.location }),
-        ...(request.query.line === undefined ? {} : { visible: { page: request.query.page, rect: rectOf(request.query.rect), lines: request.query.line } }),
+        ...(request.query.line === undefined && !request.query.visible ? {} : {
+          visible: { page: request.query.page, rect: rectOf(request.query.rect), ...(request.query.line === undefined ? {} : { lines: request.query.line }) },
+        }),
       }, upload.path, output, upload.sha256));
     return reply.type('application/pdf').send(createReadStream(output));
   });
@@ -134,7 +137,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
       body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
       response: {
         201: PreparedSchema,
-        400: problemResponse('VALIDATION_FAILED, CERTIFICATE_MALFORMED, CERTIFICATE_NOT_FOR_SIGNING or PDF_UNREADABLE'),
+        400: problemResponse('VALIDATION_FAILED, CERTIFICATE_MALFORMED, CERTIFICATE_NOT_FOR_SIGNING, PDF_UNREADABLE or SIGNATURE_FIELD_UNUSABLE'),
         401: unauthenticated,
         403: problemResponse('FORBIDDEN: not a signer'),
         413: problemResponse('PAYLOAD_TOO_LARGE'),
