@@ -2,14 +2,16 @@
  * The first document of `npm start`: the demo directive signed through the running services
  * as the Party flow does it — the Bí thư signs with a personal key and PIN (certifying, so
  * the stamp and the seal stay permitted), the registry stamps number and date, then applies
- * the office seal with a time-stamp and B-LTA. Done once per data folder; the signed PDF and
- * its verification report are left in <data>/demo for the newcomer to open.
+ * the office seal (its red round seal image drawn in the seal field) with a time-stamp and
+ * B-LTA. Done once per data folder; the signed PDF and its verification report are left in
+ * <data>/demo for the newcomer to open.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { memorySink, memorySource, stampPdf } from '@lienthong/pki';
 import { buildDemoDirective } from './demo-document.ts';
+import { demoSealPng } from './demo-seal.ts';
 
 /** Who the demo acts as (tokens from tokens.json) and where signing listens. */
 export interface DemoContext {
@@ -48,6 +50,7 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   const seal = await keyOf(ctx, registry, 'seal', async () => (await (await call(`${base}/v1/ca/seals`, ctx.tokens['ca-admin']!, json({
     organisation: 'Tỉnh ủy Demo', office: 'Văn phòng Tỉnh ủy',
   }))).json() as { keyId: string }).keyId);
+  await call(`${base}/v1/keys/${seal}/image`, registry, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: Buffer.from(demoSealPng()) });
 
   const block = ['T/M BAN THƯỜNG VỤ', 'BÍ THƯ', 'Nguyễn Văn An'].map((line) => `&line=${encodeURIComponent(line)}`).join('');
   const signed = new Uint8Array(await (await call(`${base}/v1/keys/${personal}/pdf-signatures?allowStamp=true&level=B-T&reason=K%C3%BD%20ban%20h%C3%A0nh${block}&rect=330,320,560,410`,
@@ -57,7 +60,7 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   await stampPdf(memorySource(signed), stamped, {
     number: 'Số 01-CT/TU', date: `ngày ${today.getDate()} tháng ${today.getMonth() + 1} năm ${today.getFullYear()}`,
   });
-  const sealed = new Uint8Array(await (await call(`${base}/v1/keys/${seal}/pdf-signatures?field=lienthong-seal&level=B-LTA`, registry, pdf(stamped.bytes()))).arrayBuffer());
+  const sealed = new Uint8Array(await (await call(`${base}/v1/keys/${seal}/pdf-signatures?field=lienthong-seal&visible=true&level=B-LTA`, registry, pdf(stamped.bytes()))).arrayBuffer());
   const report = await (await call(`${base}/v1/verify/pdf`, signer, pdf(sealed))).json() as { indication: string };
   const { certificates } = await (await call(`${base}/v1/ca/certificates`, signer)).json() as { certificates: Array<{ id: string; role: string }> };
   const rootPem = await (await call(`${base}/v1/ca/certificates/${certificates.find((c) => c.role === 'root')!.id}`, signer, { headers: { accept: 'application/x-pem-file' } })).text();

@@ -10,6 +10,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTimeStampRequest, readTimeStampResponse } from '@lienthong/pki';
+import { hasTool, pdftotext } from '../support/judges.ts';
 import { freePort } from '../support/transports.ts';
 
 const script = join(import.meta.dirname, '..', '..', 'scripts', 'start.ts');
@@ -103,6 +104,10 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
     t.equal(verification.indication, 'TOTAL_PASSED', `${round}: the demo directive is signed, stamped, sealed and verifies`);
     t.equal(verification.signatures.length, 3, `${round}: signer, seal and document time-stamp`);
     t.match(suite.output(), /first document: .*chi-thi-01-CT-TU\.pdf/, `${round}: npm start says where the first document is`);
+    if (round === 'first start' && hasTool('pdftotext')) {
+      const { text } = await pdftotext(join(dataDir, 'demo', 'chi-thi-01-CT-TU.pdf'));
+      t.match(text, /Tỉnh ủy Demo\s+Văn phòng Tỉnh ủy\s+Ký số:/, 'the seal signature shows the office over its seal image');
+    }
   }
   t.ok((await readdir(join(dataDir, 'postgres'))).length > 0, 'the database persists in the data folder');
 });
