@@ -248,11 +248,12 @@ export async function pdffonts(file: string): Promise<PdffontsResult> {
 }
 
 /**
- * Renders the first page with `pdftoppm -png|-jpeg -r DPI -singlefile FILE PREFIX` and
+ * Renders one page (the first unless `page`, 1-based) with `pdftoppm -png|-jpeg -r DPI -singlefile FILE PREFIX` and
  * returns the image's path (`PREFIX.png` or `PREFIX.jpg`); rejects when pdftoppm fails.
  */
-export async function pdftoppm(file: string, outputPrefix: string, options: { format: 'png' | 'jpeg'; resolution: number }): Promise<string> {
-  const r = await runTool('pdftoppm', [`-${options.format}`, '-r', String(options.resolution), '-singlefile', file, outputPrefix]);
+export async function pdftoppm(file: string, outputPrefix: string, options: { format: 'png' | 'jpeg'; resolution: number; page?: number }): Promise<string> {
+  const page = options.page === undefined ? [] : ['-f', String(options.page), '-l', String(options.page)];
+  const r = await runTool('pdftoppm', [`-${options.format}`, '-r', String(options.resolution), ...page, '-singlefile', file, outputPrefix]);
   if (r.code !== 0) throw new Error(`pdftoppm ${file}: exit ${r.code}: ${r.stderr}`);
   return `${outputPrefix}.${options.format === 'png' ? 'png' : 'jpg'}`;
 }

@@ -11,7 +11,7 @@ import t from 'tap';
 import { isArray, listFields, memorySink, memorySource, PdfDocument, stampPdf, toPem } from '@lienthong/pki';
 import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
-import { pdfsig, pdftotext, pyhankoValidate, qpdfCheck, runTool, skipUnless } from '../../../test/support/judges.ts';
+import { pdfsig, pdftoppm, pdftotext, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
 import { scratch } from './fixtures.ts';
 import { countPixels, greyJpeg, isBlue, isRed, sealPng, signaturePng } from './image-fixtures.ts';
 import { signingForFile } from './support.ts';
@@ -57,9 +57,7 @@ let renders = 0;
 /** Page `page` (1-based) rendered at 72 dpi by pdftoppm, as PNG bytes. */
 async function renderPage(file: string, page: number): Promise<Uint8Array> {
   const prefix = join(s.dir, `page-${page}-${++renders}`);
-  const run = await runTool('pdftoppm', ['-png', '-r', '72', '-f', String(page), '-l', String(page), '-singlefile', file, prefix]);
-  if (run.code !== 0) throw new Error(`pdftoppm: ${run.stderr}`);
-  return new Uint8Array(readFileSync(`${prefix}.png`));
+  return new Uint8Array(readFileSync(await pdftoppm(file, prefix, { format: 'png', resolution: 72, page })));
 }
 
 void t.test('the Party flow with images: signer (handwritten signature), stamp, seal in lienthong-seal (red seal); judges agree', async (t) => {
