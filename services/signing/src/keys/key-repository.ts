@@ -94,10 +94,10 @@ export async function lockSigningKey(client: PoolClient, office: string, id: str
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
-/** The keys of `office` whose owner is one of `owners`, oldest first. */
-export async function listSigningKeys(q: Queryable, office: string, owners: readonly string[]): Promise<SigningKeyRecord[]> {
+/** The keys of `office` whose owner is one of `owners` (all of them when undefined), oldest first. */
+export async function listSigningKeys(q: Queryable, office: string, owners: readonly string[] | undefined): Promise<SigningKeyRecord[]> {
   const { rows } = await q.query<KeyRow>(
-    `SELECT ${columns} FROM signing_key WHERE office = $1 AND owner = ANY($2::text[]) ORDER BY created_at, id`, [office, owners]);
+    `SELECT ${columns} FROM signing_key WHERE office = $1 AND ($2::text[] IS NULL OR owner = ANY($2::text[])) ORDER BY created_at, id`, [office, owners ?? null]);
   return rows.map(toRecord);
 }
 
@@ -116,6 +116,11 @@ export async function recordPinFailure(client: PoolClient, id: string, lockAfter
   return rows[0]!.failed_pin_attempts;
 }
 
+/** Lifts the lock of a key locked by wrong PINs: the count starts again. */
+export async function unlockSigningKey(q: Queryable, id: string): Promise<void> {
+  await q.query('UPDATE signing_key SET failed_pin_attempts = 0, locked_at = NULL WHERE id = $1', [id]);
+}
+
 /** Records a use with the right PIN: the failure count starts again. */
 export async function recordKeyUse(q: Queryable, id: string, at: Date): Promise<void> {
   await q.query('UPDATE signing_key SET failed_pin_attempts = 0, last_used_at = $2 WHERE id = $1', [id, at]);
@@ -130,7 +135,7 @@ export async function replaceEncryptedKey(q: Queryable, id: string, encryptedPkc
 export interface SigningLogEntry {
   office: string;
   subject: string;
-  action: 'enrol' | 'import' | 'sign' | 'pin-refused' | 'locked' | 'pin-change' | 'two-step-prepare' | 'two-step-complete' | 'image-set' | 'image-remove';
+  action: 'enrol' | 'import' | 'sign' | 'pin-refused' | 'locked' | 'pin-change' | 'two-step-prepare' | 'two-step-complete' | 'image-set' | 'image-remove' | 'unlock';
   keyId?: string;
   /** Hex digest of what was signed (for image-set: of the image). */
   digest?: string;

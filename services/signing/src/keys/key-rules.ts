@@ -30,11 +30,26 @@ export function mayManageKeyImage(principal: Principal, key: SigningKeyRecord): 
   return mayUseKey(principal, key);
 }
 
-/** The owners whose keys `principal` may list: their own, and the seals when they are the registry. */
-export function ownersVisibleTo(principal: Principal): string[] {
+/** The owners whose keys `principal` may list: their own, and the seals when they are the registry; every owner (undefined) for the office's CA administrators. */
+export function ownersVisibleTo(principal: Principal): string[] | undefined {
+  if (principal.roles.includes(roles.caAdmin)) return undefined;
   const owners = [principal.subject];
   if (principal.roles.includes(roles.registry)) owners.push(sealOwner);
   return owners;
+}
+
+/** Whether `principal` may see `key` (of the principal's office): whoever may use it, and the office's CA administrators (who unlock and revoke). */
+export function mayViewKey(principal: Principal, key: SigningKeyRecord): boolean {
+  return mayUseKey(principal, key) || principal.roles.includes(roles.caAdmin);
+}
+
+/**
+ * Whether `principal` may unlock `key` after too many wrong PINs: a CA administrator of the
+ * office, never for their own key (someone else vouches that the owner, not a guesser, wants
+ * more attempts). Seals have no PIN and never lock.
+ */
+export function mayUnlockKey(principal: Principal, key: SigningKeyRecord): boolean {
+  return key.purpose === 'personal' && principal.roles.includes(roles.caAdmin) && key.owner !== principal.subject;
 }
 
 /** The signing algorithm for a key of `spki`'s type and a content digest of `hash`; undefined when they do not go together. */

@@ -3,8 +3,10 @@
  * new key certified by the local CA, `POST /v1/keys/import` brings a PKCS#12 key and
  * certificate of another CA, `GET /v1/keys[/{id}]` lists what the caller may use,
  * `POST /v1/keys/{id}/signatures` signs a content digest (CAdES B-B or B-T) with the PIN,
- * `PUT /v1/keys/{id}/pin` changes it. Personal keys answer only their owner (role `signer`);
- * seal keys only the office's registry. Another office's keys do not exist for the caller.
+ * `PUT /v1/keys/{id}/pin` changes it, `POST /v1/keys/{id}/unlock` (a CA administrator, for
+ * someone else) gives a key locked by wrong PINs fresh attempts. Personal keys answer only
+ * their owner (role `signer`), seal keys only the office's registry; the office's CA
+ * administrators see every key of the office. Another office's keys do not exist for the caller.
  */
 import { readCertificate, formatName } from '@lienthong/pki';
 import { AppError, principalOf, requireRole, roles, serviceErrors, Type } from '@lienthong/service';
@@ -14,7 +16,8 @@ import { signingErrors } from '../errors.ts';
 import { enrolPersonalKey, importPersonalKey, keyTypes } from '../keys/key-enrolment.ts';
 import { findSigningKey, listSigningKeys } from '../keys/key-repository.ts';
 import type { SigningKeyRecord } from '../keys/key-repository.ts';
-import { mayUseKey, ownersVisibleTo } from '../keys/key-rules.ts';
+import { mayViewKey, ownersVisibleTo } from '../keys/key-rules.ts';
+import { unlockKey } from '../keys/key-unlock.ts';
 import { changePin, signDigestWithKey } from '../keys/key-use.ts';
 import { pinRules } from '../keys/pin.ts';
 import { Base64, problemResponse, unauthenticated } from './schemas.ts';
@@ -112,24 +115,24 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
   app.get('/v1/keys', {
     schema: {
       tags: ['remote signing'],
-      summary: 'The keys the caller may use: their own, and the office\'s seals for the registry',
+      summary: 'The keys the caller may use (their own, and the office\'s seals for the registry); every key of the office for its CA administrators',
       response: { 200: Type.Object({ keys: Type.Array(Type.Ref(KeySummary)) }), 401: unauthenticated },
     },
   }, async (request) => {
     const principal = principalOf(request);
     const keys = await listSigningKeys(ca.pool, principal.office, ownersVisibleTo(principal));
-    return { keys: keys.filter((key) => mayUseKey(principal, key)).map(toKeySummary) };
+    return { keys: keys.filter((key) => mayViewKey(principal, key)).map(toKeySummary) };
   });
 
   app.get('/v1/keys/:id', {
     schema: {
-      tags: ['remote signing'], summary: 'One key the caller may use', params: Uuid,
+      tags: ['remote signing'], summary: 'One key the caller may use (any key of the office for its CA administrators)', params: Uuid,
       response: { 200: Type.Ref(KeySummary), 400: problemResponse('VALIDATION_FAILED'), 401: unauthenticated, 404: notFound },
     },
   }, async (request) => {
     const principal = principalOf(request);
     const key = await findSigningKey(ca.pool, principal.office, request.params.id);
-    if (key === undefined || !mayUseKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+    if (key === undefined || !mayViewKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
     return toKeySummary(key);
   });
 
@@ -180,5 +183,23 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
   }, async (request, reply) => {
     await changePin(ca, principalOf(request), request.params.id, request.body.pin, request.body.newPin);
     return reply.code(204).send(null);
+  });
+
+  app.post('/v1/keys/:id/unlock', {
+    schema: {
+      tags: ['remote signing'],
+      summary: 'Unlock a personal key locked by wrong PINs (a CA administrator of the office, not for their own key)',
+      description: 'The PIN still protects the key: the owner gets fresh attempts, nothing else changes. The reason goes to the signing log.',
+      params: Uuid,
+      body: Type.Object({ reason: text(500, 'why the key is unlocked, e.g. the owner confirmed in person that they mistyped') }, { additionalProperties: false }),
+      response: {
+        200: Type.Ref(KeySummary), 400: problemResponse('VALIDATION_FAILED'), 401: unauthenticated,
+        403: problemResponse('FORBIDDEN (not a ca-admin) or SIGNING_KEY_UNLOCK_REFUSED (their own key, or a seal)'), 404: notFound,
+        409: problemResponse('SIGNING_KEY_NOT_LOCKED'),
+      },
+    },
+  }, async (request) => {
+    const principal = requireRole(request, roles.caAdmin);
+    return toKeySummary(await unlockKey(ca, principal, request.params.id, request.body.reason));
   });
 }

@@ -1,0 +1,32 @@
+/**
+ * Unlocking a personal key that too many wrong PINs locked. The PIN still protects the key
+ * (it is encrypted under it, and nobody here can decrypt it without it), so an unlock gives
+ * the owner fresh attempts, nothing more. A CA administrator of the office does it for
+ * someone else, with a reason; the signing log keeps who, when, why and since when the key
+ * was locked.
+ */
+import { withTransaction } from '@lienthong/db';
+import { AppError } from '@lienthong/service';
+import type { Principal } from '@lienthong/service';
+import type { CaContext } from '../ca/ca-context.ts';
+import { signingErrors } from '../errors.ts';
+import { lockSigningKey, logSigning, unlockSigningKey } from './key-repository.ts';
+import type { SigningKeyRecord } from './key-repository.ts';
+import { mayUnlockKey, mayViewKey } from './key-rules.ts';
+
+/** Unlocks the office's locked personal key `keyId`; returns it as it is now. */
+export async function unlockKey(ca: CaContext, principal: Principal, keyId: string, reason: string): Promise<SigningKeyRecord> {
+  return withTransaction(ca.pool, async (client) => {
+    const key = await lockSigningKey(client, principal.office, keyId);
+    if (key === undefined || !mayViewKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+    if (!mayUnlockKey(principal, key)) {
+      throw new AppError(signingErrors.SIGNING_KEY_UNLOCK_REFUSED, {
+        detail: key.purpose === 'seal' ? 'A seal has no PIN and is never locked.' : 'Another CA administrator of the office must unlock this key.',
+      });
+    }
+    if (key.lockedAt === null) throw new AppError(signingErrors.SIGNING_KEY_NOT_LOCKED);
+    await unlockSigningKey(client, key.id);
+    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'unlock', keyId: key.id, detail: `locked since ${key.lockedAt.toISOString()}: ${reason}` });
+    return { ...key, lockedAt: null, failedPinAttempts: 0 };
+  });
+}
