@@ -15,10 +15,14 @@ import { freePort } from '../support/transports.ts';
 
 const script = join(import.meta.dirname, '..', '..', 'scripts', 'start.ts');
 
-/** Four consecutive free loopback ports (best effort: checked one by one). */
+/**
+ * Four consecutive free loopback ports (best effort: checked one by one), below Linux's
+ * ephemeral range (32768 up): the suite starts twice on them, and in between the
+ * connections of tests running beside this one must not be able to take one.
+ */
 async function portBase(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const { createServer } = await import('node:net');
     const free = await Promise.all(
       [0, 1, 2, 3].map(
