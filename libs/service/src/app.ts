@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import type { BuildCompilerFromPool } from '@fastify/ajv-compiler';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyTypeProvider } from 'fastify';
 import { authHook } from './auth.ts';
@@ -55,6 +57,21 @@ export interface ServiceAppOptions {
   description?: string;
 }
 
+const ajvCompilers = AjvCompiler();
+
+/**
+ * Validators that coerce where HTTP carries only text (query string, path parameters,
+ * headers: `?allowStamp=true` is a boolean) and never in a JSON body, where a number sent for
+ * a string (`{ "reason": 5 }`) is a client's mistake to refuse, not to repair.
+ */
+const buildValidator: BuildCompilerFromPool = (externalSchemas, options) => {
+  const text = ajvCompilers(externalSchemas, options);
+  const body = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as Parameters<BuildCompilerFromPool>[1]);
+  // Fastify calls the compiler with the route's definition ({ schema, httpPart, … }), which its types call a schema.
+  const compile = (route: { httpPart?: string }) => (route.httpPart === 'body' ? body : text)(route);
+  return compile as ReturnType<BuildCompilerFromPool>;
+};
+
 // Probes and scrapes come every few seconds; their request logs would drown the rest.
 const probePaths = new Set(['/healthz', '/readyz', '/metrics']);
 const isProbe = (request: { url: string }): boolean => probePaths.has(request.url.split('?')[0] ?? '');
@@ -73,6 +90,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     return503OnClosing: true,
     // A field the schema does not know is an error (additionalProperties: false), not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: { compilersFactory: { buildValidator } },
     // Errors raised before routing (a malformed URL) get the same problem+json as the rest.
     frameworkErrors: (error, request, reply) => {
       const detail = error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed (bad percent-encoding)' : error.message;

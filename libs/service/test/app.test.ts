@@ -1,5 +1,5 @@
 import t from 'tap';
-import { AppError, serviceErrors } from '../src/index.ts';
+import { AppError, serviceErrors, Type } from '../src/index.ts';
 import { buildTestApp } from './helpers.ts';
 
 void t.test('closing the app runs onClose hooks, last registered first (consumers before their pool)', async (t) => {
@@ -35,4 +35,31 @@ void t.test('an authenticator given to the app replaces the bearer check and may
   t.equal((await app.inject({ method: 'GET', url: '/whoami' })).statusCode, 401);
   const ok = await app.inject({ method: 'GET', url: '/whoami', headers: { authorization: 'x' } });
   t.same(ok.json(), { principal: { subject: 'system:office-1', office: 'VPTU-CM', roles: ['office-system'] } });
+});
+
+void t.test('text parts are coerced to their schema types, a JSON body never is; shared schemas still resolve', async (t) => {
+  const { app } = await buildTestApp();
+  app.addSchema(Type.Object({ at: Type.String() }, { $id: 'Stamp' }));
+  app.post('/typed', {
+    config: { public: true },
+    schema: {
+      querystring: Type.Object({ allow: Type.Boolean({ default: false }), page: Type.Integer({ default: 1 }) }),
+      body: Type.Object({ reason: Type.String(), count: Type.Optional(Type.Integer()), stamp: Type.Optional(Type.Ref('Stamp')) }, { additionalProperties: false }),
+    },
+  }, async (request) => ({ query: request.query, body: request.body }));
+  t.teardown(() => app.close());
+  const ok = await app.inject({ method: 'POST', url: '/typed?allow=true&page=3', payload: { reason: 'lý do', count: 2, stamp: { at: 'now' } } });
+  t.same(ok.json(), { query: { allow: true, page: 3 }, body: { reason: 'lý do', count: 2, stamp: { at: 'now' } } }, 'query strings become a boolean and an integer');
+  for (const [what, payload] of [
+    ['a number for a string', { reason: 5 }],
+    ['a string for an integer', { reason: 'x', count: '2' }],
+    ['a boolean for a string', { reason: true }],
+    ['an array for a string', { reason: ['x'] }],
+    ['null for a string', { reason: null }],
+    ['a number inside a shared schema', { reason: 'x', stamp: { at: 1 } }],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url: '/typed', payload });
+    t.equal(res.statusCode, 400, what);
+    t.equal(res.json<{ code: string }>().code, 'VALIDATION_FAILED', what);
+  }
 });

@@ -79,7 +79,7 @@ void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was
     ['a blank reason', () => unlock(key.id, admin, { reason: '   ' }), 400, 'VALIDATION_FAILED'],
     ['a reason of 501 characters', () => unlock(key.id, admin, { reason: 'x'.repeat(501) }), 400, 'VALIDATION_FAILED'],
     ['an unknown field', () => unlock(key.id, admin, { reason: 'ok', pin: '246810' }), 400, 'VALIDATION_FAILED'],
-    ['a reason that is an object', () => unlock(key.id, admin, { reason: { text: 'x' } }), 400, 'VALIDATION_FAILED'],
+    ['a reason that is a number', () => unlock(key.id, admin, { reason: 5 }), 400, 'VALIDATION_FAILED'],
     ['not a uuid', () => unlock('not-a-uuid', admin), 400, 'VALIDATION_FAILED'],
     ['an unknown key', () => unlock('7b0c6f8e-2d7a-4f4e-9a53-0d6c1f7e9b21', admin), 404, 'SIGNING_KEY_NOT_FOUND'],
     ['malformed JSON', () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/unlock`, headers: { ...admin, 'content-type': 'application/json' }, payload: '{"reason": ' }), 400, 'MALFORMED_BODY'],
