@@ -102,6 +102,12 @@ async function stop(code: number): Promise<void> {
 process.once('SIGINT', () => void stop(0));
 process.once('SIGTERM', () => void stop(0));
 
+/** How a client on this machine reaches a listening address: loopback for a wildcard, brackets for IPv6. */
+function reachableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 try {
   for (const [index, service] of services.entries()) {
     const config = service.loadConfig({
@@ -112,7 +118,8 @@ try {
       LIENTHONG_DATABASE_URL: database.url,
       LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
       LIENTHONG_AUTH_JWKS: authJwks,
-      ...(service.name === 'signing' ? { LIENTHONG_SIGNING_KEK: signingKek } : {}),
+      // Certificates issued here point at this signing service for their CRL, OCSP and issuer.
+      ...(service.name === 'signing' ? { LIENTHONG_SIGNING_KEK: signingKek, LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}` } : {}),
     });
     const app = await connectService(service, config);
     apps.push(app);

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,9 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
     t.equal(anonymous.status, 401, `${round}: an API call without a token is refused`);
     const keys = await fetch(`http://127.0.0.1:${base + 1}/v1/keys`, { headers: { authorization: `Bearer ${demo.tokens.signer}` } });
     t.equal(keys.status, 200, `${round}: the demo signer's token is accepted`);
+    const [personal] = (await keys.json() as { keys: Array<{ certificate: string }> }).keys;
+    const infoAccess = personal === undefined ? '' : new X509Certificate(Buffer.from(personal.certificate, 'base64')).infoAccess ?? '';
+    t.match(infoAccess, `OCSP - URI:http://127.0.0.1:${base + 1}/v1/ocsp`, `${round}: the demo signer's certificate says where its OCSP responder is`);
     const stamp = await fetch(`http://127.0.0.1:${base + 1}/v1/tsa`, {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query', authorization: `Bearer ${demo.tokens.signer}` },

@@ -45,11 +45,15 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
   const platform = deps.platform;
   if (platform === undefined) return app;
   try {
-    const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log);
+    const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log, config.publicUrl);
     const token = config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
     if (token !== undefined) app.addHook('onClose', async () => token.close());
     const anchors = config.trustAnchorsFile === undefined ? [] : await readTrustAnchors(config.trustAnchorsFile);
-    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, token, anchors);
+    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, {
+      externalAnchors: anchors,
+      ...(token === undefined ? {} : { token }),
+      ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+    });
     await app.register(caRoutes, { ca });
     await app.register(sealRoutes, { ca });
     await app.register(tsaRoutes, { ca });

@@ -4,12 +4,19 @@
  * (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958 §3), and optionally a PKCS#11 token (an HSM)
  * that holds office seal keys. The KEK and the token PIN are secret: they never appear in
  * error messages or logs, and they are never stored beside the keys.
+ * `LIENTHONG_SIGNING_PUBLIC_URL`, when set, is where outside validators reach this service:
+ * certificates the local CA issues then point there for their CRL, OCSP and issuer
+ * (RFC 5280 §4.2.1.13, §4.2.2.1).
  */
 import { ConfigError, loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
 /** The smallest accepted key-encryption passphrase, in characters. */
 export const minKekLength = 32;
+
+// Scheme, a host (no credentials), an optional path; no whitespace, query or fragment.
+const publicUrlPattern = '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$';
+const publicUrlExpected = 'an absolute http:// or https:// URL without credentials, query or fragment (e.g. https://ky-so.example.vn)';
 
 export const signingConfigSchema = serviceConfigSchema({ port: 8082 }, {
   LIENTHONG_SIGNING_KEK: Type.String({
@@ -21,6 +28,7 @@ export const signingConfigSchema = serviceConfigSchema({ port: 8082 }, {
   LIENTHONG_SIGNING_PKCS11_MODULE: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a PKCS#11 module (.so)' })),
   LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   LIENTHONG_SIGNING_PKCS11_PIN: Type.Optional(Type.String({ minLength: 1, secret: true })),
+  LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected })),
 });
 
 /** Where the PKCS#11 token is (when one is configured). */
@@ -38,7 +46,28 @@ export type SigningConfig = ServiceConfig & {
   /** The token for seal keys, when configured; its PIN is `pkcs11Pin` (not enumerable). */
   readonly pkcs11?: Pkcs11Config;
   readonly pkcs11Pin?: string;
+  /**
+   * The service's public base URL, normalised (WHATWG URL: IDN host in punycode, path
+   * percent-encoded, so it fits an IA5String) and without a trailing slash. When set, the
+   * local CA writes it into the certificates it issues (see ca/public-urls.ts).
+   */
+  readonly publicUrl?: string;
 };
+
+/**
+ * The normalised form of `LIENTHONG_SIGNING_PUBLIC_URL` (already matched by the schema's
+ * pattern): parsed as a WHATWG URL, trailing slashes trimmed. Throws ConfigError when the
+ * URL does not parse (a port over 65535, a bad IPv6 literal, …).
+ */
+export function normalisePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError([{ variable: 'LIENTHONG_SIGNING_PUBLIC_URL', problem: `must be ${publicUrlExpected} (got ${JSON.stringify(value)})` }]);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
 
 /** Reads and validates the signing configuration from `env`; throws ConfigError. */
 export function loadSigningConfig(env: Env): SigningConfig {
@@ -55,6 +84,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ...base,
     ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined ? {} : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),
     ...(modulePath === undefined || tokenLabel === undefined ? {} : { pkcs11: { modulePath, tokenLabel } }),
+    ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined ? {} : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
   };
   // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
   Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });

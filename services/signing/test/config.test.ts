@@ -44,3 +44,31 @@ void t.test('a PKCS#11 token needs its label and PIN; the PIN is carried but nev
   t.notMatch(JSON.stringify(config), '24681012');
   t.equal(loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek }).pkcs11, undefined, 'no token by default');
 });
+
+void t.test('the public URL is optional, normalised and trimmed of its trailing slash', async (t) => {
+  const env = { ...base, LIENTHONG_SIGNING_KEK: 'k'.repeat(40) };
+  t.equal(loadSigningConfig(env).publicUrl, undefined, 'unset by default');
+  t.equal(loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: '' }).publicUrl, undefined, 'empty is missing');
+  t.equal(loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: '  \t ' }).publicUrl, undefined, 'only whitespace is empty, so missing');
+  const url = (value: string) => loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: value }).publicUrl;
+  t.equal(url('https://ky-so.vptu.example.vn'), 'https://ky-so.vptu.example.vn');
+  t.equal(url('https://ky-so.vptu.example.vn/'), 'https://ky-so.vptu.example.vn');
+  t.equal(url(' https://ky-so.vptu.example.vn/ '), 'https://ky-so.vptu.example.vn', 'surrounding whitespace is trimmed');
+  t.equal(url('http://127.0.0.1:8082/signing//'), 'http://127.0.0.1:8082/signing');
+  t.equal(url('https://ky-so.example.vn:443/a/../b/'), 'https://ky-so.example.vn/b', 'default port dropped, dot segments resolved');
+  t.equal(url('https://ký-số.example.vn/đ'), 'https://xn--k-s-loa6929a.example.vn/%C4%91', 'ASCII (IA5String) form: punycode host, percent-encoded path');
+  t.equal(url('http://[::1]:8082'), 'http://[::1]:8082');
+});
+
+void t.test('a bad public URL is a config error naming the variable', async (t) => {
+  const env = { ...base, LIENTHONG_SIGNING_KEK: 'k'.repeat(40) };
+  for (const bad of [
+    'ftp://x', 'http://', 'https://', 'http:///x', 'ky-so.example.vn', '/v1', 'https://x.example/?a=1', 'https://x.example?a', 'https://x.example/#top',
+    'https://x.example#', 'https://ky so.example.vn', 'https://x.example/a b', 'https://x.example/a\tb', 'https://x.example/\nb',
+    'https://user:pass@x.example', 'http://x.example:99999', 'http://[::1', 'HTTPS://x.example',
+  ]) {
+    t.throws(() => loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: bad }), {
+      name: 'ConfigError', message: /^config: LIENTHONG_SIGNING_PUBLIC_URL must be an absolute http:\/\/ or https:\/\/ URL/,
+    }, JSON.stringify(bad));
+  }
+});

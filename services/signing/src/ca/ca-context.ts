@@ -21,15 +21,27 @@ export interface CaContext {
   token?: TokenSession;
   /** Trust anchors besides the local root (an external hierarchy), for verification. */
   externalAnchors: readonly Certificate[];
+  /** The service's public base URL, written into the certificates it issues (public-urls.ts); absent: none. */
+  publicUrl?: string;
   /** The parsed certificate of a record (parsed once). */
   certificateOf(record: CertificateRecord): Certificate;
 }
 
+/** What a context may have besides its core: a token, further trust anchors, a public URL. */
+export interface CaContextOptions {
+  token?: TokenSession;
+  externalAnchors?: readonly Certificate[];
+  publicUrl?: string;
+}
+
 /** Builds the context; certificates are parsed once and cached by id. */
-export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy, token?: TokenSession, externalAnchors: readonly Certificate[] = []): CaContext {
+export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy, options: CaContextOptions = {}): CaContext {
+  const { token, externalAnchors = [], publicUrl } = options;
   const parsed = new Map<string, Certificate>();
   return {
-    pool, kek, clock, hierarchy, externalAnchors, ...(token === undefined ? {} : { token }),
+    pool, kek, clock, hierarchy, externalAnchors,
+    ...(token === undefined ? {} : { token }),
+    ...(publicUrl === undefined ? {} : { publicUrl }),
     certificateOf(record) {
       let cert = parsed.get(record.id);
       if (cert === undefined) {

@@ -4,6 +4,11 @@
  * one transaction under an advisory lock. A second instance starting at the same time
  * finds the root under the lock and discards its own; the unique index on the root and
  * issuing-CA roles guards the same rule in the table itself.
+ *
+ * The public URL (config `publicUrl`) counts only when the hierarchy is created: the
+ * issuing CA, TSA and OCSP responder certificates then point to their issuer's CRL and
+ * certificate. A hierarchy created before the URL was set is kept as it is (never
+ * re-issued); only the certificates issued from then on carry the URLs.
  */
 import { withTransaction } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
@@ -28,12 +33,12 @@ async function loadHierarchy(pool: Pool): Promise<CaHierarchy | undefined> {
   return { root, issuing, tsa, ocsp };
 }
 
-/** Loads the CA hierarchy, creating it first when the schema holds none. */
-export async function ensureLocalCa(pool: Pool, kek: string, clock: Clock, logger: { info(message: string): void }): Promise<CaHierarchy> {
+/** Loads the CA hierarchy, creating it first (published at `publicUrl`, when given) when the schema holds none. */
+export async function ensureLocalCa(pool: Pool, kek: string, clock: Clock, logger: { info(message: string): void }, publicUrl?: string): Promise<CaHierarchy> {
   const existing = await loadHierarchy(pool);
   if (existing !== undefined) return existing;
   logger.info('signing: no CA yet; creating the local hierarchy (root, issuing CA, TSA, OCSP responder)');
-  const hierarchy = await buildLocalHierarchy(kek, clock);
+  const hierarchy = await buildLocalHierarchy(kek, clock, publicUrl === undefined ? {} : { publicUrl });
   const created = await withTransaction(pool, async (client) => {
     await lockCaSetup(client);
     if (await findByRole(client, 'root') !== undefined) return false;

@@ -3,7 +3,8 @@
  * generated here and kept encrypted with the KEK as a signing key of the office, which the
  * office's registry (văn thư) uses; only the certificate leaves. The certificate is issued
  * by the issuing CA with the office-seal profile (keyUsage digitalSignature +
- * nonRepudiation) and never outlives the CA.
+ * nonRepudiation) and never outlives the CA. With a public URL it points to the issuing
+ * CA's CRL and certificate and to the OCSP responder (public-urls.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
@@ -19,6 +20,7 @@ import { signerFor } from './ca-context.ts';
 import { insertCertificate } from './certificate-repository.ts';
 import type { CertificateRecord } from './certificate-repository.ts';
 import { certificateRecord } from './local-hierarchy.ts';
+import { pointersFor } from './public-urls.ts';
 
 /** What a seal certificate names. */
 export interface SealRequest {
@@ -62,6 +64,7 @@ export async function issueSeal(ca: CaContext, principal: Principal, request: Se
     publicKey: key.publicKey,
     notBefore,
     notAfter,
+    ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
   }), { certificate: ca.certificateOf(issuing), signer: issuingSigner }, { clock: ca.clock });
   const record = certificateRecord(certificate, 'seal', issuing.id);
   await withTransaction(ca.pool, async (client) => {

@@ -3,7 +3,8 @@
  * here and certified by the local issuing CA with the person profile, or imported with its
  * certificate from a PKCS#12 file (a certificate of an external hierarchy, such as the
  * Government Cipher Committee's CA). Either way it is stored encrypted under the signer's
- * PIN and only its owner can use it.
+ * PIN and only its owner can use it. A certificate issued here points, when the service
+ * has a public URL, to the issuing CA's CRL and certificate and to the OCSP responder.
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
@@ -17,6 +18,7 @@ import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
 import { insertCertificate } from '../ca/certificate-repository.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
+import { pointersFor } from '../ca/public-urls.ts';
 import { signingErrors } from '../errors.ts';
 import { insertSigningKey, logSigning } from './key-repository.ts';
 import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
@@ -55,6 +57,7 @@ export async function enrolPersonalKey(ca: CaContext, principal: Principal, requ
   const certificate = await issueCertificate(personProfile({
     name: request.name, title: request.title, office: request.officeName, organisation: request.organisation,
     publicKey: keys.publicKey, notBefore, notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
+    ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
   }), { certificate: ca.certificateOf(issuing), signer: await signerFor(ca.pool, ca.kek, issuing) }, { clock: ca.clock });
   const caRecord = certificateRecord(certificate, 'person', issuing.id);
   const id = randomUUID();

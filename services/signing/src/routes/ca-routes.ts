@@ -1,15 +1,22 @@
 /**
- * The CA's public material: `GET /v1/ca/crl` (RFC 5280 §5, DER as RFC 2585 §4.2 serves it)
- * and `GET /v1/ca/certificates[/{id}]` (DER or PEM, RFC 7468). Private keys are never here.
+ * The CA's public material: `GET /v1/ca/crl` (RFC 5280 §5, DER as RFC 2585 §4.2 serves it),
+ * `GET /v1/ca/certificates[/{id}]` (DER or PEM, RFC 7468) and `GET /v1/ca/certificates/{id}/crl`,
+ * the CRL of one CA certificate, which is what the cRLDistributionPoints of the certificates
+ * it issued name (ca/public-urls.ts). All public: validators fetch them without a token.
+ * Private keys are never here.
  */
 import { toPem } from '@lienthong/pki';
 import { AppError, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { findCertificate, listCertificates } from '../ca/certificate-repository.ts';
+import type { CertificateRecord } from '../ca/certificate-repository.ts';
 import { currentCrl } from '../ca/crl-service.ts';
 import { signingErrors } from '../errors.ts';
 import { binaryContent, binarySchema, CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
+
+// The CAs of the hierarchy that sign CRLs; their keys are in the service.
+const isCrlIssuer = (record: CertificateRecord): boolean => record.role === 'root' || record.role === 'issuing-ca';
 
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -34,6 +41,30 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
   }, async (request, reply) => {
     const issuer = request.query.issuer === 'root' ? ca.hierarchy.root : ca.hierarchy.issuing;
     const crl = await currentCrl(ca, issuer);
+    return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
+  });
+
+  app.get('/v1/ca/certificates/:id/crl', {
+    config: { public: true },
+    schema: {
+      tags: ['certification authority'],
+      summary: 'The current CRL of one CA certificate (RFC 5280 §5)',
+      description: 'The cRLDistributionPoints URI of the certificates that CA issued (RFC 5280 §4.2.1.13). Re-issued like GET /v1/ca/crl.',
+      params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'id of the root or issuing CA certificate (UUID)' }) }),
+      response: {
+        200: binaryContent('application/pkix-crl', 'DER CertificateList'),
+        400: problemResponse('VALIDATION_FAILED: the id is not a UUID'),
+        404: problemResponse('CERTIFICATE_NOT_FOUND: no CA certificate of this service has that id'),
+      },
+    },
+  }, async (request, reply) => {
+    const record = await findCertificate(ca.pool, request.params.id.toLowerCase());
+    if (record === undefined || !isCrlIssuer(record)) {
+      throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, {
+        detail: 'No CA certificate of this service (root or issuing CA) has that id.', extra: { certificateId: request.params.id },
+      });
+    }
+    const crl = await currentCrl(ca, record);
     return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
   });
 
