@@ -25,6 +25,7 @@ import {
   type PolicyMapping,
 } from './x509/extensions.ts';
 import { readCrlDistributionPoints, type DistributionPoint } from './x509/distribution-points.ts';
+import { readInfoAccess, type AccessDescription } from './x509/info-access.ts';
 import type { GeneralName } from './x509/general-name.ts';
 import { readName, type Name } from './x509/name.ts';
 
@@ -67,6 +68,8 @@ export interface Certificate {
   readonly authorityKeyIdentifier?: AuthorityKeyIdentifier;
   readonly crlDistributionPoints?: readonly DistributionPoint[];
   readonly freshestCrl?: readonly DistributionPoint[];
+  /** authorityInfoAccess (RFC 5280 §4.2.2.1): where the issuer's certificate and the OCSP responder are. */
+  readonly authorityInfoAccess?: readonly AccessDescription[];
 }
 
 /** Extensions this library processes; any other critical extension fails path validation (RFC 5280 §6.1.4 (o)). */
@@ -167,6 +170,7 @@ function parse(der: Uint8Array): Certificate {
       case OID.authorityKeyIdentifier: cert.authorityKeyIdentifier = readAuthorityKeyIdentifier(v); break;
       case OID.cRLDistributionPoints: cert.crlDistributionPoints = readCrlDistributionPoints(v); break;
       case OID.freshestCRL: cert.freshestCrl = readCrlDistributionPoints(v); break;
+      case OID.authorityInfoAccess: cert.authorityInfoAccess = readInfoAccess(v); break;
       default: break;
     }
   }

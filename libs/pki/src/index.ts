@@ -13,6 +13,7 @@ export * from './x509/name-builder.ts';
 export * from './x509/general-name.ts';
 export * from './x509/extensions.ts';
 export * from './x509/distribution-points.ts';
+export * from './x509/info-access.ts';
 export * from './x509/extension-builder.ts';
 export * from './certificate.ts';
 export * from './crl.ts';

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import {
+  ACCESS_METHOD,
   KeyUsageBit,
+  accessUris,
+  issueCertificate,
+  keySigner,
+  readInfoAccess,
   assembleCertificate,
   buildTbsCertificate,
   generateKeyPair,
@@ -160,4 +165,21 @@ void t.test('a certificate signed elsewhere: tbsCertificate out, signature in (t
   const leaf = write('pss.pem', toPem('CERTIFICATE', der));
   const out = execFileSync('openssl', ['verify', '-attime', attime, '-CAfile', rootPem, leaf], { encoding: 'utf8' });
   t.match(out, /OK/);
+});
+
+void t.test('authorityInfoAccess: the OCSP and caIssuers URIs a profile puts in are read back; a malformed one is refused', async (t) => {
+  const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
+  const ocsp = 'http://ky-so.example.vn/v1/ocsp';
+  const issuer = 'http://ky-so.example.vn/v1/ca/certificates/7b0c6f8e';
+  const cert = await issueCertificate(
+    personProfile({ name: 'Trần Thị Bình', title: 'Phó Chánh Văn phòng', organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy', publicKey: keys.publicKey, notBefore: NOW, ocspUris: [ocsp], caIssuersUris: [issuer] }),
+    { certificate: h.intermediate.certificate, signer: keySigner(h.intermediate.privateKey) },
+  );
+  const read = readCertificate(cert.der);
+  t.same(accessUris(read.authorityInfoAccess, ACCESS_METHOD.ocsp), [ocsp]);
+  t.same(accessUris(read.authorityInfoAccess, ACCESS_METHOD.caIssuers), [issuer]);
+  t.same(accessUris(h.person.certificate.authorityInfoAccess, ACCESS_METHOD.ocsp), [], 'none without the extension');
+  t.throws(() => readInfoAccess(Uint8Array.of(0x30, 0x00)), { code: 'MALFORMED' }, 'an empty sequence');
+  t.throws(() => readInfoAccess(Uint8Array.of(0x30, 0x07, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x06, 0x01)), { code: 'MALFORMED' }, 'no accessLocation');
+  t.throws(() => readInfoAccess(Uint8Array.of(0x30, 0x03, 0x30, 0x01)), { code: 'MALFORMED' }, 'truncated');
 });
