@@ -5,31 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { memorySink, memorySource, readPdfSignatures, stampPdf, toPem } from '@lienthong/pki';
-import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
-import { authHeader } from '../../../test/support/auth.ts';
+import { memorySink, memorySource, readPdfSignatures, stampPdf } from '@lienthong/pki';
 import { pdfsig, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
-import { scratch } from './fixtures.ts';
-import { signingForFile } from './support.ts';
+import { partyFlowSetup } from './party-flow-setup.ts';
 
-const signing = await signingForFile(t);
-const { app, pool } = signing;
-const s = scratch();
-t.teardown(() => s.cleanup());
-
-const signer = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
-const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
-const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
-const pin = '246810';
-
-const enrolled = await app.inject({ method: 'POST', url: '/v1/keys', headers: signer, payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' } });
-const keyId = enrolled.json<{ id: string }>().id;
-const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
-const sealKeyId = seal.json<{ keyId: string }>().keyId;
-const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string; role: string }> }>().certificates;
-const rootDer = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` })).rawPayload);
-const rootPem = s.file('root.pem', toPem('CERTIFICATE', rootDer));
-const original = Buffer.from(await fixturePdf({ pages: 2 }));
+const { app, pool, s, signer, registry, pin, keyId, sealKeyId, rootPem, original } = await partyFlowSetup(t);
 
 const signPdf = (id: string, headers: Record<string, string>, body: Buffer, query = '') =>
   app.inject({ method: 'POST', url: `/v1/keys/${id}/pdf-signatures${query}`, headers: { ...headers, 'content-type': 'application/pdf' }, payload: body });

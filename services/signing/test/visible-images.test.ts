@@ -8,32 +8,12 @@
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import t from 'tap';
-import { isArray, listFields, memorySink, memorySource, PdfDocument, stampPdf, toPem } from '@lienthong/pki';
-import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
-import { authHeader } from '../../../test/support/auth.ts';
+import { isArray, listFields, memorySink, memorySource, PdfDocument, stampPdf } from '@lienthong/pki';
 import { pdfsig, pdftoppm, pdftotext, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
-import { scratch } from './fixtures.ts';
 import { countPixels, greyJpeg, isBlue, isRed, sealPng, signaturePng } from './image-fixtures.ts';
-import { signingForFile } from './support.ts';
+import { partyFlowSetup } from './party-flow-setup.ts';
 
-const signing = await signingForFile(t);
-const { app, pool } = signing;
-const s = scratch();
-t.teardown(() => s.cleanup());
-
-const signer = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
-const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
-const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
-const pin = '246810';
-
-const enrolled = await app.inject({ method: 'POST', url: '/v1/keys', headers: signer, payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' } });
-const keyId = enrolled.json<{ id: string }>().id;
-const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
-const sealKeyId = seal.json<{ keyId: string }>().keyId;
-const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string; role: string }> }>().certificates;
-const rootDer = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` })).rawPayload);
-const rootPem = s.file('root.pem', toPem('CERTIFICATE', rootDer));
-const original = Buffer.from(await fixturePdf({ pages: 2 }));
+const { app, pool, s, signer, registry, admin, pin, keyId, sealKeyId, rootPem, original } = await partyFlowSetup(t);
 
 const putImage = (id: string, headers: Record<string, string>, bytes: Uint8Array, type = 'image/png') =>
   app.inject({ method: 'PUT', url: `/v1/keys/${id}/image`, headers: { ...headers, 'content-type': type }, payload: Buffer.from(bytes) });

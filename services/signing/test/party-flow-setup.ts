@@ -1,0 +1,50 @@
+/**
+ * What the PDF tests of the Party flow start from: a signing service on its own schema, the
+ * signer (Nguyễn Thị Hồng Nhung) with an enrolled key, the office's seal issued by the CA
+ * administrator for the registry, the CA's root as PEM (the judges' trust anchor) and a
+ * two-page PDF to sign.
+ */
+import { toPem } from '@lienthong/pki';
+import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
+import { authHeader } from '../../../test/support/auth.ts';
+import { scratch } from './fixtures.ts';
+import { signingForFile } from './support.ts';
+import type { TestSigning } from './support.ts';
+
+export interface PartyFlowSetup extends TestSigning {
+  /** A folder for the files the judges read, removed after the test file. */
+  s: ReturnType<typeof scratch>;
+  signer: Record<string, string>;
+  registry: Record<string, string>;
+  admin: Record<string, string>;
+  pin: string;
+  /** The signer's enrolled key. */
+  keyId: string;
+  /** The office's seal key (the registry's). */
+  sealKeyId: string;
+  rootPem: string;
+  original: Buffer;
+}
+
+/** Builds the setup for one test file (torn down with it). */
+export async function partyFlowSetup(t: { teardown(fn: () => Promise<void> | void): void }): Promise<PartyFlowSetup> {
+  const signing = await signingForFile(t);
+  const { app } = signing;
+  const s = scratch();
+  t.teardown(() => s.cleanup());
+  const signer = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
+  const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
+  const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
+  const pin = '246810';
+  const enrolled = await app.inject({ method: 'POST', url: '/v1/keys', headers: signer, payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' } });
+  const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
+  const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string; role: string }> }>().certificates;
+  const rootDer = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` })).rawPayload);
+  return {
+    ...signing, s, signer, registry, admin, pin,
+    keyId: enrolled.json<{ id: string }>().id,
+    sealKeyId: seal.json<{ keyId: string }>().keyId,
+    rootPem: s.file('root.pem', toPem('CERTIFICATE', rootDer)),
+    original: Buffer.from(await fixturePdf({ pages: 2 })),
+  };
+}
