@@ -10,6 +10,7 @@ import { decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, person
 import type { Certificate } from '@lienthong/pki';
 import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
 import { authHeader } from '../../../test/support/auth.ts';
+import { pdfsig, pdftotext } from '../../../test/support/judges.ts';
 import { scratch } from './fixtures.ts';
 import { signingForFile, testKek } from './support.ts';
 
@@ -170,4 +171,39 @@ void t.test('a PDF signed in two steps: the token signs the attributes, the serv
   t.equal(notPdf.json<{ code: string }>().code, 'PDF_UNREADABLE');
   const noCert = await app.inject({ method: 'POST', url: '/v1/two-step/pdf', headers: { ...signer, 'content-type': 'application/pdf' }, payload: original });
   t.equal(noCert.json<{ code: string }>().code, 'VALIDATION_FAILED');
+});
+
+void t.test('a token-signed PDF shows its visible block; a block that cannot be drawn is refused before any session', async (t) => {
+  const { fixturePdf } = await import('../../../libs/pki/test/pdf/fixtures.ts');
+  const original = Buffer.from(await fixturePdf());
+  const headers = { ...signer, 'content-type': 'application/pdf', 'lienthong-certificate': b64(rsa.certificate.der), 'lienthong-chain': b64(issuing.der) };
+  const block = ['K/T BÍ THƯ', 'PHÓ BÍ THƯ'].map((line) => `&line=${encodeURIComponent(line)}`).join('');
+  const res = await app.inject({ method: 'POST', url: `/v1/two-step/pdf?level=B-B&allowStamp=true${block}&rect=330,320,560,410`, headers, payload: original });
+  t.equal(res.statusCode, 201, res.body);
+  const prepared = res.json<Prepared>();
+  const value = nodeSign('sha256', Buffer.from(prepared.signedAttributes, 'base64'), rsa.key);
+  const done = await app.inject({ method: 'POST', url: `/v1/two-step/pdf/${prepared.id}/completion`, headers: signer, payload: { signatureValue: b64(value) } });
+  t.equal(done.statusCode, 200, done.body.slice(0, 300));
+  const file = s.file('two-step-visible.pdf', done.rawPayload);
+  const judged = await pdfsig(file);
+  t.match(judged.signatures, [{ valid: true, totalDocumentSigned: true }], 'pdfsig: the signature is valid and covers the file');
+  const { text } = await pdftotext(file);
+  t.match(text, /K\/T BÍ THƯ\s+PHÓ BÍ THƯ\s+Ký số:/, 'the block shows the lines and the signing time');
+  const defaulted = await app.inject({ method: 'POST', url: '/v1/two-step/pdf?visible=true', headers, payload: original });
+  t.equal(defaulted.statusCode, 201, 'visible=true alone: the lines come from the certificate');
+
+  const { rows: [{ n: before } = { n: '0' }] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM two_step_session');
+  for (const [what, query, code] of [
+    ['a rect too small', '?visible=true&rect=10,10,20,15', 'VALIDATION_FAILED'],
+    ['a page the PDF lacks', '?visible=true&page=9', 'VALIDATION_FAILED'],
+    ['lines too long for the rect', `?rect=10,10,40,25&line=${encodeURIComponent('Văn phòng Tỉnh ủy Cà Mau '.repeat(4))}`, 'VALIDATION_FAILED'],
+    ['seven lines', `?${Array.from({ length: 7 }, () => 'line=x').join('&')}`, 'VALIDATION_FAILED'],
+    ['a rect that is not four numbers', '?visible=true&rect=1,2,3', 'VALIDATION_FAILED'],
+  ] as const) {
+    const refused = await app.inject({ method: 'POST', url: `/v1/two-step/pdf${query}`, headers, payload: original });
+    t.equal(refused.statusCode, 400, `${what}: ${refused.body}`);
+    t.equal(refused.json<{ code: string }>().code, code, what);
+  }
+  const { rows: [{ n: after } = { n: '0' }] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM two_step_session');
+  t.equal(after, before, 'no session for a refused request');
 });

@@ -19,7 +19,7 @@ import { mayUseKey } from './key-rules.ts';
 import { inspectTarget } from './pdf-field.ts';
 import type { ExistingField } from './pdf-field.ts';
 import { unlockForUse } from './key-use.ts';
-import { drawBlock, planSignatureBlock } from './signature-block.ts';
+import { blockPlacement, planSignatureBlock } from './signature-block.ts';
 import type { SignatureBlock, VisibleRequest } from './signature-block.ts';
 
 /** What the caller asks of a PDF signature. */
@@ -101,7 +101,7 @@ export async function signPdfWithKey(ca: CaContext, principal: Principal, reques
       ...(request.field === undefined ? {} : { fieldName: request.field }),
       ...(request.reason === undefined ? {} : { reason: request.reason }),
       ...(request.location === undefined ? {} : { location: request.location }),
-      ...(block === undefined ? {} : { page: block.page, visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, ca.clock.now(), alloc) } }),
+      ...(block === undefined ? {} : blockPlacement(block, ca.clock.now())),
     });
   } finally {
     await source.close();

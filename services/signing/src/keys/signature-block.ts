@@ -85,3 +85,8 @@ export function planSignatureBlock(
   }
   return block;
 }
+
+/** The signPdf / preparePdfSignature options that place `block` (drawn with the signing time `at`). */
+export function blockPlacement(block: SignatureBlock, at: Date) {
+  return { page: block.page, visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, at, alloc) } };
+}

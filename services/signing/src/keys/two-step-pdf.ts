@@ -3,7 +3,8 @@
  * signature's revision with an empty /Contents and keeps the prepared PDF in the object
  * store; it returns the signed attributes the token must sign. `complete` checks the
  * token's value against the certificate, fills /Contents (time-stamped for B-T) and returns
- * the signed PDF. The server never sees the private key; a session completes once.
+ * the signed PDF. The server never sees the private key; a session completes once. A
+ * visible block is drawn at prepare time (the appearance is part of the signed revision).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,8 @@ import { signingErrors } from '../errors.ts';
 import { completeTwoStepSession, insertTwoStepSession, logSigning } from './key-repository.ts';
 import { algorithmFor, unfitForSigning } from './key-rules.ts';
 import { inspectTarget } from './pdf-field.ts';
+import { blockPlacement, planSignatureBlock } from './signature-block.ts';
+import type { VisibleRequest } from './signature-block.ts';
 import { openSession, readCertificateOrRefuse, twoStepTtlMs, verifiedValue } from './two-step.ts';
 import type { PreparedTwoStep } from './two-step.ts';
 
@@ -36,6 +39,8 @@ export interface PdfTwoStepRequest {
   field?: string;
   reason?: string;
   location?: string;
+  /** A visible signature block (lines default to the certificate's CN; no image: the key is on the token). */
+  visible?: VisibleRequest;
 }
 
 interface StoredState {
@@ -51,7 +56,10 @@ export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, princ
   if (unfit !== undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
   const algorithm = algorithmFor(certificate.spki, 'sha256') ?? algorithmFor(certificate.spki, 'sha384');
   if (algorithm === undefined) throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: 'The certificate\'s key is neither RSA nor ECDSA P-256/P-384.' });
-  if (request.field !== undefined) await inspectTarget(input, { field: request.field });
+  const field = request.field === undefined && request.visible === undefined ? undefined
+    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(request.visible === undefined ? {} : { page: request.visible.page }) });
+  // Drawn at prepare time: the block's time is when the signer asked, minutes before the token signs.
+  const block = request.visible === undefined ? undefined : planSignatureBlock(request.visible, { purpose: 'personal', certificate, image: undefined }, field?.size, ca.clock.now());
   const id = randomUUID();
   const preparedPath = join(dir, 'prepared.pdf');
   const source = await openFileSource(input);
@@ -64,6 +72,7 @@ export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, princ
       ...(request.field === undefined ? {} : { fieldName: request.field }),
       ...(request.reason === undefined ? {} : { reason: request.reason }),
       ...(request.location === undefined ? {} : { location: request.location }),
+      ...(block === undefined ? {} : blockPlacement(block, ca.clock.now())),
     });
   } finally {
     await source.close();

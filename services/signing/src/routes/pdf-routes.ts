@@ -20,6 +20,7 @@ import { signingErrors } from '../errors.ts';
 import { extendPdfFile, signPdfWithKey } from '../keys/pdf-signing.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
+import type { VisibleRequest } from '../keys/signature-block.ts';
 import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
@@ -43,6 +44,20 @@ function rectOf(value: string): [number, number, number, number] {
   return [x1, y1, x2, y2];
 }
 
+/** The query of a visible signature block, shared by the routes that sign a PDF. */
+const visibleBlockQuery = {
+  visible: Type.Boolean({ default: false, description: 'draw a visible signature block (also when line is given): the lines, the signing time and the key\'s image (a seal under the text; a handwritten signature at the left)' }),
+  line: Type.Optional(Type.Array(text(120), { minItems: 1, maxItems: 6, description: 'the visible block\'s lines, one each: authority form (K/T BÍ THƯ), title, name; default the certificate\'s O and CN (seal) or CN (person); the signing time is added' })),
+  page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'the page of the visible block' }),
+  rect: Type.String({ pattern: '^\\d{1,5}(\\.\\d+)?(,\\d{1,5}(\\.\\d+)?){3}$', default: '330,60,560,150', description: 'x1,y1,x2,y2 in points from the lower left; an existing field (field=lienthong-seal) keeps its own' }),
+};
+
+/** The visible block a query asks for, if any (`visible=true` or some `line`). */
+function visibleOf(query: { visible: boolean; line?: string[]; page: number; rect: string }): { visible?: VisibleRequest } {
+  if (query.line === undefined && !query.visible) return {};
+  return { visible: { page: query.page, rect: rectOf(query.rect), ...(query.line === undefined ? {} : { lines: query.line }) } };
+}
+
 /** Registers the PDF routes. */
 export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
   const { ca } = options;
@@ -59,10 +74,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         field: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'signature field to create or fill, e.g. lienthong-seal' })),
         reason: Type.Optional(text(200)),
         location: Type.Optional(text(200)),
-        visible: Type.Boolean({ default: false, description: 'draw a visible signature block (also when line is given): the lines, the signing time and the key\'s image (a seal under the text; a handwritten signature at the left)' }),
-        line: Type.Optional(Type.Array(text(120), { minItems: 1, maxItems: 6, description: 'the visible block\'s lines, one each: authority form (K/T BÍ THƯ), title, name; default the certificate\'s O and CN (seal) or CN (person); the signing time is added' })),
-        page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'the page of the visible block' }),
-        rect: Type.String({ pattern: '^\\d{1,5}(\\.\\d+)?(,\\d{1,5}(\\.\\d+)?){3}$', default: '330,60,560,150', description: 'x1,y1,x2,y2 in points from the lower left; an existing field (field=lienthong-seal) keeps its own' }),
+        ...visibleBlockQuery,
       }, { additionalProperties: false }),
       headers: Type.Object({ 'lienthong-pin': Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the key\'s PIN (personal keys)' })) }),
       // Validated as a PDF by the signing itself; `format: binary` documents it (without a type it checks nothing).
@@ -90,9 +102,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         ...(request.query.field === undefined ? {} : { field: request.query.field }),
         ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
         ...(request.query.location === undefined ? {} : { location: request.query.location }),
-        ...(request.query.line === undefined && !request.query.visible ? {} : {
-          visible: { page: request.query.page, rect: rectOf(request.query.rect), ...(request.query.line === undefined ? {} : { lines: request.query.line }) },
-        }),
+        ...visibleOf(request.query),
       }, upload.path, output, upload.sha256));
     return reply.type('application/pdf').send(createReadStream(output));
   });
@@ -129,6 +139,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         field: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
         reason: Type.Optional(text(200)),
         location: Type.Optional(text(200)),
+        ...visibleBlockQuery,
       }, { additionalProperties: false }),
       headers: Type.Object({
         'lienthong-certificate': Type.String({ pattern: base64Pattern, minLength: 4, maxLength: 8192, description: 'the signer\'s certificate, DER, base64' }),
@@ -154,6 +165,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
       chain: chain === undefined ? [] : chain.split(',').map((b64) => Buffer.from(b64, 'base64')),
       level, allowStamp,
       ...(field === undefined ? {} : { field }), ...(reason === undefined ? {} : { reason }), ...(location === undefined ? {} : { location }),
+      ...visibleOf(request.query),
     }, upload.path, upload.dir));
     return reply.code(201).header('location', `/v1/two-step/pdf/${prepared.id}`).send(toPreparedAnswer(prepared));
   });
