@@ -12,6 +12,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
+import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
 import { openTokenSession } from './keys/pkcs11-token.ts';
 import { twoStepBucket } from './keys/two-step-pdf.ts';
 import type { SigningConfig } from './config.ts';
@@ -54,6 +55,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
       ...(token === undefined ? {} : { token }),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
     });
+    await app.register(trustServiceRenewal, { ca });
     await app.register(caRoutes, { ca });
     await app.register(sealRoutes, { ca });
     await app.register(tsaRoutes, { ca });

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import {
   caProfile, encryptPrivateKey, formatName, generateKeyPair, issueCertificate, keySigner, ocspResponderProfile, tsaProfile,
 } from '@lienthong/pki';
-import type { Certificate, Clock, KeyPair } from '@lienthong/pki';
+import type { Certificate, Clock, KeyPair, Signer } from '@lienthong/pki';
 import type { CertificateRecord, CertificateRole } from './certificate-repository.ts';
 import { pointersFor } from './public-urls.ts';
 
@@ -44,6 +44,39 @@ export interface HierarchyOptions {
   publicUrl?: string;
 }
 
+/** The roles whose certificates the service renews by itself (ca/trust-service-renewal.ts). */
+export type TrustServiceRole = 'tsa' | 'ocsp';
+
+/** Lifetime and key of each trust service's certificate. */
+const trustServiceTerms: Record<TrustServiceRole, { days: number; modulusLength: 2048 | 3072; cn: string }> = {
+  tsa: { days: 5 * 365, modulusLength: 3072, cn: 'lienthong Time-Stamping Authority' },
+  ocsp: { days: 365, modulusLength: 2048, cn: 'lienthong OCSP Responder' },
+};
+
+const subjectName = (organisation: string, cn: string) => [{ type: 'C', value: 'VN' }, { type: 'O', value: organisation }, { type: 'CN', value: cn }];
+
+/**
+ * Issues a new key and certificate for the TSA or the OCSP responder under the issuing CA
+ * (`issuerId` names it for the public URLs), from `notBefore` for the role's lifetime, never
+ * past the issuing CA's own notAfter (RFC 5280 §6.1.3: a certificate outliving its issuer
+ * does not validate after it).
+ */
+export async function issueTrustServiceCertificate(
+  role: TrustServiceRole,
+  issuer: { certificate: Certificate; signer: Signer; id: string },
+  options: { organisation: string; notBefore: Date; publicUrl?: string | undefined },
+): Promise<{ certificate: Certificate; keys: KeyPair }> {
+  const terms = trustServiceTerms[role];
+  const keys = await generateKeyPair({ type: 'rsa', modulusLength: terms.modulusLength });
+  const wanted = new Date(options.notBefore.getTime() + terms.days * day);
+  const notAfter = wanted > issuer.certificate.notAfter ? issuer.certificate.notAfter : wanted;
+  const profile = role === 'tsa' ? tsaProfile : ocspResponderProfile;
+  const certificate = await issueCertificate(
+    profile({ subject: subjectName(options.organisation, terms.cn), publicKey: keys.publicKey, notBefore: options.notBefore, notAfter, ...pointersFor(options.publicUrl, issuer.id, { ocsp: false }) }),
+    { certificate: issuer.certificate, signer: issuer.signer });
+  return { certificate, keys };
+}
+
 /**
  * Builds root (20 years, RSA 3072), issuing CA (10 years, RSA 3072, pathLen 0), TSA
  * (5 years, RSA 3072) and OCSP responder (1 year, RSA 2048) certificates. With a public
@@ -54,30 +87,26 @@ export async function buildLocalHierarchy(kek: string, clock: Clock, options: Hi
   const { organisation = 'lienthong', publicUrl } = options;
   const now = clock.now();
   const notBefore = new Date(now.getTime() - 60_000);
-  const [rootKeys, issuingKeys, tsaKeys, ocspKeys] = await Promise.all([
+  const [rootKeys, issuingKeys] = await Promise.all([
     generateKeyPair({ type: 'rsa', modulusLength: 3072 }),
     generateKeyPair({ type: 'rsa', modulusLength: 3072 }),
-    generateKeyPair({ type: 'rsa', modulusLength: 3072 }),
-    generateKeyPair({ type: 'rsa', modulusLength: 2048 }),
   ]);
-  const name = (cn: string) => [{ type: 'C', value: 'VN' }, { type: 'O', value: organisation }, { type: 'CN', value: cn }];
   const validity = (days: number) => ({ notBefore, notAfter: new Date(notBefore.getTime() + days * day) });
 
   // The ids are known before issuing: the certificates below name their issuer's URLs.
   const rootId = randomUUID();
   const issuingId = randomUUID();
   const root = await issueCertificate(
-    caProfile({ subject: name('lienthong Local Root CA'), publicKey: rootKeys.publicKey, ...validity(20 * 365) }),
+    caProfile({ subject: subjectName(organisation, 'lienthong Local Root CA'), publicKey: rootKeys.publicKey, ...validity(20 * 365) }),
     { signer: keySigner(rootKeys.privateKey) });
   const issuing = await issueCertificate(
-    caProfile({ subject: name('lienthong Issuing CA'), publicKey: issuingKeys.publicKey, pathLenConstraint: 0, ...validity(10 * 365), ...pointersFor(publicUrl, rootId, { ocsp: false }) }),
+    caProfile({ subject: subjectName(organisation, 'lienthong Issuing CA'), publicKey: issuingKeys.publicKey, pathLenConstraint: 0, ...validity(10 * 365), ...pointersFor(publicUrl, rootId, { ocsp: false }) }),
     { certificate: root, signer: keySigner(rootKeys.privateKey) });
-  const tsa = await issueCertificate(
-    tsaProfile({ subject: name('lienthong Time-Stamping Authority'), publicKey: tsaKeys.publicKey, ...validity(5 * 365), ...pointersFor(publicUrl, issuingId, { ocsp: false }) }),
-    { certificate: issuing, signer: keySigner(issuingKeys.privateKey) });
-  const ocsp = await issueCertificate(
-    ocspResponderProfile({ subject: name('lienthong OCSP Responder'), publicKey: ocspKeys.publicKey, ...validity(365), ...pointersFor(publicUrl, issuingId, { ocsp: false }) }),
-    { certificate: issuing, signer: keySigner(issuingKeys.privateKey) });
+  const issuer = { certificate: issuing, signer: keySigner(issuingKeys.privateKey), id: issuingId };
+  const [tsa, ocsp] = await Promise.all([
+    issueTrustServiceCertificate('tsa', issuer, { organisation, notBefore, publicUrl }),
+    issueTrustServiceCertificate('ocsp', issuer, { organisation, notBefore, publicUrl }),
+  ]);
 
   const rootRecord = certificateRecord(root, 'root', null, rootId);
   const issuingRecord = certificateRecord(issuing, 'issuing-ca', rootRecord.id, issuingId);
@@ -85,7 +114,7 @@ export async function buildLocalHierarchy(kek: string, clock: Clock, options: Hi
   return [
     sealed(rootRecord, rootKeys),
     sealed(issuingRecord, issuingKeys),
-    sealed(certificateRecord(tsa, 'tsa', issuingRecord.id), tsaKeys),
-    sealed(certificateRecord(ocsp, 'ocsp', issuingRecord.id), ocspKeys),
+    sealed(certificateRecord(tsa.certificate, 'tsa', issuingRecord.id), tsa.keys),
+    sealed(certificateRecord(ocsp.certificate, 'ocsp', issuingRecord.id), ocsp.keys),
   ];
 }
