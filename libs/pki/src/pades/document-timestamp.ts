@@ -3,7 +3,7 @@ import { pdfDict, pdfName } from '../pdf/objects.ts';
 import type { ByteSource, PdfSink } from '../pdf/source.ts';
 import type { HashName } from '../x509/algorithm.ts';
 import { freshFieldName } from './form-fields.ts';
-import { patchContents } from './placeholder.ts';
+import { patchContents, withRoomForContents } from './placeholder.ts';
 import { appendSignatureRevision } from './signature-revision.ts';
 import { placeSignature } from './signature-field.ts';
 
@@ -12,7 +12,7 @@ export interface DocumentTimestampOptions {
   readonly fieldName?: string;
   /** Digest of the message imprint; default SHA-256. */
   readonly hash?: HashName;
-  /** Bytes reserved for the token; default 16 KB. */
+  /** Bytes reserved for the token; default 16 KB, retried with what the token needs when the sink can be truncated. */
   readonly contentsSize?: number;
 }
 
@@ -25,9 +25,11 @@ export interface DocumentTimestampOptions {
  */
 export async function addDocumentTimestamp(source: ByteSource, sink: PdfSink, timeStamper: TimeStamper, options: DocumentTimestampOptions = {}): Promise<void> {
   const hash = options.hash ?? 'sha256';
-  const placeholder = await appendSignatureRevision(source, sink, options.contentsSize ?? 16 * 1024, async (edits, sig) => {
-    await placeSignature(edits, sig, { fieldName: options.fieldName ?? (await freshFieldName(edits, 'DocTimeStamp')) });
-    return pdfDict({ Type: pdfName('DocTimeStamp'), Filter: pdfName('Adobe.PPKLite'), SubFilter: pdfName('ETSI.RFC3161') });
-  }, hash);
-  await patchContents(sink, placeholder, tokenFrom(await timeStamper(placeholder.digest!, hash)));
+  await withRoomForContents(sink, options.contentsSize, async (contentsSize) => {
+    const placeholder = await appendSignatureRevision(source, sink, contentsSize ?? 16 * 1024, async (edits, sig) => {
+      await placeSignature(edits, sig, { fieldName: options.fieldName ?? (await freshFieldName(edits, 'DocTimeStamp')) });
+      return pdfDict({ Type: pdfName('DocTimeStamp'), Filter: pdfName('Adobe.PPKLite'), SubFilter: pdfName('ETSI.RFC3161') });
+    }, hash);
+    await patchContents(sink, placeholder, tokenFrom(await timeStamper(placeholder.digest!, hash)));
+  });
 }

@@ -7,6 +7,7 @@ import type { ByteSource, PdfSink } from '../pdf/source.ts';
 import { addDocumentTimestamp } from './document-timestamp.ts';
 import { addDss } from './dss.ts';
 import type { SignPdfOptions } from './pades-options.ts';
+import { withRoomForContents } from './placeholder.ts';
 import { finishSignatureRevision, prepareSignatureRevision } from './signing-steps.ts';
 
 /** The certificates carried in the signature-time-stamp token (the TSA's chain), for the DSS. */
@@ -24,14 +25,20 @@ function timeStampCertificates(cms: Uint8Array): Certificate[] {
  * One pass over the bytes: the ByteRange is hashed while the revision is
  * written, and the value is used as the signer returns it (the checks of
  * `completePdfSignature` guard the two-step path, where state and
- * value come back from outside).
+ * value come back from outside). When the CMS outgrows the estimated
+ * /Contents (a large time-stamp token) and the sink can be truncated, the
+ * signature is made once more with the room it needs.
  */
 export async function signPdf(source: ByteSource, sink: PdfSink, options: SignPdfOptions): Promise<void> {
   const level = options.level ?? 'B-B';
   if (level !== 'B-B' && options.timeStamper === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Level ${level} needs a timeStamper.`);
-  const { cades, placeholder } = await prepareSignatureRevision(source, sink, { ...options, algorithm: options.signer.algorithm, timeStamped: level !== 'B-B' });
-  const value = await options.signer.sign(cades.signedAttributes);
-  const cms = await finishSignatureRevision(sink, placeholder, cades, value, level === 'B-B' ? undefined : options.timeStamper);
+  const cms = await withRoomForContents(sink, options.contentsSize, async (contentsSize) => {
+    const { cades, placeholder } = await prepareSignatureRevision(source, sink, {
+      ...options, algorithm: options.signer.algorithm, timeStamped: level !== 'B-B', ...(contentsSize === undefined ? {} : { contentsSize }),
+    });
+    const value = await options.signer.sign(cades.signedAttributes);
+    return finishSignatureRevision(sink, placeholder, cades, value, level === 'B-B' ? undefined : options.timeStamper);
+  });
   if (level === 'B-LT' || level === 'B-LTA') {
     const v = options.validationData ?? {};
     await addDss(sink, sink, { certificates: [options.certificate, ...(options.chain ?? []), ...timeStampCertificates(cms), ...(v.certificates ?? [])], crls: v.crls, ocsps: v.ocsps });

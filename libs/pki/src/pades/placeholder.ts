@@ -1,4 +1,4 @@
-import { PdfError } from '../pdf/errors.ts';
+import { isPdfError, PdfError } from '../pdf/errors.ts';
 import { indexOf } from '../pdf/lexer.ts';
 import type { PdfDict } from '../pdf/objects.ts';
 import { serializeObject } from '../pdf/serialize.ts';
@@ -60,8 +60,27 @@ export function placeByteRange(built: BuiltUpdate, num: number): Placeholder {
 
 /** Writes the signature container into the /Contents placeholder, zero-padded (§12.8.1). */
 export async function patchContents(sink: PdfSink, placeholder: Placeholder, container: Uint8Array): Promise<void> {
-  if (container.length > placeholder.capacity) throw new PdfError('PDF_CONTENTS_TOO_SMALL', `Needs ${container.length} bytes, ${placeholder.capacity} reserved; raise contentsSize.`);
+  if (container.length > placeholder.capacity) {
+    throw new PdfError('PDF_CONTENTS_TOO_SMALL', `Needs ${container.length} bytes, ${placeholder.capacity} reserved; raise contentsSize.`, { neededBytes: container.length });
+  }
   const hex = Buffer.alloc(placeholder.capacity * 2, 0x30);
   hex.write(Buffer.from(container.buffer, container.byteOffset, container.length).toString('hex').toUpperCase(), 'latin1');
   await sink.patch(placeholder.contentsOffset + 1, hex);
+}
+
+/**
+ * Runs `attempt` with the reserved /Contents size `given` (undefined: the caller's estimate).
+ * When the container outgrew an estimated placeholder (a time-stamp token bigger than
+ * expected) and the sink can be cut back, the sink is cut back to where it was and `attempt`
+ * runs once more with the room it needed. A size the caller chose is never second-guessed.
+ */
+export async function withRoomForContents<T>(sink: PdfSink, given: number | undefined, attempt: (contentsSize: number | undefined) => Promise<T>): Promise<T> {
+  const start = sink.size;
+  try {
+    return await attempt(given);
+  } catch (error) {
+    if (given !== undefined || sink.truncate === undefined || !isPdfError(error, 'PDF_CONTENTS_TOO_SMALL') || error.neededBytes === undefined) throw error;
+    await sink.truncate(start);
+    return attempt(error.neededBytes + 1024);
+  }
 }

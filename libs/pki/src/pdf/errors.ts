@@ -21,10 +21,13 @@ export type PdfErrorCode = keyof typeof PDF_ERRORS;
 /** An error of the PDF layer, with a stable code. */
 export class PdfError extends Error {
   readonly code: PdfErrorCode;
-  constructor(code: PdfErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail === undefined ? PDF_ERRORS[code] : `${PDF_ERRORS[code]} ${detail}`, options);
+  /** PDF_CONTENTS_TOO_SMALL: the bytes the container needed. */
+  readonly neededBytes?: number;
+  constructor(code: PdfErrorCode, detail?: string, options?: { cause?: unknown; neededBytes?: number }) {
+    super(detail === undefined ? PDF_ERRORS[code] : `${PDF_ERRORS[code]} ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PdfError';
     this.code = code;
+    if (options?.neededBytes !== undefined) this.neededBytes = options.neededBytes;
   }
 }
 

@@ -56,6 +56,11 @@ async function sinkOn(fh: FileHandle, initialSize: number): Promise<PdfSink & Cl
       if (position < 0 || position + bytes.length > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Patch at ${position} outside the ${size} bytes written.`);
       await writeAt(bytes, position);
     },
+    truncate: async (to) => {
+      if (to < 0 || to > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Truncate to ${to} outside the ${size} bytes written.`);
+      await fh.truncate(to);
+      size = to;
+    },
     close: () => fh.close(),
   };
 }

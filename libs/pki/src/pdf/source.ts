@@ -23,6 +23,8 @@ export interface PdfSink extends ByteSource {
   patch(position: number, bytes: Uint8Array): Promise<void>;
   /** Optional: a hint that about `bytes` more will be appended (an in-memory sink allocates once instead of growing). */
   reserve?(bytes: number): void;
+  /** Optional: cuts what was written back to `size` bytes (a signature retried with a larger placeholder). */
+  truncate?(size: number): Promise<void>;
 }
 
 /** Chunk size for copying and hashing: large enough for speed, small against a 64 MB budget. */
@@ -83,6 +85,10 @@ export function memorySink(capacity = 64 * 1024): MemorySink {
       buf.set(bytes, position);
     },
     reserve: (bytes) => grow(size + Math.max(0, bytes), true),
+    truncate: async (to) => {
+      if (to < 0 || to > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Truncate to ${to} outside the ${size} bytes written.`);
+      size = to;
+    },
     bytes: () => buf.subarray(0, size),
   };
 }
