@@ -100,6 +100,13 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Every answer is what its content type says (an uploaded image is never sniffed into a page).
+    reply.header('x-content-type-options', 'nosniff');
+  });
+  // What a caller sees with their token (documents, keys, reports) is not for shared caches.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.principal !== null && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
   });
   app.addSchema(ProblemSchema);
   await app.register(requestTracing, { serviceName: options.name });

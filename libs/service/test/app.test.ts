@@ -63,3 +63,18 @@ void t.test('text parts are coerced to their schema types, a JSON body never is;
     t.equal(res.json<{ code: string }>().code, 'VALIDATION_FAILED', what);
   }
 });
+
+void t.test('answers are never sniffed; what a token holder sees is not cached, public answers keep their own policy', async (t) => {
+  const { app } = await buildTestApp({ authenticate: async () => ({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'] }) });
+  app.get('/mine', async () => ({ document: 'Chỉ thị 05-CT/TU' }));
+  app.get('/public', { config: { public: true } }, async (_request, reply) => reply.header('cache-control', 'max-age=60').send({ crl: true }));
+  t.teardown(() => app.close());
+  const mine = await app.inject({ method: 'GET', url: '/mine' });
+  t.equal(mine.headers['x-content-type-options'], 'nosniff');
+  t.equal(mine.headers['cache-control'], 'no-store');
+  const open = await app.inject({ method: 'GET', url: '/public' });
+  t.equal(open.headers['x-content-type-options'], 'nosniff');
+  t.equal(open.headers['cache-control'], 'max-age=60');
+  const missing = await app.inject({ method: 'GET', url: '/nowhere' });
+  t.equal(missing.headers['x-content-type-options'], 'nosniff', 'problem answers too');
+});
