@@ -1,8 +1,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
-import { PkiError } from './errors.ts';
+import { PKI_ERRORS, PkiError, isPkiError } from './errors.ts';
 import { keyMatchesSpki } from './keys.ts';
 import { readCertificate, type Certificate } from './certificate.ts';
+import { readPfx } from './pkcs12/pfx.ts';
 
 /** The content of a PKCS#12 file (RFC 7292): the key and its certificate with the chain. */
 export interface Pkcs12Contents {
@@ -13,38 +13,43 @@ export interface Pkcs12Contents {
   readonly chain: readonly Certificate[];
 }
 
+function readAll<T>(items: readonly Uint8Array[], read: (der: Uint8Array) => T, what: string): T[] {
+  return items.map((der) => {
+    try {
+      return read(der);
+    } catch (e) {
+      throw new PkiError('PKCS12_INVALID', `A ${what} in the file is malformed.`, { cause: e });
+    }
+  });
+}
+
 /**
- * Imports a PKCS#12 / PFX file (RFC 7292), e.g. exported from a Windows
- * certificate store. node-forge only decodes and decrypts the container
- * (nothing else in the stack reads PKCS#12); keys become node KeyObjects and
- * certificates are read by this library. Throws PkiError PKCS12_INVALID.
+ * Imports a PKCS#12 / PFX file (RFC 7292 §4), e.g. exported from a Windows
+ * certificate store or by `openssl pkcs12 -export`; the input is untrusted.
+ * Password integrity mode only: the MAC (HMAC-SHA-1/SHA-2 keyed by the PKCS#12
+ * KDF, Appendix B) is checked first, and a file without one is refused. Keys
+ * shrouded with PBES2 (RFC 8018: PBKDF2 + AES-CBC or DES-EDE3-CBC, password as
+ * UTF-8) or the PKCS#12 3DES PBE ids (Appendix C, password as BMPString) are
+ * decrypted with node:crypto; RC2 only where the system's OpenSSL still has it.
+ * The first private key with a matching certificate is taken; the other
+ * certificates form the chain. Throws PkiError PKCS12_INVALID with the reason.
  */
 export function importPkcs12(pfx: Uint8Array, password: string): Pkcs12Contents {
   let keys: KeyObject[];
   let certs: Certificate[];
   try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(pfx).toString('binary')));
-    const p12 = forge.pkcs12.pkcs12FromAsn1(asn1, password);
-    keys = [];
-    certs = [];
-    for (const sc of p12.safeContents) {
-      for (const bag of sc.safeBags) {
-        if (bag.type === forge.pki.oids.keyBag || bag.type === forge.pki.oids.pkcs8ShroudedKeyBag) {
-          const info = bag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key)) : bag.asn1;
-          const der = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
-          keys.push(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
-        } else if (bag.type === forge.pki.oids.certBag) {
-          const asn = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1;
-          certs.push(readCertificate(new Uint8Array(Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary'))));
-        }
-      }
-    }
+    const bags = readPfx(pfx, password);
+    keys = readAll(bags.keys, (der) => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }), 'private key');
+    certs = readAll(bags.certificates, readCertificate, 'certificate');
   } catch (e) {
-    throw new PkiError('PKCS12_INVALID', undefined, { cause: e });
+    if (isPkiError(e, 'PKCS12_INVALID')) throw e;
+    const detail = isPkiError(e, 'MALFORMED') ? e.message.slice(PKI_ERRORS.MALFORMED.length).trim() : '';
+    throw new PkiError('PKCS12_INVALID', `The file is not a well-formed PKCS#12 structure.${detail === '' ? '' : ` ${detail}`}`, { cause: e });
   }
-  const privateKey = keys[0];
-  if (privateKey === undefined) throw new PkiError('PKCS12_INVALID', 'No private key in the file.');
-  const certificate = certs.find((c) => keyMatchesSpki(privateKey, c.spki));
-  if (certificate === undefined) throw new PkiError('PKCS12_INVALID', 'No certificate matches the private key.');
-  return { privateKey, certificate, chain: certs.filter((c) => c !== certificate) };
+  if (keys.length === 0) throw new PkiError('PKCS12_INVALID', 'No private key in the file.');
+  for (const privateKey of keys) {
+    const certificate = certs.find((c) => keyMatchesSpki(privateKey, c.spki));
+    if (certificate !== undefined) return { privateKey, certificate, chain: certs.filter((c) => c !== certificate) };
+  }
+  throw new PkiError('PKCS12_INVALID', 'No certificate in the file matches the private key.');
 }
