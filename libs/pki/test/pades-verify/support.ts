@@ -4,14 +4,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOcspRequest, fixedClock, issueOcspResponse, keySigner, toPem, type Certificate } from '../../src/index.ts';
+import { toPem, type Certificate } from '../../src/index.ts';
 import { isArray, isRef, memorySink, memorySource, pdfDict, pdfName, pdfRef, pdfStream, PdfDocument, listPages, type PdfRef } from '../../src/pdf/index.ts';
 import { signPdf, stampPdf, SEAL_FIELD, type PadesLevel, type SignPdfOptions } from '../../src/pades/index.ts';
 import type { Edits } from '../../src/pades/edits.ts';
 import { appendRevision } from '../../src/pades/signature-revision.ts';
 import { verifyPdf, type PdfVerificationReport, type PdfVerifyOptions } from '../../src/pades-verify/index.ts';
 import { fixturePdf } from '../pdf/fixtures.ts';
-import { hierarchy, NOW, tsaOf } from '../pades/support.ts';
+import { hierarchy, NOW, ocspGood, signerOf, tsaOf } from '../pades/support.ts';
 
 export { NOW, fixturePdf, hierarchy, tsaOf };
 
@@ -20,26 +20,13 @@ export const dir = mkdtempSync(join(tmpdir(), 'pades-verify-'));
 export const rootPem = join(dir, 'root.pem');
 writeFileSync(rootPem, toPem('CERTIFICATE', h.root.certificate.der));
 
-export async function ocspFor(cert: Certificate): Promise<Uint8Array> {
-  return issueOcspResponse({
-    request: buildOcspRequest({ issuer: h.intermediate.certificate, certificates: [cert], nonce: false }),
-    issuer: h.intermediate.certificate,
-    responderCert: h.ocsp.certificate,
-    signer: keySigner(h.ocsp.privateKey),
-    statusOf: () => ({ status: 'good' }),
-    clock: fixedClock(NOW),
-    nextUpdate: 30 * 86400,
-  });
-}
+export const ocspFor = (cert: Certificate): Promise<Uint8Array> => ocspGood(h, cert);
 
 /** Signs as the person of the test hierarchy at the pinned time. */
 export async function signAs(pdf: Uint8Array, options: Partial<SignPdfOptions> & { level?: PadesLevel } = {}): Promise<Uint8Array> {
   const sink = memorySink();
   await signPdf(memorySource(pdf), sink, {
-    signer: keySigner(h.person.privateKey),
-    certificate: h.person.certificate,
-    chain: [h.intermediate.certificate],
-    clock: fixedClock(NOW),
+    ...signerOf(h, 'person'),
     timeStamper: tsaOf(h),
     validationData: { certificates: [h.root.certificate, h.tsa.certificate, h.ocsp.certificate], crls: [h.rootCrl, h.intermediateCrl], ocsps: [await ocspFor(h.person.certificate)] },
     ...options,
@@ -53,7 +40,7 @@ export async function partyFlow(options: { lock?: SignPdfOptions['lock'] } = {})
   const sink = memorySink();
   await stampPdf(memorySource(signed), sink, { number: 'Số 138-CV/VPTU', date: 'Hà Nam, ngày 01 tháng 6 năm 2026' });
   const stamped = sink.bytes();
-  const sealed = await signAs(stamped, { signer: keySigner(h.seal.privateKey), certificate: h.seal.certificate, level: 'B-T', fieldName: SEAL_FIELD });
+  const sealed = await signAs(stamped, { ...signerOf(h, 'seal'), level: 'B-T', fieldName: SEAL_FIELD });
   return { signed, stamped, sealed };
 }
 

@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { fixedClock, keySigner, toPem } from '../../src/index.ts';
+import { toPem } from '../../src/index.ts';
 import { loadDefaultFonts, signatureAppearance, textFieldAppearance } from '../../src/appearance/index.ts';
 import { decodeTextString, isArray, isString, listFields, memorySink, memorySource, PdfDocument } from '../../src/pdf/index.ts';
 import { NUMBER_FIELD, readPdfSignatures, SEAL_FIELD, signPdf, stampPdf, type FieldAppearanceBuilder } from '../../src/pades/index.ts';
 import { fixturePdf } from '../pdf/fixtures.ts';
 import { hasTool, pdfsig, pyhankoValidate, qpdfCheck } from '../../../../test/support/judges.ts';
-import { hierarchy, NOW, tsaOf } from './support.ts';
+import { NOW, hierarchy, signerOf, tsaOf } from './support.ts';
 
 const h = await hierarchy;
 const fonts = loadDefaultFonts();
@@ -24,15 +24,12 @@ const vietnamese: FieldAppearanceBuilder = ({ text, width, height }, alloc) => t
 
 void t.test('Vietnamese stamp and a visible seal: fields carry embedded-font appearances, judges agree', async (t) => {
   const step1 = memorySink();
-  await signPdf(memorySource(await fixturePdf({ useObjectStreams: false })), step1, { signer: keySigner(h.person.privateKey), certificate: h.person.certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW), allowStamp: { sealRect: [350, 80, 550, 150] } });
+  await signPdf(memorySource(await fixturePdf({ useObjectStreams: false })), step1, { ...signerOf(h, 'person'), allowStamp: { sealRect: [350, 80, 550, 150] } });
   const step2 = memorySink();
   await stampPdf(step1, step2, { number: 'Số 138-CV/VPTU', date: 'Hà Nam, ngày 01 tháng 6 năm 2026', appearance: vietnamese });
   const step3 = memorySink();
   await signPdf(step2, step3, {
-    signer: keySigner(h.seal.privateKey),
-    certificate: h.seal.certificate,
-    chain: [h.intermediate.certificate],
-    clock: fixedClock(NOW),
+    ...signerOf(h, 'seal'),
     level: 'B-T',
     timeStamper: tsaOf(h),
     fieldName: SEAL_FIELD,

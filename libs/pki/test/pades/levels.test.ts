@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { buildOcspRequest, fixedClock, issueOcspResponse, keySigner, readTimeStampToken, toPem, type Certificate } from '../../src/index.ts';
+import { readTimeStampToken, toPem, type Certificate } from '../../src/index.ts';
 import { isArray, isDict, isRef, memorySink, memorySource, PdfDocument, type PdfSink } from '../../src/pdf/index.ts';
 import { addDocumentTimestamp, addDss, readPdfSignatures, signPdf, type PadesLevel } from '../../src/pades/index.ts';
 import { fixturePdf } from '../pdf/fixtures.ts';
 import { hasTool, opensslCmsVerify, pdfsig, pyhankoValidate, qpdfCheck, type PdfsigSignature } from '../../../../test/support/judges.ts';
-import { hierarchy, NOW, signedBytes, tsaOf } from './support.ts';
+import { hierarchy, NOW, ocspGood, signedBytes, signerOf, tsaOf } from './support.ts';
 
 const h = await hierarchy;
 const dir = mkdtempSync(join(tmpdir(), 'pades-levels-'));
@@ -19,24 +19,11 @@ t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const rootPem = join(dir, 'root.pem');
 writeFileSync(rootPem, toPem('CERTIFICATE', h.root.certificate.der));
 
-async function ocspFor(cert: Certificate): Promise<Uint8Array> {
-  return issueOcspResponse({
-    request: buildOcspRequest({ issuer: h.intermediate.certificate, certificates: [cert], nonce: false }),
-    issuer: h.intermediate.certificate,
-    responderCert: h.ocsp.certificate,
-    signer: keySigner(h.ocsp.privateKey),
-    statusOf: () => ({ status: 'good' }),
-    clock: fixedClock(NOW),
-    nextUpdate: 30 * 86400,
-  });
-}
+const ocspFor = (cert: Certificate): Promise<Uint8Array> => ocspGood(h, cert);
 
 async function sign(pdf: Uint8Array, level: PadesLevel, sink: PdfSink = memorySink()): Promise<PdfSink> {
   await signPdf(memorySource(pdf), sink, {
-    signer: keySigner(h.person.privateKey),
-    certificate: h.person.certificate,
-    chain: [h.intermediate.certificate],
-    clock: fixedClock(NOW),
+    ...signerOf(h, 'person'),
     level,
     timeStamper: tsaOf(h),
     validationData: { certificates: [h.root.certificate, h.tsa.certificate, h.ocsp.certificate], crls: [h.rootCrl, h.intermediateCrl], ocsps: [await ocspFor(h.person.certificate)] },

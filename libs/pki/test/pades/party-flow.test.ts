@@ -11,7 +11,7 @@ import { memorySink, memorySource, PdfDocument, listFields } from '../../src/pdf
 import { docMdpPermission, readPdfSignatures, signPdf, stampPdf, SEAL_FIELD } from '../../src/pades/index.ts';
 import { fixturePdf } from '../pdf/fixtures.ts';
 import { opensslCmsVerify, pdfsig, pyhankoValidate, qpdfCheck, skipUnless, type PyhankoSignature } from '../../../../test/support/judges.ts';
-import { hierarchy, NOW, signedBytes, tsaOf } from './support.ts';
+import { NOW, hierarchy, signedBytes, signerOf, tsaOf } from './support.ts';
 
 const h = await hierarchy;
 const dir = mkdtempSync(join(tmpdir(), 'pades-party-'));
@@ -22,10 +22,7 @@ writeFileSync(rootPem, toPem('CERTIFICATE', h.root.certificate.der));
 const original = await fixturePdf({ pages: 2 });
 const step1 = memorySink();
 await signPdf(memorySource(original), step1, {
-  signer: keySigner(h.person.privateKey),
-  certificate: h.person.certificate,
-  chain: [h.intermediate.certificate],
-  clock: fixedClock(NOW),
+  ...signerOf(h, 'person'),
   allowStamp: true,
   reason: 'Ký ban hành',
   location: 'Hà Nam',
@@ -34,10 +31,7 @@ const step2 = memorySink();
 await stampPdf(memorySource(step1.bytes()), step2, { number: 'Số 138-CV/VPTU', date: 'Hà Nam, ngày 01 tháng 6 năm 2026' });
 const step3 = memorySink();
 await signPdf(memorySource(step2.bytes()), step3, {
-  signer: keySigner(h.seal.privateKey),
-  certificate: h.seal.certificate,
-  chain: [h.intermediate.certificate],
-  clock: fixedClock(NOW),
+  ...signerOf(h, 'seal'),
   level: 'B-T',
   timeStamper: tsaOf(h),
   fieldName: SEAL_FIELD,

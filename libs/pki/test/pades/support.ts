@@ -1,6 +1,6 @@
 // Shared PAdES test setup: the test hierarchy, an in-process TSA, and the signed bytes of a ByteRange.
-import { fixedClock, issueTimeStampToken, keySigner, buildTimeStampRequest, type TimeStamper } from '../../src/index.ts';
-import type { ByteRange } from '../../src/pades/index.ts';
+import { buildOcspRequest, fixedClock, issueOcspResponse, issueTimeStampToken, keySigner, buildTimeStampRequest, type Certificate, type TimeStamper } from '../../src/index.ts';
+import type { ByteRange, SignPdfOptions } from '../../src/pades/index.ts';
 import { buildHierarchy, NOW, type Hierarchy } from '../helpers/hierarchy.ts';
 
 export { NOW };
@@ -16,3 +16,21 @@ export function signedBytes(pdf: Uint8Array, br: ByteRange): Uint8Array {
 }
 
 export const hierarchy: Promise<Hierarchy> = buildHierarchy();
+
+/** A "good" OCSP answer for `cert` from the test hierarchy's responder at the pinned time. */
+export async function ocspGood(h: Hierarchy, cert: Certificate): Promise<Uint8Array> {
+  return issueOcspResponse({
+    request: buildOcspRequest({ issuer: h.intermediate.certificate, certificates: [cert], nonce: false }),
+    issuer: h.intermediate.certificate,
+    responderCert: h.ocsp.certificate,
+    signer: keySigner(h.ocsp.privateKey),
+    statusOf: () => ({ status: 'good' }),
+    clock: fixedClock(NOW),
+    nextUpdate: 30 * 86400,
+  });
+}
+
+/** Who signs, at the pinned time: the person or the office seal of the test hierarchy. */
+export function signerOf(h: Hierarchy, party: 'person' | 'seal'): Pick<SignPdfOptions, 'signer' | 'certificate' | 'chain' | 'clock'> {
+  return { signer: keySigner(h[party].privateKey), certificate: h[party].certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW) };
+}
