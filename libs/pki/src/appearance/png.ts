@@ -1,6 +1,7 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { AppearanceError } from './errors.ts';
 import { MAX_IMAGE_PIXELS, type RasterImage } from './raster.ts';
+import { paeth } from '../pdf/filters.ts';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Allowed bit depths per colour type (PNG spec, ISO/IEC 15948 §11.2.2 Table 11.1). */
@@ -134,14 +135,6 @@ function unfilter(raw: Uint8Array, height: number, rowBytes: number, bpp: number
     }
   }
   return out;
-}
-
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a);
-  const pb = Math.abs(p - b);
-  const pc = Math.abs(p - c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
 function toRaster(h: Header, rows: Uint8Array, rowBytes: number, palette?: Uint8Array, trns?: Uint8Array): RasterImage {

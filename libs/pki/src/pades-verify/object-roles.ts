@@ -1,5 +1,6 @@
 import type { PdfDocument } from '../pdf/document.ts';
-import { decodeTextString, pdfRef, isArray, isDict, isName, isRef, isStream, isString, type PdfDict, type PdfObject, type PdfRef } from '../pdf/objects.ts';
+import { pdfRef, isArray, isDict, isName, isRef, isStream, type PdfDict, type PdfObject, type PdfRef } from '../pdf/objects.ts';
+import { fieldIdentity } from '../pdf/structure.ts';
 
 /** A form field node (ISO 32000-1 §12.7.3.1) with its fully qualified name and (inherited) type. */
 export interface FieldNode {
@@ -47,10 +48,7 @@ async function walkFields(doc: PdfDocument, roles: ObjectRoles, top: PdfObject[]
     seen.add(ref.num);
     const dict = await doc.resolveDict(ref);
     if (dict === undefined) return;
-    const t = dict.entries.get('T');
-    const name = isString(t) ? (prefix === '' ? decodeTextString(t.bytes) : `${prefix}.${decodeTextString(t.bytes)}`) : prefix;
-    const ft = dict.entries.get('FT');
-    const type = isName(ft) ? ft.name : inherited;
+    const { name, type } = fieldIdentity(dict, prefix, inherited);
     roles.fields.set(ref.num, { name, type });
     await appearances(doc, roles, dict, name);
     if (type === 'Sig') {

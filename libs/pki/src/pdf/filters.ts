@@ -5,7 +5,8 @@ import { dictOf, isArray, isDict, isName, type PdfDict, type PdfObject } from '.
 /** Largest decoded stream this layer inflates into memory (object and xref streams, appearance streams). */
 export const MAX_DECODED = 64 * 1024 * 1024;
 
-function paeth(a: number, b: number, c: number): number {
+/** The Paeth predictor of PNG (RFC 2083 §6.6), shared with the PNG image reader. */
+export function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);
   const pb = Math.abs(p - b);

@@ -68,6 +68,17 @@ export async function acroForm(doc: PdfDocument): Promise<{ ref?: PdfRef; dict: 
   return isRef(af) ? { ref: af, dict } : { dict };
 }
 
+/**
+ * A field's fully qualified name (its /T appended to the parent's with a period, ISO 32000-1
+ * §12.7.3.2) and its type (/FT, inherited from the parent when absent).
+ */
+export function fieldIdentity(dict: PdfDict, parentName: string, inheritedType: string | undefined): { name: string; type: string | undefined } {
+  const t = dict.entries.get('T');
+  const name = isString(t) ? (parentName === '' ? decodeTextString(t.bytes) : `${parentName}.${decodeTextString(t.bytes)}`) : parentName;
+  const ft = dict.entries.get('FT');
+  return { name, type: isName(ft) ? ft.name : inheritedType };
+}
+
 /** Every terminal field of the AcroForm, walking /Fields and /Kids with loop and depth guards. */
 export async function listFields(doc: PdfDocument): Promise<FormField[]> {
   const form = await acroForm(doc);
@@ -79,10 +90,7 @@ export async function listFields(doc: PdfDocument): Promise<FormField[]> {
     seen.add(ref.num);
     const dict = await doc.resolveDict(ref);
     if (dict === undefined) return;
-    const t = dict.entries.get('T');
-    const name = isString(t) ? (prefix === '' ? decodeTextString(t.bytes) : `${prefix}.${decodeTextString(t.bytes)}`) : prefix;
-    const ft = dict.entries.get('FT');
-    const type = isName(ft) ? ft.name : inheritedType;
+    const { name, type } = fieldIdentity(dict, prefix, inheritedType);
     const kids = await doc.resolve(dict.entries.get('Kids'));
     const fieldKids = isArray(kids) ? await Promise.all(kids.items.filter(isRef).map(async (k) => ({ k, d: await doc.resolveDict(k) }))) : [];
     // Kids without /T are widget annotations of this field (§12.7.3.1), not fields.

@@ -19,7 +19,7 @@ import { mayUseKey } from './key-rules.ts';
 import { inspectTarget } from './pdf-field.ts';
 import type { ExistingField } from './pdf-field.ts';
 import { unlockForUse } from './key-use.ts';
-import { blockPlacement, planSignatureBlock } from './signature-block.ts';
+import { fieldOptions, planSignatureBlock } from './signature-block.ts';
 import type { SignatureBlock, VisibleRequest } from './signature-block.ts';
 
 /** What the caller asks of a PDF signature. */
@@ -97,11 +97,7 @@ export async function signPdfWithKey(ca: CaContext, principal: Principal, reques
       timeStamper: localTimeStamper(ca),
       validationData: { crls },
       clock: ca.clock,
-      ...(request.allowStamp ? { allowStamp: true } : {}),
-      ...(request.field === undefined ? {} : { fieldName: request.field }),
-      ...(request.reason === undefined ? {} : { reason: request.reason }),
-      ...(request.location === undefined ? {} : { location: request.location }),
-      ...(block === undefined ? {} : blockPlacement(block, ca.clock.now())),
+      ...fieldOptions(request, block, ca.clock.now()),
     });
   } finally {
     await source.close();

@@ -90,3 +90,22 @@ export function planSignatureBlock(
 export function blockPlacement(block: SignatureBlock, at: Date) {
   return { page: block.page, visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, at, alloc) } };
 }
+
+/** Where and how a PDF signature is placed: the options both signing modes pass to libs/pki. */
+export interface FieldRequest {
+  allowStamp: boolean;
+  field?: string;
+  reason?: string;
+  location?: string;
+}
+
+/** The signPdf / preparePdfSignature options of `request` and its `block` (drawn with the signing time `at`). */
+export function fieldOptions(request: FieldRequest, block: SignatureBlock | undefined, at: Date) {
+  return {
+    ...(request.allowStamp ? { allowStamp: true } : {}),
+    ...(request.field === undefined ? {} : { fieldName: request.field }),
+    ...(request.reason === undefined ? {} : { reason: request.reason }),
+    ...(request.location === undefined ? {} : { location: request.location }),
+    ...(block === undefined ? {} : blockPlacement(block, at)),
+  };
+}

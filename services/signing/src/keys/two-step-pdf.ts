@@ -22,7 +22,7 @@ import { signingErrors } from '../errors.ts';
 import { completeTwoStepSession, insertTwoStepSession, logSigning } from './key-repository.ts';
 import { algorithmFor, unfitForSigning } from './key-rules.ts';
 import { inspectTarget } from './pdf-field.ts';
-import { blockPlacement, planSignatureBlock } from './signature-block.ts';
+import { fieldOptions, planSignatureBlock } from './signature-block.ts';
 import type { VisibleRequest } from './signature-block.ts';
 import { openSession, readCertificateOrRefuse, twoStepTtlMs, verifiedValue } from './two-step.ts';
 import type { PreparedTwoStep } from './two-step.ts';
@@ -68,11 +68,7 @@ export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, princ
   try {
     prepared = await preparePdfSignature(source, sink, {
       certificate, chain, algorithm, clock: ca.clock, timeStamped: request.level === 'B-T',
-      ...(request.allowStamp ? { allowStamp: true } : {}),
-      ...(request.field === undefined ? {} : { fieldName: request.field }),
-      ...(request.reason === undefined ? {} : { reason: request.reason }),
-      ...(request.location === undefined ? {} : { location: request.location }),
-      ...(block === undefined ? {} : blockPlacement(block, ca.clock.now())),
+      ...fieldOptions(request, block, ca.clock.now()),
     });
   } finally {
     await source.close();

@@ -40,6 +40,15 @@ export function toPreparedAnswer(prepared: PreparedTwoStep): Static<typeof Prepa
 
 const SignatureValueBody = Type.Object({ signatureValue: Base64('the token\'s signature over signedAttributes (ECDSA as DER or r‖s)', 4, 2048) }, { additionalProperties: false });
 
+/** What a completion may answer besides success: the same for CMS and PDF sessions. */
+const completionErrors = {
+  400: problemResponse('VALIDATION_FAILED or SIGNATURE_VALUE_INVALID'),
+  401: unauthenticated,
+  404: problemResponse('SIGNING_SESSION_NOT_FOUND'),
+  409: problemResponse('SIGNING_SESSION_USED'),
+  410: problemResponse('SIGNING_SESSION_EXPIRED'),
+};
+
 /** Registers the two-step routes. */
 export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
   const { ca } = options;
@@ -84,11 +93,7 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext; s
       body: SignatureValueBody,
       response: {
         201: Type.Object({ signature: Type.String({ contentEncoding: 'base64', description: 'CMS SignedData, DER (detached CAdES B-B)' }) }),
-        400: problemResponse('VALIDATION_FAILED or SIGNATURE_VALUE_INVALID'),
-        401: unauthenticated,
-        404: problemResponse('SIGNING_SESSION_NOT_FOUND'),
-        409: problemResponse('SIGNING_SESSION_USED'),
-        410: problemResponse('SIGNING_SESSION_EXPIRED'),
+        ...completionErrors,
       },
     },
   }, async (request, reply) => {
@@ -104,11 +109,7 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext; s
       body: SignatureValueBody,
       response: {
         200: streamedContent('application/pdf', 'the signed PDF'),
-        400: problemResponse('VALIDATION_FAILED or SIGNATURE_VALUE_INVALID'),
-        401: unauthenticated,
-        404: problemResponse('SIGNING_SESSION_NOT_FOUND'),
-        409: problemResponse('SIGNING_SESSION_USED'),
-        410: problemResponse('SIGNING_SESSION_EXPIRED'),
+        ...completionErrors,
       },
     },
   }, async (request, reply) => {
