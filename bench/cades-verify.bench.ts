@@ -10,19 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  addSignatureTimeStamp,
-  addValidationData,
-  buildOcspRequest,
-  buildTimeStampRequest,
-  fixedClock,
-  issueOcspResponse,
-  issueTimeStampToken,
-  keySigner,
-  signCades,
-  toPem,
-  verifyCms,
-} from '@lienthong/pki';
+import { addSignatureTimeStamp, addValidationData, buildOcspRequest, buildTimeStampRequest, fixedClock, issueOcspResponse, issueTimeStampToken, keySigner, signCades, toPem, verifyCms } from '@lienthong/pki';
 import { NOW, buildHierarchy } from '../libs/pki/test/helpers/hierarchy.ts';
 import type { Benchmark } from './types.ts';
 

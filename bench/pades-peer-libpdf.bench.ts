@@ -7,7 +7,9 @@
  */
 import { webcrypto } from 'node:crypto';
 import { CryptoKeySigner, PDF } from '@libpdf/core';
-import { exportPrivateKey, memorySource, readPdfSignatures } from '@lienthong/pki';
+import { readPdfSignatures } from '@lienthong/pades';
+import { memorySource } from '@lienthong/pdf';
+import { exportPrivateKey } from '@lienthong/pki';
 import { NOW } from '../libs/pki/test/helpers/hierarchy.ts';
 import { alternate, oneMegabytePdf, padesFixtures, signInMemory } from './support/pades-fixtures.ts';
 import type { Benchmark } from './types.ts';

@@ -5,7 +5,8 @@
  * the same bytes plus one RSA-2048 signature with node:crypto, i.e. the unavoidable work.
  */
 import { createHash, sign } from 'node:crypto';
-import { memorySource, readPdfSignatures } from '@lienthong/pki';
+import { readPdfSignatures } from '@lienthong/pades';
+import { memorySource } from '@lienthong/pdf';
 import { alternate, oneMegabytePdf, padesFixtures, signInMemory } from './support/pades-fixtures.ts';
 import type { Benchmark } from './types.ts';
 

@@ -6,7 +6,9 @@
  * samples RSS every 2 ms meanwhile, and prints one JSON {@link MemoryFigure} line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createFileSink, keySigner, openFileSource, readCertificate, readPrivateKey, signPdf, toDer, verifyPdf } from '@lienthong/pki';
+import { signPdf, verifyPdf } from '@lienthong/pades';
+import { createFileSink, openFileSource } from '@lienthong/pdf';
+import { keySigner, readCertificate, readPrivateKey, toDer } from '@lienthong/pki';
 import type { MemoryFigure } from './memory.ts';
 
 const [mode, keyPath, certPath, chainPath, rootPath, src, dst] = process.argv.slice(2) as [string, string, string, string, string, string, string];

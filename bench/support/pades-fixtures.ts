@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { concatTransformationMatrix, drawObject, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
-import { exportPrivateKey, fixedClock, keySigner, memorySink, memorySource, signPdf, toPem, type SignPdfOptions } from '@lienthong/pki';
+import { signPdf, type SignPdfOptions } from '@lienthong/pades';
+import { memorySink, memorySource } from '@lienthong/pdf';
+import { exportPrivateKey, fixedClock, keySigner, toPem } from '@lienthong/pki';
 import { buildHierarchy, NOW, type Hierarchy } from '../../libs/pki/test/helpers/hierarchy.ts';
 
 export const MB = 1024 * 1024;

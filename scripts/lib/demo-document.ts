@@ -4,8 +4,7 @@
  * and subject, body, recipients), set in an embedded subset of Noto Sans so the Vietnamese
  * text renders and extracts correctly. Number and date stay empty: the registry stamps them.
  */
-import { createFontResource, loadDefaultFonts, openFontProgram } from '@lienthong/pki';
-import type { SerializedObject } from '@lienthong/pki';
+import { createFontResource, loadDefaultFonts, openFontProgram, type SerializedObject } from '@lienthong/pdf';
 
 interface Line {
   text: string;

@@ -9,7 +9,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { memorySink, memorySource, stampPdf } from '@lienthong/pki';
+import { stampPdf } from '@lienthong/pades';
+import { memorySink, memorySource } from '@lienthong/pdf';
 import { buildDemoDirective } from './demo-document.ts';
 import { demoSealPng } from './demo-seal.ts';
 

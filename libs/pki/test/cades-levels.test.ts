@@ -2,32 +2,7 @@
 // verified by us (level, proof of existence) and by `openssl cms -verify` / `openssl ts -verify`.
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import {
-  OID,
-  addArchiveTimeStamp,
-  addSignatureTimeStamp,
-  addUnsignedAttributes,
-  addValidationData,
-  attributeValues,
-  buildOcspRequest,
-  buildTimeStampRequest,
-  encodeAttribute,
-  fixedClock,
-  generateKeyPair,
-  issueCertificate,
-  issueCrl,
-  issueOcspResponse,
-  issueTimeStampToken,
-  keySigner,
-  personProfile,
-  readSignedData,
-  signCades,
-  signedDataNodes,
-  toPem,
-  verifyCms,
-  type Certificate,
-  type TimeStamper,
-} from '../src/index.ts';
+import { OID, addArchiveTimeStamp, addSignatureTimeStamp, addUnsignedAttributes, addValidationData, attributeValues, buildOcspRequest, buildTimeStampRequest, encodeAttribute, fixedClock, generateKeyPair, issueCertificate, issueCrl, issueOcspResponse, issueTimeStampToken, keySigner, personProfile, readSignedData, signCades, signedDataNodes, toPem, verifyCms, type Certificate, type TimeStamper } from '../src/index.ts';
 import { encoded } from '../src/der/reader.ts';
 import { ctx, seq, tlv } from '../src/der/writer.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';

@@ -5,22 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  OID,
-  addUnsignedAttributes,
-  completeSignature,
-  encodeAttribute,
-  signatureTimeStampImprint,
-  createCadesKeySigner,
-  keySigner,
-  prepareSignature,
-  readSignedData,
-  signCades,
-  signWithKey,
-  toPem,
-  verifyCms,
-  type SigningAlgorithm,
-} from '../src/index.ts';
+import { OID, addUnsignedAttributes, completeSignature, encodeAttribute, signatureTimeStampImprint, createCadesKeySigner, keySigner, prepareSignature, readSignedData, signCades, signWithKey, toPem, verifyCms, type SigningAlgorithm } from '../src/index.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
 import { rfc4134Dir } from '../../../test/support/conformance.ts';
 

@@ -4,32 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  ACCESS_METHOD,
-  KeyUsageBit,
-  accessUris,
-  issueCertificate,
-  keySigner,
-  readInfoAccess,
-  assembleCertificate,
-  buildTbsCertificate,
-  generateKeyPair,
-  personProfile,
-  signWithKey,
-  OID,
-  decryptPrivateKey,
-  encryptPrivateKey,
-  exportPrivateKey,
-  fromPem,
-  importPkcs12,
-  isPkiError,
-  keyMatchesSpki,
-  nameValues,
-  readCertificate,
-  readCrl,
-  toPem,
-  validatePath,
-} from '../src/index.ts';
+import { ACCESS_METHOD, KeyUsageBit, accessUris, issueCertificate, keySigner, readInfoAccess, assembleCertificate, buildTbsCertificate, generateKeyPair, personProfile, signWithKey, OID, decryptPrivateKey, encryptPrivateKey, exportPrivateKey, fromPem, importPkcs12, isPkiError, keyMatchesSpki, nameValues, readCertificate, readCrl, toPem, validatePath } from '../src/index.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
 
 const h = await buildHierarchy();

@@ -1,19 +1,7 @@
 // RFC 6960 OCSP: our requests, responder and verifier, judged by `openssl ocsp`; OCSP in path validation.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import {
-  buildOcspRequest,
-  fixedClock,
-  issueOcspResponse,
-  keySigner,
-  readOcspRequest,
-  readOcspResponse,
-  toPem,
-  validatePath,
-  verifyOcspResponse,
-  type Certificate,
-  type OcspCertStatus,
-} from '../src/index.ts';
+import { buildOcspRequest, fixedClock, issueOcspResponse, keySigner, readOcspRequest, readOcspResponse, toPem, validatePath, verifyOcspResponse, type Certificate, type OcspCertStatus } from '../src/index.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
 import { scratch } from './helpers/openssl.ts';
 

@@ -2,17 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import {
-  buildTimeStampRequest,
-  fixedClock,
-  isPkiError,
-  issueTimeStampToken,
-  keySigner,
-  readTimeStampRequest,
-  readTimeStampResponse,
-  toPem,
-  verifyTimeStampToken,
-} from '../src/index.ts';
+import { buildTimeStampRequest, fixedClock, isPkiError, issueTimeStampToken, keySigner, readTimeStampRequest, readTimeStampResponse, toPem, verifyTimeStampToken } from '../src/index.ts';
 import { int, octets, oid, seq, tlv } from '../src/der/writer.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
 import { scratch } from './helpers/openssl.ts';

@@ -4,8 +4,7 @@
  * CA's state and rules (set up at start) → routes, one plugin per resource. Without a
  * platform (the kit's own tests) only the shared routes are served.
  */
-import { systemClock } from '@lienthong/pki';
-import type { Clock } from '@lienthong/pki';
+import { systemClock, type Clock } from '@lienthong/pki';
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };

@@ -7,10 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, signCades,
-} from '@lienthong/pki';
-import type { Certificate } from '@lienthong/pki';
+import { decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, signCades, type Certificate } from '@lienthong/pki';
 import type { Pool } from '@lienthong/db';
 import { findByRole, findEncryptedKey, insertCertificate } from '../src/ca/certificate-repository.ts';
 import type { CertificateRecord } from '../src/ca/certificate-repository.ts';

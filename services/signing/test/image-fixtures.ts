@@ -3,8 +3,8 @@
  * handwritten-looking stroke, hostile headers), a baseline JPEG written by hand after ITU-T
  * T.81 Annex B (one 8x8 block of one grey level), and a PNG page render's pixel counter.
  */
-import { decodePng } from '@lienthong/pki';
-import { chunk, encodePng, sealPng } from '../../../libs/pki/test/appearance/helpers/png-encode.ts';
+import { decodePng } from '@lienthong/pdf';
+import { chunk, encodePng, sealPng } from '../../../libs/pdf/test/appearance/helpers/png-encode.ts';
 
 export { sealPng };
 

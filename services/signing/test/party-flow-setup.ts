@@ -5,7 +5,7 @@
  * two-page PDF to sign.
  */
 import { toPem } from '@lienthong/pki';
-import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
+import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';

@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { memorySink, memorySource, readPdfSignatures, stampPdf } from '@lienthong/pki';
+import { readPdfSignatures, stampPdf } from '@lienthong/pades';
+import { memorySink, memorySource } from '@lienthong/pdf';
 import { pdfsig, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
 import { partyFlowSetup } from './party-flow-setup.ts';
 

@@ -8,10 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  caProfile, fixedClock, generateKeyPair, issueCertificate, keySigner, officeSealProfile, personProfile, signCades, toPem, verifyCms,
-  type Certificate, type SigningAlgorithm,
-} from '@lienthong/pki';
+import { caProfile, fixedClock, generateKeyPair, issueCertificate, keySigner, officeSealProfile, personProfile, signCades, toPem, verifyCms, type Certificate, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { hasTool, pyhankoValidateDetached, skipUnless, softhsmModule, toolPath } from '../../../test/support/judges.ts';
 import { pkcs11js, openTokenSession, type TokenSession } from '../src/keys/pkcs11-token.ts';

@@ -6,8 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { keySigner, memorySink, memorySource, signPdf, toPem } from '@lienthong/pki';
-import { fixturePdf } from '../../../libs/pki/test/pdf/fixtures.ts';
+import { signPdf } from '@lienthong/pades';
+import { memorySink, memorySource } from '@lienthong/pdf';
+import { keySigner, toPem } from '@lienthong/pki';
+import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { buildHierarchy } from '../../../libs/pki/test/helpers/hierarchy.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { scratch } from './fixtures.ts';

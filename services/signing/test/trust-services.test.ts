@@ -7,10 +7,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  buildTimeStampRequest, decryptPrivateKey, readCertificate, readCrl, readPrivateKey,
-  readTimeStampResponse, toPem, CrlReason,
-} from '@lienthong/pki';
+import { buildTimeStampRequest, decryptPrivateKey, readCertificate, readCrl, readPrivateKey, readTimeStampResponse, toPem, CrlReason } from '@lienthong/pki';
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { issuePerson, scratch } from './fixtures.ts';
 import { signingForFile, testKek } from './support.ts';

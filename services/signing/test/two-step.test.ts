@@ -6,8 +6,7 @@ import { createHash, sign as nodeSign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import t from 'tap';
 import type { Test } from 'tap';
-import { decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, toPem } from '@lienthong/pki';
-import type { Certificate } from '@lienthong/pki';
+import { decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, toPem, type Certificate } from '@lienthong/pki';
 import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { pdfsig, pdftotext } from '../../../test/support/judges.ts';
@@ -140,8 +139,9 @@ void t.test('what cannot be prepared gets a 4xx and no session', async (t) => {
 });
 
 void t.test('a PDF signed in two steps: the token signs the attributes, the service returns the signed PDF', async (t) => {
-  const { fixturePdf } = await import('../../../libs/pki/test/pdf/fixtures.ts');
-  const { memorySource, verifyPdf } = await import('@lienthong/pki');
+  const { fixturePdf } = await import('../../../libs/pdf/test/fixtures.ts');
+  const { memorySource } = await import('@lienthong/pdf');
+  const { verifyPdf } = await import('@lienthong/pades');
   const original = Buffer.from(await fixturePdf());
   const headers = { ...signer, 'content-type': 'application/pdf', 'lienthong-certificate': b64(ec.certificate.der), 'lienthong-chain': b64(issuing.der) };
   const res = await app.inject({ method: 'POST', url: '/v1/two-step/pdf?level=B-T&allowStamp=true', headers, payload: original });
@@ -174,7 +174,7 @@ void t.test('a PDF signed in two steps: the token signs the attributes, the serv
 });
 
 void t.test('a token-signed PDF shows its visible block; a block that cannot be drawn is refused before any session', async (t) => {
-  const { fixturePdf } = await import('../../../libs/pki/test/pdf/fixtures.ts');
+  const { fixturePdf } = await import('../../../libs/pdf/test/fixtures.ts');
   const original = Buffer.from(await fixturePdf());
   const headers = { ...signer, 'content-type': 'application/pdf', 'lienthong-certificate': b64(rsa.certificate.der), 'lienthong-chain': b64(issuing.der) };
   const block = ['K/T BÍ THƯ', 'PHÓ BÍ THƯ'].map((line) => `&line=${encodeURIComponent(line)}`).join('');

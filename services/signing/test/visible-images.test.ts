@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import t from 'tap';
-import { isArray, listFields, memorySink, memorySource, PdfDocument, stampPdf } from '@lienthong/pki';
+import { stampPdf } from '@lienthong/pades';
+import { isArray, listFields, memorySink, memorySource, PdfDocument } from '@lienthong/pdf';
 import { pdfsig, pdftoppm, pdftotext, pyhankoValidate, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
 import { countPixels, greyJpeg, isBlue, isRed, sealPng, signaturePng } from './image-fixtures.ts';
 import { partyFlowSetup } from './party-flow-setup.ts';

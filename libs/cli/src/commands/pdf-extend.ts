@@ -1,4 +1,4 @@
-import { extendPdf, readPdfSignatures } from '@lienthong/pki';
+import { extendPdf, readPdfSignatures } from '@lienthong/pades';
 import { parseCommandLine, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { transformPdf } from '../inputs/pdf-files.ts';

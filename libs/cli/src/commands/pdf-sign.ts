@@ -1,4 +1,5 @@
-import { formatName, SEAL_FIELD, signPdf, type PadesLevel, type SignPdfOptions } from '@lienthong/pki';
+import { SEAL_FIELD, signPdf, type PadesLevel, type SignPdfOptions } from '@lienthong/pades';
+import { formatName } from '@lienthong/pki';
 import { parseCommandLine, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { readAppearanceSpec, visibleSignature } from '../inputs/pdf-appearance.ts';

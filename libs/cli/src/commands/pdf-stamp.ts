@@ -1,4 +1,5 @@
-import { DATE_FIELD, NUMBER_FIELD, stampPdf, vietnameseFieldAppearance } from '@lienthong/pki';
+import { DATE_FIELD, NUMBER_FIELD, stampPdf } from '@lienthong/pades';
+import { vietnameseFieldAppearance } from '@lienthong/pdf';
 import { parseCommandLine, parseIsoDate, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { transformPdf } from '../inputs/pdf-files.ts';

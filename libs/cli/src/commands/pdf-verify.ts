@@ -1,4 +1,5 @@
-import { isPdfError, PdfDocument, readDssData, verifyPdf } from '@lienthong/pki';
+import { readDssData, verifyPdf } from '@lienthong/pades';
+import { isPdfError, PdfDocument } from '@lienthong/pdf';
 import { EXIT } from '../errors.ts';
 import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
 import { openPdfInput, pdfCliError } from '../inputs/pdf-files.ts';

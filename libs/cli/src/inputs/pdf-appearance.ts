@@ -1,10 +1,6 @@
 import { extname } from 'node:path';
-import {
-  signatureAppearance,
-  vietnameseFonts,
-  type SignatureFieldOptions,
-  type SignatureLine,
-} from '@lienthong/pki';
+import type { SignatureFieldOptions } from '@lienthong/pades';
+import { signatureAppearance, vietnameseFonts, type SignatureLine } from '@lienthong/pdf';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { readInput } from './files.ts';

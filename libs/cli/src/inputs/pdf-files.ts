@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createFileSink, isAppearanceError, isPdfError, openFileSource, type ByteSource, type PdfError, type PdfSink } from '@lienthong/pki';
+import { createFileSink, isAppearanceError, isPdfError, openFileSource, type ByteSource, type PdfError, type PdfSink } from '@lienthong/pdf';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { fileErrorReason as reason } from './files.ts';

@@ -1,4 +1,4 @@
-import type { ChangeAfterSignature, PdfSignatureReport, PdfVerificationReport } from '@lienthong/pki';
+import type { ChangeAfterSignature, PdfSignatureReport, PdfVerificationReport } from '@lienthong/pades';
 import { toJsonValue, type JsonValue } from './json.ts';
 
 /** How a PDF was verified: the revocation policy and how much data it had. */

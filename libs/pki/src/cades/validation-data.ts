@@ -1,8 +1,8 @@
 import { encoded } from '../der/reader.ts';
 import { ctx, int, oid, seq, tlv } from '../der/writer.ts';
 import { OID } from '../oids.ts';
-import type { Certificate } from '../certificate.ts';
-import type { Crl } from '../crl.ts';
+import type { Certificate } from '../x509/certificate.ts';
+import type { Crl } from '../crl/crl.ts';
 import { signedDataNodes } from './signed-data-nodes.ts';
 
 /** Validation data to embed for CAdES-B-LT (ETSI EN 319 122-1 §5.4, §6.3). */

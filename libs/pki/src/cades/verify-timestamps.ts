@@ -1,20 +1,12 @@
-import type { CmsVerifyOptions } from '../cms-verify.ts';
+import type { SignedDataVerifyOptions } from '../cms/verify.ts';
 import { attributeValues } from '../cms/attributes.ts';
 import type { SignedData, SignerInfo } from '../cms/signed-data.ts';
 import type { CryptoEngine } from '../crypto-engine.ts';
+import type { TimestampReport } from '../cms/verification-report.ts';
 import { OID } from '../oids.ts';
 import { readTimeStampToken } from '../tsp/response.ts';
 import { verifyTimeStampToken } from '../tsp/verify.ts';
 import { archiveTimeStampImprint, hashIndexStillHolds, readAtsHashIndexV3 } from './archive-timestamp.ts';
-
-/** The outcome of one time-stamp attribute of a CAdES signature. */
-export interface TimestampReport {
-  /** signature-time-stamp (EN 319 122-1 §5.3) or archive-time-stamp-v3 (§5.5.3). */
-  readonly kind: 'signature' | 'archive';
-  readonly valid: boolean;
-  readonly genTime?: Date;
-  readonly message: string;
-}
 
 /** What the time-stamps of one SignerInfo prove. */
 export interface TimestampEvaluation {
@@ -35,7 +27,7 @@ const earliest = (reports: readonly TimestampReport[], kind: TimestampReport['ki
  * there is one (the archive time-stamp protects them), else at `time`. The TSA
  * paths use the certificates and revocation data in the SignedData and those given.
  */
-export function evaluateTimestamps(cms: Uint8Array, sd: SignedData, si: SignerInfo, content: Uint8Array, options: CmsVerifyOptions, engine: CryptoEngine, time: Date): TimestampEvaluation {
+export function evaluateTimestamps(cms: Uint8Array, sd: SignedData, si: SignerInfo, content: Uint8Array, options: SignedDataVerifyOptions, engine: CryptoEngine, time: Date): TimestampEvaluation {
   const signatureTokens = attributeValues(si.unsignedAttributes, OID.timeStampToken) ?? [];
   const archiveTokens = attributeValues(si.unsignedAttributes, OID.archiveTimeStampV3) ?? [];
   if (signatureTokens.length === 0 && archiveTokens.length === 0) return { timestamps: [] };
@@ -46,7 +38,6 @@ export function evaluateTimestamps(cms: Uint8Array, sd: SignedData, si: SignerIn
     ocspResponses: [...sd.ocspResponses, ...(options.ocspResponses ?? [])],
     revocation: options.revocation ?? 'any',
     engine,
-    evaluateTimestamps: false,
   };
   const index = sd.signerInfos.indexOf(si);
   const reports: TimestampReport[] = [];

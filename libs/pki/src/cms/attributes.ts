@@ -3,7 +3,7 @@ import { ctx, octets, oid, seq, setOf, time, tlv } from '../der/writer.ts';
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { hashFromOid, readAlgorithmIdentifier, type HashName } from '../x509/algorithm.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import { readGeneralNames } from '../x509/general-name.ts';
 import type { CmsAttribute } from './signed-data.ts';
 

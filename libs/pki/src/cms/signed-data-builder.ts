@@ -3,7 +3,7 @@ import { ctx, int, octets, oid, seq, tlv } from '../der/writer.ts';
 import { OID } from '../oids.ts';
 import { hashOf, signatureAlgorithmIdentifier, type Signer } from '../signer.ts';
 import { HASH_OIDS } from '../x509/algorithm.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import { contentTypeAttribute, messageDigestAttribute, signingCertificateV2Attribute } from './attributes.ts';
 
 /** What an encapsulating SignedData with one signer holds (RFC 5652 §5.1). */

@@ -2,8 +2,8 @@ import { TagClass, children, content, encoded, expect, explicit, is, parseDer, r
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../x509/algorithm.ts';
-import { readCertificate, type Certificate } from '../certificate.ts';
-import { readCrl, type Crl } from '../crl.ts';
+import { readCertificate, type Certificate } from '../x509/certificate.ts';
+import { readCrl, type Crl } from '../crl/crl.ts';
 import { readName, type Name } from '../x509/name.ts';
 
 /** Attribute (RFC 5652 §5.3): type and the DER of each value. */

@@ -1,7 +1,6 @@
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import type { PathValidationResult } from '../path/types.ts';
 import type { SignedData, SignerInfo } from './signed-data.ts';
-import type { TimestampReport } from '../cades/verify-timestamps.ts';
 
 /** Main indication (ETSI EN 319 102-1 §5.1.3, Table 4). */
 export type Indication = 'TOTAL_PASSED' | 'TOTAL_FAILED' | 'INDETERMINATE';
@@ -23,6 +22,15 @@ export type SubIndication =
   | 'SIG_CONSTRAINTS_FAILURE'
   | 'TRY_LATER'
   | 'SIGNED_DATA_NOT_FOUND';
+
+/** The outcome of one time-stamp attribute of a CAdES signature. */
+export interface TimestampReport {
+  /** signature-time-stamp (EN 319 122-1 §5.3) or archive-time-stamp-v3 (§5.5.3). */
+  readonly kind: 'signature' | 'archive';
+  readonly valid: boolean;
+  readonly genTime?: Date;
+  readonly message: string;
+}
 
 /** CAdES baseline levels (ETSI EN 319 122-1 §6): each includes the ones before it. */
 export type CadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
@@ -66,7 +74,7 @@ export interface CmsVerificationReport extends SignerReport {
 }
 
 /** A failed or indeterminate signer report with the given indication. */
-export function fail(indication: Indication, subIndication: SubIndication, message: string, extra: Partial<SignerReport> = {}): SignerReport {
+export function failedReport(indication: Indication, subIndication: SubIndication, message: string, extra: Partial<SignerReport> = {}): SignerReport {
   return { indication, subIndication, message, chain: [], integrity: false, trusted: false, signingCertificateBound: false, isCadesBaselineB: false, ...extra };
 }
 

@@ -23,15 +23,15 @@ export interface DerNode {
 
 const MAX_DEPTH = 64;
 
-function fail(what: string, at: number): never {
+function failedReport(what: string, at: number): never {
   throw new PkiError('MALFORMED', `${what} at byte ${at}.`);
 }
 
 /** Reads the TLV starting at `offset`, bounded by `limit`. Throws PkiError MALFORMED. */
 export function readNode(buffer: Uint8Array, offset = 0, limit = buffer.length, depth = 0): DerNode {
-  if (depth > MAX_DEPTH) fail('Nesting too deep', offset);
+  if (depth > MAX_DEPTH) failedReport('Nesting too deep', offset);
   let p = offset;
-  if (p >= limit) fail('Truncated tag', p);
+  if (p >= limit) failedReport('Truncated tag', p);
   const first = buffer[p++]!;
   const cls = first >> 6;
   const constructed = (first & 0x20) !== 0;
@@ -39,16 +39,16 @@ export function readNode(buffer: Uint8Array, offset = 0, limit = buffer.length, 
   if (tag === 0x1f) {
     tag = 0;
     for (let i = 0; ; i++) {
-      if (p >= limit || i > 3) fail('Bad high tag number', p);
+      if (p >= limit || i > 3) failedReport('Bad high tag number', p);
       const b = buffer[p++]!;
       tag = tag * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
   }
-  if (p >= limit) fail('Truncated length', p);
+  if (p >= limit) failedReport('Truncated length', p);
   const lb = buffer[p++]!;
   if (lb === 0x80) {
-    if (!constructed) fail('Indefinite length on a primitive', offset);
+    if (!constructed) failedReport('Indefinite length on a primitive', offset);
     const contentStart = p;
     for (;;) {
       if (p + 2 <= limit && buffer[p] === 0 && buffer[p + 1] === 0) {
@@ -61,28 +61,28 @@ export function readNode(buffer: Uint8Array, offset = 0, limit = buffer.length, 
   if (lb < 0x80) length = lb;
   else {
     const n = lb & 0x7f;
-    if (n > 4) fail('Length too long', p);
+    if (n > 4) failedReport('Length too long', p);
     length = 0;
     for (let i = 0; i < n; i++) {
-      if (p >= limit) fail('Truncated length', p);
+      if (p >= limit) failedReport('Truncated length', p);
       length = length * 256 + buffer[p++]!;
     }
   }
   const end = p + length;
-  if (end > limit) fail('Length beyond the end of input', offset);
+  if (end > limit) failedReport('Length beyond the end of input', offset);
   return { buffer, cls, constructed, tag, start: offset, contentStart: p, contentEnd: end, end, indefinite: false };
 }
 
 /** Parses one complete TLV that must fill `buffer` exactly. */
 export function parseDer(buffer: Uint8Array): DerNode {
   const node = readNode(buffer, 0, buffer.length);
-  if (node.end !== buffer.length) fail('Trailing data', node.end);
+  if (node.end !== buffer.length) failedReport('Trailing data', node.end);
   return node;
 }
 
 /** The child TLVs of a constructed node. */
 export function children(node: DerNode): DerNode[] {
-  if (!node.constructed) fail('Expected a constructed value', node.start);
+  if (!node.constructed) failedReport('Expected a constructed value', node.start);
   const out: DerNode[] = [];
   let p = node.contentStart;
   while (p < node.contentEnd) {
@@ -111,7 +111,7 @@ export function is(node: DerNode, tag: number, cls: number = TagClass.universal)
 /** Asserts a universal tag and returns the node. */
 export function expect(node: DerNode | undefined, tag: number, what: string, cls: number = TagClass.universal): DerNode {
   if (node === undefined) throw new PkiError('MALFORMED', `Missing ${what}.`);
-  if (!is(node, tag, cls)) fail(`Expected ${what}`, node.start);
+  if (!is(node, tag, cls)) failedReport(`Expected ${what}`, node.start);
   return node;
 }
 
@@ -123,7 +123,7 @@ export function sequence(node: DerNode | undefined, what: string): DerNode[] {
 /** Children of a context-specific [n] constructed node. */
 export function explicit(node: DerNode): DerNode {
   const c = children(node);
-  if (c.length !== 1) fail('Explicit tag must hold one value', node.start);
+  if (c.length !== 1) failedReport('Explicit tag must hold one value', node.start);
   return c[0]!;
 }
 
@@ -137,14 +137,14 @@ const maxOidArcBytes = 24;
 export function readOid(node: DerNode | undefined, what = 'OBJECT IDENTIFIER'): string {
   const n = expect(node, 0x06, what);
   const b = content(n);
-  if (b.length === 0) fail('Empty OID', n.start);
+  if (b.length === 0) failedReport('Empty OID', n.start);
   const parts: bigint[] = [];
   let v = 0n;
   let arcBytes = 0;
   for (let i = 0; i < b.length; i++) {
     const x = b[i]!;
-    if (arcBytes === 0 && x === 0x80) fail('Non-minimal OID', n.start);
-    if (++arcBytes > maxOidArcBytes) fail('OID arc too large', n.start);
+    if (arcBytes === 0 && x === 0x80) failedReport('Non-minimal OID', n.start);
+    if (++arcBytes > maxOidArcBytes) failedReport('OID arc too large', n.start);
     v = (v << 7n) | BigInt(x & 0x7f);
     if ((x & 0x80) === 0) {
       if (parts.length === 0) {
@@ -153,7 +153,7 @@ export function readOid(node: DerNode | undefined, what = 'OBJECT IDENTIFIER'): 
       } else parts.push(v);
       v = 0n;
       arcBytes = 0;
-    } else if (i === b.length - 1) fail('Truncated OID', n.start);
+    } else if (i === b.length - 1) failedReport('Truncated OID', n.start);
   }
   return parts.join('.');
 }
@@ -162,8 +162,8 @@ export function readOid(node: DerNode | undefined, what = 'OBJECT IDENTIFIER'): 
 export function readSmallInt(node: DerNode | undefined, what = 'INTEGER'): number {
   const n = expect(node, 0x02, what);
   const b = content(n);
-  if (b.length === 0 || b.length > 6) fail(`Unsupported ${what}`, n.start);
-  if ((b[0]! & 0x80) !== 0) fail(`Negative ${what}`, n.start);
+  if (b.length === 0 || b.length > 6) failedReport(`Unsupported ${what}`, n.start);
+  if ((b[0]! & 0x80) !== 0) failedReport(`Negative ${what}`, n.start);
   let v = 0;
   for (const x of b) v = v * 256 + x;
   return v;
@@ -172,7 +172,7 @@ export function readSmallInt(node: DerNode | undefined, what = 'INTEGER'): numbe
 /** Decodes a BOOLEAN (X.690 §8.2). */
 export function readBoolean(node: DerNode): boolean {
   const b = content(expect(node, 0x01, 'BOOLEAN'));
-  if (b.length !== 1) fail('Bad BOOLEAN', node.start);
+  if (b.length !== 1) failedReport('Bad BOOLEAN', node.start);
   return b[0] !== 0;
 }
 
@@ -180,7 +180,7 @@ export function readBoolean(node: DerNode): boolean {
 export function readBitString(node: DerNode | undefined, what = 'BIT STRING'): { bytes: Uint8Array; unusedBits: number } {
   const n = expect(node, 0x03, what);
   const b = content(n);
-  if (b.length === 0 || b[0]! > 7 || (b.length === 1 && b[0] !== 0)) fail(`Bad ${what}`, n.start);
+  if (b.length === 0 || b[0]! > 7 || (b.length === 1 && b[0] !== 0)) failedReport(`Bad ${what}`, n.start);
   return { bytes: b.subarray(1), unusedBits: b[0]! };
 }
 
@@ -201,20 +201,20 @@ export function readTime(node: DerNode | undefined, what = 'Time'): Date {
   let rest: string[];
   if (is(node, 0x17)) {
     m = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?Z$/.exec(s);
-    if (m === null) fail(`Bad UTCTime ${what}`, node.start);
+    if (m === null) failedReport(`Bad UTCTime ${what}`, node.start);
     const yy = Number(m[1]);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
     rest = m.slice(2);
   } else if (is(node, 0x18)) {
     m = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.(\d+))?Z$/.exec(s);
-    if (m === null) fail(`Bad GeneralizedTime ${what}`, node.start);
+    if (m === null) failedReport(`Bad GeneralizedTime ${what}`, node.start);
     year = Number(m[1]);
     rest = m.slice(2);
-  } else fail(`Expected a time for ${what}`, node.start);
+  } else failedReport(`Expected a time for ${what}`, node.start);
   const [mo, d, h, mi, sec, frac] = rest;
   const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
   const t = Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec ?? 0), ms);
-  if (Number.isNaN(t) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) fail(`Bad date ${what}`, node.start);
+  if (Number.isNaN(t) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) failedReport(`Bad date ${what}`, node.start);
   const date = new Date(t);
   if (year < 100) date.setUTCFullYear(year);
   return date;

@@ -3,7 +3,7 @@ import { content, expect, readBitString, sequence, parseDer, type DerNode } from
 import { nul, octets, oid, seq, tlv } from '../der/writer.ts';
 import { PkiError } from '../errors.ts';
 import { HASH_OIDS, hashFromOid, readAlgorithmIdentifier, type HashName } from '../x509/algorithm.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 
 /** CertID (RFC 6960 §4.1.1): which certificate a request or a response speaks of. */
 export interface CertId {

@@ -6,7 +6,7 @@ import { OID } from '../oids.ts';
 import { encodeExtension } from '../x509/extension-builder.ts';
 import { readExtensions, type Extension } from '../x509/extensions.ts';
 import type { HashName } from '../x509/algorithm.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import { encodeCertId, readCertId, type CertId } from './cert-id.ts';
 
 /** What an OCSP request asks (RFC 6960 §4.1). */

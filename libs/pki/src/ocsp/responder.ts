@@ -5,7 +5,7 @@ import { isPkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { signatureAlgorithmIdentifier, type Signer } from '../signer.ts';
 import { encodeExtension } from '../x509/extension-builder.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import { certIdMatchesIssuer, publicKeyBits } from './cert-id.ts';
 import { readOcspRequest } from './request.ts';
 import { OcspResponseStatus, type OcspCertStatus } from './response.ts';

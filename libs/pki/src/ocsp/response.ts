@@ -5,7 +5,7 @@ import { OID } from '../oids.ts';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../x509/algorithm.ts';
 import { readExtensions, type Extension } from '../x509/extensions.ts';
 import { readName, type Name } from '../x509/name.ts';
-import { readCertificate, type Certificate } from '../certificate.ts';
+import { readCertificate, type Certificate } from '../x509/certificate.ts';
 import { readCertId, type CertId } from './cert-id.ts';
 import { nonceOf } from './request.ts';
 

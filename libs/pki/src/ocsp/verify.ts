@@ -4,7 +4,7 @@ import { OID } from '../oids.ts';
 import { signatureScheme } from '../x509/algorithm.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
 import type { Name } from '../x509/name.ts';
-import { allowsKeyUsage, type Certificate } from '../certificate.ts';
+import { allowsKeyUsage, type Certificate } from '../x509/certificate.ts';
 import { certIdMatches, publicKeyBits } from './cert-id.ts';
 import { toBasicOcspResponse, type BasicOcspResponse, type OcspCertStatus, type OcspSingleResponse } from './response.ts';
 

@@ -1,6 +1,6 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
-import type { Certificate } from '../certificate.ts';
-import type { Crl } from '../crl.ts';
+import type { Certificate } from '../x509/certificate.ts';
+import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import type { PathFailureReason, PathValidationResult, RevocationPolicy, TrustAnchor } from './types.ts';
 

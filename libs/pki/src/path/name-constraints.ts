@@ -1,5 +1,5 @@
 import { OID } from '../oids.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import type { GeneralName } from '../x509/general-name.ts';
 import { nameHasPrefix, nameValues } from '../x509/name.ts';
 

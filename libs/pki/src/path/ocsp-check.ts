@@ -1,5 +1,5 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import { verifyOcspResponse } from '../ocsp/verify.ts';
 import type { IssuerInfo, RevocationStatus } from './crl-check.ts';

@@ -1,4 +1,4 @@
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import type { TrustAnchor } from './types.ts';
 
 /** A candidate certification path: the anchor and the certificates from the CA it issued down to the target. */

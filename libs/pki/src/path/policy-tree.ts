@@ -1,5 +1,5 @@
 import { OID } from '../oids.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 
 /** A node of the valid_policy_tree (RFC 5280 §6.1.2 (a)). */
 export interface PolicyNode {

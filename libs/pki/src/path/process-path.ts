@@ -2,7 +2,7 @@ import type { CryptoEngine } from '../crypto-engine.ts';
 import { isPkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { signatureScheme } from '../x509/algorithm.ts';
-import { RECOGNISED_CERTIFICATE_EXTENSIONS, allowsKeyUsage, isSelfIssued, type Certificate } from '../certificate.ts';
+import { RECOGNISED_CERTIFICATE_EXTENSIONS, allowsKeyUsage, isSelfIssued, type Certificate } from '../x509/certificate.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
 import { formatName } from '../x509/name.ts';
 import { PathError, type Context } from './context.ts';

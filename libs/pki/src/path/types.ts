@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { CryptoEngine } from '../crypto-engine.ts';
-import type { Certificate } from '../certificate.ts';
-import type { Crl } from '../crl.ts';
+import type { Certificate } from '../x509/certificate.ts';
+import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import type { Name } from '../x509/name.ts';
 

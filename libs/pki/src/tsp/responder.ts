@@ -6,7 +6,7 @@ import { isPkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import type { Signer } from '../signer.ts';
 import type { HashName } from '../x509/algorithm.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import { readTimeStampRequest } from './request.ts';
 import { encodeGranted, encodeRejection } from './response.ts';
 import { encodeTstInfo, type Accuracy } from './tst-info.ts';

@@ -1,18 +1,18 @@
-import { verifyCms, type CmsVerifyOptions } from '../cms-verify.ts';
+import { verifySignedData, type SignedDataVerifyOptions } from '../cms/verify.ts';
 import type { SignerReport } from '../cms/verification-report.ts';
 import { systemClock } from '../clock.ts';
 import { nodeCryptoEngine } from '../crypto-engine.ts';
 import { isPkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
-import type { Certificate } from '../certificate.ts';
+import type { Certificate } from '../x509/certificate.ts';
 import type { HashName } from '../x509/algorithm.ts';
 import { readTimeStampResponse, readTimeStampToken, type TimeStampToken } from './response.ts';
 
 /** Why a time-stamp token is not accepted. */
 export type TimeStampFailure = 'MALFORMED' | 'IMPRINT_MISMATCH' | 'NONCE_MISMATCH' | 'SIGNATURE' | 'NOT_A_TSA' | 'GEN_TIME' | 'UNTRUSTED' | 'NOT_GRANTED';
 
-/** Inputs of token verification: what was stamped, and how to trust the TSA (as for {@link verifyCms}). */
-export interface TimeStampVerifyOptions extends Omit<CmsVerifyOptions, 'detachedContent' | 'requireBaselineB'> {
+/** Inputs of token verification: what was stamped, and how to trust the TSA (as for {@link verifySignedData}). */
+export interface TimeStampVerifyOptions extends Omit<SignedDataVerifyOptions, 'detachedContent' | 'requireBaselineB'> {
   /** The hash that was sent (RFC 3161 §2.4.1 hashedMessage). Give this or `data`. */
   readonly imprint?: Uint8Array;
   /** The time-stamped data; hashed with the token's imprint algorithm. */
@@ -76,7 +76,7 @@ export function verifyTimeStampToken(tokenOrResponse: Uint8Array, options: TimeS
   if (options.nonce !== undefined && (info.nonce === undefined || stripZeros(info.nonce) !== stripZeros(options.nonce))) return bad('NONCE_MISMATCH', 'The token nonce differs from the request nonce.', { token });
   const { imprint: _i, data: _d, nonce: _n, acceptedHashes: _a, ...cmsOptions } = options;
   // A token's own unsigned attributes are not CAdES time-stamps to follow.
-  const report = verifyCms(token.der, { ...cmsOptions, evaluateTimestamps: false });
+  const report = verifySignedData(token.der, cmsOptions);
   const tsa = report.signer;
   const base = { token, genTime: info.genTime, report, ...(tsa === undefined ? {} : { tsaCertificate: tsa }) };
   if (!report.integrity) return bad('SIGNATURE', `The token signature does not verify: ${report.message}`, base);

@@ -1,21 +1,7 @@
 // A test PKI built by the tests themselves: root CA → intermediate CA → end
 // entities of the project's profiles, at a pinned time.
 import type { KeyObject } from 'node:crypto';
-import {
-  OID,
-  caProfile,
-  fixedClock,
-  generateKeyPair,
-  issueCertificate,
-  issueCrl,
-  keySigner,
-  officeSealProfile,
-  ocspResponderProfile,
-  personProfile,
-  tsaProfile,
-  type Certificate,
-  type Crl,
-} from '../../src/index.ts';
+import { OID, caProfile, fixedClock, generateKeyPair, issueCertificate, issueCrl, keySigner, officeSealProfile, ocspResponderProfile, personProfile, tsaProfile, type Certificate, type Crl } from '../../src/index.ts';
 
 export const NOW = new Date('2026-06-01T00:00:00Z');
 export const clock = fixedClock(NOW);

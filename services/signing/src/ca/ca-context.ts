@@ -4,8 +4,7 @@
  * the decrypted KeyObject is not kept.
  */
 import type { Pool } from '@lienthong/db';
-import { decryptPrivateKey, keySigner, readCertificate } from '@lienthong/pki';
-import type { Certificate, Clock, Signer } from '@lienthong/pki';
+import { decryptPrivateKey, keySigner, readCertificate, type Certificate, type Clock, type Signer } from '@lienthong/pki';
 import type { TokenSession } from '../keys/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';

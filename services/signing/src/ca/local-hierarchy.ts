@@ -6,10 +6,7 @@
  * certificates below the root point to their issuer's CRL and certificate (public-urls.ts).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  caProfile, encryptPrivateKey, formatName, generateKeyPair, issueCertificate, keySigner, ocspResponderProfile, tsaProfile,
-} from '@lienthong/pki';
-import type { Certificate, Clock, KeyPair, Signer } from '@lienthong/pki';
+import { caProfile, encryptPrivateKey, formatName, generateKeyPair, issueCertificate, keySigner, ocspResponderProfile, tsaProfile, type Certificate, type Clock, type KeyPair, type Signer } from '@lienthong/pki';
 import type { CertificateRecord, CertificateRole } from './certificate-repository.ts';
 import { pointersFor } from './public-urls.ts';
 

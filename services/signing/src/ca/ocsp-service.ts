@@ -6,8 +6,7 @@
  * A body that is not an OCSPRequest is a client error (OCSP_REQUEST_MALFORMED, 400)
  * rather than an OCSPResponse with malformedRequest, like every other endpoint here.
  */
-import { certIdMatchesIssuer, isPkiError, issueOcspResponse, readOcspRequest } from '@lienthong/pki';
-import type { OcspCertStatus } from '@lienthong/pki';
+import { certIdMatchesIssuer, isPkiError, issueOcspResponse, readOcspRequest, type OcspCertStatus } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';

@@ -4,8 +4,7 @@
  * LIENTHONG_SIGNING_TRUST_ANCHORS_FILE names. Verification trusts them beside the local root.
  */
 import { readFile } from 'node:fs/promises';
-import { pemBlocks, readCertificate } from '@lienthong/pki';
-import type { Certificate } from '@lienthong/pki';
+import { pemBlocks, readCertificate, type Certificate } from '@lienthong/pki';
 
 /** The CA certificates of a PEM bundle; an unreadable file or one without certificates stops the start with a clear message. */
 export async function readTrustAnchors(path: string): Promise<Certificate[]> {

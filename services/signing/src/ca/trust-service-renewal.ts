@@ -8,8 +8,7 @@
  * instance that finds a newer certificate than its own takes it.
  */
 import { withTransaction } from '@lienthong/db';
-import { encryptPrivateKey, nameValues, OID } from '@lienthong/pki';
-import type { Certificate } from '@lienthong/pki';
+import { encryptPrivateKey, nameValues, OID, type Certificate } from '@lienthong/pki';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from './ca-context.ts';
 import { signerFor } from './ca-context.ts';

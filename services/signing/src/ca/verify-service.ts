@@ -5,8 +5,9 @@
  * not a CMS SignedData are a verification outcome, not a request error: the report says
  * TOTAL_FAILED / FORMAT_FAILURE.
  */
-import { formatName, openFileSource, verifyCms, verifyPdf } from '@lienthong/pki';
-import type { Certificate, CmsVerificationReport, Indication, PdfVerificationReport, SignerReport } from '@lienthong/pki';
+import { verifyPdf, type PdfVerificationReport } from '@lienthong/pades';
+import { openFileSource } from '@lienthong/pdf';
+import { formatName, verifyCms, type Certificate, type CmsVerificationReport, type Indication, type SignerReport } from '@lienthong/pki';
 import type { CaContext } from './ca-context.ts';
 import { currentCrl } from './crl-service.ts';
 

@@ -8,10 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
-import {
-  defaultAlgorithmFor, generateKeyPair, importPkcs12, isPkiError, issueCertificate, personProfile,
-} from '@lienthong/pki';
-import type { Certificate, KeySpec } from '@lienthong/pki';
+import { defaultAlgorithmFor, generateKeyPair, importPkcs12, isPkiError, issueCertificate, personProfile, type Certificate, type KeySpec } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
-import { createImageResource, isAppearanceError } from '@lienthong/pki';
+import { createImageResource, isAppearanceError } from '@lienthong/pdf';
 import { AppError, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';

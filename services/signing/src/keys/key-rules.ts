@@ -2,8 +2,7 @@
  * The rules of signing keys, as plain functions: who may use a key or manage its image, which
  * algorithm a key signs a given digest with, and whether a certificate can sign at all.
  */
-import { allowsKeyUsage, importPublicKey, isCa, KeyUsageBit } from '@lienthong/pki';
-import type { Certificate, HashName, SigningAlgorithm } from '@lienthong/pki';
+import { allowsKeyUsage, importPublicKey, isCa, KeyUsageBit, type Certificate, type HashName, type SigningAlgorithm } from '@lienthong/pki';
 import { roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { SigningKeyRecord } from './key-repository.ts';

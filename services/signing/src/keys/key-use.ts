@@ -8,10 +8,7 @@
 import type { KeyObject } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
-import {
-  addSignatureTimeStamp, completeSignature, decryptPrivateKey, keySigner, prepareSignature, readCertificate,
-} from '@lienthong/pki';
-import type { HashName, Signer, SigningAlgorithm } from '@lienthong/pki';
+import { addSignatureTimeStamp, completeSignature, decryptPrivateKey, keySigner, prepareSignature, readCertificate, type HashName, type Signer, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';

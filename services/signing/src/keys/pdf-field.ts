@@ -6,8 +6,7 @@
  * /Rect (a moved widget is not a permitted change after certification) and the viewer scales
  * the appearance into it (§12.5.5). A new widget's page must exist (§7.7.3).
  */
-import { isArray, isNumber, listFields, listPages, openFileSource, PdfDocument } from '@lienthong/pki';
-import type { FormField } from '@lienthong/pki';
+import { isArray, isNumber, listFields, listPages, openFileSource, PdfDocument, type FormField } from '@lienthong/pdf';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 

@@ -4,8 +4,9 @@
  * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
  * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
  */
-import { openFileSource, createFileSink, extendPdf, readCertificate, readCrl, signPdf } from '@lienthong/pki';
-import type { Crl, PadesLevel, SigningAlgorithm } from '@lienthong/pki';
+import { extendPdf, signPdf, type PadesLevel } from '@lienthong/pades';
+import { openFileSource, createFileSink } from '@lienthong/pdf';
+import { readCertificate, readCrl, type Crl, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';

@@ -5,8 +5,8 @@
  * signature at the left (`image-left`). Planned before the key is unlocked, so that a block
  * that cannot be drawn is refused before any use of the key is recorded.
  */
-import { isAppearanceError, nameValues, OID, signatureAppearance, vietnameseFonts } from '@lienthong/pki';
-import type { AppearanceImage, Certificate, SignatureLayout, SignatureLine } from '@lienthong/pki';
+import { isAppearanceError, signatureAppearance, vietnameseFonts, type AppearanceImage, type SignatureLayout, type SignatureLine } from '@lienthong/pdf';
+import { nameValues, OID, type Certificate } from '@lienthong/pki';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { KeyImage } from './key-image-repository.ts';

@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
-import { completeSignature, ecdsaRawToDer, isPkiError, prepareSignature, readCertificate, verifySignatureValue } from '@lienthong/pki';
-import type { Certificate, HashName, SigningAlgorithm } from '@lienthong/pki';
+import { completeSignature, ecdsaRawToDer, isPkiError, prepareSignature, readCertificate, verifySignatureValue, type Certificate, type HashName, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';

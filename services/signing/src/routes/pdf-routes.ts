@@ -8,8 +8,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { isPdfError } from '@lienthong/pki';
-import type { PdfVerificationReport } from '@lienthong/pki';
+import type { PdfVerificationReport } from '@lienthong/pades';
+import { isPdfError } from '@lienthong/pdf';
 import { AppError, principalOf, requireRole, roles, serviceErrors, Type } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import { prepareTwoStepPdf } from '../keys/two-step-pdf.ts';
