@@ -15,6 +15,7 @@ export { createFontResource, type FontResource } from './font-resource.ts';
 export { buildToUnicodeCMap } from './to-unicode.ts';
 export { wrapText } from './text-layout.ts';
 export { decodePng } from './png.ts';
+export { encodePng, pngChunk, type PngSpec } from './png-encode.ts';
 export { readJpegInfo, type JpegInfo } from './jpeg.ts';
 export type { RasterImage } from './raster.ts';
 export { createImageResource, type AppearanceImage, type ImageResource } from './image-xobject.ts';
