@@ -30,6 +30,7 @@ export * from './x509/extension-builder.ts';
 export * from './x509/certificate.ts';
 export * from './x509/certificate-builder.ts';
 export * from './x509/certificate-profiles.ts';
+export * from './x509/certificate-summary.ts';
 
 // CRLs (RFC 5280 §5)
 export * from './crl/crl.ts';
@@ -52,6 +53,7 @@ export * from './cms/unsigned-attributes.ts';
 export * from './cms/signed-data-builder.ts';
 export { failedReport, type CadesLevel, type CmsVerificationReport, type Indication, type SignerReport, type SubIndication, type TimestampReport } from './cms/verification-report.ts';
 export { verifySignedData, type SignedDataVerifyOptions } from './cms/verify.ts';
+export * from './cms/report-summary.ts';
 
 // Time-stamps (RFC 3161): requests, tokens, the TSA, verification
 export * from './tsp/message-imprint.ts';

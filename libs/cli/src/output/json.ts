@@ -1,5 +1,5 @@
-import { formatName, type Name } from '@lienthong/pki';
-import { isCertificate, summariseCertificate } from './certificate-summary.ts';
+import { formatName, summariseCertificate, type Name } from '@lienthong/pki';
+import { isCertificate } from './certificate-summary.ts';
 
 /** A value JSON.stringify can print as it is. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { forEachChunk, type ByteSource } from '@lienthong/pdf';
-import { type Certificate, verifyCms, type CmsVerifyOptions, readSignedData, type SignedData, failedReport, type CmsVerificationReport, nodeCryptoEngine, type CryptoEngine, PkiError, hashFromOid, type HashName, formatName } from '@lienthong/pki';
+import { verifyCms, type CmsVerifyOptions, readSignedData, type SignedData, failedReport, type CmsVerificationReport, nodeCryptoEngine, type CryptoEngine, PkiError, hashFromOid, type HashName } from '@lienthong/pki';
 import type { ByteRange } from '../sign/byte-range.ts';
-import type { PdfSignerInfo } from './report.ts';
 
 /**
  * Digests of the bytes a /ByteRange covers for several algorithms in one
@@ -77,9 +76,4 @@ export async function verifyPdfCms(source: ByteSource, br: ByteRange, cms: Uint8
   const marker = new Uint8Array(0);
   const digests = await byteRangeDigests(source, br, hashesOf(sd), cache);
   return verifyCms(cms, { ...options, detachedContent: marker, engine: precomputedDigestEngine(base, marker, digests) });
-}
-
-/** The certificate as the JSON report shows it. */
-export function signerInfoOf(cert: Certificate): PdfSignerInfo {
-  return { subject: formatName(cert.subject), issuer: formatName(cert.issuer), serialNumber: cert.serialHex, sha256: cert.fingerprint, notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString() };
 }

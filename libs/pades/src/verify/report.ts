@@ -1,4 +1,4 @@
-import type { Indication, SubIndication } from '@lienthong/pki';
+import type { CertificateSummary, Indication, SubIndication, TimestampSummary } from '@lienthong/pki';
 
 /** PAdES baseline levels (ETSI EN 319 142-1 §6.3): each includes the ones before it. */
 export type PadesBaselineLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
@@ -65,23 +65,10 @@ export interface ChangeAfterSignature {
 export type ModificationVerdict = 'NONE' | 'PERMITTED' | 'FORBIDDEN';
 
 /** The signer's certificate, JSON-friendly. */
-export interface PdfSignerInfo {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly serialNumber: string;
-  /** SHA-256 of the certificate DER, hex. */
-  readonly sha256: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-}
+export type PdfSignerInfo = CertificateSummary;
 
 /** One time-stamp attribute of a signature's CMS. */
-export interface PdfTimestampReport {
-  readonly kind: 'signature' | 'archive';
-  readonly valid: boolean;
-  readonly genTime?: string;
-  readonly message: string;
-}
+export type PdfTimestampReport = TimestampSummary;
 
 /** FieldMDP of a signature (ISO 32000-1 §12.8.2.4). */
 export interface PdfFieldLock {

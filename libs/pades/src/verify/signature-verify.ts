@@ -1,6 +1,6 @@
 import type { ByteSource } from '@lienthong/pdf';
-import { type CmsVerifyOptions, type Indication, type SubIndication, readTimeStampToken, verifyTimeStampToken, type TimeStampFailure } from '@lienthong/pki';
-import { byteRangeDigests, signerInfoOf, verifyPdfCms, type DigestCache } from './cms-check.ts';
+import { type CmsVerifyOptions, type Indication, type SubIndication, readTimeStampToken, summariseCertificate, summariseTimestamps, verifyTimeStampToken, type TimeStampFailure } from '@lienthong/pki';
+import { byteRangeDigests, verifyPdfCms, type DigestCache } from './cms-check.ts';
 import type { PdfSignerInfo, PdfTimestampReport } from './report.ts';
 import type { CheckedSignature } from './signature-fields.ts';
 
@@ -42,7 +42,7 @@ async function verifyDocumentTimestamp(source: ByteSource, sig: CheckedSignature
   const imprint = (await byteRangeDigests(source, sig.byteRange, [hash], cache)).get(hash)!;
   const { detachedContent: _d, requireBaselineB: _r, evaluateTimestamps: _e, ...trust } = options;
   const v = verifyTimeStampToken(sig.contents, { ...trust, imprint });
-  const signer = v.tsaCertificate === undefined ? {} : { signer: signerInfoOf(v.tsaCertificate) };
+  const signer = v.tsaCertificate === undefined ? {} : { signer: summariseCertificate(v.tsaCertificate) };
   if (v.valid) return { indication: 'TOTAL_PASSED', message: v.message, integrity: true, trusted: true, ...signer, ...(v.genTime === undefined ? {} : { time: v.genTime }), baselineB: false };
   const f = TSP_FAILURE[v.failure ?? 'MALFORMED'];
   const fromReport = v.failure === 'UNTRUSTED' && v.report?.subIndication !== undefined ? { indication: v.report.indication, subIndication: v.report.subIndication } : {};
@@ -59,11 +59,11 @@ export async function verifySignatureOutcome(source: ByteSource, sig: CheckedSig
     message: r.message,
     integrity: r.integrity,
     trusted: r.trusted,
-    ...(r.signer === undefined ? {} : { signer: signerInfoOf(r.signer) }),
+    ...(r.signer === undefined ? {} : { signer: summariseCertificate(r.signer) }),
     ...(r.bestSignatureTime === undefined ? {} : { time: r.bestSignatureTime }),
     baselineB: r.isCadesBaselineB,
     ...(r.timestamps === undefined || r.timestamps.length === 0
       ? {}
-      : { timestamps: r.timestamps.map((ts) => ({ kind: ts.kind, valid: ts.valid, ...(ts.genTime === undefined ? {} : { genTime: ts.genTime.toISOString() }), message: ts.message })) }),
+      : { timestamps: summariseTimestamps(r.timestamps) }),
   };
 }
