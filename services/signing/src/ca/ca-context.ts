@@ -6,7 +6,7 @@
 import type { Pool } from '@lienthong/db';
 import { decryptPrivateKey, keySigner, readCertificate } from '@lienthong/pki';
 import type { Certificate, Clock, Signer } from '@lienthong/pki';
-import type { TokenSession } from '../keys/pkcs11-token.ts';
+import type { TokenSession } from '../token/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';
 import type { CertificateRecord, Queryable } from './certificate-repository.ts';

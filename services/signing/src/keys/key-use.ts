@@ -22,7 +22,7 @@ import { findSigningKey, lockSigningKey, logSigning, recordKeyUse, recordPinFail
 import type { SigningKeyRecord } from './key-repository.ts';
 import { algorithmFor, mayUseKey, unfitForSigning } from './key-rules.ts';
 import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
-import { pkcs11Signer } from './pkcs11-signer.ts';
+import { pkcs11Signer } from '../token/pkcs11-signer.ts';
 
 /** A request to sign a content digest with a stored key. */
 export interface DigestSignRequest {

@@ -12,15 +12,15 @@ import { isPdfError } from '@lienthong/pki';
 import type { PdfVerificationReport } from '@lienthong/pki';
 import { AppError, principalOf, requireRole, roles, serviceErrors, Type } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
-import { prepareTwoStepPdf } from '../keys/two-step-pdf.ts';
+import { prepareTwoStepPdf } from '../signing/two-step-pdf.ts';
 import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { extendPdfFile, signPdfWithKey } from '../keys/pdf-signing.ts';
+import { extendPdfFile, signPdfWithKey } from '../signing/pdf-signing.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
-import type { VisibleRequest } from '../keys/signature-block.ts';
+import type { VisibleRequest } from '../signing/signature-block.ts';
 import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 
 const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });

@@ -6,7 +6,7 @@
 import { requireRole, roles, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { issueSeal } from '../ca/seal-service.ts';
+import { issueSeal } from '../keys/seal-enrolment.ts';
 import { CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
 
 const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description });

@@ -11,9 +11,9 @@ import { createReadStream } from 'node:fs';
 import { AppError } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { completeTwoStep, prepareTwoStep } from '../keys/two-step.ts';
-import type { PreparedTwoStep } from '../keys/two-step.ts';
-import { completeTwoStepPdf } from '../keys/two-step-pdf.ts';
+import { completeTwoStep, prepareTwoStep } from '../signing/two-step.ts';
+import type { PreparedTwoStep } from '../signing/two-step.ts';
+import { completeTwoStepPdf } from '../signing/two-step-pdf.ts';
 import { removeScratchAfterResponse, scratchDir } from './pdf-body.ts';
 import { Base64, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 

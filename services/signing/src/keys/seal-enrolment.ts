@@ -12,15 +12,15 @@ import { defaultAlgorithmFor, encryptPrivateKey, generateKeyPair, issueCertifica
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
-import { generateTokenKeyPair } from '../keys/pkcs11-keys.ts';
-import { insertSigningKey, logSigning } from '../keys/key-repository.ts';
-import { sealOwner } from '../keys/key-rules.ts';
-import type { CaContext } from './ca-context.ts';
-import { signerFor } from './ca-context.ts';
-import { insertCertificate } from './certificate-repository.ts';
-import type { CertificateRecord } from './certificate-repository.ts';
-import { certificateRecord } from './local-hierarchy.ts';
-import { pointersFor } from './public-urls.ts';
+import { generateTokenKeyPair } from '../token/pkcs11-keys.ts';
+import { insertSigningKey, logSigning } from './key-repository.ts';
+import { sealOwner } from './key-rules.ts';
+import type { CaContext } from '../ca/ca-context.ts';
+import { signerFor } from '../ca/ca-context.ts';
+import { insertCertificate } from '../ca/certificate-repository.ts';
+import type { CertificateRecord } from '../ca/certificate-repository.ts';
+import { certificateRecord } from '../ca/local-hierarchy.ts';
+import { pointersFor } from '../ca/public-urls.ts';
 
 /** What a seal certificate names. */
 export interface SealRequest {

@@ -12,13 +12,13 @@ import type { CaContext } from '../ca/ca-context.ts';
 import { currentCrl } from '../ca/crl-service.ts';
 import { signingErrors } from '../errors.ts';
 import { localTimeStamper } from '../ca/tsa-service.ts';
-import { findKeyImage } from './key-image-repository.ts';
-import { findSigningKey } from './key-repository.ts';
-import type { SigningKeyRecord } from './key-repository.ts';
-import { mayUseKey } from './key-rules.ts';
+import { findKeyImage } from '../keys/key-image-repository.ts';
+import { findSigningKey } from '../keys/key-repository.ts';
+import type { SigningKeyRecord } from '../keys/key-repository.ts';
+import { mayUseKey } from '../keys/key-rules.ts';
 import { inspectTarget } from './pdf-field.ts';
 import type { ExistingField } from './pdf-field.ts';
-import { unlockForUse } from './key-use.ts';
+import { unlockForUse } from '../keys/key-use.ts';
 import { fieldOptions, planSignatureBlock } from './signature-block.ts';
 import type { SignatureBlock, VisibleRequest } from './signature-block.ts';
 

@@ -15,9 +15,9 @@ import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession, logSigning } from './key-repository.ts';
-import type { TwoStepSession } from './key-repository.ts';
-import { algorithmFor, unfitForSigning } from './key-rules.ts';
+import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession, logSigning } from '../keys/key-repository.ts';
+import type { TwoStepSession } from '../keys/key-repository.ts';
+import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
 
 /** How long a prepared signature waits for the token. */
 export const twoStepTtlMs = 10 * 60_000;
