@@ -9,7 +9,8 @@ import type { Certificate, Clock, Signer } from '@lienthong/pki';
 import type { TokenSession } from '../token/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';
-import type { CertificateRecord, Queryable } from './certificate-repository.ts';
+import type { CertificateRecord } from './certificate-repository.ts';
+import type { Queryable } from '../queryable.ts';
 
 /** The dependencies of every trust service. */
 export interface CaContext {

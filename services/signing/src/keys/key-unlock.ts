@@ -10,7 +10,8 @@ import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { lockSigningKey, logSigning, unlockSigningKey } from './key-repository.ts';
+import { lockSigningKey, unlockSigningKey } from './key-repository.ts';
+import { logSigning } from './signing-log-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUnlockKey, mayViewKey } from './key-rules.ts';
 

@@ -9,8 +9,7 @@ import { isAppearanceError, nameValues, OID, signatureAppearance, vietnameseFont
 import type { AppearanceImage, Certificate, SignatureLayout, SignatureLine } from '@lienthong/pki';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
-import type { KeyImage } from '../keys/key-image-repository.ts';
-import type { KeyPurpose } from '../keys/key-repository.ts';
+import type { KeyImage, KeyPurpose } from '../keys/key-repository.ts';
 
 /** Where the caller wants the block: 1-based page, [x1, y1, x2, y2] in points, the lines (default: from the certificate). */
 export interface VisibleRequest {

@@ -15,8 +15,9 @@ import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession, logSigning } from '../keys/key-repository.ts';
-import type { TwoStepSession } from '../keys/key-repository.ts';
+import { logSigning } from '../keys/signing-log-repository.ts';
+import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession } from './two-step-repository.ts';
+import type { TwoStepSession } from './two-step-repository.ts';
 import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
 
 /** How long a prepared signature waits for the token. */
