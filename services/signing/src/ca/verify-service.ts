@@ -5,8 +5,10 @@
  * not a CMS SignedData are a verification outcome, not a request error: the report says
  * TOTAL_FAILED / FORMAT_FAILURE.
  */
-import { formatName, openFileSource, verifyCms, verifyPdf } from '@lienthong/pki';
+import { formatName, isPkiError, openFileSource, readCertificate, verifyCms, verifyPdf } from '@lienthong/pki';
 import type { Certificate, CmsVerificationReport, Indication, PdfVerificationReport, SignerReport } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
+import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';
 import { currentCrl } from './crl-service.ts';
 
@@ -93,8 +95,21 @@ export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVer
   }
 }
 
-/** Verifies `input` against this CA's root (and the given anchors) with its own CRLs. */
+/** The caller's anchors, each a DER certificate; 400 TRUST_ANCHOR_MALFORMED naming the first that is not. */
+function checkAnchors(anchors: readonly Uint8Array[]): void {
+  anchors.forEach((der, i) => {
+    try {
+      readCertificate(der);
+    } catch (error) {
+      if (isPkiError(error)) throw new AppError(signingErrors.TRUST_ANCHOR_MALFORMED, { detail: `anchors/${i}: ${error.message}`, extra: { pointer: `/anchors/${i}` } });
+      throw error;
+    }
+  });
+}
+
+/** Verifies `input` against this CA's root (and the given anchors, 400 when one is not a certificate) with its own CRLs. */
 export async function verifySignature(ca: CaContext, input: VerifyInput): Promise<VerifyReport> {
+  checkAnchors(input.anchors ?? []);
   const { root, issuing } = ca.hierarchy;
   const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
   const report = verifyCms(input.signature, {
