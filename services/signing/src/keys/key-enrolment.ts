@@ -12,8 +12,9 @@ import {
   defaultAlgorithmFor, generateKeyPair, importPkcs12, isPkiError, issueCertificate, personProfile,
 } from '@lienthong/pki';
 import type { Certificate, KeySpec } from '@lienthong/pki';
-import { AppError } from '@lienthong/service';
+import { AppError, roles, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
 import { insertCertificate } from '../ca/certificate-repository.ts';
@@ -37,8 +38,8 @@ export const keyTypes: Record<string, KeySpec> = {
 export interface EnrolRequest {
   pin: string;
   keyType: keyof typeof keyTypes;
-  /** Full name, e.g. "Nguyễn Thị Hồng Nhung". */
-  name: string;
+  /** Full name, e.g. "Nguyễn Thị Hồng Nhung"; default: the name the access token carries. */
+  name?: string;
   /** Title (chức vụ), e.g. "Phó Bí thư Tỉnh ủy". */
   title: string;
   /** The Party committee (O), e.g. "Tỉnh ủy Cà Mau". */
@@ -51,12 +52,15 @@ export interface EnrolRequest {
 
 /** Generates a key for the calling signer, certifies it with the local CA and stores it under the PIN. */
 export async function enrolPersonalKey(ca: CaContext, principal: Principal, request: EnrolRequest): Promise<SigningKeyRecord> {
+  requireRoleOf(principal, roles.signer);
+  const name = request.name ?? principal.name;
+  if (name === undefined) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'name is required when the access token carries none', extra: { errors: [{ in: 'body', pointer: '/name', detail: 'required' }] } });
   const { issuing } = ca.hierarchy;
   const keys = await generateKeyPair(keyTypes[request.keyType]!);
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
   const certificate = await issueCertificate(personProfile({
-    name: request.name, title: request.title, office: request.officeName, organisation: request.organisation,
+    name, title: request.title, office: request.officeName, organisation: request.organisation,
     publicKey: keys.publicKey, notBefore, notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
     ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
   }), { certificate: ca.certificateOf(issuing), signer: await signerFor(ca.pool, ca.kek, issuing) }, { clock: ca.clock });
@@ -73,6 +77,7 @@ export async function enrolPersonalKey(ca: CaContext, principal: Principal, requ
 
 /** Imports a key and its certificate from PKCS#12 for the calling signer, stored under the PIN. */
 export async function importPersonalKey(ca: CaContext, principal: Principal, pkcs12: Uint8Array, password: string, pin: string): Promise<SigningKeyRecord> {
+  requireRoleOf(principal, roles.signer);
   let contents;
   try {
     contents = importPkcs12(pkcs12, password);
