@@ -58,7 +58,8 @@ void t.test('a revocation that fails midway leaves the certificate good, and the
     const waiting = revoke(id, 'superseded').then((res) => res);
     let waited = false;
     for (let i = 0; i < 100 && !waited; i++) {
-      const { rows } = await client.query<{ n: string }>(
+      // Asked on another connection: inside a transaction pg_stat_activity keeps its first snapshot.
+      const { rows } = await pool.query<{ n: string }>(
         "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND query LIKE '%certificate%'");
       waited = Number(rows[0]!.n) > 0;
       if (!waited) await new Promise((resolve) => setTimeout(resolve, 50));
