@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { caProfile, fixedClock, generateKeyPair, issueCertificate, keySigner, officeSealProfile, personProfile, signCades, toPem, verifyCms, type Certificate, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { hasTool, pyhankoValidateDetached, skipUnless, softhsmModule, toolPath } from '../../../test/support/judges.ts';
-import { pkcs11js, openTokenSession, type TokenSession } from '../src/keys/pkcs11-token.ts';
-import { findTokenKey, generateTokenKeyPair, tokenPublicKey } from '../src/keys/pkcs11-keys.ts';
-import { pkcs11Signer } from '../src/keys/pkcs11-signer.ts';
-import { toTokenError, type tokenErrors } from '../src/keys/pkcs11-errors.ts';
+import { pkcs11js, openTokenSession, type TokenSession } from '../src/token/pkcs11-token.ts';
+import { findTokenKey, generateTokenKeyPair, tokenPublicKey } from '../src/token/pkcs11-keys.ts';
+import { pkcs11Signer } from '../src/token/pkcs11-signer.ts';
+import { toTokenError, type tokenErrors } from '../src/token/pkcs11-errors.ts';
 
 const MODULE = softhsmModule();
 const TOKEN = 'lienthong-test';

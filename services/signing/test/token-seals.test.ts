@@ -8,8 +8,8 @@ import { readCertificate, toPem } from '@lienthong/pki';
 import { authHeader } from '../../../test/support/auth.ts';
 import { skipUnless, softhsmModule } from '../../../test/support/judges.ts';
 import { createSoftHsmToken } from '../../../test/support/softhsm.ts';
-import { findTokenKey } from '../src/keys/pkcs11-keys.ts';
-import { openTokenSession } from '../src/keys/pkcs11-token.ts';
+import { findTokenKey } from '../src/token/pkcs11-keys.ts';
+import { openTokenSession } from '../src/token/pkcs11-token.ts';
 import { scratch } from './fixtures.ts';
 import { dropTestSchemas, startTestSigning } from './support.ts';
 

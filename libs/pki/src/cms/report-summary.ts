@@ -26,12 +26,12 @@ export interface SignerSummary {
   readonly signingTime?: string;
   readonly bestSignatureTime?: string;
   readonly signer?: CertificateSummary;
-  readonly chain: readonly CertificateSummary[];
-  readonly timestamps: readonly TimestampSummary[];
+  readonly chain: CertificateSummary[];
+  readonly timestamps: TimestampSummary[];
 }
 
 /** The worst signer's outcome, and each signer's. */
-export type CmsReportSummary = SignerSummary & { readonly signers: readonly SignerSummary[] };
+export type CmsReportSummary = SignerSummary & { readonly signers: SignerSummary[] };
 
 /** The time-stamp reports as JSON. */
 export function summariseTimestamps(reports: readonly TimestampReport[]): TimestampSummary[] {

@@ -5,10 +5,11 @@
  */
 import type { Pool } from '@lienthong/db';
 import { decryptPrivateKey, keySigner, readCertificate, type Certificate, type Clock, type Signer } from '@lienthong/pki';
-import type { TokenSession } from '../keys/pkcs11-token.ts';
+import type { TokenSession } from '../token/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';
-import type { CertificateRecord, Queryable } from './certificate-repository.ts';
+import type { CertificateRecord } from './certificate-repository.ts';
+import type { Queryable } from '../queryable.ts';
 
 /** The dependencies of every trust service. */
 export interface CaContext {

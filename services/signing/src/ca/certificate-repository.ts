@@ -1,15 +1,14 @@
 /**
- * The CA's certificates, keys and CRLs in the service's schema: one-purpose queries that
- * take a pool or a client in a transaction. Private keys go in and out only as PKCS#8
- * EncryptedPrivateKeyInfo (RFC 5958 §3); decrypting is the caller's business, at use.
+ * The CA's certificates and their private keys (tables `certificate`, `private_key`) in the
+ * service's schema: one-purpose queries that take a pool or a client in a transaction.
+ * Private keys go in and out only as PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3);
+ * decrypting is the caller's business, at use.
  */
-import type { Pool, PoolClient } from '@lienthong/db';
+import type { PoolClient } from '@lienthong/db';
+import type { Queryable } from '../queryable.ts';
 
 /** What a certificate of this CA is for. */
 export type CertificateRole = 'root' | 'issuing-ca' | 'tsa' | 'ocsp' | 'seal' | 'person';
-
-/** Anything that runs a query: the pool, or a client inside a transaction. */
-export type Queryable = Pick<Pool, 'query'> | PoolClient;
 
 /** One row of `certificate`. */
 export interface CertificateRecord {
@@ -26,16 +25,6 @@ export interface CertificateRecord {
   revokedAt: Date | null;
   /** CRLReason (RFC 5280 §5.3.1). */
   revocationReason: number | null;
-}
-
-/** One row of `crl`. */
-export interface CrlRecord {
-  issuerId: string;
-  crlNumber: bigint;
-  thisUpdate: Date;
-  nextUpdate: Date;
-  revokedCount: number;
-  der: Uint8Array;
 }
 
 interface CertificateRow {
@@ -113,6 +102,12 @@ export async function findRevoked(q: Queryable, issuerId: string): Promise<Certi
   return rows.map(toRecord);
 }
 
+/** The certificate with `id`, row-locked until the transaction ends (a revocation decides on it once). */
+export async function lockCertificate(client: PoolClient, id: string): Promise<CertificateRecord | undefined> {
+  const { rows } = await client.query<CertificateRow>(`SELECT ${columns} FROM certificate WHERE id = $1 FOR UPDATE`, [id]);
+  return rows[0] === undefined ? undefined : toRecord(rows[0]);
+}
+
 /** Marks a certificate revoked (RFC 5280 §5.3.1 reason); false when it was not found or already revoked. */
 export async function revokeCertificate(q: Queryable, id: string, at: Date, reason: number): Promise<boolean> {
   const result = await q.query('UPDATE certificate SET revoked_at = $2, revocation_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [id, at, reason]);
@@ -123,44 +118,6 @@ export async function revokeCertificate(q: Queryable, id: string, at: Date, reas
 export async function findEncryptedKey(q: Queryable, certificateId: string): Promise<Uint8Array | undefined> {
   const { rows } = await q.query<{ encrypted_pkcs8: Buffer }>('SELECT encrypted_pkcs8 FROM private_key WHERE certificate_id = $1', [certificateId]);
   return rows[0] === undefined ? undefined : new Uint8Array(rows[0].encrypted_pkcs8);
-}
-
-/** The CRL with the highest number `issuerId` issued, or undefined. */
-export async function findLatestCrl(q: Queryable, issuerId: string): Promise<CrlRecord | undefined> {
-  const { rows } = await q.query<{ issuer_id: string; crl_number: string; this_update: Date; next_update: Date; revoked_count: number; der: Buffer }>(
-    'SELECT issuer_id, crl_number, this_update, next_update, revoked_count, der FROM crl WHERE issuer_id = $1 ORDER BY crl_number DESC LIMIT 1',
-    [issuerId]);
-  const row = rows[0];
-  if (row === undefined) return undefined;
-  return {
-    issuerId: row.issuer_id, crlNumber: BigInt(row.crl_number), thisUpdate: row.this_update, nextUpdate: row.next_update,
-    revokedCount: row.revoked_count, der: new Uint8Array(row.der),
-  };
-}
-
-/**
- * Takes the next CRL number of `issuerId` (RFC 5280 §5.2.3: monotonically increasing).
- * The row stays locked until the transaction ends, so CRLs of one issuer are issued one at a time.
- */
-export async function takeCrlNumber(client: PoolClient, issuerId: string): Promise<bigint> {
-  const { rows } = await client.query<{ last_number: string }>(
-    `INSERT INTO crl_counter (issuer_id, last_number) VALUES ($1, 1)
-     ON CONFLICT (issuer_id) DO UPDATE SET last_number = crl_counter.last_number + 1
-     RETURNING last_number`, [issuerId]);
-  return BigInt(rows[0]!.last_number);
-}
-
-/** Stores an issued CRL. */
-export async function insertCrl(q: Queryable, crl: CrlRecord): Promise<void> {
-  await q.query(
-    'INSERT INTO crl (issuer_id, crl_number, this_update, next_update, revoked_count, der) VALUES ($1, $2, $3, $4, $5, $6)',
-    [crl.issuerId, crl.crlNumber.toString(), crl.thisUpdate, crl.nextUpdate, crl.revokedCount, Buffer.from(crl.der)]);
-}
-
-/** The next time-stamp token serial number (RFC 3161 §2.4.2), from a sequence: unique across instances. */
-export async function nextTsaSerial(q: Queryable): Promise<bigint> {
-  const { rows } = await q.query<{ serial: string }>("SELECT nextval('tsa_serial') AS serial");
-  return BigInt(rows[0]!.serial);
 }
 
 /** Takes the transaction-level advisory lock that serialises setting up the CA. */

@@ -7,8 +7,10 @@ import { withTransaction } from '@lienthong/db';
 import { issueCrl } from '@lienthong/pki';
 import type { CaContext } from './ca-context.ts';
 import { signerFor } from './ca-context.ts';
-import { findLatestCrl, findRevoked, insertCrl, takeCrlNumber } from './certificate-repository.ts';
-import type { CertificateRecord, CrlRecord } from './certificate-repository.ts';
+import { findRevoked } from './certificate-repository.ts';
+import type { CertificateRecord } from './certificate-repository.ts';
+import { findLatestCrl, insertCrl, takeCrlNumber } from './crl-repository.ts';
+import type { CrlRecord } from './crl-repository.ts';
 import { crlValidityMs, isCrlStale } from './crl-policy.ts';
 
 /** The CRL DER of `issuer` (the root or the issuing CA), issuing a new one when the current one is stale. */

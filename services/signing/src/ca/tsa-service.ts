@@ -9,7 +9,7 @@ import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';
 import { signerFor } from './ca-context.ts';
-import { nextTsaSerial } from './certificate-repository.ts';
+import { nextTsaSerial } from './tsa-repository.ts';
 import { localTsaPolicy } from './local-hierarchy.ts';
 
 /** Answers one DER TimeStampReq with a DER TimeStampResp. Throws AppError for unreadable input. */

@@ -7,7 +7,9 @@
  */
 import { verifyPdf, type PdfVerificationReport } from '@lienthong/pades';
 import { openFileSource } from '@lienthong/pdf';
-import { formatName, verifyCms, type Certificate, type CmsVerificationReport, type Indication, type SignerReport } from '@lienthong/pki';
+import { isPkiError, readCertificate, summariseCmsReport, verifyCms, type CmsReportSummary } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
+import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';
 import { currentCrl } from './crl-service.ts';
 
@@ -19,66 +21,8 @@ export interface VerifyInput {
   anchors?: Uint8Array[];
 }
 
-/** A certificate as the report shows it. */
-export interface CertificateSummary {
-  subject: string;
-  issuer: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-}
-
-/** One signer's outcome in JSON terms. */
-export interface SignerSummary {
-  indication: Indication;
-  subIndication?: string;
-  message: string;
-  integrity: boolean;
-  trusted: boolean;
-  signingCertificateBound: boolean;
-  isCadesBaselineB: boolean;
-  level?: string;
-  signingTime?: string;
-  bestSignatureTime?: string;
-  signer?: CertificateSummary;
-  chain: CertificateSummary[];
-  timestamps: Array<{ kind: string; valid: boolean; genTime?: string; message: string }>;
-}
-
-/** The verification report: the worst signer's outcome, and each signer's. */
-export type VerifyReport = SignerSummary & { signers: SignerSummary[] };
-
-function summary(cert: Certificate): CertificateSummary {
-  return {
-    subject: formatName(cert.subject), issuer: formatName(cert.issuer), serial: cert.serialHex,
-    notBefore: cert.notBefore.toISOString(), notAfter: cert.notAfter.toISOString(),
-  };
-}
-
-function signerSummary(r: SignerReport): SignerSummary {
-  return {
-    indication: r.indication,
-    ...(r.subIndication === undefined ? {} : { subIndication: r.subIndication }),
-    message: r.message,
-    integrity: r.integrity,
-    trusted: r.trusted,
-    signingCertificateBound: r.signingCertificateBound,
-    isCadesBaselineB: r.isCadesBaselineB,
-    ...(r.level === undefined ? {} : { level: r.level }),
-    ...(r.signingTime === undefined ? {} : { signingTime: r.signingTime.toISOString() }),
-    ...(r.bestSignatureTime === undefined ? {} : { bestSignatureTime: r.bestSignatureTime.toISOString() }),
-    ...(r.signer === undefined ? {} : { signer: summary(r.signer) }),
-    chain: r.chain.map(summary),
-    timestamps: (r.timestamps ?? []).map((t) => ({
-      kind: t.kind, valid: t.valid, message: t.message, ...(t.genTime === undefined ? {} : { genTime: t.genTime.toISOString() }),
-    })),
-  };
-}
-
-/** The JSON form of a libs/pki report. */
-export function toVerifyReport(report: CmsVerificationReport): VerifyReport {
-  return { ...signerSummary(report), signers: report.signers.map(signerSummary) };
-}
+/** The verification report as JSON: the worst signer's outcome, and each signer's. */
+export type VerifyReport = CmsReportSummary;
 
 /** Verifies every signature of the PDF at `path` against this CA's root, with its CRLs and the document's DSS (read in chunks). */
 export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVerificationReport> {
@@ -94,8 +38,21 @@ export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVer
   }
 }
 
-/** Verifies `input` against this CA's root (and the given anchors) with its own CRLs. */
+/** The caller's anchors, each a DER certificate; 400 TRUST_ANCHOR_MALFORMED naming the first that is not. */
+function checkAnchors(anchors: readonly Uint8Array[]): void {
+  anchors.forEach((der, i) => {
+    try {
+      readCertificate(der);
+    } catch (error) {
+      if (isPkiError(error)) throw new AppError(signingErrors.TRUST_ANCHOR_MALFORMED, { detail: `anchors/${i}: ${error.message}`, extra: { pointer: `/anchors/${i}` } });
+      throw error;
+    }
+  });
+}
+
+/** Verifies `input` against this CA's root (and the given anchors, 400 when one is not a certificate) with its own CRLs. */
 export async function verifySignature(ca: CaContext, input: VerifyInput): Promise<VerifyReport> {
+  checkAnchors(input.anchors ?? []);
   const { root, issuing } = ca.hierarchy;
   const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
   const report = verifyCms(input.signature, {
@@ -106,5 +63,5 @@ export async function verifySignature(ca: CaContext, input: VerifyInput): Promis
     revocation: 'any',
     clock: ca.clock,
   });
-  return toVerifyReport(report);
+  return summariseCmsReport(report);
 }

@@ -9,15 +9,17 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import { defaultAlgorithmFor, generateKeyPair, importPkcs12, isPkiError, issueCertificate, personProfile, type Certificate, type KeySpec } from '@lienthong/pki';
-import { AppError } from '@lienthong/service';
+import { AppError, roles, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
 import { insertCertificate } from '../ca/certificate-repository.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
 import { signingErrors } from '../errors.ts';
-import { insertSigningKey, logSigning } from './key-repository.ts';
+import { insertSigningKey } from './key-repository.ts';
+import { logSigning } from './signing-log-repository.ts';
 import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
 import { unfitForSigning } from './key-rules.ts';
 import { encryptWithPin } from './pin.ts';
@@ -33,8 +35,8 @@ export const keyTypes: Record<string, KeySpec> = {
 export interface EnrolRequest {
   pin: string;
   keyType: keyof typeof keyTypes;
-  /** Full name, e.g. "Nguyễn Thị Hồng Nhung". */
-  name: string;
+  /** Full name, e.g. "Nguyễn Thị Hồng Nhung"; default: the name the access token carries. */
+  name?: string;
   /** Title (chức vụ), e.g. "Phó Bí thư Tỉnh ủy". */
   title: string;
   /** The Party committee (O), e.g. "Tỉnh ủy Cà Mau". */
@@ -47,12 +49,15 @@ export interface EnrolRequest {
 
 /** Generates a key for the calling signer, certifies it with the local CA and stores it under the PIN. */
 export async function enrolPersonalKey(ca: CaContext, principal: Principal, request: EnrolRequest): Promise<SigningKeyRecord> {
+  requireRoleOf(principal, roles.signer);
+  const name = request.name ?? principal.name;
+  if (name === undefined) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'name is required when the access token carries none', extra: { errors: [{ in: 'body', pointer: '/name', detail: 'required' }] } });
   const { issuing } = ca.hierarchy;
   const keys = await generateKeyPair(keyTypes[request.keyType]!);
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
   const certificate = await issueCertificate(personProfile({
-    name: request.name, title: request.title, office: request.officeName, organisation: request.organisation,
+    name, title: request.title, office: request.officeName, organisation: request.organisation,
     publicKey: keys.publicKey, notBefore, notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
     ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
   }), { certificate: ca.certificateOf(issuing), signer: await signerFor(ca.pool, ca.kek, issuing) }, { clock: ca.clock });
@@ -69,6 +74,7 @@ export async function enrolPersonalKey(ca: CaContext, principal: Principal, requ
 
 /** Imports a key and its certificate from PKCS#12 for the calling signer, stored under the PIN. */
 export async function importPersonalKey(ca: CaContext, principal: Principal, pkcs12: Uint8Array, password: string, pin: string): Promise<SigningKeyRecord> {
+  requireRoleOf(principal, roles.signer);
   let contents;
   try {
     contents = importPkcs12(pkcs12, password);

@@ -12,10 +12,9 @@ import { AppError, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { findKeyImage, replaceKeyImage } from './key-image-repository.ts';
-import type { KeyImage } from './key-image-repository.ts';
-import { findSigningKey, lockSigningKey, logSigning } from './key-repository.ts';
-import type { KeyImageType, SigningKeyRecord } from './key-repository.ts';
+import { findKeyImage, findSigningKey, lockSigningKey, replaceKeyImage } from './key-repository.ts';
+import type { KeyImage, KeyImageType, SigningKeyRecord } from './key-repository.ts';
+import { logSigning } from './signing-log-repository.ts';
 import { mayManageKeyImage } from './key-rules.ts';
 
 /** What an appearance image may be. */

@@ -1,10 +1,12 @@
 /**
- * Signing keys, two-step sessions and the signing log in the service's schema: one-purpose
- * queries. Private keys go in and out only encrypted (PKCS#8 EncryptedPrivateKeyInfo);
- * nothing here ever sees a PIN.
+ * Signing keys (table `signing_key`) in the service's schema: one-purpose queries. Private
+ * keys go in and out only encrypted (PKCS#8 EncryptedPrivateKeyInfo); nothing here ever sees
+ * a PIN. The appearance image (columns `image`, `image_type`: the office's round seal, con
+ * dấu, or the signer's handwritten signature) is read only where it is drawn or downloaded,
+ * never with the key listings.
  */
 import type { PoolClient } from '@lienthong/db';
-import type { Queryable } from '../ca/certificate-repository.ts';
+import type { Queryable } from '../queryable.ts';
 
 /** Whose key it is: a signer's own, or the office's seal. */
 export type KeyPurpose = 'personal' | 'seal';
@@ -131,70 +133,24 @@ export async function replaceEncryptedKey(q: Queryable, id: string, encryptedPkc
   await q.query('UPDATE signing_key SET encrypted_pkcs8 = $2 WHERE id = $1', [id, Buffer.from(encryptedPkcs8)]);
 }
 
-/** One line of the signing log. */
-export interface SigningLogEntry {
-  office: string;
-  subject: string;
-  action: 'enrol' | 'import' | 'sign' | 'pin-refused' | 'locked' | 'pin-change' | 'two-step-prepare' | 'two-step-complete' | 'image-set' | 'image-remove' | 'unlock';
-  keyId?: string;
-  /** Hex digest of what was signed (for image-set: of the image). */
-  digest?: string;
-  detail?: string;
+/** An appearance image as stored: its bytes and media type. */
+export interface KeyImage {
+  bytes: Uint8Array;
+  type: KeyImageType;
 }
 
-/** Appends to the signing log (in the caller's transaction, so a refused use is logged with its count). */
-export async function logSigning(q: Queryable, entry: SigningLogEntry): Promise<void> {
-  await q.query('INSERT INTO signing_log (office, subject, action, key_id, digest, detail) VALUES ($1, $2, $3, $4, $5, $6)',
-    [entry.office, entry.subject, entry.action, entry.keyId ?? null, entry.digest ?? null, entry.detail ?? null]);
-}
-
-/** One row of `two_step_session`. */
-export interface TwoStepSession {
-  id: string;
-  /** A detached CMS signature, or a PDF signature (prepared PDF in the object store). */
-  kind: 'cms' | 'pdf';
-  /** For PDFs: what completing needs (libs/pki PdfSignatureState and the level). */
-  pdfState: unknown;
-  objectKey: string | null;
-  office: string;
-  owner: string;
-  algorithm: string;
-  certificateDer: Uint8Array;
-  chainDer: Uint8Array[];
-  /** The content digest the signed attributes carry (message-digest). */
-  contentDigest: Uint8Array;
-  signedAttributes: Uint8Array;
-  expiresAt: Date;
-  completedAt: Date | null;
-}
-
-/** Stores a prepared two-step signature. */
-export async function insertTwoStepSession(q: Queryable, s: Omit<TwoStepSession, 'completedAt' | 'kind' | 'pdfState' | 'objectKey'> & Partial<Pick<TwoStepSession, 'kind' | 'pdfState' | 'objectKey'>>): Promise<void> {
-  await q.query(
-    `INSERT INTO two_step_session (id, office, owner, algorithm, certificate_der, chain_der, content_digest, signed_attributes, expires_at, kind, pdf_state, object_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [s.id, s.office, s.owner, s.algorithm, Buffer.from(s.certificateDer), s.chainDer.map((der) => Buffer.from(der)),
-      Buffer.from(s.contentDigest), Buffer.from(s.signedAttributes), s.expiresAt, s.kind ?? 'cms',
-      s.pdfState === undefined ? null : JSON.stringify(s.pdfState), s.objectKey ?? null]);
-}
-
-/** The session `id` of this kind, office and owner, row-locked (it completes once). */
-export async function lockTwoStepSession(client: PoolClient, kind: 'cms' | 'pdf', office: string, owner: string, id: string): Promise<TwoStepSession | undefined> {
-  const { rows } = await client.query<{
-    id: string; office: string; owner: string; algorithm: string; certificate_der: Buffer; chain_der: Buffer[];
-    content_digest: Buffer; signed_attributes: Buffer; expires_at: Date; completed_at: Date | null; kind: 'cms' | 'pdf'; pdf_state: unknown; object_key: string | null;
-  }>('SELECT * FROM two_step_session WHERE id = $1 AND kind = $2 AND office = $3 AND owner = $4 FOR UPDATE', [id, kind, office, owner]);
+/** The image of key `id` of `office`, or undefined when the key has none (or is not the office's). */
+export async function findKeyImage(q: Queryable, office: string, id: string): Promise<KeyImage | undefined> {
+  const { rows } = await q.query<{ image: Buffer | null; image_type: KeyImageType | null }>(
+    'SELECT image, image_type FROM signing_key WHERE id = $1 AND office = $2', [id, office]);
   const row = rows[0];
-  if (row === undefined) return undefined;
-  return {
-    id: row.id, kind: row.kind, pdfState: row.pdf_state, objectKey: row.object_key, office: row.office, owner: row.owner, algorithm: row.algorithm, certificateDer: new Uint8Array(row.certificate_der),
-    chainDer: row.chain_der.map((der) => new Uint8Array(der)), contentDigest: new Uint8Array(row.content_digest),
-    signedAttributes: new Uint8Array(row.signed_attributes),
-    expiresAt: row.expires_at, completedAt: row.completed_at,
-  };
+  if (row?.image == null || row.image_type === null) return undefined;
+  return { bytes: new Uint8Array(row.image), type: row.image_type };
 }
 
-/** Marks a session used (`at` null: open again, when completing failed after the claim). */
-export async function completeTwoStepSession(q: Queryable, id: string, at: Date | null): Promise<void> {
-  await q.query('UPDATE two_step_session SET completed_at = $2 WHERE id = $1', [id, at]);
+/** Sets (an image) or clears (null) the image of key `id`; false when no key of `office` has that id. */
+export async function replaceKeyImage(q: Queryable, office: string, id: string, image: KeyImage | null): Promise<boolean> {
+  const { rowCount } = await q.query('UPDATE signing_key SET image = $3, image_type = $4 WHERE id = $1 AND office = $2',
+    [id, office, image === null ? null : Buffer.from(image.bytes), image?.type ?? null]);
+  return (rowCount ?? 0) > 0;
 }

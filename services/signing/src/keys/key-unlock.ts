@@ -6,16 +6,19 @@
  * was locked.
  */
 import { withTransaction } from '@lienthong/db';
-import { AppError } from '@lienthong/service';
+import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { lockSigningKey, logSigning, unlockSigningKey } from './key-repository.ts';
+import { lockSigningKey, unlockSigningKey } from './key-repository.ts';
+import { logSigning } from './signing-log-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUnlockKey, mayViewKey } from './key-rules.ts';
 
-/** Unlocks the office's locked personal key `keyId`; returns it as it is now. */
+/** Unlocks the office's locked personal key `keyId` (a ca-admin; 403 otherwise); returns it as it is now. */
 export async function unlockKey(ca: CaContext, principal: Principal, keyId: string, reason: string): Promise<SigningKeyRecord> {
+  requireRoleOf(principal, roles.caAdmin);
   return withTransaction(ca.pool, async (client) => {
     const key = await lockSigningKey(client, principal.office, keyId);
     if (key === undefined || !mayViewKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);

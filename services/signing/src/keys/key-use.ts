@@ -1,36 +1,24 @@
 /**
- * Using a server-held key: a CAdES signature (ETSI EN 319 122-1, B-B or B-T) over a
- * content digest the caller computed, and changing a key's PIN. Each use locks the key's
- * row, checks who calls, the key's state and its PIN, and writes the signing log in the same
- * transaction; a wrong PIN is counted (and the key locked at the limit) even though the
- * request fails.
+ * Using a server-held key: unlocking it for one signature (signing/ makes the signature)
+ * and changing its PIN. Each use locks the key's row, checks who calls, the key's state and
+ * its PIN, and writes the signing log in the same transaction; a wrong PIN is counted (and
+ * the key locked at the limit) even though the request fails.
  */
 import type { KeyObject } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
-import { addSignatureTimeStamp, completeSignature, decryptPrivateKey, keySigner, prepareSignature, readCertificate, type HashName, type Signer, type SigningAlgorithm } from '@lienthong/pki';
+import { decryptPrivateKey, keySigner, readCertificate, type Signer, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { findCertificate } from '../ca/certificate-repository.ts';
-import { localTimeStamper } from '../ca/tsa-service.ts';
 import { signingErrors } from '../errors.ts';
-import { findSigningKey, lockSigningKey, logSigning, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
+import { pkcs11Signer } from '../token/pkcs11-signer.ts';
+import { lockSigningKey, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
-import { algorithmFor, mayUseKey, unfitForSigning } from './key-rules.ts';
+import { mayUseKey, unfitForSigning } from './key-rules.ts';
 import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
-import { pkcs11Signer } from './pkcs11-signer.ts';
-
-/** A request to sign a content digest with a stored key. */
-export interface DigestSignRequest {
-  keyId: string;
-  /** The key's PIN; required for personal keys, ignored for seals. */
-  pin?: string;
-  digest: Uint8Array;
-  digestAlgorithm: HashName;
-  /** B-B, or B-T with a signature time-stamp from this service's TSA. */
-  level: 'B-B' | 'B-T';
-}
+import { logSigning } from './signing-log-repository.ts';
 
 type Unlocked = { key: SigningKeyRecord; privateKey?: KeyObject; signer: (algorithm: SigningAlgorithm) => Signer } | { refused: AppError };
 
@@ -90,24 +78,6 @@ export async function unlockForUse(ca: CaContext, principal: Principal, keyId: s
   });
   if ('refused' in outcome) throw outcome.refused;
   return outcome;
-}
-
-/** Signs a content digest as detached CAdES with the caller's key; returns CMS DER. */
-export async function signDigestWithKey(ca: CaContext, principal: Principal, request: DigestSignRequest): Promise<Uint8Array> {
-  // The digest must suit the key before the key is unlocked and the use logged.
-  const known = await findSigningKey(ca.pool, principal.office, request.keyId);
-  if (known !== undefined && mayUseKey(principal, known) && algorithmFor(readCertificate(known.certificateDer).spki, request.digestAlgorithm) === undefined) {
-    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
-  }
-  const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, Buffer.from(request.digest).toString('hex'));
-  const certificate = readCertificate(key.certificateDer);
-  const algorithm = algorithmFor(certificate.spki, request.digestAlgorithm);
-  if (algorithm === undefined) {
-    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
-  }
-  const prepared = prepareSignature(request.digest, { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm });
-  const cms = completeSignature(prepared, await signer(algorithm).sign(prepared.signedAttributes));
-  return request.level === 'B-T' ? addSignatureTimeStamp(cms, localTimeStamper(ca)) : cms;
 }
 
 /** Replaces the PIN of the caller's personal key (the old PIN is required and counted like any use). */

@@ -6,17 +6,11 @@
  * Private keys are never here.
  */
 import { toPem } from '@lienthong/pki';
-import { AppError, Type } from '@lienthong/service';
+import { Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { findCertificate, listCertificates } from '../ca/certificate-repository.ts';
-import type { CertificateRecord } from '../ca/certificate-repository.ts';
-import { currentCrl } from '../ca/crl-service.ts';
-import { signingErrors } from '../errors.ts';
+import { caCertificate, crlOfCaCertificate, crlOfIssuer, listCaCertificates } from '../ca/certificate-service.ts';
 import { binaryContent, binarySchema, CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
-
-// The CAs of the hierarchy that sign CRLs; their keys are in the service.
-const isCrlIssuer = (record: CertificateRecord): boolean => record.role === 'root' || record.role === 'issuing-ca';
 
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -39,8 +33,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
       },
     },
   }, async (request, reply) => {
-    const issuer = request.query.issuer === 'root' ? ca.hierarchy.root : ca.hierarchy.issuing;
-    const crl = await currentCrl(ca, issuer);
+    const crl = await crlOfIssuer(ca, request.query.issuer);
     return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
   });
 
@@ -58,13 +51,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
       },
     },
   }, async (request, reply) => {
-    const record = await findCertificate(ca.pool, request.params.id.toLowerCase());
-    if (record === undefined || !isCrlIssuer(record)) {
-      throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, {
-        detail: 'No CA certificate of this service (root or issuing CA) has that id.', extra: { certificateId: request.params.id },
-      });
-    }
-    const crl = await currentCrl(ca, record);
+    const crl = await crlOfCaCertificate(ca, request.params.id);
     return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
   });
 
@@ -75,7 +62,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
       summary: 'Every certificate of this CA',
       response: { 200: Type.Object({ certificates: Type.Array(CertificateSummary) }) },
     },
-  }, async () => ({ certificates: (await listCertificates(ca.pool)).map(toCertificateSummary) }));
+  }, async () => ({ certificates: (await listCaCertificates(ca)).map(toCertificateSummary) }));
 
   app.get('/v1/ca/certificates/:id', {
     config: { public: true },
@@ -97,8 +84,7 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
       },
     },
   }, async (request, reply) => {
-    const record = await findCertificate(ca.pool, request.params.id.toLowerCase());
-    if (record === undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, { extra: { certificateId: request.params.id } });
+    const record = await caCertificate(ca, request.params.id);
     if ((request.headers.accept ?? '').toLowerCase().includes('application/x-pem-file')) {
       return reply.type('application/x-pem-file').send(toPem('CERTIFICATE', record.der));
     }

@@ -8,57 +8,21 @@
  * their owner (role `signer`), seal keys only the office's registry; the office's CA
  * administrators see every key of the office. Another office's keys do not exist for the caller.
  */
-import { readCertificate, formatName } from '@lienthong/pki';
-import { AppError, principalOf, requireRole, roles, serviceErrors, Type } from '@lienthong/service';
-import type { ServiceApp, Static } from '@lienthong/service';
+import { principalOf, Type } from '@lienthong/service';
+import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { signingErrors } from '../errors.ts';
 import { enrolPersonalKey, importPersonalKey, keyTypes } from '../keys/key-enrolment.ts';
-import { findSigningKey, listSigningKeys } from '../keys/key-repository.ts';
-import type { SigningKeyRecord } from '../keys/key-repository.ts';
-import { mayViewKey, ownersVisibleTo } from '../keys/key-rules.ts';
+import { listKeys, viewKey } from '../keys/key-listing.ts';
 import { unlockKey } from '../keys/key-unlock.ts';
-import { changePin, signDigestWithKey } from '../keys/key-use.ts';
+import { changePin } from '../keys/key-use.ts';
 import { pinRules } from '../keys/pin.ts';
+import { signDigestWithKey } from '../signing/digest-signing.ts';
+import { KeySummary, toKeySummary } from './key-summary.ts';
 import { Base64, problemResponse, unauthenticated } from './schemas.ts';
 
 const Pin = (description: string) => Type.String({ minLength: pinRules.minLength, maxLength: pinRules.maxLength, description });
 const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 const Uuid = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const digestLengths: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
-
-/** A signing key as the API shows it: its certificate, never key material. */
-export const KeySummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  purpose: Type.Union([Type.Literal('personal'), Type.Literal('seal')]),
-  storage: Type.Union([Type.Literal('server'), Type.Literal('pkcs11')]),
-  algorithm: Type.String(),
-  office: Type.String(),
-  owner: Type.String(),
-  subject: Type.String(),
-  issuer: Type.String(),
-  notBefore: Type.String({ format: 'date-time' }),
-  notAfter: Type.String({ format: 'date-time' }),
-  certificate: Type.String({ contentEncoding: 'base64', description: 'DER X.509' }),
-  chain: Type.Array(Type.String({ contentEncoding: 'base64' })),
-  locked: Type.Boolean(),
-  failedPinAttempts: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  imageType: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Null()], { description: 'the media type of the image its visible signatures show (GET /v1/keys/{id}/image), null when it has none' }),
-}, { $id: 'SigningKey' });
-
-function toKeySummary(key: SigningKeyRecord): Static<typeof KeySummary> {
-  const certificate = readCertificate(key.certificateDer);
-  return {
-    id: key.id, purpose: key.purpose, storage: key.storage, algorithm: key.algorithm, office: key.office, owner: key.owner,
-    subject: formatName(certificate.subject), issuer: formatName(certificate.issuer),
-    notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString(),
-    certificate: Buffer.from(key.certificateDer).toString('base64'), chain: key.chainDer.map((der) => Buffer.from(der).toString('base64')),
-    locked: key.lockedAt !== null, failedPinAttempts: key.failedPinAttempts, createdAt: key.createdAt.toISOString(),
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null, imageType: key.imageType,
-  };
-}
 
 const notFound = problemResponse('SIGNING_KEY_NOT_FOUND: no key with this id that the caller may use');
 const forbidden = problemResponse('FORBIDDEN: the caller lacks the role');
@@ -84,10 +48,7 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
       response: { 201: Type.Ref(KeySummary), 400: problemResponse('VALIDATION_FAILED'), 401: unauthenticated, 403: forbidden },
     },
   }, async (request, reply) => {
-    const principal = requireRole(request, roles.signer);
-    const name = request.body.name ?? principal.name;
-    if (name === undefined) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'name is required when the access token carries none', extra: { errors: [{ in: 'body', pointer: '/name', detail: 'required' }] } });
-    const key = await enrolPersonalKey(ca, principal, { ...request.body, keyType: request.body.keyType, name });
+    const key = await enrolPersonalKey(ca, principalOf(request), request.body);
     return reply.code(201).header('location', `/v1/keys/${key.id}`).send(toKeySummary(key));
   });
 
@@ -107,8 +68,7 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
       },
     },
   }, async (request, reply) => {
-    const principal = requireRole(request, roles.signer);
-    const key = await importPersonalKey(ca, principal, Buffer.from(request.body.pkcs12, 'base64'), request.body.password, request.body.pin);
+    const key = await importPersonalKey(ca, principalOf(request), Buffer.from(request.body.pkcs12, 'base64'), request.body.password, request.body.pin);
     return reply.code(201).header('location', `/v1/keys/${key.id}`).send(toKeySummary(key));
   });
 
@@ -118,23 +78,14 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
       summary: 'The keys the caller may use (their own, and the office\'s seals for the registry); every key of the office for its CA administrators',
       response: { 200: Type.Object({ keys: Type.Array(Type.Ref(KeySummary)) }), 401: unauthenticated },
     },
-  }, async (request) => {
-    const principal = principalOf(request);
-    const keys = await listSigningKeys(ca.pool, principal.office, ownersVisibleTo(principal));
-    return { keys: keys.filter((key) => mayViewKey(principal, key)).map(toKeySummary) };
-  });
+  }, async (request) => ({ keys: (await listKeys(ca, principalOf(request))).map(toKeySummary) }));
 
   app.get('/v1/keys/:id', {
     schema: {
       tags: ['remote signing'], summary: 'One key the caller may use (any key of the office for its CA administrators)', params: Uuid,
       response: { 200: Type.Ref(KeySummary), 400: problemResponse('VALIDATION_FAILED'), 401: unauthenticated, 404: notFound },
     },
-  }, async (request) => {
-    const principal = principalOf(request);
-    const key = await findSigningKey(ca.pool, principal.office, request.params.id);
-    if (key === undefined || !mayViewKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
-    return toKeySummary(key);
-  });
+  }, async (request) => toKeySummary(await viewKey(ca, principalOf(request), request.params.id)));
 
   app.post('/v1/keys/:id/signatures', {
     schema: {
@@ -158,14 +109,9 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
       },
     },
   }, async (request, reply) => {
-    const principal = principalOf(request);
     const { digestAlgorithm, level } = request.body;
-    const digest = Buffer.from(request.body.digest, 'base64');
-    if (digest.length !== digestLengths[digestAlgorithm]) {
-      throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `digest is ${digest.length} bytes; a ${digestAlgorithm} digest is ${digestLengths[digestAlgorithm]}` });
-    }
-    const signature = await signDigestWithKey(ca, principal, {
-      keyId: request.params.id, digest, digestAlgorithm: digestAlgorithm, level,
+    const signature = await signDigestWithKey(ca, principalOf(request), {
+      keyId: request.params.id, digest: Buffer.from(request.body.digest, 'base64'), digestAlgorithm, level,
       ...(request.body.pin === undefined ? {} : { pin: request.body.pin }),
     });
     return reply.code(201).send({ signature: Buffer.from(signature).toString('base64'), level });
@@ -198,8 +144,5 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
         409: problemResponse('SIGNING_KEY_NOT_LOCKED'),
       },
     },
-  }, async (request) => {
-    const principal = requireRole(request, roles.caAdmin);
-    return toKeySummary(await unlockKey(ca, principal, request.params.id, request.body.reason));
-  });
+  }, async (request) => toKeySummary(await unlockKey(ca, principalOf(request), request.params.id, request.body.reason)));
 }

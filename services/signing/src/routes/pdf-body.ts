@@ -77,9 +77,15 @@ export function removeScratchAfterResponse(app: ServiceApp): void {
   });
 }
 
+/** The uploaded PDF of a request, or undefined when the body was empty. */
+export function pdfUploadIfAny(body: unknown): PdfUpload | undefined {
+  const upload = body as PdfUpload | undefined;
+  return upload?.path === undefined || upload.size === 0 ? undefined : upload;
+}
+
 /** The uploaded PDF of a request (a 400 when the body was empty or is not a PDF). */
 export function pdfUploadOf(body: unknown): PdfUpload {
-  const upload = body as PdfUpload | undefined;
-  if (upload?.path === undefined || upload.size === 0) throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'The body holds no PDF.' });
+  const upload = pdfUploadIfAny(body);
+  if (upload === undefined) throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'The body holds no PDF.' });
   return upload;
 }

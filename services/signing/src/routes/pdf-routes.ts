@@ -9,54 +9,18 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { PdfVerificationReport } from '@lienthong/pades';
-import { isPdfError } from '@lienthong/pdf';
-import { AppError, principalOf, requireRole, roles, serviceErrors, Type } from '@lienthong/service';
-import type { ObjectStore } from '@lienthong/storage';
-import { prepareTwoStepPdf } from '../keys/two-step-pdf.ts';
-import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
+import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
+import type { ObjectStore } from '@lienthong/storage';
 import type { CaContext } from '../ca/ca-context.ts';
-import { signingErrors } from '../errors.ts';
-import { extendPdfFile, signPdfWithKey } from '../keys/pdf-signing.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
-import { acceptPdfBody, pdfBodyLimit, pdfUploadOf } from './pdf-body.ts';
-import type { VisibleRequest } from '../keys/signature-block.ts';
+import { extendPdfFile } from '../signing/pdf-extension.ts';
+import { signPdfWithKey } from '../signing/pdf-signing.ts';
+import { prepareTwoStepPdf } from '../signing/two-step-pdf.ts';
+import { acceptPdfBody, pdfBodyLimit, pdfUploadIfAny, pdfUploadOf } from './pdf-body.ts';
+import { text, visibleBlockQuery, visibleOf } from './pdf-query.ts';
 import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
-
-const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
-
-/** Runs `work`, answering 400 PDF_UNREADABLE when libs/pki finds the PDF unusable. */
-export async function asPdfError<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isPdfError(error) && error.code !== 'PDF_INVALID_ARGUMENT' && error.code !== 'PDF_CONTENTS_TOO_SMALL') {
-      throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
-    }
-    throw error;
-  }
-}
-
-/** `x1,y1,x2,y2` as numbers; a 400 when it is empty or upside down. */
-function rectOf(value: string): [number, number, number, number] {
-  const [x1, y1, x2, y2] = value.split(',').map(Number) as [number, number, number, number];
-  if (x2 - x1 < 20 || y2 - y1 < 10) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'rect must be x1,y1,x2,y2 with x2 > x1 + 20 and y2 > y1 + 10' });
-  return [x1, y1, x2, y2];
-}
-
-/** The query of a visible signature block, shared by the routes that sign a PDF. */
-const visibleBlockQuery = {
-  visible: Type.Boolean({ default: false, description: 'draw a visible signature block (also when line is given): the lines, the signing time and the key\'s image (a seal under the text; a handwritten signature at the left)' }),
-  line: Type.Optional(Type.Array(text(120), { minItems: 1, maxItems: 6, description: 'the visible block\'s lines, one each: authority form (K/T BÍ THƯ), title, name; default the certificate\'s O and CN (seal) or CN (person); the signing time is added' })),
-  page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'the page of the visible block' }),
-  rect: Type.String({ pattern: '^\\d{1,5}(\\.\\d+)?(,\\d{1,5}(\\.\\d+)?){3}$', default: '330,60,560,150', description: 'x1,y1,x2,y2 in points from the lower left; an existing field (field=lienthong-seal) keeps its own' }),
-};
-
-/** The visible block a query asks for, if any (`visible=true` or some `line`). */
-function visibleOf(query: { visible: boolean; line?: string[]; page: number; rect: string }): { visible?: VisibleRequest } {
-  if (query.line === undefined && !query.visible) return {};
-  return { visible: { page: query.page, rect: rectOf(query.rect), ...(query.line === undefined ? {} : { lines: query.line }) } };
-}
+import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 
 /** Registers the PDF routes. */
 export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
@@ -96,14 +60,14 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
     const upload = pdfUploadOf(request.body);
     const output = join(upload.dir, 'signed.pdf');
     const pin = request.headers['lienthong-pin'];
-    await asPdfError(() => signPdfWithKey(ca, principal, {
-        keyId: request.params.id, level: request.query.level, allowStamp: request.query.allowStamp,
-        ...(typeof pin === 'string' ? { pin } : {}),
-        ...(request.query.field === undefined ? {} : { field: request.query.field }),
-        ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
-        ...(request.query.location === undefined ? {} : { location: request.query.location }),
-        ...visibleOf(request.query),
-      }, upload.path, output, upload.sha256));
+    await signPdfWithKey(ca, principal, {
+      keyId: request.params.id, level: request.query.level, allowStamp: request.query.allowStamp,
+      ...(typeof pin === 'string' ? { pin } : {}),
+      ...(request.query.field === undefined ? {} : { field: request.query.field }),
+      ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
+      ...(request.query.location === undefined ? {} : { location: request.query.location }),
+      ...visibleOf(request.query),
+    }, upload.path, output, upload.sha256);
     return reply.type('application/pdf').send(createReadStream(output));
   });
 
@@ -156,17 +120,15 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
       },
     },
   }, async (request, reply) => {
-    const principal = requireRole(request, roles.signer);
-    const upload = pdfUploadOf(request.body);
     const chain = request.headers['lienthong-chain'];
     const { level, allowStamp, field, reason, location } = request.query;
-    const prepared = await asPdfError(() => prepareTwoStepPdf(ca, options.store, principal, {
+    const prepared = await prepareTwoStepPdf(ca, options.store, principalOf(request), {
       certificate: Buffer.from(request.headers['lienthong-certificate'], 'base64'),
       chain: chain === undefined ? [] : chain.split(',').map((b64) => Buffer.from(b64, 'base64')),
       level, allowStamp,
       ...(field === undefined ? {} : { field }), ...(reason === undefined ? {} : { reason }), ...(location === undefined ? {} : { location }),
       ...visibleOf(request.query),
-    }, upload.path, upload.dir));
+    }, pdfUploadIfAny(request.body));
     return reply.code(201).header('location', `/v1/two-step/pdf/${prepared.id}`).send(toPreparedAnswer(prepared));
   });
 
@@ -189,11 +151,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
     principalOf(request);
     const upload = pdfUploadOf(request.body);
     const output = join(upload.dir, 'extended.pdf');
-    await asPdfError(() => extendPdfFile(ca, request.query.level, upload.path, output).catch((error: unknown) => {
-      // No signature to extend is the caller's mistake, not ours.
-      if (isPdfError(error, 'PDF_INVALID_ARGUMENT')) throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
-      throw error;
-    }));
+    await extendPdfFile(ca, request.query.level, upload.path, output);
     return reply.type('application/pdf').send(createReadStream(output));
   });
 }

@@ -4,16 +4,11 @@
  * lists it (issued at the next request) and OCSP answers revoked at once; the key that goes
  * with it can no longer sign.
  */
-import { CrlReason } from '@lienthong/pki';
-import { AppError, requireRole, roles, Type } from '@lienthong/service';
+import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { findCertificate, revokeCertificate } from '../ca/certificate-repository.ts';
-import { signingErrors } from '../errors.ts';
-import { officeHoldsCertificate } from '../keys/key-repository.ts';
+import { revocationReasons, revokeOfficeCertificate } from '../keys/certificate-revocation.ts';
 import { CertificateSummary, problemResponse, toCertificateSummary, unauthenticated } from './schemas.ts';
-
-const reasons = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn'] as const;
 
 /** Registers the revocation route. */
 export async function revocationRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
@@ -23,7 +18,7 @@ export async function revocationRoutes(app: ServiceApp, options: { ca: CaContext
       tags: ['certification authority'],
       summary: 'Revoke a seal or personal certificate of the caller\'s office',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-      body: Type.Object({ reason: Type.Union(reasons.map((r) => Type.Literal(r)), { default: 'unspecified' }) }, { additionalProperties: false }),
+      body: Type.Object({ reason: Type.Union(revocationReasons.map((r) => Type.Literal(r)), { default: 'unspecified' }) }, { additionalProperties: false }),
       response: {
         200: CertificateSummary,
         400: problemResponse('VALIDATION_FAILED'),
@@ -34,13 +29,7 @@ export async function revocationRoutes(app: ServiceApp, options: { ca: CaContext
       },
     },
   }, async (request) => {
-    const principal = requireRole(request, roles.caAdmin);
-    const ours = await officeHoldsCertificate(ca.pool, principal.office, request.params.id);
-    const record = ours ? await findCertificate(ca.pool, request.params.id) : undefined;
-    if (record === undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, { extra: { certificateId: request.params.id } });
-    if (!await revokeCertificate(ca.pool, record.id, ca.clock.now(), CrlReason[request.body.reason])) {
-      throw new AppError(signingErrors.CERTIFICATE_ALREADY_REVOKED);
-    }
-    return toCertificateSummary((await findCertificate(ca.pool, record.id))!);
+    const revoked = await revokeOfficeCertificate(ca, principalOf(request), request.params.id, request.body.reason);
+    return toCertificateSummary(revoked);
   });
 }

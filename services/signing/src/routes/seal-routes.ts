@@ -3,10 +3,10 @@
  * and keeps as a signing key of the caller's office. For the CA's administrators
  * (role `ca-admin`) of that office.
  */
-import { requireRole, roles, Type } from '@lienthong/service';
+import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { issueSeal } from '../ca/seal-service.ts';
+import { issueSeal } from '../keys/seal-enrolment.ts';
 import { CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
 
 const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
@@ -34,8 +34,7 @@ export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): P
       },
     },
   }, async (request, reply) => {
-    const principal = requireRole(request, roles.caAdmin);
-    const { record, keyId } = await issueSeal(options.ca, principal, request.body);
+    const { record, keyId } = await issueSeal(options.ca, principalOf(request), request.body);
     return reply.code(201).header('location', `/v1/ca/certificates/${record.id}`).send({ ...toCertificateSummary(record), keyId });
   });
 }

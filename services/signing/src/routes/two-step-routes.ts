@@ -4,20 +4,17 @@
  * returns the detached CAdES signature. For signers (role `signer`); a session is its
  * caller's alone.
  */
-import { principalOf, requireRole, roles, Type } from '@lienthong/service';
+import { createReadStream } from 'node:fs';
+import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp, Static } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
-import { createReadStream } from 'node:fs';
-import { AppError } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { signingErrors } from '../errors.ts';
-import { completeTwoStep, prepareTwoStep } from '../keys/two-step.ts';
-import type { PreparedTwoStep } from '../keys/two-step.ts';
-import { completeTwoStepPdf } from '../keys/two-step-pdf.ts';
+import { completeTwoStep, prepareTwoStep } from '../signing/two-step.ts';
+import type { PreparedTwoStep } from '../signing/two-step.ts';
+import { completeTwoStepPdf } from '../signing/two-step-pdf.ts';
 import { removeScratchAfterResponse, scratchDir } from './pdf-body.ts';
 import { Base64, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 
-const digestLengths: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
 
 /** What `prepare` answers (CMS and PDF alike). */
@@ -71,16 +68,10 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext; s
       },
     },
   }, async (request, reply) => {
-    const principal = requireRole(request, roles.signer);
-    const { digestAlgorithm } = request.body;
-    const digest = Buffer.from(request.body.digest, 'base64');
-    if (digest.length !== digestLengths[digestAlgorithm]) {
-      throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `digest is ${digest.length} bytes; a ${digestAlgorithm} digest is ${digestLengths[digestAlgorithm]}` });
-    }
-    const prepared = await prepareTwoStep(ca, principal, {
+    const prepared = await prepareTwoStep(ca, principalOf(request), {
       certificate: Buffer.from(request.body.certificate, 'base64'),
       chain: request.body.chain.map((der) => Buffer.from(der, 'base64')),
-      digest, digestAlgorithm: digestAlgorithm,
+      digest: Buffer.from(request.body.digest, 'base64'), digestAlgorithm: request.body.digestAlgorithm,
     });
     return reply.code(201).header('location', `/v1/two-step/${prepared.id}`).send(toPreparedAnswer(prepared));
   });

@@ -4,24 +4,24 @@
  * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
  * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
  */
-import { extendPdf, signPdf, type PadesLevel } from '@lienthong/pades';
-import { openFileSource, createFileSink } from '@lienthong/pdf';
+import { signPdf, type PadesLevel } from '@lienthong/pades';
+import { createFileSink, openFileSource } from '@lienthong/pdf';
 import { readCertificate, readCrl, type Crl, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { currentCrl } from '../ca/crl-service.ts';
-import { signingErrors } from '../errors.ts';
 import { localTimeStamper } from '../ca/tsa-service.ts';
-import { findKeyImage } from './key-image-repository.ts';
-import { findSigningKey } from './key-repository.ts';
-import type { SigningKeyRecord } from './key-repository.ts';
-import { mayUseKey } from './key-rules.ts';
+import { signingErrors } from '../errors.ts';
+import { findKeyImage, findSigningKey } from '../keys/key-repository.ts';
+import type { SigningKeyRecord } from '../keys/key-repository.ts';
+import { mayUseKey } from '../keys/key-rules.ts';
+import { unlockForUse } from '../keys/key-use.ts';
+import { asPdfError } from './pdf-errors.ts';
 import { inspectTarget } from './pdf-field.ts';
 import type { ExistingField } from './pdf-field.ts';
-import { unlockForUse } from './key-use.ts';
-import { fieldOptions, planSignatureBlock } from './signature-block.ts';
-import type { SignatureBlock, VisibleRequest } from './signature-block.ts';
+import { fieldOptions, planSignatureBlock, visibleRequestOf } from './signature-block.ts';
+import type { SignatureBlock, VisibleQuery, VisibleRequest } from './signature-block.ts';
 
 /** What the caller asks of a PDF signature. */
 export interface PdfSignRequest {
@@ -39,7 +39,7 @@ export interface PdfSignRequest {
    * form first, drawn bold; default from the certificate's subject); the signing time is added,
    * and the key's image when it has one.
    */
-  visible?: VisibleRequest;
+  visible?: VisibleQuery;
 }
 
 /** CRLs of the local CA for the DSS, when it issued the key's certificate. */
@@ -47,24 +47,6 @@ async function localCrls(ca: CaContext, key: SigningKeyRecord): Promise<Crl[]> {
   if (key.caCertificateId === null) return [];
   const { issuing, root } = ca.hierarchy;
   return [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
-}
-
-/**
- * Raises the signed PDF at `input` to B-LT or B-LTA into `output`: a DSS with the document's
- * own certificates, this CA's root and its current CRLs, then (B-LTA) a document time-stamp
- * from this TSA. Anyone may extend a document: it adds validation data, never a signature.
- */
-export async function extendPdfFile(ca: CaContext, level: 'B-LT' | 'B-LTA', input: string, output: string): Promise<void> {
-  const { issuing, root } = ca.hierarchy;
-  const crls = [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
-  const source = await openFileSource(input);
-  const sink = await createFileSink(output);
-  try {
-    await extendPdf(source, sink, { level, timeStamper: localTimeStamper(ca), validationData: { crls, certificates: [ca.certificateOf(root), ca.certificateOf(issuing)] } });
-  } finally {
-    await source.close();
-    await sink.close();
-  }
 }
 
 /** The visible block of a signature with `key`, with its image if it has one. */
@@ -76,14 +58,20 @@ async function planBlock(ca: CaContext, key: SigningKeyRecord, visible: VisibleR
 /**
  * Signs the PDF at `input` into `output` (`inputDigest`: hex SHA-256 of the input, for the
  * signing log). The field to fill and the visible block are checked before the key is
- * unlocked, so that such a refusal records no use of the key.
+ * unlocked, so that such a refusal records no use of the key. A PDF libs/pki cannot sign
+ * is 400 PDF_UNREADABLE.
  */
 export async function signPdfWithKey(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {
+  return asPdfError(() => signPdfFile(ca, principal, request, input, output, inputDigest));
+}
+
+async function signPdfFile(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {
+  const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
   const known = await findSigningKey(ca.pool, principal.office, request.keyId);
   if (known === undefined || !mayUseKey(principal, known)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
-  const field = request.field === undefined && request.visible === undefined ? undefined
-    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(request.visible === undefined ? {} : { page: request.visible.page }) });
-  const block = request.visible === undefined ? undefined : await planBlock(ca, known, request.visible, field);
+  const field = request.field === undefined && visible === undefined ? undefined
+    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(visible === undefined ? {} : { page: visible.page }) });
+  const block = visible === undefined ? undefined : await planBlock(ca, known, visible, field);
   const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, inputDigest, `pdf ${request.level}`);
   const certificate = readCertificate(key.certificateDer);
   const crls = request.level === 'B-LT' || request.level === 'B-LTA' ? await localCrls(ca, key) : [];

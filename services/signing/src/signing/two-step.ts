@@ -10,13 +10,16 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
 import { completeSignature, ecdsaRawToDer, isPkiError, prepareSignature, readCertificate, verifySignatureValue, type Certificate, type HashName, type SigningAlgorithm } from '@lienthong/pki';
-import { AppError } from '@lienthong/service';
+import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
-import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession, logSigning } from './key-repository.ts';
-import type { TwoStepSession } from './key-repository.ts';
-import { algorithmFor, unfitForSigning } from './key-rules.ts';
+import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
+import { logSigning } from '../keys/signing-log-repository.ts';
+import { checkDigestLength } from './digest-length.ts';
+import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession } from './two-step-repository.ts';
+import type { TwoStepSession } from './two-step-repository.ts';
 
 /** How long a prepared signature waits for the token. */
 export const twoStepTtlMs = 10 * 60_000;
@@ -44,10 +47,12 @@ export function readCertificateOrRefuse(der: Uint8Array, what: string): Certific
   }
 }
 
-/** Step one: the signed attributes for the caller's token to sign. */
+/** Step one: the signed attributes for the caller's token to sign (a signer; 403 otherwise). */
 export async function prepareTwoStep(ca: CaContext, principal: Principal, input: {
   certificate: Uint8Array; chain: Uint8Array[]; digest: Uint8Array; digestAlgorithm: HashName;
 }): Promise<PreparedTwoStep> {
+  requireRoleOf(principal, roles.signer);
+  checkDigestLength(input.digest, input.digestAlgorithm);
   const certificate = readCertificateOrRefuse(input.certificate, 'certificate');
   const chain = input.chain.map((der, i) => readCertificateOrRefuse(der, `chain[${i}]`));
   const unfit = unfitForSigning(certificate, ca.clock.now());

@@ -9,14 +9,27 @@ import { isAppearanceError, signatureAppearance, vietnameseFonts, type Appearanc
 import { nameValues, OID, type Certificate } from '@lienthong/pki';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
-import type { KeyImage } from './key-image-repository.ts';
-import type { KeyPurpose } from './key-repository.ts';
+import type { KeyImage, KeyPurpose } from '../keys/key-repository.ts';
 
 /** Where the caller wants the block: 1-based page, [x1, y1, x2, y2] in points, the lines (default: from the certificate). */
 export interface VisibleRequest {
   page: number;
   rect: [number, number, number, number];
   lines?: string[];
+}
+
+/** The block as the caller asks for it: the rect still as the text `x1,y1,x2,y2`. */
+export interface VisibleQuery {
+  page: number;
+  rect: string;
+  lines?: string[];
+}
+
+/** The request of a visible block; 400 VALIDATION_FAILED when its rect is empty or upside down. Checked first, before the PDF or a key is touched. */
+export function visibleRequestOf(query: VisibleQuery): VisibleRequest {
+  const [x1, y1, x2, y2] = query.rect.split(',').map(Number) as [number, number, number, number];
+  if (x2 - x1 < 20 || y2 - y1 < 10) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'rect must be x1,y1,x2,y2 with x2 > x1 + 20 and y2 > y1 + 10' });
+  return { page: query.page, rect: [x1, y1, x2, y2], ...(query.lines === undefined ? {} : { lines: query.lines }) };
 }
 
 /** A block ready to draw at signing time. */

@@ -9,18 +9,20 @@
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import { defaultAlgorithmFor, encryptPrivateKey, generateKeyPair, issueCertificate, officeSealProfile } from '@lienthong/pki';
-import { AppError } from '@lienthong/service';
+import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
 import { signingErrors } from '../errors.ts';
-import { generateTokenKeyPair } from '../keys/pkcs11-keys.ts';
-import { insertSigningKey, logSigning } from '../keys/key-repository.ts';
-import { sealOwner } from '../keys/key-rules.ts';
-import type { CaContext } from './ca-context.ts';
-import { signerFor } from './ca-context.ts';
-import { insertCertificate } from './certificate-repository.ts';
-import type { CertificateRecord } from './certificate-repository.ts';
-import { certificateRecord } from './local-hierarchy.ts';
-import { pointersFor } from './public-urls.ts';
+import { generateTokenKeyPair } from '../token/pkcs11-keys.ts';
+import { insertSigningKey } from './key-repository.ts';
+import { logSigning } from './signing-log-repository.ts';
+import { sealOwner } from './key-rules.ts';
+import type { CaContext } from '../ca/ca-context.ts';
+import { signerFor } from '../ca/ca-context.ts';
+import { insertCertificate } from '../ca/certificate-repository.ts';
+import type { CertificateRecord } from '../ca/certificate-repository.ts';
+import { certificateRecord } from '../ca/local-hierarchy.ts';
+import { pointersFor } from '../ca/public-urls.ts';
 
 /** What a seal certificate names. */
 export interface SealRequest {
@@ -47,8 +49,9 @@ async function newSealKey(ca: CaContext, keyId: string, storage: 'server' | 'pkc
   return { publicKey: keys.publicKey, algorithm: defaultAlgorithmFor(keys.privateKey), encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek), tokenKeyLabel: null };
 }
 
-/** Issues a seal certificate with a new key (RSA 3072) for the caller's office; returns it with the key's id. */
+/** Issues a seal certificate with a new key (RSA 3072) for the caller's office (a ca-admin; 403 otherwise); returns it with the key's id. */
 export async function issueSeal(ca: CaContext, principal: Principal, request: SealRequest): Promise<{ record: CertificateRecord; keyId: string }> {
+  requireRoleOf(principal, roles.caAdmin);
   const { issuing } = ca.hierarchy;
   const keyId = randomUUID();
   const storage = request.storage ?? 'server';

@@ -14,17 +14,20 @@ import { withTransaction } from '@lienthong/db';
 import { completePdfSignature, preparePdfSignature, type PdfSignatureState } from '@lienthong/pades';
 import { createFileSink, openFileSink, openFileSource } from '@lienthong/pdf';
 import { readCertificate } from '@lienthong/pki';
-import { AppError } from '@lienthong/service';
+import { AppError, roles, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
+import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { localTimeStamper } from '../ca/tsa-service.ts';
 import { signingErrors } from '../errors.ts';
-import { completeTwoStepSession, insertTwoStepSession, logSigning } from './key-repository.ts';
-import { algorithmFor, unfitForSigning } from './key-rules.ts';
+import { logSigning } from '../keys/signing-log-repository.ts';
+import { completeTwoStepSession, insertTwoStepSession } from './two-step-repository.ts';
+import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
+import { asPdfError } from './pdf-errors.ts';
 import { inspectTarget } from './pdf-field.ts';
-import { fieldOptions, planSignatureBlock } from './signature-block.ts';
-import type { VisibleRequest } from './signature-block.ts';
+import { fieldOptions, planSignatureBlock, visibleRequestOf } from './signature-block.ts';
+import type { VisibleQuery, VisibleRequest } from './signature-block.ts';
 import { openSession, readCertificateOrRefuse, twoStepTtlMs, verifiedValue } from './two-step.ts';
 import type { PreparedTwoStep } from './two-step.ts';
 
@@ -41,7 +44,7 @@ export interface PdfTwoStepRequest {
   reason?: string;
   location?: string;
   /** A visible signature block (lines default to the certificate's CN; no image: the key is on the token). */
-  visible?: VisibleRequest;
+  visible?: VisibleQuery;
 }
 
 interface StoredState {
@@ -49,18 +52,35 @@ interface StoredState {
   level: 'B-B' | 'B-T';
 }
 
-/** Step one: prepares the PDF at `input` (scratch in `dir`) and returns what the token signs. */
-export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, input: string, dir: string): Promise<PreparedTwoStep> {
+/** An uploaded PDF: its file and the request's scratch folder. */
+export interface PdfFile {
+  path: string;
+  dir: string;
+}
+
+/**
+ * Step one: prepares the uploaded `pdf` (a signer; 403 otherwise, then 400 when no PDF came)
+ * and returns what the token signs. A PDF libs/pki cannot sign is 400 PDF_UNREADABLE.
+ */
+export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, pdf: PdfFile | undefined): Promise<PreparedTwoStep> {
+  requireRoleOf(principal, roles.signer);
+  if (pdf === undefined) throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'The body holds no PDF.' });
+  const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
+  return asPdfError(() => preparePdf(ca, store, principal, request, visible, pdf));
+}
+
+async function preparePdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, visible: VisibleRequest | undefined, pdf: PdfFile): Promise<PreparedTwoStep> {
+  const { path: input, dir } = pdf;
   const certificate = readCertificateOrRefuse(request.certificate, 'lienthong-certificate');
   const chain = request.chain.map((der, i) => readCertificateOrRefuse(der, `lienthong-chain[${i}]`));
   const unfit = unfitForSigning(certificate, ca.clock.now());
   if (unfit !== undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
   const algorithm = algorithmFor(certificate.spki, 'sha256') ?? algorithmFor(certificate.spki, 'sha384');
   if (algorithm === undefined) throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: 'The certificate\'s key is neither RSA nor ECDSA P-256/P-384.' });
-  const field = request.field === undefined && request.visible === undefined ? undefined
-    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(request.visible === undefined ? {} : { page: request.visible.page }) });
+  const field = request.field === undefined && visible === undefined ? undefined
+    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(visible === undefined ? {} : { page: visible.page }) });
   // Drawn at prepare time: the block's time is when the signer asked, minutes before the token signs.
-  const block = request.visible === undefined ? undefined : planSignatureBlock(request.visible, { purpose: 'personal', certificate, image: undefined }, field?.size, ca.clock.now());
+  const block = visible === undefined ? undefined : planSignatureBlock(visible, { purpose: 'personal', certificate, image: undefined }, field?.size, ca.clock.now());
   const id = randomUUID();
   const preparedPath = join(dir, 'prepared.pdf');
   const source = await openFileSource(input);
