@@ -21,7 +21,7 @@ export {
   headersToStrings,
   type DeadLetterSource,
 } from './headers.ts';
-export { BusError, busErrors, type BusErrorCode } from './errors.ts';
+export { BusError, busErrors, isBusError, messageOf, type BusErrorCode } from './errors.ts';
 export { silentLogger, type BusLogger } from './logger.ts';
 export { isDeadLetterTopic } from './dead-letter.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka-bus.ts';

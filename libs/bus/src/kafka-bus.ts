@@ -1,13 +1,10 @@
 import { Kafka, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
-import { parseEnvelope, serializeEnvelope } from './envelope.ts';
-import { BusError, messageOf } from './errors.ts';
-import { envelopeHeaders } from './headers.ts';
+import { createEventBus, unavailable, type EncodedEvent } from './bus-core.ts';
+import { BusError } from './errors.ts';
 import { kafkaLevelOf, kafkaLogCreator } from './kafka-logging.ts';
-import { startKafkaConsumer, type KafkaDeadLetter } from './kafka-consumer.ts';
+import { startKafkaConsumer } from './kafka-consumer.ts';
 import { silentLogger, type BusLogger } from './logger.ts';
-import { assertTopics } from './topic-name.ts';
-import { deadLetterTopic, type EventBus, type OutgoingEvent, type SubscribeOptions, type Subscription } from './types.ts';
-import { createSubscriptionSet } from './subscription-set.ts';
+import type { EventBus } from './types.ts';
 
 /** Settings of the Kafka transport; only `brokers` and `clientId` are required. */
 export interface KafkaBusOptions {
@@ -53,18 +50,16 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     logLevel: kafkaLevelOf(options.kafkaLogLevel),
     logCreator: kafkaLogCreator(logger),
   });
-  const subscriptions = createSubscriptionSet();
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
-  let closing = false;
-  let closed = false;
 
   const connected = <C extends { connect(): Promise<void> }>(make: () => C): Promise<C> => {
     const client = make();
     return client.connect().then(() => client);
   };
+  // The producer outlives `closing`: a consumer that is stopping may still send a dead letter.
   const getProducer = (): Promise<Producer> => {
-    if (closed) return Promise.reject(new BusError('BUS_CLOSED'));
+    if (state() === 'closed') return Promise.reject(new BusError('BUS_CLOSED'));
     producer ??= connected(() =>
       kafka.producer({
         idempotent: true,
@@ -74,15 +69,15 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
       }),
     ).catch((err: unknown) => {
       producer = undefined;
-      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+      throw unavailable(err);
     });
     return producer;
   };
   const getAdmin = (): Promise<Admin> => {
-    if (closed) return Promise.reject(new BusError('BUS_CLOSED'));
+    if (state() === 'closed') return Promise.reject(new BusError('BUS_CLOSED'));
     admin ??= connected(() => kafka.admin()).catch((err: unknown) => {
       admin = undefined;
-      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+      throw unavailable(err);
     });
     return admin;
   };
@@ -92,38 +87,28 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
     try {
       await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
     } catch (err) {
-      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+      throw unavailable(err);
     }
   };
 
-  const publishDeadLetter = async (topic: string, message: KafkaDeadLetter): Promise<void> => {
-    await sendBatch(new Map([[topic, [message]]]));
-  };
-
-  return {
-    async publish(events: OutgoingEvent[]): Promise<void> {
-      if (events.length === 0) return;
-      assertTopics(events.map((e) => e.topic));
+  const { bus, state } = createEventBus({
+    async append(events: EncodedEvent[]): Promise<void> {
       // A Map keeps first-insertion order and each array keeps the caller's order, so events
       // of one key reach their partition in array order inside the one produce request.
       const byTopic = new Map<string, Message[]>();
-      for (const event of events) {
-        const value = serializeEnvelope(event.envelope);
-        parseEnvelope(value);
-        const messages = byTopic.get(event.topic) ?? [];
-        messages.push({ key: event.key, value, headers: envelopeHeaders(event.envelope) });
-        byTopic.set(event.topic, messages);
+      for (const { topic, key, value, headers } of events) {
+        const messages = byTopic.get(topic) ?? [];
+        messages.push({ key, value, headers });
+        byTopic.set(topic, messages);
       }
       await sendBatch(byTopic);
     },
 
-    async ensureTopics(topics: string[]): Promise<void> {
-      assertTopics(topics);
-      const wanted = [...new Set(topics.flatMap((t) => [t, deadLetterTopic(t)]))];
+    async createTopics(topics: string[]): Promise<void> {
       const a = await getAdmin();
       try {
         const existing = new Set(await a.listTopics());
-        const missing = wanted.filter((t) => !existing.has(t));
+        const missing = topics.filter((t) => !existing.has(t));
         if (missing.length === 0) return;
         // Another process may create the same topics at the same time; kafkajs answers
         // `false` when every failure is TOPIC_ALREADY_EXISTS.
@@ -136,43 +121,32 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
           })),
         });
       } catch (err) {
-        throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+        throw unavailable(err);
       }
     },
 
-    async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
-      if (closing) throw new BusError('BUS_CLOSED');
-      const subscription = await startKafkaConsumer(
+    startConsumer: (subscribeOptions) =>
+      startKafkaConsumer(
         {
           kafka,
           logger,
-          publishDeadLetter,
+          publishDeadLetter: (topic, message) => sendBatch(new Map([[topic, [message]]])),
           joinTimeoutMs: options.joinTimeoutMs ?? 60_000,
           sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
           fetchMaxWaitMs: options.fetchMaxWaitMs ?? 500,
           partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         },
         subscribeOptions,
-      );
-      return subscriptions.track(subscription);
+      ),
+
+    async probe(): Promise<void> {
+      await (await getAdmin()).describeCluster();
     },
 
-    async ping(): Promise<void> {
-      try {
-        await (await getAdmin()).describeCluster();
-      } catch (err) {
-        throw err instanceof BusError ? err : new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
-      }
-    },
-
-    async close(): Promise<void> {
-      if (closing) return;
-      closing = true;
-      // Consumers first: the message in flight may still need the producer (dead letter).
-      await subscriptions.stopAll();
-      closed = true;
+    async release(): Promise<void> {
       const clients = await Promise.allSettled([producer, admin].filter((c) => c !== undefined));
       await Promise.allSettled(clients.flatMap((c) => (c.status === 'fulfilled' ? [c.value.disconnect()] : [])));
     },
-  };
+  });
+  return bus;
 }

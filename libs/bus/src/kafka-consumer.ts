@@ -1,7 +1,8 @@
 import type { EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
 import { isDeadLetterTopic } from './dead-letter.ts';
 import { deliver, retryPolicyOf, type DeliveryPolicy } from './delivery.ts';
-import { BusError, messageOf } from './errors.ts';
+import { unavailable } from './bus-core.ts';
+import { BusError } from './errors.ts';
 import { deadLetterHeaders, headersToStrings } from './headers.ts';
 import type { BusLogger } from './logger.ts';
 import { assertTopics } from './topic-name.ts';
@@ -124,7 +125,7 @@ export async function startKafkaConsumer(context: KafkaConsumerContext, options:
   } catch (err) {
     abort.abort();
     await consumer.disconnect().catch(() => undefined);
-    throw err instanceof BusError ? err : new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+    throw unavailable(err);
   } finally {
     clearTimeout(timeout);
     removeJoin();

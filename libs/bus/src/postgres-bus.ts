@@ -1,16 +1,12 @@
 import type { Pool } from 'pg';
-import { parseEnvelope, serializeEnvelope } from './envelope.ts';
-import { BusError, messageOf } from './errors.ts';
-import { envelopeHeaders } from './headers.ts';
+import { createEventBus, unavailable, type EncodedEvent } from './bus-core.ts';
 import { silentLogger, type BusLogger } from './logger.ts';
 import { startPostgresConsumer } from './postgres-consumer.ts';
 import { startListener, type Listener } from './postgres-listener.ts';
-import { appendToLog, type LogRow } from './postgres-log.ts';
+import { appendToLog } from './postgres-log.ts';
 import { channelOf, createLogSchema, inTransaction, quoteSchema } from './postgres-schema.ts';
-import { assertTopics } from './topic-name.ts';
-import { deadLetterTopic, type EventBus, type OutgoingEvent, type SubscribeOptions, type Subscription } from './types.ts';
+import type { EventBus, Subscription } from './types.ts';
 import { Waker } from './waker.ts';
-import { createSubscriptionSet } from './subscription-set.ts';
 
 /** Settings of the Postgres-backed log; only `pool` is required. */
 export interface PostgresBusOptions {
@@ -49,50 +45,33 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
   const q = quoteSchema(schema);
   const logger = options.logger ?? silentLogger;
   const waker = new Waker();
-  const subscriptions = createSubscriptionSet();
   let schemaReady: Promise<void> | undefined;
   let listener: Listener | undefined;
-  let closing = false;
 
   const ensureSchema = (): Promise<void> => {
     schemaReady ??= createLogSchema(pool, schema).catch((err: unknown) => {
       schemaReady = undefined;
-      throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
+      throw unavailable(err);
     });
     return schemaReady;
   };
-  const ready = async (): Promise<void> => {
-    if (closing) throw new BusError('BUS_CLOSED');
-    await ensureSchema();
-  };
 
-  return {
-    ensureSchema,
-
-    async publish(events: OutgoingEvent[]): Promise<void> {
-      if (events.length === 0) return;
-      assertTopics(events.map((e) => e.topic));
-      const rows: LogRow[] = events.map((event) => {
-        const value = serializeEnvelope(event.envelope);
-        parseEnvelope(value);
-        return { topic: event.topic, key: event.key, value, headers: envelopeHeaders(event.envelope) };
-      });
-      await ready();
-      await inTransaction(pool, (client) => appendToLog(client, schema, rows));
-      for (const topic of new Set(rows.map((r) => r.topic))) waker.wake(topic);
+  const { bus } = createEventBus({
+    async append(events: EncodedEvent[]): Promise<void> {
+      await ensureSchema();
+      await inTransaction(pool, (client) => appendToLog(client, schema, events));
+      for (const topic of new Set(events.map((e) => e.topic))) waker.wake(topic);
     },
 
-    async ensureTopics(topics: string[]): Promise<void> {
-      assertTopics(topics);
-      await ready();
-      const all = [...new Set(topics.flatMap((t) => [t, deadLetterTopic(t)]))];
-      await pool.query(`INSERT INTO ${q}.topics (topic) SELECT unnest($1::text[]) ON CONFLICT (topic) DO NOTHING`, [all]);
+    async createTopics(topics: string[]): Promise<void> {
+      await ensureSchema();
+      await pool.query(`INSERT INTO ${q}.topics (topic) SELECT unnest($1::text[]) ON CONFLICT (topic) DO NOTHING`, [topics]);
     },
 
-    async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
-      await ready();
+    async startConsumer(subscribeOptions): Promise<Subscription> {
+      await ensureSchema();
       if (options.listen !== false) listener ??= startListener(pool, channelOf(schema), (topic) => waker.wake(topic), logger);
-      const subscription = await startPostgresConsumer(
+      return startPostgresConsumer(
         {
           pool,
           schema,
@@ -104,22 +83,15 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
         },
         subscribeOptions,
       );
-      return subscriptions.track(subscription);
     },
 
-    async ping(): Promise<void> {
-      try {
-        await pool.query('select 1');
-      } catch (err) {
-        throw new BusError('BUS_UNAVAILABLE', messageOf(err), { cause: err });
-      }
+    async probe(): Promise<void> {
+      await pool.query('select 1');
     },
 
-    async close(): Promise<void> {
-      if (closing) return;
-      closing = true;
-      await subscriptions.stopAll();
+    async release(): Promise<void> {
       await listener?.close();
     },
-  };
+  });
+  return { ...bus, ensureSchema };
 }

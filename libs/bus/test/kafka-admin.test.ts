@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { pino } from 'pino';
 import t from 'tap';
 import { createBus } from '../src/config.ts';
+import { silentLogger } from '../src/logger.ts';
 import { deadLetterTopic } from '../src/types.ts';
 import { testEnv } from '../../../test/support/env.ts';
 
@@ -9,7 +9,7 @@ const testKafkaBrokers = testEnv.kafkaBrokers;
 import { makeEvent, randomName } from './helpers.ts';
 
 void t.test('createBus builds the Kafka transport; ensureTopics is idempotent and makes the dead-letter topics', { timeout: 30_000 }, async (t) => {
-  const bus = createBus({ transport: 'kafka', brokers: testKafkaBrokers, clientId: 'bus-test-admin' }, pino({ level: 'silent' }));
+  const bus = createBus({ transport: 'kafka', brokers: testKafkaBrokers, clientId: 'bus-test-admin' }, silentLogger);
   const admin = new Kafka({ clientId: 'bus-test-check', brokers: testKafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const topic = randomName('lienthong.admin');

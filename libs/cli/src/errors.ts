@@ -4,35 +4,38 @@
  * line (`lienthong: CODE: detail`) and exits with {@link EXIT.unusable}.
  * A negative verdict (a chain or signature that does not validate) is not an
  * error: it is a result, printed on stdout with exit code {@link EXIT.invalid}.
+ * The statuses are what a service answers with should one of these reach a handler.
  */
-export const CLI_ERRORS = {
-  USAGE: 'The command line is not valid.',
-  FILE_NOT_READABLE: 'A file could not be read.',
-  BAD_CERTIFICATE: 'A file does not hold a readable X.509 certificate.',
-  BAD_CRL: 'A file does not hold a readable CRL.',
-  BAD_PRIVATE_KEY: 'A file does not hold a readable private key.',
-  BAD_SIGNATURE_FILE: 'A file does not hold a readable CMS signature.',
-  UNSUPPORTED_FORMAT: 'The file format is not supported yet.',
-  BAD_DATE: 'A date is not an ISO-8601 date or date-time.',
-  BAD_NAME: 'A distinguished name could not be read.',
-  PASSPHRASE_MISSING: 'A passphrase is needed and the named environment variable is unset or too short.',
-  KEY_DECRYPTION_FAILED: 'The private key did not decrypt with the passphrase.',
-  KEY_MISMATCH: 'The private key does not belong to the certificate.',
-  OUTPUT_EXISTS: 'An output file exists already.',
-  OUTPUT_NOT_WRITABLE: 'An output file could not be written.',
-  PKI_ERROR: 'The PKI library refused the request.',
-  BAD_TOKEN_KEY: 'A file does not hold a private key an access-token issuer can use (Ed25519, P-256, RSA ≥ 2048).',
-  BAD_PDF: 'A file is not a readable PDF (no %PDF- header, truncated, broken cross-reference data).',
-  PDF_REFUSED: 'The PDF layer refused the operation (its own code follows).',
-  PDF_NOT_SIGNED: 'The PDF holds no signature to extend.',
-  BAD_OCSP: 'A file does not hold a readable OCSP response.',
-  BAD_APPEARANCE: 'The --appearance description or its seal image cannot be used.',
-  OUTPUT_IS_INPUT: 'The output file is the input file.',
-  TSA_FAILED: 'The time-stamping authority could not be reached or did not grant a token.',
-} as const;
+import { defineErrors, errorClass, errorGuard, type CodeOf } from '@lienthong/kit';
 
-/** A stable error code of {@link CLI_ERRORS}. */
-export type CliErrorCode = keyof typeof CLI_ERRORS;
+export const cliErrors = defineErrors({
+  USAGE: { status: 400, title: 'The command line is not valid' },
+  FILE_NOT_READABLE: { status: 400, title: 'A file could not be read' },
+  BAD_CERTIFICATE: { status: 400, title: 'A file does not hold a readable X.509 certificate' },
+  BAD_CRL: { status: 400, title: 'A file does not hold a readable CRL' },
+  BAD_PRIVATE_KEY: { status: 400, title: 'A file does not hold a readable private key' },
+  BAD_SIGNATURE_FILE: { status: 400, title: 'A file does not hold a readable CMS signature' },
+  UNSUPPORTED_FORMAT: { status: 415, title: 'The file format is not supported yet' },
+  BAD_DATE: { status: 400, title: 'A date is not an ISO-8601 date or date-time' },
+  BAD_NAME: { status: 400, title: 'A distinguished name could not be read' },
+  PASSPHRASE_MISSING: { status: 400, title: 'A passphrase is needed and the named environment variable is unset or too short' },
+  KEY_DECRYPTION_FAILED: { status: 400, title: 'The private key did not decrypt with the passphrase' },
+  KEY_MISMATCH: { status: 400, title: 'The private key does not belong to the certificate' },
+  OUTPUT_EXISTS: { status: 409, title: 'An output file exists already' },
+  OUTPUT_NOT_WRITABLE: { status: 500, title: 'An output file could not be written' },
+  PKI_ERROR: { status: 400, title: 'The PKI library refused the request' },
+  BAD_TOKEN_KEY: { status: 400, title: 'A file does not hold a private key an access-token issuer can use (Ed25519, P-256, RSA ≥ 2048)' },
+  BAD_PDF: { status: 400, title: 'A file is not a readable PDF (no %PDF- header, truncated, broken cross-reference data)' },
+  PDF_REFUSED: { status: 422, title: 'The PDF layer refused the operation (its own code follows)' },
+  PDF_NOT_SIGNED: { status: 422, title: 'The PDF holds no signature to extend' },
+  BAD_OCSP: { status: 400, title: 'A file does not hold a readable OCSP response' },
+  BAD_APPEARANCE: { status: 400, title: 'The --appearance description or its seal image cannot be used' },
+  OUTPUT_IS_INPUT: { status: 400, title: 'The output file is the input file' },
+  TSA_FAILED: { status: 502, title: 'The time-stamping authority could not be reached or did not grant a token' },
+});
+
+/** A stable error code of {@link cliErrors}. */
+export type CliErrorCode = CodeOf<typeof cliErrors>;
 
 /** Process exit codes: 0 valid/done, 1 a negative verdict, 2 unusable input or command line. */
 export const EXIT = { ok: 0, invalid: 1, unusable: 2 } as const;
@@ -41,16 +44,7 @@ export const EXIT = { ok: 0, invalid: 1, unusable: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** An error that stops a command (exit 2); `detail` names the file, option or value at fault. */
-export class CliError extends Error {
-  readonly code: CliErrorCode;
-  constructor(code: CliErrorCode, detail?: string, options?: { cause?: unknown }) {
-    super(detail ?? CLI_ERRORS[code], options);
-    this.name = 'CliError';
-    this.code = code;
-  }
-}
+export class CliError extends errorClass(cliErrors) {}
 
-/** True when `e` is a {@link CliError}. */
-export function isCliError(e: unknown): e is CliError {
-  return e instanceof CliError;
-}
+/** True when `e` is a {@link CliError} (of `code`, when given). */
+export const isCliError = errorGuard(CliError);

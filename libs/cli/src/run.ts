@@ -47,7 +47,7 @@ export async function run(args: readonly string[], io: CliIo): Promise<number> {
     }
     return await target.command.run(target.rest, io);
   } catch (e) {
-    if (isCliError(e)) io.stderr(`lienthong: ${e.code}: ${e.message}\n`);
+    if (isCliError(e)) io.stderr(`lienthong: ${e.code}: ${e.detail ?? e.title}\n`);
     else if (isPkiError(e)) io.stderr(`lienthong: PKI_ERROR: ${e.code}: ${e.message}\n`);
     else io.stderr(`lienthong: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.unusable;

@@ -1,9 +1,7 @@
-// Pure parts of the CLI, in process: names, serials, dates, the error catalogue, run().
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Pure parts of the CLI, in process: names, serials, dates, run(). The catalogue is checked against the README by test/errors/catalogues.test.ts.
 import t from 'tap';
 import { buildName, formatName } from '@lienthong/pki';
-import { CLI_ERRORS, CliError, parseDistinguishedName, run, type CliErrorCode, type CliIo } from '../src/index.ts';
+import { CliError, parseDistinguishedName, run, type CliIo } from '../src/index.ts';
 import { parseIsoDate } from '../src/args.ts';
 import { parseRevocation, parseSerial } from '../src/inputs/revocations.ts';
 
@@ -16,14 +14,6 @@ const codeOf = (f: () => unknown): string | undefined => {
   }
   return undefined;
 };
-
-void t.test('every error code has a message and a README entry', async (t) => {
-  const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
-  for (const code of Object.keys(CLI_ERRORS) as CliErrorCode[]) {
-    t.ok(CLI_ERRORS[code].length > 10, `${code} has a message`);
-    t.match(readme, new RegExp(`\\| \`${code}\` \\|`), `${code} is documented`);
-  }
-});
 
 void t.test('distinguished names: RFC 4514 (least significant first) and OpenSSL slash form', async (t) => {
   const a = buildName(parseDistinguishedName('CN=Văn phòng Tỉnh ủy,O=Tỉnh ủy Hà Nội,C=VN'));

@@ -1,40 +1,28 @@
 /**
  * The error catalogue of `@lienthong/db`: one stable code per failure a caller can act
  * on, with the HTTP status a service should answer with if the error reaches a handler
- * (RFC 9457 problem details are produced by `@lienthong/service`, not here).
+ * (`@lienthong/service` turns it into RFC 9457 problem details). Documented in README.md.
  */
-export const dbErrors = {
-  DB_SCHEMA_NAME_INVALID: {
-    status: 500,
-    message: 'Schema name must match ^[a-z_][a-z0-9_]{0,62}$',
-  },
+import { defineErrors, errorClass, errorGuard, type CodeOf } from '@lienthong/kit';
+
+export const dbErrors = defineErrors({
+  DB_SCHEMA_NAME_INVALID: { status: 500, title: 'Schema name must match ^[a-z_][a-z0-9_]{0,62}$' },
   DB_MIGRATION_ORDER_INVALID: {
     status: 500,
-    message: 'Migration ids must be unique, sorted ascending and must not use the reserved prefix lienthong_',
+    title: 'Migration ids must be unique, sorted ascending and must not use the reserved prefix lienthong_',
   },
   DB_MIGRATION_CHECKSUM_MISMATCH: {
     status: 500,
-    message: 'An applied migration was edited after it ran; add a new migration instead',
+    title: 'An applied migration was edited after it ran; add a new migration instead',
   },
-  DB_UNAVAILABLE: {
-    status: 503,
-    message: 'The database did not answer the readiness query',
-  },
-} as const satisfies Record<string, { status: number; message: string }>;
+  DB_UNAVAILABLE: { status: 503, title: 'The database did not answer the readiness query' },
+});
 
 /** A code of the catalogue. */
-export type DbErrorCode = keyof typeof dbErrors;
+export type DbErrorCode = CodeOf<typeof dbErrors>;
 
-/** An error raised by this package, carrying its catalogue code and HTTP status. */
-export class DbError extends Error {
-  readonly code: DbErrorCode;
-  readonly status: number;
+/** An error raised by this package: `new DbError(code, detail?, { cause })`. */
+export class DbError extends errorClass(dbErrors) {}
 
-  constructor(code: DbErrorCode, detail?: string, options?: ErrorOptions) {
-    const entry = dbErrors[code];
-    super(detail === undefined ? entry.message : `${entry.message}: ${detail}`, options);
-    this.name = 'DbError';
-    this.code = code;
-    this.status = entry.status;
-  }
-}
+/** True when `e` is a `DbError` (of `code`, when given). */
+export const isDbError = errorGuard(DbError);

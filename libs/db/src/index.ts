@@ -4,7 +4,7 @@
  * idempotent consumption, and the embedded Postgres of `npm start`.
  */
 export type { DatabaseConfig, Migration, OutboxEvent, Pool, PoolClient } from './types.ts';
-export { dbErrors, DbError, type DbErrorCode } from './errors.ts';
+export { dbErrors, DbError, isDbError, type DbErrorCode } from './errors.ts';
 export { silentLogger, type DbLogger } from './logger.ts';
 export { quoteSchema } from './schema-name.ts';
 export { createPool, checkDatabase, schemaOf, type PoolOptions } from './pool.ts';

@@ -1,15 +1,6 @@
-/**
- * The slice of a pino logger this package writes to. A pino `Logger` fits; so does a
- * test double that records lines.
- */
-export interface DbLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { LibLogger } from '@lienthong/kit';
 
-const noop = (): void => undefined;
+/** The logger slice this package writes to (`@lienthong/kit`'s `LibLogger`). */
+export type DbLogger = LibLogger;
 
-/** A logger that drops everything; the default when none is given. */
-export const silentLogger: DbLogger = { debug: noop, info: noop, warn: noop, error: noop };
+export { silentLogger } from '@lienthong/kit';

@@ -1,74 +1,26 @@
 /**
  * Error catalogues and `AppError`. Each package defines one catalogue of stable codes
- * (`defineErrors`); handlers throw `new AppError(catalogue.CODE, …)`; one error handler
- * (`problem-details.ts`) turns it into `application/problem+json` (RFC 9457).
+ * (`defineErrors` of `@lienthong/kit`, re-exported here); handlers throw
+ * `new AppError(catalogue.CODE, …)`, libraries their own `CodedError` subclass; one error
+ * handler (`problem-details.ts`) turns any of them into `application/problem+json` (RFC 9457).
  */
+import { CodedError, defineErrors } from '@lienthong/kit';
+import type { CodedErrorOptions } from '@lienthong/kit';
 import { Type } from '@sinclair/typebox';
 
-/** One entry of a catalogue: the HTTP status, a short title, an optional default detail. */
-export interface ErrorSpec {
-  status: number;
-  title: string;
-  detail?: string;
-}
+export { defineErrors } from '@lienthong/kit';
+export type { ErrorCatalogue, ErrorDefinition, ErrorSpec } from '@lienthong/kit';
 
-/** A catalogue entry with its code filled in. */
-export interface ErrorDefinition<C extends string = string> extends ErrorSpec {
-  code: C;
-}
-
-/** A catalogue as `defineErrors` returns it: each code maps to its frozen definition. */
-export type ErrorCatalogue<T extends Record<string, ErrorSpec>> = {
-  readonly [K in keyof T & string]: ErrorDefinition<K> & T[K];
-};
+/** Per-occurrence parts of an `AppError`: `detail` (shown to the client), `extra`, `cause`. */
+export type AppErrorOptions = CodedErrorOptions;
 
 /**
- * Defines a catalogue of error codes. Codes are UPPER_SNAKE_CASE and stable: clients and
- * dashboards key on them.
- * @example const errors = defineErrors({ DOCUMENT_NOT_FOUND: { status: 404, title: 'Document not found' } });
+ * An error of a service's catalogue: `new AppError(errors.CODE, { detail, extra, cause })`.
+ * Everything on it is what a client may see (`@lienthong/kit`'s `CodedError`).
  */
-export function defineErrors<const T extends Record<string, ErrorSpec>>(specs: T): ErrorCatalogue<T> {
-  const catalogue: Record<string, ErrorDefinition> = {};
-  for (const [code, spec] of Object.entries(specs)) {
-    if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`error code ${code} is not UPPER_SNAKE_CASE`);
-    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599) {
-      throw new Error(`error code ${code} has status ${spec.status}, not 4xx/5xx`);
-    }
-    catalogue[code] = Object.freeze({ ...spec, code });
-  }
-  return Object.freeze(catalogue) as ErrorCatalogue<T>;
-}
+export class AppError<C extends string = string> extends CodedError<C> {}
 
-/** Per-occurrence parts of an `AppError`. */
-export interface AppErrorOptions {
-  /** This occurrence in words; defaults to the catalogue's detail. Shown to the client. */
-  detail?: string;
-  /** Extension members added to the problem document (RFC 9457 §3.2), e.g. `{ documentId }`. */
-  extra?: Record<string, unknown>;
-  cause?: unknown;
-}
-
-/** An error with a catalogue code: everything a client may see about it. */
-export class AppError extends Error {
-  readonly code: string;
-  readonly status: number;
-  readonly title: string;
-  readonly detail: string | undefined;
-  readonly extra: Record<string, unknown>;
-  constructor(definition: ErrorDefinition, options: AppErrorOptions = {}) {
-    const detail = options.detail ?? definition.detail;
-    super(detail === undefined ? definition.title : `${definition.title}: ${detail}`,
-      options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AppError';
-    this.code = definition.code;
-    this.status = definition.status;
-    this.title = definition.title;
-    this.detail = detail;
-    this.extra = options.extra ?? {};
-  }
-}
-
-/** The kit's own catalogue: errors any service can answer with. */
+/** This package's own catalogue: errors any service can answer with. */
 export const serviceErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, title: 'Request validation failed', detail: 'The request does not match the schema; see errors[].' },
   MALFORMED_BODY: { status: 400, title: 'Malformed request body', detail: 'The body could not be parsed.' },

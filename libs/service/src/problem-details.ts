@@ -1,11 +1,14 @@
 /**
  * The one place that turns errors into responses: `application/problem+json`
- * (RFC 9457). AppErrors keep their code and status; fastify's validation, body-size,
- * media-type and parse errors get catalogue codes; anything else is a 500 that is
- * logged in full and shown to the client without internals.
+ * (RFC 9457). Any error of a catalogue (`CodedError`: a service's `AppError`, a
+ * library's `BusError`, `DbError`, `StorageError`, …) keeps its code, status, title and
+ * extension members; fastify's validation, body-size, media-type and parse errors get
+ * catalogue codes; anything else is a 500 that is logged in full and shown to the client
+ * without internals.
  */
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import fp from 'fastify-plugin';
+import { isCodedError, type CodedError } from '@lienthong/kit';
 import { AppError, problemTypeBase, serviceErrors } from './errors.ts';
 import type { ErrorDefinition } from './errors.ts';
 
@@ -63,8 +66,19 @@ function fieldProblems(context: string, errors: FastifySchemaValidationError[]):
   });
 }
 
+/**
+ * The problem of a catalogue error. Its detail is sent, except for a 5xx raised by a
+ * library rather than by a service's `AppError`: such a detail names hosts, folders,
+ * topics or SQL, so it goes to the log only and the client gets the title.
+ */
+function codedProblem(request: FastifyRequest, error: CodedError): Problem {
+  const { code, status, title } = error;
+  const detail = status < 500 || error instanceof AppError ? error.detail : undefined;
+  return toProblem(request, { code, status, title }, detail, error.extra);
+}
+
 function problemFor(request: FastifyRequest, error: FastifyError): Problem | undefined {
-  if (error instanceof AppError) return toProblem(request, error, error.detail, error.extra);
+  if (isCodedError(error)) return codedProblem(request, error);
   if (error.validation !== undefined) {
     const errors = fieldProblems(error.validationContext ?? 'request', error.validation);
     const first = errors[0];

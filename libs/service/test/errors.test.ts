@@ -1,23 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import t from 'tap';
-import { AppError, Type, defineErrors, serviceErrors } from '../src/index.ts';
+import { BusError } from '@lienthong/bus';
+import { StorageError } from '@lienthong/storage';
+import { AppError, Type, defineErrors } from '../src/index.ts';
 import { buildTestApp } from './helpers.ts';
-
-void t.test('every code of the catalogue has a status and title and is documented in ERRORS.md', async (t) => {
-  const doc = await readFile(new URL('../ERRORS.md', import.meta.url), 'utf8');
-  for (const [code, definition] of Object.entries(serviceErrors)) {
-    t.equal(definition.code, code);
-    t.ok(definition.status >= 400 && definition.status <= 599, `${code} status`);
-    t.ok(definition.title.length > 0, `${code} title`);
-    const row = new RegExp(`^\\| ${code} \\| ${definition.status} \\| ${definition.title} \\| .+ \\|$`, 'm');
-    t.match(doc, row, `${code} documented with its status and title`);
-  }
-});
-
-void t.test('defineErrors refuses malformed codes and non-error statuses', async (t) => {
-  t.throws(() => defineErrors({ notUpper: { status: 400, title: 'x' } }), /UPPER_SNAKE_CASE/);
-  t.throws(() => defineErrors({ OK: { status: 200, title: 'x' } }), /not 4xx\/5xx/);
-});
 
 async function appWithRoutes() {
   const built = await buildTestApp({ bodyLimit: 1024 });
@@ -34,6 +19,12 @@ async function appWithRoutes() {
     schema: { params: Type.Object({ id: Type.String() }) },
   }, async (request) => {
     throw new AppError(errors.DOCUMENT_NOT_FOUND, { detail: `no document ${request.params.id}`, extra: { documentId: request.params.id } });
+  });
+  built.app.get('/objects/:key', { config: { public: true }, schema: { params: Type.Object({ key: Type.String() }) } }, async (request) => {
+    throw new StorageError('OBJECT_NOT_FOUND', `originals/${request.params.key}`, { extra: { key: request.params.key } });
+  });
+  built.app.get('/publish', { config: { public: true } }, async () => {
+    throw new BusError('BUS_UNAVAILABLE', 'broker 10.0.0.9:9092 refused, password=hunter2', { cause: new Error('ECONNREFUSED') });
   });
   built.app.get('/boom', { config: { public: true } }, async () => {
     throw new Error('connection to 10.0.0.7:5432 refused, password=hunter2');
@@ -73,6 +64,31 @@ void t.test('an AppError keeps its code, status, detail and extension fields', a
     status: 404, detail: 'no document 42', documentId: '42', instance: '/documents/42', requestId: 'req-42',
   });
   t.equal(res.headers['x-request-id'], 'req-42');
+});
+
+void t.test('a library error keeps its own code, status, title, detail and extension fields', async (t) => {
+  const { app } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/objects/a.pdf' });
+  t.equal(res.statusCode, 404);
+  t.match(res.headers['content-type'], /^application\/problem\+json/);
+  t.same(res.json(), {
+    type: 'urn:lienthong:problem:OBJECT_NOT_FOUND', title: 'Object not found', status: 404, detail: 'originals/a.pdf',
+    instance: '/objects/a.pdf', code: 'OBJECT_NOT_FOUND', requestId: res.json().requestId, key: 'a.pdf',
+  });
+});
+
+void t.test('a library 5xx keeps its code and status but its detail goes to the log only', async (t) => {
+  const { app, logs } = await appWithRoutes();
+  t.teardown(() => app.close());
+  const res = await app.inject({ method: 'GET', url: '/publish' });
+  t.equal(res.statusCode, 503);
+  const body = res.json();
+  t.match(body, { type: 'urn:lienthong:problem:BUS_UNAVAILABLE', code: 'BUS_UNAVAILABLE', status: 503, title: 'The event transport did not answer' });
+  t.equal(body.detail, undefined, 'no detail sent');
+  t.notMatch(res.body, /10\.0\.0\.9|hunter2|ECONNREFUSED/);
+  const logged = logs.find((line) => line.msg === 'request failed');
+  t.match(logged, { level: 50, requestId: body.requestId, err: { message: /10\.0\.0\.9/ } }, 'the detail is logged');
 });
 
 void t.test('an unknown route is a 404 problem', async (t) => {

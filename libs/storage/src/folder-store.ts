@@ -12,7 +12,8 @@ import { createKeyedMutex } from './keyed-mutex.ts';
 import { assertValidBucket, assertValidKey, assertValidMetadata } from './names.ts';
 import { fitRange } from './range.ts';
 import { assertRetentionArgument, assertRetentionChangeAllowed, assertVersionDeletable } from './retention-rules.ts';
-import { StorageError, type ObjectStore, type ObjectVersion } from './types.ts';
+import { StorageError } from './errors.ts';
+import type { ObjectStore, ObjectVersion } from './types.ts';
 import { createVersionIdGenerator, isFolderVersionId } from './version-id.ts';
 
 export interface FolderStoreOptions {

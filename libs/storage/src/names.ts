@@ -1,4 +1,4 @@
-import { StorageError } from './types.ts';
+import { StorageError } from './errors.ts';
 
 /** S3 caps keys at 1024 bytes of UTF-8 (S3 User Guide, "Naming Amazon S3 objects"). */
 export const maxKeyBytes = 1024;

@@ -1,4 +1,4 @@
-import { StorageError } from './types.ts';
+import { StorageError } from './errors.ts';
 
 /**
  * Checks the shape of an inclusive byte range (RFC 9110 §14.1.2): integers, `0 <= start <= end`.

@@ -1,4 +1,5 @@
-import { StorageError, type Retention } from './types.ts';
+import { StorageError } from './errors.ts';
+import type { Retention } from './types.ts';
 
 /**
  * Checks a retention about to be set: a known mode and a retain-until date in the future

@@ -1,4 +1,4 @@
-import { StorageError } from './types.ts';
+import { StorageError } from './errors.ts';
 
 const unavailableNetworkCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED',

@@ -7,7 +7,8 @@ import { assertRetentionArgument } from './retention-rules.ts';
 import { errorCode, toStorageError, type S3Operation } from './s3-errors.ts';
 import { listAllVersions, toObjectInfo } from './s3-listing.ts';
 import { uploadHashed } from './s3-upload.ts';
-import { StorageError, type ObjectStore, type PutResult, type Retention } from './types.ts';
+import { StorageError } from './errors.ts';
+import type { ObjectStore, PutResult, Retention } from './types.ts';
 
 export interface S3StoreOptions {
   /** `http://host:port` or `https://host:port` of the S3 service (MinIO, Versity, AWS). */

@@ -84,22 +84,3 @@ export interface ObjectStore {
   /** A real round trip to the store, for `/readyz`. */
   ping(): Promise<void>;
 }
-
-export type StorageErrorCode =
-  | 'OBJECT_NOT_FOUND'
-  | 'BUCKET_NOT_FOUND'
-  | 'OBJECT_LOCKED'
-  | 'INVALID_RANGE'
-  | 'CHECKSUM_MISMATCH'
-  | 'INVALID_KEY'
-  | 'STORAGE_UNAVAILABLE';
-
-/** The one error type the stores throw; `code` is stable, `cause` keeps the original. */
-export class StorageError extends Error {
-  readonly code: StorageErrorCode;
-  constructor(code: StorageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StorageError';
-    this.code = code;
-  }
-}

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -82,4 +82,12 @@ void t.test('an unversioned bucket keeps one version, named null', async (t) => 
   t.equal((await store.listVersions('plain', '')).length, 1);
   await store.delete('plain', 'a');
   await t.rejects(store.stat('plain', 'a'), storageError('OBJECT_NOT_FOUND'));
+});
+
+void t.test('a folder that cannot be used is STORAGE_UNAVAILABLE on ping', async (t) => {
+  const dir = await tempDir();
+  const file = join(dir, 'not-a-folder');
+  await writeFile(file, 'x');
+  const store = createFolderStore({ dir: join(file, 'store') });
+  await t.rejects(store.ping(), { ...storageError('STORAGE_UNAVAILABLE'), status: 503, cause: { code: 'ENOTDIR' } });
 });

@@ -220,4 +220,16 @@ export function busSuite(t: Test, harness: BusHarness): void {
     }
     t.equal(overlap, 0, 'never two handlers at once on one (group, topic) of the log');
   });
+
+  void t.test(`${harness.name}: a subscriber still joining when close() begins is stopped and refused`, bounded, async (t) => {
+    const { bus, newTopic } = await harness.open(t);
+    const topic = await newTopic();
+    await bus.ensureTopics([topic]);
+    let handled = 0;
+    const joining = bus.subscribe({ group: randomName('g'), topics: [topic], handler: async () => void handled++ });
+    await bus.close();
+    await t.rejects(joining, { name: 'BusError', code: 'BUS_CLOSED' }, 'no subscription outlives its bus');
+    await t.rejects(bus.ensureTopics([topic]), { code: 'BUS_CLOSED' });
+    t.equal(handled, 0);
+  });
 }
