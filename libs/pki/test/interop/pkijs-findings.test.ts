@@ -1,8 +1,8 @@
-// What the pkijs differential found in our readers: each was read by us and refused by pkijs, and
-// each hid or replaced a signed field. Both readers must now refuse.
+// What the pkijs differential found in our readers: each was read by us and refused by pkijs; the
+// first two hid or replaced a signed field, the third took any tag for responseBytes. Both readers must now refuse.
 import * as pkijs from 'pkijs';
 import t from 'tap';
-import { isPkiError, readCertificate, readTimeStampResponse, readTstInfo } from '../../src/index.ts';
+import { isPkiError, readCertificate, readOcspResponse, readTimeStampResponse, readTstInfo } from '../../src/index.ts';
 import { encodeTree, parseTree, type Tlv } from '../helpers/der-mutations.ts';
 import { buildSignedStructures } from '../helpers/signed-structures.ts';
 
@@ -57,4 +57,16 @@ void t.test('a TSTInfo accuracy with seconds twice is refused, not read as the s
   }
   const millis = encodeTree(withChildren(tree, accuracy, [...accuracy.children, parseTree(Uint8Array.of(0x80, 0x01, 0x05))]));
   t.same(readTstInfo(millis).accuracy, { seconds: 1, millis: 5 }, 'seconds then millis, in order, still reads');
+});
+
+void t.test("an OCSPResponse whose responseBytes is not [0] is refused, not read as if it were", async (t) => {
+  const tree = constructed(parseTree(s.ocspResponse));
+  const bytes = constructed(tree.children[1]);
+  t.equal(bytes.identifier[0], 0xa0, 'responseBytes [0] EXPLICIT');
+  for (const identifier of [0x29, 0xa1, 0x30]) {
+    const retagged = encodeTree(withChildren(tree, tree, [tree.children[0]!, { ...bytes, identifier: Uint8Array.of(identifier) }]));
+    // Before: any constructed tag was taken for [0] and the response read as successful.
+    t.equal(refusal(() => readOcspResponse(retagged)), 'MALFORMED', `[0] as 0x${identifier.toString(16)}: we refuse`);
+    t.throws(() => pkijs.OCSPResponse.fromBER(retagged).responseBytes!.responseType, `[0] as 0x${identifier.toString(16)}: pkijs finds no responseBytes`);
+  }
 });
