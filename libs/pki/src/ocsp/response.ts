@@ -134,6 +134,7 @@ export function readOcspResponse(input: Uint8Array): OcspResponse {
       if (status === OcspResponseStatus.successful) throw new PkiError('MALFORMED', 'A successful OCSPResponse without responseBytes.');
       return { der, status };
     }
+    if (!is(bytesNode, 0, TagClass.context)) throw new PkiError('MALFORMED', 'responseBytes is not [0].');
     const [type, resp] = sequence(explicit(bytesNode), 'ResponseBytes');
     if (readOid(type) !== OID.ocspBasic) throw new PkiError('UNSUPPORTED_ALGORITHM', 'Only id-pkix-ocsp-basic responses are supported.');
     return { der, status, basic: readBasicOcspResponse(readOctetString(resp, 'response')) };

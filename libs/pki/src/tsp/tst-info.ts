@@ -66,7 +66,12 @@ export function encodeTstInfo(input: TstInfoInput): Uint8Array {
 
 function readAccuracy(parts: ReturnType<typeof sequence>): Accuracy {
   const out: { seconds?: number; millis?: number; micros?: number } = {};
+  // seconds, [0] millis, [1] micros: each once and in this order, or a repeated one would silently replace the first.
+  let last = -1;
   for (const p of parts) {
+    const rank = is(p, 0x02) ? 0 : p.cls === TagClass.context && (p.tag === 0 || p.tag === 1) ? p.tag + 1 : 3;
+    if (rank <= last) throw new PkiError('MALFORMED', 'Accuracy fields repeated or out of order.');
+    last = rank;
     if (is(p, 0x02)) out.seconds = readSmallInt(p, 'accuracy seconds');
     else if (p.cls === TagClass.context && (p.tag === 0 || p.tag === 1)) {
       const b = Uint8Array.from(p.buffer.subarray(p.start, p.end));

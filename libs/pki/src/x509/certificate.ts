@@ -128,9 +128,13 @@ function parse(der: Uint8Array): Certificate {
   const [pkAlg] = sequence(spkiNode, 'SubjectPublicKeyInfo');
   const publicKeyAlgorithm = readAlgorithmIdentifier(pkAlg);
   let extensions: Extension[] = [];
+  // issuerUniqueID [1] and subjectUniqueID [2] (primitive BIT STRINGs), then extensions [3], each once and in this
+  // order; any other field would be skipped unread, hiding what it holds (RFC 5280 §4.1).
+  let lastTag = 0;
   for (; i < tbsParts.length; i++) {
     const n = tbsParts[i]!;
-    if (n.cls !== TagClass.context) throw new PkiError('MALFORMED', 'Unexpected field in TBSCertificate.');
+    if (n.cls !== TagClass.context || n.tag <= lastTag || n.tag > 3 || n.constructed !== (n.tag === 3)) throw new PkiError('MALFORMED', 'Unexpected field in TBSCertificate.');
+    lastTag = n.tag;
     if (n.tag === 3) {
       if (version !== 3) throw new PkiError('MALFORMED', 'Extensions in a certificate that is not v3.');
       extensions = readExtensions(explicit(n));
