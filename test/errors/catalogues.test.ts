@@ -24,8 +24,10 @@ const catalogues: CatalogueCase[] = [
   { name: '@lienthong/storage', load: async () => (await import('@lienthong/storage')).storageErrors, readme: 'libs/storage/README.md' },
   { name: '@lienthong/service', load: async () => (await import('@lienthong/service')).serviceErrors, readme: 'libs/service/ERRORS.md' },
   { name: '@lienthong/cli', load: async () => (await import('@lienthong/cli')).cliErrors, readme: 'libs/cli/README.md' },
-  // Once on @lienthong/kit: pki (libs/pki/README.md), pdf (libs/pki/src/pdf/README.md),
-  // appearance (libs/pki/src/appearance/README.md), signing (services/signing/README.md).
+  { name: '@lienthong/pki', load: async () => (await import('@lienthong/pki')).pkiErrors, readme: 'libs/pki/README.md' },
+  { name: '@lienthong/pdf', load: async () => (await import('@lienthong/pdf')).pdfErrors, readme: 'libs/pdf/README.md' },
+  { name: '@lienthong/pdf appearances', load: async () => (await import('@lienthong/pdf')).appearanceErrors, readme: 'libs/pdf/src/appearance/README.md' },
+  { name: '@lienthong/signing', load: async () => (await import('@lienthong/signing')).signingErrors, readme: 'services/signing/README.md' },
 ];
 
 const root = join(import.meta.dirname, '..', '..');

@@ -1,37 +1,36 @@
 /**
- * The error catalogue of the PDF layer (@lienthong/pki `pdf/`, `pades/`).
- * Readers and writers throw {@link PdfError} with one of these stable codes;
- * a hostile or broken file ends in one of them, never in a hang.
+ * The error catalogue of @lienthong/pdf's PDF layer (documented in README.md). Readers and
+ * writers throw {@link PdfError} with one of these stable codes; a hostile or broken file
+ * ends in one of them, never in a hang. The status is what a service answers if such an
+ * error reaches a handler.
  */
-export const PDF_ERRORS = {
-  PDF_MALFORMED: 'The PDF syntax is not well formed (ISO 32000-1 §7.2–7.3).',
-  PDF_XREF_INVALID: 'The cross-reference data (ISO 32000-1 §7.5.4–7.5.8) is missing, unreadable or inconsistent.',
-  PDF_OBJECT_NOT_FOUND: 'An indirect object that the document needs is not in the cross-reference data.',
-  PDF_LIMIT_EXCEEDED: 'The PDF exceeds a safety limit (nesting depth, object size, revision count or stream length).',
-  PDF_UNSUPPORTED: 'The PDF uses a feature this library does not handle (encryption, an unknown filter).',
-  PDF_SIGNATURE_INVALID: 'A signature dictionary or its /ByteRange or /Contents is not as ISO 32000-1 §12.8 and ETSI EN 319 142-1 require.',
-  PDF_CONTENTS_TOO_SMALL: 'The signature container does not fit the /Contents placeholder reserved for it.',
-  PDF_STATE_MISMATCH: 'The prepared signature state does not match the prepared PDF or the signer.',
-  PDF_INVALID_ARGUMENT: 'An argument given to the PDF layer is missing or out of range.',
-} as const;
+import { defineErrors, errorClass, errorGuard, type CatalogueErrorOptions, type CodeOf } from '@lienthong/kit';
 
-/** A stable error code of {@link PDF_ERRORS}. */
-export type PdfErrorCode = keyof typeof PDF_ERRORS;
+export const pdfErrors = defineErrors({
+  PDF_MALFORMED: { status: 400, title: 'The PDF syntax is not well formed (ISO 32000-1 §7.2–7.3)' },
+  PDF_XREF_INVALID: { status: 400, title: 'The cross-reference data (ISO 32000-1 §7.5.4–7.5.8) is missing, unreadable or inconsistent' },
+  PDF_OBJECT_NOT_FOUND: { status: 400, title: 'An indirect object that the document needs is not in the cross-reference data' },
+  PDF_LIMIT_EXCEEDED: { status: 413, title: 'The PDF exceeds a safety limit (nesting depth, object size, revision count or stream length)' },
+  PDF_UNSUPPORTED: { status: 422, title: 'The PDF uses a feature this library does not handle (encryption, an unknown filter)' },
+  PDF_SIGNATURE_INVALID: { status: 400, title: 'A signature dictionary or its /ByteRange or /Contents is not as ISO 32000-1 §12.8 and ETSI EN 319 142-1 require' },
+  PDF_CONTENTS_TOO_SMALL: { status: 500, title: 'The signature container does not fit the /Contents placeholder reserved for it' },
+  PDF_STATE_MISMATCH: { status: 409, title: 'The prepared signature state does not match the prepared PDF or the signer' },
+  PDF_INVALID_ARGUMENT: { status: 400, title: 'An argument given to the PDF layer is missing or out of range' },
+});
 
-/** An error of the PDF layer, with a stable code. */
-export class PdfError extends Error {
-  readonly code: PdfErrorCode;
+/** A stable error code of {@link pdfErrors}. */
+export type PdfErrorCode = CodeOf<typeof pdfErrors>;
+
+/** An error of the PDF layer: `new PdfError(code, detail?, { cause?, neededBytes? })`. */
+export class PdfError extends errorClass(pdfErrors) {
   /** PDF_CONTENTS_TOO_SMALL: the bytes the container needed. */
   readonly neededBytes?: number;
-  constructor(code: PdfErrorCode, detail?: string, options?: { cause?: unknown; neededBytes?: number }) {
-    super(detail === undefined ? PDF_ERRORS[code] : `${PDF_ERRORS[code]} ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'PdfError';
-    this.code = code;
-    if (options?.neededBytes !== undefined) this.neededBytes = options.neededBytes;
+  constructor(code: PdfErrorCode, detail?: string, options: CatalogueErrorOptions & { neededBytes?: number } = {}) {
+    const { neededBytes, ...rest } = options;
+    super(code, detail, rest);
+    if (neededBytes !== undefined) this.neededBytes = neededBytes;
   }
 }
 
-/** True when `e` is a {@link PdfError} (optionally with the given code). */
-export function isPdfError(e: unknown, code?: PdfErrorCode): e is PdfError {
-  return e instanceof PdfError && (code === undefined || e.code === code);
-}
+/** True when `e` is a {@link PdfError} (of `code`, when given). */
+export const isPdfError = errorGuard(PdfError);

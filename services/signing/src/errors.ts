@@ -2,7 +2,7 @@
  * The signing service's error catalogue (documented in services/signing/README.md). The
  * kit's `serviceErrors` (validation, 413, 415, 404 route) are used as they are.
  */
-import { defineErrors } from '@lienthong/service';
+import { defineErrors } from '@lienthong/kit';
 
 export const signingErrors = defineErrors({
   CERTIFICATE_NOT_FOUND: { status: 404, title: 'Certificate not found', detail: 'No certificate of this CA has that id.' },

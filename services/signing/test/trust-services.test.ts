@@ -236,7 +236,7 @@ void t.test('private keys are stored as EncryptedPrivateKeyInfo (PBES2) and neve
     t.ok(row.encrypted_pkcs8.subarray(0, 24).includes(pbes2), 'encryptionAlgorithm is PBES2 (RFC 8018 §6.2)');
     t.throws(() => readPrivateKey(new Uint8Array(row.encrypted_pkcs8)), { name: 'PkiError', code: 'MALFORMED' }, 'not a plain PKCS#8 key');
     t.equal(decryptPrivateKey(new Uint8Array(row.encrypted_pkcs8), testKek).type, 'private', 'the KEK opens it');
-    t.throws(() => decryptPrivateKey(new Uint8Array(row.encrypted_pkcs8), 'another-passphrase-of-enough-length!!'), 'another KEK does not');
+    t.throws(() => decryptPrivateKey(new Uint8Array(row.encrypted_pkcs8), 'another-passphrase-of-enough-length!!'), { code: 'KEY_DECRYPTION_FAILED' }, 'another KEK does not');
   }
   const logs = signing.lines.join('');
   t.ok(logs.length > 0, 'logs were captured');

@@ -3,7 +3,7 @@
  * §12.5.5, §12.7.4) with embedded subset TrueType fonts for Vietnamese text.
  * Builders return serialized object bodies for a PDF writer to add.
  */
-export { APPEARANCE_ERRORS, AppearanceError, isAppearanceError, type AppearanceErrorCode } from './errors.ts';
+export { appearanceErrors, AppearanceError, isAppearanceError, type AppearanceErrorCode } from './errors.ts';
 export {
   pdfTextString,
   type AllocateObjectNumber,

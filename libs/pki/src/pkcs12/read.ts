@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { PKI_ERRORS, PkiError, isPkiError } from '../errors.ts';
+import { PkiError, isPkiError } from '../errors.ts';
 import { keyMatchesSpki } from '../keys.ts';
 import { readCertificate, type Certificate } from '../x509/certificate.ts';
 import { readPfx } from './pfx.ts';
@@ -43,7 +43,7 @@ export function importPkcs12(pfx: Uint8Array, password: string): Pkcs12Contents 
     certs = readAll(bags.certificates, readCertificate, 'certificate');
   } catch (e) {
     if (isPkiError(e, 'PKCS12_INVALID')) throw e;
-    const detail = isPkiError(e, 'MALFORMED') ? e.message.slice(PKI_ERRORS.MALFORMED.length).trim() : '';
+    const detail = isPkiError(e, 'MALFORMED') ? (e.detail ?? '') : '';
     throw new PkiError('PKCS12_INVALID', `The file is not a well-formed PKCS#12 structure.${detail === '' ? '' : ` ${detail}`}`, { cause: e });
   }
   if (keys.length === 0) throw new PkiError('PKCS12_INVALID', 'No private key in the file.');

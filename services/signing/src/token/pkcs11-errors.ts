@@ -51,7 +51,7 @@ const BY_CKR: Readonly<Record<string, TokenErrorCode>> = {
  * and the native error is not attached as cause (its stack holds call arguments).
  */
 export function toTokenError(error: unknown, operation: string): AppError {
-  if (error instanceof AppError) return error;
+  if (error instanceof AppError) return error as AppError<string>;
   const ckr = ckrName(error);
   const code = ckr === undefined ? 'SIGNING_TOKEN_FAILED' : (BY_CKR[ckr] ?? 'SIGNING_TOKEN_FAILED');
   const what = ckr ?? (error instanceof Error ? error.name : 'unknown error');
