@@ -1,5 +1,5 @@
 /**
- * File-backed sources and sinks: the only file of @lienthong/pki that touches
+ * File-backed sources and sinks: the only file of @lienthong/pdf that touches
  * the disk (node:fs/promises FileHandle, positional reads and writes). Every
  * other part of the PDF layer sees only {@link ByteSource} / {@link PdfSink}.
  */

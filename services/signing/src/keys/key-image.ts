@@ -1,7 +1,7 @@
 /**
  * The appearance image of a signing key: the office's round seal (con dấu) that its seal
  * signatures show, or the signer's handwritten signature. An image is accepted only when the
- * libs/pki appearance code reads it (PNG, ISO/IEC 15948; JPEG, ITU-T T.81) into an image
+ * libs/pdf appearance code reads it (PNG, ISO/IEC 15948; JPEG, ITU-T T.81) into an image
  * XObject (ISO 32000-1 §8.9.5), so a stored image never fails a later signature. Every change
  * is in the signing log, with the image's SHA-256, never its bytes.
  */

@@ -34,7 +34,7 @@ export async function keyImageRoutes(app: ServiceApp, options: { ca: CaContext }
       body: { description: 'the image', content: Object.fromEntries(imageRules.mediaTypes.map((type) => [type, { schema: Type.Unsafe<unknown>({ description: 'the image bytes' }) }])) },
       response: {
         204: Type.Null(),
-        400: problemResponse('VALIDATION_FAILED, BAD_REQUEST (no body) or IMAGE_UNREADABLE (imageError: the libs/pki code)'),
+        400: problemResponse('VALIDATION_FAILED, BAD_REQUEST (no body) or IMAGE_UNREADABLE (imageError: the libs/pdf code)'),
         401: unauthenticated,
         404: notFound(''),
         413: problemResponse('PAYLOAD_TOO_LARGE: over 512 KiB'),

@@ -80,7 +80,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
         + 'when every signature passed with no forbidden change after it; an unreadable file is a report (TOTAL_FAILED / FORMAT_FAILURE), not an error.',
       body: { description: 'the PDF', content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } } },
       response: {
-        200: Type.Unsafe<PdfVerificationReport>({ type: 'object', additionalProperties: true, description: 'libs/pki PdfVerificationReport (EN 319 102-1 indications per signature)' }),
+        200: Type.Unsafe<PdfVerificationReport>({ type: 'object', additionalProperties: true, description: 'libs/pades PdfVerificationReport (EN 319 102-1 indications per signature)' }),
         400: problemResponse('BAD_REQUEST: no body'),
         401: unauthenticated,
         413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),

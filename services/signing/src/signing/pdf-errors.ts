@@ -1,9 +1,9 @@
-/** What libs/pki says about an unusable PDF, as the service's error. */
+/** What libs/pdf and libs/pades say about an unusable PDF, as the service's error. */
 import { isPdfError } from '@lienthong/pdf';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 
-/** Runs `work`, answering 400 PDF_UNREADABLE when libs/pki finds the PDF unusable. */
+/** Runs `work`, answering 400 PDF_UNREADABLE when libs/pdf or libs/pades finds the PDF unusable. */
 export async function asPdfError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();

@@ -16,7 +16,7 @@ import { asPdfError } from './pdf-errors.ts';
  * Raises the signed PDF at `input` to B-LT or B-LTA into `output`: a DSS with the document's
  * own certificates, this CA's root and its current CRLs, then (B-LTA) a document time-stamp
  * from this TSA. Anyone may extend a document: it adds validation data, never a signature.
- * A PDF without a signature, or one libs/pki cannot read, is 400 PDF_UNREADABLE.
+ * A PDF without a signature, or one libs/pades cannot read, is 400 PDF_UNREADABLE.
  */
 export async function extendPdfFile(ca: CaContext, level: 'B-LT' | 'B-LTA', input: string, output: string): Promise<void> {
   await asPdfError(() => extendPdfFileAs(ca, level, input, output).catch((error: unknown) => {

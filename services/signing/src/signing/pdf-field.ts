@@ -2,7 +2,7 @@
  * Where in the PDF a signature goes, read before the key is used: the signature field it is
  * asked to fill (`field=lienthong-seal`) and the page of a new visible widget. An existing
  * field must be an empty signature field (ISO 32000-1 §12.7.4.5: /FT /Sig without /V); its
- * /Rect gives the size a visible block is drawn at, since libs/pki keeps an existing field's
+ * /Rect gives the size a visible block is drawn at, since libs/pades keeps an existing field's
  * /Rect (a moved widget is not a permitted change after certification) and the viewer scales
  * the appearance into it (§12.5.5). A new widget's page must exist (§7.7.3).
  */
@@ -26,7 +26,7 @@ async function fieldSize(doc: PdfDocument, field: FormField): Promise<ExistingFi
 
 /**
  * Checks the target of a signature in the PDF at `pdf`: the field `name` (when given) is absent
- * (libs/pki creates it) or an empty signature field, else 400 SIGNATURE_FIELD_UNUSABLE; a new
+ * (libs/pades creates it) or an empty signature field, else 400 SIGNATURE_FIELD_UNUSABLE; a new
  * visible widget's 1-based `page` (when given) exists, else 400 VALIDATION_FAILED. Returns the
  * existing field, if any.
  */

@@ -58,7 +58,7 @@ async function planBlock(ca: CaContext, key: SigningKeyRecord, visible: VisibleR
 /**
  * Signs the PDF at `input` into `output` (`inputDigest`: hex SHA-256 of the input, for the
  * signing log). The field to fill and the visible block are checked before the key is
- * unlocked, so that such a refusal records no use of the key. A PDF libs/pki cannot sign
+ * unlocked, so that such a refusal records no use of the key. A PDF libs/pades cannot sign
  * is 400 PDF_UNREADABLE.
  */
 export async function signPdfWithKey(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {

@@ -104,7 +104,7 @@ export function blockPlacement(block: SignatureBlock, at: Date) {
   return { page: block.page, visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, at, alloc) } };
 }
 
-/** Where and how a PDF signature is placed: the options both signing modes pass to libs/pki. */
+/** Where and how a PDF signature is placed: the options both signing modes pass to libs/pades. */
 export interface FieldRequest {
   allowStamp: boolean;
   field?: string;

@@ -60,7 +60,7 @@ export interface PdfFile {
 
 /**
  * Step one: prepares the uploaded `pdf` (a signer; 403 otherwise, then 400 when no PDF came)
- * and returns what the token signs. A PDF libs/pki cannot sign is 400 PDF_UNREADABLE.
+ * and returns what the token signs. A PDF libs/pades cannot sign is 400 PDF_UNREADABLE.
  */
 export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, pdf: PdfFile | undefined): Promise<PreparedTwoStep> {
   requireRoleOf(principal, roles.signer);

@@ -10,7 +10,7 @@ export interface TwoStepSession {
   id: string;
   /** A detached CMS signature, or a PDF signature (prepared PDF in the object store). */
   kind: 'cms' | 'pdf';
-  /** For PDFs: what completing needs (libs/pki PdfSignatureState and the level). */
+  /** For PDFs: what completing needs (libs/pades PdfSignatureState and the level). */
   pdfState: unknown;
   objectKey: string | null;
   office: string;
