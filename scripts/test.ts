@@ -6,11 +6,12 @@
  *   npm test                      everything
  *   npm test -- libs/bus          only the tests under those paths (lint and types still run)
  *   npm test -- --no-infra        use the LIENTHONG_TEST_* variables already set
- *   npm test -- --no-lint         skip lint and type-check (quick iterations)
+ *   npm test -- --no-lint         skip lint (ESLint, formatter, import cycles) and type-check
  */
 import { globSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, run, startInfra } from './lib/infra.ts';
+import { lintSteps } from './lib/lint-steps.ts';
 import { formatTapFailures, tapFailures } from './lib/tap-failures.ts';
 
 const args = process.argv.slice(2);
@@ -21,7 +22,9 @@ const paths = args
   .filter((a) => !a.startsWith('--'))
   .flatMap((p) =>
     statSync(join(root, p), { throwIfNoEntry: false })?.isDirectory()
-      ? globSync('**/*.test.ts', { cwd: join(root, p), exclude: (f) => f.includes('node_modules') }).map((f) => join(p, f))
+      ? globSync('**/*.test.ts', { cwd: join(root, p), exclude: (f) => f.includes('node_modules') }).map((f) =>
+          join(p, f),
+        )
       : [p],
   );
 
@@ -48,8 +51,10 @@ if (withInfra) {
 }
 
 if (withLint) {
-  console.log('# lint');
-  check('lint', (await run(join(root, 'node_modules/.bin/eslint'), ['.'], env)).code === 0);
+  for (const step of lintSteps()) {
+    console.log(`# ${step.name}`);
+    check(step.name, (await run(step.command, [...step.args], env)).code === 0);
+  }
   console.log('# type-check');
   check('type-check', (await run(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], env)).code === 0);
 }
