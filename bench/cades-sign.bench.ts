@@ -14,7 +14,9 @@ import type { Benchmark } from './types.ts';
 const SECONDS = 3;
 
 async function opensslSignPerSecond(): Promise<number> {
-  const { stdout } = await promisify(execFile)('openssl', ['speed', '-seconds', String(SECONDS), '-mr', 'rsa2048'], { encoding: 'utf8' });
+  const { stdout } = await promisify(execFile)('openssl', ['speed', '-seconds', String(SECONDS), '-mr', 'rsa2048'], {
+    encoding: 'utf8',
+  });
   // Machine-readable line: +F2:<index>:<bits>:<sign/s>:<verify/s>
   const m = /^\+F2:\d+:2048:([\d.]+):([\d.]+)/m.exec(stdout);
   if (m === null) throw new Error(`no rsa2048 line in openssl speed output: ${stdout.slice(-300)}`);
@@ -27,7 +29,11 @@ const bench: Benchmark = {
   targetRatio: 0.75,
   async run() {
     const h = await buildHierarchy();
-    const signer = createCadesKeySigner(h.person.privateKey, { certificate: h.person.certificate, chain: [h.intermediate.certificate], algorithm: 'RSA-SHA256' });
+    const signer = createCadesKeySigner(h.person.privateKey, {
+      certificate: h.person.certificate,
+      chain: [h.intermediate.certificate],
+      algorithm: 'RSA-SHA256',
+    });
     const doc = new Uint8Array(4096).fill(7);
     for (let i = 0; i < 200; i++) signer.sign(doc);
     let n = 0;
@@ -38,7 +44,13 @@ const bench: Benchmark = {
     }
     const figure = n / ((performance.now() - start) / 1000);
     const baseline = await opensslSignPerSecond();
-    return { figure, baseline, unit: 'signatures/s', baselineName: 'openssl speed rsa2048', detail: `${n} signatures of a 4 KiB document in ${SECONDS} s on one core` };
+    return {
+      figure,
+      baseline,
+      unit: 'signatures/s',
+      baselineName: 'openssl speed rsa2048',
+      detail: `${n} signatures of a 4 KiB document in ${SECONDS} s on one core`,
+    };
   },
 };
 export default bench;

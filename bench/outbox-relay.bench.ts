@@ -17,7 +17,16 @@ const BATCH = 500;
 function makeEvents(topic: string): OutgoingEvent[] {
   return Array.from({ length: EVENTS }, (_, seq) => {
     const key = `office-${seq % 100}`;
-    return { topic, key, envelope: createEnvelope({ type: 'bench.counted', source: 'bench', subject: key, data: { seq, note: 'x'.repeat(200) } }) };
+    return {
+      topic,
+      key,
+      envelope: createEnvelope({
+        type: 'bench.counted',
+        source: 'bench',
+        subject: key,
+        data: { seq, note: 'x'.repeat(200) },
+      }),
+    };
   });
 }
 
@@ -51,7 +60,9 @@ async function relay(databaseUrl: string, brokers: string[], topic: string, even
     }
     const outbox = createOutboxRelay({ pool, schema, publisher: bus, batchSize: BATCH, pollIntervalMs: 10 });
     const pending = async (): Promise<number> =>
-      Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0]?.n);
+      Number(
+        (await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0]?.n,
+      );
     const start = performance.now();
     outbox.start();
     while ((await pending()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -76,7 +87,13 @@ const bench: Benchmark = {
     const relayTopic = uniqueName('bench.relay').replace('_', '.');
     const baseline = await rawKafkajs(brokers, rawTopic, makeEvents(rawTopic));
     const figure = await relay(databaseUrl, brokers, relayTopic, makeEvents(relayTopic));
-    return { figure, baseline, unit: 'events/s', baselineName: 'raw kafkajs', detail: `${EVENTS} events of ~420 bytes, batches of ${BATCH}` };
+    return {
+      figure,
+      baseline,
+      unit: 'events/s',
+      baselineName: 'raw kafkajs',
+      detail: `${EVENTS} events of ~420 bytes, batches of ${BATCH}`,
+    };
   },
 };
 export default bench;

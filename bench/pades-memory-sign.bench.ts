@@ -21,9 +21,13 @@ const bench: Benchmark = {
     const out = join(dir, 'large-pyhanko.pdf');
     const peer = await pyhankoMemory('sign', files, src, out);
     removeFile(out);
-    return memoryResult(ours, peer, 'pyHanko 0.38 sign_pdf',
+    return memoryResult(
+      ours,
+      peer,
+      'pyHanko 0.38 sign_pdf',
       `${(size / 1e6).toFixed(0)} MB file; ours idle ${(ours.idle / 1e6).toFixed(0)} MB, ${ours.seconds.toFixed(1)} s; ` +
-        `pyHanko idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s${ours.peakFromHwm && peer.peakFromHwm ? '' : '; peak from 2 ms samples only'}`);
+        `pyHanko idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s${ours.peakFromHwm && peer.peakFromHwm ? '' : '; peak from 2 ms samples only'}`,
+    );
   },
 };
 export default bench;

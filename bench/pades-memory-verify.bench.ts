@@ -18,9 +18,13 @@ const bench: Benchmark = {
     const { path } = await signedLargePdf();
     const ours = await oursMemory('verify', path);
     const peer = await pyhankoMemory('verify', files, path, '');
-    return memoryResult(ours, peer, 'pyHanko 0.38 validate_pdf_signature',
+    return memoryResult(
+      ours,
+      peer,
+      'pyHanko 0.38 validate_pdf_signature',
       `ours ${ours.note ?? ''}, idle ${(ours.idle / 1e6).toFixed(0)} MB, ${ours.seconds.toFixed(1)} s; ` +
-        `pyHanko ${peer.ok ? 'intact and valid' : 'NOT valid'}, idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s`);
+        `pyHanko ${peer.ok ? 'intact and valid' : 'NOT valid'}, idle ${(peer.idle / 1e6).toFixed(0)} MB, ${peer.seconds.toFixed(1)} s`,
+    );
   },
 };
 export default bench;

@@ -21,8 +21,16 @@ const bench: Benchmark = {
   async run() {
     const { h, options } = await padesFixtures();
     const pdf = await oneMegabytePdf();
-    const key = await webcrypto.subtle.importKey('pkcs8', exportPrivateKey(h.person.privateKey), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
-    const signer = new CryptoKeySigner(key, h.person.certificate.der, 'RSA', 'RSASSA-PKCS1-v1_5', [h.intermediate.certificate.der]);
+    const key = await webcrypto.subtle.importKey(
+      'pkcs8',
+      exportPrivateKey(h.person.privateKey),
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
+    const signer = new CryptoKeySigner(key, h.person.certificate.der, 'RSA', 'RSASSA-PKCS1-v1_5', [
+      h.intermediate.certificate.der,
+    ]);
     const theirs = async (): Promise<Uint8Array> => {
       const doc = await PDF.load(pdf);
       return (await doc.sign({ signer, level: 'B-B', signingTime: NOW })).bytes;

@@ -20,7 +20,9 @@ const format = (n: number): string => n.toLocaleString('en-US', { maximumFractio
 
 let failures = 0;
 for (const file of files) {
-  const { default: bench } = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as { default: Benchmark };
+  const { default: bench } = (await import(pathToFileURL(join(import.meta.dirname, file)).href)) as {
+    default: Benchmark;
+  };
   try {
     const r = await bench.run(env);
     const ratio = r.figure / r.baseline;

@@ -27,7 +27,12 @@ import { signingService } from '@lienthong/signing';
 import { ensureDemoDocument } from './lib/demo.ts';
 
 const root = join(import.meta.dirname, '..');
-const services: Array<ServiceDefinition<ServiceConfig>> = [intakeService, signingService, archiveService, deliveryService];
+const services: Array<ServiceDefinition<ServiceConfig>> = [
+  intakeService,
+  signingService,
+  archiveService,
+  deliveryService,
+];
 
 const startSchema = Type.Object({
   LIENTHONG_EMBEDDED_DIR: Type.String({ minLength: 1, default: join(root, '.data', 'embedded') }),
@@ -62,11 +67,17 @@ async function keptSecret(file: string, make: () => string, isValid: (kept: stri
   await chmod(file, 0o600);
   return (await readFile(file, 'utf8')).trim();
 }
-const signingKek = await keptSecret(join(dataDir, 'signing.kek'), () => randomBytes(32).toString('base64url'), (kept) => kept.length >= 32);
+const signingKek = await keptSecret(
+  join(dataDir, 'signing.kek'),
+  () => randomBytes(32).toString('base64url'),
+  (kept) => kept.length >= 32,
+);
 // The embedded token issuer: an Ed25519 key whose public half the services trust.
-const issuerKey = await keptSecret(join(dataDir, 'auth-issuer.pem'),
+const issuerKey = await keptSecret(
+  join(dataDir, 'auth-issuer.pem'),
   () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim(),
-  (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'));
+  (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'),
+);
 const authJwks = publicJwks(issuerKey, 'embedded');
 
 /** Demo callers of the demo office, one per role, with tokens valid 30 days (written to tokens.json, 0600). */
@@ -78,11 +89,27 @@ const demoCallers = [
   { sub: 'person:luu-tru', roles: ['archivist'], name: 'Lê Văn Cường' },
   { sub: 'person:quan-tri', roles: ['ca-admin'], name: 'Phạm Thị Dung' },
 ];
-const tokens = Object.fromEntries(demoCallers.map((caller) => [caller.roles[0]!, signAccessToken({
-  iss: 'lienthong', aud: 'lienthong', office: demoOffice, ...caller, exp: Math.floor(Date.now() / 1000) + 30 * 86_400,
-}, { privateKey: issuerKey, kid: 'embedded' })]));
+const tokens = Object.fromEntries(
+  demoCallers.map((caller) => [
+    caller.roles[0]!,
+    signAccessToken(
+      {
+        iss: 'lienthong',
+        aud: 'lienthong',
+        office: demoOffice,
+        ...caller,
+        exp: Math.floor(Date.now() / 1000) + 30 * 86_400,
+      },
+      { privateKey: issuerKey, kid: 'embedded' },
+    ),
+  ]),
+);
 const demoPin = '246810';
-await writeFile(join(dataDir, 'tokens.json'), `${JSON.stringify({ office: demoOffice, tokens, signerPin: demoPin }, null, 2)}\n`, { mode: 0o600 });
+await writeFile(
+  join(dataDir, 'tokens.json'),
+  `${JSON.stringify({ office: demoOffice, tokens, signerPin: demoPin }, null, 2)}\n`,
+  { mode: 0o600 },
+);
 await chmod(join(dataDir, 'tokens.json'), 0o600);
 
 const started = Date.now();
@@ -119,7 +146,12 @@ try {
       LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
       LIENTHONG_AUTH_JWKS: authJwks,
       // Certificates issued here point at this signing service for their CRL, OCSP and issuer.
-      ...(service.name === 'signing' ? { LIENTHONG_SIGNING_KEK: signingKek, LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}` } : {}),
+      ...(service.name === 'signing'
+        ? {
+            LIENTHONG_SIGNING_KEK: signingKek,
+            LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}`,
+          }
+        : {}),
     });
     const app = await connectService(service, config);
     apps.push(app);
@@ -132,7 +164,12 @@ try {
 
 let demoLines: string[];
 try {
-  demoLines = await ensureDemoDocument({ dataDir, signingUrl: `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}`, tokens, pin: demoPin });
+  demoLines = await ensureDemoDocument({
+    dataDir,
+    signingUrl: `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}`,
+    tokens,
+    pin: demoPin,
+  });
 } catch (error) {
   demoLines = [`  first document: could not be made (${error instanceof Error ? error.message : String(error)})`];
 }
@@ -142,8 +179,12 @@ for (const [index, service] of services.entries()) {
   const url = `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + index}`;
   console.log(`  ${service.name.padEnd(9)} ${url}   API docs ${url}/docs   health ${url}/healthz`);
 }
-console.log(`\n  API calls need an access token: demo tokens (office ${demoOffice}) are in ${join(dataDir, 'tokens.json')}, e.g.`);
-console.log(`    curl -H "Authorization: Bearer $(node -p "require('${join(dataDir, 'tokens.json')}').tokens.signer")" http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}/v1/keys`);
+console.log(
+  `\n  API calls need an access token: demo tokens (office ${demoOffice}) are in ${join(dataDir, 'tokens.json')}, e.g.`,
+);
+console.log(
+  `    curl -H "Authorization: Bearer $(node -p "require('${join(dataDir, 'tokens.json')}').tokens.signer")" http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}/v1/keys`,
+);
 console.log('');
 for (const line of demoLines) console.log(line);
 console.log(`\nlienthong: ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops it.`);

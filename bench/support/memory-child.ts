@@ -11,7 +11,15 @@ import { createFileSink, openFileSource } from '@lienthong/pdf';
 import { keySigner, readCertificate, readPrivateKey, toDer } from '@lienthong/pki';
 import type { MemoryFigure } from './memory.ts';
 
-const [mode, keyPath, certPath, chainPath, rootPath, src, dst] = process.argv.slice(2) as [string, string, string, string, string, string, string];
+const [mode, keyPath, certPath, chainPath, rootPath, src, dst] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const pem = (path: string, label: string): Uint8Array => toDer(readFileSync(path, 'latin1'), label);
 const key = readPrivateKey(pem(keyPath, 'PRIVATE KEY'));
 const certificate = readCertificate(pem(certPath, 'CERTIFICATE'));
@@ -61,5 +69,12 @@ try {
 const seconds = (performance.now() - start) / 1000;
 clearInterval(sampler);
 sampled = Math.max(sampled, process.memoryUsage.rss());
-const figure: MemoryFigure = { idle, peak: peakFromHwm ? Math.max(sampled, status('VmHWM')) : sampled, peakFromHwm, seconds, ok, note };
+const figure: MemoryFigure = {
+  idle,
+  peak: peakFromHwm ? Math.max(sampled, status('VmHWM')) : sampled,
+  peakFromHwm,
+  seconds,
+  ok,
+  note,
+};
 console.log(JSON.stringify(figure));

@@ -45,7 +45,11 @@ const childScript = join(import.meta.dirname, 'memory-child.ts');
 /** Runs `memory-child.ts` in a fresh node process: signs `src` → `dst` or verifies `src`. */
 export async function oursMemory(mode: 'sign' | 'verify', src: string, dst = ''): Promise<MemoryFigure> {
   const { files } = await padesFixtures();
-  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', childScript, mode, files.key, files.cert, files.chain, files.root, src, dst], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', childScript, mode, files.key, files.cert, files.chain, files.root, src, dst],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   const figure = JSON.parse(stdout.trim().split('\n').pop()!) as MemoryFigure;
   if (!figure.ok) throw new Error(`our ${mode} of the large PDF failed: ${figure.note ?? ''}`);
   return figure;
@@ -76,7 +80,12 @@ export const overIdleMb = (f: MemoryFigure): number => (f.peak - f.idle) / MB;
 export const BUDGET_MB = 64;
 
 /** A memory benchmark's result: ours against the peer's figure, the budget verdict first in the detail. */
-export function memoryResult(ours: MemoryFigure, peer: MemoryFigure, baselineName: string, detail: string): BenchResult {
+export function memoryResult(
+  ours: MemoryFigure,
+  peer: MemoryFigure,
+  baselineName: string,
+  detail: string,
+): BenchResult {
   const mine = overIdleMb(ours);
   const verdict = mine <= BUDGET_MB ? `ok, within ${BUDGET_MB} MB` : `OVER the ${BUDGET_MB} MB budget`;
   return { figure: mine, baseline: overIdleMb(peer), unit: 'MB', baselineName, detail: `${verdict}; ${detail}` };

@@ -8,7 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { concatTransformationMatrix, drawObject, PDFDocument, PDFName, popGraphicsState, pushGraphicsState, StandardFonts } from 'pdf-lib';
+import {
+  concatTransformationMatrix,
+  drawObject,
+  PDFDocument,
+  PDFName,
+  popGraphicsState,
+  pushGraphicsState,
+  StandardFonts,
+} from 'pdf-lib';
 import { signPdf, type SignPdfOptions } from '@lienthong/pades';
 import { memorySink, memorySource } from '@lienthong/pdf';
 import { exportPrivateKey, fixedClock, keySigner, toPem } from '@lienthong/pki';
@@ -40,12 +48,23 @@ async function build(): Promise<PadesFixtures> {
   const h = await buildHierarchy();
   const dir = mkdtempSync(join(tmpdir(), 'bench-pades-'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const files: KeyFiles = { dir, key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem'), chain: join(dir, 'chain.pem'), root: join(dir, 'root.pem') };
+  const files: KeyFiles = {
+    dir,
+    key: join(dir, 'key.pem'),
+    cert: join(dir, 'cert.pem'),
+    chain: join(dir, 'chain.pem'),
+    root: join(dir, 'root.pem'),
+  };
   writeFileSync(files.key, toPem('PRIVATE KEY', exportPrivateKey(h.person.privateKey)));
   writeFileSync(files.cert, toPem('CERTIFICATE', h.person.certificate.der));
   writeFileSync(files.chain, toPem('CERTIFICATE', h.intermediate.certificate.der));
   writeFileSync(files.root, toPem('CERTIFICATE', h.root.certificate.der));
-  const options: SignPdfOptions = { signer: keySigner(h.person.privateKey), certificate: h.person.certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW) };
+  const options: SignPdfOptions = {
+    signer: keySigner(h.person.privateKey),
+    certificate: h.person.certificate,
+    chain: [h.intermediate.certificate],
+    clock: fixedClock(NOW),
+  };
   return { h, files, dir, options };
 }
 
@@ -67,13 +86,33 @@ export function oneMegabytePdf(): Promise<Uint8Array> {
     const font = await doc.embedFont(StandardFonts.Helvetica);
     for (let p = 0; p < 3; p++) {
       const page = doc.addPage([595, 842]);
-      for (let line = 0; line < 40; line++) page.drawText(`Page ${p + 1}, line ${line + 1}: the quick brown fox jumps over the lazy dog.`, { x: 40, y: 800 - line * 18, size: 11, font });
+      for (let line = 0; line < 40; line++)
+        page.drawText(`Page ${p + 1}, line ${line + 1}: the quick brown fox jumps over the lazy dog.`, {
+          x: 40,
+          y: 800 - line * 18,
+          size: 11,
+          font,
+        });
     }
     const noise = randomFillSync(new Uint8Array(MB));
-    const image = doc.context.register(doc.context.stream(noise, { Type: 'XObject', Subtype: 'Image', Width: 1024, Height: 1024, ColorSpace: 'DeviceGray', BitsPerComponent: 8 }));
+    const image = doc.context.register(
+      doc.context.stream(noise, {
+        Type: 'XObject',
+        Subtype: 'Image',
+        Width: 1024,
+        Height: 1024,
+        ColorSpace: 'DeviceGray',
+        BitsPerComponent: 8,
+      }),
+    );
     const first = doc.getPage(0);
     first.node.setXObject(PDFName.of('Im1'), image);
-    first.pushOperators(pushGraphicsState(), concatTransformationMatrix(200, 0, 0, 200, 40, 40), drawObject('Im1'), popGraphicsState());
+    first.pushOperators(
+      pushGraphicsState(),
+      concatTransformationMatrix(200, 0, 0, 200, 40, 40),
+      drawObject('Im1'),
+      popGraphicsState(),
+    );
     return doc.save();
   })();
   return onePdf;
@@ -104,7 +143,13 @@ export async function ratePerSecond(fn: () => unknown, ms: number): Promise<{ pe
  * Measures `a` and `b` in alternating rounds (so a burst of load from other work on a
  * shared machine hits both), after `warmMs` of each; returns each one's calls per second.
  */
-export async function alternate(a: () => unknown, b: () => unknown, rounds: number, roundMs: number, warmMs = 1000): Promise<{ a: number; b: number; countA: number; countB: number }> {
+export async function alternate(
+  a: () => unknown,
+  b: () => unknown,
+  rounds: number,
+  roundMs: number,
+  warmMs = 1000,
+): Promise<{ a: number; b: number; countA: number; countB: number }> {
   await ratePerSecond(a, warmMs);
   await ratePerSecond(b, warmMs);
   let countA = 0;

@@ -17,7 +17,8 @@ const run = promisify(execFile);
 /** The python of the pyHanko venv; throws when pyHanko is not installed. */
 export function pyhankoPython(): string {
   const cli = toolPath('pyhanko');
-  if (cli === undefined) throw new Error("pyHanko not found (installed by 'infra/local up' into ~/.cache/lienthong/pyhanko-*)");
+  if (cli === undefined)
+    throw new Error("pyHanko not found (installed by 'infra/local up' into ~/.cache/lienthong/pyhanko-*)");
   return join(dirname(cli), 'python');
 }
 
@@ -99,15 +100,30 @@ function script(dir: string, name: string, text: string): string {
 }
 
 /** pyHanko B-B signatures per second of the PDF at `pdfPath`, from memory to memory, after 3 warm-up signatures. */
-export async function pyhankoSignRate(keys: KeyFiles, pdfPath: string, seconds: number): Promise<{ perSecond: number; count: number }> {
+export async function pyhankoSignRate(
+  keys: KeyFiles,
+  pdfPath: string,
+  seconds: number,
+): Promise<{ perSecond: number; count: number }> {
   const path = script(keys.dir, 'pyhanko-rate.py', THROUGHPUT);
-  const { stdout } = await run(pyhankoPython(), [path, keys.key, keys.cert, keys.chain, pdfPath, String(seconds)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const { stdout } = await run(pyhankoPython(), [path, keys.key, keys.cert, keys.chain, pdfPath, String(seconds)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { perSecond: number; count: number };
 }
 
 /** pyHanko's peak RSS over idle while signing `src` file → `dst` file, or validating `src` (its first signature). */
-export async function pyhankoMemory(mode: 'sign' | 'verify', keys: KeyFiles, src: string, dst: string): Promise<MemoryFigure & { ok: boolean }> {
+export async function pyhankoMemory(
+  mode: 'sign' | 'verify',
+  keys: KeyFiles,
+  src: string,
+  dst: string,
+): Promise<MemoryFigure & { ok: boolean }> {
   const path = script(keys.dir, 'pyhanko-memory.py', MEMORY);
-  const { stdout } = await run(pyhankoPython(), [path, mode, keys.key, keys.cert, keys.chain, keys.root, src, dst], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const { stdout } = await run(pyhankoPython(), [path, mode, keys.key, keys.cert, keys.chain, keys.root, src, dst], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as MemoryFigure & { ok: boolean };
 }

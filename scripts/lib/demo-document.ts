@@ -44,20 +44,36 @@ export function buildDemoDirective(): Uint8Array {
   let next = 1;
   const alloc = () => next++;
   const all = lines();
-  const regular = createFontResource(openFontProgram(fonts.regular), all.filter((l) => l.bold !== true).map((l) => l.text), alloc);
-  const bold = createFontResource(openFontProgram(fonts.bold), all.filter((l) => l.bold === true).map((l) => l.text), alloc);
-  const content = all.map((l) => {
-    const font = l.bold === true ? bold : regular;
-    const x = l.centre === true ? l.x - font.widthOf(l.text, l.size) / 2 : l.x;
-    return `BT /${font.name} ${l.size} Tf ${x.toFixed(2)} ${l.y} Td ${font.encode(l.text)} Tj ET`;
-  }).join('\n');
+  const regular = createFontResource(
+    openFontProgram(fonts.regular),
+    all.filter((l) => l.bold !== true).map((l) => l.text),
+    alloc,
+  );
+  const bold = createFontResource(
+    openFontProgram(fonts.bold),
+    all.filter((l) => l.bold === true).map((l) => l.text),
+    alloc,
+  );
+  const content = all
+    .map((l) => {
+      const font = l.bold === true ? bold : regular;
+      const x = l.centre === true ? l.x - font.widthOf(l.text, l.size) / 2 : l.x;
+      return `BT /${font.name} ${l.size} Tf ${x.toFixed(2)} ${l.y} Td ${font.encode(l.text)} Tj ET`;
+    })
+    .join('\n');
   const [catalog, pages, page, contents] = [alloc(), alloc(), alloc(), alloc()];
   const enc = (s: string) => Buffer.from(s, 'latin1');
   const objects: SerializedObject[] = [
-    ...regular.objects, ...bold.objects,
+    ...regular.objects,
+    ...bold.objects,
     { num: catalog, body: enc(`<< /Type /Catalog /Pages ${pages} 0 R >>`) },
     { num: pages, body: enc(`<< /Type /Pages /Kids [${page} 0 R] /Count 1 >>`) },
-    { num: page, body: enc(`<< /Type /Page /Parent ${pages} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /${regular.name} ${regular.num} 0 R /${bold.name} ${bold.num} 0 R >> >> /Contents ${contents} 0 R >>`) },
+    {
+      num: page,
+      body: enc(
+        `<< /Type /Page /Parent ${pages} 0 R /MediaBox [0 0 595 842] /Resources << /Font << /${regular.name} ${regular.num} 0 R /${bold.name} ${bold.num} 0 R >> >> /Contents ${contents} 0 R >>`,
+      ),
+    },
     { num: contents, body: enc(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`) },
   ];
   const parts: Buffer[] = [enc('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n')];

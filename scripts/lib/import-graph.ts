@@ -15,9 +15,15 @@ export type ImportGraph = Map<string, string[]>;
 export function workspaceExports(root: string, packageDirs: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const dir of packageDirs) {
-    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      exports?: Record<string, string>;
+    };
     for (const [sub, target] of Object.entries(manifest.exports ?? {})) {
-      out.set(sub === '.' ? manifest.name : `${manifest.name}/${sub.replace(/^\.\//, '')}`, normalize(join(dir, target)));
+      out.set(
+        sub === '.' ? manifest.name : `${manifest.name}/${sub.replace(/^\.\//, '')}`,
+        normalize(join(dir, target)),
+      );
     }
   }
   return out;

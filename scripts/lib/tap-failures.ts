@@ -38,7 +38,8 @@ export function tapFailures(output: string): TapFailure[] {
     const level = levelOf(indent);
     const rollUp = open[level] === name && failedBelow[level] === true;
     for (let l = 0; l < level; l += 1) failedBelow[l] = true;
-    if (!rollUp) failures.push({ path: [...open.slice(0, level), name], diagnostic: diagnosticAfter(lines, i, indent.length) });
+    if (!rollUp)
+      failures.push({ path: [...open.slice(0, level), name], diagnostic: diagnosticAfter(lines, i, indent.length) });
   });
   return failures;
 }
@@ -56,7 +57,9 @@ function diagnosticAfter(lines: string[], index: number, indent: number): string
     if (line.trim() === '...') break;
     block.push(line.slice(indent + 2));
   }
-  return block.length > diagnosticLimit ? [...block.slice(0, diagnosticLimit), `… ${block.length - diagnosticLimit} more lines`] : block;
+  return block.length > diagnosticLimit
+    ? [...block.slice(0, diagnosticLimit), `… ${block.length - diagnosticLimit} more lines`]
+    : block;
 }
 
 /** The failures as plain lines for the end of a test run. */

@@ -19,15 +19,47 @@ interface CatalogueCase {
 }
 
 const catalogues: CatalogueCase[] = [
-  { name: '@lienthong/bus', load: async () => (await import('@lienthong/bus')).busErrors, readme: 'libs/bus/README.md' },
+  {
+    name: '@lienthong/bus',
+    load: async () => (await import('@lienthong/bus')).busErrors,
+    readme: 'libs/bus/README.md',
+  },
   { name: '@lienthong/db', load: async () => (await import('@lienthong/db')).dbErrors, readme: 'libs/db/README.md' },
-  { name: '@lienthong/storage', load: async () => (await import('@lienthong/storage')).storageErrors, readme: 'libs/storage/README.md' },
-  { name: '@lienthong/service', load: async () => (await import('@lienthong/service')).serviceErrors, readme: 'libs/service/ERRORS.md' },
-  { name: '@lienthong/cli', load: async () => (await import('@lienthong/cli')).cliErrors, readme: 'libs/cli/README.md' },
-  { name: '@lienthong/pki', load: async () => (await import('@lienthong/pki')).pkiErrors, readme: 'libs/pki/README.md' },
-  { name: '@lienthong/pdf', load: async () => (await import('@lienthong/pdf')).pdfErrors, readme: 'libs/pdf/README.md' },
-  { name: '@lienthong/pdf appearances', load: async () => (await import('@lienthong/pdf')).appearanceErrors, readme: 'libs/pdf/src/appearance/README.md' },
-  { name: '@lienthong/signing', load: async () => (await import('@lienthong/signing')).signingErrors, readme: 'services/signing/README.md' },
+  {
+    name: '@lienthong/storage',
+    load: async () => (await import('@lienthong/storage')).storageErrors,
+    readme: 'libs/storage/README.md',
+  },
+  {
+    name: '@lienthong/service',
+    load: async () => (await import('@lienthong/service')).serviceErrors,
+    readme: 'libs/service/ERRORS.md',
+  },
+  {
+    name: '@lienthong/cli',
+    load: async () => (await import('@lienthong/cli')).cliErrors,
+    readme: 'libs/cli/README.md',
+  },
+  {
+    name: '@lienthong/pki',
+    load: async () => (await import('@lienthong/pki')).pkiErrors,
+    readme: 'libs/pki/README.md',
+  },
+  {
+    name: '@lienthong/pdf',
+    load: async () => (await import('@lienthong/pdf')).pdfErrors,
+    readme: 'libs/pdf/README.md',
+  },
+  {
+    name: '@lienthong/pdf appearances',
+    load: async () => (await import('@lienthong/pdf')).appearanceErrors,
+    readme: 'libs/pdf/src/appearance/README.md',
+  },
+  {
+    name: '@lienthong/signing',
+    load: async () => (await import('@lienthong/signing')).signingErrors,
+    readme: 'services/signing/README.md',
+  },
 ];
 
 const root = join(import.meta.dirname, '..', '..');
@@ -39,7 +71,13 @@ interface DocumentedCode {
   line: number;
 }
 
-const cellsOf = (line: string): string[] => line.trim().replace(/^\|/, '').replace(/\|$/, '').split(/(?<!\\)\|/).map((c) => c.trim());
+const cellsOf = (line: string): string[] =>
+  line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim());
 const isSeparator = (cells: string[]): boolean => cells.every((c) => /^:?-+:?$/.test(c));
 
 /** The rows of every table in `markdown` whose first header cell is `code`. */
@@ -60,7 +98,9 @@ function documentedCodes(markdown: string): DocumentedCode[] {
     }
     if (isSeparator(cells) || header[0] !== 'code') continue;
     const entry: Record<string, string> = {};
-    header.forEach((name, i) => { entry[name] = cells[i] ?? ''; });
+    header.forEach((name, i) => {
+      entry[name] = cells[i] ?? '';
+    });
     rows.push({ code: (cells[0] ?? '').replace(/^`|`$/g, ''), cells: entry, line: index + 1 });
   }
   return rows;
@@ -82,15 +122,21 @@ for (const { name, load, readme } of catalogues) {
         t.fail(`${readme}:${row.line} lists ${row.code}, which the catalogue does not have`);
         continue;
       }
-      if ('status' in row.cells) t.equal(row.cells.status, String(definition.status), `${row.code}: status in ${readme}`);
+      if ('status' in row.cells)
+        t.equal(row.cells.status, String(definition.status), `${row.code}: status in ${readme}`);
       if ('title' in row.cells) t.equal(row.cells.title, definition.title, `${row.code}: title in ${readme}`);
-      const described = Object.entries(row.cells).some(([column, text]) => !['code', 'status', 'title'].includes(column) && text.length > 0);
+      const described = Object.entries(row.cells).some(
+        ([column, text]) => !['code', 'status', 'title'].includes(column) && text.length > 0,
+      );
       t.ok(described, `${row.code}: ${readme} says when it happens`);
     }
 
     for (const [code, definition] of Object.entries(catalogue)) {
       t.equal(definition.code, code, `${code}: its definition carries its own code`);
-      t.ok(Number.isInteger(definition.status) && definition.status >= 400 && definition.status <= 599, `${code}: status ${definition.status} is 4xx/5xx`);
+      t.ok(
+        Number.isInteger(definition.status) && definition.status >= 400 && definition.status <= 599,
+        `${code}: status ${definition.status} is 4xx/5xx`,
+      );
       t.ok(definition.title.length > 0, `${code}: has a title`);
       t.ok(seen.has(code), `${code} is documented in ${readme}`);
     }
@@ -98,10 +144,21 @@ for (const { name, load, readme } of catalogues) {
 }
 
 void t.test('the table reader finds codes in backticks, skips other tables and reads the columns', async (t) => {
-  const rows = documentedCodes([
-    '| Command | Does |', '| --- | --- |', '| `x` | y |', '',
-    '| Code | Status | Meaning |', '| --- | --- | --- |', '| `A_B` | 404 | when a \\| b |', '| C | 500 | c |',
-  ].join('\n'));
-  t.same(rows.map((r) => r.code), ['A_B', 'C']);
+  const rows = documentedCodes(
+    [
+      '| Command | Does |',
+      '| --- | --- |',
+      '| `x` | y |',
+      '',
+      '| Code | Status | Meaning |',
+      '| --- | --- | --- |',
+      '| `A_B` | 404 | when a \\| b |',
+      '| C | 500 | c |',
+    ].join('\n'),
+  );
+  t.same(
+    rows.map((r) => r.code),
+    ['A_B', 'C'],
+  );
   t.same(rows[0]?.cells, { code: '`A_B`', status: '404', meaning: 'when a \\| b' });
 });

@@ -70,7 +70,15 @@ async function scenario(transport: TransportFixture, kind: 'kafka' | 'postgres',
   }));
   await bus.publish(events);
 
-  const options = { transport: kind, brokers: testEnv.kafkaBrokers, databaseUrl: transport.databaseUrl, busSchema, effectsSchema, topic, group };
+  const options = {
+    transport: kind,
+    brokers: testEnv.kafkaBrokers,
+    databaseUrl: transport.databaseUrl,
+    busSchema,
+    effectsSchema,
+    topic,
+    group,
+  };
   const count = async (sql: string): Promise<number> => Number((await pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
 
   const crashing = startConsumer({ ...options, crashAfter: CRASH_AFTER });

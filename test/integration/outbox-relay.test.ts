@@ -17,7 +17,11 @@ function makeEvents(topic: string, from: number, count: number): OutgoingEvent[]
   return Array.from({ length: count }, (_, i) => {
     const seq = from + i;
     const key = `office-${seq % KEYS}`;
-    return { topic, key, envelope: createEnvelope({ type: 'test.counted', source: 'test', subject: key, data: { seq } }) };
+    return {
+      topic,
+      key,
+      envelope: createEnvelope({ type: 'test.counted', source: 'test', subject: key, data: { seq } }),
+    };
   });
 }
 
@@ -27,7 +31,10 @@ interface Outcome {
   relayDied: boolean;
 }
 
-async function runRelayScenario(transport: TransportFixture, teardown: (fn: () => Promise<void>) => void): Promise<Outcome> {
+async function runRelayScenario(
+  transport: TransportFixture,
+  teardown: (fn: () => Promise<void>) => void,
+): Promise<Outcome> {
   const schema = uniqueName('outbox');
   const topic = uniqueName('lienthong.test').replace('_', '.');
   const pool = createPool({ url: transport.databaseUrl, schema, maxConnections: 4 });
@@ -91,7 +98,11 @@ async function runRelayScenario(transport: TransportFixture, teardown: (fn: () =
   return { committed, received, relayDied: failedOnce };
 }
 
-const fixtures: Array<() => TransportFixture | Promise<TransportFixture>> = [kafkaTransport, postgresTransport, embeddedTransport];
+const fixtures: Array<() => TransportFixture | Promise<TransportFixture>> = [
+  kafkaTransport,
+  postgresTransport,
+  embeddedTransport,
+];
 for (const make of fixtures) {
   const transport = await make();
   await t.test(`outbox → ${transport.name}: every row once, in order per key, across relay restarts`, async (t) => {
@@ -102,8 +113,14 @@ for (const make of fixtures) {
     const { committed, received, relayDied } = await runRelayScenario(transport, (fn) => cleanups.push(fn));
     const ids = new Set(received.map((e) => e.id));
     t.equal(ids.size, committed.length, 'every committed row arrived');
-    t.ok(committed.every((e) => ids.has(e.envelope.id)), 'the arrived ids are exactly the committed ones');
-    t.ok(received.every((e) => committed.some((c) => c.envelope.id === e.id)), 'no rolled-back row travelled');
+    t.ok(
+      committed.every((e) => ids.has(e.envelope.id)),
+      'the arrived ids are exactly the committed ones',
+    );
+    t.ok(
+      received.every((e) => committed.some((c) => c.envelope.id === e.id)),
+      'no rolled-back row travelled',
+    );
 
     const lastSeq = new Map<string, number>();
     const seen = new Set<string>();
@@ -120,4 +137,3 @@ for (const make of fixtures) {
     t.comment(`${transport.name}: ${received.length} deliveries for ${committed.length} events`);
   });
 }
-

@@ -45,7 +45,9 @@ for (const [service, port] of services) {
     t.equal(docs.statusCode, 200);
     t.match(docs.json(), { openapi: '3.1.0', info: { title: `lienthong ${service.name}` } });
 
-    const failing = await service.buildApp(config, { checks: [{ name: 'db', check: () => Promise.reject(new Error('down')) }] });
+    const failing = await service.buildApp(config, {
+      checks: [{ name: 'db', check: () => Promise.reject(new Error('down')) }],
+    });
     t.teardown(() => failing.close());
     const res = await failing.inject({ method: 'GET', url: '/readyz' });
     t.equal(res.statusCode, 503);
@@ -81,6 +83,9 @@ for (const [service, port] of services) {
       'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
       [service.name],
     );
-    t.ok(tables.rows.some((r) => r.table_name === 'outbox'), `schema ${service.name} holds its outbox`);
+    t.ok(
+      tables.rows.some((r) => r.table_name === 'outbox'),
+      `schema ${service.name} holds its outbox`,
+    );
   });
 }

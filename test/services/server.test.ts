@@ -28,10 +28,15 @@ function start(env: Record<string, string>): Run {
   const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+  });
   const exit = once(child, 'exit').then(([code, signal]) => ({
-    code: code as number | null, signal: signal as NodeJS.Signals | null,
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
   }));
   return { child, stdout: () => out, stderr: () => err, exit };
 }
@@ -39,7 +44,9 @@ function start(env: Record<string, string>): Run {
 /** Resolves with `promise` or rejects after `ms` (a bound, not a timing assertion). */
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no result in ${ms} ms`)), ms); });
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result in ${ms} ms`)), ms);
+  });
   try {
     return await Promise.race([promise, limit]);
   } finally {
@@ -62,13 +69,21 @@ void t.test('a bad variable: exit code 1 and exactly one stderr line naming it',
   const run = start({ ...baseEnv, LIENTHONG_PORT: 'abc' });
   const { code } = await within(run.exit, 30_000, 'exit');
   t.equal(code, 1);
-  const lines = run.stderr().split('\n').filter((line) => line !== '');
+  const lines = run
+    .stderr()
+    .split('\n')
+    .filter((line) => line !== '');
   t.same(lines, ['config: LIENTHONG_PORT must be an integer 1-65535 (got "abc")']);
   t.equal(run.stdout(), '', 'nothing else printed');
 });
 
 void t.test('a missing variable for the mode: exit code 1, one line', async (t) => {
-  const run = start({ PATH: baseEnv.PATH, ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: baseEnv.LIENTHONG_DATABASE_URL });
+  const run = start({
+    PATH: baseEnv.PATH,
+    ...testAuthEnv,
+    LIENTHONG_MODE: 'embedded',
+    LIENTHONG_DATABASE_URL: baseEnv.LIENTHONG_DATABASE_URL,
+  });
   const { code } = await within(run.exit, 30_000, 'exit');
   t.equal(code, 1);
   t.same(run.stderr().trim().split('\n'), ['config: LIENTHONG_STORAGE_DIR is required when LIENTHONG_MODE=embedded']);
@@ -78,15 +93,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   void t.test(`starts on a free port, serves, and exits 0 on ${signal}`, async (t) => {
     const port = await freePort();
     const run = start({ ...baseEnv, LIENTHONG_PORT: String(port), LIENTHONG_SHUTDOWN_TIMEOUT_MS: '5000' });
-    t.teardown(() => { if (run.child.exitCode === null) run.child.kill('SIGKILL'); });
-    await within(new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (run.stdout().includes('listening on')) resolve();
-        else if (run.child.exitCode !== null) reject(new Error(`exited early: ${run.stderr()}`));
-        else setTimeout(check, 50);
-      };
-      check();
-    }), 30_000, 'listening');
+    t.teardown(() => {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    });
+    await within(
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (run.stdout().includes('listening on')) resolve();
+          else if (run.child.exitCode !== null) reject(new Error(`exited early: ${run.stderr()}`));
+          else setTimeout(check, 50);
+        };
+        check();
+      }),
+      30_000,
+      'listening',
+    );
     t.match(run.stdout(), `intake listening on http://127.0.0.1:${port} (docs at /docs)`);
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     t.equal(res.status, 200);

@@ -15,7 +15,11 @@ export const testIssuerKey = privateKey;
 export const testAuthEnv = { LIENTHONG_AUTH_JWKS: publicJwks(privateKey, 'test') };
 
 /** The same, as the kit's `AuthConfig`. */
-export const testAuthConfig: AuthConfig = { keys: parseJwks(testAuthEnv.LIENTHONG_AUTH_JWKS), issuer: 'lienthong', audience: 'lienthong' };
+export const testAuthConfig: AuthConfig = {
+  keys: parseJwks(testAuthEnv.LIENTHONG_AUTH_JWKS),
+  issuer: 'lienthong',
+  audience: 'lienthong',
+};
 
 /** Who a test calls as: a subject of an office with roles. */
 export interface TestCaller {
@@ -27,16 +31,19 @@ export interface TestCaller {
 
 /** A signed access token for `caller` (valid one hour; claims may be overridden). */
 export function testToken(caller: TestCaller = {}, overrides: Partial<AccessTokenRequest> = {}): string {
-  return signAccessToken({
-    iss: 'lienthong',
-    aud: 'lienthong',
-    sub: caller.subject ?? 'system:test',
-    office: caller.office ?? 'VPTU-TEST',
-    roles: caller.roles ?? [],
-    ...(caller.name === undefined ? {} : { name: caller.name }),
-    exp: Math.floor(Date.now() / 1000) + 3600,
-    ...overrides,
-  }, { privateKey, kid: 'test' });
+  return signAccessToken(
+    {
+      iss: 'lienthong',
+      aud: 'lienthong',
+      sub: caller.subject ?? 'system:test',
+      office: caller.office ?? 'VPTU-TEST',
+      roles: caller.roles ?? [],
+      ...(caller.name === undefined ? {} : { name: caller.name }),
+      exp: Math.floor(Date.now() / 1000) + 3600,
+      ...overrides,
+    },
+    { privateKey, kid: 'test' },
+  );
 }
 
 /** `{ authorization: 'Bearer …' }` for `inject` or fetch. */

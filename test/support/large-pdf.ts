@@ -32,7 +32,9 @@ export async function writeLargePdf(path: string, imageBytes: number): Promise<n
       await put(`${i + 1} 0 obj\n${body}\nendobj\n`);
     }
     offsets.push(at);
-    await put(`5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${width * height} >>\nstream\n`);
+    await put(
+      `5 0 obj\n<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Length ${width * height} >>\nstream\n`,
+    );
     const chunk = randomFillSync(Buffer.alloc(MB));
     for (let left = width * height; left > 0; left -= MB) {
       // Vary the chunk cheaply so no layer can deduplicate it.

@@ -8,7 +8,13 @@ import { parseEnvelope, serializeEnvelope } from './envelope.ts';
 import { BusError, messageOf } from './errors.ts';
 import { envelopeHeaders } from './headers.ts';
 import { assertTopics } from './topic-name.ts';
-import { deadLetterTopic, type EventBus, type OutgoingEvent, type SubscribeOptions, type Subscription } from './types.ts';
+import {
+  deadLetterTopic,
+  type EventBus,
+  type OutgoingEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './types.ts';
 
 /** An event as both transports store it: checked, serialized, with its headers. */
 export interface EncodedEvent {

@@ -9,8 +9,7 @@ import type { EventBus } from './types.ts';
  * the Postgres-backed log in the embedded mode (see DESIGN "Running modes").
  */
 export type BusConfig =
-  | { transport: 'kafka'; brokers: string[]; clientId: string }
-  | { transport: 'postgres'; pool: Pool; schema?: string };
+  { transport: 'kafka'; brokers: string[]; clientId: string } | { transport: 'postgres'; pool: Pool; schema?: string };
 
 /** Creates the bus the config names. */
 export function createBus(config: BusConfig, logger?: BusLogger): EventBus {
@@ -18,6 +17,10 @@ export function createBus(config: BusConfig, logger?: BusLogger): EventBus {
     case 'kafka':
       return createKafkaBus({ brokers: config.brokers, clientId: config.clientId, ...(logger ? { logger } : {}) });
     case 'postgres':
-      return createPostgresBus({ pool: config.pool, ...(config.schema ? { schema: config.schema } : {}), ...(logger ? { logger } : {}) });
+      return createPostgresBus({
+        pool: config.pool,
+        ...(config.schema ? { schema: config.schema } : {}),
+        ...(logger ? { logger } : {}),
+      });
   }
 }

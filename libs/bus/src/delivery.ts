@@ -6,9 +6,7 @@ import type { DeliveryInfo, EventHandler } from './types.ts';
 
 /** How one delivery ended: handled, dead-lettered, or abandoned because the consumer stops. */
 export type DeliveryOutcome =
-  | { kind: 'done' }
-  | { kind: 'dead'; reason: string; attempts: number }
-  | { kind: 'abandoned' };
+  { kind: 'done' } | { kind: 'dead'; reason: string; attempts: number } | { kind: 'abandoned' };
 
 /** One message as both transports hand it over, before it is known to be an envelope. */
 export interface RawDelivery {
@@ -41,7 +39,10 @@ export async function deliver(raw: RawDelivery, policy: DeliveryPolicy): Promise
   try {
     envelope = parseEnvelope(raw.value ?? '');
   } catch (err) {
-    policy.logger.error({ err, topic: raw.info.topic, position: raw.info.position }, 'poison message sent to the dead-letter topic');
+    policy.logger.error(
+      { err, topic: raw.info.topic, position: raw.info.position },
+      'poison message sent to the dead-letter topic',
+    );
     return { kind: 'dead', reason: `poison: ${messageOf(err)}`, attempts: 0 };
   }
   for (let attempt = 1; ; attempt++) {
@@ -69,7 +70,10 @@ export async function deliver(raw: RawDelivery, policy: DeliveryPolicy): Promise
 }
 
 /** `SubscribeOptions` defaults, checked. */
-export function retryPolicyOf(options: { maxAttempts?: number; retryBackoffMs?: number }): { maxAttempts: number; retryBackoffMs: number } {
+export function retryPolicyOf(options: { maxAttempts?: number; retryBackoffMs?: number }): {
+  maxAttempts: number;
+  retryBackoffMs: number;
+} {
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBackoffMs = options.retryBackoffMs ?? 100;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be an integer >= 1');

@@ -74,7 +74,12 @@ function checkFields(record: Record<string, unknown>): EventEnvelope {
   const type = text(record, 'type', 128);
   if (!typePattern.test(type)) fail('type', 'must match ^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$');
   const schemaVersion = record.schemaVersion;
-  if (typeof schemaVersion !== 'number' || !Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 1_000_000) {
+  if (
+    typeof schemaVersion !== 'number' ||
+    !Number.isSafeInteger(schemaVersion) ||
+    schemaVersion < 1 ||
+    schemaVersion > 1_000_000
+  ) {
     fail('schemaVersion', `must be an integer from 1 to 1000000, got ${JSON.stringify(schemaVersion) ?? 'undefined'}`);
   }
   const source = text(record, 'source', 256);
@@ -120,7 +125,10 @@ export function parseEnvelope(value: unknown): EventEnvelope {
   if (typeof value === 'string' || value instanceof Uint8Array) {
     const bytes = typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.byteLength;
     if (bytes > maxEnvelopeBytes) fail('envelope', `must be at most ${maxEnvelopeBytes} bytes, got ${bytes}`);
-    const json = typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+    const json =
+      typeof value === 'string'
+        ? value
+        : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
     try {
       parsed = JSON.parse(json);
     } catch (err) {

@@ -34,7 +34,10 @@ const heartbeatEveryMs = 3_000;
  * `deliver`; an offset is resolved, and committed, only after its handler succeeded or the
  * message went to the dead-letter topic, so a crash redelivers at most the work in flight.
  */
-export async function startKafkaConsumer(context: KafkaConsumerContext, options: SubscribeOptions): Promise<Subscription> {
+export async function startKafkaConsumer(
+  context: KafkaConsumerContext,
+  options: SubscribeOptions,
+): Promise<Subscription> {
   assertTopics(options.topics);
   const { maxAttempts, retryBackoffMs } = retryPolicyOf(options);
   const logger = context.logger;
@@ -50,7 +53,14 @@ export async function startKafkaConsumer(context: KafkaConsumerContext, options:
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     const heartbeat = (): Promise<void> => payload.heartbeat();
-    const policy: DeliveryPolicy = { handler: options.handler, maxAttempts, retryBackoffMs, signal: abort.signal, logger, beforeWait: heartbeat };
+    const policy: DeliveryPolicy = {
+      handler: options.handler,
+      maxAttempts,
+      retryBackoffMs,
+      signal: abort.signal,
+      logger,
+      beforeWait: heartbeat,
+    };
     for (const message of batch.messages) {
       if (!payload.isRunning() || payload.isStale() || abort.signal.aborted) break;
       const info = {
@@ -72,14 +82,23 @@ export async function startKafkaConsumer(context: KafkaConsumerContext, options:
       if (outcome.kind === 'abandoned') break;
       if (outcome.kind === 'dead') {
         if (isDeadLetterTopic(batch.topic)) {
-          logger.error({ topic: batch.topic, offset: message.offset, reason: outcome.reason }, 'dead letter of a dead-letter topic dropped');
+          logger.error(
+            { topic: batch.topic, offset: message.offset, reason: outcome.reason },
+            'dead letter of a dead-letter topic dropped',
+          );
         } else {
           await context.publishDeadLetter(deadLetterTopic(batch.topic), {
             key: message.key,
             value: message.value,
             headers: {
               ...message.headers,
-              ...deadLetterHeaders({ topic: batch.topic, partition: batch.partition, position: message.offset, attempts: outcome.attempts, reason: outcome.reason }),
+              ...deadLetterHeaders({
+                topic: batch.topic,
+                partition: batch.partition,
+                position: message.offset,
+                attempts: outcome.attempts,
+                reason: outcome.reason,
+              }),
             },
           });
         }
@@ -103,7 +122,10 @@ export async function startKafkaConsumer(context: KafkaConsumerContext, options:
     onJoin();
   });
   const removeCrash = consumer.on(consumer.events.CRASH, (event) => {
-    logger.error({ err: event.payload.error, group: options.group, restart: event.payload.restart }, 'Kafka consumer crashed');
+    logger.error(
+      { err: event.payload.error, group: options.group, restart: event.payload.restart },
+      'Kafka consumer crashed',
+    );
     if (!event.payload.restart) onFail(event.payload.error);
   });
 

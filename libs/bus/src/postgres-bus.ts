@@ -65,12 +65,15 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
 
     async createTopics(topics: string[]): Promise<void> {
       await ensureSchema();
-      await pool.query(`INSERT INTO ${q}.topics (topic) SELECT unnest($1::text[]) ON CONFLICT (topic) DO NOTHING`, [topics]);
+      await pool.query(`INSERT INTO ${q}.topics (topic) SELECT unnest($1::text[]) ON CONFLICT (topic) DO NOTHING`, [
+        topics,
+      ]);
     },
 
     async startConsumer(subscribeOptions): Promise<Subscription> {
       await ensureSchema();
-      if (options.listen !== false) listener ??= startListener(pool, channelOf(schema), (topic) => waker.wake(topic), logger);
+      if (options.listen !== false)
+        listener ??= startListener(pool, channelOf(schema), (topic) => waker.wake(topic), logger);
       return startPostgresConsumer(
         {
           pool,

@@ -45,7 +45,12 @@ const leaseSql = (q: string): string =>
 
 /** Takes or renews the lease of the pair; the committed position if we hold it, else undefined. */
 async function claim(c: Cursor): Promise<string | undefined> {
-  const { rows } = await c.context.pool.query<{ position: string }>(leaseSql(c.q), [c.group, c.topic, c.owner, c.context.leaseMs]);
+  const { rows } = await c.context.pool.query<{ position: string }>(leaseSql(c.q), [
+    c.group,
+    c.topic,
+    c.owner,
+    c.context.leaseMs,
+  ]);
   return rows[0]?.position;
 }
 
@@ -57,16 +62,31 @@ async function commit(c: Cursor, row: Row, outcome: DeliveryOutcome): Promise<bo
   const params = [c.group, c.topic, c.owner, row.seq, c.context.leaseMs];
   if (outcome.kind !== 'dead' || isDeadLetterTopic(c.topic)) {
     if (outcome.kind === 'dead') {
-      c.context.logger.error({ topic: c.topic, seq: row.seq, reason: outcome.reason }, 'dead letter of a dead-letter topic dropped');
+      c.context.logger.error(
+        { topic: c.topic, seq: row.seq, reason: outcome.reason },
+        'dead letter of a dead-letter topic dropped',
+      );
     }
     return (await c.context.pool.query(advance, params)).rowCount === 1;
   }
   const dlq = deadLetterTopic(c.topic);
   const committed = await inTransaction(c.context.pool, async (client) => {
     // The dead letter and the position move together: either both happen or neither.
-    const held = await client.query(`SELECT 1 FROM ${c.q}.positions WHERE group_id = $1 AND topic = $2 AND owner = $3 FOR UPDATE`, [c.group, c.topic, c.owner]);
+    const held = await client.query(
+      `SELECT 1 FROM ${c.q}.positions WHERE group_id = $1 AND topic = $2 AND owner = $3 FOR UPDATE`,
+      [c.group, c.topic, c.owner],
+    );
     if (held.rowCount !== 1) return false;
-    const headers = { ...row.headers, ...deadLetterHeaders({ topic: c.topic, partition: 0, position: row.seq, attempts: outcome.attempts, reason: outcome.reason }) };
+    const headers = {
+      ...row.headers,
+      ...deadLetterHeaders({
+        topic: c.topic,
+        partition: 0,
+        position: row.seq,
+        attempts: outcome.attempts,
+        reason: outcome.reason,
+      }),
+    };
     await appendToLog(client, c.context.schema, [{ topic: dlq, key: row.key, value: row.value, headers }]);
     await client.query(advance, params);
     return true;
@@ -77,9 +97,14 @@ async function commit(c: Cursor, row: Row, outcome: DeliveryOutcome): Promise<bo
 
 /** Runs the handler on one row while renewing the lease, so a slow handler keeps its pair. */
 async function deliverRow(c: Cursor, row: Row, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
-  const renew = setInterval(() => {
-    claim(c).catch((err: unknown) => c.context.logger.warn({ err, topic: c.topic }, 'could not renew the consumer lease'));
-  }, Math.max(1, Math.floor(c.context.leaseMs / 3)));
+  const renew = setInterval(
+    () => {
+      claim(c).catch((err: unknown) =>
+        c.context.logger.warn({ err, topic: c.topic }, 'could not renew the consumer lease'),
+      );
+    },
+    Math.max(1, Math.floor(c.context.leaseMs / 3)),
+  );
   try {
     const info = { topic: c.topic, key: row.key, position: row.seq, partition: 0, headers: row.headers };
     return await deliver({ value: row.value, info }, policy);
@@ -123,7 +148,10 @@ async function consume(c: Cursor, policy: DeliveryPolicy, signal: AbortSignal): 
         if (outcome.kind === 'abandoned') break;
         if (!(await commit(c, row, outcome))) {
           held = undefined;
-          logger.warn({ group: c.group, topic: c.topic, seq: row.seq }, 'consumer lease lost to another subscriber; event left for it');
+          logger.warn(
+            { group: c.group, topic: c.topic, seq: row.seq },
+            'consumer lease lost to another subscriber; event left for it',
+          );
           break;
         }
         hold(row.seq);
@@ -135,8 +163,13 @@ async function consume(c: Cursor, policy: DeliveryPolicy, signal: AbortSignal): 
     }
   }
   await pool
-    .query(`UPDATE ${c.q}.positions SET owner = NULL, lease_until = NULL WHERE group_id = $1 AND topic = $2 AND owner = $3`, [c.group, c.topic, c.owner])
-    .catch((err: unknown) => logger.warn({ err, topic: c.topic }, 'could not release the consumer lease; it expires by itself'));
+    .query(
+      `UPDATE ${c.q}.positions SET owner = NULL, lease_until = NULL WHERE group_id = $1 AND topic = $2 AND owner = $3`,
+      [c.group, c.topic, c.owner],
+    )
+    .catch((err: unknown) =>
+      logger.warn({ err, topic: c.topic }, 'could not release the consumer lease; it expires by itself'),
+    );
 }
 
 /**
@@ -146,7 +179,10 @@ async function consume(c: Cursor, policy: DeliveryPolicy, signal: AbortSignal): 
  * resolves is missed. A lease on the row lets only one subscriber of the group consume the
  * pair at a time; another takes over once it is released (stop) or expires (crash).
  */
-export async function startPostgresConsumer(context: PostgresConsumerContext, options: SubscribeOptions): Promise<Subscription> {
+export async function startPostgresConsumer(
+  context: PostgresConsumerContext,
+  options: SubscribeOptions,
+): Promise<Subscription> {
   assertTopics(options.topics);
   const { maxAttempts, retryBackoffMs } = retryPolicyOf(options);
   const q = quoteSchema(context.schema);
@@ -161,8 +197,16 @@ export async function startPostgresConsumer(context: PostgresConsumerContext, op
   }
   const abort = new AbortController();
   const owner = randomUUID();
-  const policy: DeliveryPolicy = { handler: options.handler, maxAttempts, retryBackoffMs, signal: abort.signal, logger: context.logger };
-  const loops = [...new Set(options.topics)].map((topic) => consume({ context, q, group: options.group, topic, owner }, policy, abort.signal));
+  const policy: DeliveryPolicy = {
+    handler: options.handler,
+    maxAttempts,
+    retryBackoffMs,
+    signal: abort.signal,
+    logger: context.logger,
+  };
+  const loops = [...new Set(options.topics)].map((topic) =>
+    consume({ context, q, group: options.group, topic, owner }, policy, abort.signal),
+  );
   let stopped: Promise<void> | undefined;
   return {
     stop(): Promise<void> {

@@ -15,7 +15,12 @@ const reconnectAfterMs = 5_000;
  * and retried later; consumers poll meanwhile. (Under PGlite served over a socket, NOTIFY
  * reaches only the notifying connection, so this stays silent and polling does the work.)
  */
-export function startListener(pool: Pool, channel: string, onTopic: (topic: string) => void, logger: BusLogger): Listener {
+export function startListener(
+  pool: Pool,
+  channel: string,
+  onTopic: (topic: string) => void,
+  logger: BusLogger,
+): Listener {
   let client: PoolClient | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;

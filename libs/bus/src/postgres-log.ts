@@ -25,7 +25,12 @@ export async function appendToLog(client: PoolClient, schema: string, rows: read
        SELECT topic, key, value, headers
          FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS r(topic, key, value, headers, n)
         ORDER BY n`,
-    [rows.map((r) => r.topic), rows.map((r) => r.key), rows.map((r) => r.value), rows.map((r) => JSON.stringify(r.headers))],
+    [
+      rows.map((r) => r.topic),
+      rows.map((r) => r.key),
+      rows.map((r) => r.value),
+      rows.map((r) => JSON.stringify(r.headers)),
+    ],
   );
   const topics = [...new Set(rows.map((r) => r.topic))];
   await client.query('SELECT pg_notify($1, t) FROM unnest($2::text[]) AS t', [channelOf(schema), topics]);

@@ -64,9 +64,24 @@ void t.test('parseEnvelope rejects malformed and hostile input with the field na
   rejects(t, { ...good, time: '2026-03-01' }, /`time` must be an RFC 3339/, 'date only');
   rejects(t, { ...good, time: '2026-13-45T99:00:00Z' }, /`time`/, 'impossible date');
   rejects(t, { ...good, traceparent: 'abc' }, /`traceparent`/, 'bad traceparent');
-  rejects(t, { ...good, traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' }, /all zeros/, 'zero trace id');
-  rejects(t, { ...good, traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }, /version ff/, 'version ff');
-  rejects(t, { ...good, traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' }, /`traceparent`/, 'upper-case hex');
+  rejects(
+    t,
+    { ...good, traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' },
+    /all zeros/,
+    'zero trace id',
+  );
+  rejects(
+    t,
+    { ...good, traceparent: 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    /version ff/,
+    'version ff',
+  );
+  rejects(
+    t,
+    { ...good, traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' },
+    /`traceparent`/,
+    'upper-case hex',
+  );
   rejects(t, { ...good, traceparent: null }, /`traceparent` must be a string/, 'null traceparent');
   const { data: _, ...noData } = good;
   rejects(t, noData, /`data` is missing/, 'no data');
@@ -88,12 +103,19 @@ void t.test('headers carry id, type and traceparent; dead letters say why and fr
     'lienthong-event-type': 'document.issued',
     traceparent: good.traceparent,
   });
-  t.same(deadLetterHeaders({ topic: 'lienthong.x.v1', partition: 2, position: '41', attempts: 5, reason: 'r'.repeat(2000) }), {
-    'lienthong-dlq-reason': 'r'.repeat(1000),
-    'lienthong-dlq-source-topic': 'lienthong.x.v1',
-    'lienthong-dlq-source-partition': '2',
-    'lienthong-dlq-source-offset': '41',
-    'lienthong-dlq-attempts': '5',
+  t.same(
+    deadLetterHeaders({ topic: 'lienthong.x.v1', partition: 2, position: '41', attempts: 5, reason: 'r'.repeat(2000) }),
+    {
+      'lienthong-dlq-reason': 'r'.repeat(1000),
+      'lienthong-dlq-source-topic': 'lienthong.x.v1',
+      'lienthong-dlq-source-partition': '2',
+      'lienthong-dlq-source-offset': '41',
+      'lienthong-dlq-attempts': '5',
+    },
+  );
+  t.same(headersToStrings({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), Buffer.from('2')], d: undefined }), {
+    a: 'x',
+    b: 'y',
+    c: '2',
   });
-  t.same(headersToStrings({ a: Buffer.from('x'), b: 'y', c: [Buffer.from('1'), Buffer.from('2')], d: undefined }), { a: 'x', b: 'y', c: '2' });
 });

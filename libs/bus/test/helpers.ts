@@ -48,7 +48,11 @@ export function makeEvent(topic: string, key: string, n: number): OutgoingEvent<
 }
 
 /** Polls `condition` until true; fails after `timeoutMs` (a bound, not a timing assertion). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`${what} not met in ${timeoutMs} ms`);

@@ -36,7 +36,11 @@ async function readRaw(topic: string, count: number): Promise<RawMessage[]> {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        got.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers: headersToStrings(message.headers) });
+        got.push({
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          headers: headersToStrings(message.headers),
+        });
       },
     });
     await waitFor(() => got.length >= count, 20_000, `${count} messages in ${topic}`);
@@ -51,7 +55,11 @@ const harness: BusHarness = {
   async open(t) {
     const buses: EventBus[] = [];
     const makeBus = (): EventBus => {
-      const bus = createKafkaBus({ brokers: testKafkaBrokers, clientId: randomName('bus-test'), kafkaLogLevel: 'error' });
+      const bus = createKafkaBus({
+        brokers: testKafkaBrokers,
+        clientId: randomName('bus-test'),
+        kafkaLogLevel: 'error',
+      });
       buses.push(bus);
       return bus;
     };

@@ -5,4 +5,7 @@ const testDatabaseUrl = testEnv.databaseUrl;
 import { busSuite } from './suites/bus-suite.ts';
 import { postgresHarness } from './suites/postgres-harness.ts';
 
-busSuite(t, postgresHarness('postgres', () => testDatabaseUrl));
+busSuite(
+  t,
+  postgresHarness('postgres', () => testDatabaseUrl),
+);

@@ -19,4 +19,7 @@ t.teardown(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-busSuite(t, postgresHarness('postgres-embedded', () => server!.url));
+busSuite(
+  t,
+  postgresHarness('postgres-embedded', () => server!.url),
+);

@@ -12,7 +12,11 @@ export interface OptionSpec {
  * Parses a command's arguments strictly (unknown options and missing values
  * are USAGE errors that point at the command's --help).
  */
-export function parseCommandLine<const O extends Record<string, OptionSpec>>(command: string, args: readonly string[], options: O) {
+export function parseCommandLine<const O extends Record<string, OptionSpec>>(
+  command: string,
+  args: readonly string[],
+  options: O,
+) {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
   } catch (e) {
@@ -23,7 +27,8 @@ export function parseCommandLine<const O extends Record<string, OptionSpec>>(com
 
 /** The value of a required option, or a USAGE error naming it. */
 export function required(command: string, name: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new CliError('USAGE', `${command}: --${name} is required. Run 'lienthong ${command} --help'.`);
+  if (value === undefined || value === '')
+    throw new CliError('USAGE', `${command}: --${name} is required. Run 'lienthong ${command} --help'.`);
   return value;
 }
 
@@ -31,7 +36,10 @@ export function required(command: string, name: string, value: string | undefine
 export function positionals(command: string, values: readonly string[], names: readonly string[]): string[] {
   if (values.length !== names.length) {
     const want = names.map((n) => n.toUpperCase()).join(' ');
-    throw new CliError('USAGE', `${command}: expected ${want === '' ? 'no arguments' : want}, got ${values.length === 0 ? 'none' : values.join(' ')}. Run 'lienthong ${command} --help'.`);
+    throw new CliError(
+      'USAGE',
+      `${command}: expected ${want === '' ? 'no arguments' : want}, got ${values.length === 0 ? 'none' : values.join(' ')}. Run 'lienthong ${command} --help'.`,
+    );
   }
   return [...values];
 }
@@ -40,7 +48,11 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 
 /** Reads an ISO-8601 date or date-time; without an offset it is taken as UTC. */
 export function parseIsoDate(option: string, value: string): Date {
-  if (!ISO_8601.test(value)) throw new CliError('BAD_DATE', `--${option} ${value}: not an ISO-8601 date or date-time (e.g. 2026-06-01T00:00:00Z).`);
+  if (!ISO_8601.test(value))
+    throw new CliError(
+      'BAD_DATE',
+      `--${option} ${value}: not an ISO-8601 date or date-time (e.g. 2026-06-01T00:00:00Z).`,
+    );
   const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
   const day = new Date(Date.UTC(y, m - 1, d));
   const [hh, mm, ss] = (value.slice(11, 19).match(/\d{2}/g) ?? []).map(Number);
@@ -48,7 +60,8 @@ export function parseIsoDate(option: string, value: string): Date {
     throw new CliError('BAD_DATE', `--${option} ${value}: not a calendar date and time.`);
   }
   const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/.test(value) && value.includes('T');
-  const text = value.length === 10 ? `${value}T00:00:00Z` : hasZone ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}Z`;
+  const text =
+    value.length === 10 ? `${value}T00:00:00Z` : hasZone ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}Z`;
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw new CliError('BAD_DATE', `--${option} ${value}: not a calendar date.`);
   return date;
@@ -56,6 +69,7 @@ export function parseIsoDate(option: string, value: string): Date {
 
 /** Reads a whole number within [min, max]. */
 export function parseInteger(option: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new CliError('USAGE', `--${option} ${value}: expected a whole number from ${min} to ${max}.`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new CliError('USAGE', `--${option} ${value}: expected a whole number from ${min} to ${max}.`);
   return Number(value);
 }

@@ -60,10 +60,15 @@ function attribute(text: string, dn: string): { type: string; value: string } {
   if (eq <= 0) throw new CliError('BAD_NAME', `"${dn}": "${text.trim()}" is not TYPE=value.`);
   const key = text.slice(0, eq).trim();
   const type = TYPES[key.toLowerCase()] ?? (/^\d+(\.\d+)+$/.test(key) ? key : undefined);
-  if (type === undefined) throw new CliError('BAD_NAME', `"${dn}": unknown attribute type ${key} (use CN, O, OU, C, L, ST, title, serialNumber, emailAddress, UID, DC, GN, SN or an OID).`);
+  if (type === undefined)
+    throw new CliError(
+      'BAD_NAME',
+      `"${dn}": unknown attribute type ${key} (use CN, O, OU, C, L, ST, title, serialNumber, emailAddress, UID, DC, GN, SN or an OID).`,
+    );
   const value = unescape(text.slice(eq + 1).trim());
   if (value === '') throw new CliError('BAD_NAME', `"${dn}": ${key} has an empty value.`);
-  if (splitUnescaped(text, '+').length > 1) throw new CliError('BAD_NAME', `"${dn}": multi-valued RDNs (+) are not supported.`);
+  if (splitUnescaped(text, '+').length > 1)
+    throw new CliError('BAD_NAME', `"${dn}": multi-valued RDNs (+) are not supported.`);
   return { type, value };
 }
 
@@ -77,5 +82,7 @@ export function parseDistinguishedName(dn: string): NameInput {
   const text = dn.trim();
   if (text === '') throw new CliError('BAD_NAME', 'The distinguished name is empty.');
   if (text.startsWith('/')) return splitUnescaped(text.slice(1), '/').map((p) => attribute(p, dn));
-  return splitUnescaped(text, ',').map((p) => attribute(p, dn)).reverse();
+  return splitUnescaped(text, ',')
+    .map((p) => attribute(p, dn))
+    .reverse();
 }

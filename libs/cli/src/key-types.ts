@@ -13,6 +13,7 @@ export const KEY_TYPES: Readonly<Record<string, KeySpec>> = {
 /** The key specification named by --key-type. */
 export function parseKeyType(value: string): KeySpec {
   const spec = KEY_TYPES[value];
-  if (spec === undefined) throw new CliError('USAGE', `--key-type ${value}: expected one of ${Object.keys(KEY_TYPES).join(', ')}.`);
+  if (spec === undefined)
+    throw new CliError('USAGE', `--key-type ${value}: expected one of ${Object.keys(KEY_TYPES).join(', ')}.`);
   return spec;
 }

@@ -4,7 +4,11 @@ import { CliError, EXIT, isCliError } from './errors.ts';
 import type { CliIo, Command } from './io.ts';
 import { groupUsage, mainUsage } from './usage.ts';
 
-const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([['pki', PKI_COMMANDS], ['pdf', PDF_COMMANDS], ['token', TOKEN_COMMANDS]]);
+const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
+  ['pki', PKI_COMMANDS],
+  ['pdf', PDF_COMMANDS],
+  ['token', TOKEN_COMMANDS],
+]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';
 
@@ -12,7 +16,9 @@ function unknown(what: string, hint: string): never {
   throw new CliError('USAGE', `unknown ${what}. Run '${hint} --help'.`);
 }
 
-function resolve(args: readonly string[]): { command: Command; rest: readonly string[] } | { usage: string; exit: number } {
+function resolve(
+  args: readonly string[],
+): { command: Command; rest: readonly string[] } | { usage: string; exit: number } {
   const [first, second, ...rest] = args;
   if (first === undefined) return { usage: mainUsage(), exit: EXIT.unusable };
   if (isHelp(first) && second === undefined) return { usage: mainUsage(), exit: EXIT.ok };
@@ -24,7 +30,8 @@ function resolve(args: readonly string[]): { command: Command; rest: readonly st
     const command = group.get(second) ?? unknown(`command "${first} ${second}"`, `lienthong ${first}`);
     return { command, rest };
   }
-  const command = TOP_COMMANDS.get(first) ?? unknown(first.startsWith('-') ? `option "${first}"` : `command "${first}"`, 'lienthong');
+  const command =
+    TOP_COMMANDS.get(first) ?? unknown(first.startsWith('-') ? `option "${first}"` : `command "${first}"`, 'lienthong');
   return { command, rest: second === undefined ? [] : [second, ...rest] };
 }
 

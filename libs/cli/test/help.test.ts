@@ -28,8 +28,14 @@ void t.test('lienthong pki --help lists the pki commands', async (t) => {
 void t.test('each command has its own --help', async (t) => {
   const cases: [string[], RegExp][] = [
     [['verify', '--help'], /Usage: lienthong verify FILE .*--content FILE/s],
-    [['pki', 'verify-chain', '--help'], /Usage: lienthong pki verify-chain LEAF --anchor FILE.*--crl FILE.*--at ISO-8601.*--eku.*--max-depth N.*--json/s],
-    [['pki', 'ca', '-h'], /Usage: lienthong pki ca --out DIR --name DN.*--key-type.*--path-length N.*--passphrase-env VAR/s],
+    [
+      ['pki', 'verify-chain', '--help'],
+      /Usage: lienthong pki verify-chain LEAF --anchor FILE.*--crl FILE.*--at ISO-8601.*--eku.*--max-depth N.*--json/s,
+    ],
+    [
+      ['pki', 'ca', '-h'],
+      /Usage: lienthong pki ca --out DIR --name DN.*--key-type.*--path-length N.*--passphrase-env VAR/s,
+    ],
     [['pki', 'issue', '--help'], /--profile seal\|person\|tsa\|ocsp.*--title.*--office/s],
     [['pki', 'crl', '--help'], /--revoke SERIAL\[:REASON\].*--next-update-days N.*--number N/s],
     [['help', 'pki', 'crl'], /Usage: lienthong pki crl/],

@@ -32,11 +32,24 @@ for (const [id, reason] of Object.entries(SPOT_CHECKS)) {
   if (c === undefined) throw new Error(`PKITS case ${id} missing`);
   void t.test(`PKITS ${c.test_number} ${c.title}`, async (t) => {
     const [ee, ...reversed] = [...c.path_ca_to_ee].reverse();
-    const args = ['pki', 'verify-chain', ee!, '--anchor', c.trust_anchor, ...reversed.flatMap((p) => ['--intermediate', p]), ...c.crls.flatMap((p) => ['--crl', p]), '--at', c.validation_time];
+    const args = [
+      'pki',
+      'verify-chain',
+      ee!,
+      '--anchor',
+      c.trust_anchor,
+      ...reversed.flatMap((p) => ['--intermediate', p]),
+      ...c.crls.flatMap((p) => ['--crl', p]),
+      '--at',
+      c.validation_time,
+    ];
     for (const p of c.initial_policy_set) args.push('--policy', p);
     if (c.initial_explicit_policy) args.push('--explicit-policy');
     const r = lienthong(folder, args);
-    t.equal(r.code, c.expected_valid ? 0 : 1, `exit ${c.expected_valid ? 0 : 1}`, { stdout: r.stdout, stderr: r.stderr });
+    t.equal(r.code, c.expected_valid ? 0 : 1, `exit ${c.expected_valid ? 0 : 1}`, {
+      stdout: r.stdout,
+      stderr: r.stderr,
+    });
     t.equal(c.expected_valid, reason === undefined, 'the spot-check table agrees with pkits.json');
     if (reason !== undefined) t.match(r.stdout, new RegExp(`^INVALID: (${reason}): `), `reason ${reason}`);
     else t.match(r.stdout, /^VALID/);

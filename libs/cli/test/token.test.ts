@@ -17,11 +17,38 @@ void t.test('keygen → jwks → issue makes a token the services accept', async
   const jwks = lienthong(dir, ['token', 'jwks', 'issuer.pem', '--kid', 'k1']);
   t.equal(jwks.code, 0, jwks.stderr);
   t.notMatch(jwks.stdout, /"d"/, 'only the public half');
-  const issued = lienthong(dir, ['token', 'issue', '--key', 'issuer.pem', '--kid', 'k1', '--subject', 'person:nhung', '--office', 'VPTU-CM',
-    '--role', 'signer', '--role', 'registry', '--name', 'Nguyễn Thị Hồng Nhung', '--ttl', '8h']);
+  const issued = lienthong(dir, [
+    'token',
+    'issue',
+    '--key',
+    'issuer.pem',
+    '--kid',
+    'k1',
+    '--subject',
+    'person:nhung',
+    '--office',
+    'VPTU-CM',
+    '--role',
+    'signer',
+    '--role',
+    'registry',
+    '--name',
+    'Nguyễn Thị Hồng Nhung',
+    '--ttl',
+    '8h',
+  ]);
   t.equal(issued.code, 0, issued.stderr);
-  const claims = verifyAccessToken(issued.stdout.trim(), { keys: parseJwks(jwks.stdout), issuer: 'lienthong', audience: 'lienthong' });
-  t.match(claims, { sub: 'person:nhung', office: 'VPTU-CM', roles: ['signer', 'registry'], name: 'Nguyễn Thị Hồng Nhung' });
+  const claims = verifyAccessToken(issued.stdout.trim(), {
+    keys: parseJwks(jwks.stdout),
+    issuer: 'lienthong',
+    audience: 'lienthong',
+  });
+  t.match(claims, {
+    sub: 'person:nhung',
+    office: 'VPTU-CM',
+    roles: ['signer', 'registry'],
+    name: 'Nguyễn Thị Hồng Nhung',
+  });
   t.ok(claims.exp - Date.now() / 1000 > 7.9 * 3600 && claims.exp - Date.now() / 1000 <= 8 * 3600, 'lives 8 hours');
   t.equal(lienthong(dir, ['token', 'keygen', 'issuer.pem']).code, 2, 'an existing key is not overwritten');
 });

@@ -14,9 +14,22 @@ const h = buildCliHierarchy(dir);
 writeFileSync(join(dir, 'crls.pem'), h.crls.map((c) => readFileSync(join(dir, c), 'latin1')).join(''));
 
 function opensslVerify(leaf: string, crl: boolean): { ok: boolean; out: string } {
-  const args = ['verify', '-attime', AT_EPOCH, '-CAfile', h.root, '-untrusted', h.intermediate, ...(crl ? ['-crl_check_all', '-CRLfile', 'crls.pem'] : []), leaf];
+  const args = [
+    'verify',
+    '-attime',
+    AT_EPOCH,
+    '-CAfile',
+    h.root,
+    '-untrusted',
+    h.intermediate,
+    ...(crl ? ['-crl_check_all', '-CRLfile', 'crls.pem'] : []),
+    leaf,
+  ];
   try {
-    return { ok: true, out: execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return {
+      ok: true,
+      out: execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string };
     return { ok: false, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
@@ -37,7 +50,12 @@ void t.test('every leaf issued through the CLI validates (exit 0), and openssl v
 void t.test('the chain is printed target first with the subjects, and --json parses', async (t) => {
   const r = lienthong(dir, ['pki', 'verify-chain', h.leaves.person, ...chainArgs(h), '--json']);
   t.equal(r.code, 0);
-  const json = JSON.parse(r.stdout) as { valid: boolean; chain: { subject: string }[]; revocation: string; validationTime: string };
+  const json = JSON.parse(r.stdout) as {
+    valid: boolean;
+    chain: { subject: string }[];
+    revocation: string;
+    validationTime: string;
+  };
   t.equal(json.valid, true);
   t.equal(json.chain.length, 3);
   t.match(json.chain[0]!.subject, /CN=Nguyễn Văn An/);
@@ -58,7 +76,11 @@ void t.test('a leaf revoked with `pki crl --revoke` fails with REVOKED (exit 1),
   t.notOk(o.ok, 'openssl rejects it too');
   t.match(o.out, /revoked/i);
   const crl = execFileSync('openssl', ['crl', '-in', 'inter.crl', '-noout', '-text'], { cwd: dir, encoding: 'utf8' });
-  t.match(crl.toLowerCase(), serialOf(join(dir, h.revoked)).replace(/^00/, ''), 'openssl reads the revoked serial in our CRL');
+  t.match(
+    crl.toLowerCase(),
+    serialOf(join(dir, h.revoked)).replace(/^00/, ''),
+    'openssl reads the revoked serial in our CRL',
+  );
   t.match(crl, /Key Compromise/);
 });
 
@@ -69,18 +91,59 @@ void t.test('without --crl revocation is not checked, and the output says so', a
 });
 
 void t.test('a validation time after notAfter fails with EXPIRED (exit 1)', async (t) => {
-  const r = lienthong(dir, ['pki', 'verify-chain', h.leaves.seal, '--anchor', h.root, '--intermediate', h.intermediate, '--at', '2100-01-01']);
+  const r = lienthong(dir, [
+    'pki',
+    'verify-chain',
+    h.leaves.seal,
+    '--anchor',
+    h.root,
+    '--intermediate',
+    h.intermediate,
+    '--at',
+    '2100-01-01',
+  ]);
   t.equal(r.code, 1);
   t.match(r.stdout, /^INVALID: EXPIRED: /);
-  const early = lienthong(dir, ['pki', 'verify-chain', h.leaves.seal, '--anchor', h.root, '--intermediate', h.intermediate, '--at', '2025-06-01T00:00:00+07:00']);
+  const early = lienthong(dir, [
+    'pki',
+    'verify-chain',
+    h.leaves.seal,
+    '--anchor',
+    h.root,
+    '--intermediate',
+    h.intermediate,
+    '--at',
+    '2025-06-01T00:00:00+07:00',
+  ]);
   t.equal(early.code, 1);
   t.match(early.stdout, /^INVALID: NOT_YET_VALID: /);
 });
 
 void t.test('a trust anchor that did not issue the chain gives NO_PATH (exit 1)', async (t) => {
-  const other = lienthong(dir, ['pki', 'ca', '--out', 'other', '--name', 'CN=Another Root,O=Elsewhere,C=VN', '--key-type', 'p256', '--not-before', '2026-01-01']);
+  const other = lienthong(dir, [
+    'pki',
+    'ca',
+    '--out',
+    'other',
+    '--name',
+    'CN=Another Root,O=Elsewhere,C=VN',
+    '--key-type',
+    'p256',
+    '--not-before',
+    '2026-01-01',
+  ]);
   t.equal(other.code, 0, other.stderr);
-  const r = lienthong(dir, ['pki', 'verify-chain', h.leaves.seal, '--anchor', 'other/cert.pem', '--intermediate', h.intermediate, '--at', '2026-01-10']);
+  const r = lienthong(dir, [
+    'pki',
+    'verify-chain',
+    h.leaves.seal,
+    '--anchor',
+    'other/cert.pem',
+    '--intermediate',
+    h.intermediate,
+    '--at',
+    '2026-01-10',
+  ]);
   t.equal(r.code, 1);
   t.match(r.stdout, /^INVALID: NO_PATH: /);
 });
@@ -93,18 +156,48 @@ void t.test('--eku demands a key purpose of the target', async (t) => {
   t.match(seal.stdout, /^INVALID: EXTENDED_KEY_USAGE/);
 });
 
-void t.test('a bundle file (leaf first, then its CA) needs no --intermediate; --max-depth bounds the path', async (t) => {
-  writeFileSync(join(dir, 'bundle.pem'), readFileSync(join(dir, h.leaves.seal), 'latin1') + readFileSync(join(dir, h.intermediate), 'latin1'));
-  const r = lienthong(dir, ['pki', 'verify-chain', 'bundle.pem', '--anchor', h.root, '--at', '2026-01-10']);
-  t.equal(r.code, 0, 'exit 0', { stdout: r.stdout });
-  const shallow = lienthong(dir, ['pki', 'verify-chain', 'bundle.pem', '--anchor', h.root, '--at', '2026-01-10', '--max-depth', '1']);
-  t.equal(shallow.code, 1);
-  t.match(shallow.stdout, /^INVALID: NO_PATH/);
-});
+void t.test(
+  'a bundle file (leaf first, then its CA) needs no --intermediate; --max-depth bounds the path',
+  async (t) => {
+    writeFileSync(
+      join(dir, 'bundle.pem'),
+      readFileSync(join(dir, h.leaves.seal), 'latin1') + readFileSync(join(dir, h.intermediate), 'latin1'),
+    );
+    const r = lienthong(dir, ['pki', 'verify-chain', 'bundle.pem', '--anchor', h.root, '--at', '2026-01-10']);
+    t.equal(r.code, 0, 'exit 0', { stdout: r.stdout });
+    const shallow = lienthong(dir, [
+      'pki',
+      'verify-chain',
+      'bundle.pem',
+      '--anchor',
+      h.root,
+      '--at',
+      '2026-01-10',
+      '--max-depth',
+      '1',
+    ]);
+    t.equal(shallow.code, 1);
+    t.match(shallow.stdout, /^INVALID: NO_PATH/);
+  },
+);
 
 void t.test('DER inputs are read as well as PEM', async (t) => {
   execFileSync('openssl', ['x509', '-in', h.leaves.seal, '-outform', 'DER', '-out', 'seal.der'], { cwd: dir });
   execFileSync('openssl', ['crl', '-in', 'inter.crl', '-outform', 'DER', '-out', 'inter.crl.der'], { cwd: dir });
-  const r = lienthong(dir, ['pki', 'verify-chain', 'seal.der', '--anchor', h.root, '--intermediate', h.intermediate, '--crl', 'inter.crl.der', '--crl', 'root.crl', '--at', '2026-01-10']);
+  const r = lienthong(dir, [
+    'pki',
+    'verify-chain',
+    'seal.der',
+    '--anchor',
+    h.root,
+    '--intermediate',
+    h.intermediate,
+    '--crl',
+    'inter.crl.der',
+    '--crl',
+    'root.crl',
+    '--at',
+    '2026-01-10',
+  ]);
   t.equal(r.code, 0, 'exit 0', { stdout: r.stdout, stderr: r.stderr });
 });

@@ -20,19 +20,70 @@ writeFileSync(join(dir, 'doc.txt'), content);
 writeFileSync(join(dir, 'tampered.txt'), Buffer.concat([content, Buffer.from(' ')]));
 
 const signer = keySigner(readPrivateKey(pem('person/key.pem')));
-const cms = await signCades(content, signer, { certificate: readCertificate(pem(h.leaves.person)), chain: [readCertificate(pem(h.intermediate))], signingTime: new Date('2026-01-05T08:00:00Z') });
+const cms = await signCades(content, signer, {
+  certificate: readCertificate(pem(h.leaves.person)),
+  chain: [readCertificate(pem(h.intermediate))],
+  signingTime: new Date('2026-01-05T08:00:00Z'),
+});
 writeFileSync(join(dir, 'person.p7s'), cms);
 writeFileSync(join(dir, 'person.p7s.pem'), toPem('CMS', cms));
 
 const openssl = (args: string[]): void => {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 };
-openssl(['cms', '-sign', '-binary', '-cades', '-nosmimecap', '-in', 'doc.txt', '-signer', h.leaves.seal, '-inkey', 'seal/key.pem', '-certfile', h.intermediate, '-md', 'sha256', '-outform', 'DER', '-out', 'seal.p7s']);
-openssl(['cms', '-sign', '-binary', '-cades', '-nosmimecap', '-nodetach', '-in', 'doc.txt', '-signer', h.leaves.seal, '-inkey', 'seal/key.pem', '-certfile', h.intermediate, '-outform', 'PEM', '-out', 'seal-attached.pem']);
+openssl([
+  'cms',
+  '-sign',
+  '-binary',
+  '-cades',
+  '-nosmimecap',
+  '-in',
+  'doc.txt',
+  '-signer',
+  h.leaves.seal,
+  '-inkey',
+  'seal/key.pem',
+  '-certfile',
+  h.intermediate,
+  '-md',
+  'sha256',
+  '-outform',
+  'DER',
+  '-out',
+  'seal.p7s',
+]);
+openssl([
+  'cms',
+  '-sign',
+  '-binary',
+  '-cades',
+  '-nosmimecap',
+  '-nodetach',
+  '-in',
+  'doc.txt',
+  '-signer',
+  h.leaves.seal,
+  '-inkey',
+  'seal/key.pem',
+  '-certfile',
+  h.intermediate,
+  '-outform',
+  'PEM',
+  '-out',
+  'seal-attached.pem',
+]);
 
 interface JsonReport {
   indication: string;
-  signatures: { indication: string; signer: { subject: string }; signingCertificateSerial: string; integrity: boolean; trusted: boolean; isCadesBaselineB: boolean; chain: unknown[] }[];
+  signatures: {
+    indication: string;
+    signer: { subject: string };
+    signingCertificateSerial: string;
+    integrity: boolean;
+    trusted: boolean;
+    isCadesBaselineB: boolean;
+    chain: unknown[];
+  }[];
   signedData: { detached: boolean };
 }
 
@@ -71,14 +122,17 @@ void t.test('--json prints the report as JSON', async (t) => {
   }
 });
 
-void t.test('a signature made by openssl cms -sign -cades with our certificate and key verifies (interop)', async (t) => {
-  const r = lienthong(dir, ['verify', 'seal.p7s', '--content', 'doc.txt', ...trust]);
-  t.equal(r.code, 0, 'exit 0', { stdout: r.stdout, stderr: r.stderr });
-  t.match(r.stdout, /TOTAL_PASSED/);
-  t.match(r.stdout, /CN=Văn phòng Tỉnh ủy/);
-  const attached = lienthong(dir, ['verify', 'seal-attached.pem', ...trust]);
-  t.equal(attached.code, 0, 'attached PEM signature: exit 0', { stdout: attached.stdout, stderr: attached.stderr });
-});
+void t.test(
+  'a signature made by openssl cms -sign -cades with our certificate and key verifies (interop)',
+  async (t) => {
+    const r = lienthong(dir, ['verify', 'seal.p7s', '--content', 'doc.txt', ...trust]);
+    t.equal(r.code, 0, 'exit 0', { stdout: r.stdout, stderr: r.stderr });
+    t.match(r.stdout, /TOTAL_PASSED/);
+    t.match(r.stdout, /CN=Văn phòng Tỉnh ủy/);
+    const attached = lienthong(dir, ['verify', 'seal-attached.pem', ...trust]);
+    t.equal(attached.code, 0, 'attached PEM signature: exit 0', { stdout: attached.stdout, stderr: attached.stderr });
+  },
+);
 
 void t.test('tampered content fails with HASH_FAILURE (exit 1)', async (t) => {
   for (const sig of ['person.p7s', 'seal.p7s']) {
@@ -87,13 +141,21 @@ void t.test('tampered content fails with HASH_FAILURE (exit 1)', async (t) => {
     t.match(r.stdout, /TOTAL_FAILED \/ HASH_FAILURE/, sig);
     t.match(r.stdout, /integrity: +NOT established/, sig);
   }
-  const json = JSON.parse(lienthong(dir, ['verify', 'person.p7s', '--content', 'tampered.txt', ...trust, '--json']).stdout) as { subIndication: string };
+  const json = JSON.parse(
+    lienthong(dir, ['verify', 'person.p7s', '--content', 'tampered.txt', ...trust, '--json']).stdout,
+  ) as { subIndication: string };
   t.equal(json.subIndication, 'HASH_FAILURE');
 });
 
 void t.test('a signer whose certificate is revoked is not TOTAL_PASSED (exit 1)', async (t) => {
   const revokedSigner = keySigner(readPrivateKey(pem('revoked/key.pem')));
-  writeFileSync(join(dir, 'revoked.p7s'), await signCades(content, revokedSigner, { certificate: readCertificate(pem(h.revoked)), chain: [readCertificate(pem(h.intermediate))] }));
+  writeFileSync(
+    join(dir, 'revoked.p7s'),
+    await signCades(content, revokedSigner, {
+      certificate: readCertificate(pem(h.revoked)),
+      chain: [readCertificate(pem(h.intermediate))],
+    }),
+  );
   const r = lienthong(dir, ['verify', 'revoked.p7s', '--content', 'doc.txt', ...trust]);
   t.equal(r.code, 1);
   t.match(r.stdout, /TOTAL_FAILED \/ REVOKED/);
@@ -108,18 +170,25 @@ void t.test('without a trust anchor or content the result is INDETERMINATE (exit
   t.match(noContent.stdout, /INDETERMINATE \/ SIGNED_DATA_NOT_FOUND/);
 });
 
-void t.test('a PDF goes to PAdES verification; one without cross-reference data is unusable input (exit 2)', async (t) => {
-  // Signed PDFs are covered by pdf-party-flow.test.ts and pdf-sign.test.ts.
-  writeFileSync(join(dir, 'doc.pdf'), '%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n');
-  const r = lienthong(dir, ['verify', 'doc.pdf', ...trust]);
-  t.equal(r.code, 2);
-  t.match(r.stderr, /^lienthong: BAD_PDF: doc\.pdf: /);
-  t.equal(r.stdout, '');
-});
+void t.test(
+  'a PDF goes to PAdES verification; one without cross-reference data is unusable input (exit 2)',
+  async (t) => {
+    // Signed PDFs are covered by pdf-party-flow.test.ts and pdf-sign.test.ts.
+    writeFileSync(join(dir, 'doc.pdf'), '%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n');
+    const r = lienthong(dir, ['verify', 'doc.pdf', ...trust]);
+    t.equal(r.code, 2);
+    t.match(r.stderr, /^lienthong: BAD_PDF: doc\.pdf: /);
+    t.equal(r.stdout, '');
+  },
+);
 
 void t.test('a file that is not CMS, or a truncated one, is unusable input (exit 2)', async (t) => {
   writeFileSync(join(dir, 'truncated.p7s'), cms.subarray(0, Math.floor(cms.length / 2)));
-  for (const [file, pattern] of [['truncated.p7s', /BAD_SIGNATURE_FILE: truncated\.p7s: not a readable CMS SignedData/], ['doc.txt', /BAD_SIGNATURE_FILE: doc\.txt/], ['missing.p7s', /FILE_NOT_READABLE: missing\.p7s: no such file/]] as const) {
+  for (const [file, pattern] of [
+    ['truncated.p7s', /BAD_SIGNATURE_FILE: truncated\.p7s: not a readable CMS SignedData/],
+    ['doc.txt', /BAD_SIGNATURE_FILE: doc\.txt/],
+    ['missing.p7s', /FILE_NOT_READABLE: missing\.p7s: no such file/],
+  ] as const) {
     const r = lienthong(dir, ['verify', file, '--content', 'doc.txt', ...trust]);
     t.equal(r.code, 2, `${file}: exit 2`);
     t.match(r.stderr, pattern, file);

@@ -87,7 +87,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Becomes the active relay: the session lock, then the in-process token. */
   async function tryLock(client: PoolClient): Promise<boolean> {
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [relayLockKey]);
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [
+      relayLockKey,
+    ]);
     if (rows[0]?.ok !== true) return false;
     if (!activeInProcess.has(identity)) {
       activeInProcess.add(identity);

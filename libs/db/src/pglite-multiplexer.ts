@@ -68,16 +68,26 @@ export class PgliteMultiplexer {
 
   #accept(socket: Socket): void {
     socket.setNoDelay(true);
-    const conn: Connection = { socket, buffer: Buffer.alloc(0), chain: Promise.resolve(), searchPath: undefined, channels: new Set(), started: false, closed: false };
+    const conn: Connection = {
+      socket,
+      buffer: Buffer.alloc(0),
+      chain: Promise.resolve(),
+      searchPath: undefined,
+      channels: new Set(),
+      started: false,
+      closed: false,
+    };
     this.#connections.add(conn);
     socket.on('data', (data) => {
       conn.buffer = Buffer.concat([conn.buffer, data]);
       for (let message = this.#take(conn); message; message = this.#take(conn)) {
         const m = message;
-        conn.chain = conn.chain.then(() => this.#handle(conn, m)).catch((err: unknown) => {
-          this.#logger.error({ err }, 'embedded Postgres connection failed');
-          socket.destroy();
-        });
+        conn.chain = conn.chain
+          .then(() => this.#handle(conn, m))
+          .catch((err: unknown) => {
+            this.#logger.error({ err }, 'embedded Postgres connection failed');
+            socket.destroy();
+          });
       }
     });
     socket.on('error', () => socket.destroy());
@@ -175,5 +185,7 @@ export class PgliteMultiplexer {
 }
 
 function isUntyped(code: number): boolean {
-  return code === protocolVersion3 || code === sslRequestCode || code === gssEncRequestCode || code === cancelRequestCode;
+  return (
+    code === protocolVersion3 || code === sslRequestCode || code === gssEncRequestCode || code === cancelRequestCode
+  );
 }

@@ -35,7 +35,10 @@ export function listenChanges(message: Buffer): ListenChange[] {
 }
 
 /** Splits backend output into notifications (with their channel) and everything else. */
-export function splitNotifications(output: Buffer): { rest: Buffer; notifications: Array<{ channel: string; raw: Buffer }> } {
+export function splitNotifications(output: Buffer): {
+  rest: Buffer;
+  notifications: Array<{ channel: string; raw: Buffer }>;
+} {
   const notifications: Array<{ channel: string; raw: Buffer }> = [];
   const rest: Buffer[] = [];
   let offset = 0;

@@ -30,7 +30,9 @@ void t.test('four services, four pools, one PGlite: each sees only its own schem
   const services = Array.from({ length: 4 }, () => useSchema(t, embedded.url));
   const pools = services.map((s) => s.makePool(4));
   await Promise.all(
-    services.map((s, i) => migrate(pools[i]!, s.schema, [{ id: '0001_box', sql: 'CREATE TABLE box (owner int NOT NULL)' }])),
+    services.map((s, i) =>
+      migrate(pools[i]!, s.schema, [{ id: '0001_box', sql: 'CREATE TABLE box (owner int NOT NULL)' }]),
+    ),
   );
   // Many clients of every pool at once, parameterized statements and transactions interleaved.
   await Promise.all(
@@ -49,9 +51,7 @@ void t.test('four services, four pools, one PGlite: each sees only its own schem
     ),
   );
   for (const [owner, pool] of pools.entries()) {
-    const { rows } = await pool.query<{ n: number; k: string }>(
-      'SELECT count(*)::int AS n, min(key) AS k FROM outbox',
-    );
+    const { rows } = await pool.query<{ n: number; k: string }>('SELECT count(*)::int AS n, min(key) AS k FROM outbox');
     t.same(rows[0], { n: 40, k: `owner-${owner}` });
   }
 });
@@ -145,7 +145,10 @@ void t.test('data persists in dataDir across a restart', async (t) => {
   const second = await startEmbeddedPostgres({ dataDir: dir });
   const b = useSchemaless(second.url, 'keep');
   t.same((await b.query('SELECT v FROM kept')).rows, [{ v: 'yes' }]);
-  t.same(await migrate(b, 'keep', [{ id: '0001', sql: "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('yes')" }]), []);
+  t.same(
+    await migrate(b, 'keep', [{ id: '0001', sql: "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('yes')" }]),
+    [],
+  );
   await b.end();
   await second.stop();
 });

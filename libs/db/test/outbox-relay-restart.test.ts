@@ -39,8 +39,15 @@ function checkDelivery(t: Test, publisher: RecordingPublisher, written: OutboxEv
   for (const key of keys) {
     const wantKey = written.filter((e) => e.key === key).map((e) => (e.envelope.data as { n: number }).n);
     const byId = new Map(written.map((e) => [e.envelope.id, e]));
-    const gotKey = first.map((id) => byId.get(id)!).filter((e) => e.key === key).map((e) => (e.envelope.data as { n: number }).n);
-    t.same(gotKey.slice().sort((a, b) => a - b), wantKey.slice().sort((a, b) => a - b), `all of ${key}`);
+    const gotKey = first
+      .map((id) => byId.get(id)!)
+      .filter((e) => e.key === key)
+      .map((e) => (e.envelope.data as { n: number }).n);
+    t.same(
+      gotKey.slice().sort((a, b) => a - b),
+      wantKey.slice().sort((a, b) => a - b),
+      `all of ${key}`,
+    );
   }
 }
 

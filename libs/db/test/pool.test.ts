@@ -24,7 +24,10 @@ void t.test('every connection is bound to the schema, with the configured timeou
 });
 
 void t.test('checkDatabase rejects with DB_UNAVAILABLE when Postgres does not answer', async (t) => {
-  const pool = createPool({ url: 'postgres://postgres@127.0.0.1:1/none', schema: 'nobody' }, { connectionTimeoutMs: 500 });
+  const pool = createPool(
+    { url: 'postgres://postgres@127.0.0.1:1/none', schema: 'nobody' },
+    { connectionTimeoutMs: 500 },
+  );
   t.teardown(() => pool.end());
   await t.rejects(checkDatabase(pool), { code: 'DB_UNAVAILABLE', status: 503 });
 });

@@ -9,7 +9,10 @@ async function setUp(t: Test) {
   const { schema, makePool } = useSchema(t, testDatabaseUrl);
   const pool = makePool();
   await migrate(pool, schema, [
-    { id: '0001_acct', sql: 'CREATE TABLE acct (id int PRIMARY KEY, v int NOT NULL); INSERT INTO acct VALUES (1, 0), (2, 0)' },
+    {
+      id: '0001_acct',
+      sql: 'CREATE TABLE acct (id int PRIMARY KEY, v int NOT NULL); INSERT INTO acct VALUES (1, 0), (2, 0)',
+    },
   ]);
   return pool;
 }
@@ -58,7 +61,10 @@ async function writeSkew(pool: Awaited<ReturnType<typeof setUp>>, retries: numbe
 void t.test('retries a real serialization failure', async (t) => {
   const pool = await setUp(t);
   const { results, attempts } = await writeSkew(pool, 3);
-  t.same(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
+  t.same(
+    results.map((r) => r.status),
+    ['fulfilled', 'fulfilled'],
+  );
   t.equal(attempts[0]! + attempts[1]!, 3, 'exactly one transaction ran again');
   const { rows } = await pool.query<{ v: number }>('SELECT v FROM acct ORDER BY id');
   t.same(rows.map((r) => r.v).sort(), [1, 2], 'the retry saw the first commit');

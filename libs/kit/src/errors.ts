@@ -68,8 +68,10 @@ export class CodedError<C extends string = string> extends Error {
 
   constructor(definition: ErrorDefinition<C>, options: CodedErrorOptions = {}) {
     const detail = options.detail ?? definition.detail;
-    super(detail === undefined ? definition.title : `${definition.title}: ${detail}`,
-      options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      detail === undefined ? definition.title : `${definition.title}: ${detail}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name || 'CodedError';
     this.code = definition.code;
     this.status = definition.status;

@@ -1,5 +1,14 @@
 import t from 'tap';
-import { CodedError, defineErrors, errorClass, errorGuard, isCodedError, messageOf, silentLogger, type CodeOf } from '../src/index.ts';
+import {
+  CodedError,
+  defineErrors,
+  errorClass,
+  errorGuard,
+  isCodedError,
+  messageOf,
+  silentLogger,
+  type CodeOf,
+} from '../src/index.ts';
 
 const shelfErrors = defineErrors({
   SHELF_EMPTY: { status: 404, title: 'Shelf empty' },
@@ -30,7 +39,14 @@ void t.test('a catalogue error carries code, status, title, detail, extra, cause
   const cause = new Error('disk');
   const e = new ShelfError('SHELF_EMPTY', 'shelf 3', { extra: { shelf: 3 }, cause });
   t.ok(e instanceof ShelfError && e instanceof CodedError && e instanceof Error);
-  t.match(e, { name: 'ShelfError', code: 'SHELF_EMPTY', status: 404, title: 'Shelf empty', detail: 'shelf 3', extra: { shelf: 3 } });
+  t.match(e, {
+    name: 'ShelfError',
+    code: 'SHELF_EMPTY',
+    status: 404,
+    title: 'Shelf empty',
+    detail: 'shelf 3',
+    extra: { shelf: 3 },
+  });
   t.equal(e.message, 'Shelf empty: shelf 3');
   t.equal(e.cause, cause);
   t.match(String(e.stack), /^ShelfError: Shelf empty: shelf 3/);

@@ -7,8 +7,15 @@ void t.test('the kit imports nothing but its own files', async (t) => {
   for (const file of readdirSync(src)) {
     const text = readFileSync(join(src, file), 'utf8');
     const specifiers = [...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]);
-    t.same(specifiers.filter((s) => !s?.startsWith('./')), [], file);
+    t.same(
+      specifiers.filter((s) => !s?.startsWith('./')),
+      [],
+      file,
+    );
   }
-  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as Record<string, unknown>;
+  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   t.equal(pkg.dependencies, undefined, 'no dependencies declared');
 });

@@ -2,7 +2,16 @@ import { PdfError } from './errors.ts';
 import { decodeStreamData, MAX_DECODED } from './filters.ts';
 import { Cursor, indexOf } from './lexer.ts';
 import { parseAt } from './object-reader.ts';
-import { isDict, isInteger, isRef, isStream, type PdfDict, type PdfObject, type PdfRef, type PdfStream } from './objects.ts';
+import {
+  isDict,
+  isInteger,
+  isRef,
+  isStream,
+  type PdfDict,
+  type PdfObject,
+  type PdfRef,
+  type PdfStream,
+} from './objects.ts';
 import { parseIndirect, parseObject } from './parser.ts';
 import type { ByteSource } from './source.ts';
 import { readXrefChain, revisionEnd, type XrefEntry, type XrefSection } from './xref.ts';
@@ -67,7 +76,11 @@ export class PdfDocument {
     const sections = await readXrefChain(source);
     if (sections[0]!.trailer.entries.has('Encrypt')) throw new PdfError('PDF_UNSUPPORTED', 'Encrypted PDF (§7.6).');
     // A linearized file's first-page section points back (/Prev) to the main one at a higher offset: one revision (Annex F).
-    const ordered = sections.filter((s) => !(isInteger(s.trailer.entries.get('Prev')) && (s.trailer.entries.get('Prev') as number) > s.offset)).sort((a, b) => a.offset - b.offset);
+    const ordered = sections
+      .filter(
+        (s) => !(isInteger(s.trailer.entries.get('Prev')) && (s.trailer.entries.get('Prev') as number) > s.offset),
+      )
+      .sort((a, b) => a.offset - b.offset);
     const revisions: Revision[] = [];
     for (const s of ordered) {
       const { eof, end } = await revisionEnd(source, s);
@@ -150,7 +163,11 @@ export class PdfDocument {
 
   private async readAt(num: number, offset: number): Promise<PdfObject> {
     const { value } = await parseAt(this.source, offset, parseIndirect);
-    if (value.num !== num) throw new PdfError('PDF_XREF_INVALID', `The xref points object ${num} at offset ${offset}, which holds object ${value.num}.`);
+    if (value.num !== num)
+      throw new PdfError(
+        'PDF_XREF_INVALID',
+        `The xref points object ${num} at offset ${offset}, which holds object ${value.num}.`,
+      );
     if (value.streamOffset === undefined || !isDict(value.object)) return value.object;
     const length = await this.streamLength(value.object, value.streamOffset, num);
     return { kind: 'stream', dict: value.object, location: { offset: value.streamOffset, length } };
@@ -184,10 +201,15 @@ export class PdfDocument {
 
   private async readCompressed(num: number, streamNum: number, index: number): Promise<PdfObject> {
     const stm = await this.objectStream(streamNum);
-    if (stm.nums[index] !== num) throw new PdfError('PDF_XREF_INVALID', `Object stream ${streamNum} does not hold object ${num} at index ${index}.`);
+    if (stm.nums[index] !== num)
+      throw new PdfError(
+        'PDF_XREF_INVALID',
+        `Object stream ${streamNum} does not hold object ${num} at index ${index}.`,
+      );
     const start = stm.first + stm.offsets[index]!;
     const end = index + 1 < stm.offsets.length ? stm.first + stm.offsets[index + 1]! : stm.data.length;
-    if (start > stm.data.length || end < start) throw new PdfError('PDF_XREF_INVALID', `Bad offset of object ${num} in object stream ${streamNum}.`);
+    if (start > stm.data.length || end < start)
+      throw new PdfError('PDF_XREF_INVALID', `Bad offset of object ${num} in object stream ${streamNum}.`);
     return parseObject(new Cursor(stm.data.subarray(start, end), 0, true));
   }
 
@@ -201,7 +223,8 @@ export class PdfDocument {
     if (!isStream(s)) throw new PdfError('PDF_XREF_INVALID', `Object ${num} is not an object stream.`);
     const n = s.dict.entries.get('N');
     const first = s.dict.entries.get('First');
-    if (!isInteger(n) || !isInteger(first) || n < 0 || n > 1_000_000 || first < 0) throw new PdfError('PDF_MALFORMED', `Object stream ${num} has a bad /N or /First.`);
+    if (!isInteger(n) || !isInteger(first) || n < 0 || n > 1_000_000 || first < 0)
+      throw new PdfError('PDF_MALFORMED', `Object stream ${num} has a bad /N or /First.`);
     const data = await this.decodeStream(s);
     const header = Buffer.from(data.subarray(0, first)).toString('latin1').trim().split(/\s+/).map(Number);
     const nums: number[] = [];
@@ -209,7 +232,8 @@ export class PdfDocument {
     for (let i = 0; i < n; i++) {
       const a = header[2 * i];
       const b = header[2 * i + 1];
-      if (a === undefined || b === undefined || !Number.isSafeInteger(a) || !Number.isSafeInteger(b)) throw new PdfError('PDF_MALFORMED', `Object stream ${num} has a bad header.`);
+      if (a === undefined || b === undefined || !Number.isSafeInteger(a) || !Number.isSafeInteger(b))
+        throw new PdfError('PDF_MALFORMED', `Object stream ${num} has a bad header.`);
       nums.push(a);
       offsets.push(b);
     }

@@ -8,13 +8,35 @@ import { defineErrors, errorClass, errorGuard, type CatalogueErrorOptions, type 
 
 export const pdfErrors = defineErrors({
   PDF_MALFORMED: { status: 400, title: 'The PDF syntax is not well formed (ISO 32000-1 §7.2–7.3)' },
-  PDF_XREF_INVALID: { status: 400, title: 'The cross-reference data (ISO 32000-1 §7.5.4–7.5.8) is missing, unreadable or inconsistent' },
-  PDF_OBJECT_NOT_FOUND: { status: 400, title: 'An indirect object that the document needs is not in the cross-reference data' },
-  PDF_LIMIT_EXCEEDED: { status: 413, title: 'The PDF exceeds a safety limit (nesting depth, object size, revision count or stream length)' },
-  PDF_UNSUPPORTED: { status: 422, title: 'The PDF uses a feature this library does not handle (encryption, an unknown filter)' },
-  PDF_SIGNATURE_INVALID: { status: 400, title: 'A signature dictionary or its /ByteRange or /Contents is not as ISO 32000-1 §12.8 and ETSI EN 319 142-1 require' },
-  PDF_CONTENTS_TOO_SMALL: { status: 500, title: 'The signature container does not fit the /Contents placeholder reserved for it' },
-  PDF_STATE_MISMATCH: { status: 409, title: 'The prepared signature state does not match the prepared PDF or the signer' },
+  PDF_XREF_INVALID: {
+    status: 400,
+    title: 'The cross-reference data (ISO 32000-1 §7.5.4–7.5.8) is missing, unreadable or inconsistent',
+  },
+  PDF_OBJECT_NOT_FOUND: {
+    status: 400,
+    title: 'An indirect object that the document needs is not in the cross-reference data',
+  },
+  PDF_LIMIT_EXCEEDED: {
+    status: 413,
+    title: 'The PDF exceeds a safety limit (nesting depth, object size, revision count or stream length)',
+  },
+  PDF_UNSUPPORTED: {
+    status: 422,
+    title: 'The PDF uses a feature this library does not handle (encryption, an unknown filter)',
+  },
+  PDF_SIGNATURE_INVALID: {
+    status: 400,
+    title:
+      'A signature dictionary or its /ByteRange or /Contents is not as ISO 32000-1 §12.8 and ETSI EN 319 142-1 require',
+  },
+  PDF_CONTENTS_TOO_SMALL: {
+    status: 500,
+    title: 'The signature container does not fit the /Contents placeholder reserved for it',
+  },
+  PDF_STATE_MISMATCH: {
+    status: 409,
+    title: 'The prepared signature state does not match the prepared PDF or the signer',
+  },
   PDF_INVALID_ARGUMENT: { status: 400, title: 'An argument given to the PDF layer is missing or out of range' },
 });
 

@@ -33,14 +33,20 @@ async function readAt(fh: FileHandle, size: number, position: number, length: nu
 export async function openFileSource(path: string): Promise<ByteSource & Closable> {
   const fh = await open(path, 'r');
   const { size } = await fh.stat();
-  return { size, read: (position, length) => readAt(fh, size, position, length), readInto: (position, target) => readIntoAt(fh, size, position, target), close: () => fh.close() };
+  return {
+    size,
+    read: (position, length) => readAt(fh, size, position, length),
+    readInto: (position, target) => readIntoAt(fh, size, position, target),
+    close: () => fh.close(),
+  };
 }
 
 async function sinkOn(fh: FileHandle, initialSize: number): Promise<PdfSink & Closable> {
   let size = initialSize;
   const writeAt = async (bytes: Uint8Array, position: number): Promise<void> => {
     let done = 0;
-    while (done < bytes.length) done += (await fh.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
+    while (done < bytes.length)
+      done += (await fh.write(bytes, done, bytes.length - done, position + done)).bytesWritten;
   };
   return {
     get size() {
@@ -53,11 +59,13 @@ async function sinkOn(fh: FileHandle, initialSize: number): Promise<PdfSink & Cl
       size += bytes.length;
     },
     patch: async (position, bytes) => {
-      if (position < 0 || position + bytes.length > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Patch at ${position} outside the ${size} bytes written.`);
+      if (position < 0 || position + bytes.length > size)
+        throw new PdfError('PDF_INVALID_ARGUMENT', `Patch at ${position} outside the ${size} bytes written.`);
       await writeAt(bytes, position);
     },
     truncate: async (to) => {
-      if (to < 0 || to > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Truncate to ${to} outside the ${size} bytes written.`);
+      if (to < 0 || to > size)
+        throw new PdfError('PDF_INVALID_ARGUMENT', `Truncate to ${to} outside the ${size} bytes written.`);
       await fh.truncate(to);
       size = to;
     },

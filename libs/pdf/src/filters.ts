@@ -36,7 +36,18 @@ function unpredict(data: Uint8Array, params: PdfDict | undefined): Uint8Array {
       const a = i >= bpp ? out[dst + i - bpp]! : 0;
       const b = r > 0 ? out[dst - rowLength + i]! : 0;
       const c = r > 0 && i >= bpp ? out[dst - rowLength + i - bpp]! : 0;
-      const v = type === 0 ? x : type === 1 ? x + a : type === 2 ? x + b : type === 3 ? x + ((a + b) >> 1) : type === 4 ? x + paeth(a, b, c) : -1;
+      const v =
+        type === 0
+          ? x
+          : type === 1
+            ? x + a
+            : type === 2
+              ? x + b
+              : type === 3
+                ? x + ((a + b) >> 1)
+                : type === 4
+                  ? x + paeth(a, b, c)
+                  : -1;
       if (v < 0) throw new PdfError('PDF_MALFORMED', `PNG predictor row type ${type}.`);
       out[dst + i] = v & 0xff;
     }
@@ -66,7 +77,11 @@ export function decodeStreamData(dict: PdfDict, data: Uint8Array, max = MAX_DECO
       out = inflateSync(out, { maxOutputLength: max, finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a missing end */ });
     } catch (e) {
       const tooBig = e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-      throw new PdfError(tooBig ? 'PDF_LIMIT_EXCEEDED' : 'PDF_MALFORMED', tooBig ? `Stream inflates beyond ${max} bytes.` : 'FlateDecode data is corrupt.', { cause: e });
+      throw new PdfError(
+        tooBig ? 'PDF_LIMIT_EXCEEDED' : 'PDF_MALFORMED',
+        tooBig ? `Stream inflates beyond ${max} bytes.` : 'FlateDecode data is corrupt.',
+        { cause: e },
+      );
     }
     out = unpredict(out, isDict(p) ? p : dictOf(undefined));
   });

@@ -7,7 +7,18 @@ export function isWhite(b: number | undefined): boolean {
 
 /** Delimiter bytes of §7.2.2 Table 2. */
 export function isDelimiter(b: number | undefined): boolean {
-  return b === 0x28 || b === 0x29 || b === 0x3c || b === 0x3e || b === 0x5b || b === 0x5d || b === 0x7b || b === 0x7d || b === 0x2f || b === 0x25;
+  return (
+    b === 0x28 ||
+    b === 0x29 ||
+    b === 0x3c ||
+    b === 0x3e ||
+    b === 0x5b ||
+    b === 0x5d ||
+    b === 0x7b ||
+    b === 0x7d ||
+    b === 0x2f ||
+    b === 0x25
+  );
 }
 
 /** Thrown when the window ends before the token does; the caller reads a larger window and tries again. */
@@ -42,7 +53,8 @@ export class Cursor {
 
   /** Fails for running off the window: malformed at the end of the file, else a request for more. */
   end(what: string): never {
-    if (this.complete) throw new PdfError('PDF_MALFORMED', `Unexpected end of file in ${what} at offset ${this.offset}.`);
+    if (this.complete)
+      throw new PdfError('PDF_MALFORMED', `Unexpected end of file in ${what} at offset ${this.offset}.`);
     throw new NeedMoreData();
   }
 
@@ -70,7 +82,8 @@ export class Cursor {
     const start = this.pos;
     while (this.pos < this.buf.length && !isWhite(this.buf[this.pos]) && !isDelimiter(this.buf[this.pos])) this.pos++;
     if (this.pos === this.buf.length && !this.complete) throw new NeedMoreData();
-    if (this.pos - start > 256) throw new PdfError('PDF_LIMIT_EXCEEDED', `Token longer than 256 bytes at offset ${this.base + start}.`);
+    if (this.pos - start > 256)
+      throw new PdfError('PDF_LIMIT_EXCEEDED', `Token longer than 256 bytes at offset ${this.base + start}.`);
     return latin1(this.buf, start, this.pos);
   }
 

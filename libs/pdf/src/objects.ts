@@ -97,17 +97,22 @@ export function copyDict(d: PdfDict): PdfDict {
 }
 
 /** Type guard: A name (with that value when `name` is given). */
-export const isName = (o: PdfObject | undefined, name?: string): o is PdfName => typeof o === 'object' && o !== null && o.kind === 'name' && (name === undefined || o.name === name);
+export const isName = (o: PdfObject | undefined, name?: string): o is PdfName =>
+  typeof o === 'object' && o !== null && o.kind === 'name' && (name === undefined || o.name === name);
 /** Type guard: A string object. */
-export const isString = (o: PdfObject | undefined): o is PdfString => typeof o === 'object' && o !== null && o.kind === 'string';
+export const isString = (o: PdfObject | undefined): o is PdfString =>
+  typeof o === 'object' && o !== null && o.kind === 'string';
 /** Type guard: An array object. */
-export const isArray = (o: PdfObject | undefined): o is PdfArray => typeof o === 'object' && o !== null && o.kind === 'array';
+export const isArray = (o: PdfObject | undefined): o is PdfArray =>
+  typeof o === 'object' && o !== null && o.kind === 'array';
 /** Type guard: A dictionary (not a stream). */
-export const isDict = (o: PdfObject | undefined): o is PdfDict => typeof o === 'object' && o !== null && o.kind === 'dict';
+export const isDict = (o: PdfObject | undefined): o is PdfDict =>
+  typeof o === 'object' && o !== null && o.kind === 'dict';
 /** Type guard: An indirect reference. */
 export const isRef = (o: PdfObject | undefined): o is PdfRef => typeof o === 'object' && o !== null && o.kind === 'ref';
 /** Type guard: A stream object. */
-export const isStream = (o: PdfObject | undefined): o is PdfStream => typeof o === 'object' && o !== null && o.kind === 'stream';
+export const isStream = (o: PdfObject | undefined): o is PdfStream =>
+  typeof o === 'object' && o !== null && o.kind === 'stream';
 /** Type guard: A number (integer or real). */
 export const isNumber = (o: PdfObject | undefined): o is number => typeof o === 'number';
 /** Type guard: An integer. */
@@ -146,6 +151,7 @@ export function decodeTextString(bytes: Uint8Array): string {
     for (let i = 2; i + 1 < bytes.length; i += 2) s += String.fromCharCode((bytes[i]! << 8) | bytes[i + 1]!);
     return s;
   }
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder().decode(bytes.subarray(3));
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return new TextDecoder().decode(bytes.subarray(3));
   return Buffer.from(bytes).toString('latin1');
 }

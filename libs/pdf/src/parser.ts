@@ -7,7 +7,8 @@ export const MAX_DEPTH = 64;
 /** Longest string accepted (a /Contents of a long-term signature stays well below). */
 export const MAX_STRING = 8 * 1024 * 1024;
 
-const HEX = (b: number): number => (b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x41 && b <= 0x46 ? b - 0x37 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1);
+const HEX = (b: number): number =>
+  b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x41 && b <= 0x46 ? b - 0x37 : b >= 0x61 && b <= 0x66 ? b - 0x57 : -1;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 const INTEGER = /^\d+$/;
 
@@ -16,7 +17,8 @@ function literalString(c: Cursor): Uint8Array {
   const out: number[] = [];
   let depth = 1;
   for (;;) {
-    if (out.length > MAX_STRING) throw new PdfError('PDF_LIMIT_EXCEEDED', `String longer than ${MAX_STRING} bytes at offset ${c.offset}.`);
+    if (out.length > MAX_STRING)
+      throw new PdfError('PDF_LIMIT_EXCEEDED', `String longer than ${MAX_STRING} bytes at offset ${c.offset}.`);
     const b = c.peek();
     if (b === undefined) c.end('a literal string');
     c.pos++;
@@ -24,11 +26,21 @@ function literalString(c: Cursor): Uint8Array {
       const e = c.peek();
       if (e === undefined) c.end('a literal string');
       c.pos++;
-      const simple: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
+      const simple: Record<number, number> = {
+        0x6e: 0x0a,
+        0x72: 0x0d,
+        0x74: 0x09,
+        0x62: 0x08,
+        0x66: 0x0c,
+        0x28: 0x28,
+        0x29: 0x29,
+        0x5c: 0x5c,
+      };
       if (simple[e] !== undefined) out.push(simple[e]);
       else if (e >= 0x30 && e <= 0x37) {
         let v = e - 0x30;
-        for (let i = 0; i < 2 && (c.peek() ?? 0) >= 0x30 && (c.peek() ?? 0) <= 0x37; i++) v = v * 8 + c.buf[c.pos++]! - 0x30;
+        for (let i = 0; i < 2 && (c.peek() ?? 0) >= 0x30 && (c.peek() ?? 0) <= 0x37; i++)
+          v = v * 8 + c.buf[c.pos++]! - 0x30;
         out.push(v & 0xff);
       } else if (e === 0x0d) {
         if (c.peek() === 0x0a) c.pos++;
@@ -52,7 +64,8 @@ function hexString(c: Cursor): Uint8Array {
   const start = c.pos;
   while (c.pos < c.buf.length && c.buf[c.pos] !== 0x3e) c.pos++;
   if (c.pos >= c.buf.length) c.end('a hexadecimal string');
-  if (c.pos - start > 2 * MAX_STRING) throw new PdfError('PDF_LIMIT_EXCEEDED', `Hex string longer than ${MAX_STRING} bytes at offset ${c.base + start}.`);
+  if (c.pos - start > 2 * MAX_STRING)
+    throw new PdfError('PDF_LIMIT_EXCEEDED', `Hex string longer than ${MAX_STRING} bytes at offset ${c.base + start}.`);
   const out = new Uint8Array(Math.ceil((c.pos - start) / 2));
   let n = 0;
   let high = -1;
@@ -90,13 +103,15 @@ function name(c: Cursor): string {
       break;
     }
     if (isWhite(b) || isDelimiter(b)) break;
-    if (bytes.length > 256) throw new PdfError('PDF_LIMIT_EXCEEDED', `Name longer than 256 bytes at offset ${c.offset}.`);
+    if (bytes.length > 256)
+      throw new PdfError('PDF_LIMIT_EXCEEDED', `Name longer than 256 bytes at offset ${c.offset}.`);
     if (b === 0x23) {
       const h1 = c.peek(1);
       const h2 = c.peek(2);
       if (h1 === undefined || h2 === undefined) c.end('a name');
       const v = (HEX(h1) << 4) | HEX(h2);
-      if (HEX(h1) < 0 || HEX(h2) < 0) throw new PdfError('PDF_MALFORMED', `Bad #xx escape in a name at offset ${c.offset}.`);
+      if (HEX(h1) < 0 || HEX(h2) < 0)
+        throw new PdfError('PDF_MALFORMED', `Bad #xx escape in a name at offset ${c.offset}.`);
       bytes.push(v);
       c.pos += 3;
     } else {
@@ -135,7 +150,8 @@ function dictionary(c: Cursor, depth: number): PdfDict {
  * {@link NeedMoreData} when the window is too short.
  */
 export function parseObject(c: Cursor, depth = 0): PdfObject {
-  if (depth > MAX_DEPTH) throw new PdfError('PDF_LIMIT_EXCEEDED', `Objects nested deeper than ${MAX_DEPTH} at offset ${c.offset}.`);
+  if (depth > MAX_DEPTH)
+    throw new PdfError('PDF_LIMIT_EXCEEDED', `Objects nested deeper than ${MAX_DEPTH} at offset ${c.offset}.`);
   c.skipWhite();
   const b = c.peek();
   if (b === undefined) c.end('an object');
@@ -173,7 +189,10 @@ export function parseObject(c: Cursor, depth = 0): PdfObject {
     }
     return Number(word);
   }
-  throw new PdfError('PDF_MALFORMED', `Unexpected token ${JSON.stringify(word.slice(0, 20))} at offset ${c.base + start}.`);
+  throw new PdfError(
+    'PDF_MALFORMED',
+    `Unexpected token ${JSON.stringify(word.slice(0, 20))} at offset ${c.base + start}.`,
+  );
 }
 
 function tryReference(c: Cursor, num: number): PdfObject | undefined {
@@ -207,7 +226,8 @@ export function parseIndirect(c: Cursor): IndirectObject {
   c.skipWhite();
   const g = c.regular();
   c.skipWhite();
-  if (!INTEGER.test(n) || !INTEGER.test(g) || !c.keyword('obj')) throw new PdfError('PDF_XREF_INVALID', `No "N G obj" header at offset ${c.offset}.`);
+  if (!INTEGER.test(n) || !INTEGER.test(g) || !c.keyword('obj'))
+    throw new PdfError('PDF_XREF_INVALID', `No "N G obj" header at offset ${c.offset}.`);
   const object = parseObject(c);
   c.skipWhite();
   if (object !== null && typeof object === 'object' && object.kind === 'dict' && c.keyword('stream')) {

@@ -11,7 +11,10 @@ export function serializeName(name: string): string {
   if (PLAIN_NAME.test(name)) return `/${name}`;
   let out = '/';
   for (const b of Buffer.from(name, [...name].every((c) => c.charCodeAt(0) <= 0xff) ? 'latin1' : 'utf8')) {
-    out += b < 0x21 || b > 0x7e || DELIMITER_OR_SPECIAL.has(b) ? `#${b.toString(16).padStart(2, '0').toUpperCase()}` : String.fromCharCode(b);
+    out +=
+      b < 0x21 || b > 0x7e || DELIMITER_OR_SPECIAL.has(b)
+        ? `#${b.toString(16).padStart(2, '0').toUpperCase()}`
+        : String.fromCharCode(b);
   }
   return out;
 }
@@ -63,7 +66,11 @@ function parts(o: PdfObject, out: (string | Uint8Array)[], depth: number): void 
         dictParts(o, out, depth);
         break;
       case 'stream': {
-        if (o.data === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', 'A stream read from a file must be copied with its data before it is written.');
+        if (o.data === undefined)
+          throw new PdfError(
+            'PDF_INVALID_ARGUMENT',
+            'A stream read from a file must be copied with its data before it is written.',
+          );
         const d: PdfDict = { kind: 'dict', entries: new Map(o.dict.entries) };
         d.entries.set('Length', o.data.length);
         dictParts(d, out, depth);

@@ -74,19 +74,22 @@ export function memorySink(capacity = 64 * 1024): MemorySink {
     get size() {
       return size;
     },
-    read: async (position, length) => buf.subarray(Math.max(0, Math.min(size, position)), Math.max(0, Math.min(size, position + length))),
+    read: async (position, length) =>
+      buf.subarray(Math.max(0, Math.min(size, position)), Math.max(0, Math.min(size, position + length))),
     append: async (bytes) => {
       grow(size + bytes.length, false);
       buf.set(bytes, size);
       size += bytes.length;
     },
     patch: async (position, bytes) => {
-      if (position < 0 || position + bytes.length > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Patch at ${position} outside the ${size} bytes written.`);
+      if (position < 0 || position + bytes.length > size)
+        throw new PdfError('PDF_INVALID_ARGUMENT', `Patch at ${position} outside the ${size} bytes written.`);
       buf.set(bytes, position);
     },
     reserve: (bytes) => grow(size + Math.max(0, bytes), true),
     truncate: async (to) => {
-      if (to < 0 || to > size) throw new PdfError('PDF_INVALID_ARGUMENT', `Truncate to ${to} outside the ${size} bytes written.`);
+      if (to < 0 || to > size)
+        throw new PdfError('PDF_INVALID_ARGUMENT', `Truncate to ${to} outside the ${size} bytes written.`);
       size = to;
     },
     bytes: () => buf.subarray(0, size),
@@ -94,11 +97,19 @@ export function memorySink(capacity = 64 * 1024): MemorySink {
 }
 
 /** Streams `[start, end)` of a source in chunks to `each` (copying, hashing); a chunk is valid only during its call. */
-export async function forEachChunk(source: ByteSource, start: number, end: number, each: (chunk: Uint8Array) => void | Promise<void>): Promise<void> {
+export async function forEachChunk(
+  source: ByteSource,
+  start: number,
+  end: number,
+  each: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<void> {
   const scratch = source.readInto === undefined ? undefined : new Uint8Array(CHUNK);
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     const want = Math.min(CHUNK, end - pos);
-    const chunk = scratch === undefined ? await source.read(pos, want) : scratch.subarray(0, await source.readInto!(pos, scratch.subarray(0, want)));
+    const chunk =
+      scratch === undefined
+        ? await source.read(pos, want)
+        : scratch.subarray(0, await source.readInto!(pos, scratch.subarray(0, want)));
     if (chunk.length === 0) throw new PdfError('PDF_MALFORMED', `The source ended at ${pos}, before ${end}.`);
     await each(chunk);
     pos += chunk.length;

@@ -18,7 +18,8 @@ export async function listPages(doc: PdfDocument): Promise<PageRef[]> {
   const seen = new Set<number>();
   const walk = async (ref: PdfRef, depth: number): Promise<void> => {
     if (depth > MAX_TREE_DEPTH) throw new PdfError('PDF_LIMIT_EXCEEDED', 'Page tree deeper than 64.');
-    if (seen.has(ref.num) || seen.size > MAX_NODES) throw new PdfError('PDF_MALFORMED', `Page tree loops at object ${ref.num}.`);
+    if (seen.has(ref.num) || seen.size > MAX_NODES)
+      throw new PdfError('PDF_MALFORMED', `Page tree loops at object ${ref.num}.`);
     seen.add(ref.num);
     const node = await doc.resolveDict(ref);
     if (node === undefined) return;
@@ -39,7 +40,8 @@ export async function firstPage(doc: PdfDocument): Promise<PageRef> {
   const seen = new Set<number>();
   let ref = catalog.entries.get('Pages');
   for (let depth = 0; isRef(ref); depth++) {
-    if (depth > MAX_TREE_DEPTH || seen.has(ref.num)) throw new PdfError('PDF_MALFORMED', 'Page tree loops or is too deep.');
+    if (depth > MAX_TREE_DEPTH || seen.has(ref.num))
+      throw new PdfError('PDF_MALFORMED', 'Page tree loops or is too deep.');
     seen.add(ref.num);
     const node = await doc.resolveDict(ref);
     if (node === undefined) break;
@@ -72,9 +74,17 @@ export async function acroForm(doc: PdfDocument): Promise<{ ref?: PdfRef; dict: 
  * A field's fully qualified name (its /T appended to the parent's with a period, ISO 32000-1
  * §12.7.3.2) and its type (/FT, inherited from the parent when absent).
  */
-export function fieldIdentity(dict: PdfDict, parentName: string, inheritedType: string | undefined): { name: string; type: string | undefined } {
+export function fieldIdentity(
+  dict: PdfDict,
+  parentName: string,
+  inheritedType: string | undefined,
+): { name: string; type: string | undefined } {
   const t = dict.entries.get('T');
-  const name = isString(t) ? (parentName === '' ? decodeTextString(t.bytes) : `${parentName}.${decodeTextString(t.bytes)}`) : parentName;
+  const name = isString(t)
+    ? parentName === ''
+      ? decodeTextString(t.bytes)
+      : `${parentName}.${decodeTextString(t.bytes)}`
+    : parentName;
   const ft = dict.entries.get('FT');
   return { name, type: isName(ft) ? ft.name : inheritedType };
 }
@@ -92,7 +102,9 @@ export async function listFields(doc: PdfDocument): Promise<FormField[]> {
     if (dict === undefined) return;
     const { name, type } = fieldIdentity(dict, prefix, inheritedType);
     const kids = await doc.resolve(dict.entries.get('Kids'));
-    const fieldKids = isArray(kids) ? await Promise.all(kids.items.filter(isRef).map(async (k) => ({ k, d: await doc.resolveDict(k) }))) : [];
+    const fieldKids = isArray(kids)
+      ? await Promise.all(kids.items.filter(isRef).map(async (k) => ({ k, d: await doc.resolveDict(k) })))
+      : [];
     // Kids without /T are widget annotations of this field (§12.7.3.1), not fields.
     const namedKids = fieldKids.filter((x) => isDict(x.d) && x.d.entries.has('T'));
     if (namedKids.length === 0) fields.push({ name, ref, dict, type });

@@ -54,7 +54,8 @@ export class IncrementalUpdate {
   /** Puts a pre-serialised object into the update (see {@link RawObject}). */
   setRaw(objects: readonly RawObject[]): void {
     for (const o of objects) {
-      if (!Number.isSafeInteger(o.num) || o.num <= 0) throw new PdfError('PDF_INVALID_ARGUMENT', `Object number ${o.num}.`);
+      if (!Number.isSafeInteger(o.num) || o.num <= 0)
+        throw new PdfError('PDF_INVALID_ARGUMENT', `Object number ${o.num}.`);
       this.objects.set(o.num, o.body);
       if (o.num >= this.next) this.next = o.num + 1;
     }
@@ -114,7 +115,8 @@ export class IncrementalUpdate {
     let s = 'xref\n';
     for (const run of this.runs(offsets)) {
       s += `${run[0]} ${run.length}\n`;
-      for (const n of run) s += `${String(offsets.get(n)).padStart(10, '0')} ${String(this.doc.generationOf(n)).padStart(5, '0')} n\r\n`;
+      for (const n of run)
+        s += `${String(offsets.get(n)).padStart(10, '0')} ${String(this.doc.generationOf(n)).padStart(5, '0')} n\r\n`;
     }
     return `${s}trailer\n${Buffer.from(serializeObject(trailer)).toString('latin1')}\n`;
   }
@@ -136,14 +138,21 @@ export class IncrementalUpdate {
       data[i * 8 + 6] = (gen >> 8) & 0xff;
       data[i * 8 + 7] = gen & 0xff;
     });
-    const dict = pdfDict({ Type: pdfName('XRef'), W: pdfArray([1, 5, 2]), Index: pdfArray(runs.flatMap((r) => [r[0]!, r.length])) });
+    const dict = pdfDict({
+      Type: pdfName('XRef'),
+      W: pdfArray([1, 5, 2]),
+      Index: pdfArray(runs.flatMap((r) => [r[0]!, r.length])),
+    });
     for (const [k, v] of trailer.entries) dict.entries.set(k, v);
     return serializeObject(pdfStream(dict, data));
   }
 }
 
 /** Whether the file ends with an end-of-line (so a new revision can start right after it). */
-export async function endsWithEol(sink: { size: number; read(p: number, l: number): Promise<Uint8Array> }): Promise<boolean> {
+export async function endsWithEol(sink: {
+  size: number;
+  read(p: number, l: number): Promise<Uint8Array>;
+}): Promise<boolean> {
   if (sink.size === 0) return true;
   const last = (await sink.read(sink.size - 1, 1))[0];
   return last === 0x0a || last === 0x0d;

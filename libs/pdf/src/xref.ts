@@ -52,7 +52,14 @@ function parseTable(c: Cursor): { entries: Map<number, XrefEntry>; trailer: PdfD
     const start = Number(c.regular());
     c.skipWhite();
     const count = Number(c.regular());
-    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(count) || start < 0 || count < 0 || entries.size + count > MAX_ENTRIES) throw new PdfError('PDF_XREF_INVALID', `Bad xref subsection header at offset ${c.offset}.`);
+    if (
+      !Number.isSafeInteger(start) ||
+      !Number.isSafeInteger(count) ||
+      start < 0 ||
+      count < 0 ||
+      entries.size + count > MAX_ENTRIES
+    )
+      throw new PdfError('PDF_XREF_INVALID', `Bad xref subsection header at offset ${c.offset}.`);
     for (let i = 0; i < count; i++) {
       c.skipWhite();
       const off = Number(c.regular());
@@ -60,7 +67,8 @@ function parseTable(c: Cursor): { entries: Map<number, XrefEntry>; trailer: PdfD
       const gen = Number(c.regular());
       c.skipWhite();
       const t = c.regular();
-      if (!Number.isSafeInteger(off) || !Number.isSafeInteger(gen) || (t !== 'n' && t !== 'f')) throw new PdfError('PDF_XREF_INVALID', `Bad xref entry at offset ${c.offset}.`);
+      if (!Number.isSafeInteger(off) || !Number.isSafeInteger(gen) || (t !== 'n' && t !== 'f'))
+        throw new PdfError('PDF_XREF_INVALID', `Bad xref entry at offset ${c.offset}.`);
       entries.set(start + i, t === 'n' ? { type: 'offset', offset: off, gen } : { type: 'free' });
     }
   }
@@ -75,13 +83,16 @@ function readField(data: Uint8Array, at: number, width: number): number {
 async function readXrefStream(source: ByteSource, offset: number): Promise<XrefSection> {
   const { value: obj } = await parseAt(source, offset, parseIndirect);
   const dict = obj.object;
-  if (!isDict(dict) || obj.streamOffset === undefined || !isName(dict.entries.get('Type'), 'XRef')) throw new PdfError('PDF_XREF_INVALID', `No xref table or xref stream at offset ${offset}.`);
+  if (!isDict(dict) || obj.streamOffset === undefined || !isName(dict.entries.get('Type'), 'XRef'))
+    throw new PdfError('PDF_XREF_INVALID', `No xref table or xref stream at offset ${offset}.`);
   const length = dict.entries.get('Length');
-  if (!isInteger(length) || length < 0 || obj.streamOffset + length > source.size) throw new PdfError('PDF_XREF_INVALID', `The xref stream at ${offset} has a bad /Length.`);
+  if (!isInteger(length) || length < 0 || obj.streamOffset + length > source.size)
+    throw new PdfError('PDF_XREF_INVALID', `The xref stream at ${offset} has a bad /Length.`);
   const data = decodeStreamData(dict, await source.read(obj.streamOffset, length));
   const w = dict.entries.get('W');
   const widths = isArray(w) ? w.items : [];
-  if (widths.length !== 3 || !widths.every((x) => isInteger(x) && x >= 0 && x <= 8)) throw new PdfError('PDF_XREF_INVALID', 'Bad /W in an xref stream.');
+  if (widths.length !== 3 || !widths.every((x) => isInteger(x) && x >= 0 && x <= 8))
+    throw new PdfError('PDF_XREF_INVALID', 'Bad /W in an xref stream.');
   const [w0, w1, w2] = widths as [number, number, number];
   const size = dict.entries.get('Size');
   const index = dict.entries.get('Index');
@@ -92,9 +103,11 @@ async function readXrefStream(source: ByteSource, offset: number): Promise<XrefS
   for (let r = 0; r + 1 < ranges.length; r += 2) {
     const first = ranges[r];
     const count = ranges[r + 1];
-    if (!isInteger(first) || !isInteger(count) || first < 0 || count < 0 || entries.size + count > MAX_ENTRIES) throw new PdfError('PDF_XREF_INVALID', 'Bad /Index in an xref stream.');
+    if (!isInteger(first) || !isInteger(count) || first < 0 || count < 0 || entries.size + count > MAX_ENTRIES)
+      throw new PdfError('PDF_XREF_INVALID', 'Bad /Index in an xref stream.');
     for (let i = 0; i < count; i++, at += rowLength) {
-      if (at + rowLength > data.length) throw new PdfError('PDF_XREF_INVALID', 'The xref stream is shorter than its /Index says.');
+      if (at + rowLength > data.length)
+        throw new PdfError('PDF_XREF_INVALID', 'The xref stream is shorter than its /Index says.');
       const type = w0 === 0 ? 1 : readField(data, at, w0);
       const f2 = readField(data, at + w0, w1);
       const f3 = readField(data, at + w0 + w1, w2);
@@ -108,7 +121,8 @@ async function readXrefStream(source: ByteSource, offset: number): Promise<XrefS
 
 /** Reads the section at `offset`: a table (with its /XRefStm for hybrid files, §7.5.8.4) or a stream. */
 export async function readXrefSection(source: ByteSource, offset: number): Promise<XrefSection> {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= source.size) throw new PdfError('PDF_XREF_INVALID', `The xref offset ${offset} is outside the file.`);
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= source.size)
+    throw new PdfError('PDF_XREF_INVALID', `The xref offset ${offset} is outside the file.`);
   const head = await source.read(offset, 8);
   if (Buffer.from(head).toString('latin1').startsWith('xref')) {
     const { value, end } = await parseAt(source, offset, parseTable, 64 * 1024);
@@ -132,7 +146,8 @@ export async function readXrefChain(source: ByteSource): Promise<XrefSection[]> 
   let offset: number | undefined = await readStartXref(source);
   while (offset !== undefined) {
     if (seen.has(offset)) throw new PdfError('PDF_XREF_INVALID', `The /Prev chain loops back to offset ${offset}.`);
-    if (sections.length >= MAX_SECTIONS) throw new PdfError('PDF_LIMIT_EXCEEDED', `More than ${MAX_SECTIONS} cross-reference sections.`);
+    if (sections.length >= MAX_SECTIONS)
+      throw new PdfError('PDF_LIMIT_EXCEEDED', `More than ${MAX_SECTIONS} cross-reference sections.`);
     seen.add(offset);
     const section = await readXrefSection(source, offset);
     sections.push(section);

@@ -4,7 +4,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { appendUpdate, copySource, IncrementalUpdate, listFields, listPages, memorySink, memorySource, pdfDict, pdfName, pdfString, PdfDocument } from '../src/index.ts';
+import {
+  appendUpdate,
+  copySource,
+  IncrementalUpdate,
+  listFields,
+  listPages,
+  memorySink,
+  memorySource,
+  pdfDict,
+  pdfName,
+  pdfString,
+  PdfDocument,
+} from '../src/index.ts';
 import { fixturePdf } from './fixtures.ts';
 import { hasTool, qpdfCheck, runTool, skipUnless } from '../../../test/support/judges.ts';
 
@@ -21,7 +33,11 @@ for (const useObjectStreams of [true, false]) {
     const pages = await listPages(doc);
     t.equal(pages.length, 3);
     t.same(await listFields(doc), []);
-    if (useObjectStreams) t.ok([...doc.entries.values()].some((e) => e.type === 'compressed'), 'some objects sit in object streams');
+    if (useObjectStreams)
+      t.ok(
+        [...doc.entries.values()].some((e) => e.type === 'compressed'),
+        'some objects sit in object streams',
+      );
 
     const sink = memorySink();
     await copySource(doc.source, sink);
@@ -67,7 +83,7 @@ void t.test('hybrid file: /XRefStm entries are read', async (t) => {
   add('2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n');
   add('3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>\nendobj\n');
   const row = (o: number): string => `01${o.toString(16).padStart(4, '0')}00`;
-  const data = Buffer.from(row(off[0]!) , 'hex');
+  const data = Buffer.from(row(off[0]!), 'hex');
   const stmOffset = parts.join('').length;
   parts.push(`4 0 obj\n<< /Type /XRef /W [1 2 1] /Index [1 1] /Size 5 /Length ${data.length} >>\nstream\n`);
   const head = Buffer.from(parts.join(''), 'latin1');
@@ -80,26 +96,35 @@ void t.test('hybrid file: /XRefStm entries are read', async (t) => {
   t.equal((await listPages(doc)).length, 1);
 });
 
-void t.test('linearized file (qpdf --linearize): one revision, updates append after it', { skip: skipUnless('qpdf') }, async (t) => {
-  for (const streams of [false, true]) {
-    const plain = join(dir, `plain-${streams}.pdf`);
-    const lin = join(dir, `lin-${streams}.pdf`);
-    writeFileSync(plain, await fixturePdf({ pages: 3, useObjectStreams: false }));
-    const made = await runTool('qpdf', [...(streams ? ['--object-streams=generate'] : []), '--linearize', plain, lin]);
-    if (made.code !== 0) throw new Error(`qpdf --linearize: ${made.stderr}`);
-    const bytes = new Uint8Array(readFileSync(lin));
-    const doc = await PdfDocument.open(memorySource(bytes));
-    t.equal(doc.revisions.length, 1, 'first-page and main sections form one revision');
-    t.equal(doc.revisions[0]!.end, bytes.length);
-    t.equal((await listPages(doc)).length, 3);
-    const sink = memorySink();
-    await copySource(doc.source, sink);
-    const update = new IncrementalUpdate(doc);
-    update.set(update.allocate(), pdfDict({ Type: pdfName('Test') }));
-    await appendUpdate(update, sink);
-    const out = join(dir, `lin-upd-${streams}.pdf`);
-    writeFileSync(out, sink.bytes());
-    t.ok((await qpdfCheck(out)).ok, 'qpdf accepts the update');
-    t.equal((await PdfDocument.open(memorySource(sink.bytes()))).revisions.length, 2);
-  }
-});
+void t.test(
+  'linearized file (qpdf --linearize): one revision, updates append after it',
+  { skip: skipUnless('qpdf') },
+  async (t) => {
+    for (const streams of [false, true]) {
+      const plain = join(dir, `plain-${streams}.pdf`);
+      const lin = join(dir, `lin-${streams}.pdf`);
+      writeFileSync(plain, await fixturePdf({ pages: 3, useObjectStreams: false }));
+      const made = await runTool('qpdf', [
+        ...(streams ? ['--object-streams=generate'] : []),
+        '--linearize',
+        plain,
+        lin,
+      ]);
+      if (made.code !== 0) throw new Error(`qpdf --linearize: ${made.stderr}`);
+      const bytes = new Uint8Array(readFileSync(lin));
+      const doc = await PdfDocument.open(memorySource(bytes));
+      t.equal(doc.revisions.length, 1, 'first-page and main sections form one revision');
+      t.equal(doc.revisions[0]!.end, bytes.length);
+      t.equal((await listPages(doc)).length, 3);
+      const sink = memorySink();
+      await copySource(doc.source, sink);
+      const update = new IncrementalUpdate(doc);
+      update.set(update.allocate(), pdfDict({ Type: pdfName('Test') }));
+      await appendUpdate(update, sink);
+      const out = join(dir, `lin-upd-${streams}.pdf`);
+      writeFileSync(out, sink.bytes());
+      t.ok((await qpdfCheck(out)).ok, 'qpdf accepts the update');
+      t.equal((await PdfDocument.open(memorySource(sink.bytes()))).revisions.length, 2);
+    }
+  },
+);

@@ -2,7 +2,16 @@
 import t from 'tap';
 import { Cursor } from '../src/lexer.ts';
 import { parseObject } from '../src/parser.ts';
-import { isPdfError, pdfDict, pdfName, pdfString, serializeObject, decodeTextString, encodeTextString, type PdfObject } from '../src/index.ts';
+import {
+  isPdfError,
+  pdfDict,
+  pdfName,
+  pdfString,
+  serializeObject,
+  decodeTextString,
+  encodeTextString,
+  type PdfObject,
+} from '../src/index.ts';
 
 const parse = (s: string): PdfObject => parseObject(new Cursor(Buffer.from(s, 'latin1'), 0, true));
 
@@ -21,9 +30,15 @@ void t.test('names with #xx, numbers, booleans, null, references', async (t) => 
 
 void t.test('literal strings: escapes, balanced parentheses, octal, line continuation', async (t) => {
   const s = parse('(a\\(b\\) (c) \\101\\t\\\nd\r\ne)');
-  t.equal(typeof s === 'object' && s !== null && s.kind === 'string' ? Buffer.from(s.bytes).toString('latin1') : '', 'a(b) (c) A\td\ne');
+  t.equal(
+    typeof s === 'object' && s !== null && s.kind === 'string' ? Buffer.from(s.bytes).toString('latin1') : '',
+    'a(b) (c) A\td\ne',
+  );
   const h = parse('<48 65 6C6C6F7>');
-  t.same(h !== null && typeof h === 'object' && h.kind === 'string' ? Buffer.from(h.bytes).toString('latin1') : '', 'Hellop');
+  t.same(
+    h !== null && typeof h === 'object' && h.kind === 'string' ? Buffer.from(h.bytes).toString('latin1') : '',
+    'Hellop',
+  );
 });
 
 void t.test('dictionaries, comments, null entries dropped', async (t) => {
@@ -43,7 +58,15 @@ void t.test('serialise and parse back', async (t) => {
 });
 
 void t.test('hostile: deep nesting, unterminated values, bad tokens give PdfError', async (t) => {
-  const cases = ['['.repeat(1000), '<< /A (unterminated', '<< /A <4G> >>', ')', '<< 1 2 >>', '/A#ZZ', '(' + 'x'.repeat(10)];
+  const cases = [
+    '['.repeat(1000),
+    '<< /A (unterminated',
+    '<< /A <4G> >>',
+    ')',
+    '<< 1 2 >>',
+    '/A#ZZ',
+    '(' + 'x'.repeat(10),
+  ];
   for (const c of cases) {
     let error: unknown;
     try {

@@ -43,7 +43,12 @@ export const nodeCryptoEngine: CryptoEngine = {
           return nodeVerify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
         case 'rsa-pss':
           if (type !== 'rsa' && type !== 'rsa-pss') return false;
-          return nodeVerify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength }, signature);
+          return nodeVerify(
+            scheme.hash,
+            data,
+            { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: scheme.saltLength },
+            signature,
+          );
         case 'ecdsa':
           if (type !== 'ec') return false;
           return nodeVerify(scheme.hash, data, { key, dsaEncoding: 'der' }, signature);

@@ -10,7 +10,10 @@ export const pkiErrors = defineErrors({
   MALFORMED: { status: 400, title: 'The DER or PEM input is not a well-formed structure of the expected type' },
   UNSUPPORTED_ALGORITHM: { status: 400, title: 'The algorithm (signature, digest or key type) is not supported' },
   INVALID_ARGUMENT: { status: 400, title: 'An argument given to the library is missing or out of range' },
-  KEY_DECRYPTION_FAILED: { status: 500, title: 'An encrypted private key could not be decrypted with the key-encryption passphrase' },
+  KEY_DECRYPTION_FAILED: {
+    status: 500,
+    title: 'An encrypted private key could not be decrypted with the key-encryption passphrase',
+  },
   PKCS12_INVALID: { status: 400, title: 'The PKCS#12 file could not be read (wrong password or corrupt file)' },
   SIGNER_MISMATCH: { status: 400, title: 'The signer key does not match the public key of the certificate' },
 });

@@ -51,7 +51,15 @@ export * from './cms/signed-data.ts';
 export * from './cms/attributes.ts';
 export * from './cms/unsigned-attributes.ts';
 export * from './cms/signed-data-builder.ts';
-export { failedReport, type CadesLevel, type CmsVerificationReport, type Indication, type SignerReport, type SubIndication, type TimestampReport } from './cms/verification-report.ts';
+export {
+  failedReport,
+  type CadesLevel,
+  type CmsVerificationReport,
+  type Indication,
+  type SignerReport,
+  type SubIndication,
+  type TimestampReport,
+} from './cms/verification-report.ts';
 export { verifySignedData, type SignedDataVerifyOptions } from './cms/verify.ts';
 export * from './cms/report-summary.ts';
 

@@ -5,7 +5,9 @@ import { PkiError } from './errors.ts';
 const generate = promisify(nodeGenerateKeyPair);
 
 /** Key types the project issues: RSA 2048/3072 (RFC 8017) and ECDSA P-256 (RFC 5480). */
-export type KeySpec = { readonly type: 'rsa'; readonly modulusLength: 2048 | 3072 | 4096 } | { readonly type: 'ec'; readonly namedCurve: 'P-256' | 'P-384' };
+export type KeySpec =
+  | { readonly type: 'rsa'; readonly modulusLength: 2048 | 3072 | 4096 }
+  | { readonly type: 'ec'; readonly namedCurve: 'P-256' | 'P-384' };
 
 /** A key pair as node KeyObjects. */
 export interface KeyPair {
@@ -33,14 +35,27 @@ export function subjectPublicKeyInfo(key: KeyObject): Uint8Array {
  */
 export function encryptPrivateKey(privateKey: KeyObject, keyEncryptionKey: string | Uint8Array): Uint8Array {
   if (privateKey.type !== 'private') throw new PkiError('INVALID_ARGUMENT', 'Not a private key.');
-  if (keyEncryptionKey.length < 16) throw new PkiError('INVALID_ARGUMENT', 'The key-encryption key must be at least 16 characters or bytes.');
-  return new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: typeof keyEncryptionKey === 'string' ? keyEncryptionKey : Buffer.from(keyEncryptionKey) }));
+  if (keyEncryptionKey.length < 16)
+    throw new PkiError('INVALID_ARGUMENT', 'The key-encryption key must be at least 16 characters or bytes.');
+  return new Uint8Array(
+    privateKey.export({
+      type: 'pkcs8',
+      format: 'der',
+      cipher: 'aes-256-cbc',
+      passphrase: typeof keyEncryptionKey === 'string' ? keyEncryptionKey : Buffer.from(keyEncryptionKey),
+    }),
+  );
 }
 
 /** Decrypts a key written by {@link encryptPrivateKey}. Throws PkiError KEY_DECRYPTION_FAILED. */
 export function decryptPrivateKey(encrypted: Uint8Array, keyEncryptionKey: string | Uint8Array): KeyObject {
   try {
-    return createPrivateKey({ key: Buffer.from(encrypted), format: 'der', type: 'pkcs8', passphrase: typeof keyEncryptionKey === 'string' ? keyEncryptionKey : Buffer.from(keyEncryptionKey) });
+    return createPrivateKey({
+      key: Buffer.from(encrypted),
+      format: 'der',
+      type: 'pkcs8',
+      passphrase: typeof keyEncryptionKey === 'string' ? keyEncryptionKey : Buffer.from(keyEncryptionKey),
+    });
   } catch (e) {
     throw new PkiError('KEY_DECRYPTION_FAILED', undefined, { cause: e });
   }

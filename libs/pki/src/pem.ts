@@ -8,7 +8,10 @@ export interface PemBlock {
 
 /** Encodes DER as a PEM block with the given label (RFC 7468 §2), 64-column base64. */
 export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -27,12 +30,15 @@ export function fromPem(text: string): PemBlock[] {
 
 /** The DER of every block with `label` (e.g. CERTIFICATE, X509 CRL). */
 export function pemBlocks(text: string, label: string): Uint8Array[] {
-  return fromPem(text).filter((b) => b.label === label).map((b) => b.der);
+  return fromPem(text)
+    .filter((b) => b.label === label)
+    .map((b) => b.der);
 }
 
 /** Accepts DER or PEM bytes and returns DER of the first block with `label` (input unchanged when DER). */
 export function toDer(input: Uint8Array | string, label: string): Uint8Array {
-  const text = typeof input === 'string' ? input : input[0] === 0x2d ? Buffer.from(input).toString('latin1') : undefined;
+  const text =
+    typeof input === 'string' ? input : input[0] === 0x2d ? Buffer.from(input).toString('latin1') : undefined;
   if (text === undefined) return input as Uint8Array;
   const der = pemBlocks(text, label)[0];
   if (der === undefined) throw new PkiError('MALFORMED', `No PEM block ${label}.`);

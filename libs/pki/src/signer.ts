@@ -10,13 +10,7 @@ import type { HashName } from './x509/algorithm.ts';
  * (RFC 8017, identifiers of RFC 4055), ECDSA (RFC 5758), with SHA-2.
  */
 export type SigningAlgorithm =
-  | 'RSA-SHA256'
-  | 'RSA-SHA384'
-  | 'RSA-SHA512'
-  | 'RSA-PSS-SHA256'
-  | 'RSA-PSS-SHA384'
-  | 'ECDSA-SHA256'
-  | 'ECDSA-SHA384';
+  'RSA-SHA256' | 'RSA-SHA384' | 'RSA-SHA512' | 'RSA-PSS-SHA256' | 'RSA-PSS-SHA384' | 'ECDSA-SHA256' | 'ECDSA-SHA384';
 
 /**
  * Anything that can sign: a node KeyObject, an HSM, a USB token (VGCA/Bkav
@@ -55,7 +49,10 @@ export function signatureAlgorithmIdentifier(algorithm: SigningAlgorithm): Uint8
       return seq(oid(OID.sha512WithRSAEncryption), nul());
     case 'RSA-PSS-SHA256':
     case 'RSA-PSS-SHA384':
-      return seq(oid(OID.rsassaPss), seq(ctx(0, HASH_ALG_ID[hash]!), ctx(1, seq(oid(OID.mgf1), HASH_ALG_ID[hash]!)), ctx(2, int(SALT[hash]!))));
+      return seq(
+        oid(OID.rsassaPss),
+        seq(ctx(0, HASH_ALG_ID[hash]!), ctx(1, seq(oid(OID.mgf1), HASH_ALG_ID[hash]!)), ctx(2, int(SALT[hash]!))),
+      );
     case 'ECDSA-SHA256':
       return seq(oid(OID.ecdsaWithSHA256));
     case 'ECDSA-SHA384':
@@ -67,14 +64,16 @@ export function signatureAlgorithmIdentifier(algorithm: SigningAlgorithm): Uint8
 export function defaultAlgorithmFor(key: KeyObject): SigningAlgorithm {
   if (key.asymmetricKeyType === 'rsa') return 'RSA-SHA256';
   if (key.asymmetricKeyType === 'rsa-pss') return 'RSA-PSS-SHA256';
-  if (key.asymmetricKeyType === 'ec') return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'ECDSA-SHA384' : 'ECDSA-SHA256';
+  if (key.asymmetricKeyType === 'ec')
+    return key.asymmetricKeyDetails?.namedCurve === 'secp384r1' ? 'ECDSA-SHA384' : 'ECDSA-SHA256';
   throw new PkiError('UNSUPPORTED_ALGORITHM', `Key type ${key.asymmetricKeyType ?? 'unknown'}.`);
 }
 
 /** Signs synchronously with node:crypto (OpenSSL). */
 export function signWithKey(key: KeyObject, algorithm: SigningAlgorithm, data: Uint8Array): Uint8Array {
   const hash = hashOf(algorithm);
-  if (algorithm.startsWith('RSA-PSS')) return nodeSign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[hash]! });
+  if (algorithm.startsWith('RSA-PSS'))
+    return nodeSign(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[hash]! });
   if (algorithm.startsWith('ECDSA')) return nodeSign(hash, data, { key, dsaEncoding: 'der' });
   return nodeSign(hash, data, { key, padding: constants.RSA_PKCS1_PADDING });
 }
@@ -85,20 +84,38 @@ export function signWithKey(key: KeyObject, algorithm: SigningAlgorithm, data: U
  * token or another party returned. ECDSA values are DER Ecdsa-Sig-Value. Never throws
  * for a bad value or a key of another type: false.
  */
-export function verifySignatureValue(algorithm: SigningAlgorithm, spki: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean {
+export function verifySignatureValue(
+  algorithm: SigningAlgorithm,
+  spki: Uint8Array,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   const hash = hashOf(algorithm);
   try {
     const key = importPublicKey(spki);
-    if (algorithm.startsWith('RSA-PSS')) return nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[hash]! }, signature);
-    if (algorithm.startsWith('ECDSA')) return key.asymmetricKeyType === 'ec' && nodeVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
-    return key.asymmetricKeyType === 'rsa' && nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+    if (algorithm.startsWith('RSA-PSS'))
+      return nodeVerify(
+        hash,
+        data,
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: SALT[hash]! },
+        signature,
+      );
+    if (algorithm.startsWith('ECDSA'))
+      return key.asymmetricKeyType === 'ec' && nodeVerify(hash, data, { key, dsaEncoding: 'der' }, signature);
+    return (
+      key.asymmetricKeyType === 'rsa' &&
+      nodeVerify(hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature)
+    );
   } catch {
     return false;
   }
 }
 
 /** A {@link Signer} backed by a private KeyObject held in this process. */
-export function keySigner(privateKey: KeyObject, algorithm: SigningAlgorithm = defaultAlgorithmFor(privateKey)): Signer {
+export function keySigner(
+  privateKey: KeyObject,
+  algorithm: SigningAlgorithm = defaultAlgorithmFor(privateKey),
+): Signer {
   return { algorithm, sign: async (data) => signWithKey(privateKey, algorithm, data) };
 }
 

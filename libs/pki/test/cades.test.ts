@@ -5,7 +5,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { OID, addUnsignedAttributes, completeSignature, encodeAttribute, signatureTimeStampImprint, createCadesKeySigner, keySigner, prepareSignature, readSignedData, signCades, signWithKey, toPem, verifyCms, type SigningAlgorithm } from '../src/index.ts';
+import {
+  OID,
+  addUnsignedAttributes,
+  completeSignature,
+  encodeAttribute,
+  signatureTimeStampImprint,
+  createCadesKeySigner,
+  keySigner,
+  prepareSignature,
+  readSignedData,
+  signCades,
+  signWithKey,
+  toPem,
+  verifyCms,
+  type SigningAlgorithm,
+} from '../src/index.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
 import { rfc4134Dir } from '../../../test/support/conformance.ts';
 
@@ -25,7 +40,29 @@ function opensslVerify(cms: Uint8Array, data: Uint8Array): { ok: boolean; out: s
   writeFileSync(cmsFile, cms);
   writeFileSync(dataFile, data);
   try {
-    execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', cmsFile, '-content', dataFile, '-CAfile', rootPem, '-purpose', 'any', '-attime', attime, '-out', join(dir, 'out.bin')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        cmsFile,
+        '-content',
+        dataFile,
+        '-CAfile',
+        rootPem,
+        '-purpose',
+        'any',
+        '-attime',
+        attime,
+        '-out',
+        join(dir, 'out.bin'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     return { ok: true, out: '' };
   } catch (e) {
     return { ok: false, out: String((e as { stderr?: Buffer }).stderr ?? e) };
@@ -51,23 +88,37 @@ void t.test('our CAdES B-B verifies with our verifier and with openssl cms -veri
   }
 });
 
-void t.test('signed attributes: content-type, message-digest, signing-certificate-v2; signing-time only when asked', async (t) => {
-  const cms = await signCades(content, keySigner(h.person.privateKey), { certificate: h.person.certificate, chain });
-  const si = readSignedData(cms).signerInfos[0]!;
-  t.same(si.signedAttributes!.map((a) => a.oid).sort(), [OID.contentType, OID.messageDigest, OID.signingCertificateV2].sort());
-  t.equal(readSignedData(cms).content, undefined, 'detached');
-  const timed = await signCades(content, keySigner(h.person.privateKey), { certificate: h.person.certificate, chain, signingTime: true, clock: { now: () => NOW } });
-  const r = verifyCms(timed, { ...trust, detachedContent: content });
-  t.equal(r.signingTime?.toISOString(), NOW.toISOString());
-  t.ok(opensslVerify(timed, content).ok);
-});
+void t.test(
+  'signed attributes: content-type, message-digest, signing-certificate-v2; signing-time only when asked',
+  async (t) => {
+    const cms = await signCades(content, keySigner(h.person.privateKey), { certificate: h.person.certificate, chain });
+    const si = readSignedData(cms).signerInfos[0]!;
+    t.same(
+      si.signedAttributes!.map((a) => a.oid).sort(),
+      [OID.contentType, OID.messageDigest, OID.signingCertificateV2].sort(),
+    );
+    t.equal(readSignedData(cms).content, undefined, 'detached');
+    const timed = await signCades(content, keySigner(h.person.privateKey), {
+      certificate: h.person.certificate,
+      chain,
+      signingTime: true,
+      clock: { now: () => NOW },
+    });
+    const r = verifyCms(timed, { ...trust, detachedContent: content });
+    t.equal(r.signingTime?.toISOString(), NOW.toISOString());
+    t.ok(opensslVerify(timed, content).ok);
+  },
+);
 
 void t.test('two-step signing: the token signs the prepared signed attributes', async (t) => {
   const digest = createHash('sha256').update(content).digest();
   const prepared = prepareSignature(digest, { certificate: h.person.certificate, chain, algorithm: 'RSA-SHA256' });
   t.same(prepared.digest, createHash('sha256').update(prepared.signedAttributes).digest());
   // A PKCS#11 CKM_RSA_PKCS token signs DigestInfo with raw PKCS#1 v1.5 padding.
-  const tokenSignature = privateEncrypt({ key: h.person.privateKey, padding: constants.RSA_PKCS1_PADDING }, prepared.digestInfo);
+  const tokenSignature = privateEncrypt(
+    { key: h.person.privateKey, padding: constants.RSA_PKCS1_PADDING },
+    prepared.digestInfo,
+  );
   const cms = completeSignature(prepared, tokenSignature);
   t.equal(verifyCms(cms, { ...trust, detachedContent: content }).indication, 'TOTAL_PASSED');
   t.ok(opensslVerify(cms, content).ok, 'openssl accepts the token-made signature');
@@ -77,7 +128,11 @@ void t.test('two-step signing: the token signs the prepared signed attributes', 
 });
 
 void t.test('the key signer reuses the encoded skeleton and produces the same structure', async (t) => {
-  const signer = createCadesKeySigner(h.person.privateKey, { certificate: h.person.certificate, chain, algorithm: 'RSA-SHA256' });
+  const signer = createCadesKeySigner(h.person.privateKey, {
+    certificate: h.person.certificate,
+    chain,
+    algorithm: 'RSA-SHA256',
+  });
   for (let i = 0; i < 3; i++) {
     const doc = new TextEncoder().encode(`document ${i}`);
     t.equal(verifyCms(signer.sign(doc), { ...trust, detachedContent: doc }).indication, 'TOTAL_PASSED');
@@ -102,38 +157,79 @@ void t.test('failures are reported in EN 319 102-1 terms', async (t) => {
   r = verifyCms(cms, trust);
   t.equal(r.subIndication, 'SIGNED_DATA_NOT_FOUND', 'detached content missing');
   r = verifyCms(cms, { detachedContent: content });
-  t.same([r.indication, r.subIndication, r.integrity], ['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', true], 'no trust anchors');
-  r = verifyCms(cms, { ...trust, detachedContent: content, time: new Date('2029-01-01T00:00:00Z'), revocation: 'none' });
+  t.same(
+    [r.indication, r.subIndication, r.integrity],
+    ['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', true],
+    'no trust anchors',
+  );
+  r = verifyCms(cms, {
+    ...trust,
+    detachedContent: content,
+    time: new Date('2029-01-01T00:00:00Z'),
+    revocation: 'none',
+  });
   t.same([r.indication, r.subIndication], ['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE'], 'expired signer');
-  const revoked = await signCades(content, keySigner(h.revokedPerson.privateKey), { certificate: h.revokedPerson.certificate, chain });
+  const revoked = await signCades(content, keySigner(h.revokedPerson.privateKey), {
+    certificate: h.revokedPerson.certificate,
+    chain,
+  });
   r = verifyCms(revoked, { ...trust, detachedContent: content });
   t.same([r.indication, r.subIndication, r.integrity], ['TOTAL_FAILED', 'REVOKED', true], 'revoked signer');
   const tsaSigned = await signCades(content, keySigner(h.ocsp.privateKey), { certificate: h.ocsp.certificate, chain });
-  t.equal(verifyCms(tsaSigned, { ...trust, detachedContent: content }).indication, 'TOTAL_PASSED', 'OCSP responder key has digitalSignature');
-  const foreign = await signCades(content, keySigner(h.seal.privateKey), { certificate: h.person.certificate, chain }).catch(() => undefined);
-  if (foreign !== undefined) t.equal(verifyCms(foreign, { ...trust, detachedContent: content }).subIndication, 'SIG_CRYPTO_FAILURE', 'key does not match the certificate');
+  t.equal(
+    verifyCms(tsaSigned, { ...trust, detachedContent: content }).indication,
+    'TOTAL_PASSED',
+    'OCSP responder key has digitalSignature',
+  );
+  const foreign = await signCades(content, keySigner(h.seal.privateKey), {
+    certificate: h.person.certificate,
+    chain,
+  }).catch(() => undefined);
+  if (foreign !== undefined)
+    t.equal(
+      verifyCms(foreign, { ...trust, detachedContent: content }).subIndication,
+      'SIG_CRYPTO_FAILURE',
+      'key does not match the certificate',
+    );
 });
 
 const rfc = rfc4134Dir;
 const rfcFile = (f: string): Uint8Array => new Uint8Array(readFileSync(join(rfc, f)));
 
 void t.test('RFC 4134 example signatures verify', async (t) => {
-  const rfcTrust = { trustAnchors: [rfcFile('CarlRSASelf.cer'), rfcFile('CarlDSSSelf.cer')], crls: [rfcFile('CarlRSACRLEmpty.crl'), rfcFile('CarlDSSCRLEmpty.crl')], time: NOW };
+  const rfcTrust = {
+    trustAnchors: [rfcFile('CarlRSASelf.cer'), rfcFile('CarlDSSSelf.cer')],
+    crls: [rfcFile('CarlRSACRLEmpty.crl'), rfcFile('CarlDSSCRLEmpty.crl')],
+    time: NOW,
+  };
   for (const ex of ['4.1', '4.2', '4.4', '4.5', '4.7', '4.10']) {
     // Without revocation checking, as `openssl cms -verify` does by default.
     const r = verifyCms(rfcFile(`${ex}.bin`), { ...rfcTrust, revocation: 'none' });
     t.equal(r.indication, 'TOTAL_PASSED', `${ex}: ${r.message}`);
-    if (ex !== '4.4') t.equal(verifyCms(rfcFile(`${ex}.bin`), rfcTrust).indication, 'TOTAL_PASSED', `${ex} with Carl's empty CRLs`);
+    if (ex !== '4.4')
+      t.equal(verifyCms(rfcFile(`${ex}.bin`), rfcTrust).indication, 'TOTAL_PASSED', `${ex} with Carl's empty CRLs`);
   }
   // 4.4 carries Carl's CRLs inside the SignedData; one of them revokes Alice.
   const fancy = verifyCms(rfcFile('4.4.bin'), rfcTrust);
-  t.same([fancy.indication, fancy.subIndication, fancy.integrity], ['TOTAL_FAILED', 'REVOKED', true], '4.4 with its embedded CRLs');
+  t.same(
+    [fancy.indication, fancy.subIndication, fancy.integrity],
+    ['TOTAL_FAILED', 'REVOKED', true],
+    '4.4 with its embedded CRLs',
+  );
   const detached = verifyCms(rfcFile('4.3.bin'), { ...rfcTrust, detachedContent: rfcFile('ExContent.bin') });
   t.equal(detached.indication, 'TOTAL_PASSED', `4.3 detached: ${detached.message}`);
   const notBaseline = verifyCms(rfcFile('4.10.bin'), { ...rfcTrust, requireBaselineB: true });
-  t.same([notBaseline.indication, notBaseline.subIndication, notBaseline.integrity], ['TOTAL_FAILED', 'FORMAT_FAILURE', true], '4.10 is not CAdES-B-B');
+  t.same(
+    [notBaseline.indication, notBaseline.subIndication, notBaseline.integrity],
+    ['TOTAL_FAILED', 'FORMAT_FAILURE', true],
+    '4.10 is not CAdES-B-B',
+  );
   const revoked = verifyCms(rfcFile('4.2.bin'), { ...rfcTrust, crls: [rfcFile('CarlRSACRLForAll.crl')] });
-  t.same([revoked.indication, revoked.subIndication], ['TOTAL_FAILED', 'REVOKED'], '4.2 with the CRL that revokes everyone');
+  t.same(
+    [revoked.indication, revoked.subIndication],
+    ['TOTAL_FAILED', 'REVOKED'],
+    '4.2 with the CRL that revokes everyone',
+  );
 });
 
 void t.test('randomly mutated CMS never throws', async (t) => {
@@ -159,11 +255,16 @@ void t.test('unsigned attributes can be added without touching the signature (pr
   const attr = encodeAttribute('1.3.6.1.4.1.99999.9.9', Uint8Array.of(0x04, 0x03, 1, 2, 3));
   const extended = addUnsignedAttributes(cms, [attr]);
   const after = readSignedData(extended).signerInfos[0]!;
-  t.same(after.unsignedAttributes?.map((a) => a.oid), ['1.3.6.1.4.1.99999.9.9']);
+  t.same(
+    after.unsignedAttributes?.map((a) => a.oid),
+    ['1.3.6.1.4.1.99999.9.9'],
+  );
   t.same(after.signedAttributesDer, before.signedAttributesDer);
   t.same(signatureTimeStampImprint(after), signatureTimeStampImprint(before));
   t.equal(verifyCms(extended, { ...trust, detachedContent: content }).indication, 'TOTAL_PASSED');
   t.ok(opensslVerify(extended, content).ok, 'openssl still verifies');
-  const twice = readSignedData(addUnsignedAttributes(extended, [encodeAttribute('1.3.6.1.4.1.99999.9.8', Uint8Array.of(0x05, 0x00))]));
+  const twice = readSignedData(
+    addUnsignedAttributes(extended, [encodeAttribute('1.3.6.1.4.1.99999.9.8', Uint8Array.of(0x05, 0x00))]),
+  );
   t.equal(twice.signerInfos[0]!.unsignedAttributes?.length, 2);
 });

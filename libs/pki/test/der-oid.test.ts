@@ -7,7 +7,13 @@ import { oid } from '../src/der/writer.ts';
 const uuidArc = BigInt('0x' + 'f81d4fae7dec11d0a76500a0c91e6bf6').toString(); // X.667's example UUID
 
 void t.test('dotted OIDs round trip, including a 2.25 UUID arc', async (t) => {
-  for (const dotted of ['1.2.840.113549.1.1.11', '2.5.29.19', '0.9.2342.19200300.100.1.1', '2.999.3', `2.25.${uuidArc}`]) {
+  for (const dotted of [
+    '1.2.840.113549.1.1.11',
+    '2.5.29.19',
+    '0.9.2342.19200300.100.1.1',
+    '2.999.3',
+    `2.25.${uuidArc}`,
+  ]) {
     t.equal(readOid(parseDer(oid(dotted))), dotted, dotted);
   }
 });

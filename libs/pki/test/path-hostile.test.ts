@@ -1,12 +1,27 @@
 // Hostile and awkward input to path validation: truncated and mutated DER,
 // cross-certificate cycles, depth limits. Each must give a failure result, never a throw or a hang.
 import t from 'tap';
-import { caProfile, verifyCms, fixedClock, generateKeyPair, issueCertificate, keySigner, personProfile, validatePath, type Certificate } from '../src/index.ts';
+import {
+  caProfile,
+  verifyCms,
+  fixedClock,
+  generateKeyPair,
+  issueCertificate,
+  keySigner,
+  personProfile,
+  validatePath,
+  type Certificate,
+} from '../src/index.ts';
 import { withinSubtree } from '../src/path/name-constraints.ts';
 import { buildHierarchy, NOW } from './helpers/hierarchy.ts';
 
 const h = await buildHierarchy();
-const base = { trustAnchors: [h.root.certificate], intermediates: [h.intermediate.certificate], crls: [h.rootCrl, h.intermediateCrl], time: NOW };
+const base = {
+  trustAnchors: [h.root.certificate],
+  intermediates: [h.intermediate.certificate],
+  crls: [h.rootCrl, h.intermediateCrl],
+  time: NOW,
+};
 
 void t.test('truncated DER of the target is MALFORMED', async (t) => {
   const der = h.person.certificate.der;
@@ -55,19 +70,68 @@ void t.test('cross-certificate cycles terminate', async (t) => {
   const b = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
   const nameA = [{ type: 'CN', value: 'Cross A' }];
   const nameB = [{ type: 'CN', value: 'Cross B' }];
-  const selfA = await issueCertificate(caProfile({ subject: nameA, publicKey: a.publicKey, notBefore: new Date('2026-01-01Z') }), { signer: keySigner(a.privateKey) }, { clock });
-  const selfB = await issueCertificate(caProfile({ subject: nameB, publicKey: b.publicKey, notBefore: new Date('2026-01-01Z') }), { signer: keySigner(b.privateKey) }, { clock });
-  const aByB = await issueCertificate(caProfile({ subject: nameA, publicKey: a.publicKey, notBefore: new Date('2026-01-01Z') }), { certificate: selfB, signer: keySigner(b.privateKey) }, { clock });
-  const bByA = await issueCertificate(caProfile({ subject: nameB, publicKey: b.publicKey, notBefore: new Date('2026-01-01Z') }), { certificate: selfA, signer: keySigner(a.privateKey) }, { clock });
+  const selfA = await issueCertificate(
+    caProfile({ subject: nameA, publicKey: a.publicKey, notBefore: new Date('2026-01-01Z') }),
+    { signer: keySigner(a.privateKey) },
+    { clock },
+  );
+  const selfB = await issueCertificate(
+    caProfile({ subject: nameB, publicKey: b.publicKey, notBefore: new Date('2026-01-01Z') }),
+    { signer: keySigner(b.privateKey) },
+    { clock },
+  );
+  const aByB = await issueCertificate(
+    caProfile({ subject: nameA, publicKey: a.publicKey, notBefore: new Date('2026-01-01Z') }),
+    { certificate: selfB, signer: keySigner(b.privateKey) },
+    { clock },
+  );
+  const bByA = await issueCertificate(
+    caProfile({ subject: nameB, publicKey: b.publicKey, notBefore: new Date('2026-01-01Z') }),
+    { certificate: selfA, signer: keySigner(a.privateKey) },
+    { clock },
+  );
   const leafKeys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
-  const leaf = await issueCertificate(personProfile({ name: 'Leaf', title: 't', office: 'o', organisation: 'org', publicKey: leafKeys.publicKey, notBefore: new Date('2026-01-01Z') }), { certificate: selfB, signer: keySigner(b.privateKey) }, { clock });
+  const leaf = await issueCertificate(
+    personProfile({
+      name: 'Leaf',
+      title: 't',
+      office: 'o',
+      organisation: 'org',
+      publicKey: leafKeys.publicKey,
+      notBefore: new Date('2026-01-01Z'),
+    }),
+    { certificate: selfB, signer: keySigner(b.privateKey) },
+    { clock },
+  );
   const pool: Certificate[] = [aByB, bByA, aByB, bByA, selfA, selfB];
-  const unrelated = validatePath({ trustAnchors: [h.root.certificate], target: leaf, intermediates: pool, time: NOW, revocation: 'none' });
+  const unrelated = validatePath({
+    trustAnchors: [h.root.certificate],
+    target: leaf,
+    intermediates: pool,
+    time: NOW,
+    revocation: 'none',
+  });
   t.equal(unrelated.reason, 'NO_PATH', 'no anchor reachable through the cycle');
-  const viaA = validatePath({ trustAnchors: [selfA], target: leaf, intermediates: pool, time: NOW, revocation: 'none' });
+  const viaA = validatePath({
+    trustAnchors: [selfA],
+    target: leaf,
+    intermediates: pool,
+    time: NOW,
+    revocation: 'none',
+  });
   t.ok(viaA.valid, `anchor A reached through B's cross-certificate: ${viaA.message ?? ''}`);
-  t.same(viaA.chain.map((c) => c.subject.rdns.at(-1)![0]!.value), ['Leaf', 'Cross B', 'Cross A']);
-  const shallow = validatePath({ trustAnchors: [selfA], target: leaf, intermediates: pool, time: NOW, revocation: 'none', maxDepth: 1 });
+  t.same(
+    viaA.chain.map((c) => c.subject.rdns.at(-1)![0]!.value),
+    ['Leaf', 'Cross B', 'Cross A'],
+  );
+  const shallow = validatePath({
+    trustAnchors: [selfA],
+    target: leaf,
+    intermediates: pool,
+    time: NOW,
+    revocation: 'none',
+    maxDepth: 1,
+  });
   t.equal(shallow.reason, 'NO_PATH', 'maxDepth bounds the search');
 });
 
@@ -83,11 +147,26 @@ void t.test('IP address name constraints (RFC 5280 §4.2.1.10)', async (t) => {
 });
 
 void t.test('an explicit candidate path is validated as given', async (t) => {
-  const ok = validatePath({ ...base, intermediates: [], path: [h.intermediate.certificate], target: h.person.certificate });
+  const ok = validatePath({
+    ...base,
+    intermediates: [],
+    path: [h.intermediate.certificate],
+    target: h.person.certificate,
+  });
   t.ok(ok.valid, ok.message ?? '');
-  const wrong = validatePath({ ...base, intermediates: [], path: [h.intermediate.certificate, h.intermediate.certificate], target: h.person.certificate });
+  const wrong = validatePath({
+    ...base,
+    intermediates: [],
+    path: [h.intermediate.certificate, h.intermediate.certificate],
+    target: h.person.certificate,
+  });
   t.equal(wrong.reason, 'NAME_CHAINING', 'the intermediate did not issue itself');
-  const notCa = validatePath({ ...base, intermediates: [], path: [h.intermediate.certificate, h.seal.certificate], target: h.person.certificate });
+  const notCa = validatePath({
+    ...base,
+    intermediates: [],
+    path: [h.intermediate.certificate, h.seal.certificate],
+    target: h.person.certificate,
+  });
   t.equal(notCa.reason, 'BASIC_CONSTRAINTS', 'an end-entity certificate cannot issue');
   const none = validatePath({ ...base, intermediates: [], path: [h.seal.certificate], target: h.person.certificate });
   t.equal(none.reason, 'NO_PATH', 'no anchor issued the first certificate');

@@ -34,13 +34,19 @@ for (const c of cases) {
   });
   let ok = result.valid === c.expected_valid;
   if (ok && result.valid && c.expected_user_constrained_policy_set !== undefined) {
-    ok = JSON.stringify([...c.expected_user_constrained_policy_set].sort()) === JSON.stringify([...result.userConstrainedPolicySet].sort());
+    ok =
+      JSON.stringify([...c.expected_user_constrained_policy_set].sort()) ===
+      JSON.stringify([...result.userConstrainedPolicySet].sort());
   }
   if (ok) agree++;
   void t.test(name, async (tt) => {
     tt.equal(result.valid, c.expected_valid, `valid (${result.reason ?? 'ok'}: ${result.message ?? ''})`);
     if (result.valid && c.expected_user_constrained_policy_set !== undefined) {
-      tt.same([...result.userConstrainedPolicySet].sort(), [...c.expected_user_constrained_policy_set].sort(), 'user-constrained-policy-set');
+      tt.same(
+        [...result.userConstrainedPolicySet].sort(),
+        [...c.expected_user_constrained_policy_set].sort(),
+        'user-constrained-policy-set',
+      );
     }
   });
 }

@@ -93,7 +93,8 @@ export function parseJwks(json: string): AuthKeySet {
     }
   });
   const kids = keys.map((key) => key.kid);
-  if (keys.length > 1 && kids.some((kid) => kid === undefined)) throw new Error('has several keys, so each needs a "kid"');
+  if (keys.length > 1 && kids.some((kid) => kid === undefined))
+    throw new Error('has several keys, so each needs a "kid"');
   if (new Set(kids).size !== kids.length) throw new Error('has two keys with the same "kid"');
   return { keys };
 }
@@ -110,7 +111,8 @@ function authKeyOf(jwk: unknown): AuthKey {
   }
   const algorithm = algorithmFor(key, members.alg);
   const kid = members.kid;
-  if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > 200)) throw new Error('has a bad "kid"');
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0 || kid.length > 200))
+    throw new Error('has a bad "kid"');
   return { kid, algorithm, key };
 }
 
@@ -131,19 +133,27 @@ function algorithmFor(key: KeyObject, declared: unknown): AccessTokenAlgorithm {
 /** Signs `data` as JWS `algorithm` would (RFC 7518 §3.3–3.5, RFC 8037 §3.1). */
 function jwsSign(algorithm: AccessTokenAlgorithm, key: KeyObject, data: Buffer): Buffer {
   switch (algorithm) {
-    case 'EdDSA': return sign(null, data, key);
-    case 'ES256': return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
-    case 'RS256': return sign('sha256', data, key);
-    case 'PS256': return sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    case 'EdDSA':
+      return sign(null, data, key);
+    case 'ES256':
+      return sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' });
+    case 'RS256':
+      return sign('sha256', data, key);
+    case 'PS256':
+      return sign('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
   }
 }
 
 function jwsVerify(algorithm: AccessTokenAlgorithm, key: KeyObject, data: Buffer, signature: Buffer): boolean {
   switch (algorithm) {
-    case 'EdDSA': return verify(null, data, key, signature);
-    case 'ES256': return verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
-    case 'RS256': return verify('sha256', data, key, signature);
-    case 'PS256': return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+    case 'EdDSA':
+      return verify(null, data, key, signature);
+    case 'ES256':
+      return verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    case 'RS256':
+      return verify('sha256', data, key, signature);
+    case 'PS256':
+      return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
   }
 }
 
@@ -159,7 +169,8 @@ export type AccessTokenRequest = Omit<AccessClaims, 'iat' | 'jti'> & { iat?: num
 
 /** Issues an access token (the issuer's side: the CLI, `npm start`, tests). */
 export function signAccessToken(claims: AccessTokenRequest, signingKey: AccessTokenSigningKey): string {
-  const key = typeof signingKey.privateKey === 'string' ? createPrivateKey(signingKey.privateKey) : signingKey.privateKey;
+  const key =
+    typeof signingKey.privateKey === 'string' ? createPrivateKey(signingKey.privateKey) : signingKey.privateKey;
   const algorithm = algorithmFor(createPublicKey(key), undefined);
   const header = { alg: algorithm, typ: 'at+jwt', ...(signingKey.kid === undefined ? {} : { kid: signingKey.kid }) };
   const body = { iat: Math.floor(Date.now() / 1000), jti: randomUUID(), ...claims };
@@ -184,7 +195,8 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
   } catch {
     throw new AccessTokenError(`the token's ${what} is not JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AccessTokenError(`the token's ${what} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new AccessTokenError(`the token's ${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -200,12 +212,19 @@ export function verifyAccessToken(token: string, config: AuthConfig, now: Date =
   if (parts.length !== 3) throw new AccessTokenError('the token is not a compact JWS (three dot-separated parts)');
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   const header = decodeJson(headerPart, 'header');
-  if (header.crit !== undefined) throw new AccessTokenError('the token has critical header parameters this service does not understand');
-  if (typeof header.typ === 'string' && !/^(application\/)?(at\+jwt|jwt)$/i.test(header.typ)) throw new AccessTokenError('the token is not a JWT access token (typ)');
+  if (header.crit !== undefined)
+    throw new AccessTokenError('the token has critical header parameters this service does not understand');
+  if (typeof header.typ === 'string' && !/^(application\/)?(at\+jwt|jwt)$/i.test(header.typ))
+    throw new AccessTokenError('the token is not a JWT access token (typ)');
   const key = keyFor(header, config.keys);
-  if (!/^[A-Za-z0-9_-]*$/.test(signaturePart)) throw new AccessTokenError('the token\'s signature is not base64url');
-  const valid = jwsVerify(key.algorithm, key.key, Buffer.from(`${headerPart}.${payloadPart}`), Buffer.from(signaturePart, 'base64url'));
-  if (!valid) throw new AccessTokenError('the token\'s signature does not verify');
+  if (!/^[A-Za-z0-9_-]*$/.test(signaturePart)) throw new AccessTokenError("the token's signature is not base64url");
+  const valid = jwsVerify(
+    key.algorithm,
+    key.key,
+    Buffer.from(`${headerPart}.${payloadPart}`),
+    Buffer.from(signaturePart, 'base64url'),
+  );
+  if (!valid) throw new AccessTokenError("the token's signature does not verify");
   return checkClaims(decodeJson(payloadPart, 'payload'), config, now);
 }
 
@@ -213,10 +232,12 @@ function keyFor(header: Record<string, unknown>, keys: AuthKeySet): AuthKey {
   const { alg, kid } = header;
   if (typeof alg !== 'string') throw new AccessTokenError('the token names no algorithm');
   const candidates = kid === undefined ? keys.keys : keys.keys.filter((key) => key.kid === kid);
-  if (candidates.length === 0) throw new AccessTokenError('the token is signed with a key this service does not know (kid)');
+  if (candidates.length === 0)
+    throw new AccessTokenError('the token is signed with a key this service does not know (kid)');
   if (candidates.length > 1) throw new AccessTokenError('the token names no key (kid) and this service knows several');
   const key = candidates[0]!;
-  if (key.algorithm !== alg) throw new AccessTokenError(`the token's algorithm ${JSON.stringify(alg).slice(0, 20)} is not the key's`);
+  if (key.algorithm !== alg)
+    throw new AccessTokenError(`the token's algorithm ${JSON.stringify(alg).slice(0, 20)} is not the key's`);
   return key;
 }
 
@@ -227,13 +248,21 @@ function checkClaims(claims: Record<string, unknown>, config: AuthConfig, now: D
   if (!audiences.includes(config.audience)) throw new AccessTokenError('the token is for another audience (aud)');
   if (typeof claims.exp !== 'number') throw new AccessTokenError('the token has no expiry (exp)');
   if (claims.exp + clockSkewSeconds <= seconds) throw new AccessTokenError('the token has expired');
-  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf - clockSkewSeconds > seconds)) throw new AccessTokenError('the token is not valid yet (nbf)');
-  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 200) throw new AccessTokenError('the token names no subject (sub)');
-  if (typeof claims.office !== 'string' || !officePattern.test(claims.office)) throw new AccessTokenError('the token names no office (office)');
+  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf - clockSkewSeconds > seconds))
+    throw new AccessTokenError('the token is not valid yet (nbf)');
+  if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 200)
+    throw new AccessTokenError('the token names no subject (sub)');
+  if (typeof claims.office !== 'string' || !officePattern.test(claims.office))
+    throw new AccessTokenError('the token names no office (office)');
   const roles = claims.roles ?? [];
-  if (!Array.isArray(roles) || roles.length > 32 || !roles.every((role) => typeof role === 'string' && rolePattern.test(role))) {
-    throw new AccessTokenError('the token\'s roles are malformed');
+  if (
+    !Array.isArray(roles) ||
+    roles.length > 32 ||
+    !roles.every((role) => typeof role === 'string' && rolePattern.test(role))
+  ) {
+    throw new AccessTokenError("the token's roles are malformed");
   }
-  if (claims.name !== undefined && (typeof claims.name !== 'string' || claims.name.length > 200)) throw new AccessTokenError('the token\'s name is malformed');
+  if (claims.name !== undefined && (typeof claims.name !== 'string' || claims.name.length > 200))
+    throw new AccessTokenError("the token's name is malformed");
   return claims as unknown as AccessClaims;
 }

@@ -33,7 +33,13 @@ export interface TypeBoxTypeProvider extends FastifyTypeProvider {
 }
 
 /** A lienthong service app: fastify with the TypeBox type provider. */
-export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type ServiceApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** Options of `createServiceApp`. */
 export interface ServiceAppOptions {
@@ -66,7 +72,10 @@ const ajvCompilers = AjvCompiler();
  */
 const buildValidator: BuildCompilerFromPool = (externalSchemas, options) => {
   const text = ajvCompilers(externalSchemas, options);
-  const body = ajvCompilers(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as Parameters<BuildCompilerFromPool>[1]);
+  const body = ajvCompilers(externalSchemas, {
+    ...options,
+    customOptions: { ...options?.customOptions, coerceTypes: false },
+  } as Parameters<BuildCompilerFromPool>[1]);
   // Fastify calls the compiler with the route's definition ({ schema, httpPart, … }), which its types call a schema.
   const compile = (route: { httpPart?: string }) => (route.httpPart === 'body' ? body : text)(route);
   return compile as ReturnType<BuildCompilerFromPool>;
@@ -78,8 +87,8 @@ const isProbe = (request: { url: string }): boolean => probePaths.has(request.ur
 
 /** Builds the shared part of a service; register the service's plugins on the result. */
 export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
-  const logger: FastifyBaseLogger = options.logger
-    ?? createLogger({ name: options.name, level: options.config.logLevel });
+  const logger: FastifyBaseLogger =
+    options.logger ?? createLogger({ name: options.name, level: options.config.logLevel });
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,

@@ -59,16 +59,25 @@ function refuse(reply: FastifyReply, detail: string, error = 'invalid_token'): A
 }
 
 /** The authenticator of real services: a bearer token verified against `config`. */
-export function bearerTokenAuthenticator(config: AuthConfig | undefined, now: () => Date = () => new Date()): (request: FastifyRequest, reply: FastifyReply) => Principal {
+export function bearerTokenAuthenticator(
+  config: AuthConfig | undefined,
+  now: () => Date = () => new Date(),
+): (request: FastifyRequest, reply: FastifyReply) => Principal {
   return (request, reply) => {
     const header = request.headers.authorization;
-    if (header === undefined || header === '') throw refuse(reply, 'send an access token: Authorization: Bearer <token>', '');
+    if (header === undefined || header === '')
+      throw refuse(reply, 'send an access token: Authorization: Bearer <token>', '');
     const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
     if (!match) throw refuse(reply, 'the Authorization header is not "Bearer <token>"', 'invalid_request');
     if (config === undefined) throw refuse(reply, 'this service has no token issuer configured (LIENTHONG_AUTH_JWKS)');
     try {
       const claims = verifyAccessToken(match[1]!, config, now());
-      return { subject: claims.sub, office: claims.office, roles: claims.roles, ...(claims.name === undefined ? {} : { name: claims.name }) };
+      return {
+        subject: claims.sub,
+        office: claims.office,
+        roles: claims.roles,
+        ...(claims.name === undefined ? {} : { name: claims.name }),
+      };
     } catch (error) {
       if (error instanceof AccessTokenError) throw refuse(reply, error.message);
       throw error;
@@ -78,7 +87,10 @@ export function bearerTokenAuthenticator(config: AuthConfig | undefined, now: ()
 
 /** The caller of a protected route (set by the hook before any handler runs). */
 export function principalOf(request: FastifyRequest): Principal {
-  if (request.principal === null) throw new AppError(serviceErrors.UNAUTHENTICATED, { detail: 'send an access token: Authorization: Bearer <token>' });
+  if (request.principal === null)
+    throw new AppError(serviceErrors.UNAUTHENTICATED, {
+      detail: 'send an access token: Authorization: Bearer <token>',
+    });
   return request.principal;
 }
 
@@ -106,8 +118,11 @@ const plugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
   const bearer = bearerTokenAuthenticator(options.auth);
   const authenticate = options.authenticate;
   const prefixes = options.publicPrefixes ?? [];
-  const isPublic = (request: FastifyRequest): boolean => request.routeOptions.config.public === true
-    || prefixes.some((prefix) => request.routeOptions.url === prefix || request.routeOptions.url?.startsWith(`${prefix}/`) === true);
+  const isPublic = (request: FastifyRequest): boolean =>
+    request.routeOptions.config.public === true ||
+    prefixes.some(
+      (prefix) => request.routeOptions.url === prefix || request.routeOptions.url?.startsWith(`${prefix}/`) === true,
+    );
   app.addHook('onRequest', async (request, reply) => {
     // Unknown routes answer 404 as they are; public routes need nobody.
     if (request.is404 || isPublic(request)) return;

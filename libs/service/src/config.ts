@@ -88,8 +88,13 @@ export function describeExpected(schema: TSchema): string {
     return `one of ${anyOf.map((member) => String(member.const)).join(', ')}`;
   }
   const range = (lo: number | undefined, hi: number | undefined): string =>
-    lo !== undefined && hi !== undefined ? ` ${String(lo)}-${String(hi)}`
-      : lo !== undefined ? ` >= ${String(lo)}` : hi !== undefined ? ` <= ${String(hi)}` : '';
+    lo !== undefined && hi !== undefined
+      ? ` ${String(lo)}-${String(hi)}`
+      : lo !== undefined
+        ? ` >= ${String(lo)}`
+        : hi !== undefined
+          ? ` <= ${String(hi)}`
+          : '';
   switch (s.type) {
     case 'integer':
       return `an integer${range(s.minimum as number | undefined, s.maximum as number | undefined)}`;

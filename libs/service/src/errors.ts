@@ -22,7 +22,11 @@ export class AppError<C extends string = string> extends CodedError<C> {}
 
 /** This package's own catalogue: errors any service can answer with. */
 export const serviceErrors = defineErrors({
-  VALIDATION_FAILED: { status: 400, title: 'Request validation failed', detail: 'The request does not match the schema; see errors[].' },
+  VALIDATION_FAILED: {
+    status: 400,
+    title: 'Request validation failed',
+    detail: 'The request does not match the schema; see errors[].',
+  },
   MALFORMED_BODY: { status: 400, title: 'Malformed request body', detail: 'The body could not be parsed.' },
   BAD_REQUEST: { status: 400, title: 'Bad request' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
@@ -31,7 +35,11 @@ export const serviceErrors = defineErrors({
   CONFLICT: { status: 409, title: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
-  INTERNAL: { status: 500, title: 'Internal server error', detail: 'An unexpected error occurred; it has been logged.' },
+  INTERNAL: {
+    status: 500,
+    title: 'Internal server error',
+    detail: 'An unexpected error occurred; it has been logged.',
+  },
   NOT_READY: { status: 503, title: 'Service not ready', detail: 'One or more readiness checks failed; see checks[].' },
 });
 
@@ -39,17 +47,24 @@ export const serviceErrors = defineErrors({
 export const problemTypeBase = 'urn:lienthong:problem:';
 
 /** The problem document (RFC 9457) as a TypeBox schema, for route `response` declarations. */
-export const ProblemSchema = Type.Object({
-  type: Type.String({ description: 'URI naming the problem type: urn:lienthong:problem:<CODE>' }),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.Optional(Type.String()),
-  instance: Type.Optional(Type.String({ description: 'The request path' })),
-  code: Type.String({ description: 'Stable error code from the catalogue' }),
-  requestId: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({
-    in: Type.String({ description: 'body, querystring, params or headers' }),
-    pointer: Type.String({ description: 'JSON pointer to the field (RFC 6901)' }),
-    detail: Type.String(),
-  }))),
-}, { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' });
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'URI naming the problem type: urn:lienthong:problem:<CODE>' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String({ description: 'The request path' })),
+    code: Type.String({ description: 'Stable error code from the catalogue' }),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          in: Type.String({ description: 'body, querystring, params or headers' }),
+          pointer: Type.String({ description: 'JSON pointer to the field (RFC 6901)' }),
+          detail: Type.String(),
+        }),
+      ),
+    ),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+);

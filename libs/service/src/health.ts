@@ -56,33 +56,41 @@ const CheckResultSchema = Type.Object({
 
 const plugin: FastifyPluginAsync<HealthOptions> = async (app, options) => {
   const timeoutMs = options.timeoutMs ?? 2000;
-  app.get('/healthz', {
-    config: { public: true },
-    schema: {
-      tags: ['ops'],
-      summary: 'Liveness: 200 while the process runs',
-      response: { 200: Type.Object({ status: Type.Literal('ok') }) },
-    },
-  }, async () => ({ status: 'ok' as const }));
-
-  app.get('/readyz', {
-    config: { public: true },
-    schema: {
-      tags: ['ops'],
-      summary: 'Readiness: 200 when every dependency answers, 503 otherwise',
-      response: {
-        200: Type.Object({ status: Type.Literal('ok'), checks: Type.Array(CheckResultSchema) }),
-        503: Type.Ref('Problem'),
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness: 200 while the process runs',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
     },
-  }, async (request, reply) => {
-    const results = await Promise.all(options.checks.map((c) => runCheck(c, c.timeoutMs ?? timeoutMs)));
-    const failing = results.filter((r) => r.status === 'fail');
-    if (failing.length === 0) return { status: 'ok' as const, checks: results };
-    request.log.warn({ checks: failing }, 'not ready');
-    const detail = `failing: ${failing.map((r) => r.name).join(', ')}`;
-    return sendProblem(reply, toProblem(request, serviceErrors.NOT_READY, detail, { checks: results }));
-  });
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['ops'],
+        summary: 'Readiness: 200 when every dependency answers, 503 otherwise',
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), checks: Type.Array(CheckResultSchema) }),
+          503: Type.Ref('Problem'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const results = await Promise.all(options.checks.map((c) => runCheck(c, c.timeoutMs ?? timeoutMs)));
+      const failing = results.filter((r) => r.status === 'fail');
+      if (failing.length === 0) return { status: 'ok' as const, checks: results };
+      request.log.warn({ checks: failing }, 'not ready');
+      const detail = `failing: ${failing.map((r) => r.name).join(', ')}`;
+      return sendProblem(reply, toProblem(request, serviceErrors.NOT_READY, detail, { checks: results }));
+    },
+  );
 };
 
 /** The `/healthz` and `/readyz` routes. */

@@ -8,7 +8,13 @@ export { ConfigError, describeExpected, loadConfig } from './config.ts';
 export type { ConfigProblem, ConfigVariableOptions, Env } from './config.ts';
 export { baseConfigSchema, loadServiceConfig, serviceConfigSchema, toServiceConfig } from './service-config.ts';
 export type {
-  BaseEnv, EmbeddedModeConfig, LogLevel, RealModeConfig, S3Config, ServiceConfig, TelemetryConfig,
+  BaseEnv,
+  EmbeddedModeConfig,
+  LogLevel,
+  RealModeConfig,
+  S3Config,
+  ServiceConfig,
+  TelemetryConfig,
 } from './service-config.ts';
 export { AppError, ProblemSchema, defineErrors, problemTypeBase, serviceErrors } from './errors.ts';
 export type { AppErrorOptions, ErrorCatalogue, ErrorDefinition, ErrorSpec } from './errors.ts';
@@ -25,10 +31,22 @@ export type { ApiDocsOptions } from './docs.ts';
 export { authHook, bearerTokenAuthenticator, principalOf, requireRole, roles } from './auth.ts';
 export type { AuthOptions, Authenticate, Principal } from './auth.ts';
 export {
-  AccessTokenError, clockSkewSeconds, maxTokenLength, parseJwks, publicJwks, signAccessToken, verifyAccessToken,
+  AccessTokenError,
+  clockSkewSeconds,
+  maxTokenLength,
+  parseJwks,
+  publicJwks,
+  signAccessToken,
+  verifyAccessToken,
 } from './access-token.ts';
 export type {
-  AccessClaims, AccessTokenAlgorithm, AccessTokenRequest, AccessTokenSigningKey, AuthConfig, AuthKey, AuthKeySet,
+  AccessClaims,
+  AccessTokenAlgorithm,
+  AccessTokenRequest,
+  AccessTokenSigningKey,
+  AuthConfig,
+  AuthKey,
+  AuthKeySet,
 } from './access-token.ts';
 export { requestTracing, traceparentOf } from './tracing.ts';
 export { startTelemetry } from './telemetry.ts';

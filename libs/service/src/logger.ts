@@ -10,7 +10,17 @@ import type { DestinationStream, Logger } from 'pino';
 
 export type { Logger };
 
-const secretFields = ['password', 'secretKey', 'privateKey', 'pin', 'newPin', 'accessKey', 'token', 'passphrase', 'kek'];
+const secretFields = [
+  'password',
+  'secretKey',
+  'privateKey',
+  'pin',
+  'newPin',
+  'accessKey',
+  'token',
+  'passphrase',
+  'kek',
+];
 
 /** The paths pino censors: headers with credentials, then secret fields at any of 3 depths. */
 export const redactPaths: string[] = [
@@ -34,12 +44,15 @@ export interface LoggerOptions {
 
 /** Creates the service logger. */
 export function createLogger(options: LoggerOptions): Logger {
-  return pino({
-    level: options.level,
-    base: { service: options.name },
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  }, options.destination);
+  return pino(
+    {
+      level: options.level,
+      base: { service: options.name },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  );
 }
 
 const requestIdPattern = /^[\w.:@-]{1,128}$/;

@@ -47,13 +47,17 @@ const plugin: FastifyPluginAsync<MetricsOptions> = async (app, options) => {
     );
   });
 
-  app.get('/metrics', {
-    config: { public: true },
-    schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)', hide: false },
-  }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    {
+      config: { public: true },
+      schema: { tags: ['ops'], summary: 'Prometheus metrics (text exposition format)', hide: false },
+    },
+    async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
 
   app.addHook('onClose', async () => registry.clear());
 };

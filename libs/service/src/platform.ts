@@ -50,7 +50,11 @@ export async function connectPlatform(config: ServiceConfig, options: PlatformOp
     if (config.mode === 'real') {
       bus = createBus({ transport: 'kafka', brokers: config.kafka.brokers, clientId: `lienthong-${service}` }, logger);
     } else {
-      const busPool = new pg.Pool({ connectionString: config.database.url, max: 4, application_name: `lienthong-${service}-bus` });
+      const busPool = new pg.Pool({
+        connectionString: config.database.url,
+        max: 4,
+        application_name: `lienthong-${service}-bus`,
+      });
       closers.push(() => busPool.end());
       bus = createBus({ transport: 'postgres', pool: busPool, schema: embeddedBusSchema }, logger);
     }

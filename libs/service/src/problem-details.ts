@@ -109,17 +109,27 @@ function problemFor(request: FastifyRequest, error: FastifyError): Problem | und
  * Registers the error handler and the not-found handler. Encapsulation is broken
  * (fastify-plugin) so they apply to every route of the app.
  */
-export const problemDetails = fp(async (app) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = problemFor(request, error);
-    if (problem !== undefined) {
-      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-      return sendProblem(reply, problem);
-    }
-    request.log.error({ err: error }, 'unexpected error');
-    return sendProblem(reply, toProblem(request, serviceErrors.INTERNAL));
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, toProblem(request, serviceErrors.NOT_FOUND,
-      `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`)));
-}, { name: 'problem-details', fastify: '5.x' });
+export const problemDetails = fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = problemFor(request, error);
+      if (problem !== undefined) {
+        if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+        return sendProblem(reply, problem);
+      }
+      request.log.error({ err: error }, 'unexpected error');
+      return sendProblem(reply, toProblem(request, serviceErrors.INTERNAL));
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(
+        reply,
+        toProblem(
+          request,
+          serviceErrors.NOT_FOUND,
+          `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        ),
+      ),
+    );
+  },
+  { name: 'problem-details', fastify: '5.x' },
+);

@@ -44,14 +44,18 @@ export async function runService<C extends ServiceConfig>(options: RunServiceOpt
   try {
     app = await options.buildApp(config);
   } catch (error) {
-    process.stderr.write(`${options.name} failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${options.name} failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     await telemetry.shutdown().catch(() => undefined);
     process.exitCode = 1;
     return;
   }
   const stopWithin = async (ms: number): Promise<boolean> => {
     let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
     const closed = (async () => {
       await app.close();
       // An unreachable collector must not turn a clean stop into a failed one.
@@ -85,17 +89,20 @@ export async function runService<C extends ServiceConfig>(options: RunServiceOpt
     }
     stopping = true;
     app.log.info(`${signal}: shutting down (at most ${config.shutdownTimeoutMs} ms)`);
-    stopWithin(config.shutdownTimeoutMs).then((clean) => {
-      if (!clean) {
-        app.log.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+    stopWithin(config.shutdownTimeoutMs).then(
+      (clean) => {
+        if (!clean) {
+          app.log.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+          process.exit(1);
+        }
+        app.log.info(`${options.name} stopped`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);
-      }
-      app.log.info(`${options.name} stopped`);
-      process.exit(0);
-    }, (error: unknown) => {
-      app.log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

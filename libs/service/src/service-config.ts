@@ -10,10 +10,18 @@ import type { AuthConfig } from './access-token.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { ConfigProblem, Env } from './config.ts';
 
-const logLevel = Type.Union([
-  Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
-  Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
-], { default: 'info' });
+const logLevel = Type.Union(
+  [
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+    Type.Literal('silent'),
+  ],
+  { default: 'info' },
+);
 
 const port = (defaultPort: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: defaultPort, expected: 'an integer 1-65535' });
@@ -24,22 +32,31 @@ export const baseConfigSchema = Type.Object({
   LIENTHONG_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   LIENTHONG_PORT: port(8080),
   LIENTHONG_LOG_LEVEL: logLevel,
-  LIENTHONG_DATABASE_URL: Type.Optional(Type.String({
-    pattern: '^postgres(ql)?://', expected: 'a postgres:// URL', secret: true,
-  })),
-  LIENTHONG_KAFKA_BROKERS: Type.Optional(Type.String({
-    pattern: '^\\s*[^\\s,]+:[0-9]{1,5}\\s*(,\\s*[^\\s,]+:[0-9]{1,5}\\s*)*$',
-    expected: 'a comma-separated list of host:port',
-  })),
+  LIENTHONG_DATABASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^postgres(ql)?://',
+      expected: 'a postgres:// URL',
+      secret: true,
+    }),
+  ),
+  LIENTHONG_KAFKA_BROKERS: Type.Optional(
+    Type.String({
+      pattern: '^\\s*[^\\s,]+:[0-9]{1,5}\\s*(,\\s*[^\\s,]+:[0-9]{1,5}\\s*)*$',
+      expected: 'a comma-separated list of host:port',
+    }),
+  ),
   LIENTHONG_S3_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', expected: 'an http:// or https:// URL' })),
   LIENTHONG_S3_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1, secret: true })),
   LIENTHONG_S3_SECRET_KEY: Type.Optional(Type.String({ minLength: 1, secret: true })),
   LIENTHONG_S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
   LIENTHONG_STORAGE_DIR: Type.Optional(Type.String({ minLength: 1 })),
-  LIENTHONG_OTEL_TRACES_EXPORTER: Type.Union(
-    [Type.Literal('none'), Type.Literal('console'), Type.Literal('otlp')], { default: 'none' }),
+  LIENTHONG_OTEL_TRACES_EXPORTER: Type.Union([Type.Literal('none'), Type.Literal('console'), Type.Literal('otlp')], {
+    default: 'none',
+  }),
   LIENTHONG_OTEL_METRICS_EXPORTER: Type.Union([Type.Literal('none'), Type.Literal('otlp')], { default: 'none' }),
-  LIENTHONG_OTEL_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://', expected: 'an http:// or https:// URL' })),
+  LIENTHONG_OTEL_ENDPOINT: Type.Optional(
+    Type.String({ pattern: '^https?://', expected: 'an http:// or https:// URL' }),
+  ),
   LIENTHONG_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000 }),
   LIENTHONG_AUTH_JWKS: Type.String({
     minLength: 1,
@@ -120,15 +137,26 @@ export type ServiceConfig = RealModeConfig | EmbeddedModeConfig;
  */
 export function toServiceConfig(env: BaseEnv): ServiceConfig {
   const mode = env.LIENTHONG_MODE;
-  const needed: (keyof BaseEnv)[] = mode === 'real'
-    ? ['LIENTHONG_DATABASE_URL', 'LIENTHONG_KAFKA_BROKERS', 'LIENTHONG_S3_ENDPOINT', 'LIENTHONG_S3_ACCESS_KEY', 'LIENTHONG_S3_SECRET_KEY']
-    : ['LIENTHONG_DATABASE_URL', 'LIENTHONG_STORAGE_DIR'];
+  const needed: (keyof BaseEnv)[] =
+    mode === 'real'
+      ? [
+          'LIENTHONG_DATABASE_URL',
+          'LIENTHONG_KAFKA_BROKERS',
+          'LIENTHONG_S3_ENDPOINT',
+          'LIENTHONG_S3_ACCESS_KEY',
+          'LIENTHONG_S3_SECRET_KEY',
+        ]
+      : ['LIENTHONG_DATABASE_URL', 'LIENTHONG_STORAGE_DIR'];
   const problems: ConfigProblem[] = needed
     .filter((name) => env[name] === undefined)
     .map((variable) => ({ variable, problem: `is required when LIENTHONG_MODE=${mode}` }));
   let auth: AuthConfig | undefined;
   try {
-    auth = { keys: parseJwks(env.LIENTHONG_AUTH_JWKS), issuer: env.LIENTHONG_AUTH_ISSUER, audience: env.LIENTHONG_AUTH_AUDIENCE };
+    auth = {
+      keys: parseJwks(env.LIENTHONG_AUTH_JWKS),
+      issuer: env.LIENTHONG_AUTH_ISSUER,
+      audience: env.LIENTHONG_AUTH_AUDIENCE,
+    };
   } catch (error) {
     problems.push({ variable: 'LIENTHONG_AUTH_JWKS', problem: (error as Error).message });
   }

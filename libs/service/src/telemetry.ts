@@ -51,17 +51,21 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
       import('@opentelemetry/exporter-metrics-otlp-http'),
       import('@opentelemetry/sdk-metrics'),
     ]);
-    metricReaders.push(new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter(base === undefined ? {} : { url: `${base}/v1/metrics` }),
-      exportIntervalMillis: options.metricsIntervalMs ?? 60_000,
-    }));
+    metricReaders.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter(base === undefined ? {} : { url: `${base}/v1/metrics` }),
+        exportIntervalMillis: options.metricsIntervalMs ?? 60_000,
+      }),
+    );
   }
   const sdk = new NodeSDK({
     autoDetectResources: false,
-    resource: resources.defaultResource().merge(resources.resourceFromAttributes({
-      [semconv.ATTR_SERVICE_NAME]: options.serviceName,
-      ...(options.serviceVersion === undefined ? {} : { [semconv.ATTR_SERVICE_VERSION]: options.serviceVersion }),
-    })),
+    resource: resources.defaultResource().merge(
+      resources.resourceFromAttributes({
+        [semconv.ATTR_SERVICE_NAME]: options.serviceName,
+        ...(options.serviceVersion === undefined ? {} : { [semconv.ATTR_SERVICE_VERSION]: options.serviceVersion }),
+      }),
+    ),
     spanProcessors,
     metricReaders,
     logRecordProcessors: [],

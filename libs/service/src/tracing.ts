@@ -33,15 +33,19 @@ const plugin: FastifyPluginAsync<{ serviceName: string }> = async (app, options)
   app.addHook('onRequest', async (request) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const route = request.routeOptions.url;
-    const span = tracer.startSpan(route === undefined ? request.method : `${request.method} ${route}`, {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': request.method,
-        'url.path': request.url.split('?')[0] ?? request.url,
-        ...(route === undefined ? {} : { 'http.route': route }),
-        'lienthong.request_id': request.id,
+    const span = tracer.startSpan(
+      route === undefined ? request.method : `${request.method} ${route}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.url.split('?')[0] ?? request.url,
+          ...(route === undefined ? {} : { 'http.route': route }),
+          'lienthong.request_id': request.id,
+        },
       },
-    }, parent);
+      parent,
+    );
     spans.set(request, span);
     request.otelContext = trace.setSpan(parent, span);
   });

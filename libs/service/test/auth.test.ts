@@ -5,7 +5,11 @@ import type { AuthConfig, ServiceApp } from '../src/index.ts';
 import { testAuthConfig, testIssuerKey, testToken } from '../../../test/support/auth.ts';
 
 async function appWith(auth: AuthConfig | undefined): Promise<ServiceApp> {
-  const app = await createServiceApp({ name: 'test', version: '0.0.0', config: { logLevel: 'silent', ...(auth === undefined ? {} : { auth }) } });
+  const app = await createServiceApp({
+    name: 'test',
+    version: '0.0.0',
+    config: { logLevel: 'silent', ...(auth === undefined ? {} : { auth }) },
+  });
   app.get('/v1/whoami', async (request) => ({ principal: request.principal }));
   app.get('/v1/admin', async (request) => ({ subject: requireRole(request, 'ca-admin').subject }));
   return app;
@@ -17,10 +21,17 @@ const exp = () => Math.floor(Date.now() / 1000) + 600;
 void t.test('a valid token makes its subject, office and roles the principal', async (t) => {
   const app = await appWith(testAuthConfig);
   t.teardown(() => app.close());
-  const token = testToken({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
+  const token = testToken({
+    subject: 'person:nhung',
+    office: 'VPTU-CM',
+    roles: ['signer'],
+    name: 'Nguyễn Thị Hồng Nhung',
+  });
   const answer = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
   t.equal(answer.statusCode, 200);
-  t.same(answer.json(), { principal: { subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' } });
+  t.same(answer.json(), {
+    principal: { subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' },
+  });
 });
 
 void t.test('without a token: 401 problem+json with the RFC 6750 challenge, the handler never runs', async (t) => {
@@ -31,7 +42,11 @@ void t.test('without a token: 401 problem+json with the RFC 6750 challenge, the 
   t.match(answer.headers['content-type'], /application\/problem\+json/);
   t.equal(answer.headers['www-authenticate'], 'Bearer realm="lienthong"');
   t.match(answer.json(), { code: 'UNAUTHENTICATED', detail: /Authorization: Bearer/ });
-  const basic = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+  const basic = await app.inject({
+    method: 'GET',
+    url: '/v1/whoami',
+    headers: { authorization: 'Basic dXNlcjpwYXNz' },
+  });
   t.equal(basic.statusCode, 401);
   t.equal(basic.headers['www-authenticate'], 'Bearer realm="lienthong", error="invalid_request"');
 });
@@ -44,7 +59,11 @@ void t.test('probes, metrics and the API docs stay public; unknown routes still 
   }
   t.equal((await app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode, 404);
   const docs = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
-  t.same(docs.components.securitySchemes.accessToken, { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068 access token)' });
+  t.same(docs.components.securitySchemes.accessToken, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT (RFC 9068 access token)',
+  });
   t.same(docs.paths['/healthz'].get.security, [], 'public routes say no token is needed');
   t.notOk(docs.paths['/v1/whoami'].get.security, 'protected routes use the global requirement');
 });
@@ -52,7 +71,11 @@ void t.test('probes, metrics and the API docs stay public; unknown routes still 
 void t.test('a service without a configured issuer refuses every protected call', async (t) => {
   const app = await appWith(undefined);
   t.teardown(() => app.close());
-  const answer = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${testToken()}` } });
+  const answer = await app.inject({
+    method: 'GET',
+    url: '/v1/whoami',
+    headers: { authorization: `Bearer ${testToken()}` },
+  });
   t.equal(answer.statusCode, 401);
   t.match(answer.json().detail, /no token issuer configured/);
 });
@@ -60,10 +83,18 @@ void t.test('a service without a configured issuer refuses every protected call'
 void t.test('a role the caller lacks: 403 naming the role', async (t) => {
   const app = await appWith(testAuthConfig);
   t.teardown(() => app.close());
-  const signer = await app.inject({ method: 'GET', url: '/v1/admin', headers: { authorization: `Bearer ${testToken({ roles: ['signer'] })}` } });
+  const signer = await app.inject({
+    method: 'GET',
+    url: '/v1/admin',
+    headers: { authorization: `Bearer ${testToken({ roles: ['signer'] })}` },
+  });
   t.equal(signer.statusCode, 403);
   t.match(signer.json(), { code: 'FORBIDDEN', detail: 'this needs the role ca-admin' });
-  const admin = await app.inject({ method: 'GET', url: '/v1/admin', headers: { authorization: `Bearer ${testToken({ subject: 'person:admin', roles: ['ca-admin'] })}` } });
+  const admin = await app.inject({
+    method: 'GET',
+    url: '/v1/admin',
+    headers: { authorization: `Bearer ${testToken({ subject: 'person:admin', roles: ['ca-admin'] })}` },
+  });
   t.same(admin.json(), { subject: 'person:admin' });
 });
 
@@ -83,13 +114,33 @@ void t.test('hostile and broken tokens are refused with a reason, never a 500', 
     ['header not JSON', `${Buffer.from('{nope').toString('base64url')}.${payload}.${signature}`, /header is not JSON/],
     ['header an array', `${b64([1])}.${payload}.${signature}`, /not a JSON object/],
     ['alg none', `${b64({ alg: 'none', kid: 'test' })}.${payload}.`, /algorithm "none" is not the key's/],
-    ['HS256 keyed with the public key (algorithm confusion)', `${hmacInput}.${createHmac('sha256', publicDer).update(hmacInput).digest('base64url')}`, /algorithm "HS256" is not the key's/],
+    [
+      'HS256 keyed with the public key (algorithm confusion)',
+      `${hmacInput}.${createHmac('sha256', publicDer).update(hmacInput).digest('base64url')}`,
+      /algorithm "HS256" is not the key's/,
+    ],
     ['unknown kid', `${b64({ alg: 'EdDSA', kid: 'other' })}.${payload}.${signature}`, /key this service does not know/],
-    ['critical header', `${b64({ alg: 'EdDSA', kid: 'test', crit: ['exp'] })}.${payload}.${signature}`, /critical header/],
-    ['typ of another kind', `${b64({ alg: 'EdDSA', kid: 'test', typ: 'dpop+jwt' })}.${payload}.${signature}`, /not a JWT access token/],
-    ['payload changed to another office', `${header}.${b64({ ...claims, office: 'VPTU-HN' })}.${signature}`, /signature does not verify/],
+    [
+      'critical header',
+      `${b64({ alg: 'EdDSA', kid: 'test', crit: ['exp'] })}.${payload}.${signature}`,
+      /critical header/,
+    ],
+    [
+      'typ of another kind',
+      `${b64({ alg: 'EdDSA', kid: 'test', typ: 'dpop+jwt' })}.${payload}.${signature}`,
+      /not a JWT access token/,
+    ],
+    [
+      'payload changed to another office',
+      `${header}.${b64({ ...claims, office: 'VPTU-HN' })}.${signature}`,
+      /signature does not verify/,
+    ],
     ['signature truncated', `${header}.${payload}.${signature.slice(0, 20)}`, /signature does not verify/],
-    ['signed by another key with our kid', signAccessToken({ ...claims, exp: exp() } as never, { privateKey: otherKey, kid: 'test' }), /signature does not verify/],
+    [
+      'signed by another key with our kid',
+      signAccessToken({ ...claims, exp: exp() } as never, { privateKey: otherKey, kid: 'test' }),
+      /signature does not verify/,
+    ],
     ['expired', testToken({}, { exp: Math.floor(Date.now() / 1000) - 3600 }), /expired/],
     ['not valid yet', testToken({}, { nbf: Math.floor(Date.now() / 1000) + 3600 }), /not valid yet/],
     ['another issuer', testToken({}, { iss: 'someone-else' }), /another issuer/],
@@ -100,7 +151,11 @@ void t.test('hostile and broken tokens are refused with a reason, never a 500', 
     ['too long', `${header}.${'A'.repeat(9000)}.${signature}`, /too long/],
   ];
   for (const [name, token, reason] of cases) {
-    const answer = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
+    const answer = await app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: `Bearer ${token}` },
+    });
     t.equal(answer.statusCode, 401, name);
     t.match(answer.json().detail, reason, name);
     t.match(answer.headers['www-authenticate'], /error="invalid_(token|request)"/, name);
@@ -110,14 +165,33 @@ void t.test('hostile and broken tokens are refused with a reason, never a 500', 
 void t.test('ES256 and RSA issuers are accepted; the key is chosen by kid', async (t) => {
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const keys = JSON.stringify({ keys: [JSON.parse(publicJwks(ec, 'ec-1')).keys[0], JSON.parse(publicJwks(rsa, 'rsa-1')).keys[0]] });
+  const keys = JSON.stringify({
+    keys: [JSON.parse(publicJwks(ec, 'ec-1')).keys[0], JSON.parse(publicJwks(rsa, 'rsa-1')).keys[0]],
+  });
   const app = await appWith({ keys: parseJwks(keys), issuer: 'idp', audience: 'lienthong' });
   t.teardown(() => app.close());
-  for (const [kid, privateKey] of [['ec-1', ec], ['rsa-1', rsa]] as const) {
-    const token = signAccessToken({ iss: 'idp', aud: 'lienthong', sub: `system:${kid}`, office: 'VPTU-CM', roles: [], exp: exp() }, { privateKey, kid });
-    const answer = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
+  for (const [kid, privateKey] of [
+    ['ec-1', ec],
+    ['rsa-1', rsa],
+  ] as const) {
+    const token = signAccessToken(
+      { iss: 'idp', aud: 'lienthong', sub: `system:${kid}`, office: 'VPTU-CM', roles: [], exp: exp() },
+      { privateKey, kid },
+    );
+    const answer = await app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: `Bearer ${token}` },
+    });
     t.equal(answer.json().principal.subject, `system:${kid}`, kid);
   }
-  const swapped = signAccessToken({ iss: 'idp', aud: 'lienthong', sub: 'x', office: 'VPTU-CM', roles: [], exp: exp() }, { privateKey: ec, kid: 'rsa-1' });
-  t.equal((await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${swapped}` } })).statusCode, 401);
+  const swapped = signAccessToken(
+    { iss: 'idp', aud: 'lienthong', sub: 'x', office: 'VPTU-CM', roles: [], exp: exp() },
+    { privateKey: ec, kid: 'rsa-1' },
+  );
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer ${swapped}` } }))
+      .statusCode,
+    401,
+  );
 });

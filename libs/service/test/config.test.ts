@@ -1,6 +1,11 @@
 import t from 'tap';
 import {
-  ConfigError, Type, baseConfigSchema, loadConfig, loadServiceConfig, serviceConfigSchema,
+  ConfigError,
+  Type,
+  baseConfigSchema,
+  loadConfig,
+  loadServiceConfig,
+  serviceConfigSchema,
 } from '../src/index.ts';
 import { realEnv } from './helpers.ts';
 import { testAuthEnv } from '../../../test/support/auth.ts';
@@ -27,7 +32,12 @@ void t.test('defaults are applied and values are mapped to camelCase', async (t)
     logLevel: 'info',
     database: { url: realEnv.LIENTHONG_DATABASE_URL },
     kafka: { brokers: ['127.0.0.1:59192'] },
-    s3: { endpoint: 'http://127.0.0.1:59100', accessKey: 'lienthong', secretKey: 'lienthong-secret', region: 'us-east-1' },
+    s3: {
+      endpoint: 'http://127.0.0.1:59100',
+      accessKey: 'lienthong',
+      secretKey: 'lienthong-secret',
+      region: 'us-east-1',
+    },
     telemetry: { tracesExporter: 'none', metricsExporter: 'none' },
     shutdownTimeoutMs: 10_000,
   });
@@ -64,8 +74,9 @@ void t.test('booleans are converted in service-specific schemas', async (t) => {
   t.equal(loadConfig(extended, { ...realEnv, LIENTHONG_SIGNING_STRICT: 'true' }).LIENTHONG_SIGNING_STRICT, true);
   t.equal(loadConfig(extended, realEnv).LIENTHONG_SIGNING_STRICT, false);
   t.equal(loadServiceConfig(extended, realEnv).port, 8082, 'an extended schema loads as a ServiceConfig');
-  t.throws(() => loadConfig(extended, { ...realEnv, LIENTHONG_SIGNING_STRICT: 'maybe' }),
-    { message: 'config: LIENTHONG_SIGNING_STRICT must be true or false (got "maybe")' });
+  t.throws(() => loadConfig(extended, { ...realEnv, LIENTHONG_SIGNING_STRICT: 'maybe' }), {
+    message: 'config: LIENTHONG_SIGNING_STRICT must be true or false (got "maybe")',
+  });
 });
 
 void t.test('each bad value gives one line naming the variable', async (t) => {
@@ -74,19 +85,34 @@ void t.test('each bad value gives one line naming the variable', async (t) => {
     [{ LIENTHONG_PORT: '1.5' }, 'config: LIENTHONG_PORT must be an integer 1-65535 (got "1.5")'],
     [{ LIENTHONG_PORT: '70000' }, 'config: LIENTHONG_PORT must be an integer 1-65535 (got "70000")'],
     [{ LIENTHONG_MODE: 'cloud' }, 'config: LIENTHONG_MODE must be one of embedded, real (got "cloud")'],
-    [{ LIENTHONG_LOG_LEVEL: 'loud' },
-      'config: LIENTHONG_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
-    [{ LIENTHONG_KAFKA_BROKERS: 'kafka' },
-      'config: LIENTHONG_KAFKA_BROKERS must be a comma-separated list of host:port (got "kafka")'],
-    [{ LIENTHONG_S3_ENDPOINT: 'minio:9000' },
-      'config: LIENTHONG_S3_ENDPOINT must be an http:// or https:// URL (got "minio:9000")'],
-    [{ LIENTHONG_OTEL_TRACES_EXPORTER: 'jaeger' },
-      'config: LIENTHONG_OTEL_TRACES_EXPORTER must be one of none, console, otlp (got "jaeger")'],
-    [{ LIENTHONG_OTEL_METRICS_EXPORTER: 'console' },
-      'config: LIENTHONG_OTEL_METRICS_EXPORTER must be one of none, otlp (got "console")'],
-    [{ LIENTHONG_OTEL_ENDPOINT: 'collector' },
-      'config: LIENTHONG_OTEL_ENDPOINT must be an http:// or https:// URL (got "collector")'],
-    [{ LIENTHONG_SHUTDOWN_TIMEOUT_MS: '0' }, 'config: LIENTHONG_SHUTDOWN_TIMEOUT_MS must be an integer 1-600000 (got "0")'],
+    [
+      { LIENTHONG_LOG_LEVEL: 'loud' },
+      'config: LIENTHONG_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ],
+    [
+      { LIENTHONG_KAFKA_BROKERS: 'kafka' },
+      'config: LIENTHONG_KAFKA_BROKERS must be a comma-separated list of host:port (got "kafka")',
+    ],
+    [
+      { LIENTHONG_S3_ENDPOINT: 'minio:9000' },
+      'config: LIENTHONG_S3_ENDPOINT must be an http:// or https:// URL (got "minio:9000")',
+    ],
+    [
+      { LIENTHONG_OTEL_TRACES_EXPORTER: 'jaeger' },
+      'config: LIENTHONG_OTEL_TRACES_EXPORTER must be one of none, console, otlp (got "jaeger")',
+    ],
+    [
+      { LIENTHONG_OTEL_METRICS_EXPORTER: 'console' },
+      'config: LIENTHONG_OTEL_METRICS_EXPORTER must be one of none, otlp (got "console")',
+    ],
+    [
+      { LIENTHONG_OTEL_ENDPOINT: 'collector' },
+      'config: LIENTHONG_OTEL_ENDPOINT must be an http:// or https:// URL (got "collector")',
+    ],
+    [
+      { LIENTHONG_SHUTDOWN_TIMEOUT_MS: '0' },
+      'config: LIENTHONG_SHUTDOWN_TIMEOUT_MS must be an integer 1-600000 (got "0")',
+    ],
   ];
   for (const [override, message] of cases) {
     const got = failure({ ...realEnv, ...override });
@@ -107,22 +133,34 @@ void t.test('several bad values are named on the same line', async (t) => {
 });
 
 void t.test('real mode needs the database, Kafka and S3', async (t) => {
-  t.equal(failure({ ...testAuthEnv }), 'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=real; '
-    + 'LIENTHONG_KAFKA_BROKERS is required when LIENTHONG_MODE=real; '
-    + 'LIENTHONG_S3_ENDPOINT is required when LIENTHONG_MODE=real; '
-    + 'LIENTHONG_S3_ACCESS_KEY is required when LIENTHONG_MODE=real; '
-    + 'LIENTHONG_S3_SECRET_KEY is required when LIENTHONG_MODE=real');
-  t.equal(failure({ ...realEnv, LIENTHONG_KAFKA_BROKERS: '' }),
-    'config: LIENTHONG_KAFKA_BROKERS is required when LIENTHONG_MODE=real');
+  t.equal(
+    failure({ ...testAuthEnv }),
+    'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=real; ' +
+      'LIENTHONG_KAFKA_BROKERS is required when LIENTHONG_MODE=real; ' +
+      'LIENTHONG_S3_ENDPOINT is required when LIENTHONG_MODE=real; ' +
+      'LIENTHONG_S3_ACCESS_KEY is required when LIENTHONG_MODE=real; ' +
+      'LIENTHONG_S3_SECRET_KEY is required when LIENTHONG_MODE=real',
+  );
+  t.equal(
+    failure({ ...realEnv, LIENTHONG_KAFKA_BROKERS: '' }),
+    'config: LIENTHONG_KAFKA_BROKERS is required when LIENTHONG_MODE=real',
+  );
 });
 
 void t.test('embedded mode needs the database and the storage folder, not Kafka or S3', async (t) => {
-  t.equal(failure({ ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x' }),
-    'config: LIENTHONG_STORAGE_DIR is required when LIENTHONG_MODE=embedded');
-  t.equal(failure({ ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_STORAGE_DIR: '/tmp/x' }),
-    'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=embedded');
+  t.equal(
+    failure({ ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x' }),
+    'config: LIENTHONG_STORAGE_DIR is required when LIENTHONG_MODE=embedded',
+  );
+  t.equal(
+    failure({ ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_STORAGE_DIR: '/tmp/x' }),
+    'config: LIENTHONG_DATABASE_URL is required when LIENTHONG_MODE=embedded',
+  );
   const config = loadServiceConfig(schema, {
-    ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://localhost/x', LIENTHONG_STORAGE_DIR: '/tmp/x',
+    ...testAuthEnv,
+    LIENTHONG_MODE: 'embedded',
+    LIENTHONG_DATABASE_URL: 'postgres://localhost/x',
+    LIENTHONG_STORAGE_DIR: '/tmp/x',
   });
   t.match(config, { mode: 'embedded', storageDir: '/tmp/x', database: { url: 'postgres://localhost/x' } });
   t.notOk('kafka' in config);
@@ -136,7 +174,10 @@ void t.test('the access-token issuer is required, and a bad JWK set is named wit
     ['{"keys":[]}', /has no "keys" array/],
     ['{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}', /holds private or secret key material/],
     ['{"keys":[{"kty":"OKP","crv":"Ed25519","x":"AAAA"}]}', /is not a usable public JWK/],
-    [JSON.stringify({ keys: [{ ...JSON.parse(testAuthEnv.LIENTHONG_AUTH_JWKS).keys[0], alg: 'HS256' }] }), /declares "alg" "HS256"/],
+    [
+      JSON.stringify({ keys: [{ ...JSON.parse(testAuthEnv.LIENTHONG_AUTH_JWKS).keys[0], alg: 'HS256' }] }),
+      /declares "alg" "HS256"/,
+    ],
   ];
   for (const [value, expected] of cases) t.match(failure({ ...realEnv, LIENTHONG_AUTH_JWKS: value }), expected, value);
   const config = loadServiceConfig(schema, realEnv);

@@ -4,14 +4,18 @@ import { buildTestApp } from './helpers.ts';
 
 void t.test('/docs/json is an OpenAPI 3.1 document with the routes and their schemas', async (t) => {
   const { app } = await buildTestApp();
-  app.post('/v1/documents', {
-    config: { public: true },
-    schema: {
-      summary: 'Submit a document',
-      body: Type.Object({ subject: Type.String() }),
-      response: { 201: Type.Object({ id: Type.String() }), 400: Type.Ref('Problem') },
+  app.post(
+    '/v1/documents',
+    {
+      config: { public: true },
+      schema: {
+        summary: 'Submit a document',
+        body: Type.Object({ subject: Type.String() }),
+        response: { 201: Type.Object({ id: Type.String() }), 400: Type.Ref('Problem') },
+      },
     },
-  }, async (_request, reply) => reply.code(201).send({ id: 'x' }));
+    async (_request, reply) => reply.code(201).send({ id: 'x' }),
+  );
   t.teardown(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/docs/json' });
   t.equal(res.statusCode, 200);

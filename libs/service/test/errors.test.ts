@@ -7,24 +7,46 @@ import { buildTestApp } from './helpers.ts';
 async function appWithRoutes() {
   const built = await buildTestApp({ bodyLimit: 1024 });
   const errors = defineErrors({ DOCUMENT_NOT_FOUND: { status: 404, title: 'Document not found' } });
-  built.app.post('/documents', {
-    config: { public: true },
-    schema: {
-      body: Type.Object({ subject: Type.String({ minLength: 1 }), urgency: Type.Union([Type.Literal('normal'), Type.Literal('urgent')]) }),
-      response: { 201: Type.Object({ id: Type.String() }) },
+  built.app.post(
+    '/documents',
+    {
+      config: { public: true },
+      schema: {
+        body: Type.Object({
+          subject: Type.String({ minLength: 1 }),
+          urgency: Type.Union([Type.Literal('normal'), Type.Literal('urgent')]),
+        }),
+        response: { 201: Type.Object({ id: Type.String() }) },
+      },
     },
-  }, async (_request, reply) => reply.code(201).send({ id: 'd1' }));
-  built.app.get('/documents/:id', {
-    config: { public: true },
-    schema: { params: Type.Object({ id: Type.String() }) },
-  }, async (request) => {
-    throw new AppError(errors.DOCUMENT_NOT_FOUND, { detail: `no document ${request.params.id}`, extra: { documentId: request.params.id } });
-  });
-  built.app.get('/objects/:key', { config: { public: true }, schema: { params: Type.Object({ key: Type.String() }) } }, async (request) => {
-    throw new StorageError('OBJECT_NOT_FOUND', `originals/${request.params.key}`, { extra: { key: request.params.key } });
-  });
+    async (_request, reply) => reply.code(201).send({ id: 'd1' }),
+  );
+  built.app.get(
+    '/documents/:id',
+    {
+      config: { public: true },
+      schema: { params: Type.Object({ id: Type.String() }) },
+    },
+    async (request) => {
+      throw new AppError(errors.DOCUMENT_NOT_FOUND, {
+        detail: `no document ${request.params.id}`,
+        extra: { documentId: request.params.id },
+      });
+    },
+  );
+  built.app.get(
+    '/objects/:key',
+    { config: { public: true }, schema: { params: Type.Object({ key: Type.String() }) } },
+    async (request) => {
+      throw new StorageError('OBJECT_NOT_FOUND', `originals/${request.params.key}`, {
+        extra: { key: request.params.key },
+      });
+    },
+  );
   built.app.get('/publish', { config: { public: true } }, async () => {
-    throw new BusError('BUS_UNAVAILABLE', 'broker 10.0.0.9:9092 refused, password=hunter2', { cause: new Error('ECONNREFUSED') });
+    throw new BusError('BUS_UNAVAILABLE', 'broker 10.0.0.9:9092 refused, password=hunter2', {
+      cause: new Error('ECONNREFUSED'),
+    });
   });
   built.app.get('/boom', { config: { public: true } }, async () => {
     throw new Error('connection to 10.0.0.7:5432 refused, password=hunter2');
@@ -50,7 +72,9 @@ void t.test('a validation error is a 400 problem naming the field and why', asyn
   });
   t.match(body.errors, [{ in: 'body', pointer: '/subject', detail: /required/ }]);
 
-  const wrongValue = (await app.inject({ method: 'POST', url: '/documents', payload: { subject: 's', urgency: 'later' } })).json();
+  const wrongValue = (
+    await app.inject({ method: 'POST', url: '/documents', payload: { subject: 's', urgency: 'later' } })
+  ).json();
   t.match(wrongValue.errors, [{ in: 'body', pointer: '/urgency' }]);
 });
 
@@ -60,8 +84,14 @@ void t.test('an AppError keeps its code, status, detail and extension fields', a
   const res = await app.inject({ method: 'GET', url: '/documents/42', headers: { 'x-request-id': 'req-42' } });
   t.equal(res.statusCode, 404);
   t.match(res.json(), {
-    type: 'urn:lienthong:problem:DOCUMENT_NOT_FOUND', code: 'DOCUMENT_NOT_FOUND', title: 'Document not found',
-    status: 404, detail: 'no document 42', documentId: '42', instance: '/documents/42', requestId: 'req-42',
+    type: 'urn:lienthong:problem:DOCUMENT_NOT_FOUND',
+    code: 'DOCUMENT_NOT_FOUND',
+    title: 'Document not found',
+    status: 404,
+    detail: 'no document 42',
+    documentId: '42',
+    instance: '/documents/42',
+    requestId: 'req-42',
   });
   t.equal(res.headers['x-request-id'], 'req-42');
 });
@@ -73,8 +103,14 @@ void t.test('a library error keeps its own code, status, title, detail and exten
   t.equal(res.statusCode, 404);
   t.match(res.headers['content-type'], /^application\/problem\+json/);
   t.same(res.json(), {
-    type: 'urn:lienthong:problem:OBJECT_NOT_FOUND', title: 'Object not found', status: 404, detail: 'originals/a.pdf',
-    instance: '/objects/a.pdf', code: 'OBJECT_NOT_FOUND', requestId: res.json().requestId, key: 'a.pdf',
+    type: 'urn:lienthong:problem:OBJECT_NOT_FOUND',
+    title: 'Object not found',
+    status: 404,
+    detail: 'originals/a.pdf',
+    instance: '/objects/a.pdf',
+    code: 'OBJECT_NOT_FOUND',
+    requestId: res.json().requestId,
+    key: 'a.pdf',
   });
 });
 
@@ -84,7 +120,12 @@ void t.test('a library 5xx keeps its code and status but its detail goes to the 
   const res = await app.inject({ method: 'GET', url: '/publish' });
   t.equal(res.statusCode, 503);
   const body = res.json();
-  t.match(body, { type: 'urn:lienthong:problem:BUS_UNAVAILABLE', code: 'BUS_UNAVAILABLE', status: 503, title: 'The event transport did not answer' });
+  t.match(body, {
+    type: 'urn:lienthong:problem:BUS_UNAVAILABLE',
+    code: 'BUS_UNAVAILABLE',
+    status: 503,
+    title: 'The event transport did not answer',
+  });
   t.equal(body.detail, undefined, 'no detail sent');
   t.notMatch(res.body, /10\.0\.0\.9|hunter2|ECONNREFUSED/);
   const logged = logs.find((line) => line.msg === 'request failed');
@@ -103,7 +144,11 @@ void t.test('an unknown route is a 404 problem', async (t) => {
 void t.test('a body over the limit is a 413 problem', async (t) => {
   const { app } = await appWithRoutes();
   t.teardown(() => app.close());
-  const res = await app.inject({ method: 'POST', url: '/documents', payload: { subject: 'x'.repeat(2000), urgency: 'normal' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/documents',
+    payload: { subject: 'x'.repeat(2000), urgency: 'normal' },
+  });
   t.equal(res.statusCode, 413);
   t.match(res.json(), { code: 'PAYLOAD_TOO_LARGE', status: 413 });
 });
@@ -111,7 +156,12 @@ void t.test('a body over the limit is a 413 problem', async (t) => {
 void t.test('an unsupported content type is a 415 problem', async (t) => {
   const { app } = await appWithRoutes();
   t.teardown(() => app.close());
-  const res = await app.inject({ method: 'POST', url: '/documents', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/documents',
+    headers: { 'content-type': 'application/xml' },
+    payload: '<a/>',
+  });
   t.equal(res.statusCode, 415);
   t.match(res.headers['content-type'], /^application\/problem\+json/);
   t.match(res.json(), { code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
@@ -120,7 +170,12 @@ void t.test('an unsupported content type is a 415 problem', async (t) => {
 void t.test('malformed JSON is a 400 problem, not a 500', async (t) => {
   const { app } = await appWithRoutes();
   t.teardown(() => app.close());
-  const res = await app.inject({ method: 'POST', url: '/documents', headers: { 'content-type': 'application/json' }, payload: '{"subject":' });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/documents',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"subject":',
+  });
   t.equal(res.statusCode, 400);
   t.match(res.json(), { code: 'MALFORMED_BODY' });
 });

@@ -2,26 +2,47 @@ import t from 'tap';
 import { buildTestApp } from './helpers.ts';
 
 void t.test('/healthz answers 200 ok and is kept out of request logs', async (t) => {
-  const { app, logs } = await buildTestApp({ checks: [{ name: 'db', check: () => Promise.reject(new Error('down')) }] });
+  const { app, logs } = await buildTestApp({
+    checks: [{ name: 'db', check: () => Promise.reject(new Error('down')) }],
+  });
   t.teardown(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/healthz' });
   t.equal(res.statusCode, 200);
   t.same(res.json(), { status: 'ok' });
-  t.notOk(logs.some((line) => line.msg === 'incoming request' || line.msg === 'request completed'), 'no request log lines');
+  t.notOk(
+    logs.some((line) => line.msg === 'incoming request' || line.msg === 'request completed'),
+    'no request log lines',
+  );
 });
 
 void t.test('/readyz answers 200 when every check passes', async (t) => {
   let calls = 0;
   const { app } = await buildTestApp({
     checks: [
-      { name: 'db', check: async () => { calls++; } },
-      { name: 'bus', check: async () => { calls++; } },
+      {
+        name: 'db',
+        check: async () => {
+          calls++;
+        },
+      },
+      {
+        name: 'bus',
+        check: async () => {
+          calls++;
+        },
+      },
     ],
   });
   t.teardown(() => app.close());
   const res = await app.inject({ method: 'GET', url: '/readyz' });
   t.equal(res.statusCode, 200);
-  t.same(res.json(), { status: 'ok', checks: [{ name: 'db', status: 'ok' }, { name: 'bus', status: 'ok' }] });
+  t.same(res.json(), {
+    status: 'ok',
+    checks: [
+      { name: 'db', status: 'ok' },
+      { name: 'bus', status: 'ok' },
+    ],
+  });
   t.equal(calls, 2, 'each check ran');
 });
 
@@ -46,7 +67,10 @@ void t.test('/readyz answers 503 problem+json listing a failing and a hanging ch
     { name: 'bus', status: 'fail', detail: 'connect ECONNREFUSED 127.0.0.1:59192' },
     { name: 'storage', status: 'fail', detail: 'timed out after 50 ms' },
   ]);
-  t.ok(logs.some((line) => line.msg === 'not ready' && line.level === 40), 'logged as a warning');
+  t.ok(
+    logs.some((line) => line.msg === 'not ready' && line.level === 40),
+    'logged as a warning',
+  );
 });
 
 void t.test('a check may set its own timeout', async (t) => {

@@ -25,8 +25,18 @@ export async function buildTestApp(options: Partial<ServiceAppOptions> = {}): Pr
   const logger = createLogger({
     name: 'test',
     level: 'info',
-    destination: { write: (line: string) => { logs.push(JSON.parse(line) as Record<string, unknown>); } },
+    destination: {
+      write: (line: string) => {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
   });
-  const app = await createServiceApp({ name: 'test', version: '0.0.0', config: { logLevel: 'info' }, logger, ...options });
+  const app = await createServiceApp({
+    name: 'test',
+    version: '0.0.0',
+    config: { logLevel: 'info' },
+    logger,
+    ...options,
+  });
   return { app, logs };
 }

@@ -18,7 +18,9 @@ const env = {
 function run(extra: Record<string, string>) {
   const child = spawn(process.execPath, [fixture], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   void exit.finally(() => clearTimeout(killer));
@@ -52,7 +54,9 @@ void t.test('a close that never finishes is cut off by the shutdown timeout: exi
 
 void t.test('a port already in use: logged, exit 1', async (t) => {
   const { server, port } = await listeningServer();
-  t.teardown(() => { server.close(); });
+  t.teardown(() => {
+    server.close();
+  });
   const service = run({ LIENTHONG_PORT: String(port), LIENTHONG_SHUTDOWN_TIMEOUT_MS: '300' });
   t.equal(await service.exit, 1);
   t.match(service.stdout(), `stuck could not listen on 127.0.0.1:${port}`);

@@ -20,7 +20,10 @@ async function startCollector(): Promise<{ url: string; received: Received[]; cl
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({
-        method: request.method ?? '', path: request.url ?? '', contentType: request.headers['content-type'] ?? '', body: Buffer.concat(chunks),
+        method: request.method ?? '',
+        path: request.url ?? '',
+        contentType: request.headers['content-type'] ?? '',
+        body: Buffer.concat(chunks),
       });
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
@@ -28,7 +31,11 @@ async function startCollector(): Promise<{ url: string; received: Received[]; cl
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 void t.test("'none' registers no SDK: spans stay the API's no-op ones", async (t) => {
@@ -40,8 +47,13 @@ void t.test("'none' registers no SDK: spans stay the API's no-op ones", async (t
 void t.test("'console' registers a tracer provider that records spans", async (t) => {
   const printed: unknown[] = [];
   const original = console.dir;
-  console.dir = (value: unknown) => { printed.push(value); };
-  t.teardown(() => { console.dir = original; trace.disable(); });
+  console.dir = (value: unknown) => {
+    printed.push(value);
+  };
+  t.teardown(() => {
+    console.dir = original;
+    trace.disable();
+  });
   const telemetry = await startTelemetry({ serviceName: 'test', tracesExporter: 'console', metricsExporter: 'none' });
   const span = trace.getTracer('test').startSpan('issue document');
   t.ok(span.isRecording(), 'a real span, not the no-op one');
@@ -52,9 +64,16 @@ void t.test("'console' registers a tracer provider that records spans", async (t
 
 void t.test("'otlp' sends spans and metrics to the endpoint's /v1/traces and /v1/metrics", async (t) => {
   const collector = await startCollector();
-  t.teardown(async () => { trace.disable(); metrics.disable(); await collector.close(); });
+  t.teardown(async () => {
+    trace.disable();
+    metrics.disable();
+    await collector.close();
+  });
   const telemetry = await startTelemetry({
-    serviceName: 'test-otlp', tracesExporter: 'otlp', metricsExporter: 'otlp', endpoint: collector.url,
+    serviceName: 'test-otlp',
+    tracesExporter: 'otlp',
+    metricsExporter: 'otlp',
+    endpoint: collector.url,
   });
   const span = trace.getTracer('test').startSpan('issue document');
   t.ok(span.isRecording(), 'a real tracer is registered');
@@ -70,6 +89,13 @@ void t.test("'otlp' sends spans and metrics to the endpoint's /v1/traces and /v1
   t.ok(traces[0]?.body.includes('test-otlp'), 'with the service name');
   const exported = collector.received.filter((r) => r.path === '/v1/metrics');
   t.ok(exported.length >= 1, 'a metrics export');
-  t.ok(exported.some((r) => r.body.includes('documents_issued_total')), 'the counter is in it');
-  t.same(collector.received.map((r) => r.path).filter((p) => p !== '/v1/traces' && p !== '/v1/metrics'), [], 'nothing else was sent');
+  t.ok(
+    exported.some((r) => r.body.includes('documents_issued_total')),
+    'the counter is in it',
+  );
+  t.same(
+    collector.received.map((r) => r.path).filter((p) => p !== '/v1/traces' && p !== '/v1/metrics'),
+    [],
+    'nothing else was sent',
+  );
 });

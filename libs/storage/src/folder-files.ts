@@ -127,11 +127,21 @@ export async function versionIds(where: string): Promise<string[]> {
     if (isNotFound(error)) return [];
     throw error;
   }
-  return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5)).sort().reverse();
+  return names
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => n.slice(0, -5))
+    .sort()
+    .reverse();
 }
 
 /** The `ObjectInfo` a sidecar describes. */
 export function toInfo(s: Sidecar): ObjectInfo {
-  return { key: s.key, versionId: s.versionId, size: s.size, contentType: s.contentType, metadata: { ...s.metadata }, lastModified: s.lastModified };
+  return {
+    key: s.key,
+    versionId: s.versionId,
+    size: s.size,
+    contentType: s.contentType,
+    metadata: { ...s.metadata },
+    lastModified: s.lastModified,
+  };
 }
-

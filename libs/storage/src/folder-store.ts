@@ -4,8 +4,20 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  bucketPaths, decodeSidecar, encodeSidecar, isNotFound, objectDir, readIfExists, syncDir, tempName, toInfo, versionIds,
-  writeFileAtomic, type BucketSettings, type FolderPaths, type Sidecar,
+  bucketPaths,
+  decodeSidecar,
+  encodeSidecar,
+  isNotFound,
+  objectDir,
+  readIfExists,
+  syncDir,
+  tempName,
+  toInfo,
+  versionIds,
+  writeFileAtomic,
+  type BucketSettings,
+  type FolderPaths,
+  type Sidecar,
 } from './folder-files.ts';
 import { HashingCounter, isSameDigest } from './hashing-stream.ts';
 import { createKeyedMutex } from './keyed-mutex.ts';
@@ -45,12 +57,19 @@ export function createFolderStore(options: FolderStoreOptions): ObjectStore {
     return { paths, settings: JSON.parse(text) as BucketSettings };
   }
 
-  async function readVersion(bucket: string, key: string, versionId?: string): Promise<{ sidecar: Sidecar; where: string }> {
+  async function readVersion(
+    bucket: string,
+    key: string,
+    versionId?: string,
+  ): Promise<{ sidecar: Sidecar; where: string }> {
     assertValidKey(key);
     const { paths } = await settings(bucket);
     const where = objectDir(paths, key);
     const id = versionId ?? (await versionIds(where))[0];
-    const missing = new StorageError('OBJECT_NOT_FOUND', `no object ${bucket}/${key}${versionId ? ` version ${versionId}` : ''}`);
+    const missing = new StorageError(
+      'OBJECT_NOT_FOUND',
+      `no object ${bucket}/${key}${versionId ? ` version ${versionId}` : ''}`,
+    );
     if (id === undefined || !isFolderVersionId(id)) throw missing;
     const text = await readIfExists(join(where, `${id}.json`));
     if (text === undefined) throw missing;
@@ -59,13 +78,22 @@ export function createFolderStore(options: FolderStoreOptions): ObjectStore {
     return { sidecar, where };
   }
 
-  async function lockable(bucket: string, key: string, versionId: string): Promise<{ sidecar: Sidecar; where: string }> {
+  async function lockable(
+    bucket: string,
+    key: string,
+    versionId: string,
+  ): Promise<{ sidecar: Sidecar; where: string }> {
     const { settings: s } = await settings(bucket);
     if (!s.objectLocking) throw new RangeError(`bucket ${bucket} was not created with Object Lock`);
     return readVersion(bucket, key, versionId);
   }
 
-  async function update(bucket: string, key: string, versionId: string, change: (s: Sidecar) => Sidecar): Promise<void> {
+  async function update(
+    bucket: string,
+    key: string,
+    versionId: string,
+    change: (s: Sidecar) => Sidecar,
+  ): Promise<void> {
     await serialize(`${bucket}/${key}`, async () => {
       const { sidecar, where } = await lockable(bucket, key, versionId);
       await writeFileAtomic(join(where, `${versionId}.json`), where, encodeSidecar(change(sidecar)));
@@ -79,9 +107,14 @@ export function createFolderStore(options: FolderStoreOptions): ObjectStore {
       await serialize(bucket, async () => {
         await mkdir(paths.objectsDir, { recursive: true });
         const text = await readIfExists(paths.bucketFile);
-        const old: BucketSettings = text ? (JSON.parse(text) as BucketSettings) : { versioning: false, objectLocking: false };
+        const old: BucketSettings = text
+          ? (JSON.parse(text) as BucketSettings)
+          : { versioning: false, objectLocking: false };
         const objectLocking = old.objectLocking || opts.objectLocking === true;
-        const next: BucketSettings = { objectLocking, versioning: old.versioning || objectLocking || opts.versioning === true };
+        const next: BucketSettings = {
+          objectLocking,
+          versioning: old.versioning || objectLocking || opts.versioning === true,
+        };
         if (text === undefined || next.versioning !== old.versioning || next.objectLocking !== old.objectLocking) {
           await writeFileAtomic(paths.bucketFile, paths.bucketDir, JSON.stringify(next));
         }
@@ -113,14 +146,24 @@ export function createFolderStore(options: FolderStoreOptions): ObjectStore {
       const sha256 = hasher.sha256();
       if (opts.expectedSha256 !== undefined && !isSameDigest(opts.expectedSha256, sha256)) {
         await unlink(temp).catch(() => undefined);
-        throw new StorageError('CHECKSUM_MISMATCH', `${bucket}/${key}: expected SHA-256 ${opts.expectedSha256}, got ${sha256}`);
+        throw new StorageError(
+          'CHECKSUM_MISMATCH',
+          `${bucket}/${key}: expected SHA-256 ${opts.expectedSha256}, got ${sha256}`,
+        );
       }
       return serialize(`${bucket}/${key}`, async () => {
         const versionId = s.versioning ? nextVersionId() : 'null';
         const sidecar: Sidecar = {
-          key, versionId, isDeleteMarker: false, size: hasher.bytes, sha256,
-          contentType: opts.contentType ?? 'application/octet-stream', metadata: { ...opts.metadata },
-          lastModified: clock(), retention: opts.retention, legalHold: opts.legalHold === true,
+          key,
+          versionId,
+          isDeleteMarker: false,
+          size: hasher.bytes,
+          sha256,
+          contentType: opts.contentType ?? 'application/octet-stream',
+          metadata: { ...opts.metadata },
+          lastModified: clock(),
+          retention: opts.retention,
+          legalHold: opts.legalHold === true,
         };
         await rename(temp, join(where, `${versionId}.bin`));
         await writeFileAtomic(join(where, `${versionId}.json`), where, encodeSidecar(sidecar));
@@ -153,7 +196,14 @@ export function createFolderStore(options: FolderStoreOptions): ObjectStore {
           const text = await readIfExists(join(where, `${id}.json`));
           if (text === undefined) continue;
           const s = decodeSidecar(text);
-          found.push({ key, versionId: id, size: s.size, lastModified: s.lastModified, isLatest: index === 0, isDeleteMarker: s.isDeleteMarker });
+          found.push({
+            key,
+            versionId: id,
+            size: s.size,
+            lastModified: s.lastModified,
+            isLatest: index === 0,
+            isDeleteMarker: s.isDeleteMarker,
+          });
         }
       }
       return found.sort((a, b) => (a.key === b.key ? 0 : a.key < b.key ? -1 : 1));
@@ -166,17 +216,26 @@ export function createFolderStore(options: FolderStoreOptions): ObjectStore {
       await serialize(`${bucket}/${key}`, async () => {
         if (opts.versionId === undefined && s.versioning) {
           await mkdir(where, { recursive: true });
-          if ((await readIfExists(join(where, 'key'))) === undefined) await writeFileAtomic(join(where, 'key'), where, key);
+          if ((await readIfExists(join(where, 'key'))) === undefined)
+            await writeFileAtomic(join(where, 'key'), where, key);
           const versionId = nextVersionId();
           const marker: Sidecar = {
-            key, versionId, isDeleteMarker: true, size: 0, sha256: '', contentType: '', metadata: {},
-            lastModified: clock(), legalHold: false,
+            key,
+            versionId,
+            isDeleteMarker: true,
+            size: 0,
+            sha256: '',
+            contentType: '',
+            metadata: {},
+            lastModified: clock(),
+            legalHold: false,
           };
           await writeFileAtomic(join(where, `${versionId}.json`), where, encodeSidecar(marker));
           return;
         }
         const versionId = opts.versionId ?? 'null';
-        if (!isFolderVersionId(versionId)) throw new StorageError('OBJECT_NOT_FOUND', `no version ${versionId} of ${bucket}/${key}`);
+        if (!isFolderVersionId(versionId))
+          throw new StorageError('OBJECT_NOT_FOUND', `no version ${versionId} of ${bucket}/${key}`);
         const text = await readIfExists(join(where, `${versionId}.json`));
         if (text === undefined) return; // S3 DeleteObject: deleting what is not there succeeds
         assertVersionDeletable(decodeSidecar(text), clock());

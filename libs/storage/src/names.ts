@@ -42,7 +42,10 @@ export function assertValidBucket(bucket: string): void {
 export function assertValidMetadata(metadata: Record<string, string>): void {
   for (const [name, value] of Object.entries(metadata)) {
     if (!/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
-      throw new StorageError('INVALID_KEY', `invalid metadata name ${JSON.stringify(name)}: lowercase HTTP token characters only`);
+      throw new StorageError(
+        'INVALID_KEY',
+        `invalid metadata name ${JSON.stringify(name)}: lowercase HTTP token characters only`,
+      );
     }
     if (!/^[\u0020-\u007e]*$/.test(value)) {
       throw new StorageError('INVALID_KEY', `invalid metadata value for ${name}: printable ASCII only`);

@@ -11,7 +11,8 @@ export function assertRetentionArgument(retention: Retention, now: Date): void {
     throw new RangeError(`unknown retention mode ${String(retention.mode)}`);
   }
   const until = retention.retainUntil;
-  if (!(until instanceof Date) || Number.isNaN(until.getTime())) throw new RangeError('retainUntil is not a valid date');
+  if (!(until instanceof Date) || Number.isNaN(until.getTime()))
+    throw new RangeError('retainUntil is not a valid date');
   if (until.getTime() <= now.getTime()) throw new RangeError('retainUntil must lie in the future');
 }
 
@@ -29,7 +30,10 @@ export function isRetentionActive(retention: Retention | undefined, now: Date): 
 export function assertRetentionChangeAllowed(current: Retention | undefined, next: Retention, now: Date): void {
   if (current === undefined || !isRetentionActive(current, now)) return;
   if (next.retainUntil.getTime() < current.retainUntil.getTime()) {
-    throw new StorageError('OBJECT_LOCKED', `retention ${current.mode} until ${current.retainUntil.toISOString()} cannot be shortened`);
+    throw new StorageError(
+      'OBJECT_LOCKED',
+      `retention ${current.mode} until ${current.retainUntil.toISOString()} cannot be shortened`,
+    );
   }
   if (current.mode === 'COMPLIANCE' && next.mode !== 'COMPLIANCE') {
     throw new StorageError('OBJECT_LOCKED', 'COMPLIANCE retention cannot be changed to another mode');
@@ -41,7 +45,10 @@ export function assertRetentionChangeAllowed(current: Retention | undefined, nex
  * (COMPLIANCE, and GOVERNANCE since no bypass is exposed) or a legal hold is on.
  * Throws `OBJECT_LOCKED`.
  */
-export function assertVersionDeletable(lock: { retention?: Retention | undefined; legalHold: boolean }, now: Date): void {
+export function assertVersionDeletable(
+  lock: { retention?: Retention | undefined; legalHold: boolean },
+  now: Date,
+): void {
   if (lock.legalHold) throw new StorageError('OBJECT_LOCKED', 'the version is under legal hold');
   if (lock.retention !== undefined && isRetentionActive(lock.retention, now)) {
     throw new StorageError(

@@ -1,9 +1,23 @@
 import { StorageError } from './errors.ts';
 
 const unavailableNetworkCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
 ]);
-const unavailableS3Codes = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'XMinioServerNotInitialized', 'RequestTimeout']);
+const unavailableS3Codes = new Set([
+  'InternalError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'XMinioServerNotInitialized',
+  'RequestTimeout',
+]);
 
 /** What the failing call was doing, which decides how an ambiguous S3 answer reads. */
 export type S3Operation = 'delete' | 'retention' | 'legal-hold' | 'read' | 'write' | 'bucket' | 'ping';
@@ -25,7 +39,8 @@ export function errorCode(error: unknown): string | undefined {
 export function toStorageError(error: unknown, operation: S3Operation, what: string): unknown {
   if (error instanceof StorageError) return error;
   const code = errorCode(error);
-  const wrap = (c: StorageError['code'], message: string): StorageError => new StorageError(c, `${what}: ${message}`, { cause: error });
+  const wrap = (c: StorageError['code'], message: string): StorageError =>
+    new StorageError(c, `${what}: ${message}`, { cause: error });
   switch (code) {
     case 'NoSuchKey':
     case 'NoSuchVersion':
@@ -50,7 +65,10 @@ export function toStorageError(error: unknown, operation: S3Operation, what: str
     default:
       break;
   }
-  if (code !== undefined && (unavailableNetworkCodes.has(code) || unavailableS3Codes.has(code) || code.startsWith('UND_ERR'))) {
+  if (
+    code !== undefined &&
+    (unavailableNetworkCodes.has(code) || unavailableS3Codes.has(code) || code.startsWith('UND_ERR'))
+  ) {
     return wrap('STORAGE_UNAVAILABLE', `object store unavailable (${code})`);
   }
   if (error instanceof Error && /Retryable HTTP status|socket hang up|ECONNREFUSED/.test(error.message)) {

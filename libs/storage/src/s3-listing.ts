@@ -2,7 +2,14 @@ import type { BucketItemStat, Client } from 'minio';
 import type { ObjectInfo, ObjectVersion } from './types.ts';
 
 /** Headers that `statObject` keeps but that are not user metadata. */
-const standardHeaders = new Set(['content-type', 'cache-control', 'content-encoding', 'content-disposition', 'content-language', 'expires']);
+const standardHeaders = new Set([
+  'content-type',
+  'cache-control',
+  'content-encoding',
+  'content-disposition',
+  'content-language',
+  'expires',
+]);
 
 /**
  * Turns a `statObject` answer into `ObjectInfo`: user metadata are the `x-amz-meta-*`
@@ -15,9 +22,17 @@ export function toObjectInfo(key: string, stat: BucketItemStat): ObjectInfo {
     const lower = name.toLowerCase();
     const text = Array.isArray(value) ? value.join(',') : String(value);
     if (lower === 'content-type') contentType = text;
-    else if (!lower.startsWith('x-amz-') && !lower.startsWith('x-minio-') && !standardHeaders.has(lower)) metadata[lower] = text;
+    else if (!lower.startsWith('x-amz-') && !lower.startsWith('x-minio-') && !standardHeaders.has(lower))
+      metadata[lower] = text;
   }
-  return { key, versionId: stat.versionId ?? 'null', size: stat.size, contentType, metadata, lastModified: stat.lastModified };
+  return {
+    key,
+    versionId: stat.versionId ?? 'null',
+    size: stat.size,
+    contentType,
+    metadata,
+    lastModified: stat.lastModified,
+  };
 }
 
 interface VersionItem {

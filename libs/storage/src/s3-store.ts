@@ -21,7 +21,11 @@ export interface S3StoreOptions {
   partSize?: number;
 }
 
-const noLockConfig = new Set(['NoSuchObjectLockConfiguration', 'ObjectLockConfigurationNotFoundError', 'InvalidRequest']);
+const noLockConfig = new Set([
+  'NoSuchObjectLockConfiguration',
+  'ObjectLockConfigurationNotFoundError',
+  'InvalidRequest',
+]);
 
 /**
  * An `ObjectStore` over S3 with the `minio` client. Object Lock is enforced by the server
@@ -88,7 +92,8 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
           // Typed as returning void in minio 8.0.7, but it is async and answers the parsed configuration.
           const config = client.getObjectLockConfig(bucket) as unknown as Promise<{ objectLockEnabled?: string }>;
           const lock = await config.catch(() => undefined);
-          if (lock?.objectLockEnabled !== 'Enabled') logger.warn({ bucket }, 'bucket exists without Object Lock; retention will be refused');
+          if (lock?.objectLockEnabled !== 'Enabled')
+            logger.warn({ bucket }, 'bucket exists without Object Lock; retention will be refused');
         }
       });
     },
@@ -99,7 +104,11 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       assertValidMetadata(opts.metadata ?? {});
       if (opts.retention) assertRetentionArgument(opts.retention, new Date());
       const what = `${bucket}/${key}`;
-      if (Buffer.isBuffer(body) && opts.expectedSha256 !== undefined && !isSameDigest(opts.expectedSha256, sha256Hex(body))) {
+      if (
+        Buffer.isBuffer(body) &&
+        opts.expectedSha256 !== undefined &&
+        !isSameDigest(opts.expectedSha256, sha256Hex(body))
+      ) {
         throw new StorageError('CHECKSUM_MISMATCH', `${what}: the body does not hash to ${opts.expectedSha256}`);
       }
       const meta: ItemBucketMetadata = { 'Content-Type': opts.contentType ?? 'application/octet-stream' };
@@ -113,7 +122,10 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       };
       if (opts.expectedSha256 !== undefined && !isSameDigest(opts.expectedSha256, stored.sha256)) {
         await remove('checksum mismatch');
-        throw new StorageError('CHECKSUM_MISMATCH', `${what}: expected SHA-256 ${opts.expectedSha256}, got ${stored.sha256}`);
+        throw new StorageError(
+          'CHECKSUM_MISMATCH',
+          `${what}: expected SHA-256 ${opts.expectedSha256}, got ${stored.sha256}`,
+        );
       }
       try {
         if (opts.retention) await this.setRetention(bucket, key, versionId, opts.retention);
@@ -135,16 +147,18 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       }
       assertRangeShape(opts.range);
       const { start, end } = opts.range;
-      const body = await call('read', what, () => client.getPartialObject(bucket, key, start, end - start + 1, version(info.versionId)));
+      const body = await call('read', what, () =>
+        client.getPartialObject(bucket, key, start, end - start + 1, version(info.versionId)),
+      );
       return { info, body };
     },
 
     async stat(bucket, key, opts = {}) {
       assertValidBucket(bucket);
       assertValidKey(key);
-      const stat = await call('read', `${bucket}/${key}`, () => client.statObject(bucket, key, version(opts.versionId))).catch(
-        (error: unknown) => refineNotFound(error, bucket),
-      );
+      const stat = await call('read', `${bucket}/${key}`, () =>
+        client.statObject(bucket, key, version(opts.versionId)),
+      ).catch((error: unknown) => refineNotFound(error, bucket));
       return toObjectInfo(key, stat);
     },
 
@@ -178,7 +192,8 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       } catch (error) {
         if (noLockConfig.has(errorCode(error) ?? '')) return undefined;
         // minio 8.0.7 expects <Retention>; Versity answers <ObjectLockRetention>: read it ourselves.
-        if (error instanceof TypeError) return call('read', `${bucket}/${key}`, () => readRetentionXml(client, bucket, key, versionId));
+        if (error instanceof TypeError)
+          return call('read', `${bucket}/${key}`, () => readRetentionXml(client, bucket, key, versionId));
         throw toStorageError(error, 'read', `${bucket}/${key}`);
       }
     },
@@ -194,7 +209,8 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
     async getLegalHold(bucket, key, versionId) {
       try {
         // minio 8.0.7 returns the parsed <LegalHold> element, typed as the bare status.
-        const answer = (await client.getObjectLegalHold(bucket, key, { versionId: exact(versionId) })) as unknown as { Status?: string } | undefined;
+        const answer = (await client.getObjectLegalHold(bucket, key, { versionId: exact(versionId) })) as unknown as
+          { Status?: string } | undefined;
         return answer?.Status === 'ON';
       } catch (error) {
         if (noLockConfig.has(errorCode(error) ?? '')) return false;
@@ -206,7 +222,9 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       try {
         await client.listBuckets();
       } catch (error) {
-        throw new StorageError('STORAGE_UNAVAILABLE', `object store at ${options.endpoint} did not answer`, { cause: error });
+        throw new StorageError('STORAGE_UNAVAILABLE', `object store at ${options.endpoint} did not answer`, {
+          cause: error,
+        });
       }
     },
   };
@@ -218,7 +236,12 @@ function exact(versionId: string): string {
 }
 
 /** GetObjectRetention (S3 API Reference) read without the client's parser, accepting either root element. */
-async function readRetentionXml(client: Client, bucket: string, key: string, versionId: string): Promise<Retention | undefined> {
+async function readRetentionXml(
+  client: Client,
+  bucket: string,
+  key: string,
+  versionId: string,
+): Promise<Retention | undefined> {
   const query = versionId === 'null' ? 'retention' : `retention&versionId=${encodeURIComponent(versionId)}`;
   const response = await client.makeRequestAsync({ method: 'GET', bucketName: bucket, objectName: key, query });
   let xml = '';

@@ -22,7 +22,12 @@ const maxParts = 10_000;
  * `client.putObject`, which would resume another unfinished upload of the same key.
  */
 export async function uploadHashed(
-  client: Client, bucket: string, key: string, body: Readable | Buffer, meta: ItemBucketMetadata, partSize: number,
+  client: Client,
+  bucket: string,
+  key: string,
+  body: Readable | Buffer,
+  meta: ItemBucketMetadata,
+  partSize: number,
 ): Promise<Uploaded> {
   if (Buffer.isBuffer(body)) return uploadBuffer(client, bucket, key, body, meta);
   const hash = createHash('sha256');
@@ -40,7 +45,10 @@ export async function uploadHashed(
     const partNumber = etags.length + 1;
     if (partNumber > maxParts) throw new RangeError(`body larger than ${maxParts} parts of ${partSize} bytes`);
     const md5 = createHash('md5').update(payload).digest('base64');
-    const sent = await client.uploadPart({ bucketName: bucket, objectName: key, uploadID: uploadId, partNumber, headers: { 'Content-MD5': md5 } }, payload);
+    const sent = await client.uploadPart(
+      { bucketName: bucket, objectName: key, uploadID: uploadId, partNumber, headers: { 'Content-MD5': md5 } },
+      payload,
+    );
     etags.push({ part: partNumber, etag: sent.etag });
   };
 
@@ -67,7 +75,13 @@ export async function uploadHashed(
   }
 }
 
-async function uploadBuffer(client: Client, bucket: string, key: string, data: Buffer, meta: ItemBucketMetadata): Promise<Uploaded> {
+async function uploadBuffer(
+  client: Client,
+  bucket: string,
+  key: string,
+  data: Buffer,
+  meta: ItemBucketMetadata,
+): Promise<Uploaded> {
   const info = await client.putObject(bucket, key, data, data.length, meta);
   return { versionId: info.versionId ?? null, size: data.length, sha256: sha256Hex(data) };
 }

@@ -36,24 +36,30 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
     await t.resolves(s.store.ping());
   });
 
-  void t.test('a streamed multi-MB body round-trips with its size and SHA-256, without being held in memory', async (t) => {
-    const size = 128 * 1024 * 1024 + 12345;
-    const before = heldBytes();
-    const body = generatedBody(size);
-    const result = await s.store.put(bucket, 'big/one.bin', body.stream, { contentType: 'application/pdf' });
-    t.equal(result.size, size);
-    t.equal(result.sha256, body.sha256());
-    t.ok(body.peakHeld() - before < 96 * 1024 * 1024, `held ${Math.round((body.peakHeld() - before) / 1048576)} MiB more while streaming`);
-    const { info, body: stream } = await s.store.get(bucket, 'big/one.bin');
-    t.equal(info.size, size);
-    t.equal(info.versionId, result.versionId);
-    const read = await drain(stream);
-    t.same({ size: read.size, sha256: read.sha256 }, { size, sha256: result.sha256 });
-  });
+  void t.test(
+    'a streamed multi-MB body round-trips with its size and SHA-256, without being held in memory',
+    async (t) => {
+      const size = 128 * 1024 * 1024 + 12345;
+      const before = heldBytes();
+      const body = generatedBody(size);
+      const result = await s.store.put(bucket, 'big/one.bin', body.stream, { contentType: 'application/pdf' });
+      t.equal(result.size, size);
+      t.equal(result.sha256, body.sha256());
+      t.ok(
+        body.peakHeld() - before < 96 * 1024 * 1024,
+        `held ${Math.round((body.peakHeld() - before) / 1048576)} MiB more while streaming`,
+      );
+      const { info, body: stream } = await s.store.get(bucket, 'big/one.bin');
+      t.equal(info.size, size);
+      t.equal(info.versionId, result.versionId);
+      const read = await drain(stream);
+      t.same({ size: read.size, sha256: read.sha256 }, { size, sha256: result.sha256 });
+    },
+  );
 
   void t.test('content type and user metadata round-trip', async (t) => {
     const data = Buffer.from('văn bản đi');
-    const metadata = { 'document-id': 'VB-2026-0001', 'office': 'tinh-uy-ha-noi' };
+    const metadata = { 'document-id': 'VB-2026-0001', office: 'tinh-uy-ha-noi' };
     const put = await s.store.put(bucket, 'meta/a.pdf', data, { contentType: 'application/pdf', metadata });
     t.equal(put.sha256, sha256(data));
     const info = await s.store.stat(bucket, 'meta/a.pdf');
@@ -73,8 +79,17 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
     await s.store.delete(bucket, 'v/doc.pdf');
     const versions = await s.store.listVersions(bucket, 'v/');
     t.equal(versions.length, 3);
-    t.same(versions.filter((v) => v.isLatest).map((v) => v.isDeleteMarker), [true]);
-    t.same(versions.filter((v) => !v.isDeleteMarker).map((v) => v.versionId).sort(), [v1.versionId, v2.versionId].sort());
+    t.same(
+      versions.filter((v) => v.isLatest).map((v) => v.isDeleteMarker),
+      [true],
+    );
+    t.same(
+      versions
+        .filter((v) => !v.isDeleteMarker)
+        .map((v) => v.versionId)
+        .sort(),
+      [v1.versionId, v2.versionId].sort(),
+    );
     await t.rejects(s.store.stat(bucket, 'v/doc.pdf'), storageError('OBJECT_NOT_FOUND'));
     const old = await s.store.get(bucket, 'v/doc.pdf', { versionId: v1.versionId });
     t.equal((await drain(old.body, true)).bytes.toString(), 'one');
@@ -109,9 +124,15 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
   void t.test('two streamed puts of one key at once make two whole versions', async (t) => {
     const a = generatedBody(20 * 1024 * 1024);
     const b = generatedBody(18 * 1024 * 1024);
-    const [pa, pb] = await Promise.all([s.store.put(bucket, 'same/key.bin', a.stream), s.store.put(bucket, 'same/key.bin', b.stream)]);
+    const [pa, pb] = await Promise.all([
+      s.store.put(bucket, 'same/key.bin', a.stream),
+      s.store.put(bucket, 'same/key.bin', b.stream),
+    ]);
     t.not(pa.versionId, pb.versionId);
-    for (const [put, body] of [[pa, a], [pb, b]] as const) {
+    for (const [put, body] of [
+      [pa, a],
+      [pb, b],
+    ] as const) {
       t.equal(put.sha256, body.sha256());
       const read = await drain((await s.store.get(bucket, 'same/key.bin', { versionId: put.versionId })).body);
       t.same(read.sha256, put.sha256);
@@ -154,7 +175,10 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
     const retention = await s.store.getRetention(lockBucket, 'archive/record.pdf', locked.versionId);
     t.equal(retention?.mode, 'COMPLIANCE');
     t.equal(retention?.retainUntil.getTime(), retainUntil.getTime());
-    await t.rejects(s.store.delete(lockBucket, 'archive/record.pdf', { versionId: locked.versionId }), storageError('OBJECT_LOCKED'));
+    await t.rejects(
+      s.store.delete(lockBucket, 'archive/record.pdf', { versionId: locked.versionId }),
+      storageError('OBJECT_LOCKED'),
+    );
     const next = await s.store.put(lockBucket, 'archive/record.pdf', Buffer.from('replacement'));
     t.not(next.versionId, locked.versionId);
     await s.store.delete(lockBucket, 'archive/record.pdf'); // a delete marker is allowed
@@ -178,8 +202,14 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
       storageError('OBJECT_LOCKED'),
     );
     const longer = new Date(until.getTime() + hour);
-    await s.store.setRetention(lockBucket, 'archive/extend.pdf', versionId, { mode: 'COMPLIANCE', retainUntil: longer });
-    t.equal((await s.store.getRetention(lockBucket, 'archive/extend.pdf', versionId))?.retainUntil.getTime(), longer.getTime());
+    await s.store.setRetention(lockBucket, 'archive/extend.pdf', versionId, {
+      mode: 'COMPLIANCE',
+      retainUntil: longer,
+    });
+    t.equal(
+      (await s.store.getRetention(lockBucket, 'archive/extend.pdf', versionId))?.retainUntil.getTime(),
+      longer.getTime(),
+    );
   });
 
   void t.test('GOVERNANCE retention blocks deletion too (no bypass is offered)', async (t) => {
@@ -198,7 +228,11 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
     t.equal(await s.store.getLegalHold(lockBucket, 'archive/held.pdf', versionId), true);
     await t.rejects(s.store.delete(lockBucket, 'archive/held.pdf', { versionId }), storageError('OBJECT_LOCKED'));
     await s.passUntil(retainUntil);
-    await t.rejects(s.store.delete(lockBucket, 'archive/held.pdf', { versionId }), storageError('OBJECT_LOCKED'), 'the hold outlives the retention');
+    await t.rejects(
+      s.store.delete(lockBucket, 'archive/held.pdf', { versionId }),
+      storageError('OBJECT_LOCKED'),
+      'the hold outlives the retention',
+    );
     await s.store.setLegalHold(lockBucket, 'archive/held.pdf', versionId, false);
     t.equal(await s.store.getLegalHold(lockBucket, 'archive/held.pdf', versionId), false);
     await s.store.delete(lockBucket, 'archive/held.pdf', { versionId });
@@ -212,16 +246,19 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
     await s.store.delete(lockBucket, 'archive/free.pdf', { versionId });
   });
 
-  void t.test('retention and legal hold need a bucket made with Object Lock; nothing is left when refused', async (t) => {
-    const retention = { mode: 'COMPLIANCE' as const, retainUntil: new Date(s.now().getTime() + hour) };
-    await t.rejects(s.store.put(bucket, 'nolock/a.pdf', Buffer.from('a'), { retention }), RangeError);
-    await t.rejects(s.store.put(bucket, 'nolock/b.pdf', Buffer.from('b'), { legalHold: true }), RangeError);
-    t.same(await s.store.listVersions(bucket, 'nolock/'), []);
-    const { versionId } = await s.store.put(bucket, 'nolock/c.pdf', Buffer.from('c'));
-    await t.rejects(s.store.setRetention(bucket, 'nolock/c.pdf', versionId, retention), RangeError);
-    t.equal(await s.store.getRetention(bucket, 'nolock/c.pdf', versionId), undefined);
-    t.equal(await s.store.getLegalHold(bucket, 'nolock/c.pdf', versionId), false);
-  });
+  void t.test(
+    'retention and legal hold need a bucket made with Object Lock; nothing is left when refused',
+    async (t) => {
+      const retention = { mode: 'COMPLIANCE' as const, retainUntil: new Date(s.now().getTime() + hour) };
+      await t.rejects(s.store.put(bucket, 'nolock/a.pdf', Buffer.from('a'), { retention }), RangeError);
+      await t.rejects(s.store.put(bucket, 'nolock/b.pdf', Buffer.from('b'), { legalHold: true }), RangeError);
+      t.same(await s.store.listVersions(bucket, 'nolock/'), []);
+      const { versionId } = await s.store.put(bucket, 'nolock/c.pdf', Buffer.from('c'));
+      await t.rejects(s.store.setRetention(bucket, 'nolock/c.pdf', versionId, retention), RangeError);
+      t.equal(await s.store.getRetention(bucket, 'nolock/c.pdf', versionId), undefined);
+      t.equal(await s.store.getLegalHold(bucket, 'nolock/c.pdf', versionId), false);
+    },
+  );
 
   void t.test('a retain-until in the past is refused', async (t) => {
     const { versionId } = await s.store.put(lockBucket, 'archive/past.pdf', Buffer.from('p'));
@@ -235,7 +272,10 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
     await t.rejects(s.store.get(bucket, 'no/such.pdf'), storageError('OBJECT_NOT_FOUND'));
     const { versionId } = await s.store.put(bucket, 'exists.pdf', Buffer.from('e'));
     await s.store.delete(bucket, 'exists.pdf', { versionId });
-    await t.resolves(s.store.delete(bucket, 'exists.pdf', { versionId }), 'deleting a gone version succeeds, as S3 DeleteObject');
+    await t.resolves(
+      s.store.delete(bucket, 'exists.pdf', { versionId }),
+      'deleting a gone version succeeds, as S3 DeleteObject',
+    );
     await t.rejects(s.store.get(bucket, 'exists.pdf', { versionId }), storageError('OBJECT_NOT_FOUND'));
     const missing = randomBucket();
     await t.rejects(s.store.stat(missing, 'a.pdf'), storageError('BUCKET_NOT_FOUND'));
@@ -245,8 +285,23 @@ export function runStoreContract(t: Test, makeSubject: () => Promise<ContractSub
   });
 
   void t.test('keys with path tricks are INVALID_KEY', async (t) => {
-    for (const key of ['', '../escape', 'a/../../b', '/etc/passwd', 'a//b', 'a/./b', 'nul\u0000byte', 'back\\slash', 'x'.repeat(1025), 'trailing/']) {
-      await t.rejects(s.store.put(bucket, key, Buffer.from('evil')), storageError('INVALID_KEY'), JSON.stringify(key.slice(0, 40)));
+    for (const key of [
+      '',
+      '../escape',
+      'a/../../b',
+      '/etc/passwd',
+      'a//b',
+      'a/./b',
+      'nul\u0000byte',
+      'back\\slash',
+      'x'.repeat(1025),
+      'trailing/',
+    ]) {
+      await t.rejects(
+        s.store.put(bucket, key, Buffer.from('evil')),
+        storageError('INVALID_KEY'),
+        JSON.stringify(key.slice(0, 40)),
+      );
     }
     await t.rejects(s.store.put('Bad_Bucket', 'a', Buffer.from('a')), storageError('INVALID_KEY'));
     await t.resolves(s.store.put(bucket, 'hồ sơ/2026/văn bản #1.pdf', Buffer.from('ok')));

@@ -54,8 +54,13 @@ void t.test('a refused checksum leaves no temp file behind', async (t) => {
   const dir = await tempDir();
   const store = createFolderStore({ dir });
   await store.ensureBucket('docs', { versioning: true });
-  await t.rejects(store.put('docs', 'a.pdf', Buffer.from('a'), { expectedSha256: '00'.repeat(32) }), storageError('CHECKSUM_MISMATCH'));
-  const files = (await tree(dir)).filter((p) => p.includes('.tmp-') || p.endsWith('.bin') || p.endsWith('.json') && !p.endsWith('bucket.json'));
+  await t.rejects(
+    store.put('docs', 'a.pdf', Buffer.from('a'), { expectedSha256: '00'.repeat(32) }),
+    storageError('CHECKSUM_MISMATCH'),
+  );
+  const files = (await tree(dir)).filter(
+    (p) => p.includes('.tmp-') || p.endsWith('.bin') || (p.endsWith('.json') && !p.endsWith('bucket.json')),
+  );
   t.same(files, []);
 });
 
@@ -65,7 +70,9 @@ void t.test('COMPLIANCE retention expires only when the clock passes it', async 
   const store = createFolderStore({ dir, clock: () => now });
   await store.ensureBucket('archive', { objectLocking: true });
   const retainUntil = new Date('2036-01-01T00:00:00Z');
-  const { versionId } = await store.put('archive', 'r.pdf', Buffer.from('r'), { retention: { mode: 'COMPLIANCE', retainUntil } });
+  const { versionId } = await store.put('archive', 'r.pdf', Buffer.from('r'), {
+    retention: { mode: 'COMPLIANCE', retainUntil },
+  });
   now = new Date('2035-12-31T23:59:59.999Z');
   await t.rejects(store.delete('archive', 'r.pdf', { versionId }), storageError('OBJECT_LOCKED'));
   now = new Date('2036-01-01T00:00:00.001Z');

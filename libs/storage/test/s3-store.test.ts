@@ -13,7 +13,13 @@ const store = createS3Store({ endpoint: s3Endpoint, accessKey: s3AccessKey, secr
 /** The bare `minio` client, to show that refusals come from the server and not from our code. */
 function rawClient(): Client {
   const url = new URL(s3Endpoint);
-  return new Client({ endPoint: url.hostname, port: Number(url.port), useSSL: url.protocol === 'https:', accessKey: s3AccessKey, secretKey: s3SecretKey });
+  return new Client({
+    endPoint: url.hostname,
+    port: Number(url.port),
+    useSSL: url.protocol === 'https:',
+    accessKey: s3AccessKey,
+    secretKey: s3SecretKey,
+  });
 }
 
 void t.test('contract', async (t) => {
@@ -29,27 +35,40 @@ void t.test('contract', async (t) => {
   }));
 });
 
-void t.test('the S3 server itself refuses to delete a COMPLIANCE version, even asked directly with bypass', async (t) => {
-  const bucket = randomBucket();
-  await store.ensureBucket(bucket, { objectLocking: true });
-  const retainUntil = new Date(Date.now() + 3600_000);
-  const { versionId } = await store.put(bucket, 'record.pdf', Buffer.from('original'), { retention: { mode: 'COMPLIANCE', retainUntil } });
+void t.test(
+  'the S3 server itself refuses to delete a COMPLIANCE version, even asked directly with bypass',
+  async (t) => {
+    const bucket = randomBucket();
+    await store.ensureBucket(bucket, { objectLocking: true });
+    const retainUntil = new Date(Date.now() + 3600_000);
+    const { versionId } = await store.put(bucket, 'record.pdf', Buffer.from('original'), {
+      retention: { mode: 'COMPLIANCE', retainUntil },
+    });
 
-  const client = rawClient();
-  const serverAnswer = await client.removeObject(bucket, 'record.pdf', { versionId, governanceBypass: true }).then(
-    () => 'deleted',
-    (error: unknown) => (error as { code?: string }).code,
-  );
-  t.ok(serverAnswer === 'InvalidRequest' || serverAnswer === 'AccessDenied', `server refused with ${serverAnswer}`);
+    const client = rawClient();
+    const serverAnswer = await client.removeObject(bucket, 'record.pdf', { versionId, governanceBypass: true }).then(
+      () => 'deleted',
+      (error: unknown) => (error as { code?: string }).code,
+    );
+    t.ok(serverAnswer === 'InvalidRequest' || serverAnswer === 'AccessDenied', `server refused with ${serverAnswer}`);
 
-  const ours = await store.delete(bucket, 'record.pdf', { versionId }).catch((error: unknown) => error);
-  t.ok(ours instanceof StorageError && ours.code === 'OBJECT_LOCKED');
-  t.match((ours as StorageError).cause, { code: serverAnswer }, 'OBJECT_LOCKED carries the server refusal as its cause');
+    const ours = await store.delete(bucket, 'record.pdf', { versionId }).catch((error: unknown) => error);
+    t.ok(ours instanceof StorageError && ours.code === 'OBJECT_LOCKED');
+    t.match(
+      (ours as StorageError).cause,
+      { code: serverAnswer },
+      'OBJECT_LOCKED carries the server refusal as its cause',
+    );
 
-  t.equal((await store.getRetention(bucket, 'record.pdf', versionId))?.mode, 'COMPLIANCE', 'the server holds the retention');
-  const stat = await client.statObject(bucket, 'record.pdf', { versionId });
-  t.equal(stat.size, 'original'.length, 'the locked version is intact');
-});
+    t.equal(
+      (await store.getRetention(bucket, 'record.pdf', versionId))?.mode,
+      'COMPLIANCE',
+      'the server holds the retention',
+    );
+    const stat = await client.statObject(bucket, 'record.pdf', { versionId });
+    t.equal(stat.size, 'original'.length, 'the locked version is intact');
+  },
+);
 
 void t.test('a mismatched streamed upload leaves no version on the server', async (t) => {
   const bucket = randomBucket();

@@ -46,7 +46,8 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
   if (platform === undefined) return app;
   try {
     const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log, config.publicUrl);
-    const token = config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
+    const token =
+      config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
     if (token !== undefined) app.addHook('onClose', async () => token.close());
     const anchors = config.trustAnchorsFile === undefined ? [] : await readTrustAnchors(config.trustAnchorsFile);
     const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, {

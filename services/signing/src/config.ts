@@ -16,20 +16,33 @@ export const minKekLength = 32;
 
 // Scheme, a host (no credentials), an optional path; no whitespace, query or fragment.
 const publicUrlPattern = '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$';
-const publicUrlExpected = 'an absolute http:// or https:// URL without credentials, query or fragment (e.g. https://ky-so.example.vn)';
+const publicUrlExpected =
+  'an absolute http:// or https:// URL without credentials, query or fragment (e.g. https://ky-so.example.vn)';
 
-export const signingConfigSchema = serviceConfigSchema({ port: 8082 }, {
-  LIENTHONG_SIGNING_KEK: Type.String({
-    minLength: minKekLength,
-    secret: true,
-    expected: `a key-encryption passphrase of at least ${minKekLength} characters`,
-  }),
-  LIENTHONG_SIGNING_TRUST_ANCHORS_FILE: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a PEM file of CA certificates to trust besides the local root' })),
-  LIENTHONG_SIGNING_PKCS11_MODULE: Type.Optional(Type.String({ minLength: 1, expected: 'the path of a PKCS#11 module (.so)' })),
-  LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  LIENTHONG_SIGNING_PKCS11_PIN: Type.Optional(Type.String({ minLength: 1, secret: true })),
-  LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected })),
-});
+export const signingConfigSchema = serviceConfigSchema(
+  { port: 8082 },
+  {
+    LIENTHONG_SIGNING_KEK: Type.String({
+      minLength: minKekLength,
+      secret: true,
+      expected: `a key-encryption passphrase of at least ${minKekLength} characters`,
+    }),
+    LIENTHONG_SIGNING_TRUST_ANCHORS_FILE: Type.Optional(
+      Type.String({
+        minLength: 1,
+        expected: 'the path of a PEM file of CA certificates to trust besides the local root',
+      }),
+    ),
+    LIENTHONG_SIGNING_PKCS11_MODULE: Type.Optional(
+      Type.String({ minLength: 1, expected: 'the path of a PKCS#11 module (.so)' }),
+    ),
+    LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    LIENTHONG_SIGNING_PKCS11_PIN: Type.Optional(Type.String({ minLength: 1, secret: true })),
+    LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(
+      Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected }),
+    ),
+  },
+);
 
 /** Where the PKCS#11 token is (when one is configured). */
 export interface Pkcs11Config {
@@ -64,7 +77,12 @@ export function normalisePublicUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError([{ variable: 'LIENTHONG_SIGNING_PUBLIC_URL', problem: `must be ${publicUrlExpected} (got ${JSON.stringify(value)})` }]);
+    throw new ConfigError([
+      {
+        variable: 'LIENTHONG_SIGNING_PUBLIC_URL',
+        problem: `must be ${publicUrlExpected} (got ${JSON.stringify(value)})`,
+      },
+    ]);
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -73,18 +91,35 @@ export function normalisePublicUrl(value: string): string {
 export function loadSigningConfig(env: Env): SigningConfig {
   const values = loadConfig(signingConfigSchema, env);
   const base = toServiceConfig(values);
-  const { LIENTHONG_SIGNING_PKCS11_MODULE: modulePath, LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: tokenLabel, LIENTHONG_SIGNING_PKCS11_PIN: pin } = values;
+  const {
+    LIENTHONG_SIGNING_PKCS11_MODULE: modulePath,
+    LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: tokenLabel,
+    LIENTHONG_SIGNING_PKCS11_PIN: pin,
+  } = values;
   if (modulePath !== undefined && (tokenLabel === undefined || pin === undefined)) {
     throw new ConfigError([
-      ...(tokenLabel === undefined ? [{ variable: 'LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL', problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE' }] : []),
-      ...(pin === undefined ? [{ variable: 'LIENTHONG_SIGNING_PKCS11_PIN', problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE' }] : []),
+      ...(tokenLabel === undefined
+        ? [
+            {
+              variable: 'LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL',
+              problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE',
+            },
+          ]
+        : []),
+      ...(pin === undefined
+        ? [{ variable: 'LIENTHONG_SIGNING_PKCS11_PIN', problem: 'is required with LIENTHONG_SIGNING_PKCS11_MODULE' }]
+        : []),
     ]);
   }
   const config = {
     ...base,
-    ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined ? {} : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),
+    ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined
+      ? {}
+      : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),
     ...(modulePath === undefined || tokenLabel === undefined ? {} : { pkcs11: { modulePath, tokenLabel } }),
-    ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined ? {} : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
+    ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined
+      ? {}
+      : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
   };
   // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
   Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });

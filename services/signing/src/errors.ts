@@ -5,36 +5,144 @@
 import { defineErrors } from '@lienthong/kit';
 
 export const signingErrors = defineErrors({
-  CERTIFICATE_NOT_FOUND: { status: 404, title: 'Certificate not found', detail: 'No certificate of this CA has that id.' },
-  TIMESTAMP_REQUEST_MALFORMED: { status: 400, title: 'Malformed time-stamp request', detail: 'The body is not a DER TimeStampReq (RFC 3161 §2.4.1).' },
-  OCSP_REQUEST_MALFORMED: { status: 400, title: 'Malformed OCSP request', detail: 'The request is not a DER OCSPRequest (RFC 6960 §4.1.1).' },
-  TRUST_ANCHOR_MALFORMED: { status: 400, title: 'Malformed trust anchor', detail: 'An entry of anchors[] is not a DER X.509 certificate.' },
-  CERTIFICATE_MALFORMED: { status: 400, title: 'Malformed certificate', detail: 'A certificate of the request is not a DER X.509 certificate.' },
-  CERTIFICATE_NOT_FOR_SIGNING: { status: 400, title: 'Certificate not for signing', detail: 'The certificate is a CA certificate, has expired or is not yet valid, or its keyUsage allows neither digitalSignature nor nonRepudiation.' },
+  CERTIFICATE_NOT_FOUND: {
+    status: 404,
+    title: 'Certificate not found',
+    detail: 'No certificate of this CA has that id.',
+  },
+  TIMESTAMP_REQUEST_MALFORMED: {
+    status: 400,
+    title: 'Malformed time-stamp request',
+    detail: 'The body is not a DER TimeStampReq (RFC 3161 §2.4.1).',
+  },
+  OCSP_REQUEST_MALFORMED: {
+    status: 400,
+    title: 'Malformed OCSP request',
+    detail: 'The request is not a DER OCSPRequest (RFC 6960 §4.1.1).',
+  },
+  TRUST_ANCHOR_MALFORMED: {
+    status: 400,
+    title: 'Malformed trust anchor',
+    detail: 'An entry of anchors[] is not a DER X.509 certificate.',
+  },
+  CERTIFICATE_MALFORMED: {
+    status: 400,
+    title: 'Malformed certificate',
+    detail: 'A certificate of the request is not a DER X.509 certificate.',
+  },
+  CERTIFICATE_NOT_FOR_SIGNING: {
+    status: 400,
+    title: 'Certificate not for signing',
+    detail:
+      'The certificate is a CA certificate, has expired or is not yet valid, or its keyUsage allows neither digitalSignature nor nonRepudiation.',
+  },
   CERTIFICATE_ALREADY_REVOKED: { status: 409, title: 'Certificate already revoked' },
-  PKCS12_UNREADABLE: { status: 400, title: 'Unreadable PKCS#12', detail: 'The PKCS#12 file could not be read: wrong password, corrupt file, or no key with its certificate.' },
-  SIGNING_KEY_NOT_FOUND: { status: 404, title: 'Signing key not found', detail: 'No signing key with this id that you may use.' },
-  SIGNING_KEY_PIN_INCORRECT: { status: 403, title: 'Incorrect PIN', detail: 'The PIN of this key is not that; attemptsLeft says how many tries remain before the key locks.' },
-  SIGNING_KEY_LOCKED: { status: 423, title: 'Signing key locked', detail: 'Too many wrong PINs: the key is locked until a CA administrator of the office unlocks it.' },
-  SIGNING_KEY_NOT_LOCKED: { status: 409, title: 'Signing key not locked', detail: 'The key is not locked: there is nothing to unlock.' },
-  SIGNING_KEY_UNLOCK_REFUSED: { status: 403, title: 'Unlock refused', detail: 'Only a CA administrator of the office may unlock a personal key, and not their own.' },
-  SIGNING_KEY_NOT_USABLE: { status: 409, title: 'Signing key not usable', detail: 'The key\'s certificate has expired or was revoked, or its token is not available.' },
+  PKCS12_UNREADABLE: {
+    status: 400,
+    title: 'Unreadable PKCS#12',
+    detail: 'The PKCS#12 file could not be read: wrong password, corrupt file, or no key with its certificate.',
+  },
+  SIGNING_KEY_NOT_FOUND: {
+    status: 404,
+    title: 'Signing key not found',
+    detail: 'No signing key with this id that you may use.',
+  },
+  SIGNING_KEY_PIN_INCORRECT: {
+    status: 403,
+    title: 'Incorrect PIN',
+    detail: 'The PIN of this key is not that; attemptsLeft says how many tries remain before the key locks.',
+  },
+  SIGNING_KEY_LOCKED: {
+    status: 423,
+    title: 'Signing key locked',
+    detail: 'Too many wrong PINs: the key is locked until a CA administrator of the office unlocks it.',
+  },
+  SIGNING_KEY_NOT_LOCKED: {
+    status: 409,
+    title: 'Signing key not locked',
+    detail: 'The key is not locked: there is nothing to unlock.',
+  },
+  SIGNING_KEY_UNLOCK_REFUSED: {
+    status: 403,
+    title: 'Unlock refused',
+    detail: 'Only a CA administrator of the office may unlock a personal key, and not their own.',
+  },
+  SIGNING_KEY_NOT_USABLE: {
+    status: 409,
+    title: 'Signing key not usable',
+    detail: "The key's certificate has expired or was revoked, or its token is not available.",
+  },
   DIGEST_ALGORITHM_UNSUITABLE: { status: 400, title: 'Unsuitable digest algorithm' },
-  SIGNING_SESSION_NOT_FOUND: { status: 404, title: 'Signing session not found', detail: 'No prepared two-step signature of yours has this id.' },
+  SIGNING_SESSION_NOT_FOUND: {
+    status: 404,
+    title: 'Signing session not found',
+    detail: 'No prepared two-step signature of yours has this id.',
+  },
   SIGNING_SESSION_USED: { status: 409, title: 'Signing session already completed' },
   SIGNING_SESSION_EXPIRED: { status: 410, title: 'Signing session expired', detail: 'Prepare the signature again.' },
-  SIGNING_TOKEN_MODULE_UNAVAILABLE: { status: 503, title: 'PKCS#11 module unavailable', detail: 'The PKCS#11 module could not be loaded or initialised.' },
+  SIGNING_TOKEN_MODULE_UNAVAILABLE: {
+    status: 503,
+    title: 'PKCS#11 module unavailable',
+    detail: 'The PKCS#11 module could not be loaded or initialised.',
+  },
   SIGNING_TOKEN_NOT_FOUND: { status: 503, title: 'Token not found', detail: 'No slot holds a token with that label.' },
-  SIGNING_TOKEN_PIN_INCORRECT: { status: 503, title: 'Token PIN incorrect', detail: 'The token refused the user PIN (CKR_PIN_INCORRECT).' },
-  SIGNING_TOKEN_PIN_LOCKED: { status: 503, title: 'Token PIN locked', detail: 'The user PIN is locked after too many wrong attempts (CKR_PIN_LOCKED); the security officer must reset it.' },
-  SIGNING_TOKEN_KEY_NOT_FOUND: { status: 404, title: 'Key not found on the token', detail: 'No private key on the token has that label or id.' },
-  SIGNING_TOKEN_KEY_EXISTS: { status: 409, title: 'Key already on the token', detail: 'A key with that label is already on the token.' },
-  SIGNING_TOKEN_KEY_UNSUITABLE: { status: 422, title: 'Key unsuitable', detail: 'The key type does not fit the signature algorithm.' },
+  SIGNING_TOKEN_PIN_INCORRECT: {
+    status: 503,
+    title: 'Token PIN incorrect',
+    detail: 'The token refused the user PIN (CKR_PIN_INCORRECT).',
+  },
+  SIGNING_TOKEN_PIN_LOCKED: {
+    status: 503,
+    title: 'Token PIN locked',
+    detail:
+      'The user PIN is locked after too many wrong attempts (CKR_PIN_LOCKED); the security officer must reset it.',
+  },
+  SIGNING_TOKEN_KEY_NOT_FOUND: {
+    status: 404,
+    title: 'Key not found on the token',
+    detail: 'No private key on the token has that label or id.',
+  },
+  SIGNING_TOKEN_KEY_EXISTS: {
+    status: 409,
+    title: 'Key already on the token',
+    detail: 'A key with that label is already on the token.',
+  },
+  SIGNING_TOKEN_KEY_UNSUITABLE: {
+    status: 422,
+    title: 'Key unsuitable',
+    detail: 'The key type does not fit the signature algorithm.',
+  },
   SIGNING_TOKEN_FAILED: { status: 502, title: 'Token operation failed', detail: 'The token returned an error.' },
-  SIGNING_TOKEN_NOT_CONFIGURED: { status: 409, title: 'No PKCS#11 token', detail: 'This service has no PKCS#11 token configured (LIENTHONG_SIGNING_PKCS11_MODULE).' },
-  SIGNING_KEY_IMAGE_NOT_FOUND: { status: 404, title: 'Signing key image not found', detail: 'This key has no appearance image.' },
-  IMAGE_UNREADABLE: { status: 400, title: 'Unreadable image', detail: 'The body is not a PNG or JPEG image the signature appearance can draw (corrupt, truncated, of another kind than announced, or too large in pixels).' },
-  SIGNATURE_FIELD_UNUSABLE: { status: 400, title: 'Signature field not usable', detail: 'The field the signature is to fill is already signed or is not a signature field.' },
-  PDF_UNREADABLE: { status: 400, title: 'Unreadable PDF', detail: 'The body is not a PDF this service can sign (malformed, encrypted, or refusing further signatures).' },
-  SIGNATURE_VALUE_INVALID: { status: 400, title: 'Invalid signature value', detail: 'The signature value does not verify with the certificate\'s public key over the prepared signed attributes.' },
+  SIGNING_TOKEN_NOT_CONFIGURED: {
+    status: 409,
+    title: 'No PKCS#11 token',
+    detail: 'This service has no PKCS#11 token configured (LIENTHONG_SIGNING_PKCS11_MODULE).',
+  },
+  SIGNING_KEY_IMAGE_NOT_FOUND: {
+    status: 404,
+    title: 'Signing key image not found',
+    detail: 'This key has no appearance image.',
+  },
+  IMAGE_UNREADABLE: {
+    status: 400,
+    title: 'Unreadable image',
+    detail:
+      'The body is not a PNG or JPEG image the signature appearance can draw (corrupt, truncated, of another kind than announced, or too large in pixels).',
+  },
+  SIGNATURE_FIELD_UNUSABLE: {
+    status: 400,
+    title: 'Signature field not usable',
+    detail: 'The field the signature is to fill is already signed or is not a signature field.',
+  },
+  PDF_UNREADABLE: {
+    status: 400,
+    title: 'Unreadable PDF',
+    detail: 'The body is not a PDF this service can sign (malformed, encrypted, or refusing further signatures).',
+  },
+  SIGNATURE_VALUE_INVALID: {
+    status: 400,
+    title: 'Invalid signature value',
+    detail:
+      "The signature value does not verify with the certificate's public key over the prepared signed attributes.",
+  },
 });

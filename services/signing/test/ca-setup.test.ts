@@ -11,9 +11,21 @@ void t.test('two instances starting at once make one CA hierarchy', async (t) =>
     await a.close();
     await b.close();
   });
-  const { rows } = await a.pool.query<{ role: string; n: string }>('SELECT role, count(*) AS n FROM certificate GROUP BY role ORDER BY role');
-  t.same(rows.map((r) => [r.role, Number(r.n)]), [['issuing-ca', 1], ['ocsp', 1], ['root', 1], ['tsa', 1]], 'one of each');
-  const list = async (app: typeof a.app) => (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string }> }>();
+  const { rows } = await a.pool.query<{ role: string; n: string }>(
+    'SELECT role, count(*) AS n FROM certificate GROUP BY role ORDER BY role',
+  );
+  t.same(
+    rows.map((r) => [r.role, Number(r.n)]),
+    [
+      ['issuing-ca', 1],
+      ['ocsp', 1],
+      ['root', 1],
+      ['tsa', 1],
+    ],
+    'one of each',
+  );
+  const list = async (app: typeof a.app) =>
+    (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string }> }>();
   t.same(await list(a.app), await list(b.app), 'both instances serve the same CA');
   const keys = await a.pool.query('SELECT count(*)::int AS n FROM private_key');
   t.equal(keys.rows[0].n, 4, 'the losing instance stored no keys');

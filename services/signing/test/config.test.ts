@@ -4,11 +4,20 @@ import { testAuthEnv } from '../../../test/support/auth.ts';
 import { ConfigError } from '@lienthong/service';
 import { loadSigningConfig } from '../src/config.ts';
 
-const base = { ...testAuthEnv, LIENTHONG_MODE: 'embedded', LIENTHONG_DATABASE_URL: 'postgres://x@127.0.0.1/db', LIENTHONG_STORAGE_DIR: '/tmp/x' };
+const base = {
+  ...testAuthEnv,
+  LIENTHONG_MODE: 'embedded',
+  LIENTHONG_DATABASE_URL: 'postgres://x@127.0.0.1/db',
+  LIENTHONG_STORAGE_DIR: '/tmp/x',
+};
 
 void t.test('the KEK is required', async (t) => {
   t.throws(() => loadSigningConfig(base), { name: 'ConfigError', message: /LIENTHONG_SIGNING_KEK is required/ });
-  t.throws(() => loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: '' }), { message: /LIENTHONG_SIGNING_KEK is required/ }, 'empty is missing');
+  t.throws(
+    () => loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: '' }),
+    { message: /LIENTHONG_SIGNING_KEK is required/ },
+    'empty is missing',
+  );
 });
 
 void t.test('a short KEK is refused without echoing it', async (t) => {
@@ -18,7 +27,10 @@ void t.test('a short KEK is refused without echoing it', async (t) => {
     t.fail('accepted');
   } catch (error) {
     t.ok(error instanceof ConfigError);
-    t.match((error as Error).message, /LIENTHONG_SIGNING_KEK must be a key-encryption passphrase of at least 32 characters/);
+    t.match(
+      (error as Error).message,
+      /LIENTHONG_SIGNING_KEK must be a key-encryption passphrase of at least 32 characters/,
+    );
     t.notMatch((error as Error).message, short, 'the value is not in the message');
   }
 });
@@ -34,11 +46,20 @@ void t.test('the KEK is carried but not serialised with the config', async (t) =
 
 void t.test('a PKCS#11 token needs its label and PIN; the PIN is carried but never serialised', async (t) => {
   const kek = 'k'.repeat(40);
-  const module = { ...base, LIENTHONG_SIGNING_KEK: kek, LIENTHONG_SIGNING_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so' };
+  const module = {
+    ...base,
+    LIENTHONG_SIGNING_KEK: kek,
+    LIENTHONG_SIGNING_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+  };
   t.throws(() => loadSigningConfig(module), {
-    message: 'config: LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL is required with LIENTHONG_SIGNING_PKCS11_MODULE; LIENTHONG_SIGNING_PKCS11_PIN is required with LIENTHONG_SIGNING_PKCS11_MODULE',
+    message:
+      'config: LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL is required with LIENTHONG_SIGNING_PKCS11_MODULE; LIENTHONG_SIGNING_PKCS11_PIN is required with LIENTHONG_SIGNING_PKCS11_MODULE',
   });
-  const config = loadSigningConfig({ ...module, LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: 'seals', LIENTHONG_SIGNING_PKCS11_PIN: '24681012' });
+  const config = loadSigningConfig({
+    ...module,
+    LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: 'seals',
+    LIENTHONG_SIGNING_PKCS11_PIN: '24681012',
+  });
   t.same(config.pkcs11, { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'seals' });
   t.equal(config.pkcs11Pin, '24681012');
   t.notMatch(JSON.stringify(config), '24681012');
@@ -49,26 +70,62 @@ void t.test('the public URL is optional, normalised and trimmed of its trailing 
   const env = { ...base, LIENTHONG_SIGNING_KEK: 'k'.repeat(40) };
   t.equal(loadSigningConfig(env).publicUrl, undefined, 'unset by default');
   t.equal(loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: '' }).publicUrl, undefined, 'empty is missing');
-  t.equal(loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: '  \t ' }).publicUrl, undefined, 'only whitespace is empty, so missing');
+  t.equal(
+    loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: '  \t ' }).publicUrl,
+    undefined,
+    'only whitespace is empty, so missing',
+  );
   const url = (value: string) => loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: value }).publicUrl;
   t.equal(url('https://ky-so.vptu.example.vn'), 'https://ky-so.vptu.example.vn');
   t.equal(url('https://ky-so.vptu.example.vn/'), 'https://ky-so.vptu.example.vn');
-  t.equal(url(' https://ky-so.vptu.example.vn/ '), 'https://ky-so.vptu.example.vn', 'surrounding whitespace is trimmed');
+  t.equal(
+    url(' https://ky-so.vptu.example.vn/ '),
+    'https://ky-so.vptu.example.vn',
+    'surrounding whitespace is trimmed',
+  );
   t.equal(url('http://127.0.0.1:8082/signing//'), 'http://127.0.0.1:8082/signing');
-  t.equal(url('https://ky-so.example.vn:443/a/../b/'), 'https://ky-so.example.vn/b', 'default port dropped, dot segments resolved');
-  t.equal(url('https://ký-số.example.vn/đ'), 'https://xn--k-s-loa6929a.example.vn/%C4%91', 'ASCII (IA5String) form: punycode host, percent-encoded path');
+  t.equal(
+    url('https://ky-so.example.vn:443/a/../b/'),
+    'https://ky-so.example.vn/b',
+    'default port dropped, dot segments resolved',
+  );
+  t.equal(
+    url('https://ký-số.example.vn/đ'),
+    'https://xn--k-s-loa6929a.example.vn/%C4%91',
+    'ASCII (IA5String) form: punycode host, percent-encoded path',
+  );
   t.equal(url('http://[::1]:8082'), 'http://[::1]:8082');
 });
 
 void t.test('a bad public URL is a config error naming the variable', async (t) => {
   const env = { ...base, LIENTHONG_SIGNING_KEK: 'k'.repeat(40) };
   for (const bad of [
-    'ftp://x', 'http://', 'https://', 'http:///x', 'ky-so.example.vn', '/v1', 'https://x.example/?a=1', 'https://x.example?a', 'https://x.example/#top',
-    'https://x.example#', 'https://ky so.example.vn', 'https://x.example/a b', 'https://x.example/a\tb', 'https://x.example/\nb',
-    'https://user:pass@x.example', 'http://x.example:99999', 'http://[::1', 'HTTPS://x.example',
+    'ftp://x',
+    'http://',
+    'https://',
+    'http:///x',
+    'ky-so.example.vn',
+    '/v1',
+    'https://x.example/?a=1',
+    'https://x.example?a',
+    'https://x.example/#top',
+    'https://x.example#',
+    'https://ky so.example.vn',
+    'https://x.example/a b',
+    'https://x.example/a\tb',
+    'https://x.example/\nb',
+    'https://user:pass@x.example',
+    'http://x.example:99999',
+    'http://[::1',
+    'HTTPS://x.example',
   ]) {
-    t.throws(() => loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: bad }), {
-      name: 'ConfigError', message: /^config: LIENTHONG_SIGNING_PUBLIC_URL must be an absolute http:\/\/ or https:\/\/ URL/,
-    }, JSON.stringify(bad));
+    t.throws(
+      () => loadSigningConfig({ ...env, LIENTHONG_SIGNING_PUBLIC_URL: bad }),
+      {
+        name: 'ConfigError',
+        message: /^config: LIENTHONG_SIGNING_PUBLIC_URL must be an absolute http:\/\/ or https:\/\/ URL/,
+      },
+      JSON.stringify(bad),
+    );
   }
 });

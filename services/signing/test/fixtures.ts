@@ -7,7 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decryptPrivateKey, generateKeyPair, issueCertificate, keySigner, personProfile, readCertificate, signCades, type Certificate } from '@lienthong/pki';
+import {
+  decryptPrivateKey,
+  generateKeyPair,
+  issueCertificate,
+  keySigner,
+  personProfile,
+  readCertificate,
+  signCades,
+  type Certificate,
+} from '@lienthong/pki';
 import type { Pool } from '@lienthong/db';
 import { findByRole, findEncryptedKey, insertCertificate } from '../src/ca/certificate-repository.ts';
 import type { CertificateRecord } from '../src/ca/certificate-repository.ts';
@@ -31,12 +40,23 @@ export async function issuePerson(pool: Pool, name: string): Promise<PersonFixtu
   const issuingKey = decryptPrivateKey((await findEncryptedKey(pool, issuingRecord.id))!, testKek);
   const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
   const certificate = await issueCertificate(
-    personProfile({ name, title: 'Chánh Văn phòng', office: 'Văn phòng Tỉnh ủy', organisation: 'Tỉnh ủy Thử nghiệm', publicKey: keys.publicKey, validityDays: 30 }),
-    { certificate: issuing, signer: keySigner(issuingKey) });
+    personProfile({
+      name,
+      title: 'Chánh Văn phòng',
+      office: 'Văn phòng Tỉnh ủy',
+      organisation: 'Tỉnh ủy Thử nghiệm',
+      publicKey: keys.publicKey,
+      validityDays: 30,
+    }),
+    { certificate: issuing, signer: keySigner(issuingKey) },
+  );
   const record = certificateRecord(certificate, 'person', issuingRecord.id);
   await insertCertificate(pool, record);
   return {
-    record, certificate, issuing, root: readCertificate(rootRecord.der),
+    record,
+    certificate,
+    issuing,
+    root: readCertificate(rootRecord.der),
     sign: (content) => signCades(content, keySigner(keys.privateKey), { certificate, chain: [issuing] }),
   };
 }

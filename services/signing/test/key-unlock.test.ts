@@ -10,9 +10,19 @@ import { signingForFile } from './support.ts';
 
 const { app, pool } = await signingForFile(t);
 
-const nhung = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
+const nhung = authHeader({
+  subject: 'person:nhung',
+  office: 'VPTU-CM',
+  roles: ['signer'],
+  name: 'Nguyễn Thị Hồng Nhung',
+});
 const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
-const adminSigner = authHeader({ subject: 'person:chanh-vp', office: 'VPTU-CM', roles: ['signer', 'ca-admin'], name: 'Lê Minh Chánh' });
+const adminSigner = authHeader({
+  subject: 'person:chanh-vp',
+  office: 'VPTU-CM',
+  roles: ['signer', 'ca-admin'],
+  name: 'Lê Minh Chánh',
+});
 const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
 const otherAdmin = authHeader({ subject: 'person:admin', office: 'VPTU-HN', roles: ['ca-admin'] });
 
@@ -21,7 +31,12 @@ const digest = createHash('sha256').update('Công văn số 12-CV/VPTU').digest(
 type Summary = { id: string; owner: string; locked: boolean; failedPinAttempts: number };
 
 async function enrol(headers: Record<string, string>): Promise<Summary> {
-  const res = await app.inject({ method: 'POST', url: '/v1/keys', headers, payload: { pin, title: 'Chánh Văn phòng', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/keys',
+    headers,
+    payload: { pin, title: 'Chánh Văn phòng', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' },
+  });
   if (res.statusCode !== 201) throw new Error(res.body);
   return res.json<Summary>();
 }
@@ -33,34 +48,63 @@ async function lock(id: string, headers: Record<string, string>): Promise<void> 
   for (let i = 0; i < 5; i++) await sign(id, headers, '000000');
 }
 
-const unlock = (id: string, headers: Record<string, string>, payload: unknown = { reason: 'Chủ khóa xác nhận trực tiếp đã gõ nhầm mã PIN.' }) =>
-  app.inject({ method: 'POST', url: `/v1/keys/${id}/unlock`, headers, payload: payload as Record<string, unknown> });
+const unlock = (
+  id: string,
+  headers: Record<string, string>,
+  payload: unknown = { reason: 'Chủ khóa xác nhận trực tiếp đã gõ nhầm mã PIN.' },
+) => app.inject({ method: 'POST', url: `/v1/keys/${id}/unlock`, headers, payload: payload as Record<string, unknown> });
 
 const lockState = async (id: string) =>
-  (await pool.query<{ failed_pin_attempts: number; locked_at: Date | null }>('SELECT failed_pin_attempts, locked_at FROM signing_key WHERE id = $1', [id])).rows[0];
+  (
+    await pool.query<{ failed_pin_attempts: number; locked_at: Date | null }>(
+      'SELECT failed_pin_attempts, locked_at FROM signing_key WHERE id = $1',
+      [id],
+    )
+  ).rows[0];
 
-void t.test('a CA administrator unlocks someone else\'s key: fresh attempts, the PIN still needed, the reason logged', async (t) => {
-  const key = await enrol(nhung);
-  await lock(key.id, nhung);
-  t.equal((await sign(key.id, nhung)).statusCode, 423, 'locked: the right PIN does not help');
+void t.test(
+  "a CA administrator unlocks someone else's key: fresh attempts, the PIN still needed, the reason logged",
+  async (t) => {
+    const key = await enrol(nhung);
+    await lock(key.id, nhung);
+    t.equal((await sign(key.id, nhung)).statusCode, 423, 'locked: the right PIN does not help');
 
-  const listed = (await app.inject({ method: 'GET', url: '/v1/keys', headers: admin })).json<{ keys: Summary[] }>();
-  t.match(listed.keys.find((k) => k.id === key.id), { owner: 'person:nhung', locked: true, failedPinAttempts: 5 }, 'the administrator sees the office\'s locked key');
-  t.equal((await sign(key.id, admin)).statusCode, 404, 'seeing is not using');
+    const listed = (await app.inject({ method: 'GET', url: '/v1/keys', headers: admin })).json<{ keys: Summary[] }>();
+    t.match(
+      listed.keys.find((k) => k.id === key.id),
+      { owner: 'person:nhung', locked: true, failedPinAttempts: 5 },
+      "the administrator sees the office's locked key",
+    );
+    t.equal((await sign(key.id, admin)).statusCode, 404, 'seeing is not using');
 
-  const res = await unlock(key.id, admin);
-  t.equal(res.statusCode, 200, res.body);
-  t.match(res.json(), { id: key.id, locked: false, failedPinAttempts: 0 });
-  t.equal((await sign(key.id, nhung, '111111')).json<{ attemptsLeft: number }>().attemptsLeft, 4, 'a wrong PIN is still refused and counted afresh');
-  t.equal((await sign(key.id, nhung)).statusCode, 201, 'the owner signs with the right PIN');
+    const res = await unlock(key.id, admin);
+    t.equal(res.statusCode, 200, res.body);
+    t.match(res.json(), { id: key.id, locked: false, failedPinAttempts: 0 });
+    t.equal(
+      (await sign(key.id, nhung, '111111')).json<{ attemptsLeft: number }>().attemptsLeft,
+      4,
+      'a wrong PIN is still refused and counted afresh',
+    );
+    t.equal((await sign(key.id, nhung)).statusCode, 201, 'the owner signs with the right PIN');
 
-  const { rows } = await pool.query<{ action: string; subject: string; detail: string | null }>(
-    "SELECT action, subject, detail FROM signing_log WHERE key_id = $1 AND action = 'unlock'", [key.id]);
-  t.equal(rows.length, 1);
-  t.equal(rows[0]?.subject, 'person:admin', 'the log names who unlocked');
-  t.match(rows[0]?.detail ?? '', /^locked since \d{4}-.*: Chủ khóa xác nhận trực tiếp/, 'and since when it was locked, and why');
-  t.equal((await unlock(key.id, admin)).json<{ code: string }>().code, 'SIGNING_KEY_NOT_LOCKED', 'a key that is not locked: 409');
-});
+    const { rows } = await pool.query<{ action: string; subject: string; detail: string | null }>(
+      "SELECT action, subject, detail FROM signing_log WHERE key_id = $1 AND action = 'unlock'",
+      [key.id],
+    );
+    t.equal(rows.length, 1);
+    t.equal(rows[0]?.subject, 'person:admin', 'the log names who unlocked');
+    t.match(
+      rows[0]?.detail ?? '',
+      /^locked since \d{4}-.*: Chủ khóa xác nhận trực tiếp/,
+      'and since when it was locked, and why',
+    );
+    t.equal(
+      (await unlock(key.id, admin)).json<{ code: string }>().code,
+      'SIGNING_KEY_NOT_LOCKED',
+      'a key that is not locked: 409',
+    );
+  },
+);
 
 void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was', async (t) => {
   const key = await enrol(nhung);
@@ -68,7 +112,9 @@ void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was
   const own = await enrol(adminSigner);
   await lock(own.id, adminSigner);
   const before = await lockState(key.id);
-  const { rows: [{ n: logBefore } = { n: '0' }] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM signing_log');
+  const {
+    rows: [{ n: logBefore } = { n: '0' }],
+  } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM signing_log');
 
   const cases: Array<[string, () => ReturnType<typeof unlock>, number, string]> = [
     ['the owner', () => unlock(key.id, nhung), 403, 'FORBIDDEN'],
@@ -82,8 +128,24 @@ void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was
     ['a reason that is a number', () => unlock(key.id, admin, { reason: 5 }), 400, 'VALIDATION_FAILED'],
     ['not a uuid', () => unlock('not-a-uuid', admin), 400, 'VALIDATION_FAILED'],
     ['an unknown key', () => unlock('7b0c6f8e-2d7a-4f4e-9a53-0d6c1f7e9b21', admin), 404, 'SIGNING_KEY_NOT_FOUND'],
-    ['malformed JSON', () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/unlock`, headers: { ...admin, 'content-type': 'application/json' }, payload: '{"reason": ' }), 400, 'MALFORMED_BODY'],
-    ['no token', () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/unlock`, payload: { reason: 'x' } }), 401, 'UNAUTHENTICATED'],
+    [
+      'malformed JSON',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/keys/${key.id}/unlock`,
+          headers: { ...admin, 'content-type': 'application/json' },
+          payload: '{"reason": ',
+        }),
+      400,
+      'MALFORMED_BODY',
+    ],
+    [
+      'no token',
+      () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/unlock`, payload: { reason: 'x' } }),
+      401,
+      'UNAUTHENTICATED',
+    ],
   ];
   for (const [what, call, status, code] of cases) {
     const res = await call();
@@ -92,16 +154,27 @@ void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was
     t.match(res.json(), { code }, what);
   }
   t.same(await lockState(key.id), before, 'the key is as locked as before');
-  t.match(await lockState(own.id), { failed_pin_attempts: 5 }, 'the administrator\'s own key stays locked');
-  const { rows: [{ n: logAfter } = { n: '0' }] } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM signing_log');
+  t.match(await lockState(own.id), { failed_pin_attempts: 5 }, "the administrator's own key stays locked");
+  const {
+    rows: [{ n: logAfter } = { n: '0' }],
+  } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM signing_log');
   t.equal(logAfter, logBefore, 'nothing logged');
 });
 
 void t.test('a seal has no PIN and is never unlocked', async (t) => {
-  const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
+  const seal = await app.inject({
+    method: 'POST',
+    url: '/v1/ca/seals',
+    headers: admin,
+    payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' },
+  });
   t.equal(seal.statusCode, 201, seal.body);
   const res = await unlock(seal.json<{ keyId: string }>().keyId, admin);
   t.equal(res.statusCode, 403);
   t.match(res.json(), { code: 'SIGNING_KEY_UNLOCK_REFUSED', detail: /seal has no PIN/ });
-  t.equal((await app.inject({ method: 'GET', url: '/v1/keys', headers: registry })).json<{ keys: Summary[] }>().keys.length, 1, 'the registry still lists only the seal');
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/v1/keys', headers: registry })).json<{ keys: Summary[] }>().keys.length,
+    1,
+    'the registry still lists only the seal',
+  );
 });

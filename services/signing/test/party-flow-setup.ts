@@ -32,16 +32,41 @@ export async function partyFlowSetup(t: { teardown(fn: () => Promise<void> | voi
   const { app } = signing;
   const s = scratch();
   t.teardown(() => s.cleanup());
-  const signer = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
+  const signer = authHeader({
+    subject: 'person:nhung',
+    office: 'VPTU-CM',
+    roles: ['signer'],
+    name: 'Nguyễn Thị Hồng Nhung',
+  });
   const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
   const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
   const pin = '246810';
-  const enrolled = await app.inject({ method: 'POST', url: '/v1/keys', headers: signer, payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' } });
-  const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
-  const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string; role: string }> }>().certificates;
-  const rootDer = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` })).rawPayload);
+  const enrolled = await app.inject({
+    method: 'POST',
+    url: '/v1/keys',
+    headers: signer,
+    payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' },
+  });
+  const seal = await app.inject({
+    method: 'POST',
+    url: '/v1/ca/seals',
+    headers: admin,
+    payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' },
+  });
+  const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{
+    certificates: Array<{ id: string; role: string }>;
+  }>().certificates;
+  const rootDer = new Uint8Array(
+    (await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` }))
+      .rawPayload,
+  );
   return {
-    ...signing, s, signer, registry, admin, pin,
+    ...signing,
+    s,
+    signer,
+    registry,
+    admin,
+    pin,
     keyId: enrolled.json<{ id: string }>().id,
     sealKeyId: seal.json<{ keyId: string }>().keyId,
     rootPem: s.file('root.pem', toPem('CERTIFICATE', rootDer)),

@@ -16,7 +16,12 @@ const { app, pool } = signing;
 const s = scratch();
 t.teardown(() => s.cleanup());
 
-const nhung = authHeader({ subject: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], name: 'Nguyễn Thị Hồng Nhung' });
+const nhung = authHeader({
+  subject: 'person:nhung',
+  office: 'VPTU-CM',
+  roles: ['signer'],
+  name: 'Nguyễn Thị Hồng Nhung',
+});
 const colleague = authHeader({ subject: 'person:hung', office: 'VPTU-CM', roles: ['signer'], name: 'Trần Văn Hùng' });
 const elsewhere = authHeader({ subject: 'person:nhung', office: 'VPTU-HN', roles: ['signer'] });
 const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
@@ -26,13 +31,38 @@ const content = Buffer.from('Chỉ thị số 05-CT/TU về tăng cường công
 const digest = createHash('sha256').update(content).digest().toString('base64');
 const pin = '246810';
 
-type Summary = { id: string; subject: string; issuer: string; certificate: string; chain: string[]; purpose: string; locked: boolean; failedPinAttempts: number };
-const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{ certificates: Array<{ id: string; role: string }> }>().certificates;
-const rootDer = new Uint8Array((await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` })).rawPayload);
+type Summary = {
+  id: string;
+  subject: string;
+  issuer: string;
+  certificate: string;
+  chain: string[];
+  purpose: string;
+  locked: boolean;
+  failedPinAttempts: number;
+};
+const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{
+  certificates: Array<{ id: string; role: string }>;
+}>().certificates;
+const rootDer = new Uint8Array(
+  (await app.inject({ method: 'GET', url: `/v1/ca/certificates/${listed.find((c) => c.role === 'root')!.id}` }))
+    .rawPayload,
+);
 const rootPem = s.file('root.pem', toPem('CERTIFICATE', rootDer));
 
 async function enrol(headers: Record<string, string>, body: Record<string, unknown> = {}): Promise<Summary> {
-  const res = await app.inject({ method: 'POST', url: '/v1/keys', headers, payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy', ...body } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/keys',
+    headers,
+    payload: {
+      pin,
+      title: 'Phó Bí thư Tỉnh ủy',
+      organisation: 'Tỉnh ủy Cà Mau',
+      officeName: 'Văn phòng Tỉnh ủy',
+      ...body,
+    },
+  });
   if (res.statusCode !== 201) throw new Error(res.body);
   return res.json<Summary>();
 }
@@ -42,58 +72,119 @@ const sign = (id: string, headers: Record<string, string>, body: Record<string, 
 
 function opensslVerifies(t: Test, cms: Buffer, extra: string[] = []): void {
   const file = s.file(`sig-${Math.random().toString(36).slice(2)}.der`, cms);
-  const o = s.openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', file, '-content', s.file('content.bin', content),
-    '-CAfile', rootPem, '-purpose', 'any', '-out', '/dev/null', ...extra]);
+  const o = s.openssl([
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    file,
+    '-content',
+    s.file('content.bin', content),
+    '-CAfile',
+    rootPem,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+    ...extra,
+  ]);
   t.ok(o.ok, `openssl cms -verify: ${o.out}`);
 }
 
 const key = await enrol(nhung);
 
-void t.test('a signer enrols a key: certified by the local CA in their name, no key material in the answer', async (t) => {
-  t.match(key, { purpose: 'personal', locked: false, failedPinAttempts: 0, subject: /CN=Nguyễn Thị Hồng Nhung/, issuer: /lienthong Issuing CA/ });
-  t.match(key.subject, /T=Phó Bí thư Tỉnh ủy|title=Phó Bí thư Tỉnh ủy|Phó Bí thư Tỉnh ủy/);
-  const answer = JSON.stringify(key);
-  t.notMatch(answer, /PRIVATE|pkcs8|246810/i);
-  const o = s.openssl(['verify', '-CAfile', rootPem, '-untrusted', s.file('issuing.pem', toPem('CERTIFICATE', Buffer.from(key.chain[0]!, 'base64'))),
-    s.file('person.pem', toPem('CERTIFICATE', Buffer.from(key.certificate, 'base64')))]);
-  t.ok(o.ok, `openssl verify: ${o.out}`);
-  const { rows } = await pool.query<{ encrypted_pkcs8: Buffer }>('SELECT encrypted_pkcs8 FROM signing_key WHERE id = $1', [key.id]);
-  t.ok(rows[0]!.encrypted_pkcs8.length > 100, 'the key is stored encrypted');
-  t.notOk(signing.lines.join('').includes(pin), 'the PIN is not in the logs');
-});
+void t.test(
+  'a signer enrols a key: certified by the local CA in their name, no key material in the answer',
+  async (t) => {
+    t.match(key, {
+      purpose: 'personal',
+      locked: false,
+      failedPinAttempts: 0,
+      subject: /CN=Nguyễn Thị Hồng Nhung/,
+      issuer: /lienthong Issuing CA/,
+    });
+    t.match(key.subject, /T=Phó Bí thư Tỉnh ủy|title=Phó Bí thư Tỉnh ủy|Phó Bí thư Tỉnh ủy/);
+    const answer = JSON.stringify(key);
+    t.notMatch(answer, /PRIVATE|pkcs8|246810/i);
+    const o = s.openssl([
+      'verify',
+      '-CAfile',
+      rootPem,
+      '-untrusted',
+      s.file('issuing.pem', toPem('CERTIFICATE', Buffer.from(key.chain[0]!, 'base64'))),
+      s.file('person.pem', toPem('CERTIFICATE', Buffer.from(key.certificate, 'base64'))),
+    ]);
+    t.ok(o.ok, `openssl verify: ${o.out}`);
+    const { rows } = await pool.query<{ encrypted_pkcs8: Buffer }>(
+      'SELECT encrypted_pkcs8 FROM signing_key WHERE id = $1',
+      [key.id],
+    );
+    t.ok(rows[0]!.encrypted_pkcs8.length > 100, 'the key is stored encrypted');
+    t.notOk(signing.lines.join('').includes(pin), 'the PIN is not in the logs');
+  },
+);
 
-void t.test('the owner signs a digest with the PIN: CAdES B-B and B-T that openssl verifies over the content', async (t) => {
-  const bb = await sign(key.id, nhung);
-  t.equal(bb.statusCode, 201, bb.body);
-  const cms = Buffer.from(bb.json<{ signature: string }>().signature, 'base64');
-  opensslVerifies(t, cms);
-  t.match(verifyCms(cms, { detachedContent: content, trustAnchors: [readCertificate(rootDer)], revocation: 'none' }), { indication: 'TOTAL_PASSED' });
+void t.test(
+  'the owner signs a digest with the PIN: CAdES B-B and B-T that openssl verifies over the content',
+  async (t) => {
+    const bb = await sign(key.id, nhung);
+    t.equal(bb.statusCode, 201, bb.body);
+    const cms = Buffer.from(bb.json<{ signature: string }>().signature, 'base64');
+    opensslVerifies(t, cms);
+    t.match(
+      verifyCms(cms, { detachedContent: content, trustAnchors: [readCertificate(rootDer)], revocation: 'none' }),
+      { indication: 'TOTAL_PASSED' },
+    );
 
-  const bt = await sign(key.id, nhung, { level: 'B-T' });
-  t.equal(bt.statusCode, 201, bt.body);
-  const withTime = Buffer.from(bt.json<{ signature: string }>().signature, 'base64');
-  opensslVerifies(t, withTime);
-  const report = verifyCms(withTime, { detachedContent: content, trustAnchors: [readCertificate(rootDer)], revocation: 'none' });
-  t.match(report, { indication: 'TOTAL_PASSED' });
-  t.equal(report.signers[0]?.level, 'B-T', 'the signature time-stamp from the local TSA counts');
+    const bt = await sign(key.id, nhung, { level: 'B-T' });
+    t.equal(bt.statusCode, 201, bt.body);
+    const withTime = Buffer.from(bt.json<{ signature: string }>().signature, 'base64');
+    opensslVerifies(t, withTime);
+    const report = verifyCms(withTime, {
+      detachedContent: content,
+      trustAnchors: [readCertificate(rootDer)],
+      revocation: 'none',
+    });
+    t.match(report, { indication: 'TOTAL_PASSED' });
+    t.equal(report.signers[0]?.level, 'B-T', 'the signature time-stamp from the local TSA counts');
 
-  const { rows } = await pool.query<{ action: string; digest: string }>('SELECT action, digest FROM signing_log WHERE key_id = $1 AND action = $2', [key.id, 'sign']);
-  t.equal(rows.length, 2, 'each use is logged');
-  t.equal(rows[0]!.digest, Buffer.from(digest, 'base64').toString('hex'));
-});
+    const { rows } = await pool.query<{ action: string; digest: string }>(
+      'SELECT action, digest FROM signing_log WHERE key_id = $1 AND action = $2',
+      [key.id, 'sign'],
+    );
+    t.equal(rows.length, 2, 'each use is logged');
+    t.equal(rows[0]!.digest, Buffer.from(digest, 'base64').toString('hex'));
+  },
+);
 
 void t.test('nobody but the owner can use or even see the key', async (t) => {
-  for (const [who, headers] of [['a colleague', colleague], ['the same subject for another office', elsewhere], ['the registry', registry]] as const) {
+  for (const [who, headers] of [
+    ['a colleague', colleague],
+    ['the same subject for another office', elsewhere],
+    ['the registry', registry],
+  ] as const) {
     const res = await sign(key.id, headers);
     t.equal(res.statusCode, 404, who);
     t.match(res.json(), { code: 'SIGNING_KEY_NOT_FOUND' }, who);
     t.equal((await app.inject({ method: 'GET', url: `/v1/keys/${key.id}`, headers })).statusCode, 404, `${who}: GET`);
     const list = (await app.inject({ method: 'GET', url: '/v1/keys', headers })).json<{ keys: Summary[] }>();
-    t.notOk(list.keys.some((k) => k.id === key.id), `${who}: not listed`);
+    t.notOk(
+      list.keys.some((k) => k.id === key.id),
+      `${who}: not listed`,
+    );
   }
-  t.equal((await app.inject({ method: 'POST', url: `/v1/keys/${key.id}/signatures`, payload: { pin, digest } })).statusCode, 401, 'no token');
+  t.equal(
+    (await app.inject({ method: 'POST', url: `/v1/keys/${key.id}/signatures`, payload: { pin, digest } })).statusCode,
+    401,
+    'no token',
+  );
   const mine = (await app.inject({ method: 'GET', url: '/v1/keys', headers: nhung })).json<{ keys: Summary[] }>();
-  t.ok(mine.keys.some((k) => k.id === key.id), 'the owner lists it');
+  t.ok(
+    mine.keys.some((k) => k.id === key.id),
+    'the owner lists it',
+  );
 });
 
 void t.test('wrong PINs are counted and lock the key at five; the right PIN then no longer helps', async (t) => {
@@ -101,62 +192,218 @@ void t.test('wrong PINs are counted and lock the key at five; the right PIN then
   const first = await sign(victim.id, nhung, { pin: '000000' });
   t.equal(first.statusCode, 403);
   t.match(first.json(), { code: 'SIGNING_KEY_PIN_INCORRECT', attemptsLeft: 4 });
-  const missing = await app.inject({ method: 'POST', url: `/v1/keys/${victim.id}/signatures`, headers: nhung, payload: { digest } });
+  const missing = await app.inject({
+    method: 'POST',
+    url: `/v1/keys/${victim.id}/signatures`,
+    headers: nhung,
+    payload: { digest },
+  });
   t.match(missing.json(), { code: 'SIGNING_KEY_PIN_INCORRECT', attemptsLeft: 3 }, 'no PIN counts as a wrong one');
   // The rest in parallel: the row lock makes them count one by one.
   const rest = await Promise.all(Array.from({ length: 6 }, () => sign(victim.id, nhung, { pin: '999999' })));
   const codes = rest.map((r) => r.json<{ code: string }>().code).sort();
-  t.same(codes, ['SIGNING_KEY_LOCKED', 'SIGNING_KEY_LOCKED', 'SIGNING_KEY_LOCKED', 'SIGNING_KEY_LOCKED', 'SIGNING_KEY_PIN_INCORRECT', 'SIGNING_KEY_PIN_INCORRECT']);
+  t.same(codes, [
+    'SIGNING_KEY_LOCKED',
+    'SIGNING_KEY_LOCKED',
+    'SIGNING_KEY_LOCKED',
+    'SIGNING_KEY_LOCKED',
+    'SIGNING_KEY_PIN_INCORRECT',
+    'SIGNING_KEY_PIN_INCORRECT',
+  ]);
   const right = await sign(victim.id, nhung);
   t.equal(right.statusCode, 423);
   const state = (await app.inject({ method: 'GET', url: `/v1/keys/${victim.id}`, headers: nhung })).json<Summary>();
   t.match(state, { locked: true, failedPinAttempts: 5 });
-  const { rows } = await pool.query<{ action: string }>('SELECT action FROM signing_log WHERE key_id = $1 ORDER BY id', [victim.id]);
-  t.same(rows.map((r) => r.action), ['enrol', 'pin-refused', 'pin-refused', 'pin-refused', 'pin-refused', 'locked']);
+  const { rows } = await pool.query<{ action: string }>(
+    'SELECT action FROM signing_log WHERE key_id = $1 ORDER BY id',
+    [victim.id],
+  );
+  t.same(
+    rows.map((r) => r.action),
+    ['enrol', 'pin-refused', 'pin-refused', 'pin-refused', 'pin-refused', 'locked'],
+  );
 });
 
 void t.test('changing the PIN: the old one stops working, the new one works', async (t) => {
   const mine = await enrol(nhung, { keyType: 'p-256' });
-  t.equal((await app.inject({ method: 'PUT', url: `/v1/keys/${mine.id}/pin`, headers: nhung, payload: { pin: '111111', newPin: '13579135' } })).statusCode, 403);
-  t.equal((await app.inject({ method: 'PUT', url: `/v1/keys/${mine.id}/pin`, headers: nhung, payload: { pin, newPin: '13579135' } })).statusCode, 204);
+  t.equal(
+    (
+      await app.inject({
+        method: 'PUT',
+        url: `/v1/keys/${mine.id}/pin`,
+        headers: nhung,
+        payload: { pin: '111111', newPin: '13579135' },
+      })
+    ).statusCode,
+    403,
+  );
+  t.equal(
+    (
+      await app.inject({
+        method: 'PUT',
+        url: `/v1/keys/${mine.id}/pin`,
+        headers: nhung,
+        payload: { pin, newPin: '13579135' },
+      })
+    ).statusCode,
+    204,
+  );
   t.equal((await sign(mine.id, nhung)).statusCode, 403, 'the old PIN');
   const res = await sign(mine.id, nhung, { pin: '13579135' });
   t.equal(res.statusCode, 201, 'the new PIN');
   opensslVerifies(t, Buffer.from(res.json<{ signature: string }>().signature, 'base64'));
 });
 
-void t.test('a revoked certificate\'s key signs no more, and OCSP says revoked', async (t) => {
+void t.test("a revoked certificate's key signs no more, and OCSP says revoked", async (t) => {
   const doomed = await enrol(nhung);
-  const certificateId = (await pool.query<{ ca_certificate_id: string }>('SELECT ca_certificate_id FROM signing_key WHERE id = $1', [doomed.id])).rows[0]!.ca_certificate_id;
-  t.equal((await app.inject({ method: 'POST', url: `/v1/ca/certificates/${certificateId}/revocation`, headers: nhung, payload: {} })).statusCode, 403, 'a signer cannot revoke');
-  t.equal((await app.inject({ method: 'POST', url: `/v1/ca/certificates/${certificateId}/revocation`, headers: authHeader({ office: 'VPTU-HN', roles: ['ca-admin'] }), payload: {} })).statusCode, 404, 'another office\'s admin cannot');
-  const revoked = await app.inject({ method: 'POST', url: `/v1/ca/certificates/${certificateId}/revocation`, headers: admin, payload: { reason: 'keyCompromise' } });
+  const certificateId = (
+    await pool.query<{ ca_certificate_id: string }>('SELECT ca_certificate_id FROM signing_key WHERE id = $1', [
+      doomed.id,
+    ])
+  ).rows[0]!.ca_certificate_id;
+  t.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/ca/certificates/${certificateId}/revocation`,
+        headers: nhung,
+        payload: {},
+      })
+    ).statusCode,
+    403,
+    'a signer cannot revoke',
+  );
+  t.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/ca/certificates/${certificateId}/revocation`,
+        headers: authHeader({ office: 'VPTU-HN', roles: ['ca-admin'] }),
+        payload: {},
+      })
+    ).statusCode,
+    404,
+    "another office's admin cannot",
+  );
+  const revoked = await app.inject({
+    method: 'POST',
+    url: `/v1/ca/certificates/${certificateId}/revocation`,
+    headers: admin,
+    payload: { reason: 'keyCompromise' },
+  });
   t.equal(revoked.statusCode, 200, revoked.body);
   t.ok(revoked.json<{ revokedAt: string }>().revokedAt);
-  t.equal((await app.inject({ method: 'POST', url: `/v1/ca/certificates/${certificateId}/revocation`, headers: admin, payload: {} })).statusCode, 409, 'twice');
+  t.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: `/v1/ca/certificates/${certificateId}/revocation`,
+        headers: admin,
+        payload: {},
+      })
+    ).statusCode,
+    409,
+    'twice',
+  );
   const res = await sign(doomed.id, nhung);
   t.equal(res.statusCode, 409);
   t.match(res.json(), { code: 'SIGNING_KEY_NOT_USABLE', detail: /revoked/ });
-  const ocsp = await app.inject({ method: 'POST', url: '/v1/ocsp', headers: { 'content-type': 'application/ocsp-request' },
-    payload: Buffer.from(buildOcspRequest({ issuer: readCertificate(Buffer.from(doomed.chain[0]!, 'base64')), certificates: [readCertificate(Buffer.from(doomed.certificate, 'base64'))] })) });
+  const ocsp = await app.inject({
+    method: 'POST',
+    url: '/v1/ocsp',
+    headers: { 'content-type': 'application/ocsp-request' },
+    payload: Buffer.from(
+      buildOcspRequest({
+        issuer: readCertificate(Buffer.from(doomed.chain[0]!, 'base64')),
+        certificates: [readCertificate(Buffer.from(doomed.certificate, 'base64'))],
+      }),
+    ),
+  });
   t.equal(readOcspResponse(new Uint8Array(ocsp.rawPayload)).basic?.responses[0]?.certStatus.status, 'revoked');
 });
 
 void t.test('a key from another CA comes in as PKCS#12 and signs; openssl verifies against that CA', async (t) => {
   const dir = s.dir;
   const ok = (args: string[]) => t.ok(s.openssl(args).ok, args.slice(0, 2).join(' '));
-  ok(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/ext-ca.key`, '-out', `${dir}/ext-ca.pem`, '-days', '30', '-subj', '/C=VN/O=Ban Co yeu Chinh phu (test)/CN=External Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  ok(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/ext.key`, '-out', `${dir}/ext.csr`, '-subj', '/C=VN/O=Tinh uy Ca Mau/CN=Nguyen Thi Hong Nhung']);
+  ok([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${dir}/ext-ca.key`,
+    '-out',
+    `${dir}/ext-ca.pem`,
+    '-days',
+    '30',
+    '-subj',
+    '/C=VN/O=Ban Co yeu Chinh phu (test)/CN=External Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+  ok([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${dir}/ext.key`,
+    '-out',
+    `${dir}/ext.csr`,
+    '-subj',
+    '/C=VN/O=Tinh uy Ca Mau/CN=Nguyen Thi Hong Nhung',
+  ]);
   s.file('ext.cnf', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
-  ok(['x509', '-req', '-in', `${dir}/ext.csr`, '-CA', `${dir}/ext-ca.pem`, '-CAkey', `${dir}/ext-ca.key`, '-CAcreateserial', '-out', `${dir}/ext.pem`, '-days', '20', '-extfile', `${dir}/ext.cnf`]);
-  ok(['pkcs12', '-export', '-inkey', `${dir}/ext.key`, '-in', `${dir}/ext.pem`, '-certfile', `${dir}/ext-ca.pem`, '-out', `${dir}/ext.p12`, '-passout', 'pass:p12-secret']);
+  ok([
+    'x509',
+    '-req',
+    '-in',
+    `${dir}/ext.csr`,
+    '-CA',
+    `${dir}/ext-ca.pem`,
+    '-CAkey',
+    `${dir}/ext-ca.key`,
+    '-CAcreateserial',
+    '-out',
+    `${dir}/ext.pem`,
+    '-days',
+    '20',
+    '-extfile',
+    `${dir}/ext.cnf`,
+  ]);
+  ok([
+    'pkcs12',
+    '-export',
+    '-inkey',
+    `${dir}/ext.key`,
+    '-in',
+    `${dir}/ext.pem`,
+    '-certfile',
+    `${dir}/ext-ca.pem`,
+    '-out',
+    `${dir}/ext.p12`,
+    '-passout',
+    'pass:p12-secret',
+  ]);
   const pkcs12 = (await import('node:fs')).readFileSync(`${dir}/ext.p12`).toString('base64');
 
-  const wrong = await app.inject({ method: 'POST', url: '/v1/keys/import', headers: nhung, payload: { pkcs12, password: 'nope', pin } });
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/v1/keys/import',
+    headers: nhung,
+    payload: { pkcs12, password: 'nope', pin },
+  });
   t.equal(wrong.statusCode, 400);
   t.match(wrong.json(), { code: 'PKCS12_UNREADABLE' });
-  const imported = await app.inject({ method: 'POST', url: '/v1/keys/import', headers: nhung, payload: { pkcs12, password: 'p12-secret', pin } });
+  const imported = await app.inject({
+    method: 'POST',
+    url: '/v1/keys/import',
+    headers: nhung,
+    payload: { pkcs12, password: 'p12-secret', pin },
+  });
   t.equal(imported.statusCode, 201, imported.body);
   const external = imported.json<Summary>();
   t.match(external, { subject: /CN=Nguyen Thi Hong Nhung/, issuer: /External Test CA/ });
@@ -164,45 +411,192 @@ void t.test('a key from another CA comes in as PKCS#12 and signs; openssl verifi
   t.equal(res.statusCode, 201, res.body);
   const cms = Buffer.from(res.json<{ signature: string }>().signature, 'base64');
   const file = s.file('ext-sig.der', cms);
-  const o = s.openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', file, '-content', s.file('content.bin', content), '-CAfile', `${dir}/ext-ca.pem`, '-purpose', 'any', '-out', '/dev/null']);
+  const o = s.openssl([
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    file,
+    '-content',
+    s.file('content.bin', content),
+    '-CAfile',
+    `${dir}/ext-ca.pem`,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ]);
   t.ok(o.ok, `openssl cms -verify against the external CA: ${o.out}`);
 });
 
 void t.test('the office seal key serves the registry without a PIN, and nobody else', async (t) => {
-  const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' } });
+  const seal = await app.inject({
+    method: 'POST',
+    url: '/v1/ca/seals',
+    headers: admin,
+    payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' },
+  });
   const { keyId } = seal.json<{ keyId: string }>();
   const res = await sign(keyId, registry, { pin: undefined });
   t.equal(res.statusCode, 201, res.body);
   opensslVerifies(t, Buffer.from(res.json<{ signature: string }>().signature, 'base64'));
   t.equal((await sign(keyId, nhung)).statusCode, 404, 'a signer cannot use the seal');
-  t.equal((await sign(keyId, authHeader({ office: 'VPTU-HN', roles: ['registry'] }))).statusCode, 404, 'another office\'s registry cannot');
+  t.equal(
+    (await sign(keyId, authHeader({ office: 'VPTU-HN', roles: ['registry'] }))).statusCode,
+    404,
+    "another office's registry cannot",
+  );
   const list = (await app.inject({ method: 'GET', url: '/v1/keys', headers: registry })).json<{ keys: Summary[] }>();
   t.ok(list.keys.some((k) => k.id === keyId && k.purpose === 'seal'));
 });
 
 void t.test('hostile requests get a 4xx problem and change nothing', async (t) => {
-  const count = async () => Number((await pool.query<{ n: string }>('SELECT (SELECT count(*) FROM signing_key) + (SELECT count(*) FROM signing_log) AS n')).rows[0]!.n);
+  const count = async () =>
+    Number(
+      (
+        await pool.query<{ n: string }>(
+          'SELECT (SELECT count(*) FROM signing_key) + (SELECT count(*) FROM signing_log) AS n',
+        )
+      ).rows[0]!.n,
+    );
   const before = await count();
   const cases: [string, () => ReturnType<typeof sign>, number, string][] = [
     ['digest not base64', () => sign(key.id, nhung, { digest: 'not base64!' }), 400, 'VALIDATION_FAILED'],
-    ['digest of the wrong length', () => sign(key.id, nhung, { digest: Buffer.alloc(20).toString('base64') }), 400, 'DIGEST_ALGORITHM_UNSUITABLE'],
-    ['sha512 named, 32 bytes given', () => sign(key.id, nhung, { digestAlgorithm: 'sha512' }), 400, 'DIGEST_ALGORITHM_UNSUITABLE'],
+    [
+      'digest of the wrong length',
+      () => sign(key.id, nhung, { digest: Buffer.alloc(20).toString('base64') }),
+      400,
+      'DIGEST_ALGORITHM_UNSUITABLE',
+    ],
+    [
+      'sha512 named, 32 bytes given',
+      () => sign(key.id, nhung, { digestAlgorithm: 'sha512' }),
+      400,
+      'DIGEST_ALGORITHM_UNSUITABLE',
+    ],
     ['md5', () => sign(key.id, nhung, { digestAlgorithm: 'md5' }), 400, 'VALIDATION_FAILED'],
     ['unknown level', () => sign(key.id, nhung, { level: 'B-LTA' }), 400, 'VALIDATION_FAILED'],
     ['unknown field', () => sign(key.id, nhung, { keyId: 'x' }), 400, 'VALIDATION_FAILED'],
     ['PIN too short', () => sign(key.id, nhung, { pin: '12' }), 400, 'VALIDATION_FAILED'],
     ['PIN not a string', () => sign(key.id, nhung, { pin: { value: 246810 } }), 400, 'VALIDATION_FAILED'],
-    ['id not a uuid', () => app.inject({ method: 'POST', url: '/v1/keys/not-a-uuid/signatures', headers: nhung, payload: { pin, digest } }), 400, 'VALIDATION_FAILED'],
+    [
+      'id not a uuid',
+      () =>
+        app.inject({ method: 'POST', url: '/v1/keys/not-a-uuid/signatures', headers: nhung, payload: { pin, digest } }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['unknown key', () => sign('00000000-0000-4000-8000-000000000000', nhung), 404, 'SIGNING_KEY_NOT_FOUND'],
-    ['body not JSON', () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/signatures`, headers: { ...nhung, 'content-type': 'application/json' }, payload: '{"pin":' }), 400, 'MALFORMED_BODY'],
-    ['body of another type', () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/signatures`, headers: { ...nhung, 'content-type': 'application/xml' }, payload: '<pin/>' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['huge body', () => app.inject({ method: 'POST', url: `/v1/keys/${key.id}/signatures`, headers: nhung, payload: { pin, digest: 'A'.repeat(2 * 1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE'],
-    ['enrol: unknown key type', () => app.inject({ method: 'POST', url: '/v1/keys', headers: nhung, payload: { pin, keyType: 'rsa-1024', title: 'x', organisation: 'y', officeName: 'z' } }), 400, 'VALIDATION_FAILED'],
-    ['enrol: no name anywhere', () => app.inject({ method: 'POST', url: '/v1/keys', headers: authHeader({ roles: ['signer'] }), payload: { pin, title: 'x', organisation: 'y', officeName: 'z' } }), 400, 'VALIDATION_FAILED'],
-    ['enrol: not a signer', () => app.inject({ method: 'POST', url: '/v1/keys', headers: registry, payload: { pin, title: 'x', organisation: 'y', officeName: 'z' } }), 403, 'FORBIDDEN'],
-    ['import: garbage PKCS#12', () => app.inject({ method: 'POST', url: '/v1/keys/import', headers: nhung, payload: { pkcs12: Buffer.from('not a pfx at all').toString('base64'), password: '', pin } }), 400, 'PKCS12_UNREADABLE'],
-    ['import: truncated PKCS#12', () => app.inject({ method: 'POST', url: '/v1/keys/import', headers: nhung, payload: { pkcs12: 'MIIJ', password: '', pin } }), 400, 'PKCS12_UNREADABLE'],
-    ['pin change: new PIN too long', () => app.inject({ method: 'PUT', url: `/v1/keys/${key.id}/pin`, headers: nhung, payload: { pin, newPin: '1'.repeat(65) } }), 400, 'VALIDATION_FAILED'],
+    [
+      'body not JSON',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/keys/${key.id}/signatures`,
+          headers: { ...nhung, 'content-type': 'application/json' },
+          payload: '{"pin":',
+        }),
+      400,
+      'MALFORMED_BODY',
+    ],
+    [
+      'body of another type',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/keys/${key.id}/signatures`,
+          headers: { ...nhung, 'content-type': 'application/xml' },
+          payload: '<pin/>',
+        }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'huge body',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/keys/${key.id}/signatures`,
+          headers: nhung,
+          payload: { pin, digest: 'A'.repeat(2 * 1024 * 1024) },
+        }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'enrol: unknown key type',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/keys',
+          headers: nhung,
+          payload: { pin, keyType: 'rsa-1024', title: 'x', organisation: 'y', officeName: 'z' },
+        }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'enrol: no name anywhere',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/keys',
+          headers: authHeader({ roles: ['signer'] }),
+          payload: { pin, title: 'x', organisation: 'y', officeName: 'z' },
+        }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'enrol: not a signer',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/keys',
+          headers: registry,
+          payload: { pin, title: 'x', organisation: 'y', officeName: 'z' },
+        }),
+      403,
+      'FORBIDDEN',
+    ],
+    [
+      'import: garbage PKCS#12',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/keys/import',
+          headers: nhung,
+          payload: { pkcs12: Buffer.from('not a pfx at all').toString('base64'), password: '', pin },
+        }),
+      400,
+      'PKCS12_UNREADABLE',
+    ],
+    [
+      'import: truncated PKCS#12',
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/v1/keys/import',
+          headers: nhung,
+          payload: { pkcs12: 'MIIJ', password: '', pin },
+        }),
+      400,
+      'PKCS12_UNREADABLE',
+    ],
+    [
+      'pin change: new PIN too long',
+      () =>
+        app.inject({
+          method: 'PUT',
+          url: `/v1/keys/${key.id}/pin`,
+          headers: nhung,
+          payload: { pin, newPin: '1'.repeat(65) },
+        }),
+      400,
+      'VALIDATION_FAILED',
+    ],
   ];
   for (const [name, call, status, code] of cases) {
     const res = await call();
@@ -217,7 +611,17 @@ void t.test('hostile requests get a 4xx problem and change nothing', async (t) =
 
 void t.test('a token forged with another key under the trusted kid never reaches the key routes', async (t) => {
   const forged = generateKeyPairSync('ed25519').privateKey;
-  const token = signAccessToken({ iss: 'lienthong', aud: 'lienthong', sub: 'person:nhung', office: 'VPTU-CM', roles: ['signer'], exp: Math.floor(Date.now() / 1000) + 60 }, { privateKey: forged, kid: 'test' });
+  const token = signAccessToken(
+    {
+      iss: 'lienthong',
+      aud: 'lienthong',
+      sub: 'person:nhung',
+      office: 'VPTU-CM',
+      roles: ['signer'],
+      exp: Math.floor(Date.now() / 1000) + 60,
+    },
+    { privateKey: forged, kid: 'test' },
+  );
   const res = await sign(key.id, { authorization: `Bearer ${token}` });
   t.equal(res.statusCode, 401);
 });

@@ -53,14 +53,21 @@ export function capturingLogger(): { logger: Logger; lines: string[] } {
 export type TestObjects = 'folder' | 'minio';
 
 /** Connects a platform on `schema` (migrated) with real components. */
-export async function connectTestPlatform(schema: string, logger: Logger, storageDir: string, objects: TestObjects = 'folder'): Promise<Platform> {
+export async function connectTestPlatform(
+  schema: string,
+  logger: Logger,
+  storageDir: string,
+  objects: TestObjects = 'folder',
+): Promise<Platform> {
   const pool = createPool({ url: testEnv.databaseUrl, schema });
   await migrate(pool, schema, signingMigrations, logger);
   const busPool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
   const bus = createPostgresBus({ pool: busPool, schema: `${schema}_bus`, listen: false });
   const store = objects === 'minio' ? createS3Store(testEnv.s3) : createFolderStore({ dir: storageDir });
   return {
-    pool, bus, store,
+    pool,
+    bus,
+    store,
     checks: [{ name: 'database', check: () => checkDatabase(pool) }],
     close: async () => {
       await bus.close();
@@ -82,13 +89,21 @@ export interface TestSigning {
 }
 
 /** Builds the signing app on a new schema, or on `schema` when given (to test a second instance). */
-export async function startTestSigning(schema = uniqueName('signing_test'), env: Record<string, string> = {}, objects: TestObjects = 'folder'): Promise<TestSigning> {
+export async function startTestSigning(
+  schema = uniqueName('signing_test'),
+  env: Record<string, string> = {},
+  objects: TestObjects = 'folder',
+): Promise<TestSigning> {
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-signing-'));
   const { logger, lines } = capturingLogger();
   const platform = await connectTestPlatform(schema, logger, dir, objects);
   const app = await buildApp(testConfig(dir, env), { platform, logger });
   return {
-    app, pool: platform.pool, store: platform.store, schema, lines,
+    app,
+    pool: platform.pool,
+    store: platform.store,
+    schema,
+    lines,
     close: async () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });
@@ -103,7 +118,11 @@ export async function dropTestSchemas(schema: string): Promise<void> {
 }
 
 /** A signing app for one test file on its own schema, closed and dropped when the file's tests end. */
-export async function signingForFile(t: { teardown(fn: () => Promise<void> | void): void }, env: Record<string, string> = {}, objects: TestObjects = 'folder'): Promise<TestSigning> {
+export async function signingForFile(
+  t: { teardown(fn: () => Promise<void> | void): void },
+  env: Record<string, string> = {},
+  objects: TestObjects = 'folder',
+): Promise<TestSigning> {
   const signing = await startTestSigning(undefined, env, objects);
   t.teardown(async () => {
     await signing.close();

@@ -10,7 +10,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { buildOcspRequest, buildTimeStampRequest, fixedClock, readCertificate, readOcspResponse, readTimeStampResponse } from '@lienthong/pki';
+import {
+  buildOcspRequest,
+  buildTimeStampRequest,
+  fixedClock,
+  readCertificate,
+  readOcspResponse,
+  readTimeStampResponse,
+} from '@lienthong/pki';
 import type { ServiceApp } from '@lienthong/service';
 import { buildApp } from '../src/app.ts';
 import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
@@ -44,13 +51,18 @@ async function instanceAt(at: Date): Promise<{ app: ServiceApp; lines: string[] 
   return { app, lines };
 }
 
-const rows = async (role: string) => (await pool.query<{ n: string }>('SELECT count(*) AS n FROM certificate WHERE role = $1', [role])).rows[0]?.n;
+const rows = async (role: string) =>
+  (await pool.query<{ n: string }>('SELECT count(*) AS n FROM certificate WHERE role = $1', [role])).rows[0]?.n;
 
 /** The certificate the instance's TSA puts in its tokens. */
 async function tsaCertificateOf(app: ServiceApp): Promise<Uint8Array | undefined> {
   const res = await app.inject({
-    method: 'POST', url: '/v1/tsa', headers: { ...caller, 'content-type': 'application/timestamp-query' },
-    payload: Buffer.from(buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update('Nghị quyết').digest() })),
+    method: 'POST',
+    url: '/v1/tsa',
+    headers: { ...caller, 'content-type': 'application/timestamp-query' },
+    payload: Buffer.from(
+      buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update('Nghị quyết').digest() }),
+    ),
   });
   return readTimeStampResponse(new Uint8Array(res.rawPayload)).token?.signedData.certificates[0]?.der;
 }
@@ -59,7 +71,12 @@ async function tsaCertificateOf(app: ServiceApp): Promise<Uint8Array | undefined
 async function ocspCertificateOf(app: ServiceApp): Promise<Uint8Array | undefined> {
   const issuing = readCertificate((await findByRole(pool, 'issuing-ca'))!.der);
   const tsa = readCertificate((await findByRole(pool, 'tsa'))!.der);
-  const res = await app.inject({ method: 'POST', url: '/v1/ocsp', headers: { 'content-type': 'application/ocsp-request' }, payload: Buffer.from(buildOcspRequest({ issuer: issuing, certificates: [tsa] })) });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/ocsp',
+    headers: { 'content-type': 'application/ocsp-request' },
+    payload: Buffer.from(buildOcspRequest({ issuer: issuing, certificates: [tsa] })),
+  });
   return readOcspResponse(new Uint8Array(res.rawPayload)).basic?.certificates[0]?.der;
 }
 
@@ -73,22 +90,28 @@ void t.test('due when a fifth of the lifetime, or 30 days, is left', async (t) =
   t.ok(renewalDue(cert(365), new Date(400 * day)), 'an expired one is due');
 });
 
-void t.test('300 days on: the OCSP certificate is renewed once by two instances starting together; the TSA one is kept', async (t) => {
-  const before = { ocsp: (await findByRole(pool, 'ocsp'))!, tsa: (await findByRole(pool, 'tsa'))! };
-  const at = new Date(start + 300 * day);
-  const [a, b] = await Promise.all([instanceAt(at), instanceAt(at)]);
-  t.equal(await rows('ocsp'), '2', 'one new OCSP certificate, not two');
-  t.equal(await rows('tsa'), '1', 'the TSA certificate is not due');
-  const renewed = (await findByRole(pool, 'ocsp'))!;
-  t.not(renewed.id, before.ocsp.id);
-  t.ok(Math.abs(renewed.notBefore.getTime() - at.getTime()) < 5 * 60_000, 'valid from the instance\'s now');
-  t.equal(Math.round((renewed.notAfter.getTime() - renewed.notBefore.getTime()) / day), 365, 'for a year');
-  t.same(await ocspCertificateOf(a.app), renewed.der, 'instance A answers with the new responder certificate');
-  t.same(await ocspCertificateOf(b.app), renewed.der, 'instance B too');
-  t.same(await tsaCertificateOf(a.app), before.tsa.der, 'the TSA still signs with its certificate');
-  t.ok([...a.lines, ...b.lines].some((l) => l.includes('the ocsp now signs with a new certificate')), 'the change is logged');
-  t.ok(await findEncryptedKey(pool, before.ocsp.id), 'the old certificate and its key are kept');
-});
+void t.test(
+  '300 days on: the OCSP certificate is renewed once by two instances starting together; the TSA one is kept',
+  async (t) => {
+    const before = { ocsp: (await findByRole(pool, 'ocsp'))!, tsa: (await findByRole(pool, 'tsa'))! };
+    const at = new Date(start + 300 * day);
+    const [a, b] = await Promise.all([instanceAt(at), instanceAt(at)]);
+    t.equal(await rows('ocsp'), '2', 'one new OCSP certificate, not two');
+    t.equal(await rows('tsa'), '1', 'the TSA certificate is not due');
+    const renewed = (await findByRole(pool, 'ocsp'))!;
+    t.not(renewed.id, before.ocsp.id);
+    t.ok(Math.abs(renewed.notBefore.getTime() - at.getTime()) < 5 * 60_000, "valid from the instance's now");
+    t.equal(Math.round((renewed.notAfter.getTime() - renewed.notBefore.getTime()) / day), 365, 'for a year');
+    t.same(await ocspCertificateOf(a.app), renewed.der, 'instance A answers with the new responder certificate');
+    t.same(await ocspCertificateOf(b.app), renewed.der, 'instance B too');
+    t.same(await tsaCertificateOf(a.app), before.tsa.der, 'the TSA still signs with its certificate');
+    t.ok(
+      [...a.lines, ...b.lines].some((l) => l.includes('the ocsp now signs with a new certificate')),
+      'the change is logged',
+    );
+    t.ok(await findEncryptedKey(pool, before.ocsp.id), 'the old certificate and its key are kept');
+  },
+);
 
 void t.test('4.2 years on: the TSA certificate is renewed and new time-stamps carry it', async (t) => {
   const before = (await findByRole(pool, 'tsa'))!;
@@ -99,7 +122,7 @@ void t.test('4.2 years on: the TSA certificate is renewed and new time-stamps ca
   t.ok(renewed.notAfter <= (await findByRole(pool, 'issuing-ca'))!.notAfter, 'not past the issuing CA');
 });
 
-void t.test('near the issuing CA\'s end: capped at it, and not renewed again on every start', async (t) => {
+void t.test("near the issuing CA's end: capped at it, and not renewed again on every start", async (t) => {
   const issuing = (await findByRole(pool, 'issuing-ca'))!;
   await instanceAt(new Date(issuing.notAfter.getTime() - 200 * day));
   const capped = (await findByRole(pool, 'tsa'))!;

@@ -34,7 +34,12 @@ export function extractByteRangeSignatures(pdf: Buffer): ByteRangeSignature[] {
     if (c + d > pdf.length || a + b > c) continue;
     const hex = text.slice(a + b, c).replace(/[<>\s]/g, '');
     const raw = Buffer.from(hex, 'hex');
-    found.push({ byteRange: [a, b, c, d], cms: raw.subarray(0, derLength(raw)), signedBytes: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]), coversWholeFile: c + d === pdf.length });
+    found.push({
+      byteRange: [a, b, c, d],
+      cms: raw.subarray(0, derLength(raw)),
+      signedBytes: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]),
+      coversWholeFile: c + d === pdf.length,
+    });
   }
   return found;
 }
@@ -56,12 +61,32 @@ export interface OpensslCmsResult {
   readonly output: string;
 }
 
-async function verifyDetachedIn(dir: string, name: string, cms: Uint8Array, content: Uint8Array, options: OpensslCmsVerifyOptions): Promise<OpensslCmsResult> {
+async function verifyDetachedIn(
+  dir: string,
+  name: string,
+  cms: Uint8Array,
+  content: Uint8Array,
+  options: OpensslCmsVerifyOptions,
+): Promise<OpensslCmsResult> {
   const sig = join(dir, `${name}.der`);
   const data = join(dir, `${name}.bin`);
   writeFileSync(sig, cms);
   writeFileSync(data, content);
-  const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', data, '-out', '/dev/null', '-purpose', 'any'];
+  const args = [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    sig,
+    '-content',
+    data,
+    '-out',
+    '/dev/null',
+    '-purpose',
+    'any',
+  ];
   if (options.noVerify === true || options.trust === undefined) args.push('-noverify');
   else args.push('-CAfile', options.trust);
   if (options.attime !== undefined) args.push('-attime', String(Math.floor(options.attime.getTime() / 1000)));
@@ -83,7 +108,11 @@ async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
  * -verify -binary -inform DER -content CONTENT -CAfile ROOT -purpose any`: e.g. a PDF
  * signature's /Contents over the bytes its /ByteRange names, as our own reader found them.
  */
-export async function opensslCmsVerify(cms: Uint8Array, content: Uint8Array, options: OpensslCmsVerifyOptions = {}): Promise<OpensslCmsResult> {
+export async function opensslCmsVerify(
+  cms: Uint8Array,
+  content: Uint8Array,
+  options: OpensslCmsVerifyOptions = {},
+): Promise<OpensslCmsResult> {
   return inTempDir((dir) => verifyDetachedIn(dir, 'signature', cms, content, options));
 }
 
@@ -97,7 +126,10 @@ export interface OpensslByteRangeResult extends OpensslCmsResult {
  * the bytes its /ByteRange names, found by pattern in the file; `noVerify` checks only the
  * signature, not the chain. `attime` pins the chain's validation time.
  */
-export async function opensslCmsVerifyByteRange(file: string, options: OpensslCmsVerifyOptions = {}): Promise<OpensslByteRangeResult[]> {
+export async function opensslCmsVerifyByteRange(
+  file: string,
+  options: OpensslCmsVerifyOptions = {},
+): Promise<OpensslByteRangeResult[]> {
   const signatures = extractByteRangeSignatures(readFileSync(file));
   return inTempDir(async (dir) => {
     const results: OpensslByteRangeResult[] = [];

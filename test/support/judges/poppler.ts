@@ -45,7 +45,9 @@ export function parsePdfsig(output: string): PdfsigSignature[] {
       if (m) fields[m[1]!] = m[2]!.trim();
       else if (/^\s*- Total document signed\s*$/.test(line)) total = true;
     }
-    const ranges = [...(fields['Signed Ranges'] ?? '').matchAll(/\[(\d+) - (\d+)\]/g)].map((r) => [Number(r[1]), Number(r[2])] as const);
+    const ranges = [...(fields['Signed Ranges'] ?? '').matchAll(/\[(\d+) - (\d+)\]/g)].map(
+      (r) => [Number(r[1]), Number(r[2])] as const,
+    );
     signatures.push({
       index: Number(blocks[i]),
       fieldName: fields['Signature Field Name'],
@@ -144,9 +146,21 @@ export async function pdffonts(file: string): Promise<PdffontsResult> {
  * Renders one page (the first unless `page`, 1-based) with `pdftoppm -png|-jpeg -r DPI -singlefile FILE PREFIX` and
  * returns the image's path (`PREFIX.png` or `PREFIX.jpg`); rejects when pdftoppm fails.
  */
-export async function pdftoppm(file: string, outputPrefix: string, options: { format: 'png' | 'jpeg'; resolution: number; page?: number }): Promise<string> {
+export async function pdftoppm(
+  file: string,
+  outputPrefix: string,
+  options: { format: 'png' | 'jpeg'; resolution: number; page?: number },
+): Promise<string> {
   const page = options.page === undefined ? [] : ['-f', String(options.page), '-l', String(options.page)];
-  const r = await runTool('pdftoppm', [`-${options.format}`, '-r', String(options.resolution), ...page, '-singlefile', file, outputPrefix]);
+  const r = await runTool('pdftoppm', [
+    `-${options.format}`,
+    '-r',
+    String(options.resolution),
+    ...page,
+    '-singlefile',
+    file,
+    outputPrefix,
+  ]);
   if (r.code !== 0) throw new Error(`pdftoppm ${file}: exit ${r.code}: ${r.stderr}`);
   return `${outputPrefix}.${options.format === 'png' ? 'png' : 'jpg'}`;
 }

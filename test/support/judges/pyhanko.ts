@@ -55,7 +55,13 @@ export function parsePyhankoSummary(output: string): PyhankoSignature[] {
     const flags = m[4] === undefined ? [] : m[4].split(',').filter((f) => f !== '');
     const intact = m[4] !== undefined;
     const extended = flags.find((f) => f.startsWith('EXTENDED'));
-    const coverage = flags.includes('UNTOUCHED') ? 'ENTIRE_FILE' : extended !== undefined ? 'ENTIRE_REVISION' : flags.includes('NONSTANDARD_COVERAGE') ? 'NONSTANDARD' : undefined;
+    const coverage = flags.includes('UNTOUCHED')
+      ? 'ENTIRE_FILE'
+      : extended !== undefined
+        ? 'ENTIRE_REVISION'
+        : flags.includes('NONSTANDARD_COVERAGE')
+          ? 'NONSTANDARD'
+          : undefined;
     const trusted = flags.includes('TRUSTED');
     const modificationsOk = intact && !flags.includes('ILLEGAL_MODIFICATIONS');
     signatures.push({
@@ -90,8 +96,19 @@ export function parsePyhankoPretty(output: string): Map<string, string> {
  */
 export async function pyhankoValidate(file: string, options: PyhankoValidateOptions): Promise<PyhankoResult> {
   const trust = typeof options.trust === 'string' ? [options.trust] : options.trust;
-  const args = ['sign', 'validate', '--no-revocation-check', '--trust-replace', ...trust.flatMap((p) => ['--trust', p]), ...(options.otherCerts ?? []).flatMap((p) => ['--other-certs', p])];
-  if (options.validationTime !== undefined) args.push('--validation-time', options.validationTime === 'claimed' ? 'claimed' : options.validationTime.toISOString());
+  const args = [
+    'sign',
+    'validate',
+    '--no-revocation-check',
+    '--trust-replace',
+    ...trust.flatMap((p) => ['--trust', p]),
+    ...(options.otherCerts ?? []).flatMap((p) => ['--other-certs', p]),
+  ];
+  if (options.validationTime !== undefined)
+    args.push(
+      '--validation-time',
+      options.validationTime === 'claimed' ? 'claimed' : options.validationTime.toISOString(),
+    );
   const summaryRun = await runTool('pyhanko', [...args, file]);
   const signatures = parsePyhankoSummary(summaryRun.stdout);
   const output = summaryRun.stdout + summaryRun.stderr;
@@ -124,13 +141,38 @@ export interface PyhankoDetachedResult {
  * Validates a detached CMS signature (DER or PEM file) over `contentFile`, offline:
  * `pyhanko sign validate --no-revocation-check --trust-replace --trust ROOT --detached SIG CONTENT`.
  */
-export async function pyhankoValidateDetached(contentFile: string, signatureFile: string, options: Omit<PyhankoValidateOptions, 'pretty'>): Promise<PyhankoDetachedResult> {
+export async function pyhankoValidateDetached(
+  contentFile: string,
+  signatureFile: string,
+  options: Omit<PyhankoValidateOptions, 'pretty'>,
+): Promise<PyhankoDetachedResult> {
   const trust = typeof options.trust === 'string' ? [options.trust] : options.trust;
-  const args = ['sign', 'validate', '--no-revocation-check', '--trust-replace', ...trust.flatMap((p) => ['--trust', p]), ...(options.otherCerts ?? []).flatMap((p) => ['--other-certs', p])];
-  if (options.validationTime !== undefined) args.push('--validation-time', options.validationTime === 'claimed' ? 'claimed' : options.validationTime.toISOString());
+  const args = [
+    'sign',
+    'validate',
+    '--no-revocation-check',
+    '--trust-replace',
+    ...trust.flatMap((p) => ['--trust', p]),
+    ...(options.otherCerts ?? []).flatMap((p) => ['--other-certs', p]),
+  ];
+  if (options.validationTime !== undefined)
+    args.push(
+      '--validation-time',
+      options.validationTime === 'claimed' ? 'claimed' : options.validationTime.toISOString(),
+    );
   const r = await runTool('pyhanko', [...args, '--detached', signatureFile, contentFile]);
   // The status line goes to stdout when the signature passes, to stderr ("Error: ...") when not.
   const m = /^(?:Error: )?INTACT:(.*)$/m.exec(`${r.stdout}\n${r.stderr}`);
-  const flags = m?.[1]?.trim().split(',').filter((f) => f !== '') ?? [];
-  return { ok: r.code === 0, intact: m !== null, trusted: flags.includes('TRUSTED'), flags, output: r.stdout + r.stderr };
+  const flags =
+    m?.[1]
+      ?.trim()
+      .split(',')
+      .filter((f) => f !== '') ?? [];
+  return {
+    ok: r.code === 0,
+    intact: m !== null,
+    trusted: flags.includes('TRUSTED'),
+    flags,
+    output: r.stdout + r.stderr,
+  };
 }

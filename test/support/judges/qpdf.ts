@@ -29,6 +29,8 @@ export interface QpdfFormField {
 export async function qpdfFormFields(file: string): Promise<QpdfFormField[]> {
   const r = await runTool('qpdf', ['--json', '--json-key=acroform', file]);
   if (r.code !== 0 && r.code !== 3) throw new Error(`qpdf --json ${file}: exit ${r.code}: ${r.stderr}`);
-  const json = JSON.parse(r.stdout) as { acroform?: { fields?: { fullname: string; fieldtype: string; value: unknown }[] } };
+  const json = JSON.parse(r.stdout) as {
+    acroform?: { fields?: { fullname: string; fieldtype: string; value: unknown }[] };
+  };
   return (json.acroform?.fields ?? []).map((f) => ({ fullName: f.fullname, fieldType: f.fieldtype, value: f.value }));
 }

@@ -11,7 +11,8 @@ import { delimiter, join } from 'node:path';
 const env = process.env;
 
 /** The tools this module drives. */
-export type JudgeTool = 'pdfsig' | 'pdftotext' | 'pdffonts' | 'pdftoppm' | 'qpdf' | 'pyhanko' | 'openssl' | 'softhsm2-util' | 'pkcs11-tool';
+export type JudgeTool =
+  'pdfsig' | 'pdftotext' | 'pdffonts' | 'pdftoppm' | 'qpdf' | 'pyhanko' | 'openssl' | 'softhsm2-util' | 'pkcs11-tool';
 
 /** pyHanko version infra/lib/tools.sh installs (its cache folder is named for it). */
 export const PYHANKO_VERSION = '0.38.0';
@@ -89,7 +90,11 @@ export interface ToolRun {
 }
 
 /** Runs a judge with arguments (no shell); never rejects on a non-zero exit. */
-export function runTool(name: JudgeTool, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ToolRun> {
+export function runTool(
+  name: JudgeTool,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ToolRun> {
   const path = toolPath(name);
   if (path === undefined) return Promise.reject(new Error(skipUnless(name) || `missing ${name}`));
   return new Promise((resolve, reject) => {

@@ -36,10 +36,17 @@ export function postgresHarness(name: string, url: () => string): BusHarness {
         },
         async readRaw(topic, count) {
           let rows: RawMessage[] = [];
-          await waitFor(async () => {
-            ({ rows } = await admin.query<RawMessage>(`SELECT key, value, headers FROM "${schema}".log WHERE topic = $1 ORDER BY seq`, [topic]));
-            return rows.length >= count;
-          }, 20_000, `${count} rows in ${topic}`);
+          await waitFor(
+            async () => {
+              ({ rows } = await admin.query<RawMessage>(
+                `SELECT key, value, headers FROM "${schema}".log WHERE topic = $1 ORDER BY seq`,
+                [topic],
+              ));
+              return rows.length >= count;
+            },
+            20_000,
+            `${count} rows in ${topic}`,
+          );
           return rows;
         },
       };

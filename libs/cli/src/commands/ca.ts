@@ -67,12 +67,19 @@ export const caCommand: Command = {
     const subject = parseDistinguishedName(required(NAME, 'name', values.name));
     const keySpec = parseKeyType(values['key-type'] ?? 'rsa3072');
     const issuerFiles = issuerPair(NAME, values['issuer-cert'], values['issuer-key']);
-    const validityDays = values.days === undefined ? (issuerFiles === undefined ? 3650 : 1825) : parseInteger('days', values.days, 1, 36_500);
+    const validityDays =
+      values.days === undefined
+        ? issuerFiles === undefined
+          ? 3650
+          : 1825
+        : parseInteger('days', values.days, 1, 36_500);
     const notBefore = values['not-before'] === undefined ? undefined : parseIsoDate('not-before', values['not-before']);
-    const pathLenConstraint = values['path-length'] === undefined ? undefined : parseInteger('path-length', values['path-length'], 0, 32);
+    const pathLenConstraint =
+      values['path-length'] === undefined ? undefined : parseInteger('path-length', values['path-length'], 0, 32);
     const policies = (values.policy ?? []).map((p) => parseOid('policy', p));
     const passphrases = resolvePassphrases(io, values, true);
-    const issuer = issuerFiles === undefined ? undefined : loadIssuer(io, issuerFiles.cert, issuerFiles.key, passphrases.issuerKey);
+    const issuer =
+      issuerFiles === undefined ? undefined : loadIssuer(io, issuerFiles.cert, issuerFiles.key, passphrases.issuerKey);
     assertKeyPairWritable(io, out, values.force === true);
     const keys = await generateKeyPair(keySpec);
     const template = caProfile({

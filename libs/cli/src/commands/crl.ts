@@ -47,15 +47,33 @@ export const crlCommand: Command = {
     });
     positionals(NAME, rest, []);
     const out = required(NAME, 'out', values.out);
-    const thisUpdate = values['this-update'] === undefined ? new Date() : parseIsoDate('this-update', values['this-update']);
-    const days = values['next-update-days'] === undefined ? 7 : parseInteger('next-update-days', values['next-update-days'], 1, 3650);
-    const crlNumber = values.number === undefined ? BigInt(Math.floor(thisUpdate.getTime() / 1000)) : BigInt(parseInteger('number', values.number, 0, Number.MAX_SAFE_INTEGER));
+    const thisUpdate =
+      values['this-update'] === undefined ? new Date() : parseIsoDate('this-update', values['this-update']);
+    const days =
+      values['next-update-days'] === undefined
+        ? 7
+        : parseInteger('next-update-days', values['next-update-days'], 1, 3650);
+    const crlNumber =
+      values.number === undefined
+        ? BigInt(Math.floor(thisUpdate.getTime() / 1000))
+        : BigInt(parseInteger('number', values.number, 0, Number.MAX_SAFE_INTEGER));
     const revoked = (values.revoke ?? []).map((r) => parseRevocation(r, thisUpdate));
     const passphrases = resolvePassphrases(io, values, false);
-    const issuer = loadIssuer(io, required(NAME, 'issuer-cert', values['issuer-cert']), required(NAME, 'issuer-key', values['issuer-key']), passphrases.issuerKey);
-    const crl = await issueCrl({ crlNumber, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + days * 86_400_000), revoked }, issuer.certificate, issuer.signer);
+    const issuer = loadIssuer(
+      io,
+      required(NAME, 'issuer-cert', values['issuer-cert']),
+      required(NAME, 'issuer-key', values['issuer-key']),
+      passphrases.issuerKey,
+    );
+    const crl = await issueCrl(
+      { crlNumber, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + days * 86_400_000), revoked },
+      issuer.certificate,
+      issuer.signer,
+    );
     writeOutput(io, out, out.toLowerCase().endsWith('.der') ? crl.der : toPem('X509 CRL', crl.der));
-    io.stdout(`wrote ${out}: CRL #${crlNumber} of ${formatName(crl.issuer)}, ${crl.entries.length} revoked, thisUpdate ${thisUpdate.toISOString()}, nextUpdate ${crl.nextUpdate?.toISOString() ?? '-'}\n`);
+    io.stdout(
+      `wrote ${out}: CRL #${crlNumber} of ${formatName(crl.issuer)}, ${crl.entries.length} revoked, thisUpdate ${thisUpdate.toISOString()}, nextUpdate ${crl.nextUpdate?.toISOString() ?? '-'}\n`,
+    );
     return EXIT.ok;
   },
 };

@@ -96,17 +96,27 @@ export const issueCommand: Command = {
     const policies = (values.policy ?? []).map((p) => parseOid('policy', p));
     const ekus = (values.eku ?? []).map((p) => parseOid('eku', p));
     const passphrases = resolvePassphrases(io, values, true);
-    const issuer = loadIssuer(io, required(NAME, 'issuer-cert', values['issuer-cert']), required(NAME, 'issuer-key', values['issuer-key']), passphrases.issuerKey);
+    const issuer = loadIssuer(
+      io,
+      required(NAME, 'issuer-cert', values['issuer-cert']),
+      required(NAME, 'issuer-key', values['issuer-key']),
+      passphrases.issuerKey,
+    );
     assertKeyPairWritable(io, out, values.force === true);
     const keys = await generateKeyPair(keySpec);
-    const template = profileTemplate(profile, subject, {
-      publicKey: keys.publicKey,
-      validityDays,
-      ...(notBefore === undefined ? {} : { notBefore }),
-      policies,
-      crlUris: values['crl-uri'] ?? [],
-      ocspUris: values['ocsp-uri'] ?? [],
-    }, ekus);
+    const template = profileTemplate(
+      profile,
+      subject,
+      {
+        publicKey: keys.publicKey,
+        validityDays,
+        ...(notBefore === undefined ? {} : { notBefore }),
+        policies,
+        crlUris: values['crl-uri'] ?? [],
+        ocspUris: values['ocsp-uri'] ?? [],
+      },
+      ekus,
+    );
     const certificate = await issueCertificate(template, issuer);
     writeKeyPair(io, out, certificate, keys.privateKey, passphrases.newKey);
     return EXIT.ok;

@@ -50,15 +50,28 @@ export const pdfExtendCommand: Command = {
     const [input, output] = positionals(NAME, rest, ['in', 'out']);
     const level = parsePadesLevel(NAME, required(NAME, 'level', values.level), ['B-LT', 'B-LTA']);
     const timeStamper = resolveTimeStamper(io, NAME, values);
-    if (level === 'B-LTA' && timeStamper === undefined) throw new CliError('USAGE', `${NAME}: --level B-LTA needs a time-stamp: give --tsa URL or --tsa-key and --tsa-cert.`);
+    if (level === 'B-LTA' && timeStamper === undefined)
+      throw new CliError(
+        'USAGE',
+        `${NAME}: --level B-LTA needs a time-stamp: give --tsa URL or --tsa-key and --tsa-cert.`,
+      );
     const data = readPdfValidationData(io, { crl: values.crl, ocsp: values.ocsp, certs: values['dss-cert'] });
     await transformPdf(io, { input: input!, output: output!, force: values.force === true }, async (source, sink) => {
       if ((await readPdfSignatures(source)).length === 0) {
-        throw new CliError('PDF_NOT_SIGNED', `${input!}: no signature or document time-stamp to extend; sign it first ('lienthong pdf sign').`);
+        throw new CliError(
+          'PDF_NOT_SIGNED',
+          `${input!}: no signature or document time-stamp to extend; sign it first ('lienthong pdf sign').`,
+        );
       }
-      await extendPdf(source, sink, { level: level as 'B-LT' | 'B-LTA', ...(timeStamper === undefined ? {} : { timeStamper }), validationData: data });
+      await extendPdf(source, sink, {
+        level: level as 'B-LT' | 'B-LTA',
+        ...(timeStamper === undefined ? {} : { timeStamper }),
+        validationData: data,
+      });
     });
-    io.stdout(`${output!}: extended to PAdES ${level} (DSS${level === 'B-LTA' ? ' and a document time-stamp' : ''}).\n`);
+    io.stdout(
+      `${output!}: extended to PAdES ${level} (DSS${level === 'B-LTA' ? ' and a document time-stamp' : ''}).\n`,
+    );
     return EXIT.ok;
   },
 };

@@ -69,7 +69,8 @@ export function parsePadesLevel(command: string, value: string, allowed: readonl
 
 function certifyLevel(value: string | undefined): 1 | 2 | 3 | undefined {
   if (value === undefined) return undefined;
-  if (value !== '1' && value !== '2' && value !== '3') throw new CliError('USAGE', `--certify ${value}: expected 1, 2 or 3 (DocMDP /P).`);
+  if (value !== '1' && value !== '2' && value !== '3')
+    throw new CliError('USAGE', `--certify ${value}: expected 1, 2 or 3 (DocMDP /P).`);
   return Number(value) as 1 | 2 | 3;
 }
 
@@ -101,15 +102,31 @@ export const pdfSignCommand: Command = {
     const [input, output] = positionals(NAME, rest, ['in', 'out']);
     const files = { input: input!, output: output!, force: values.force === true };
     const key = required(NAME, 'key', values.key);
-    if (values.seal === true && values.field !== undefined && values.field !== SEAL_FIELD) throw new CliError('USAGE', `${NAME}: --seal signs the field ${SEAL_FIELD}; it does not go with --field ${values.field}.`);
+    if (values.seal === true && values.field !== undefined && values.field !== SEAL_FIELD)
+      throw new CliError(
+        'USAGE',
+        `${NAME}: --seal signs the field ${SEAL_FIELD}; it does not go with --field ${values.field}.`,
+      );
     const fieldName = values.seal === true ? SEAL_FIELD : values.field;
     checkPdfOutput(io, files);
-    const identity = loadSigningIdentity(io, { key, cert: values.cert, chain: values.chain, passphraseEnv: values['passphrase-env'], names: { key: 'key', cert: 'cert', passphraseEnv: 'passphrase-env' } });
+    const identity = loadSigningIdentity(io, {
+      key,
+      cert: values.cert,
+      chain: values.chain,
+      passphraseEnv: values['passphrase-env'],
+      names: { key: 'key', cert: 'cert', passphraseEnv: 'passphrase-env' },
+    });
     const timeStamper = resolveTimeStamper(io, NAME, values);
-    const level = values.level === undefined ? (timeStamper === undefined ? 'B-B' : 'B-T') : parsePadesLevel(NAME, values.level);
-    if (level !== 'B-B' && timeStamper === undefined) throw new CliError('USAGE', `${NAME}: --level ${level} needs a time-stamp: give --tsa URL or --tsa-key and --tsa-cert.`);
+    const level =
+      values.level === undefined ? (timeStamper === undefined ? 'B-B' : 'B-T') : parsePadesLevel(NAME, values.level);
+    if (level !== 'B-B' && timeStamper === undefined)
+      throw new CliError(
+        'USAGE',
+        `${NAME}: --level ${level} needs a time-stamp: give --tsa URL or --tsa-key and --tsa-cert.`,
+      );
     const data = readPdfValidationData(io, { crl: values.crl, ocsp: values.ocsp, certs: values['dss-cert'] });
-    const appearance = values.appearance === undefined ? undefined : visibleSignature(readAppearanceSpec(io, values.appearance));
+    const appearance =
+      values.appearance === undefined ? undefined : visibleSignature(readAppearanceSpec(io, values.appearance));
     const certify = certifyLevel(values.certify);
     const options: SignPdfOptions = {
       signer: identity.signer,
@@ -126,7 +143,9 @@ export const pdfSignCommand: Command = {
       ...(values.location === undefined ? {} : { location: values.location }),
     };
     await transformPdf(io, files, (source, sink) => signPdf(source, sink, options));
-    io.stdout(`${files.output}: signed PAdES ${level}${fieldName === undefined ? '' : ` in field ${fieldName}`}${values['allow-stamp'] === true ? ', certified (DocMDP P 2) with the number, date and seal fields open' : ''}; signer ${formatName(identity.certificate.subject)}.\n`);
+    io.stdout(
+      `${files.output}: signed PAdES ${level}${fieldName === undefined ? '' : ` in field ${fieldName}`}${values['allow-stamp'] === true ? ', certified (DocMDP P 2) with the number, date and seal fields open' : ''}; signer ${formatName(identity.certificate.subject)}.\n`,
+    );
     return EXIT.ok;
   },
 };

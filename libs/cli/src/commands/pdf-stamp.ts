@@ -59,7 +59,8 @@ export const pdfStampCommand: Command = {
     const [input, output] = positionals(NAME, rest, ['in', 'out']);
     const number = required(NAME, 'number', values.number);
     const dateValue = required(NAME, 'date', values.date);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(dateValue)) throw new CliError('BAD_DATE', `--date ${dateValue}: expected a calendar date YYYY-MM-DD.`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(dateValue))
+      throw new CliError('BAD_DATE', `--date ${dateValue}: expected a calendar date YYYY-MM-DD.`);
     const date = vietnameseDate(parseIsoDate('date', dateValue), values.place);
     await transformPdf(io, { input: input!, output: output!, force: values.force === true }, (source, sink) =>
       stampPdf(source, sink, {

@@ -37,9 +37,22 @@ export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyVa
     }
     const dss = await readDssData(doc);
     const haveRevocationData = crls.length > 0 || dss.crls.length > 0 || dss.ocspResponses.length > 0;
-    const run: PdfRunContext = { revocation: haveRevocationData ? 'any' : 'none', crlCount: crls.length, ocspCount: 0, dss: dss.present };
-    const report = await verifyPdf(source, { trustAnchors: anchors, intermediates, crls, revocation: run.revocation, time });
-    io.stdout(values.json === true ? `${JSON.stringify(pdfReportJson(report, run), null, 2)}\n` : formatPdfReport(report, run));
+    const run: PdfRunContext = {
+      revocation: haveRevocationData ? 'any' : 'none',
+      crlCount: crls.length,
+      ocspCount: 0,
+      dss: dss.present,
+    };
+    const report = await verifyPdf(source, {
+      trustAnchors: anchors,
+      intermediates,
+      crls,
+      revocation: run.revocation,
+      time,
+    });
+    io.stdout(
+      values.json === true ? `${JSON.stringify(pdfReportJson(report, run), null, 2)}\n` : formatPdfReport(report, run),
+    );
     return pdfReportPassed(report) ? EXIT.ok : EXIT.invalid;
   } finally {
     await source.close();

@@ -19,7 +19,11 @@ function readIssuerKey(io: CliIo, path: string): KeyObject {
     return key;
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError('BAD_TOKEN_KEY', `${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}.`, { cause: error });
+    throw new CliError(
+      'BAD_TOKEN_KEY',
+      `${path}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}.`,
+      { cause: error },
+    );
   }
 }
 
@@ -29,7 +33,8 @@ const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 function parseDuration(value: string): number {
   const match = DURATION.exec(value);
   const seconds = match === null ? 0 : Number(match[1]) * unitSeconds[match[2]!]!;
-  if (seconds < 1 || seconds > 366 * 86_400) throw new CliError('USAGE', `--ttl ${value}: expected a duration such as 15m, 8h or 30d (at most 366d).`);
+  if (seconds < 1 || seconds > 366 * 86_400)
+    throw new CliError('USAGE', `--ttl ${value}: expected a duration such as 15m, 8h or 30d (at most 366d).`);
   return seconds;
 }
 
@@ -60,7 +65,9 @@ Options:
 
 /** `lienthong token keygen`. */
 export const tokenKeygenCommand: Command = {
-  name: 'token keygen', summary: 'make an access-token issuer key (Ed25519)', usage: keygenUsage,
+  name: 'token keygen',
+  summary: 'make an access-token issuer key (Ed25519)',
+  usage: keygenUsage,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('token keygen', args, { force: { type: 'boolean' } });
     const [out] = positionals('token keygen', rest, ['out']);
@@ -74,7 +81,9 @@ export const tokenKeygenCommand: Command = {
 
 /** `lienthong token jwks`. */
 export const tokenJwksCommand: Command = {
-  name: 'token jwks', summary: 'print the public JWK set of an issuer key', usage: jwksUsage,
+  name: 'token jwks',
+  summary: 'print the public JWK set of an issuer key',
+  usage: jwksUsage,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('token jwks', args, { kid: { type: 'string' } });
     const [keyFile] = positionals('token jwks', rest, ['key']);
@@ -85,24 +94,42 @@ export const tokenJwksCommand: Command = {
 
 /** `lienthong token issue`. */
 export const tokenIssueCommand: Command = {
-  name: 'token issue', summary: 'issue an access token for a subject of an office', usage: issueUsage,
+  name: 'token issue',
+  summary: 'issue an access token for a subject of an office',
+  usage: issueUsage,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('token issue', args, {
-      key: { type: 'string' }, subject: { type: 'string' }, office: { type: 'string' }, role: { type: 'string', multiple: true },
-      name: { type: 'string' }, ttl: { type: 'string' }, kid: { type: 'string' }, issuer: { type: 'string' }, audience: { type: 'string' },
+      key: { type: 'string' },
+      subject: { type: 'string' },
+      office: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      name: { type: 'string' },
+      ttl: { type: 'string' },
+      kid: { type: 'string' },
+      issuer: { type: 'string' },
+      audience: { type: 'string' },
     });
     positionals('token issue', rest, []);
     const key = readIssuerKey(io, required('token issue', 'key', values.key));
     const office = required('token issue', 'office', values.office);
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(office)) throw new CliError('USAGE', `--office ${office}: letters, digits, '.', '_' and '-' only, at most 64.`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(office))
+      throw new CliError('USAGE', `--office ${office}: letters, digits, '.', '_' and '-' only, at most 64.`);
     const roles = values.role ?? [];
     const badRole = roles.find((role) => !/^[a-z][a-z0-9-]{0,63}$/.test(role));
-    if (badRole !== undefined) throw new CliError('USAGE', `--role ${badRole}: lower-case letters, digits and '-' only.`);
-    const token = signAccessToken({
-      iss: values.issuer ?? 'lienthong', aud: values.audience ?? 'lienthong', sub: required('token issue', 'subject', values.subject), office, roles,
-      ...(values.name === undefined ? {} : { name: values.name }),
-      exp: Math.floor(Date.now() / 1000) + (values.ttl === undefined ? 3600 : parseDuration(values.ttl)),
-    }, { privateKey: key, ...(values.kid === undefined ? {} : { kid: values.kid }) });
+    if (badRole !== undefined)
+      throw new CliError('USAGE', `--role ${badRole}: lower-case letters, digits and '-' only.`);
+    const token = signAccessToken(
+      {
+        iss: values.issuer ?? 'lienthong',
+        aud: values.audience ?? 'lienthong',
+        sub: required('token issue', 'subject', values.subject),
+        office,
+        roles,
+        ...(values.name === undefined ? {} : { name: values.name }),
+        exp: Math.floor(Date.now() / 1000) + (values.ttl === undefined ? 3600 : parseDuration(values.ttl)),
+      },
+      { privateKey: key, ...(values.kid === undefined ? {} : { kid: values.kid }) },
+    );
     io.stdout(`${token}\n`);
     return EXIT.ok;
   },

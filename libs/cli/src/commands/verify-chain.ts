@@ -58,11 +58,13 @@ export const verifyChainCommand: Command = {
       json: { type: 'boolean' },
     });
     const [leafPath] = positionals(NAME, rest, ['leaf']);
-    if (values.anchor === undefined || values.anchor.length === 0) throw new CliError('USAGE', `${NAME}: at least one --anchor FILE is required. Run 'lienthong ${NAME} --help'.`);
+    if (values.anchor === undefined || values.anchor.length === 0)
+      throw new CliError('USAGE', `${NAME}: at least one --anchor FILE is required. Run 'lienthong ${NAME} --help'.`);
     const time = validationTime(values.at);
     const eku = (values.eku ?? []).map((v) => parseOid('eku', v));
     const policies = (values.policy ?? []).map((v) => parseOid('policy', v));
-    const maxDepth = values['max-depth'] === undefined ? undefined : parseInteger('max-depth', values['max-depth'], 1, 32);
+    const maxDepth =
+      values['max-depth'] === undefined ? undefined : parseInteger('max-depth', values['max-depth'], 1, 32);
     const [target, ...bundled] = readCertificatesFile(io, leafPath!);
     const anchors = readCertificateFiles(io, values.anchor);
     const intermediates = [...bundled, ...readCertificateFiles(io, values.intermediate)];
@@ -83,7 +85,11 @@ export const verifyChainCommand: Command = {
       ...(maxDepth === undefined ? {} : { maxDepth }),
     });
     const run = { time, revocation, crlCount: crls.length } as const;
-    io.stdout(values.json === true ? `${JSON.stringify(pathResultJson(result, run), null, 2)}\n` : formatPathResult(result, run));
+    io.stdout(
+      values.json === true
+        ? `${JSON.stringify(pathResultJson(result, run), null, 2)}\n`
+        : formatPathResult(result, run),
+    );
     return result.valid ? EXIT.ok : EXIT.invalid;
   },
 };

@@ -63,12 +63,14 @@ export const verifyCommand: Command = {
     const [file] = positionals(NAME, rest, ['file']);
     const time = validationTime(values.at);
     if (await isPdfFile(io, file!)) {
-      if (values.content !== undefined) throw new CliError('USAGE', `${NAME}: --content is for detached CMS signatures; a PDF signs itself.`);
+      if (values.content !== undefined)
+        throw new CliError('USAGE', `${NAME}: --content is for detached CMS signatures; a PDF signs itself.`);
       return verifyPdfFile(io, file!, values, time);
     }
     const signature = readSignatureFile(io, file!);
     const content = values.content === undefined ? undefined : readInput(io, values.content);
-    if (content !== undefined && signature.signedData.content !== undefined) io.stderr(`lienthong: note: ${file!} encapsulates its content; --content is not used.\n`);
+    if (content !== undefined && signature.signedData.content !== undefined)
+      io.stderr(`lienthong: note: ${file!} encapsulates its content; --content is not used.\n`);
     const anchors = readCertificateFiles(io, values.anchor);
     const intermediates = readCertificateFiles(io, values.intermediate);
     const crls = readCrlFiles(io, values.crl);
@@ -83,7 +85,9 @@ export const verifyCommand: Command = {
       time,
     });
     const run = { time, revocation, crlCount } as const;
-    io.stdout(values.json === true ? `${JSON.stringify(cmsReportJson(report, run), null, 2)}\n` : formatCmsReport(report, run));
+    io.stdout(
+      values.json === true ? `${JSON.stringify(cmsReportJson(report, run), null, 2)}\n` : formatCmsReport(report, run),
+    );
     const passed = report.signers.length > 0 && report.signers.every((s) => s.indication === 'TOTAL_PASSED');
     return passed ? EXIT.ok : EXIT.invalid;
   },

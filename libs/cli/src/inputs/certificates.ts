@@ -10,13 +10,22 @@ function detail(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function readAll<T>(io: CliIo, path: string, labels: ReadonlySet<string>, what: string, code: CliErrorCode, parse: (der: Uint8Array) => T): T[] {
+function readAll<T>(
+  io: CliIo,
+  path: string,
+  labels: ReadonlySet<string>,
+  what: string,
+  code: CliErrorCode,
+  parse: (der: Uint8Array) => T,
+): T[] {
   const bytes = readInput(io, path);
   if (bytes.length === 0) throw new CliError(code, `${path}: empty file, expected a ${what}.`);
   let ders: Uint8Array[];
   if (isPemText(bytes)) {
     try {
-      ders = fromPem(Buffer.from(bytes).toString('latin1')).filter((b) => labels.has(b.label)).map((b) => b.der);
+      ders = fromPem(Buffer.from(bytes).toString('latin1'))
+        .filter((b) => labels.has(b.label))
+        .map((b) => b.der);
     } catch (e) {
       throw new CliError(code, `${path}: ${detail(e)}`, { cause: e });
     }

@@ -23,14 +23,17 @@ export function readInput(io: CliIo, path: string): Uint8Array {
 
 /** True when the bytes look like PEM text (RFC 7468) rather than DER. */
 export function isPemText(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.subarray(0, 64 * 1024)).toString('latin1').includes('-----BEGIN ');
+  return Buffer.from(bytes.subarray(0, 64 * 1024))
+    .toString('latin1')
+    .includes('-----BEGIN ');
 }
 
 /** Checks that none of `paths` exists yet (unless `overwrite`), so that a key is never replaced by accident. */
 export function assertWritable(io: CliIo, paths: readonly string[], overwrite: boolean): void {
   if (overwrite) return;
   for (const p of paths) {
-    if (existsSync(resolve(io.cwd, p))) throw new CliError('OUTPUT_EXISTS', `${p} exists already; remove it or pass --force.`);
+    if (existsSync(resolve(io.cwd, p)))
+      throw new CliError('OUTPUT_EXISTS', `${p} exists already; remove it or pass --force.`);
   }
 }
 

@@ -16,6 +16,7 @@ export interface LoadedIssuer {
 export function loadIssuer(io: CliIo, certPath: string, keyPath: string, passphrase: string | undefined): LoadedIssuer {
   const [certificate] = readCertificatesFile(io, certPath);
   const privateKey = readPrivateKeyFile(io, keyPath, passphrase);
-  if (!keyMatchesSpki(privateKey, certificate!.spki)) throw new CliError('KEY_MISMATCH', `${keyPath} is not the key of the certificate in ${certPath}.`);
+  if (!keyMatchesSpki(privateKey, certificate!.spki))
+    throw new CliError('KEY_MISMATCH', `${keyPath} is not the key of the certificate in ${certPath}.`);
   return { certificate: certificate!, privateKey, signer: keySigner(privateKey) };
 }

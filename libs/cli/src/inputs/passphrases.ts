@@ -15,7 +15,11 @@ export interface Passphrases {
  * --issuer-passphrase-env names another variable, decrypts the issuer key).
  * These two options are the only way the CLI reads the environment.
  */
-export function resolvePassphrases(io: CliIo, values: { readonly 'passphrase-env'?: string; readonly 'issuer-passphrase-env'?: string }, writesKey: boolean): Passphrases {
+export function resolvePassphrases(
+  io: CliIo,
+  values: { readonly 'passphrase-env'?: string; readonly 'issuer-passphrase-env'?: string },
+  writesKey: boolean,
+): Passphrases {
   const own = values['passphrase-env'];
   const issuer = values['issuer-passphrase-env'];
   const out: { newKey?: string; issuerKey?: string } = {};
@@ -29,8 +33,16 @@ export function resolvePassphrases(io: CliIo, values: { readonly 'passphrase-env
 }
 
 /** Both --issuer-cert and --issuer-key, or neither. */
-export function issuerPair(command: string, cert: string | undefined, key: string | undefined): { cert: string; key: string } | undefined {
+export function issuerPair(
+  command: string,
+  cert: string | undefined,
+  key: string | undefined,
+): { cert: string; key: string } | undefined {
   if (cert === undefined && key === undefined) return undefined;
-  if (cert === undefined || key === undefined) throw new CliError('USAGE', `${command}: --issuer-cert and --issuer-key go together. Run 'lienthong ${command} --help'.`);
+  if (cert === undefined || key === undefined)
+    throw new CliError(
+      'USAGE',
+      `${command}: --issuer-cert and --issuer-key go together. Run 'lienthong ${command} --help'.`,
+    );
   return { cert, key };
 }

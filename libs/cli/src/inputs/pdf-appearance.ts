@@ -5,7 +5,6 @@ import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { readInput } from './files.ts';
 
-
 /** What `--appearance` describes (JSON, inline or in a file). */
 export interface AppearanceSpec {
   /** 1-based page of a new widget (default 1). */
@@ -25,9 +24,11 @@ function bad(detail: string): never {
 
 function line(value: unknown, where: string, bold: boolean): SignatureLine {
   if (typeof value === 'string') return { text: value, bold };
-  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') bad(`${where} must be a string or { "text": …, "bold"?: true, "size"?: N }.`);
+  if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string')
+    bad(`${where} must be a string or { "text": …, "bold"?: true, "size"?: N }.`);
   const v = value as { text: string; bold?: unknown; size?: unknown };
-  if (v.size !== undefined && (typeof v.size !== 'number' || !(v.size > 0))) bad(`${where}.size must be a positive number.`);
+  if (v.size !== undefined && (typeof v.size !== 'number' || !(v.size > 0)))
+    bad(`${where}.size must be a positive number.`);
   return { text: v.text, bold: v.bold === true, ...(typeof v.size === 'number' ? { size: v.size } : {}) };
 }
 
@@ -64,7 +65,14 @@ export function readAppearanceSpec(io: CliIo, value: string): AppearanceSpec {
   const page = o.page ?? 1;
   if (typeof page !== 'number' || !Number.isInteger(page) || page < 1) bad('"page" must be a page number from 1.');
   const rect = o.rect ?? DEFAULT_RECT;
-  if (!Array.isArray(rect) || rect.length !== 4 || !rect.every((n) => typeof n === 'number' && Number.isFinite(n)) || rect[2] <= rect[0] || rect[3] <= rect[1]) bad('"rect" must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1 (points).');
+  if (
+    !Array.isArray(rect) ||
+    rect.length !== 4 ||
+    !rect.every((n) => typeof n === 'number' && Number.isFinite(n)) ||
+    rect[2] <= rect[0] ||
+    rect[3] <= rect[1]
+  )
+    bad('"rect" must be [x1, y1, x2, y2] with x2 > x1 and y2 > y1 (points).');
   let lines: SignatureLine[];
   if (o.lines !== undefined) {
     if (!Array.isArray(o.lines)) bad('"lines" must be an array.');
@@ -72,10 +80,17 @@ export function readAppearanceSpec(io: CliIo, value: string): AppearanceSpec {
   } else {
     lines = (['authority', 'title', 'name'] as const).filter((k) => o[k] !== undefined).map((k) => line(o[k], k, true));
   }
-  if (o.layout !== undefined && o.layout !== 'image-left' && o.layout !== 'image-behind') bad('"layout" must be "image-left" or "image-behind".');
+  if (o.layout !== undefined && o.layout !== 'image-left' && o.layout !== 'image-behind')
+    bad('"layout" must be "image-left" or "image-behind".');
   const image = imageOf(io, o.image);
   if (lines.length === 0 && image === undefined) bad('give "lines" (or "authority", "title", "name") or an "image".');
-  return { page, rect: rect as unknown as AppearanceSpec['rect'], lines, ...(image === undefined ? {} : { image }), ...(o.layout === undefined ? {} : { layout: o.layout }) };
+  return {
+    page,
+    rect: rect as unknown as AppearanceSpec['rect'],
+    lines,
+    ...(image === undefined ? {} : { image }),
+    ...(o.layout === undefined ? {} : { layout: o.layout }),
+  };
 }
 
 /** The signature widget options of a spec: page, position and the builder of its appearance (Vietnamese fonts). */
@@ -86,7 +101,18 @@ export function visibleSignature(spec: AppearanceSpec): Pick<SignatureFieldOptio
     visible: {
       x: x1,
       y: y1,
-      appearance: (alloc) => signatureAppearance({ width: x2 - x1, height: y2 - y1, lines: spec.lines, ...(spec.image === undefined ? {} : { image: spec.image }), ...(spec.layout === undefined ? {} : { layout: spec.layout }) }, vietnameseFonts(), alloc),
+      appearance: (alloc) =>
+        signatureAppearance(
+          {
+            width: x2 - x1,
+            height: y2 - y1,
+            lines: spec.lines,
+            ...(spec.image === undefined ? {} : { image: spec.image }),
+            ...(spec.layout === undefined ? {} : { layout: spec.layout }),
+          },
+          vietnameseFonts(),
+          alloc,
+        ),
     },
   };
 }

@@ -1,6 +1,14 @@
 import { existsSync, realpathSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createFileSink, isAppearanceError, isPdfError, openFileSource, type ByteSource, type PdfError, type PdfSink } from '@lienthong/pdf';
+import {
+  createFileSink,
+  isAppearanceError,
+  isPdfError,
+  openFileSource,
+  type ByteSource,
+  type PdfError,
+  type PdfSink,
+} from '@lienthong/pdf';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { fileErrorReason as reason } from './files.ts';
@@ -52,7 +60,8 @@ export async function openPdfInput(io: CliIo, path: string): Promise<ByteSource 
   }
   try {
     const head = Buffer.from(await source.read(0, HEADER_WINDOW)).toString('latin1');
-    if (!head.includes('%PDF-')) throw new CliError('BAD_PDF', `${path}: not a PDF (no %PDF- header in the first ${HEADER_WINDOW} bytes).`);
+    if (!head.includes('%PDF-'))
+      throw new CliError('BAD_PDF', `${path}: not a PDF (no %PDF- header in the first ${HEADER_WINDOW} bytes).`);
     return source;
   } catch (e) {
     await source.close();
@@ -71,8 +80,13 @@ export interface PdfInOut {
 /** Refuses OUT = IN (by path or by inode) and an existing OUT without --force, before any work. */
 export function checkPdfOutput(io: CliIo, files: PdfInOut): void {
   const [inPath, outPath] = [resolve(io.cwd, files.input), resolve(io.cwd, files.output)];
-  if (sameFile(inPath, outPath)) throw new CliError('OUTPUT_IS_INPUT', `${files.output} is the input file; write to another file (the input is never changed).`);
-  if (!files.force && existsSync(outPath)) throw new CliError('OUTPUT_EXISTS', `${files.output} exists already; remove it or pass --force.`);
+  if (sameFile(inPath, outPath))
+    throw new CliError(
+      'OUTPUT_IS_INPUT',
+      `${files.output} is the input file; write to another file (the input is never changed).`,
+    );
+  if (!files.force && existsSync(outPath))
+    throw new CliError('OUTPUT_EXISTS', `${files.output} exists already; remove it or pass --force.`);
 }
 
 /**
@@ -80,7 +94,11 @@ export function checkPdfOutput(io: CliIo, files: PdfInOut): void {
  * OUT (`OUT.tmp-<pid>`), then renames it over OUT; on any failure the
  * temporary file is removed, so no partial OUT is ever left behind.
  */
-export async function transformPdf(io: CliIo, files: PdfInOut, work: (source: ByteSource, sink: PdfSink) => Promise<void>): Promise<void> {
+export async function transformPdf(
+  io: CliIo,
+  files: PdfInOut,
+  work: (source: ByteSource, sink: PdfSink) => Promise<void>,
+): Promise<void> {
   checkPdfOutput(io, files);
   const outPath = resolve(io.cwd, files.output);
   const tmp = `${outPath}.tmp-${process.pid}`;
@@ -91,7 +109,9 @@ export async function transformPdf(io: CliIo, files: PdfInOut, work: (source: By
     try {
       sink = await createFileSink(tmp);
     } catch (e) {
-      throw new CliError('OUTPUT_NOT_WRITABLE', `${files.output}: ${reason(e)} (in ${dirname(files.output)}).`, { cause: e });
+      throw new CliError('OUTPUT_NOT_WRITABLE', `${files.output}: ${reason(e)} (in ${dirname(files.output)}).`, {
+        cause: e,
+      });
     }
     try {
       await work(source, sink);

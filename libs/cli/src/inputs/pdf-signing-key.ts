@@ -37,15 +37,29 @@ export function isPkcs12(bytes: Uint8Array): boolean {
   return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && bytes[at + 2] === 0x03;
 }
 
-function readPkcs12(io: CliIo, path: string, bytes: Uint8Array, password: string | undefined): { privateKey: KeyObject; certificate: Certificate; chain: readonly Certificate[] } {
-  if (password === undefined) throw new CliError('PASSPHRASE_MISSING', `${path}: a PKCS#12 file needs its password; name the variable holding it with --passphrase-env.`);
+function readPkcs12(
+  io: CliIo,
+  path: string,
+  bytes: Uint8Array,
+  password: string | undefined,
+): { privateKey: KeyObject; certificate: Certificate; chain: readonly Certificate[] } {
+  if (password === undefined)
+    throw new CliError(
+      'PASSPHRASE_MISSING',
+      `${path}: a PKCS#12 file needs its password; name the variable holding it with --passphrase-env.`,
+    );
   try {
     return importPkcs12(bytes, password);
   } catch (e) {
     const cause = (e as { cause?: unknown }).cause;
     const text = `${e instanceof Error ? e.message : ''} ${cause instanceof Error ? cause.message : ''}`;
-    if (/password|MAC could not be verified|decrypt/i.test(text)) throw new CliError('KEY_DECRYPTION_FAILED', `${path}: the PKCS#12 file did not open with the password given.`, { cause: e });
-    throw new CliError('BAD_PRIVATE_KEY', `${path}: not a readable PKCS#12 file with a key and its certificate.`, { cause: e });
+    if (/password|MAC could not be verified|decrypt/i.test(text))
+      throw new CliError('KEY_DECRYPTION_FAILED', `${path}: the PKCS#12 file did not open with the password given.`, {
+        cause: e,
+      });
+    throw new CliError('BAD_PRIVATE_KEY', `${path}: not a readable PKCS#12 file with a key and its certificate.`, {
+      cause: e,
+    });
   }
 }
 
@@ -57,7 +71,8 @@ function readPkcs12(io: CliIo, path: string, bytes: Uint8Array, password: string
  */
 export function loadSigningIdentity(io: CliIo, options: SigningKeyOptions): SigningIdentity {
   const { names } = options;
-  const passphrase = options.passphraseEnv === undefined ? undefined : passphraseFromEnv(io, names.passphraseEnv, options.passphraseEnv);
+  const passphrase =
+    options.passphraseEnv === undefined ? undefined : passphraseFromEnv(io, names.passphraseEnv, options.passphraseEnv);
   const bytes = readInput(io, options.key);
   const extra = readCertificateFiles(io, options.chain);
   let privateKey: KeyObject;
@@ -76,8 +91,13 @@ export function loadSigningIdentity(io: CliIo, options: SigningKeyOptions): Sign
     certificate = first!;
     chain = rest;
   }
-  if (certificate === undefined) throw new CliError('USAGE', `--${names.cert} is required unless --${names.key} is a PKCS#12 file.`);
-  if (!keyMatchesSpki(privateKey, certificate.spki)) throw new CliError('KEY_MISMATCH', `${options.key} is not the key of the certificate${options.cert === undefined ? '' : ` in ${options.cert}`} (${certificate.serialHex}).`);
+  if (certificate === undefined)
+    throw new CliError('USAGE', `--${names.cert} is required unless --${names.key} is a PKCS#12 file.`);
+  if (!keyMatchesSpki(privateKey, certificate.spki))
+    throw new CliError(
+      'KEY_MISMATCH',
+      `${options.key} is not the key of the certificate${options.cert === undefined ? '' : ` in ${options.cert}`} (${certificate.serialHex}).`,
+    );
   const seen = new Set([certificate.fingerprint]);
   const all = [...chain, ...extra].filter((c) => !seen.has(c.fingerprint) && seen.add(c.fingerprint) !== undefined);
   return { signer: keySigner(privateKey), privateKey, certificate, chain: all };

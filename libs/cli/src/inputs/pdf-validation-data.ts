@@ -25,14 +25,22 @@ export function readOcspFile(io: CliIo, path: string): Uint8Array {
   try {
     status = readOcspResponse(der).status;
   } catch (e) {
-    throw new CliError('BAD_OCSP', `${path}: not a readable OCSPResponse: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new CliError(
+      'BAD_OCSP',
+      `${path}: not a readable OCSPResponse: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
-  if (status !== 0) throw new CliError('BAD_OCSP', `${path}: the OCSP response is not successful (responseStatus ${status}).`);
+  if (status !== 0)
+    throw new CliError('BAD_OCSP', `${path}: the OCSP response is not successful (responseStatus ${status}).`);
   return der;
 }
 
 /** --crl, --ocsp and --cert files of `pdf sign` and `pdf extend`. */
-export function readPdfValidationData(io: CliIo, values: { readonly crl?: readonly string[]; readonly ocsp?: readonly string[]; readonly certs?: readonly string[] }): PdfValidationData {
+export function readPdfValidationData(
+  io: CliIo,
+  values: { readonly crl?: readonly string[]; readonly ocsp?: readonly string[]; readonly certs?: readonly string[] },
+): PdfValidationData {
   return {
     certificates: readCertificateFiles(io, values.certs),
     crls: readCrlFiles(io, values.crl),

@@ -1,5 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { officeSealProfile, ocspResponderProfile, personProfile, tsaProfile, type CertificateTemplate, type NameInput, type ProfileCommon } from '@lienthong/pki';
+import {
+  officeSealProfile,
+  ocspResponderProfile,
+  personProfile,
+  tsaProfile,
+  type CertificateTemplate,
+  type NameInput,
+  type ProfileCommon,
+} from '@lienthong/pki';
 import { CliError } from '../errors.ts';
 
 /** End-entity profiles of `pki issue`. */
@@ -27,7 +35,11 @@ export function parseProfile(value: string): ProfileName {
 }
 
 function need(profile: string, option: string, value: string | undefined): string {
-  if (value === undefined || value === '') throw new CliError('USAGE', `pki issue --profile ${profile}: --${option} is required unless --name gives the whole subject.`);
+  if (value === undefined || value === '')
+    throw new CliError(
+      'USAGE',
+      `pki issue --profile ${profile}: --${option} is required unless --name gives the whole subject.`,
+    );
   return value;
 }
 
@@ -57,13 +69,24 @@ export function assertSubjectComplete(profile: ProfileName, s: SubjectInput): vo
  * tsa = RFC 3161 time-stamping unit, ocsp = RFC 6960 delegated responder.
  * With a whole DN the profile's extensions are kept and its subject replaced.
  */
-export function profileTemplate(profile: ProfileName, subject: SubjectInput, common: Omit<ProfileCommon, 'publicKey'> & { readonly publicKey: KeyObject }, extendedKeyUsages: readonly string[]): CertificateTemplate {
+export function profileTemplate(
+  profile: ProfileName,
+  subject: SubjectInput,
+  common: Omit<ProfileCommon, 'publicKey'> & { readonly publicKey: KeyObject },
+  extendedKeyUsages: readonly string[],
+): CertificateTemplate {
   const eku = extendedKeyUsages.length === 0 ? {} : { extendedKeyUsages };
   const dn = subject.dn;
   let template: CertificateTemplate;
   switch (profile) {
     case 'seal':
-      template = officeSealProfile({ ...common, ...eku, organisation: dn === undefined ? need(profile, 'organization', subject.organization) : '-', office: dn === undefined ? need(profile, 'common-name', subject.commonName) : '-', country: subject.country });
+      template = officeSealProfile({
+        ...common,
+        ...eku,
+        organisation: dn === undefined ? need(profile, 'organization', subject.organization) : '-',
+        office: dn === undefined ? need(profile, 'common-name', subject.commonName) : '-',
+        country: subject.country,
+      });
       break;
     case 'person':
       template = personProfile({

@@ -4,15 +4,18 @@ import { CliError } from '../errors.ts';
 /** A serial number typed in hex (as `lienthong` and `openssl x509 -serial` print it), as minimal INTEGER content octets. */
 export function parseSerial(text: string): Uint8Array {
   const hex = text.replace(/^0x/i, '').replace(/:/g, '');
-  if (!/^[0-9a-fA-F]+$/.test(hex)) throw new CliError('USAGE', `--revoke ${text}: the serial number must be hexadecimal.`);
+  if (!/^[0-9a-fA-F]+$/.test(hex))
+    throw new CliError('USAGE', `--revoke ${text}: the serial number must be hexadecimal.`);
   let bytes = Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, 'hex');
   // RFC 5280 §4.1.2.2: positive INTEGER, DER minimal (X.690 §8.3.2).
   if (bytes[0]! >= 0x80) bytes = Buffer.concat([Buffer.of(0), bytes]);
   let start = 0;
   while (start < bytes.length - 1 && bytes[start] === 0 && bytes[start + 1]! < 0x80) start++;
   const out = new Uint8Array(bytes.subarray(start));
-  if (out.length === 1 && out[0] === 0) throw new CliError('USAGE', `--revoke ${text}: the serial number must be positive.`);
-  if (out.length > 21) throw new CliError('USAGE', `--revoke ${text}: a serial number has at most 20 octets (RFC 5280 §4.1.2.2).`);
+  if (out.length === 1 && out[0] === 0)
+    throw new CliError('USAGE', `--revoke ${text}: the serial number must be positive.`);
+  if (out.length > 21)
+    throw new CliError('USAGE', `--revoke ${text}: a serial number has at most 20 octets (RFC 5280 §4.1.2.2).`);
   return out;
 }
 

@@ -17,7 +17,8 @@ export interface SignatureFile {
  */
 export function readSignatureFile(io: CliIo, path: string): SignatureFile {
   const bytes = readInput(io, path);
-  if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-') throw new CliError('UNSUPPORTED_FORMAT', `${path}: PDF signatures are not supported yet.`);
+  if (Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-')
+    throw new CliError('UNSUPPORTED_FORMAT', `${path}: PDF signatures are not supported yet.`);
   if (bytes.length === 0) throw new CliError('BAD_SIGNATURE_FILE', `${path}: empty file, expected a CMS signature.`);
   let der = bytes;
   if (isPemText(bytes)) {
@@ -34,6 +35,10 @@ export function readSignatureFile(io: CliIo, path: string): SignatureFile {
   try {
     return { der, signedData: readSignedData(der) };
   } catch (e) {
-    throw new CliError('BAD_SIGNATURE_FILE', `${path}: not a readable CMS SignedData: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new CliError(
+      'BAD_SIGNATURE_FILE',
+      `${path}: not a readable CMS SignedData: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
   }
 }

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { buildTimeStampRequest, issueTimeStampToken, readTimeStampResponse, readTimeStampToken, type TimeStamper } from '@lienthong/pki';
+import {
+  buildTimeStampRequest,
+  issueTimeStampToken,
+  readTimeStampResponse,
+  readTimeStampToken,
+  type TimeStamper,
+} from '@lienthong/pki';
 import { CliError } from '../errors.ts';
 import type { CliIo } from '../io.ts';
 import { parseOid } from './validation-inputs.ts';
@@ -52,12 +58,28 @@ function checkToken(url: string, der: Uint8Array, imprint: Uint8Array, nonce: Ui
   } catch (e) {
     throw new CliError('TSA_FAILED', `${url}: the answer is not an RFC 3161 TimeStampResp.`, { cause: e });
   }
-  if (response.token === undefined) throw new CliError('TSA_FAILED', `${url}: no token granted (status ${response.status}${[...response.statusStrings, ...response.failures].map((s) => `; ${s}`).join('')}).`);
+  if (response.token === undefined)
+    throw new CliError(
+      'TSA_FAILED',
+      `${url}: no token granted (status ${response.status}${[...response.statusStrings, ...response.failures].map((s) => `; ${s}`).join('')}).`,
+    );
   const info = readTimeStampToken(response.token.der).tstInfo;
-  if (Buffer.compare(info.messageImprint.hashedMessage, imprint) !== 0) throw new CliError('TSA_FAILED', `${url}: the token does not cover the digest sent.`);
+  if (Buffer.compare(info.messageImprint.hashedMessage, imprint) !== 0)
+    throw new CliError('TSA_FAILED', `${url}: the token does not cover the digest sent.`);
   // RFC 3161 §2.4.2: the nonce must come back as it was sent (the INTEGER's content octets may carry a leading zero).
-  const back = info.nonce === undefined ? undefined : Buffer.from(info.nonce).toString('hex').replace(/^(00)+/, '');
-  if (back !== Buffer.from(nonce).toString('hex').replace(/^(00)+/, '')) throw new CliError('TSA_FAILED', `${url}: the token's nonce is not the one sent.`);
+  const back =
+    info.nonce === undefined
+      ? undefined
+      : Buffer.from(info.nonce)
+          .toString('hex')
+          .replace(/^(00)+/, '');
+  if (
+    back !==
+    Buffer.from(nonce)
+      .toString('hex')
+      .replace(/^(00)+/, '')
+  )
+    throw new CliError('TSA_FAILED', `${url}: the token's nonce is not the one sent.`);
   return response.token.der;
 }
 
@@ -75,16 +97,28 @@ export function httpTimeStamper(url: string, bearer: string | undefined): TimeSt
     try {
       res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply', ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }) },
+        headers: {
+          'content-type': 'application/timestamp-query',
+          accept: 'application/timestamp-reply',
+          ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+        },
         body: request,
         signal: AbortSignal.timeout(TSA_TIMEOUT_MS),
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError('TSA_FAILED', `${url}: could not reach the TSA (${cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e))}).`, { cause: e });
+      throw new CliError(
+        'TSA_FAILED',
+        `${url}: could not reach the TSA (${cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e))}).`,
+        { cause: e },
+      );
     }
     const body = new Uint8Array(await res.arrayBuffer());
-    if (!res.ok) throw new CliError('TSA_FAILED', `${url}: HTTP ${res.status}${res.status === 401 ? ' (name a variable holding a bearer token with --tsa-token-env)' : ''}.`);
+    if (!res.ok)
+      throw new CliError(
+        'TSA_FAILED',
+        `${url}: HTTP ${res.status}${res.status === 401 ? ' (name a variable holding a bearer token with --tsa-token-env)' : ''}.`,
+      );
     return checkToken(url, body, imprint, nonce);
   };
 }
@@ -96,7 +130,8 @@ function url(value: string): string {
   } catch {
     throw new CliError('USAGE', `--tsa ${value}: not a URL.`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliError('USAGE', `--tsa ${value}: expected an http or https URL.`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new CliError('USAGE', `--tsa ${value}: expected an http or https URL.`);
   return parsed.href;
 }
 
@@ -107,13 +142,21 @@ function url(value: string): string {
  */
 export function resolveTimeStamper(io: CliIo, command: string, values: TsaOptions): TimeStamper | undefined {
   const local = values['tsa-key'] !== undefined || values['tsa-cert'] !== undefined;
-  if (values.tsa !== undefined && local) throw new CliError('USAGE', `${command}: give --tsa URL or --tsa-key/--tsa-cert, not both. Run 'lienthong ${command} --help'.`);
+  if (values.tsa !== undefined && local)
+    throw new CliError(
+      'USAGE',
+      `${command}: give --tsa URL or --tsa-key/--tsa-cert, not both. Run 'lienthong ${command} --help'.`,
+    );
   if (values.tsa !== undefined) {
-    const token = values['tsa-token-env'] === undefined ? undefined : passphraseFromEnv(io, 'tsa-token-env', values['tsa-token-env']);
+    const token =
+      values['tsa-token-env'] === undefined
+        ? undefined
+        : passphraseFromEnv(io, 'tsa-token-env', values['tsa-token-env']);
     return httpTimeStamper(url(values.tsa), token);
   }
   if (!local) return undefined;
-  if (values['tsa-key'] === undefined || values['tsa-cert'] === undefined) throw new CliError('USAGE', `${command}: --tsa-key and --tsa-cert go together. Run 'lienthong ${command} --help'.`);
+  if (values['tsa-key'] === undefined || values['tsa-cert'] === undefined)
+    throw new CliError('USAGE', `${command}: --tsa-key and --tsa-cert go together. Run 'lienthong ${command} --help'.`);
   const tsa = loadSigningIdentity(io, {
     key: values['tsa-key'],
     cert: values['tsa-cert'],

@@ -15,7 +15,11 @@ const EKU_NAMES: Record<string, string> = {
 /** An object identifier in dotted form, or a key purpose name of RFC 5280 §4.2.1.12 (timeStamping, OCSPSigning, …). */
 export function parseOid(option: string, value: string): string {
   const oid = EKU_NAMES[value] ?? (value === 'anyPolicy' ? OID.anyPolicy : value);
-  if (!/^[0-2](\.\d+)+$/.test(oid)) throw new CliError('USAGE', `--${option} ${value}: expected an object identifier such as 1.3.6.1.5.5.7.3.8${option === 'eku' ? ` or one of ${Object.keys(EKU_NAMES).join(', ')}` : ''}.`);
+  if (!/^[0-2](\.\d+)+$/.test(oid))
+    throw new CliError(
+      'USAGE',
+      `--${option} ${value}: expected an object identifier such as 1.3.6.1.5.5.7.3.8${option === 'eku' ? ` or one of ${Object.keys(EKU_NAMES).join(', ')}` : ''}.`,
+    );
   return oid;
 }
 

@@ -4,7 +4,18 @@ import { toJsonValue, type JsonValue } from './json.ts';
 import type { PathRunContext } from './path-report.ts';
 
 // Raw encodings and the signed content stay out of the JSON report.
-const SKIP = new Set(['signerInfo', 'der', 'tbs', 'content', 'signedAttributesDer', 'spki', 'signatureValue', 'path', 'signedData', 'signers']);
+const SKIP = new Set([
+  'signerInfo',
+  'der',
+  'tbs',
+  'content',
+  'signedAttributesDer',
+  'spki',
+  'signatureValue',
+  'path',
+  'signedData',
+  'signers',
+]);
 
 /** The signature level when the report names one (EN 319 122-1: B-B, B-T, B-LT, B-LTA). */
 function levelOf(s: SignerReport): string | undefined {
@@ -33,7 +44,16 @@ function signerJson(s: SignerReport): JsonValue {
   return {
     ...base,
     signingCertificateSerial: s.signer?.serialHex ?? null,
-    path: s.path === undefined ? null : toJsonValue({ valid: s.path.valid, reason: s.path.reason, message: s.path.message, failedIndex: s.path.failedIndex, trustAnchor: s.path.trustAnchor?.name }),
+    path:
+      s.path === undefined
+        ? null
+        : toJsonValue({
+            valid: s.path.valid,
+            reason: s.path.reason,
+            message: s.path.message,
+            failedIndex: s.path.failedIndex,
+            trustAnchor: s.path.trustAnchor?.name,
+          }),
   };
 }
 
@@ -45,14 +65,24 @@ export function cmsReportJson(report: CmsVerificationReport, run: PathRunContext
     subIndication: report.subIndication ?? null,
     message: report.message,
     signatures: report.signers.map(signerJson),
-    signedData: sd === undefined ? null : { contentType: sd.contentType, detached: sd.content === undefined, certificates: sd.certificates.length, crls: sd.crls.length },
+    signedData:
+      sd === undefined
+        ? null
+        : {
+            contentType: sd.contentType,
+            detached: sd.content === undefined,
+            certificates: sd.certificates.length,
+            crls: sd.crls.length,
+          },
     validationTime: run.time.toISOString(),
     revocation: run.revocation,
   };
 }
 
 function signerBlock(s: SignerReport, index: number, total: number): string[] {
-  const lines = [`Signature ${index + 1} of ${total}: ${s.indication}${s.subIndication === undefined ? '' : ` / ${s.subIndication}`}`];
+  const lines = [
+    `Signature ${index + 1} of ${total}: ${s.indication}${s.subIndication === undefined ? '' : ` / ${s.subIndication}`}`,
+  ];
   const row = (label: string, value: string): void => {
     lines.push(`  ${`${label}:`.padEnd(15)}${value}`);
   };
@@ -63,7 +93,8 @@ function signerBlock(s: SignerReport, index: number, total: number): string[] {
   if (best !== undefined) row('best time', `${best.toISOString()} (best-signature-time, from a time-stamp)`);
   const level = levelOf(s);
   if (level !== undefined) row('level', `CAdES-${level}`);
-  if (s.integrity) row('CAdES-B-B', s.isCadesBaselineB ? 'yes (signing-certificate-v2 binds the signer certificate)' : 'no');
+  if (s.integrity)
+    row('CAdES-B-B', s.isCadesBaselineB ? 'yes (signing-certificate-v2 binds the signer certificate)' : 'no');
   row('integrity', s.integrity ? 'ok (message digest and signature value verify)' : 'NOT established');
   row('trust', s.trusted ? 'ok (the signer certificate validates to a trust anchor)' : 'NOT established');
   if (s.path !== undefined && !s.path.valid) row('path', `${s.path.reason ?? 'UNKNOWN'}: ${s.path.message ?? ''}`);
@@ -82,7 +113,9 @@ export function formatCmsReport(report: CmsVerificationReport, run: PathRunConte
   const blocks = report.signers.map((s, i) => signerBlock(s, i, report.signers.length).join('\n'));
   const passed = report.signers.filter((s) => s.indication === 'TOTAL_PASSED').length;
   const tail = [
-    run.revocation === 'crl' ? `revocation: checked against ${run.crlCount} CRL(s)` : 'revocation: NOT checked (no CRL given or embedded)',
+    run.revocation === 'crl'
+      ? `revocation: checked against ${run.crlCount} CRL(s)`
+      : 'revocation: NOT checked (no CRL given or embedded)',
     `validation time: ${run.time.toISOString()}`,
     `Result: ${report.indication}${report.subIndication === undefined ? '' : ` / ${report.subIndication}`} (${passed} of ${report.signers.length} signature(s) passed)`,
   ];

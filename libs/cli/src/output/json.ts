@@ -28,4 +28,3 @@ export function toJsonValue(value: unknown, skip: ReadonlySet<string> = new Set(
   }
   return out;
 }
-

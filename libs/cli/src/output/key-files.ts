@@ -21,11 +21,22 @@ export function assertKeyPairWritable(io: CliIo, dir: string, force: boolean): v
  * with PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC; RFC 8018) when a passphrase is
  * given, file mode 0600. Prints what was written; never the key.
  */
-export function writeKeyPair(io: CliIo, dir: string, certificate: Certificate, privateKey: KeyObject, passphrase: string | undefined): void {
+export function writeKeyPair(
+  io: CliIo,
+  dir: string,
+  certificate: Certificate,
+  privateKey: KeyObject,
+  passphrase: string | undefined,
+): void {
   const paths = keyPairPaths(dir);
-  const keyPem = passphrase === undefined ? toPem('PRIVATE KEY', exportPrivateKey(privateKey)) : toPem('ENCRYPTED PRIVATE KEY', encryptPrivateKey(privateKey, passphrase));
+  const keyPem =
+    passphrase === undefined
+      ? toPem('PRIVATE KEY', exportPrivateKey(privateKey))
+      : toPem('ENCRYPTED PRIVATE KEY', encryptPrivateKey(privateKey, passphrase));
   writeOutput(io, paths.key, keyPem, true);
   writeOutput(io, paths.cert, toPem('CERTIFICATE', certificate.der));
   io.stdout(`wrote ${paths.cert}: ${describeCertificate(certificate)}\n`);
-  io.stdout(`wrote ${paths.key}: PKCS#8 private key, ${passphrase === undefined ? 'NOT encrypted (give --passphrase-env VAR to encrypt it)' : 'encrypted (PBES2, AES-256-CBC)'}\n`);
+  io.stdout(
+    `wrote ${paths.key}: PKCS#8 private key, ${passphrase === undefined ? 'NOT encrypted (give --passphrase-env VAR to encrypt it)' : 'encrypted (PBES2, AES-256-CBC)'}\n`,
+  );
 }

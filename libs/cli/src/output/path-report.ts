@@ -29,8 +29,13 @@ export function formatPathResult(result: PathValidationResult, run: PathRunConte
     : `INVALID: ${result.reason ?? 'UNKNOWN'}: ${result.message ?? ''}`;
   const lines = [head, 'chain (target first):', ...formatChain(result)];
   if (result.trustAnchor !== undefined) lines.push(`trust anchor: ${formatName(result.trustAnchor.name)}`);
-  lines.push(run.revocation === 'crl' ? `revocation: checked against ${run.crlCount} CRL(s)` : 'revocation: NOT checked (no --crl given)');
-  if (result.valid && result.userConstrainedPolicySet.length > 0) lines.push(`policies: ${result.userConstrainedPolicySet.join(', ')}`);
+  lines.push(
+    run.revocation === 'crl'
+      ? `revocation: checked against ${run.crlCount} CRL(s)`
+      : 'revocation: NOT checked (no --crl given)',
+  );
+  if (result.valid && result.userConstrainedPolicySet.length > 0)
+    lines.push(`policies: ${result.userConstrainedPolicySet.join(', ')}`);
   if (!result.valid) lines.push(`validation time: ${run.time.toISOString()}`);
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,11 @@ export interface CliRun {
 
 /** Runs `lienthong ARGS` in `cwd` with only the environment given (the CLI reads nothing else). */
 export function lienthong(cwd: string, args: readonly string[], env: Record<string, string> = {}): CliRun {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { LANG: 'C.UTF-8', ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { LANG: 'C.UTF-8', ...env },
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -34,17 +34,109 @@ export function serialOf(path: string): string {
 }
 
 export function buildCliHierarchy(dir: string): CliHierarchy {
-  must(dir, ['pki', 'ca', '--out', 'root', '--name', `CN=Lienthong CLI Test Root,O=${ORG},C=VN`, '--key-type', 'rsa2048', '--not-before', NOT_BEFORE]);
-  must(dir, ['pki', 'ca', '--out', 'inter', '--name', `/C=VN/O=${ORG}/CN=Lienthong CLI Issuing CA`, '--key-type', 'p256', '--issuer-cert', 'root/cert.pem', '--issuer-key', 'root/key.pem', '--path-length', '0', '--not-before', NOT_BEFORE]);
+  must(dir, [
+    'pki',
+    'ca',
+    '--out',
+    'root',
+    '--name',
+    `CN=Lienthong CLI Test Root,O=${ORG},C=VN`,
+    '--key-type',
+    'rsa2048',
+    '--not-before',
+    NOT_BEFORE,
+  ]);
+  must(dir, [
+    'pki',
+    'ca',
+    '--out',
+    'inter',
+    '--name',
+    `/C=VN/O=${ORG}/CN=Lienthong CLI Issuing CA`,
+    '--key-type',
+    'p256',
+    '--issuer-cert',
+    'root/cert.pem',
+    '--issuer-key',
+    'root/key.pem',
+    '--path-length',
+    '0',
+    '--not-before',
+    NOT_BEFORE,
+  ]);
   const issue = (out: string, profile: string, subject: string[]): void =>
-    must(dir, ['pki', 'issue', '--profile', profile, '--issuer-cert', 'inter/cert.pem', '--issuer-key', 'inter/key.pem', '--out', out, '--not-before', NOT_BEFORE, '--key-type', 'p256', ...subject]);
+    must(dir, [
+      'pki',
+      'issue',
+      '--profile',
+      profile,
+      '--issuer-cert',
+      'inter/cert.pem',
+      '--issuer-key',
+      'inter/key.pem',
+      '--out',
+      out,
+      '--not-before',
+      NOT_BEFORE,
+      '--key-type',
+      'p256',
+      ...subject,
+    ]);
   issue('seal', 'seal', ['--organization', PROVINCE, '--common-name', 'Văn phòng Tỉnh ủy']);
-  issue('person', 'person', ['--organization', PROVINCE, '--common-name', 'Nguyễn Văn An', '--title', 'Chánh Văn phòng', '--office', 'Văn phòng Tỉnh ủy']);
+  issue('person', 'person', [
+    '--organization',
+    PROVINCE,
+    '--common-name',
+    'Nguyễn Văn An',
+    '--title',
+    'Chánh Văn phòng',
+    '--office',
+    'Văn phòng Tỉnh ủy',
+  ]);
   issue('tsa', 'tsa', ['--name', `CN=Lienthong TSA,O=${ORG},C=VN`]);
   issue('ocsp', 'ocsp', ['--organization', ORG, '--common-name', 'Lienthong OCSP']);
-  issue('revoked', 'person', ['--organization', PROVINCE, '--common-name', 'Trần Thị Bình', '--title', 'Phó Chánh Văn phòng', '--office', 'Văn phòng Tỉnh ủy']);
-  must(dir, ['pki', 'crl', '--issuer-cert', 'root/cert.pem', '--issuer-key', 'root/key.pem', '--out', 'root.crl', '--this-update', CRL_TIME, '--next-update-days', '30', '--number', '1']);
-  must(dir, ['pki', 'crl', '--issuer-cert', 'inter/cert.pem', '--issuer-key', 'inter/key.pem', '--out', 'inter.crl', '--this-update', CRL_TIME, '--next-update-days', '30', '--revoke', `${serialOf(join(dir, 'revoked', 'cert.pem'))}:keyCompromise`]);
+  issue('revoked', 'person', [
+    '--organization',
+    PROVINCE,
+    '--common-name',
+    'Trần Thị Bình',
+    '--title',
+    'Phó Chánh Văn phòng',
+    '--office',
+    'Văn phòng Tỉnh ủy',
+  ]);
+  must(dir, [
+    'pki',
+    'crl',
+    '--issuer-cert',
+    'root/cert.pem',
+    '--issuer-key',
+    'root/key.pem',
+    '--out',
+    'root.crl',
+    '--this-update',
+    CRL_TIME,
+    '--next-update-days',
+    '30',
+    '--number',
+    '1',
+  ]);
+  must(dir, [
+    'pki',
+    'crl',
+    '--issuer-cert',
+    'inter/cert.pem',
+    '--issuer-key',
+    'inter/key.pem',
+    '--out',
+    'inter.crl',
+    '--this-update',
+    CRL_TIME,
+    '--next-update-days',
+    '30',
+    '--revoke',
+    `${serialOf(join(dir, 'revoked', 'cert.pem'))}:keyCompromise`,
+  ]);
   return {
     dir,
     root: 'root/cert.pem',
@@ -57,5 +149,13 @@ export function buildCliHierarchy(dir: string): CliHierarchy {
 
 /** `--anchor root --intermediate inter --crl … --at AT` for a hierarchy. */
 export function chainArgs(h: CliHierarchy, withCrls = true): string[] {
-  return ['--anchor', h.root, '--intermediate', h.intermediate, ...(withCrls ? h.crls.flatMap((c) => ['--crl', c]) : []), '--at', AT];
+  return [
+    '--anchor',
+    h.root,
+    '--intermediate',
+    h.intermediate,
+    ...(withCrls ? h.crls.flatMap((c) => ['--crl', c]) : []),
+    '--at',
+    AT,
+  ];
 }

@@ -6,7 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { buildOcspRequest, fromPem, issueOcspResponse, keySigner, readCertificate, readPrivateKey } from '@lienthong/pki';
+import {
+  buildOcspRequest,
+  fromPem,
+  issueOcspResponse,
+  keySigner,
+  readCertificate,
+  readPrivateKey,
+} from '@lienthong/pki';
 import { lienthong, type CliRun } from './cli.ts';
 import { buildCliHierarchy, type CliHierarchy } from './hierarchy.ts';
 
@@ -14,7 +21,8 @@ import { buildCliHierarchy, type CliHierarchy } from './hierarchy.ts';
 export async function makePdf(path: string, pages = 2, useObjectStreams = false): Promise<void> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let i = 0; i < pages; i++) doc.addPage([595, 842]).drawText(`Cong van so 12-CV/TU, trang ${i + 1}`, { x: 72, y: 640, font, size: 14 });
+  for (let i = 0; i < pages; i++)
+    doc.addPage([595, 842]).drawText(`Cong van so 12-CV/TU, trang ${i + 1}`, { x: 72, y: 640, font, size: 14 });
   writeFileSync(path, await doc.save({ useObjectStreams }));
 }
 
@@ -44,7 +52,12 @@ export function sealPng(): Buffer {
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const pemDer = (path: string): Uint8Array => fromPem(readFileSync(path, 'latin1'))[0]!.der;
@@ -73,13 +86,39 @@ export async function buildPdfFixture(dir: string): Promise<PdfFixture> {
     if (r.code !== 0) throw new Error(`lienthong ${args.join(' ')} → ${r.code}: ${r.stderr}`);
     return r;
   };
-  must(['pki', 'crl', '--issuer-cert', 'root/cert.pem', '--issuer-key', 'root/key.pem', '--out', 'root-now.crl', '--next-update-days', '30']);
-  must(['pki', 'crl', '--issuer-cert', 'inter/cert.pem', '--issuer-key', 'inter/key.pem', '--out', 'inter-now.crl', '--next-update-days', '30']);
+  must([
+    'pki',
+    'crl',
+    '--issuer-cert',
+    'root/cert.pem',
+    '--issuer-key',
+    'root/key.pem',
+    '--out',
+    'root-now.crl',
+    '--next-update-days',
+    '30',
+  ]);
+  must([
+    'pki',
+    'crl',
+    '--issuer-cert',
+    'inter/cert.pem',
+    '--issuer-key',
+    'inter/key.pem',
+    '--out',
+    'inter-now.crl',
+    '--next-update-days',
+    '30',
+  ]);
   await makePdf(join(dir, 'doc.pdf'));
   writeFileSync(join(dir, 'seal.png'), sealPng());
   const inter = readCertificate(pemDer(join(dir, h.intermediate)));
   const ocsp = await issueOcspResponse({
-    request: buildOcspRequest({ issuer: inter, certificates: [readCertificate(pemDer(join(dir, h.leaves.person)))], nonce: false }),
+    request: buildOcspRequest({
+      issuer: inter,
+      certificates: [readCertificate(pemDer(join(dir, h.leaves.person)))],
+      nonce: false,
+    }),
     issuer: inter,
     responderCert: readCertificate(pemDer(join(dir, h.leaves.ocsp))),
     signer: keySigner(readPrivateKey(pemDer(join(dir, 'ocsp/key.pem')))),
@@ -89,10 +128,35 @@ export async function buildPdfFixture(dir: string): Promise<PdfFixture> {
   writeFileSync(join(dir, 'person.ocsp'), ocsp);
   const crls = ['root-now.crl', 'inter-now.crl'];
   const crlArgs = crls.flatMap((c) => ['--crl', c]);
-  return { h, dir, tsa: ['--tsa-key', 'tsa/key.pem', '--tsa-cert', h.leaves.tsa, '--tsa-chain', h.intermediate], crls, crlArgs, trust: ['--anchor', h.root, ...crlArgs], must };
+  return {
+    h,
+    dir,
+    tsa: ['--tsa-key', 'tsa/key.pem', '--tsa-cert', h.leaves.tsa, '--tsa-chain', h.intermediate],
+    crls,
+    crlArgs,
+    trust: ['--anchor', h.root, ...crlArgs],
+    must,
+  };
 }
 
 /** A PKCS#12 of the person's key, certificate and the intermediate, protected by `password` (openssl pkcs12 -export). */
 export function makePkcs12(dir: string, out: string, password: string): void {
-  execFileSync('openssl', ['pkcs12', '-export', '-inkey', 'person/key.pem', '-in', 'person/cert.pem', '-certfile', 'inter/cert.pem', '-passout', `pass:${password}`, '-out', out], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(
+    'openssl',
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      'person/key.pem',
+      '-in',
+      'person/cert.pem',
+      '-certfile',
+      'inter/cert.pem',
+      '-passout',
+      `pass:${password}`,
+      '-out',
+      out,
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }

@@ -2,7 +2,6 @@ import type { Test } from 'tap';
 import { migrate, withTransaction } from '../../src/index.ts';
 import { useSchema } from '../helpers.ts';
 
-
 /** Migration behaviour every Postgres we support (PostgreSQL, embedded PGlite) must show. */
 export function migrationSuite(t: Test, url: string): void {
   void t.test('migrations apply once and are idempotent', async (t) => {
@@ -44,8 +43,14 @@ export function migrationSuite(t: Test, url: string): void {
     const { schema, makePool } = useSchema(t, url);
     const pool = makePool();
     const bad = [
-      [{ id: '0002', sql: 'select 1' }, { id: '0001', sql: 'select 1' }],
-      [{ id: '0001', sql: 'select 1' }, { id: '0001', sql: 'select 2' }],
+      [
+        { id: '0002', sql: 'select 1' },
+        { id: '0001', sql: 'select 1' },
+      ],
+      [
+        { id: '0001', sql: 'select 1' },
+        { id: '0001', sql: 'select 2' },
+      ],
       [{ id: 'lienthong_0009', sql: 'select 1' }],
     ];
     for (const migrations of bad) {

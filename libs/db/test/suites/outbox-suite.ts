@@ -2,7 +2,6 @@ import type { Test } from 'tap';
 import { createOutboxRelay, enqueueEvents, handleOnce, migrate, withTransaction } from '../../src/index.ts';
 import { makeEvent, RecordingPublisher, useSchema, waitFor } from '../helpers.ts';
 
-
 /** Outbox and handleOnce behaviour every Postgres we support must show. */
 export function outboxSuite(t: Test, url: string): void {
   const setUp = async (t: Test) => {
@@ -26,7 +25,10 @@ export function outboxSuite(t: Test, url: string): void {
     const relay = createOutboxRelay({ pool, schema, publisher });
     t.equal(await relay.relayOnce(), 1);
     t.equal(await relay.relayOnce(), 0);
-    t.same(publisher.events.map((e) => e.envelope.id), [kept.envelope.id]);
+    t.same(
+      publisher.events.map((e) => e.envelope.id),
+      [kept.envelope.id],
+    );
   });
 
   void t.test('relays in id order, keeping array order and transaction order', async (t) => {

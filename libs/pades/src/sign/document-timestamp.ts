@@ -21,13 +21,30 @@ export interface DocumentTimestampOptions {
  * /Contents is an RFC 3161 token over the digest of its ByteRange. Calling it
  * again re-time-stamps an LTA document (add a DSS for the previous TSA first).
  */
-export async function addDocumentTimestamp(source: ByteSource, sink: PdfSink, timeStamper: TimeStamper, options: DocumentTimestampOptions = {}): Promise<void> {
+export async function addDocumentTimestamp(
+  source: ByteSource,
+  sink: PdfSink,
+  timeStamper: TimeStamper,
+  options: DocumentTimestampOptions = {},
+): Promise<void> {
   const hash = options.hash ?? 'sha256';
   await withRoomForContents(sink, options.contentsSize, async (contentsSize) => {
-    const placeholder = await appendSignatureRevision(source, sink, contentsSize ?? 16 * 1024, async (edits, sig) => {
-      await placeSignature(edits, sig, { fieldName: options.fieldName ?? (await freshFieldName(edits, 'DocTimeStamp')) });
-      return pdfDict({ Type: pdfName('DocTimeStamp'), Filter: pdfName('Adobe.PPKLite'), SubFilter: pdfName('ETSI.RFC3161') });
-    }, hash);
+    const placeholder = await appendSignatureRevision(
+      source,
+      sink,
+      contentsSize ?? 16 * 1024,
+      async (edits, sig) => {
+        await placeSignature(edits, sig, {
+          fieldName: options.fieldName ?? (await freshFieldName(edits, 'DocTimeStamp')),
+        });
+        return pdfDict({
+          Type: pdfName('DocTimeStamp'),
+          Filter: pdfName('Adobe.PPKLite'),
+          SubFilter: pdfName('ETSI.RFC3161'),
+        });
+      },
+      hash,
+    );
     await patchContents(sink, placeholder, tokenFrom(await timeStamper(placeholder.digest!, hash)));
   });
 }

@@ -1,5 +1,18 @@
 import { createHash } from 'node:crypto';
-import { isArray, isRef, isStream, pdfArray, pdfDict, pdfName, pdfRef, pdfStream, type PdfArray, type PdfRef, type ByteSource, type PdfSink } from '@lienthong/pdf';
+import {
+  isArray,
+  isRef,
+  isStream,
+  pdfArray,
+  pdfDict,
+  pdfName,
+  pdfRef,
+  pdfStream,
+  type PdfArray,
+  type PdfRef,
+  type ByteSource,
+  type PdfSink,
+} from '@lienthong/pdf';
 import type { Certificate, Crl } from '@lienthong/pki';
 import type { Edits } from './edits.ts';
 import { readPdfSignatures } from './read-signatures.ts';

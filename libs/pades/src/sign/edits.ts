@@ -1,4 +1,18 @@
-import { type PdfDocument, PdfError, copyDict, isArray, isDict, isRef, pdfArray, pdfDict, pdfRef, type PdfArray, type PdfDict, type PdfRef, type IncrementalUpdate } from '@lienthong/pdf';
+import {
+  type PdfDocument,
+  PdfError,
+  copyDict,
+  isArray,
+  isDict,
+  isRef,
+  pdfArray,
+  pdfDict,
+  pdfRef,
+  type PdfArray,
+  type PdfDict,
+  type PdfRef,
+  type IncrementalUpdate,
+} from '@lienthong/pdf';
 
 /**
  * Changes to existing objects collected for one incremental update: each

@@ -15,13 +15,15 @@ import { readPdfSignatures } from './read-signatures.ts';
 /** Every certificate a PDF's signatures carry: in each CMS and in the time-stamp tokens of its unsigned attributes. */
 export async function certificatesInSignatures(source: ByteSource): Promise<Certificate[]> {
   const signatures = await readPdfSignatures(source);
-  if (signatures.length === 0) throw new PdfError('PDF_INVALID_ARGUMENT', 'The PDF has no signature or document time-stamp to extend.');
+  if (signatures.length === 0)
+    throw new PdfError('PDF_INVALID_ARGUMENT', 'The PDF has no signature or document time-stamp to extend.');
   const out: Certificate[] = [];
   for (const s of signatures) {
     try {
       const sd = readSignedData(s.contents);
       out.push(...sd.certificates);
-      for (const token of attributeValues(sd.signerInfos[0]?.unsignedAttributes, OID.timeStampToken) ?? []) out.push(...readSignedData(token).certificates);
+      for (const token of attributeValues(sd.signerInfos[0]?.unsignedAttributes, OID.timeStampToken) ?? [])
+        out.push(...readSignedData(token).certificates);
     } catch {
       // A signature whose CMS does not parse contributes nothing; verification reports it.
     }
@@ -40,9 +42,14 @@ export interface ExtendPdfOptions {
 
 /** Extends a signed PDF to B-LT or B-LTA (see the module comment); `source` is copied to `sink` unless it is the sink. */
 export async function extendPdf(source: ByteSource, sink: PdfSink, options: ExtendPdfOptions): Promise<void> {
-  if (options.level === 'B-LTA' && options.timeStamper === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', 'B-LTA needs a timeStamper.');
+  if (options.level === 'B-LTA' && options.timeStamper === undefined)
+    throw new PdfError('PDF_INVALID_ARGUMENT', 'B-LTA needs a timeStamper.');
   const carried = await certificatesInSignatures(source);
   const data = options.validationData ?? {};
-  await addDss(source, sink, { certificates: [...carried, ...(data.certificates ?? [])], crls: data.crls, ocsps: data.ocsps });
+  await addDss(source, sink, {
+    certificates: [...carried, ...(data.certificates ?? [])],
+    crls: data.crls,
+    ocsps: data.ocsps,
+  });
   if (options.level === 'B-LTA') await addDocumentTimestamp(sink, sink, options.timeStamper!);
 }

@@ -1,4 +1,20 @@
-import { PdfError, isArray, isNumber, isString, pdfArray, pdfDict, pdfName, type PdfDict, type PdfRef, type PdfDocument, firstPage, listFields, listPages, type FormField, type PageRef } from '@lienthong/pdf';
+import {
+  PdfError,
+  isArray,
+  isNumber,
+  isString,
+  pdfArray,
+  pdfDict,
+  pdfName,
+  type PdfDict,
+  type PdfRef,
+  type PdfDocument,
+  firstPage,
+  listFields,
+  listPages,
+  type FormField,
+  type PageRef,
+} from '@lienthong/pdf';
 import type { Edits } from './edits.ts';
 
 /** A rectangle `[llx lly urx ury]` in default user space (ISO 32000-1 §7.9.5). */
@@ -40,7 +56,8 @@ export async function editableAcroForm(edits: Edits): Promise<PdfDict> {
 export async function addWidgetField(edits: Edits, field: PdfDict, page: PageRef): Promise<PdfRef> {
   const t = field.entries.get('T');
   // §12.7.3.2: a partial field name shall not contain a period.
-  if (isString(t) && t.bytes.includes(0x2e)) throw new PdfError('PDF_INVALID_ARGUMENT', 'A new field name must not contain a period (ISO 32000-1 §12.7.3.2).');
+  if (isString(t) && t.bytes.includes(0x2e))
+    throw new PdfError('PDF_INVALID_ARGUMENT', 'A new field name must not contain a period (ISO 32000-1 §12.7.3.2).');
   field.entries.set('Type', pdfName('Annot'));
   field.entries.set('Subtype', pdfName('Widget'));
   field.entries.set('P', page.ref);
@@ -65,7 +82,10 @@ function fieldsOf(doc: PdfDocument): Promise<readonly FormField[]> {
 }
 
 /** A terminal field by its fully qualified name, if any. */
-export async function findField(edits: Edits, name: string): Promise<{ ref: PdfRef; dict: PdfDict; type: string | undefined } | undefined> {
+export async function findField(
+  edits: Edits,
+  name: string,
+): Promise<{ ref: PdfRef; dict: PdfDict; type: string | undefined } | undefined> {
   return (await fieldsOf(edits.doc)).find((f) => f.name === name);
 }
 
@@ -77,7 +97,7 @@ export async function freshFieldName(edits: Edits, prefix: string): Promise<stri
 
 /** A rectangle from a corner and a size, checked to be finite and non-negative. */
 export function rectAt(x: number, y: number, width: number, height: number): PdfRect {
-  if (![x, y, width, height].every(Number.isFinite) || width < 0 || height < 0) throw new PdfError('PDF_INVALID_ARGUMENT', 'Bad widget position.');
+  if (![x, y, width, height].every(Number.isFinite) || width < 0 || height < 0)
+    throw new PdfError('PDF_INVALID_ARGUMENT', 'Bad widget position.');
   return [x, y, x + width, y + height];
 }
-

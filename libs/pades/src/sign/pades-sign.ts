@@ -27,17 +27,30 @@ function timeStampCertificates(cms: Uint8Array): Certificate[] {
  */
 export async function signPdf(source: ByteSource, sink: PdfSink, options: SignPdfOptions): Promise<void> {
   const level = options.level ?? 'B-B';
-  if (level !== 'B-B' && options.timeStamper === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Level ${level} needs a timeStamper.`);
+  if (level !== 'B-B' && options.timeStamper === undefined)
+    throw new PdfError('PDF_INVALID_ARGUMENT', `Level ${level} needs a timeStamper.`);
   const cms = await withRoomForContents(sink, options.contentsSize, async (contentsSize) => {
     const { cades, placeholder } = await prepareSignatureRevision(source, sink, {
-      ...options, algorithm: options.signer.algorithm, timeStamped: level !== 'B-B', ...(contentsSize === undefined ? {} : { contentsSize }),
+      ...options,
+      algorithm: options.signer.algorithm,
+      timeStamped: level !== 'B-B',
+      ...(contentsSize === undefined ? {} : { contentsSize }),
     });
     const value = await options.signer.sign(cades.signedAttributes);
     return finishSignatureRevision(sink, placeholder, cades, value, level === 'B-B' ? undefined : options.timeStamper);
   });
   if (level === 'B-LT' || level === 'B-LTA') {
     const v = options.validationData ?? {};
-    await addDss(sink, sink, { certificates: [options.certificate, ...(options.chain ?? []), ...timeStampCertificates(cms), ...(v.certificates ?? [])], crls: v.crls, ocsps: v.ocsps });
+    await addDss(sink, sink, {
+      certificates: [
+        options.certificate,
+        ...(options.chain ?? []),
+        ...timeStampCertificates(cms),
+        ...(v.certificates ?? []),
+      ],
+      crls: v.crls,
+      ocsps: v.ocsps,
+    });
   }
   if (level === 'B-LTA') await addDocumentTimestamp(sink, sink, options.timeStamper!);
 }

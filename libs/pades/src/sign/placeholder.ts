@@ -1,4 +1,12 @@
-import { isPdfError, PdfError, indexOf, type PdfDict, serializeObject, type PdfSink, type BuiltUpdate } from '@lienthong/pdf';
+import {
+  isPdfError,
+  PdfError,
+  indexOf,
+  type PdfDict,
+  serializeObject,
+  type PdfSink,
+  type BuiltUpdate,
+} from '@lienthong/pdf';
 import type { ByteRange } from './byte-range.ts';
 
 const BYTE_RANGE_PLACEHOLDER = '/ByteRange [0 0000000000 0000000000 0000000000]';
@@ -18,7 +26,8 @@ export interface Placeholder {
  * so that no other value can be mistaken for them.
  */
 export function signatureDictionaryBody(entries: PdfDict, capacity: number): Uint8Array {
-  if (!Number.isSafeInteger(capacity) || capacity < 64 || capacity > 4 * 1024 * 1024) throw new PdfError('PDF_INVALID_ARGUMENT', `Contents size ${capacity}.`);
+  if (!Number.isSafeInteger(capacity) || capacity < 64 || capacity > 4 * 1024 * 1024)
+    throw new PdfError('PDF_INVALID_ARGUMENT', `Contents size ${capacity}.`);
   const rest = serializeObject(entries).subarray(2);
   const head = Buffer.from(`<<${BYTE_RANGE_PLACEHOLDER}/Contents <`, 'latin1');
   const body = Buffer.allocUnsafe(head.length + capacity * 2 + 1 + rest.length);
@@ -41,14 +50,16 @@ export function placeByteRange(built: BuiltUpdate, num: number): Placeholder {
   const rel = objectOffset - built.base;
   const brAt = indexOf(built.bytes, BYTE_RANGE_PLACEHOLDER, rel);
   const contentsAt = indexOf(built.bytes, '/Contents <', rel);
-  if (brAt < 0 || contentsAt < 0) throw new PdfError('PDF_INVALID_ARGUMENT', `Object ${num} has no signature placeholder.`);
+  if (brAt < 0 || contentsAt < 0)
+    throw new PdfError('PDF_INVALID_ARGUMENT', `Object ${num} has no signature placeholder.`);
   const lt = built.base + contentsAt + '/Contents '.length;
   const gt = built.base + indexOf(built.bytes, '>', contentsAt + '/Contents <'.length) + 1;
   const end = built.base + built.bytes.length;
   const byteRange: ByteRange = [0, lt, gt, end - gt];
   let text = `/ByteRange [${byteRange.join(' ')}`;
   text = `${text.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ')}]`;
-  if (text.length !== BYTE_RANGE_PLACEHOLDER.length) throw new PdfError('PDF_LIMIT_EXCEEDED', 'File too large for the ByteRange placeholder.');
+  if (text.length !== BYTE_RANGE_PLACEHOLDER.length)
+    throw new PdfError('PDF_LIMIT_EXCEEDED', 'File too large for the ByteRange placeholder.');
   built.bytes.set(Buffer.from(text, 'latin1'), brAt);
   return { byteRange, contentsOffset: lt, capacity: (gt - lt - 2) / 2 };
 }
@@ -56,10 +67,17 @@ export function placeByteRange(built: BuiltUpdate, num: number): Placeholder {
 /** Writes the signature container into the /Contents placeholder, zero-padded (§12.8.1). */
 export async function patchContents(sink: PdfSink, placeholder: Placeholder, container: Uint8Array): Promise<void> {
   if (container.length > placeholder.capacity) {
-    throw new PdfError('PDF_CONTENTS_TOO_SMALL', `Needs ${container.length} bytes, ${placeholder.capacity} reserved; raise contentsSize.`, { neededBytes: container.length });
+    throw new PdfError(
+      'PDF_CONTENTS_TOO_SMALL',
+      `Needs ${container.length} bytes, ${placeholder.capacity} reserved; raise contentsSize.`,
+      { neededBytes: container.length },
+    );
   }
   const hex = Buffer.alloc(placeholder.capacity * 2, 0x30);
-  hex.write(Buffer.from(container.buffer, container.byteOffset, container.length).toString('hex').toUpperCase(), 'latin1');
+  hex.write(
+    Buffer.from(container.buffer, container.byteOffset, container.length).toString('hex').toUpperCase(),
+    'latin1',
+  );
   await sink.patch(placeholder.contentsOffset + 1, hex);
 }
 
@@ -69,12 +87,22 @@ export async function patchContents(sink: PdfSink, placeholder: Placeholder, con
  * expected) and the sink can be cut back, the sink is cut back to where it was and `attempt`
  * runs once more with the room it needed. A size the caller chose is never second-guessed.
  */
-export async function withRoomForContents<T>(sink: PdfSink, given: number | undefined, attempt: (contentsSize: number | undefined) => Promise<T>): Promise<T> {
+export async function withRoomForContents<T>(
+  sink: PdfSink,
+  given: number | undefined,
+  attempt: (contentsSize: number | undefined) => Promise<T>,
+): Promise<T> {
   const start = sink.size;
   try {
     return await attempt(given);
   } catch (error) {
-    if (given !== undefined || sink.truncate === undefined || !isPdfError(error, 'PDF_CONTENTS_TOO_SMALL') || error.neededBytes === undefined) throw error;
+    if (
+      given !== undefined ||
+      sink.truncate === undefined ||
+      !isPdfError(error, 'PDF_CONTENTS_TOO_SMALL') ||
+      error.neededBytes === undefined
+    )
+      throw error;
     await sink.truncate(start);
     return attempt(error.neededBytes + 1024);
   }

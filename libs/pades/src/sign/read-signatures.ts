@@ -1,4 +1,17 @@
-import { PdfDocument, PdfError, decodeTextString, isArray, isInteger, isName, isString, type PdfDict, type PdfRef, type ByteSource, listFields, parsePdfDate } from '@lienthong/pdf';
+import {
+  PdfDocument,
+  PdfError,
+  decodeTextString,
+  isArray,
+  isInteger,
+  isName,
+  isString,
+  type PdfDict,
+  type PdfRef,
+  type ByteSource,
+  listFields,
+  parsePdfDate,
+} from '@lienthong/pdf';
 import { checkByteRange, derLength, type ByteRange } from './byte-range.ts';
 
 /** A filled signature field as the file states it (ISO 32000-1 §12.8.1); nothing is verified here. */
@@ -27,7 +40,8 @@ export interface PdfSignatureField {
 
 function numbers(dict: PdfDict): ByteRange {
   const br = dict.entries.get('ByteRange');
-  if (!isArray(br) || br.items.length !== 4 || !br.items.every(isInteger)) throw new PdfError('PDF_SIGNATURE_INVALID', '/ByteRange is not four integers.');
+  if (!isArray(br) || br.items.length !== 4 || !br.items.every(isInteger))
+    throw new PdfError('PDF_SIGNATURE_INVALID', '/ByteRange is not four integers.');
   return br.items as unknown as ByteRange;
 }
 
@@ -54,9 +68,14 @@ export async function readPdfSignatures(source: ByteSource | PdfDocument): Promi
     const byteRange = numbers(dict);
     checkByteRange(byteRange, doc.source.size);
     const contents = dict.entries.get('Contents');
-    if (!isString(contents)) throw new PdfError('PDF_SIGNATURE_INVALID', `Field ${field.name}: /Contents is not a string.`);
+    if (!isString(contents))
+      throw new PdfError('PDF_SIGNATURE_INVALID', `Field ${field.name}: /Contents is not a string.`);
     // The gap must be exactly the hex string <…> of /Contents.
-    if (byteRange[2] - byteRange[1] !== contents.bytes.length * 2 + 2) throw new PdfError('PDF_SIGNATURE_INVALID', `Field ${field.name}: the ByteRange gap is not the /Contents string.`);
+    if (byteRange[2] - byteRange[1] !== contents.bytes.length * 2 + 2)
+      throw new PdfError(
+        'PDF_SIGNATURE_INVALID',
+        `Field ${field.name}: the ByteRange gap is not the /Contents string.`,
+      );
     const end = byteRange[2] + byteRange[3];
     const rev = doc.revisions.find((r) => end === r.eof || end === r.end);
     const type = dict.entries.get('Type');

@@ -1,4 +1,15 @@
-import { PdfError, pdfArray, pdfDict, pdfName, pdfRef, pdfString, type PdfDict, type PdfRef, type RawObject, formatPdfDate } from '@lienthong/pdf';
+import {
+  PdfError,
+  pdfArray,
+  pdfDict,
+  pdfName,
+  pdfRef,
+  pdfString,
+  type PdfDict,
+  type PdfRef,
+  type RawObject,
+  formatPdfDate,
+} from '@lienthong/pdf';
 import type { Edits } from './edits.ts';
 import { addWidgetField, editableAcroForm, findField, freshFieldName, pageAt, rectAt } from './form-fields.ts';
 
@@ -19,7 +30,11 @@ export interface SignatureFieldOptions {
   readonly fieldName?: string;
   /** 0-based page of the widget; default the first. */
   readonly page?: number;
-  readonly visible?: { readonly x: number; readonly y: number; readonly appearance: (alloc: () => number) => SignatureAppearance };
+  readonly visible?: {
+    readonly x: number;
+    readonly y: number;
+    readonly appearance: (alloc: () => number) => SignatureAppearance;
+  };
 }
 
 /** FieldMDP (ISO 32000-1 §12.8.2.4): which fields a signature locks. */
@@ -37,12 +52,21 @@ export interface SignatureInfo {
 }
 
 function transformParams(lock: FieldLock): PdfDict {
-  return pdfDict({ Type: pdfName('TransformParams'), Action: pdfName(lock.action), Fields: lock.fields === undefined ? undefined : pdfArray(lock.fields.map((f) => pdfString(f))), V: pdfName('1.2') });
+  return pdfDict({
+    Type: pdfName('TransformParams'),
+    Action: pdfName(lock.action),
+    Fields: lock.fields === undefined ? undefined : pdfArray(lock.fields.map((f) => pdfString(f))),
+    V: pdfName('1.2'),
+  });
 }
 
 /** The /Lock dictionary of a signature field (§12.7.4.5 Table 233). */
 export function lockDictionary(lock: FieldLock): PdfDict {
-  return pdfDict({ Type: pdfName('SigFieldLock'), Action: pdfName(lock.action), Fields: lock.fields === undefined ? undefined : pdfArray(lock.fields.map((f) => pdfString(f))) });
+  return pdfDict({
+    Type: pdfName('SigFieldLock'),
+    Action: pdfName(lock.action),
+    Fields: lock.fields === undefined ? undefined : pdfArray(lock.fields.map((f) => pdfString(f))),
+  });
 }
 
 /**
@@ -54,8 +78,22 @@ export function lockDictionary(lock: FieldLock): PdfDict {
  */
 export function signatureEntries(info: SignatureInfo, time: Date, docMdp?: 1 | 2 | 3, lock?: FieldLock): PdfDict {
   const refs: PdfDict[] = [];
-  if (docMdp !== undefined) refs.push(pdfDict({ Type: pdfName('SigRef'), TransformMethod: pdfName('DocMDP'), TransformParams: pdfDict({ Type: pdfName('TransformParams'), P: docMdp, V: pdfName('1.2') }) }));
-  if (lock !== undefined) refs.push(pdfDict({ Type: pdfName('SigRef'), TransformMethod: pdfName('FieldMDP'), TransformParams: transformParams(lock) }));
+  if (docMdp !== undefined)
+    refs.push(
+      pdfDict({
+        Type: pdfName('SigRef'),
+        TransformMethod: pdfName('DocMDP'),
+        TransformParams: pdfDict({ Type: pdfName('TransformParams'), P: docMdp, V: pdfName('1.2') }),
+      }),
+    );
+  if (lock !== undefined)
+    refs.push(
+      pdfDict({
+        Type: pdfName('SigRef'),
+        TransformMethod: pdfName('FieldMDP'),
+        TransformParams: transformParams(lock),
+      }),
+    );
   return pdfDict({
     Type: pdfName('Sig'),
     Filter: pdfName('Adobe.PPKLite'),
@@ -74,7 +112,12 @@ export function signatureEntries(info: SignatureInfo, time: Date, docMdp?: 1 | 2
  * one of that name or creates a widget (invisible: zero /Rect, §12.7.4.5
  * note), sets /SigFlags 3 (SignaturesExist | AppendOnly, §12.7.2).
  */
-export async function placeSignature(edits: Edits, sig: PdfRef, options: SignatureFieldOptions, lock?: FieldLock): Promise<string> {
+export async function placeSignature(
+  edits: Edits,
+  sig: PdfRef,
+  options: SignatureFieldOptions,
+  lock?: FieldLock,
+): Promise<string> {
   const name = options.fieldName ?? (await freshFieldName(edits, 'Signature'));
   const existing = await findField(edits, name);
   let rect = [0, 0, 0, 0];
@@ -87,14 +130,23 @@ export async function placeSignature(edits: Edits, sig: PdfRef, options: Signatu
   }
   if (existing !== undefined) {
     // An existing field keeps its /Rect (a changed widget is not a permitted change after certification); the appearance is scaled into it.
-    if (existing.type !== 'Sig' || existing.dict.entries.has('V')) throw new PdfError('PDF_INVALID_ARGUMENT', `Field ${name} is not an empty signature field.`);
+    if (existing.type !== 'Sig' || existing.dict.entries.has('V'))
+      throw new PdfError('PDF_INVALID_ARGUMENT', `Field ${name} is not an empty signature field.`);
     const dict = await edits.dict(existing.ref);
     dict.entries.set('V', sig);
     if (ap !== undefined) dict.entries.set('AP', ap);
     if (lock !== undefined && !dict.entries.has('Lock')) dict.entries.set('Lock', lockDictionary(lock));
   } else {
     const page = await pageAt(edits, options.page);
-    const field = pdfDict({ FT: pdfName('Sig'), T: pdfString(name), V: sig, F: 132, Rect: pdfArray(rect), AP: ap, Lock: lock === undefined ? undefined : lockDictionary(lock) });
+    const field = pdfDict({
+      FT: pdfName('Sig'),
+      T: pdfString(name),
+      V: sig,
+      F: 132,
+      Rect: pdfArray(rect),
+      AP: ap,
+      Lock: lock === undefined ? undefined : lockDictionary(lock),
+    });
     await addWidgetField(edits, field, page);
   }
   const form = await editableAcroForm(edits);

@@ -1,5 +1,18 @@
 import { createHash, type Hash } from 'node:crypto';
-import { PdfDocument, PdfError, pdfRef, type PdfDict, type PdfRef, copySource, forEachChunk, type ByteSource, type PdfSink, appendUpdate, endsWithEol, IncrementalUpdate } from '@lienthong/pdf';
+import {
+  PdfDocument,
+  PdfError,
+  pdfRef,
+  type PdfDict,
+  type PdfRef,
+  copySource,
+  forEachChunk,
+  type ByteSource,
+  type PdfSink,
+  appendUpdate,
+  endsWithEol,
+  IncrementalUpdate,
+} from '@lienthong/pdf';
 import type { HashName } from '@lienthong/pki';
 import { Edits } from './edits.ts';
 import { placeByteRange, signatureDictionaryBody, type Placeholder } from './placeholder.ts';
@@ -17,7 +30,11 @@ export async function openInSink(source: ByteSource, sink: PdfSink, hash?: Hash)
 }
 
 /** Appends one incremental update made by `edit` to the document in the sink. */
-export async function appendRevision(source: ByteSource, sink: PdfSink, edit: (edits: Edits) => Promise<void>): Promise<void> {
+export async function appendRevision(
+  source: ByteSource,
+  sink: PdfSink,
+  edit: (edits: Edits) => Promise<void>,
+): Promise<void> {
   const doc = await openInSink(source, sink);
   const update = new IncrementalUpdate(doc);
   const edits = new Edits(doc, update);
@@ -41,7 +58,13 @@ export interface SignatureRevision extends Placeholder {
  * ByteRange starts at 0, so the original bytes are hashed as they are copied
  * and the new revision's from memory around /Contents; nothing is read back.
  */
-export async function appendSignatureRevision(source: ByteSource, sink: PdfSink, capacity: number, edit: (edits: Edits, sig: PdfRef) => Promise<PdfDict>, hash?: HashName): Promise<SignatureRevision> {
+export async function appendSignatureRevision(
+  source: ByteSource,
+  sink: PdfSink,
+  capacity: number,
+  edit: (edits: Edits, sig: PdfRef) => Promise<PdfDict>,
+  hash?: HashName,
+): Promise<SignatureRevision> {
   const h = hash === undefined ? undefined : createHash(hash);
   const doc = await openInSink(source, sink, h);
   const update = new IncrementalUpdate(doc);
@@ -53,7 +76,8 @@ export async function appendSignatureRevision(source: ByteSource, sink: PdfSink,
   const built = update.build(sink.size, !(await endsWithEol(sink)));
   const placeholder = placeByteRange(built, num);
   await sink.append(built.bytes);
-  if (sink.size !== built.base + built.bytes.length) throw new PdfError('PDF_INVALID_ARGUMENT', 'The signature revision must be the last bytes of the file.');
+  if (sink.size !== built.base + built.bytes.length)
+    throw new PdfError('PDF_INVALID_ARGUMENT', 'The signature revision must be the last bytes of the file.');
   if (h === undefined) return placeholder;
   const [, lt, gt] = placeholder.byteRange;
   h.update(built.bytes.subarray(0, lt - built.base));

@@ -1,4 +1,15 @@
-import { type FieldAppearanceBuilder, PdfError, isArray, isRef, pdfArray, pdfDict, pdfName, pdfRef, pdfString, listPages } from '@lienthong/pdf';
+import {
+  type FieldAppearanceBuilder,
+  PdfError,
+  isArray,
+  isRef,
+  pdfArray,
+  pdfDict,
+  pdfName,
+  pdfRef,
+  pdfString,
+  listPages,
+} from '@lienthong/pdf';
 import type { Edits } from './edits.ts';
 import { addWidgetField, editableAcroForm, findField, mediaBox, pageAt, rectAt, type PdfRect } from './form-fields.ts';
 
@@ -35,22 +46,48 @@ export async function ensureStampFields(edits: Edits, options: StampFieldsOption
   const page = await pageAt(edits, options.page);
   const [x0, , x1, y1] = await mediaBox(edits, page);
   const names = [options.numberField ?? NUMBER_FIELD, options.dateField ?? DATE_FIELD];
-  const rects = [options.numberRect ?? rectAt(x0 + 56, y1 - 110, 220, 18), options.dateRect ?? rectAt(x1 - 276, y1 - 110, 220, 18)];
+  const rects = [
+    options.numberRect ?? rectAt(x0 + 56, y1 - 110, 220, 18),
+    options.dateRect ?? rectAt(x1 - 276, y1 - 110, 220, 18),
+  ];
   let addedHelv = false;
   for (let i = 0; i < 2; i++) {
     const existing = await findField(edits, names[i]!);
     if (existing !== undefined) {
-      if (existing.type !== 'Tx') throw new PdfError('PDF_INVALID_ARGUMENT', `Field ${names[i]} exists and is not a text field.`);
+      if (existing.type !== 'Tx')
+        throw new PdfError('PDF_INVALID_ARGUMENT', `Field ${names[i]} exists and is not a text field.`);
       continue;
     }
-    await addWidgetField(edits, pdfDict({ FT: pdfName('Tx'), T: pdfString(names[i]!), Ff: 1, F: 4, Rect: pdfArray([...rects[i]!]), DA: pdfString('/Helv 10 Tf 0 g') }), page);
+    await addWidgetField(
+      edits,
+      pdfDict({
+        FT: pdfName('Tx'),
+        T: pdfString(names[i]!),
+        Ff: 1,
+        F: 4,
+        Rect: pdfArray([...rects[i]!]),
+        DA: pdfString('/Helv 10 Tf 0 g'),
+      }),
+      page,
+    );
     addedHelv = true;
   }
   await ensureSealField(edits, options);
   if (addedHelv) {
     const dr = await edits.dictIn(await editableAcroForm(edits), 'DR');
     const fonts = await edits.dictIn(dr, 'Font');
-    if (!fonts.entries.has('Helv')) fonts.entries.set('Helv', edits.add(pdfDict({ Type: pdfName('Font'), Subtype: pdfName('Type1'), BaseFont: pdfName('Helvetica'), Encoding: pdfName('WinAnsiEncoding') })));
+    if (!fonts.entries.has('Helv'))
+      fonts.entries.set(
+        'Helv',
+        edits.add(
+          pdfDict({
+            Type: pdfName('Font'),
+            Subtype: pdfName('Type1'),
+            BaseFont: pdfName('Helvetica'),
+            Encoding: pdfName('WinAnsiEncoding'),
+          }),
+        ),
+      );
   }
   return names;
 }
@@ -64,26 +101,40 @@ async function ensureSealField(edits: Edits, options: StampFieldsOptions): Promi
   const name = options.sealField ?? SEAL_FIELD;
   const existing = await findField(edits, name);
   if (existing !== undefined) {
-    if (existing.type !== 'Sig') throw new PdfError('PDF_INVALID_ARGUMENT', `Field ${name} exists and is not a signature field.`);
+    if (existing.type !== 'Sig')
+      throw new PdfError('PDF_INVALID_ARGUMENT', `Field ${name} exists and is not a signature field.`);
     return;
   }
   const pages = await listPages(edits.doc);
   const page = pages[options.sealPage ?? pages.length - 1];
-  if (page === undefined) throw new PdfError('PDF_INVALID_ARGUMENT', `Seal page ${options.sealPage} of ${pages.length}.`);
+  if (page === undefined)
+    throw new PdfError('PDF_INVALID_ARGUMENT', `Seal page ${options.sealPage} of ${pages.length}.`);
   const [, y0, x1] = await mediaBox(edits, page);
   const rect = options.sealRect ?? rectAt(x1 - 256, y0 + 80, 200, 80);
-  await addWidgetField(edits, pdfDict({ FT: pdfName('Sig'), T: pdfString(name), F: 132, Rect: pdfArray([...rect]) }), page);
+  await addWidgetField(
+    edits,
+    pdfDict({ FT: pdfName('Sig'), T: pdfString(name), F: 132, Rect: pdfArray([...rect]) }),
+    page,
+  );
 }
 
 /** Fills a text field: /V, and a regenerated /AP /N from `appearance` (§12.7.4.3); the font goes into /DR. */
-export async function fillTextField(edits: Edits, name: string, text: string, appearance: FieldAppearanceBuilder): Promise<void> {
+export async function fillTextField(
+  edits: Edits,
+  name: string,
+  text: string,
+  appearance: FieldAppearanceBuilder,
+): Promise<void> {
   const field = await findField(edits, name);
-  if (field === undefined || field.type !== 'Tx') throw new PdfError('PDF_INVALID_ARGUMENT', `No text field named ${name}.`);
+  if (field === undefined || field.type !== 'Tx')
+    throw new PdfError('PDF_INVALID_ARGUMENT', `No text field named ${name}.`);
   const dict = await edits.dict(field.ref);
   const rect = await edits.doc.resolve(dict.entries.get('Rect'));
   const nums = isArray(rect) ? rect.items.map(Number) : [];
   const [a = 0, b = 0, c = 0, d = 0] = nums;
-  const ap = appearance({ text, width: Math.abs(c - a), height: Math.abs(d - b), field: name }, () => edits.update.allocate());
+  const ap = appearance({ text, width: Math.abs(c - a), height: Math.abs(d - b), field: name }, () =>
+    edits.update.allocate(),
+  );
   edits.update.setRaw(ap.objects);
   dict.entries.set('V', pdfString(text));
   dict.entries.set('AP', pdfDict({ N: pdfRef(ap.xobject) }));

@@ -1,13 +1,30 @@
 import { createHash } from 'node:crypto';
 import { forEachChunk, type ByteSource } from '@lienthong/pdf';
-import { verifyCms, type CmsVerifyOptions, readSignedData, type SignedData, failedReport, type CmsVerificationReport, nodeCryptoEngine, type CryptoEngine, PkiError, hashFromOid, type HashName } from '@lienthong/pki';
+import {
+  verifyCms,
+  type CmsVerifyOptions,
+  readSignedData,
+  type SignedData,
+  failedReport,
+  type CmsVerificationReport,
+  nodeCryptoEngine,
+  type CryptoEngine,
+  PkiError,
+  hashFromOid,
+  type HashName,
+} from '@lienthong/pki';
 import type { ByteRange } from '../sign/byte-range.ts';
 
 /**
  * Digests of the bytes a /ByteRange covers for several algorithms in one
  * pass, read in chunks: memory stays flat whatever the file's size.
  */
-export async function byteRangeDigests(source: ByteSource, br: ByteRange, hashes: readonly HashName[], cache?: DigestCache): Promise<Map<HashName, Uint8Array>> {
+export async function byteRangeDigests(
+  source: ByteSource,
+  br: ByteRange,
+  hashes: readonly HashName[],
+  cache?: DigestCache,
+): Promise<Map<HashName, Uint8Array>> {
   const key = br.join(' ');
   const known = cache?.get(key);
   if (known !== undefined && hashes.every((h) => known.has(h))) return known;
@@ -30,7 +47,11 @@ export type DigestCache = Map<string, Map<HashName, Uint8Array>>;
  * digests: {@link verifyCms} then checks the message-digest attribute, the
  * signature and the time-stamps without the signed bytes ever being in memory.
  */
-export function precomputedDigestEngine(base: CryptoEngine, marker: Uint8Array, digests: ReadonlyMap<HashName, Uint8Array>): CryptoEngine {
+export function precomputedDigestEngine(
+  base: CryptoEngine,
+  marker: Uint8Array,
+  digests: ReadonlyMap<HashName, Uint8Array>,
+): CryptoEngine {
   return {
     verify: (scheme, spki, data, signature) => base.verify(scheme, spki, data, signature),
     digest: (hash, data) => {
@@ -59,21 +80,57 @@ function hashesOf(sd: SignedData): HashName[] {
  * §5.1: ETSI.CAdES.detached and adbe.pkcs7.detached carry no eContent;
  * adbe.pkcs7.sha1 encapsulates the SHA-1 of the ByteRange).
  */
-export async function verifyPdfCms(source: ByteSource, br: ByteRange, cms: Uint8Array, subFilter: string | undefined, options: CmsVerifyOptions, cache?: DigestCache): Promise<CmsVerificationReport> {
+export async function verifyPdfCms(
+  source: ByteSource,
+  br: ByteRange,
+  cms: Uint8Array,
+  subFilter: string | undefined,
+  options: CmsVerifyOptions,
+  cache?: DigestCache,
+): Promise<CmsVerificationReport> {
   let sd: SignedData;
   try {
     sd = readSignedData(cms);
   } catch (e) {
-    return { ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', `/Contents is not a CMS SignedData: ${e instanceof Error ? e.message : ''}`), signers: [] };
+    return {
+      ...failedReport(
+        'TOTAL_FAILED',
+        'FORMAT_FAILURE',
+        `/Contents is not a CMS SignedData: ${e instanceof Error ? e.message : ''}`,
+      ),
+      signers: [],
+    };
   }
   const base = options.engine ?? nodeCryptoEngine;
   if (sd.content !== undefined) {
-    if (subFilter !== 'adbe.pkcs7.sha1') return { ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', `A ${subFilter ?? 'PDF'} signature must be detached (no eContent, ETSI EN 319 142-1 §6.2.1).`), signers: [], signedData: sd };
+    if (subFilter !== 'adbe.pkcs7.sha1')
+      return {
+        ...failedReport(
+          'TOTAL_FAILED',
+          'FORMAT_FAILURE',
+          `A ${subFilter ?? 'PDF'} signature must be detached (no eContent, ETSI EN 319 142-1 §6.2.1).`,
+        ),
+        signers: [],
+        signedData: sd,
+      };
     const sha1 = (await byteRangeDigests(source, br, ['sha1'], cache)).get('sha1')!;
-    if (Buffer.compare(sha1, sd.content) !== 0) return { ...failedReport('TOTAL_FAILED', 'HASH_FAILURE', 'The encapsulated SHA-1 does not match the ByteRange (adbe.pkcs7.sha1).'), signers: [], signedData: sd };
+    if (Buffer.compare(sha1, sd.content) !== 0)
+      return {
+        ...failedReport(
+          'TOTAL_FAILED',
+          'HASH_FAILURE',
+          'The encapsulated SHA-1 does not match the ByteRange (adbe.pkcs7.sha1).',
+        ),
+        signers: [],
+        signedData: sd,
+      };
     return verifyCms(cms, options);
   }
   const marker = new Uint8Array(0);
   const digests = await byteRangeDigests(source, br, hashesOf(sd), cache);
-  return verifyCms(cms, { ...options, detachedContent: marker, engine: precomputedDigestEngine(base, marker, digests) });
+  return verifyCms(cms, {
+    ...options,
+    detachedContent: marker,
+    engine: precomputedDigestEngine(base, marker, digests),
+  });
 }

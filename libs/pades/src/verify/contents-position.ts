@@ -18,7 +18,8 @@ function scanDictionary(c: Cursor): Omit<SignatureDictionaryLayout, 'offset'> {
   c.skipWhite();
   if (!c.keyword('obj')) throw new PdfError('PDF_SIGNATURE_INVALID', `No "N G obj" header at offset ${c.offset}.`);
   c.skipWhite();
-  if (c.peek() !== 0x3c || c.peek(1) !== 0x3c) throw new PdfError('PDF_SIGNATURE_INVALID', 'The signature object is not a dictionary.');
+  if (c.peek() !== 0x3c || c.peek(1) !== 0x3c)
+    throw new PdfError('PDF_SIGNATURE_INVALID', 'The signature object is not a dictionary.');
   c.pos += 2;
   const values = new Map<string, readonly [number, number]>();
   const duplicates: string[] = [];
@@ -29,7 +30,8 @@ function scanDictionary(c: Cursor): Omit<SignatureDictionaryLayout, 'offset'> {
     if (b === undefined) c.end('a signature dictionary');
     if (b === 0x3e && c.peek(1) === 0x3e) return { values, duplicates };
     const key = parseObject(c);
-    if (!isName(key)) throw new PdfError('PDF_SIGNATURE_INVALID', `Dictionary key is not a name at offset ${c.offset}.`);
+    if (!isName(key))
+      throw new PdfError('PDF_SIGNATURE_INVALID', `Dictionary key is not a name at offset ${c.offset}.`);
     c.skipWhite();
     const start = c.offset;
     parseObject(c);
@@ -47,7 +49,11 @@ function scanDictionary(c: Cursor): Omit<SignatureDictionaryLayout, 'offset'> {
  */
 export async function locateSignatureDictionary(doc: PdfDocument, num: number): Promise<SignatureDictionaryLayout> {
   const entry = doc.entries.get(num);
-  if (entry?.type !== 'offset') throw new PdfError('PDF_SIGNATURE_INVALID', `Signature dictionary ${num} is ${entry?.type === 'compressed' ? 'in an object stream' : 'not in the file'}.`);
+  if (entry?.type !== 'offset')
+    throw new PdfError(
+      'PDF_SIGNATURE_INVALID',
+      `Signature dictionary ${num} is ${entry?.type === 'compressed' ? 'in an object stream' : 'not in the file'}.`,
+    );
   const { value } = await parseAt(doc.source, entry.offset, scanDictionary);
   return { offset: entry.offset, ...value };
 }

@@ -1,5 +1,12 @@
 import { type PdfDocument, isArray, isStream, type PdfObject } from '@lienthong/pdf';
-import { readCertificate, type Certificate, readCrl, type Crl, toBasicOcspResponse, type BasicOcspResponse } from '@lienthong/pki';
+import {
+  readCertificate,
+  type Certificate,
+  readCrl,
+  type Crl,
+  toBasicOcspResponse,
+  type BasicOcspResponse,
+} from '@lienthong/pki';
 
 /** The validation data of a Document Security Store (ETSI EN 319 142-1 §5.4.2), parsed. */
 export interface DssValidationData {

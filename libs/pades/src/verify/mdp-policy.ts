@@ -47,7 +47,8 @@ export function judgeChange(rules: SignatureRules, change: RevisionChange): { pe
     case 'fill': {
       if (p === 1) return { permitted: false, kind: change.kind };
       const f = change.field;
-      if (f !== undefined && (f === rules.ownField || isLocked(rules.lock, f))) return { permitted: false, kind: 'locked-field' };
+      if (f !== undefined && (f === rules.ownField || isLocked(rules.lock, f)))
+        return { permitted: false, kind: 'locked-field' };
       return { permitted: true, kind: change.kind };
     }
   }
@@ -72,7 +73,10 @@ const RANK: Record<ChangeKind, number> = {
 };
 
 /** Judges each revision after a signature; the verdict is FORBIDDEN as soon as one change is. */
-export function judgeRevisions(rules: SignatureRules, revisions: readonly { readonly index: number; readonly changes: readonly RevisionChange[] }[]): { changesAfter: ChangeAfterSignature[]; modification: ModificationVerdict } {
+export function judgeRevisions(
+  rules: SignatureRules,
+  revisions: readonly { readonly index: number; readonly changes: readonly RevisionChange[] }[],
+): { changesAfter: ChangeAfterSignature[]; modification: ModificationVerdict } {
   const changesAfter = revisions.map((rev) => {
     const judged = rev.changes.map((c) => ({ c, ...judgeChange(rules, c) }));
     const bad = judged.find((j) => !j.permitted);
@@ -81,10 +85,14 @@ export function judgeRevisions(rules: SignatureRules, revisions: readonly { read
       revision: rev.index,
       permitted: bad === undefined,
       kind: main?.kind ?? 'metadata',
-      detail: bad === undefined ? (judged.map((j) => j.c.detail).join(' ') || 'No change of substance.') : `${bad.kind === 'locked-field' ? 'Locked field: ' : ''}${bad.c.detail}`,
+      detail:
+        bad === undefined
+          ? judged.map((j) => j.c.detail).join(' ') || 'No change of substance.'
+          : `${bad.kind === 'locked-field' ? 'Locked field: ' : ''}${bad.c.detail}`,
       changes: rev.changes,
     };
   });
-  const modification: ModificationVerdict = changesAfter.length === 0 ? 'NONE' : changesAfter.every((c) => c.permitted) ? 'PERMITTED' : 'FORBIDDEN';
+  const modification: ModificationVerdict =
+    changesAfter.length === 0 ? 'NONE' : changesAfter.every((c) => c.permitted) ? 'PERMITTED' : 'FORBIDDEN';
   return { changesAfter, modification };
 }

@@ -1,4 +1,16 @@
-import { type PdfDocument, pdfRef, isArray, isDict, isName, isRef, isStream, type PdfDict, type PdfObject, type PdfRef, fieldIdentity } from '@lienthong/pdf';
+import {
+  type PdfDocument,
+  pdfRef,
+  isArray,
+  isDict,
+  isName,
+  isRef,
+  isStream,
+  type PdfDict,
+  type PdfObject,
+  type PdfRef,
+  fieldIdentity,
+} from '@lienthong/pdf';
 
 /** A form field node (ISO 32000-1 §12.7.3.1) with its fully qualified name and (inherited) type. */
 export interface FieldNode {
@@ -75,7 +87,8 @@ async function appearances(doc: PdfDocument, roles: ObjectRoles, dict: PdfDict, 
     if (isRef(v)) {
       const target = await doc.resolve(v);
       if (isStream(target)) roles.appearances.set(v.num, name);
-      else if (isDict(target)) for (const s of target.entries.values()) if (isRef(s)) roles.appearances.set(s.num, name);
+      else if (isDict(target))
+        for (const s of target.entries.values()) if (isRef(s)) roles.appearances.set(s.num, name);
     }
   }
 }
@@ -169,7 +182,8 @@ export async function pageContentObjects(doc: PdfDocument, roles: ObjectRoles): 
   const stack: PdfObject[] = [];
   for (const num of roles.pageNodes.keys()) {
     const d = await doc.resolveDict(pdfRef(num));
-    for (const [k, v] of d?.entries ?? []) if (k !== 'Parent' && k !== 'Annots' && k !== 'Kids' && k !== 'B') stack.push(v);
+    for (const [k, v] of d?.entries ?? [])
+      if (k !== 'Parent' && k !== 'Annots' && k !== 'Kids' && k !== 'B') stack.push(v);
   }
   while (stack.length > 0) {
     if (seen.size > MAX_NODES) return 'unbounded';

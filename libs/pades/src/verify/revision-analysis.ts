@@ -26,9 +26,16 @@ async function hasDss(doc: PdfDocument): Promise<boolean> {
 /** Bytes after the last %%EOF that are not whitespace: content a reader that rebuilds the xref could show. */
 async function trailingData(source: ByteSource, end: number): Promise<RevisionChange | undefined> {
   if (end >= source.size) return undefined;
-  if (source.size - end > 64 * 1024) return { kind: 'appended-data', requires: 'never', detail: `${source.size - end} bytes follow the last %%EOF.` };
+  if (source.size - end > 64 * 1024)
+    return { kind: 'appended-data', requires: 'never', detail: `${source.size - end} bytes follow the last %%EOF.` };
   const tail = await source.read(end, source.size - end);
-  return tail.every((b) => isWhite(b)) ? undefined : { kind: 'appended-data', requires: 'never', detail: `${tail.length} bytes of data follow the last %%EOF outside any revision.` };
+  return tail.every((b) => isWhite(b))
+    ? undefined
+    : {
+        kind: 'appended-data',
+        requires: 'never',
+        detail: `${tail.length} bytes of data follow the last %%EOF outside any revision.`,
+      };
 }
 
 /**
@@ -44,7 +51,16 @@ export async function analyseRevisions(source: ByteSource, doc: PdfDocument): Pr
   for (const rev of doc.revisions) {
     const base = { index: rev.index, end: rev.end, eof: rev.eof, xref: rev.kind };
     if (tooMany) {
-      const changes: RevisionChange[] = rev.index === 0 ? [] : [{ kind: 'unreadable', requires: 'never', detail: `Not examined: the file has ${doc.revisions.length} revisions (more than ${MAX_ANALYSED_REVISIONS}).` }];
+      const changes: RevisionChange[] =
+        rev.index === 0
+          ? []
+          : [
+              {
+                kind: 'unreadable',
+                requires: 'never',
+                detail: `Not examined: the file has ${doc.revisions.length} revisions (more than ${MAX_ANALYSED_REVISIONS}).`,
+              },
+            ];
       out.push({ ...base, dss: false, changes });
       continue;
     }
@@ -53,7 +69,17 @@ export async function analyseRevisions(source: ByteSource, doc: PdfDocument): Pr
       view = await openRevision(source, rev.end);
     } catch (e) {
       if (!isPdfError(e)) throw e;
-      out.push({ ...base, dss: false, changes: [{ kind: 'unreadable', requires: 'never', detail: `Revision ${rev.index} cannot be read on its own: ${e.message}` }] });
+      out.push({
+        ...base,
+        dss: false,
+        changes: [
+          {
+            kind: 'unreadable',
+            requires: 'never',
+            detail: `Revision ${rev.index} cannot be read on its own: ${e.message}`,
+          },
+        ],
+      });
       continue;
     }
     const section = doc.sections.find((s) => s.offset === rev.xrefOffset);
@@ -63,7 +89,13 @@ export async function analyseRevisions(source: ByteSource, doc: PdfDocument): Pr
         changes = await diffRevision(prev, view, section);
       } catch (e) {
         if (!isPdfError(e)) throw e;
-        changes = [{ kind: 'unreadable', requires: 'never', detail: `Revision ${rev.index} could not be compared: ${e.message}` }];
+        changes = [
+          {
+            kind: 'unreadable',
+            requires: 'never',
+            detail: `Revision ${rev.index} could not be compared: ${e.message}`,
+          },
+        ];
       }
     }
     out.push({ ...base, dss: await hasDss(view), changes });
@@ -71,6 +103,14 @@ export async function analyseRevisions(source: ByteSource, doc: PdfDocument): Pr
   }
   const last = doc.revisions[doc.revisions.length - 1];
   const extra = last === undefined ? undefined : await trailingData(source, last.end);
-  if (extra !== undefined && last !== undefined) out.push({ index: last.index + 1, end: source.size, eof: source.size, xref: last.kind, dss: false, changes: [extra] });
+  if (extra !== undefined && last !== undefined)
+    out.push({
+      index: last.index + 1,
+      end: source.size,
+      eof: source.size,
+      xref: last.kind,
+      dss: false,
+      changes: [extra],
+    });
   return out;
 }

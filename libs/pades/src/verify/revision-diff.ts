@@ -1,15 +1,40 @@
-import { PdfDocument, isPdfError, isArray, isName, isRef, isStream, type PdfObject, type ByteSource, type XrefEntry, type XrefSection } from '@lienthong/pdf';
+import {
+  PdfDocument,
+  isPdfError,
+  isArray,
+  isName,
+  isRef,
+  isStream,
+  type PdfObject,
+  type ByteSource,
+  type XrefEntry,
+  type XrefSection,
+} from '@lienthong/pdf';
 import { sameObject, sameValue } from './object-equal.ts';
 import { objectRoles, pageContentObjects } from './object-roles.ts';
 import type { RevisionChange } from './report.ts';
-import { acroFormChanges, annotationChanges, asDict, catalogChanges, fieldChanges, fieldListChanges, pageChanges, widgetChanges, type DiffContext } from './structure-diff.ts';
+import {
+  acroFormChanges,
+  annotationChanges,
+  asDict,
+  catalogChanges,
+  fieldChanges,
+  fieldListChanges,
+  pageChanges,
+  widgetChanges,
+  type DiffContext,
+} from './structure-diff.ts';
 
 /** Most changed objects examined in one revision (bounded work on hostile files). */
 const MAX_CHANGED = 20_000;
 
 /** The file as it was when revision `end` was the last: a reader sees exactly that revision's state. */
 export function prefixSource(source: ByteSource, end: number): ByteSource {
-  return { size: end, read: (position, length) => (position >= end ? Promise.resolve(new Uint8Array(0)) : source.read(position, Math.min(length, end - position))) };
+  return {
+    size: end,
+    read: (position, length) =>
+      position >= end ? Promise.resolve(new Uint8Array(0)) : source.read(position, Math.min(length, end - position)),
+  };
 }
 
 /** Opens the state of the document at a revision (ISO 32000-1 §7.5.6: everything up to its %%EOF). */
@@ -18,9 +43,11 @@ export function openRevision(source: ByteSource, end: number): Promise<PdfDocume
 }
 
 const sameEntry = (a: XrefEntry, b: XrefEntry): boolean =>
-  (a.type === 'offset' && b.type === 'offset' && a.offset === b.offset && a.gen === b.gen) || (a.type === 'compressed' && b.type === 'compressed' && a.stream === b.stream && a.index === b.index);
+  (a.type === 'offset' && b.type === 'offset' && a.offset === b.offset && a.gen === b.gen) ||
+  (a.type === 'compressed' && b.type === 'compressed' && a.stream === b.stream && a.index === b.index);
 
-const isBookkeeping = (o: PdfObject): boolean => isStream(o) && (isName(o.dict.entries.get('Type'), 'XRef') || isName(o.dict.entries.get('Type'), 'ObjStm'));
+const isBookkeeping = (o: PdfObject): boolean =>
+  isStream(o) && (isName(o.dict.entries.get('Type'), 'XRef') || isName(o.dict.entries.get('Type'), 'ObjStm'));
 
 /** The objects of the older revision that `section` gives a new body or frees (an object stream's members with it). */
 function touchedObjects(prev: PdfDocument, section: XrefSection): { changed: number[]; freed: number[] } {
@@ -37,12 +64,27 @@ function touchedObjects(prev: PdfDocument, section: XrefSection): { changed: num
   return { changed: [...changed].sort((a, b) => a - b), freed };
 }
 
-async function classify(ctx: DiffContext, num: number, before: PdfObject, after: PdfObject, drawn: () => Promise<Set<number> | 'unbounded'>): Promise<RevisionChange[]> {
+async function classify(
+  ctx: DiffContext,
+  num: number,
+  before: PdfObject,
+  after: PdfObject,
+  drawn: () => Promise<Set<number> | 'unbounded'>,
+): Promise<RevisionChange[]> {
   const r = ctx.roles;
   if (num === r.catalog) return catalogChanges(ctx, asDict(before), asDict(after), num);
-  if (num === r.info || num === r.metadata) return [{ kind: 'metadata', requires: 'always', detail: `Document ${num === r.info ? 'information dictionary' : 'XMP metadata'} updated.`, object: num }];
+  if (num === r.info || num === r.metadata)
+    return [
+      {
+        kind: 'metadata',
+        requires: 'always',
+        detail: `Document ${num === r.info ? 'information dictionary' : 'XMP metadata'} updated.`,
+        object: num,
+      },
+    ];
   if (num === r.acroForm) return acroFormChanges(ctx, asDict(before), asDict(after));
-  if (num === r.acroFormFields) return fieldListChanges(ctx, isArray(before) ? before.items : [], isArray(after) ? after.items : []);
+  if (num === r.acroFormFields)
+    return fieldListChanges(ctx, isArray(before) ? before.items : [], isArray(after) ? after.items : []);
   const field = r.fields.get(num);
   if (field !== undefined) return fieldChanges(ctx, field, asDict(before), asDict(after), num);
   const widgetOf = r.widgets.get(num);
@@ -50,17 +92,53 @@ async function classify(ctx: DiffContext, num: number, before: PdfObject, after:
   const page = r.pageNodes.get(num);
   if (page !== undefined) return pageChanges(ctx, page, asDict(before), asDict(after), num);
   const annotsOf = r.annotArrays.get(num);
-  if (annotsOf !== undefined) return annotationChanges(ctx, annotsOf, isArray(before) ? before.items : [], isArray(after) ? after.items : []);
-  if (r.annots.has(num)) return [{ kind: 'annotation', requires: 'annotate', detail: `Annotation ${num} on page ${r.annots.get(num)! + 1} changed.`, object: num }];
-  if (r.signatureDicts.has(num)) return [{ kind: 'signature', requires: 'never', detail: `Signature dictionary ${num} replaced.`, object: num }];
-  if (num === r.perms) return [{ kind: 'catalog', requires: 'never', detail: 'The /Perms dictionary changed.', object: num }];
+  if (annotsOf !== undefined)
+    return annotationChanges(ctx, annotsOf, isArray(before) ? before.items : [], isArray(after) ? after.items : []);
+  if (r.annots.has(num))
+    return [
+      {
+        kind: 'annotation',
+        requires: 'annotate',
+        detail: `Annotation ${num} on page ${r.annots.get(num)! + 1} changed.`,
+        object: num,
+      },
+    ];
+  if (r.signatureDicts.has(num))
+    return [{ kind: 'signature', requires: 'never', detail: `Signature dictionary ${num} replaced.`, object: num }];
+  if (num === r.perms)
+    return [{ kind: 'catalog', requires: 'never', detail: 'The /Perms dictionary changed.', object: num }];
   const set = await drawn();
   const isDrawn = set === 'unbounded' || set.has(num);
   const appearanceOf = r.appearances.get(num);
-  if (appearanceOf !== undefined && !isDrawn) return [{ kind: 'form-fill', requires: 'fill', detail: `Appearance stream of ${appearanceOf} rewritten.`, field: appearanceOf, object: num }];
-  if (r.dss.has(num) && !isStream(before) && !isDrawn) return [{ kind: 'dss', requires: 'always', detail: `DSS object ${num} updated.`, object: num }];
-  if (isDrawn) return [{ kind: 'page-content', requires: 'never', detail: `Object ${num}, drawn by a page, was given a new body (shadow replace).`, object: num }];
-  return [{ kind: 'replaced-object', requires: 'never', detail: `Object ${num} of the earlier revision was given a new body.`, object: num }];
+  if (appearanceOf !== undefined && !isDrawn)
+    return [
+      {
+        kind: 'form-fill',
+        requires: 'fill',
+        detail: `Appearance stream of ${appearanceOf} rewritten.`,
+        field: appearanceOf,
+        object: num,
+      },
+    ];
+  if (r.dss.has(num) && !isStream(before) && !isDrawn)
+    return [{ kind: 'dss', requires: 'always', detail: `DSS object ${num} updated.`, object: num }];
+  if (isDrawn)
+    return [
+      {
+        kind: 'page-content',
+        requires: 'never',
+        detail: `Object ${num}, drawn by a page, was given a new body (shadow replace).`,
+        object: num,
+      },
+    ];
+  return [
+    {
+      kind: 'replaced-object',
+      requires: 'never',
+      detail: `Object ${num} of the earlier revision was given a new body.`,
+      object: num,
+    },
+  ];
 }
 
 /**
@@ -70,19 +148,37 @@ async function classify(ctx: DiffContext, num: number, before: PdfObject, after:
  * of Mainka et al., NDSS 2021: a changed body under an old number is caught
  * whatever offset it points to). Identical rewrites are ignored.
  */
-export async function diffRevision(prev: PdfDocument, next: PdfDocument, section: XrefSection): Promise<RevisionChange[]> {
+export async function diffRevision(
+  prev: PdfDocument,
+  next: PdfDocument,
+  section: XrefSection,
+): Promise<RevisionChange[]> {
   const out: RevisionChange[] = [];
   const prevRoot = prev.trailer.entries.get('Root');
   const nextRoot = next.trailer.entries.get('Root');
-  if (!sameValue(prevRoot, nextRoot)) out.push({ kind: 'catalog', requires: 'never', detail: `The trailer /Root now names ${isRef(nextRoot) ? `object ${nextRoot.num}` : 'something else'}.` });
+  if (!sameValue(prevRoot, nextRoot))
+    out.push({
+      kind: 'catalog',
+      requires: 'never',
+      detail: `The trailer /Root now names ${isRef(nextRoot) ? `object ${nextRoot.num}` : 'something else'}.`,
+    });
   const ctx: DiffContext = { prev, next, roles: await objectRoles(prev) };
   let drawnCache: Promise<Set<number> | 'unbounded'> | undefined;
   const drawn = (): Promise<Set<number> | 'unbounded'> => (drawnCache ??= pageContentObjects(prev, ctx.roles));
   const { changed, freed } = touchedObjects(prev, section);
-  if (changed.length > MAX_CHANGED) return [...out, { kind: 'replaced-object', requires: 'never', detail: `${changed.length} objects replaced (more than ${MAX_CHANGED} are not examined).` }];
+  if (changed.length > MAX_CHANGED)
+    return [
+      ...out,
+      {
+        kind: 'replaced-object',
+        requires: 'never',
+        detail: `${changed.length} objects replaced (more than ${MAX_CHANGED} are not examined).`,
+      },
+    ];
   for (const num of freed) {
     const before = await prev.getObject(num);
-    if (!isBookkeeping(before)) out.push({ kind: 'deleted-object', requires: 'never', detail: `Object ${num} was freed.`, object: num });
+    if (!isBookkeeping(before))
+      out.push({ kind: 'deleted-object', requires: 'never', detail: `Object ${num} was freed.`, object: num });
   }
   for (const num of changed) {
     let before: PdfObject;

@@ -1,4 +1,20 @@
-import { type PdfDocument, type Revision, isPdfError, decodeTextString, isArray, isDict, isInteger, isName, isRef, isString, type PdfArray, type PdfDict, type PdfRef, listFields, parsePdfDate } from '@lienthong/pdf';
+import {
+  type PdfDocument,
+  type Revision,
+  isPdfError,
+  decodeTextString,
+  isArray,
+  isDict,
+  isInteger,
+  isName,
+  isRef,
+  isString,
+  type PdfArray,
+  type PdfDict,
+  type PdfRef,
+  listFields,
+  parsePdfDate,
+} from '@lienthong/pdf';
 import { derLength, type ByteRange } from '../sign/byte-range.ts';
 import { locateSignatureDictionary } from './contents-position.ts';
 import type { PdfFieldLock } from './report.ts';
@@ -81,16 +97,26 @@ const integers = (a: PdfArray): a is PdfArray & { items: number[] } => a.items.e
 async function checkSignature(doc: PdfDocument, field: string, ref: PdfRef, dict: PdfDict): Promise<FoundSignature> {
   const kind = nameOf(dict, 'Type') === 'DocTimeStamp' ? 'document-timestamp' : 'signature';
   const subFilter = nameOf(dict, 'SubFilter');
-  const broken = (message: string, byteRange?: readonly number[]): BrokenSignature => ({ ok: false, field, kind, subFilter, message, ...(byteRange === undefined ? {} : { byteRange }) });
+  const broken = (message: string, byteRange?: readonly number[]): BrokenSignature => ({
+    ok: false,
+    field,
+    kind,
+    subFilter,
+    message,
+    ...(byteRange === undefined ? {} : { byteRange }),
+  });
   const brObj = dict.entries.get('ByteRange');
   if (brObj === undefined) return broken('The signature dictionary has no /ByteRange (or it is null).');
-  if (!isArray(brObj) || brObj.items.length !== 4 || !integers(brObj)) return broken('/ByteRange is not an array of four integers.');
+  if (!isArray(brObj) || brObj.items.length !== 4 || !integers(brObj))
+    return broken('/ByteRange is not an array of four integers.');
   const br = brObj.items as unknown as ByteRange;
   const [a, b, c, d] = br;
-  if (!br.every((x) => Number.isSafeInteger(x) && x >= 0)) return broken(`/ByteRange [${br.join(' ')}] has a negative or huge value.`, br);
+  if (!br.every((x) => Number.isSafeInteger(x) && x >= 0))
+    return broken(`/ByteRange [${br.join(' ')}] has a negative or huge value.`, br);
   if (a !== 0) return broken(`/ByteRange [${br.join(' ')}] does not start at 0.`, br);
   if (b === 0 && c === 0 && d === 0) return broken('/ByteRange [0 0 0 0] signs nothing.', br);
-  if (!(b < c) || c + d > doc.source.size) return broken(`/ByteRange [${br.join(' ')}] does not fit the ${doc.source.size}-byte file.`, br);
+  if (!(b < c) || c + d > doc.source.size)
+    return broken(`/ByteRange [${br.join(' ')}] does not fit the ${doc.source.size}-byte file.`, br);
   const contents = dict.entries.get('Contents');
   if (contents === undefined) return broken('The signature dictionary has no /Contents (or it is null).', br);
   if (!isString(contents) || !contents.hex) return broken('/Contents is not a hexadecimal string.', br);
@@ -102,9 +128,14 @@ async function checkSignature(doc: PdfDocument, field: string, ref: PdfRef, dict
     return broken(e instanceof Error ? e.message : '/Contents is not DER.', br);
   }
   const layout = await locateSignatureDictionary(doc, ref.num);
-  if (layout.duplicates.includes('Contents') || layout.duplicates.includes('ByteRange')) return broken('The signature dictionary repeats /Contents or /ByteRange.', br);
+  if (layout.duplicates.includes('Contents') || layout.duplicates.includes('ByteRange'))
+    return broken('The signature dictionary repeats /Contents or /ByteRange.', br);
   const at = layout.values.get('Contents');
-  if (at === undefined || at[0] !== b || at[1] !== c) return broken(`The ByteRange gap [${b}, ${c}) is not this dictionary's /Contents${at === undefined ? '' : ` at [${at[0]}, ${at[1]})`} (signature wrapping).`, br);
+  if (at === undefined || at[0] !== b || at[1] !== c)
+    return broken(
+      `The ByteRange gap [${b}, ${c}) is not this dictionary's /Contents${at === undefined ? '' : ` at [${at[0]}, ${at[1]})`} (signature wrapping).`,
+      br,
+    );
   const end = c + d;
   const rev: Revision | undefined = doc.revisions.find((r) => r.eof === end || r.end === end);
   if (rev === undefined) return broken(`The ByteRange ends at ${end}, which is not the end of a revision (%%EOF).`, br);
@@ -149,26 +180,51 @@ export async function findSignatures(doc: PdfDocument): Promise<{ found: FoundSi
       skipped++;
       continue;
     }
-    const kindGuess = (d: PdfDict | undefined): 'signature' | 'document-timestamp' => (d !== undefined && nameOf(d, 'Type') === 'DocTimeStamp' ? 'document-timestamp' : 'signature');
+    const kindGuess = (d: PdfDict | undefined): 'signature' | 'document-timestamp' =>
+      d !== undefined && nameOf(d, 'Type') === 'DocTimeStamp' ? 'document-timestamp' : 'signature';
     try {
       if (!isRef(v)) {
-        found.push({ ok: false, field: f.name, kind: kindGuess(isDict(v) ? v : undefined), subFilter: isDict(v) ? nameOf(v, 'SubFilter') : undefined, message: 'The field /V is not an indirect signature dictionary.' });
+        found.push({
+          ok: false,
+          field: f.name,
+          kind: kindGuess(isDict(v) ? v : undefined),
+          subFilter: isDict(v) ? nameOf(v, 'SubFilter') : undefined,
+          message: 'The field /V is not an indirect signature dictionary.',
+        });
         continue;
       }
       const owner = owners.get(v.num);
       if (owner !== undefined) {
-        found.push({ ok: false, field: f.name, kind: 'signature', subFilter: undefined, message: `Signature dictionary ${v.num} is already the value of field ${owner}.` });
+        found.push({
+          ok: false,
+          field: f.name,
+          kind: 'signature',
+          subFilter: undefined,
+          message: `Signature dictionary ${v.num} is already the value of field ${owner}.`,
+        });
         continue;
       }
       owners.set(v.num, f.name);
       const dict = await doc.resolveDict(v);
       if (dict === undefined) {
-        found.push({ ok: false, field: f.name, kind: 'signature', subFilter: undefined, message: `The field /V (object ${v.num}) is not a dictionary.` });
+        found.push({
+          ok: false,
+          field: f.name,
+          kind: 'signature',
+          subFilter: undefined,
+          message: `The field /V (object ${v.num}) is not a dictionary.`,
+        });
         continue;
       }
       found.push(await checkSignature(doc, f.name, v, dict));
     } catch (e) {
-      found.push({ ok: false, field: f.name, kind: 'signature', subFilter: undefined, message: isPdfError(e) || e instanceof Error ? e.message : 'Unreadable signature dictionary.' });
+      found.push({
+        ok: false,
+        field: f.name,
+        kind: 'signature',
+        subFilter: undefined,
+        message: isPdfError(e) || e instanceof Error ? e.message : 'Unreadable signature dictionary.',
+      });
     }
   }
   const endOf = (s: FoundSignature): number => (s.ok ? s.byteRange[2] + s.byteRange[3] : Number.MAX_SAFE_INTEGER);

@@ -1,5 +1,14 @@
 import type { ByteSource } from '@lienthong/pdf';
-import { type CmsVerifyOptions, type Indication, type SubIndication, readTimeStampToken, summariseCertificate, summariseTimestamps, verifyTimeStampToken, type TimeStampFailure } from '@lienthong/pki';
+import {
+  type CmsVerifyOptions,
+  type Indication,
+  type SubIndication,
+  readTimeStampToken,
+  summariseCertificate,
+  summariseTimestamps,
+  verifyTimeStampToken,
+  type TimeStampFailure,
+} from '@lienthong/pki';
 import { byteRangeDigests, verifyPdfCms, type DigestCache } from './cms-check.ts';
 import type { PdfSignerInfo, PdfTimestampReport } from './report.ts';
 import type { CheckedSignature } from './signature-fields.ts';
@@ -19,7 +28,10 @@ export interface SignatureOutcome {
   readonly timestamps?: readonly PdfTimestampReport[];
 }
 
-const TSP_FAILURE: Record<TimeStampFailure, { indication: Indication; subIndication: SubIndication; integrity: boolean }> = {
+const TSP_FAILURE: Record<
+  TimeStampFailure,
+  { indication: Indication; subIndication: SubIndication; integrity: boolean }
+> = {
   MALFORMED: { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', integrity: false },
   NOT_GRANTED: { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', integrity: false },
   IMPRINT_MISMATCH: { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE', integrity: false },
@@ -31,26 +43,72 @@ const TSP_FAILURE: Record<TimeStampFailure, { indication: Indication; subIndicat
 };
 
 /** A document time-stamp (ETSI EN 319 142-1 §5.4.3): the token's imprint is the digest of the ByteRange; the TSA is validated as a signer. */
-async function verifyDocumentTimestamp(source: ByteSource, sig: CheckedSignature, options: CmsVerifyOptions, cache?: DigestCache): Promise<SignatureOutcome> {
+async function verifyDocumentTimestamp(
+  source: ByteSource,
+  sig: CheckedSignature,
+  options: CmsVerifyOptions,
+  cache?: DigestCache,
+): Promise<SignatureOutcome> {
   let hash;
   try {
     hash = readTimeStampToken(sig.contents).tstInfo.messageImprint.hash;
   } catch (e) {
-    return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message: `/Contents is not an RFC 3161 time-stamp token: ${e instanceof Error ? e.message : ''}`, integrity: false, trusted: false, baselineB: false };
+    return {
+      indication: 'TOTAL_FAILED',
+      subIndication: 'FORMAT_FAILURE',
+      message: `/Contents is not an RFC 3161 time-stamp token: ${e instanceof Error ? e.message : ''}`,
+      integrity: false,
+      trusted: false,
+      baselineB: false,
+    };
   }
-  if (hash === undefined) return { indication: 'TOTAL_FAILED', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE', message: 'The time-stamp imprint uses an unsupported digest.', integrity: false, trusted: false, baselineB: false };
+  if (hash === undefined)
+    return {
+      indication: 'TOTAL_FAILED',
+      subIndication: 'CRYPTO_CONSTRAINTS_FAILURE',
+      message: 'The time-stamp imprint uses an unsupported digest.',
+      integrity: false,
+      trusted: false,
+      baselineB: false,
+    };
   const imprint = (await byteRangeDigests(source, sig.byteRange, [hash], cache)).get(hash)!;
   const { detachedContent: _d, requireBaselineB: _r, evaluateTimestamps: _e, ...trust } = options;
   const v = verifyTimeStampToken(sig.contents, { ...trust, imprint });
   const signer = v.tsaCertificate === undefined ? {} : { signer: summariseCertificate(v.tsaCertificate) };
-  if (v.valid) return { indication: 'TOTAL_PASSED', message: v.message, integrity: true, trusted: true, ...signer, ...(v.genTime === undefined ? {} : { time: v.genTime }), baselineB: false };
+  if (v.valid)
+    return {
+      indication: 'TOTAL_PASSED',
+      message: v.message,
+      integrity: true,
+      trusted: true,
+      ...signer,
+      ...(v.genTime === undefined ? {} : { time: v.genTime }),
+      baselineB: false,
+    };
   const f = TSP_FAILURE[v.failure ?? 'MALFORMED'];
-  const fromReport = v.failure === 'UNTRUSTED' && v.report?.subIndication !== undefined ? { indication: v.report.indication, subIndication: v.report.subIndication } : {};
-  return { indication: f.indication, subIndication: f.subIndication, ...fromReport, message: v.message, integrity: f.integrity, trusted: false, ...signer, baselineB: false };
+  const fromReport =
+    v.failure === 'UNTRUSTED' && v.report?.subIndication !== undefined
+      ? { indication: v.report.indication, subIndication: v.report.subIndication }
+      : {};
+  return {
+    indication: f.indication,
+    subIndication: f.subIndication,
+    ...fromReport,
+    message: v.message,
+    integrity: f.integrity,
+    trusted: false,
+    ...signer,
+    baselineB: false,
+  };
 }
 
 /** Verifies one structurally sound signature: CMS over the ByteRange (streamed), trust and revocation as {@link verifyPdfCms} reports them. */
-export async function verifySignatureOutcome(source: ByteSource, sig: CheckedSignature, options: CmsVerifyOptions, cache?: DigestCache): Promise<SignatureOutcome> {
+export async function verifySignatureOutcome(
+  source: ByteSource,
+  sig: CheckedSignature,
+  options: CmsVerifyOptions,
+  cache?: DigestCache,
+): Promise<SignatureOutcome> {
   if (sig.kind === 'document-timestamp') return verifyDocumentTimestamp(source, sig, options, cache);
   const r = await verifyPdfCms(source, sig.byteRange, sig.contents, sig.subFilter, options, cache);
   return {

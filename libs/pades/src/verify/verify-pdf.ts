@@ -9,7 +9,10 @@ import { findSignatures, type CheckedSignature, type FoundSignature } from './si
 import { verifySignatureOutcome, type SignatureOutcome } from './signature-verify.ts';
 
 /** Inputs of PDF verification: as for {@link CmsVerifyOptions}, plus whether to use the document's DSS. */
-export interface PdfVerifyOptions extends Omit<CmsVerifyOptions, 'detachedContent' | 'requireBaselineB' | 'evaluateTimestamps'> {
+export interface PdfVerifyOptions extends Omit<
+  CmsVerifyOptions,
+  'detachedContent' | 'requireBaselineB' | 'evaluateTimestamps'
+> {
   /** Use the certificates, CRLs and OCSP responses of the document's /DSS (default true). */
   readonly useDss?: boolean;
 }
@@ -39,16 +42,37 @@ interface Verified {
  * signer's path validate; B-LTA when a valid document time-stamp covers a
  * revision holding the DSS.
  */
-async function levelOf(source: ByteSource, v: Verified, timestamps: readonly Verified[], revisions: readonly RevisionAnalysis[], dss: DssValidationData, options: CmsVerifyOptions, cache: DigestCache): Promise<{ level?: PadesBaselineLevel; best?: Date }> {
-  const after = timestamps.filter((t) => t.outcome.indication === 'TOTAL_PASSED' && t.sig.revision > v.sig.revision && t.outcome.time !== undefined);
-  const times = [v.outcome.time, ...after.map((t) => t.outcome.time)].filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime());
+async function levelOf(
+  source: ByteSource,
+  v: Verified,
+  timestamps: readonly Verified[],
+  revisions: readonly RevisionAnalysis[],
+  dss: DssValidationData,
+  options: CmsVerifyOptions,
+  cache: DigestCache,
+): Promise<{ level?: PadesBaselineLevel; best?: Date }> {
+  const after = timestamps.filter(
+    (t) => t.outcome.indication === 'TOTAL_PASSED' && t.sig.revision > v.sig.revision && t.outcome.time !== undefined,
+  );
+  const times = [v.outcome.time, ...after.map((t) => t.outcome.time)]
+    .filter((d): d is Date => d !== undefined)
+    .sort((a, b) => a.getTime() - b.getTime());
   const best = times[0];
   if (v.sig.subFilter !== 'ETSI.CAdES.detached' || !v.outcome.baselineB) return best === undefined ? {} : { best };
   if (best === undefined) return { level: 'B-B' };
   if (!dss.present || (options.revocation ?? 'any') === 'none') return { level: 'B-T', best };
-  const dssOnly = await verifyPdfCms(source, v.sig.byteRange, v.sig.contents, v.sig.subFilter, { ...options, intermediates: dss.certificates, crls: dss.crls, ocspResponses: dss.ocspResponses }, cache);
+  const dssOnly = await verifyPdfCms(
+    source,
+    v.sig.byteRange,
+    v.sig.contents,
+    v.sig.subFilter,
+    { ...options, intermediates: dss.certificates, crls: dss.crls, ocspResponses: dss.ocspResponses },
+    cache,
+  );
   if (dssOnly.indication !== 'TOTAL_PASSED') return { level: 'B-T', best };
-  const lta = after.some((t) => t.sig.kind === 'document-timestamp' && revisions.find((r) => r.index === t.sig.revision)?.dss === true);
+  const lta = after.some(
+    (t) => t.sig.kind === 'document-timestamp' && revisions.find((r) => r.index === t.sig.revision)?.dss === true,
+  );
   return { level: lta ? 'B-LTA' : 'B-LT', best };
 }
 
@@ -62,14 +86,27 @@ function brokenReport(s: Exclude<FoundSignature, CheckedSignature>): PdfSignatur
     message: s.message,
     integrity: false,
     trusted: false,
-    coverage: { revision: undefined, wholeRevision: false, wholeFile: false, ...(s.byteRange === undefined ? {} : { byteRange: s.byteRange }) },
+    coverage: {
+      revision: undefined,
+      wholeRevision: false,
+      wholeFile: false,
+      ...(s.byteRange === undefined ? {} : { byteRange: s.byteRange }),
+    },
     changesAfter: [],
     modification: 'NONE',
   };
 }
 
 function failure(message: string, time: Date, size: number): PdfVerificationReport {
-  return { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message, validationTime: time.toISOString(), fileSize: size, signatures: [], revisions: [] };
+  return {
+    indication: 'TOTAL_FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    message,
+    validationTime: time.toISOString(),
+    fileSize: size,
+    signatures: [],
+    revisions: [],
+  };
 }
 
 /**
@@ -100,8 +137,16 @@ export async function verifyPdf(source: ByteSource, options: PdfVerifyOptions = 
   }
 }
 
-async function verifyDocument(source: ByteSource, doc: PdfDocument, options: PdfVerifyOptions, time: Date): Promise<PdfVerificationReport> {
-  const dss = options.useDss === false ? { present: false, certificates: [], crls: [], ocspResponses: [] } : await readDssData(doc);
+async function verifyDocument(
+  source: ByteSource,
+  doc: PdfDocument,
+  options: PdfVerifyOptions,
+  time: Date,
+): Promise<PdfVerificationReport> {
+  const dss =
+    options.useDss === false
+      ? { present: false, certificates: [], crls: [], ocspResponses: [] }
+      : await readDssData(doc);
   const cmsOpts = cmsOptions(options, dss, time);
   const { found, skipped } = await findSignatures(doc);
   const revisions = await analyseRevisions(source, doc);
@@ -113,7 +158,14 @@ async function verifyDocument(source: ByteSource, doc: PdfDocument, options: Pdf
     try {
       outcome = await verifySignatureOutcome(source, sig, cmsOpts, cache);
     } catch (e) {
-      outcome = { indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message: e instanceof Error ? e.message : 'Unreadable signature.', integrity: false, trusted: false, baselineB: false };
+      outcome = {
+        indication: 'TOTAL_FAILED',
+        subIndication: 'FORMAT_FAILURE',
+        message: e instanceof Error ? e.message : 'Unreadable signature.',
+        integrity: false,
+        trusted: false,
+        baselineB: false,
+      };
     }
     verified.push({ sig, outcome });
   }
@@ -127,23 +179,38 @@ async function verifyDocument(source: ByteSource, doc: PdfDocument, options: Pdf
     }
     const v = verified.find((x) => x.sig === s)!;
     const later = revisions.filter((r) => r.index > s.revision);
-    const docMdp = certification !== undefined && certification.sig.revision <= s.revision ? certification.sig.docMdp : undefined;
+    const docMdp =
+      certification !== undefined && certification.sig.revision <= s.revision ? certification.sig.docMdp : undefined;
     const { changesAfter, modification } = judgeRevisions({ docMdp, lock: s.fieldLock, ownField: s.field }, later);
     const o = v.outcome;
     const forbidden = changesAfter.find((c) => !c.permitted);
     const passed = o.indication === 'TOTAL_PASSED' && forbidden === undefined;
-    const { level, best } = s.kind === 'signature' && passed ? await levelOf(source, v, timestamps, revisions, dss, cmsOpts, cache) : { best: s.kind === 'document-timestamp' ? o.time : undefined };
+    const { level, best } =
+      s.kind === 'signature' && passed
+        ? await levelOf(source, v, timestamps, revisions, dss, cmsOpts, cache)
+        : { best: s.kind === 'document-timestamp' ? o.time : undefined };
     const downgraded = forbidden !== undefined && o.indication !== 'TOTAL_FAILED';
     reports.push({
       field: s.field,
       kind: s.kind,
       subFilter: s.subFilter,
       indication: downgraded ? 'TOTAL_FAILED' : o.indication,
-      ...(downgraded ? { subIndication: 'SIG_CONSTRAINTS_FAILURE' as const } : o.subIndication === undefined ? {} : { subIndication: o.subIndication }),
-      message: downgraded ? `Forbidden change in revision ${forbidden.revision} after signing (${forbidden.kind}): ${forbidden.detail}` : o.message,
+      ...(downgraded
+        ? { subIndication: 'SIG_CONSTRAINTS_FAILURE' as const }
+        : o.subIndication === undefined
+          ? {}
+          : { subIndication: o.subIndication }),
+      message: downgraded
+        ? `Forbidden change in revision ${forbidden.revision} after signing (${forbidden.kind}): ${forbidden.detail}`
+        : o.message,
       integrity: o.integrity,
       trusted: o.trusted,
-      coverage: { revision: s.revision, wholeRevision: true, wholeFile: s.wholeFile && !revisions.some((r) => r.index > s.revision), byteRange: s.byteRange },
+      coverage: {
+        revision: s.revision,
+        wholeRevision: true,
+        wholeFile: s.wholeFile && !revisions.some((r) => r.index > s.revision),
+        byteRange: s.byteRange,
+      },
       ...(level === undefined ? {} : { level }),
       ...(o.signer === undefined ? {} : { signer: o.signer }),
       ...(s.signingTime === undefined ? {} : { signingTime: s.signingTime.toISOString() }),
@@ -168,11 +235,39 @@ async function verifyDocument(source: ByteSource, doc: PdfDocument, options: Pdf
   return summarise(reports, revisionReports, skipped, time, source.size);
 }
 
-function summarise(signatures: PdfSignatureReport[], revisions: PdfRevisionReport[], skipped: number, time: Date, size: number): PdfVerificationReport {
+function summarise(
+  signatures: PdfSignatureReport[],
+  revisions: PdfRevisionReport[],
+  skipped: number,
+  time: Date,
+  size: number,
+): PdfVerificationReport {
   const rest = { validationTime: time.toISOString(), fileSize: size, signatures, revisions };
-  if (signatures.length === 0) return { indication: 'INDETERMINATE', subIndication: 'SIGNED_DATA_NOT_FOUND', message: 'The PDF has no signature.', ...rest };
+  if (signatures.length === 0)
+    return {
+      indication: 'INDETERMINATE',
+      subIndication: 'SIGNED_DATA_NOT_FOUND',
+      message: 'The PDF has no signature.',
+      ...rest,
+    };
   const worst = signatures.reduce((a, b) => (RANK[b.indication] > RANK[a.indication] ? b : a));
-  if (worst.indication !== 'TOTAL_PASSED') return { indication: worst.indication, ...(worst.subIndication === undefined ? {} : { subIndication: worst.subIndication }), message: `${worst.field}: ${worst.message}`, ...rest };
-  if (skipped > 0) return { indication: 'INDETERMINATE', subIndication: 'TRY_LATER', message: `${skipped} signatures beyond the first ${signatures.length} were not verified.`, ...rest };
-  return { indication: 'TOTAL_PASSED', message: `${signatures.length} signature${signatures.length === 1 ? '' : 's'} verified; no forbidden change after any of them.`, ...rest };
+  if (worst.indication !== 'TOTAL_PASSED')
+    return {
+      indication: worst.indication,
+      ...(worst.subIndication === undefined ? {} : { subIndication: worst.subIndication }),
+      message: `${worst.field}: ${worst.message}`,
+      ...rest,
+    };
+  if (skipped > 0)
+    return {
+      indication: 'INDETERMINATE',
+      subIndication: 'TRY_LATER',
+      message: `${skipped} signatures beyond the first ${signatures.length} were not verified.`,
+      ...rest,
+    };
+  return {
+    indication: 'TOTAL_PASSED',
+    message: `${signatures.length} signature${signatures.length === 1 ? '' : 's'} verified; no forbidden change after any of them.`,
+    ...rest,
+  };
 }

@@ -23,11 +23,20 @@ void t.test('countersigning a pyHanko signature', { skip: skipUnless('pyhanko') 
   const rootPem = file('root.pem', toPem('CERTIFICATE', h.root.certificate.der));
   const input = file('in.pdf', await fixturePdf({ useObjectStreams: true }));
   const signed = await runTool('pyhanko', [
-    'sign', 'addsig', '--field', 'Theirs', 'pemder',
-    '--key', file('key.pem', toPem('PRIVATE KEY', exportPrivateKey(h.person.privateKey))),
-    '--cert', file('cert.pem', toPem('CERTIFICATE', h.person.certificate.der)),
-    '--chain', file('chain.pem', toPem('CERTIFICATE', h.intermediate.certificate.der)),
-    '--no-pass', input, join(dir, 'theirs.pdf'),
+    'sign',
+    'addsig',
+    '--field',
+    'Theirs',
+    'pemder',
+    '--key',
+    file('key.pem', toPem('PRIVATE KEY', exportPrivateKey(h.person.privateKey))),
+    '--cert',
+    file('cert.pem', toPem('CERTIFICATE', h.person.certificate.der)),
+    '--chain',
+    file('chain.pem', toPem('CERTIFICATE', h.intermediate.certificate.der)),
+    '--no-pass',
+    input,
+    join(dir, 'theirs.pdf'),
   ]);
   if (signed.code !== 0) throw new Error(`pyhanko sign addsig: ${signed.stdout}${signed.stderr}`);
   const theirs = new Uint8Array(readFileSync(join(dir, 'theirs.pdf')));
@@ -35,10 +44,19 @@ void t.test('countersigning a pyHanko signature', { skip: skipUnless('pyhanko') 
   t.equal(s?.fieldName, 'Theirs');
   t.ok(s?.coversRevision && s.coversWholeFile);
   const sink = memorySink();
-  await signPdf(memorySource(theirs), sink, { signer: keySigner(h.seal.privateKey), certificate: h.seal.certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW) });
+  await signPdf(memorySource(theirs), sink, {
+    signer: keySigner(h.seal.privateKey),
+    certificate: h.seal.certificate,
+    chain: [h.intermediate.certificate],
+    clock: fixedClock(NOW),
+  });
   const out = file('both.pdf', sink.bytes());
   const r = await pyhankoValidate(out, { trust: rootPem, validationTime: NOW });
   const field = (name: string): PyhankoSignature | undefined => r.signatures.find((s) => s.field === name);
-  t.has(field('Theirs'), { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_FORM_FILLING', 'ACCEPTABLE_MODIFICATIONS'] }, r.output);
+  t.has(
+    field('Theirs'),
+    { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_FORM_FILLING', 'ACCEPTABLE_MODIFICATIONS'] },
+    r.output,
+  );
   t.has(field('Signature1'), { intact: true, flags: ['TRUSTED', 'UNTOUCHED'] }, r.output);
 });

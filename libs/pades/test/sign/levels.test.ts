@@ -10,7 +10,14 @@ import { addDocumentTimestamp, addDss, readPdfSignatures, signPdf, type PadesLev
 import { isArray, isDict, isRef, memorySink, memorySource, PdfDocument, type PdfSink } from '@lienthong/pdf';
 import { readTimeStampToken, toPem, type Certificate } from '@lienthong/pki';
 import { fixturePdf } from '../../../pdf/test/fixtures.ts';
-import { hasTool, opensslCmsVerify, pdfsig, pyhankoValidate, qpdfCheck, type PdfsigSignature } from '../../../../test/support/judges.ts';
+import {
+  hasTool,
+  opensslCmsVerify,
+  pdfsig,
+  pyhankoValidate,
+  qpdfCheck,
+  type PdfsigSignature,
+} from '../../../../test/support/judges.ts';
 import { hierarchy, NOW, ocspGood, signedBytes, signerOf, tsaOf } from './support.ts';
 
 const h = await hierarchy;
@@ -26,7 +33,11 @@ async function sign(pdf: Uint8Array, level: PadesLevel, sink: PdfSink = memorySi
     ...signerOf(h, 'person'),
     level,
     timeStamper: tsaOf(h),
-    validationData: { certificates: [h.root.certificate, h.tsa.certificate, h.ocsp.certificate], crls: [h.rootCrl, h.intermediateCrl], ocsps: [await ocspFor(h.person.certificate)] },
+    validationData: {
+      certificates: [h.root.certificate, h.tsa.certificate, h.ocsp.certificate],
+      crls: [h.rootCrl, h.intermediateCrl],
+      ocsps: [await ocspFor(h.person.certificate)],
+    },
     reason: 'Phê duyệt',
   });
   return sink;
@@ -42,12 +53,15 @@ async function judge(t: Test, name: string, pdf: Uint8Array, last: Partial<Pdfsi
   writeFileSync(file, pdf);
   if (hasTool('pdfsig')) {
     const r = await pdfsig(file);
-    t.same(r.signatures.filter((s) => /Signature is Invalid|Digest Mismatch/.test(s.validation ?? '')), [], `pdfsig ${name}: ${r.output}`);
+    t.same(
+      r.signatures.filter((s) => /Signature is Invalid|Digest Mismatch/.test(s.validation ?? '')),
+      [],
+      `pdfsig ${name}: ${r.output}`,
+    );
     t.has(r.signatures.at(-1), last, `pdfsig ${name}: ${r.output}`);
   }
   if (hasTool('qpdf')) t.ok((await qpdfCheck(file)).ok, `qpdf --check ${name}`);
 }
-
 
 for (const useObjectStreams of [false, true]) {
   const kind = useObjectStreams ? 'xref-stream' : 'xref-table';
@@ -104,8 +118,16 @@ void t.test('B-LTA: a document time-stamp over everything, SubFilter ETSI.RFC316
   await judge(t, 'b-lta', out, { fieldName: 'DocTimeStamp1', totalDocumentSigned: true });
   if (hasTool('pyhanko')) {
     const r = await pyhankoValidate(join(dir, 'b-lta.pdf'), { trust: rootPem, validationTime: NOW });
-    t.has(r.signatures.find((s) => s.field === 'Signature1'), { intact: true, trusted: true }, r.output);
-    t.has(r.signatures.find((s) => s.field === 'Signature1'), { modificationLevel: 'LTA_UPDATES' }, r.output);
+    t.has(
+      r.signatures.find((s) => s.field === 'Signature1'),
+      { intact: true, trusted: true },
+      r.output,
+    );
+    t.has(
+      r.signatures.find((s) => s.field === 'Signature1'),
+      { modificationLevel: 'LTA_UPDATES' },
+      r.output,
+    );
     t.notMatch(r.output, /SUSPICIOUS|TAMPERED|INVALID/, r.output);
   }
 });
@@ -113,7 +135,10 @@ void t.test('B-LTA: a document time-stamp over everything, SubFilter ETSI.RFC316
 void t.test('extend later: a B-B file raised to B-LT, then B-LTA, then re-time-stamped', async (t) => {
   const signed = await bytesOf(await sign(await fixturePdf({ useObjectStreams: false }), 'B-B'));
   const sink = memorySink();
-  await addDss(memorySource(signed), sink, { certificates: [h.person.certificate, h.intermediate.certificate, h.root.certificate], crls: [h.intermediateCrl, h.rootCrl] });
+  await addDss(memorySource(signed), sink, {
+    certificates: [h.person.certificate, h.intermediate.certificate, h.root.certificate],
+    crls: [h.intermediateCrl, h.rootCrl],
+  });
   await addDocumentTimestamp(sink, sink, tsaOf(h));
   const lta1 = await bytesOf(sink);
   // Before renewing: validation data for the first time-stamp's TSA, then a new time-stamp.
@@ -123,16 +148,28 @@ void t.test('extend later: a B-B file raised to B-LT, then B-LTA, then re-time-s
   t.same(out.subarray(0, signed.length), signed, 'the signed revision is untouched');
   t.same(out.subarray(0, lta1.length), lta1, 'the first LTA revision is untouched');
   const sigs = await readPdfSignatures(memorySource(out));
-  t.same(sigs.map((s) => s.type), ['Sig', 'DocTimeStamp', 'DocTimeStamp']);
-  t.same(sigs.map((s) => s.coversWholeFile), [false, false, true]);
+  t.same(
+    sigs.map((s) => s.type),
+    ['Sig', 'DocTimeStamp', 'DocTimeStamp'],
+  );
+  t.same(
+    sigs.map((s) => s.coversWholeFile),
+    [false, false, true],
+  );
   const doc = await PdfDocument.open(memorySource(out));
   t.equal(doc.revisions.length, 6);
-  const certs = await doc.resolve((await doc.resolveDict((await doc.catalog()).dict.entries.get('DSS')))?.entries.get('Certs'));
+  const certs = await doc.resolve(
+    (await doc.resolveDict((await doc.catalog()).dict.entries.get('DSS')))?.entries.get('Certs'),
+  );
   t.ok(isArray(certs) && certs.items.length === 4, 'DSS merged without duplicates');
   await judge(t, 'extended', out, { fieldName: 'DocTimeStamp2', totalDocumentSigned: true });
   if (hasTool('pyhanko')) {
     const r = await pyhankoValidate(join(dir, 'extended.pdf'), { trust: rootPem, validationTime: NOW });
-    t.has(r.signatures.find((s) => s.field === 'Signature1'), { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_LTA_UPDATES'] }, r.output);
+    t.has(
+      r.signatures.find((s) => s.field === 'Signature1'),
+      { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_LTA_UPDATES'] },
+      r.output,
+    );
     t.notMatch(r.output, /SUSPICIOUS|TAMPERED|INVALID/, r.output);
   }
 });

@@ -13,14 +13,23 @@ import { fixturePdf } from '../../../pdf/test/fixtures.ts';
 import { hierarchy, NOW, signedBytes } from './support.ts';
 
 const h = await hierarchy;
-const options = { certificate: h.seal.certificate, chain: [h.intermediate.certificate], algorithm: 'ECDSA-SHA256' as const, clock: fixedClock(NOW) };
+const options = {
+  certificate: h.seal.certificate,
+  chain: [h.intermediate.certificate],
+  algorithm: 'ECDSA-SHA256' as const,
+  clock: fixedClock(NOW),
+};
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 void t.test('the digest hashed while copying is the digest of the prepared bytes', async (t) => {
   for (const useObjectStreams of [false, true]) {
     const sink = memorySink();
     const { state } = await preparePdfSignature(memorySource(await fixturePdf({ useObjectStreams })), sink, options);
-    t.equal(state.documentDigest, sha256(signedBytes(sink.bytes(), state.byteRange)), `object streams: ${useObjectStreams}`);
+    t.equal(
+      state.documentDigest,
+      sha256(signedBytes(sink.bytes(), state.byteRange)),
+      `object streams: ${useObjectStreams}`,
+    );
   }
 });
 

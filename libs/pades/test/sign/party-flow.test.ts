@@ -10,7 +10,14 @@ import { docMdpPermission, readPdfSignatures, signPdf, stampPdf, SEAL_FIELD } fr
 import { memorySink, memorySource, PdfDocument, listFields } from '@lienthong/pdf';
 import { fixedClock, keySigner, readSignedData, toPem, OID } from '@lienthong/pki';
 import { fixturePdf } from '../../../pdf/test/fixtures.ts';
-import { opensslCmsVerify, pdfsig, pyhankoValidate, qpdfCheck, skipUnless, type PyhankoSignature } from '../../../../test/support/judges.ts';
+import {
+  opensslCmsVerify,
+  pdfsig,
+  pyhankoValidate,
+  qpdfCheck,
+  skipUnless,
+  type PyhankoSignature,
+} from '../../../../test/support/judges.ts';
 import { NOW, hierarchy, signedBytes, signerOf, tsaOf } from './support.ts';
 
 const h = await hierarchy;
@@ -28,7 +35,10 @@ await signPdf(memorySource(original), step1, {
   location: 'Hà Nam',
 });
 const step2 = memorySink();
-await stampPdf(memorySource(step1.bytes()), step2, { number: 'Số 138-CV/VPTU', date: 'Hà Nam, ngày 01 tháng 6 năm 2026' });
+await stampPdf(memorySource(step1.bytes()), step2, {
+  number: 'Số 138-CV/VPTU',
+  date: 'Hà Nam, ngày 01 tháng 6 năm 2026',
+});
 const step3 = memorySink();
 await signPdf(memorySource(step2.bytes()), step3, {
   ...signerOf(h, 'seal'),
@@ -37,7 +47,7 @@ await signPdf(memorySource(step2.bytes()), step3, {
   fieldName: SEAL_FIELD,
 });
 const final = step3.bytes();
-const finalFile = join(dir, "party.pdf");
+const finalFile = join(dir, 'party.pdf');
 writeFileSync(finalFile, final);
 
 void t.test('structure: three revisions after the original, two signatures, stamp fields filled', async (t) => {
@@ -77,13 +87,21 @@ void t.test('CMS: id-data, message-digest, signing-certificate-v2, no signing-ti
   }
 });
 
-void t.test('pdfsig: both signatures valid, the last one covers the whole file', { skip: skipUnless('pdfsig') }, async (t) => {
-  const r = await pdfsig(finalFile);
-  t.has(r.signatures[0], { index: 1 }, r.output);
-  t.has(r.signatures[1], { index: 2 }, r.output);
-  t.same(r.signatures.map((s) => s.valid), [true, true], r.output);
-  t.has(r.signatures[1], { fieldName: SEAL_FIELD, totalDocumentSigned: true }, r.output);
-});
+void t.test(
+  'pdfsig: both signatures valid, the last one covers the whole file',
+  { skip: skipUnless('pdfsig') },
+  async (t) => {
+    const r = await pdfsig(finalFile);
+    t.has(r.signatures[0], { index: 1 }, r.output);
+    t.has(r.signatures[1], { index: 2 }, r.output);
+    t.same(
+      r.signatures.map((s) => s.valid),
+      [true, true],
+      r.output,
+    );
+    t.has(r.signatures[1], { fieldName: SEAL_FIELD, totalDocumentSigned: true }, r.output);
+  },
+);
 
 void t.test('qpdf --check finds no errors', { skip: skipUnless('qpdf') }, async (t) => {
   const r = await qpdfCheck(finalFile);
@@ -91,12 +109,24 @@ void t.test('qpdf --check finds no errors', { skip: skipUnless('qpdf') }, async 
   t.match(r.output, /No syntax or stream encoding errors/);
 });
 
-void t.test('pyHanko: signature 1 intact with form filling after it, the seal untouched', { skip: skipUnless('pyhanko') }, async (t) => {
-  const r = await pyhankoValidate(finalFile, { trust: rootPem, validationTime: NOW });
-  const field = (name: string): PyhankoSignature | undefined => r.signatures.find((s) => s.field === name);
-  t.has(field('Signature1'), { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_FORM_FILLING', 'ACCEPTABLE_MODIFICATIONS'] }, r.output);
-  t.has(field(SEAL_FIELD), { intact: true, flags: ['TRUSTED', 'TIMESTAMP_TOKEN<INTACT:TRUSTED>', 'UNTOUCHED'] }, r.output);
-});
+void t.test(
+  'pyHanko: signature 1 intact with form filling after it, the seal untouched',
+  { skip: skipUnless('pyhanko') },
+  async (t) => {
+    const r = await pyhankoValidate(finalFile, { trust: rootPem, validationTime: NOW });
+    const field = (name: string): PyhankoSignature | undefined => r.signatures.find((s) => s.field === name);
+    t.has(
+      field('Signature1'),
+      { intact: true, flags: ['TRUSTED', 'EXTENDED_WITH_FORM_FILLING', 'ACCEPTABLE_MODIFICATIONS'] },
+      r.output,
+    );
+    t.has(
+      field(SEAL_FIELD),
+      { intact: true, flags: ['TRUSTED', 'TIMESTAMP_TOKEN<INTACT:TRUSTED>', 'UNTOUCHED'] },
+      r.output,
+    );
+  },
+);
 
 void t.test('DocMDP: a certified document cannot be certified again; /P 1 refuses any further signature', async (t) => {
   t.equal(await docMdpPermission(await PdfDocument.open(memorySource(final))), 2);

@@ -17,7 +17,6 @@ const h = await hierarchy;
 const dir = mkdtempSync(join(tmpdir(), 'pades-large-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 
-
 void t.test('a 50 MB PDF signed file-to-file keeps RSS growth small', async (t) => {
   const input = join(dir, 'large.pdf');
   const output = join(dir, 'large-signed.pdf');
@@ -28,7 +27,14 @@ void t.test('a 50 MB PDF signed file-to-file keeps RSS growth small', async (t) 
   const source = await openFileSource(input);
   const sink = await createFileSink(output);
   try {
-    await signPdf(source, sink, { signer: keySigner(h.seal.privateKey), certificate: h.seal.certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW), level: 'B-T', timeStamper: tsaOf(h) });
+    await signPdf(source, sink, {
+      signer: keySigner(h.seal.privateKey),
+      certificate: h.seal.certificate,
+      chain: [h.intermediate.certificate],
+      clock: fixedClock(NOW),
+      level: 'B-T',
+      timeStamper: tsaOf(h),
+    });
     peak = Math.max(peak, process.memoryUsage().rss);
     const [s] = await readPdfSignatures(sink);
     t.ok(s?.coversWholeFile, 'the signature covers the whole file');

@@ -1,6 +1,15 @@
 // Shared PAdES test setup: the test hierarchy, an in-process TSA, and the signed bytes of a ByteRange.
 import type { ByteRange, SignPdfOptions } from '../../src/index.ts';
-import { buildOcspRequest, fixedClock, issueOcspResponse, issueTimeStampToken, keySigner, buildTimeStampRequest, type Certificate, type TimeStamper } from '@lienthong/pki';
+import {
+  buildOcspRequest,
+  fixedClock,
+  issueOcspResponse,
+  issueTimeStampToken,
+  keySigner,
+  buildTimeStampRequest,
+  type Certificate,
+  type TimeStamper,
+} from '@lienthong/pki';
 import { buildHierarchy, NOW, type Hierarchy } from '../../../pki/test/helpers/hierarchy.ts';
 
 export { NOW };
@@ -8,7 +17,15 @@ export { NOW };
 let serial = 1n;
 export function tsaOf(h: Hierarchy, at: Date = NOW): TimeStamper {
   return async (imprint, hash) =>
-    issueTimeStampToken({ request: buildTimeStampRequest({ hash, imprint, nonce: true }), tsaCertificate: h.tsa.certificate, chain: [h.intermediate.certificate], signer: keySigner(h.tsa.privateKey), clock: fixedClock(at), serialNumber: serial++, policy: '1.3.6.1.4.1.99999.2.1' });
+    issueTimeStampToken({
+      request: buildTimeStampRequest({ hash, imprint, nonce: true }),
+      tsaCertificate: h.tsa.certificate,
+      chain: [h.intermediate.certificate],
+      signer: keySigner(h.tsa.privateKey),
+      clock: fixedClock(at),
+      serialNumber: serial++,
+      policy: '1.3.6.1.4.1.99999.2.1',
+    });
 }
 
 export function signedBytes(pdf: Uint8Array, br: ByteRange): Uint8Array {
@@ -31,6 +48,14 @@ export async function ocspGood(h: Hierarchy, cert: Certificate): Promise<Uint8Ar
 }
 
 /** Who signs, at the pinned time: the person or the office seal of the test hierarchy. */
-export function signerOf(h: Hierarchy, party: 'person' | 'seal'): Pick<SignPdfOptions, 'signer' | 'certificate' | 'chain' | 'clock'> {
-  return { signer: keySigner(h[party].privateKey), certificate: h[party].certificate, chain: [h.intermediate.certificate], clock: fixedClock(NOW) };
+export function signerOf(
+  h: Hierarchy,
+  party: 'person' | 'seal',
+): Pick<SignPdfOptions, 'signer' | 'certificate' | 'chain' | 'clock'> {
+  return {
+    signer: keySigner(h[party].privateKey),
+    certificate: h[party].certificate,
+    chain: [h.intermediate.certificate],
+    clock: fixedClock(NOW),
+  };
 }

@@ -6,7 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { completePdfSignature, preparePdfSignature, readPdfSignatures, type PdfSignatureState } from '../../src/index.ts';
+import {
+  completePdfSignature,
+  preparePdfSignature,
+  readPdfSignatures,
+  type PdfSignatureState,
+} from '../../src/index.ts';
 import { createFileSink, isPdfError, memorySink, memorySource, openFileSink, openFileSource } from '@lienthong/pdf';
 import { fixedClock, toPem } from '@lienthong/pki';
 import { fixturePdf } from '../../../pdf/test/fixtures.ts';
@@ -18,7 +23,13 @@ const dir = mkdtempSync(join(tmpdir(), 'pades-2step-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const rootPem = join(dir, 'root.pem');
 writeFileSync(rootPem, toPem('CERTIFICATE', h.root.certificate.der));
-const options = { certificate: h.seal.certificate, chain: [h.intermediate.certificate], algorithm: 'ECDSA-SHA256' as const, clock: fixedClock(NOW), timeStamped: true };
+const options = {
+  certificate: h.seal.certificate,
+  chain: [h.intermediate.certificate],
+  algorithm: 'ECDSA-SHA256' as const,
+  clock: fixedClock(NOW),
+  timeStamped: true,
+};
 
 async function rejects(t: Test, p: Promise<unknown>, code: string): Promise<void> {
   try {
@@ -28,7 +39,6 @@ async function rejects(t: Test, p: Promise<unknown>, code: string): Promise<void
     t.ok(isPdfError(e) && e.code === code, `${code}: ${String(e)}`);
   }
 }
-
 
 void t.test('prepare → JSON state → token signs the signed attributes → complete, on files', async (t) => {
   const input = join(dir, 'in.pdf');
@@ -44,7 +54,11 @@ void t.test('prepare → JSON state → token signs the signed attributes → co
   // The "token": signs the signed attributes (it hashes them itself).
   const value = nodeSign('sha256', step1.signedAttributes, { key: h.seal.privateKey, dsaEncoding: 'der' });
   const again = await openFileSink(prepared);
-  await completePdfSignature(again, JSON.parse(json) as PdfSignatureState, value, { certificate: h.seal.certificate, chain: [h.intermediate.certificate], timeStamper: tsaOf(h) });
+  await completePdfSignature(again, JSON.parse(json) as PdfSignatureState, value, {
+    certificate: h.seal.certificate,
+    chain: [h.intermediate.certificate],
+    timeStamper: tsaOf(h),
+  });
   await again.close();
   const out = new Uint8Array(readFileSync(prepared));
   const [s] = await readPdfSignatures(memorySource(out));
@@ -57,23 +71,53 @@ void t.test('prepare → JSON state → token signs the signed attributes → co
   }
 });
 
-void t.test('complete refuses a changed PDF, another certificate or key, r‖s for DER, or a container too large', async (t) => {
-  const sink = memorySink();
-  const step1 = await preparePdfSignature(memorySource(await fixturePdf()), sink, { ...options, contentsSize: 400 });
-  const value = nodeSign('sha256', step1.signedAttributes, { key: h.seal.privateKey, dsaEncoding: 'der' });
-  await rejects(t, completePdfSignature(sink, step1.state, value, { certificate: h.person.certificate }), 'PDF_STATE_MISMATCH');
-  await rejects(t, completePdfSignature(sink, step1.state, value, { certificate: h.seal.certificate, chain: [h.intermediate.certificate] }), 'PDF_CONTENTS_TOO_SMALL');
-  const other = nodeSign('sha256', step1.signedAttributes, { key: h.person.privateKey });
-  await rejects(t, completePdfSignature(sink, step1.state, other, { certificate: h.seal.certificate }), 'PDF_SIGNATURE_INVALID');
-  const raw = nodeSign('sha256', step1.signedAttributes, { key: h.seal.privateKey, dsaEncoding: 'ieee-p1363' });
-  await rejects(t, completePdfSignature(sink, step1.state, raw, { certificate: h.seal.certificate }), 'PDF_SIGNATURE_INVALID');
-  const tampered = memorySink();
-  const bytes = sink.bytes();
-  bytes[20] = 0x41;
-  await tampered.append(bytes);
-  await rejects(t, completePdfSignature(tampered, step1.state, value, { certificate: h.seal.certificate }), 'PDF_STATE_MISMATCH');
-  const longer = memorySink();
-  await longer.append(sink.bytes());
-  await longer.append(new Uint8Array([0x0a]));
-  await rejects(t, completePdfSignature(longer, step1.state, value, { certificate: h.seal.certificate }), 'PDF_STATE_MISMATCH');
-});
+void t.test(
+  'complete refuses a changed PDF, another certificate or key, r‖s for DER, or a container too large',
+  async (t) => {
+    const sink = memorySink();
+    const step1 = await preparePdfSignature(memorySource(await fixturePdf()), sink, { ...options, contentsSize: 400 });
+    const value = nodeSign('sha256', step1.signedAttributes, { key: h.seal.privateKey, dsaEncoding: 'der' });
+    await rejects(
+      t,
+      completePdfSignature(sink, step1.state, value, { certificate: h.person.certificate }),
+      'PDF_STATE_MISMATCH',
+    );
+    await rejects(
+      t,
+      completePdfSignature(sink, step1.state, value, {
+        certificate: h.seal.certificate,
+        chain: [h.intermediate.certificate],
+      }),
+      'PDF_CONTENTS_TOO_SMALL',
+    );
+    const other = nodeSign('sha256', step1.signedAttributes, { key: h.person.privateKey });
+    await rejects(
+      t,
+      completePdfSignature(sink, step1.state, other, { certificate: h.seal.certificate }),
+      'PDF_SIGNATURE_INVALID',
+    );
+    const raw = nodeSign('sha256', step1.signedAttributes, { key: h.seal.privateKey, dsaEncoding: 'ieee-p1363' });
+    await rejects(
+      t,
+      completePdfSignature(sink, step1.state, raw, { certificate: h.seal.certificate }),
+      'PDF_SIGNATURE_INVALID',
+    );
+    const tampered = memorySink();
+    const bytes = sink.bytes();
+    bytes[20] = 0x41;
+    await tampered.append(bytes);
+    await rejects(
+      t,
+      completePdfSignature(tampered, step1.state, value, { certificate: h.seal.certificate }),
+      'PDF_STATE_MISMATCH',
+    );
+    const longer = memorySink();
+    await longer.append(sink.bytes());
+    await longer.append(new Uint8Array([0x0a]));
+    await rejects(
+      t,
+      completePdfSignature(longer, step1.state, value, { certificate: h.seal.certificate }),
+      'PDF_STATE_MISMATCH',
+    );
+  },
+);

@@ -35,7 +35,11 @@ function contentsHex(pdf: Uint8Array, hex: string): Uint8Array {
 
 void t.test('empty /Contents (a prepared signature never completed)', async (t) => {
   const sink = memorySink();
-  await preparePdfSignature(memorySource(original), sink, { certificate: h.person.certificate, algorithm: keySigner(h.person.privateKey).algorithm, clock: { now: () => NOW } });
+  await preparePdfSignature(memorySource(original), sink, {
+    certificate: h.person.certificate,
+    algorithm: keySigner(h.person.privateKey).algorithm,
+    clock: { now: () => NOW },
+  });
   failed(t, await verify(sink.bytes()), /\/Contents is empty/);
 });
 
@@ -63,5 +67,10 @@ void t.test('/Contents that is not a CMS signature', async (t) => {
 void t.test('/Contents holding the CMS of another document: HASH_FAILURE', async (t) => {
   const other = await signAs(await fixturePdf({ text: 'Another letter' }));
   const [o] = await readPdfSignatures(memorySource(other));
-  failed(t, await verify(contentsHex(signed, Buffer.from(o!.contents).toString('hex').toUpperCase())), /message digest does not match/, 'HASH_FAILURE');
+  failed(
+    t,
+    await verify(contentsHex(signed, Buffer.from(o!.contents).toString('hex').toUpperCase())),
+    /message digest does not match/,
+    'HASH_FAILURE',
+  );
 });

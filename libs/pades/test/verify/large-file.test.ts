@@ -12,7 +12,6 @@ import { writeLargePdf } from '../../../../test/support/large-pdf.ts';
 
 const MB = 1024 * 1024;
 
-
 void t.test('a 200 MB B-LTA PDF verifies with RSS growth under 64 MB', async (t) => {
   const input = join(dir, 'large.pdf');
   const output = join(dir, 'large-signed.pdf');
@@ -30,7 +29,11 @@ void t.test('a 200 MB B-LTA PDF verifies with RSS growth under 64 MB', async (t)
     clock: fixedClock(NOW),
     level: 'B-LTA',
     timeStamper: tsaOf(h),
-    validationData: { certificates: [h.root.certificate], crls: [h.rootCrl, h.intermediateCrl], ocsps: [await ocspFor(h.seal.certificate)] },
+    validationData: {
+      certificates: [h.root.certificate],
+      crls: [h.rootCrl, h.intermediateCrl],
+      ocsps: [await ocspFor(h.seal.certificate)],
+    },
   });
   await source.close();
   await sink.close();

@@ -27,7 +27,10 @@ for (const useObjectStreams of [false, true]) {
       t.match(sig?.signer?.subject ?? '', /Nguyễn Văn An/);
       if (level !== 'B-B') {
         t.equal(sig?.bestSignatureTime, NOW.toISOString());
-        t.same(sig?.timestamps?.map((x) => [x.kind, x.valid]), [['signature', true]]);
+        t.same(
+          sig?.timestamps?.map((x) => [x.kind, x.valid]),
+          [['signature', true]],
+        );
       }
       if (level === 'B-LT' || level === 'B-LTA') t.same(sig?.changesAfter[0]?.kind, 'dss');
       if (level === 'B-LTA') {
@@ -35,7 +38,10 @@ for (const useObjectStreams of [false, true]) {
         t.equal(ts?.subFilter, 'ETSI.RFC3161');
         t.equal(ts?.indication, 'TOTAL_PASSED', ts?.message ?? '');
         t.equal(ts?.coverage.wholeFile, true);
-        t.same(sig?.changesAfter.map((c) => c.kind), ['dss', 'document-timestamp']);
+        t.same(
+          sig?.changesAfter.map((c) => c.kind),
+          ['dss', 'document-timestamp'],
+        );
       }
       t.same(JSON.parse(JSON.stringify(r)), r, 'the report is plain JSON');
       if (level === 'B-LT' || level === 'B-LTA') {
@@ -69,16 +75,20 @@ void t.test('B-T by a document time-stamp alone; B-LT needs the DSS to hold what
   t.equal(r2.signatures[0]?.level, 'B-B', 'no time-stamp: B-B whatever the DSS holds');
 });
 
-void t.test('pyHanko agrees on B-LTA: signature intact, later revisions are LTA updates', { skip: skipUnless('pyhanko') }, async (t) => {
-  const pdf = await signAs(await fixturePdf(), { level: 'B-LTA' });
-  const file = join(dir, 'levels-lta.pdf');
-  writeFileSync(file, pdf);
-  const p = await pyhankoValidate(file, { trust: rootPem, validationTime: NOW });
-  const ours = await verify(pdf);
-  const sig = p.signatures.find((s) => s.field === ours.signatures[0]?.field);
-  t.ok(sig?.intact, p.output);
-  t.equal(sig?.modificationLevel, 'LTA_UPDATES', p.output);
-  t.ok(sig?.modificationsOk, p.output);
-  t.equal(ours.signatures[0]?.modification, 'PERMITTED');
-  t.ok(ours.signatures[0]?.changesAfter.every((c) => c.kind === 'dss' || c.kind === 'document-timestamp'));
-});
+void t.test(
+  'pyHanko agrees on B-LTA: signature intact, later revisions are LTA updates',
+  { skip: skipUnless('pyhanko') },
+  async (t) => {
+    const pdf = await signAs(await fixturePdf(), { level: 'B-LTA' });
+    const file = join(dir, 'levels-lta.pdf');
+    writeFileSync(file, pdf);
+    const p = await pyhankoValidate(file, { trust: rootPem, validationTime: NOW });
+    const ours = await verify(pdf);
+    const sig = p.signatures.find((s) => s.field === ours.signatures[0]?.field);
+    t.ok(sig?.intact, p.output);
+    t.equal(sig?.modificationLevel, 'LTA_UPDATES', p.output);
+    t.ok(sig?.modificationsOk, p.output);
+    t.equal(ours.signatures[0]?.modification, 'PERMITTED');
+    t.ok(ours.signatures[0]?.changesAfter.every((c) => c.kind === 'dss' || c.kind === 'document-timestamp'));
+  },
+);

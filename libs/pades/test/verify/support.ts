@@ -4,8 +4,29 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signPdf, stampPdf, SEAL_FIELD, type PadesLevel, type SignPdfOptions, verifyPdf, type PdfVerificationReport, type PdfVerifyOptions } from '../../src/index.ts';
-import { isArray, isRef, memorySink, memorySource, pdfDict, pdfName, pdfRef, pdfStream, PdfDocument, listPages, type PdfRef } from '@lienthong/pdf';
+import {
+  signPdf,
+  stampPdf,
+  SEAL_FIELD,
+  type PadesLevel,
+  type SignPdfOptions,
+  verifyPdf,
+  type PdfVerificationReport,
+  type PdfVerifyOptions,
+} from '../../src/index.ts';
+import {
+  isArray,
+  isRef,
+  memorySink,
+  memorySource,
+  pdfDict,
+  pdfName,
+  pdfRef,
+  pdfStream,
+  PdfDocument,
+  listPages,
+  type PdfRef,
+} from '@lienthong/pdf';
 import { toPem, type Certificate } from '@lienthong/pki';
 import type { Edits } from '../../src/sign/edits.ts';
 import { appendRevision } from '../../src/sign/signature-revision.ts';
@@ -22,20 +43,33 @@ writeFileSync(rootPem, toPem('CERTIFICATE', h.root.certificate.der));
 export const ocspFor = (cert: Certificate): Promise<Uint8Array> => ocspGood(h, cert);
 
 /** Signs as the person of the test hierarchy at the pinned time. */
-export async function signAs(pdf: Uint8Array, options: Partial<SignPdfOptions> & { level?: PadesLevel } = {}): Promise<Uint8Array> {
+export async function signAs(
+  pdf: Uint8Array,
+  options: Partial<SignPdfOptions> & { level?: PadesLevel } = {},
+): Promise<Uint8Array> {
   const sink = memorySink();
   await signPdf(memorySource(pdf), sink, {
     ...signerOf(h, 'person'),
     timeStamper: tsaOf(h),
-    validationData: { certificates: [h.root.certificate, h.tsa.certificate, h.ocsp.certificate], crls: [h.rootCrl, h.intermediateCrl], ocsps: [await ocspFor(h.person.certificate)] },
+    validationData: {
+      certificates: [h.root.certificate, h.tsa.certificate, h.ocsp.certificate],
+      crls: [h.rootCrl, h.intermediateCrl],
+      ocsps: [await ocspFor(h.person.certificate)],
+    },
     ...options,
   });
   return sink.bytes();
 }
 
 /** The Party flow: certify with DocMDP /P 2 leaving the stamp fields open, stamp number and date, seal with B-T. */
-export async function partyFlow(options: { lock?: SignPdfOptions['lock'] } = {}): Promise<{ signed: Uint8Array; stamped: Uint8Array; sealed: Uint8Array }> {
-  const signed = await signAs(await fixturePdf({ pages: 2 }), { allowStamp: true, reason: 'Ký ban hành', ...(options.lock === undefined ? {} : { lock: options.lock }) });
+export async function partyFlow(
+  options: { lock?: SignPdfOptions['lock'] } = {},
+): Promise<{ signed: Uint8Array; stamped: Uint8Array; sealed: Uint8Array }> {
+  const signed = await signAs(await fixturePdf({ pages: 2 }), {
+    allowStamp: true,
+    reason: 'Ký ban hành',
+    ...(options.lock === undefined ? {} : { lock: options.lock }),
+  });
   const sink = memorySink();
   await stampPdf(memorySource(signed), sink, { number: 'Số 138-CV/VPTU', date: 'Hà Nam, ngày 01 tháng 6 năm 2026' });
   const stamped = sink.bytes();
@@ -44,9 +78,17 @@ export async function partyFlow(options: { lock?: SignPdfOptions['lock'] } = {})
 }
 
 /** Verifies with the test root at the pinned time (the CRLs given unless `offline`: then only what the file holds). */
-export function verify(pdf: Uint8Array, options: PdfVerifyOptions & { offline?: boolean } = {}): Promise<PdfVerificationReport> {
+export function verify(
+  pdf: Uint8Array,
+  options: PdfVerifyOptions & { offline?: boolean } = {},
+): Promise<PdfVerificationReport> {
   const { offline, ...rest } = options;
-  return verifyPdf(memorySource(pdf), { trustAnchors: [h.root.certificate], time: NOW, ...(offline === true ? {} : { crls: [h.rootCrl, h.intermediateCrl] }), ...rest });
+  return verifyPdf(memorySource(pdf), {
+    trustAnchors: [h.root.certificate],
+    time: NOW,
+    ...(offline === true ? {} : { crls: [h.rootCrl, h.intermediateCrl] }),
+    ...rest,
+  });
 }
 
 /** Appends one incremental update made with the PDF layer's editor (the attacker uses a normal writer). */
@@ -78,7 +120,14 @@ export function textStream(text: string, y = 600): ReturnType<typeof pdfStream> 
 export async function addAnnotation(pdf: Uint8Array, subtype: string): Promise<Uint8Array> {
   const { page } = await firstPageContent(pdf);
   return update(pdf, async (edits) => {
-    const annot = edits.add(pdfDict({ Type: pdfName('Annot'), Subtype: pdfName(subtype), Rect: { kind: 'array', items: [100, 100, 400, 200] }, Contents: { kind: 'string', bytes: latin1('PAID 1 000 000 VND'), hex: false } }));
+    const annot = edits.add(
+      pdfDict({
+        Type: pdfName('Annot'),
+        Subtype: pdfName(subtype),
+        Rect: { kind: 'array', items: [100, 100, 400, 200] },
+        Contents: { kind: 'string', bytes: latin1('PAID 1 000 000 VND'), hex: false },
+      }),
+    );
     (await edits.arrayIn(await edits.dict(page), 'Annots')).items.push(annot);
   });
 }
@@ -106,7 +155,13 @@ export function lastStartxref(pdf: Uint8Array): number {
  * entries may point anywhere (also into earlier bytes), a trailer with
  * /Root, /Size and /Prev. This is how the shadow "replace" attacks are built.
  */
-export function rawRevision(pdf: Uint8Array, root: PdfRef, size: number, objects: readonly { num: number; body?: string; offset?: number }[], prev = lastStartxref(pdf)): Uint8Array {
+export function rawRevision(
+  pdf: Uint8Array,
+  root: PdfRef,
+  size: number,
+  objects: readonly { num: number; body?: string; offset?: number }[],
+  prev = lastStartxref(pdf),
+): Uint8Array {
   let text = Buffer.from(pdf).toString('latin1');
   if (!text.endsWith('\n')) text += '\n';
   const entries = new Map<number, number>();
@@ -118,7 +173,8 @@ export function rawRevision(pdf: Uint8Array, root: PdfRef, size: number, objects
   }
   const xref = text.length;
   text += 'xref\n';
-  for (const [num, off] of [...entries].sort((a, b) => a[0] - b[0])) text += `${num} 1\n${String(off).padStart(10, '0')} 00000 n\r\n`;
+  for (const [num, off] of [...entries].sort((a, b) => a[0] - b[0]))
+    text += `${num} 1\n${String(off).padStart(10, '0')} 00000 n\r\n`;
   text += `trailer\n<</Size ${size}/Root ${root.num} ${root.gen} R/Prev ${prev}>>\nstartxref\n${xref}\n%%EOF\n`;
   return latin1(text);
 }

@@ -18,13 +18,20 @@ export const MAX_BOX_SIDE = 14_400;
 /** Checks a box dimension: a finite number of points in (0, 14 400]. */
 export function checkDimension(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_BOX_SIDE) {
-    throw new AppearanceError('INVALID_ARGUMENT', `${where} must be a number of points in (0, ${MAX_BOX_SIDE}], got ${String(value)}.`);
+    throw new AppearanceError(
+      'INVALID_ARGUMENT',
+      `${where} must be a number of points in (0, ${MAX_BOX_SIDE}], got ${String(value)}.`,
+    );
   }
   return value;
 }
 
 /** Checks a box's width, height and inner padding (default 2 points), which must leave room inside. */
-export function checkBox(options: { width: unknown; height: unknown; padding?: number | undefined }): { width: number; height: number; padding: number } {
+export function checkBox(options: { width: unknown; height: unknown; padding?: number | undefined }): {
+  width: number;
+  height: number;
+  padding: number;
+} {
   const width = checkDimension(options.width, 'width');
   const height = checkDimension(options.height, 'height');
   const padding = options.padding ?? 2;
@@ -36,14 +43,18 @@ export function checkBox(options: { width: unknown; height: unknown; padding?: n
 
 /** Checks that an options argument is an object (callers may pass parsed JSON). */
 export function checkOptions<T>(value: T, where = 'options'): T {
-  if (typeof value !== 'object' || value === null) throw new AppearanceError('INVALID_ARGUMENT', `${where} must be an object.`);
+  if (typeof value !== 'object' || value === null)
+    throw new AppearanceError('INVALID_ARGUMENT', `${where} must be an object.`);
   return value;
 }
 
 /** Checks a font size: a finite number of points in [1, 400]. */
 export function checkFontSize(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 400) {
-    throw new AppearanceError('INVALID_ARGUMENT', `${where} must be a font size in [1, 400] points, got ${String(value)}.`);
+    throw new AppearanceError(
+      'INVALID_ARGUMENT',
+      `${where} must be a font size in [1, 400] points, got ${String(value)}.`,
+    );
   }
   return value;
 }
@@ -62,7 +73,13 @@ export function openFonts(fonts: AppearanceFonts): { regular: FontProgram; bold:
  * A Form XObject (ISO 32000-1 §8.10) with the box as /BBox, its resources
  * and an uncompressed content stream (small, and readable when debugging).
  */
-export function formXObject(num: number, width: number, height: number, resources: string, content: string): SerializedObject {
+export function formXObject(
+  num: number,
+  width: number,
+  height: number,
+  resources: string,
+  content: string,
+): SerializedObject {
   return {
     num,
     body: streamBody(

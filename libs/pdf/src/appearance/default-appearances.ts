@@ -22,4 +22,5 @@ export function vietnameseFonts(): AppearanceFonts {
 }
 
 /** A text field's value drawn in an embedded subset of Noto Sans: "Số 138-CV/VPTU", "ngày 23 tháng 11 năm 2026". */
-export const vietnameseFieldAppearance: FieldAppearanceBuilder = ({ text, width, height }, alloc) => textFieldAppearance({ text, width, height }, vietnameseFonts(), alloc);
+export const vietnameseFieldAppearance: FieldAppearanceBuilder = ({ text, width, height }, alloc) =>
+  textFieldAppearance({ text, width, height }, vietnameseFonts(), alloc);

@@ -15,7 +15,10 @@ export interface FieldAppearance {
 }
 
 /** Builds a {@link FieldAppearance} for a field's box; `alloc` hands out object numbers. */
-export type FieldAppearanceBuilder = (input: { readonly text: string; readonly width: number; readonly height: number; readonly field: string }, alloc: () => number) => FieldAppearance;
+export type FieldAppearanceBuilder = (
+  input: { readonly text: string; readonly width: number; readonly height: number; readonly field: string },
+  alloc: () => number,
+) => FieldAppearance;
 
 /**
  * The fallback appearance: Helvetica (a standard 14 font, WinAnsi) with
@@ -23,7 +26,12 @@ export type FieldAppearanceBuilder = (input: { readonly text: string; readonly w
  * Vietnamese needs the appearance helper's embedded-font builder.
  */
 export const helveticaAppearance: FieldAppearanceBuilder = ({ text, width, height }, alloc) => {
-  const ascii = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]/g, '?');
+  const ascii = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]/g, '?');
   const font = alloc();
   const xobject = alloc();
   const size = Math.max(4, Math.min(10, height - 4));
@@ -33,7 +41,12 @@ export const helveticaAppearance: FieldAppearanceBuilder = ({ text, width, heigh
   return {
     objects: [
       { num: font, body: body('<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>') },
-      { num: xobject, body: body(`<</Type/XObject/Subtype/Form/BBox[0 0 ${width} ${height}]/Resources<</Font<</Helv ${font} 0 R>>>>/Length ${content.length}>>\nstream\n${content}\nendstream`) },
+      {
+        num: xobject,
+        body: body(
+          `<</Type/XObject/Subtype/Form/BBox[0 0 ${width} ${height}]/Resources<</Font<</Helv ${font} 0 R>>>>/Length ${content.length}>>\nstream\n${content}\nendstream`,
+        ),
+      },
     ],
     xobject,
     da: `/Helv ${size} Tf 0 g`,

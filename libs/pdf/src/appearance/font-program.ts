@@ -61,7 +61,12 @@ export function openFontProgram(bytes: Uint8Array): FontProgram {
     ascent: Math.round(font.ascent * scale),
     descent: Math.round(font.descent * scale),
     capHeight: Math.round((font.capHeight || font.ascent * 0.7) * scale),
-    bbox: [font.bbox.minX, font.bbox.minY, font.bbox.maxX, font.bbox.maxY].map((v) => Math.round(v * scale)) as [number, number, number, number],
+    bbox: [font.bbox.minX, font.bbox.minY, font.bbox.maxX, font.bbox.maxY].map((v) => Math.round(v * scale)) as [
+      number,
+      number,
+      number,
+      number,
+    ],
     italicAngle: font.italicAngle || 0,
     isBold: (os2?.usWeightClass ?? 400) >= 600,
   };

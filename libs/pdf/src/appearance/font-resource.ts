@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { AppearanceError } from './errors.ts';
 import { mapGlyphs, openFontProgram, type FontProgram } from './font-program.ts';
-import { dictBody, pdfNumber, pdfRef, streamBody, type AllocateObjectNumber, type SerializedObject } from './pdf-syntax.ts';
+import {
+  dictBody,
+  pdfNumber,
+  pdfRef,
+  streamBody,
+  type AllocateObjectNumber,
+  type SerializedObject,
+} from './pdf-syntax.ts';
 import { hex4 } from './text-input.ts';
 import { buildToUnicodeCMap } from './to-unicode.ts';
 
@@ -98,7 +105,10 @@ export function createFontResource(
       const cp = ch.codePointAt(0) ?? 0;
       const cid = cidOfCodePoint.get(cp);
       if (cid === undefined) {
-        throw new AppearanceError('INVALID_ARGUMENT', `U+${hex4(cp)} at ${index} was not among the texts the font was subset for.`);
+        throw new AppearanceError(
+          'INVALID_ARGUMENT',
+          `U+${hex4(cp)} at ${index} was not among the texts the font was subset for.`,
+        );
       }
       cids.push(cid);
       index++;
@@ -111,7 +121,10 @@ export function createFontResource(
     baseFont,
     program,
     objects,
-    encode: (text) => `<${cidsOf(text).map((c) => hex4(c)).join('')}>`,
+    encode: (text) =>
+      `<${cidsOf(text)
+        .map((c) => hex4(c))
+        .join('')}>`,
     widthOf: (text, size) => (cidsOf(text).reduce((w, cid) => w + (widthOfCid.get(cid) ?? 0), 0) * size) / 1000,
   };
 }
@@ -132,7 +145,9 @@ function widthsArray(widths: ReadonlyMap<number, number>): string {
 
 /** Six uppercase letters naming the subset (§9.6.4), derived from its glyphs so it is stable. */
 function subsetTag(name: string, gids: readonly number[]): string {
-  const digest = createHash('sha256').update(`${name}:${[...gids].sort((a, b) => a - b).join(',')}`).digest();
+  const digest = createHash('sha256')
+    .update(`${name}:${[...gids].sort((a, b) => a - b).join(',')}`)
+    .digest();
   let tag = '';
   for (let i = 0; i < 6; i++) tag += String.fromCharCode(65 + ((digest[i] ?? 0) % 26));
   return tag;

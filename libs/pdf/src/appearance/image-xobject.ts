@@ -39,7 +39,8 @@ export function createImageResource(image: AppearanceImage, alloc: AllocateObjec
       `/ColorSpace ${JPEG_SPACES[info.components]} /BitsPerComponent 8${decode} /Filter /DCTDecode`;
     return { num, width: info.width, height: info.height, objects: [{ num, body: streamBody(entries, image.bytes) }] };
   }
-  if (image.type !== 'png') throw new AppearanceError('IMAGE_UNSUPPORTED', `Image type '${String(image.type)}' is not png or jpeg.`);
+  if (image.type !== 'png')
+    throw new AppearanceError('IMAGE_UNSUPPORTED', `Image type '${String(image.type)}' is not png or jpeg.`);
   const raster = decodePng(image.bytes);
   const num = alloc();
   const objects: SerializedObject[] = [];

@@ -24,7 +24,8 @@ export function readJpegInfo(bytes: Uint8Array): JpegInfo {
   let isAdobe = false;
   let pos = 2;
   for (;;) {
-    if (pos + 4 > bytes.length) throw new AppearanceError('IMAGE_MALFORMED', `The JPEG ends at byte ${pos} before a frame header.`);
+    if (pos + 4 > bytes.length)
+      throw new AppearanceError('IMAGE_MALFORMED', `The JPEG ends at byte ${pos} before a frame header.`);
     if (bytes[pos] !== 0xff) throw new AppearanceError('IMAGE_MALFORMED', `The JPEG has no marker at byte ${pos}.`);
     const marker = bytes[pos + 1] ?? 0;
     if (marker === 0xff) {
@@ -35,10 +36,14 @@ export function readJpegInfo(bytes: Uint8Array): JpegInfo {
       pos += 2;
       continue;
     }
-    if (marker === 0xd9 || marker === 0xda) throw new AppearanceError('IMAGE_MALFORMED', 'The JPEG has no frame header before its scan.');
+    if (marker === 0xd9 || marker === 0xda)
+      throw new AppearanceError('IMAGE_MALFORMED', 'The JPEG has no frame header before its scan.');
     const length = ((bytes[pos + 2] ?? 0) << 8) | (bytes[pos + 3] ?? 0);
     if (length < 2 || pos + 2 + length > bytes.length) {
-      throw new AppearanceError('IMAGE_MALFORMED', `The JPEG segment FF${marker.toString(16).toUpperCase()} at byte ${pos} is truncated.`);
+      throw new AppearanceError(
+        'IMAGE_MALFORMED',
+        `The JPEG segment FF${marker.toString(16).toUpperCase()} at byte ${pos} is truncated.`,
+      );
     }
     const seg = bytes.subarray(pos + 4, pos + 2 + length);
     if (marker === 0xee && String.fromCharCode(...seg.subarray(0, 5)) === 'Adobe') isAdobe = true;
@@ -59,14 +64,19 @@ function readFrame(seg: Uint8Array, marker: number, isAdobe: boolean): JpegInfo 
     throw new AppearanceError('IMAGE_UNSUPPORTED', 'Lossless JPEG cannot be embedded with DCTDecode.');
   }
   if (marker >= 0xc9) throw new AppearanceError('IMAGE_UNSUPPORTED', 'Arithmetic-coded JPEG is not supported.');
-  if (precision !== 8) throw new AppearanceError('IMAGE_UNSUPPORTED', `The JPEG has ${precision}-bit samples; only 8-bit is supported.`);
+  if (precision !== 8)
+    throw new AppearanceError('IMAGE_UNSUPPORTED', `The JPEG has ${precision}-bit samples; only 8-bit is supported.`);
   if (width === 0 || height === 0) throw new AppearanceError('IMAGE_MALFORMED', 'The JPEG has a zero width or height.');
   if (components !== 1 && components !== 3 && components !== 4) {
     throw new AppearanceError('IMAGE_UNSUPPORTED', `The JPEG has ${components} components.`);
   }
-  if (seg.length < 6 + components * 3) throw new AppearanceError('IMAGE_MALFORMED', 'The JPEG frame header is truncated.');
+  if (seg.length < 6 + components * 3)
+    throw new AppearanceError('IMAGE_MALFORMED', 'The JPEG frame header is truncated.');
   if (width * height > MAX_IMAGE_PIXELS) {
-    throw new AppearanceError('IMAGE_UNSUPPORTED', `The JPEG is ${width}x${height}, more than ${MAX_IMAGE_PIXELS} pixels.`);
+    throw new AppearanceError(
+      'IMAGE_UNSUPPORTED',
+      `The JPEG is ${width}x${height}, more than ${MAX_IMAGE_PIXELS} pixels.`,
+    );
   }
   return { width, height, components, isAdobe };
 }

@@ -57,7 +57,8 @@ export function encodePng(spec: PngSpec): Uint8Array {
     const f = spec.filter?.(y) ?? 0;
     filtered[y * (rowBytes + 1)] = f;
     for (let x = 0; x < rowBytes; x++) {
-      filtered[y * (rowBytes + 1) + 1 + x] = (at(y, x) - predictor(f, at(y, x - bpp), at(y - 1, x), at(y - 1, x - bpp))) & 0xff;
+      filtered[y * (rowBytes + 1) + 1 + x] =
+        (at(y, x) - predictor(f, at(y, x - bpp), at(y - 1, x), at(y - 1, x - bpp))) & 0xff;
     }
   }
   const ihdr = Buffer.alloc(13);

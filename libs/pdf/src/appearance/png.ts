@@ -37,12 +37,14 @@ export function decodePng(bytes: Uint8Array): RasterImage {
     if (pos + 12 > bytes.length) throw new AppearanceError('IMAGE_MALFORMED', `The PNG is truncated at byte ${pos}.`);
     const length = view.getUint32(pos);
     const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    if (length > bytes.length - pos - 12) throw new AppearanceError('IMAGE_MALFORMED', `The PNG chunk ${type} at byte ${pos} overruns the file.`);
+    if (length > bytes.length - pos - 12)
+      throw new AppearanceError('IMAGE_MALFORMED', `The PNG chunk ${type} at byte ${pos} overruns the file.`);
     const data = bytes.subarray(pos + 8, pos + 8 + length);
     if (crc32(bytes.subarray(pos + 4, pos + 8 + length)) !== view.getUint32(pos + 8 + length)) {
       throw new AppearanceError('IMAGE_MALFORMED', `The PNG chunk ${type} at byte ${pos} has a wrong CRC.`);
     }
-    if (header === undefined && type !== 'IHDR') throw new AppearanceError('IMAGE_MALFORMED', 'The PNG does not start with IHDR.');
+    if (header === undefined && type !== 'IHDR')
+      throw new AppearanceError('IMAGE_MALFORMED', 'The PNG does not start with IHDR.');
     switch (type) {
       case 'IHDR':
         header = readHeader(data);
@@ -65,7 +67,8 @@ export function decodePng(bytes: Uint8Array): RasterImage {
     }
     pos += 12 + length;
   }
-  if (header === undefined || idat.length === 0) throw new AppearanceError('IMAGE_MALFORMED', 'The PNG has no image data.');
+  if (header === undefined || idat.length === 0)
+    throw new AppearanceError('IMAGE_MALFORMED', 'The PNG has no image data.');
   if (header.colorType === 3 && (palette === undefined || palette.length % 3 !== 0 || palette.length === 0)) {
     throw new AppearanceError('IMAGE_MALFORMED', 'The palette PNG has no valid PLTE chunk.');
   }
@@ -76,7 +79,9 @@ export function decodePng(bytes: Uint8Array): RasterImage {
   try {
     raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
   } catch (e) {
-    throw new AppearanceError('IMAGE_MALFORMED', `The PNG image data does not inflate: ${(e as Error).message}.`, { cause: e });
+    throw new AppearanceError('IMAGE_MALFORMED', `The PNG image data does not inflate: ${(e as Error).message}.`, {
+      cause: e,
+    });
   }
   if (raw.length !== expected) {
     throw new AppearanceError('IMAGE_MALFORMED', `The PNG image data has ${raw.length} bytes, ${expected} expected.`);
@@ -89,13 +94,24 @@ function readHeader(d: Uint8Array): Header {
   if (d.length !== 13) throw new AppearanceError('IMAGE_MALFORMED', 'The PNG IHDR chunk is not 13 bytes.');
   const v = new DataView(d.buffer, d.byteOffset, d.byteLength);
   const h = { width: v.getUint32(0), height: v.getUint32(4), depth: d[8] ?? 0, colorType: d[9] ?? 0 };
-  if (h.width === 0 || h.height === 0) throw new AppearanceError('IMAGE_MALFORMED', 'The PNG has a zero width or height.');
+  if (h.width === 0 || h.height === 0)
+    throw new AppearanceError('IMAGE_MALFORMED', 'The PNG has a zero width or height.');
   if (!(DEPTHS[h.colorType] ?? []).includes(h.depth) || d[10] !== 0 || d[11] !== 0) {
-    throw new AppearanceError('IMAGE_MALFORMED', `The PNG colour type ${h.colorType} with bit depth ${h.depth} is not valid.`);
+    throw new AppearanceError(
+      'IMAGE_MALFORMED',
+      `The PNG colour type ${h.colorType} with bit depth ${h.depth} is not valid.`,
+    );
   }
-  if (d[12] !== 0) throw new AppearanceError('IMAGE_UNSUPPORTED', 'Interlaced (Adam7) PNG images are not supported; save it non-interlaced.');
+  if (d[12] !== 0)
+    throw new AppearanceError(
+      'IMAGE_UNSUPPORTED',
+      'Interlaced (Adam7) PNG images are not supported; save it non-interlaced.',
+    );
   if (h.width * h.height > MAX_IMAGE_PIXELS) {
-    throw new AppearanceError('IMAGE_UNSUPPORTED', `The PNG is ${h.width}x${h.height}, more than ${MAX_IMAGE_PIXELS} pixels.`);
+    throw new AppearanceError(
+      'IMAGE_UNSUPPORTED',
+      `The PNG is ${h.width}x${h.height}, more than ${MAX_IMAGE_PIXELS} pixels.`,
+    );
   }
   return h;
 }
@@ -121,7 +137,8 @@ function unfilter(raw: Uint8Array, height: number, rowBytes: number, bpp: number
         for (let x = 0; x < rowBytes; x++) cur[x] = (src[x] as number) + (up[x] as number);
         break;
       case 3:
-        for (let x = 0; x < rowBytes; x++) cur[x] = (src[x] as number) + (((x >= bpp ? (cur[x - bpp] as number) : 0) + (up[x] as number)) >> 1);
+        for (let x = 0; x < rowBytes; x++)
+          cur[x] = (src[x] as number) + (((x >= bpp ? (cur[x - bpp] as number) : 0) + (up[x] as number)) >> 1);
         break;
       case 4:
         for (let x = 0; x < rowBytes; x++) {
@@ -171,7 +188,8 @@ function toRaster(h: Header, rows: Uint8Array, rowBytes: number, palette?: Uint8
       const s = x * samples;
       if (colorType === 3) {
         const index = sampleAt(row, s);
-        if (index * 3 + 2 >= (palette?.length ?? 0)) throw new AppearanceError('IMAGE_MALFORMED', `The PNG palette index ${index} is out of range.`);
+        if (index * 3 + 2 >= (palette?.length ?? 0))
+          throw new AppearanceError('IMAGE_MALFORMED', `The PNG palette index ${index} is out of range.`);
         pixels.set((palette as Uint8Array).subarray(index * 3, index * 3 + 3), p * 3);
         alpha[p] = trns?.[index] ?? 255;
         continue;
@@ -186,7 +204,9 @@ function toRaster(h: Header, rows: Uint8Array, rowBytes: number, palette?: Uint8
 }
 
 function finish(width: number, height: number, channels: 1 | 3, pixels: Uint8Array, alpha: Uint8Array): RasterImage {
-  return alpha.every((a) => a === 255) ? { width, height, channels, pixels } : { width, height, channels, pixels, alpha };
+  return alpha.every((a) => a === 255)
+    ? { width, height, channels, pixels }
+    : { width, height, channels, pixels, alpha };
 }
 
 function readKey(trns: Uint8Array, colorType: number): number[] {

@@ -2,7 +2,14 @@ import { AppearanceError } from './errors.ts';
 import { createFontResource, type FontResource } from './font-resource.ts';
 import type { FontProgram } from './font-program.ts';
 import { createImageResource, type AppearanceImage, type ImageResource } from './image-xobject.ts';
-import { checkBox, checkFontSize, checkOptions, formXObject, openFonts, type AppearanceFonts } from './appearance-box.ts';
+import {
+  checkBox,
+  checkFontSize,
+  checkOptions,
+  formXObject,
+  openFonts,
+  type AppearanceFonts,
+} from './appearance-box.ts';
 import { pdfNumber, pdfRef, type AllocateObjectNumber, type AppearanceResult } from './pdf-syntax.ts';
 import { fitLines, BASELINE_RISE, LEADING } from './text-layout.ts';
 import { normalizeText } from './text-input.ts';
@@ -54,11 +61,14 @@ export function signatureAppearance(
   const { width, height, padding } = checkBox(options);
   const minSize = checkFontSize(options.minFontSize ?? 4, 'minFontSize');
   const layout = options.layout ?? 'image-left';
-  if (layout !== 'image-left' && layout !== 'image-behind') throw new AppearanceError('INVALID_ARGUMENT', `layout '${String(layout)}' is unknown.`);
+  if (layout !== 'image-left' && layout !== 'image-behind')
+    throw new AppearanceError('INVALID_ARGUMENT', `layout '${String(layout)}' is unknown.`);
   const given: unknown = options.lines;
   if (!Array.isArray(given)) throw new AppearanceError('INVALID_ARGUMENT', 'lines must be an array.');
-  if (options.lines.length > MAX_SIGNATURE_LINES) throw new AppearanceError('TEXT_INVALID', `More than ${MAX_SIGNATURE_LINES} lines.`);
-  if (options.lines.length === 0 && options.image === undefined) throw new AppearanceError('TEXT_EMPTY', 'Neither lines nor an image were given.');
+  if (options.lines.length > MAX_SIGNATURE_LINES)
+    throw new AppearanceError('TEXT_INVALID', `More than ${MAX_SIGNATURE_LINES} lines.`);
+  if (options.lines.length === 0 && options.image === undefined)
+    throw new AppearanceError('TEXT_EMPTY', 'Neither lines nor an image were given.');
   const programs = openFonts(fonts);
   const inputs = options.lines.map((line, i) => ({
     text: normalizeText(checkOptions(line, `lines[${i}]`).text, `lines[${i}].text`),
@@ -68,11 +78,16 @@ export function signatureAppearance(
 
   // Lay the text out first: a text that does not fit fails before any object number is taken.
   const inner = { x: padding, y: padding, w: width - 2 * padding, h: height - 2 * padding };
-  const side = options.image !== undefined && layout === 'image-left' && inputs.length > 0 ? Math.min(inner.h, inner.w * 0.4) : undefined;
-  const text = side === undefined ? inner : { x: inner.x + side + padding, y: inner.y, w: inner.w - side - padding, h: inner.h };
+  const side =
+    options.image !== undefined && layout === 'image-left' && inputs.length > 0
+      ? Math.min(inner.h, inner.w * 0.4)
+      : undefined;
+  const text =
+    side === undefined ? inner : { x: inner.x + side + padding, y: inner.y, w: inner.w - side - padding, h: inner.h };
   const lines = inputs.length > 0 ? fitLines(inputs, text.w, text.h, minSize) : [];
 
-  const image: ImageResource | undefined = options.image === undefined ? undefined : createImageResource(options.image, alloc);
+  const image: ImageResource | undefined =
+    options.image === undefined ? undefined : createImageResource(options.image, alloc);
   let draw = '';
   if (image !== undefined) {
     const box = side === undefined ? inner : { x: inner.x, y: inner.y + (inner.h - side) / 2, w: side, h: side };
@@ -85,7 +100,14 @@ export function signatureAppearance(
   let content = '';
   if (lines.length > 0) {
     for (const program of new Set(lines.map((l) => l.program))) {
-      fontResources.set(program, createFontResource(program, lines.filter((l) => l.program === program).map((l) => l.text), alloc));
+      fontResources.set(
+        program,
+        createFontResource(
+          program,
+          lines.filter((l) => l.program === program).map((l) => l.text),
+          alloc,
+        ),
+      );
     }
     const names = new Map([...fontResources.values()].map((f, i) => [f, `F${i + 1}`]));
     const total = lines.reduce((h, l) => h + l.size * LEADING, 0);

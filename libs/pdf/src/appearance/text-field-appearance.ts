@@ -1,6 +1,13 @@
 import { AppearanceError } from './errors.ts';
 import { createFontResource } from './font-resource.ts';
-import { checkBox, checkFontSize, checkOptions, formXObject, openFonts, type AppearanceFonts } from './appearance-box.ts';
+import {
+  checkBox,
+  checkFontSize,
+  checkOptions,
+  formXObject,
+  openFonts,
+  type AppearanceFonts,
+} from './appearance-box.ts';
 import { pdfNumber, pdfRef, type AllocateObjectNumber, type AppearanceResult } from './pdf-syntax.ts';
 import { fitLines, BASELINE_RISE, LEADING } from './text-layout.ts';
 import { normalizeText } from './text-input.ts';
@@ -66,15 +73,26 @@ export function textFieldAppearance(
   const requested = checkFontSize(options.size ?? 10, 'size');
   const box = { x: padding, y: padding, w: width - 2 * padding, h: height - 2 * padding };
   // A single-line field never wraps: the text shrinks until it fits the width.
-  const lines = fitLines([{ text, program, size: requested }], box.w, box.h, Math.min(4, requested), options.multiline === true);
+  const lines = fitLines(
+    [{ text, program, size: requested }],
+    box.w,
+    box.h,
+    Math.min(4, requested),
+    options.multiline === true,
+  );
   const size = lines[0]?.size ?? requested;
-  const font = createFontResource(program, lines.map((l) => l.text), alloc);
+  const font = createFontResource(
+    program,
+    lines.map((l) => l.text),
+    alloc,
+  );
   const total = lines.reduce((h, l) => h + l.size * LEADING, 0);
   let top = box.y + (box.h + total) / 2;
   let content = `/Tx BMC\nq\n${pdfNumber(padding / 2)} ${pdfNumber(padding / 2)} ${pdfNumber(width - padding)} ${pdfNumber(height - padding)} re W n\nBT\n/${font.name} ${pdfNumber(size)} Tf\n0 g\n`;
   for (const line of lines) {
     top -= line.size * LEADING;
-    const x = align === 'left' ? box.x : align === 'center' ? box.x + (box.w - line.width) / 2 : box.x + box.w - line.width;
+    const x =
+      align === 'left' ? box.x : align === 'center' ? box.x + (box.w - line.width) / 2 : box.x + box.w - line.width;
     content += `1 0 0 1 ${pdfNumber(x)} ${pdfNumber(top + line.size * BASELINE_RISE)} Tm\n${font.encode(line.text)} Tj\n`;
   }
   content += 'ET\nQ\nEMC\n';

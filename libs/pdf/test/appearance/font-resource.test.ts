@@ -1,7 +1,13 @@
 // Subset font objects: CID encoding, /W widths, ToUnicode, subset tag, NFC.
 import { inflateSync } from 'node:zlib';
 import t from 'tap';
-import { createFontResource, isAppearanceError, loadDefaultFonts, measureText, openFontProgram } from '../../src/appearance/index.ts';
+import {
+  createFontResource,
+  isAppearanceError,
+  loadDefaultFonts,
+  measureText,
+  openFontProgram,
+} from '../../src/appearance/index.ts';
 import { counter } from './helpers/mini-pdf.ts';
 
 const fonts = loadDefaultFonts();
@@ -19,7 +25,10 @@ void t.test('Identity-H codes are the subset glyph ids, in first-use order', asy
   const { alloc } = counter(10);
   const font = createFontResource(regular, ['Nguyễn', 'Nhung'], alloc);
   t.equal(font.num, 10, 'the Type0 font takes the first number');
-  t.same(font.objects.map((o) => o.num), [10, 11, 12, 13, 14]);
+  t.same(
+    font.objects.map((o) => o.num),
+    [10, 11, 12, 13, 14],
+  );
   // .notdef is glyph 0 of the subset, so the first character is CID 1.
   t.equal(font.encode('Nguyễn'), '<000100020003000400050006>');
   t.equal(font.encode('Nhung'), '<00010007000300060002>', 'N, u, n, g keep their CIDs; h is new');
@@ -51,8 +60,11 @@ void t.test('/W widths and widthOf agree with the font metrics', async (t) => {
   const length1 = Number(/\/Length1 (\d+)/.exec(latin1(file))?.[1]);
   const program = inflateSync(streamData(file));
   t.equal(program.length, length1, '/Length1 is the inflated size');
-  t.ok(program.length < fonts.regular.length / 20, `the subset is small (${program.length} of ${fonts.regular.length} bytes)`);
-  t.ok([0x00010000, 0x74727565].includes(program.readUInt32BE(0)), 'a TrueType sfnt (fontkit writes the \'true\' tag)');
+  t.ok(
+    program.length < fonts.regular.length / 20,
+    `the subset is small (${program.length} of ${fonts.regular.length} bytes)`,
+  );
+  t.ok([0x00010000, 0x74727565].includes(program.readUInt32BE(0)), "a TrueType sfnt (fontkit writes the 'true' tag)");
   t.ok(program.includes(Buffer.from('glyf')) && program.includes(Buffer.from('loca')), 'with glyf and loca tables');
 });
 
@@ -61,7 +73,14 @@ void t.test('the ToUnicode CMap maps every CID back to its character', async (t)
   const cmap = inflateSync(streamData(font.objects[4]?.body ?? new Uint8Array())).toString('latin1');
   t.match(cmap, /1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange/);
   t.match(cmap, /6 beginbfchar/);
-  for (const [cid, u] of [['0001', '0110'], ['0002', '1EE9'], ['0003', '0063'], ['0004', '0020'], ['0005', '01AF'], ['0006', '01A0']]) {
+  for (const [cid, u] of [
+    ['0001', '0110'],
+    ['0002', '1EE9'],
+    ['0003', '0063'],
+    ['0004', '0020'],
+    ['0005', '01AF'],
+    ['0006', '01A0'],
+  ]) {
     t.match(cmap, `<${cid}> <${u}>`, `CID ${cid} → U+${u}`);
   }
 });

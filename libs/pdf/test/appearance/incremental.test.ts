@@ -35,15 +35,23 @@ function appendUpdate(base: Uint8Array, objects: SerializedObject[], root: numbe
     }
   }
   let xref = 'xref\n';
-  for (const [num, at] of offsets.sort((a, b) => a[0] - b[0])) xref += `${num} 1\n${String(at).padStart(10, '0')} 00000 n \n`;
-  parts.push(enc.encode(`${xref}trailer\n<< /Size ${size} /Root ${root} 0 R /Prev ${prev} >>\nstartxref\n${offset}\n%%EOF\n`));
+  for (const [num, at] of offsets.sort((a, b) => a[0] - b[0]))
+    xref += `${num} 1\n${String(at).padStart(10, '0')} 00000 n \n`;
+  parts.push(
+    enc.encode(`${xref}trailer\n<< /Size ${size} /Root ${root} 0 R /Prev ${prev} >>\nstartxref\n${offset}\n%%EOF\n`),
+  );
   return Buffer.concat(parts);
 }
 
 void t.test('signature and text field widgets added by an incremental update', async (t) => {
   const doc = await PDFDocument.create();
   const page = doc.addPage([595, 842]);
-  page.drawText('CONG VAN (body drawn by pdf-lib)', { x: 50, y: 600, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
+  page.drawText('CONG VAN (body drawn by pdf-lib)', {
+    x: 50,
+    y: 600,
+    size: 14,
+    font: await doc.embedFont(StandardFonts.Helvetica),
+  });
   const base = await doc.save({ useObjectStreams: false });
 
   let next = doc.context.largestObjectNumber + 1;
@@ -105,14 +113,22 @@ void t.test('signature and text field widgets added by an incremental update', a
   writeFileSync(file, updated);
   t.equal(Buffer.compare(updated.subarray(0, base.length), base), 0, 'the original bytes are untouched');
 
-  t.match(await qpdfCheck(file), { ok: true, output: /No syntax or stream encoding errors found/ }, 'qpdf --check passes');
+  t.match(
+    await qpdfCheck(file),
+    { ok: true, output: /No syntax or stream encoding errors found/ },
+    'qpdf --check passes',
+  );
   const { text } = await pdftotext(file);
   for (const s of ['CONG VAN', 'T/M BAN THƯỜNG VỤ', 'Nguyễn Thị Hồng Nhung', 'Số 138-CV/VPTU']) {
     t.ok(text.includes(s), `pdftotext extracts "${s}" from the widgets`);
   }
   const reread = await PDFDocument.load(updated);
   t.same(
-    reread.getForm().getFields().map((f) => f.getName()).sort(),
+    reread
+      .getForm()
+      .getFields()
+      .map((f) => f.getName())
+      .sort(),
     ['chu_ky_1', 'so_ky_hieu'],
     'pdf-lib reads both fields',
   );

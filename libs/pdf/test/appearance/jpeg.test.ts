@@ -12,9 +12,23 @@ const adobe = segment(0xee, [0x41, 0x64, 0x6f, 0x62, 0x65, 0, 100, 0, 0, 0, 0, 2
 const jpeg = (...parts: number[][]): Uint8Array => new Uint8Array([0xff, 0xd8, ...parts.flat()]);
 
 void t.test('baseline and progressive frames give size and components', async (t) => {
-  t.same(readJpegInfo(jpeg(jfif, sof(0xc0, 8, 300, 400, 3))), { width: 400, height: 300, components: 3, isAdobe: false });
-  t.same(readJpegInfo(jpeg(jfif, segment(0xdb, new Array<number>(65).fill(1)), sof(0xc2, 8, 16, 16, 1))), { width: 16, height: 16, components: 1, isAdobe: false });
-  t.same(readJpegInfo(jpeg(adobe, [0xff, 0xff], sof(0xc1, 8, 5, 6, 4))), { width: 6, height: 5, components: 4, isAdobe: true }, 'fill bytes and APP14');
+  t.same(readJpegInfo(jpeg(jfif, sof(0xc0, 8, 300, 400, 3))), {
+    width: 400,
+    height: 300,
+    components: 3,
+    isAdobe: false,
+  });
+  t.same(readJpegInfo(jpeg(jfif, segment(0xdb, new Array<number>(65).fill(1)), sof(0xc2, 8, 16, 16, 1))), {
+    width: 16,
+    height: 16,
+    components: 1,
+    isAdobe: false,
+  });
+  t.same(
+    readJpegInfo(jpeg(adobe, [0xff, 0xff], sof(0xc1, 8, 5, 6, 4))),
+    { width: 6, height: 5, components: 4, isAdobe: true },
+    'fill bytes and APP14',
+  );
 });
 
 void t.test('non-JPEG, truncated and unsupported frames fail with clear codes', async (t) => {

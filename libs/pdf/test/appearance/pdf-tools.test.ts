@@ -14,7 +14,14 @@ import {
 } from '../../src/appearance/index.ts';
 import { counter, writeMiniPdf } from './helpers/mini-pdf.ts';
 import { sealPng } from './helpers/png-encode.ts';
-import { pdffonts, pdftoppm, pdftotext, qpdfCheck, qpdfFormFields, skipUnless } from '../../../../test/support/judges.ts';
+import {
+  pdffonts,
+  pdftoppm,
+  pdftotext,
+  qpdfCheck,
+  qpdfFormFields,
+  skipUnless,
+} from '../../../../test/support/judges.ts';
 
 const fonts = loadDefaultFonts();
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-appearance-'));
@@ -32,7 +39,9 @@ const skip = skipUnless('pdftotext', 'pdffonts', 'pdftoppm', 'qpdf');
 const CHECK_PASSES = { ok: true, output: /No syntax or stream encoding errors found/ };
 
 async function render(pdf: string, prefix: string): Promise<RasterImage> {
-  return decodePng(new Uint8Array(readFileSync(await pdftoppm(pdf, join(dir, prefix), { format: 'png', resolution: 72 }))));
+  return decodePng(
+    new Uint8Array(readFileSync(await pdftoppm(pdf, join(dir, prefix), { format: 'png', resolution: 72 }))),
+  );
 }
 
 /** Red pixels (a seal) inside a box given in PDF points (origin bottom left). */
@@ -100,7 +109,18 @@ void t.test('signature blocks, seal and registry stamp render and extract', { sk
   const { fonts: listed, output } = await pdffonts(file);
   t.ok(listed.length >= 3, `pdffonts lists the fonts:\n${output}`);
   for (const font of listed) {
-    t.match(font, { name: /^[A-Z]{6}\+NotoSans-(Regular|Bold)$/, type: /^CID TrueType$/, encoding: /^Identity-H$/, embedded: true, subset: true, unicode: true }, `embedded, subset, unicode: ${font.line}`);
+    t.match(
+      font,
+      {
+        name: /^[A-Z]{6}\+NotoSans-(Regular|Bold)$/,
+        type: /^CID TrueType$/,
+        encoding: /^Identity-H$/,
+        embedded: true,
+        subset: true,
+        unicode: true,
+      },
+      `embedded, subset, unicode: ${font.line}`,
+    );
   }
 
   t.match(await qpdfCheck(file), CHECK_PASSES, 'qpdf --check passes');
@@ -134,7 +154,9 @@ void t.test('a text field widget with /DR, /DA and /AP renders its appearance', 
       },
       {
         num: acroForm,
-        body: enc.encode(`<< /Fields [${widget} 0 R] /DR << /Font << /${field.fontName} ${field.font} 0 R >> >> /DA (${field.da}) >>`),
+        body: enc.encode(
+          `<< /Fields [${widget} 0 R] /DR << /Font << /${field.fontName} ${field.font} 0 R >> >> /DA (${field.da}) >>`,
+        ),
       },
     ],
     placements: [],
@@ -159,10 +181,25 @@ void t.test('a text field widget with /DR, /DA and /AP renders its appearance', 
 void t.test('a JPEG seal (DCTDecode) renders red', { skip }, async (t) => {
   // A real JPEG made by poppler from a page holding the PNG seal.
   const { alloc: a1, peek: p1 } = counter();
-  const png = signatureAppearance({ width: 100, height: 100, lines: [], image: { bytes: sealPng(100), type: 'png' } }, fonts, a1);
+  const png = signatureAppearance(
+    { width: 100, height: 100, lines: [], image: { bytes: sealPng(100), type: 'png' } },
+    fonts,
+    a1,
+  );
   const source = join(dir, 'seal-source.pdf');
-  writeFileSync(source, writeMiniPdf({ objects: png.objects, placements: [{ name: 'S', xobject: png.xobject, x: 0, y: 0 }], next: p1(), pageWidth: 100, pageHeight: 100 }));
-  const jpeg = new Uint8Array(readFileSync(await pdftoppm(source, join(dir, 'seal'), { format: 'jpeg', resolution: 144 })));
+  writeFileSync(
+    source,
+    writeMiniPdf({
+      objects: png.objects,
+      placements: [{ name: 'S', xobject: png.xobject, x: 0, y: 0 }],
+      next: p1(),
+      pageWidth: 100,
+      pageHeight: 100,
+    }),
+  );
+  const jpeg = new Uint8Array(
+    readFileSync(await pdftoppm(source, join(dir, 'seal'), { format: 'jpeg', resolution: 144 })),
+  );
 
   const { alloc, peek } = counter();
   const sig = signatureAppearance(
@@ -170,9 +207,22 @@ void t.test('a JPEG seal (DCTDecode) renders red', { skip }, async (t) => {
     fonts,
     alloc,
   );
-  t.match(new TextDecoder('latin1').decode(sig.objects.find((o) => new TextDecoder('latin1').decode(o.body).includes('/DCTDecode'))?.body.subarray(0, 200)), /\/Width 200 \/Height 200 \/ColorSpace \/DeviceRGB/, 'JPEG size and colour space come from its SOF');
+  t.match(
+    new TextDecoder('latin1').decode(
+      sig.objects.find((o) => new TextDecoder('latin1').decode(o.body).includes('/DCTDecode'))?.body.subarray(0, 200),
+    ),
+    /\/Width 200 \/Height 200 \/ColorSpace \/DeviceRGB/,
+    'JPEG size and colour space come from its SOF',
+  );
   const file = join(dir, 'jpeg.pdf');
-  writeFileSync(file, writeMiniPdf({ objects: sig.objects, placements: [{ name: 'X1', xobject: sig.xobject, x: 300, y: 500 }], next: peek() }));
+  writeFileSync(
+    file,
+    writeMiniPdf({
+      objects: sig.objects,
+      placements: [{ name: 'X1', xobject: sig.xobject, x: 300, y: 500 }],
+      next: peek(),
+    }),
+  );
   t.match(await qpdfCheck(file), CHECK_PASSES, 'qpdf --check passes');
   t.ok(countRed(await render(file, 'jpeg'), 302, 502, 388, 588) > 800, 'the JPEG seal is red');
   t.ok((await pdftotext(file)).text.includes('Nguyễn Thị Hồng Nhung'), 'the text still extracts');

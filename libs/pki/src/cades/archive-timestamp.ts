@@ -16,7 +16,10 @@ export interface AtsHashIndexV3 {
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 /** The SignerInfo fields and the hashes of its unsigned attribute values (type ‖ value, EN 319 122-1 §5.5.2). */
-function signerParts(cms: Uint8Array, index: number): { fields: Uint8Array[]; unsigned: { type: Uint8Array; value: Uint8Array }[] } {
+function signerParts(
+  cms: Uint8Array,
+  index: number,
+): { fields: Uint8Array[]; unsigned: { type: Uint8Array; value: Uint8Array }[] } {
   const si = signedDataNodes(cms).signerInfos[index];
   if (si === undefined) throw new PkiError('INVALID_ARGUMENT', `No SignerInfo at index ${index}.`);
   const parts = sequence(si, 'SignerInfo');
@@ -39,7 +42,13 @@ function signerParts(cms: Uint8Array, index: number): { fields: Uint8Array[]; un
  */
 export function atsHashIndexV3(cms: Uint8Array, index: number, hash: HashName): Uint8Array {
   const n = signedDataNodes(cms);
-  const hashes = (inputs: readonly Uint8Array[]): Uint8Array => seq(...inputs.map((b) => createHash(hash).update(b).digest()).sort((a, b) => Buffer.compare(a, b)).map((d) => octets(d)));
+  const hashes = (inputs: readonly Uint8Array[]): Uint8Array =>
+    seq(
+      ...inputs
+        .map((b) => createHash(hash).update(b).digest())
+        .sort((a, b) => Buffer.compare(a, b))
+        .map((d) => octets(d)),
+    );
   const { unsigned } = signerParts(cms, index);
   return seq(
     seq(oid(HASH_OIDS[hash])),
@@ -55,7 +64,8 @@ export function readAtsHashIndexV3(der: Uint8Array): AtsHashIndexV3 {
   let i = 0;
   let hash: HashName = 'sha256';
   if (parts.length === 4) hash = hashFromOid(readAlgorithmIdentifier(parts[i++]).oid);
-  const list = (n: ReturnType<typeof parseDer> | undefined, what: string): string[] => sequence(n, what).map((o) => hex(content(expect(o, 0x04, what))));
+  const list = (n: ReturnType<typeof parseDer> | undefined, what: string): string[] =>
+    sequence(n, what).map((o) => hex(content(expect(o, 0x04, what))));
   const certificates = list(parts[i++], 'certificatesHashIndex');
   const crls = list(parts[i++], 'crlsHashIndex');
   const unsignedAttrValues = list(parts[i++], 'unsignedAttrValuesHashIndex');
@@ -69,7 +79,13 @@ export function readAtsHashIndexV3(der: Uint8Array): AtsHashIndexV3 {
  * digestAlgorithm, signedAttrs, signatureAlgorithm, signature ‖ the
  * ATSHashIndexV3, each field as encoded (tag, length, value).
  */
-export function archiveTimeStampImprint(cms: Uint8Array, index: number, hash: HashName, contentHash: Uint8Array, hashIndexDer: Uint8Array): Uint8Array {
+export function archiveTimeStampImprint(
+  cms: Uint8Array,
+  index: number,
+  hash: HashName,
+  contentHash: Uint8Array,
+  hashIndexDer: Uint8Array,
+): Uint8Array {
   const n = signedDataNodes(cms);
   const { fields } = signerParts(cms, index);
   const h = createHash(hash).update(encoded(n.eContentType)).update(contentHash);
@@ -89,5 +105,9 @@ export function hashIndexStillHolds(cms: Uint8Array, index: number, idx: AtsHash
   const certs = new Set(n.certificates.map((c) => h(encoded(c))));
   const crls = new Set(n.crls.map((c) => h(encoded(c))));
   const attrs = new Set(signerParts(cms, index).unsigned.map((u) => h(Buffer.concat([u.type, u.value]))));
-  return idx.certificates.every((x) => certs.has(x)) && idx.crls.every((x) => crls.has(x)) && idx.unsignedAttrValues.every((x) => attrs.has(x));
+  return (
+    idx.certificates.every((x) => certs.has(x)) &&
+    idx.crls.every((x) => crls.has(x)) &&
+    idx.unsignedAttrValues.every((x) => attrs.has(x))
+  );
 }

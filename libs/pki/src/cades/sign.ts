@@ -1,6 +1,11 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.ts';
-import { contentTypeAttribute, messageDigestAttribute, signingCertificateV2Attribute, signingTimeAttribute } from '../cms/attributes.ts';
+import {
+  contentTypeAttribute,
+  messageDigestAttribute,
+  signingCertificateV2Attribute,
+  signingTimeAttribute,
+} from '../cms/attributes.ts';
 import { ctx, int, octets, oid, seq, tlv } from '../der/writer.ts';
 import { PkiError } from '../errors.ts';
 import { keyMatchesSpki } from '../keys.ts';
@@ -77,7 +82,11 @@ const DIGEST_INFO_PREFIX: Record<string, Uint8Array> = {
   sha512: Buffer.from('3051300d060960864801650304020305000440', 'hex'),
 };
 
-function signedAttributes(template: SignedDataTemplate, contentDigest: Uint8Array, signingTime: Date | undefined): Uint8Array {
+function signedAttributes(
+  template: SignedDataTemplate,
+  contentDigest: Uint8Array,
+  signingTime: Date | undefined,
+): Uint8Array {
   const attrs = [template.contentTypeAttr, messageDigestAttribute(contentDigest), template.signingCertificateAttr];
   if (signingTime !== undefined) attrs.push(signingTimeAttribute(signingTime));
   attrs.sort((a, b) => Buffer.compare(a, b));
@@ -95,11 +104,23 @@ function signingTimeOf(options: CadesSignOptions): Date | undefined {
  * signing-certificate-v2 (and signing-time only when asked). Hand
  * `signedAttributes` (or `digest` / `digestInfo`) to the token.
  */
-export function prepareSignature(contentDigest: Uint8Array, options: CadesSignOptions, template: SignedDataTemplate = createSignedDataTemplate(options)): PreparedSignature {
-  if (contentDigest.length !== createHash(template.hash).digest().length) throw new PkiError('INVALID_ARGUMENT', `The content digest must be a ${template.hash} digest.`);
+export function prepareSignature(
+  contentDigest: Uint8Array,
+  options: CadesSignOptions,
+  template: SignedDataTemplate = createSignedDataTemplate(options),
+): PreparedSignature {
+  if (contentDigest.length !== createHash(template.hash).digest().length)
+    throw new PkiError('INVALID_ARGUMENT', `The content digest must be a ${template.hash} digest.`);
   const attrs = signedAttributes(template, contentDigest, signingTimeOf(options));
   const digest = createHash(template.hash).update(attrs).digest();
-  return { signedAttributes: attrs, digest, digestInfo: Buffer.concat([DIGEST_INFO_PREFIX[template.hash]!, digest]), algorithm: template.algorithm, hash: template.hash, template };
+  return {
+    signedAttributes: attrs,
+    digest,
+    digestInfo: Buffer.concat([DIGEST_INFO_PREFIX[template.hash]!, digest]),
+    algorithm: template.algorithm,
+    hash: template.hash,
+    template,
+  };
 }
 
 /** Step two: assembles the detached CMS ContentInfo (RFC 5652 §5.1, §5.3) around the signature value. */
@@ -111,12 +132,22 @@ function assemble(t: SignedDataTemplate, attrs: Uint8Array, signatureValue: Uint
   const signedAttrs = attrs.slice();
   signedAttrs[0] = 0xa0;
   const signerInfo = seq(int(1), t.sid, t.digestAlgorithm, signedAttrs, t.signatureAlgorithm, octets(signatureValue));
-  const signedData = seq(int(1), tlv(0x31, t.digestAlgorithm), t.encapContentInfo, t.certificates, tlv(0x31, signerInfo));
+  const signedData = seq(
+    int(1),
+    tlv(0x31, t.digestAlgorithm),
+    t.encapContentInfo,
+    t.certificates,
+    tlv(0x31, signerInfo),
+  );
   return seq(oid(OID.signedData), ctx(0, signedData));
 }
 
 /** Signs detached `content` with any {@link Signer} (token, HSM, key) as CAdES B-B; returns CMS DER. */
-export async function signCades(content: Uint8Array, signer: Signer, options: Omit<CadesSignOptions, 'algorithm'>): Promise<Uint8Array> {
+export async function signCades(
+  content: Uint8Array,
+  signer: Signer,
+  options: Omit<CadesSignOptions, 'algorithm'>,
+): Promise<Uint8Array> {
   const full = { ...options, algorithm: signer.algorithm };
   const prepared = prepareSignature(createHash(hashOf(signer.algorithm)).update(content).digest(), full);
   return completeSignature(prepared, await signer.sign(prepared.signedAttributes));

@@ -19,10 +19,12 @@ export interface SignedDataNodes {
 /** Splits a ContentInfo/SignedData into its encoded parts without re-encoding anything. Throws PkiError MALFORMED. */
 export function signedDataNodes(cms: Uint8Array): SignedDataNodes {
   const [ct, wrapped] = sequence(parseDer(cms), 'ContentInfo');
-  if (ct === undefined || wrapped === undefined || !is(wrapped, 0, TagClass.context)) throw new PkiError('MALFORMED', 'Not a ContentInfo.');
+  if (ct === undefined || wrapped === undefined || !is(wrapped, 0, TagClass.context))
+    throw new PkiError('MALFORMED', 'Not a ContentInfo.');
   const parts = sequence(explicit(wrapped), 'SignedData');
   const [version, digestAlgorithms, encapContentInfo] = parts;
-  if (version === undefined || digestAlgorithms === undefined || encapContentInfo === undefined) throw new PkiError('MALFORMED', 'SignedData is incomplete.');
+  if (version === undefined || digestAlgorithms === undefined || encapContentInfo === undefined)
+    throw new PkiError('MALFORMED', 'SignedData is incomplete.');
   const [eContentType] = sequence(encapContentInfo, 'EncapsulatedContentInfo');
   let i = 3;
   let certificates: DerNode[] = [];
@@ -30,7 +32,16 @@ export function signedDataNodes(cms: Uint8Array): SignedDataNodes {
   if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context)) certificates = children(parts[i++]!);
   if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context)) crls = children(parts[i++]!);
   const signerSet = parts[i++];
-  if (signerSet === undefined || !is(signerSet, 0x11) || i !== parts.length) throw new PkiError('MALFORMED', 'Missing signerInfos.');
-  return { contentType: ct, version, digestAlgorithms, encapContentInfo, eContentType: eContentType!, certificates, crls, signerInfos: children(signerSet) };
+  if (signerSet === undefined || !is(signerSet, 0x11) || i !== parts.length)
+    throw new PkiError('MALFORMED', 'Missing signerInfos.');
+  return {
+    contentType: ct,
+    version,
+    digestAlgorithms,
+    encapContentInfo,
+    eContentType: eContentType!,
+    certificates,
+    crls,
+    signerInfos: children(signerSet),
+  };
 }
-

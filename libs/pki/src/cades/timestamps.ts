@@ -29,14 +29,19 @@ export function tokenFrom(tokenOrResponse: Uint8Array): Uint8Array {
     return readTimeStampToken(tokenOrResponse).der;
   } catch {
     const r = readTimeStampResponse(tokenOrResponse);
-    if (r.token === undefined) throw new PkiError('INVALID_ARGUMENT', `The TSA did not grant a token: ${[...r.statusStrings, ...r.failures].join('; ')}`);
+    if (r.token === undefined)
+      throw new PkiError(
+        'INVALID_ARGUMENT',
+        `The TSA did not grant a token: ${[...r.statusStrings, ...r.failures].join('; ')}`,
+      );
     return r.token.der;
   }
 }
 
 function checkImprint(token: Uint8Array, imprint: Uint8Array): void {
   const info = readTimeStampToken(token).tstInfo;
-  if (Buffer.compare(info.messageImprint.hashedMessage, imprint) !== 0) throw new PkiError('INVALID_ARGUMENT', 'The time-stamp token does not cover the requested imprint.');
+  if (Buffer.compare(info.messageImprint.hashedMessage, imprint) !== 0)
+    throw new PkiError('INVALID_ARGUMENT', 'The time-stamp token does not cover the requested imprint.');
 }
 
 /**
@@ -44,7 +49,11 @@ function checkImprint(token: Uint8Array, imprint: Uint8Array): void {
  * hash of the SignerInfo's signature value and adds the token as the unsigned
  * signature-time-stamp attribute (id-aa-signatureTimeStampToken, RFC 3161 Annex A).
  */
-export async function addSignatureTimeStamp(cms: Uint8Array, timestamp: TimeStamper, options: TimeStampStepOptions = {}): Promise<Uint8Array> {
+export async function addSignatureTimeStamp(
+  cms: Uint8Array,
+  timestamp: TimeStamper,
+  options: TimeStampStepOptions = {},
+): Promise<Uint8Array> {
   const hash = options.hash ?? 'sha256';
   const si = readSignedData(cms).signerInfos[options.index ?? 0];
   if (si === undefined) throw new PkiError('INVALID_ARGUMENT', `No SignerInfo at index ${options.index ?? 0}.`);
@@ -62,12 +71,18 @@ export async function addSignatureTimeStamp(cms: Uint8Array, timestamp: TimeStam
  * archive-time-stamp-v3 attribute. `content` is the detached content (not
  * needed when encapsulated).
  */
-export async function addArchiveTimeStamp(cms: Uint8Array, timestamp: TimeStamper, content: Uint8Array | undefined, options: TimeStampStepOptions = {}): Promise<Uint8Array> {
+export async function addArchiveTimeStamp(
+  cms: Uint8Array,
+  timestamp: TimeStamper,
+  content: Uint8Array | undefined,
+  options: TimeStampStepOptions = {},
+): Promise<Uint8Array> {
   const hash = options.hash ?? 'sha256';
   const index = options.index ?? 0;
   const sd = readSignedData(cms);
   const data = sd.content ?? content;
-  if (data === undefined) throw new PkiError('INVALID_ARGUMENT', 'The detached content is needed for an archive time-stamp.');
+  if (data === undefined)
+    throw new PkiError('INVALID_ARGUMENT', 'The detached content is needed for an archive time-stamp.');
   const hashIndex = atsHashIndexV3(cms, index, hash);
   const imprint = archiveTimeStampImprint(cms, index, hash, createHash(hash).update(data).digest(), hashIndex);
   const token = tokenFrom(await timestamp(imprint, hash));

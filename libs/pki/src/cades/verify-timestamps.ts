@@ -18,7 +18,10 @@ export interface TimestampEvaluation {
 }
 
 const earliest = (reports: readonly TimestampReport[], kind: TimestampReport['kind']): Date | undefined =>
-  reports.filter((r) => r.kind === kind && r.valid && r.genTime !== undefined).map((r) => r.genTime!).sort((a, b) => a.getTime() - b.getTime())[0];
+  reports
+    .filter((r) => r.kind === kind && r.valid && r.genTime !== undefined)
+    .map((r) => r.genTime!)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
 
 /**
  * Verifies the signature-time-stamp and archive-time-stamp-v3 attributes of
@@ -27,7 +30,15 @@ const earliest = (reports: readonly TimestampReport[], kind: TimestampReport['ki
  * there is one (the archive time-stamp protects them), else at `time`. The TSA
  * paths use the certificates and revocation data in the SignedData and those given.
  */
-export function evaluateTimestamps(cms: Uint8Array, sd: SignedData, si: SignerInfo, content: Uint8Array, options: SignedDataVerifyOptions, engine: CryptoEngine, time: Date): TimestampEvaluation {
+export function evaluateTimestamps(
+  cms: Uint8Array,
+  sd: SignedData,
+  si: SignerInfo,
+  content: Uint8Array,
+  options: SignedDataVerifyOptions,
+  engine: CryptoEngine,
+  time: Date,
+): TimestampEvaluation {
   const signatureTokens = attributeValues(si.unsignedAttributes, OID.timeStampToken) ?? [];
   const archiveTokens = attributeValues(si.unsignedAttributes, OID.archiveTimeStampV3) ?? [];
   if (signatureTokens.length === 0 && archiveTokens.length === 0) return { timestamps: [] };
@@ -47,26 +58,52 @@ export function evaluateTimestamps(cms: Uint8Array, sd: SignedData, si: SignerIn
       const hash = tst.tstInfo.messageImprint.hash;
       const indexValue = attributeValues(tst.signedData.signerInfos[0]!.unsignedAttributes, OID.atsHashIndexV3)?.[0];
       if (hash === undefined || indexValue === undefined) {
-        reports.push({ kind: 'archive', valid: false, message: 'archive-time-stamp-v3 without ats-hash-index-v3 (EN 319 122-1 §5.5.3).' });
+        reports.push({
+          kind: 'archive',
+          valid: false,
+          message: 'archive-time-stamp-v3 without ats-hash-index-v3 (EN 319 122-1 §5.5.3).',
+        });
         continue;
       }
       const idx = readAtsHashIndexV3(indexValue);
       if (!hashIndexStillHolds(cms, index, idx)) {
-        reports.push({ kind: 'archive', valid: false, message: 'Data covered by the archive time-stamp was removed or changed.' });
+        reports.push({
+          kind: 'archive',
+          valid: false,
+          message: 'Data covered by the archive time-stamp was removed or changed.',
+        });
         continue;
       }
       const imprint = archiveTimeStampImprint(cms, index, hash, engine.digest(hash, content), indexValue);
       const v = verifyTimeStampToken(token, { ...trust, imprint, time });
-      reports.push({ kind: 'archive', valid: v.valid, message: v.message, ...(v.genTime === undefined ? {} : { genTime: v.genTime }) });
+      reports.push({
+        kind: 'archive',
+        valid: v.valid,
+        message: v.message,
+        ...(v.genTime === undefined ? {} : { genTime: v.genTime }),
+      });
     } catch (e) {
-      reports.push({ kind: 'archive', valid: false, message: e instanceof Error ? e.message : 'Unreadable archive time-stamp.' });
+      reports.push({
+        kind: 'archive',
+        valid: false,
+        message: e instanceof Error ? e.message : 'Unreadable archive time-stamp.',
+      });
     }
   }
   const archiveTime = earliest(reports, 'archive');
   for (const token of signatureTokens) {
     const v = verifyTimeStampToken(token, { ...trust, data: si.signature, time: archiveTime ?? time });
-    reports.push({ kind: 'signature', valid: v.valid, message: v.message, ...(v.genTime === undefined ? {} : { genTime: v.genTime }) });
+    reports.push({
+      kind: 'signature',
+      valid: v.valid,
+      message: v.message,
+      ...(v.genTime === undefined ? {} : { genTime: v.genTime }),
+    });
   }
   const bestSignatureTime = earliest(reports, 'signature');
-  return { timestamps: reports, ...(bestSignatureTime === undefined ? {} : { bestSignatureTime }), ...(archiveTime === undefined ? {} : { archiveTime }) };
+  return {
+    timestamps: reports,
+    ...(bestSignatureTime === undefined ? {} : { bestSignatureTime }),
+    ...(archiveTime === undefined ? {} : { archiveTime }),
+  };
 }

@@ -5,7 +5,14 @@
  * since expired or been revoked, and the baseline level reached.
  */
 import { systemClock } from '../clock.ts';
-import { checkSignerIntegrity, isSignerFailure, untrustedReport, validateSignerPath, verifySignerInfos, type SignedDataVerifyOptions } from '../cms/verify.ts';
+import {
+  checkSignerIntegrity,
+  isSignerFailure,
+  untrustedReport,
+  validateSignerPath,
+  verifySignerInfos,
+  type SignedDataVerifyOptions,
+} from '../cms/verify.ts';
 import type { CadesLevel, CmsVerificationReport } from '../cms/verification-report.ts';
 import { nodeCryptoEngine } from '../crypto-engine.ts';
 import { evaluateTimestamps, type TimestampEvaluation } from './verify-timestamps.ts';
@@ -45,10 +52,19 @@ export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsV
     if (isSignerFailure(intact)) return intact;
     // An intact signer implies the content was there.
     const data = content!;
-    const ts = options.evaluateTimestamps === false ? { timestamps: [] } : evaluateTimestamps(cms, sd, si, data, options, engine, time);
-    const withTs = { ...intact, timestamps: ts.timestamps, ...(ts.bestSignatureTime === undefined ? {} : { bestSignatureTime: ts.bestSignatureTime }) };
-    if (options.trustAnchors === undefined || options.trustAnchors.length === 0) return untrustedReport(intact, undefined, withTs);
-    const pathAt = (at: Date, embeddedOnly: boolean) => validateSignerPath(intact.signer, sd, options, at, embeddedOnly, engine);
+    const ts =
+      options.evaluateTimestamps === false
+        ? { timestamps: [] }
+        : evaluateTimestamps(cms, sd, si, data, options, engine, time);
+    const withTs = {
+      ...intact,
+      timestamps: ts.timestamps,
+      ...(ts.bestSignatureTime === undefined ? {} : { bestSignatureTime: ts.bestSignatureTime }),
+    };
+    if (options.trustAnchors === undefined || options.trustAnchors.length === 0)
+      return untrustedReport(intact, undefined, withTs);
+    const pathAt = (at: Date, embeddedOnly: boolean) =>
+      validateSignerPath(intact.signer, sd, options, at, embeddedOnly, engine);
     let path = pathAt(time, false);
     let validAt = time;
     // EN 319 102-1 §5.6.3: with a proof of existence before expiry or revocation, validate at best-signature-time.
@@ -60,14 +76,26 @@ export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsV
       }
     }
     if (!path.valid) return untrustedReport(intact, path, withTs);
-    const hasExtra = (options.intermediates?.length ?? 0) + (options.crls?.length ?? 0) + (options.ocspResponses?.length ?? 0) > 0;
+    const hasExtra =
+      (options.intermediates?.length ?? 0) + (options.crls?.length ?? 0) + (options.ocspResponses?.length ?? 0) > 0;
     // B-LT: the signer's path and the signature time-stamp validate from the SignedData alone (EN 319 122-1 §6.3).
     const embedded = { ...options, intermediates: [], crls: [], ocspResponses: [] };
     const offline =
       (options.revocation ?? 'any') !== 'none' &&
-      (!hasExtra || (pathAt(validAt, true).valid && (ts.bestSignatureTime === undefined || evaluateTimestamps(cms, sd, si, data, embedded, engine, time).bestSignatureTime !== undefined)));
+      (!hasExtra ||
+        (pathAt(validAt, true).valid &&
+          (ts.bestSignatureTime === undefined ||
+            evaluateTimestamps(cms, sd, si, data, embedded, engine, time).bestSignatureTime !== undefined)));
     const level = baselineLevel(intact.isCadesBaselineB, ts, offline);
     const at = validAt === time ? '' : ` at the time-stamp's genTime ${validAt.toISOString()}`;
-    return { indication: 'TOTAL_PASSED', message: `Signature intact and the signer certificate validates${at}.`, chain: path.chain, trusted: true, path, ...withTs, ...(level === undefined ? {} : { level }) };
+    return {
+      indication: 'TOTAL_PASSED',
+      message: `Signature intact and the signer certificate validates${at}.`,
+      chain: path.chain,
+      trusted: true,
+      path,
+      ...withTs,
+      ...(level === undefined ? {} : { level }),
+    };
   });
 }

@@ -13,10 +13,12 @@ export function encodeAttribute(type: string, value: Uint8Array): Uint8Array {
 }
 
 /** content-type attribute (RFC 5652 §11.1). */
-export const contentTypeAttribute = (contentType: string): Uint8Array => encodeAttribute(OID.contentType, oid(contentType));
+export const contentTypeAttribute = (contentType: string): Uint8Array =>
+  encodeAttribute(OID.contentType, oid(contentType));
 
 /** message-digest attribute (RFC 5652 §11.2). */
-export const messageDigestAttribute = (digest: Uint8Array): Uint8Array => encodeAttribute(OID.messageDigest, octets(digest));
+export const messageDigestAttribute = (digest: Uint8Array): Uint8Array =>
+  encodeAttribute(OID.messageDigest, octets(digest));
 
 /** signing-time attribute (RFC 5652 §11.3): UTCTime through 2049. */
 export const signingTimeAttribute = (at: Date): Uint8Array => encodeAttribute(OID.signingTime, time(at));
@@ -32,7 +34,10 @@ export function signingCertificateV2Attribute(cert: Certificate, certHash: Uint8
 }
 
 /** The values of one attribute type, or undefined when absent. Several occurrences are malformed (RFC 5652 §5.3). */
-export function attributeValues(attrs: readonly CmsAttribute[] | undefined, type: string): readonly Uint8Array[] | undefined {
+export function attributeValues(
+  attrs: readonly CmsAttribute[] | undefined,
+  type: string,
+): readonly Uint8Array[] | undefined {
   const found = (attrs ?? []).filter((a) => a.oid === type);
   if (found.length > 1) throw new PkiError('MALFORMED', `Attribute ${type} appears more than once.`);
   return found[0]?.values;
@@ -74,6 +79,9 @@ export function readEssCertId(value: Uint8Array, v2: boolean): EssCertId {
   const [names, serial] = sequence(isNode, 'IssuerSerial');
   if (names === undefined) throw new PkiError('MALFORMED', 'IssuerSerial without issuer.');
   const issuerKeys = readGeneralNames(names).flatMap((g) => (g.kind === 'directory' ? [g.value.key] : []));
-  return { hash, certHash, issuerSerial: { issuerKeys, serialNumber: Uint8Array.from(content(expect(serial, 0x02, 'serialNumber'))) } };
+  return {
+    hash,
+    certHash,
+    issuerSerial: { issuerKeys, serialNumber: Uint8Array.from(content(expect(serial, 0x02, 'serialNumber'))) },
+  };
 }
-

@@ -3,7 +3,13 @@
  * answer and the CLI prints. Dates become ISO 8601 strings, certificates their summaries.
  */
 import { summariseCertificate, type CertificateSummary } from '../x509/certificate-summary.ts';
-import type { CmsVerificationReport, Indication, SignerReport, SubIndication, TimestampReport } from './verification-report.ts';
+import type {
+  CmsVerificationReport,
+  Indication,
+  SignerReport,
+  SubIndication,
+  TimestampReport,
+} from './verification-report.ts';
 
 /** One time-stamp attribute and its outcome. */
 export interface TimestampSummary {
@@ -35,7 +41,12 @@ export type CmsReportSummary = SignerSummary & { readonly signers: SignerSummary
 
 /** The time-stamp reports as JSON. */
 export function summariseTimestamps(reports: readonly TimestampReport[]): TimestampSummary[] {
-  return reports.map((t) => ({ kind: t.kind, valid: t.valid, ...(t.genTime === undefined ? {} : { genTime: t.genTime.toISOString() }), message: t.message }));
+  return reports.map((t) => ({
+    kind: t.kind,
+    valid: t.valid,
+    ...(t.genTime === undefined ? {} : { genTime: t.genTime.toISOString() }),
+    message: t.message,
+  }));
 }
 
 /** One signer's report as JSON. */

@@ -40,7 +40,14 @@ export async function buildEncapsulatedSignedData(input: EncapsulatedSignedDataI
   const implicitAttrs = signedAttrs.slice();
   implicitAttrs[0] = 0xa0;
   const sid = seq(input.certificate.issuer.der, tlv(0x02, input.certificate.serialNumber));
-  const signerInfo = seq(int(1), sid, digestAlgorithm, implicitAttrs, signatureAlgorithmIdentifier(input.signer.algorithm), octets(signature));
+  const signerInfo = seq(
+    int(1),
+    sid,
+    digestAlgorithm,
+    implicitAttrs,
+    signatureAlgorithmIdentifier(input.signer.algorithm),
+    octets(signature),
+  );
   const encap = seq(oid(input.contentType), ctx(0, octets(input.content)));
   const certs = input.certificates.length === 0 ? [] : [tlv(0xa0, ...input.certificates.map((c) => c.der))];
   // RFC 5652 §5.1: version 3 when eContentType is not id-data.

@@ -1,4 +1,18 @@
-import { TagClass, children, content, encoded, expect, explicit, is, parseDer, readOctetString, readOid, readSmallInt, sequence, type DerNode } from '../der/reader.ts';
+import {
+  TagClass,
+  children,
+  content,
+  encoded,
+  expect,
+  explicit,
+  is,
+  parseDer,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  sequence,
+  type DerNode,
+} from '../der/reader.ts';
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../x509/algorithm.ts';
@@ -14,8 +28,7 @@ export interface CmsAttribute {
 
 /** SignerIdentifier (RFC 5652 §5.3). */
 export type SignerIdentifier =
-  | { readonly issuer: Name; readonly serialNumber: Uint8Array }
-  | { readonly subjectKeyIdentifier: Uint8Array };
+  { readonly issuer: Name; readonly serialNumber: Uint8Array } | { readonly subjectKeyIdentifier: Uint8Array };
 
 /** SignerInfo (RFC 5652 §5.3). */
 export interface SignerInfo {
@@ -60,7 +73,8 @@ function readSignerInfo(node: DerNode): SignerInfo {
   const version = readSmallInt(parts[i++], 'SignerInfo version');
   const sidNode = parts[i++];
   let sid: SignerIdentifier;
-  if (sidNode !== undefined && is(sidNode, 0, TagClass.context)) sid = { subjectKeyIdentifier: Uint8Array.from(content(sidNode)) };
+  if (sidNode !== undefined && is(sidNode, 0, TagClass.context))
+    sid = { subjectKeyIdentifier: Uint8Array.from(content(sidNode)) };
   else {
     const [issuer, serial] = sequence(sidNode, 'IssuerAndSerialNumber');
     sid = { issuer: readName(issuer), serialNumber: Uint8Array.from(content(expect(serial, 0x02, 'serialNumber'))) };
@@ -99,7 +113,8 @@ export function readSignedData(der: Uint8Array): SignedData {
   try {
     const [ct, wrapped] = sequence(parseDer(der), 'ContentInfo');
     if (readOid(ct) !== OID.signedData) throw new PkiError('MALFORMED', 'ContentInfo does not hold SignedData.');
-    if (wrapped === undefined || !is(wrapped, 0, TagClass.context)) throw new PkiError('MALFORMED', 'ContentInfo without content.');
+    if (wrapped === undefined || !is(wrapped, 0, TagClass.context))
+      throw new PkiError('MALFORMED', 'ContentInfo without content.');
     const parts = sequence(explicit(wrapped), 'SignedData');
     let i = 0;
     const version = readSmallInt(parts[i++], 'SignedData version');
@@ -125,14 +140,24 @@ export function readSignedData(der: Uint8Array): SignedData {
         if (is(c, 0x10)) crls.push(readCrl(encoded(c)));
         else if (is(c, 1, TagClass.context)) {
           const [format, info] = children(c);
-          if (readOid(format) === OID.riOcspResponse && info !== undefined) ocspResponses.push(Uint8Array.from(encoded(info)));
+          if (readOid(format) === OID.riOcspResponse && info !== undefined)
+            ocspResponses.push(Uint8Array.from(encoded(info)));
         }
       }
     }
     const sset = parts[i++];
     if (sset === undefined || !is(sset, 0x11)) throw new PkiError('MALFORMED', 'Missing signerInfos.');
     const signerInfos = children(sset).map(readSignerInfo);
-    return { version, digestAlgorithms, contentType, ...(encapsulated === undefined ? {} : { content: encapsulated }), certificates, crls, ocspResponses, signerInfos };
+    return {
+      version,
+      digestAlgorithms,
+      contentType,
+      ...(encapsulated === undefined ? {} : { content: encapsulated }),
+      certificates,
+      crls,
+      ocspResponses,
+      signerInfos,
+    };
   } catch (e) {
     if (e instanceof PkiError) throw e;
     throw new PkiError('MALFORMED', 'CMS SignedData could not be parsed.', { cause: e });

@@ -14,7 +14,8 @@ import type { SignerInfo } from './signed-data.ts';
  */
 export function addUnsignedAttributes(cms: Uint8Array, attributes: readonly Uint8Array[], index = 0): Uint8Array {
   const [ct, wrapped] = sequence(parseDer(cms), 'ContentInfo');
-  if (ct === undefined || wrapped === undefined || !is(wrapped, 0, TagClass.context)) throw new PkiError('MALFORMED', 'Not a ContentInfo.');
+  if (ct === undefined || wrapped === undefined || !is(wrapped, 0, TagClass.context))
+    throw new PkiError('MALFORMED', 'Not a ContentInfo.');
   const sdParts = sequence(explicit(wrapped), 'SignedData');
   const signerSet = sdParts.at(-1);
   if (signerSet === undefined || !is(signerSet, 0x11)) throw new PkiError('MALFORMED', 'Missing signerInfos.');

@@ -74,15 +74,32 @@ export interface CmsVerificationReport extends SignerReport {
 }
 
 /** A failed or indeterminate signer report with the given indication. */
-export function failedReport(indication: Indication, subIndication: SubIndication, message: string, extra: Partial<SignerReport> = {}): SignerReport {
-  return { indication, subIndication, message, chain: [], integrity: false, trusted: false, signingCertificateBound: false, isCadesBaselineB: false, ...extra };
+export function failedReport(
+  indication: Indication,
+  subIndication: SubIndication,
+  message: string,
+  extra: Partial<SignerReport> = {},
+): SignerReport {
+  return {
+    indication,
+    subIndication,
+    message,
+    chain: [],
+    integrity: false,
+    trusted: false,
+    signingCertificateBound: false,
+    isCadesBaselineB: false,
+    ...extra,
+  };
 }
 
 /** Maps a failed RFC 5280 path validation to EN 319 102-1 indications (X.509 validation building block, §5.2.6). */
 export function pathToReport(path: PathValidationResult): { indication: Indication; subIndication: SubIndication } {
   switch (path.reason) {
     case 'REVOKED':
-      return path.failedIndex === 0 ? { indication: 'TOTAL_FAILED', subIndication: 'REVOKED' } : { indication: 'INDETERMINATE', subIndication: 'REVOKED_CA_NO_POE' };
+      return path.failedIndex === 0
+        ? { indication: 'TOTAL_FAILED', subIndication: 'REVOKED' }
+        : { indication: 'INDETERMINATE', subIndication: 'REVOKED_CA_NO_POE' };
     case 'EXPIRED':
       return { indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' };
     case 'NOT_YET_VALID':

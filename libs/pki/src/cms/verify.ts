@@ -15,9 +15,22 @@ import { hashFromOid, signatureScheme, type HashName } from '../x509/algorithm.t
 import { allowsKeyUsage, readCertificate, type Certificate } from '../x509/certificate.ts';
 import { keyIdentifier } from '../x509/extension-builder.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
-import { attributeValues, readContentType, readEssCertId, readMessageDigest, readSigningTime, singleValue } from './attributes.ts';
+import {
+  attributeValues,
+  readContentType,
+  readEssCertId,
+  readMessageDigest,
+  readSigningTime,
+  singleValue,
+} from './attributes.ts';
 import { readSignedData, type SignedData, type SignerInfo } from './signed-data.ts';
-import { failedReport, pathToReport, type CmsVerificationReport, type Indication, type SignerReport } from './verification-report.ts';
+import {
+  failedReport,
+  pathToReport,
+  type CmsVerificationReport,
+  type Indication,
+  type SignerReport,
+} from './verification-report.ts';
 
 /** Inputs of verification without time-stamps. */
 export interface SignedDataVerifyOptions {
@@ -53,7 +66,8 @@ const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, 
 function findSigner(si: SignerInfo, certs: readonly Certificate[]): Certificate | undefined {
   const sid = si.sid;
   // Certificates without the extension are matched on the RFC 5280 §4.2.1.2 method (1) identifier.
-  if ('subjectKeyIdentifier' in sid) return certs.find((c) => equalBytes(c.subjectKeyIdentifier ?? keyIdentifier(c.spki), sid.subjectKeyIdentifier));
+  if ('subjectKeyIdentifier' in sid)
+    return certs.find((c) => equalBytes(c.subjectKeyIdentifier ?? keyIdentifier(c.spki), sid.subjectKeyIdentifier));
   return certs.find((c) => c.issuer.key === sid.issuer.key && equalBytes(c.serialNumber, sid.serialNumber));
 }
 
@@ -69,16 +83,39 @@ export function isSignerFailure(r: IntactSigner | SignerReport): r is SignerRepo
  * signature verifies, and the signer's keyUsage allows signing (RFC 5280 §4.2.1.3).
  * Returns a failure report, or what was established.
  */
-export function checkSignerIntegrity(sd: SignedData, si: SignerInfo, content: Uint8Array | undefined, options: SignedDataVerifyOptions, engine: CryptoEngine): IntactSigner | SignerReport {
-  const certs = [...sd.certificates, ...(options.intermediates ?? []).map((c) => (c instanceof Uint8Array ? readCertificate(c) : c))];
+export function checkSignerIntegrity(
+  sd: SignedData,
+  si: SignerInfo,
+  content: Uint8Array | undefined,
+  options: SignedDataVerifyOptions,
+  engine: CryptoEngine,
+): IntactSigner | SignerReport {
+  const certs = [
+    ...sd.certificates,
+    ...(options.intermediates ?? []).map((c) => (c instanceof Uint8Array ? readCertificate(c) : c)),
+  ];
   const signer = findSigner(si, certs);
-  if (content === undefined) return failedReport('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', 'Detached signature and no content given.', { signerInfo: si });
-  if (signer === undefined) return failedReport('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'The signer certificate is not in the message.', { signerInfo: si });
+  if (content === undefined)
+    return failedReport('INDETERMINATE', 'SIGNED_DATA_NOT_FOUND', 'Detached signature and no content given.', {
+      signerInfo: si,
+    });
+  if (signer === undefined)
+    return failedReport(
+      'INDETERMINATE',
+      'NO_SIGNING_CERTIFICATE_FOUND',
+      'The signer certificate is not in the message.',
+      { signerInfo: si },
+    );
   let hash: HashName;
   try {
     hash = hashFromOid(si.digestAlgorithm.oid);
   } catch {
-    return failedReport('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `Unsupported digest ${si.digestAlgorithm.oid}.`, { signer, signerInfo: si });
+    return failedReport(
+      'INDETERMINATE',
+      'CRYPTO_CONSTRAINTS_FAILURE',
+      `Unsupported digest ${si.digestAlgorithm.oid}.`,
+      { signer, signerInfo: si },
+    );
   }
   const contentDigest = engine.digest(hash, content);
   let signedBytes = content;
@@ -89,9 +126,25 @@ export function checkSignerIntegrity(sd: SignedData, si: SignerInfo, content: Ui
   if (si.signedAttributesDer !== undefined) {
     const ct = singleValue(attrs, OID.contentType);
     const md = singleValue(attrs, OID.messageDigest);
-    if (ct === undefined || md === undefined) return failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'Signed attributes lack content-type or message-digest (RFC 5652 §5.3).', { signer, signerInfo: si });
-    if (readContentType(ct) !== sd.contentType) return failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'content-type attribute differs from eContentType (RFC 5652 §11.1).', { signer, signerInfo: si });
-    if (!equalBytes(readMessageDigest(md), contentDigest)) return failedReport('TOTAL_FAILED', 'HASH_FAILURE', 'The message digest does not match the content.', { signer, signerInfo: si });
+    if (ct === undefined || md === undefined)
+      return failedReport(
+        'TOTAL_FAILED',
+        'FORMAT_FAILURE',
+        'Signed attributes lack content-type or message-digest (RFC 5652 §5.3).',
+        { signer, signerInfo: si },
+      );
+    if (readContentType(ct) !== sd.contentType)
+      return failedReport(
+        'TOTAL_FAILED',
+        'FORMAT_FAILURE',
+        'content-type attribute differs from eContentType (RFC 5652 §11.1).',
+        { signer, signerInfo: si },
+      );
+    if (!equalBytes(readMessageDigest(md), contentDigest))
+      return failedReport('TOTAL_FAILED', 'HASH_FAILURE', 'The message digest does not match the content.', {
+        signer,
+        signerInfo: si,
+      });
     const st = singleValue(attrs, OID.signingTime);
     if (st !== undefined) signingTime = readSigningTime(st);
     signedBytes = si.signedAttributesDer;
@@ -101,25 +154,63 @@ export function checkSignerIntegrity(sd: SignedData, si: SignerInfo, content: Ui
     const value = v2?.[0] ?? v1?.[0];
     if (value !== undefined) {
       const id = readEssCertId(value, v2 !== undefined);
-      const serialOk = id.issuerSerial === undefined || (equalBytes(id.issuerSerial.serialNumber, signer.serialNumber) && id.issuerSerial.issuerKeys.includes(signer.issuer.key));
+      const serialOk =
+        id.issuerSerial === undefined ||
+        (equalBytes(id.issuerSerial.serialNumber, signer.serialNumber) &&
+          id.issuerSerial.issuerKeys.includes(signer.issuer.key));
       bound = equalBytes(engine.digest(id.hash, signer.der), id.certHash) && serialOk;
-      if (!bound) return failedReport('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', 'signing-certificate attribute does not identify the signer certificate (RFC 5035).', { signer, signerInfo: si });
+      if (!bound)
+        return failedReport(
+          'INDETERMINATE',
+          'NO_SIGNING_CERTIFICATE_FOUND',
+          'signing-certificate attribute does not identify the signer certificate (RFC 5035).',
+          { signer, signerInfo: si },
+        );
     }
   } else if (sd.contentType !== OID.data) {
-    return failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'Signed attributes are required for content other than id-data (RFC 5652 §5.3).', { signer, signerInfo: si });
+    return failedReport(
+      'TOTAL_FAILED',
+      'FORMAT_FAILURE',
+      'Signed attributes are required for content other than id-data (RFC 5652 §5.3).',
+      { signer, signerInfo: si },
+    );
   }
   let ok: boolean;
   try {
     ok = engine.verify(signatureScheme(si.signatureAlgorithm, hash), signer.spki, signedBytes, si.signature);
   } catch (e) {
-    if (isPkiError(e, 'UNSUPPORTED_ALGORITHM')) return failedReport('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', e.message, { signer, signerInfo: si });
+    if (isPkiError(e, 'UNSUPPORTED_ALGORITHM'))
+      return failedReport('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', e.message, { signer, signerInfo: si });
     throw e;
   }
-  const base = { signer, signerInfo: si, signingCertificateBound: bound, isCadesBaselineB: hasV2 && bound, ...(signingTime === undefined ? {} : { signingTime }) };
-  if (!ok) return failedReport('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', 'The signature value does not verify with the signer certificate key.', base);
-  if (options.requireBaselineB === true && !base.isCadesBaselineB) return failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'Not a CAdES-B-B signature: signing-certificate-v2 is missing (EN 319 122-1 §6.3).', { ...base, integrity: true });
+  const base = {
+    signer,
+    signerInfo: si,
+    signingCertificateBound: bound,
+    isCadesBaselineB: hasV2 && bound,
+    ...(signingTime === undefined ? {} : { signingTime }),
+  };
+  if (!ok)
+    return failedReport(
+      'TOTAL_FAILED',
+      'SIG_CRYPTO_FAILURE',
+      'The signature value does not verify with the signer certificate key.',
+      base,
+    );
+  if (options.requireBaselineB === true && !base.isCadesBaselineB)
+    return failedReport(
+      'TOTAL_FAILED',
+      'FORMAT_FAILURE',
+      'Not a CAdES-B-B signature: signing-certificate-v2 is missing (EN 319 122-1 §6.3).',
+      { ...base, integrity: true },
+    );
   if (!allowsKeyUsage(signer, KeyUsageBit.digitalSignature) && !allowsKeyUsage(signer, KeyUsageBit.nonRepudiation)) {
-    return failedReport('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', 'The signer certificate keyUsage allows neither digitalSignature nor nonRepudiation (RFC 5280 §4.2.1.3).', { ...base, integrity: true });
+    return failedReport(
+      'INDETERMINATE',
+      'SIG_CONSTRAINTS_FAILURE',
+      'The signer certificate keyUsage allows neither digitalSignature nor nonRepudiation (RFC 5280 §4.2.1.3).',
+      { ...base, integrity: true },
+    );
   }
   return { ...base, integrity: true };
 }
@@ -128,7 +219,14 @@ export function checkSignerIntegrity(sd: SignedData, si: SignerInfo, content: Ui
  * The signer's certificate path (RFC 5280 §6) at `at`: with the certificates, CRLs and OCSP
  * responses of the SignedData (RFC 5940), plus those of `options` unless `embeddedOnly`.
  */
-export function validateSignerPath(signer: Certificate, sd: SignedData, options: SignedDataVerifyOptions, at: Date, embeddedOnly: boolean, engine: CryptoEngine): PathValidationResult {
+export function validateSignerPath(
+  signer: Certificate,
+  sd: SignedData,
+  options: SignedDataVerifyOptions,
+  at: Date,
+  embeddedOnly: boolean,
+  engine: CryptoEngine,
+): PathValidationResult {
   return validatePath({
     trustAnchors: options.trustAnchors ?? [],
     target: signer,
@@ -142,11 +240,31 @@ export function validateSignerPath(signer: Certificate, sd: SignedData, options:
 }
 
 /** The report of an intact signer whose trust was not assessed, or whose path failed. */
-export function untrustedReport(intact: IntactSigner, path: PathValidationResult | undefined, extra: Partial<SignerReport> = {}): SignerReport {
+export function untrustedReport(
+  intact: IntactSigner,
+  path: PathValidationResult | undefined,
+  extra: Partial<SignerReport> = {},
+): SignerReport {
   if (path === undefined) {
-    return { indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', message: 'Signature intact; no trust anchors were given.', chain: [intact.signer], trusted: false, ...intact, ...extra };
+    return {
+      indication: 'INDETERMINATE',
+      subIndication: 'NO_CERTIFICATE_CHAIN_FOUND',
+      message: 'Signature intact; no trust anchors were given.',
+      chain: [intact.signer],
+      trusted: false,
+      ...intact,
+      ...extra,
+    };
   }
-  return { ...pathToReport(path), message: `Signature intact; certificate path: ${path.message ?? path.reason ?? ''}`, chain: path.chain, trusted: false, path, ...intact, ...extra };
+  return {
+    ...pathToReport(path),
+    message: `Signature intact; certificate path: ${path.message ?? path.reason ?? ''}`,
+    chain: path.chain,
+    trusted: false,
+    path,
+    ...intact,
+    ...extra,
+  };
 }
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
@@ -165,15 +283,25 @@ export function verifySignerInfos(
   try {
     sd = readSignedData(cms);
   } catch (e) {
-    return { ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', e instanceof Error ? e.message : 'Unreadable CMS.'), signers: [] };
+    return {
+      ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', e instanceof Error ? e.message : 'Unreadable CMS.'),
+      signers: [],
+    };
   }
-  if (sd.signerInfos.length === 0) return { ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'SignedData has no SignerInfo.'), signers: [], signedData: sd };
+  if (sd.signerInfos.length === 0)
+    return {
+      ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'SignedData has no SignerInfo.'),
+      signers: [],
+      signedData: sd,
+    };
   const content = sd.content ?? detachedContent;
   const signers = sd.signerInfos.map((si) => {
     try {
       return verifySigner(sd, si, content);
     } catch (e) {
-      return failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', e instanceof Error ? e.message : 'Unreadable SignerInfo.', { signerInfo: si });
+      return failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', e instanceof Error ? e.message : 'Unreadable SignerInfo.', {
+        signerInfo: si,
+      });
     }
   });
   const worst = signers.reduce((a, b) => (RANK[b.indication] > RANK[a.indication] ? b : a));
@@ -191,9 +319,17 @@ export function verifySignedData(cms: Uint8Array, options: SignedDataVerifyOptio
   return verifySignerInfos(cms, options.detachedContent, (sd, si, content) => {
     const intact = checkSignerIntegrity(sd, si, content, options, engine);
     if (isSignerFailure(intact)) return intact;
-    if (options.trustAnchors === undefined || options.trustAnchors.length === 0) return untrustedReport(intact, undefined);
+    if (options.trustAnchors === undefined || options.trustAnchors.length === 0)
+      return untrustedReport(intact, undefined);
     const path = validateSignerPath(intact.signer, sd, options, time, false, engine);
     if (!path.valid) return untrustedReport(intact, path);
-    return { indication: 'TOTAL_PASSED', message: 'Signature intact and the signer certificate validates.', chain: path.chain, trusted: true, path, ...intact };
+    return {
+      indication: 'TOTAL_PASSED',
+      message: 'Signature intact and the signer certificate validates.',
+      chain: path.chain,
+      trusted: true,
+      path,
+      ...intact,
+    };
   });
 }

@@ -9,7 +9,13 @@ import { signatureAlgorithmIdentifier, type Signer, type SigningAlgorithm } from
 import { readAlgorithmIdentifier, signatureScheme } from '../x509/algorithm.ts';
 import type { Certificate } from '../x509/certificate.ts';
 import { readCrl, type Crl } from './crl.ts';
-import { authorityKeyIdentifierExtension, crlNumberExtension, encodeExtension, keyIdentifier, type ExtensionInput } from '../x509/extension-builder.ts';
+import {
+  authorityKeyIdentifierExtension,
+  crlNumberExtension,
+  encodeExtension,
+  keyIdentifier,
+  type ExtensionInput,
+} from '../x509/extension-builder.ts';
 
 /** One revoked certificate to list (RFC 5280 §5.1.2.6). */
 export interface RevocationInput {
@@ -37,13 +43,22 @@ function serialInt(s: Uint8Array | bigint): Uint8Array {
 }
 
 /** Encodes tbsCertList (RFC 5280 §5.1.2), v2 with authorityKeyIdentifier and cRLNumber. Pair with {@link assembleCrl}. */
-export function buildTbsCertList(template: CrlTemplate, issuer: Certificate, algorithm: SigningAlgorithm, options: BuildOptions = {}): Uint8Array {
+export function buildTbsCertList(
+  template: CrlTemplate,
+  issuer: Certificate,
+  algorithm: SigningAlgorithm,
+  options: BuildOptions = {},
+): Uint8Array {
   const thisUpdate = template.thisUpdate ?? (options.clock ?? systemClock).now();
   if (template.nextUpdate <= thisUpdate) throw new PkiError('INVALID_ARGUMENT', 'nextUpdate must be after thisUpdate.');
   const entries = (template.revoked ?? []).map((r) => {
     const exts: Uint8Array[] = [];
-    if (r.reason !== undefined && r.reason !== 0) exts.push(encodeExtension({ oid: OID.reasonCode, critical: false, value: tlv(0x0a, Uint8Array.of(r.reason)) }));
-    if (r.invalidityDate !== undefined) exts.push(encodeExtension({ oid: OID.invalidityDate, critical: false, value: generalizedTime(r.invalidityDate) }));
+    if (r.reason !== undefined && r.reason !== 0)
+      exts.push(encodeExtension({ oid: OID.reasonCode, critical: false, value: tlv(0x0a, Uint8Array.of(r.reason)) }));
+    if (r.invalidityDate !== undefined)
+      exts.push(
+        encodeExtension({ oid: OID.invalidityDate, critical: false, value: generalizedTime(r.invalidityDate) }),
+      );
     return seq(serialInt(r.serialNumber), time(r.revocationDate), ...(exts.length === 0 ? [] : [seq(...exts)]));
   });
   const exts = [
@@ -68,11 +83,16 @@ export function assembleCrl(tbs: Uint8Array, algorithm: SigningAlgorithm, signat
 }
 
 /** Issues a CRL signed by `signer` for the CA `issuer`; checks the signature verifies with the CA key. */
-export async function issueCrl(template: CrlTemplate, issuer: Certificate, signer: Signer, options: BuildOptions = {}): Promise<Crl> {
+export async function issueCrl(
+  template: CrlTemplate,
+  issuer: Certificate,
+  signer: Signer,
+  options: BuildOptions = {},
+): Promise<Crl> {
   const tbs = buildTbsCertList(template, issuer, signer.algorithm, options);
   const crl = readCrl(assembleCrl(tbs, signer.algorithm, await signer.sign(tbs)));
   const scheme = signatureScheme(readAlgorithmIdentifier(parseDer(signatureAlgorithmIdentifier(signer.algorithm))));
-  if (!nodeCryptoEngine.verify(scheme, issuer.spki, crl.tbs, crl.signatureValue)) throw new PkiError('SIGNER_MISMATCH', 'The CRL does not verify with the issuer public key.');
+  if (!nodeCryptoEngine.verify(scheme, issuer.spki, crl.tbs, crl.signatureValue))
+    throw new PkiError('SIGNER_MISMATCH', 'The CRL does not verify with the issuer public key.');
   return crl;
 }
-

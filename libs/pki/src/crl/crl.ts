@@ -1,10 +1,28 @@
 import { createHash } from 'node:crypto';
-import { TagClass, content, encoded, explicit, is, parseDer, readBitString, readSmallInt, readTime, sequence, type DerNode } from '../der/reader.ts';
+import {
+  TagClass,
+  content,
+  encoded,
+  explicit,
+  is,
+  parseDer,
+  readBitString,
+  readSmallInt,
+  readTime,
+  sequence,
+  type DerNode,
+} from '../der/reader.ts';
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../x509/algorithm.ts';
 import { readIssuingDistributionPoint, type IssuingDistributionPoint } from '../x509/distribution-points.ts';
-import { readAltName, readAuthorityKeyIdentifier, readExtensions, type AuthorityKeyIdentifier, type Extension } from '../x509/extensions.ts';
+import {
+  readAltName,
+  readAuthorityKeyIdentifier,
+  readExtensions,
+  type AuthorityKeyIdentifier,
+  type Extension,
+} from '../x509/extensions.ts';
 import type { GeneralName } from '../x509/general-name.ts';
 import { readName, type Name } from '../x509/name.ts';
 
@@ -54,8 +72,21 @@ export interface Crl {
   readonly hasUnknownCriticalExtension: boolean;
 }
 
-const KNOWN_CRL_EXTENSIONS = new Set<string>([OID.cRLNumber, OID.authorityKeyIdentifier, OID.issuingDistributionPoint, OID.deltaCRLIndicator, OID.issuerAltName, OID.freshestCRL, OID.authorityInfoAccess]);
-const KNOWN_ENTRY_EXTENSIONS = new Set<string>([OID.reasonCode, OID.invalidityDate, OID.certificateIssuer, OID.holdInstructionCode]);
+const KNOWN_CRL_EXTENSIONS = new Set<string>([
+  OID.cRLNumber,
+  OID.authorityKeyIdentifier,
+  OID.issuingDistributionPoint,
+  OID.deltaCRLIndicator,
+  OID.issuerAltName,
+  OID.freshestCRL,
+  OID.authorityInfoAccess,
+]);
+const KNOWN_ENTRY_EXTENSIONS = new Set<string>([
+  OID.reasonCode,
+  OID.invalidityDate,
+  OID.certificateIssuer,
+  OID.holdInstructionCode,
+]);
 
 function bigIntOf(der: Uint8Array): bigint {
   const n = parseDer(der);
@@ -67,7 +98,14 @@ function bigIntOf(der: Uint8Array): bigint {
 function readEntry(node: DerNode, previousIssuer: readonly GeneralName[] | undefined): RevokedEntry {
   const [serial, date, exts] = sequence(node, 'revokedCertificate');
   if (serial === undefined || !is(serial, 0x02)) throw new PkiError('MALFORMED', 'Bad userCertificate.');
-  const out: { serialHex: string; revocationDate: Date; reason?: number; invalidityDate?: Date; certificateIssuer: readonly GeneralName[] | undefined; hasUnknownCriticalExtension: boolean } = {
+  const out: {
+    serialHex: string;
+    revocationDate: Date;
+    reason?: number;
+    invalidityDate?: Date;
+    certificateIssuer: readonly GeneralName[] | undefined;
+    hasUnknownCriticalExtension: boolean;
+  } = {
     serialHex: Buffer.from(content(serial)).toString('hex'),
     revocationDate: readTime(date, 'revocationDate'),
     certificateIssuer: previousIssuer,
@@ -100,7 +138,8 @@ export function readCrl(input: Uint8Array): Crl {
     const issuer = readName(parts[i++]);
     const thisUpdate = readTime(parts[i++], 'thisUpdate');
     let nextUpdate: Date | undefined;
-    if (parts[i] !== undefined && (is(parts[i]!, 0x17) || is(parts[i]!, 0x18))) nextUpdate = readTime(parts[i++], 'nextUpdate');
+    if (parts[i] !== undefined && (is(parts[i]!, 0x17) || is(parts[i]!, 0x18)))
+      nextUpdate = readTime(parts[i++], 'nextUpdate');
     const entries: RevokedEntry[] = [];
     if (parts[i] !== undefined && is(parts[i]!, 0x10)) {
       let certIssuer: readonly GeneralName[] | undefined;
@@ -111,7 +150,8 @@ export function readCrl(input: Uint8Array): Crl {
       }
     }
     let extensions: Extension[] = [];
-    if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context)) extensions = readExtensions(explicit(parts[i++]!));
+    if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context))
+      extensions = readExtensions(explicit(parts[i++]!));
     if (i !== parts.length) throw new PkiError('MALFORMED', 'Unexpected field in TBSCertList.');
     const crl: Record<string, unknown> = {
       der,
@@ -130,8 +170,10 @@ export function readCrl(input: Uint8Array): Crl {
     for (const ext of extensions) {
       if (ext.oid === OID.cRLNumber) crl.crlNumber = bigIntOf(ext.value);
       else if (ext.oid === OID.deltaCRLIndicator) crl.deltaCrlIndicator = bigIntOf(ext.value);
-      else if (ext.oid === OID.issuingDistributionPoint) crl.issuingDistributionPoint = readIssuingDistributionPoint(ext.value);
-      else if (ext.oid === OID.authorityKeyIdentifier) crl.authorityKeyIdentifier = readAuthorityKeyIdentifier(ext.value);
+      else if (ext.oid === OID.issuingDistributionPoint)
+        crl.issuingDistributionPoint = readIssuingDistributionPoint(ext.value);
+      else if (ext.oid === OID.authorityKeyIdentifier)
+        crl.authorityKeyIdentifier = readAuthorityKeyIdentifier(ext.value);
       else if (ext.critical && !KNOWN_CRL_EXTENSIONS.has(ext.oid)) crl.hasUnknownCriticalExtension = true;
     }
     return crl as unknown as Crl;

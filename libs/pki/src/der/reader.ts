@@ -52,7 +52,17 @@ export function readNode(buffer: Uint8Array, offset = 0, limit = buffer.length, 
     const contentStart = p;
     for (;;) {
       if (p + 2 <= limit && buffer[p] === 0 && buffer[p + 1] === 0) {
-        return { buffer, cls, constructed, tag, start: offset, contentStart, contentEnd: p, end: p + 2, indefinite: true };
+        return {
+          buffer,
+          cls,
+          constructed,
+          tag,
+          start: offset,
+          contentStart,
+          contentEnd: p,
+          end: p + 2,
+          indefinite: true,
+        };
       }
       p = readNode(buffer, p, limit, depth + 1).end;
     }
@@ -109,7 +119,12 @@ export function is(node: DerNode, tag: number, cls: number = TagClass.universal)
 }
 
 /** Asserts a universal tag and returns the node. */
-export function expect(node: DerNode | undefined, tag: number, what: string, cls: number = TagClass.universal): DerNode {
+export function expect(
+  node: DerNode | undefined,
+  tag: number,
+  what: string,
+  cls: number = TagClass.universal,
+): DerNode {
   if (node === undefined) throw new PkiError('MALFORMED', `Missing ${what}.`);
   if (!is(node, tag, cls)) failedReport(`Expected ${what}`, node.start);
   return node;
@@ -177,7 +192,10 @@ export function readBoolean(node: DerNode): boolean {
 }
 
 /** Decodes a BIT STRING (X.690 §8.6): the bytes and the number of unused bits. */
-export function readBitString(node: DerNode | undefined, what = 'BIT STRING'): { bytes: Uint8Array; unusedBits: number } {
+export function readBitString(
+  node: DerNode | undefined,
+  what = 'BIT STRING',
+): { bytes: Uint8Array; unusedBits: number } {
   const n = expect(node, 0x03, what);
   const b = content(n);
   if (b.length === 0 || b[0]! > 7 || (b.length === 1 && b[0] !== 0)) failedReport(`Bad ${what}`, n.start);
@@ -214,7 +232,8 @@ export function readTime(node: DerNode | undefined, what = 'Time'): Date {
   const [mo, d, h, mi, sec, frac] = rest;
   const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
   const t = Date.UTC(year, Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec ?? 0), ms);
-  if (Number.isNaN(t) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31) failedReport(`Bad date ${what}`, node.start);
+  if (Number.isNaN(t) || Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31)
+    failedReport(`Bad date ${what}`, node.start);
   const date = new Date(t);
   if (year < 100) date.setUTCFullYear(year);
   return date;

@@ -24,7 +24,12 @@ export function publicKeyBits(spki: Uint8Array): Uint8Array {
 /** Encodes CertID for `serialNumber` issued by `issuer`, with SHA-1 (the common default) or SHA-256. */
 export function encodeCertId(issuer: Certificate, serialNumber: Uint8Array, hash: HashName = 'sha1'): Uint8Array {
   const h = (b: Uint8Array): Uint8Array => createHash(hash).update(b).digest();
-  return seq(seq(oid(HASH_OIDS[hash]), nul()), octets(h(issuer.subject.der)), octets(h(publicKeyBits(issuer.spki))), tlv(0x02, serialNumber));
+  return seq(
+    seq(oid(HASH_OIDS[hash]), nul()),
+    octets(h(issuer.subject.der)),
+    octets(h(publicKeyBits(issuer.spki))),
+    tlv(0x02, serialNumber),
+  );
 }
 
 /** Reads CertID (RFC 6960 §4.1.1). */
@@ -35,7 +40,8 @@ export function readCertId(node: DerNode | undefined): CertId {
   const issuerNameHash = Uint8Array.from(content(expect(parts[1], 0x04, 'issuerNameHash')));
   const issuerKeyHash = Uint8Array.from(content(expect(parts[2], 0x04, 'issuerKeyHash')));
   const serialNumber = Uint8Array.from(content(expect(parts[3], 0x02, 'CertID serialNumber')));
-  if (serialNumber.length === 0 || serialNumber.length > 21) throw new PkiError('MALFORMED', 'CertID serialNumber out of range.');
+  if (serialNumber.length === 0 || serialNumber.length > 21)
+    throw new PkiError('MALFORMED', 'CertID serialNumber out of range.');
   const der = Uint8Array.from(node!.buffer.subarray(node!.start, node!.end));
   return { der, hash, issuerNameHash, issuerKeyHash, serialNumber };
 }
@@ -47,7 +53,11 @@ export function certIdMatchesIssuer(id: CertId, issuer: Certificate): boolean {
 }
 
 /** True when `id` names `cert` issued by `issuer`. */
-export function certIdMatches(id: CertId, cert: Certificate, issuer: Certificate | { readonly subjectDer: Uint8Array; readonly spki: Uint8Array }): boolean {
+export function certIdMatches(
+  id: CertId,
+  cert: Certificate,
+  issuer: Certificate | { readonly subjectDer: Uint8Array; readonly spki: Uint8Array },
+): boolean {
   if (Buffer.compare(id.serialNumber, cert.serialNumber) !== 0) return false;
   const nameDer = 'subjectDer' in issuer ? issuer.subjectDer : issuer.subject.der;
   const h = (b: Uint8Array): Buffer => createHash(id.hash).update(b).digest();

@@ -34,11 +34,23 @@ export const MAX_OCSP_NONCE_BYTES = 32;
 
 /** Encodes an unsigned OCSPRequest (RFC 6960 §4.1.1). */
 export function buildOcspRequest(input: OcspRequestInput): Uint8Array {
-  if (input.certificates.length === 0) throw new PkiError('INVALID_ARGUMENT', 'An OCSP request asks about at least one certificate.');
-  const requests = input.certificates.map((c) => seq(encodeCertId(input.issuer, c instanceof Uint8Array ? c : c.serialNumber, input.hash)));
-  const nonce = input.nonce === false ? undefined : input.nonce === undefined || input.nonce === true ? randomBytes(32) : input.nonce;
-  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_OCSP_NONCE_BYTES)) throw new PkiError('INVALID_ARGUMENT', 'An OCSP nonce has 1 to 32 bytes (RFC 8954).');
-  const exts = nonce === undefined ? [] : [ctx(2, seq(encodeExtension({ oid: OID.ocspNonce, critical: false, value: octets(nonce) })))];
+  if (input.certificates.length === 0)
+    throw new PkiError('INVALID_ARGUMENT', 'An OCSP request asks about at least one certificate.');
+  const requests = input.certificates.map((c) =>
+    seq(encodeCertId(input.issuer, c instanceof Uint8Array ? c : c.serialNumber, input.hash)),
+  );
+  const nonce =
+    input.nonce === false
+      ? undefined
+      : input.nonce === undefined || input.nonce === true
+        ? randomBytes(32)
+        : input.nonce;
+  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_OCSP_NONCE_BYTES))
+    throw new PkiError('INVALID_ARGUMENT', 'An OCSP nonce has 1 to 32 bytes (RFC 8954).');
+  const exts =
+    nonce === undefined
+      ? []
+      : [ctx(2, seq(encodeExtension({ oid: OID.ocspNonce, critical: false, value: octets(nonce) })))];
   return seq(seq(seq(...requests), ...exts));
 }
 
@@ -59,26 +71,38 @@ export function nonceOf(extensions: readonly Extension[]): Uint8Array | undefine
 export function readOcspRequest(der: Uint8Array): OcspRequest {
   try {
     const [tbs, sig, ...extra] = sequence(parseDer(der), 'OCSPRequest');
-    if (extra.length > 0 || (sig !== undefined && !is(sig, 0, TagClass.context))) throw new PkiError('MALFORMED', 'OCSPRequest has unexpected fields.');
+    if (extra.length > 0 || (sig !== undefined && !is(sig, 0, TagClass.context)))
+      throw new PkiError('MALFORMED', 'OCSPRequest has unexpected fields.');
     const parts = sequence(tbs, 'TBSRequest');
     let i = 0;
     if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context)) {
-      if (readSmallInt(explicit(parts[i++]!), 'version') !== 0) throw new PkiError('MALFORMED', 'OCSP request version is not v1.');
+      if (readSmallInt(explicit(parts[i++]!), 'version') !== 0)
+        throw new PkiError('MALFORMED', 'OCSP request version is not v1.');
     }
     if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context)) i++;
     const list = sequence(parts[i++], 'requestList');
-    if (list.length === 0 || list.length > 100) throw new PkiError('MALFORMED', `requestList of ${list.length} entries (1 to 100 accepted).`);
+    if (list.length === 0 || list.length > 100)
+      throw new PkiError('MALFORMED', `requestList of ${list.length} entries (1 to 100 accepted).`);
     const certIds = list.map((r) => {
       const [id, singleExts, ...more] = sequence(r, 'Request');
-      if (more.length > 0 || (singleExts !== undefined && !is(singleExts, 0, TagClass.context))) throw new PkiError('MALFORMED', 'Request has unexpected fields.');
+      if (more.length > 0 || (singleExts !== undefined && !is(singleExts, 0, TagClass.context)))
+        throw new PkiError('MALFORMED', 'Request has unexpected fields.');
       return readCertId(id);
     });
     let extensions: Extension[] = [];
-    if (parts[i] !== undefined && is(parts[i]!, 2, TagClass.context)) extensions = readExtensions(explicit(parts[i++]!));
+    if (parts[i] !== undefined && is(parts[i]!, 2, TagClass.context))
+      extensions = readExtensions(explicit(parts[i++]!));
     if (i !== parts.length) throw new PkiError('MALFORMED', 'Unexpected field in TBSRequest.');
     const nonce = nonceOf(extensions);
-    if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_OCSP_NONCE_BYTES)) throw new PkiError('MALFORMED', `Nonce of ${nonce.length} bytes (RFC 8954: 1 to 32).`);
-    return { der: Uint8Array.from(der), certIds, ...(nonce === undefined ? {} : { nonce }), extensions, signed: sig !== undefined };
+    if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_OCSP_NONCE_BYTES))
+      throw new PkiError('MALFORMED', `Nonce of ${nonce.length} bytes (RFC 8954: 1 to 32).`);
+    return {
+      der: Uint8Array.from(der),
+      certIds,
+      ...(nonce === undefined ? {} : { nonce }),
+      extensions,
+      signed: sig !== undefined,
+    };
   } catch (e) {
     if (e instanceof PkiError) throw e;
     throw new PkiError('MALFORMED', 'OCSPRequest could not be parsed.', { cause: e });

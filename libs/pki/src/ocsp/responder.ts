@@ -37,7 +37,11 @@ const statusDer = (s: OcspCertStatus): Uint8Array => {
     case 'unknown':
       return Uint8Array.of(0x82, 0x00);
     case 'revoked':
-      return tlv(0xa1, generalizedTime(s.revocationTime), ...(s.reason === undefined ? [] : [ctx(0, tlv(0x0a, Uint8Array.of(s.reason)))]));
+      return tlv(
+        0xa1,
+        generalizedTime(s.revocationTime),
+        ...(s.reason === undefined ? [] : [ctx(0, tlv(0x0a, Uint8Array.of(s.reason)))]),
+      );
   }
 };
 
@@ -61,18 +65,40 @@ export async function issueOcspResponse(options: OcspIssueOptions): Promise<Uint
     throw e;
   }
   const now = (options.clock ?? systemClock).now();
-  const next = options.nextUpdate === undefined ? undefined : options.nextUpdate instanceof Date ? options.nextUpdate : new Date(now.getTime() + options.nextUpdate * 1000);
+  const next =
+    options.nextUpdate === undefined
+      ? undefined
+      : options.nextUpdate instanceof Date
+        ? options.nextUpdate
+        : new Date(now.getTime() + options.nextUpdate * 1000);
   const singles = request.certIds.map((id) => {
-    const status: OcspCertStatus = certIdMatchesIssuer(id, options.issuer) ? options.statusOf(Buffer.from(id.serialNumber).toString('hex')) : { status: 'unknown' };
-    return seq(id.der, statusDer(status), generalizedTime(now), ...(next === undefined ? [] : [ctx(0, generalizedTime(next))]));
+    const status: OcspCertStatus = certIdMatchesIssuer(id, options.issuer)
+      ? options.statusOf(Buffer.from(id.serialNumber).toString('hex'))
+      : { status: 'unknown' };
+    return seq(
+      id.der,
+      statusDer(status),
+      generalizedTime(now),
+      ...(next === undefined ? [] : [ctx(0, generalizedTime(next))]),
+    );
   });
   const responder = options.responderCert;
-  const rid = options.responderIdBy === 'name' ? ctx(1, responder.subject.der) : ctx(2, octets(createHash('sha1').update(publicKeyBits(responder.spki)).digest()));
-  const exts = request.nonce === undefined ? [] : [ctx(1, seq(encodeExtension({ oid: OID.ocspNonce, critical: false, value: octets(request.nonce) })))];
+  const rid =
+    options.responderIdBy === 'name'
+      ? ctx(1, responder.subject.der)
+      : ctx(2, octets(createHash('sha1').update(publicKeyBits(responder.spki)).digest()));
+  const exts =
+    request.nonce === undefined
+      ? []
+      : [ctx(1, seq(encodeExtension({ oid: OID.ocspNonce, critical: false, value: octets(request.nonce) })))];
   const tbs = seq(rid, generalizedTime(now), seq(...singles), ...exts);
   const signature = await options.signer.sign(tbs);
   const includeCert = options.includeResponderCert ?? responder.fingerprint !== options.issuer.fingerprint;
-  const basic = seq(tbs, signatureAlgorithmIdentifier(options.signer.algorithm), bits(signature), ...(includeCert ? [ctx(0, seq(responder.der))] : []));
+  const basic = seq(
+    tbs,
+    signatureAlgorithmIdentifier(options.signer.algorithm),
+    bits(signature),
+    ...(includeCert ? [ctx(0, seq(responder.der))] : []),
+  );
   return seq(tlv(0x0a, Uint8Array.of(0)), ctx(0, seq(oid(OID.ocspBasic), octets(basic))));
 }
-

@@ -1,5 +1,20 @@
 import { createHash } from 'node:crypto';
-import { TagClass, children, content, encoded, explicit, expect, is, parseDer, readBitString, readOctetString, readOid, readSmallInt, readTime, sequence } from '../der/reader.ts';
+import {
+  TagClass,
+  children,
+  content,
+  encoded,
+  explicit,
+  expect,
+  is,
+  parseDer,
+  readBitString,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  readTime,
+  sequence,
+} from '../der/reader.ts';
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from '../x509/algorithm.ts';
@@ -10,7 +25,14 @@ import { readCertId, type CertId } from './cert-id.ts';
 import { nonceOf } from './request.ts';
 
 /** OCSPResponseStatus (RFC 6960 §4.2.1). */
-export const OcspResponseStatus = { successful: 0, malformedRequest: 1, internalError: 2, tryLater: 3, sigRequired: 5, unauthorized: 6 } as const;
+export const OcspResponseStatus = {
+  successful: 0,
+  malformedRequest: 1,
+  internalError: 2,
+  tryLater: 3,
+  sigRequired: 5,
+  unauthorized: 6,
+} as const;
 
 /** CertStatus of one SingleResponse (RFC 6960 §4.2.1). */
 export type OcspCertStatus =
@@ -73,7 +95,8 @@ function readSingle(node: ReturnType<typeof parseDer>): OcspSingleResponse {
   const thisUpdate = readTime(expect(parts[2], 0x18, 'thisUpdate'), 'thisUpdate');
   let i = 3;
   let nextUpdate: Date | undefined;
-  if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context)) nextUpdate = readTime(expect(explicit(parts[i++]!), 0x18, 'nextUpdate'), 'nextUpdate');
+  if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context))
+    nextUpdate = readTime(expect(explicit(parts[i++]!), 0x18, 'nextUpdate'), 'nextUpdate');
   if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context)) i++;
   if (i !== parts.length) throw new PkiError('MALFORMED', 'Unexpected field in SingleResponse.');
   return { certId, certStatus, thisUpdate, ...(nextUpdate === undefined ? {} : { nextUpdate }) };
@@ -88,19 +111,23 @@ export function readBasicOcspResponse(input: Uint8Array): BasicOcspResponse {
     const parts = sequence(tbsNode, 'ResponseData');
     let i = 0;
     if (parts[i] !== undefined && is(parts[i]!, 0, TagClass.context)) {
-      if (readSmallInt(explicit(parts[i++]!), 'version') !== 0) throw new PkiError('MALFORMED', 'ResponseData version is not v1.');
+      if (readSmallInt(explicit(parts[i++]!), 'version') !== 0)
+        throw new PkiError('MALFORMED', 'ResponseData version is not v1.');
     }
     const rid = parts[i++];
     let responderId: ResponderId;
     if (rid !== undefined && is(rid, 1, TagClass.context)) responderId = { byName: readName(explicit(rid)) };
-    else if (rid !== undefined && is(rid, 2, TagClass.context)) responderId = { byKey: Uint8Array.from(readOctetString(explicit(rid), 'KeyHash')) };
+    else if (rid !== undefined && is(rid, 2, TagClass.context))
+      responderId = { byKey: Uint8Array.from(readOctetString(explicit(rid), 'KeyHash')) };
     else throw new PkiError('MALFORMED', 'Bad ResponderID.');
     const producedAt = readTime(expect(parts[i++], 0x18, 'producedAt'), 'producedAt');
     const responses = sequence(parts[i++], 'responses').map(readSingle);
     let extensions: Extension[] = [];
-    if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context)) extensions = readExtensions(explicit(parts[i++]!));
+    if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context))
+      extensions = readExtensions(explicit(parts[i++]!));
     if (i !== parts.length) throw new PkiError('MALFORMED', 'Unexpected field in ResponseData.');
-    const certificates = certsNode === undefined ? [] : sequence(explicit(certsNode), 'certs').map((c) => readCertificate(encoded(c)));
+    const certificates =
+      certsNode === undefined ? [] : sequence(explicit(certsNode), 'certs').map((c) => readCertificate(encoded(c)));
     const nonce = nonceOf(extensions);
     return {
       der,
@@ -131,12 +158,14 @@ export function readOcspResponse(input: Uint8Array): OcspResponse {
     if (s.length !== 1) throw new PkiError('MALFORMED', 'Bad responseStatus.');
     const status = s[0]!;
     if (bytesNode === undefined) {
-      if (status === OcspResponseStatus.successful) throw new PkiError('MALFORMED', 'A successful OCSPResponse without responseBytes.');
+      if (status === OcspResponseStatus.successful)
+        throw new PkiError('MALFORMED', 'A successful OCSPResponse without responseBytes.');
       return { der, status };
     }
     if (!is(bytesNode, 0, TagClass.context)) throw new PkiError('MALFORMED', 'responseBytes is not [0].');
     const [type, resp] = sequence(explicit(bytesNode), 'ResponseBytes');
-    if (readOid(type) !== OID.ocspBasic) throw new PkiError('UNSUPPORTED_ALGORITHM', 'Only id-pkix-ocsp-basic responses are supported.');
+    if (readOid(type) !== OID.ocspBasic)
+      throw new PkiError('UNSUPPORTED_ALGORITHM', 'Only id-pkix-ocsp-basic responses are supported.');
     return { der, status, basic: readBasicOcspResponse(readOctetString(resp, 'response')) };
   } catch (e) {
     if (e instanceof PkiError) throw e;

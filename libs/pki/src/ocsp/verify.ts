@@ -6,7 +6,12 @@ import { KeyUsageBit } from '../x509/extensions.ts';
 import type { Name } from '../x509/name.ts';
 import { allowsKeyUsage, type Certificate } from '../x509/certificate.ts';
 import { certIdMatches, publicKeyBits } from './cert-id.ts';
-import { toBasicOcspResponse, type BasicOcspResponse, type OcspCertStatus, type OcspSingleResponse } from './response.ts';
+import {
+  toBasicOcspResponse,
+  type BasicOcspResponse,
+  type OcspCertStatus,
+  type OcspSingleResponse,
+} from './response.ts';
 
 /** The CA a response speaks for: its name and key (a trust anchor or a certificate). */
 export interface OcspIssuer {
@@ -80,8 +85,14 @@ function matchesResponderId(r: BasicOcspResponse, name: Name, spki: Uint8Array):
  * signer's certificate (the CA's may be absent for a bare trust anchor), `null`
  * when the CA key signed without a certificate, or undefined when no one authorised did.
  */
-export function findAuthorisedResponder(r: BasicOcspResponse, issuer: OcspIssuer, extra: readonly Certificate[], engine: CryptoEngine): Certificate | null | undefined {
-  if (matchesResponderId(r, issuer.name, issuer.spki) && signedBy(r, issuer.spki, engine)) return issuer.certificate ?? null;
+export function findAuthorisedResponder(
+  r: BasicOcspResponse,
+  issuer: OcspIssuer,
+  extra: readonly Certificate[],
+  engine: CryptoEngine,
+): Certificate | null | undefined {
+  if (matchesResponderId(r, issuer.name, issuer.spki) && signedBy(r, issuer.spki, engine))
+    return issuer.certificate ?? null;
   for (const c of [...r.certificates, ...extra]) {
     if (c.issuer.key !== issuer.name.key || !matchesResponderId(r, c.subject, c.spki)) continue;
     if (!(c.extKeyUsage ?? []).includes(OID.ocspSigning) || !allowsKeyUsage(c, KeyUsageBit.digitalSignature)) continue;
@@ -103,7 +114,10 @@ export function findAuthorisedResponder(r: BasicOcspResponse, issuer: OcspIssuer
  * response is not stale at `time`: `time` ≤ nextUpdate, or without nextUpdate
  * ≤ thisUpdate + `maxAgeWithoutNextUpdate`. Never throws.
  */
-export function verifyOcspResponse(response: Uint8Array | BasicOcspResponse, options: OcspVerifyOptions): OcspVerification {
+export function verifyOcspResponse(
+  response: Uint8Array | BasicOcspResponse,
+  options: OcspVerifyOptions,
+): OcspVerification {
   let r: BasicOcspResponse;
   try {
     r = toBasicOcspResponse(response);
@@ -119,15 +133,46 @@ export function verifyOcspResponse(response: Uint8Array | BasicOcspResponse, opt
 
 function check(r: BasicOcspResponse, options: OcspVerifyOptions): OcspVerification {
   const engine = options.engine ?? nodeCryptoEngine;
-  const issuer: OcspIssuer = 'tbs' in options.issuer ? { name: options.issuer.subject, spki: options.issuer.spki, certificate: options.issuer } : options.issuer;
+  const issuer: OcspIssuer =
+    'tbs' in options.issuer
+      ? { name: options.issuer.subject, spki: options.issuer.spki, certificate: options.issuer }
+      : options.issuer;
   const time = options.time ?? new Date();
-  const single = r.responses.find((s) => certIdMatches(s.certId, options.certificate, { subjectDer: issuer.name.der, spki: issuer.spki }));
-  if (single === undefined) return { valid: false, message: 'The response does not speak of this certificate (no matching CertID).', response: r };
+  const single = r.responses.find((s) =>
+    certIdMatches(s.certId, options.certificate, { subjectDer: issuer.name.der, spki: issuer.spki }),
+  );
+  if (single === undefined)
+    return {
+      valid: false,
+      message: 'The response does not speak of this certificate (no matching CertID).',
+      response: r,
+    };
   const responder = findAuthorisedResponder(r, issuer, options.certificates ?? [], engine);
-  if (responder === undefined) return { valid: false, message: 'The response is not signed by the CA or a responder it authorised (RFC 6960 §4.2.2.2).', single, response: r };
-  if (options.nonce !== undefined && (r.nonce === undefined || Buffer.compare(r.nonce, options.nonce) !== 0)) return { valid: false, message: 'The response nonce differs from the request nonce.', single, response: r };
+  if (responder === undefined)
+    return {
+      valid: false,
+      message: 'The response is not signed by the CA or a responder it authorised (RFC 6960 §4.2.2.2).',
+      single,
+      response: r,
+    };
+  if (options.nonce !== undefined && (r.nonce === undefined || Buffer.compare(r.nonce, options.nonce) !== 0))
+    return { valid: false, message: 'The response nonce differs from the request nonce.', single, response: r };
   // A response produced after `time` still speaks for it (validation at a past time); one produced before is good until nextUpdate.
-  const until = single.nextUpdate ?? new Date(single.thisUpdate.getTime() + (options.maxAgeWithoutNextUpdate ?? 86_400) * 1000);
-  if (time > until) return { valid: false, message: `The response is stale at ${time.toISOString()} (thisUpdate ${single.thisUpdate.toISOString()}, good until ${until.toISOString()}).`, single, response: r };
-  return { valid: true, message: `OCSP status ${single.certStatus.status}.`, status: single.certStatus, single, response: r, ...(responder === null ? {} : { responder }) };
+  const until =
+    single.nextUpdate ?? new Date(single.thisUpdate.getTime() + (options.maxAgeWithoutNextUpdate ?? 86_400) * 1000);
+  if (time > until)
+    return {
+      valid: false,
+      message: `The response is stale at ${time.toISOString()} (thisUpdate ${single.thisUpdate.toISOString()}, good until ${until.toISOString()}).`,
+      single,
+      response: r,
+    };
+  return {
+    valid: true,
+    message: `OCSP status ${single.certStatus.status}.`,
+    status: single.certStatus,
+    single,
+    response: r,
+    ...(responder === null ? {} : { responder }),
+  };
 }

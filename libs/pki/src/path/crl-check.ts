@@ -81,11 +81,13 @@ function dpNames(name: DistributionPointName, base: Name): GeneralName[] {
 function sameGeneralName(a: GeneralName, b: GeneralName): boolean {
   if (a.kind === 'directory' && b.kind === 'directory') return a.value.key === b.value.key;
   if (a.kind === 'ip' && b.kind === 'ip') return Buffer.compare(a.value, b.value) === 0;
-  if ((a.kind === 'uri' || a.kind === 'dns' || a.kind === 'rfc822' || a.kind === 'registeredId') && a.kind === b.kind) return a.value === b.value;
+  if ((a.kind === 'uri' || a.kind === 'dns' || a.kind === 'rfc822' || a.kind === 'registeredId') && a.kind === b.kind)
+    return a.value === b.value;
   return false;
 }
 
-const intersects = (a: readonly GeneralName[], b: readonly GeneralName[]): boolean => a.some((x) => b.some((y) => sameGeneralName(x, y)));
+const intersects = (a: readonly GeneralName[], b: readonly GeneralName[]): boolean =>
+  a.some((x) => b.some((y) => sameGeneralName(x, y)));
 
 const directoryNames = (names: readonly GeneralName[] | undefined): Name[] =>
   (names ?? []).flatMap((g) => (g.kind === 'directory' ? [g.value] : []));
@@ -135,7 +137,8 @@ function idpDer(crl: Crl): string {
 
 // §6.3.3 (a): usable while nextUpdate is not passed. A CRL issued after the validation time is
 // accepted too (validation at a past time, e.g. of a signature): it still speaks for that time.
-const isFresh = (crl: Crl, time: Date): boolean => crl.nextUpdate === undefined || time.getTime() <= crl.nextUpdate.getTime();
+const isFresh = (crl: Crl, time: Date): boolean =>
+  crl.nextUpdate === undefined || time.getTime() <= crl.nextUpdate.getTime();
 
 // An entry revokes the certificate at `time` only if the revocation took effect by then.
 const revokesAt = (entry: RevokedEntry | undefined, time: Date): entry is RevokedEntry =>
@@ -171,7 +174,8 @@ export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: Revoc
       if (reasonsMask === ALL_REASONS) break;
       if (crl.deltaCrlIndicator !== undefined || !isUsable(crl)) continue;
       if (!inScope(crl, cert, dp)) continue;
-      const interim = (crl.issuingDistributionPoint?.onlySomeReasons ?? ALL_REASONS) & (dp.reasons ?? ALL_REASONS) & ALL_REASONS;
+      const interim =
+        (crl.issuingDistributionPoint?.onlySomeReasons ?? ALL_REASONS) & (dp.reasons ?? ALL_REASONS) & ALL_REASONS;
       if ((interim & ~reasonsMask) === 0) continue;
       sawCandidate = true;
       const signer = findCrlSignerKey(crl, issuer, ctx);
@@ -181,10 +185,20 @@ export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: Revoc
       const deltaEntry = delta === undefined ? undefined : entryFor(delta, cert);
       // §6.3.3 (l) before (i): a delta entry (including removeFromCRL) supersedes the complete CRL.
       const entry = deltaEntry ?? entryFor(crl, cert);
-      if (revokesAt(entry, ctx.time)) return { status: 'revoked', ...(entry.reason === undefined ? {} : { reason: entry.reason }), revocationDate: entry.revocationDate };
+      if (revokesAt(entry, ctx.time))
+        return {
+          status: 'revoked',
+          ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+          revocationDate: entry.revocationDate,
+        };
       reasonsMask |= interim;
     }
   }
   if (reasonsMask === ALL_REASONS) return { status: 'good' };
-  return { status: 'undetermined', message: sawCandidate ? 'No usable CRL (signature, signer, freshness or reasons) decides the status.' : 'No CRL in scope for this certificate.' };
+  return {
+    status: 'undetermined',
+    message: sawCandidate
+      ? 'No usable CRL (signature, signer, freshness or reasons) decides the status.'
+      : 'No CRL in scope for this certificate.',
+  };
 }

@@ -37,7 +37,11 @@ function dnsMatches(name: string, constraint: string): boolean {
 function rfc822Matches(mailbox: string, constraint: string): boolean {
   const at = mailbox.lastIndexOf('@');
   if (at < 0) return false;
-  if (constraint.includes('@')) return mailbox.slice(0, mailbox.lastIndexOf('@')) === constraint.slice(0, constraint.lastIndexOf('@')) && mailbox.slice(at + 1).toLowerCase() === constraint.slice(constraint.lastIndexOf('@') + 1).toLowerCase();
+  if (constraint.includes('@'))
+    return (
+      mailbox.slice(0, mailbox.lastIndexOf('@')) === constraint.slice(0, constraint.lastIndexOf('@')) &&
+      mailbox.slice(at + 1).toLowerCase() === constraint.slice(constraint.lastIndexOf('@') + 1).toLowerCase()
+    );
   const host = mailbox.slice(at + 1).toLowerCase();
   const c = constraint.toLowerCase();
   if (c.startsWith('.')) return host.endsWith(c);
@@ -104,7 +108,8 @@ export function checkNameConstraints(state: NameConstraintsState, cert: Certific
   for (const name of constrainedNames(cert)) {
     for (const set of state.permittedSets) {
       const sameForm = set.filter((b) => b.kind === name.kind);
-      if (sameForm.length > 0 && !sameForm.some((b) => withinSubtree(name, b))) return `${name.kind} name not within the permitted subtrees`;
+      if (sameForm.length > 0 && !sameForm.some((b) => withinSubtree(name, b)))
+        return `${name.kind} name not within the permitted subtrees`;
     }
     if (state.excluded.some((b) => withinSubtree(name, b))) return `${name.kind} name within an excluded subtree`;
   }

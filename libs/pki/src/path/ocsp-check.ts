@@ -12,7 +12,14 @@ import type { IssuerInfo, RevocationStatus } from './crl-check.ts';
  * (validation at a past time, as for CRLs). Revocation counts only when it took
  * effect by `time`.
  */
-export function checkOcspStatus(cert: Certificate, issuer: IssuerInfo, responses: readonly BasicOcspResponse[], time: Date, engine: CryptoEngine, candidates: readonly Certificate[]): RevocationStatus {
+export function checkOcspStatus(
+  cert: Certificate,
+  issuer: IssuerInfo,
+  responses: readonly BasicOcspResponse[],
+  time: Date,
+  engine: CryptoEngine,
+  candidates: readonly Certificate[],
+): RevocationStatus {
   let message = 'No OCSP response for this certificate.';
   for (const r of responses) {
     const v = verifyOcspResponse(r, { issuer, certificate: cert, time, engine, certificates: candidates });
@@ -22,7 +29,12 @@ export function checkOcspStatus(cert: Certificate, issuer: IssuerInfo, responses
     }
     if (v.status.status === 'good') return { status: 'good' };
     if (v.status.status === 'revoked') {
-      if (v.status.revocationTime <= time) return { status: 'revoked', revocationDate: v.status.revocationTime, ...(v.status.reason === undefined ? {} : { reason: v.status.reason }) };
+      if (v.status.revocationTime <= time)
+        return {
+          status: 'revoked',
+          revocationDate: v.status.revocationTime,
+          ...(v.status.reason === undefined ? {} : { reason: v.status.reason }),
+        };
       return { status: 'good' };
     }
     message = 'The OCSP responder does not know this certificate (unknown).';

@@ -23,11 +23,18 @@ function akiMatches(child: Certificate, issuer: { spki: Uint8Array; certificate?
  * used once per path (safe against cross-certificate cycles), and the search
  * stops after `limit` paths or a fixed number of steps.
  */
-export function buildCandidatePaths(target: Certificate, anchors: readonly TrustAnchor[], pool: readonly Certificate[], maxDepth: number, limit = 8): CandidatePath[] {
+export function buildCandidatePaths(
+  target: Certificate,
+  anchors: readonly TrustAnchor[],
+  pool: readonly Certificate[],
+  maxDepth: number,
+  limit = 8,
+): CandidatePath[] {
   const bySubject = new Map<string, Certificate[]>();
   const anchorKeys = new Set(anchors.map((a) => Buffer.from(a.spki).toString('base64')));
   for (const c of pool) {
-    if (anchorKeys.has(Buffer.from(c.spki).toString('base64')) && anchors.some((a) => a.name.key === c.subject.key)) continue;
+    if (anchorKeys.has(Buffer.from(c.spki).toString('base64')) && anchors.some((a) => a.name.key === c.subject.key))
+      continue;
     let list = bySubject.get(c.subject.key);
     if (list === undefined) bySubject.set(c.subject.key, (list = []));
     if (!list.some((x) => x.fingerprint === c.fingerprint)) list.push(c);
@@ -47,7 +54,11 @@ export function buildCandidatePaths(target: Certificate, anchors: readonly Trust
     }
     if (chain.length >= maxDepth) return;
     const issuers = (bySubject.get(current.issuer.key) ?? []).filter((c) => !used.has(c.fingerprint));
-    issuers.sort((a, b) => Number(akiMatches(current, { spki: b.spki, certificate: b })) - Number(akiMatches(current, { spki: a.spki, certificate: a })));
+    issuers.sort(
+      (a, b) =>
+        Number(akiMatches(current, { spki: b.spki, certificate: b })) -
+        Number(akiMatches(current, { spki: a.spki, certificate: a })),
+    );
     for (const issuer of issuers) {
       chain.push(issuer);
       used.add(issuer.fingerprint);

@@ -23,12 +23,28 @@ export class PolicyTree {
   isNull = false;
 
   constructor() {
-    const root: PolicyNode = { validPolicy: ANY, qualifiers: [], expectedPolicySet: new Set([ANY]), parent: undefined, children: [], depth: 0, deleted: false };
+    const root: PolicyNode = {
+      validPolicy: ANY,
+      qualifiers: [],
+      expectedPolicySet: new Set([ANY]),
+      parent: undefined,
+      children: [],
+      depth: 0,
+      deleted: false,
+    };
     this.levels = [[root]];
   }
 
   private add(parent: PolicyNode, validPolicy: string, qualifiers: readonly Uint8Array[], expected: Set<string>): void {
-    const node: PolicyNode = { validPolicy, qualifiers, expectedPolicySet: expected, parent, children: [], depth: parent.depth + 1, deleted: false };
+    const node: PolicyNode = {
+      validPolicy,
+      qualifiers,
+      expectedPolicySet: expected,
+      parent,
+      children: [],
+      depth: parent.depth + 1,
+      deleted: false,
+    };
     parent.children.push(node);
     (this.levels[node.depth] ??= []).push(node);
   }
@@ -55,7 +71,12 @@ export class PolicyTree {
   }
 
   /** §6.1.3 (d): processes the certificatePolicies of certificate i. */
-  processCertificatePolicies(cert: Certificate, i: number, inhibitAnyPolicy: number, isLastOrNotSelfIssued: boolean): void {
+  processCertificatePolicies(
+    cert: Certificate,
+    i: number,
+    inhibitAnyPolicy: number,
+    isLastOrNotSelfIssued: boolean,
+  ): void {
     const policies = cert.certificatePolicies;
     if (policies === undefined) {
       this.isNull = true; // §6.1.3 (e)
@@ -73,7 +94,8 @@ export class PolicyTree {
         }
       }
       if (!matched) {
-        for (const parent of parents) if (parent.validPolicy === ANY) this.add(parent, p.policy, p.qualifiers, new Set([p.policy]));
+        for (const parent of parents)
+          if (parent.validPolicy === ANY) this.add(parent, p.policy, p.qualifiers, new Set([p.policy]));
       }
     }
     const anyPolicy = policies.find((p) => p.policy === ANY);
@@ -120,7 +142,8 @@ export class PolicyTree {
   intersect(userInitialPolicySet: ReadonlySet<string>, n: number): void {
     if (this.isNull || userInitialPolicySet.has(ANY)) return;
     const validPolicyNodeSet: PolicyNode[] = [];
-    for (const level of this.levels) for (const node of level) if (node.parent?.validPolicy === ANY) validPolicyNodeSet.push(node);
+    for (const level of this.levels)
+      for (const node of level) if (node.parent?.validPolicy === ANY) validPolicyNodeSet.push(node);
     for (const node of validPolicyNodeSet) {
       if (node.validPolicy !== ANY && !userInitialPolicySet.has(node.validPolicy)) this.remove(node);
     }
@@ -146,7 +169,9 @@ export class PolicyTree {
   leafPolicies(n: number): string[] {
     if (this.isNull || (this.levels[n] ?? []).length === 0) return [];
     const out = new Set<string>();
-    for (const level of this.levels) for (const node of level) if (node.parent?.validPolicy === ANY && node.validPolicy !== ANY) out.add(node.validPolicy);
+    for (const level of this.levels)
+      for (const node of level)
+        if (node.parent?.validPolicy === ANY && node.validPolicy !== ANY) out.add(node.validPolicy);
     if ((this.levels[n] ?? []).some((x) => x.validPolicy === ANY)) out.add(ANY);
     return [...out].sort();
   }

@@ -2,7 +2,12 @@ import type { CryptoEngine } from '../crypto-engine.ts';
 import { isPkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { signatureScheme } from '../x509/algorithm.ts';
-import { RECOGNISED_CERTIFICATE_EXTENSIONS, allowsKeyUsage, isSelfIssued, type Certificate } from '../x509/certificate.ts';
+import {
+  RECOGNISED_CERTIFICATE_EXTENSIONS,
+  allowsKeyUsage,
+  isSelfIssued,
+  type Certificate,
+} from '../x509/certificate.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
 import { formatName } from '../x509/name.ts';
 import { PathError, type Context } from './context.ts';
@@ -14,8 +19,19 @@ import { PolicyTree } from './policy-tree.ts';
 import type { PathValidationOptions, TrustAnchor } from './types.ts';
 
 function verifySignature(cert: Certificate, spki: Uint8Array, engine: CryptoEngine, index: number): void {
-  if (Buffer.compare(Buffer.from(cert.signatureAlgorithm.oid + Buffer.from(cert.signatureAlgorithm.parameters ?? []).toString('hex')), Buffer.from(cert.tbsSignatureAlgorithm.oid + Buffer.from(cert.tbsSignatureAlgorithm.parameters ?? []).toString('hex'))) !== 0) {
-    throw new PathError('MALFORMED', 'signatureAlgorithm differs from the signature field of tbsCertificate (RFC 5280 §4.1.1.2).', index);
+  if (
+    Buffer.compare(
+      Buffer.from(cert.signatureAlgorithm.oid + Buffer.from(cert.signatureAlgorithm.parameters ?? []).toString('hex')),
+      Buffer.from(
+        cert.tbsSignatureAlgorithm.oid + Buffer.from(cert.tbsSignatureAlgorithm.parameters ?? []).toString('hex'),
+      ),
+    ) !== 0
+  ) {
+    throw new PathError(
+      'MALFORMED',
+      'signatureAlgorithm differs from the signature field of tbsCertificate (RFC 5280 §4.1.1.2).',
+      index,
+    );
   }
   let ok: boolean;
   try {
@@ -24,7 +40,12 @@ function verifySignature(cert: Certificate, spki: Uint8Array, engine: CryptoEngi
     if (isPkiError(e, 'UNSUPPORTED_ALGORITHM')) throw new PathError('UNSUPPORTED_ALGORITHM', e.message, index);
     throw e;
   }
-  if (!ok) throw new PathError('SIGNATURE', `Signature of certificate ${index} (${formatName(cert.subject)}) does not verify with its issuer's key.`, index);
+  if (!ok)
+    throw new PathError(
+      'SIGNATURE',
+      `Signature of certificate ${index} (${formatName(cert.subject)}) does not verify with its issuer's key.`,
+      index,
+    );
 }
 
 function hasUnknownCritical(cert: Certificate): string | undefined {
@@ -52,21 +73,44 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
     const i = k + 1;
     const isLast = i === n;
     // §6.1.3 (a)
-    if (cert.issuer.key !== workingName.key) throw new PathError('NAME_CHAINING', `Issuer of certificate ${i} is not the subject of its issuer (${formatName(workingName)}).`, k);
+    if (cert.issuer.key !== workingName.key)
+      throw new PathError(
+        'NAME_CHAINING',
+        `Issuer of certificate ${i} is not the subject of its issuer (${formatName(workingName)}).`,
+        k,
+      );
     verifySignature(cert, workingSpki, ctx.engine, k);
-    if (ctx.time < cert.notBefore) throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
-    if (ctx.time > cert.notAfter) throw new PathError('EXPIRED', `Certificate ${i} (${formatName(cert.subject)}) has expired.`, k);
+    if (ctx.time < cert.notBefore)
+      throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
+    if (ctx.time > cert.notAfter)
+      throw new PathError('EXPIRED', `Certificate ${i} (${formatName(cert.subject)}) has expired.`, k);
     if (ctx.revocation !== 'none') {
-      const issuer = { name: workingName, spki: workingSpki, ...(workingCert === undefined ? {} : { certificate: workingCert }) };
+      const issuer = {
+        name: workingName,
+        spki: workingSpki,
+        ...(workingCert === undefined ? {} : { certificate: workingCert }),
+      };
       let status: RevocationStatus = { status: 'undetermined', message: 'No revocation source.' };
-      if (ctx.revocation === 'ocsp' || ctx.revocation === 'any') status = checkOcspStatus(cert, issuer, ctx.ocspResponses, ctx.time, ctx.engine, ctx.pool);
+      if (ctx.revocation === 'ocsp' || ctx.revocation === 'any')
+        status = checkOcspStatus(cert, issuer, ctx.ocspResponses, ctx.time, ctx.engine, ctx.pool);
       if (ctx.revocation === 'crl' || (ctx.revocation === 'any' && status.status === 'undetermined')) {
         const ocspMessage = status.status === 'undetermined' && ctx.revocation === 'any' ? status.message : undefined;
         status = checkCrlStatus(cert, issuer, revocationContext(ctx, anchor, certs, k));
-        if (status.status === 'undetermined' && ocspMessage !== undefined) status = { status: 'undetermined', message: `${ocspMessage} ${status.message}` };
+        if (status.status === 'undetermined' && ocspMessage !== undefined)
+          status = { status: 'undetermined', message: `${ocspMessage} ${status.message}` };
       }
-      if (status.status === 'revoked') throw new PathError('REVOKED', `Certificate ${i} (${formatName(cert.subject)}) was revoked on ${status.revocationDate.toISOString()}.`, k);
-      if (status.status === 'undetermined') throw new PathError('NO_CRL', `Revocation status of certificate ${i} (${formatName(cert.subject)}) is unknown: ${status.message}`, k);
+      if (status.status === 'revoked')
+        throw new PathError(
+          'REVOKED',
+          `Certificate ${i} (${formatName(cert.subject)}) was revoked on ${status.revocationDate.toISOString()}.`,
+          k,
+        );
+      if (status.status === 'undetermined')
+        throw new PathError(
+          'NO_CRL',
+          `Revocation status of certificate ${i} (${formatName(cert.subject)}) is unknown: ${status.message}`,
+          k,
+        );
     }
     // §6.1.3 (b)(c)
     if (isLast || !isSelfIssued(cert)) {
@@ -75,11 +119,13 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
     }
     // §6.1.3 (d)–(f)
     tree.processCertificatePolicies(cert, i, inhibitAnyPolicy, isLast || !isSelfIssued(cert));
-    if (explicitPolicy === 0 && tree.isNull) throw new PathError('POLICY', `No valid policy at certificate ${i} while an explicit policy is required.`, k);
+    if (explicitPolicy === 0 && tree.isNull)
+      throw new PathError('POLICY', `No valid policy at certificate ${i} while an explicit policy is required.`, k);
     if (isLast) break;
     // §6.1.4 (a)(b)
     const mappings = cert.policyMappings ?? [];
-    if (mappings.some((m) => m.issuerDomainPolicy === OID.anyPolicy || m.subjectDomainPolicy === OID.anyPolicy)) throw new PathError('POLICY', `Certificate ${i} maps anyPolicy.`, k);
+    if (mappings.some((m) => m.issuerDomainPolicy === OID.anyPolicy || m.subjectDomainPolicy === OID.anyPolicy))
+      throw new PathError('POLICY', `Certificate ${i} maps anyPolicy.`, k);
     tree.processPolicyMappings(cert, i, policyMapping);
     // §6.1.4 (c)–(f)
     workingName = cert.subject;
@@ -98,44 +144,76 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
     if (pc?.inhibitPolicyMapping !== undefined) policyMapping = Math.min(policyMapping, pc.inhibitPolicyMapping);
     if (cert.inhibitAnyPolicy !== undefined) inhibitAnyPolicy = Math.min(inhibitAnyPolicy, cert.inhibitAnyPolicy);
     // §6.1.4 (k)–(n)
-    if (cert.basicConstraints?.ca !== true) throw new PathError('BASIC_CONSTRAINTS', `Certificate ${i} (${formatName(cert.subject)}) is not a CA certificate.`, k);
+    if (cert.basicConstraints?.ca !== true)
+      throw new PathError(
+        'BASIC_CONSTRAINTS',
+        `Certificate ${i} (${formatName(cert.subject)}) is not a CA certificate.`,
+        k,
+      );
     if (!isSelfIssued(cert)) {
       if (maxPathLength <= 0) throw new PathError('PATH_LENGTH', `Certificate ${i} exceeds a pathLenConstraint.`, k);
       maxPathLength--;
     }
     const pathLen = cert.basicConstraints.pathLenConstraint;
     if (pathLen !== undefined) maxPathLength = Math.min(maxPathLength, pathLen);
-    if (!allowsKeyUsage(cert, KeyUsageBit.keyCertSign)) throw new PathError('KEY_USAGE', `Certificate ${i} may not sign certificates (keyUsage without keyCertSign).`, k);
+    if (!allowsKeyUsage(cert, KeyUsageBit.keyCertSign))
+      throw new PathError('KEY_USAGE', `Certificate ${i} may not sign certificates (keyUsage without keyCertSign).`, k);
     // §6.1.4 (o)
     const unknown = hasUnknownCritical(cert);
-    if (unknown !== undefined) throw new PathError('UNKNOWN_CRITICAL_EXTENSION', `Certificate ${i} has the unrecognised critical extension ${unknown}.`, k);
+    if (unknown !== undefined)
+      throw new PathError(
+        'UNKNOWN_CRITICAL_EXTENSION',
+        `Certificate ${i} has the unrecognised critical extension ${unknown}.`,
+        k,
+      );
   }
   // §6.1.5
   const leaf = certs[n - 1]!;
   if (explicitPolicy !== 0) explicitPolicy--;
   if (leaf.policyConstraints?.requireExplicitPolicy === 0) explicitPolicy = 0;
   const unknown = hasUnknownCritical(leaf);
-  if (unknown !== undefined) throw new PathError('UNKNOWN_CRITICAL_EXTENSION', `The target has the unrecognised critical extension ${unknown}.`, n - 1);
+  if (unknown !== undefined)
+    throw new PathError(
+      'UNKNOWN_CRITICAL_EXTENSION',
+      `The target has the unrecognised critical extension ${unknown}.`,
+      n - 1,
+    );
   tree.intersect(userPolicies, n);
-  if (explicitPolicy === 0 && tree.isNull) throw new PathError('POLICY', 'The path is not valid for any policy acceptable to the user (RFC 5280 §6.1.5 (g)).', n - 1);
+  if (explicitPolicy === 0 && tree.isNull)
+    throw new PathError(
+      'POLICY',
+      'The path is not valid for any policy acceptable to the user (RFC 5280 §6.1.5 (g)).',
+      n - 1,
+    );
   checkTargetUsage(leaf, options, n - 1);
   return tree.leafPolicies(n);
 }
 
 function checkTargetUsage(leaf: Certificate, options: PathValidationOptions, index: number): void {
   for (const bit of options.requiredKeyUsages ?? []) {
-    if (!allowsKeyUsage(leaf, bit)) throw new PathError('KEY_USAGE', `The target's keyUsage does not allow bit ${bit}.`, index);
+    if (!allowsKeyUsage(leaf, bit))
+      throw new PathError('KEY_USAGE', `The target's keyUsage does not allow bit ${bit}.`, index);
   }
   const required = options.requiredExtendedKeyUsages;
   if (required !== undefined && required.length > 0) {
     const eku = leaf.extKeyUsage;
     if (eku === undefined) throw new PathError('EXTENDED_KEY_USAGE', 'The target has no extKeyUsage.', index);
     const ok = eku.includes(OID.anyExtendedKeyUsage) || required.every((p) => eku.includes(p));
-    if (!ok) throw new PathError('EXTENDED_KEY_USAGE', `The target's extKeyUsage lacks ${required.filter((p) => !eku.includes(p)).join(', ')}.`, index);
+    if (!ok)
+      throw new PathError(
+        'EXTENDED_KEY_USAGE',
+        `The target's extKeyUsage lacks ${required.filter((p) => !eku.includes(p)).join(', ')}.`,
+        index,
+      );
   }
 }
 
-function revocationContext(ctx: Context, anchor: TrustAnchor, certs: readonly Certificate[], k: number): RevocationContext {
+function revocationContext(
+  ctx: Context,
+  anchor: TrustAnchor,
+  certs: readonly Certificate[],
+  k: number,
+): RevocationContext {
   const validated = new Set(certs.slice(0, k).map((c) => c.fingerprint));
   const anchorKey = Buffer.from(anchor.spki).toString('base64');
   return {
@@ -148,12 +226,19 @@ function revocationContext(ctx: Context, anchor: TrustAnchor, certs: readonly Ce
       if (validated.has(signer.fingerprint)) return true;
       // A CRL issuer's own status may come from the indirect CRL it signs (PKITS 4.14.30),
       // but only while it is itself being validated as a CRL signer, never for the main path.
-      if (signer.fingerprint === certs[k]!.fingerprint) return ctx.stack.includes(signer.fingerprint) && k === certs.length - 1;
-      if (signer.subject.key === anchor.name.key && Buffer.from(signer.spki).toString('base64') === anchorKey) return true;
+      if (signer.fingerprint === certs[k]!.fingerprint)
+        return ctx.stack.includes(signer.fingerprint) && k === certs.length - 1;
+      if (signer.subject.key === anchor.name.key && Buffer.from(signer.spki).toString('base64') === anchorKey)
+        return true;
       if (ctx.stack.includes(signer.fingerprint) || ctx.stack.length > 6) return false;
       const cached = ctx.signerCache.get(signer.fingerprint);
       if (cached !== undefined) return cached;
-      const sub: Context = { ...ctx, anchors: [anchor], pool: [...certs, ...ctx.pool], stack: [...ctx.stack, certs[k]!.fingerprint, signer.fingerprint] };
+      const sub: Context = {
+        ...ctx,
+        anchors: [anchor],
+        pool: [...certs, ...ctx.pool],
+        stack: [...ctx.stack, certs[k]!.fingerprint, signer.fingerprint],
+      };
       const ok = ctx.validate(signer, sub).valid;
       ctx.signerCache.set(signer.fingerprint, ok);
       return ok;

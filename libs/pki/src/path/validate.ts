@@ -11,7 +11,13 @@ import { formatName } from '../x509/name.ts';
 
 import { toBasicOcspResponse, type BasicOcspResponse } from '../ocsp/response.ts';
 
-export type { PathFailureReason, PathValidationOptions, PathValidationResult, RevocationPolicy, TrustAnchor } from './types.ts';
+export type {
+  PathFailureReason,
+  PathValidationOptions,
+  PathValidationResult,
+  RevocationPolicy,
+  TrustAnchor,
+} from './types.ts';
 
 /** Makes a trust anchor from a certificate (RFC 5280 §6.1.1 (d): its subject and public key). */
 export function trustAnchorFromCertificate(cert: Certificate): TrustAnchor {
@@ -28,20 +34,39 @@ function toAnchor(x: TrustAnchor | Certificate | Uint8Array): TrustAnchor {
   return x;
 }
 
-function candidatePaths(target: Certificate, ctx: Context, explicitPath: readonly Certificate[] | undefined): CandidatePath[] {
+function candidatePaths(
+  target: Certificate,
+  ctx: Context,
+  explicitPath: readonly Certificate[] | undefined,
+): CandidatePath[] {
   if (explicitPath !== undefined) {
     const certificates = [...explicitPath, target];
     if (certificates.length > ctx.maxDepth) return [];
-    return ctx.anchors.filter((a) => a.name.key === certificates[0]!.issuer.key).map((anchor) => ({ anchor, certificates }));
+    return ctx.anchors
+      .filter((a) => a.name.key === certificates[0]!.issuer.key)
+      .map((anchor) => ({ anchor, certificates }));
   }
   // Shorter paths first (RFC 4158 §3.5.13); the sort is stable, so AKI/SKI preference survives within a length.
-  return buildCandidatePaths(target, ctx.anchors, ctx.pool, ctx.maxDepth).sort((a, b) => a.certificates.length - b.certificates.length);
+  return buildCandidatePaths(target, ctx.anchors, ctx.pool, ctx.maxDepth).sort(
+    (a, b) => a.certificates.length - b.certificates.length,
+  );
 }
 
-function validateWith(target: Certificate, ctx: Context, options: Omit<PathValidationOptions, 'trustAnchors' | 'target'>, explicitPath?: readonly Certificate[]): PathValidationResult {
+function validateWith(
+  target: Certificate,
+  ctx: Context,
+  options: Omit<PathValidationOptions, 'trustAnchors' | 'target'>,
+  explicitPath?: readonly Certificate[],
+): PathValidationResult {
   const candidates = candidatePaths(target, ctx, explicitPath);
   if (candidates.length === 0) {
-    return { valid: false, reason: 'NO_PATH', message: `No path from ${formatName(target.subject)} to a trust anchor.`, chain: [target], userConstrainedPolicySet: [] };
+    return {
+      valid: false,
+      reason: 'NO_PATH',
+      message: `No path from ${formatName(target.subject)} to a trust anchor.`,
+      chain: [target],
+      userConstrainedPolicySet: [],
+    };
   }
   let firstFailure: PathValidationResult | undefined;
   for (const path of candidates) {
@@ -112,6 +137,12 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
     return validateWith(target, ctx, options, explicitPath);
   } catch (e) {
     const reason: PathFailureReason = isPkiError(e, 'UNSUPPORTED_ALGORITHM') ? 'UNSUPPORTED_ALGORITHM' : 'MALFORMED';
-    return { valid: false, reason, message: e instanceof Error ? e.message : String(e), chain: target === undefined ? [] : [target], userConstrainedPolicySet: [] };
+    return {
+      valid: false,
+      reason,
+      message: e instanceof Error ? e.message : String(e),
+      chain: target === undefined ? [] : [target],
+      userConstrainedPolicySet: [],
+    };
   }
 }

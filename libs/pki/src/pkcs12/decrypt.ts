@@ -32,30 +32,53 @@ const SCHEMES: Readonly<Record<string, { cipher: string; keyLength: number; ivLe
 
 /** The PKCS#12 password-based encryption ids (RFC 7292 Appendix C), keyed and IV'd by the PKCS#12 KDF with SHA-1. */
 const PKCS12_PBE: Readonly<Record<string, { name: string; cipher: string; keyLength: number; ivLength: number }>> = {
-  '1.2.840.113549.1.12.1.3': { name: 'pbeWithSHAAnd3-KeyTripleDES-CBC', cipher: 'des-ede3-cbc', keyLength: 24, ivLength: 8 },
-  '1.2.840.113549.1.12.1.4': { name: 'pbeWithSHAAnd2-KeyTripleDES-CBC', cipher: 'des-ede-cbc', keyLength: 16, ivLength: 8 },
+  '1.2.840.113549.1.12.1.3': {
+    name: 'pbeWithSHAAnd3-KeyTripleDES-CBC',
+    cipher: 'des-ede3-cbc',
+    keyLength: 24,
+    ivLength: 8,
+  },
+  '1.2.840.113549.1.12.1.4': {
+    name: 'pbeWithSHAAnd2-KeyTripleDES-CBC',
+    cipher: 'des-ede-cbc',
+    keyLength: 16,
+    ivLength: 8,
+  },
   '1.2.840.113549.1.12.1.5': { name: 'pbeWithSHAAnd128BitRC2-CBC', cipher: 'rc2-cbc', keyLength: 16, ivLength: 8 },
   '1.2.840.113549.1.12.1.6': { name: 'pbeWithSHAAnd40BitRC2-CBC', cipher: 'rc2-40-cbc', keyLength: 5, ivLength: 8 },
 };
 
-const REEXPORT = 'Re-export the file with modern encryption, e.g. `openssl pkcs12 -export -keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256`.';
+const REEXPORT =
+  'Re-export the file with modern encryption, e.g. `openssl pkcs12 -export -keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256`.';
 
 function decipher(cipher: string, key: Buffer, iv: Uint8Array, data: Uint8Array, what: string): Buffer {
   try {
     const d = createDecipheriv(cipher, key, iv);
     return Buffer.concat([d.update(data), d.final()]);
   } catch (e) {
-    throw new PkiError('PKCS12_INVALID', `The ${what} could not be decrypted (wrong password, a separate password for it, or a corrupt file).`, { cause: e });
+    throw new PkiError(
+      'PKCS12_INVALID',
+      `The ${what} could not be decrypted (wrong password, a separate password for it, or a corrupt file).`,
+      { cause: e },
+    );
   }
 }
 
-function decryptPbes2(params: DerNode | undefined, data: Uint8Array, password: Pkcs12Password, budget: WorkBudget, what: string): Buffer {
+function decryptPbes2(
+  params: DerNode | undefined,
+  data: Uint8Array,
+  password: Pkcs12Password,
+  budget: WorkBudget,
+  what: string,
+): Buffer {
   const [kdf, scheme] = sequence(params, 'PBES2-params');
   const [kdfOid, kdfParams] = sequence(kdf, 'keyDerivationFunc');
   const kdfId = readOid(kdfOid, 'keyDerivationFunc');
-  if (kdfId !== PBKDF2) refuse(`The ${what} uses the key-derivation function ${kdfId}; only PBKDF2 is supported. ${REEXPORT}`);
+  if (kdfId !== PBKDF2)
+    refuse(`The ${what} uses the key-derivation function ${kdfId}; only PBKDF2 is supported. ${REEXPORT}`);
   const [saltNode, iterNode, ...rest] = sequence(kdfParams, 'PBKDF2-params');
-  if (saltNode === undefined || !is(saltNode, 0x04)) refuse(`The ${what} uses a PBKDF2 salt that is not an OCTET STRING (otherSource is not supported).`);
+  if (saltNode === undefined || !is(saltNode, 0x04))
+    refuse(`The ${what} uses a PBKDF2 salt that is not an OCTET STRING (otherSource is not supported).`);
   const salt = readOctetString(saltNode, 'PBKDF2 salt');
   const iterations = readSmallInt(iterNode, 'PBKDF2 iterationCount');
   let keyLength: number | undefined;
@@ -72,18 +95,32 @@ function decryptPbes2(params: DerNode | undefined, data: Uint8Array, password: P
   const [schemeOid, ivNode] = sequence(scheme, 'encryptionScheme');
   const schemeId = readOid(schemeOid, 'encryptionScheme');
   const s = SCHEMES[schemeId];
-  if (s === undefined) refuse(`The ${what} is encrypted with ${schemeId}, which is not supported (AES-CBC and DES-EDE3-CBC are). ${REEXPORT}`);
+  if (s === undefined)
+    refuse(
+      `The ${what} is encrypted with ${schemeId}, which is not supported (AES-CBC and DES-EDE3-CBC are). ${REEXPORT}`,
+    );
   const iv = readOctetString(ivNode, 'encryptionScheme IV');
   if (iv.length !== s.ivLength) refuse(`The ${what} has an IV of ${iv.length} bytes for ${s.cipher}.`);
-  if (keyLength !== undefined && keyLength !== s.keyLength) refuse(`The ${what} asks for a ${keyLength}-byte key for ${s.cipher}.`);
+  if (keyLength !== undefined && keyLength !== s.keyLength)
+    refuse(`The ${what} asks for a ${keyLength}-byte key for ${s.cipher}.`);
   budget.spend(iterations, `PBKDF2 of the ${what}`);
   const key = pbkdf2Sync(password.utf8, salt, iterations, s.keyLength, prf);
   return decipher(s.cipher, key, iv, data, what);
 }
 
-function decryptPkcs12Pbe(algId: string, params: DerNode | undefined, data: Uint8Array, password: Pkcs12Password, budget: WorkBudget, what: string): Buffer {
+function decryptPkcs12Pbe(
+  algId: string,
+  params: DerNode | undefined,
+  data: Uint8Array,
+  password: Pkcs12Password,
+  budget: WorkBudget,
+  what: string,
+): Buffer {
   const alg = PKCS12_PBE[algId]!;
-  if (!getCiphers().includes(alg.cipher)) refuse(`The ${what} is encrypted with ${alg.name} (${algId}), which this system's OpenSSL no longer provides. ${REEXPORT}`);
+  if (!getCiphers().includes(alg.cipher))
+    refuse(
+      `The ${what} is encrypted with ${alg.name} (${algId}), which this system's OpenSSL no longer provides. ${REEXPORT}`,
+    );
   const [saltNode, iterNode] = sequence(params, 'pkcs-12PbeParams');
   const salt = readOctetString(saltNode, 'pkcs-12PbeParams salt');
   const iterations = readSmallInt(iterNode, 'pkcs-12PbeParams iterations');
@@ -99,10 +136,18 @@ function decryptPkcs12Pbe(algId: string, params: DerNode | undefined, data: Uint
  * password: PBES2 (RFC 8018 §6.2) with PBKDF2 and AES-CBC or DES-EDE3-CBC, or a
  * PKCS#12 PBE id (RFC 7292 Appendix C). Throws PKCS12_INVALID naming what failed.
  */
-export function decryptWithPassword(algorithm: DerNode | undefined, data: Uint8Array, password: Pkcs12Password, budget: WorkBudget, what: string): Buffer {
+export function decryptWithPassword(
+  algorithm: DerNode | undefined,
+  data: Uint8Array,
+  password: Pkcs12Password,
+  budget: WorkBudget,
+  what: string,
+): Buffer {
   const [oidNode, params] = sequence(algorithm, `encryption algorithm of the ${what}`);
   const algId = readOid(oidNode, `encryption algorithm of the ${what}`);
   if (algId === PBES2) return decryptPbes2(params, data, password, budget, what);
   if (PKCS12_PBE[algId] !== undefined) return decryptPkcs12Pbe(algId, params, data, password, budget, what);
-  return refuse(`The ${what} is encrypted with ${algId}, which is not supported (PBES2 with PBKDF2 and AES or 3DES, and the PKCS#12 3DES ids are). ${REEXPORT}`);
+  return refuse(
+    `The ${what} is encrypted with ${algId}, which is not supported (PBES2 with PBKDF2 and AES or 3DES, and the PKCS#12 3DES ids are). ${REEXPORT}`,
+  );
 }

@@ -39,9 +39,13 @@ export class WorkBudget {
   /** Records one derivation of `iterations` rounds for `what`; throws PKCS12_INVALID past a limit. */
   spend(iterations: number, what: string): void {
     if (iterations < 1) refuse(`The iteration count of the ${what} is ${iterations}.`);
-    if (iterations > MAX_ITERATIONS) refuse(`The iteration count of the ${what} (${iterations}) exceeds ${MAX_ITERATIONS}; the file is refused.`);
+    if (iterations > MAX_ITERATIONS)
+      refuse(`The iteration count of the ${what} (${iterations}) exceeds ${MAX_ITERATIONS}; the file is refused.`);
     this.#spent += iterations;
-    if (this.#spent > MAX_TOTAL_ITERATIONS) refuse(`The file asks for more than ${MAX_TOTAL_ITERATIONS} key-derivation iterations in all; the file is refused.`);
+    if (this.#spent > MAX_TOTAL_ITERATIONS)
+      refuse(
+        `The file asks for more than ${MAX_TOTAL_ITERATIONS} key-derivation iterations in all; the file is refused.`,
+      );
   }
 }
 
@@ -80,7 +84,14 @@ function repeatTo(src: Uint8Array, v: number): Buffer {
  * The PKCS#12 key-derivation function (RFC 7292 Appendix B.2): `id` 1 derives
  * an encryption key, 2 an IV, 3 a MAC key; `password` is already BMP-encoded.
  */
-export function pkcs12Kdf(digest: Pkcs12Digest, password: Uint8Array, salt: Uint8Array, iterations: number, id: 1 | 2 | 3, n: number): Buffer {
+export function pkcs12Kdf(
+  digest: Pkcs12Digest,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  id: 1 | 2 | 3,
+  n: number,
+): Buffer {
   const { name, u, v } = digest;
   const d = Buffer.alloc(v, id);
   const i = Buffer.concat([repeatTo(salt, v), repeatTo(password, v)]);

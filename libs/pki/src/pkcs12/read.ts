@@ -39,12 +39,20 @@ export function importPkcs12(pfx: Uint8Array, password: string): Pkcs12Contents 
   let certs: Certificate[];
   try {
     const bags = readPfx(pfx, password);
-    keys = readAll(bags.keys, (der) => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }), 'private key');
+    keys = readAll(
+      bags.keys,
+      (der) => createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }),
+      'private key',
+    );
     certs = readAll(bags.certificates, readCertificate, 'certificate');
   } catch (e) {
     if (isPkiError(e, 'PKCS12_INVALID')) throw e;
     const detail = isPkiError(e, 'MALFORMED') ? (e.detail ?? '') : '';
-    throw new PkiError('PKCS12_INVALID', `The file is not a well-formed PKCS#12 structure.${detail === '' ? '' : ` ${detail}`}`, { cause: e });
+    throw new PkiError(
+      'PKCS12_INVALID',
+      `The file is not a well-formed PKCS#12 structure.${detail === '' ? '' : ` ${detail}`}`,
+      { cause: e },
+    );
   }
   if (keys.length === 0) throw new PkiError('PKCS12_INVALID', 'No private key in the file.');
   for (const privateKey of keys) {

@@ -1,4 +1,16 @@
-import { children, content, encoded, explicit, is, parseDer, readOctetString, readOid, readSmallInt, sequence, type DerNode } from '../der/reader.ts';
+import {
+  children,
+  content,
+  encoded,
+  explicit,
+  is,
+  parseDer,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  sequence,
+  type DerNode,
+} from '../der/reader.ts';
 import { decryptWithPassword, type Pkcs12Password } from './decrypt.ts';
 import { refuse, type WorkBudget } from './kdf.ts';
 
@@ -58,8 +70,15 @@ function readBag(bag: DerNode, into: Pkcs12Bags, password: Pkcs12Password, budge
   }
 }
 
-function readSafeContentsNode(node: DerNode, into: Pkcs12Bags, password: Pkcs12Password, budget: WorkBudget, depth: number): void {
-  if (depth > MAX_SAFE_CONTENTS_DEPTH) refuse(`SafeContents nested more than ${MAX_SAFE_CONTENTS_DEPTH} deep; the file is refused.`);
+function readSafeContentsNode(
+  node: DerNode,
+  into: Pkcs12Bags,
+  password: Pkcs12Password,
+  budget: WorkBudget,
+  depth: number,
+): void {
+  if (depth > MAX_SAFE_CONTENTS_DEPTH)
+    refuse(`SafeContents nested more than ${MAX_SAFE_CONTENTS_DEPTH} deep; the file is refused.`);
   for (const bag of sequence(node, 'SafeContents')) readBag(bag, into, password, budget, depth);
 }
 
@@ -77,7 +96,10 @@ export function readSafe(contentInfo: DerNode, into: Pkcs12Bags, password: Pkcs1
     readSafeContentsNode(parseDer(readOctetString(inner, 'SafeContents')), into, password, budget, 0);
     return;
   }
-  if (type !== '1.2.840.113549.1.7.6') refuse(`A part of the file has content type ${type}; only data and encryptedData are supported (no public-key privacy mode).`);
+  if (type !== '1.2.840.113549.1.7.6')
+    refuse(
+      `A part of the file has content type ${type}; only data and encryptedData are supported (no public-key privacy mode).`,
+    );
   const [version, eci] = sequence(inner, 'EncryptedData');
   readSmallInt(version, 'EncryptedData version');
   const [, alg, encrypted] = sequence(eci, 'EncryptedContentInfo');

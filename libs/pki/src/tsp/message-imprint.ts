@@ -16,7 +16,8 @@ const DIGEST_LENGTHS: Partial<Record<HashName, number>> = { sha1: 20, sha224: 28
 /** Encodes MessageImprint ::= SEQUENCE { hashAlgorithm, hashedMessage } (RFC 3161 §2.4.1). */
 export function encodeMessageImprint(hash: HashName, hashedMessage: Uint8Array): Uint8Array {
   const length = DIGEST_LENGTHS[hash];
-  if (length === undefined || hashedMessage.length !== length) throw new PkiError('INVALID_ARGUMENT', `The imprint must be a ${hash} digest (${length ?? '?'} bytes).`);
+  if (length === undefined || hashedMessage.length !== length)
+    throw new PkiError('INVALID_ARGUMENT', `The imprint must be a ${hash} digest (${length ?? '?'} bytes).`);
   return seq(seq(oid(HASH_OIDS[hash])), octets(hashedMessage));
 }
 
@@ -26,9 +27,11 @@ export function readMessageImprint(node: DerNode | undefined): MessageImprint {
   if (extra.length > 0) throw new PkiError('MALFORMED', 'MessageImprint has extra fields.');
   const a = readAlgorithmIdentifier(alg);
   // A NULL parameter is tolerated (older encoders); anything else is not a digest algorithm.
-  if (a.parameters !== undefined && !(a.parameters.length === 2 && a.parameters[0] === 0x05 && a.parameters[1] === 0)) throw new PkiError('MALFORMED', 'Digest AlgorithmIdentifier with parameters.');
+  if (a.parameters !== undefined && !(a.parameters.length === 2 && a.parameters[0] === 0x05 && a.parameters[1] === 0))
+    throw new PkiError('MALFORMED', 'Digest AlgorithmIdentifier with parameters.');
   const hashedMessage = Uint8Array.from(content(expect(hashed, 0x04, 'hashedMessage')));
   const hash = (Object.keys(HASH_OIDS) as HashName[]).find((h) => HASH_OIDS[h] === a.oid);
-  if (hash !== undefined && DIGEST_LENGTHS[hash] !== undefined && DIGEST_LENGTHS[hash] !== hashedMessage.length) throw new PkiError('MALFORMED', `hashedMessage is ${hashedMessage.length} bytes, not a ${hash} digest.`);
+  if (hash !== undefined && DIGEST_LENGTHS[hash] !== undefined && DIGEST_LENGTHS[hash] !== hashedMessage.length)
+    throw new PkiError('MALFORMED', `hashedMessage is ${hashedMessage.length} bytes, not a ${hash} digest.`);
   return hash === undefined ? { hashOid: a.oid, hashedMessage } : { hashOid: a.oid, hash, hashedMessage };
 }

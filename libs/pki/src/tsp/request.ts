@@ -38,7 +38,8 @@ export const MAX_NONCE_BYTES = 32;
 /** Encodes TimeStampReq (RFC 3161 §2.4.1), version 1. */
 export function buildTimeStampRequest(input: TimeStampRequestInput): Uint8Array {
   const nonce = input.nonce === true ? randomBytes(8) : input.nonce;
-  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_NONCE_BYTES)) throw new PkiError('INVALID_ARGUMENT', `A nonce has 1 to ${MAX_NONCE_BYTES} bytes.`);
+  if (nonce !== undefined && (nonce.length === 0 || nonce.length > MAX_NONCE_BYTES))
+    throw new PkiError('INVALID_ARGUMENT', `A nonce has 1 to ${MAX_NONCE_BYTES} bytes.`);
   return seq(
     int(1),
     encodeMessageImprint(input.hash, input.imprint),
@@ -65,7 +66,8 @@ export function readTimeStampRequest(der: Uint8Array): TimeStampRequest {
     let nonce: Uint8Array | undefined;
     if (parts[i] !== undefined && is(parts[i]!, 0x02)) {
       nonce = Uint8Array.from(content(parts[i++]!));
-      if (nonce.length === 0 || nonce.length > MAX_NONCE_BYTES + 1) throw new PkiError('MALFORMED', `Nonce of ${nonce.length} bytes (at most ${MAX_NONCE_BYTES}).`);
+      if (nonce.length === 0 || nonce.length > MAX_NONCE_BYTES + 1)
+        throw new PkiError('MALFORMED', `Nonce of ${nonce.length} bytes (at most ${MAX_NONCE_BYTES}).`);
     }
     let certReq = false;
     if (parts[i] !== undefined && is(parts[i]!, 0x01)) certReq = readBoolean(parts[i++]!);
@@ -76,11 +78,19 @@ export function readTimeStampRequest(der: Uint8Array): TimeStampRequest {
       asSeq[0] = 0x30;
       extensions = readExtensions(parseDer(asSeq));
     }
-    if (i !== parts.length) throw new PkiError('MALFORMED', `Unexpected field ${i + 1} in TimeStampReq at byte ${parts[i]!.start}.`);
-    return { der: Uint8Array.from(der), version, messageImprint, ...(policy === undefined ? {} : { policy }), ...(nonce === undefined ? {} : { nonce }), certReq, extensions };
+    if (i !== parts.length)
+      throw new PkiError('MALFORMED', `Unexpected field ${i + 1} in TimeStampReq at byte ${parts[i]!.start}.`);
+    return {
+      der: Uint8Array.from(der),
+      version,
+      messageImprint,
+      ...(policy === undefined ? {} : { policy }),
+      ...(nonce === undefined ? {} : { nonce }),
+      certReq,
+      extensions,
+    };
   } catch (e) {
     if (e instanceof PkiError) throw e;
     throw new PkiError('MALFORMED', 'TimeStampReq could not be parsed.', { cause: e });
   }
 }
-

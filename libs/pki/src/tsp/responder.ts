@@ -49,13 +49,20 @@ export async function issueTimeStampToken(options: TimeStampIssueOptions): Promi
     if (isPkiError(e)) return encodeRejection('badDataFormat', `The request is not a TimeStampReq: ${e.message}`);
     throw e;
   }
-  if (request.version !== 1) return encodeRejection('badRequest', `TimeStampReq version ${request.version} is not supported; v1 is.`);
+  if (request.version !== 1)
+    return encodeRejection('badRequest', `TimeStampReq version ${request.version} is not supported; v1 is.`);
   const accepted = options.acceptedHashes ?? ['sha256', 'sha384', 'sha512'];
   const hash = request.messageImprint.hash;
-  if (hash === undefined || !accepted.includes(hash)) return encodeRejection('badAlg', `Digest ${hash ?? request.messageImprint.hashOid} is not accepted; use ${accepted.join(', ')}.`);
+  if (hash === undefined || !accepted.includes(hash))
+    return encodeRejection(
+      'badAlg',
+      `Digest ${hash ?? request.messageImprint.hashOid} is not accepted; use ${accepted.join(', ')}.`,
+    );
   const policies = [options.policy, ...(options.acceptedPolicies ?? [])];
-  if (request.policy !== undefined && !policies.includes(request.policy)) return encodeRejection('unacceptedPolicy', `Policy ${request.policy} is not offered.`);
-  if (request.extensions.length > 0) return encodeRejection('unacceptedExtension', `Extension ${request.extensions[0]!.oid} is not supported.`);
+  if (request.policy !== undefined && !policies.includes(request.policy))
+    return encodeRejection('unacceptedPolicy', `Policy ${request.policy} is not offered.`);
+  if (request.extensions.length > 0)
+    return encodeRejection('unacceptedExtension', `Extension ${request.extensions[0]!.oid} is not supported.`);
   const [, imprintNode] = sequence(parseDer(request.der), 'TimeStampReq');
   const tstInfo = encodeTstInfo({
     policy: request.policy ?? options.policy,

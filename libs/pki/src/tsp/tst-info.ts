@@ -1,4 +1,17 @@
-import { TagClass, children, content, expect, explicit, is, parseDer, readBoolean, readOid, readSmallInt, readTime, sequence } from '../der/reader.ts';
+import {
+  TagClass,
+  children,
+  content,
+  expect,
+  explicit,
+  is,
+  parseDer,
+  readBoolean,
+  readOid,
+  readSmallInt,
+  readTime,
+  sequence,
+} from '../der/reader.ts';
 import { ctx, ctxPrim, generalizedTime, int, oid, seq, tlv } from '../der/writer.ts';
 import { PkiError } from '../errors.ts';
 import { readGeneralName, type GeneralName } from '../x509/general-name.ts';
@@ -50,7 +63,16 @@ function genTimeDer(d: Date): Uint8Array {
 /** Encodes TSTInfo (RFC 3161 §2.4.2), version 1. */
 export function encodeTstInfo(input: TstInfoInput): Uint8Array {
   const a = input.accuracy;
-  const accuracy = a === undefined ? [] : [seq(...(a.seconds === undefined ? [] : [int(a.seconds)]), ...(a.millis === undefined ? [] : [ctxPrim(0, int(a.millis).subarray(2))]), ...(a.micros === undefined ? [] : [ctxPrim(1, int(a.micros).subarray(2))]))];
+  const accuracy =
+    a === undefined
+      ? []
+      : [
+          seq(
+            ...(a.seconds === undefined ? [] : [int(a.seconds)]),
+            ...(a.millis === undefined ? [] : [ctxPrim(0, int(a.millis).subarray(2))]),
+            ...(a.micros === undefined ? [] : [ctxPrim(1, int(a.micros).subarray(2))]),
+          ),
+        ];
   const serial = input.serialNumber instanceof Uint8Array ? tlv(0x02, input.serialNumber) : int(input.serialNumber);
   return seq(
     int(1),
@@ -96,7 +118,14 @@ export function readTstInfo(der: Uint8Array): TstInfo {
     const serialNumber = Uint8Array.from(content(expect(parts[i++], 0x02, 'TSTInfo serialNumber')));
     const genNode = expect(parts[i++], 0x18, 'genTime');
     const genTime = readTime(genNode, 'genTime');
-    const out: { -readonly [K in keyof TstInfo]?: TstInfo[K] } = { der: Uint8Array.from(der), policy, messageImprint, serialNumber, genTime, ordering: false };
+    const out: { -readonly [K in keyof TstInfo]?: TstInfo[K] } = {
+      der: Uint8Array.from(der),
+      policy,
+      messageImprint,
+      serialNumber,
+      genTime,
+      ordering: false,
+    };
     if (parts[i] !== undefined && is(parts[i]!, 0x10)) out.accuracy = readAccuracy(children(parts[i++]!));
     if (parts[i] !== undefined && is(parts[i]!, 0x01)) out.ordering = readBoolean(parts[i++]!);
     if (parts[i] !== undefined && is(parts[i]!, 0x02)) out.nonce = Uint8Array.from(content(parts[i++]!));
@@ -109,4 +138,3 @@ export function readTstInfo(der: Uint8Array): TstInfo {
     throw new PkiError('MALFORMED', 'TSTInfo could not be parsed.', { cause: e });
   }
 }
-

@@ -1,4 +1,12 @@
-import { children, encoded, parseDer as parseDerLocal, readOid, readSmallInt, sequence, type DerNode } from '../der/reader.ts';
+import {
+  children,
+  encoded,
+  parseDer as parseDerLocal,
+  readOid,
+  readSmallInt,
+  sequence,
+  type DerNode,
+} from '../der/reader.ts';
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 

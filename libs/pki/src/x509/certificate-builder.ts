@@ -61,18 +61,25 @@ export function randomSerial(size = 16, random: (n: number) => Uint8Array = (n) 
  * Encodes tbsCertificate (RFC 5280 §4.1.2) for `algorithm`: step one of
  * issuing, the bytes a token or HSM signs. Pair with {@link assembleCertificate}.
  */
-export function buildTbsCertificate(template: CertificateTemplate, issuer: { readonly name: Name | NameInput; readonly spki: Uint8Array; readonly keyIdentifier?: Uint8Array }, algorithm: SigningAlgorithm, options: BuildOptions = {}): Uint8Array {
+export function buildTbsCertificate(
+  template: CertificateTemplate,
+  issuer: { readonly name: Name | NameInput; readonly spki: Uint8Array; readonly keyIdentifier?: Uint8Array },
+  algorithm: SigningAlgorithm,
+  options: BuildOptions = {},
+): Uint8Array {
   const spki = template.publicKey instanceof Uint8Array ? template.publicKey : subjectPublicKeyInfo(template.publicKey);
   const notBefore = template.notBefore ?? (options.clock ?? systemClock).now();
   const notAfter = template.notAfter ?? new Date(notBefore.getTime() + (template.validityDays ?? 365) * 86_400_000);
   if (notAfter <= notBefore) throw new PkiError('INVALID_ARGUMENT', 'notAfter must be after notBefore.');
   const serial = template.serialNumber ?? randomSerial(16, options.random);
-  if (typeof serial === 'bigint' && serial <= 0n) throw new PkiError('INVALID_ARGUMENT', 'The serial number must be positive.');
+  if (typeof serial === 'bigint' && serial <= 0n)
+    throw new PkiError('INVALID_ARGUMENT', 'The serial number must be positive.');
   const given = template.extensions ?? [];
   const exts: ExtensionInput[] = [...given];
   if (!given.some((e) => e.oid === '2.5.29.14')) exts.push(subjectKeyIdentifierExtension(spki));
   const selfSigned = Buffer.compare(issuer.spki, spki) === 0;
-  if (!given.some((e) => e.oid === '2.5.29.35') && !selfSigned) exts.push(authorityKeyIdentifierExtension(issuer.keyIdentifier ?? keyIdentifier(issuer.spki)));
+  if (!given.some((e) => e.oid === '2.5.29.35') && !selfSigned)
+    exts.push(authorityKeyIdentifierExtension(issuer.keyIdentifier ?? keyIdentifier(issuer.spki)));
   return seq(
     ctx(0, int(2)),
     int(serial),
@@ -95,11 +102,23 @@ export function assembleCertificate(tbs: Uint8Array, algorithm: SigningAlgorithm
  * (in-process key, HSM or token), assembles and checks that the signature
  * verifies with the issuer's key (PkiError SIGNER_MISMATCH otherwise).
  */
-export async function issueCertificate(template: CertificateTemplate, issuer: CertificateIssuer, options: BuildOptions = {}): Promise<Certificate> {
-  const subjectSpki = template.publicKey instanceof Uint8Array ? template.publicKey : subjectPublicKeyInfo(template.publicKey);
-  const issuerInfo = issuer.certificate === undefined
-    ? { name: template.subject, spki: subjectSpki }
-    : { name: issuer.certificate.subject, spki: issuer.certificate.spki, ...(issuer.certificate.subjectKeyIdentifier === undefined ? {} : { keyIdentifier: issuer.certificate.subjectKeyIdentifier }) };
+export async function issueCertificate(
+  template: CertificateTemplate,
+  issuer: CertificateIssuer,
+  options: BuildOptions = {},
+): Promise<Certificate> {
+  const subjectSpki =
+    template.publicKey instanceof Uint8Array ? template.publicKey : subjectPublicKeyInfo(template.publicKey);
+  const issuerInfo =
+    issuer.certificate === undefined
+      ? { name: template.subject, spki: subjectSpki }
+      : {
+          name: issuer.certificate.subject,
+          spki: issuer.certificate.spki,
+          ...(issuer.certificate.subjectKeyIdentifier === undefined
+            ? {}
+            : { keyIdentifier: issuer.certificate.subjectKeyIdentifier }),
+        };
   const algorithm = issuer.signer.algorithm;
   const tbs = buildTbsCertificate(template, issuerInfo, algorithm, options);
   const signature = await issuer.signer.sign(tbs);

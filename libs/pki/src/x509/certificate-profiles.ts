@@ -34,7 +34,8 @@ function common(p: ProfileCommon, subject: NameInput, extensions: ExtensionInput
   const exts = [...extensions];
   if (p.policies !== undefined && p.policies.length > 0) exts.push(certificatePoliciesExtension(p.policies));
   if (p.crlUris !== undefined && p.crlUris.length > 0) exts.push(crlDistributionPointsExtension(p.crlUris));
-  if ((p.ocspUris?.length ?? 0) > 0 || (p.caIssuersUris?.length ?? 0) > 0) exts.push(authorityInfoAccessExtension({ ocsp: p.ocspUris ?? [], caIssuers: p.caIssuersUris ?? [] }));
+  if ((p.ocspUris?.length ?? 0) > 0 || (p.caIssuersUris?.length ?? 0) > 0)
+    exts.push(authorityInfoAccessExtension({ ocsp: p.ocspUris ?? [], caIssuers: p.caIssuersUris ?? [] }));
   return {
     subject,
     publicKey: p.publicKey,
@@ -47,15 +48,28 @@ function common(p: ProfileCommon, subject: NameInput, extensions: ExtensionInput
 }
 
 /** A CA (root or intermediate): basicConstraints cA (critical) with optional pathLenConstraint, keyUsage keyCertSign + cRLSign. */
-export function caProfile(p: ProfileCommon & { readonly subject: NameInput; readonly pathLenConstraint?: number }): CertificateTemplate {
-  return common(p, p.subject, [basicConstraintsExtension(true, p.pathLenConstraint), keyUsageExtension(['keyCertSign', 'cRLSign'])]);
+export function caProfile(
+  p: ProfileCommon & { readonly subject: NameInput; readonly pathLenConstraint?: number },
+): CertificateTemplate {
+  return common(p, p.subject, [
+    basicConstraintsExtension(true, p.pathLenConstraint),
+    keyUsageExtension(['keyCertSign', 'cRLSign']),
+  ]);
 }
 
 /**
  * The seal of an office (con dấu của cơ quan): the subject names the
  * organisation; keyUsage digitalSignature + nonRepudiation (contentCommitment).
  */
-export function officeSealProfile(p: ProfileCommon & { readonly organisation: string; readonly office: string; readonly locality?: string; readonly country?: string; readonly extendedKeyUsages?: readonly string[] }): CertificateTemplate {
+export function officeSealProfile(
+  p: ProfileCommon & {
+    readonly organisation: string;
+    readonly office: string;
+    readonly locality?: string;
+    readonly country?: string;
+    readonly extendedKeyUsages?: readonly string[];
+  },
+): CertificateTemplate {
   const subject: NameInput = [
     { type: 'C', value: p.country ?? 'VN' },
     ...(p.locality === undefined ? [] : [{ type: 'L', value: p.locality }]),
@@ -68,7 +82,17 @@ export function officeSealProfile(p: ProfileCommon & { readonly organisation: st
 }
 
 /** A person who signs (người ký): name, title (chức vụ) and office in the subject; keyUsage digitalSignature + nonRepudiation. */
-export function personProfile(p: ProfileCommon & { readonly name: string; readonly title: string; readonly office: string; readonly organisation: string; readonly email?: string; readonly country?: string; readonly extendedKeyUsages?: readonly string[] }): CertificateTemplate {
+export function personProfile(
+  p: ProfileCommon & {
+    readonly name: string;
+    readonly title: string;
+    readonly office: string;
+    readonly organisation: string;
+    readonly email?: string;
+    readonly country?: string;
+    readonly extendedKeyUsages?: readonly string[];
+  },
+): CertificateTemplate {
   const subject: NameInput = [
     { type: 'C', value: p.country ?? 'VN' },
     { type: 'O', value: p.organisation },
@@ -84,10 +108,19 @@ export function personProfile(p: ProfileCommon & { readonly name: string; readon
 
 /** A time-stamping authority (RFC 3161 §2.3): extKeyUsage id-kp-timeStamping only, critical. */
 export function tsaProfile(p: ProfileCommon & { readonly subject: NameInput }): CertificateTemplate {
-  return common(p, p.subject, [basicConstraintsExtension(false), keyUsageExtension(['digitalSignature', 'nonRepudiation']), extKeyUsageExtension([OID.timeStamping], true)]);
+  return common(p, p.subject, [
+    basicConstraintsExtension(false),
+    keyUsageExtension(['digitalSignature', 'nonRepudiation']),
+    extKeyUsageExtension([OID.timeStamping], true),
+  ]);
 }
 
 /** A delegated OCSP responder (RFC 6960 §4.2.2.2): extKeyUsage id-kp-OCSPSigning and id-pkix-ocsp-nocheck. */
 export function ocspResponderProfile(p: ProfileCommon & { readonly subject: NameInput }): CertificateTemplate {
-  return common(p, p.subject, [basicConstraintsExtension(false), keyUsageExtension(['digitalSignature']), extKeyUsageExtension([OID.ocspSigning], false), ocspNoCheckExtension()]);
+  return common(p, p.subject, [
+    basicConstraintsExtension(false),
+    keyUsageExtension(['digitalSignature']),
+    extKeyUsageExtension([OID.ocspSigning], false),
+    ocspNoCheckExtension(),
+  ]);
 }

@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { TagClass, content, encoded, explicit, is, parseDer, readBitString, readSmallInt, readTime, sequence } from '../der/reader.ts';
+import {
+  TagClass,
+  content,
+  encoded,
+  explicit,
+  is,
+  parseDer,
+  readBitString,
+  readSmallInt,
+  readTime,
+  sequence,
+} from '../der/reader.ts';
 import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { readAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithm.ts';
@@ -133,7 +144,8 @@ function parse(der: Uint8Array): Certificate {
   let lastTag = 0;
   for (; i < tbsParts.length; i++) {
     const n = tbsParts[i]!;
-    if (n.cls !== TagClass.context || n.tag <= lastTag || n.tag > 3 || n.constructed !== (n.tag === 3)) throw new PkiError('MALFORMED', 'Unexpected field in TBSCertificate.');
+    if (n.cls !== TagClass.context || n.tag <= lastTag || n.tag > 3 || n.constructed !== (n.tag === 3))
+      throw new PkiError('MALFORMED', 'Unexpected field in TBSCertificate.');
     lastTag = n.tag;
     if (n.tag === 3) {
       if (version !== 3) throw new PkiError('MALFORMED', 'Extensions in a certificate that is not v3.');
@@ -161,21 +173,50 @@ function parse(der: Uint8Array): Certificate {
   for (const ext of extensions) {
     const v = ext.value;
     switch (ext.oid) {
-      case OID.basicConstraints: cert.basicConstraints = readBasicConstraints(v); break;
-      case OID.keyUsage: cert.keyUsage = readKeyUsage(v); break;
-      case OID.extKeyUsage: cert.extKeyUsage = readExtKeyUsage(v); break;
-      case OID.certificatePolicies: cert.certificatePolicies = readCertificatePolicies(v); break;
-      case OID.policyMappings: cert.policyMappings = readPolicyMappings(v); break;
-      case OID.policyConstraints: cert.policyConstraints = readPolicyConstraints(v); break;
-      case OID.inhibitAnyPolicy: cert.inhibitAnyPolicy = readInhibitAnyPolicy(v); break;
-      case OID.nameConstraints: cert.nameConstraints = readNameConstraints(v); break;
-      case OID.subjectAltName: cert.subjectAltName = readAltName(v); break;
-      case OID.subjectKeyIdentifier: cert.subjectKeyIdentifier = readSubjectKeyIdentifier(v); break;
-      case OID.authorityKeyIdentifier: cert.authorityKeyIdentifier = readAuthorityKeyIdentifier(v); break;
-      case OID.cRLDistributionPoints: cert.crlDistributionPoints = readCrlDistributionPoints(v); break;
-      case OID.freshestCRL: cert.freshestCrl = readCrlDistributionPoints(v); break;
-      case OID.authorityInfoAccess: cert.authorityInfoAccess = readInfoAccess(v); break;
-      default: break;
+      case OID.basicConstraints:
+        cert.basicConstraints = readBasicConstraints(v);
+        break;
+      case OID.keyUsage:
+        cert.keyUsage = readKeyUsage(v);
+        break;
+      case OID.extKeyUsage:
+        cert.extKeyUsage = readExtKeyUsage(v);
+        break;
+      case OID.certificatePolicies:
+        cert.certificatePolicies = readCertificatePolicies(v);
+        break;
+      case OID.policyMappings:
+        cert.policyMappings = readPolicyMappings(v);
+        break;
+      case OID.policyConstraints:
+        cert.policyConstraints = readPolicyConstraints(v);
+        break;
+      case OID.inhibitAnyPolicy:
+        cert.inhibitAnyPolicy = readInhibitAnyPolicy(v);
+        break;
+      case OID.nameConstraints:
+        cert.nameConstraints = readNameConstraints(v);
+        break;
+      case OID.subjectAltName:
+        cert.subjectAltName = readAltName(v);
+        break;
+      case OID.subjectKeyIdentifier:
+        cert.subjectKeyIdentifier = readSubjectKeyIdentifier(v);
+        break;
+      case OID.authorityKeyIdentifier:
+        cert.authorityKeyIdentifier = readAuthorityKeyIdentifier(v);
+        break;
+      case OID.cRLDistributionPoints:
+        cert.crlDistributionPoints = readCrlDistributionPoints(v);
+        break;
+      case OID.freshestCRL:
+        cert.freshestCrl = readCrlDistributionPoints(v);
+        break;
+      case OID.authorityInfoAccess:
+        cert.authorityInfoAccess = readInfoAccess(v);
+        break;
+      default:
+        break;
     }
   }
   return cert as unknown as Certificate;

@@ -5,8 +5,7 @@ import { readGeneralNames, type GeneralName } from './general-name.ts';
 
 /** DistributionPointName (RFC 5280 §4.2.1.13): a full name or a name relative to the CRL issuer (RDN DER). */
 export type DistributionPointName =
-  | { readonly fullName: readonly GeneralName[] }
-  | { readonly relativeRdn: Uint8Array };
+  { readonly fullName: readonly GeneralName[] } | { readonly relativeRdn: Uint8Array };
 
 function readDpName(n: DerNode): DistributionPointName {
   const inner = children(n)[0];
@@ -59,7 +58,12 @@ export function readIssuingDistributionPoint(der: Uint8Array): IssuingDistributi
     onlySomeReasons?: number;
     indirectCRL: boolean;
     onlyContainsAttributeCerts: boolean;
-  } = { onlyContainsUserCerts: false, onlyContainsCACerts: false, indirectCRL: false, onlyContainsAttributeCerts: false };
+  } = {
+    onlyContainsUserCerts: false,
+    onlyContainsCACerts: false,
+    indirectCRL: false,
+    onlyContainsAttributeCerts: false,
+  };
   const flag = (n: DerNode): boolean => content(n)[0] !== 0;
   for (const n of sequence(parseDer(der), 'IssuingDistributionPoint')) {
     if (n.tag === 0) out.name = readDpName(n);

@@ -51,11 +51,19 @@ export function authorityKeyIdentifierExtension(keyId: Uint8Array): ExtensionInp
 /** certificatePolicies (RFC 5280 §4.2.1.4), policy OIDs without qualifiers, or with a CPS URI. */
 export function certificatePoliciesExtension(policies: readonly string[], cpsUri?: string): ExtensionInput {
   const qualifier = cpsUri === undefined ? [] : [seq(seq(oid('1.3.6.1.5.5.7.2.1'), ia5(cpsUri)))];
-  return { oid: OID.certificatePolicies, critical: false, value: seq(...policies.map((p) => seq(oid(p), ...qualifier))) };
+  return {
+    oid: OID.certificatePolicies,
+    critical: false,
+    value: seq(...policies.map((p) => seq(oid(p), ...qualifier))),
+  };
 }
 
 /** subjectAltName with rfc822Name / dNSName / URI entries (RFC 5280 §4.2.1.6). */
-export function subjectAltNameExtension(names: { email?: readonly string[]; dns?: readonly string[]; uri?: readonly string[] }): ExtensionInput {
+export function subjectAltNameExtension(names: {
+  email?: readonly string[];
+  dns?: readonly string[];
+  uri?: readonly string[];
+}): ExtensionInput {
   const parts = [
     ...(names.email ?? []).map((e) => tlv(0x81, Buffer.from(e, 'latin1'))),
     ...(names.dns ?? []).map((e) => tlv(0x82, Buffer.from(e, 'latin1'))),
@@ -66,16 +74,26 @@ export function subjectAltNameExtension(names: { email?: readonly string[]; dns?
 
 /** cRLDistributionPoints with one full-name URI each (RFC 5280 §4.2.1.13). */
 export function crlDistributionPointsExtension(uris: readonly string[]): ExtensionInput {
-  return { oid: OID.cRLDistributionPoints, critical: false, value: seq(...uris.map((u) => seq(ctx(0, ctx(0, tlv(0x86, Buffer.from(u, 'latin1'))))))) };
+  return {
+    oid: OID.cRLDistributionPoints,
+    critical: false,
+    value: seq(...uris.map((u) => seq(ctx(0, ctx(0, tlv(0x86, Buffer.from(u, 'latin1'))))))),
+  };
 }
 
 /** authorityInfoAccess with caIssuers and/or OCSP URIs (RFC 5280 §4.2.2.1). */
-export function authorityInfoAccessExtension(access: { ocsp?: readonly string[]; caIssuers?: readonly string[] }): ExtensionInput {
+export function authorityInfoAccessExtension(access: {
+  ocsp?: readonly string[];
+  caIssuers?: readonly string[];
+}): ExtensionInput {
   const ad = (method: string, uri: string): Uint8Array => seq(oid(method), tlv(0x86, Buffer.from(uri, 'latin1')));
   return {
     oid: OID.authorityInfoAccess,
     critical: false,
-    value: seq(...(access.ocsp ?? []).map((u) => ad('1.3.6.1.5.5.7.48.1', u)), ...(access.caIssuers ?? []).map((u) => ad('1.3.6.1.5.5.7.48.2', u))),
+    value: seq(
+      ...(access.ocsp ?? []).map((u) => ad('1.3.6.1.5.5.7.48.1', u)),
+      ...(access.caIssuers ?? []).map((u) => ad('1.3.6.1.5.5.7.48.2', u)),
+    ),
   };
 }
 

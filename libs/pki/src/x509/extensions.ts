@@ -1,4 +1,17 @@
-import { TagClass, children, content, encoded, is, parseDer, readBoolean, readOctetString, readOid, readSmallInt, sequence, type DerNode } from '../der/reader.ts';
+import {
+  TagClass,
+  children,
+  content,
+  encoded,
+  is,
+  parseDer,
+  readBoolean,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  sequence,
+  type DerNode,
+} from '../der/reader.ts';
 import { PkiError } from '../errors.ts';
 import { readGeneralName, readGeneralNames, type GeneralName } from './general-name.ts';
 
@@ -91,7 +104,10 @@ export function readCertificatePolicies(der: Uint8Array): PolicyInformation[] {
     const policy = readOid(id);
     if (seen.has(policy)) throw new PkiError('MALFORMED', `Policy ${policy} appears twice.`);
     seen.add(policy);
-    return { policy, qualifiers: q === undefined ? [] : sequence(q, 'policyQualifiers').map((x) => Uint8Array.from(encoded(x))) };
+    return {
+      policy,
+      qualifiers: q === undefined ? [] : sequence(q, 'policyQualifiers').map((x) => Uint8Array.from(encoded(x))),
+    };
   });
 }
 
@@ -181,7 +197,11 @@ export interface AuthorityKeyIdentifier {
 
 /** Reads authorityKeyIdentifier (RFC 5280 §4.2.1.1). */
 export function readAuthorityKeyIdentifier(der: Uint8Array): AuthorityKeyIdentifier {
-  const out: { keyIdentifier?: Uint8Array; authorityCertIssuer?: GeneralName[]; authorityCertSerialNumber?: Uint8Array } = {};
+  const out: {
+    keyIdentifier?: Uint8Array;
+    authorityCertIssuer?: GeneralName[];
+    authorityCertSerialNumber?: Uint8Array;
+  } = {};
   for (const n of sequence(parseDer(der), 'AuthorityKeyIdentifier')) {
     if (n.tag === 0) out.keyIdentifier = Uint8Array.from(content(n));
     else if (n.tag === 1) out.authorityCertIssuer = readGeneralNames(n);

@@ -14,7 +14,8 @@ export type GeneralName =
 
 /** Reads one GeneralName node. */
 export function readGeneralName(node: DerNode): GeneralName {
-  if (node.cls !== TagClass.context) throw new PkiError('MALFORMED', `GeneralName must be context-tagged at byte ${node.start}.`);
+  if (node.cls !== TagClass.context)
+    throw new PkiError('MALFORMED', `GeneralName must be context-tagged at byte ${node.start}.`);
   const text = (): string => Buffer.from(content(node)).toString('latin1');
   switch (node.tag) {
     case 1:

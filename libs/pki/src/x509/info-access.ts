@@ -14,7 +14,8 @@ export interface AccessDescription {
 /** Reads authorityInfoAccess or subjectInfoAccess (SEQUENCE SIZE (1..MAX) OF AccessDescription). */
 export function readInfoAccess(der: Uint8Array): AccessDescription[] {
   const descriptions = sequence(parseDer(der), 'AuthorityInfoAccessSyntax');
-  if (descriptions.length === 0) throw new PkiError('MALFORMED', 'An info access extension must hold at least one AccessDescription.');
+  if (descriptions.length === 0)
+    throw new PkiError('MALFORMED', 'An info access extension must hold at least one AccessDescription.');
   return descriptions.map((d) => {
     const [method, location] = sequence(d, 'AccessDescription');
     if (location === undefined) throw new PkiError('MALFORMED', 'AccessDescription without an accessLocation.');
@@ -24,5 +25,7 @@ export function readInfoAccess(der: Uint8Array): AccessDescription[] {
 
 /** The URIs of one access method (e.g. the OCSP responders a certificate names). */
 export function accessUris(descriptions: readonly AccessDescription[] | undefined, method: string): string[] {
-  return (descriptions ?? []).flatMap((d) => (d.method === method && d.location.kind === 'uri' ? [d.location.value] : []));
+  return (descriptions ?? []).flatMap((d) =>
+    d.method === method && d.location.kind === 'uri' ? [d.location.value] : [],
+  );
 }

@@ -41,7 +41,8 @@ export function encodeName(input: NameInput): Uint8Array {
       if (type === undefined) throw new PkiError('INVALID_ARGUMENT', `Unknown name attribute ${a.type}.`);
       let value: Uint8Array;
       if (type === OID.countryName || type === OID.serialNumber) {
-        if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(a.value)) throw new PkiError('INVALID_ARGUMENT', `${a.type} must be a PrintableString.`);
+        if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(a.value))
+          throw new PkiError('INVALID_ARGUMENT', `${a.type} must be a PrintableString.`);
         value = printable(a.value);
       } else if (type === OID.emailAddress || type === OID.domainComponent) value = ia5(a.value);
       else value = utf8(a.value);

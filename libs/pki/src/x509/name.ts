@@ -31,7 +31,8 @@ function decodeString(tag: number, b: Uint8Array): string {
     }
     case 28: {
       let s = '';
-      for (let i = 0; i + 3 < b.length; i += 4) s += String.fromCodePoint(((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0);
+      for (let i = 0; i + 3 < b.length; i += 4)
+        s += String.fromCodePoint(((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0);
       return s;
     }
     default:

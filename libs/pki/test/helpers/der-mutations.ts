@@ -39,7 +39,7 @@ function readTlv(b: Uint8Array, p: number, limit: number, depth: number): Read {
   const content = b.subarray(p, end);
   if ((first & 0x20) !== 0) {
     const children: Tlv[] = [];
-    for (let q = p; q < end; ) {
+    for (let q = p; q < end;) {
       const r = readTlv(b, q, end, depth + 1);
       children.push(r.node);
       q = r.end;
@@ -50,7 +50,8 @@ function readTlv(b: Uint8Array, p: number, limit: number, depth: number): Read {
   if ((first === 0x04 || (first === 0x03 && content[0] === 0)) && content.length > skip + 1) {
     try {
       const r = readTlv(content, skip, content.length, depth + 1);
-      if (r.end === content.length) return { node: { identifier, kind: 'wrapper', prefix: content.subarray(0, skip), inner: r.node }, end };
+      if (r.end === content.length)
+        return { node: { identifier, kind: 'wrapper', prefix: content.subarray(0, skip), inner: r.node }, end };
     } catch {
       // Plain bytes, not DER inside.
     }
@@ -74,10 +75,20 @@ function lengthOctets(n: number, form: LengthForm): number[] {
 
 /** Re-encodes a tree; `forms` says which nodes get a length other than DER's. */
 export function encodeTree(node: Tlv, forms: ReadonlyMap<Tlv, LengthForm> = new Map()): Uint8Array {
-  const body = node.kind === 'constructed' ? Buffer.concat(node.children.map((c) => encodeTree(c, forms))) : node.kind === 'wrapper' ? Buffer.concat([node.prefix, encodeTree(node.inner, forms)]) : node.content;
+  const body =
+    node.kind === 'constructed'
+      ? Buffer.concat(node.children.map((c) => encodeTree(c, forms)))
+      : node.kind === 'wrapper'
+        ? Buffer.concat([node.prefix, encodeTree(node.inner, forms)])
+        : node.content;
   const form = forms.get(node) ?? 'der';
-  if (form === 'indefinite' && node.kind === 'constructed') return Buffer.concat([node.identifier, Uint8Array.of(0x80), body, Uint8Array.of(0, 0)]);
-  return Buffer.concat([node.identifier, Uint8Array.from(lengthOctets(body.length, form === 'indefinite' ? 'der' : form)), body]);
+  if (form === 'indefinite' && node.kind === 'constructed')
+    return Buffer.concat([node.identifier, Uint8Array.of(0x80), body, Uint8Array.of(0, 0)]);
+  return Buffer.concat([
+    node.identifier,
+    Uint8Array.from(lengthOctets(body.length, form === 'indefinite' ? 'der' : form)),
+    body,
+  ]);
 }
 
 /** Every node of a tree with its byte offset in the DER encoding (and its parent), in document order. */
@@ -103,19 +114,27 @@ export function locate(root: Tlv): Located[] {
 }
 
 function bodyLength(node: Tlv): number {
-  return node.kind === 'constructed' ? node.children.reduce((n, c) => n + encodeTree(c).length, 0) : node.kind === 'wrapper' ? node.prefix.length + encodeTree(node.inner).length : node.content.length;
+  return node.kind === 'constructed'
+    ? node.children.reduce((n, c) => n + encodeTree(c).length, 0)
+    : node.kind === 'wrapper'
+      ? node.prefix.length + encodeTree(node.inner).length
+      : node.content.length;
 }
 
 /** Rebuilds the tree with `target` replaced (or removed when `replacement` is undefined). */
 function replaceIn(node: Tlv, target: Tlv, replacement: Tlv | undefined): Tlv | undefined {
   if (node === target) return replacement;
   if (node.kind === 'constructed') {
-    const children = node.children.map((c) => replaceIn(c, target, replacement)).filter((c): c is Tlv => c !== undefined);
+    const children = node.children
+      .map((c) => replaceIn(c, target, replacement))
+      .filter((c): c is Tlv => c !== undefined);
     return { ...node, children };
   }
   if (node.kind === 'wrapper') {
     const inner = replaceIn(node.inner, target, replacement);
-    return inner === undefined ? { identifier: node.identifier, kind: 'primitive', content: node.prefix } : { ...node, inner };
+    return inner === undefined
+      ? { identifier: node.identifier, kind: 'primitive', content: node.prefix }
+      : { ...node, inner };
   }
   return node;
 }
@@ -133,7 +152,17 @@ export function seeded(seed: number): (n: number) => number {
   };
 }
 
-export const MUTATIONS = ['bit-flip', 'truncate', 'insert-byte', 'tag-byte', 'length-byte', 'long-length', 'indefinite-length', 'extra-element', 'missing-element'] as const;
+export const MUTATIONS = [
+  'bit-flip',
+  'truncate',
+  'insert-byte',
+  'tag-byte',
+  'length-byte',
+  'long-length',
+  'indefinite-length',
+  'extra-element',
+  'missing-element',
+] as const;
 export type MutationKind = (typeof MUTATIONS)[number];
 
 export interface Mutant {
@@ -144,10 +173,24 @@ export interface Mutant {
 }
 
 /** Small TLVs that an inserted element is drawn from: NULL, INTEGER, BOOLEAN, OID, context [0]/[3]. */
-const EXTRA_ELEMENTS = [[0x05, 0x00], [0x02, 0x01, 0x07], [0x01, 0x01, 0xff], [0x06, 0x03, 0x2a, 0x03, 0x04], [0xa0, 0x03, 0x02, 0x01, 0x02], [0x83, 0x01, 0x00], [0x30, 0x00]] as const;
+const EXTRA_ELEMENTS = [
+  [0x05, 0x00],
+  [0x02, 0x01, 0x07],
+  [0x01, 0x01, 0xff],
+  [0x06, 0x03, 0x2a, 0x03, 0x04],
+  [0xa0, 0x03, 0x02, 0x01, 0x02],
+  [0x83, 0x01, 0x00],
+  [0x30, 0x00],
+] as const;
 
 /** Makes one mutant of `der` (whose tree and located nodes are given) of the given kind. */
-function mutate(der: Uint8Array, tree: Tlv, nodes: readonly Located[], kind: MutationKind, rnd: (n: number) => number): Mutant {
+function mutate(
+  der: Uint8Array,
+  tree: Tlv,
+  nodes: readonly Located[],
+  kind: MutationKind,
+  rnd: (n: number) => number,
+): Mutant {
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
   switch (kind) {
     case 'bit-flip': {
@@ -164,14 +207,22 @@ function mutate(der: Uint8Array, tree: Tlv, nodes: readonly Located[], kind: Mut
     case 'insert-byte': {
       const at = rnd(der.length + 1);
       const v = rnd(256);
-      return { kind, bytes: Buffer.concat([der.subarray(0, at), Uint8Array.of(v), der.subarray(at)]), note: `0x${v.toString(16)} inserted at ${at}` };
+      return {
+        kind,
+        bytes: Buffer.concat([der.subarray(0, at), Uint8Array.of(v), der.subarray(at)]),
+        note: `0x${v.toString(16)} inserted at ${at}`,
+      };
     }
     case 'tag-byte': {
       const n = pick(nodes);
       const m = Uint8Array.from(der);
       const v = rnd(256);
       m[n.offset] = v;
-      return { kind, bytes: m, note: `identifier at ${n.offset} 0x${der[n.offset]!.toString(16)} → 0x${v.toString(16)}` };
+      return {
+        kind,
+        bytes: m,
+        note: `identifier at ${n.offset} 0x${der[n.offset]!.toString(16)} → 0x${v.toString(16)}`,
+      };
     }
     case 'length-byte': {
       const n = pick(nodes);
@@ -187,7 +238,11 @@ function mutate(der: Uint8Array, tree: Tlv, nodes: readonly Located[], kind: Mut
     case 'indefinite-length': {
       const candidates = kind === 'indefinite-length' ? nodes.filter((n) => n.node.kind === 'constructed') : nodes;
       const n = pick(candidates);
-      return { kind, bytes: encodeTree(tree, new Map([[n.node, kind === 'long-length' ? 'long' : 'indefinite']])), note: `node at ${n.offset} (0x${der[n.offset]!.toString(16)}, depth ${n.depth})` };
+      return {
+        kind,
+        bytes: encodeTree(tree, new Map([[n.node, kind === 'long-length' ? 'long' : 'indefinite']])),
+        note: `node at ${n.offset} (0x${der[n.offset]!.toString(16)}, depth ${n.depth})`,
+      };
     }
     case 'extra-element': {
       const n = pick(nodes.filter((x) => x.node.kind === 'constructed'));
@@ -195,11 +250,19 @@ function mutate(der: Uint8Array, tree: Tlv, nodes: readonly Located[], kind: Mut
       const extra: Tlv = parseTree(Uint8Array.from(pick(EXTRA_ELEMENTS)));
       const at = rnd(node.children.length + 1);
       const children = [...node.children.slice(0, at), extra, ...node.children.slice(at)];
-      return { kind, bytes: encodeTree(replaceIn(tree, node, { ...node, children })!), note: `0x${Buffer.from(encodeTree(extra)).toString('hex')} as child ${at} of the node at ${n.offset} (0x${der[n.offset]!.toString(16)})` };
+      return {
+        kind,
+        bytes: encodeTree(replaceIn(tree, node, { ...node, children })!),
+        note: `0x${Buffer.from(encodeTree(extra)).toString('hex')} as child ${at} of the node at ${n.offset} (0x${der[n.offset]!.toString(16)})`,
+      };
     }
     case 'missing-element': {
       const n = pick(nodes.filter((x) => x.parent !== undefined));
-      return { kind, bytes: encodeTree(replaceIn(tree, n.node, undefined) ?? tree), note: `node at ${n.offset} (0x${der[n.offset]!.toString(16)}) removed` };
+      return {
+        kind,
+        bytes: encodeTree(replaceIn(tree, n.node, undefined) ?? tree),
+        note: `node at ${n.offset} (0x${der[n.offset]!.toString(16)}) removed`,
+      };
     }
   }
 }
@@ -247,7 +310,7 @@ export function framingFault(b: Uint8Array): 'overrun' | 'trailing' | undefined 
     const end = p + length;
     if (end > limit) return 'overrun';
     if ((first & 0x20) !== 0) {
-      for (let q = p; q < end; ) {
+      for (let q = p; q < end;) {
         const next = walk(q, end, depth + 1);
         if (next === 'overrun') return next;
         q = next;

@@ -1,7 +1,16 @@
 // Every signed structure our code produces, made from the test hierarchy at the pinned time:
 // the structures the interop tests hand to independent implementations.
 import { createHash } from 'node:crypto';
-import { buildOcspRequest, buildTimeStampRequest, fixedClock, issueOcspResponse, issueTimeStampToken, keySigner, signCades, type OcspCertStatus } from '../../src/index.ts';
+import {
+  buildOcspRequest,
+  buildTimeStampRequest,
+  fixedClock,
+  issueOcspResponse,
+  issueTimeStampToken,
+  keySigner,
+  signCades,
+  type OcspCertStatus,
+} from '../../src/index.ts';
 import { NOW, buildHierarchy, type Hierarchy } from './hierarchy.ts';
 
 export const CONTENT = new TextEncoder().encode('Công văn số 123-CV/TU ngày 01/06/2026 của Tỉnh ủy Hà Nam.\n');
@@ -25,16 +34,53 @@ export interface SignedStructures {
 export async function buildSignedStructures(): Promise<SignedStructures> {
   const h = await buildHierarchy();
   const clock = fixedClock(NOW);
-  const ocspRequest = buildOcspRequest({ issuer: h.intermediate.certificate, certificates: [h.person.certificate, h.revokedPerson.certificate] });
-  const statusOf = (serialHex: string): OcspCertStatus => (serialHex === h.revokedPerson.certificate.serialHex ? { status: 'revoked', revocationTime: REVOKED_AT, reason: 1 } : { status: 'good' });
-  const ocspResponse = await issueOcspResponse({ request: ocspRequest, issuer: h.intermediate.certificate, responderCert: h.ocsp.certificate, signer: keySigner(h.ocsp.privateKey), statusOf, clock, nextUpdate: 7 * 86400 });
-  const tsRequest = buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update(CONTENT).digest(), nonce: true, certReq: true });
-  const tsResponse = await issueTimeStampToken({ request: tsRequest, tsaCertificate: h.tsa.certificate, chain: [h.intermediate.certificate], signer: keySigner(h.tsa.privateKey), clock, serialNumber: 42n, policy: TSA_POLICY, accuracy: { seconds: 1 } });
+  const ocspRequest = buildOcspRequest({
+    issuer: h.intermediate.certificate,
+    certificates: [h.person.certificate, h.revokedPerson.certificate],
+  });
+  const statusOf = (serialHex: string): OcspCertStatus =>
+    serialHex === h.revokedPerson.certificate.serialHex
+      ? { status: 'revoked', revocationTime: REVOKED_AT, reason: 1 }
+      : { status: 'good' };
+  const ocspResponse = await issueOcspResponse({
+    request: ocspRequest,
+    issuer: h.intermediate.certificate,
+    responderCert: h.ocsp.certificate,
+    signer: keySigner(h.ocsp.privateKey),
+    statusOf,
+    clock,
+    nextUpdate: 7 * 86400,
+  });
+  const tsRequest = buildTimeStampRequest({
+    hash: 'sha256',
+    imprint: createHash('sha256').update(CONTENT).digest(),
+    nonce: true,
+    certReq: true,
+  });
+  const tsResponse = await issueTimeStampToken({
+    request: tsRequest,
+    tsaCertificate: h.tsa.certificate,
+    chain: [h.intermediate.certificate],
+    signer: keySigner(h.tsa.privateKey),
+    clock,
+    serialNumber: 42n,
+    policy: TSA_POLICY,
+    accuracy: { seconds: 1 },
+  });
   const options = { chain: [h.intermediate.certificate], signingTime: true, clock };
   const cades = {
-    rsa: await signCades(CONTENT, keySigner(h.person.privateKey, 'RSA-SHA256'), { ...options, certificate: h.person.certificate }),
-    pss: await signCades(CONTENT, keySigner(h.person.privateKey, 'RSA-PSS-SHA256'), { ...options, certificate: h.person.certificate }),
-    ecdsa: await signCades(CONTENT, keySigner(h.seal.privateKey, 'ECDSA-SHA256'), { ...options, certificate: h.seal.certificate }),
+    rsa: await signCades(CONTENT, keySigner(h.person.privateKey, 'RSA-SHA256'), {
+      ...options,
+      certificate: h.person.certificate,
+    }),
+    pss: await signCades(CONTENT, keySigner(h.person.privateKey, 'RSA-PSS-SHA256'), {
+      ...options,
+      certificate: h.person.certificate,
+    }),
+    ecdsa: await signCades(CONTENT, keySigner(h.seal.privateKey, 'ECDSA-SHA256'), {
+      ...options,
+      certificate: h.seal.certificate,
+    }),
   };
   return { h, ocspRequest, ocspResponse, tsRequest, tsResponse, cades };
 }

@@ -39,7 +39,12 @@ const pk = {
   ocspRequest: (b: Uint8Array): unknown => pkijs.OCSPRequest.fromBER(b),
   ocspResponse: (b: Uint8Array): unknown => {
     const r = pkijs.OCSPResponse.fromBER(b);
-    return [r, r.responseBytes === undefined ? undefined : pkijs.BasicOCSPResponse.fromBER(r.responseBytes.response.valueBlock.valueHexView)];
+    return [
+      r,
+      r.responseBytes === undefined
+        ? undefined
+        : pkijs.BasicOCSPResponse.fromBER(r.responseBytes.response.valueBlock.valueHexView),
+    ];
   },
   tsRequest: (b: Uint8Array): unknown => pkijs.TimeStampReq.fromBER(b),
   tsResponse: (b: Uint8Array): unknown => {
@@ -79,7 +84,16 @@ function outcome(read: (b: Uint8Array) => unknown, bytes: Uint8Array, ours: bool
 
 /** Objects reachable from a parse result (plain objects, arrays and pkijs objects; not bytes, not asn1js blocks). */
 function* reachable(root: unknown, seen = new Set<unknown>()): Generator<Record<string, unknown>> {
-  if (root === null || typeof root !== 'object' || seen.has(root) || ArrayBuffer.isView(root) || root instanceof ArrayBuffer || root instanceof asn1js.BaseBlock || root instanceof Date) return;
+  if (
+    root === null ||
+    typeof root !== 'object' ||
+    seen.has(root) ||
+    ArrayBuffer.isView(root) ||
+    root instanceof ArrayBuffer ||
+    root instanceof asn1js.BaseBlock ||
+    root instanceof Date
+  )
+    return;
   seen.add(root);
   if (!Array.isArray(root)) yield root as Record<string, unknown>;
   for (const v of Object.values(root)) yield* reachable(v, seen);
@@ -89,14 +103,18 @@ function* reachable(root: unknown, seen = new Set<unknown>()): Generator<Record<
 function* blocks(b: asn1js.AsnType): Generator<asn1js.AsnType> {
   yield b;
   const value = (b.valueBlock as { value?: unknown } | undefined)?.value;
-  if (Array.isArray(value)) for (const c of value) if (c instanceof asn1js.BaseBlock) yield* blocks(c as asn1js.AsnType);
+  if (Array.isArray(value))
+    for (const c of value) if (c instanceof asn1js.BaseBlock) yield* blocks(c as asn1js.AsnType);
 }
 
 /** An INTEGER or ENUMERATED value and nothing else (cRLNumber, RFC 5280 §5.2.3; reasonCode, §5.3.1), judged by asn1js. */
-const asn1Only = (type: typeof asn1js.Integer | typeof asn1js.Enumerated) => (v: Uint8Array): void => {
-  const { result, offset } = asn1js.fromBER(v);
-  if (offset !== v.length || !(result instanceof type) || framingFault(v) !== undefined) throw new Error(`not a single ${type.NAME}`);
-};
+const asn1Only =
+  (type: typeof asn1js.Integer | typeof asn1js.Enumerated) =>
+  (v: Uint8Array): void => {
+    const { result, offset } = asn1js.fromBER(v);
+    if (offset !== v.length || !(result instanceof type) || framingFault(v) !== undefined)
+      throw new Error(`not a single ${type.NAME}`);
+  };
 
 /** Our reader of each extension value we interpret (RFC 5280 §4.2, §5.2, §5.3); each throws on a malformed value. */
 const EXTENSION_READERS: Record<string, (v: Uint8Array) => unknown> = {
@@ -113,24 +131,49 @@ const EXTENSION_READERS: Record<string, (v: Uint8Array) => unknown> = {
   [OID.authorityInfoAccess]: readInfoAccess,
 };
 
-const pkExtensions = (parsed: unknown): pkijs.Extension[] => [...reachable(parsed)].filter((o): o is pkijs.Extension & Record<string, unknown> => o instanceof pkijs.Extension);
-const pkExtensionLists = (parsed: unknown): pkijs.Extension[][] => [...reachable(parsed)].flatMap((o) => Object.values(o).filter((v): v is pkijs.Extension[] => Array.isArray(v) && v.length > 0 && v.every((e) => e instanceof pkijs.Extension)));
+const pkExtensions = (parsed: unknown): pkijs.Extension[] =>
+  [...reachable(parsed)].filter((o): o is pkijs.Extension & Record<string, unknown> => o instanceof pkijs.Extension);
+const pkExtensionLists = (parsed: unknown): pkijs.Extension[][] =>
+  [...reachable(parsed)].flatMap((o) =>
+    Object.values(o).filter(
+      (v): v is pkijs.Extension[] => Array.isArray(v) && v.length > 0 && v.every((e) => e instanceof pkijs.Extension),
+    ),
+  );
 
 /** X.501 Name shape: SEQUENCE OF RDN, RDN ::= SET SIZE (1..MAX) OF SEQUENCE { type OID, value ANY }. */
 function isX501Name(der: Uint8Array): boolean {
   const { result, offset } = asn1js.fromBER(der);
   if (offset !== der.length || !(result instanceof asn1js.Sequence)) return false;
   return result.valueBlock.value.every(
-    (rdn) => rdn instanceof asn1js.Set && rdn.valueBlock.value.length > 0 && rdn.valueBlock.value.every((atv) => atv instanceof asn1js.Sequence && atv.valueBlock.value.length === 2 && atv.valueBlock.value[0] instanceof asn1js.ObjectIdentifier),
+    (rdn) =>
+      rdn instanceof asn1js.Set &&
+      rdn.valueBlock.value.length > 0 &&
+      rdn.valueBlock.value.every(
+        (atv) =>
+          atv instanceof asn1js.Sequence &&
+          atv.valueBlock.value.length === 2 &&
+          atv.valueBlock.value[0] instanceof asn1js.ObjectIdentifier,
+      ),
   );
 }
 
 /** RFC 5280 §4.1.2.5.1–2: YYMMDDHHMMSSZ or YYYYMMDDHHMMSS[.f]Z with a real date and time. */
 function isRfc5280Time(b: asn1js.UTCTime | asn1js.GeneralizedTime): boolean {
   const text = Buffer.from(b.valueBlock.valueHexView).toString('latin1');
-  const m = (b instanceof asn1js.UTCTime ? /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/ : /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d*[1-9])?Z$/).exec(text);
+  const m = (
+    b instanceof asn1js.UTCTime
+      ? /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z$/
+      : /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d*[1-9])?Z$/
+  ).exec(text);
   if (m === null) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
 }
@@ -140,7 +183,12 @@ function* encodings(bytes: Uint8Array): Generator<Uint8Array> {
   yield bytes;
   for (const b of blocks(asn1js.fromBER(bytes).result)) {
     const inner = (b.valueBlock as { value?: unknown[] } | undefined)?.value;
-    if ((b instanceof asn1js.OctetString || b instanceof asn1js.BitString) && !b.idBlock.isConstructed && inner?.length === 1) yield b.valueBlock.valueHexView;
+    if (
+      (b instanceof asn1js.OctetString || b instanceof asn1js.BitString) &&
+      !b.idBlock.isConstructed &&
+      inner?.length === 1
+    )
+      yield b.valueBlock.valueHexView;
   }
 }
 
@@ -158,7 +206,8 @@ interface DisagreementClass {
 }
 
 /** Certificates and CRLs (objects with a fingerprint) in one of our parse results. */
-const carried = (parsed: unknown): number => [...reachable(parsed)].filter((o) => typeof o.fingerprint === 'string').length;
+const carried = (parsed: unknown): number =>
+  [...reachable(parsed)].filter((o) => typeof o.fingerprint === 'string').length;
 const ourMessage = (c: Case, re: RegExp): boolean => !c.ours.ok && re.test(c.ours.message);
 const pkijsMessage = (c: Case, re: RegExp): boolean => !c.theirs.ok && re.test(c.theirs.message);
 
@@ -182,14 +231,23 @@ const CLASSES: readonly DisagreementClass[] = [
     // matches notes it in the block's `error` and carries on with a zero date; pkijs never looks.
     name: 'a time that is not an RFC 5280 time: asn1js reads something, we refuse',
     accepts: 'pkijs',
-    explained: (c) => ourMessage(c, /Bad (UTCTime|GeneralizedTime|date)/) && [...blocks(asn1js.fromBER(c.mutant.bytes).result)].some((b) => (b instanceof asn1js.UTCTime || b instanceof asn1js.GeneralizedTime) && !isRfc5280Time(b)),
+    explained: (c) =>
+      ourMessage(c, /Bad (UTCTime|GeneralizedTime|date)/) &&
+      [...blocks(asn1js.fromBER(c.mutant.bytes).result)].some(
+        (b) => (b instanceof asn1js.UTCTime || b instanceof asn1js.GeneralizedTime) && !isRfc5280Time(b),
+      ),
   },
   {
     // asn1js's schema comparison stops at the last component the schema names: later elements of a SEQUENCE (or of an
     // explicit tag) are ignored. We refuse components a structure does not have.
     name: 'an element more than the structure has: pkijs ignores it, we refuse',
     accepts: 'pkijs',
-    explained: (c) => (c.mutant.kind === 'extra-element' || c.mutant.kind === 'insert-byte' || c.mutant.kind === 'tag-byte') && ourMessage(c, /extra fields|Unexpected field|unexpected fields|has four fields|must hold one value|Missing digestAlgorithms|Missing signerInfos/),
+    explained: (c) =>
+      (c.mutant.kind === 'extra-element' || c.mutant.kind === 'insert-byte' || c.mutant.kind === 'tag-byte') &&
+      ourMessage(
+        c,
+        /extra fields|Unexpected field|unexpected fields|has four fields|must hold one value|Missing digestAlgorithms|Missing signerInfos/,
+      ),
   },
   {
     // RFC 5280 §4.2: pkijs parses a known extension's value on demand and, when it cannot, leaves parsedValue empty or
@@ -214,7 +272,10 @@ const CLASSES: readonly DisagreementClass[] = [
     // RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular extension." pkijs does not check.
     name: 'an extension twice: pkijs does not check, we refuse',
     accepts: 'pkijs',
-    explained: (c) => ourMessage(c, /Duplicate extension/) && c.theirs.ok && pkExtensionLists(c.theirs.value).some((l) => new Set(l.map((e) => e.extnID)).size < l.length),
+    explained: (c) =>
+      ourMessage(c, /Duplicate extension/) &&
+      c.theirs.ok &&
+      pkExtensionLists(c.theirs.value).some((l) => new Set(l.map((e) => e.extnID)).size < l.length),
   },
   {
     // Rules of the standards that the ASN.1 schemas do not express, which our readers enforce and pkijs does not:
@@ -224,7 +285,10 @@ const CLASSES: readonly DisagreementClass[] = [
     name: 'a rule of the standard beyond the ASN.1 schema: pkijs does not check it, we do',
     accepts: 'pkijs',
     explained: (c) =>
-      ourMessage(c, /not v3|Nonce of|does not hold SignedData|does not encapsulate TSTInfo|carries no TSTInfo|exactly one SignerInfo|with parameters|imprint|version is not|Bad responseStatus|Bad reasonCode|Unsupported|Negative|Non-minimal OID|Bad BIT STRING|Bad signatureValue|Bad BOOLEAN|Only id-pkix-ocsp-basic|requestList of|CertID has|Status granted without|not granted|is not supported/i),
+      ourMessage(
+        c,
+        /not v3|Nonce of|does not hold SignedData|does not encapsulate TSTInfo|carries no TSTInfo|exactly one SignerInfo|with parameters|imprint|version is not|Bad responseStatus|Bad reasonCode|Unsupported|Negative|Non-minimal OID|Bad BIT STRING|Bad signatureValue|Bad BOOLEAN|Only id-pkix-ocsp-basic|requestList of|CertID has|Status granted without|not granted|is not supported/i,
+      ),
   },
   {
     // We decode a constructed value only where we interpret it: an AttributeValue (ANY) of a name, algorithm
@@ -233,14 +297,19 @@ const CLASSES: readonly DisagreementClass[] = [
     // input is broken somewhere (our own walk of every constructed value finds a value running past its parent).
     name: 'garbage inside a value we keep as bytes: asn1js cannot decode it, we accept',
     accepts: 'ours',
-    explained: (c) => pkijsMessage(c, /Error during parsing of ASN\.1 data/) && framingFault(c.mutant.bytes) !== undefined,
+    explained: (c) =>
+      pkijsMessage(c, /Error during parsing of ASN\.1 data/) && framingFault(c.mutant.bytes) !== undefined,
   },
   {
     // X.501: RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue { type, value }. Our readName
     // takes any constructed value as an RDN and a type without a value; pkijs's schema does not.
     name: 'a name that is not X.501-shaped (RDN not a SET, empty, or a type without its value): we accept, pkijs refuses',
     accepts: 'ours',
-    explained: (c) => c.ours.ok && [...reachable(c.ours.value)].some((o) => o.der instanceof Uint8Array && Array.isArray(o.rdns) && !isX501Name(o.der)),
+    explained: (c) =>
+      c.ours.ok &&
+      [...reachable(c.ours.value)].some(
+        (o) => o.der instanceof Uint8Array && Array.isArray(o.rdns) && !isX501Name(o.der),
+      ),
   },
   {
     // RFC 5280 §4.1.2.7: we read only the algorithm of SubjectPublicKeyInfo; the key goes to node:crypto when a
@@ -282,7 +351,12 @@ void t.test('our readers and pkijs agree on mutated DER, or disagree for an expl
   for (const [index, [name, der, ours, theirs]] of structures.entries()) {
     const original = ours(der);
     for (const mutant of corpus(der, 0x5eed + index, MUTANTS_PER_STRUCTURE)) {
-      const c: Case = { original, mutant, ours: outcome(ours, mutant.bytes, true), theirs: outcome(theirs, mutant.bytes, false) };
+      const c: Case = {
+        original,
+        mutant,
+        ours: outcome(ours, mutant.bytes, true),
+        theirs: outcome(theirs, mutant.bytes, false),
+      };
       counts.compared++;
       if (c.ours.ok === c.theirs.ok) {
         counts[c.ours.ok ? 'bothAccept' : 'bothReject']++;
@@ -290,11 +364,16 @@ void t.test('our readers and pkijs agree on mutated DER, or disagree for an expl
       }
       const accepts = c.ours.ok ? 'ours' : 'pkijs';
       const cls = CLASSES.find((k) => k.accepts === accepts && k.explained(c));
-      if (cls === undefined) unexplained.push(`${name}, ${mutant.kind} (${mutant.note}): ours ${c.ours.ok ? 'accepts' : c.ours.message}; pkijs ${c.theirs.ok ? 'accepts' : c.theirs.message}`);
+      if (cls === undefined)
+        unexplained.push(
+          `${name}, ${mutant.kind} (${mutant.note}): ours ${c.ours.ok ? 'accepts' : c.ours.message}; pkijs ${c.theirs.ok ? 'accepts' : c.theirs.message}`,
+        );
       else byClass.set(cls.name, (byClass.get(cls.name) ?? 0) + 1);
     }
   }
-  t.comment(`${structures.length} structures × ${MUTANTS_PER_STRUCTURE} mutants = ${counts.compared}: both accept ${counts.bothAccept}, both reject ${counts.bothReject}, disagree ${counts.compared - counts.bothAccept - counts.bothReject}`);
+  t.comment(
+    `${structures.length} structures × ${MUTANTS_PER_STRUCTURE} mutants = ${counts.compared}: both accept ${counts.bothAccept}, both reject ${counts.bothReject}, disagree ${counts.compared - counts.bothAccept - counts.bothReject}`,
+  );
   for (const k of CLASSES) t.comment(`  ${byClass.get(k.name) ?? 0} × ${k.name}`);
   t.strictSame(unexplained, [], 'every disagreement falls into an explained class');
   t.ok(counts.bothReject > counts.compared / 3, 'many mutants are refused by both');

@@ -4,7 +4,14 @@
  * the decrypted KeyObject is not kept.
  */
 import type { Pool } from '@lienthong/db';
-import { decryptPrivateKey, keySigner, readCertificate, type Certificate, type Clock, type Signer } from '@lienthong/pki';
+import {
+  decryptPrivateKey,
+  keySigner,
+  readCertificate,
+  type Certificate,
+  type Clock,
+  type Signer,
+} from '@lienthong/pki';
 import type { TokenSession } from '../token/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';
@@ -35,11 +42,21 @@ export interface CaContextOptions {
 }
 
 /** Builds the context; certificates are parsed once and cached by id. */
-export function createCaContext(pool: Pool, kek: string, clock: Clock, hierarchy: CaHierarchy, options: CaContextOptions = {}): CaContext {
+export function createCaContext(
+  pool: Pool,
+  kek: string,
+  clock: Clock,
+  hierarchy: CaHierarchy,
+  options: CaContextOptions = {},
+): CaContext {
   const { token, externalAnchors = [], publicUrl } = options;
   const parsed = new Map<string, Certificate>();
   return {
-    pool, kek, clock, hierarchy, externalAnchors,
+    pool,
+    kek,
+    clock,
+    hierarchy,
+    externalAnchors,
     ...(token === undefined ? {} : { token }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
     certificateOf(record) {

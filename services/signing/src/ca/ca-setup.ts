@@ -27,21 +27,30 @@ export interface CaHierarchy {
 
 async function loadHierarchy(pool: Pool): Promise<CaHierarchy | undefined> {
   const [root, issuing, tsa, ocsp] = await Promise.all([
-    findByRole(pool, 'root'), findByRole(pool, 'issuing-ca'), findByRole(pool, 'tsa'), findByRole(pool, 'ocsp'),
+    findByRole(pool, 'root'),
+    findByRole(pool, 'issuing-ca'),
+    findByRole(pool, 'tsa'),
+    findByRole(pool, 'ocsp'),
   ]);
   if (root === undefined || issuing === undefined || tsa === undefined || ocsp === undefined) return undefined;
   return { root, issuing, tsa, ocsp };
 }
 
 /** Loads the CA hierarchy, creating it first (published at `publicUrl`, when given) when the schema holds none. */
-export async function ensureLocalCa(pool: Pool, kek: string, clock: Clock, logger: { info(message: string): void }, publicUrl?: string): Promise<CaHierarchy> {
+export async function ensureLocalCa(
+  pool: Pool,
+  kek: string,
+  clock: Clock,
+  logger: { info(message: string): void },
+  publicUrl?: string,
+): Promise<CaHierarchy> {
   const existing = await loadHierarchy(pool);
   if (existing !== undefined) return existing;
   logger.info('signing: no CA yet; creating the local hierarchy (root, issuing CA, TSA, OCSP responder)');
   const hierarchy = await buildLocalHierarchy(kek, clock, publicUrl === undefined ? {} : { publicUrl });
   const created = await withTransaction(pool, async (client) => {
     await lockCaSetup(client);
-    if (await findByRole(client, 'root') !== undefined) return false;
+    if ((await findByRole(client, 'root')) !== undefined) return false;
     for (const { record, encryptedKey } of hierarchy) await insertCertificate(client, record, encryptedKey);
     return true;
   });

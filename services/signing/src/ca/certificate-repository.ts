@@ -58,14 +58,28 @@ function toRecord(row: CertificateRow): CertificateRecord {
 }
 
 /** Stores a certificate and, when given, its encrypted private key. Use inside a transaction. */
-export async function insertCertificate(q: Queryable, record: CertificateRecord, encryptedKey?: Uint8Array): Promise<void> {
-  await q.query(
-    `INSERT INTO certificate (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [record.id, record.role, record.subject, record.serialHex, record.notBefore, record.notAfter,
-      Buffer.from(record.der), record.issuerId, record.revokedAt, record.revocationReason],
-  );
+export async function insertCertificate(
+  q: Queryable,
+  record: CertificateRecord,
+  encryptedKey?: Uint8Array,
+): Promise<void> {
+  await q.query(`INSERT INTO certificate (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+    record.id,
+    record.role,
+    record.subject,
+    record.serialHex,
+    record.notBefore,
+    record.notAfter,
+    Buffer.from(record.der),
+    record.issuerId,
+    record.revokedAt,
+    record.revocationReason,
+  ]);
   if (encryptedKey !== undefined) {
-    await q.query('INSERT INTO private_key (certificate_id, encrypted_pkcs8) VALUES ($1, $2)', [record.id, Buffer.from(encryptedKey)]);
+    await q.query('INSERT INTO private_key (certificate_id, encrypted_pkcs8) VALUES ($1, $2)', [
+      record.id,
+      Buffer.from(encryptedKey),
+    ]);
   }
 }
 
@@ -84,39 +98,57 @@ export async function listCertificates(q: Queryable): Promise<CertificateRecord[
 /** The newest certificate with `role`, or undefined. */
 export async function findByRole(q: Queryable, role: CertificateRole): Promise<CertificateRecord | undefined> {
   const { rows } = await q.query<CertificateRow>(
-    `SELECT ${columns} FROM certificate WHERE role = $1 ORDER BY created_at DESC, id LIMIT 1`, [role]);
+    `SELECT ${columns} FROM certificate WHERE role = $1 ORDER BY created_at DESC, id LIMIT 1`,
+    [role],
+  );
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
 /** The certificates `issuerId` issued with these serial numbers (hex). */
-export async function findIssuedBySerials(q: Queryable, issuerId: string, serials: readonly string[]): Promise<CertificateRecord[]> {
+export async function findIssuedBySerials(
+  q: Queryable,
+  issuerId: string,
+  serials: readonly string[],
+): Promise<CertificateRecord[]> {
   const { rows } = await q.query<CertificateRow>(
-    `SELECT ${columns} FROM certificate WHERE issuer_id = $1 AND serial = ANY($2::text[])`, [issuerId, serials]);
+    `SELECT ${columns} FROM certificate WHERE issuer_id = $1 AND serial = ANY($2::text[])`,
+    [issuerId, serials],
+  );
   return rows.map(toRecord);
 }
 
 /** The revoked certificates `issuerId` issued. */
 export async function findRevoked(q: Queryable, issuerId: string): Promise<CertificateRecord[]> {
   const { rows } = await q.query<CertificateRow>(
-    `SELECT ${columns} FROM certificate WHERE issuer_id = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at, id`, [issuerId]);
+    `SELECT ${columns} FROM certificate WHERE issuer_id = $1 AND revoked_at IS NOT NULL ORDER BY revoked_at, id`,
+    [issuerId],
+  );
   return rows.map(toRecord);
 }
 
 /** The certificate with `id`, row-locked until the transaction ends (a revocation decides on it once). */
 export async function lockCertificate(client: PoolClient, id: string): Promise<CertificateRecord | undefined> {
-  const { rows } = await client.query<CertificateRow>(`SELECT ${columns} FROM certificate WHERE id = $1 FOR UPDATE`, [id]);
+  const { rows } = await client.query<CertificateRow>(`SELECT ${columns} FROM certificate WHERE id = $1 FOR UPDATE`, [
+    id,
+  ]);
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
 /** Marks a certificate revoked (RFC 5280 §5.3.1 reason); false when it was not found or already revoked. */
 export async function revokeCertificate(q: Queryable, id: string, at: Date, reason: number): Promise<boolean> {
-  const result = await q.query('UPDATE certificate SET revoked_at = $2, revocation_reason = $3 WHERE id = $1 AND revoked_at IS NULL', [id, at, reason]);
+  const result = await q.query(
+    'UPDATE certificate SET revoked_at = $2, revocation_reason = $3 WHERE id = $1 AND revoked_at IS NULL',
+    [id, at, reason],
+  );
   return result.rowCount === 1;
 }
 
 /** The encrypted PKCS#8 of a certificate's key, or undefined when the service holds none. */
 export async function findEncryptedKey(q: Queryable, certificateId: string): Promise<Uint8Array | undefined> {
-  const { rows } = await q.query<{ encrypted_pkcs8: Buffer }>('SELECT encrypted_pkcs8 FROM private_key WHERE certificate_id = $1', [certificateId]);
+  const { rows } = await q.query<{ encrypted_pkcs8: Buffer }>(
+    'SELECT encrypted_pkcs8 FROM private_key WHERE certificate_id = $1',
+    [certificateId],
+  );
   return rows[0] === undefined ? undefined : new Uint8Array(rows[0].encrypted_pkcs8);
 }
 

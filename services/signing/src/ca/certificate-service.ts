@@ -25,7 +25,8 @@ export async function crlOfCaCertificate(ca: CaContext, id: string): Promise<Crl
   const record = await findCertificate(ca.pool, id.toLowerCase());
   if (record === undefined || !isCrlIssuer(record)) {
     throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, {
-      detail: 'No CA certificate of this service (root or issuing CA) has that id.', extra: { certificateId: id },
+      detail: 'No CA certificate of this service (root or issuing CA) has that id.',
+      extra: { certificateId: id },
     });
   }
   return currentCrl(ca, record);

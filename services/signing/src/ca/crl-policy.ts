@@ -7,7 +7,11 @@ export const crlValidityMs = 7 * 86_400_000;
  * A CRL must be re-issued when there is none, when the number of revoked certificates
  * changed since it was issued, or when more than half its validity has passed.
  */
-export function isCrlStale(crl: { thisUpdate: Date; nextUpdate: Date; revokedCount: number } | undefined, revokedCount: number, now: Date): boolean {
+export function isCrlStale(
+  crl: { thisUpdate: Date; nextUpdate: Date; revokedCount: number } | undefined,
+  revokedCount: number,
+  now: Date,
+): boolean {
   if (crl === undefined) return true;
   if (crl.revokedCount !== revokedCount) return true;
   const half = (crl.nextUpdate.getTime() - crl.thisUpdate.getTime()) / 2;

@@ -17,14 +17,26 @@ export interface CrlRecord {
 
 /** The CRL with the highest number `issuerId` issued, or undefined. */
 export async function findLatestCrl(q: Queryable, issuerId: string): Promise<CrlRecord | undefined> {
-  const { rows } = await q.query<{ issuer_id: string; crl_number: string; this_update: Date; next_update: Date; revoked_count: number; der: Buffer }>(
+  const { rows } = await q.query<{
+    issuer_id: string;
+    crl_number: string;
+    this_update: Date;
+    next_update: Date;
+    revoked_count: number;
+    der: Buffer;
+  }>(
     'SELECT issuer_id, crl_number, this_update, next_update, revoked_count, der FROM crl WHERE issuer_id = $1 ORDER BY crl_number DESC LIMIT 1',
-    [issuerId]);
+    [issuerId],
+  );
   const row = rows[0];
   if (row === undefined) return undefined;
   return {
-    issuerId: row.issuer_id, crlNumber: BigInt(row.crl_number), thisUpdate: row.this_update, nextUpdate: row.next_update,
-    revokedCount: row.revoked_count, der: new Uint8Array(row.der),
+    issuerId: row.issuer_id,
+    crlNumber: BigInt(row.crl_number),
+    thisUpdate: row.this_update,
+    nextUpdate: row.next_update,
+    revokedCount: row.revoked_count,
+    der: new Uint8Array(row.der),
   };
 }
 
@@ -36,7 +48,9 @@ export async function takeCrlNumber(client: PoolClient, issuerId: string): Promi
   const { rows } = await client.query<{ last_number: string }>(
     `INSERT INTO crl_counter (issuer_id, last_number) VALUES ($1, 1)
      ON CONFLICT (issuer_id) DO UPDATE SET last_number = crl_counter.last_number + 1
-     RETURNING last_number`, [issuerId]);
+     RETURNING last_number`,
+    [issuerId],
+  );
   return BigInt(rows[0]!.last_number);
 }
 
@@ -44,5 +58,6 @@ export async function takeCrlNumber(client: PoolClient, issuerId: string): Promi
 export async function insertCrl(q: Queryable, crl: CrlRecord): Promise<void> {
   await q.query(
     'INSERT INTO crl (issuer_id, crl_number, this_update, next_update, revoked_count, der) VALUES ($1, $2, $3, $4, $5, $6)',
-    [crl.issuerId, crl.crlNumber.toString(), crl.thisUpdate, crl.nextUpdate, crl.revokedCount, Buffer.from(crl.der)]);
+    [crl.issuerId, crl.crlNumber.toString(), crl.thisUpdate, crl.nextUpdate, crl.revokedCount, Buffer.from(crl.der)],
+  );
 }

@@ -30,17 +30,29 @@ export async function currentCrl(ca: CaContext, issuer: CertificateRecord): Prom
     const signer = await signerFor(client, ca.kek, issuer);
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + crlValidityMs);
-    const crl = await issueCrl({
+    const crl = await issueCrl(
+      {
+        crlNumber: number,
+        thisUpdate,
+        nextUpdate,
+        revoked: revokedNow.map((r) => ({
+          serialNumber: Buffer.from(r.serialHex, 'hex'),
+          revocationDate: r.revokedAt ?? thisUpdate,
+          ...(r.revocationReason === null ? {} : { reason: r.revocationReason }),
+        })),
+      },
+      ca.certificateOf(issuer),
+      signer,
+      { clock: ca.clock },
+    );
+    const record: CrlRecord = {
+      issuerId: issuer.id,
       crlNumber: number,
       thisUpdate,
       nextUpdate,
-      revoked: revokedNow.map((r) => ({
-        serialNumber: Buffer.from(r.serialHex, 'hex'),
-        revocationDate: r.revokedAt ?? thisUpdate,
-        ...(r.revocationReason === null ? {} : { reason: r.revocationReason }),
-      })),
-    }, ca.certificateOf(issuer), signer, { clock: ca.clock });
-    const record: CrlRecord = { issuerId: issuer.id, crlNumber: number, thisUpdate, nextUpdate, revokedCount: revokedNow.length, der: crl.der };
+      revokedCount: revokedNow.length,
+      der: crl.der,
+    };
     await insertCrl(client, record);
     return record;
   }).catch((error: unknown) => {

@@ -6,7 +6,20 @@
  * certificates below the root point to their issuer's CRL and certificate (public-urls.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { caProfile, encryptPrivateKey, formatName, generateKeyPair, issueCertificate, keySigner, ocspResponderProfile, tsaProfile, type Certificate, type Clock, type KeyPair, type Signer } from '@lienthong/pki';
+import {
+  caProfile,
+  encryptPrivateKey,
+  formatName,
+  generateKeyPair,
+  issueCertificate,
+  keySigner,
+  ocspResponderProfile,
+  tsaProfile,
+  type Certificate,
+  type Clock,
+  type KeyPair,
+  type Signer,
+} from '@lienthong/pki';
 import type { CertificateRecord, CertificateRole } from './certificate-repository.ts';
 import { pointersFor } from './public-urls.ts';
 
@@ -26,10 +39,23 @@ export interface NewCertificate {
 const day = 86_400_000;
 
 /** The record of `cert` for the certificates table. */
-export function certificateRecord(cert: Certificate, role: CertificateRole, issuerId: string | null, id: string = randomUUID()): CertificateRecord {
+export function certificateRecord(
+  cert: Certificate,
+  role: CertificateRole,
+  issuerId: string | null,
+  id: string = randomUUID(),
+): CertificateRecord {
   return {
-    id, role, subject: formatName(cert.subject), serialHex: cert.serialHex, notBefore: cert.notBefore, notAfter: cert.notAfter,
-    der: cert.der, issuerId, revokedAt: null, revocationReason: null,
+    id,
+    role,
+    subject: formatName(cert.subject),
+    serialHex: cert.serialHex,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    der: cert.der,
+    issuerId,
+    revokedAt: null,
+    revocationReason: null,
   };
 }
 
@@ -50,7 +76,11 @@ const trustServiceTerms: Record<TrustServiceRole, { days: number; modulusLength:
   ocsp: { days: 365, modulusLength: 2048, cn: 'lienthong OCSP Responder' },
 };
 
-const subjectName = (organisation: string, cn: string) => [{ type: 'C', value: 'VN' }, { type: 'O', value: organisation }, { type: 'CN', value: cn }];
+const subjectName = (organisation: string, cn: string) => [
+  { type: 'C', value: 'VN' },
+  { type: 'O', value: organisation },
+  { type: 'CN', value: cn },
+];
 
 /**
  * Issues a new key and certificate for the TSA or the OCSP responder under the issuing CA
@@ -69,8 +99,15 @@ export async function issueTrustServiceCertificate(
   const notAfter = wanted > issuer.certificate.notAfter ? issuer.certificate.notAfter : wanted;
   const profile = role === 'tsa' ? tsaProfile : ocspResponderProfile;
   const certificate = await issueCertificate(
-    profile({ subject: subjectName(options.organisation, terms.cn), publicKey: keys.publicKey, notBefore: options.notBefore, notAfter, ...pointersFor(options.publicUrl, issuer.id, { ocsp: false }) }),
-    { certificate: issuer.certificate, signer: issuer.signer });
+    profile({
+      subject: subjectName(options.organisation, terms.cn),
+      publicKey: keys.publicKey,
+      notBefore: options.notBefore,
+      notAfter,
+      ...pointersFor(options.publicUrl, issuer.id, { ocsp: false }),
+    }),
+    { certificate: issuer.certificate, signer: issuer.signer },
+  );
   return { certificate, keys };
 }
 
@@ -80,7 +117,11 @@ export async function issueTrustServiceCertificate(
  * URL the issuing CA points to the root's CRL and certificate, the TSA and OCSP responder
  * to the issuing CA's; none of them to the OCSP responder (public-urls.ts).
  */
-export async function buildLocalHierarchy(kek: string, clock: Clock, options: HierarchyOptions = {}): Promise<NewCertificate[]> {
+export async function buildLocalHierarchy(
+  kek: string,
+  clock: Clock,
+  options: HierarchyOptions = {},
+): Promise<NewCertificate[]> {
   const { organisation = 'lienthong', publicUrl } = options;
   const now = clock.now();
   const notBefore = new Date(now.getTime() - 60_000);
@@ -94,11 +135,23 @@ export async function buildLocalHierarchy(kek: string, clock: Clock, options: Hi
   const rootId = randomUUID();
   const issuingId = randomUUID();
   const root = await issueCertificate(
-    caProfile({ subject: subjectName(organisation, 'lienthong Local Root CA'), publicKey: rootKeys.publicKey, ...validity(20 * 365) }),
-    { signer: keySigner(rootKeys.privateKey) });
+    caProfile({
+      subject: subjectName(organisation, 'lienthong Local Root CA'),
+      publicKey: rootKeys.publicKey,
+      ...validity(20 * 365),
+    }),
+    { signer: keySigner(rootKeys.privateKey) },
+  );
   const issuing = await issueCertificate(
-    caProfile({ subject: subjectName(organisation, 'lienthong Issuing CA'), publicKey: issuingKeys.publicKey, pathLenConstraint: 0, ...validity(10 * 365), ...pointersFor(publicUrl, rootId, { ocsp: false }) }),
-    { certificate: root, signer: keySigner(rootKeys.privateKey) });
+    caProfile({
+      subject: subjectName(organisation, 'lienthong Issuing CA'),
+      publicKey: issuingKeys.publicKey,
+      pathLenConstraint: 0,
+      ...validity(10 * 365),
+      ...pointersFor(publicUrl, rootId, { ocsp: false }),
+    }),
+    { certificate: root, signer: keySigner(rootKeys.privateKey) },
+  );
   const issuer = { certificate: issuing, signer: keySigner(issuingKeys.privateKey), id: issuingId };
   const [tsa, ocsp] = await Promise.all([
     issueTrustServiceCertificate('tsa', issuer, { organisation, notBefore, publicUrl }),
@@ -107,7 +160,10 @@ export async function buildLocalHierarchy(kek: string, clock: Clock, options: Hi
 
   const rootRecord = certificateRecord(root, 'root', null, rootId);
   const issuingRecord = certificateRecord(issuing, 'issuing-ca', rootRecord.id, issuingId);
-  const sealed = (record: CertificateRecord, keys: KeyPair): NewCertificate => ({ record, encryptedKey: encryptPrivateKey(keys.privateKey, kek) });
+  const sealed = (record: CertificateRecord, keys: KeyPair): NewCertificate => ({
+    record,
+    encryptedKey: encryptPrivateKey(keys.privateKey, kek),
+  });
   return [
     sealed(rootRecord, rootKeys),
     sealed(issuingRecord, issuingKeys),

@@ -6,7 +6,13 @@
  * A body that is not an OCSPRequest is a client error (OCSP_REQUEST_MALFORMED, 400)
  * rather than an OCSPResponse with malformedRequest, like every other endpoint here.
  */
-import { certIdMatchesIssuer, isPkiError, issueOcspResponse, readOcspRequest, type OcspCertStatus } from '@lienthong/pki';
+import {
+  certIdMatchesIssuer,
+  isPkiError,
+  issueOcspResponse,
+  readOcspRequest,
+  type OcspCertStatus,
+} from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';
@@ -36,7 +42,11 @@ export async function answerOcspRequest(ca: CaContext, der: Uint8Array): Promise
     const record = known.get(serialHex);
     if (record === undefined) return { status: 'unknown' };
     if (record.revokedAt === null) return { status: 'good' };
-    return { status: 'revoked', revocationTime: record.revokedAt, ...(record.revocationReason === null ? {} : { reason: record.revocationReason }) };
+    return {
+      status: 'revoked',
+      revocationTime: record.revokedAt,
+      ...(record.revocationReason === null ? {} : { reason: record.revocationReason }),
+    };
   };
   return issueOcspResponse({
     request: der,

@@ -37,7 +37,11 @@ export function ocspUrl(base: string): string {
  * public URL (certificates stay as they were before the variable existed); the CRL and the
  * issuer always with one; the OCSP responder only when `ocsp` is true.
  */
-export function pointersFor(base: string | undefined, issuerId: string, options: { ocsp: boolean }): CertificatePointers {
+export function pointersFor(
+  base: string | undefined,
+  issuerId: string,
+  options: { ocsp: boolean },
+): CertificatePointers {
   if (base === undefined) return {};
   return {
     crlUris: [crlUrl(base, issuerId)],

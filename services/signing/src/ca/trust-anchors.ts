@@ -12,10 +12,14 @@ export async function readTrustAnchors(path: string): Promise<Certificate[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`signing: LIENTHONG_SIGNING_TRUST_ANCHORS_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+    throw new Error(
+      `signing: LIENTHONG_SIGNING_TRUST_ANCHORS_FILE ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: error },
+    );
   }
   const blocks = pemBlocks(text, 'CERTIFICATE');
-  if (blocks.length === 0) throw new Error(`signing: LIENTHONG_SIGNING_TRUST_ANCHORS_FILE ${path} holds no PEM CERTIFICATE`);
+  if (blocks.length === 0)
+    throw new Error(`signing: LIENTHONG_SIGNING_TRUST_ANCHORS_FILE ${path} holds no PEM CERTIFICATE`);
   return blocks.map((der, i) => {
     try {
       return readCertificate(der);

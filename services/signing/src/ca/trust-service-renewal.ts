@@ -38,11 +38,18 @@ async function renewRole(ca: CaContext, role: TrustServiceRole): Promise<Certifi
     if (!renewalDue(current, ca.clock.now())) return current.id === ca.hierarchy[role].id ? undefined : current;
     const { issuing } = ca.hierarchy;
     // Capped at the issuing CA's end already: a new one could not last longer. Renewing the CA is the operator's task.
-    if (current.notAfter.getTime() >= issuing.notAfter.getTime()) return current.id === ca.hierarchy[role].id ? undefined : current;
+    if (current.notAfter.getTime() >= issuing.notAfter.getTime())
+      return current.id === ca.hierarchy[role].id ? undefined : current;
     const organisation = nameValues(ca.certificateOf(current).subject, OID.organizationName)[0] ?? 'lienthong';
-    const issued = await issueTrustServiceCertificate(role, { certificate: ca.certificateOf(issuing), signer: await signerFor(client, ca.kek, issuing), id: issuing.id }, {
-      organisation, notBefore: new Date(ca.clock.now().getTime() - 60_000), publicUrl: ca.publicUrl,
-    });
+    const issued = await issueTrustServiceCertificate(
+      role,
+      { certificate: ca.certificateOf(issuing), signer: await signerFor(client, ca.kek, issuing), id: issuing.id },
+      {
+        organisation,
+        notBefore: new Date(ca.clock.now().getTime() - 60_000),
+        publicUrl: ca.publicUrl,
+      },
+    );
     const record = certificateRecord(issued.certificate, role, issuing.id);
     await insertCertificate(client, record, encryptPrivateKey(issued.keys.privateKey, ca.kek));
     return record;
@@ -76,10 +83,19 @@ export async function renewTrustServiceCertificates(ca: CaContext): Promise<Trus
 export async function trustServiceRenewal(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
   const check = async (): Promise<void> => {
     const changed = await renewTrustServiceCertificates(options.ca);
-    for (const role of changed) app.log.info(`signing: the ${role} now signs with a new certificate (${options.ca.hierarchy[role].id}, until ${options.ca.hierarchy[role].notAfter.toISOString()})`);
+    for (const role of changed)
+      app.log.info(
+        `signing: the ${role} now signs with a new certificate (${options.ca.hierarchy[role].id}, until ${options.ca.hierarchy[role].notAfter.toISOString()})`,
+      );
   };
   await check();
-  const timer = setInterval(() => void check().catch((error: unknown) => app.log.error({ err: error }, 'signing: renewing the TSA/OCSP certificates failed; will try again')), renewalCheckIntervalMs);
+  const timer = setInterval(
+    () =>
+      void check().catch((error: unknown) =>
+        app.log.error({ err: error }, 'signing: renewing the TSA/OCSP certificates failed; will try again'),
+      ),
+    renewalCheckIntervalMs,
+  );
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
 }

@@ -4,7 +4,14 @@
  * grant (digest, policy, extension, version) is answered as RFC 3161 §2.4.2 says: a
  * TimeStampResp with status rejection and the PKIFailureInfo bit.
  */
-import { buildTimeStampRequest, isPkiError, issueTimeStampToken, readTimeStampRequest, tokenFrom, type TimeStamper } from '@lienthong/pki';
+import {
+  buildTimeStampRequest,
+  isPkiError,
+  issueTimeStampToken,
+  readTimeStampRequest,
+  tokenFrom,
+  type TimeStamper,
+} from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';

@@ -31,7 +31,11 @@ export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVer
   const source = await openFileSource(path);
   try {
     return await verifyPdf(source, {
-      trustAnchors: [ca.certificateOf(root), ...ca.externalAnchors], intermediates: [ca.certificateOf(issuing)], crls: [rootCrl.der, issuingCrl.der], revocation: 'any', clock: ca.clock,
+      trustAnchors: [ca.certificateOf(root), ...ca.externalAnchors],
+      intermediates: [ca.certificateOf(issuing)],
+      crls: [rootCrl.der, issuingCrl.der],
+      revocation: 'any',
+      clock: ca.clock,
     });
   } finally {
     await source.close();
@@ -44,7 +48,11 @@ function checkAnchors(anchors: readonly Uint8Array[]): void {
     try {
       readCertificate(der);
     } catch (error) {
-      if (isPkiError(error)) throw new AppError(signingErrors.TRUST_ANCHOR_MALFORMED, { detail: `anchors/${i}: ${error.message}`, extra: { pointer: `/anchors/${i}` } });
+      if (isPkiError(error))
+        throw new AppError(signingErrors.TRUST_ANCHOR_MALFORMED, {
+          detail: `anchors/${i}: ${error.message}`,
+          extra: { pointer: `/anchors/${i}` },
+        });
       throw error;
     }
   });

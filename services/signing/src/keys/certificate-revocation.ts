@@ -18,23 +18,35 @@ import { signingErrors } from '../errors.ts';
 import { officeHoldsCertificate } from './key-repository.ts';
 
 /** The reasons a CA administrator may give (RFC 5280 §5.3.1 CRLReason names). */
-export const revocationReasons = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'privilegeWithdrawn'] as const;
+export const revocationReasons = [
+  'unspecified',
+  'keyCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'privilegeWithdrawn',
+] as const;
 
 /** A reason a CA administrator may give. */
-export type RevocationReason = typeof revocationReasons[number];
+export type RevocationReason = (typeof revocationReasons)[number];
 
 /**
  * Revokes the certificate `certificateId` of the caller's office; returns it revoked. 403 for
  * a caller who is not a ca-admin, 404 CERTIFICATE_NOT_FOUND for a certificate no key of the
  * office goes with, 409 CERTIFICATE_ALREADY_REVOKED.
  */
-export async function revokeOfficeCertificate(ca: CaContext, principal: Principal, certificateId: string, reason: RevocationReason): Promise<CertificateRecord> {
+export async function revokeOfficeCertificate(
+  ca: CaContext,
+  principal: Principal,
+  certificateId: string,
+  reason: RevocationReason,
+): Promise<CertificateRecord> {
   requireRoleOf(principal, roles.caAdmin);
   return withTransaction(ca.pool, async (client) => {
     const ours = await officeHoldsCertificate(client, principal.office, certificateId);
     const record = ours ? await lockCertificate(client, certificateId) : undefined;
     if (record === undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOUND, { extra: { certificateId } });
-    if (record.revokedAt !== null || !await revokeCertificate(client, record.id, ca.clock.now(), CrlReason[reason])) {
+    if (record.revokedAt !== null || !(await revokeCertificate(client, record.id, ca.clock.now(), CrlReason[reason]))) {
       throw new AppError(signingErrors.CERTIFICATE_ALREADY_REVOKED);
     }
     const revoked = await findCertificate(client, record.id);

@@ -8,7 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
-import { defaultAlgorithmFor, generateKeyPair, importPkcs12, isPkiError, issueCertificate, personProfile, type Certificate, type KeySpec } from '@lienthong/pki';
+import {
+  defaultAlgorithmFor,
+  generateKeyPair,
+  importPkcs12,
+  isPkiError,
+  issueCertificate,
+  personProfile,
+  type Certificate,
+  type KeySpec,
+} from '@lienthong/pki';
 import { AppError, roles, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
@@ -48,32 +57,69 @@ export interface EnrolRequest {
 }
 
 /** Generates a key for the calling signer, certifies it with the local CA and stores it under the PIN. */
-export async function enrolPersonalKey(ca: CaContext, principal: Principal, request: EnrolRequest): Promise<SigningKeyRecord> {
+export async function enrolPersonalKey(
+  ca: CaContext,
+  principal: Principal,
+  request: EnrolRequest,
+): Promise<SigningKeyRecord> {
   requireRoleOf(principal, roles.signer);
   const name = request.name ?? principal.name;
-  if (name === undefined) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'name is required when the access token carries none', extra: { errors: [{ in: 'body', pointer: '/name', detail: 'required' }] } });
+  if (name === undefined)
+    throw new AppError(serviceErrors.VALIDATION_FAILED, {
+      detail: 'name is required when the access token carries none',
+      extra: { errors: [{ in: 'body', pointer: '/name', detail: 'required' }] },
+    });
   const { issuing } = ca.hierarchy;
   const keys = await generateKeyPair(keyTypes[request.keyType]!);
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
-  const certificate = await issueCertificate(personProfile({
-    name, title: request.title, office: request.officeName, organisation: request.organisation,
-    publicKey: keys.publicKey, notBefore, notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
-    ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
-  }), { certificate: ca.certificateOf(issuing), signer: await signerFor(ca.pool, ca.kek, issuing) }, { clock: ca.clock });
+  const certificate = await issueCertificate(
+    personProfile({
+      name,
+      title: request.title,
+      office: request.officeName,
+      organisation: request.organisation,
+      publicKey: keys.publicKey,
+      notBefore,
+      notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
+      ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
+    }),
+    { certificate: ca.certificateOf(issuing), signer: await signerFor(ca.pool, ca.kek, issuing) },
+    { clock: ca.clock },
+  );
   const caRecord = certificateRecord(certificate, 'person', issuing.id);
   const id = randomUUID();
-  const key = newPersonalKey(id, principal, certificate, [ca.certificateOf(issuing)], caRecord.id, await encryptWithPin(keys.privateKey, ca.kek, id, request.pin), defaultAlgorithmFor(keys.privateKey));
+  const key = newPersonalKey(
+    id,
+    principal,
+    certificate,
+    [ca.certificateOf(issuing)],
+    caRecord.id,
+    await encryptWithPin(keys.privateKey, ca.kek, id, request.pin),
+    defaultAlgorithmFor(keys.privateKey),
+  );
   await withTransaction(ca.pool, async (client) => {
     await insertCertificate(client, caRecord);
     await insertSigningKey(client, key);
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'enrol', keyId: id, detail: caRecord.subject });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'enrol',
+      keyId: id,
+      detail: caRecord.subject,
+    });
   });
   return stored(key);
 }
 
 /** Imports a key and its certificate from PKCS#12 for the calling signer, stored under the PIN. */
-export async function importPersonalKey(ca: CaContext, principal: Principal, pkcs12: Uint8Array, password: string, pin: string): Promise<SigningKeyRecord> {
+export async function importPersonalKey(
+  ca: CaContext,
+  principal: Principal,
+  pkcs12: Uint8Array,
+  password: string,
+  pin: string,
+): Promise<SigningKeyRecord> {
   requireRoleOf(principal, roles.signer);
   let contents;
   try {
@@ -83,10 +129,18 @@ export async function importPersonalKey(ca: CaContext, principal: Principal, pkc
     throw error;
   }
   const unfit = unfitForSigning(contents.certificate, ca.clock.now());
-  if (unfit !== undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
+  if (unfit !== undefined)
+    throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
   const id = randomUUID();
-  const key = newPersonalKey(id, principal, contents.certificate, [...contents.chain], null,
-    await encryptWithPin(contents.privateKey, ca.kek, id, pin), defaultAlgorithmFor(contents.privateKey));
+  const key = newPersonalKey(
+    id,
+    principal,
+    contents.certificate,
+    [...contents.chain],
+    null,
+    await encryptWithPin(contents.privateKey, ca.kek, id, pin),
+    defaultAlgorithmFor(contents.privateKey),
+  );
   await withTransaction(ca.pool, async (client) => {
     await insertSigningKey(client, key);
     await logSigning(client, { office: principal.office, subject: principal.subject, action: 'import', keyId: id });
@@ -94,11 +148,27 @@ export async function importPersonalKey(ca: CaContext, principal: Principal, pkc
   return stored(key);
 }
 
-function newPersonalKey(id: string, principal: Principal, certificate: Certificate, chain: Certificate[], caCertificateId: string | null,
-  encryptedPkcs8: Uint8Array, algorithm: string) {
+function newPersonalKey(
+  id: string,
+  principal: Principal,
+  certificate: Certificate,
+  chain: Certificate[],
+  caCertificateId: string | null,
+  encryptedPkcs8: Uint8Array,
+  algorithm: string,
+) {
   return {
-    id, office: principal.office, owner: principal.subject, purpose: 'personal' as const, storage: 'server' as const, algorithm,
-    certificateDer: certificate.der, chainDer: chain.map((c) => c.der), caCertificateId, encryptedPkcs8, tokenKeyLabel: null,
+    id,
+    office: principal.office,
+    owner: principal.subject,
+    purpose: 'personal' as const,
+    storage: 'server' as const,
+    algorithm,
+    certificateDer: certificate.der,
+    chainDer: chain.map((c) => c.der),
+    caCertificateId,
+    encryptedPkcs8,
+    tokenKeyLabel: null,
   };
 }
 

@@ -37,11 +37,15 @@ export function checkKeyImage(image: KeyImage): { width: number; height: number 
   } catch (error) {
     // The bytes are untrusted: whatever the decoder trips on, the image is unreadable.
     const message = error instanceof Error ? error.message : String(error);
-    throw new AppError(signingErrors.IMAGE_UNREADABLE, { detail: `${message} (${image.type})`, extra: { imageError: isAppearanceError(error) ? error.code : 'IMAGE_MALFORMED' } });
+    throw new AppError(signingErrors.IMAGE_UNREADABLE, {
+      detail: `${message} (${image.type})`,
+      extra: { imageError: isAppearanceError(error) ? error.code : 'IMAGE_MALFORMED' },
+    });
   }
   if (size.width * size.height > imageRules.maxPixels) {
     throw new AppError(signingErrors.IMAGE_UNREADABLE, {
-      detail: `The image is ${size.width}x${size.height} pixels, more than ${imageRules.maxPixels}; scale it down.`, extra: { imageError: 'IMAGE_UNSUPPORTED' },
+      detail: `The image is ${size.width}x${size.height} pixels, more than ${imageRules.maxPixels}; scale it down.`,
+      extra: { imageError: 'IMAGE_UNSUPPORTED' },
     });
   }
   return { width: size.width, height: size.height };
@@ -60,11 +64,16 @@ export async function setKeyImage(ca: CaContext, principal: Principal, keyId: st
   const { width, height } = checkKeyImage(image);
   await withTransaction(ca.pool, async (client) => {
     const key = await lockSigningKey(client, principal.office, keyId);
-    if (key === undefined || !mayManageKeyImage(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+    if (key === undefined || !mayManageKeyImage(principal, key))
+      throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
     await replaceKeyImage(client, principal.office, keyId, image);
     await logSigning(client, {
-      office: principal.office, subject: principal.subject, action: 'image-set', keyId,
-      digest: createHash('sha256').update(image.bytes).digest('hex'), detail: `${image.type} ${width}x${height}, ${image.bytes.length} bytes`,
+      office: principal.office,
+      subject: principal.subject,
+      action: 'image-set',
+      keyId,
+      digest: createHash('sha256').update(image.bytes).digest('hex'),
+      detail: `${image.type} ${width}x${height}, ${image.bytes.length} bytes`,
     });
   });
 }
@@ -82,9 +91,16 @@ export async function removeKeyImage(ca: CaContext, principal: Principal, keyId:
   await manageableKey(ca, principal, keyId);
   await withTransaction(ca.pool, async (client) => {
     const key = await lockSigningKey(client, principal.office, keyId);
-    if (key === undefined || !mayManageKeyImage(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+    if (key === undefined || !mayManageKeyImage(principal, key))
+      throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
     if (key.imageType === null) return;
     await replaceKeyImage(client, principal.office, keyId, null);
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'image-remove', keyId, detail: key.imageType });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'image-remove',
+      keyId,
+      detail: key.imageType,
+    });
   });
 }

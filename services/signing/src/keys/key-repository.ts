@@ -62,50 +62,93 @@ const columns = `id, office, owner, purpose, storage, algorithm, certificate_der
 
 function toRecord(row: KeyRow): SigningKeyRecord {
   return {
-    id: row.id, office: row.office, owner: row.owner, purpose: row.purpose, storage: row.storage, algorithm: row.algorithm,
-    certificateDer: new Uint8Array(row.certificate_der), chainDer: row.chain_der.map((der) => new Uint8Array(der)),
-    caCertificateId: row.ca_certificate_id, encryptedPkcs8: row.encrypted_pkcs8 === null ? null : new Uint8Array(row.encrypted_pkcs8),
-    tokenKeyLabel: row.token_key_label, failedPinAttempts: row.failed_pin_attempts, lockedAt: row.locked_at,
-    createdAt: row.created_at, lastUsedAt: row.last_used_at, imageType: row.image_type,
+    id: row.id,
+    office: row.office,
+    owner: row.owner,
+    purpose: row.purpose,
+    storage: row.storage,
+    algorithm: row.algorithm,
+    certificateDer: new Uint8Array(row.certificate_der),
+    chainDer: row.chain_der.map((der) => new Uint8Array(der)),
+    caCertificateId: row.ca_certificate_id,
+    encryptedPkcs8: row.encrypted_pkcs8 === null ? null : new Uint8Array(row.encrypted_pkcs8),
+    tokenKeyLabel: row.token_key_label,
+    failedPinAttempts: row.failed_pin_attempts,
+    lockedAt: row.locked_at,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    imageType: row.image_type,
   };
 }
 
 /** A key about to be stored (counters and times start empty, without an image). */
-export type NewSigningKey = Omit<SigningKeyRecord, 'failedPinAttempts' | 'lockedAt' | 'createdAt' | 'lastUsedAt' | 'imageType'>;
+export type NewSigningKey = Omit<
+  SigningKeyRecord,
+  'failedPinAttempts' | 'lockedAt' | 'createdAt' | 'lastUsedAt' | 'imageType'
+>;
 
 /** Stores a new key. */
 export async function insertSigningKey(q: Queryable, key: NewSigningKey): Promise<void> {
   await q.query(
     `INSERT INTO signing_key (id, office, owner, purpose, storage, algorithm, certificate_der, chain_der, ca_certificate_id, encrypted_pkcs8, token_key_label)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [key.id, key.office, key.owner, key.purpose, key.storage, key.algorithm, Buffer.from(key.certificateDer),
-      key.chainDer.map((der) => Buffer.from(der)), key.caCertificateId,
-      key.encryptedPkcs8 === null ? null : Buffer.from(key.encryptedPkcs8), key.tokenKeyLabel],
+    [
+      key.id,
+      key.office,
+      key.owner,
+      key.purpose,
+      key.storage,
+      key.algorithm,
+      Buffer.from(key.certificateDer),
+      key.chainDer.map((der) => Buffer.from(der)),
+      key.caCertificateId,
+      key.encryptedPkcs8 === null ? null : Buffer.from(key.encryptedPkcs8),
+      key.tokenKeyLabel,
+    ],
   );
 }
 
 /** The key `id` of `office`, or undefined (another office's key is never found). */
 export async function findSigningKey(q: Queryable, office: string, id: string): Promise<SigningKeyRecord | undefined> {
-  const { rows } = await q.query<KeyRow>(`SELECT ${columns} FROM signing_key WHERE id = $1 AND office = $2`, [id, office]);
+  const { rows } = await q.query<KeyRow>(`SELECT ${columns} FROM signing_key WHERE id = $1 AND office = $2`, [
+    id,
+    office,
+  ]);
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
 /** The same, row-locked until the transaction ends (PIN checks of one key run one at a time). */
-export async function lockSigningKey(client: PoolClient, office: string, id: string): Promise<SigningKeyRecord | undefined> {
-  const { rows } = await client.query<KeyRow>(`SELECT ${columns} FROM signing_key WHERE id = $1 AND office = $2 FOR UPDATE`, [id, office]);
+export async function lockSigningKey(
+  client: PoolClient,
+  office: string,
+  id: string,
+): Promise<SigningKeyRecord | undefined> {
+  const { rows } = await client.query<KeyRow>(
+    `SELECT ${columns} FROM signing_key WHERE id = $1 AND office = $2 FOR UPDATE`,
+    [id, office],
+  );
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
 /** The keys of `office` whose owner is one of `owners` (all of them when undefined), oldest first. */
-export async function listSigningKeys(q: Queryable, office: string, owners: readonly string[] | undefined): Promise<SigningKeyRecord[]> {
+export async function listSigningKeys(
+  q: Queryable,
+  office: string,
+  owners: readonly string[] | undefined,
+): Promise<SigningKeyRecord[]> {
   const { rows } = await q.query<KeyRow>(
-    `SELECT ${columns} FROM signing_key WHERE office = $1 AND ($2::text[] IS NULL OR owner = ANY($2::text[])) ORDER BY created_at, id`, [office, owners ?? null]);
+    `SELECT ${columns} FROM signing_key WHERE office = $1 AND ($2::text[] IS NULL OR owner = ANY($2::text[])) ORDER BY created_at, id`,
+    [office, owners ?? null],
+  );
   return rows.map(toRecord);
 }
 
 /** Whether a key of `office` goes with the CA certificate `certificateId` (so the office may revoke it). */
 export async function officeHoldsCertificate(q: Queryable, office: string, certificateId: string): Promise<boolean> {
-  const { rows } = await q.query('SELECT 1 FROM signing_key WHERE ca_certificate_id = $1 AND office = $2 LIMIT 1', [certificateId, office]);
+  const { rows } = await q.query('SELECT 1 FROM signing_key WHERE ca_certificate_id = $1 AND office = $2 LIMIT 1', [
+    certificateId,
+    office,
+  ]);
   return rows.length > 0;
 }
 
@@ -114,7 +157,9 @@ export async function recordPinFailure(client: PoolClient, id: string, lockAfter
   const { rows } = await client.query<{ failed_pin_attempts: number }>(
     `UPDATE signing_key SET failed_pin_attempts = failed_pin_attempts + 1,
        locked_at = CASE WHEN failed_pin_attempts + 1 >= $2 THEN now() ELSE locked_at END
-     WHERE id = $1 RETURNING failed_pin_attempts`, [id, lockAfter]);
+     WHERE id = $1 RETURNING failed_pin_attempts`,
+    [id, lockAfter],
+  );
   return rows[0]!.failed_pin_attempts;
 }
 
@@ -142,15 +187,24 @@ export interface KeyImage {
 /** The image of key `id` of `office`, or undefined when the key has none (or is not the office's). */
 export async function findKeyImage(q: Queryable, office: string, id: string): Promise<KeyImage | undefined> {
   const { rows } = await q.query<{ image: Buffer | null; image_type: KeyImageType | null }>(
-    'SELECT image, image_type FROM signing_key WHERE id = $1 AND office = $2', [id, office]);
+    'SELECT image, image_type FROM signing_key WHERE id = $1 AND office = $2',
+    [id, office],
+  );
   const row = rows[0];
   if (row?.image == null || row.image_type === null) return undefined;
   return { bytes: new Uint8Array(row.image), type: row.image_type };
 }
 
 /** Sets (an image) or clears (null) the image of key `id`; false when no key of `office` has that id. */
-export async function replaceKeyImage(q: Queryable, office: string, id: string, image: KeyImage | null): Promise<boolean> {
-  const { rowCount } = await q.query('UPDATE signing_key SET image = $3, image_type = $4 WHERE id = $1 AND office = $2',
-    [id, office, image === null ? null : Buffer.from(image.bytes), image?.type ?? null]);
+export async function replaceKeyImage(
+  q: Queryable,
+  office: string,
+  id: string,
+  image: KeyImage | null,
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    'UPDATE signing_key SET image = $3, image_type = $4 WHERE id = $1 AND office = $2',
+    [id, office, image === null ? null : Buffer.from(image.bytes), image?.type ?? null],
+  );
   return (rowCount ?? 0) > 0;
 }

@@ -2,7 +2,15 @@
  * The rules of signing keys, as plain functions: who may use a key or manage its image, which
  * algorithm a key signs a given digest with, and whether a certificate can sign at all.
  */
-import { allowsKeyUsage, importPublicKey, isCa, KeyUsageBit, type Certificate, type HashName, type SigningAlgorithm } from '@lienthong/pki';
+import {
+  allowsKeyUsage,
+  importPublicKey,
+  isCa,
+  KeyUsageBit,
+  type Certificate,
+  type HashName,
+  type SigningAlgorithm,
+} from '@lienthong/pki';
 import { roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { SigningKeyRecord } from './key-repository.ts';
@@ -25,7 +33,8 @@ export function mayUseKey(principal: Principal, key: SigningKeyRecord): boolean 
  * registry (who stamps with it) or its CA administrators (who issued it).
  */
 export function mayManageKeyImage(principal: Principal, key: SigningKeyRecord): boolean {
-  if (key.purpose === 'seal') return principal.roles.includes(roles.registry) || principal.roles.includes(roles.caAdmin);
+  if (key.purpose === 'seal')
+    return principal.roles.includes(roles.registry) || principal.roles.includes(roles.caAdmin);
   return mayUseKey(principal, key);
 }
 
@@ -55,7 +64,13 @@ export function mayUnlockKey(principal: Principal, key: SigningKeyRecord): boole
 export function algorithmFor(spki: Uint8Array, hash: HashName): SigningAlgorithm | undefined {
   const key = importPublicKey(spki);
   if (key.asymmetricKeyType === 'rsa') {
-    return hash === 'sha256' ? 'RSA-SHA256' : hash === 'sha384' ? 'RSA-SHA384' : hash === 'sha512' ? 'RSA-SHA512' : undefined;
+    return hash === 'sha256'
+      ? 'RSA-SHA256'
+      : hash === 'sha384'
+        ? 'RSA-SHA384'
+        : hash === 'sha512'
+          ? 'RSA-SHA512'
+          : undefined;
   }
   if (key.asymmetricKeyType === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve;
@@ -70,8 +85,11 @@ export function unfitForSigning(certificate: Certificate, at: Date): string | un
   if (isCa(certificate)) return 'it is a CA certificate';
   if (at < certificate.notBefore) return 'it is not valid yet';
   if (at > certificate.notAfter) return 'it has expired';
-  if (certificate.keyUsage !== undefined
-    && !allowsKeyUsage(certificate, KeyUsageBit.digitalSignature) && !allowsKeyUsage(certificate, KeyUsageBit.nonRepudiation)) {
+  if (
+    certificate.keyUsage !== undefined &&
+    !allowsKeyUsage(certificate, KeyUsageBit.digitalSignature) &&
+    !allowsKeyUsage(certificate, KeyUsageBit.nonRepudiation)
+  ) {
     return 'its keyUsage allows neither digitalSignature nor nonRepudiation';
   }
   return undefined;

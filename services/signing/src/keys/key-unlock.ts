@@ -17,19 +17,33 @@ import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUnlockKey, mayViewKey } from './key-rules.ts';
 
 /** Unlocks the office's locked personal key `keyId` (a ca-admin; 403 otherwise); returns it as it is now. */
-export async function unlockKey(ca: CaContext, principal: Principal, keyId: string, reason: string): Promise<SigningKeyRecord> {
+export async function unlockKey(
+  ca: CaContext,
+  principal: Principal,
+  keyId: string,
+  reason: string,
+): Promise<SigningKeyRecord> {
   requireRoleOf(principal, roles.caAdmin);
   return withTransaction(ca.pool, async (client) => {
     const key = await lockSigningKey(client, principal.office, keyId);
     if (key === undefined || !mayViewKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
     if (!mayUnlockKey(principal, key)) {
       throw new AppError(signingErrors.SIGNING_KEY_UNLOCK_REFUSED, {
-        detail: key.purpose === 'seal' ? 'A seal has no PIN and is never locked.' : 'Another CA administrator of the office must unlock this key.',
+        detail:
+          key.purpose === 'seal'
+            ? 'A seal has no PIN and is never locked.'
+            : 'Another CA administrator of the office must unlock this key.',
       });
     }
     if (key.lockedAt === null) throw new AppError(signingErrors.SIGNING_KEY_NOT_LOCKED);
     await unlockSigningKey(client, key.id);
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'unlock', keyId: key.id, detail: `locked since ${key.lockedAt.toISOString()}: ${reason}` });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'unlock',
+      keyId: key.id,
+      detail: `locked since ${key.lockedAt.toISOString()}: ${reason}`,
+    });
     return { ...key, lockedAt: null, failedPinAttempts: 0 };
   });
 }

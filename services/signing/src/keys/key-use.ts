@@ -20,17 +20,28 @@ import { mayUseKey, unfitForSigning } from './key-rules.ts';
 import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
 import { logSigning } from './signing-log-repository.ts';
 
-type Unlocked = { key: SigningKeyRecord; privateKey?: KeyObject; signer: (algorithm: SigningAlgorithm) => Signer } | { refused: AppError };
+type Unlocked =
+  | { key: SigningKeyRecord; privateKey?: KeyObject; signer: (algorithm: SigningAlgorithm) => Signer }
+  | { refused: AppError };
 
 /** Locks the key, checks caller, state and PIN; counts a wrong PIN. Returns the refusal instead of throwing so that the count commits. */
-async function unlockKey(ca: CaContext, client: PoolClient, principal: Principal, keyId: string, pin: string | undefined): Promise<Unlocked> {
+async function unlockKey(
+  ca: CaContext,
+  client: PoolClient,
+  principal: Principal,
+  keyId: string,
+  pin: string | undefined,
+): Promise<Unlocked> {
   const key = await lockSigningKey(client, principal.office, keyId);
   if (key === undefined || !mayUseKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
   if (key.lockedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_LOCKED);
   await assertUsable(ca, client, key);
   if (key.storage === 'pkcs11') {
     const { token } = ca;
-    if (token === undefined || key.tokenKeyLabel === null) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key is in a PKCS#11 token this instance has not opened.' });
+    if (token === undefined || key.tokenKeyLabel === null)
+      throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, {
+        detail: 'The key is in a PKCS#11 token this instance has not opened.',
+      });
     const keyLabel = key.tokenKeyLabel;
     return { key, signer: (algorithm) => pkcs11Signer(token, { keyLabel, algorithm }) };
   }
@@ -40,21 +51,36 @@ async function unlockKey(ca: CaContext, client: PoolClient, principal: Principal
     return { key, privateKey: sealKey, signer: (algorithm) => keySigner(sealKey, algorithm) };
   }
   const spki = readCertificate(key.certificateDer).spki;
-  const privateKey = pin === undefined ? undefined : await decryptWithPin(key.encryptedPkcs8, ca.kek, key.id, pin, spki);
+  const privateKey =
+    pin === undefined ? undefined : await decryptWithPin(key.encryptedPkcs8, ca.kek, key.id, pin, spki);
   if (privateKey !== undefined) return { key, privateKey, signer: (algorithm) => keySigner(privateKey, algorithm) };
   const failures = await recordPinFailure(client, key.id, pinRules.lockAfter);
   const locked = failures >= pinRules.lockAfter;
-  await logSigning(client, { office: principal.office, subject: principal.subject, action: locked ? 'locked' : 'pin-refused', keyId: key.id, detail: `attempt ${failures}` });
+  await logSigning(client, {
+    office: principal.office,
+    subject: principal.subject,
+    action: locked ? 'locked' : 'pin-refused',
+    keyId: key.id,
+    detail: `attempt ${failures}`,
+  });
   if (locked) return { refused: new AppError(signingErrors.SIGNING_KEY_LOCKED) };
-  return { refused: new AppError(signingErrors.SIGNING_KEY_PIN_INCORRECT, { extra: { attemptsLeft: pinRules.lockAfter - failures } }) };
+  return {
+    refused: new AppError(signingErrors.SIGNING_KEY_PIN_INCORRECT, {
+      extra: { attemptsLeft: pinRules.lockAfter - failures },
+    }),
+  };
 }
 
 async function assertUsable(ca: CaContext, client: PoolClient, key: SigningKeyRecord): Promise<void> {
   const unfit = unfitForSigning(readCertificate(key.certificateDer), ca.clock.now());
-  if (unfit !== undefined) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: `The key's certificate cannot sign: ${unfit}.` });
+  if (unfit !== undefined)
+    throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, {
+      detail: `The key's certificate cannot sign: ${unfit}.`,
+    });
   if (key.caCertificateId === null) return;
   const record = await findCertificate(client, key.caCertificateId);
-  if (record === undefined || record.revokedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: 'The key\'s certificate was revoked.' });
+  if (record === undefined || record.revokedAt !== null)
+    throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, { detail: "The key's certificate was revoked." });
 }
 
 /** A key unlocked for one use: its record and a signer for an algorithm. */
@@ -68,12 +94,26 @@ export interface UnlockedKey {
  * before the signature is made, so a long PDF signature holds no lock). `digest` is what the
  * log says is being signed (hex).
  */
-export async function unlockForUse(ca: CaContext, principal: Principal, keyId: string, pin: string | undefined, digest: string, detail?: string): Promise<UnlockedKey> {
+export async function unlockForUse(
+  ca: CaContext,
+  principal: Principal,
+  keyId: string,
+  pin: string | undefined,
+  digest: string,
+  detail?: string,
+): Promise<UnlockedKey> {
   const outcome = await withTransaction(ca.pool, async (client) => {
     const unlocked = await unlockKey(ca, client, principal, keyId, pin);
     if ('refused' in unlocked) return unlocked;
     await recordKeyUse(client, unlocked.key.id, ca.clock.now());
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'sign', keyId: unlocked.key.id, digest, ...(detail === undefined ? {} : { detail }) });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'sign',
+      keyId: unlocked.key.id,
+      digest,
+      ...(detail === undefined ? {} : { detail }),
+    });
     return unlocked;
   });
   if ('refused' in outcome) throw outcome.refused;
@@ -81,11 +121,18 @@ export async function unlockForUse(ca: CaContext, principal: Principal, keyId: s
 }
 
 /** Replaces the PIN of the caller's personal key (the old PIN is required and counted like any use). */
-export async function changePin(ca: CaContext, principal: Principal, keyId: string, pin: string, newPin: string): Promise<void> {
+export async function changePin(
+  ca: CaContext,
+  principal: Principal,
+  keyId: string,
+  pin: string,
+  newPin: string,
+): Promise<void> {
   const outcome = await withTransaction(ca.pool, async (client) => {
     const unlocked = await unlockKey(ca, client, principal, keyId, pin);
     if ('refused' in unlocked) return unlocked;
-    if (unlocked.key.purpose !== 'personal' || unlocked.privateKey === undefined) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND, { detail: 'Only personal keys have a PIN.' });
+    if (unlocked.key.purpose !== 'personal' || unlocked.privateKey === undefined)
+      throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND, { detail: 'Only personal keys have a PIN.' });
     await replaceEncryptedKey(client, keyId, await encryptWithPin(unlocked.privateKey, ca.kek, keyId, newPin));
     await recordKeyUse(client, keyId, ca.clock.now());
     await logSigning(client, { office: principal.office, subject: principal.subject, action: 'pin-change', keyId });

@@ -11,7 +11,12 @@ import type { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { decryptPrivateKey, encryptPrivateKey, keyMatchesSpki } from '@lienthong/pki';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 /** The rules of PINs. */
 export const pinRules = {
@@ -30,7 +35,12 @@ async function pinPassphrase(kek: string, keyId: string, pin: string): Promise<B
 }
 
 /** Encrypts a personal key under its PIN (and the KEK, through the salt). */
-export async function encryptWithPin(privateKey: KeyObject, kek: string, keyId: string, pin: string): Promise<Uint8Array> {
+export async function encryptWithPin(
+  privateKey: KeyObject,
+  kek: string,
+  keyId: string,
+  pin: string,
+): Promise<Uint8Array> {
   return encryptPrivateKey(privateKey, await pinPassphrase(kek, keyId, pin));
 }
 
@@ -38,7 +48,13 @@ export async function encryptWithPin(privateKey: KeyObject, kek: string, keyId: 
  * Decrypts a personal key with `pin`; undefined when the PIN is wrong. A wrong passphrase
  * sometimes decrypts to well-padded garbage, so the key is also matched to its certificate.
  */
-export async function decryptWithPin(encrypted: Uint8Array, kek: string, keyId: string, pin: string, spki: Uint8Array): Promise<KeyObject | undefined> {
+export async function decryptWithPin(
+  encrypted: Uint8Array,
+  kek: string,
+  keyId: string,
+  pin: string,
+  spki: Uint8Array,
+): Promise<KeyObject | undefined> {
   try {
     const key = decryptPrivateKey(encrypted, await pinPassphrase(kek, keyId, pin));
     return keyMatchesSpki(key, spki) ? key : undefined;

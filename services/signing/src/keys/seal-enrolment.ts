@@ -8,7 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
-import { defaultAlgorithmFor, encryptPrivateKey, generateKeyPair, issueCertificate, officeSealProfile } from '@lienthong/pki';
+import {
+  defaultAlgorithmFor,
+  encryptPrivateKey,
+  generateKeyPair,
+  issueCertificate,
+  officeSealProfile,
+} from '@lienthong/pki';
 import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
@@ -46,11 +52,20 @@ async function newSealKey(ca: CaContext, keyId: string, storage: 'server' | 'pkc
     return { publicKey: generated.spki, algorithm: 'RSA-SHA256', encryptedPkcs8: null, tokenKeyLabel: label };
   }
   const keys = await generateKeyPair({ type: 'rsa', modulusLength: 3072 });
-  return { publicKey: keys.publicKey, algorithm: defaultAlgorithmFor(keys.privateKey), encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek), tokenKeyLabel: null };
+  return {
+    publicKey: keys.publicKey,
+    algorithm: defaultAlgorithmFor(keys.privateKey),
+    encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek),
+    tokenKeyLabel: null,
+  };
 }
 
 /** Issues a seal certificate with a new key (RSA 3072) for the caller's office (a ca-admin; 403 otherwise); returns it with the key's id. */
-export async function issueSeal(ca: CaContext, principal: Principal, request: SealRequest): Promise<{ record: CertificateRecord; keyId: string }> {
+export async function issueSeal(
+  ca: CaContext,
+  principal: Principal,
+  request: SealRequest,
+): Promise<{ record: CertificateRecord; keyId: string }> {
   requireRoleOf(principal, roles.caAdmin);
   const { issuing } = ca.hierarchy;
   const keyId = randomUUID();
@@ -60,24 +75,42 @@ export async function issueSeal(ca: CaContext, principal: Principal, request: Se
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
   const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted;
   const issuingSigner = await signerFor(ca.pool, ca.kek, issuing);
-  const certificate = await issueCertificate(officeSealProfile({
-    organisation: request.organisation,
-    office: request.office,
-    ...(request.locality === undefined ? {} : { locality: request.locality }),
-    publicKey: key.publicKey,
-    notBefore,
-    notAfter,
-    ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
-  }), { certificate: ca.certificateOf(issuing), signer: issuingSigner }, { clock: ca.clock });
+  const certificate = await issueCertificate(
+    officeSealProfile({
+      organisation: request.organisation,
+      office: request.office,
+      ...(request.locality === undefined ? {} : { locality: request.locality }),
+      publicKey: key.publicKey,
+      notBefore,
+      notAfter,
+      ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
+    }),
+    { certificate: ca.certificateOf(issuing), signer: issuingSigner },
+    { clock: ca.clock },
+  );
   const record = certificateRecord(certificate, 'seal', issuing.id);
   await withTransaction(ca.pool, async (client) => {
     await insertCertificate(client, record);
     await insertSigningKey(client, {
-      id: keyId, office: principal.office, owner: sealOwner, purpose: 'seal', storage, algorithm: key.algorithm,
-      certificateDer: certificate.der, chainDer: [ca.certificateOf(issuing).der], caCertificateId: record.id,
-      encryptedPkcs8: key.encryptedPkcs8, tokenKeyLabel: key.tokenKeyLabel,
+      id: keyId,
+      office: principal.office,
+      owner: sealOwner,
+      purpose: 'seal',
+      storage,
+      algorithm: key.algorithm,
+      certificateDer: certificate.der,
+      chainDer: [ca.certificateOf(issuing).der],
+      caCertificateId: record.id,
+      encryptedPkcs8: key.encryptedPkcs8,
+      tokenKeyLabel: key.tokenKeyLabel,
     });
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'enrol', keyId, detail: record.subject });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'enrol',
+      keyId,
+      detail: record.subject,
+    });
   });
   return { record, keyId };
 }

@@ -9,7 +9,18 @@ import type { Queryable } from '../queryable.ts';
 export interface SigningLogEntry {
   office: string;
   subject: string;
-  action: 'enrol' | 'import' | 'sign' | 'pin-refused' | 'locked' | 'pin-change' | 'two-step-prepare' | 'two-step-complete' | 'image-set' | 'image-remove' | 'unlock';
+  action:
+    | 'enrol'
+    | 'import'
+    | 'sign'
+    | 'pin-refused'
+    | 'locked'
+    | 'pin-change'
+    | 'two-step-prepare'
+    | 'two-step-complete'
+    | 'image-set'
+    | 'image-remove'
+    | 'unlock';
   keyId?: string;
   /** Hex digest of what was signed (for image-set: of the image). */
   digest?: string;
@@ -18,6 +29,8 @@ export interface SigningLogEntry {
 
 /** Appends to the signing log (in the caller's transaction, so a refused use is logged with its count). */
 export async function logSigning(q: Queryable, entry: SigningLogEntry): Promise<void> {
-  await q.query('INSERT INTO signing_log (office, subject, action, key_id, digest, detail) VALUES ($1, $2, $3, $4, $5, $6)',
-    [entry.office, entry.subject, entry.action, entry.keyId ?? null, entry.digest ?? null, entry.detail ?? null]);
+  await q.query(
+    'INSERT INTO signing_log (office, subject, action, key_id, digest, detail) VALUES ($1, $2, $3, $4, $5, $6)',
+    [entry.office, entry.subject, entry.action, entry.keyId ?? null, entry.digest ?? null, entry.detail ?? null],
+  );
 }

@@ -11,13 +11,22 @@ import { mediaTypeOf } from './schemas.ts';
  * Accepts bodies of `mediaTypes` up to `bodyLimit` bytes as a Buffer on the `methods` routes
  * of `app` (an encapsulated plugin; default POST).
  */
-export function acceptBinaryBody(app: ServiceApp, mediaTypes: readonly string[], bodyLimit: number, methods: readonly string[] = ['POST']): void {
-  app.addContentTypeParser([...mediaTypes], { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+export function acceptBinaryBody(
+  app: ServiceApp,
+  mediaTypes: readonly string[],
+  bodyLimit: number,
+  methods: readonly string[] = ['POST'],
+): void {
+  app.addContentTypeParser([...mediaTypes], { parseAs: 'buffer', bodyLimit }, (_request, body, done) =>
+    done(null, body),
+  );
   app.addHook('onRequest', async (request) => {
     if (!methods.includes(request.method)) return;
     const given = mediaTypeOf(request.headers['content-type']);
     if (!mediaTypes.includes(given)) {
-      throw new AppError(serviceErrors.UNSUPPORTED_MEDIA_TYPE, { detail: `Send the body as ${mediaTypes.join(' or ')}${given === '' ? '' : `, not ${given}`}.` });
+      throw new AppError(serviceErrors.UNSUPPORTED_MEDIA_TYPE, {
+        detail: `Send the body as ${mediaTypes.join(' or ')}${given === '' ? '' : `, not ${given}`}.`,
+      });
     }
   });
 }

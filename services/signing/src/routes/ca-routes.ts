@@ -18,76 +18,101 @@ const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
   const { ca } = options;
 
-  app.get('/v1/ca/crl', {
-    config: { public: true },
-    schema: {
-      tags: ['certification authority'],
-      summary: 'The current CRL (RFC 5280 §5)',
-      description: 'Re-issued when a certificate was revoked since, or when the last one is past half its validity.',
-      querystring: Type.Object({
-        issuer: Type.Union([Type.Literal('issuing-ca'), Type.Literal('root')], { default: 'issuing-ca', description: 'whose CRL' }),
-      }, { additionalProperties: false }),
-      response: {
-        200: binaryContent('application/pkix-crl', 'DER CertificateList'),
-        400: problemResponse('VALIDATION_FAILED: unknown issuer'),
-      },
-    },
-  }, async (request, reply) => {
-    const crl = await crlOfIssuer(ca, request.query.issuer);
-    return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
-  });
-
-  app.get('/v1/ca/certificates/:id/crl', {
-    config: { public: true },
-    schema: {
-      tags: ['certification authority'],
-      summary: 'The current CRL of one CA certificate (RFC 5280 §5)',
-      description: 'The cRLDistributionPoints URI of the certificates that CA issued (RFC 5280 §4.2.1.13). Re-issued like GET /v1/ca/crl.',
-      params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'id of the root or issuing CA certificate (UUID)' }) }),
-      response: {
-        200: binaryContent('application/pkix-crl', 'DER CertificateList'),
-        400: problemResponse('VALIDATION_FAILED: the id is not a UUID'),
-        404: problemResponse('CERTIFICATE_NOT_FOUND: no CA certificate of this service has that id'),
-      },
-    },
-  }, async (request, reply) => {
-    const crl = await crlOfCaCertificate(ca, request.params.id);
-    return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
-  });
-
-  app.get('/v1/ca/certificates', {
-    config: { public: true },
-    schema: {
-      tags: ['certification authority'],
-      summary: 'Every certificate of this CA',
-      response: { 200: Type.Object({ certificates: Type.Array(CertificateSummary) }) },
-    },
-  }, async () => ({ certificates: (await listCaCertificates(ca)).map(toCertificateSummary) }));
-
-  app.get('/v1/ca/certificates/:id', {
-    config: { public: true },
-    schema: {
-      tags: ['certification authority'],
-      summary: 'One certificate, DER or PEM',
-      description: 'DER (application/pkix-cert, RFC 2585) unless the Accept header asks for application/x-pem-file.',
-      params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'certificate id (UUID)' }) }),
-      response: {
-        200: {
-          description: 'The certificate',
-          content: {
-            'application/pkix-cert': { schema: binarySchema },
-            'application/x-pem-file': { schema: Type.String() },
+  app.get(
+    '/v1/ca/crl',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['certification authority'],
+        summary: 'The current CRL (RFC 5280 §5)',
+        description: 'Re-issued when a certificate was revoked since, or when the last one is past half its validity.',
+        querystring: Type.Object(
+          {
+            issuer: Type.Union([Type.Literal('issuing-ca'), Type.Literal('root')], {
+              default: 'issuing-ca',
+              description: 'whose CRL',
+            }),
           },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: binaryContent('application/pkix-crl', 'DER CertificateList'),
+          400: problemResponse('VALIDATION_FAILED: unknown issuer'),
         },
-        400: problemResponse('VALIDATION_FAILED: the id is not a UUID'),
-        404: problemResponse('CERTIFICATE_NOT_FOUND'),
       },
     },
-  }, async (request, reply) => {
-    const record = await caCertificate(ca, request.params.id);
-    if ((request.headers.accept ?? '').toLowerCase().includes('application/x-pem-file')) {
-      return reply.type('application/x-pem-file').send(toPem('CERTIFICATE', record.der));
-    }
-    return reply.type('application/pkix-cert').send(Buffer.from(record.der));
-  });
+    async (request, reply) => {
+      const crl = await crlOfIssuer(ca, request.query.issuer);
+      return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
+    },
+  );
+
+  app.get(
+    '/v1/ca/certificates/:id/crl',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['certification authority'],
+        summary: 'The current CRL of one CA certificate (RFC 5280 §5)',
+        description:
+          'The cRLDistributionPoints URI of the certificates that CA issued (RFC 5280 §4.2.1.13). Re-issued like GET /v1/ca/crl.',
+        params: Type.Object({
+          id: Type.String({ pattern: uuidPattern, description: 'id of the root or issuing CA certificate (UUID)' }),
+        }),
+        response: {
+          200: binaryContent('application/pkix-crl', 'DER CertificateList'),
+          400: problemResponse('VALIDATION_FAILED: the id is not a UUID'),
+          404: problemResponse('CERTIFICATE_NOT_FOUND: no CA certificate of this service has that id'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const crl = await crlOfCaCertificate(ca, request.params.id);
+      return reply.type('application/pkix-crl').header('cache-control', 'no-cache').send(Buffer.from(crl.der));
+    },
+  );
+
+  app.get(
+    '/v1/ca/certificates',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['certification authority'],
+        summary: 'Every certificate of this CA',
+        response: { 200: Type.Object({ certificates: Type.Array(CertificateSummary) }) },
+      },
+    },
+    async () => ({ certificates: (await listCaCertificates(ca)).map(toCertificateSummary) }),
+  );
+
+  app.get(
+    '/v1/ca/certificates/:id',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['certification authority'],
+        summary: 'One certificate, DER or PEM',
+        description: 'DER (application/pkix-cert, RFC 2585) unless the Accept header asks for application/x-pem-file.',
+        params: Type.Object({ id: Type.String({ pattern: uuidPattern, description: 'certificate id (UUID)' }) }),
+        response: {
+          200: {
+            description: 'The certificate',
+            content: {
+              'application/pkix-cert': { schema: binarySchema },
+              'application/x-pem-file': { schema: Type.String() },
+            },
+          },
+          400: problemResponse('VALIDATION_FAILED: the id is not a UUID'),
+          404: problemResponse('CERTIFICATE_NOT_FOUND'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const record = await caCertificate(ca, request.params.id);
+      if ((request.headers.accept ?? '').toLowerCase().includes('application/x-pem-file')) {
+        return reply.type('application/x-pem-file').send(toPem('CERTIFICATE', record.der));
+      }
+      return reply.type('application/pkix-cert').send(Buffer.from(record.der));
+    },
+  );
 }

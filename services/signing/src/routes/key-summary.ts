@@ -5,35 +5,52 @@ import type { Static } from '@lienthong/service';
 import type { SigningKeyRecord } from '../keys/key-repository.ts';
 
 /** A signing key as the API shows it: its certificate, never key material. */
-export const KeySummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  purpose: Type.Union([Type.Literal('personal'), Type.Literal('seal')]),
-  storage: Type.Union([Type.Literal('server'), Type.Literal('pkcs11')]),
-  algorithm: Type.String(),
-  office: Type.String(),
-  owner: Type.String(),
-  subject: Type.String(),
-  issuer: Type.String(),
-  notBefore: Type.String({ format: 'date-time' }),
-  notAfter: Type.String({ format: 'date-time' }),
-  certificate: Type.String({ contentEncoding: 'base64', description: 'DER X.509' }),
-  chain: Type.Array(Type.String({ contentEncoding: 'base64' })),
-  locked: Type.Boolean(),
-  failedPinAttempts: Type.Integer(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  imageType: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Null()], { description: 'the media type of the image its visible signatures show (GET /v1/keys/{id}/image), null when it has none' }),
-}, { $id: 'SigningKey' });
+export const KeySummary = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    purpose: Type.Union([Type.Literal('personal'), Type.Literal('seal')]),
+    storage: Type.Union([Type.Literal('server'), Type.Literal('pkcs11')]),
+    algorithm: Type.String(),
+    office: Type.String(),
+    owner: Type.String(),
+    subject: Type.String(),
+    issuer: Type.String(),
+    notBefore: Type.String({ format: 'date-time' }),
+    notAfter: Type.String({ format: 'date-time' }),
+    certificate: Type.String({ contentEncoding: 'base64', description: 'DER X.509' }),
+    chain: Type.Array(Type.String({ contentEncoding: 'base64' })),
+    locked: Type.Boolean(),
+    failedPinAttempts: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    imageType: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Null()], {
+      description:
+        'the media type of the image its visible signatures show (GET /v1/keys/{id}/image), null when it has none',
+    }),
+  },
+  { $id: 'SigningKey' },
+);
 
 /** The JSON of a key. */
 export function toKeySummary(key: SigningKeyRecord): Static<typeof KeySummary> {
   const certificate = readCertificate(key.certificateDer);
   return {
-    id: key.id, purpose: key.purpose, storage: key.storage, algorithm: key.algorithm, office: key.office, owner: key.owner,
-    subject: formatName(certificate.subject), issuer: formatName(certificate.issuer),
-    notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString(),
-    certificate: Buffer.from(key.certificateDer).toString('base64'), chain: key.chainDer.map((der) => Buffer.from(der).toString('base64')),
-    locked: key.lockedAt !== null, failedPinAttempts: key.failedPinAttempts, createdAt: key.createdAt.toISOString(),
-    lastUsedAt: key.lastUsedAt?.toISOString() ?? null, imageType: key.imageType,
+    id: key.id,
+    purpose: key.purpose,
+    storage: key.storage,
+    algorithm: key.algorithm,
+    office: key.office,
+    owner: key.owner,
+    subject: formatName(certificate.subject),
+    issuer: formatName(certificate.issuer),
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    certificate: Buffer.from(key.certificateDer).toString('base64'),
+    chain: key.chainDer.map((der) => Buffer.from(der).toString('base64')),
+    locked: key.lockedAt !== null,
+    failedPinAttempts: key.failedPinAttempts,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    imageType: key.imageType,
   };
 }

@@ -38,7 +38,8 @@ export async function scratchDir(request: FastifyRequest): Promise<string> {
   return dir;
 }
 
-const tooLarge = () => new AppError(serviceErrors.PAYLOAD_TOO_LARGE, { detail: `A PDF may be at most ${pdfBodyLimit / 1024 / 1024} MiB.` });
+const tooLarge = () =>
+  new AppError(serviceErrors.PAYLOAD_TOO_LARGE, { detail: `A PDF may be at most ${pdfBodyLimit / 1024 / 1024} MiB.` });
 
 /** Accepts `application/pdf` bodies on the routes of `app` (an encapsulated plugin); others get 415. */
 export function acceptPdfBody(app: ServiceApp): void {
@@ -63,7 +64,9 @@ export function acceptPdfBody(app: ServiceApp): void {
   app.addHook('onRequest', async (request) => {
     const given = mediaTypeOf(request.headers['content-type']);
     if (given !== 'application/pdf') {
-      throw new AppError(serviceErrors.UNSUPPORTED_MEDIA_TYPE, { detail: `Send the PDF as application/pdf${given === '' ? '' : `, not ${given}`}.` });
+      throw new AppError(serviceErrors.UNSUPPORTED_MEDIA_TYPE, {
+        detail: `Send the PDF as application/pdf${given === '' ? '' : `, not ${given}`}.`,
+      });
     }
   });
   removeScratchAfterResponse(app);

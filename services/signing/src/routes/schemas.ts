@@ -13,7 +13,12 @@ export const binarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binar
 
 /** A body streamed back (a signed PDF): bytes in OpenAPI, a Buffer or a stream in TypeScript. */
 export function streamedContent(mediaType: string, description: string) {
-  return { description, content: { [mediaType]: { schema: Type.Unsafe<Buffer | NodeJS.ReadableStream>({ type: 'string', format: 'binary' }) } } };
+  return {
+    description,
+    content: {
+      [mediaType]: { schema: Type.Unsafe<Buffer | NodeJS.ReadableStream>({ type: 'string', format: 'binary' }) },
+    },
+  };
 }
 
 /** A binary (DER or PEM) body of one media type. */
@@ -26,7 +31,13 @@ export const base64Pattern = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-
 
 /** A strict base64 string field (bytes in JSON). */
 export const Base64 = (description: string, minLength = 0, maxLength?: number) =>
-  Type.String({ pattern: base64Pattern, minLength, ...(maxLength === undefined ? {} : { maxLength }), contentEncoding: 'base64', description });
+  Type.String({
+    pattern: base64Pattern,
+    minLength,
+    ...(maxLength === undefined ? {} : { maxLength }),
+    contentEncoding: 'base64',
+    description,
+  });
 
 /** The 401 every protected route may answer. */
 export const unauthenticated = problemResponse('UNAUTHENTICATED: no valid access token (Authorization: Bearer)');
@@ -37,21 +48,30 @@ export function mediaTypeOf(header: string | undefined): string {
 }
 
 /** A certificate of this CA as the API lists it (never its key). */
-export const CertificateSummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  role: Type.Union(['root', 'issuing-ca', 'tsa', 'ocsp', 'seal', 'person'].map((r) => Type.Literal(r))),
-  subject: Type.String(),
-  serial: Type.String({ description: 'serialNumber content octets, hex' }),
-  notBefore: Type.String({ format: 'date-time' }),
-  notAfter: Type.String({ format: 'date-time' }),
-  issuerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-}, { $id: 'CertificateSummary' });
+export const CertificateSummary = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    role: Type.Union(['root', 'issuing-ca', 'tsa', 'ocsp', 'seal', 'person'].map((r) => Type.Literal(r))),
+    subject: Type.String(),
+    serial: Type.String({ description: 'serialNumber content octets, hex' }),
+    notBefore: Type.String({ format: 'date-time' }),
+    notAfter: Type.String({ format: 'date-time' }),
+    issuerId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'CertificateSummary' },
+);
 
 /** The summary of a stored certificate. */
 export function toCertificateSummary(r: CertificateRecord): Static<typeof CertificateSummary> {
   return {
-    id: r.id, role: r.role, subject: r.subject, serial: r.serialHex, notBefore: r.notBefore.toISOString(),
-    notAfter: r.notAfter.toISOString(), issuerId: r.issuerId, revokedAt: r.revokedAt?.toISOString() ?? null,
+    id: r.id,
+    role: r.role,
+    subject: r.subject,
+    serial: r.serialHex,
+    notBefore: r.notBefore.toISOString(),
+    notAfter: r.notAfter.toISOString(),
+    issuerId: r.issuerId,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
   };
 }

@@ -9,32 +9,51 @@ import type { CaContext } from '../ca/ca-context.ts';
 import { issueSeal } from '../keys/seal-enrolment.ts';
 import { CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
 
-const text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
+const text = (maxLength: number, description: string) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 
 /** Registers the seal route. */
 export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
-  app.post('/v1/ca/seals', {
-    schema: {
-      tags: ['certification authority'],
-      summary: 'Issue an office seal certificate (key kept by the service)',
-      body: Type.Object({
-        organisation: text(200, 'the Party committee (O), e.g. Tỉnh ủy Cà Mau'),
-        office: text(200, 'the office (CN), e.g. Văn phòng Tỉnh ủy'),
-        locality: Type.Optional(text(100, 'L')),
-        validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825, default: 730 })),
-        storage: Type.Optional(Type.Union([Type.Literal('server'), Type.Literal('pkcs11')], { description: 'server (default): encrypted with the KEK; pkcs11: generated in the configured token, never leaves it' })),
-      }, { additionalProperties: false }),
-      response: {
-        201: Type.Object({ ...CertificateSummary.properties, keyId: Type.String({ format: 'uuid', description: 'the seal\'s signing key (used by the registry)' }) }),
-        400: problemResponse('VALIDATION_FAILED'),
-        401: problemResponse('UNAUTHENTICATED'),
-        403: problemResponse('FORBIDDEN: the caller is not a ca-admin'),
-        409: problemResponse('SIGNING_TOKEN_NOT_CONFIGURED: storage pkcs11 without a token'),
-        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+  app.post(
+    '/v1/ca/seals',
+    {
+      schema: {
+        tags: ['certification authority'],
+        summary: 'Issue an office seal certificate (key kept by the service)',
+        body: Type.Object(
+          {
+            organisation: text(200, 'the Party committee (O), e.g. Tỉnh ủy Cà Mau'),
+            office: text(200, 'the office (CN), e.g. Văn phòng Tỉnh ủy'),
+            locality: Type.Optional(text(100, 'L')),
+            validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825, default: 730 })),
+            storage: Type.Optional(
+              Type.Union([Type.Literal('server'), Type.Literal('pkcs11')], {
+                description:
+                  'server (default): encrypted with the KEK; pkcs11: generated in the configured token, never leaves it',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            ...CertificateSummary.properties,
+            keyId: Type.String({ format: 'uuid', description: "the seal's signing key (used by the registry)" }),
+          }),
+          400: problemResponse('VALIDATION_FAILED'),
+          401: problemResponse('UNAUTHENTICATED'),
+          403: problemResponse('FORBIDDEN: the caller is not a ca-admin'),
+          409: problemResponse('SIGNING_TOKEN_NOT_CONFIGURED: storage pkcs11 without a token'),
+          415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+        },
       },
     },
-  }, async (request, reply) => {
-    const { record, keyId } = await issueSeal(options.ca, principalOf(request), request.body);
-    return reply.code(201).header('location', `/v1/ca/certificates/${record.id}`).send({ ...toCertificateSummary(record), keyId });
-  });
+    async (request, reply) => {
+      const { record, keyId } = await issueSeal(options.ca, principalOf(request), request.body);
+      return reply
+        .code(201)
+        .header('location', `/v1/ca/certificates/${record.id}`)
+        .send({ ...toCertificateSummary(record), keyId });
+    },
+  );
 }

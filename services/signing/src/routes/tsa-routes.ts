@@ -11,26 +11,34 @@ export const tsaBodyLimit = 64 * 1024;
 /** Registers the TSA route. */
 export async function tsaRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
   acceptDerBody(app, 'application/timestamp-query', tsaBodyLimit);
-  app.post('/v1/tsa', {
-    bodyLimit: tsaBodyLimit,
-    validatorCompiler: passThroughValidator,
-    schema: {
-      tags: ['trust services'],
-      summary: 'Time-stamp a digest (RFC 3161)',
-      description: 'A DER TimeStampReq in, a DER TimeStampResp out. A readable request the TSA does not grant '
-        + '(digest other than SHA-256/384/512, unknown policy, extensions, version) gets status rejection with its '
-        + 'PKIFailureInfo (RFC 3161 §2.4.2); a body that is not a TimeStampReq gets 400 problem+json.',
-      body: binaryContent('application/timestamp-query', 'DER TimeStampReq (RFC 3161 §2.4.1)'),
-      response: {
-        200: binaryContent('application/timestamp-reply', 'DER TimeStampResp (RFC 3161 §2.4.2), granted or rejection'),
-        400: problemResponse('TIMESTAMP_REQUEST_MALFORMED: the body is not a DER TimeStampReq'),
-        401: unauthenticated,
-        413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 64 KiB'),
-        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/timestamp-query'),
+  app.post(
+    '/v1/tsa',
+    {
+      bodyLimit: tsaBodyLimit,
+      validatorCompiler: passThroughValidator,
+      schema: {
+        tags: ['trust services'],
+        summary: 'Time-stamp a digest (RFC 3161)',
+        description:
+          'A DER TimeStampReq in, a DER TimeStampResp out. A readable request the TSA does not grant ' +
+          '(digest other than SHA-256/384/512, unknown policy, extensions, version) gets status rejection with its ' +
+          'PKIFailureInfo (RFC 3161 §2.4.2); a body that is not a TimeStampReq gets 400 problem+json.',
+        body: binaryContent('application/timestamp-query', 'DER TimeStampReq (RFC 3161 §2.4.1)'),
+        response: {
+          200: binaryContent(
+            'application/timestamp-reply',
+            'DER TimeStampResp (RFC 3161 §2.4.2), granted or rejection',
+          ),
+          400: problemResponse('TIMESTAMP_REQUEST_MALFORMED: the body is not a DER TimeStampReq'),
+          401: unauthenticated,
+          413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 64 KiB'),
+          415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/timestamp-query'),
+        },
       },
     },
-  }, async (request, reply) => {
-    const response = await answerTimeStampRequest(options.ca, derBodyOf(request.body));
-    return reply.type('application/timestamp-reply').send(Buffer.from(response));
-  });
+    async (request, reply) => {
+      const response = await answerTimeStampRequest(options.ca, derBodyOf(request.body));
+      return reply.type('application/timestamp-reply').send(Buffer.from(response));
+    },
+  );
 }

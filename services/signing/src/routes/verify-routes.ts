@@ -14,10 +14,12 @@ import { Base64, problemResponse, unauthenticated } from './schemas.ts';
 export const verifyBodyLimit = 16 * 1024 * 1024;
 
 const CertificateInfo = Type.Object({
-  subject: Type.String(), issuer: Type.String(),
+  subject: Type.String(),
+  issuer: Type.String(),
   serialNumber: Type.String({ description: 'serialNumber content octets, hex' }),
   sha256: Type.String({ description: 'SHA-256 of the certificate DER, hex' }),
-  notBefore: Type.String({ format: 'date-time' }), notAfter: Type.String({ format: 'date-time' }),
+  notBefore: Type.String({ format: 'date-time' }),
+  notAfter: Type.String({ format: 'date-time' }),
 });
 const signerFields = {
   indication: Type.Union([Type.Literal('TOTAL_PASSED'), Type.Literal('TOTAL_FAILED'), Type.Literal('INDETERMINATE')]),
@@ -32,38 +34,53 @@ const signerFields = {
   bestSignatureTime: Type.Optional(Type.String({ format: 'date-time' })),
   signer: Type.Optional(CertificateInfo),
   chain: Type.Array(CertificateInfo),
-  timestamps: Type.Array(Type.Object({
-    kind: Type.String(), valid: Type.Boolean(), genTime: Type.Optional(Type.String({ format: 'date-time' })), message: Type.String(),
-  })),
+  timestamps: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      valid: Type.Boolean(),
+      genTime: Type.Optional(Type.String({ format: 'date-time' })),
+      message: Type.String(),
+    }),
+  ),
 };
-const VerifyReportSchema = Type.Object({ ...signerFields, signers: Type.Array(Type.Object(signerFields)) }, { $id: 'VerifyReport' });
+const VerifyReportSchema = Type.Object(
+  { ...signerFields, signers: Type.Array(Type.Object(signerFields)) },
+  { $id: 'VerifyReport' },
+);
 
 /** Registers the verification route. */
 export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
-  app.post('/v1/verify', {
-    bodyLimit: verifyBodyLimit,
-    schema: {
-      tags: ['verification'],
-      summary: 'Verify a CMS/CAdES signature (EN 319 102-1 report)',
-      body: Type.Object({
-        signature: Base64('the CMS SignedData, DER, base64', 1),
-        content: Type.Optional(Base64('the detached content, base64')),
-        anchors: Type.Optional(Type.Array(Base64('a DER trust-anchor certificate, base64', 1), { maxItems: 16 })),
-      }, { additionalProperties: false }),
-      response: {
-        200: VerifyReportSchema,
-        400: problemResponse('VALIDATION_FAILED (not base64, missing signature) or TRUST_ANCHOR_MALFORMED'),
-        401: unauthenticated,
-        413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 16 MiB'),
-        415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+  app.post(
+    '/v1/verify',
+    {
+      bodyLimit: verifyBodyLimit,
+      schema: {
+        tags: ['verification'],
+        summary: 'Verify a CMS/CAdES signature (EN 319 102-1 report)',
+        body: Type.Object(
+          {
+            signature: Base64('the CMS SignedData, DER, base64', 1),
+            content: Type.Optional(Base64('the detached content, base64')),
+            anchors: Type.Optional(Type.Array(Base64('a DER trust-anchor certificate, base64', 1), { maxItems: 16 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: VerifyReportSchema,
+          400: problemResponse('VALIDATION_FAILED (not base64, missing signature) or TRUST_ANCHOR_MALFORMED'),
+          401: unauthenticated,
+          413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 16 MiB'),
+          415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+        },
       },
     },
-  }, async (request) => {
-    const { signature, content, anchors } = request.body;
-    return verifySignature(options.ca, {
-      signature: new Uint8Array(Buffer.from(signature, 'base64')),
-      ...(content === undefined ? {} : { content: new Uint8Array(Buffer.from(content, 'base64')) }),
-      anchors: (anchors ?? []).map((a) => new Uint8Array(Buffer.from(a, 'base64'))),
-    });
-  });
+    async (request) => {
+      const { signature, content, anchors } = request.body;
+      return verifySignature(options.ca, {
+        signature: new Uint8Array(Buffer.from(signature, 'base64')),
+        ...(content === undefined ? {} : { content: new Uint8Array(Buffer.from(content, 'base64')) }),
+        anchors: (anchors ?? []).map((a) => new Uint8Array(Buffer.from(a, 'base64'))),
+      });
+    },
+  );
 }

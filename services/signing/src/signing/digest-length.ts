@@ -8,6 +8,8 @@ const digestLengths: Record<string, number> = { sha256: 32, sha384: 48, sha512: 
 /** 400 DIGEST_ALGORITHM_UNSUITABLE unless `digest` is as long as a `digestAlgorithm` digest. */
 export function checkDigestLength(digest: Uint8Array, digestAlgorithm: HashName): void {
   if (digest.length !== digestLengths[digestAlgorithm]) {
-    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `digest is ${digest.length} bytes; a ${digestAlgorithm} digest is ${digestLengths[digestAlgorithm]}` });
+    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
+      detail: `digest is ${digest.length} bytes; a ${digestAlgorithm} digest is ${digestLengths[digestAlgorithm]}`,
+    });
   }
 }

@@ -3,7 +3,13 @@
  * 319 122-1, B-B or B-T with this service's TSA) made with a server-held key of the caller,
  * unlocked for this one use (keys/key-use.ts).
  */
-import { addSignatureTimeStamp, completeSignature, prepareSignature, readCertificate, type HashName } from '@lienthong/pki';
+import {
+  addSignatureTimeStamp,
+  completeSignature,
+  prepareSignature,
+  readCertificate,
+  type HashName,
+} from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
@@ -26,20 +32,42 @@ export interface DigestSignRequest {
 }
 
 /** Signs a content digest as detached CAdES with the caller's key; returns CMS DER. */
-export async function signDigestWithKey(ca: CaContext, principal: Principal, request: DigestSignRequest): Promise<Uint8Array> {
+export async function signDigestWithKey(
+  ca: CaContext,
+  principal: Principal,
+  request: DigestSignRequest,
+): Promise<Uint8Array> {
   checkDigestLength(request.digest, request.digestAlgorithm);
   // The digest must suit the key before the key is unlocked and the use logged.
   const known = await findSigningKey(ca.pool, principal.office, request.keyId);
-  if (known !== undefined && mayUseKey(principal, known) && algorithmFor(readCertificate(known.certificateDer).spki, request.digestAlgorithm) === undefined) {
-    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
+  if (
+    known !== undefined &&
+    mayUseKey(principal, known) &&
+    algorithmFor(readCertificate(known.certificateDer).spki, request.digestAlgorithm) === undefined
+  ) {
+    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
+      detail: `This key does not sign ${request.digestAlgorithm} digests.`,
+    });
   }
-  const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, Buffer.from(request.digest).toString('hex'));
+  const { key, signer } = await unlockForUse(
+    ca,
+    principal,
+    request.keyId,
+    request.pin,
+    Buffer.from(request.digest).toString('hex'),
+  );
   const certificate = readCertificate(key.certificateDer);
   const algorithm = algorithmFor(certificate.spki, request.digestAlgorithm);
   if (algorithm === undefined) {
-    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: `This key does not sign ${request.digestAlgorithm} digests.` });
+    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
+      detail: `This key does not sign ${request.digestAlgorithm} digests.`,
+    });
   }
-  const prepared = prepareSignature(request.digest, { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm });
+  const prepared = prepareSignature(request.digest, {
+    certificate,
+    chain: key.chainDer.map((der) => readCertificate(der)),
+    algorithm,
+  });
   const cms = completeSignature(prepared, await signer(algorithm).sign(prepared.signedAttributes));
   return request.level === 'B-T' ? addSignatureTimeStamp(cms, localTimeStamper(ca)) : cms;
 }

@@ -18,12 +18,20 @@ import { asPdfError } from './pdf-errors.ts';
  * from this TSA. Anyone may extend a document: it adds validation data, never a signature.
  * A PDF without a signature, or one libs/pades cannot read, is 400 PDF_UNREADABLE.
  */
-export async function extendPdfFile(ca: CaContext, level: 'B-LT' | 'B-LTA', input: string, output: string): Promise<void> {
-  await asPdfError(() => extendPdfFileAs(ca, level, input, output).catch((error: unknown) => {
-    // No signature to extend is the caller's mistake, not ours.
-    if (isPdfError(error, 'PDF_INVALID_ARGUMENT')) throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
-    throw error;
-  }));
+export async function extendPdfFile(
+  ca: CaContext,
+  level: 'B-LT' | 'B-LTA',
+  input: string,
+  output: string,
+): Promise<void> {
+  await asPdfError(() =>
+    extendPdfFileAs(ca, level, input, output).catch((error: unknown) => {
+      // No signature to extend is the caller's mistake, not ours.
+      if (isPdfError(error, 'PDF_INVALID_ARGUMENT'))
+        throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
+      throw error;
+    }),
+  );
 }
 
 async function extendPdfFileAs(ca: CaContext, level: 'B-LT' | 'B-LTA', input: string, output: string): Promise<void> {
@@ -32,7 +40,11 @@ async function extendPdfFileAs(ca: CaContext, level: 'B-LT' | 'B-LTA', input: st
   const source = await openFileSource(input);
   const sink = await createFileSink(output);
   try {
-    await extendPdf(source, sink, { level, timeStamper: localTimeStamper(ca), validationData: { crls, certificates: [ca.certificateOf(root), ca.certificateOf(issuing)] } });
+    await extendPdf(source, sink, {
+      level,
+      timeStamper: localTimeStamper(ca),
+      validationData: { crls, certificates: [ca.certificateOf(root), ca.certificateOf(issuing)] },
+    });
   } finally {
     await source.close();
     await sink.close();

@@ -30,21 +30,34 @@ async function fieldSize(doc: PdfDocument, field: FormField): Promise<ExistingFi
  * visible widget's 1-based `page` (when given) exists, else 400 VALIDATION_FAILED. Returns the
  * existing field, if any.
  */
-export async function inspectTarget(pdf: string, target: { field?: string; page?: number }): Promise<ExistingField | undefined> {
+export async function inspectTarget(
+  pdf: string,
+  target: { field?: string; page?: number },
+): Promise<ExistingField | undefined> {
   const source = await openFileSource(pdf);
   try {
     const doc = await PdfDocument.open(source);
     const name = target.field;
     const field = name === undefined ? undefined : (await listFields(doc)).find((f) => f.name === name);
     if (field !== undefined) {
-      if (field.type !== 'Sig') throw new AppError(signingErrors.SIGNATURE_FIELD_UNUSABLE, { detail: `The field ${field.name} is not a signature field.` });
-      if (field.dict.entries.has('V')) throw new AppError(signingErrors.SIGNATURE_FIELD_UNUSABLE, { detail: `The field ${field.name} is already signed.` });
+      if (field.type !== 'Sig')
+        throw new AppError(signingErrors.SIGNATURE_FIELD_UNUSABLE, {
+          detail: `The field ${field.name} is not a signature field.`,
+        });
+      if (field.dict.entries.has('V'))
+        throw new AppError(signingErrors.SIGNATURE_FIELD_UNUSABLE, {
+          detail: `The field ${field.name} is already signed.`,
+        });
       const size = await fieldSize(doc, field);
       return size === undefined ? {} : { size };
     }
     if (target.page !== undefined) {
       const pages = (await listPages(doc)).length;
-      if (target.page > pages) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: `page ${target.page}: the PDF has ${pages}`, extra: { errors: [{ in: 'querystring', pointer: '/page', detail: `at most ${pages}` }] } });
+      if (target.page > pages)
+        throw new AppError(serviceErrors.VALIDATION_FAILED, {
+          detail: `page ${target.page}: the PDF has ${pages}`,
+          extra: { errors: [{ in: 'querystring', pointer: '/page', detail: `at most ${pages}` }] },
+        });
     }
     return undefined;
   } finally {

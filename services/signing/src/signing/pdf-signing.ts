@@ -50,9 +50,19 @@ async function localCrls(ca: CaContext, key: SigningKeyRecord): Promise<Crl[]> {
 }
 
 /** The visible block of a signature with `key`, with its image if it has one. */
-async function planBlock(ca: CaContext, key: SigningKeyRecord, visible: VisibleRequest, field: ExistingField | undefined): Promise<SignatureBlock> {
+async function planBlock(
+  ca: CaContext,
+  key: SigningKeyRecord,
+  visible: VisibleRequest,
+  field: ExistingField | undefined,
+): Promise<SignatureBlock> {
   const image = key.imageType === null ? undefined : await findKeyImage(ca.pool, key.office, key.id);
-  return planSignatureBlock(visible, { purpose: key.purpose, certificate: readCertificate(key.certificateDer), image }, field?.size, ca.clock.now());
+  return planSignatureBlock(
+    visible,
+    { purpose: key.purpose, certificate: readCertificate(key.certificateDer), image },
+    field?.size,
+    ca.clock.now(),
+  );
 }
 
 /**
@@ -61,18 +71,44 @@ async function planBlock(ca: CaContext, key: SigningKeyRecord, visible: VisibleR
  * unlocked, so that such a refusal records no use of the key. A PDF libs/pades cannot sign
  * is 400 PDF_UNREADABLE.
  */
-export async function signPdfWithKey(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {
+export async function signPdfWithKey(
+  ca: CaContext,
+  principal: Principal,
+  request: PdfSignRequest,
+  input: string,
+  output: string,
+  inputDigest: string,
+): Promise<void> {
   return asPdfError(() => signPdfFile(ca, principal, request, input, output, inputDigest));
 }
 
-async function signPdfFile(ca: CaContext, principal: Principal, request: PdfSignRequest, input: string, output: string, inputDigest: string): Promise<void> {
+async function signPdfFile(
+  ca: CaContext,
+  principal: Principal,
+  request: PdfSignRequest,
+  input: string,
+  output: string,
+  inputDigest: string,
+): Promise<void> {
   const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
   const known = await findSigningKey(ca.pool, principal.office, request.keyId);
   if (known === undefined || !mayUseKey(principal, known)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
-  const field = request.field === undefined && visible === undefined ? undefined
-    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(visible === undefined ? {} : { page: visible.page }) });
+  const field =
+    request.field === undefined && visible === undefined
+      ? undefined
+      : await inspectTarget(input, {
+          ...(request.field === undefined ? {} : { field: request.field }),
+          ...(visible === undefined ? {} : { page: visible.page }),
+        });
   const block = visible === undefined ? undefined : await planBlock(ca, known, visible, field);
-  const { key, signer } = await unlockForUse(ca, principal, request.keyId, request.pin, inputDigest, `pdf ${request.level}`);
+  const { key, signer } = await unlockForUse(
+    ca,
+    principal,
+    request.keyId,
+    request.pin,
+    inputDigest,
+    `pdf ${request.level}`,
+  );
   const certificate = readCertificate(key.certificateDer);
   const crls = request.level === 'B-LT' || request.level === 'B-LTA' ? await localCrls(ca, key) : [];
   const source = await openFileSource(input);

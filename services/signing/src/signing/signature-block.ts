@@ -5,7 +5,14 @@
  * signature at the left (`image-left`). Planned before the key is unlocked, so that a block
  * that cannot be drawn is refused before any use of the key is recorded.
  */
-import { isAppearanceError, signatureAppearance, vietnameseFonts, type AppearanceImage, type SignatureLayout, type SignatureLine } from '@lienthong/pdf';
+import {
+  isAppearanceError,
+  signatureAppearance,
+  vietnameseFonts,
+  type AppearanceImage,
+  type SignatureLayout,
+  type SignatureLine,
+} from '@lienthong/pdf';
 import { nameValues, OID, type Certificate } from '@lienthong/pki';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
@@ -28,7 +35,10 @@ export interface VisibleQuery {
 /** The request of a visible block; 400 VALIDATION_FAILED when its rect is empty or upside down. Checked first, before the PDF or a key is touched. */
 export function visibleRequestOf(query: VisibleQuery): VisibleRequest {
   const [x1, y1, x2, y2] = query.rect.split(',').map(Number) as [number, number, number, number];
-  if (x2 - x1 < 20 || y2 - y1 < 10) throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: 'rect must be x1,y1,x2,y2 with x2 > x1 + 20 and y2 > y1 + 10' });
+  if (x2 - x1 < 20 || y2 - y1 < 10)
+    throw new AppError(serviceErrors.VALIDATION_FAILED, {
+      detail: 'rect must be x1,y1,x2,y2 with x2 > x1 + 20 and y2 > y1 + 10',
+    });
   return { page: query.page, rect: [x1, y1, x2, y2], ...(query.lines === undefined ? {} : { lines: query.lines }) };
 }
 
@@ -60,13 +70,29 @@ export function vietnamTime(at: Date): string {
 export function defaultBlockLines(purpose: KeyPurpose, certificate: Certificate): string[] {
   const names = nameValues(certificate.subject, OID.commonName);
   const lines = purpose === 'seal' ? [...nameValues(certificate.subject, OID.organizationName), ...names] : names;
-  return lines.map((line) => line.trim()).filter((line) => line !== '').slice(0, 6);
+  return lines
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(0, 6);
 }
 
 /** The block's appearance for `alloc`, the signing time `at` added as the last line. */
 export function drawBlock(block: SignatureBlock, at: Date, alloc: () => number) {
-  const lines: SignatureLine[] = [...block.lines.map((text, i) => ({ text, bold: i === 0 })), { text: `Ký số: ${vietnamTime(at)}`, size: 7 }];
-  return signatureAppearance({ width: block.width, height: block.height, lines, layout: block.layout, ...(block.image === undefined ? {} : { image: block.image }) }, vietnameseFonts(), alloc);
+  const lines: SignatureLine[] = [
+    ...block.lines.map((text, i) => ({ text, bold: i === 0 })),
+    { text: `Ký số: ${vietnamTime(at)}`, size: 7 },
+  ];
+  return signatureAppearance(
+    {
+      width: block.width,
+      height: block.height,
+      lines,
+      layout: block.layout,
+      ...(block.image === undefined ? {} : { image: block.image }),
+    },
+    vietnameseFonts(),
+    alloc,
+  );
 }
 
 /**
@@ -77,31 +103,48 @@ export function drawBlock(block: SignatureBlock, at: Date, alloc: () => number) 
  * rather than a failure after the key's use.
  */
 export function planSignatureBlock(
-  visible: VisibleRequest, key: { purpose: KeyPurpose; certificate: Certificate; image: KeyImage | undefined },
-  fieldSize: { width: number; height: number } | undefined, at: Date,
+  visible: VisibleRequest,
+  key: { purpose: KeyPurpose; certificate: Certificate; image: KeyImage | undefined },
+  fieldSize: { width: number; height: number } | undefined,
+  at: Date,
 ): SignatureBlock {
   const [x1, y1, x2, y2] = visible.rect;
   const size = fieldSize ?? { width: x2 - x1, height: y2 - y1 };
   const block: SignatureBlock = {
-    page: visible.page - 1, x: x1, y: y1, ...size,
+    page: visible.page - 1,
+    x: x1,
+    y: y1,
+    ...size,
     lines: visible.lines ?? defaultBlockLines(key.purpose, key.certificate),
     layout: key.purpose === 'seal' ? 'image-behind' : 'image-left',
-    ...(key.image === undefined ? {} : { image: { bytes: key.image.bytes, type: key.image.type === 'image/png' ? 'png' : 'jpeg' } }),
+    ...(key.image === undefined
+      ? {}
+      : { image: { bytes: key.image.bytes, type: key.image.type === 'image/png' ? 'png' : 'jpeg' } }),
   };
   try {
     let next = 0;
     drawBlock(block, at, () => ++next);
   } catch (error) {
     if (!isAppearanceError(error)) throw error;
-    if (error.code.startsWith('IMAGE_')) throw new AppError(signingErrors.IMAGE_UNREADABLE, { detail: `The key's image: ${error.message}`, extra: { imageError: error.code } });
-    throw new AppError(serviceErrors.VALIDATION_FAILED, { detail: `The signature block cannot be drawn: ${error.message}`, extra: { appearanceError: error.code } });
+    if (error.code.startsWith('IMAGE_'))
+      throw new AppError(signingErrors.IMAGE_UNREADABLE, {
+        detail: `The key's image: ${error.message}`,
+        extra: { imageError: error.code },
+      });
+    throw new AppError(serviceErrors.VALIDATION_FAILED, {
+      detail: `The signature block cannot be drawn: ${error.message}`,
+      extra: { appearanceError: error.code },
+    });
   }
   return block;
 }
 
 /** The signPdf / preparePdfSignature options that place `block` (drawn with the signing time `at`). */
 export function blockPlacement(block: SignatureBlock, at: Date) {
-  return { page: block.page, visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, at, alloc) } };
+  return {
+    page: block.page,
+    visible: { x: block.x, y: block.y, appearance: (alloc: () => number) => drawBlock(block, at, alloc) },
+  };
 }
 
 /** Where and how a PDF signature is placed: the options both signing modes pass to libs/pades. */

@@ -62,25 +62,55 @@ export interface PdfFile {
  * Step one: prepares the uploaded `pdf` (a signer; 403 otherwise, then 400 when no PDF came)
  * and returns what the token signs. A PDF libs/pades cannot sign is 400 PDF_UNREADABLE.
  */
-export async function prepareTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, pdf: PdfFile | undefined): Promise<PreparedTwoStep> {
+export async function prepareTwoStepPdf(
+  ca: CaContext,
+  store: ObjectStore,
+  principal: Principal,
+  request: PdfTwoStepRequest,
+  pdf: PdfFile | undefined,
+): Promise<PreparedTwoStep> {
   requireRoleOf(principal, roles.signer);
   if (pdf === undefined) throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'The body holds no PDF.' });
   const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
   return asPdfError(() => preparePdf(ca, store, principal, request, visible, pdf));
 }
 
-async function preparePdf(ca: CaContext, store: ObjectStore, principal: Principal, request: PdfTwoStepRequest, visible: VisibleRequest | undefined, pdf: PdfFile): Promise<PreparedTwoStep> {
+async function preparePdf(
+  ca: CaContext,
+  store: ObjectStore,
+  principal: Principal,
+  request: PdfTwoStepRequest,
+  visible: VisibleRequest | undefined,
+  pdf: PdfFile,
+): Promise<PreparedTwoStep> {
   const { path: input, dir } = pdf;
   const certificate = readCertificateOrRefuse(request.certificate, 'lienthong-certificate');
   const chain = request.chain.map((der, i) => readCertificateOrRefuse(der, `lienthong-chain[${i}]`));
   const unfit = unfitForSigning(certificate, ca.clock.now());
-  if (unfit !== undefined) throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
+  if (unfit !== undefined)
+    throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
   const algorithm = algorithmFor(certificate.spki, 'sha256') ?? algorithmFor(certificate.spki, 'sha384');
-  if (algorithm === undefined) throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, { detail: 'The certificate\'s key is neither RSA nor ECDSA P-256/P-384.' });
-  const field = request.field === undefined && visible === undefined ? undefined
-    : await inspectTarget(input, { ...(request.field === undefined ? {} : { field: request.field }), ...(visible === undefined ? {} : { page: visible.page }) });
+  if (algorithm === undefined)
+    throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
+      detail: "The certificate's key is neither RSA nor ECDSA P-256/P-384.",
+    });
+  const field =
+    request.field === undefined && visible === undefined
+      ? undefined
+      : await inspectTarget(input, {
+          ...(request.field === undefined ? {} : { field: request.field }),
+          ...(visible === undefined ? {} : { page: visible.page }),
+        });
   // Drawn at prepare time: the block's time is when the signer asked, minutes before the token signs.
-  const block = visible === undefined ? undefined : planSignatureBlock(visible, { purpose: 'personal', certificate, image: undefined }, field?.size, ca.clock.now());
+  const block =
+    visible === undefined
+      ? undefined
+      : planSignatureBlock(
+          visible,
+          { purpose: 'personal', certificate, image: undefined },
+          field?.size,
+          ca.clock.now(),
+        );
   const id = randomUUID();
   const preparedPath = join(dir, 'prepared.pdf');
   const source = await openFileSource(input);
@@ -88,7 +118,11 @@ async function preparePdf(ca: CaContext, store: ObjectStore, principal: Principa
   let prepared;
   try {
     prepared = await preparePdfSignature(source, sink, {
-      certificate, chain, algorithm, clock: ca.clock, timeStamped: request.level === 'B-T',
+      certificate,
+      chain,
+      algorithm,
+      clock: ca.clock,
+      timeStamped: request.level === 'B-T',
       ...fieldOptions(request, block, ca.clock.now()),
     });
   } finally {
@@ -100,22 +134,56 @@ async function preparePdf(ca: CaContext, store: ObjectStore, principal: Principa
   const expiresAt = new Date(ca.clock.now().getTime() + twoStepTtlMs);
   await withTransaction(ca.pool, async (client) => {
     await insertTwoStepSession(client, {
-      id, kind: 'pdf', office: principal.office, owner: principal.subject, algorithm, certificateDer: certificate.der, chainDer: chain.map((c) => c.der),
-      contentDigest: Buffer.from(prepared.state.documentDigest, 'hex'), signedAttributes: prepared.signedAttributes, expiresAt,
-      pdfState: { state: prepared.state, level: request.level } satisfies StoredState, objectKey,
+      id,
+      kind: 'pdf',
+      office: principal.office,
+      owner: principal.subject,
+      algorithm,
+      certificateDer: certificate.der,
+      chainDer: chain.map((c) => c.der),
+      contentDigest: Buffer.from(prepared.state.documentDigest, 'hex'),
+      signedAttributes: prepared.signedAttributes,
+      expiresAt,
+      pdfState: { state: prepared.state, level: request.level } satisfies StoredState,
+      objectKey,
     });
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'two-step-prepare', digest: prepared.state.documentDigest, detail: `pdf ${id}` });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'two-step-prepare',
+      digest: prepared.state.documentDigest,
+      detail: `pdf ${id}`,
+    });
   });
-  return { id, algorithm, signedAttributes: prepared.signedAttributes, digest: prepared.digest, digestInfo: prepared.digestInfo, expiresAt };
+  return {
+    id,
+    algorithm,
+    signedAttributes: prepared.signedAttributes,
+    digest: prepared.digest,
+    digestInfo: prepared.digestInfo,
+    expiresAt,
+  };
 }
 
 /** Step two: fills the prepared PDF with the token's signature; returns the path of the signed PDF (in `dir`). */
-export async function completeTwoStepPdf(ca: CaContext, store: ObjectStore, principal: Principal, id: string, signatureValue: Uint8Array, dir: string): Promise<string> {
+export async function completeTwoStepPdf(
+  ca: CaContext,
+  store: ObjectStore,
+  principal: Principal,
+  id: string,
+  signatureValue: Uint8Array,
+  dir: string,
+): Promise<string> {
   // Claim the session in a short transaction; the file work happens outside it.
   const session = await withTransaction(ca.pool, async (client) => {
     const open = await openSession(ca, client, 'pdf', principal, id);
     const certificate = readCertificate(open.certificateDer);
-    const value = verifiedValue(open.algorithm as PdfSignatureState['algorithm'], certificate.spki, open.signedAttributes, signatureValue);
+    const value = verifiedValue(
+      open.algorithm as PdfSignatureState['algorithm'],
+      certificate.spki,
+      open.signedAttributes,
+      signatureValue,
+    );
     if (value === undefined) throw new AppError(signingErrors.SIGNATURE_VALUE_INVALID);
     await completeTwoStepSession(client, id, ca.clock.now());
     return { ...open, certificate, value };
@@ -127,7 +195,8 @@ export async function completeTwoStepPdf(ca: CaContext, store: ObjectStore, prin
     const sink = await openFileSink(output);
     try {
       await completePdfSignature(sink, state, session.value, {
-        certificate: session.certificate, chain: session.chainDer.map((der) => readCertificate(der)),
+        certificate: session.certificate,
+        chain: session.chainDer.map((der) => readCertificate(der)),
         ...(level === 'B-T' ? { timeStamper: localTimeStamper(ca) } : {}),
       });
     } finally {
@@ -137,7 +206,12 @@ export async function completeTwoStepPdf(ca: CaContext, store: ObjectStore, prin
     await completeTwoStepSession(ca.pool, id, null);
     throw error;
   }
-  await logSigning(ca.pool, { office: principal.office, subject: principal.subject, action: 'two-step-complete', detail: `pdf ${id}` });
+  await logSigning(ca.pool, {
+    office: principal.office,
+    subject: principal.subject,
+    action: 'two-step-complete',
+    detail: `pdf ${id}`,
+  });
   await store.delete(twoStepBucket, session.objectKey!);
   return output;
 }

@@ -26,28 +26,75 @@ export interface TwoStepSession {
 }
 
 /** Stores a prepared two-step signature. */
-export async function insertTwoStepSession(q: Queryable, s: Omit<TwoStepSession, 'completedAt' | 'kind' | 'pdfState' | 'objectKey'> & Partial<Pick<TwoStepSession, 'kind' | 'pdfState' | 'objectKey'>>): Promise<void> {
+export async function insertTwoStepSession(
+  q: Queryable,
+  s: Omit<TwoStepSession, 'completedAt' | 'kind' | 'pdfState' | 'objectKey'> &
+    Partial<Pick<TwoStepSession, 'kind' | 'pdfState' | 'objectKey'>>,
+): Promise<void> {
   await q.query(
     `INSERT INTO two_step_session (id, office, owner, algorithm, certificate_der, chain_der, content_digest, signed_attributes, expires_at, kind, pdf_state, object_key)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [s.id, s.office, s.owner, s.algorithm, Buffer.from(s.certificateDer), s.chainDer.map((der) => Buffer.from(der)),
-      Buffer.from(s.contentDigest), Buffer.from(s.signedAttributes), s.expiresAt, s.kind ?? 'cms',
-      s.pdfState === undefined ? null : JSON.stringify(s.pdfState), s.objectKey ?? null]);
+    [
+      s.id,
+      s.office,
+      s.owner,
+      s.algorithm,
+      Buffer.from(s.certificateDer),
+      s.chainDer.map((der) => Buffer.from(der)),
+      Buffer.from(s.contentDigest),
+      Buffer.from(s.signedAttributes),
+      s.expiresAt,
+      s.kind ?? 'cms',
+      s.pdfState === undefined ? null : JSON.stringify(s.pdfState),
+      s.objectKey ?? null,
+    ],
+  );
 }
 
 /** The session `id` of this kind, office and owner, row-locked (it completes once). */
-export async function lockTwoStepSession(client: PoolClient, kind: 'cms' | 'pdf', office: string, owner: string, id: string): Promise<TwoStepSession | undefined> {
+export async function lockTwoStepSession(
+  client: PoolClient,
+  kind: 'cms' | 'pdf',
+  office: string,
+  owner: string,
+  id: string,
+): Promise<TwoStepSession | undefined> {
   const { rows } = await client.query<{
-    id: string; office: string; owner: string; algorithm: string; certificate_der: Buffer; chain_der: Buffer[];
-    content_digest: Buffer; signed_attributes: Buffer; expires_at: Date; completed_at: Date | null; kind: 'cms' | 'pdf'; pdf_state: unknown; object_key: string | null;
-  }>('SELECT * FROM two_step_session WHERE id = $1 AND kind = $2 AND office = $3 AND owner = $4 FOR UPDATE', [id, kind, office, owner]);
+    id: string;
+    office: string;
+    owner: string;
+    algorithm: string;
+    certificate_der: Buffer;
+    chain_der: Buffer[];
+    content_digest: Buffer;
+    signed_attributes: Buffer;
+    expires_at: Date;
+    completed_at: Date | null;
+    kind: 'cms' | 'pdf';
+    pdf_state: unknown;
+    object_key: string | null;
+  }>('SELECT * FROM two_step_session WHERE id = $1 AND kind = $2 AND office = $3 AND owner = $4 FOR UPDATE', [
+    id,
+    kind,
+    office,
+    owner,
+  ]);
   const row = rows[0];
   if (row === undefined) return undefined;
   return {
-    id: row.id, kind: row.kind, pdfState: row.pdf_state, objectKey: row.object_key, office: row.office, owner: row.owner, algorithm: row.algorithm, certificateDer: new Uint8Array(row.certificate_der),
-    chainDer: row.chain_der.map((der) => new Uint8Array(der)), contentDigest: new Uint8Array(row.content_digest),
+    id: row.id,
+    kind: row.kind,
+    pdfState: row.pdf_state,
+    objectKey: row.object_key,
+    office: row.office,
+    owner: row.owner,
+    algorithm: row.algorithm,
+    certificateDer: new Uint8Array(row.certificate_der),
+    chainDer: row.chain_der.map((der) => new Uint8Array(der)),
+    contentDigest: new Uint8Array(row.content_digest),
     signedAttributes: new Uint8Array(row.signed_attributes),
-    expiresAt: row.expires_at, completedAt: row.completed_at,
+    expiresAt: row.expires_at,
+    completedAt: row.completed_at,
   };
 }
 

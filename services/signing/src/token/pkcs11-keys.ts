@@ -28,7 +28,9 @@ export interface TokenKey {
 }
 
 /** Key pairs the token makes: RSA 2048/3072 (65537) or ECDSA on P-256/P-384. */
-export type TokenKeySpec = { readonly type: 'rsa'; readonly modulusLength: 2048 | 3072 } | { readonly type: 'ec'; readonly namedCurve: 'P-256' | 'P-384' };
+export type TokenKeySpec =
+  | { readonly type: 'rsa'; readonly modulusLength: 2048 | 3072 }
+  | { readonly type: 'ec'; readonly namedCurve: 'P-256' | 'P-384' };
 
 // DER of the curve OIDs for CKA_EC_PARAMS (ECParameters namedCurve, RFC 5480 §2.1.1.1).
 const EC_PARAMS: Record<'P-256' | 'P-384', Buffer> = {
@@ -51,7 +53,8 @@ function findObjects(session: TokenSession, template: Pkcs11Js.Template): Pkcs11
 }
 
 function refTemplate(keyClass: number, ref: TokenKeyRef): Pkcs11Js.Template {
-  if (ref.keyLabel === undefined && ref.keyId === undefined) throw tokenError('SIGNING_TOKEN_KEY_NOT_FOUND', 'Give a key label or id.');
+  if (ref.keyLabel === undefined && ref.keyId === undefined)
+    throw tokenError('SIGNING_TOKEN_KEY_NOT_FOUND', 'Give a key label or id.');
   const template: Pkcs11Js.Template = [{ type: pkcs11js.CKA_CLASS, value: keyClass }];
   if (ref.keyLabel !== undefined) template.push({ type: pkcs11js.CKA_LABEL, value: ref.keyLabel });
   if (ref.keyId !== undefined) template.push({ type: pkcs11js.CKA_ID, value: Buffer.from(ref.keyId) });
@@ -64,18 +67,45 @@ function ulong(value: Buffer): number {
 }
 
 function attributes(session: TokenSession, object: Pkcs11Js.Handle, types: number[]): Buffer[] {
-  return session.module.C_GetAttributeValue(session.handle, object, types.map((type) => ({ type }))).map((a) => a.value);
+  return session.module
+    .C_GetAttributeValue(
+      session.handle,
+      object,
+      types.map((type) => ({ type })),
+    )
+    .map((a) => a.value);
 }
 
 /** Finds the private key with that label or id; throws SIGNING_TOKEN_KEY_NOT_FOUND when there is none. */
 export function findTokenKey(session: TokenSession, ref: TokenKeyRef): TokenKey {
   try {
     const [handle] = findObjects(session, refTemplate(pkcs11js.CKO_PRIVATE_KEY, ref));
-    if (handle === undefined) throw tokenError('SIGNING_TOKEN_KEY_NOT_FOUND', `No private key with ${describe(ref)} on token '${session.tokenLabel}'.`);
-    const [label, id, keyType, sensitive, extractable] = attributes(session, handle, [pkcs11js.CKA_LABEL, pkcs11js.CKA_ID, pkcs11js.CKA_KEY_TYPE, pkcs11js.CKA_SENSITIVE, pkcs11js.CKA_EXTRACTABLE]);
+    if (handle === undefined)
+      throw tokenError(
+        'SIGNING_TOKEN_KEY_NOT_FOUND',
+        `No private key with ${describe(ref)} on token '${session.tokenLabel}'.`,
+      );
+    const [label, id, keyType, sensitive, extractable] = attributes(session, handle, [
+      pkcs11js.CKA_LABEL,
+      pkcs11js.CKA_ID,
+      pkcs11js.CKA_KEY_TYPE,
+      pkcs11js.CKA_SENSITIVE,
+      pkcs11js.CKA_EXTRACTABLE,
+    ]);
     const type = ulong(keyType!);
-    if (type !== pkcs11js.CKK_RSA && type !== pkcs11js.CKK_EC) throw tokenError('SIGNING_TOKEN_KEY_UNSUITABLE', `Key ${describe(ref)} is of CKK type ${type}, neither RSA nor EC.`);
-    return { handle, label: label!.toString('utf8'), id: id!, keyType: type === pkcs11js.CKK_RSA ? 'rsa' : 'ec', sensitive: sensitive![0] === 1, extractable: extractable![0] === 1 };
+    if (type !== pkcs11js.CKK_RSA && type !== pkcs11js.CKK_EC)
+      throw tokenError(
+        'SIGNING_TOKEN_KEY_UNSUITABLE',
+        `Key ${describe(ref)} is of CKK type ${type}, neither RSA nor EC.`,
+      );
+    return {
+      handle,
+      label: label!.toString('utf8'),
+      id: id!,
+      keyType: type === pkcs11js.CKK_RSA ? 'rsa' : 'ec',
+      sensitive: sensitive![0] === 1,
+      extractable: extractable![0] === 1,
+    };
   } catch (error) {
     throw toTokenError(error, `find key ${describe(ref)}`);
   }
@@ -89,7 +119,11 @@ export function findTokenKey(session: TokenSession, ref: TokenKeyRef): TokenKey 
 export function tokenPublicKey(session: TokenSession, ref: TokenKeyRef): Uint8Array {
   try {
     const [handle] = findObjects(session, refTemplate(pkcs11js.CKO_PUBLIC_KEY, ref));
-    if (handle === undefined) throw tokenError('SIGNING_TOKEN_KEY_NOT_FOUND', `No public key with ${describe(ref)} on token '${session.tokenLabel}'.`);
+    if (handle === undefined)
+      throw tokenError(
+        'SIGNING_TOKEN_KEY_NOT_FOUND',
+        `No public key with ${describe(ref)} on token '${session.tokenLabel}'.`,
+      );
     const [keyType] = attributes(session, handle, [pkcs11js.CKA_KEY_TYPE]);
     if (ulong(keyType!) === pkcs11js.CKK_RSA) {
       const [n, e] = attributes(session, handle, [pkcs11js.CKA_MODULUS, pkcs11js.CKA_PUBLIC_EXPONENT]);
@@ -97,11 +131,18 @@ export function tokenPublicKey(session: TokenSession, ref: TokenKeyRef): Uint8Ar
     }
     const [params, point] = attributes(session, handle, [pkcs11js.CKA_EC_PARAMS, pkcs11js.CKA_EC_POINT]);
     const curve = (Object.keys(EC_PARAMS) as ('P-256' | 'P-384')[]).find((c) => EC_PARAMS[c].equals(params!));
-    if (curve === undefined) throw tokenError('SIGNING_TOKEN_KEY_UNSUITABLE', `Key ${describe(ref)} is on a curve other than P-256 or P-384.`);
+    if (curve === undefined)
+      throw tokenError('SIGNING_TOKEN_KEY_UNSUITABLE', `Key ${describe(ref)} is on a curve other than P-256 or P-384.`);
     const raw = unwrapOctetString(point!);
     const size = (raw.length - 1) / 2;
-    if (raw[0] !== 0x04 || !Number.isInteger(size)) throw tokenError('SIGNING_TOKEN_FAILED', `Key ${describe(ref)}: CKA_EC_POINT is not an uncompressed point.`);
-    return spki({ kty: 'EC', crv: curve, x: raw.subarray(1, 1 + size).toString('base64url'), y: raw.subarray(1 + size).toString('base64url') });
+    if (raw[0] !== 0x04 || !Number.isInteger(size))
+      throw tokenError('SIGNING_TOKEN_FAILED', `Key ${describe(ref)}: CKA_EC_POINT is not an uncompressed point.`);
+    return spki({
+      kty: 'EC',
+      crv: curve,
+      x: raw.subarray(1, 1 + size).toString('base64url'),
+      y: raw.subarray(1 + size).toString('base64url'),
+    });
   } catch (error) {
     throw toTokenError(error, `read public key ${describe(ref)}`);
   }
@@ -133,18 +174,30 @@ export interface GeneratedTokenKey {
  * CKA_PRIVATE, CKA_SENSITIVE, not CKA_EXTRACTABLE, signing only. Label and id (random 16
  * bytes by default) are set on both halves. Throws SIGNING_TOKEN_KEY_EXISTS when the label is taken.
  */
-export function generateTokenKeyPair(session: TokenSession, options: { label: string; id?: Uint8Array; spec: TokenKeySpec }): GeneratedTokenKey {
+export function generateTokenKeyPair(
+  session: TokenSession,
+  options: { label: string; id?: Uint8Array; spec: TokenKeySpec },
+): GeneratedTokenKey {
   const { module, handle } = session;
   const id = Buffer.from(options.id ?? randomBytes(16));
   try {
-    if (findObjects(session, [{ type: pkcs11js.CKA_LABEL, value: options.label }]).length > 0) throw tokenError('SIGNING_TOKEN_KEY_EXISTS', `A key labelled '${options.label}' is already on token '${session.tokenLabel}'.`);
+    if (findObjects(session, [{ type: pkcs11js.CKA_LABEL, value: options.label }]).length > 0)
+      throw tokenError(
+        'SIGNING_TOKEN_KEY_EXISTS',
+        `A key labelled '${options.label}' is already on token '${session.tokenLabel}'.`,
+      );
     const common = [
       { type: pkcs11js.CKA_TOKEN, value: true },
       { type: pkcs11js.CKA_LABEL, value: options.label },
       { type: pkcs11js.CKA_ID, value: id },
     ];
     const spec = options.spec;
-    const publicTemplate: Pkcs11Js.Template = [...common, { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY }, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_PRIVATE, value: false }];
+    const publicTemplate: Pkcs11Js.Template = [
+      ...common,
+      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
+      { type: pkcs11js.CKA_VERIFY, value: true },
+      { type: pkcs11js.CKA_PRIVATE, value: false },
+    ];
     const privateTemplate: Pkcs11Js.Template = [
       ...common,
       { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
@@ -157,11 +210,18 @@ export function generateTokenKeyPair(session: TokenSession, options: { label: st
     let mechanism: number;
     if (spec.type === 'rsa') {
       mechanism = pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN;
-      publicTemplate.push({ type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA }, { type: pkcs11js.CKA_MODULUS_BITS, value: spec.modulusLength }, { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) });
+      publicTemplate.push(
+        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA },
+        { type: pkcs11js.CKA_MODULUS_BITS, value: spec.modulusLength },
+        { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+      );
       privateTemplate.push({ type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_RSA });
     } else {
       mechanism = pkcs11js.CKM_EC_KEY_PAIR_GEN;
-      publicTemplate.push({ type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC }, { type: pkcs11js.CKA_EC_PARAMS, value: EC_PARAMS[spec.namedCurve] });
+      publicTemplate.push(
+        { type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC },
+        { type: pkcs11js.CKA_EC_PARAMS, value: EC_PARAMS[spec.namedCurve] },
+      );
       privateTemplate.push({ type: pkcs11js.CKA_KEY_TYPE, value: pkcs11js.CKK_EC });
     }
     module.C_GenerateKeyPair(handle, { mechanism }, publicTemplate, privateTemplate);

@@ -29,9 +29,25 @@ function mechanismFor(algorithm: SigningAlgorithm): Pkcs11Js.Mechanism {
     case 'RSA-SHA512':
       return { mechanism: pkcs11js.CKM_SHA512_RSA_PKCS };
     case 'RSA-PSS-SHA256':
-      return { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS_PSS, parameter: { type: pkcs11js.CK_PARAMS_RSA_PSS, hashAlg: pkcs11js.CKM_SHA256, mgf: pkcs11js.CKG_MGF1_SHA256, saltLen: SALT.sha256 } as Pkcs11Js.RsaPSS };
+      return {
+        mechanism: pkcs11js.CKM_SHA256_RSA_PKCS_PSS,
+        parameter: {
+          type: pkcs11js.CK_PARAMS_RSA_PSS,
+          hashAlg: pkcs11js.CKM_SHA256,
+          mgf: pkcs11js.CKG_MGF1_SHA256,
+          saltLen: SALT.sha256,
+        } as Pkcs11Js.RsaPSS,
+      };
     case 'RSA-PSS-SHA384':
-      return { mechanism: pkcs11js.CKM_SHA384_RSA_PKCS_PSS, parameter: { type: pkcs11js.CK_PARAMS_RSA_PSS, hashAlg: pkcs11js.CKM_SHA384, mgf: pkcs11js.CKG_MGF1_SHA384, saltLen: SALT.sha384 } as Pkcs11Js.RsaPSS };
+      return {
+        mechanism: pkcs11js.CKM_SHA384_RSA_PKCS_PSS,
+        parameter: {
+          type: pkcs11js.CK_PARAMS_RSA_PSS,
+          hashAlg: pkcs11js.CKM_SHA384,
+          mgf: pkcs11js.CKG_MGF1_SHA384,
+          saltLen: SALT.sha384,
+        } as Pkcs11Js.RsaPSS,
+      };
     case 'ECDSA-SHA256':
     case 'ECDSA-SHA384':
       return { mechanism: pkcs11js.CKM_ECDSA };
@@ -48,14 +64,20 @@ export function pkcs11Signer(session: TokenSession, options: Pkcs11SignerOptions
   const key = findTokenKey(session, options);
   const algorithm = options.algorithm;
   const isEcdsa = algorithm.startsWith('ECDSA');
-  if ((key.keyType === 'ec') !== isEcdsa) throw tokenError('SIGNING_TOKEN_KEY_UNSUITABLE', `Key '${key.label}' is ${key.keyType.toUpperCase()}; ${algorithm} needs ${isEcdsa ? 'EC' : 'RSA'}.`);
+  if ((key.keyType === 'ec') !== isEcdsa)
+    throw tokenError(
+      'SIGNING_TOKEN_KEY_UNSUITABLE',
+      `Key '${key.label}' is ${key.keyType.toUpperCase()}; ${algorithm} needs ${isEcdsa ? 'EC' : 'RSA'}.`,
+    );
   const mechanism = mechanismFor(algorithm);
   const hash = hashOf(algorithm);
   return {
     algorithm,
     sign: async (data) => {
       try {
-        const input = isEcdsa ? createHash(hash).update(data).digest() : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+        const input = isEcdsa
+          ? createHash(hash).update(data).digest()
+          : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
         session.module.C_SignInit(session.handle, mechanism, key.handle);
         const signature = session.module.C_Sign(session.handle, input, Buffer.alloc(1024));
         return isEcdsa ? ecdsaRawToDer(signature) : new Uint8Array(signature);

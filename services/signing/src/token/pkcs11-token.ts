@@ -129,14 +129,21 @@ export function openTokenSession(options: TokenOptions): TokenSession {
 // Login state is per application and token: a second session of this process is already
 // logged in (CKR_USER_ALREADY_LOGGED_IN) and C_Login would not check its PIN, so that
 // PIN is compared with the one the token accepted.
-function login(module: Pkcs11Js.PKCS11, session: Pkcs11Js.Handle, slotKey: string, logins: LoadedModule['logins'], pin: string): void {
+function login(
+  module: Pkcs11Js.PKCS11,
+  session: Pkcs11Js.Handle,
+  slotKey: string,
+  logins: LoadedModule['logins'],
+  pin: string,
+): void {
   const tag = pinTag(pin);
   try {
     module.C_Login(session, pkcs11js.CKU_USER, pin);
   } catch (error) {
     if (ckrName(error) !== 'CKR_USER_ALREADY_LOGGED_IN') throw toTokenError(error, 'C_Login');
     const current = logins.get(slotKey);
-    if (current?.pin !== tag) throw tokenError('SIGNING_TOKEN_PIN_INCORRECT', 'C_Login: not the PIN this token is logged in with.');
+    if (current?.pin !== tag)
+      throw tokenError('SIGNING_TOKEN_PIN_INCORRECT', 'C_Login: not the PIN this token is logged in with.');
     current.sessions += 1;
     return;
   }
