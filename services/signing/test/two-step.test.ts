@@ -18,7 +18,7 @@ import {
 } from '@lienthong/pki';
 import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
 import { authHeader } from '../../../test/support/auth.ts';
-import { pdfsig, pdftotext } from '../../../test/support/judges.ts';
+import { opensslCmsVerify, pdfsig, pdftotext } from '../../../test/support/judges.ts';
 import { scratch } from './fixtures.ts';
 import { signingForFile, testKek } from './support.ts';
 
@@ -89,25 +89,9 @@ const complete = (id: string, signatureValue: Uint8Array, headers = signer) =>
     payload: { signatureValue: b64(signatureValue) },
   });
 
-function opensslVerifies(t: Test, cms: Buffer): void {
-  const o = s.openssl([
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    s.file('sig.der', cms),
-    '-content',
-    s.file('content.bin', content),
-    '-CAfile',
-    rootPem,
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-  ]);
-  t.ok(o.ok, `openssl cms -verify: ${o.out}`);
+async function opensslVerifies(t: Test, cms: Buffer): Promise<void> {
+  const o = await opensslCmsVerify(cms, content, { trust: rootPem });
+  t.ok(o.ok, `openssl cms -verify: ${o.output}`);
 }
 
 void t.test('RSA token: prepare gives the bytes to sign, complete returns a signature openssl verifies', async (t) => {
@@ -127,7 +111,7 @@ void t.test('RSA token: prepare gives the bytes to sign, complete returns a sign
   );
   const done = await complete(prepared.id, nodeSign('sha256', attributes, rsa.key));
   t.equal(done.statusCode, 201, done.body);
-  opensslVerifies(t, Buffer.from(done.json<{ signature: string }>().signature, 'base64'));
+  await opensslVerifies(t, Buffer.from(done.json<{ signature: string }>().signature, 'base64'));
   const again = await complete(prepared.id, nodeSign('sha256', attributes, rsa.key));
   t.equal(again.statusCode, 409, 'a session completes once');
   t.match(again.json(), { code: 'SIGNING_SESSION_USED' });
@@ -140,7 +124,7 @@ void t.test('ECDSA token returning r‖s (as PKCS#11 does) or DER: both accepted
     const value = nodeSign('sha256', Buffer.from(prepared.signedAttributes, 'base64'), { key: ec.key, dsaEncoding });
     const done = await complete(prepared.id, value);
     t.equal(done.statusCode, 201, `${dsaEncoding}: ${done.body}`);
-    opensslVerifies(t, Buffer.from(done.json<{ signature: string }>().signature, 'base64'));
+    await opensslVerifies(t, Buffer.from(done.json<{ signature: string }>().signature, 'base64'));
   }
 });
 
