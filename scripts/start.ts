@@ -18,7 +18,15 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@lienthong/db';
-import { ConfigError, connectService, loadConfig, publicJwks, signAccessToken, Type } from '@lienthong/service';
+import {
+  ConfigError,
+  connectService,
+  loadConfig,
+  publicJwks,
+  serviceAudience,
+  signAccessToken,
+  Type,
+} from '@lienthong/service';
 import type { ServiceApp, ServiceConfig, ServiceDefinition } from '@lienthong/service';
 import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
@@ -80,7 +88,12 @@ const issuerKey = await keptSecret(
 );
 const authJwks = publicJwks(issuerKey, 'embedded');
 
-/** Demo callers of the demo office, one per role, with tokens valid 30 days (written to tokens.json, 0600). */
+/**
+ * Demo callers of the demo office, one per role, with tokens for every service (written to
+ * tokens.json, 0600, anew at each start). They live 12 hours, so the embedded services take
+ * tokens up to that long; a real deployment keeps the one-hour default.
+ */
+const demoTokenLifetimeSeconds = 12 * 3600;
 const demoOffice = 'VPTU-DEMO';
 const demoCallers = [
   { sub: 'system:vptu-demo', roles: ['office-system'], name: 'Phần mềm văn phòng (demo)' },
@@ -95,10 +108,11 @@ const tokens = Object.fromEntries(
     signAccessToken(
       {
         iss: 'lienthong',
-        aud: 'lienthong',
+        aud: services.map((service) => serviceAudience(service.name)),
         office: demoOffice,
         ...caller,
-        exp: Math.floor(Date.now() / 1000) + 30 * 86_400,
+        iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(Date.now() / 1000) + demoTokenLifetimeSeconds,
       },
       { privateKey: issuerKey, kid: 'embedded' },
     ),
@@ -145,6 +159,7 @@ try {
       LIENTHONG_DATABASE_URL: database.url,
       LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
       LIENTHONG_AUTH_JWKS: authJwks,
+      LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: String(demoTokenLifetimeSeconds),
       // Certificates issued here point at this signing service for their CRL, OCSP and issuer.
       ...(service.name === 'signing'
         ? {

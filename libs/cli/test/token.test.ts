@@ -34,14 +34,22 @@ void t.test('keygen → jwks → issue makes a token the services accept', async
     'registry',
     '--name',
     'Nguyễn Thị Hồng Nhung',
+    '--service',
+    'signing',
     '--ttl',
     '8h',
   ]);
   t.equal(issued.code, 0, issued.stderr);
+  t.match(
+    issued.stderr,
+    /LIENTHONG_AUTH_MAX_LIFETIME_SECONDS >= 28800/,
+    'a token over an hour says what services need',
+  );
   const claims = verifyAccessToken(issued.stdout.trim(), {
     keys: parseJwks(jwks.stdout),
     issuer: 'lienthong',
-    audience: 'lienthong',
+    audience: 'lienthong-signing',
+    maxLifetimeSeconds: 8 * 3600,
   });
   t.match(claims, {
     sub: 'person:nhung',
@@ -50,6 +58,8 @@ void t.test('keygen → jwks → issue makes a token the services accept', async
     name: 'Nguyễn Thị Hồng Nhung',
   });
   t.ok(claims.exp - Date.now() / 1000 > 7.9 * 3600 && claims.exp - Date.now() / 1000 <= 8 * 3600, 'lives 8 hours');
+  t.equal(claims.exp - claims.iat!, 8 * 3600, 'iat is set, exp - iat is the ttl');
+  t.equal(claims.aud, 'lienthong-signing');
   t.equal(lienthong(dir, ['token', 'keygen', 'issuer.pem']).code, 2, 'an existing key is not overwritten');
 });
 
@@ -63,7 +73,9 @@ void t.test('bad input: one line naming the problem, exit 2', async (t) => {
     [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', '../etc'], /--office/],
     [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', 'O', '--role', 'Admin'], /--role Admin/],
     [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', 'O', '--ttl', 'forever'], /--ttl forever/],
-    [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', 'O', '--ttl', '400d'], /at most 366d/],
+    [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', 'O', '--ttl', '8d'], /at most 7d/],
+    [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', 'O'], /--service NAME or --audience AUD/],
+    [['token', 'issue', '--key', 'good.pem', '--subject', 's', '--office', 'O', '--service', 'ca'], /--service ca/],
     [['token', 'jwks'], /expected KEY/],
     [['token', 'frobnicate'], /unknown command "token frobnicate"/],
   ];
@@ -74,4 +86,37 @@ void t.test('bad input: one line naming the problem, exit 2', async (t) => {
     t.equal(run.stderr.trim().split('\n').length, 1, 'one line');
   }
   t.equal(lienthong(dir, ['token', '--help']).code, 0);
+});
+
+void t.test('by default a token is for the named services and lives one hour, what the services accept', async (t) => {
+  lienthong(dir, ['token', 'keygen', 'default.pem']);
+  const jwks = parseJwks(lienthong(dir, ['token', 'jwks', 'default.pem']).stdout);
+  const issued = lienthong(dir, [
+    'token',
+    'issue',
+    '--key',
+    'default.pem',
+    '--subject',
+    'system:vptu',
+    '--office',
+    'VPTU-CM',
+    '--service',
+    'intake',
+    '--service',
+    'signing',
+    '--audience',
+    'https://idp.example.vn/archive',
+  ]);
+  t.equal(issued.code, 0, issued.stderr);
+  t.equal(issued.stderr, '', 'no note for a token within the default maximum');
+  const token = issued.stdout.trim();
+  for (const audience of ['lienthong-intake', 'lienthong-signing', 'https://idp.example.vn/archive']) {
+    const claims = verifyAccessToken(token, { keys: jwks, issuer: 'lienthong', audience });
+    t.equal(claims.exp - claims.iat!, 3600, audience);
+  }
+  t.throws(
+    () => verifyAccessToken(token, { keys: jwks, issuer: 'lienthong', audience: 'lienthong-delivery' }),
+    /another audience/,
+    'a service it does not name refuses it',
+  );
 });

@@ -31,8 +31,10 @@ export interface AuthConfig {
   keys: AuthKeySet;
   /** Expected `iss`. */
   issuer: string;
-  /** Expected member of `aud`. */
+  /** Expected member of `aud`: this service's own name (`lienthong-signing`, …). */
   audience: string;
+  /** The longest `exp - iat` accepted, in seconds (default `defaultMaxLifetimeSeconds`). */
+  maxLifetimeSeconds?: number;
 }
 
 /** The claims lienthong reads from an access token. */
@@ -49,23 +51,43 @@ export interface AccessClaims {
   aud: string | string[];
   /** Seconds since the epoch. */
   exp: number;
+  /** Seconds since the epoch; required, never in the future, at most the maximum lifetime before `exp`. */
   iat?: number;
   nbf?: number;
   jti?: string;
 }
 
+/**
+ * Which rule refused a token: `audience` (no `aud`, or not this service), `lifetime`
+ * (`exp` not after `iat`, or further than the maximum), `iat` (missing or in the future),
+ * `invalid` (anything else: shape, signature, issuer, expiry, claims).
+ */
+export type AccessTokenRule = 'invalid' | 'audience' | 'lifetime' | 'iat';
+
 /** Why a token was refused; the message is safe to show to the caller. */
 export class AccessTokenError extends Error {
-  constructor(message: string) {
+  readonly rule: AccessTokenRule;
+  constructor(message: string, rule: AccessTokenRule = 'invalid') {
     super(message);
     this.name = 'AccessTokenError';
+    this.rule = rule;
   }
 }
 
 /** Tokens larger than this are refused before any parsing. */
 export const maxTokenLength = 8192;
-/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
+/** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. */
 export const clockSkewSeconds = 60;
+/** The maximum token lifetime (`exp - iat`) when the configuration names none: one hour. */
+export const defaultMaxLifetimeSeconds = 3600;
+
+/** The audience (`aud`) a lienthong service accepts by default: `lienthong-<service name>`. */
+export function serviceAudience(service: string): string {
+  return `lienthong-${service}`;
+}
+
+/** The longest lifetime `LIENTHONG_AUTH_MAX_LIFETIME_SECONDS` may allow: seven days. */
+export const maxLifetimeLimitSeconds = 7 * 86_400;
 
 const officePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const rolePattern = /^[a-z][a-z0-9-]{0,63}$/;
@@ -203,7 +225,8 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
 /**
  * Verifies a compact JWS access token against `config` at `now` and returns its claims.
  * Checks, in order: shape, header (`alg` among ours and matching the key, no `crit`),
- * signature, then `iss`, `aud`, `exp`, `nbf` and lienthong's own claims. Throws
+ * signature, then `iss`, `aud`, `exp`, `iat` (present, not in the future, `exp - iat` within
+ * the maximum lifetime), `nbf` and lienthong's own claims. Throws
  * AccessTokenError with a message fit for a 401 answer.
  */
 export function verifyAccessToken(token: string, config: AuthConfig, now: Date = new Date()): AccessClaims {
@@ -241,12 +264,29 @@ function keyFor(header: Record<string, unknown>, keys: AuthKeySet): AuthKey {
   return key;
 }
 
+// RFC 9068 §2.2 makes `iat` required; with it a leaked long-lived token is refused even
+// when its issuer was careless with `exp`.
+function checkLifetime(iat: unknown, exp: number, maxLifetime: number, now: number): void {
+  if (typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new AccessTokenError('the token says not when it was issued (iat)', 'iat');
+  if (iat - clockSkewSeconds > now) throw new AccessTokenError('the token was issued in the future (iat)', 'iat');
+  if (exp <= iat) throw new AccessTokenError('the token expires before it was issued (exp ≤ iat)', 'lifetime');
+  if (exp - iat > maxLifetime)
+    throw new AccessTokenError(
+      `the token lives ${String(Math.round(exp - iat))} s, longer than the ${String(maxLifetime)} s this service accepts (exp - iat)`,
+      'lifetime',
+    );
+}
+
 function checkClaims(claims: Record<string, unknown>, config: AuthConfig, now: Date): AccessClaims {
   const seconds = now.getTime() / 1000;
   if (claims.iss !== config.issuer) throw new AccessTokenError('the token is from another issuer (iss)');
+  if (claims.aud === undefined) throw new AccessTokenError('the token names no audience (aud)', 'audience');
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(config.audience)) throw new AccessTokenError('the token is for another audience (aud)');
+  if (!audiences.includes(config.audience))
+    throw new AccessTokenError(`the token is for another audience (aud), not ${config.audience}`, 'audience');
   if (typeof claims.exp !== 'number') throw new AccessTokenError('the token has no expiry (exp)');
+  checkLifetime(claims.iat, claims.exp, config.maxLifetimeSeconds ?? defaultMaxLifetimeSeconds, seconds);
   if (claims.exp + clockSkewSeconds <= seconds) throw new AccessTokenError('the token has expired');
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf - clockSkewSeconds > seconds))
     throw new AccessTokenError('the token is not valid yet (nbf)');

@@ -9,7 +9,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AccessTokenError, verifyAccessToken } from './access-token.ts';
-import type { AuthConfig } from './access-token.ts';
+import type { AccessTokenRule, AuthConfig } from './access-token.ts';
 import { AppError, serviceErrors } from './errors.ts';
 
 /** Who is calling: an office system or a person, acting for one office. */
@@ -52,10 +52,22 @@ export const roles = {
 
 const challenge = 'Bearer realm="lienthong"';
 
-function refuse(reply: FastifyReply, detail: string, error = 'invalid_token'): AppError {
+const refusalOf: Record<AccessTokenRule, (typeof serviceErrors)[keyof typeof serviceErrors]> = {
+  invalid: serviceErrors.UNAUTHENTICATED,
+  audience: serviceErrors.TOKEN_WRONG_AUDIENCE,
+  lifetime: serviceErrors.TOKEN_BAD_LIFETIME,
+  iat: serviceErrors.TOKEN_BAD_IAT,
+};
+
+function refuse(
+  reply: FastifyReply,
+  detail: string,
+  error = 'invalid_token',
+  rule: AccessTokenRule = 'invalid',
+): AppError {
   // RFC 6750 §3: a 401 carries the challenge, with the error when a token was presented.
   void reply.header('www-authenticate', error === '' ? challenge : `${challenge}, error="${error}"`);
-  return new AppError(serviceErrors.UNAUTHENTICATED, { detail });
+  return new AppError(refusalOf[rule], { detail });
 }
 
 /** The authenticator of real services: a bearer token verified against `config`. */
@@ -79,7 +91,7 @@ export function bearerTokenAuthenticator(
         ...(claims.name === undefined ? {} : { name: claims.name }),
       };
     } catch (error) {
-      if (error instanceof AccessTokenError) throw refuse(reply, error.message);
+      if (error instanceof AccessTokenError) throw refuse(reply, error.message, 'invalid_token', error.rule);
       throw error;
     }
   };

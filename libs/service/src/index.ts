@@ -33,7 +33,10 @@ export type { AuthOptions, Authenticate, Principal } from './auth.ts';
 export {
   AccessTokenError,
   clockSkewSeconds,
+  defaultMaxLifetimeSeconds,
+  maxLifetimeLimitSeconds,
   maxTokenLength,
+  serviceAudience,
   parseJwks,
   publicJwks,
   signAccessToken,
@@ -43,6 +46,7 @@ export type {
   AccessClaims,
   AccessTokenAlgorithm,
   AccessTokenRequest,
+  AccessTokenRule,
   AccessTokenSigningKey,
   AuthConfig,
   AuthKey,

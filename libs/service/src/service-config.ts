@@ -5,7 +5,7 @@
  */
 import type { Static, TObject, TProperties } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import { parseJwks } from './access-token.ts';
+import { defaultMaxLifetimeSeconds, maxLifetimeLimitSeconds, parseJwks, serviceAudience } from './access-token.ts';
 import type { AuthConfig } from './access-token.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import type { ConfigProblem, Env } from './config.ts';
@@ -26,7 +26,18 @@ const logLevel = Type.Union(
 const port = (defaultPort: number) =>
   Type.Integer({ minimum: 1, maximum: 65535, default: defaultPort, expected: 'an integer 1-65535' });
 
-/** Base schema; `LIENTHONG_PORT` defaults to 8080 here, each service passes its own. */
+const audience = (defaultAudience?: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    expected: "the audience (aud) this service's access tokens must name, e.g. lienthong-signing",
+    ...(defaultAudience === undefined ? {} : { default: defaultAudience }),
+  });
+
+/**
+ * Base schema; `LIENTHONG_PORT` defaults to 8080 here and `LIENTHONG_AUTH_AUDIENCE` has no
+ * default: each service passes its own (`serviceConfigSchema`).
+ */
 export const baseConfigSchema = Type.Object({
   LIENTHONG_MODE: Type.Union([Type.Literal('embedded'), Type.Literal('real')], { default: 'real' }),
   LIENTHONG_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -63,23 +74,31 @@ export const baseConfigSchema = Type.Object({
     expected: 'the public JWK set (RFC 7517 §5, JSON) of the access-token issuer',
   }),
   LIENTHONG_AUTH_ISSUER: Type.String({ minLength: 1, default: 'lienthong' }),
-  LIENTHONG_AUTH_AUDIENCE: Type.String({ minLength: 1, default: 'lienthong' }),
+  LIENTHONG_AUTH_AUDIENCE: audience(),
+  LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: Type.Integer({
+    minimum: 60,
+    maximum: maxLifetimeLimitSeconds,
+    default: defaultMaxLifetimeSeconds,
+    expected: `an integer 60-${String(maxLifetimeLimitSeconds)} (seconds an access token may live, exp - iat)`,
+  }),
 });
 
 /** The environment variables of `baseConfigSchema`, validated and converted. */
 export type BaseEnv = Static<typeof baseConfigSchema>;
 
 /**
- * The base schema with a service's defaults and its own extra variables.
- * @example serviceConfigSchema({ port: 8081 })
+ * The base schema with a service's defaults and its own extra variables. `service` names
+ * the service; the audience its tokens must name defaults to `lienthong-<service>`.
+ * @example serviceConfigSchema({ port: 8081, service: 'intake' })
  */
 export function serviceConfigSchema<P extends TProperties = Record<never, never>>(
-  defaults: { port: number },
+  defaults: { port: number; service: string },
   extra?: P,
 ): TObject<typeof baseConfigSchema.properties & P> {
   return Type.Object({
     ...baseConfigSchema.properties,
     LIENTHONG_PORT: port(defaults.port),
+    LIENTHONG_AUTH_AUDIENCE: audience(serviceAudience(defaults.service)),
     ...(extra ?? ({} as P)),
   });
 }
@@ -156,6 +175,7 @@ export function toServiceConfig(env: BaseEnv): ServiceConfig {
       keys: parseJwks(env.LIENTHONG_AUTH_JWKS),
       issuer: env.LIENTHONG_AUTH_ISSUER,
       audience: env.LIENTHONG_AUTH_AUDIENCE,
+      maxLifetimeSeconds: env.LIENTHONG_AUTH_MAX_LIFETIME_SECONDS,
     };
   } catch (error) {
     problems.push({ variable: 'LIENTHONG_AUTH_JWKS', problem: (error as Error).message });

@@ -1,8 +1,8 @@
-import { createHmac, generateKeyPairSync, createPublicKey } from 'node:crypto';
+import { createHmac, generateKeyPairSync, createPublicKey, sign } from 'node:crypto';
 import t from 'tap';
 import { createServiceApp, parseJwks, publicJwks, requireRole, signAccessToken } from '../src/index.ts';
 import type { AuthConfig, ServiceApp } from '../src/index.ts';
-import { testAuthConfig, testIssuerKey, testToken } from '../../../test/support/auth.ts';
+import { testAudience, testAuthConfig, testIssuerKey, testToken } from '../../../test/support/auth.ts';
 
 async function appWith(auth: AuthConfig | undefined): Promise<ServiceApp> {
   const app = await createServiceApp({
@@ -141,7 +141,11 @@ void t.test('hostile and broken tokens are refused with a reason, never a 500', 
       signAccessToken({ ...claims, exp: exp() } as never, { privateKey: otherKey, kid: 'test' }),
       /signature does not verify/,
     ],
-    ['expired', testToken({}, { exp: Math.floor(Date.now() / 1000) - 3600 }), /expired/],
+    [
+      'expired',
+      testToken({}, { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
+      /expired/,
+    ],
     ['not valid yet', testToken({}, { nbf: Math.floor(Date.now() / 1000) + 3600 }), /not valid yet/],
     ['another issuer', testToken({}, { iss: 'someone-else' }), /another issuer/],
     ['another audience', testToken({}, { aud: ['archive-only'] }), /another audience/],
@@ -168,14 +172,14 @@ void t.test('ES256 and RSA issuers are accepted; the key is chosen by kid', asyn
   const keys = JSON.stringify({
     keys: [JSON.parse(publicJwks(ec, 'ec-1')).keys[0], JSON.parse(publicJwks(rsa, 'rsa-1')).keys[0]],
   });
-  const app = await appWith({ keys: parseJwks(keys), issuer: 'idp', audience: 'lienthong' });
+  const app = await appWith({ keys: parseJwks(keys), issuer: 'idp', audience: testAudience });
   t.teardown(() => app.close());
   for (const [kid, privateKey] of [
     ['ec-1', ec],
     ['rsa-1', rsa],
   ] as const) {
     const token = signAccessToken(
-      { iss: 'idp', aud: 'lienthong', sub: `system:${kid}`, office: 'VPTU-CM', roles: [], exp: exp() },
+      { iss: 'idp', aud: testAudience, sub: `system:${kid}`, office: 'VPTU-CM', roles: [], exp: exp() },
       { privateKey, kid },
     );
     const answer = await app.inject({
@@ -186,7 +190,7 @@ void t.test('ES256 and RSA issuers are accepted; the key is chosen by kid', asyn
     t.equal(answer.json().principal.subject, `system:${kid}`, kid);
   }
   const swapped = signAccessToken(
-    { iss: 'idp', aud: 'lienthong', sub: 'x', office: 'VPTU-CM', roles: [], exp: exp() },
+    { iss: 'idp', aud: testAudience, sub: 'x', office: 'VPTU-CM', roles: [], exp: exp() },
     { privateKey: ec, kid: 'rsa-1' },
   );
   t.equal(
@@ -194,4 +198,72 @@ void t.test('ES256 and RSA issuers are accepted; the key is chosen by kid', asyn
       .statusCode,
     401,
   );
+});
+
+void t.test('audience, lifetime and iat: each refusal is a 401 whose code names the rule', async (t) => {
+  const app = await appWith({ ...testAuthConfig, maxLifetimeSeconds: 900 });
+  t.teardown(() => app.close());
+  const now = Math.floor(Date.now() / 1000);
+  const rawToken = (claims: Record<string, unknown>): string => {
+    // signAccessToken fills in iat; these tokens must be able to lack it.
+    const header = b64({ alg: 'EdDSA', typ: 'at+jwt', kid: 'test' });
+    const body = b64({ iss: 'lienthong', aud: testAudience, sub: 'system:x', office: 'VPTU-CM', roles: [], ...claims });
+    const signature = sign(null, Buffer.from(`${header}.${body}`), testIssuerKey).toString('base64url');
+    return `${header}.${body}.${signature}`;
+  };
+  const cases: [string, string, string, RegExp][] = [
+    ['wrong audience', testToken({}, { aud: 'lienthong-archive' }), 'TOKEN_WRONG_AUDIENCE', /another audience/],
+    [
+      'audience list without us',
+      testToken({}, { aud: ['lienthong-intake', 'lienthong'] }),
+      'TOKEN_WRONG_AUDIENCE',
+      /another audience/,
+    ],
+    ['no aud', rawToken({ aud: undefined, iat: now, exp: now + 60 }), 'TOKEN_WRONG_AUDIENCE', /names no audience/],
+    ['lifetime too long', testToken({}, { iat: now, exp: now + 901 }), 'TOKEN_BAD_LIFETIME', /longer than the 900 s/],
+    ['iat in the future', testToken({}, { iat: now + 3600, exp: now + 3700 }), 'TOKEN_BAD_IAT', /issued in the future/],
+    ['iat missing', rawToken({ exp: now + 60 }), 'TOKEN_BAD_IAT', /not when it was issued/],
+    ['iat not a number', rawToken({ iat: 'yesterday', exp: now + 60 }), 'TOKEN_BAD_IAT', /not when it was issued/],
+    ['exp before iat', testToken({}, { iat: now - 100, exp: now - 200 }), 'TOKEN_BAD_LIFETIME', /expires before/],
+    ['exp equal to iat', testToken({}, { iat: now, exp: now }), 'TOKEN_BAD_LIFETIME', /expires before/],
+  ];
+  for (const [name, token, code, reason] of cases) {
+    const answer = await app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    t.equal(answer.statusCode, 401, name);
+    t.match(answer.headers['content-type'], /application\/problem\+json/, name);
+    t.match(answer.json(), { code, detail: reason }, name);
+    t.match(answer.headers['www-authenticate'], /error="invalid_token"/, name);
+  }
+  const accepted: [string, string][] = [
+    ['exactly the maximum lifetime', testToken({}, { iat: now, exp: now + 900 })],
+    ['iat a little ahead (within skew)', testToken({}, { iat: now + 30, exp: now + 600 })],
+    ['our audience among others', testToken({}, { aud: ['lienthong-intake', testAudience], iat: now, exp: now + 600 })],
+  ];
+  for (const [name, token] of accepted) {
+    const answer = await app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    t.equal(answer.statusCode, 200, name);
+  }
+});
+
+void t.test('without a configured maximum, a token may live one hour and not longer', async (t) => {
+  const app = await appWith(testAuthConfig);
+  t.teardown(() => app.close());
+  const now = Math.floor(Date.now() / 1000);
+  const call = (exp: number) =>
+    app.inject({
+      method: 'GET',
+      url: '/v1/whoami',
+      headers: { authorization: `Bearer ${testToken({}, { iat: now, exp })}` },
+    });
+  t.equal((await call(now + 3600)).statusCode, 200);
+  t.equal((await call(now + 3601)).json().code, 'TOKEN_BAD_LIFETIME');
+  t.equal((await call(now + 30 * 86_400)).json().code, 'TOKEN_BAD_LIFETIME', 'a 30-day token is refused');
 });

@@ -10,12 +10,12 @@ import {
 import { realEnv } from './helpers.ts';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 
-const schema = serviceConfigSchema({ port: 8081 });
+const schema = serviceConfigSchema({ port: 8081, service: 'intake' });
 
 /** The one-line message of the ConfigError that loading `env` throws. */
-function failure(env: Record<string, string | undefined>): string {
+function failure(env: Record<string, string | undefined>, against: typeof schema = schema): string {
   try {
-    loadServiceConfig(schema, env);
+    loadServiceConfig(against, env);
   } catch (error) {
     if (error instanceof ConfigError) return error.message;
     throw error;
@@ -44,8 +44,13 @@ void t.test('defaults are applied and values are mapped to camelCase', async (t)
 });
 
 void t.test('each service passes its own default port', async (t) => {
-  t.equal(loadServiceConfig(serviceConfigSchema({ port: 8084 }), realEnv).port, 8084);
-  t.equal(loadConfig(baseConfigSchema, realEnv).LIENTHONG_PORT, 8080);
+  t.equal(loadServiceConfig(serviceConfigSchema({ port: 8084, service: 'delivery' }), realEnv).port, 8084);
+  t.equal(loadConfig(baseConfigSchema, { ...realEnv, LIENTHONG_AUTH_AUDIENCE: 'lienthong-x' }).LIENTHONG_PORT, 8080);
+  t.equal(
+    failure(realEnv, baseConfigSchema),
+    'config: LIENTHONG_AUTH_AUDIENCE is required',
+    'the bare base schema names no audience: a service must say whose tokens it takes',
+  );
 });
 
 void t.test('numbers are converted, lists split, unknown variables ignored', async (t) => {
@@ -70,7 +75,10 @@ void t.test('an empty variable counts as missing: the default applies', async (t
 });
 
 void t.test('booleans are converted in service-specific schemas', async (t) => {
-  const extended = serviceConfigSchema({ port: 8082 }, { LIENTHONG_SIGNING_STRICT: Type.Boolean({ default: false }) });
+  const extended = serviceConfigSchema(
+    { port: 8082, service: 'signing' },
+    { LIENTHONG_SIGNING_STRICT: Type.Boolean({ default: false }) },
+  );
   t.equal(loadConfig(extended, { ...realEnv, LIENTHONG_SIGNING_STRICT: 'true' }).LIENTHONG_SIGNING_STRICT, true);
   t.equal(loadConfig(extended, realEnv).LIENTHONG_SIGNING_STRICT, false);
   t.equal(loadServiceConfig(extended, realEnv).port, 8082, 'an extended schema loads as a ServiceConfig');
@@ -182,5 +190,40 @@ void t.test('the access-token issuer is required, and a bad JWK set is named wit
   for (const [value, expected] of cases) t.match(failure({ ...realEnv, LIENTHONG_AUTH_JWKS: value }), expected, value);
   const config = loadServiceConfig(schema, realEnv);
   t.equal(config.auth.keys.keys.length, 1);
-  t.match(config.auth, { issuer: 'lienthong', audience: 'lienthong' });
+  t.match(config.auth, { issuer: 'lienthong', audience: 'lienthong-intake', maxLifetimeSeconds: 3600 });
 });
+
+void t.test(
+  "each service's tokens name it: the audience defaults per service, the lifetime cap is bounded",
+  async (t) => {
+    t.equal(
+      loadServiceConfig(serviceConfigSchema({ port: 8082, service: 'signing' }), realEnv).auth.audience,
+      'lienthong-signing',
+    );
+    const tuned = loadServiceConfig(schema, {
+      ...realEnv,
+      LIENTHONG_AUTH_AUDIENCE: 'https://vptu.example.vn/intake',
+      LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: '900',
+    });
+    t.match(tuned.auth, { audience: 'https://vptu.example.vn/intake', maxLifetimeSeconds: 900 });
+    const cases: [Record<string, string>, string][] = [
+      [
+        { LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: '30' },
+        'config: LIENTHONG_AUTH_MAX_LIFETIME_SECONDS must be an integer 60-604800 (seconds an access token may live, exp - iat) (got "30")',
+      ],
+      [
+        { LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: '1h' },
+        'config: LIENTHONG_AUTH_MAX_LIFETIME_SECONDS must be an integer 60-604800 (seconds an access token may live, exp - iat) (got "1h")',
+      ],
+      [
+        { LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: '999999999' },
+        'config: LIENTHONG_AUTH_MAX_LIFETIME_SECONDS must be an integer 60-604800 (seconds an access token may live, exp - iat) (got "999999999")',
+      ],
+      [
+        { LIENTHONG_AUTH_AUDIENCE: 'a'.repeat(201) },
+        `config: LIENTHONG_AUTH_AUDIENCE must be the audience (aud) this service's access tokens must name, e.g. lienthong-signing (got "${'a'.repeat(201)}")`,
+      ],
+    ];
+    for (const [env, expected] of cases) t.equal(failure({ ...realEnv, ...env }), expected, JSON.stringify(env));
+  },
+);

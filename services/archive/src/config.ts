@@ -2,7 +2,7 @@
 import { loadServiceConfig, serviceConfigSchema } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
-export const archiveConfigSchema = serviceConfigSchema({ port: 8083 });
+export const archiveConfigSchema = serviceConfigSchema({ port: 8083, service: 'archive' });
 
 export type ArchiveConfig = ServiceConfig;
 

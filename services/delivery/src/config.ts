@@ -2,7 +2,7 @@
 import { loadServiceConfig, serviceConfigSchema } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
-export const deliveryConfigSchema = serviceConfigSchema({ port: 8084 });
+export const deliveryConfigSchema = serviceConfigSchema({ port: 8084, service: 'delivery' });
 
 export type DeliveryConfig = ServiceConfig;
 

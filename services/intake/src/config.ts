@@ -2,7 +2,7 @@
 import { loadServiceConfig, serviceConfigSchema } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
-export const intakeConfigSchema = serviceConfigSchema({ port: 8081 });
+export const intakeConfigSchema = serviceConfigSchema({ port: 8081, service: 'intake' });
 
 export type IntakeConfig = ServiceConfig;
 

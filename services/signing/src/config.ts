@@ -20,7 +20,7 @@ const publicUrlExpected =
   'an absolute http:// or https:// URL without credentials, query or fragment (e.g. https://ky-so.example.vn)';
 
 export const signingConfigSchema = serviceConfigSchema(
-  { port: 8082 },
+  { port: 8082, service: 'signing' },
   {
     LIENTHONG_SIGNING_KEK: Type.String({
       minLength: minKekLength,

@@ -614,7 +614,7 @@ void t.test('a token forged with another key under the trusted kid never reaches
   const token = signAccessToken(
     {
       iss: 'lienthong',
-      aud: 'lienthong',
+      aud: 'lienthong-signing',
       sub: 'person:nhung',
       office: 'VPTU-CM',
       roles: ['signer'],

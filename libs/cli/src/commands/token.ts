@@ -6,7 +6,13 @@
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { publicJwks, signAccessToken } from '@lienthong/service/access-token';
+import {
+  defaultMaxLifetimeSeconds,
+  maxLifetimeLimitSeconds,
+  publicJwks,
+  serviceAudience,
+  signAccessToken,
+} from '@lienthong/service/access-token';
 import { parseCommandLine, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { assertWritable, readInput, writeOutput } from '../inputs/files.ts';
@@ -33,9 +39,22 @@ const unitSeconds: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 function parseDuration(value: string): number {
   const match = DURATION.exec(value);
   const seconds = match === null ? 0 : Number(match[1]) * unitSeconds[match[2]!]!;
-  if (seconds < 1 || seconds > 366 * 86_400)
-    throw new CliError('USAGE', `--ttl ${value}: expected a duration such as 15m, 8h or 30d (at most 366d).`);
+  if (seconds < 1 || seconds > maxLifetimeLimitSeconds)
+    throw new CliError('USAGE', `--ttl ${value}: expected a duration such as 15m, 1h or 8h (at most 7d).`);
   return seconds;
+}
+
+const serviceNames = ['intake', 'signing', 'archive', 'delivery'];
+
+/** The `aud` of a token: `--service` names mapped to their default audiences, then `--audience` values. */
+function audiencesOf(services: readonly string[], audiences: readonly string[]): string[] {
+  const unknown = services.find((name) => !serviceNames.includes(name));
+  if (unknown !== undefined)
+    throw new CliError('USAGE', `--service ${unknown}: expected one of ${serviceNames.join(', ')}.`);
+  const all = [...new Set([...services.map(serviceAudience), ...audiences])];
+  if (all.length === 0)
+    throw new CliError('USAGE', 'name the services the token is for: --service NAME or --audience AUD (repeatable).');
+  return all;
 }
 
 const keygenUsage = `Usage: lienthong token keygen OUT [--force]
@@ -51,16 +70,20 @@ Prints the public JWK set (RFC 7517) of an issuer key, the value of LIENTHONG_AU
 
 const issueUsage = `Usage: lienthong token issue --key FILE --subject SUB --office CODE [options]
 
-Issues an access token (JWT, RFC 9068) and prints it. Services accept it when they trust
-the key's JWK set and the issuer and audience match theirs.
+Issues an access token (JWT, RFC 9068) and prints it. A service accepts it when it trusts
+the key's JWK set, the issuer is its LIENTHONG_AUTH_ISSUER, the audience (aud) names it and
+the lifetime is within its LIENTHONG_AUTH_MAX_LIFETIME_SECONDS (default 1h).
 
 Options:
+  --service NAME     intake, signing, archive, delivery: aud lienthong-NAME (repeatable)
+  --audience AUD     another audience, a service's LIENTHONG_AUTH_AUDIENCE (repeatable)
+                     at least one --service or --audience is required
   --role ROLE        signer, registry, office-system, archivist, ca-admin (repeatable)
   --name TEXT        a display name (e.g. the signer's full name)
-  --ttl DURATION     lifetime: 15m, 8h, 30d (default 1h)
+  --ttl DURATION     lifetime: 15m, 1h, 8h (default 1h, at most 7d); over 1h only
+                     services with a larger LIENTHONG_AUTH_MAX_LIFETIME_SECONDS accept it
   --kid ID           the key id the JWK set names (default none)
   --issuer ISS       default lienthong
-  --audience AUD     default lienthong
 `;
 
 /** `lienthong token keygen`. */
@@ -107,7 +130,8 @@ export const tokenIssueCommand: Command = {
       ttl: { type: 'string' },
       kid: { type: 'string' },
       issuer: { type: 'string' },
-      audience: { type: 'string' },
+      audience: { type: 'string', multiple: true },
+      service: { type: 'string', multiple: true },
     });
     positionals('token issue', rest, []);
     const key = readIssuerKey(io, required('token issue', 'key', values.key));
@@ -118,18 +142,27 @@ export const tokenIssueCommand: Command = {
     const badRole = roles.find((role) => !/^[a-z][a-z0-9-]{0,63}$/.test(role));
     if (badRole !== undefined)
       throw new CliError('USAGE', `--role ${badRole}: lower-case letters, digits and '-' only.`);
+    const subject = required('token issue', 'subject', values.subject);
+    const lifetime = values.ttl === undefined ? defaultMaxLifetimeSeconds : parseDuration(values.ttl);
+    const aud = audiencesOf(values.service ?? [], values.audience ?? []);
+    const now = Math.floor(Date.now() / 1000);
     const token = signAccessToken(
       {
         iss: values.issuer ?? 'lienthong',
-        aud: values.audience ?? 'lienthong',
-        sub: required('token issue', 'subject', values.subject),
+        aud: aud.length === 1 ? aud[0]! : aud,
+        sub: subject,
         office,
         roles,
         ...(values.name === undefined ? {} : { name: values.name }),
-        exp: Math.floor(Date.now() / 1000) + (values.ttl === undefined ? 3600 : parseDuration(values.ttl)),
+        iat: now,
+        exp: now + lifetime,
       },
       { privateKey: key, ...(values.kid === undefined ? {} : { kid: values.kid }) },
     );
+    if (lifetime > defaultMaxLifetimeSeconds)
+      io.stderr(
+        `note: this token lives ${String(lifetime)} s; services accept it only with LIENTHONG_AUTH_MAX_LIFETIME_SECONDS >= ${String(lifetime)} (default ${String(defaultMaxLifetimeSeconds)})\n`,
+      );
     io.stdout(`${token}\n`);
     return EXIT.ok;
   },
