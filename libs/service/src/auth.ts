@@ -2,7 +2,8 @@
  * Authentication and per-office scoping. Every route needs a bearer access token
  * (RFC 6750, verified as in `access-token.ts`) unless it declares `config: { public: true }`
  * (probes, metrics, API docs, and trust services that relying parties fetch without an
- * account: CRLs, OCSP, time-stamps, CA certificates). The token's caller becomes
+ * account: CRLs, OCSP, time-stamps, CA certificates); a public route with `optionalToken`
+ * still verifies a token that is sent. The token's caller becomes
  * `request.principal`: one subject acting for one office with some roles. Handlers ask
  * for what they need with `requireRole`; a service keeps an office's data to that office.
  */
@@ -33,6 +34,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route answers without a token (default false: a token is required). */
     public?: boolean;
+    /**
+     * With `public`: a token, when sent, is still verified (a bad one is refused, 401) and
+     * becomes `request.principal`, so the route can show a caller more than an anonymous one.
+     */
+    optionalToken?: boolean;
   }
 }
 
@@ -137,7 +143,11 @@ const plugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     );
   app.addHook('onRequest', async (request, reply) => {
     // Unknown routes answer 404 as they are; public routes need nobody.
-    if (request.is404 || isPublic(request)) return;
+    if (request.is404) return;
+    if (isPublic(request)) {
+      const sent = request.headers.authorization !== undefined && request.headers.authorization !== '';
+      if (!sent || request.routeOptions.config.optionalToken !== true) return;
+    }
     request.principal = authenticate === undefined ? bearer(request, reply) : await authenticate(request);
   });
 };

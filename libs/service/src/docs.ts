@@ -37,7 +37,10 @@ const plugin: FastifyPluginAsync<ApiDocsOptions> = async (app, options) => {
     },
     // Public routes (probes, trust services) say so: no token needed.
     transform: ({ schema, url, route }) => ({
-      schema: route.config?.public === true ? { ...schema, security: [] } : schema,
+      schema:
+        route.config?.public !== true
+          ? schema
+          : { ...schema, security: route.config.optionalToken === true ? [{}, { accessToken: [] }] : [] },
       url,
     }),
     // Shared schemas keep their $id as the component name (#/components/schemas/Problem).

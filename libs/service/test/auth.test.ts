@@ -267,3 +267,31 @@ void t.test('without a configured maximum, a token may live one hour and not lon
   t.equal((await call(now + 3601)).json().code, 'TOKEN_BAD_LIFETIME');
   t.equal((await call(now + 30 * 86_400)).json().code, 'TOKEN_BAD_LIFETIME', 'a 30-day token is refused');
 });
+
+void t.test('a public route with optionalToken: anonymous is welcome, a sent token is verified', async (t) => {
+  const app = await createServiceApp({
+    name: 'test',
+    version: '0.0.0',
+    config: { logLevel: 'silent', auth: testAuthConfig },
+  });
+  t.teardown(() => app.close());
+  app.get('/v1/open', { config: { public: true, optionalToken: true } }, async (request) => ({
+    office: request.principal?.office ?? null,
+  }));
+  app.get('/v1/plain', { config: { public: true } }, async (request) => ({
+    office: request.principal?.office ?? null,
+  }));
+  const call = (url: string, authorization?: string) =>
+    app.inject({ method: 'GET', url, headers: authorization === undefined ? {} : { authorization } });
+  t.same((await call('/v1/open')).json(), { office: null }, 'no token: anonymous');
+  t.same((await call('/v1/open', `Bearer ${testToken({ office: 'VPTU-CM' })}`)).json(), { office: 'VPTU-CM' });
+  const bad = await call('/v1/open', 'Bearer not-a-token');
+  t.equal(bad.statusCode, 401, 'a bad token is refused, not ignored');
+  t.equal(bad.json().code, 'UNAUTHENTICATED');
+  const foreign = await call('/v1/open', `Bearer ${testToken({}, { aud: 'lienthong-archive' })}`);
+  t.equal(foreign.json().code, 'TOKEN_WRONG_AUDIENCE');
+  t.same((await call('/v1/plain', 'Bearer not-a-token')).json(), { office: null }, 'plain public routes ignore tokens');
+  await app.ready();
+  const doc = app.swagger() as { paths: Record<string, { get: { security: unknown } }> };
+  t.same(doc.paths['/v1/open']!.get.security, [{}, { accessToken: [] }], 'the API document says the token is optional');
+});

@@ -89,9 +89,27 @@ export async function findCertificate(q: Queryable, id: string): Promise<Certifi
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
-/** Every certificate, oldest first. */
-export async function listCertificates(q: Queryable): Promise<CertificateRecord[]> {
-  const { rows } = await q.query<CertificateRow>(`SELECT ${columns} FROM certificate ORDER BY created_at, id`);
+/** The roles anyone may list: the hierarchy, the trust services and the offices' seals. */
+export const publicRoles: readonly CertificateRole[] = ['root', 'issuing-ca', 'tsa', 'ocsp', 'seal'];
+
+/**
+ * One page of the certificates a caller may list, oldest first: those of `publicRoles`,
+ * and, when `office` is given, the personal certificates of that office's keys (a person
+ * certificate belongs to the office of the signing key that holds it). Fetches one more
+ * than `limit` so the caller learns whether a next page exists.
+ */
+export async function listVisibleCertificates(
+  q: Queryable,
+  page: { office: string | undefined; limit: number; offset: number },
+): Promise<CertificateRecord[]> {
+  const { rows } = await q.query<CertificateRow>(
+    `SELECT ${columns} FROM certificate c
+      WHERE c.role = ANY($1::text[])
+         OR (c.role = 'person' AND $2::text IS NOT NULL
+             AND EXISTS (SELECT 1 FROM signing_key k WHERE k.ca_certificate_id = c.id AND k.office = $2))
+      ORDER BY c.created_at, c.id LIMIT $3 OFFSET $4`,
+    [publicRoles, page.office ?? null, page.limit + 1, page.offset],
+  );
   return rows.map(toRecord);
 }
 

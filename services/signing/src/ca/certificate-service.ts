@@ -2,12 +2,13 @@
  * The CA's public material as the routes serve it: the current CRL of the root or the
  * issuing CA (RFC 5280 §5), the CRL of one CA certificate (what the cRLDistributionPoints of
  * the certificates it issued name, public-urls.ts), and the certificates themselves. Public:
- * validators fetch them without a token. Private keys are never here.
+ * validators fetch them without a token; only the list of personal certificates is kept to
+ * their office, since it names every signer and title. Private keys are never here.
  */
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { CaContext } from './ca-context.ts';
-import { findCertificate, listCertificates } from './certificate-repository.ts';
+import { findCertificate, listVisibleCertificates } from './certificate-repository.ts';
 import type { CertificateRecord } from './certificate-repository.ts';
 import type { CrlRecord } from './crl-repository.ts';
 import { currentCrl } from './crl-service.ts';
@@ -32,9 +33,25 @@ export async function crlOfCaCertificate(ca: CaContext, id: string): Promise<Crl
   return currentCrl(ca, record);
 }
 
-/** Every certificate of this CA, oldest first. */
-export async function listCaCertificates(ca: CaContext): Promise<CertificateRecord[]> {
-  return listCertificates(ca.pool);
+/** One page of the certificate list and where the next starts (null on the last page). */
+export interface CertificatePage {
+  certificates: CertificateRecord[];
+  nextOffset: number | null;
+}
+
+/**
+ * The certificates `office` may list, oldest first, a page at a time: anyone sees the CA,
+ * TSA, OCSP and seal certificates; a caller acting for an office also that office's
+ * personal certificates (names and titles of its signers), never another office's.
+ */
+export async function listCaCertificates(
+  ca: CaContext,
+  office: string | undefined,
+  page: { limit: number; offset: number },
+): Promise<CertificatePage> {
+  const rows = await listVisibleCertificates(ca.pool, { office, ...page });
+  const more = rows.length > page.limit;
+  return { certificates: rows.slice(0, page.limit), nextOffset: more ? page.offset + page.limit : null };
 }
 
 /** The certificate `id` of this CA; 404 CERTIFICATE_NOT_FOUND otherwise. */

@@ -1,8 +1,10 @@
 /**
  * The CA's public material: `GET /v1/ca/crl` (RFC 5280 §5, DER as RFC 2585 §4.2 serves it),
- * `GET /v1/ca/certificates[/{id}]` (DER or PEM, RFC 7468) and `GET /v1/ca/certificates/{id}/crl`,
+ * `GET /v1/ca/certificates/{id}` (DER or PEM, RFC 7468) and `GET /v1/ca/certificates/{id}/crl`,
  * the CRL of one CA certificate, which is what the cRLDistributionPoints of the certificates
  * it issued name (ca/public-urls.ts). All public: validators fetch them without a token.
+ * `GET /v1/ca/certificates` lists, a page at a time, the public ones, and for a caller with a
+ * token also the personal certificates of the caller's office.
  * Private keys are never here.
  */
 import { toPem } from '@lienthong/pki';
@@ -75,14 +77,37 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
   app.get(
     '/v1/ca/certificates',
     {
-      config: { public: true },
+      config: { public: true, optionalToken: true },
       schema: {
         tags: ['certification authority'],
-        summary: 'Every certificate of this CA',
-        response: { 200: Type.Object({ certificates: Type.Array(CertificateSummary) }) },
+        summary: 'The certificates of this CA a caller may list, oldest first, a page at a time',
+        description:
+          'Without a token: the root, issuing CA, TSA, OCSP and office seal certificates. With a token: also the ' +
+          "personal certificates of the caller's office, never another office's. A token that is sent must be " +
+          'valid. Page with limit and offset; nextOffset is the offset of the next page, null on the last.',
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'certificates per page' }),
+            offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'how many to skip' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            certificates: Type.Array(CertificateSummary),
+            nextOffset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+              description: 'offset of the next page; null when this is the last',
+            }),
+          }),
+          400: problemResponse('VALIDATION_FAILED: limit not 1-100, or offset negative'),
+          401: problemResponse('UNAUTHENTICATED (or TOKEN_*): a token was sent and is not valid'),
+        },
       },
     },
-    async () => ({ certificates: (await listCaCertificates(ca)).map(toCertificateSummary) }),
+    async (request) => {
+      const page = await listCaCertificates(ca, request.principal?.office, request.query);
+      return { certificates: page.certificates.map(toCertificateSummary), nextOffset: page.nextOffset };
+    },
   );
 
   app.get(
