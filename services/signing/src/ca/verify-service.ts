@@ -7,9 +7,10 @@
  */
 import { verifyPdf, type PdfVerificationReport } from '@lienthong/pades';
 import { openFileSource } from '@lienthong/pdf';
-import { isPkiError, readCertificate, summariseCmsReport, verifyCms, type CmsReportSummary } from '@lienthong/pki';
+import { isPkiError, readCertificate, summariseCmsReport, verifyCms, type Certificate } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
+import { markAnchors, type MarkedReport } from './anchor-marking.ts';
 import type { CaContext } from './ca-context.ts';
 import { currentCrl } from './crl-service.ts';
 
@@ -21,8 +22,11 @@ export interface VerifyInput {
   anchors?: Uint8Array[];
 }
 
-/** The verification report as JSON: the worst signer's outcome, and each signer's. */
-export type VerifyReport = CmsReportSummary;
+/**
+ * The verification report as JSON: the worst signer's outcome, and each signer's, each
+ * naming the trust anchor its path ended at and who supplied it (anchor-marking.ts).
+ */
+export type VerifyReport = MarkedReport;
 
 /** Verifies every signature of the PDF at `path` against this CA's root, with its CRLs and the document's DSS (read in chunks). */
 export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVerificationReport> {
@@ -43,10 +47,10 @@ export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVer
 }
 
 /** The caller's anchors, each a DER certificate; 400 TRUST_ANCHOR_MALFORMED naming the first that is not. */
-function checkAnchors(anchors: readonly Uint8Array[]): void {
-  anchors.forEach((der, i) => {
+function readAnchors(anchors: readonly Uint8Array[]): Certificate[] {
+  return anchors.map((der, i) => {
     try {
-      readCertificate(der);
+      return readCertificate(der);
     } catch (error) {
       if (isPkiError(error))
         throw new AppError(signingErrors.TRUST_ANCHOR_MALFORMED, {
@@ -60,7 +64,7 @@ function checkAnchors(anchors: readonly Uint8Array[]): void {
 
 /** Verifies `input` against this CA's root (and the given anchors, 400 when one is not a certificate) with its own CRLs. */
 export async function verifySignature(ca: CaContext, input: VerifyInput): Promise<VerifyReport> {
-  checkAnchors(input.anchors ?? []);
+  const callerAnchors = readAnchors(input.anchors ?? []);
   const { root, issuing } = ca.hierarchy;
   const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
   const report = verifyCms(input.signature, {
@@ -71,5 +75,9 @@ export async function verifySignature(ca: CaContext, input: VerifyInput): Promis
     revocation: 'any',
     clock: ca.clock,
   });
-  return summariseCmsReport(report);
+  return markAnchors(summariseCmsReport(report), {
+    localRoot: [ca.certificateOf(root).fingerprint],
+    configured: ca.externalAnchors.map((anchor) => anchor.fingerprint),
+    callerSupplied: callerAnchors.map((anchor) => anchor.fingerprint),
+  });
 }

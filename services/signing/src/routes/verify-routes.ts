@@ -21,6 +21,17 @@ const CertificateInfo = Type.Object({
   notBefore: Type.String({ format: 'date-time' }),
   notAfter: Type.String({ format: 'date-time' }),
 });
+const AnchorSource = Type.Union(
+  [Type.Literal('local-root'), Type.Literal('configured'), Type.Literal('caller-supplied')],
+  {
+    description:
+      "who supplied the trust anchor: this CA's root, the deployment's LIENTHONG_SIGNING_TRUST_ANCHORS_FILE, or the request's anchors",
+  },
+);
+const ChainCertificate = Type.Object({
+  ...CertificateInfo.properties,
+  anchor: Type.Optional(AnchorSource),
+});
 const signerFields = {
   indication: Type.Union([Type.Literal('TOTAL_PASSED'), Type.Literal('TOTAL_FAILED'), Type.Literal('INDETERMINATE')]),
   subIndication: Type.Optional(Type.String({ description: 'EN 319 102-1 Table 5' })),
@@ -33,7 +44,16 @@ const signerFields = {
   signingTime: Type.Optional(Type.String({ format: 'date-time' })),
   bestSignatureTime: Type.Optional(Type.String({ format: 'date-time' })),
   signer: Type.Optional(CertificateInfo),
-  chain: Type.Array(CertificateInfo),
+  chain: Type.Array(ChainCertificate, { description: 'the path, signer first, the trust anchor last (marked anchor)' }),
+  trustAnchor: Type.Optional(
+    Type.Object(
+      { source: AnchorSource, subject: Type.String(), sha256: Type.String({ description: 'hex' }) },
+      {
+        description:
+          'the trust anchor the certification path ended at, when it reached one (trusted says whether the rest held). caller-supplied: the path holds only because the request supplied that anchor',
+      },
+    ),
+  ),
   timestamps: Type.Array(
     Type.Object({
       kind: Type.String(),
