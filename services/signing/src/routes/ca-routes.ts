@@ -100,7 +100,9 @@ export async function caRoutes(app: ServiceApp, options: { ca: CaContext }): Pro
             }),
           }),
           400: problemResponse('VALIDATION_FAILED: limit not 1-100, or offset negative'),
-          401: problemResponse('UNAUTHENTICATED (or TOKEN_*): a token was sent and is not valid'),
+          401: problemResponse(
+            'UNAUTHENTICATED, TOKEN_WRONG_AUDIENCE, TOKEN_BAD_LIFETIME or TOKEN_BAD_IAT: a token was sent and is not valid',
+          ),
         },
       },
     },

@@ -40,7 +40,9 @@ export const Base64 = (description: string, minLength = 0, maxLength?: number) =
   });
 
 /** The 401 every protected route may answer. */
-export const unauthenticated = problemResponse('UNAUTHENTICATED: no valid access token (Authorization: Bearer)');
+export const unauthenticated = problemResponse(
+  'UNAUTHENTICATED: no valid access token (Authorization: Bearer); TOKEN_WRONG_AUDIENCE, TOKEN_BAD_LIFETIME or TOKEN_BAD_IAT: a token for another service, living too long, or without a sound iat',
+);
 
 /** The media type of a request without parameters, lower case ('' when absent). */
 export function mediaTypeOf(header: string | undefined): string {
