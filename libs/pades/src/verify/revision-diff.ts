@@ -5,6 +5,7 @@ import {
   isName,
   isRef,
   isStream,
+  type PdfDict,
   type PdfObject,
   type ByteSource,
   type XrefEntry,
@@ -65,6 +66,12 @@ function touchedObjects(prev: PdfDocument, section: XrefSection): { changed: num
   return { changed: [...changed].sort((a, b) => a - b), freed };
 }
 
+/** A widget outside any field has no value that could explain a new appearance (§12.5.6.19). */
+const isOrphanWidgetRedrawn = (before: PdfDict, after: PdfDict): boolean =>
+  isName(before.entries.get('Subtype'), 'Widget') &&
+  (!sameValue(before.entries.get('AP'), after.entries.get('AP')) ||
+    !sameValue(before.entries.get('AS'), after.entries.get('AS')));
+
 async function classify(
   ctx: DiffContext,
   num: number,
@@ -95,6 +102,15 @@ async function classify(
   const annotsOf = r.annotArrays.get(num);
   if (annotsOf !== undefined)
     return annotationChanges(ctx, annotsOf, isArray(before) ? before.items : [], isArray(after) ? after.items : []);
+  if (r.annots.has(num) && isOrphanWidgetRedrawn(asDict(before), asDict(after)))
+    return [
+      {
+        kind: 'appearance',
+        requires: 'never',
+        detail: `The appearance of widget annotation ${num} on page ${r.annots.get(num)! + 1}, which belongs to no field, changed (shadow replace).`,
+        object: num,
+      },
+    ];
   if (r.annots.has(num))
     return [
       {

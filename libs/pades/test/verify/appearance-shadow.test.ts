@@ -8,8 +8,30 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { pyhankoValidate, skipUnless } from '../../../../test/support/judges.ts';
 import { type PdfVerificationReport } from '../../src/index.ts';
-import { decodeTextString, isArray, isString, memorySource, pdfDict, PdfDocument, type PdfRef } from '@lienthong/pdf';
-import { dir, NOW, partyFlow, rawRevision, rootPem, update, verify } from './support.ts';
+import {
+  decodeTextString,
+  isArray,
+  isString,
+  memorySource,
+  pdfArray,
+  pdfDict,
+  pdfName,
+  PdfDocument,
+  type PdfRef,
+} from '@lienthong/pdf';
+import {
+  dir,
+  firstPageContent,
+  fixturePdf,
+  NOW,
+  partyFlow,
+  pdfRef,
+  rawRevision,
+  rootPem,
+  signAs,
+  update,
+  verify,
+} from './support.ts';
 
 const { stamped, sealed } = await partyFlow();
 
@@ -99,6 +121,54 @@ void t.test('filling the number and date (value and appearance together), then s
   t.equal(r.indication, 'TOTAL_PASSED', r.message);
   t.ok(r.signatures.every((s) => s.changesAfter.every((c) => c.permitted)));
 });
+
+/**
+ * A page with a widget annotation that belongs to no field, certified with DocMDP /P 3 (annotations may
+ * change), then the widget re-pointed to another appearance: it has no value, so nothing permits that.
+ */
+async function orphanWidget(): Promise<{ signed: Uint8Array; redrawn: Uint8Array }> {
+  const base = await fixturePdf({ pages: 1, useObjectStreams: false });
+  const doc = await PdfDocument.open(memorySource(base));
+  const { page } = await firstPageContent(base);
+  const n = doc.size;
+  const form = (text: string): string =>
+    `<</Type/XObject/Subtype/Form/BBox[0 0 100 20]/Length ${text.length}>>stream\n${text}\nendstream`;
+  const streams = rawRevision(base, (await doc.catalog()).ref, n + 2, [
+    { num: n, body: form('') },
+    { num: n + 1, body: form('BT /Helv 12 Tf 2 4 Td (PAID) Tj ET') },
+  ]);
+  let widget: PdfRef | undefined;
+  const withWidget = await update(streams, async (edits) => {
+    widget = edits.add(
+      pdfDict({
+        Type: pdfName('Annot'),
+        Subtype: pdfName('Widget'),
+        Rect: pdfArray([50, 50, 150, 70]),
+        AP: pdfDict({ N: pdfRef(n) }),
+      }),
+    );
+    (await edits.arrayIn(await edits.dict(page), 'Annots')).items.push(widget);
+  });
+  const signed = await signAs(withWidget, { certify: 3 });
+  const redrawn = await update(
+    signed,
+    async (edits) => void (await edits.dict(widget!)).entries.set('AP', pdfDict({ N: pdfRef(n + 1) })),
+  );
+  return { signed, redrawn };
+}
+
+void t.test(
+  'a widget that belongs to no field given another appearance, even under DocMDP /P 3: forbidden',
+  async (t) => {
+    const { signed, redrawn } = await orphanWidget();
+    t.equal((await verify(signed)).indication, 'TOTAL_PASSED', 'the certified file itself passes');
+    const r = await verify(redrawn);
+    t.equal(r.indication, 'TOTAL_FAILED', r.message);
+    const bad = r.signatures[0]?.changesAfter.find((c) => !c.permitted);
+    t.equal(bad?.kind, 'appearance', JSON.stringify(r.signatures[0]?.changesAfter, null, 1));
+    t.match(bad?.detail ?? '', /widget annotation \d+ on page 1, which belongs to no field/);
+  },
+);
 
 // pyHanko 0.38 accepts the first two as form filling (it compares field values, not what they show); it refuses
 // the third. Its verdicts are recorded; we assert only where it agrees.
