@@ -46,6 +46,15 @@ writeFileSync(join(dir, 'truncated.pdf'), pdf.subarray(0, Math.floor(pdf.length 
 writeFileSync(join(dir, 'existing.pdf'), 'do not overwrite me');
 f.must(['pdf', 'sign', 'doc.pdf', 'signed.pdf', '--key', 'person/key.pem', '--cert', h.leaves.person]);
 
+/** A last incremental update whose startxref points at bytes that are no cross-reference section. */
+function brokenUpdate(bytes: Buffer): Buffer {
+  const prev = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(bytes.toString('latin1'))![1];
+  const tail = `xref\n0 zz\nnot a table\ntrailer\n<</Size 3/Prev ${prev}>>\nstartxref\n${bytes.length}\n%%EOF\n`;
+  return Buffer.concat([bytes, Buffer.from(tail, 'latin1')]);
+}
+writeFileSync(join(dir, 'broken-unsigned.pdf'), brokenUpdate(pdf));
+writeFileSync(join(dir, 'broken-signed.pdf'), brokenUpdate(readFileSync(join(dir, 'signed.pdf'))));
+
 const person = ['--key', 'person/key.pem', '--cert', h.leaves.person];
 const leftovers = (out: string): string[] => readdirSync(dir).filter((n) => n === out || n.startsWith(`${out}.tmp-`));
 
@@ -269,6 +278,12 @@ const cases: {
     detail: /truncated\.pdf: /,
   },
   {
+    name: 'verify of an unsigned PDF whose last revision cannot be read',
+    args: ['verify', 'broken-unsigned.pdf', '--anchor', h.root, '--json'],
+    code: 'BAD_PDF',
+    detail: /broken-unsigned\.pdf: /,
+  },
+  {
     name: 'verify of a PDF with --content',
     args: ['verify', 'signed.pdf', '--content', 'notes.txt'],
     code: 'USAGE',
@@ -288,6 +303,28 @@ for (const c of cases) {
     if (out !== undefined) t.same(leftovers(out), [], `no ${out} nor ${out}.tmp-* left`);
   });
 }
+
+void t.test(
+  'verify of a signed PDF whose last revision cannot be read: a report, FORMAT_FAILURE, exit 1',
+  async (t) => {
+    const r = lienthong(dir, ['verify', 'broken-signed.pdf', '--anchor', h.root, '--json']);
+    t.equal(r.code, 1, r.stderr);
+    t.equal(r.stderr, '');
+    const json = JSON.parse(r.stdout) as {
+      indication: string;
+      subIndication: string;
+      message: string;
+      signatures: unknown[];
+    };
+    t.equal(json.indication, 'TOTAL_FAILED');
+    t.equal(json.subIndication, 'FORMAT_FAILURE');
+    t.match(json.message, /cannot be read as a revision/);
+    t.equal(json.signatures.length, 1);
+    const human = lienthong(dir, ['verify', 'broken-signed.pdf', '--anchor', h.root]);
+    t.equal(human.code, 1, human.stderr);
+    t.match(human.stdout, /FORMAT_FAILURE/);
+  },
+);
 
 void t.test('an existing OUT is kept as it was; --force replaces it', async (t) => {
   t.equal(readFileSync(join(dir, 'existing.pdf'), 'utf8'), 'do not overwrite me');

@@ -1,5 +1,5 @@
 import { readDssData, verifyPdf } from '@lienthong/pades';
-import { isPdfError, PdfDocument } from '@lienthong/pdf';
+import { isPdfError, PdfDocument, type PdfError } from '@lienthong/pdf';
 import { EXIT } from '../errors.ts';
 import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
 import { openPdfInput, pdfCliError } from '../inputs/pdf-files.ts';
@@ -19,8 +19,9 @@ export interface PdfVerifyValues {
  * PDF (ISO 32000-1 §12.8, ETSI EN 319 142-1) with the EN 319 102-1 report
  * of libs/pki verifyPdf, the file streamed. Revocation is checked when CRLs
  * are given or the document has a DSS. Exit 0 only when every signature is
- * TOTAL_PASSED with no forbidden change after it; 1 otherwise; an unreadable
- * PDF is unusable input (BAD_PDF, exit 2).
+ * TOTAL_PASSED with no forbidden change after it; 1 otherwise (also a signed
+ * PDF whose later revisions cannot be read: TOTAL_FAILED / FORMAT_FAILURE);
+ * a PDF with no readable signed revision is unusable input (BAD_PDF, exit 2).
  */
 export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyValues, time: Date): Promise<number> {
   const anchors = readCertificateFiles(io, values.anchor);
@@ -28,20 +29,23 @@ export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyVa
   const crls = readCrlFiles(io, values.crl);
   const source = await openPdfInput(io, path);
   try {
-    let doc: PdfDocument;
+    let doc: PdfDocument | undefined;
+    let unreadable: PdfError | undefined;
     try {
       doc = await PdfDocument.open(source);
     } catch (e) {
-      if (isPdfError(e)) throw pdfCliError(path, e);
-      throw e;
+      if (!isPdfError(e)) throw e;
+      unreadable = e;
     }
-    const dss = await readDssData(doc);
-    const haveRevocationData = crls.length > 0 || dss.crls.length > 0 || dss.ocspResponses.length > 0;
+    // An unreadable file is still verified: its earlier revisions may hold signatures that deserve a report.
+    const dss = doc === undefined ? undefined : await readDssData(doc);
+    const haveRevocationData =
+      crls.length > 0 || (dss !== undefined && (dss.crls.length > 0 || dss.ocspResponses.length > 0));
     const run: PdfRunContext = {
       revocation: haveRevocationData ? 'any' : 'none',
       crlCount: crls.length,
       ocspCount: 0,
-      dss: dss.present,
+      dss: dss?.present ?? false,
     };
     const report = await verifyPdf(source, {
       trustAnchors: anchors,
@@ -50,6 +54,7 @@ export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyVa
       revocation: run.revocation,
       time,
     });
+    if (unreadable !== undefined && report.signatures.length === 0) throw pdfCliError(path, unreadable);
     io.stdout(
       values.json === true ? `${JSON.stringify(pdfReportJson(report, run), null, 2)}\n` : formatPdfReport(report, run),
     );

@@ -42,8 +42,10 @@ Options:
   -h, --help           this help
 
 Exit status: 0 every signature is TOTAL_PASSED (for a PDF: with no forbidden
-change after it); 1 otherwise; 2 unusable input (missing or unreadable file,
-a PDF whose structure cannot be read, bad date).
+change after it); 1 otherwise, also for a signed PDF whose later revisions
+cannot be read (TOTAL_FAILED / FORMAT_FAILURE, with the report); 2 unusable
+input (missing or unreadable file, a PDF with no readable signed revision,
+bad date).
 `;
 
 /** `lienthong verify`: verification of a CMS/CAdES signature with an EN 319 102-1 report. */

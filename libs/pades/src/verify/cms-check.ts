@@ -101,6 +101,17 @@ export async function verifyPdfCms(
       signers: [],
     };
   }
+  // openssl and pdfsig refuse such a signature; that its bytes verify must not make it valid here.
+  if (sd.derViolation !== undefined)
+    return {
+      ...failedReport(
+        'TOTAL_FAILED',
+        'FORMAT_FAILURE',
+        `/Contents is not DER (ISO 32000-1 §12.8.3.3.1): ${sd.derViolation}.`,
+      ),
+      signers: [],
+      signedData: sd,
+    };
   const base = options.engine ?? nodeCryptoEngine;
   if (sd.content !== undefined) {
     if (subFilter !== 'adbe.pkcs7.sha1')

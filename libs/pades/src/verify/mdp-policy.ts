@@ -62,6 +62,7 @@ const RANK: Record<ChangeKind, number> = {
   'deleted-object': 0,
   catalog: 0,
   'locked-field': 0,
+  appearance: 0,
   'field-structure': 0,
   'new-field': 0,
   annotation: 1,

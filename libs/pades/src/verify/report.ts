@@ -10,7 +10,8 @@ export type PadesBaselineLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
  * - `form-fill`: a field's value or appearance (§12.7.4);
  * - `annotation`: an annotation added, removed or changed (§12.5);
  * - `page-content`, `catalog`, `field-structure`, `new-field`, `replaced-object`,
- *   `deleted-object`, `appended-data`, `unreadable`: changes no DocMDP level permits.
+ *   `deleted-object`, `appended-data`, `unreadable`: changes no DocMDP level permits;
+ * - `appearance`: a field's appearance changed while its value did not (shadow replace), never permitted.
  */
 export type ChangeKind =
   | 'signature'
@@ -18,6 +19,7 @@ export type ChangeKind =
   | 'dss'
   | 'metadata'
   | 'form-fill'
+  | 'appearance'
   | 'annotation'
   | 'page-content'
   | 'catalog'

@@ -5,11 +5,13 @@ import {
   isName,
   isRef,
   isStream,
+  type PdfDict,
   type PdfObject,
   type ByteSource,
   type XrefEntry,
   type XrefSection,
 } from '@lienthong/pdf';
+import { appearanceChange, judgeAppearances, newFormFills } from './appearance-shadow.ts';
 import { sameObject, sameValue } from './object-equal.ts';
 import { objectRoles, pageContentObjects } from './object-roles.ts';
 import type { RevisionChange } from './report.ts';
@@ -64,6 +66,12 @@ function touchedObjects(prev: PdfDocument, section: XrefSection): { changed: num
   return { changed: [...changed].sort((a, b) => a - b), freed };
 }
 
+/** A widget outside any field has no value that could explain a new appearance (§12.5.6.19). */
+const isOrphanWidgetRedrawn = (before: PdfDict, after: PdfDict): boolean =>
+  isName(before.entries.get('Subtype'), 'Widget') &&
+  (!sameValue(before.entries.get('AP'), after.entries.get('AP')) ||
+    !sameValue(before.entries.get('AS'), after.entries.get('AS')));
+
 async function classify(
   ctx: DiffContext,
   num: number,
@@ -88,12 +96,21 @@ async function classify(
   const field = r.fields.get(num);
   if (field !== undefined) return fieldChanges(ctx, field, asDict(before), asDict(after), num);
   const widgetOf = r.widgets.get(num);
-  if (widgetOf !== undefined) return widgetChanges(widgetOf, asDict(before), asDict(after), num);
+  if (widgetOf !== undefined) return widgetChanges(ctx.fills, widgetOf, asDict(before), asDict(after), num);
   const page = r.pageNodes.get(num);
   if (page !== undefined) return pageChanges(ctx, page, asDict(before), asDict(after), num);
   const annotsOf = r.annotArrays.get(num);
   if (annotsOf !== undefined)
     return annotationChanges(ctx, annotsOf, isArray(before) ? before.items : [], isArray(after) ? after.items : []);
+  if (r.annots.has(num) && isOrphanWidgetRedrawn(asDict(before), asDict(after)))
+    return [
+      {
+        kind: 'appearance',
+        requires: 'never',
+        detail: `The appearance of widget annotation ${num} on page ${r.annots.get(num)! + 1}, which belongs to no field, changed (shadow replace).`,
+        object: num,
+      },
+    ];
   if (r.annots.has(num))
     return [
       {
@@ -112,13 +129,13 @@ async function classify(
   const appearanceOf = r.appearances.get(num);
   if (appearanceOf !== undefined && !isDrawn)
     return [
-      {
+      appearanceChange(ctx.fills, appearanceOf, {
         kind: 'form-fill',
         requires: 'fill',
         detail: `Appearance stream of ${appearanceOf} rewritten.`,
         field: appearanceOf,
         object: num,
-      },
+      }),
     ];
   if (r.dss.has(num) && !isStream(before) && !isDrawn)
     return [{ kind: 'dss', requires: 'always', detail: `DSS object ${num} updated.`, object: num }];
@@ -162,7 +179,7 @@ export async function diffRevision(
       requires: 'never',
       detail: `The trailer /Root now names ${isRef(nextRoot) ? `object ${nextRoot.num}` : 'something else'}.`,
     });
-  const ctx: DiffContext = { prev, next, roles: await objectRoles(prev) };
+  const ctx: DiffContext = { prev, next, roles: await objectRoles(prev), fills: newFormFills() };
   let drawnCache: Promise<Set<number> | 'unbounded'> | undefined;
   const drawn = (): Promise<Set<number> | 'unbounded'> => (drawnCache ??= pageContentObjects(prev, ctx.roles));
   const { changed, freed } = touchedObjects(prev, section);
@@ -194,7 +211,7 @@ export async function diffRevision(
     if (isBookkeeping(before) || (await sameObject(prev, next, before, after))) continue;
     out.push(...(await classify(ctx, num, before, after, drawn)));
   }
-  return dedupe(out);
+  return dedupe(judgeAppearances(out, ctx.fills));
 }
 
 function dedupe(changes: RevisionChange[]): RevisionChange[] {

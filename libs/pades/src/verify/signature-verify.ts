@@ -51,7 +51,17 @@ async function verifyDocumentTimestamp(
 ): Promise<SignatureOutcome> {
   let hash;
   try {
-    hash = readTimeStampToken(sig.contents).tstInfo.messageImprint.hash;
+    const token = readTimeStampToken(sig.contents);
+    if (token.signedData.derViolation !== undefined)
+      return {
+        indication: 'TOTAL_FAILED',
+        subIndication: 'FORMAT_FAILURE',
+        message: `/Contents is not DER (ISO 32000-1 §12.8.3.3.1): ${token.signedData.derViolation}.`,
+        integrity: false,
+        trusted: false,
+        baselineB: false,
+      };
+    hash = token.tstInfo.messageImprint.hash;
   } catch (e) {
     return {
       indication: 'TOTAL_FAILED',

@@ -10,6 +10,7 @@ import {
   type PdfDict,
   type PdfObject,
 } from '@lienthong/pdf';
+import { appearanceChange, type FormFills } from './appearance-shadow.ts';
 import { sameValue } from './object-equal.ts';
 import type { FieldNode, ObjectRoles } from './object-roles.ts';
 import type { RevisionChange } from './report.ts';
@@ -19,6 +20,8 @@ export interface DiffContext {
   readonly prev: PdfDocument;
   readonly next: PdfDocument;
   readonly roles: ObjectRoles;
+  /** Values and appearances changed in this revision (an appearance may change only with its value). */
+  readonly fills: FormFills;
 }
 
 const EMPTY: PdfDict = { kind: 'dict', entries: new Map() };
@@ -184,6 +187,7 @@ export async function fieldChanges(
   const field = node.name;
   const isSig = node.type === 'Sig';
   for (const k of changedKeys(before, after)) {
+    if (k === 'V') ctx.fills.values.add(field);
     if (isSig && (k === 'V' || k === 'AP' || k === 'AS' || k === 'Lock' || k === 'SV' || k === 'MK')) {
       if (k === 'V' && before.entries.has('V')) {
         out.push({
@@ -196,15 +200,23 @@ export async function fieldChanges(
         continue;
       }
       const kind = await signatureKind(ctx.next, after.entries.get('V'));
-      out.push({
+      const change: RevisionChange = {
         kind,
         requires: 'sign',
         detail: `Signature field ${field} ${k === 'V' ? 'signed' : `/${k} set while signing`}.`,
         field,
         object,
-      });
+      };
+      out.push(k === 'AP' || k === 'AS' ? appearanceChange(ctx.fills, field, change) : change);
     } else if (!isSig && (k === 'V' || k === 'AP' || k === 'AS' || k === 'DA' || k === 'MK')) {
-      out.push({ kind: 'form-fill', requires: 'fill', detail: `Field ${field} /${k} changed.`, field, object });
+      const change: RevisionChange = {
+        kind: 'form-fill',
+        requires: 'fill',
+        detail: `Field ${field} /${k} changed.`,
+        field,
+        object,
+      };
+      out.push(k === 'AP' || k === 'AS' ? appearanceChange(ctx.fills, field, change) : change);
     } else
       out.push({ kind: 'field-structure', requires: 'never', detail: `Field ${field} /${k} changed.`, field, object });
   }
@@ -212,11 +224,25 @@ export async function fieldChanges(
 }
 
 /** Changes to a widget annotation kid of a field (§12.5.6.19). */
-export function widgetChanges(field: string, before: PdfDict, after: PdfDict, object: number): RevisionChange[] {
+export function widgetChanges(
+  fills: FormFills,
+  field: string,
+  before: PdfDict,
+  after: PdfDict,
+  object: number,
+): RevisionChange[] {
   return changedKeys(before, after).map((k) =>
-    k === 'AP' || k === 'AS' || k === 'MK'
-      ? { kind: 'form-fill', requires: 'fill', detail: `Widget of ${field} /${k} changed.`, field, object }
-      : { kind: 'field-structure', requires: 'never', detail: `Widget of ${field} /${k} changed.`, field, object },
+    k === 'AP' || k === 'AS'
+      ? appearanceChange(fills, field, {
+          kind: 'form-fill',
+          requires: 'fill',
+          detail: `Widget of ${field} /${k} changed.`,
+          field,
+          object,
+        })
+      : k === 'MK'
+        ? { kind: 'form-fill', requires: 'fill', detail: `Widget of ${field} /${k} changed.`, field, object }
+        : { kind: 'field-structure', requires: 'never', detail: `Widget of ${field} /${k} changed.`, field, object },
   );
 }
 

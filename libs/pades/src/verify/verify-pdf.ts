@@ -4,6 +4,7 @@ import { verifyPdfCms, type DigestCache } from './cms-check.ts';
 import { readDssData, type DssValidationData } from './dss-data.ts';
 import { judgeRevisions } from './mdp-policy.ts';
 import type { PadesBaselineLevel, PdfRevisionReport, PdfSignatureReport, PdfVerificationReport } from './report.ts';
+import { earlierRevisions } from './readable-revision.ts';
 import { analyseRevisions, type RevisionAnalysis } from './revision-analysis.ts';
 import { findSignatures, type CheckedSignature, type FoundSignature } from './signature-fields.ts';
 import { verifySignatureOutcome, type SignatureOutcome } from './signature-verify.ts';
@@ -97,6 +98,17 @@ function brokenReport(s: Exclude<FoundSignature, CheckedSignature>): PdfSignatur
   };
 }
 
+/** The unreadable rest of the file as one more revision, changed in a way no signature permits. */
+function withTail(revisions: RevisionAnalysis[], tail: UnreadableTail | undefined): RevisionAnalysis[] {
+  const last = revisions[revisions.length - 1];
+  if (tail === undefined || last === undefined) return revisions;
+  const change = { kind: 'unreadable', requires: 'never', detail: tail.detail } as const;
+  return [
+    ...revisions,
+    { index: last.index + 1, end: tail.size, eof: tail.size, xref: last.xref, dss: false, changes: [change] },
+  ];
+}
+
 function failure(message: string, time: Date, size: number): PdfVerificationReport {
   return {
     indication: 'TOTAL_FAILED',
@@ -127,14 +139,61 @@ export async function verifyPdf(source: ByteSource, options: PdfVerifyOptions = 
     doc = await PdfDocument.open(source);
   } catch (e) {
     if (!isPdfError(e)) throw e;
-    return failure(`The file cannot be read as a PDF: ${e.message}`, time, source.size);
+    return (
+      (await verifyEarlierRevision(source, options, time, e.message)) ??
+      failure(`The file cannot be read as a PDF: ${e.message}`, time, source.size)
+    );
   }
   try {
     return await verifyDocument(source, doc, options, time);
   } catch (e) {
     // A hostile file must end in a report, never in an error the caller turns into a 500.
-    return failure(`The PDF structure is broken: ${e instanceof Error ? e.message : String(e)}`, time, source.size);
+    const reason = e instanceof Error ? e.message : String(e);
+    return (
+      (await verifyEarlierRevision(source, options, time, reason)) ??
+      failure(`The PDF structure is broken: ${reason}`, time, source.size)
+    );
   }
+}
+
+/**
+ * A file whose last revisions cannot be read (a broken xref, a truncated
+ * object) but whose earlier ones hold signatures: those signatures are
+ * verified in the last readable state, the unreadable rest is a forbidden
+ * change after each, and the whole is TOTAL_FAILED / FORMAT_FAILURE with
+ * the reason (EN 319 102-1 §5.2.2). Undefined when no earlier state with a
+ * signature can be read.
+ */
+async function verifyEarlierRevision(
+  source: ByteSource,
+  options: PdfVerifyOptions,
+  time: Date,
+  reason: string,
+): Promise<PdfVerificationReport | undefined> {
+  try {
+    for await (const earlier of earlierRevisions(source)) {
+      let doc: PdfDocument;
+      try {
+        doc = await PdfDocument.open(earlier.source);
+      } catch (e) {
+        if (isPdfError(e)) continue;
+        throw e;
+      }
+      const detail = `The ${source.size - earlier.end} bytes after byte ${earlier.end} cannot be read as a revision: ${reason}`;
+      const report = await verifyDocument(earlier.source, doc, options, time, { size: source.size, detail });
+      if (report.signatures.length === 0) return undefined;
+      return { ...report, indication: 'TOTAL_FAILED', subIndication: 'FORMAT_FAILURE', message: detail };
+    }
+  } catch {
+    // The earlier state is as broken as the whole: the caller's failure report stands.
+  }
+  return undefined;
+}
+
+/** Bytes after the last readable revision that cannot be read: the file's real size and why. */
+interface UnreadableTail {
+  readonly size: number;
+  readonly detail: string;
 }
 
 async function verifyDocument(
@@ -142,6 +201,7 @@ async function verifyDocument(
   doc: PdfDocument,
   options: PdfVerifyOptions,
   time: Date,
+  tail?: UnreadableTail,
 ): Promise<PdfVerificationReport> {
   const dss =
     options.useDss === false
@@ -149,7 +209,7 @@ async function verifyDocument(
       : await readDssData(doc);
   const cmsOpts = cmsOptions(options, dss, time);
   const { found, skipped } = await findSignatures(doc);
-  const revisions = await analyseRevisions(source, doc);
+  const revisions = withTail(await analyseRevisions(source, doc), tail);
   const verified: Verified[] = [];
   const cache: DigestCache = new Map();
   for (const sig of found) {
@@ -190,13 +250,14 @@ async function verifyDocument(
         ? await levelOf(source, v, timestamps, revisions, dss, cmsOpts, cache)
         : { best: s.kind === 'document-timestamp' ? o.time : undefined };
     const downgraded = forbidden !== undefined && o.indication !== 'TOTAL_FAILED';
+    const unreadable = tail !== undefined && forbidden?.revision === revisions[revisions.length - 1]?.index;
     reports.push({
       field: s.field,
       kind: s.kind,
       subFilter: s.subFilter,
       indication: downgraded ? 'TOTAL_FAILED' : o.indication,
       ...(downgraded
-        ? { subIndication: 'SIG_CONSTRAINTS_FAILURE' as const }
+        ? { subIndication: unreadable ? ('FORMAT_FAILURE' as const) : ('SIG_CONSTRAINTS_FAILURE' as const) }
         : o.subIndication === undefined
           ? {}
           : { subIndication: o.subIndication }),
@@ -232,7 +293,7 @@ async function verifyDocument(
     dss: r.dss,
     changes: r.changes,
   }));
-  return summarise(reports, revisionReports, skipped, time, source.size);
+  return summarise(reports, revisionReports, skipped, time, tail?.size ?? source.size);
 }
 
 function summarise(

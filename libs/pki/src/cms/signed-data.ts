@@ -2,6 +2,7 @@ import {
   TagClass,
   children,
   content,
+  derViolation,
   encoded,
   expect,
   explicit,
@@ -56,6 +57,13 @@ export interface SignedData {
   /** OCSPResponse DERs carried in crls as OtherRevocationInfoFormat id-ri-ocsp-response (RFC 5940 §2.1). */
   readonly ocspResponses: readonly Uint8Array[];
   readonly signerInfos: readonly SignerInfo[];
+  /**
+   * The first rule of DER (X.690 §10) the encoding breaks, in the SignedData
+   * or the certificates, CRLs and attributes inside it (e.g. a serial number
+   * with a needless leading zero); absent when it is DER. A PDF signature's
+   * /Contents must be DER (ISO 32000-1 §12.8.3.3.1).
+   */
+  readonly derViolation?: string;
 }
 
 function readAttributes(node: DerNode): CmsAttribute[] {
@@ -107,7 +115,9 @@ function readSignerInfo(node: DerNode): SignerInfo {
 
 /**
  * Reads a ContentInfo holding SignedData (RFC 5652 §3, §5). BER (indefinite
- * lengths, constructed OCTET STRINGs) is accepted. Throws PkiError MALFORMED.
+ * lengths, constructed OCTET STRINGs) is accepted and recorded in
+ * `derViolation`, for verifiers that require DER to refuse. Throws PkiError
+ * MALFORMED.
  */
 export function readSignedData(der: Uint8Array): SignedData {
   try {
@@ -148,6 +158,7 @@ export function readSignedData(der: Uint8Array): SignedData {
     const sset = parts[i++];
     if (sset === undefined || !is(sset, 0x11)) throw new PkiError('MALFORMED', 'Missing signerInfos.');
     const signerInfos = children(sset).map(readSignerInfo);
+    const violation = derViolation(der);
     return {
       version,
       digestAlgorithms,
@@ -157,6 +168,7 @@ export function readSignedData(der: Uint8Array): SignedData {
       crls,
       ocspResponses,
       signerInfos,
+      ...(violation === undefined ? {} : { derViolation: violation }),
     };
   } catch (e) {
     if (e instanceof PkiError) throw e;

@@ -238,3 +238,58 @@ export function readTime(node: DerNode | undefined, what = 'Time'): Date {
   if (year < 100) date.setUTCFullYear(year);
   return date;
 }
+
+/** Universal types whose encoding DER makes primitive (X.690 §10.2): BIT and OCTET STRING, times, character strings. */
+const PRIMITIVE_IN_DER = new Set([0x03, 0x04, 0x0c, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1c, 0x1e]);
+
+/** The first rule of DER (X.690 §10) that `node`'s own header or content breaks, if any. */
+function nodeViolation(node: DerNode): string | undefined {
+  const b = node.buffer;
+  const at = node.start;
+  if (node.indefinite) return `indefinite length at byte ${at} (X.690 §10.1)`;
+  let p = at + 1;
+  if ((b[at]! & 0x1f) === 0x1f) {
+    if (node.tag < 0x1f || b[p] === 0x80) return `non-minimal tag number at byte ${at} (X.690 §8.1.2.4)`;
+    while ((b[p]! & 0x80) !== 0) p++;
+    p++;
+  }
+  const lb = b[p]!;
+  const length = node.contentEnd - node.contentStart;
+  if (lb > 0x80 && (length < 0x80 || b[p + 1] === 0)) return `non-minimal length at byte ${at} (X.690 §10.1)`;
+  if (node.cls !== TagClass.universal) return undefined;
+  if (node.constructed)
+    return PRIMITIVE_IN_DER.has(node.tag) ? `constructed string at byte ${at} (X.690 §10.2)` : undefined;
+  const c = content(node);
+  if (node.tag === 0x01 && c.length === 1 && c[0] !== 0 && c[0] !== 0xff)
+    return `BOOLEAN TRUE not encoded as 0xFF at byte ${at} (X.690 §11.1)`;
+  if ((node.tag === 0x02 || node.tag === 0x0a) && c.length > 1) {
+    if (c[0] === 0x00 && (c[1]! & 0x80) === 0)
+      return `${node.tag === 0x02 ? 'INTEGER' : 'ENUMERATED'} with a needless leading 0x00 octet at byte ${at} (X.690 §8.3.2)`;
+    if (c[0] === 0xff && (c[1]! & 0x80) !== 0)
+      return `${node.tag === 0x02 ? 'INTEGER' : 'ENUMERATED'} with a needless leading 0xFF octet at byte ${at} (X.690 §8.3.2)`;
+  }
+  return undefined;
+}
+
+/**
+ * Where a BER encoding is not DER (X.690 §10), walking every constructed
+ * value: indefinite or non-minimal lengths, non-minimal tag numbers,
+ * constructed strings, INTEGERs and ENUMERATEDs with needless leading octets,
+ * BOOLEAN TRUE other than 0xFF. Values inside OCTET or BIT STRINGs are not
+ * opened, and SET OF ordering (§11.6) is not checked. Returns a description
+ * naming the rule and the byte, or undefined when the encoding is DER.
+ * Throws PkiError MALFORMED for input that is not BER at all.
+ */
+export function derViolation(buffer: Uint8Array): string | undefined {
+  const stack: { node: DerNode; depth: number }[] = [{ node: parseDer(buffer), depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    const v = nodeViolation(node);
+    if (v !== undefined) return v;
+    if (!node.constructed) continue;
+    if (depth >= MAX_DEPTH) failedReport('Nesting too deep', node.start);
+    const kids = children(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, depth: depth + 1 });
+  }
+  return undefined;
+}
