@@ -19,6 +19,19 @@ export interface TrustAnchor {
 /** The revocation sources path validation accepts (RFC 5280 §6.1.3 (a)(3)). */
 export type RevocationPolicy = 'crl' | 'ocsp' | 'any' | 'none';
 
+/** A status the caller vouches for: the issuing CA's own records speaking of its certificate. */
+export type AuthoritativeRevocationStatus =
+  | { readonly status: 'good'; readonly thisUpdate?: Date }
+  | { readonly status: 'revoked'; readonly revocationDate: Date; readonly reason?: number; readonly thisUpdate?: Date };
+
+/**
+ * The authority on the status of some certificates: for the local CA's own
+ * certificates, its signing database. Returns undefined for certificates it
+ * does not speak for; when it answers, its answer decides (it is fresher than
+ * any CRL or OCSP response made from it).
+ */
+export type RevocationAuthority = (certificate: Certificate, issuer: Name) => AuthoritativeRevocationStatus | undefined;
+
 /** Stable reasons a path is rejected. */
 export type PathFailureReason =
   | 'EXPIRED'
@@ -59,10 +72,13 @@ export interface PathValidationOptions {
   readonly ocspResponses?: readonly (BasicOcspResponse | Uint8Array)[];
   /**
    * Where each certificate's status must come from: 'crl' (default) a CRL that
-   * decides it; 'ocsp' an OCSP response; 'any' an OCSP response, else a CRL;
-   * 'none' skips revocation checks.
+   * decides it; 'ocsp' an OCSP response; 'any' every OCSP response and CRL
+   * given, where a revocation from any of them wins and otherwise the newest
+   * answer decides; 'none' skips revocation checks.
    */
   readonly revocation?: RevocationPolicy;
+  /** Consulted first for every certificate of the path (unless revocation is 'none'); its answer wins. */
+  readonly revocationAuthority?: RevocationAuthority;
   /** Apply delta CRLs (RFC 5280 §5.2.4); default true. */
   readonly useDeltaCrls?: boolean;
   /** Validation time; defaults to the clock's time. */

@@ -12,9 +12,11 @@ import { formatName } from '../x509/name.ts';
 import { toBasicOcspResponse, type BasicOcspResponse } from '../ocsp/response.ts';
 
 export type {
+  AuthoritativeRevocationStatus,
   PathFailureReason,
   PathValidationOptions,
   PathValidationResult,
+  RevocationAuthority,
   RevocationPolicy,
   TrustAnchor,
 } from './types.ts';
@@ -128,6 +130,7 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
       time: options.time ?? (options.clock ?? systemClock).now(),
       engine: options.engine ?? nodeCryptoEngine,
       revocation: options.revocation ?? 'crl',
+      ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
       useDeltas: options.useDeltaCrls ?? true,
       maxDepth: Math.max(1, Math.min(options.maxDepth ?? 10, 32)),
       stack: [],
