@@ -3,6 +3,7 @@ import type { Certificate } from '../x509/certificate.ts';
 import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import type {
+  ConformancePolicy,
   PathFailureReason,
   PathValidationResult,
   RevocationAuthority,
@@ -19,6 +20,7 @@ export interface Context {
   readonly engine: CryptoEngine;
   readonly ocspResponses: readonly BasicOcspResponse[];
   readonly revocation: RevocationPolicy;
+  readonly conformance: ConformancePolicy;
   readonly revocationAuthority?: RevocationAuthority;
   readonly useDeltas: boolean;
   readonly maxDepth: number;

@@ -11,7 +11,9 @@ import {
 import { KeyUsageBit } from '../x509/extensions.ts';
 import { formatName } from '../x509/name.ts';
 import { PathError, type Context } from './context.ts';
+import { checkConformance } from './conformance.ts';
 import { certificateStatus, revocationContext } from './revocation.ts';
+import { checkTrustAnchor } from './trust-anchor.ts';
 import { addNameConstraints, checkNameConstraints, initialNameConstraints } from './name-constraints.ts';
 import type { CandidatePath } from './path-building.ts';
 import { PolicyTree } from './policy-tree.ts';
@@ -66,6 +68,12 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
   let workingName = anchor.name;
   let workingCert = anchor.certificate;
   let maxPathLength = n;
+  const strict = ctx.conformance === 'strict';
+  if (strict && anchor.certificate !== undefined) {
+    checkTrustAnchor(anchor, ctx.time);
+    // RFC 5937 §2: the constraints of a trust anchor's certificate bind the paths it starts, as in OpenSSL.
+    addNameConstraints(nc, anchor.certificate);
+  }
 
   for (let k = 0; k < n; k++) {
     const cert = certs[k]!;
@@ -83,6 +91,8 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
       throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
     if (ctx.time > cert.notAfter)
       throw new PathError('EXPIRED', `Certificate ${i} (${formatName(cert.subject)}) has expired.`, k);
+    const problem = strict ? checkConformance(cert, isLast ? 'target' : 'ca') : undefined;
+    if (problem !== undefined) throw new PathError(problem.reason, `Certificate ${i}: ${problem.message}.`, k);
     if (ctx.revocation !== 'none') {
       const issuer = {
         name: workingName,

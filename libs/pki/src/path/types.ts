@@ -49,7 +49,18 @@ export type PathFailureReason =
   | 'NO_CRL'
   | 'NO_PATH'
   | 'MALFORMED'
-  | 'UNSUPPORTED_ALGORITHM';
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'NON_CONFORMING';
+
+/**
+ * How much of RFC 5280 path validation demands. 'strict' (the default):
+ * §6 plus the conforming-CA requirements of §4 on every certificate, the
+ * trust anchor's own included (its validity, critical extensions and name
+ * constraints), as OpenSSL's -x509_strict does. 'lenient': §6 only, the anchor
+ * being a name and key (§6.2), for old certificates issued outside the
+ * project by CAs that do not conform.
+ */
+export type ConformancePolicy = 'strict' | 'lenient';
 
 /** Inputs of path validation (RFC 5280 §6.1.1) plus path building and revocation inputs. */
 export interface PathValidationOptions {
@@ -93,6 +104,8 @@ export interface PathValidationOptions {
   readonly requiredExtendedKeyUsages?: readonly string[];
   /** Key usages the target must allow (RFC 5280 §4.2.1.3 bit numbers); absent = no check. */
   readonly requiredKeyUsages?: readonly number[];
+  /** Default 'strict'. */
+  readonly conformance?: ConformancePolicy;
   /** Maximum number of certificates in a path, target included; default 10. */
   readonly maxDepth?: number;
   readonly engine?: CryptoEngine;
@@ -101,6 +114,8 @@ export interface PathValidationOptions {
 /** Result of path validation (RFC 5280 §6.1.6). */
 export interface PathValidationResult {
   readonly valid: boolean;
+  /** The policy the path was judged under. */
+  readonly conformance?: ConformancePolicy;
   readonly reason?: PathFailureReason;
   readonly message?: string;
   /** Index in `chain` of the certificate that failed, when one did. */

@@ -13,6 +13,7 @@ import { toBasicOcspResponse, type BasicOcspResponse } from '../ocsp/response.ts
 
 export type {
   AuthoritativeRevocationStatus,
+  ConformancePolicy,
   PathFailureReason,
   PathValidationOptions,
   PathValidationResult,
@@ -130,6 +131,7 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
       time: options.time ?? (options.clock ?? systemClock).now(),
       engine: options.engine ?? nodeCryptoEngine,
       revocation: options.revocation ?? 'crl',
+      conformance: options.conformance ?? 'strict',
       ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
       useDeltas: options.useDeltaCrls ?? true,
       maxDepth: Math.max(1, Math.min(options.maxDepth ?? 10, 32)),
@@ -137,11 +139,12 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
       signerCache: new Map(),
       validate: (t, c) => validateWith(t, c, {}),
     };
-    return validateWith(target, ctx, options, explicitPath);
+    return { ...validateWith(target, ctx, options, explicitPath), conformance: ctx.conformance };
   } catch (e) {
     const reason: PathFailureReason = isPkiError(e, 'UNSUPPORTED_ALGORITHM') ? 'UNSUPPORTED_ALGORITHM' : 'MALFORMED';
     return {
       valid: false,
+      conformance: options.conformance ?? 'strict',
       reason,
       message: e instanceof Error ? e.message : String(e),
       chain: target === undefined ? [] : [target],
