@@ -77,6 +77,12 @@ void t.test('the lenient policy accepts what only §4 refuses, and says so', asy
   }
 });
 
+void t.test('a self-signed certificate needs no authorityKeyIdentifier, even as the target (§4.2.1.1)', async (t) => {
+  const { root } = chain(CASES[0]!);
+  const r = validatePath({ trustAnchors: [root], target: root, time: NOW, revocation: 'none' });
+  t.ok(r.valid, r.message ?? 'valid');
+});
+
 void t.test('an unreadable trust anchor certificate is refused as MALFORMED', async (t) => {
   const { root, ca, leaf } = chain(CASES[0]!);
   const r = validatePath({

@@ -85,10 +85,14 @@ function caProblem(cert: Certificate): ConformanceProblem | undefined {
  * syntax (§4.2.1.6, §4.2.1.10), criticality, critical basicConstraints, keyUsage
  * and subjectKeyIdentifier in CA certificates, keyCertSign and pathLenConstraint
  * only with cA (§4.2.1.3, §4.2.1.9), authorityKeyIdentifier with keyIdentifier
- * in every certificate but the anchor's (§4.2.1.1). Duplicate extensions are
+ * in every certificate but a self-signed one (§4.2.1.1). Duplicate extensions are
  * refused when the certificate is read.
  */
-export function checkConformance(cert: Certificate, role: CertificateRole): ConformanceProblem | undefined {
+export function checkConformance(
+  cert: Certificate,
+  role: CertificateRole,
+  selfSigned = role === 'anchor',
+): ConformanceProblem | undefined {
   const where = (p: ConformanceProblem): ConformanceProblem => ({
     reason: p.reason,
     message: `${formatName(cert.subject) || 'the certificate'}: ${p.message}`,
@@ -111,7 +115,7 @@ export function checkConformance(cert: Certificate, role: CertificateRole): Conf
   const bc = cert.basicConstraints;
   if (bc?.pathLenConstraint !== undefined && (!bc.ca || !allowsKeyUsage(cert, KeyUsageBit.keyCertSign)))
     return where({ reason: 'BASIC_CONSTRAINTS', message: 'pathLenConstraint without cA and keyCertSign (§4.2.1.9)' });
-  if (role !== 'anchor' && cert.version === 3 && cert.authorityKeyIdentifier?.keyIdentifier === undefined)
+  if (!selfSigned && cert.version === 3 && cert.authorityKeyIdentifier?.keyIdentifier === undefined)
     return where(nonConforming('it has no authorityKeyIdentifier keyIdentifier (§4.2.1.1)'));
   return undefined;
 }

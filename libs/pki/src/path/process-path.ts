@@ -91,7 +91,8 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
       throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
     if (ctx.time > cert.notAfter)
       throw new PathError('EXPIRED', `Certificate ${i} (${formatName(cert.subject)}) has expired.`, k);
-    const problem = strict ? checkConformance(cert, isLast ? 'target' : 'ca') : undefined;
+    const selfSigned = isSelfIssued(cert) && Buffer.compare(cert.spki, workingSpki) === 0;
+    const problem = strict ? checkConformance(cert, isLast ? 'target' : 'ca', selfSigned) : undefined;
     if (problem !== undefined) throw new PathError(problem.reason, `Certificate ${i}: ${problem.message}.`, k);
     if (ctx.revocation !== 'none') {
       const issuer = {
