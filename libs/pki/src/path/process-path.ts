@@ -116,7 +116,8 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
     }
     // §6.1.3 (b)(c)
     if (isLast || !isSelfIssued(cert)) {
-      const bad = checkNameConstraints(nc, cert);
+      // The strict policy holds a target's host-name commonName to dNSName constraints, as OpenSSL does.
+      const bad = checkNameConstraints(nc, cert, strict && isLast);
       if (bad !== undefined) throw new PathError('NAME_CONSTRAINTS', `Certificate ${i}: ${bad}.`, k);
     }
     // §6.1.3 (d)–(f)

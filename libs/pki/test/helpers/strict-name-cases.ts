@@ -81,6 +81,38 @@ export const NAME_CASES: EdgeCase[] = [
     openssl: false,
     failedIndex: 0,
   },
+  // a commonName that reads as a host name, with no dNSName in the subjectAltName (RFC 6125 §6.4.4)
+  {
+    name: 'CA permits DNS tinhuy.vn, leaf CN www.example.com and no SAN',
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.dns('tinhuy.vn')])),
+      leaf: { ...b.leaf, subject: [...b.leaf.subject.slice(0, 2), { type: 'CN', value: 'www.example.com' }] },
+    }),
+    ours: 'NAME_CONSTRAINTS',
+    openssl: false,
+    failedIndex: 0,
+  },
+  {
+    name: 'CA permits DNS tinhuy.vn, leaf CN www.example.com and SAN vp.tinhuy.vn',
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.dns('tinhuy.vn')])),
+      leaf: plus(
+        { ...b.leaf, subject: [...b.leaf.subject.slice(0, 2), { type: 'CN', value: 'www.example.com' }] },
+        ext.san([gn.dns('vp.tinhuy.vn')]),
+      ),
+    }),
+    ours: 'valid',
+    openssl: true,
+  },
+  {
+    name: "CA permits DNS tinhuy.vn, leaf CN a person's name and no SAN",
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.dns('tinhuy.vn')])),
+      leaf: { ...b.leaf, subject: [...b.leaf.subject.slice(0, 2), { type: 'CN', value: 'Nguyễn Văn An' }] },
+    }),
+    ours: 'valid',
+    openssl: true,
+  },
   // malformed names
   {
     name: 'CA permits 10.0.0.0/8, leaf SAN iPAddress of 5 octets',
