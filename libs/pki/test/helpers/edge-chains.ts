@@ -83,6 +83,7 @@ export const ext = {
 export const gn = {
   dns: (s: string): Uint8Array => ctxPrim(2, Buffer.from(s, 'latin1')),
   email: (s: string): Uint8Array => ctxPrim(1, Buffer.from(s, 'latin1')),
+  uri: (s: string): Uint8Array => ctxPrim(6, Buffer.from(s, 'latin1')),
   ip: (...b: number[]): Uint8Array => ctxPrim(7, Uint8Array.from(b)),
   dn: (n: NameInput): Uint8Array => ctx(4, encodeName(n)),
 };

@@ -81,6 +81,60 @@ export const NAME_CASES: EdgeCase[] = [
     openssl: false,
     failedIndex: 0,
   },
+  {
+    name: 'CA excludes the leaf subject DN',
+    change: (b) => caWith(b, ext.nameConstraints([], [gn.dn(b.leaf.subject)])),
+    ours: 'NAME_CONSTRAINTS',
+    openssl: false,
+    failedIndex: 0,
+  },
+  {
+    name: 'CA permits DN C=VN, leaf SAN directoryName C=US',
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.dn([{ type: 'C', value: 'VN' }])])),
+      ...leafWith(
+        b,
+        ext.san([
+          gn.dn([
+            { type: 'C', value: 'US' },
+            { type: 'CN', value: 'Other' },
+          ]),
+        ]),
+      ),
+    }),
+    ours: 'NAME_CONSTRAINTS',
+    openssl: false,
+    failedIndex: 0,
+  },
+  {
+    name: 'CA permits rfc822 tinhuy.vn, leaf subject emailAddress a@example.com',
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.email('tinhuy.vn')])),
+      leaf: { ...b.leaf, subject: [...b.leaf.subject, { type: 'emailAddress', value: 'a@example.com' }] },
+    }),
+    ours: 'NAME_CONSTRAINTS',
+    openssl: false,
+    failedIndex: 0,
+  },
+  {
+    name: 'CA permits URI .tinhuy.vn, leaf SAN https://docs.example.com/a',
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.uri('.tinhuy.vn')])),
+      ...leafWith(b, ext.san([gn.uri('https://docs.example.com/a')])),
+    }),
+    ours: 'NAME_CONSTRAINTS',
+    openssl: false,
+    failedIndex: 0,
+  },
+  {
+    name: 'CA permits URI .tinhuy.vn, leaf SAN https://docs.tinhuy.vn/a',
+    change: (b) => ({
+      ...caWith(b, ext.nameConstraints([gn.uri('.tinhuy.vn')])),
+      ...leafWith(b, ext.san([gn.uri('https://docs.tinhuy.vn/a')])),
+    }),
+    ours: 'valid',
+    openssl: true,
+  },
   // a commonName that reads as a host name, with no dNSName in the subjectAltName (RFC 6125 §6.4.4)
   {
     name: 'CA permits DNS tinhuy.vn, leaf CN www.example.com and no SAN',
@@ -138,6 +192,22 @@ export const NAME_CASES: EdgeCase[] = [
     ours: 'NON_CONFORMING',
     openssl: true,
     why: '§4.2.1.6: dNSName MUST be in the preferred name syntax (RFC 1034 §3.5), no empty label; OpenSSL does not check',
+    failedIndex: 0,
+  },
+  {
+    name: 'leaf SAN rfc822Name "an.nv" (no domain)',
+    change: (b) => leafWith(b, ext.san([gn.email('an.nv')])),
+    ours: 'NON_CONFORMING',
+    openssl: true,
+    why: '§4.2.1.6: an rfc822Name is a mailbox, local-part@domain (RFC 5322 addr-spec); OpenSSL does not check without a constraint',
+    failedIndex: 0,
+  },
+  {
+    name: 'leaf SAN relative URI "/docs"',
+    change: (b) => leafWith(b, ext.san([gn.uri('/docs')])),
+    ours: 'NON_CONFORMING',
+    openssl: true,
+    why: '§4.2.1.6: the name MUST NOT be a relative URI; OpenSSL does not check without a constraint',
     failedIndex: 0,
   },
   {
