@@ -214,6 +214,34 @@ void t.test(
   },
 );
 
+void t.test(
+  'an old external root with serial number 0 is refused by default and accepted with --lenient',
+  async (t) => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'old.key',
+        '-out',
+        'old.pem',
+      ].concat(['-subj', '/CN=Old External Root', '-days', '3650', '-set_serial', '0']),
+      { cwd: dir, stdio: 'ignore' },
+    );
+    const strict = lienthong(dir, ['pki', 'verify-chain', 'old.pem', '--anchor', 'old.pem']);
+    t.equal(strict.code, 1, 'refused by default');
+    t.match(strict.stdout, /^INVALID: NON_CONFORMING: .*serial number is zero/);
+    const lenient = lienthong(dir, ['pki', 'verify-chain', 'old.pem', '--anchor', 'old.pem', '--lenient']);
+    t.equal(lenient.code, 0, 'accepted under RFC 5280 §6 alone', { stdout: lenient.stdout });
+  },
+);
+
 void t.test('--lenient is reported, in text and in JSON', async (t) => {
   const args = ['pki', 'verify-chain', h.leaves.seal, ...chainArgs(h), '--lenient'];
   const text = lienthong(dir, args);
