@@ -157,7 +157,7 @@ void t.test('--eku demands a key purpose of the target', async (t) => {
 });
 
 void t.test(
-  'a bundle file (leaf first, then its CA) needs no --intermediate; --max-depth bounds the path',
+  'a bundle file (leaf first, then its CA) needs no --intermediate; --max-depth counts intermediates as openssl -verify_depth',
   async (t) => {
     writeFileSync(
       join(dir, 'bundle.pem'),
@@ -165,21 +165,97 @@ void t.test(
     );
     const r = lienthong(dir, ['pki', 'verify-chain', 'bundle.pem', '--anchor', h.root, '--at', '2026-01-10']);
     t.equal(r.code, 0, 'exit 0', { stdout: r.stdout });
-    const shallow = lienthong(dir, [
+    t.match(r.stdout, /conformance: strict/);
+    const depth = (n: string) =>
+      lienthong(dir, ['pki', 'verify-chain', 'bundle.pem', '--anchor', h.root, '--at', '2026-01-10', '--max-depth', n]);
+    const openssl = (n: string): boolean => {
+      try {
+        execFileSync(
+          'openssl',
+          [
+            'verify',
+            '-x509_strict',
+            '-attime',
+            AT_EPOCH,
+            '-verify_depth',
+            n,
+            '-CAfile',
+            h.root,
+            '-untrusted',
+            h.intermediate,
+            h.leaves.seal,
+          ],
+          { cwd: dir, stdio: 'ignore' },
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const zero = depth('0');
+    t.equal(zero.code, 1, 'one intermediate is too deep for --max-depth 0');
+    t.match(zero.stdout, /^INVALID: NO_PATH/);
+    t.notOk(openssl('0'), 'openssl -verify_depth 0 refuses it too');
+    const one = depth('1');
+    t.equal(one.code, 0, '--max-depth 1 allows the one intermediate', { stdout: one.stdout });
+    t.ok(openssl('1'), 'as openssl -verify_depth 1 does');
+    const leafOfRoot = lienthong(dir, [
       'pki',
       'verify-chain',
-      'bundle.pem',
+      h.intermediate,
       '--anchor',
       h.root,
       '--at',
       '2026-01-10',
       '--max-depth',
-      '1',
+      '0',
     ]);
-    t.equal(shallow.code, 1);
-    t.match(shallow.stdout, /^INVALID: NO_PATH/);
+    t.equal(leafOfRoot.code, 0, '--max-depth 0: a certificate the anchor issued itself', { stdout: leafOfRoot.stdout });
   },
 );
+
+void t.test(
+  'an old external root with serial number 0 is refused by default and accepted with --lenient',
+  async (t) => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'old.key',
+        '-out',
+        'old.pem',
+      ].concat(['-subj', '/CN=Old External Root', '-days', '3650', '-set_serial', '0']),
+      { cwd: dir, stdio: 'ignore' },
+    );
+    const strict = lienthong(dir, ['pki', 'verify-chain', 'old.pem', '--anchor', 'old.pem']);
+    t.equal(strict.code, 1, 'refused by default');
+    t.match(strict.stdout, /^INVALID: NON_CONFORMING: .*serial number is zero/);
+    const lenient = lienthong(dir, ['pki', 'verify-chain', 'old.pem', '--anchor', 'old.pem', '--lenient']);
+    t.equal(lenient.code, 0, 'accepted under RFC 5280 §6 alone', { stdout: lenient.stdout });
+  },
+);
+
+void t.test('--lenient is reported, in text and in JSON', async (t) => {
+  const args = ['pki', 'verify-chain', h.leaves.seal, ...chainArgs(h), '--lenient'];
+  const text = lienthong(dir, args);
+  t.equal(text.code, 0, 'exit 0', { stdout: text.stdout });
+  t.match(text.stdout, /conformance: lenient \(RFC 5280 §6 only\)/);
+  const json = JSON.parse(lienthong(dir, [...args, '--json']).stdout) as { conformance?: string };
+  t.equal(json.conformance, 'lenient');
+  const strict = JSON.parse(
+    lienthong(dir, ['pki', 'verify-chain', h.leaves.seal, ...chainArgs(h), '--json']).stdout,
+  ) as {
+    conformance?: string;
+  };
+  t.equal(strict.conformance, 'strict', 'strict by default');
+});
 
 void t.test('DER inputs are read as well as PEM', async (t) => {
   execFileSync('openssl', ['x509', '-in', h.leaves.seal, '-outform', 'DER', '-out', 'seal.der'], { cwd: dir });

@@ -25,7 +25,13 @@ Options:
   --eku OID|NAME            key purpose the target must carry (repeatable;
                             names: serverAuth, clientAuth, codeSigning,
                             emailProtection, timeStamping, OCSPSigning)
-  --max-depth N             most certificates in a path, target included (default 10)
+  --max-depth N             most intermediate CA certificates between the leaf
+                            and the trust anchor, as openssl -verify_depth
+                            counts them (0 = a leaf the anchor issued; default 9)
+  --lenient                 judge by RFC 5280 §6 alone, for old certificates
+                            from CAs that do not conform; by default the
+                            conforming-CA rules of §4 apply to every
+                            certificate, the trust anchor's own included
   --policy OID              user-initial-policy-set (repeatable; default anyPolicy)
   --explicit-policy         initial-explicit-policy
   --inhibit-policy-mapping  initial-policy-mapping-inhibit
@@ -51,6 +57,7 @@ export const verifyChainCommand: Command = {
       at: { type: 'string' },
       eku: { type: 'string', multiple: true },
       'max-depth': { type: 'string' },
+      lenient: { type: 'boolean' },
       policy: { type: 'string', multiple: true },
       'explicit-policy': { type: 'boolean' },
       'inhibit-policy-mapping': { type: 'boolean' },
@@ -63,8 +70,10 @@ export const verifyChainCommand: Command = {
     const time = validationTime(values.at);
     const eku = (values.eku ?? []).map((v) => parseOid('eku', v));
     const policies = (values.policy ?? []).map((v) => parseOid('policy', v));
+    // validatePath counts the certificates below the anchor: the intermediates and the leaf.
     const maxDepth =
-      values['max-depth'] === undefined ? undefined : parseInteger('max-depth', values['max-depth'], 1, 32);
+      values['max-depth'] === undefined ? undefined : parseInteger('max-depth', values['max-depth'], 0, 31) + 1;
+    const conformance = values.lenient === true ? 'lenient' : 'strict';
     const [target, ...bundled] = readCertificatesFile(io, leafPath!);
     const anchors = readCertificateFiles(io, values.anchor);
     const intermediates = [...bundled, ...readCertificateFiles(io, values.intermediate)];
@@ -76,6 +85,7 @@ export const verifyChainCommand: Command = {
       intermediates,
       crls,
       revocation,
+      conformance,
       time,
       ...(eku.length === 0 ? {} : { requiredExtendedKeyUsages: eku }),
       ...(policies.length === 0 ? {} : { initialPolicySet: policies }),

@@ -34,6 +34,12 @@ export function formatPathResult(result: PathValidationResult, run: PathRunConte
       ? `revocation: checked against ${run.crlCount} CRL(s)`
       : 'revocation: NOT checked (no --crl given)',
   );
+  if (result.conformance !== undefined)
+    lines.push(
+      result.conformance === 'strict'
+        ? 'conformance: strict (RFC 5280 §6 and the conforming-CA rules of §4)'
+        : 'conformance: lenient (RFC 5280 §6 only)',
+    );
   if (result.valid && result.userConstrainedPolicySet.length > 0)
     lines.push(`policies: ${result.userConstrainedPolicySet.join(', ')}`);
   if (!result.valid) lines.push(`validation time: ${run.time.toISOString()}`);
@@ -50,6 +56,7 @@ export function pathResultJson(result: PathValidationResult, run: PathRunContext
     chain: result.chain,
     trustAnchor: result.trustAnchor?.name,
     userConstrainedPolicySet: result.userConstrainedPolicySet,
+    conformance: result.conformance,
     validationTime: run.time,
     revocation: run.revocation,
     crlCount: run.crlCount,

@@ -121,6 +121,7 @@ export function pathToReport(path: PathValidationResult): { indication: Indicati
     case 'POLICY':
     case 'NAME_CONSTRAINTS':
     case 'UNKNOWN_CRITICAL_EXTENSION':
+    case 'NON_CONFORMING':
     case undefined:
       return { indication: 'INDETERMINATE', subIndication: 'CHAIN_CONSTRAINTS_FAILURE' };
   }

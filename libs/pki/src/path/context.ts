@@ -2,7 +2,14 @@ import type { CryptoEngine } from '../crypto-engine.ts';
 import type { Certificate } from '../x509/certificate.ts';
 import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
-import type { PathFailureReason, PathValidationResult, RevocationPolicy, TrustAnchor } from './types.ts';
+import type {
+  ConformancePolicy,
+  PathFailureReason,
+  PathValidationResult,
+  RevocationAuthority,
+  RevocationPolicy,
+  TrustAnchor,
+} from './types.ts';
 
 /** Shared state of one validation call, also used for the CRL signer paths it validates. */
 export interface Context {
@@ -13,6 +20,8 @@ export interface Context {
   readonly engine: CryptoEngine;
   readonly ocspResponses: readonly BasicOcspResponse[];
   readonly revocation: RevocationPolicy;
+  readonly conformance: ConformancePolicy;
+  readonly revocationAuthority?: RevocationAuthority;
   readonly useDeltas: boolean;
   readonly maxDepth: number;
   /** Fingerprints of certificates whose validation is in progress (CRL signer recursion). */

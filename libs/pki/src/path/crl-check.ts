@@ -32,8 +32,8 @@ export interface IssuerInfo {
 
 /** Outcome of §6.3.3 for one certificate. */
 export type RevocationStatus =
-  | { readonly status: 'good' }
-  | { readonly status: 'revoked'; readonly reason?: number; readonly revocationDate: Date }
+  | { readonly status: 'good'; readonly thisUpdate?: Date }
+  | { readonly status: 'revoked'; readonly reason?: number; readonly revocationDate: Date; readonly thisUpdate?: Date }
   | { readonly status: 'undetermined'; readonly message: string };
 
 const verifyCache = new WeakMap<Crl, Map<string, boolean>>();
@@ -163,21 +163,24 @@ function findDelta(complete: Crl, signer: Uint8Array, ctx: RevocationContext): C
  * Certificate revocation checking with CRLs, RFC 5280 §6.3.3: distribution
  * points (or the implied one of the certificate issuer), CRL scope and issuing
  * distribution point, indirect CRLs (certificateIssuer entries), reason
- * masks, delta CRLs, and CRL signer validation through the context.
+ * masks, delta CRLs, and CRL signer validation through the context. Complete
+ * CRLs are read newest first; once the reasons are covered, a revocation
+ * other than certificateHold on any other usable CRL in scope still wins.
  */
 export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: RevocationContext): RevocationStatus {
   const dps: readonly DistributionPoint[] = cert.crlDistributionPoints ?? [{}];
+  const crls = [...ctx.crls].sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
   let reasonsMask = 0;
   let sawCandidate = false;
+  let decidedBy: Date | undefined;
   for (const dp of dps) {
-    for (const crl of ctx.crls) {
-      if (reasonsMask === ALL_REASONS) break;
+    for (const crl of crls) {
       if (crl.deltaCrlIndicator !== undefined || !isUsable(crl)) continue;
       if (!inScope(crl, cert, dp)) continue;
       const interim =
         (crl.issuingDistributionPoint?.onlySomeReasons ?? ALL_REASONS) & (dp.reasons ?? ALL_REASONS) & ALL_REASONS;
-      if ((interim & ~reasonsMask) === 0) continue;
-      sawCandidate = true;
+      const addsReasons = (interim & ~reasonsMask) !== 0;
+      sawCandidate ||= addsReasons;
       const signer = findCrlSignerKey(crl, issuer, ctx);
       if (signer === undefined) continue;
       const delta = findDelta(crl, signer, ctx);
@@ -185,16 +188,22 @@ export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: Revoc
       const deltaEntry = delta === undefined ? undefined : entryFor(delta, cert);
       // §6.3.3 (l) before (i): a delta entry (including removeFromCRL) supersedes the complete CRL.
       const entry = deltaEntry ?? entryFor(crl, cert);
-      if (revokesAt(entry, ctx.time))
+      // An older CRL's hold may since have been released; a newer CRL covering the same reasons decided that.
+      if (revokesAt(entry, ctx.time) && (addsReasons || entry.reason !== CrlReason.certificateHold))
         return {
           status: 'revoked',
           ...(entry.reason === undefined ? {} : { reason: entry.reason }),
           revocationDate: entry.revocationDate,
+          thisUpdate: (delta ?? crl).thisUpdate,
         };
-      reasonsMask |= interim;
+      if (addsReasons) {
+        reasonsMask |= interim;
+        decidedBy ??= (delta ?? crl).thisUpdate;
+      }
     }
   }
-  if (reasonsMask === ALL_REASONS) return { status: 'good' };
+  if (reasonsMask === ALL_REASONS)
+    return { status: 'good', ...(decidedBy === undefined ? {} : { thisUpdate: decidedBy }) };
   return {
     status: 'undetermined',
     message: sawCandidate

@@ -100,12 +100,33 @@ export function constrainedNames(cert: Certificate): GeneralName[] {
   return names;
 }
 
+// OpenSSL's cn2dnsid: a commonName of LDH labels with at least one dot reads as a host name.
+const HOST_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i;
+
 /**
- * §6.1.3 (b)(c): checks the subject names of a certificate against the state.
+ * The subject commonNames that read as host names, for a certificate with no
+ * dNSName in its subjectAltName: the names a TLS client would still match
+ * (RFC 6125 §6.4.4), so OpenSSL holds them to dNSName constraints too.
+ */
+export function commonNameHosts(cert: Certificate): GeneralName[] {
+  if (cert.subjectAltName?.some((n) => n.kind === 'dns') === true) return [];
+  return nameValues(cert.subject, OID.commonName)
+    .filter((cn) => HOST_NAME.test(cn))
+    .map((value) => ({ kind: 'dns', value }));
+}
+
+/**
+ * §6.1.3 (b)(c): checks the subject names of a certificate against the state;
+ * with `commonNamesAsHosts`, also the commonNames that read as host names.
  * Returns the offending name as text, or undefined when all names pass.
  */
-export function checkNameConstraints(state: NameConstraintsState, cert: Certificate): string | undefined {
-  for (const name of constrainedNames(cert)) {
+export function checkNameConstraints(
+  state: NameConstraintsState,
+  cert: Certificate,
+  commonNamesAsHosts = false,
+): string | undefined {
+  const names = [...constrainedNames(cert), ...(commonNamesAsHosts ? commonNameHosts(cert) : [])];
+  for (const name of names) {
     for (const set of state.permittedSets) {
       const sameForm = set.filter((b) => b.kind === name.kind);
       if (sameForm.length > 0 && !sameForm.some((b) => withinSubtree(name, b)))

@@ -11,12 +11,13 @@ import {
 import { KeyUsageBit } from '../x509/extensions.ts';
 import { formatName } from '../x509/name.ts';
 import { PathError, type Context } from './context.ts';
-import { checkCrlStatus, type RevocationContext, type RevocationStatus } from './crl-check.ts';
-import { checkOcspStatus } from './ocsp-check.ts';
+import { checkConformance } from './conformance.ts';
+import { certificateStatus, revocationContext } from './revocation.ts';
+import { checkTrustAnchor } from './trust-anchor.ts';
 import { addNameConstraints, checkNameConstraints, initialNameConstraints } from './name-constraints.ts';
 import type { CandidatePath } from './path-building.ts';
 import { PolicyTree } from './policy-tree.ts';
-import type { PathValidationOptions, TrustAnchor } from './types.ts';
+import type { PathValidationOptions } from './types.ts';
 
 function verifySignature(cert: Certificate, spki: Uint8Array, engine: CryptoEngine, index: number): void {
   if (
@@ -67,6 +68,12 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
   let workingName = anchor.name;
   let workingCert = anchor.certificate;
   let maxPathLength = n;
+  const strict = ctx.conformance === 'strict';
+  if (strict && anchor.certificate !== undefined) {
+    checkTrustAnchor(anchor, ctx.time);
+    // RFC 5937 §2: the constraints of a trust anchor's certificate bind the paths it starts, as in OpenSSL.
+    addNameConstraints(nc, anchor.certificate);
+  }
 
   for (let k = 0; k < n; k++) {
     const cert = certs[k]!;
@@ -84,21 +91,16 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
       throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
     if (ctx.time > cert.notAfter)
       throw new PathError('EXPIRED', `Certificate ${i} (${formatName(cert.subject)}) has expired.`, k);
+    const selfSigned = isSelfIssued(cert) && Buffer.compare(cert.spki, workingSpki) === 0;
+    const problem = strict ? checkConformance(cert, isLast ? 'target' : 'ca', selfSigned) : undefined;
+    if (problem !== undefined) throw new PathError(problem.reason, `Certificate ${i}: ${problem.message}.`, k);
     if (ctx.revocation !== 'none') {
       const issuer = {
         name: workingName,
         spki: workingSpki,
         ...(workingCert === undefined ? {} : { certificate: workingCert }),
       };
-      let status: RevocationStatus = { status: 'undetermined', message: 'No revocation source.' };
-      if (ctx.revocation === 'ocsp' || ctx.revocation === 'any')
-        status = checkOcspStatus(cert, issuer, ctx.ocspResponses, ctx.time, ctx.engine, ctx.pool);
-      if (ctx.revocation === 'crl' || (ctx.revocation === 'any' && status.status === 'undetermined')) {
-        const ocspMessage = status.status === 'undetermined' && ctx.revocation === 'any' ? status.message : undefined;
-        status = checkCrlStatus(cert, issuer, revocationContext(ctx, anchor, certs, k));
-        if (status.status === 'undetermined' && ocspMessage !== undefined)
-          status = { status: 'undetermined', message: `${ocspMessage} ${status.message}` };
-      }
+      const status = certificateStatus(cert, issuer, ctx, revocationContext(ctx, anchor, certs, k));
       if (status.status === 'revoked')
         throw new PathError(
           'REVOKED',
@@ -114,7 +116,8 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
     }
     // §6.1.3 (b)(c)
     if (isLast || !isSelfIssued(cert)) {
-      const bad = checkNameConstraints(nc, cert);
+      // The strict policy holds a target's host-name commonName to dNSName constraints, as OpenSSL does.
+      const bad = checkNameConstraints(nc, cert, strict && isLast);
       if (bad !== undefined) throw new PathError('NAME_CONSTRAINTS', `Certificate ${i}: ${bad}.`, k);
     }
     // §6.1.3 (d)–(f)
@@ -206,42 +209,4 @@ function checkTargetUsage(leaf: Certificate, options: PathValidationOptions, ind
         index,
       );
   }
-}
-
-function revocationContext(
-  ctx: Context,
-  anchor: TrustAnchor,
-  certs: readonly Certificate[],
-  k: number,
-): RevocationContext {
-  const validated = new Set(certs.slice(0, k).map((c) => c.fingerprint));
-  const anchorKey = Buffer.from(anchor.spki).toString('base64');
-  return {
-    crls: ctx.crls,
-    time: ctx.time,
-    engine: ctx.engine,
-    useDeltas: ctx.useDeltas,
-    candidates: [...(anchor.certificate === undefined ? [] : [anchor.certificate]), ...certs, ...ctx.pool],
-    isTrustedCrlSigner(signer) {
-      if (validated.has(signer.fingerprint)) return true;
-      // A CRL issuer's own status may come from the indirect CRL it signs (PKITS 4.14.30),
-      // but only while it is itself being validated as a CRL signer, never for the main path.
-      if (signer.fingerprint === certs[k]!.fingerprint)
-        return ctx.stack.includes(signer.fingerprint) && k === certs.length - 1;
-      if (signer.subject.key === anchor.name.key && Buffer.from(signer.spki).toString('base64') === anchorKey)
-        return true;
-      if (ctx.stack.includes(signer.fingerprint) || ctx.stack.length > 6) return false;
-      const cached = ctx.signerCache.get(signer.fingerprint);
-      if (cached !== undefined) return cached;
-      const sub: Context = {
-        ...ctx,
-        anchors: [anchor],
-        pool: [...certs, ...ctx.pool],
-        stack: [...ctx.stack, certs[k]!.fingerprint, signer.fingerprint],
-      };
-      const ok = ctx.validate(signer, sub).valid;
-      ctx.signerCache.set(signer.fingerprint, ok);
-      return ok;
-    },
-  };
 }

@@ -19,6 +19,19 @@ export interface TrustAnchor {
 /** The revocation sources path validation accepts (RFC 5280 §6.1.3 (a)(3)). */
 export type RevocationPolicy = 'crl' | 'ocsp' | 'any' | 'none';
 
+/** A status the caller vouches for: the issuing CA's own records speaking of its certificate. */
+export type AuthoritativeRevocationStatus =
+  | { readonly status: 'good'; readonly thisUpdate?: Date }
+  | { readonly status: 'revoked'; readonly revocationDate: Date; readonly reason?: number; readonly thisUpdate?: Date };
+
+/**
+ * The authority on the status of some certificates: for the local CA's own
+ * certificates, its signing database. Returns undefined for certificates it
+ * does not speak for; when it answers, its answer decides (it is fresher than
+ * any CRL or OCSP response made from it).
+ */
+export type RevocationAuthority = (certificate: Certificate, issuer: Name) => AuthoritativeRevocationStatus | undefined;
+
 /** Stable reasons a path is rejected. */
 export type PathFailureReason =
   | 'EXPIRED'
@@ -36,7 +49,18 @@ export type PathFailureReason =
   | 'NO_CRL'
   | 'NO_PATH'
   | 'MALFORMED'
-  | 'UNSUPPORTED_ALGORITHM';
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'NON_CONFORMING';
+
+/**
+ * How much of RFC 5280 path validation demands. 'strict' (the default):
+ * §6 plus the conforming-CA requirements of §4 on every certificate, the
+ * trust anchor's own included (its validity, critical extensions and name
+ * constraints), as OpenSSL's -x509_strict does. 'lenient': §6 only, the anchor
+ * being a name and key (§6.2), for old certificates issued outside the
+ * project by CAs that do not conform.
+ */
+export type ConformancePolicy = 'strict' | 'lenient';
 
 /** Inputs of path validation (RFC 5280 §6.1.1) plus path building and revocation inputs. */
 export interface PathValidationOptions {
@@ -59,10 +83,13 @@ export interface PathValidationOptions {
   readonly ocspResponses?: readonly (BasicOcspResponse | Uint8Array)[];
   /**
    * Where each certificate's status must come from: 'crl' (default) a CRL that
-   * decides it; 'ocsp' an OCSP response; 'any' an OCSP response, else a CRL;
-   * 'none' skips revocation checks.
+   * decides it; 'ocsp' an OCSP response; 'any' every OCSP response and CRL
+   * given, where a revocation from any of them wins and otherwise the newest
+   * answer decides; 'none' skips revocation checks.
    */
   readonly revocation?: RevocationPolicy;
+  /** Consulted first for every certificate of the path (unless revocation is 'none'); its answer wins. */
+  readonly revocationAuthority?: RevocationAuthority;
   /** Apply delta CRLs (RFC 5280 §5.2.4); default true. */
   readonly useDeltaCrls?: boolean;
   /** Validation time; defaults to the clock's time. */
@@ -77,6 +104,8 @@ export interface PathValidationOptions {
   readonly requiredExtendedKeyUsages?: readonly string[];
   /** Key usages the target must allow (RFC 5280 §4.2.1.3 bit numbers); absent = no check. */
   readonly requiredKeyUsages?: readonly number[];
+  /** Default 'strict'. */
+  readonly conformance?: ConformancePolicy;
   /** Maximum number of certificates in a path, target included; default 10. */
   readonly maxDepth?: number;
   readonly engine?: CryptoEngine;
@@ -85,6 +114,8 @@ export interface PathValidationOptions {
 /** Result of path validation (RFC 5280 §6.1.6). */
 export interface PathValidationResult {
   readonly valid: boolean;
+  /** The policy the path was judged under. */
+  readonly conformance?: ConformancePolicy;
   readonly reason?: PathFailureReason;
   readonly message?: string;
   /** Index in `chain` of the certificate that failed, when one did. */

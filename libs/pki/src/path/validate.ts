@@ -12,9 +12,12 @@ import { formatName } from '../x509/name.ts';
 import { toBasicOcspResponse, type BasicOcspResponse } from '../ocsp/response.ts';
 
 export type {
+  AuthoritativeRevocationStatus,
+  ConformancePolicy,
   PathFailureReason,
   PathValidationOptions,
   PathValidationResult,
+  RevocationAuthority,
   RevocationPolicy,
   TrustAnchor,
 } from './types.ts';
@@ -128,17 +131,20 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
       time: options.time ?? (options.clock ?? systemClock).now(),
       engine: options.engine ?? nodeCryptoEngine,
       revocation: options.revocation ?? 'crl',
+      conformance: options.conformance ?? 'strict',
+      ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
       useDeltas: options.useDeltaCrls ?? true,
       maxDepth: Math.max(1, Math.min(options.maxDepth ?? 10, 32)),
       stack: [],
       signerCache: new Map(),
       validate: (t, c) => validateWith(t, c, {}),
     };
-    return validateWith(target, ctx, options, explicitPath);
+    return { ...validateWith(target, ctx, options, explicitPath), conformance: ctx.conformance };
   } catch (e) {
     const reason: PathFailureReason = isPkiError(e, 'UNSUPPORTED_ALGORITHM') ? 'UNSUPPORTED_ALGORITHM' : 'MALFORMED';
     return {
       valid: false,
+      conformance: options.conformance ?? 'strict',
       reason,
       message: e instanceof Error ? e.message : String(e),
       chain: target === undefined ? [] : [target],

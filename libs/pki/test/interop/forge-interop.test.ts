@@ -17,6 +17,8 @@ import {
   verifyCms,
   type Certificate,
 } from '../../src/index.ts';
+import { subjectPublicKeyInfo } from '../../src/keys.ts';
+import { keyIdentifier } from '../../src/x509/extension-builder.ts';
 import { NOW } from '../helpers/hierarchy.ts';
 import { scratch } from '../helpers/openssl.ts';
 import { CONTENT } from '../helpers/signed-structures.ts';
@@ -35,6 +37,10 @@ const forgePublic = (k: KeyObject): forge.pki.PublicKey =>
   forge.pki.publicKeyFromPem(createPublicKey(k).export({ type: 'spki', format: 'pem' }).toString());
 const der = (c: forge.pki.Certificate): Uint8Array =>
   new Uint8Array(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(c)).getBytes(), 'binary'));
+
+// The keyIdentifier of RFC 5280 §4.2.1.2 (1), as node-forge's binary string.
+const forgeKeyIdentifier = (privateKey: KeyObject): string =>
+  Buffer.from(keyIdentifier(subjectPublicKeyInfo(createPublicKey(privateKey)))).toString('binary');
 
 /** A certificate as node-forge issues it: UTF-8 names, SHA-256 with RSA, the usual extensions. */
 function forgeCertificate(
@@ -61,6 +67,9 @@ function forgeCertificate(
     ...(ca
       ? []
       : [
+          // RFC 5280 §4.2.1.1: every certificate but a self-signed one MUST carry the issuer's key identifier;
+          // validatePath's strict policy refuses it otherwise, as openssl verify -x509_strict does.
+          { name: 'authorityKeyIdentifier', keyIdentifier: forgeKeyIdentifier(issuerKey) },
           { name: 'extKeyUsage', emailProtection: true },
           { name: 'subjectAltName', altNames: [{ type: 1, value: 'an.nv@example.vn' }] },
         ]),
