@@ -8,8 +8,9 @@
  * The signing service's key-encryption passphrase is made once (32 random bytes, base64url)
  * and kept in <data folder>/signing.kek, mode 0600; it is never printed. So is the embedded
  * access-token issuer's key (auth-issuer.pem): the services trust its public key, and
- * tokens.json holds a token for each demo caller of the demo office (valid 30 days). On the
- * first start the demo directive is signed through the services (demo/, see lib/demo.ts).
+ * tokens.json holds a token for each demo caller of the demo office (valid 30 days). The demo
+ * office is the one the signing service certifies (offices.json, written once). On the first
+ * start the demo directive is signed through the services (demo/, see lib/demo.ts).
  *
  * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
  * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
@@ -32,7 +33,7 @@ import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
 import { intakeService } from '@lienthong/intake';
 import { signingService } from '@lienthong/signing';
-import { ensureDemoDocument } from './lib/demo.ts';
+import { demoOffice as demoRegisteredOffice, demoSigner, ensureDemoDocument } from './lib/demo.ts';
 
 const root = join(import.meta.dirname, '..');
 const services: Array<ServiceDefinition<ServiceConfig>> = [
@@ -94,10 +95,10 @@ const authJwks = publicJwks(issuerKey, 'embedded');
  * tokens up to that long; a real deployment keeps the one-hour default.
  */
 const demoTokenLifetimeSeconds = 12 * 3600;
-const demoOffice = 'VPTU-DEMO';
+const demoOffice = demoRegisteredOffice.code;
 const demoCallers = [
   { sub: 'system:vptu-demo', roles: ['office-system'], name: 'Phần mềm văn phòng (demo)' },
-  { sub: 'person:bi-thu', roles: ['signer'], name: 'Nguyễn Văn An' },
+  { sub: demoSigner.subject, roles: ['signer'], name: demoSigner.name },
   { sub: 'person:van-thu', roles: ['registry'], name: 'Trần Thị Bình' },
   { sub: 'person:luu-tru', roles: ['archivist'], name: 'Lê Văn Cường' },
   { sub: 'person:quan-tri', roles: ['ca-admin'], name: 'Phạm Thị Dung' },
@@ -125,6 +126,14 @@ await writeFile(
   { mode: 0o600 },
 );
 await chmod(join(dataDir, 'tokens.json'), 0o600);
+// The offices the signing service certifies (LIENTHONG_SIGNING_OFFICES_FILE): the demo office,
+// written on the first start and then left for the operator to edit.
+const officesFile = join(dataDir, 'offices.json');
+await writeFile(officesFile, `${JSON.stringify({ offices: [demoRegisteredOffice] }, null, 2)}\n`, { flag: 'wx' }).catch(
+  (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  },
+);
 
 const started = Date.now();
 console.log(`lienthong: embedded mode, data in ${dataDir}`);
@@ -164,6 +173,7 @@ try {
       ...(service.name === 'signing'
         ? {
             LIENTHONG_SIGNING_KEK: signingKek,
+            LIENTHONG_SIGNING_OFFICES_FILE: officesFile,
             LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}`,
           }
         : {}),

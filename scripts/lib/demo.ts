@@ -1,6 +1,7 @@
 /**
  * The first document of `npm start`: the demo directive signed through the running services
- * as the Party flow does it — the Bí thư signs with a personal key and PIN (certifying, so
+ * as the Party flow does it — the office's CA administrator records the Bí thư and approves
+ * the key they ask for, the Bí thư signs with a personal key and PIN (certifying, so
  * the stamp and the seal stay permitted), the registry stamps number and date, then applies
  * the office seal (its red round seal image drawn in the seal field) with a time-stamp and
  * B-LTA. Done once per data folder; the signed PDF and its verification report are left in
@@ -13,6 +14,12 @@ import { stampPdf } from '@lienthong/pades';
 import { memorySink, memorySource } from '@lienthong/pdf';
 import { buildDemoDirective } from './demo-document.ts';
 import { demoSealPng } from './demo-seal.ts';
+
+/** The demo office as the signing service registers it (written to <data>/offices.json by npm start). */
+export const demoOffice = { code: 'VPTU-DEMO', name: 'Tỉnh ủy Demo', unit: 'Văn phòng Tỉnh ủy' };
+
+/** The demo signer as the office's CA administrator records them (the signer token's subject). */
+export const demoSigner = { subject: 'person:bi-thu', name: 'Nguyễn Văn An', title: 'Bí thư Tỉnh ủy' };
 
 /** Who the demo acts as (tokens from tokens.json) and where signing listens. */
 export interface DemoContext {
@@ -60,44 +67,25 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   if (existsSync(file)) return [`  first document: ${file}`];
   const { signer, registry } = ctx.tokens as { signer: string; registry: string; 'ca-admin': string };
   const base = ctx.signingUrl;
-  const personal = await keyOf(
-    ctx,
-    signer,
-    'personal',
-    async () =>
-      (
-        (await (
-          await call(
-            `${base}/v1/keys`,
-            signer,
-            json({
-              pin: ctx.pin,
-              keyType: 'rsa-2048',
-              title: 'Bí thư Tỉnh ủy',
-              organisation: 'Tỉnh ủy Demo',
-              officeName: 'Văn phòng Tỉnh ủy',
-            }),
-          )
-        ).json()) as { id: string }
-      ).id,
-  );
+  const admin = ctx.tokens['ca-admin']!;
+  // The CA certifies only registered people: the office's CA administrator records the Bí thư,
+  // who asks for a key; the administrator (not the requester) approves it.
+  const personal = await keyOf(ctx, signer, 'personal', async () => {
+    await call(`${base}/v1/offices/self/people/${encodeURIComponent(demoSigner.subject)}`, admin, {
+      ...json({ name: demoSigner.name, title: demoSigner.title }),
+      method: 'PUT',
+    });
+    const asked = await call(`${base}/v1/keys`, signer, json({ pin: ctx.pin, keyType: 'rsa-2048' }));
+    const { id } = (await asked.json()) as { id: string };
+    await call(`${base}/v1/key-requests/${id}/approval`, admin, { method: 'POST' });
+    return id;
+  });
+  // The seal names the administrator's registered office (the offices file of npm start).
   const seal = await keyOf(
     ctx,
     registry,
     'seal',
-    async () =>
-      (
-        (await (
-          await call(
-            `${base}/v1/ca/seals`,
-            ctx.tokens['ca-admin']!,
-            json({
-              organisation: 'Tỉnh ủy Demo',
-              office: 'Văn phòng Tỉnh ủy',
-            }),
-          )
-        ).json()) as { keyId: string }
-      ).keyId,
+    async () => ((await (await call(`${base}/v1/ca/seals`, admin, json({}))).json()) as { keyId: string }).keyId,
   );
   await call(`${base}/v1/keys/${seal}/image`, registry, {
     method: 'PUT',

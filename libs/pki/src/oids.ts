@@ -45,6 +45,7 @@ export const OID = {
   organizationName: '2.5.4.10',
   organizationalUnitName: '2.5.4.11',
   title: '2.5.4.12',
+  organizationIdentifier: '2.5.4.97',
   givenName: '2.5.4.42',
   emailAddress: '1.2.840.113549.1.9.1',
   domainComponent: '0.9.2342.19200300.100.1.25',

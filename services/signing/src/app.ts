@@ -7,18 +7,23 @@
 import { systemClock, type Clock } from '@lienthong/pki';
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
+import type { Pool } from '@lienthong/db';
 import pkg from '../package.json' with { type: 'json' };
 import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
+import { replaceOffices } from './identity/identity-repository.ts';
+import { readOfficesFile } from './identity/office-file.ts';
 import { openTokenSession } from './token/pkcs11-token.ts';
 import { twoStepBucket } from './signing/two-step-pdf.ts';
 import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
 import { keyImageRoutes } from './routes/key-image-routes.ts';
+import { keyRequestRoutes } from './routes/key-request-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
 import { ocspRoutes } from './routes/ocsp-routes.ts';
+import { officeRoutes } from './routes/office-routes.ts';
 import { pdfRoutes } from './routes/pdf-routes.ts';
 import { revocationRoutes } from './routes/revocation-routes.ts';
 import { sealRoutes } from './routes/seal-routes.ts';
@@ -31,6 +36,27 @@ export type SigningDeps = ServiceDeps & {
   /** The clock of the CA and the TSA (default: the system clock). */
   clock?: Clock;
 };
+
+/**
+ * The registered offices: the offices file's, written to the `office` table at start (an
+ * invalid file stops the start, one line per problem). Without the file the table is left as
+ * it is, and an empty table means no certificate can be issued.
+ */
+async function registerOffices(
+  pool: Pool,
+  file: string | undefined,
+  log: { info(message: string): void; warn(message: string): void },
+): Promise<void> {
+  if (file === undefined) {
+    log.warn('signing: no LIENTHONG_SIGNING_OFFICES_FILE: the offices registered before (if any) stay as they are');
+    return;
+  }
+  const offices = await readOfficesFile(file);
+  const removed = await replaceOffices(pool, offices);
+  log.info(
+    `signing: ${offices.length} registered office(s) from ${file}: ${offices.map((o) => o.code).join(', ')}${removed.length === 0 ? '' : `; no longer registered: ${removed.join(', ')}`}`,
+  );
+}
 
 /** Builds the signing app; the caller listens (server.ts) or injects (tests) and closes it. */
 export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): Promise<ServiceApp> {
@@ -50,6 +76,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
       config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
     if (token !== undefined) app.addHook('onClose', async () => token.close());
     const anchors = config.trustAnchorsFile === undefined ? [] : await readTrustAnchors(config.trustAnchorsFile);
+    await registerOffices(platform.pool, config.officesFile, app.log);
     const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, {
       externalAnchors: anchors,
       ...(token === undefined ? {} : { token }),
@@ -63,6 +90,8 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(verifyRoutes, { ca });
     await app.register(keyRoutes, { ca });
     await app.register(keyImageRoutes, { ca });
+    await app.register(keyRequestRoutes, { ca });
+    await app.register(officeRoutes, { ca });
     await platform.store.ensureBucket(twoStepBucket);
     await app.register(pdfRoutes, { ca, store: platform.store });
     await app.register(twoStepRoutes, { ca, store: platform.store });

@@ -6,7 +6,8 @@
  * error messages or logs, and they are never stored beside the keys.
  * `LIENTHONG_SIGNING_PUBLIC_URL`, when set, is where outside validators reach this service:
  * certificates the local CA issues then point there for their CRL, OCSP and issuer
- * (RFC 5280 §4.2.1.13, §4.2.2.1).
+ * (RFC 5280 §4.2.1.13, §4.2.2.1). `LIENTHONG_SIGNING_OFFICES_FILE` names the JSON file of the
+ * offices the CA certifies (read and checked at start).
  */
 import { ConfigError, loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
@@ -33,6 +34,12 @@ export const signingConfigSchema = serviceConfigSchema(
         expected: 'the path of a PEM file of CA certificates to trust besides the local root',
       }),
     ),
+    LIENTHONG_SIGNING_OFFICES_FILE: Type.Optional(
+      Type.String({
+        minLength: 1,
+        expected: 'the path of the JSON file of the offices the CA certifies',
+      }),
+    ),
     LIENTHONG_SIGNING_PKCS11_MODULE: Type.Optional(
       Type.String({ minLength: 1, expected: 'the path of a PKCS#11 module (.so)' }),
     ),
@@ -56,6 +63,8 @@ export type SigningConfig = ServiceConfig & {
   readonly kek: string;
   /** A PEM bundle of further trust anchors for verification (e.g. the Government Cipher Committee's root CA). */
   readonly trustAnchorsFile?: string;
+  /** The JSON file of the registered offices (identity/office-file.ts), read at start. */
+  readonly officesFile?: string;
   /** The token for seal keys, when configured; its PIN is `pkcs11Pin` (not enumerable). */
   readonly pkcs11?: Pkcs11Config;
   readonly pkcs11Pin?: string;
@@ -116,6 +125,9 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined
       ? {}
       : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),
+    ...(values.LIENTHONG_SIGNING_OFFICES_FILE === undefined
+      ? {}
+      : { officesFile: values.LIENTHONG_SIGNING_OFFICES_FILE }),
     ...(modulePath === undefined || tokenLabel === undefined ? {} : { pkcs11: { modulePath, tokenLabel } }),
     ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined
       ? {}

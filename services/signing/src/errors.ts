@@ -145,4 +145,46 @@ export const signingErrors = defineErrors({
     detail:
       "The signature value does not verify with the certificate's public key over the prepared signed attributes.",
   },
+  OFFICE_NOT_REGISTERED: {
+    status: 409,
+    title: 'Office not registered',
+    detail: "The caller's office is not among the offices this CA certifies (LIENTHONG_SIGNING_OFFICES_FILE).",
+  },
+  PERSON_NOT_REGISTERED: {
+    status: 409,
+    title: 'Person not registered',
+    detail:
+      'No CA administrator of the office has recorded this person (PUT /v1/offices/self/people/{subject}): the CA certifies only registered people.',
+  },
+  PERSON_NOT_FOUND: {
+    status: 404,
+    title: 'Person not found',
+    detail: 'The office has recorded no person with this subject.',
+  },
+  KEY_REQUEST_NOT_FOUND: {
+    status: 404,
+    title: 'Key request not found',
+    detail: "No key request of the caller's office with this id that the caller may see.",
+  },
+  KEY_REQUEST_OWN: {
+    status: 403,
+    title: 'Own key request',
+    detail: 'A key request is decided by a CA administrator of the office other than the requester.',
+  },
+  KEY_REQUEST_DECIDED: {
+    status: 409,
+    title: 'Key request already decided',
+    detail: 'The request was already approved or refused.',
+  },
+  KEY_REQUEST_STALE: {
+    status: 409,
+    title: 'Key request stale',
+    detail: "The office's or the person's registration changed since the request was made: the requester asks again.",
+  },
+  CERTIFICATE_IDENTITY_MISMATCH: {
+    status: 422,
+    title: 'Certificate names someone else',
+    detail:
+      'The certificate does not name the caller as their office registered them (mismatches says what differs). Import it with requestApproval: true to ask a CA administrator of the office.',
+  },
 });

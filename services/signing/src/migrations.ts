@@ -3,7 +3,8 @@
  * themselves). CA state: certificates, their private keys (encrypted with the KEK), the
  * CRLs issued and a CRL number per issuer (RFC 5280 §5.2.3), and the TSA serial sequence
  * (RFC 3161 §2.4.2: serial numbers unique per TSA); signing keys, two-step sessions, the
- * signing log, and each key's appearance image.
+ * signing log, and each key's appearance image; the registered identities (offices, their
+ * people) and the requests for personal keys that a CA administrator decides.
  */
 import type { Migration } from '@lienthong/db';
 
@@ -126,6 +127,64 @@ ALTER TABLE signing_key
   ADD COLUMN image bytea,
   ADD COLUMN image_type text CHECK (image_type IN ('image/png', 'image/jpeg')),
   ADD CONSTRAINT signing_key_image_with_type CHECK ((image IS NULL) = (image_type IS NULL));
+`,
+  },
+  {
+    id: '0005_registered_identities',
+    sql: `
+-- The offices the CA certifies: code = the access token's office claim. Written only at start
+-- from LIENTHONG_SIGNING_OFFICES_FILE (later from intake's directory), never through the API.
+CREATE TABLE office (
+  code text PRIMARY KEY,
+  legal_name text NOT NULL,
+  unit text NOT NULL,
+  locality text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The people of an office as its CA administrators recorded them: what their certificates name.
+-- No foreign key to office: an office left out of the file keeps its people until it returns.
+CREATE TABLE person (
+  office text NOT NULL,
+  subject text NOT NULL,
+  full_name text NOT NULL,
+  title text NOT NULL,
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  PRIMARY KEY (office, subject)
+);
+
+-- Requests for personal keys (registration authority): the key is generated (or imported) and
+-- kept under the requester's PIN here until a CA administrator of the office who is not the
+-- requester approves (the key moves to signing_key under the same id) or refuses (the key is
+-- destroyed). The identity columns are what the certificate will name, as registered when asked.
+CREATE TABLE key_request (
+  id uuid PRIMARY KEY,
+  office text NOT NULL,
+  requester text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('enrol', 'import')),
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'refused')),
+  key_type text,
+  algorithm text NOT NULL,
+  spki bytea NOT NULL,
+  certificate_der bytea,
+  chain_der bytea[] NOT NULL DEFAULT '{}',
+  encrypted_pkcs8 bytea,
+  validity_days integer,
+  organisation text NOT NULL,
+  unit text NOT NULL,
+  person_name text NOT NULL,
+  person_title text NOT NULL,
+  mismatches text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL,
+  decided_at timestamptz,
+  decided_by text,
+  reason text,
+  CHECK ((state = 'pending') = (encrypted_pkcs8 IS NOT NULL)),
+  CHECK ((state = 'pending') = (decided_at IS NULL)),
+  CHECK ((kind = 'import') = (certificate_der IS NOT NULL))
+);
+CREATE INDEX key_request_office ON key_request (office, state, created_at);
 `,
   },
 ];

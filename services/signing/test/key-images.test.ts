@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { authHeader } from '../../../test/support/auth.ts';
+import { enrolKey } from './enrolment.ts';
 import { announcedPng, greyJpeg, sealPng, signaturePng, widePng } from './image-fixtures.ts';
 import { signingForFile } from './support.ts';
 
@@ -28,24 +29,14 @@ const strangerAdmin = authHeader({
   roles: ['ca-admin', 'registry', 'signer'],
 });
 
-const enrolled = await app.inject({
-  method: 'POST',
-  url: '/v1/keys',
-  headers: signer,
-  payload: {
-    pin: '246810',
-    title: 'Phó Bí thư Tỉnh ủy',
-    organisation: 'Tỉnh ủy Cà Mau',
-    officeName: 'Văn phòng Tỉnh ủy',
-  },
-});
-const keyId = enrolled.json<{ id: string }>().id;
-const seal = await app.inject({
-  method: 'POST',
-  url: '/v1/ca/seals',
-  headers: admin,
-  payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' },
-});
+const keyId = (
+  await enrolKey<{ id: string }>(
+    app,
+    { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung' },
+    { pin: '246810' },
+  )
+).id;
+const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: {} });
 const sealKeyId = seal.json<{ keyId: string }>().keyId;
 
 const put = (id: string, headers: Record<string, string>, body: Uint8Array | string, type = 'image/png') =>

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { authHeader } from '../../../test/support/auth.ts';
+import { enrolKey, type TestSigner } from './enrolment.ts';
 import { signingForFile } from './support.ts';
 
 const { app, pool } = await signingForFile(t);
@@ -30,16 +31,10 @@ const pin = '246810';
 const digest = createHash('sha256').update('Công văn số 12-CV/VPTU').digest().toString('base64');
 type Summary = { id: string; owner: string; locked: boolean; failedPinAttempts: number };
 
-async function enrol(headers: Record<string, string>): Promise<Summary> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/keys',
-    headers,
-    payload: { pin, title: 'Chánh Văn phòng', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json<Summary>();
-}
+const enrol = (who: TestSigner): Promise<Summary> =>
+  enrolKey<Summary>(app, { title: 'Chánh Văn phòng', ...who }, { pin });
+const nhungSigner = { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung' };
+const adminAsSigner = { subject: 'person:chanh-vp', office: 'VPTU-CM', name: 'Lê Minh Chánh' };
 
 const sign = (id: string, headers: Record<string, string>, p = pin) =>
   app.inject({ method: 'POST', url: `/v1/keys/${id}/signatures`, headers, payload: { pin: p, digest } });
@@ -65,7 +60,7 @@ const lockState = async (id: string) =>
 void t.test(
   "a CA administrator unlocks someone else's key: fresh attempts, the PIN still needed, the reason logged",
   async (t) => {
-    const key = await enrol(nhung);
+    const key = await enrol(nhungSigner);
     await lock(key.id, nhung);
     t.equal((await sign(key.id, nhung)).statusCode, 423, 'locked: the right PIN does not help');
 
@@ -107,9 +102,9 @@ void t.test(
 );
 
 void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was', async (t) => {
-  const key = await enrol(nhung);
+  const key = await enrol(nhungSigner);
   await lock(key.id, nhung);
-  const own = await enrol(adminSigner);
+  const own = await enrol(adminAsSigner);
   await lock(own.id, adminSigner);
   const before = await lockState(key.id);
   const {
@@ -162,12 +157,7 @@ void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was
 });
 
 void t.test('a seal has no PIN and is never unlocked', async (t) => {
-  const seal = await app.inject({
-    method: 'POST',
-    url: '/v1/ca/seals',
-    headers: admin,
-    payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' },
-  });
+  const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: {} });
   t.equal(seal.statusCode, 201, seal.body);
   const res = await unlock(seal.json<{ keyId: string }>().keyId, admin);
   t.equal(res.statusCode, 403);

@@ -1,12 +1,13 @@
 /**
  * What the PDF tests of the Party flow start from: a signing service on its own schema, the
- * signer (Nguyễn Thị Hồng Nhung) with an enrolled key, the office's seal issued by the CA
- * administrator for the registry, the CA's root as PEM (the judges' trust anchor) and a
+ * signer (Nguyễn Thị Hồng Nhung, recorded by the office) with a key asked for and approved,
+ * the office's seal issued by the CA administrator for the registry, the CA's root as PEM (the judges' trust anchor) and a
  * two-page PDF to sign.
  */
 import { toPem } from '@lienthong/pki';
 import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
+import { enrolKey } from './enrolment.ts';
 import { scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';
 import type { TestSigning } from './support.ts';
@@ -41,18 +42,12 @@ export async function partyFlowSetup(t: { teardown(fn: () => Promise<void> | voi
   const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
   const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
   const pin = '246810';
-  const enrolled = await app.inject({
-    method: 'POST',
-    url: '/v1/keys',
-    headers: signer,
-    payload: { pin, title: 'Phó Bí thư Tỉnh ủy', organisation: 'Tỉnh ủy Cà Mau', officeName: 'Văn phòng Tỉnh ủy' },
-  });
-  const seal = await app.inject({
-    method: 'POST',
-    url: '/v1/ca/seals',
-    headers: admin,
-    payload: { organisation: 'Tỉnh ủy Cà Mau', office: 'Văn phòng Tỉnh ủy' },
-  });
+  const enrolled = await enrolKey<{ id: string }>(
+    app,
+    { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung', title: 'Phó Bí thư Tỉnh ủy' },
+    { pin },
+  );
+  const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: {} });
   const listed = (await app.inject({ method: 'GET', url: '/v1/ca/certificates' })).json<{
     certificates: Array<{ id: string; role: string }>;
   }>().certificates;
@@ -67,7 +62,7 @@ export async function partyFlowSetup(t: { teardown(fn: () => Promise<void> | voi
     registry,
     admin,
     pin,
-    keyId: enrolled.json<{ id: string }>().id,
+    keyId: enrolled.id,
     sealKeyId: seal.json<{ keyId: string }>().keyId,
     rootPem: s.file('root.pem', toPem('CERTIFICATE', rootDer)),
     original: Buffer.from(await fixturePdf({ pages: 2 })),

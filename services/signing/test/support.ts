@@ -3,7 +3,7 @@
  * the Postgres-backed bus on its own schema, a folder store or the real MinIO — assembled here because
  * `connectService` binds the schema to the service name, and tests must not share CA state.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -23,6 +23,20 @@ import { testAuthEnv } from '../../../test/support/auth.ts';
 import { dropSchema, testEnv, uniqueName } from '../../../test/support/env.ts';
 
 export const testKek = 'signing-test-kek-0123456789abcdefghijklmnop';
+
+/** The offices registered in every test app (LIENTHONG_SIGNING_OFFICES_FILE), by code. */
+export const testOffices = {
+  'VPTU-CM': { code: 'VPTU-CM', name: 'Tỉnh ủy Cà Mau', unit: 'Văn phòng Tỉnh ủy', locality: 'Cà Mau' },
+  'VPTU-HN': { code: 'VPTU-HN', name: 'Thành ủy Hà Nội', unit: 'Văn phòng Thành ủy', locality: 'Hà Nội' },
+  'VPTU-BL': { code: 'VPTU-BL', name: 'Tỉnh ủy Bạc Liêu', unit: 'Văn phòng Tỉnh ủy' },
+} as const;
+
+/** Writes the test offices file into `dir`; returns its path. */
+export async function writeTestOffices(dir: string): Promise<string> {
+  const path = join(dir, 'offices.json');
+  await writeFile(path, JSON.stringify({ offices: Object.values(testOffices) }));
+  return path;
+}
 
 /** The signing config for tests (embedded-shaped: only the database is real here). */
 export function testConfig(storageDir: string, extra: Record<string, string> = {}): SigningConfig {
@@ -97,7 +111,11 @@ export async function startTestSigning(
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-signing-'));
   const { logger, lines } = capturingLogger();
   const platform = await connectTestPlatform(schema, logger, dir, objects);
-  const app = await buildApp(testConfig(dir, env), { platform, logger });
+  const officesFile = await writeTestOffices(dir);
+  const app = await buildApp(testConfig(dir, { LIENTHONG_SIGNING_OFFICES_FILE: officesFile, ...env }), {
+    platform,
+    logger,
+  });
   return {
     app,
     pool: platform.pool,

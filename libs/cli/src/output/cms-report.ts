@@ -1,4 +1,4 @@
-import { formatName, type CmsVerificationReport, type SignerReport } from '@lienthong/pki';
+import { formatName, officeCodeOf, type CmsVerificationReport, type SignerReport } from '@lienthong/pki';
 import { describeCertificate } from './certificate-summary.ts';
 import { toJsonValue, type JsonValue } from './json.ts';
 import type { PathRunContext } from './path-report.ts';
@@ -87,6 +87,8 @@ function signerBlock(s: SignerReport, index: number, total: number): string[] {
     lines.push(`  ${`${label}:`.padEnd(15)}${value}`);
   };
   row('signer', s.signer === undefined ? '(not found)' : formatName(s.signer.subject));
+  const office = s.signer === undefined ? undefined : officeCodeOf(s.signer.subject);
+  if (office !== undefined) row('office', office);
   if (s.signer !== undefined) row('serial', `${s.signer.serialHex} (issuer ${formatName(s.signer.issuer)})`);
   if (s.signingTime !== undefined) row('signing time', `${s.signingTime.toISOString()} (claimed by the signer)`);
   const best = bestSignatureTimeOf(s);

@@ -55,6 +55,7 @@ function signatureBlock(s: PdfSignatureReport, index: number, total: number, rev
   row('kind', kindOf(s));
   if (s.signer !== undefined) {
     row(s.kind === 'document-timestamp' ? 'TSA' : 'signer', s.signer.subject);
+    if (s.signer.office !== undefined) row('office', s.signer.office);
     row('serial', `${s.signer.serialNumber} (issuer ${s.signer.issuer})`);
   }
   if (s.signingTime !== undefined) row('signing time', `${s.signingTime} (claimed, /M)`);

@@ -66,7 +66,11 @@ export interface ChangeAfterSignature {
 /** NONE: nothing after the signed revision; PERMITTED: only changes the signature's DocMDP/FieldMDP allow; FORBIDDEN: anything else. */
 export type ModificationVerdict = 'NONE' | 'PERMITTED' | 'FORBIDDEN';
 
-/** The signer's certificate, JSON-friendly. */
+/**
+ * The signer's certificate, JSON-friendly; `office` names the lienthong office of a seal or
+ * person certificate (its organizationIdentifier `LT:VN-<code>`, libs/pki `officeCodeOf`),
+ * vouched for only when the signature passed.
+ */
 export type PdfSignerInfo = CertificateSummary;
 
 /** One time-stamp attribute of a signature's CMS. */

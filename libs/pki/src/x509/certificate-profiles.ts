@@ -13,6 +13,33 @@ import {
   type ExtensionInput,
 } from './extension-builder.ts';
 import type { NameInput } from './name-builder.ts';
+import { nameValues, type Name } from './name.ts';
+
+/**
+ * The prefix of the organizationIdentifier (X.520 2.5.4.97) that names a lienthong office in
+ * the certificates of its seal and its people: the legal person semantics identifier
+ * structure of ETSI EN 319 412-1 §5.1.4 with a scheme of local definition (two characters
+ * and a colon: "LT:", the lienthong office registry), the country "VN", a hyphen-minus,
+ * then the office code (the access token's `office` claim), e.g. `LT:VN-VPTU-CM`.
+ */
+export const officeIdentifierPrefix = 'LT:VN-';
+
+/** The organizationIdentifier value that names office `code` (see {@link officeIdentifierPrefix}). */
+export function officeIdentifier(code: string): string {
+  return `${officeIdentifierPrefix}${code}`;
+}
+
+/**
+ * The office code a certificate subject names in its organizationIdentifier
+ * (`LT:VN-<code>`), or undefined when it names none or several. What it is worth is
+ * what the issuer is worth: read it from a certificate whose path validated.
+ */
+export function officeCodeOf(subject: Name): string | undefined {
+  const codes = nameValues(subject, OID.organizationIdentifier)
+    .filter((value) => value.startsWith(officeIdentifierPrefix) && value.length > officeIdentifierPrefix.length)
+    .map((value) => value.slice(officeIdentifierPrefix.length));
+  return codes.length === 1 ? codes[0] : undefined;
+}
 
 /** Fields shared by every profile. */
 export interface ProfileCommon {
@@ -47,6 +74,12 @@ function common(p: ProfileCommon, subject: NameInput, extensions: ExtensionInput
   };
 }
 
+function organizationIdentifierOf(p: { readonly organizationIdentifier?: string }): NameInput {
+  return p.organizationIdentifier === undefined
+    ? []
+    : [{ type: 'organizationIdentifier', value: p.organizationIdentifier }];
+}
+
 /** A CA (root or intermediate): basicConstraints cA (critical) with optional pathLenConstraint, keyUsage keyCertSign + cRLSign. */
 export function caProfile(
   p: ProfileCommon & { readonly subject: NameInput; readonly pathLenConstraint?: number },
@@ -59,12 +92,15 @@ export function caProfile(
 
 /**
  * The seal of an office (con dấu của cơ quan): the subject names the
- * organisation; keyUsage digitalSignature + nonRepudiation (contentCommitment).
+ * organisation, and with `organizationIdentifier` its registered identifier
+ * (e.g. {@link officeIdentifier}; ETSI EN 319 412-3 asks it of legal persons); keyUsage
+ * digitalSignature + nonRepudiation (contentCommitment).
  */
 export function officeSealProfile(
   p: ProfileCommon & {
     readonly organisation: string;
     readonly office: string;
+    readonly organizationIdentifier?: string;
     readonly locality?: string;
     readonly country?: string;
     readonly extendedKeyUsages?: readonly string[];
@@ -74,6 +110,7 @@ export function officeSealProfile(
     { type: 'C', value: p.country ?? 'VN' },
     ...(p.locality === undefined ? [] : [{ type: 'L', value: p.locality }]),
     { type: 'O', value: p.organisation },
+    ...organizationIdentifierOf(p),
     { type: 'CN', value: p.office },
   ];
   const exts = [basicConstraintsExtension(false), keyUsageExtension(['digitalSignature', 'nonRepudiation'])];
@@ -81,13 +118,19 @@ export function officeSealProfile(
   return common(p, subject, exts);
 }
 
-/** A person who signs (người ký): name, title (chức vụ) and office in the subject; keyUsage digitalSignature + nonRepudiation. */
+/**
+ * A person who signs (người ký): name, title (chức vụ) and office in the subject, and with
+ * `organizationIdentifier` the registered identifier of their organisation (the natural person
+ * profile of ETSI EN 319 412-2 allows it beside organizationName); keyUsage digitalSignature +
+ * nonRepudiation.
+ */
 export function personProfile(
   p: ProfileCommon & {
     readonly name: string;
     readonly title: string;
     readonly office: string;
     readonly organisation: string;
+    readonly organizationIdentifier?: string;
     readonly email?: string;
     readonly country?: string;
     readonly extendedKeyUsages?: readonly string[];
@@ -96,6 +139,7 @@ export function personProfile(
   const subject: NameInput = [
     { type: 'C', value: p.country ?? 'VN' },
     { type: 'O', value: p.organisation },
+    ...organizationIdentifierOf(p),
     { type: 'OU', value: p.office },
     { type: 'title', value: p.title },
     { type: 'CN', value: p.name },

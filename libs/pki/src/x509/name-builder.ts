@@ -4,7 +4,7 @@ import { PkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import { readName, type Name } from './name.ts';
 
-/** One attribute of a name to build: a short name (CN, O, OU, C, L, ST, title, serialNumber, emailAddress, UID, DC, GN, SN) or an OID. */
+/** One attribute of a name to build: a short name (CN, O, OU, C, L, ST, title, organizationIdentifier, serialNumber, emailAddress, UID, DC, GN, SN) or an OID. */
 export interface NameAttributeInput {
   readonly type: string;
   readonly value: string;
@@ -21,6 +21,7 @@ const TYPES: Record<string, string> = {
   L: OID.localityName,
   ST: OID.stateOrProvinceName,
   title: OID.title,
+  organizationIdentifier: OID.organizationIdentifier,
   serialNumber: OID.serialNumber,
   emailAddress: OID.emailAddress,
   UID: OID.userId,

@@ -96,6 +96,7 @@ const SHORT: Record<string, string> = {
   [OID.localityName]: 'L',
   [OID.stateOrProvinceName]: 'ST',
   [OID.title]: 'title',
+  [OID.organizationIdentifier]: 'organizationIdentifier',
   [OID.serialNumber]: 'serialNumber',
   [OID.emailAddress]: 'emailAddress',
   [OID.domainComponent]: 'DC',

@@ -1,37 +1,37 @@
 /**
- * Enrolling server-held keys (ký số từ xa: remote signing). A signer's key is generated
- * here and certified by the local issuing CA with the person profile, or imported with its
- * certificate from a PKCS#12 file (a certificate of an external hierarchy, such as the
- * Government Cipher Committee's CA). Either way it is stored encrypted under the signer's
- * PIN and only its owner can use it. A certificate issued here points, when the service
- * has a public URL, to the issuing CA's CRL and certificate and to the OCSP responder.
+ * Server-held personal keys (ký số từ xa: remote signing) that come from elsewhere: a key and
+ * certificate imported from a PKCS#12 file (a certificate of an external hierarchy, such as
+ * the Government Cipher Committee's CA), stored under the signer's PIN so that only its owner
+ * can use it. The certificate must name the caller as their office registered them
+ * (identity/identity-match.ts); one that names someone else is refused and logged, unless the
+ * signer asks a CA administrator of the office to approve it, which files a key request
+ * (key-requests.ts). Keys the local CA certifies always go through a request.
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import {
   defaultAlgorithmFor,
-  generateKeyPair,
+  formatName,
   importPkcs12,
   isPkiError,
-  issueCertificate,
-  personProfile,
+  subjectPublicKeyInfo,
   type Certificate,
   type KeySpec,
 } from '@lienthong/pki';
-import { AppError, roles, serviceErrors } from '@lienthong/service';
+import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
-import { signerFor } from '../ca/ca-context.ts';
-import { insertCertificate } from '../ca/certificate-repository.ts';
-import { certificateRecord } from '../ca/local-hierarchy.ts';
-import { pointersFor } from '../ca/public-urls.ts';
 import { signingErrors } from '../errors.ts';
+import { identityMismatches } from '../identity/identity-match.ts';
+import { insertKeyRequest } from './key-request-repository.ts';
+import type { KeyRequestRecord, NewKeyRequest } from './key-request-repository.ts';
 import { insertSigningKey } from './key-repository.ts';
-import { logSigning } from './signing-log-repository.ts';
 import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
 import { unfitForSigning } from './key-rules.ts';
+import { registeredIdentity } from './person-registry.ts';
 import { encryptWithPin } from './pin.ts';
+import { logSigning } from './signing-log-repository.ts';
 
 /** The key types a signer may ask for. */
 export const keyTypes: Record<string, KeySpec> = {
@@ -40,90 +40,34 @@ export const keyTypes: Record<string, KeySpec> = {
   'p-256': { type: 'ec', namedCurve: 'P-256' },
 };
 
-/** What a personal certificate names (EN 319 412-2 natural person). */
-export interface EnrolRequest {
+/** What a signer imports. */
+export interface ImportRequest {
+  pkcs12: Uint8Array;
+  password: string;
   pin: string;
-  keyType: keyof typeof keyTypes;
-  /** Full name, e.g. "Nguyễn Thị Hồng Nhung"; default: the name the access token carries. */
-  name?: string;
-  /** Title (chức vụ), e.g. "Phó Bí thư Tỉnh ủy". */
-  title: string;
-  /** The Party committee (O), e.g. "Tỉnh ủy Cà Mau". */
-  organisation: string;
-  /** The office or unit (OU), e.g. "Văn phòng Tỉnh ủy". */
-  officeName: string;
-  /** Default 730 days; capped at the issuing CA's notAfter. */
-  validityDays?: number;
+  /** When the certificate names someone else: file a request for a CA administrator instead of being refused. */
+  requestApproval?: boolean;
 }
 
-/** Generates a key for the calling signer, certifies it with the local CA and stores it under the PIN. */
-export async function enrolPersonalKey(
-  ca: CaContext,
-  principal: Principal,
-  request: EnrolRequest,
-): Promise<SigningKeyRecord> {
-  requireRoleOf(principal, roles.signer);
-  const name = request.name ?? principal.name;
-  if (name === undefined)
-    throw new AppError(serviceErrors.VALIDATION_FAILED, {
-      detail: 'name is required when the access token carries none',
-      extra: { errors: [{ in: 'body', pointer: '/name', detail: 'required' }] },
-    });
-  const { issuing } = ca.hierarchy;
-  const keys = await generateKeyPair(keyTypes[request.keyType]!);
-  const notBefore = new Date(ca.clock.now().getTime() - 60_000);
-  const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
-  const certificate = await issueCertificate(
-    personProfile({
-      name,
-      title: request.title,
-      office: request.officeName,
-      organisation: request.organisation,
-      publicKey: keys.publicKey,
-      notBefore,
-      notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
-      ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
-    }),
-    { certificate: ca.certificateOf(issuing), signer: await signerFor(ca.pool, ca.kek, issuing) },
-    { clock: ca.clock },
-  );
-  const caRecord = certificateRecord(certificate, 'person', issuing.id);
-  const id = randomUUID();
-  const key = newPersonalKey(
-    id,
-    principal,
-    certificate,
-    [ca.certificateOf(issuing)],
-    caRecord.id,
-    await encryptWithPin(keys.privateKey, ca.kek, id, request.pin),
-    defaultAlgorithmFor(keys.privateKey),
-  );
-  await withTransaction(ca.pool, async (client) => {
-    await insertCertificate(client, caRecord);
-    await insertSigningKey(client, key);
-    await logSigning(client, {
-      office: principal.office,
-      subject: principal.subject,
-      action: 'enrol',
-      keyId: id,
-      detail: caRecord.subject,
-    });
-  });
-  return stored(key);
-}
+/** An import's outcome: the key, stored; or, for a certificate that needs approval, the request filed. */
+export type ImportOutcome = { key: SigningKeyRecord } | { request: KeyRequestRecord };
 
-/** Imports a key and its certificate from PKCS#12 for the calling signer, stored under the PIN. */
+/**
+ * Imports a key and its certificate from PKCS#12 for the calling signer, stored under the PIN,
+ * when the certificate names the caller as registered. Otherwise 422
+ * CERTIFICATE_IDENTITY_MISMATCH (logged as `import-refused`), or with `requestApproval` a
+ * pending key request that a CA administrator of the office decides.
+ */
 export async function importPersonalKey(
   ca: CaContext,
   principal: Principal,
-  pkcs12: Uint8Array,
-  password: string,
-  pin: string,
-): Promise<SigningKeyRecord> {
+  input: ImportRequest,
+): Promise<ImportOutcome> {
   requireRoleOf(principal, roles.signer);
+  const { office, person } = await registeredIdentity(ca.pool, principal.office, principal.subject);
   let contents;
   try {
-    contents = importPkcs12(pkcs12, password);
+    contents = importPkcs12(input.pkcs12, input.password);
   } catch (error) {
     if (isPkiError(error)) throw new AppError(signingErrors.PKCS12_UNREADABLE, { cause: error });
     throw error;
@@ -131,47 +75,98 @@ export async function importPersonalKey(
   const unfit = unfitForSigning(contents.certificate, ca.clock.now());
   if (unfit !== undefined)
     throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
+  const subject = formatName(contents.certificate.subject);
+  const mismatches = identityMismatches(contents.certificate.subject, office, person);
+  if (mismatches.length > 0 && input.requestApproval !== true) {
+    await logSigning(ca.pool, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'import-refused',
+      detail: `${subject}: ${mismatches.join('; ')}`,
+    });
+    throw new AppError(signingErrors.CERTIFICATE_IDENTITY_MISMATCH, { extra: { mismatches } });
+  }
   const id = randomUUID();
-  const key = newPersonalKey(
-    id,
-    principal,
-    contents.certificate,
-    [...contents.chain],
-    null,
-    await encryptWithPin(contents.privateKey, ca.kek, id, pin),
-    defaultAlgorithmFor(contents.privateKey),
-  );
+  const algorithm = defaultAlgorithmFor(contents.privateKey);
+  const encryptedPkcs8 = await encryptWithPin(contents.privateKey, ca.kek, id, input.pin);
+  if (mismatches.length > 0) {
+    const request: NewKeyRequest = {
+      id,
+      office: principal.office,
+      requester: principal.subject,
+      kind: 'import',
+      keyType: null,
+      algorithm,
+      spki: subjectPublicKeyInfo(contents.privateKey),
+      certificateDer: contents.certificate.der,
+      chainDer: contents.chain.map((c) => c.der),
+      encryptedPkcs8,
+      validityDays: null,
+      identity: { organisation: office.name, unit: office.unit, name: person.name, title: person.title },
+      mismatches,
+      createdAt: ca.clock.now(),
+    };
+    await withTransaction(ca.pool, async (client) => {
+      await insertKeyRequest(client, request);
+      await logSigning(client, {
+        office: principal.office,
+        subject: principal.subject,
+        action: 'request',
+        keyId: id,
+        detail: `import of ${subject}: ${mismatches.join('; ')}`,
+      });
+    });
+    return { request: { ...request, state: 'pending', decidedAt: null, decidedBy: null, reason: null } };
+  }
+  const key = newPersonalKey(id, principal.office, principal.subject, {
+    certificate: contents.certificate,
+    chain: [...contents.chain],
+    caCertificateId: null,
+    encryptedPkcs8,
+    algorithm,
+  });
   await withTransaction(ca.pool, async (client) => {
     await insertSigningKey(client, key);
-    await logSigning(client, { office: principal.office, subject: principal.subject, action: 'import', keyId: id });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'import',
+      keyId: id,
+      detail: `identity matched: ${subject}`,
+    });
   });
-  return stored(key);
+  return { key: storedKey(key) };
 }
 
-function newPersonalKey(
+/** A personal key of `owner` in `office` about to be stored. */
+export function newPersonalKey(
   id: string,
-  principal: Principal,
-  certificate: Certificate,
-  chain: Certificate[],
-  caCertificateId: string | null,
-  encryptedPkcs8: Uint8Array,
-  algorithm: string,
-) {
+  office: string,
+  owner: string,
+  parts: {
+    certificate: Certificate;
+    chain: Certificate[];
+    caCertificateId: string | null;
+    encryptedPkcs8: Uint8Array;
+    algorithm: string;
+  },
+): NewSigningKey {
   return {
     id,
-    office: principal.office,
-    owner: principal.subject,
-    purpose: 'personal' as const,
-    storage: 'server' as const,
-    algorithm,
-    certificateDer: certificate.der,
-    chainDer: chain.map((c) => c.der),
-    caCertificateId,
-    encryptedPkcs8,
+    office,
+    owner,
+    purpose: 'personal',
+    storage: 'server',
+    algorithm: parts.algorithm,
+    certificateDer: parts.certificate.der,
+    chainDer: parts.chain.map((c) => c.der),
+    caCertificateId: parts.caCertificateId,
+    encryptedPkcs8: parts.encryptedPkcs8,
     tokenKeyLabel: null,
   };
 }
 
-function stored(key: NewSigningKey): SigningKeyRecord {
+/** The record of a key just stored (no use, no image yet). */
+export function storedKey(key: NewSigningKey): SigningKeyRecord {
   return { ...key, failedPinAttempts: 0, lockedAt: null, createdAt: new Date(), lastUsedAt: null, imageType: null };
 }

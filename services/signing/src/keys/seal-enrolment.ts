@@ -3,8 +3,10 @@
  * generated here and kept encrypted with the KEK as a signing key of the office, which the
  * office's registry (văn thư) uses; only the certificate leaves. The certificate is issued
  * by the issuing CA with the office-seal profile (keyUsage digitalSignature +
- * nonRepudiation) and never outlives the CA. With a public URL it points to the issuing
- * CA's CRL and certificate and to the OCSP responder (public-urls.ts).
+ * nonRepudiation) and never outlives the CA. Its subject is the caller's registered office,
+ * never anything the request says: C=VN, L (the office's locality), O (its legal name),
+ * organizationIdentifier `LT:VN-<code>`, CN (its unit). With a public URL it points to the
+ * issuing CA's CRL and certificate and to the OCSP responder (public-urls.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
@@ -13,6 +15,7 @@ import {
   encryptPrivateKey,
   generateKeyPair,
   issueCertificate,
+  officeIdentifier,
   officeSealProfile,
 } from '@lienthong/pki';
 import { AppError, roles } from '@lienthong/service';
@@ -23,6 +26,7 @@ import { generateTokenKeyPair } from '../token/pkcs11-keys.ts';
 import { insertSigningKey } from './key-repository.ts';
 import { logSigning } from './signing-log-repository.ts';
 import { sealOwner } from './key-rules.ts';
+import { registeredOffice } from './person-registry.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
 import { insertCertificate } from '../ca/certificate-repository.ts';
@@ -30,13 +34,8 @@ import type { CertificateRecord } from '../ca/certificate-repository.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
 
-/** What a seal certificate names. */
+/** What a ca-admin asks of a seal: nothing about whose it is (the caller's registered office). */
 export interface SealRequest {
-  /** The Party committee (O), e.g. "Tỉnh ủy Cà Mau". */
-  organisation: string;
-  /** The office (CN), e.g. "Văn phòng Tỉnh ủy". */
-  office: string;
-  locality?: string;
   /** Default 730 days; capped at the issuing CA's notAfter. */
   validityDays?: number;
   /** Where the key lives: encrypted in the database (default) or generated in the PKCS#11 token. */
@@ -60,13 +59,18 @@ async function newSealKey(ca: CaContext, keyId: string, storage: 'server' | 'pkc
   };
 }
 
-/** Issues a seal certificate with a new key (RSA 3072) for the caller's office (a ca-admin; 403 otherwise); returns it with the key's id. */
+/**
+ * Issues a seal certificate with a new key (RSA 3072) for the caller's office (a ca-admin; 403
+ * otherwise; 409 OFFICE_NOT_REGISTERED for an office the offices file does not list); returns
+ * it with the key's id.
+ */
 export async function issueSeal(
   ca: CaContext,
   principal: Principal,
   request: SealRequest,
 ): Promise<{ record: CertificateRecord; keyId: string }> {
   requireRoleOf(principal, roles.caAdmin);
+  const office = await registeredOffice(ca.pool, principal.office);
   const { issuing } = ca.hierarchy;
   const keyId = randomUUID();
   const storage = request.storage ?? 'server';
@@ -77,9 +81,10 @@ export async function issueSeal(
   const issuingSigner = await signerFor(ca.pool, ca.kek, issuing);
   const certificate = await issueCertificate(
     officeSealProfile({
-      organisation: request.organisation,
-      office: request.office,
-      ...(request.locality === undefined ? {} : { locality: request.locality }),
+      organisation: office.name,
+      office: office.unit,
+      organizationIdentifier: officeIdentifier(office.code),
+      ...(office.locality === undefined ? {} : { locality: office.locality }),
       publicKey: key.publicKey,
       notBefore,
       notAfter,

@@ -1,7 +1,8 @@
 /**
- * The signing log (table `signing_log`): every enrolment, import, signature, refused PIN,
- * lock, PIN change, two-step step, image change and unlock. Never a PIN, key material or
- * image bytes.
+ * The signing log (table `signing_log`): every key request and its approval or refusal,
+ * import (and refused import), seal enrolment, signature, refused PIN, lock, PIN change,
+ * two-step step, image change, unlock, and change to an office's registered people. Never a
+ * PIN, key material or image bytes.
  */
 import type { Queryable } from '../queryable.ts';
 
@@ -11,7 +12,13 @@ export interface SigningLogEntry {
   subject: string;
   action:
     | 'enrol'
+    | 'request'
+    | 'approve'
+    | 'refuse'
     | 'import'
+    | 'import-refused'
+    | 'person-set'
+    | 'person-remove'
     | 'sign'
     | 'pin-refused'
     | 'locked'

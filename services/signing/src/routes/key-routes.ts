@@ -1,7 +1,8 @@
 /**
- * Remote signing (ký số từ xa): a signer's own keys on the server. `POST /v1/keys` enrols a
- * new key certified by the local CA, `POST /v1/keys/import` brings a PKCS#12 key and
- * certificate of another CA, `GET /v1/keys[/{id}]` lists what the caller may use,
+ * Remote signing (ký số từ xa): a signer's own keys on the server. `POST /v1/keys` asks for a
+ * new key that the local CA certifies once a CA administrator approves (key-request-routes.ts),
+ * `POST /v1/keys/import` brings a PKCS#12 key and certificate of another CA that names the
+ * caller as registered, `GET /v1/keys[/{id}]` lists what the caller may use,
  * `POST /v1/keys/{id}/signatures` signs a content digest (CAdES B-B or B-T) with the PIN,
  * `PUT /v1/keys/{id}/pin` changes it, `POST /v1/keys/{id}/unlock` (a CA administrator, for
  * someone else) gives a key locked by wrong PINs fresh attempts. Personal keys answer only
@@ -11,12 +12,14 @@
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
-import { enrolPersonalKey, importPersonalKey, keyTypes } from '../keys/key-enrolment.ts';
+import { importPersonalKey, keyTypes } from '../keys/key-enrolment.ts';
+import { requestPersonalKey } from '../keys/key-requests.ts';
 import { listKeys, viewKey } from '../keys/key-listing.ts';
 import { unlockKey } from '../keys/key-unlock.ts';
 import { changePin } from '../keys/key-use.ts';
 import { pinRules } from '../keys/pin.ts';
 import { signDigestWithKey } from '../signing/digest-signing.ts';
+import { KeyRequestSummary, toKeyRequestSummary } from './key-request-summary.ts';
 import { KeySummary, toKeySummary } from './key-summary.ts';
 import { Base64, problemResponse, unauthenticated } from './schemas.ts';
 
@@ -33,13 +36,16 @@ const forbidden = problemResponse('FORBIDDEN: the caller lacks the role');
 export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
   const { ca } = options;
   app.addSchema(KeySummary);
+  app.addSchema(KeyRequestSummary);
 
   app.post(
     '/v1/keys',
     {
       schema: {
         tags: ['remote signing'],
-        summary: 'Enrol a new personal key, certified by the local CA and protected by a PIN',
+        summary: 'Ask for a new personal key: generated now under a PIN, certified once a CA administrator approves',
+        description:
+          "The certificate will name what the caller's office registered (its legal name, code and unit; the person's name and title), never anything sent here: the body holds only the key's PIN, type and validity. The key signs nothing until a CA administrator of the office who is not the caller approves the request (POST /v1/key-requests/{id}/approval); it then has the request's id.",
         body: Type.Object(
           {
             pin: Pin('the PIN every use of the key will need'),
@@ -47,25 +53,22 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
               Object.keys(keyTypes).map((k) => Type.Literal(k)),
               { default: 'rsa-2048' },
             ),
-            name: Type.Optional(text(200, "the signer's full name (CN); default: the token's name")),
-            title: text(200, 'title (chức vụ), e.g. Phó Bí thư Tỉnh ủy'),
-            organisation: text(200, 'the Party committee (O), e.g. Tỉnh ủy Cà Mau'),
-            officeName: text(200, 'the office or unit (OU), e.g. Văn phòng Tỉnh ủy'),
             validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825 })),
           },
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Ref(KeySummary),
-          400: problemResponse('VALIDATION_FAILED'),
+          202: Type.Ref(KeyRequestSummary),
+          400: problemResponse('VALIDATION_FAILED (also for any field naming someone: name, title, organisation, …)'),
           401: unauthenticated,
           403: forbidden,
+          409: problemResponse('OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED'),
         },
       },
     },
     async (request, reply) => {
-      const key = await enrolPersonalKey(ca, principalOf(request), request.body);
-      return reply.code(201).header('location', `/v1/keys/${key.id}`).send(toKeySummary(key));
+      const filed = await requestPersonalKey(ca, principalOf(request), request.body);
+      return reply.code(202).header('location', `/v1/key-requests/${filed.id}`).send(toKeyRequestSummary(filed));
     },
   );
 
@@ -76,32 +79,46 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
       schema: {
         tags: ['remote signing'],
         summary: 'Import a personal key and certificate from PKCS#12 (e.g. issued by another CA), protected by a PIN',
+        description:
+          'The certificate must name the caller as their office registered them (CN = the registered full name; the office by organizationIdentifier LT:VN-<code> or, without one, by O = its legal name; case, diacritics and spacing aside): 201 the key. Otherwise 422 CERTIFICATE_IDENTITY_MISMATCH, or with requestApproval 202 a key request that a CA administrator of the office who is not the caller decides.',
         body: Type.Object(
           {
             pkcs12: Base64('the PKCS#12 (PFX) file, RFC 7292', 4, 200_000),
             password: Type.String({ maxLength: 256, description: 'the PKCS#12 password' }),
             pin: Pin('the PIN every use of the key will need'),
+            requestApproval: Type.Optional(
+              Type.Boolean({
+                description: "when the certificate names someone else: ask a CA administrator's approval (202)",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
         response: {
           201: Type.Ref(KeySummary),
+          202: Type.Ref(KeyRequestSummary),
           400: problemResponse('VALIDATION_FAILED, PKCS12_UNREADABLE or CERTIFICATE_NOT_FOR_SIGNING'),
           401: unauthenticated,
           403: forbidden,
+          409: problemResponse('OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED'),
           413: problemResponse('PAYLOAD_TOO_LARGE'),
+          422: problemResponse('CERTIFICATE_IDENTITY_MISMATCH (mismatches)'),
         },
       },
     },
     async (request, reply) => {
-      const key = await importPersonalKey(
-        ca,
-        principalOf(request),
-        Buffer.from(request.body.pkcs12, 'base64'),
-        request.body.password,
-        request.body.pin,
-      );
-      return reply.code(201).header('location', `/v1/keys/${key.id}`).send(toKeySummary(key));
+      const outcome = await importPersonalKey(ca, principalOf(request), {
+        pkcs12: Buffer.from(request.body.pkcs12, 'base64'),
+        password: request.body.password,
+        pin: request.body.pin,
+        ...(request.body.requestApproval === undefined ? {} : { requestApproval: request.body.requestApproval }),
+      });
+      if ('request' in outcome)
+        return reply
+          .code(202)
+          .header('location', `/v1/key-requests/${outcome.request.id}`)
+          .send(toKeyRequestSummary(outcome.request));
+      return reply.code(201).header('location', `/v1/keys/${outcome.key.id}`).send(toKeySummary(outcome.key));
     },
   );
 

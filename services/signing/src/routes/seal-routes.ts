@@ -1,16 +1,14 @@
 /**
  * `POST /v1/ca/seals`: issue an office seal certificate whose key the service generates
  * and keeps as a signing key of the caller's office. For the CA's administrators
- * (role `ca-admin`) of that office.
+ * (role `ca-admin`) of that office. The body says nothing about whose seal it is: the
+ * certificate names the caller's registered office (fields such as organisation are refused).
  */
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { issueSeal } from '../keys/seal-enrolment.ts';
 import { CertificateSummary, problemResponse, toCertificateSummary } from './schemas.ts';
-
-const text = (maxLength: number, description: string) =>
-  Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 
 /** Registers the seal route. */
 export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
@@ -19,12 +17,11 @@ export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): P
     {
       schema: {
         tags: ['certification authority'],
-        summary: 'Issue an office seal certificate (key kept by the service)',
+        summary: "Issue a seal certificate of the caller's registered office (key kept by the service)",
+        description:
+          "The subject is the caller's office as LIENTHONG_SIGNING_OFFICES_FILE registers it: C=VN, L, O (legal name), organizationIdentifier LT:VN-<office code>, CN (unit). Nothing in the body names it.",
         body: Type.Object(
           {
-            organisation: text(200, 'the Party committee (O), e.g. Tỉnh ủy Cà Mau'),
-            office: text(200, 'the office (CN), e.g. Văn phòng Tỉnh ủy'),
-            locality: Type.Optional(text(100, 'L')),
             validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825, default: 730 })),
             storage: Type.Optional(
               Type.Union([Type.Literal('server'), Type.Literal('pkcs11')], {
@@ -43,7 +40,9 @@ export async function sealRoutes(app: ServiceApp, options: { ca: CaContext }): P
           400: problemResponse('VALIDATION_FAILED'),
           401: problemResponse('UNAUTHENTICATED'),
           403: problemResponse('FORBIDDEN: the caller is not a ca-admin'),
-          409: problemResponse('SIGNING_TOKEN_NOT_CONFIGURED: storage pkcs11 without a token'),
+          409: problemResponse(
+            "OFFICE_NOT_REGISTERED: the caller's office is not registered; SIGNING_TOKEN_NOT_CONFIGURED: storage pkcs11 without a token",
+          ),
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
         },
       },

@@ -20,6 +20,12 @@ const CertificateInfo = Type.Object({
   sha256: Type.String({ description: 'SHA-256 of the certificate DER, hex' }),
   notBefore: Type.String({ format: 'date-time' }),
   notAfter: Type.String({ format: 'date-time' }),
+  office: Type.Optional(
+    Type.String({
+      description:
+        'the lienthong office the certificate names (organizationIdentifier LT:VN-<code>); vouched for only when the signature passed',
+    }),
+  ),
 });
 const AnchorSource = Type.Union(
   [Type.Literal('local-root'), Type.Literal('configured'), Type.Literal('caller-supplied')],

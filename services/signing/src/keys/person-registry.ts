@@ -1,0 +1,124 @@
+/**
+ * The registered identities as the CA uses them: the caller's office (from the offices file,
+ * never from a request) and the people an office's CA administrators record, whose full name
+ * and title are what their certificates name. Only a CA administrator of the office records,
+ * lists or removes its people; anyone may read their own record and their office's. Every
+ * change goes to the signing log.
+ */
+import { withTransaction } from '@lienthong/db';
+import { AppError, roles } from '@lienthong/service';
+import type { Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
+import type { CaContext } from '../ca/ca-context.ts';
+import { signingErrors } from '../errors.ts';
+import {
+  deletePerson,
+  findOffice,
+  findPerson,
+  listPersons,
+  upsertPerson,
+  type RegisteredPerson,
+} from '../identity/identity-repository.ts';
+import { tidyText, type RegisteredOffice } from '../identity/office-file.ts';
+import type { Queryable } from '../queryable.ts';
+import { logSigning } from './signing-log-repository.ts';
+
+/** The registered office `code`; 409 OFFICE_NOT_REGISTERED when the offices file does not list it. */
+export async function registeredOffice(q: Queryable, code: string): Promise<RegisteredOffice> {
+  const office = await findOffice(q, code);
+  if (office === undefined)
+    throw new AppError(signingErrors.OFFICE_NOT_REGISTERED, {
+      detail: `The office ${code} is not among the offices this CA certifies (LIENTHONG_SIGNING_OFFICES_FILE).`,
+    });
+  return office;
+}
+
+/** The office and the person `subject` as registered; 409 OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED. */
+export async function registeredIdentity(
+  q: Queryable,
+  officeCode: string,
+  subject: string,
+): Promise<{ office: RegisteredOffice; person: RegisteredPerson }> {
+  const office = await registeredOffice(q, officeCode);
+  const person = await findPerson(q, officeCode, subject);
+  if (person === undefined)
+    throw new AppError(signingErrors.PERSON_NOT_REGISTERED, {
+      detail: `No CA administrator of ${officeCode} has recorded ${subject} (PUT /v1/offices/self/people/{subject}).`,
+      extra: { subject },
+    });
+  return { office, person };
+}
+
+/** The caller's office as registered (any caller). */
+export async function viewOwnOffice(ca: CaContext, principal: Principal): Promise<RegisteredOffice> {
+  return registeredOffice(ca.pool, principal.office);
+}
+
+/** What a CA administrator records about a person. */
+export interface PersonInput {
+  name: string;
+  title: string;
+}
+
+/** Records or replaces the person `subject` of the caller's office (a ca-admin); returns them and whether they are new. */
+export async function recordPerson(
+  ca: CaContext,
+  principal: Principal,
+  subject: string,
+  input: PersonInput,
+): Promise<{ person: RegisteredPerson; created: boolean }> {
+  requireRoleOf(principal, roles.caAdmin);
+  await registeredOffice(ca.pool, principal.office);
+  const person: RegisteredPerson = {
+    office: principal.office,
+    subject,
+    name: tidyText(input.name),
+    title: tidyText(input.title),
+    recordedBy: principal.subject,
+    recordedAt: ca.clock.now(),
+  };
+  const created = await withTransaction(ca.pool, async (client) => {
+    const isNew = await upsertPerson(client, person);
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'person-set',
+      detail: `${subject}: ${person.name}, ${person.title}`,
+    });
+    return isNew;
+  });
+  return { person, created };
+}
+
+/** The people of the caller's office (a ca-admin). */
+export async function listPeople(ca: CaContext, principal: Principal): Promise<RegisteredPerson[]> {
+  requireRoleOf(principal, roles.caAdmin);
+  return listPersons(ca.pool, principal.office);
+}
+
+/** The person `subject` of the caller's office: for its CA administrators, and for that person; 404 PERSON_NOT_FOUND otherwise. */
+export async function viewPerson(ca: CaContext, principal: Principal, subject: string): Promise<RegisteredPerson> {
+  const mayView = principal.roles.includes(roles.caAdmin) || principal.subject === subject;
+  const person = mayView ? await findPerson(ca.pool, principal.office, subject) : undefined;
+  if (person === undefined) throw new AppError(signingErrors.PERSON_NOT_FOUND, { extra: { subject } });
+  return person;
+}
+
+/**
+ * Removes the person `subject` of the caller's office (a ca-admin): they get no new
+ * certificate and their pending requests can no longer be approved. Certificates already
+ * issued stay valid until revoked (`POST /v1/ca/certificates/{id}/revocation`).
+ */
+export async function removePerson(ca: CaContext, principal: Principal, subject: string): Promise<void> {
+  requireRoleOf(principal, roles.caAdmin);
+  await withTransaction(ca.pool, async (client) => {
+    if (!(await deletePerson(client, principal.office, subject)))
+      throw new AppError(signingErrors.PERSON_NOT_FOUND, { extra: { subject } });
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'person-remove',
+      detail: subject,
+    });
+  });
+}
