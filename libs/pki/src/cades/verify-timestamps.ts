@@ -48,6 +48,8 @@ export function evaluateTimestamps(
     crls: [...sd.crls, ...(options.crls ?? [])],
     ocspResponses: [...sd.ocspResponses, ...(options.ocspResponses ?? [])],
     revocation: options.revocation ?? 'any',
+    ...(options.conformance === undefined ? {} : { conformance: options.conformance }),
+    ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
     engine,
   };
   const index = sd.signerInfos.indexOf(si);

@@ -10,7 +10,14 @@ import { nodeCryptoEngine, type CryptoEngine } from '../crypto-engine.ts';
 import { isPkiError } from '../errors.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import { OID } from '../oids.ts';
-import { validatePath, type PathValidationResult, type RevocationPolicy, type TrustAnchor } from '../path/validate.ts';
+import {
+  validatePath,
+  type ConformancePolicy,
+  type PathValidationResult,
+  type RevocationAuthority,
+  type RevocationPolicy,
+  type TrustAnchor,
+} from '../path/validate.ts';
 import { hashFromOid, signatureScheme, type HashName } from '../x509/algorithm.ts';
 import { allowsKeyUsage, readCertificate, type Certificate } from '../x509/certificate.ts';
 import { keyIdentifier } from '../x509/extension-builder.ts';
@@ -49,6 +56,10 @@ export interface SignedDataVerifyOptions {
   readonly engine?: CryptoEngine;
   /** Require the CAdES-B-B signed attributes (EN 319 122-1 §6.3); without them the result is TOTAL_FAILED / FORMAT_FAILURE. */
   readonly requireBaselineB?: boolean;
+  /** RFC 5280 conformance of the signer's path: 'strict' (default: §6 plus the §4 conforming-CA rules) or 'lenient' (§6). */
+  readonly conformance?: ConformancePolicy;
+  /** Asked first about each certificate of the path; when it answers, its answer decides (e.g. the local CA's database). */
+  readonly revocationAuthority?: RevocationAuthority;
 }
 
 /** What the cryptographic checks of one SignerInfo established when they passed. */
@@ -235,6 +246,8 @@ export function validateSignerPath(
     ocspResponses: embeddedOnly ? sd.ocspResponses : [...sd.ocspResponses, ...(options.ocspResponses ?? [])],
     time: at,
     revocation: options.revocation ?? 'any',
+    ...(options.conformance === undefined ? {} : { conformance: options.conformance }),
+    ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
     engine,
   });
 }
