@@ -1,4 +1,5 @@
 import { inflateSync } from 'node:zlib';
+import type { PdfBudget } from './budget.ts';
 import { PdfError } from './errors.ts';
 import { dictOf, isArray, isDict, isName, type PdfDict, type PdfObject } from './objects.ts';
 
@@ -62,10 +63,18 @@ function asList(o: PdfObject | undefined): PdfObject[] {
 
 /**
  * Decodes stream data by its /Filter and /DecodeParms (ISO 32000-1 §7.4):
- * FlateDecode with predictors, bounded by `max` output bytes. Other filters
+ * FlateDecode with predictors, bounded by `max` output bytes and, with a
+ * `budget`, by the bytes the document may still inflate (each stage's output
+ * is charged to it; `what` names the stream in the refusal). Other filters
  * are not needed for the structures this layer reads (PDF_UNSUPPORTED).
  */
-export function decodeStreamData(dict: PdfDict, data: Uint8Array, max = MAX_DECODED): Uint8Array {
+export function decodeStreamData(
+  dict: PdfDict,
+  data: Uint8Array,
+  max = MAX_DECODED,
+  budget?: PdfBudget,
+  what = 'a stream',
+): Uint8Array {
   const filters = asList(dict.entries.get('Filter'));
   const params = asList(dict.entries.get('DecodeParms'));
   let out = data;
@@ -73,16 +82,25 @@ export function decodeStreamData(dict: PdfDict, data: Uint8Array, max = MAX_DECO
     if (!isName(f)) throw new PdfError('PDF_MALFORMED', 'A /Filter entry is not a name.');
     const p = params[i];
     if (f.name !== 'FlateDecode' && f.name !== 'Fl') throw new PdfError('PDF_UNSUPPORTED', `Filter /${f.name}.`);
+    const left = budget?.decodedLeft ?? Infinity;
+    const limit = Math.min(max, left);
     try {
-      out = inflateSync(out, { maxOutputLength: max, finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a missing end */ });
+      out = inflateSync(out, {
+        maxOutputLength: Math.max(1, limit),
+        finishFlush: 2 /* Z_SYNC_FLUSH: tolerate a missing end */,
+      });
     } catch (e) {
       const tooBig = e instanceof RangeError || (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      if (tooBig && budget !== undefined && left < max) throw budget.decodedExceeded(what, e);
       throw new PdfError(
         tooBig ? 'PDF_LIMIT_EXCEEDED' : 'PDF_MALFORMED',
-        tooBig ? `Stream inflates beyond ${max} bytes.` : 'FlateDecode data is corrupt.',
+        tooBig
+          ? `${what[0]!.toUpperCase()}${what.slice(1)} inflates beyond ${max} bytes (the limit of one stream).`
+          : 'FlateDecode data is corrupt.',
         { cause: e },
       );
     }
+    budget?.chargeDecoded(out.length, what);
     out = unpredict(out, isDict(p) ? p : dictOf(undefined));
   });
   return out;

@@ -21,6 +21,7 @@ export * from './file-source.ts';
 export { Cursor, indexOf, isWhite } from './lexer.ts';
 export { parseObject } from './parser.ts';
 export { parseAt } from './object-reader.ts';
+export * from './budget.ts';
 export * from './filters.ts';
 export * from './xref.ts';
 export * from './document.ts';

@@ -128,3 +128,12 @@ export async function copySource(source: ByteSource, sink: PdfSink, each?: (chun
     await sink.append(chunk);
   });
 }
+
+/** The first `end` bytes of a source: the file as it was when the revision ending there was the last (§7.5.6). */
+export function prefixSource(source: ByteSource, end: number): ByteSource {
+  return {
+    size: end,
+    read: (position, length) =>
+      position >= end ? Promise.resolve(new Uint8Array(0)) : source.read(position, Math.min(length, end - position)),
+  };
+}

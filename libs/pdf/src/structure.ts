@@ -89,7 +89,10 @@ export function fieldIdentity(
   return { name, type: isName(ft) ? ft.name : inheritedType };
 }
 
-/** Every terminal field of the AcroForm, walking /Fields and /Kids with loop and depth guards. */
+/**
+ * Every terminal field of the AcroForm, walking /Fields and /Kids with loop and depth guards;
+ * more than the document's `maxFields` field nodes is PDF_LIMIT_EXCEEDED.
+ */
 export async function listFields(doc: PdfDocument): Promise<FormField[]> {
   const form = await acroForm(doc);
   const fields: FormField[] = [];
@@ -98,6 +101,7 @@ export async function listFields(doc: PdfDocument): Promise<FormField[]> {
     if (depth > MAX_TREE_DEPTH) throw new PdfError('PDF_LIMIT_EXCEEDED', 'Field tree deeper than 64.');
     if (seen.has(ref.num)) return;
     seen.add(ref.num);
+    doc.budget.checkFields(seen.size);
     const dict = await doc.resolveDict(ref);
     if (dict === undefined) return;
     const { name, type } = fieldIdentity(dict, prefix, inheritedType);

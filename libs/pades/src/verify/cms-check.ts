@@ -12,6 +12,8 @@ import {
   PkiError,
   hashFromOid,
   type HashName,
+  countSignerInfos,
+  MAX_SIGNER_INFOS,
 } from '@lienthong/pki';
 import type { ByteRange } from '../sign/byte-range.ts';
 
@@ -88,6 +90,9 @@ export async function verifyPdfCms(
   options: CmsVerifyOptions,
   cache?: DigestCache,
 ): Promise<CmsVerificationReport> {
+  // Too many SignerInfos: verifyCms reports the limit (maxSignerInfos) without parsing them.
+  const count = countSignerInfos(cms);
+  if (count !== undefined && count > (options.maxSignerInfos ?? MAX_SIGNER_INFOS)) return verifyCms(cms, options);
   let sd: SignedData;
   try {
     sd = readSignedData(cms);

@@ -56,6 +56,8 @@ async function walkFields(doc: PdfDocument, roles: ObjectRoles, top: PdfObject[]
   const visit = async (ref: PdfRef, prefix: string, inherited: string | undefined, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH || seen.has(ref.num) || seen.size > MAX_NODES) return;
     seen.add(ref.num);
+    // The document's maxFields, as listFields counts them (PDF_LIMIT_EXCEEDED).
+    doc.budget.checkFields(seen.size);
     const dict = await doc.resolveDict(ref);
     if (dict === undefined) return;
     const { name, type } = fieldIdentity(dict, prefix, inherited);

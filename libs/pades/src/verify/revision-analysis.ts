@@ -1,6 +1,6 @@
 import { type PdfDocument, isPdfError, isWhite, type ByteSource } from '@lienthong/pdf';
 import type { RevisionChange } from './report.ts';
-import { diffRevision, openRevision } from './revision-diff.ts';
+import { diffRevision } from './revision-diff.ts';
 
 /** Most revisions whose changes are analysed; each is opened as its own state, so the work grows with their square. */
 export const MAX_ANALYSED_REVISIONS = 100;
@@ -66,7 +66,8 @@ export async function analyseRevisions(source: ByteSource, doc: PdfDocument): Pr
     }
     let view: PdfDocument;
     try {
-      view = await openRevision(source, rev.end);
+      // Shares the document's cross-reference sections, decoded object streams and budget.
+      view = await doc.revisionView(rev);
     } catch (e) {
       if (!isPdfError(e)) throw e;
       out.push({

@@ -6,6 +6,7 @@ import {
   isRef,
   isStream,
   type PdfDict,
+  prefixSource,
   type PdfObject,
   type ByteSource,
   type XrefEntry,
@@ -31,15 +32,12 @@ import {
 const MAX_CHANGED = 20_000;
 
 /** The file as it was when revision `end` was the last: a reader sees exactly that revision's state. */
-export function prefixSource(source: ByteSource, end: number): ByteSource {
-  return {
-    size: end,
-    read: (position, length) =>
-      position >= end ? Promise.resolve(new Uint8Array(0)) : source.read(position, Math.min(length, end - position)),
-  };
-}
+export { prefixSource };
 
-/** Opens the state of the document at a revision (ISO 32000-1 §7.5.6: everything up to its %%EOF). */
+/**
+ * Opens the state of the document at a revision (ISO 32000-1 §7.5.6: everything up to its %%EOF)
+ * on its own; `PdfDocument.revisionView` does the same sharing the document's sections and budget.
+ */
 export function openRevision(source: ByteSource, end: number): Promise<PdfDocument> {
   return PdfDocument.open(prefixSource(source, end));
 }
@@ -58,12 +56,15 @@ function touchedObjects(prev: PdfDocument, section: XrefSection): { changed: num
   for (const [num, e] of section.entries) {
     const old = prev.entries.get(num);
     if (num === 0 || old === undefined || old.type === 'free') continue;
-    if (e.type === 'free') freed.push(num);
-    else if (!sameEntry(old, e)) changed.add(num);
+    if (!sameEntry(old, e)) changed.add(num);
   }
+  // Free entries are kept as runs: the objects in use before that this section frees.
+  if (section.freed.beyondZero)
+    for (const num of prev.entries.keys())
+      if (num !== 0 && !section.entries.has(num) && section.freed.has(num)) freed.push(num);
   // A replaced object stream replaces its members too, though their entries did not move.
   for (const [num, e] of prev.entries) if (e.type === 'compressed' && changed.has(e.stream)) changed.add(num);
-  return { changed: [...changed].sort((a, b) => a - b), freed };
+  return { changed: [...changed].sort((a, b) => a - b), freed: freed.sort((a, b) => a - b) };
 }
 
 /** A widget outside any field has no value that could explain a new appearance (§12.5.6.19). */

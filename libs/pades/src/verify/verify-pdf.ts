@@ -1,4 +1,4 @@
-import { PdfDocument, isPdfError, type ByteSource } from '@lienthong/pdf';
+import { PdfDocument, isPdfError, type ByteSource, type PdfLimits } from '@lienthong/pdf';
 import { type CmsVerifyOptions, systemClock, type Indication } from '@lienthong/pki';
 import { verifyPdfCms, type DigestCache } from './cms-check.ts';
 import { readDssData, type DssValidationData } from './dss-data.ts';
@@ -16,12 +16,18 @@ export interface PdfVerifyOptions extends Omit<
 > {
   /** Use the certificates, CRLs and OCSP responses of the document's /DSS (default true). */
   readonly useDss?: boolean;
+  /**
+   * The work the file may cost (decoded bytes, xref entries, objects, fields), shared by every
+   * revision examined; the defaults scale with the file's size (@lienthong/pdf `PdfLimits`).
+   * Beyond them the report is TOTAL_FAILED / FORMAT_FAILURE naming the limit.
+   */
+  readonly pdfLimits?: PdfLimits;
 }
 
 const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TOTAL_FAILED: 2 };
 
 function cmsOptions(options: PdfVerifyOptions, dss: DssValidationData, time: Date): CmsVerifyOptions {
-  const { useDss: _u, ...rest } = options;
+  const { useDss: _u, pdfLimits: _l, ...rest } = options;
   return {
     ...rest,
     time,
@@ -136,9 +142,12 @@ export async function verifyPdf(source: ByteSource, options: PdfVerifyOptions = 
   const time = options.time ?? (options.clock ?? systemClock).now();
   let doc: PdfDocument;
   try {
-    doc = await PdfDocument.open(source);
+    doc = await PdfDocument.open(source, options.pdfLimits);
   } catch (e) {
     if (!isPdfError(e)) throw e;
+    // Over a budget: the answer, without trying earlier revisions (each try would spend one more).
+    if (isPdfError(e, 'PDF_LIMIT_EXCEEDED'))
+      return failure(`The PDF exceeds a safety limit: ${e.detail ?? e.message}`, time, source.size);
     return (
       (await verifyEarlierRevision(source, options, time, e.message)) ??
       failure(`The file cannot be read as a PDF: ${e.message}`, time, source.size)
@@ -148,6 +157,8 @@ export async function verifyPdf(source: ByteSource, options: PdfVerifyOptions = 
     return await verifyDocument(source, doc, options, time);
   } catch (e) {
     // A hostile file must end in a report, never in an error the caller turns into a 500.
+    if (isPdfError(e, 'PDF_LIMIT_EXCEEDED'))
+      return failure(`The PDF exceeds a safety limit: ${e.detail ?? e.message}`, time, source.size);
     const reason = e instanceof Error ? e.message : String(e);
     return (
       (await verifyEarlierRevision(source, options, time, reason)) ??
@@ -174,7 +185,7 @@ async function verifyEarlierRevision(
     for await (const earlier of earlierRevisions(source)) {
       let doc: PdfDocument;
       try {
-        doc = await PdfDocument.open(earlier.source);
+        doc = await PdfDocument.open(earlier.source, options.pdfLimits);
       } catch (e) {
         if (isPdfError(e)) continue;
         throw e;

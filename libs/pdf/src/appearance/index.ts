@@ -17,7 +17,7 @@ export { wrapText } from './text-layout.ts';
 export { decodePng } from './png.ts';
 export { encodePng, pngChunk, type PngSpec } from './png-encode.ts';
 export { readJpegInfo, type JpegInfo } from './jpeg.ts';
-export type { RasterImage } from './raster.ts';
+export { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, type RasterImage } from './raster.ts';
 export { createImageResource, type AppearanceImage, type ImageResource } from './image-xobject.ts';
 export type { AppearanceFonts } from './appearance-box.ts';
 export {

@@ -1,6 +1,6 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { AppearanceError } from './errors.ts';
-import { MAX_IMAGE_PIXELS, type RasterImage } from './raster.ts';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, type RasterImage } from './raster.ts';
 import { paeth } from '../filters.ts';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -110,7 +110,18 @@ function readHeader(d: Uint8Array): Header {
   if (h.width * h.height > MAX_IMAGE_PIXELS) {
     throw new AppearanceError(
       'IMAGE_UNSUPPORTED',
-      `The PNG is ${h.width}x${h.height}, more than ${MAX_IMAGE_PIXELS} pixels.`,
+      `The PNG is ${h.width}x${h.height}, more than ${MAX_IMAGE_PIXELS} pixels (MAX_IMAGE_PIXELS).`,
+    );
+  }
+  // Pixels × bytes a pixel, from the header alone: refused before a byte is inflated.
+  const samples = SAMPLES[h.colorType] ?? 1;
+  const inflated = h.height * (Math.ceil((h.width * samples * h.depth) / 8) + 1);
+  if (inflated > MAX_IMAGE_BYTES) {
+    const n = (v: number): string => v.toLocaleString('en-US');
+    throw new AppearanceError(
+      'IMAGE_UNSUPPORTED',
+      `The PNG is ${h.width}x${h.height} with ${samples} sample${samples === 1 ? '' : 's'} of ${h.depth} bits a pixel: ` +
+        `${n(inflated)} bytes once inflated, more than the ${n(MAX_IMAGE_BYTES)} allowed (MAX_IMAGE_BYTES).`,
     );
   }
   return h;

@@ -13,3 +13,10 @@ export interface RasterImage {
 
 /** The largest image accepted, in pixels (4000x4000; a 40 mm seal scanned at 600 dpi is under 1000x1000). */
 export const MAX_IMAGE_PIXELS = 16_000_000;
+
+/**
+ * The most bytes a PNG may inflate to (its rows with their filter bytes, at its own bit
+ * depth), checked from the header before anything is inflated: 2000x2000 RGBA at 16 bits,
+ * or 2800x2800 RGBA at 8, fit; decoding one that does stays near 100 MB.
+ */
+export const MAX_IMAGE_BYTES = 32 * 1024 * 1024;

@@ -17,6 +17,8 @@ import type { CadesLevel, CmsVerificationReport } from '../cms/verification-repo
 import { nodeCryptoEngine } from '../crypto-engine.ts';
 import { evaluateTimestamps, type TimestampEvaluation } from './verify-timestamps.ts';
 
+export { MAX_SIGNER_INFOS } from '../cms/verify.ts';
+
 /** Inputs of CAdES verification. */
 export interface CmsVerifyOptions extends SignedDataVerifyOptions {
   /** Verify signature-time-stamp and archive-time-stamp-v3 attributes (EN 319 122-1 §5.3, §5.5.3); default true. */
@@ -47,7 +49,7 @@ function baselineLevel(isB: boolean, ts: TimestampEvaluation, offline: boolean):
 export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsVerificationReport {
   const engine = options.engine ?? nodeCryptoEngine;
   const time = options.time ?? (options.clock ?? systemClock).now();
-  return verifySignerInfos(cms, options.detachedContent, (sd, si, content) => {
+  return verifySignerInfos(cms, options, (sd, si, content) => {
     const intact = checkSignerIntegrity(sd, si, content, options, engine);
     if (isSignerFailure(intact)) return intact;
     // An intact signer implies the content was there.

@@ -114,6 +114,23 @@ function readSignerInfo(node: DerNode): SignerInfo {
 }
 
 /**
+ * The number of SignerInfos of a ContentInfo holding SignedData, counted without reading
+ * them (or the certificates): a verifier refuses a SignedData with too many before paying
+ * for parsing them. Undefined when the structure is not readable that far.
+ */
+export function countSignerInfos(der: Uint8Array): number | undefined {
+  try {
+    const [, wrapped] = sequence(parseDer(der), 'ContentInfo');
+    if (wrapped === undefined) return undefined;
+    const parts = sequence(explicit(wrapped), 'SignedData');
+    const last = parts[parts.length - 1];
+    return last !== undefined && is(last, 0x11) ? children(last).length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads a ContentInfo holding SignedData (RFC 5652 §3, §5). BER (indefinite
  * lengths, constructed OCTET STRINGs) is accepted and recorded in
  * `derViolation`, for verifiers that require DER to refuse. Throws PkiError

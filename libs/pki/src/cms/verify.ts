@@ -30,7 +30,7 @@ import {
   readSigningTime,
   singleValue,
 } from './attributes.ts';
-import { readSignedData, type SignedData, type SignerInfo } from './signed-data.ts';
+import { countSignerInfos, readSignedData, type SignedData, type SignerInfo } from './signed-data.ts';
 import {
   failedReport,
   pathToReport,
@@ -60,7 +60,18 @@ export interface SignedDataVerifyOptions {
   readonly conformance?: ConformancePolicy;
   /** Asked first about each certificate of the path; when it answers, its answer decides (e.g. the local CA's database). */
   readonly revocationAuthority?: RevocationAuthority;
+  /**
+   * Most SignerInfos one SignedData may hold (default {@link MAX_SIGNER_INFOS}); with more,
+   * none is verified and the result is TOTAL_FAILED / FORMAT_FAILURE naming the limit.
+   */
+  readonly maxSignerInfos?: number;
 }
+
+/**
+ * Most SignerInfos verified in one SignedData: each costs a signature check and a path
+ * validation, and a PAdES or CAdES signature has one (a co-signed CMS a few).
+ */
+export const MAX_SIGNER_INFOS = 16;
 
 /** What the cryptographic checks of one SignerInfo established when they passed. */
 export interface IntactSigner {
@@ -284,14 +295,21 @@ const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TO
 
 /**
  * Reads a CMS SignedData and reports on each SignerInfo with `verifySigner`; the report
- * is the worst signer's, with all of them in `signers`. Never throws: unreadable input is
- * TOTAL_FAILED / FORMAT_FAILURE.
+ * is the worst signer's, with all of them in `signers`. Never throws: unreadable input, or
+ * more than `maxSignerInfos` SignerInfos, is TOTAL_FAILED / FORMAT_FAILURE.
  */
 export function verifySignerInfos(
   cms: Uint8Array,
-  detachedContent: Uint8Array | undefined,
+  options: Pick<SignedDataVerifyOptions, 'detachedContent' | 'maxSignerInfos'>,
   verifySigner: (sd: SignedData, si: SignerInfo, content: Uint8Array | undefined) => SignerReport,
 ): CmsVerificationReport {
+  const maxSignerInfos = options.maxSignerInfos ?? MAX_SIGNER_INFOS;
+  const tooMany = (count: number): string =>
+    `SignedData holds ${count} SignerInfos, more than the ${maxSignerInfos} verified (maxSignerInfos); none was verified.`;
+  // Counted before anything is parsed: 2,000 SignerInfos cost neither their parsing nor their checks.
+  const count = countSignerInfos(cms);
+  if (count !== undefined && count > maxSignerInfos)
+    return { ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', tooMany(count)), signers: [] };
   let sd: SignedData;
   try {
     sd = readSignedData(cms);
@@ -307,7 +325,13 @@ export function verifySignerInfos(
       signers: [],
       signedData: sd,
     };
-  const content = sd.content ?? detachedContent;
+  if (sd.signerInfos.length > maxSignerInfos)
+    return {
+      ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', tooMany(sd.signerInfos.length)),
+      signers: [],
+      signedData: sd,
+    };
+  const content = sd.content ?? options.detachedContent;
   const signers = sd.signerInfos.map((si) => {
     try {
       return verifySigner(sd, si, content);
@@ -329,7 +353,7 @@ export function verifySignerInfos(
 export function verifySignedData(cms: Uint8Array, options: SignedDataVerifyOptions = {}): CmsVerificationReport {
   const engine = options.engine ?? nodeCryptoEngine;
   const time = options.time ?? (options.clock ?? systemClock).now();
-  return verifySignerInfos(cms, options.detachedContent, (sd, si, content) => {
+  return verifySignerInfos(cms, options, (sd, si, content) => {
     const intact = checkSignerIntegrity(sd, si, content, options, engine);
     if (isSignerFailure(intact)) return intact;
     if (options.trustAnchors === undefined || options.trustAnchors.length === 0)
