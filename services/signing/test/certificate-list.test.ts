@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { authHeader, testToken } from '../../../test/support/auth.ts';
+import { enrolKey } from './enrolment.ts';
 import { signingForFile } from './support.ts';
 
 const { app } = await signingForFile(t);
@@ -19,39 +20,25 @@ interface Page {
   nextOffset: number | null;
 }
 
-const signerOf = (office: string, name: string) =>
-  authHeader({ subject: `person:${name.replace(/\s/g, '-')}`, office, roles: ['signer'], name });
 const registryOf = (office: string) => authHeader({ subject: 'person:van-thu', office, roles: ['registry'] });
 const adminOf = (office: string) => authHeader({ subject: 'person:quan-tri', office, roles: ['ca-admin'] });
 const signersA = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường'];
 const signersB = ['Phạm Thị Dung', 'Hoàng Văn Em'];
 
-async function enrolPerson(headers: Record<string, string>, organisation: string): Promise<string> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/keys',
-    headers,
-    payload: { pin: '246810', title: 'Phó Bí thư', organisation, officeName: 'Văn phòng' },
-  });
-  if (res.statusCode !== 201) throw new Error(res.body);
-  return res.json<{ id: string }>().id;
+async function enrolPerson(office: string, name: string): Promise<void> {
+  await enrolKey(app, { subject: `person:${name.replace(/\s/g, '-')}`, office, name }, { pin: '246810' });
 }
 
-async function enrolSeal(headers: Record<string, string>, organisation: string): Promise<void> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/ca/seals',
-    headers,
-    payload: { organisation, office: 'Văn phòng' },
-  });
+async function enrolSeal(headers: Record<string, string>): Promise<void> {
+  const res = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers, payload: {} });
   if (res.statusCode !== 201) throw new Error(res.body);
 }
 
 // Two offices, each with signers and a seal.
-for (const name of signersA) await enrolPerson(signerOf('VPTU-A', name), 'Tỉnh ủy A');
-for (const name of signersB) await enrolPerson(signerOf('VPTU-B', name), 'Tỉnh ủy B');
-await enrolSeal(adminOf('VPTU-A'), 'Tỉnh ủy A');
-await enrolSeal(adminOf('VPTU-B'), 'Tỉnh ủy B');
+for (const name of signersA) await enrolPerson('VPTU-HN', name);
+for (const name of signersB) await enrolPerson('VPTU-BL', name);
+await enrolSeal(adminOf('VPTU-HN'));
+await enrolSeal(adminOf('VPTU-BL'));
 
 async function list(query: string, headers: Record<string, string> = {}): Promise<Page> {
   const res = await app.inject({ method: 'GET', url: `/v1/ca/certificates${query}`, headers });
@@ -75,13 +62,13 @@ void t.test('anonymous callers list no person certificate: names and titles of s
 
 void t.test("office A's token sees A's signers, not B's", async (t) => {
   for (const [office, own, other] of [
-    ['VPTU-A', 3, 'VPTU-B'],
-    ['VPTU-B', 2, 'VPTU-A'],
+    ['VPTU-HN', 3, 'VPTU-BL'],
+    ['VPTU-BL', 2, 'VPTU-HN'],
   ] as const) {
     const page = await list('', registryOf(office));
     const persons = page.certificates.filter((c) => c.role === 'person');
     t.equal(persons.length, own, `${office} sees its ${String(own)} signers`);
-    const [mine, theirs] = office === 'VPTU-A' ? [signersA, signersB] : [signersB, signersA];
+    const [mine, theirs] = office === 'VPTU-HN' ? [signersA, signersB] : [signersB, signersA];
     for (const name of mine)
       t.ok(
         persons.some((c) => c.subject.includes(name)),
@@ -98,14 +85,14 @@ void t.test("office A's token sees A's signers, not B's", async (t) => {
 });
 
 void t.test('paging walks the whole list exactly once, in order', async (t) => {
-  const all = await list('?limit=100', registryOf('VPTU-A'));
+  const all = await list('?limit=100', registryOf('VPTU-HN'));
   const publicCount = (await list('?limit=100')).certificates.length;
   t.equal(all.certificates.length, publicCount + signersA.length, "the public ones and A's signers");
   const seen: string[] = [];
   let offset: number | null = 0;
   let pages = 0;
   while (offset !== null) {
-    const page: Page = await list(`?limit=3&offset=${String(offset)}`, registryOf('VPTU-A'));
+    const page: Page = await list(`?limit=3&offset=${String(offset)}`, registryOf('VPTU-HN'));
     t.ok(page.certificates.length <= 3, 'at most limit per page');
     seen.push(...page.certificates.map((c) => c.id));
     offset = page.nextOffset;
@@ -118,7 +105,7 @@ void t.test('paging walks the whole list exactly once, in order', async (t) => {
   );
   t.equal(new Set(seen).size, seen.length, 'no duplicates');
   t.equal(pages, Math.ceil(all.certificates.length / 3));
-  t.equal((await list('', registryOf('VPTU-A'))).certificates.length, all.certificates.length, 'default limit 50');
+  t.equal((await list('', registryOf('VPTU-HN'))).certificates.length, all.certificates.length, 'default limit 50');
 });
 
 void t.test('hostile paging and tokens: 4xx problem+json, nothing listed', async (t) => {
@@ -131,7 +118,7 @@ void t.test('hostile paging and tokens: 4xx problem+json, nothing listed', async
     ['', { authorization: 'Bearer not-a-token' }, 401, 'UNAUTHENTICATED'],
     [
       '',
-      { authorization: `Bearer ${testToken({ office: 'VPTU-A' }, { aud: 'lienthong-archive' })}` },
+      { authorization: `Bearer ${testToken({ office: 'VPTU-HN' }, { aud: 'lienthong-archive' })}` },
       401,
       'TOKEN_WRONG_AUDIENCE',
     ],
@@ -145,7 +132,7 @@ void t.test('hostile paging and tokens: 4xx problem+json, nothing listed', async
 });
 
 void t.test('the download of one certificate stays public', async (t) => {
-  const all = await list('', registryOf('VPTU-A'));
+  const all = await list('', registryOf('VPTU-HN'));
   const person = all.certificates.find((c) => c.role === 'person')!;
   const res = await app.inject({ method: 'GET', url: `/v1/ca/certificates/${person.id}` });
   t.equal(res.statusCode, 200);
