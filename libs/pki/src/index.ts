@@ -38,6 +38,7 @@ export * from './crl/crl-builder.ts';
 
 // Certification path validation (RFC 5280 §6)
 export * from './path/validate.ts';
+export * from './policy/algorithm-policy.ts';
 
 // OCSP (RFC 6960): requests, responses, the responder, verification
 export * from './ocsp/cert-id.ts';
