@@ -6,6 +6,7 @@
  */
 import { systemClock } from '../clock.ts';
 import {
+  checkSignerAlgorithms,
   checkSignerIntegrity,
   isSignerFailure,
   untrustedReport,
@@ -25,7 +26,7 @@ export interface CmsVerifyOptions extends SignedDataVerifyOptions {
   readonly evaluateTimestamps?: boolean;
 }
 
-const RECOVERABLE_AT_POE = new Set<string>(['EXPIRED', 'REVOKED', 'NO_CRL']);
+const RECOVERABLE_AT_POE = new Set<string>(['EXPIRED', 'REVOKED', 'NO_CRL', 'WEAK_ALGORITHM']);
 
 /** The CAdES baseline level the signature reaches (EN 319 122-1 §6.3, §6.4). */
 function baselineLevel(isB: boolean, ts: TimestampEvaluation, offline: boolean): CadesLevel | undefined {
@@ -63,6 +64,9 @@ export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsV
       timestamps: ts.timestamps,
       ...(ts.bestSignatureTime === undefined ? {} : { bestSignatureTime: ts.bestSignatureTime }),
     };
+    // A time-stamp before a sunset proves the signature existed while its algorithms were acceptable.
+    const weak = checkSignerAlgorithms(intact, time, ts.bestSignatureTime, options.algorithmPolicy);
+    if (weak !== undefined) return { ...withTs, ...weak };
     if (options.trustAnchors === undefined || options.trustAnchors.length === 0)
       return untrustedReport(intact, undefined, withTs);
     const pathAt = (at: Date, embeddedOnly: boolean) =>

@@ -65,6 +65,8 @@ export interface SignerReport {
   readonly timestamps?: readonly TimestampReport[];
   readonly path?: PathValidationResult;
   readonly signerInfo?: SignerInfo;
+  /** The algorithm-policy rule (e.g. `TS119312:SHA1-SUNSET`) a CRYPTO_CONSTRAINTS_FAILURE broke. */
+  readonly policyRule?: string;
 }
 
 /** The report of a CMS signature: the first signer's outcome, worst first, plus each signer's. */
@@ -109,6 +111,7 @@ export function pathToReport(path: PathValidationResult): { indication: Indicati
     case 'NO_CRL':
       return { indication: 'INDETERMINATE', subIndication: 'TRY_LATER' };
     case 'UNSUPPORTED_ALGORITHM':
+    case 'WEAK_ALGORITHM':
       return { indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' };
     case 'MALFORMED':
     case 'SIGNATURE':

@@ -18,6 +18,13 @@ import {
   type RevocationPolicy,
   type TrustAnchor,
 } from '../path/validate.ts';
+import {
+  DEFAULT_ALGORITHM_POLICY,
+  checkAlgorithm,
+  keyUse,
+  type AlgorithmPolicy,
+  type AlgorithmUse,
+} from '../policy/algorithm-policy.ts';
 import { hashFromOid, signatureScheme, type HashName } from '../x509/algorithm.ts';
 import { allowsKeyUsage, readCertificate, type Certificate } from '../x509/certificate.ts';
 import { keyIdentifier } from '../x509/extension-builder.ts';
@@ -65,6 +72,11 @@ export interface SignedDataVerifyOptions {
    * none is verified and the result is TOTAL_FAILED / FORMAT_FAILURE naming the limit.
    */
   readonly maxSignerInfos?: number;
+  /**
+   * The algorithm policy (ETSI TS 119 312 style) for the signer's digest, signature and key
+   * and for its path; default {@link DEFAULT_ALGORITHM_POLICY}.
+   */
+  readonly algorithmPolicy?: AlgorithmPolicy;
 }
 
 /**
@@ -238,6 +250,34 @@ export function checkSignerIntegrity(
 }
 
 /**
+ * Signature acceptance validation of the cryptographic constraints (EN 319 102-1 §5.2.8): the
+ * digest, the signature's hash and the signer's key under the algorithm policy at `at`, with
+ * `proofOfExistence` (best-signature-time) meeting a sunset. Returns the INDETERMINATE /
+ * CRYPTO_CONSTRAINTS_FAILURE report naming the broken rule, or undefined when they are acceptable.
+ */
+export function checkSignerAlgorithms(
+  intact: IntactSigner,
+  at: Date,
+  proofOfExistence: Date | undefined,
+  policy: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
+): SignerReport | undefined {
+  const si = intact.signerInfo;
+  const digest = hashFromOid(si.digestAlgorithm.oid);
+  const scheme = signatureScheme(si.signatureAlgorithm, digest);
+  const uses: AlgorithmUse[] = [{ kind: 'hash', hash: digest }, keyUse(intact.signer.spki)];
+  if ('hash' in scheme) uses.push({ kind: 'hash', hash: scheme.hash });
+  for (const use of uses) {
+    const check = checkAlgorithm(use, at, proofOfExistence, policy);
+    if (!check.ok)
+      return failedReport('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `Signature intact; ${check.message}`, {
+        ...intact,
+        policyRule: check.rule.name,
+      });
+  }
+  return undefined;
+}
+
+/**
  * The signer's certificate path (RFC 5280 §6) at `at`: with the certificates, CRLs and OCSP
  * responses of the SignedData (RFC 5940), plus those of `options` unless `embeddedOnly`.
  */
@@ -259,6 +299,7 @@ export function validateSignerPath(
     revocation: options.revocation ?? 'any',
     ...(options.conformance === undefined ? {} : { conformance: options.conformance }),
     ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
+    ...(options.algorithmPolicy === undefined ? {} : { algorithmPolicy: options.algorithmPolicy }),
     engine,
   });
 }
@@ -283,6 +324,7 @@ export function untrustedReport(
   return {
     ...pathToReport(path),
     message: `Signature intact; certificate path: ${path.message ?? path.reason ?? ''}`,
+    ...(path.policyRule === undefined ? {} : { policyRule: path.policyRule }),
     chain: path.chain,
     trusted: false,
     path,
@@ -356,6 +398,8 @@ export function verifySignedData(cms: Uint8Array, options: SignedDataVerifyOptio
   return verifySignerInfos(cms, options, (sd, si, content) => {
     const intact = checkSignerIntegrity(sd, si, content, options, engine);
     if (isSignerFailure(intact)) return intact;
+    const weak = checkSignerAlgorithms(intact, time, undefined, options.algorithmPolicy);
+    if (weak !== undefined) return weak;
     if (options.trustAnchors === undefined || options.trustAnchors.length === 0)
       return untrustedReport(intact, undefined);
     const path = validateSignerPath(intact.signer, sd, options, time, false, engine);

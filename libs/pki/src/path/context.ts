@@ -1,4 +1,5 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
+import type { AlgorithmPolicy } from '../policy/algorithm-policy.ts';
 import type { Certificate } from '../x509/certificate.ts';
 import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
@@ -21,6 +22,7 @@ export interface Context {
   readonly ocspResponses: readonly BasicOcspResponse[];
   readonly revocation: RevocationPolicy;
   readonly conformance: ConformancePolicy;
+  readonly algorithmPolicy: AlgorithmPolicy;
   readonly revocationAuthority?: RevocationAuthority;
   readonly useDeltas: boolean;
   readonly maxDepth: number;
@@ -36,13 +38,20 @@ export interface Failure {
   reason: PathFailureReason;
   message: string;
   index?: number;
+  /** The algorithm-policy rule broken, for WEAK_ALGORITHM. */
+  policyRule?: string;
 }
 
 /** Thrown inside the path algorithm and turned into a failed {@link PathValidationResult}. */
 export class PathError extends Error {
   readonly failure: Failure;
-  constructor(reason: PathFailureReason, message: string, index?: number) {
+  constructor(reason: PathFailureReason, message: string, index?: number, policyRule?: string) {
     super(message);
-    this.failure = index === undefined ? { reason, message } : { reason, message, index };
+    this.failure = {
+      reason,
+      message,
+      ...(index === undefined ? {} : { index }),
+      ...(policyRule === undefined ? {} : { policyRule }),
+    };
   }
 }

@@ -9,6 +9,7 @@ import {
   type Certificate,
 } from '../x509/certificate.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
+import { checkAlgorithm, keyUse, type AlgorithmUse } from '../policy/algorithm-policy.ts';
 import { formatName } from '../x509/name.ts';
 import { PathError, type Context } from './context.ts';
 import { checkConformance } from './conformance.ts';
@@ -49,6 +50,23 @@ function verifySignature(cert: Certificate, spki: Uint8Array, engine: CryptoEngi
     );
 }
 
+/** The certificate's signature hash and its issuer's key under the algorithm policy at the validation time. */
+function checkCertificateAlgorithms(cert: Certificate, issuerSpki: Uint8Array, ctx: Context, index: number): void {
+  const scheme = signatureScheme(cert.signatureAlgorithm);
+  const uses: AlgorithmUse[] = [keyUse(issuerSpki)];
+  if ('hash' in scheme) uses.push({ kind: 'hash', hash: scheme.hash });
+  for (const use of uses) {
+    const check = checkAlgorithm(use, ctx.time, undefined, ctx.algorithmPolicy);
+    if (!check.ok)
+      throw new PathError(
+        'WEAK_ALGORITHM',
+        `Certificate ${index + 1} (${formatName(cert.subject)}): ${check.message}`,
+        index,
+        check.rule.name,
+      );
+  }
+}
+
 function hasUnknownCritical(cert: Certificate): string | undefined {
   return cert.extensions.find((e) => e.critical && !RECOGNISED_CERTIFICATE_EXTENSIONS.has(e.oid))?.oid;
 }
@@ -87,6 +105,7 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
         k,
       );
     verifySignature(cert, workingSpki, ctx.engine, k);
+    checkCertificateAlgorithms(cert, workingSpki, ctx, k);
     if (ctx.time < cert.notBefore)
       throw new PathError('NOT_YET_VALID', `Certificate ${i} (${formatName(cert.subject)}) is not yet valid.`, k);
     if (ctx.time > cert.notAfter)

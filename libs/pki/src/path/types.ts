@@ -4,6 +4,7 @@ import type { Certificate } from '../x509/certificate.ts';
 import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import type { Name } from '../x509/name.ts';
+import type { AlgorithmPolicy } from '../policy/algorithm-policy.ts';
 
 /**
  * A trust anchor (RFC 5280 §6.1.1 (d)): the name and public key that start a
@@ -50,7 +51,8 @@ export type PathFailureReason =
   | 'NO_PATH'
   | 'MALFORMED'
   | 'UNSUPPORTED_ALGORITHM'
-  | 'NON_CONFORMING';
+  | 'NON_CONFORMING'
+  | 'WEAK_ALGORITHM';
 
 /**
  * How much of RFC 5280 path validation demands. 'strict' (the default):
@@ -108,12 +110,19 @@ export interface PathValidationOptions {
   readonly conformance?: ConformancePolicy;
   /** Maximum number of certificates in a path, target included; default 10. */
   readonly maxDepth?: number;
+  /**
+   * The algorithm policy (ETSI TS 119 312 style) for each certificate's signature hash and its
+   * issuer's key at the validation time; default `DEFAULT_ALGORITHM_POLICY`.
+   */
+  readonly algorithmPolicy?: AlgorithmPolicy;
   readonly engine?: CryptoEngine;
 }
 
 /** Result of path validation (RFC 5280 §6.1.6). */
 export interface PathValidationResult {
   readonly valid: boolean;
+  /** The algorithm-policy rule (e.g. `TS119312:RSA-2048`) broken when `reason` is WEAK_ALGORITHM. */
+  readonly policyRule?: string;
   /** The policy the path was judged under. */
   readonly conformance?: ConformancePolicy;
   readonly reason?: PathFailureReason;

@@ -4,6 +4,7 @@ import { isPkiError } from '../errors.ts';
 import { PathError, type Context } from './context.ts';
 import { buildCandidatePaths, type CandidatePath } from './path-building.ts';
 import { runAlgorithm } from './process-path.ts';
+import { DEFAULT_ALGORITHM_POLICY } from '../policy/algorithm-policy.ts';
 import type { PathFailureReason, PathValidationOptions, PathValidationResult, TrustAnchor } from './types.ts';
 import { readCertificate, type Certificate } from '../x509/certificate.ts';
 import { readCrl, type Crl } from '../crl/crl.ts';
@@ -86,6 +87,7 @@ function validateWith(
         reason: f.reason,
         message: f.message,
         ...(f.index === undefined ? {} : { failedIndex: path.certificates.length - 1 - f.index }),
+        ...(f.policyRule === undefined ? {} : { policyRule: f.policyRule }),
         chain,
         trustAnchor: path.anchor,
         userConstrainedPolicySet: [],
@@ -132,6 +134,7 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
       engine: options.engine ?? nodeCryptoEngine,
       revocation: options.revocation ?? 'crl',
       conformance: options.conformance ?? 'strict',
+      algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
       ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
       useDeltas: options.useDeltaCrls ?? true,
       maxDepth: Math.max(1, Math.min(options.maxDepth ?? 10, 32)),
