@@ -15,7 +15,15 @@ import {
   validatePath,
   verifyCms,
   verifySignedData,
+  addSignatureTimeStamp,
+  buildTimeStampRequest,
+  fixedClock,
+  issueTimeStampToken,
+  keySigner,
+  signCades,
+  type AlgorithmUse,
 } from '../src/index.ts';
+import { NOW as HIERARCHY_NOW, buildHierarchy } from './helpers/hierarchy.ts';
 import { scratch } from './helpers/openssl.ts';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -223,4 +231,31 @@ void t.test('certificate paths: the signature hash and the issuer key, WEAK_ALGO
     ['INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'TS119312:RSA-2048'],
     r.message,
   );
+});
+
+void t.test('the policy reaches the time-stamp tokens verifyCms follows', async (t) => {
+  const h = await buildHierarchy();
+  const doc = Buffer.from('Công văn số 88-CV/VPTW', 'utf8');
+  const chain = [h.intermediate.certificate];
+  const bb = await signCades(doc, keySigner(h.person.privateKey), { certificate: h.person.certificate, chain });
+  const bt = await addSignatureTimeStamp(bb, async (imprint, hash) =>
+    issueTimeStampToken({
+      request: buildTimeStampRequest({ hash, imprint, nonce: true }),
+      tsaCertificate: h.tsa.certificate,
+      chain,
+      signer: keySigner(h.tsa.privateKey),
+      clock: fixedClock(HIERARCHY_NOW),
+      serialNumber: 1n,
+      policy: '1.3.6.1.4.1.99999.2.1',
+    }),
+  );
+  const base = { detachedContent: doc, trustAnchors: [h.root.certificate], revocation: 'none' as const };
+  const passed = verifyCms(bt, { ...base, time: HIERARCHY_NOW });
+  t.same([passed.indication, passed.timestamps?.[0]?.valid], ['TOTAL_PASSED', true], passed.message);
+  // The test root's key is RSA: a table refusing RSA refuses every path under it, the TSA's included.
+  const noRsa = [{ name: 'TEST:NO-RSA', description: 'No RSA.', applies: (u: AlgorithmUse) => u.kind === 'rsa' }];
+  const r = verifyCms(bt, { ...base, time: HIERARCHY_NOW, algorithmPolicy: noRsa });
+  t.equal(r.timestamps?.[0]?.valid, false, 'the token is judged by the same table');
+  t.match(r.timestamps?.[0]?.message ?? '', /TEST:NO-RSA/, 'and names its rule');
+  t.same([r.subIndication, r.policyRule], ['CRYPTO_CONSTRAINTS_FAILURE', 'TEST:NO-RSA'], r.message);
 });

@@ -50,6 +50,7 @@ export function evaluateTimestamps(
     revocation: options.revocation ?? 'any',
     ...(options.conformance === undefined ? {} : { conformance: options.conformance }),
     ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
+    ...(options.algorithmPolicy === undefined ? {} : { algorithmPolicy: options.algorithmPolicy }),
     engine,
   };
   const index = sd.signerInfos.indexOf(si);
