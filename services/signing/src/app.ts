@@ -13,6 +13,7 @@ import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
+import { twoStepPurge } from './signing/two-step-purge.ts';
 import { replaceOffices } from './identity/identity-repository.ts';
 import { readOfficesFile } from './identity/office-file.ts';
 import { openTokenSession } from './token/pkcs11-token.ts';
@@ -95,6 +96,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await platform.store.ensureBucket(twoStepBucket);
     await app.register(pdfRoutes, { ca, store: platform.store });
     await app.register(twoStepRoutes, { ca, store: platform.store });
+    await app.register(twoStepPurge, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });
   } catch (error) {
     await app.close();

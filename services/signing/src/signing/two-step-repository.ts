@@ -102,3 +102,22 @@ export async function lockTwoStepSession(
 export async function completeTwoStepSession(q: Queryable, id: string, at: Date | null): Promise<void> {
   await q.query('UPDATE two_step_session SET completed_at = $2 WHERE id = $1', [id, at]);
 }
+
+/** Sessions whose expiry lies before `before` (completed or not), oldest first: their ids and prepared PDFs. */
+export async function expiredTwoStepSessions(
+  q: Queryable,
+  before: Date,
+  limit: number,
+): Promise<{ id: string; objectKey: string | null }[]> {
+  const { rows } = await q.query<{ id: string; object_key: string | null }>(
+    'SELECT id, object_key FROM two_step_session WHERE expires_at < $1 ORDER BY expires_at LIMIT $2',
+    [before, limit],
+  );
+  return rows.map((r) => ({ id: r.id, objectKey: r.object_key }));
+}
+
+/** Deletes a session that expired before `before`; false when it is gone or not expired. */
+export async function deleteExpiredTwoStepSession(q: Queryable, id: string, before: Date): Promise<boolean> {
+  const { rowCount } = await q.query('DELETE FROM two_step_session WHERE id = $1 AND expires_at < $2', [id, before]);
+  return (rowCount ?? 0) > 0;
+}
