@@ -4,7 +4,7 @@
  * that person, and openssl in a scratch folder.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -77,4 +77,89 @@ export function scratch() {
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** A scratch folder with openssl at hand (`scratch()`). */
+export type Scratch = ReturnType<typeof scratch>;
+
+/** The external test CA's certificate (PEM) in a scratch folder, made by the first `externalPkcs12`. */
+export const externalCaPem = (s: Scratch): string => join(s.dir, 'ext-ca.pem');
+
+/**
+ * A PKCS#12 (base64, password `p12-secret`) of a key and a certificate with the subject
+ * `subj` (openssl -subj form, UTF-8) issued by an external test CA ("Ban Co yeu Chinh phu
+ * (test)"), made with the openssl command line in the scratch folder `s`; the CA is made once.
+ */
+export function externalPkcs12(s: Scratch, label: string, subj: string): string {
+  const dir = s.dir;
+  const ok = (args: string[]) => {
+    const run = s.openssl(args);
+    if (!run.ok) throw new Error(run.out);
+  };
+  if (!s.openssl(['x509', '-noout', '-in', `${dir}/ext-ca.pem`]).ok)
+    ok([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${dir}/ext-ca.key`,
+      '-out',
+      `${dir}/ext-ca.pem`,
+      '-days',
+      '30',
+      '-subj',
+      '/C=VN/O=Ban Co yeu Chinh phu (test)/CN=External Test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ]);
+  s.file('ext.cnf', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
+  ok([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${dir}/${label}.key`,
+    '-out',
+    `${dir}/${label}.csr`,
+    '-utf8',
+    '-subj',
+    subj,
+  ]);
+  ok([
+    'x509',
+    '-req',
+    '-in',
+    `${dir}/${label}.csr`,
+    '-CA',
+    `${dir}/ext-ca.pem`,
+    '-CAkey',
+    `${dir}/ext-ca.key`,
+    '-CAcreateserial',
+    '-out',
+    `${dir}/${label}.pem`,
+    '-days',
+    '20',
+    '-extfile',
+    `${dir}/ext.cnf`,
+  ]);
+  ok([
+    'pkcs12',
+    '-export',
+    '-inkey',
+    `${dir}/${label}.key`,
+    '-in',
+    `${dir}/${label}.pem`,
+    '-certfile',
+    `${dir}/ext-ca.pem`,
+    '-out',
+    `${dir}/${label}.p12`,
+    '-passout',
+    'pass:p12-secret',
+  ]);
+  return readFileSync(`${dir}/${label}.p12`).toString('base64');
 }

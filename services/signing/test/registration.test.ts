@@ -7,13 +7,12 @@
  * leaves the tables as they were; the verification reports name the office.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { readCertificate } from '@lienthong/pki';
 import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { headersOf, raAdminOf, registerPerson, requestKey, type TestSigner } from './enrolment.ts';
-import { scratch } from './fixtures.ts';
+import { externalPkcs12, scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';
 
 const signing = await signingForFile(t);
@@ -486,81 +485,6 @@ void t.test('the verification reports name the office of the signer', async (t) 
   );
 });
 
-/** A PKCS#12 of an external test CA for a certificate with the subject `subj` (openssl -subj form). */
-function externalPkcs12(label: string, subj: string): string {
-  const dir = s.dir;
-  const ok = (args: string[]) => {
-    const run = s.openssl(args);
-    if (!run.ok) throw new Error(run.out);
-  };
-  if (!s.openssl(['x509', '-noout', '-in', `${dir}/ext-ca.pem`]).ok)
-    ok([
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${dir}/ext-ca.key`,
-      '-out',
-      `${dir}/ext-ca.pem`,
-      '-days',
-      '30',
-      '-subj',
-      '/C=VN/O=Ban Co yeu Chinh phu (test)/CN=External Test CA',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ]);
-  s.file('ext.cnf', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
-  ok([
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${dir}/${label}.key`,
-    '-out',
-    `${dir}/${label}.csr`,
-    '-utf8',
-    '-subj',
-    subj,
-  ]);
-  ok([
-    'x509',
-    '-req',
-    '-in',
-    `${dir}/${label}.csr`,
-    '-CA',
-    `${dir}/ext-ca.pem`,
-    '-CAkey',
-    `${dir}/ext-ca.key`,
-    '-CAcreateserial',
-    '-out',
-    `${dir}/${label}.pem`,
-    '-days',
-    '20',
-    '-extfile',
-    `${dir}/ext.cnf`,
-  ]);
-  ok([
-    'pkcs12',
-    '-export',
-    '-inkey',
-    `${dir}/${label}.key`,
-    '-in',
-    `${dir}/${label}.pem`,
-    '-certfile',
-    `${dir}/ext-ca.pem`,
-    '-out',
-    `${dir}/${label}.p12`,
-    '-passout',
-    'pass:p12-secret',
-  ]);
-  return readFileSync(`${dir}/${label}.p12`).toString('base64');
-}
-
 void t.test('an imported certificate must name the caller; a mismatch is refused unless approved', async (t) => {
   await registerPerson(app, nhung);
   const importAs = (who: TestSigner, pkcs12: string, extra: Record<string, unknown> = {}) =>
@@ -571,10 +495,10 @@ void t.test('an imported certificate must name the caller; a mismatch is refused
       payload: { pkcs12, password: 'p12-secret', pin, ...extra },
     });
 
-  const matching = await importAs(nhung, externalPkcs12('own', '/C=VN/O=Tỉnh uỷ Cà Mau/CN=NGUYEN THI HONG NHUNG'));
+  const matching = await importAs(nhung, externalPkcs12(s, 'own', '/C=VN/O=Tỉnh uỷ Cà Mau/CN=NGUYEN THI HONG NHUNG'));
   t.equal(matching.statusCode, 201, `the registered name and office, spelt otherwise: ${matching.body.slice(0, 300)}`);
 
-  const someoneElse = externalPkcs12('other', '/C=VN/O=Thành ủy Hà Nội/CN=Đỗ Thu Hà');
+  const someoneElse = externalPkcs12(s, 'other', '/C=VN/O=Thành ủy Hà Nội/CN=Đỗ Thu Hà');
   const before = await state();
   const refused = await importAs(nhung, someoneElse);
   t.equal(refused.statusCode, 422);

@@ -8,8 +8,9 @@ import type { Test } from 'tap';
 import { buildOcspRequest, readCertificate, readOcspResponse, toPem, verifyCms } from '@lienthong/pki';
 import { signAccessToken } from '@lienthong/service';
 import { authHeader } from '../../../test/support/auth.ts';
+import { opensslCmsVerify } from '../../../test/support/judges.ts';
 import { enrolKey, type TestSigner } from './enrolment.ts';
-import { scratch } from './fixtures.ts';
+import { externalCaPem, externalPkcs12, scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';
 
 const signing = await signingForFile(t);
@@ -315,72 +316,7 @@ void t.test("a revoked certificate's key signs no more, and OCSP says revoked", 
 });
 
 void t.test('a key from another CA comes in as PKCS#12 and signs; openssl verifies against that CA', async (t) => {
-  const dir = s.dir;
-  const ok = (args: string[]) => t.ok(s.openssl(args).ok, args.slice(0, 2).join(' '));
-  ok([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${dir}/ext-ca.key`,
-    '-out',
-    `${dir}/ext-ca.pem`,
-    '-days',
-    '30',
-    '-subj',
-    '/C=VN/O=Ban Co yeu Chinh phu (test)/CN=External Test CA',
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
-  ok([
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${dir}/ext.key`,
-    '-out',
-    `${dir}/ext.csr`,
-    '-subj',
-    '/C=VN/O=Tinh uy Ca Mau/CN=Nguyen Thi Hong Nhung',
-  ]);
-  s.file('ext.cnf', 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n');
-  ok([
-    'x509',
-    '-req',
-    '-in',
-    `${dir}/ext.csr`,
-    '-CA',
-    `${dir}/ext-ca.pem`,
-    '-CAkey',
-    `${dir}/ext-ca.key`,
-    '-CAcreateserial',
-    '-out',
-    `${dir}/ext.pem`,
-    '-days',
-    '20',
-    '-extfile',
-    `${dir}/ext.cnf`,
-  ]);
-  ok([
-    'pkcs12',
-    '-export',
-    '-inkey',
-    `${dir}/ext.key`,
-    '-in',
-    `${dir}/ext.pem`,
-    '-certfile',
-    `${dir}/ext-ca.pem`,
-    '-out',
-    `${dir}/ext.p12`,
-    '-passout',
-    'pass:p12-secret',
-  ]);
-  const pkcs12 = (await import('node:fs')).readFileSync(`${dir}/ext.p12`).toString('base64');
+  const pkcs12 = externalPkcs12(s, 'ext', '/C=VN/O=Tinh uy Ca Mau/CN=Nguyen Thi Hong Nhung');
 
   const wrong = await app.inject({
     method: 'POST',
@@ -402,25 +338,8 @@ void t.test('a key from another CA comes in as PKCS#12 and signs; openssl verifi
   const res = await sign(external.id, nhung, { level: 'B-T' });
   t.equal(res.statusCode, 201, res.body);
   const cms = Buffer.from(res.json<{ signature: string }>().signature, 'base64');
-  const file = s.file('ext-sig.der', cms);
-  const o = s.openssl([
-    'cms',
-    '-verify',
-    '-binary',
-    '-inform',
-    'DER',
-    '-in',
-    file,
-    '-content',
-    s.file('content.bin', content),
-    '-CAfile',
-    `${dir}/ext-ca.pem`,
-    '-purpose',
-    'any',
-    '-out',
-    '/dev/null',
-  ]);
-  t.ok(o.ok, `openssl cms -verify against the external CA: ${o.out}`);
+  const o = await opensslCmsVerify(cms, content, { trust: externalCaPem(s) });
+  t.ok(o.ok, `openssl cms -verify against the external CA: ${o.output}`);
 });
 
 void t.test('the office seal key serves the registry without a PIN, and nobody else', async (t) => {
