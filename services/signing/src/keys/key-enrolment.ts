@@ -24,7 +24,7 @@ import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { identityMismatches } from '../identity/identity-match.ts';
-import { insertKeyRequest } from './key-request-repository.ts';
+import { fileKeyRequest } from './key-request-filing.ts';
 import type { KeyRequestRecord, NewKeyRequest } from './key-request-repository.ts';
 import { insertSigningKey } from './key-repository.ts';
 import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
@@ -106,17 +106,7 @@ export async function importPersonalKey(
       mismatches,
       createdAt: ca.clock.now(),
     };
-    await withTransaction(ca.pool, async (client) => {
-      await insertKeyRequest(client, request);
-      await logSigning(client, {
-        office: principal.office,
-        subject: principal.subject,
-        action: 'request',
-        keyId: id,
-        detail: `import of ${subject}: ${mismatches.join('; ')}`,
-      });
-    });
-    return { request: { ...request, state: 'pending', decidedAt: null, decidedBy: null, reason: null } };
+    return { request: await fileKeyRequest(ca, principal, request, `import of ${subject}: ${mismatches.join('; ')}`) };
   }
   const key = newPersonalKey(id, principal.office, principal.subject, {
     certificate: contents.certificate,

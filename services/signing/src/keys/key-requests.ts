@@ -36,14 +36,9 @@ import { signingErrors } from '../errors.ts';
 import { keyTypes, newPersonalKey, storedKey } from './key-enrolment.ts';
 import { insertSigningKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
-import {
-  decideKeyRequest,
-  findKeyRequest,
-  insertKeyRequest,
-  listKeyRequests,
-  lockKeyRequest,
-} from './key-request-repository.ts';
+import { decideKeyRequest, findKeyRequest, listKeyRequests, lockKeyRequest } from './key-request-repository.ts';
 import type { KeyRequestRecord, KeyRequestState, NewKeyRequest, RequestedIdentity } from './key-request-repository.ts';
+import { fileKeyRequest, pendingRequest } from './key-request-filing.ts';
 import { registeredIdentity } from './person-registry.ts';
 import { encryptWithPin } from './pin.ts';
 import { logSigning } from './signing-log-repository.ts';
@@ -111,18 +106,7 @@ export async function requestPersonalKey(
     mismatches: [],
     createdAt: ca.clock.now(),
   };
-  const filed: KeyRequestRecord = { ...request, state: 'pending', decidedAt: null, decidedBy: null, reason: null };
-  await withTransaction(ca.pool, async (client) => {
-    await insertKeyRequest(client, request);
-    await logSigning(client, {
-      office: principal.office,
-      subject: principal.subject,
-      action: 'request',
-      keyId: id,
-      detail: certificateSubjectOf(filed),
-    });
-  });
-  return filed;
+  return fileKeyRequest(ca, principal, request, certificateSubjectOf(pendingRequest(request)));
 }
 
 /**
