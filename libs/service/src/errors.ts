@@ -38,6 +38,7 @@ export const serviceErrors = defineErrors({
   CONFLICT: { status: 409, title: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests in flight' },
   INTERNAL: {
     status: 500,
     title: 'Internal server error',

@@ -94,7 +94,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(keyRequestRoutes, { ca });
     await app.register(officeRoutes, { ca });
     await platform.store.ensureBucket(twoStepBucket);
-    await app.register(pdfRoutes, { ca, store: platform.store });
+    await app.register(pdfRoutes, { ca, store: platform.store, uploadsPerCaller: config.uploadsPerCaller });
     await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(twoStepPurge, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });

@@ -48,6 +48,7 @@ export const signingConfigSchema = serviceConfigSchema(
     LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(
       Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected }),
     ),
+    LIENTHONG_SIGNING_UPLOADS_PER_CALLER: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   },
 );
 
@@ -74,6 +75,8 @@ export type SigningConfig = ServiceConfig & {
    * local CA writes it into the certificates it issues (see ca/public-urls.ts).
    */
   readonly publicUrl?: string;
+  /** PDF uploads one caller (subject of an office) may have in flight at once; the next gets 429. */
+  readonly uploadsPerCaller: number;
 };
 
 /**
@@ -132,6 +135,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined
       ? {}
       : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
+    uploadsPerCaller: values.LIENTHONG_SIGNING_UPLOADS_PER_CALLER,
   };
   // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
   Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });

@@ -1,7 +1,10 @@
 /**
  * `application/pdf` request bodies, streamed to a temporary file (never held in memory)
  * while their SHA-256 is computed; a body over the limit is refused with 413 as soon as
- * it is seen to be. The files of a request are removed once its response is sent.
+ * it is seen to be. A caller (one subject of one office) has at most `uploadsPerCaller`
+ * uploads in flight; the next is refused with 429 before its body is read. The files of a
+ * request are removed once its response is over: sent, failed, or cut off by a client
+ * that went away mid-upload.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -10,13 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, serviceErrors } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
-import { mediaTypeOf } from './schemas.ts';
+import { problemResponse, mediaTypeOf } from './schemas.ts';
 
 /** Largest PDF accepted, bytes. */
 export const pdfBodyLimit = 256 * 1024 * 1024;
+
+/** The prefix of the request scratch folders under the system's temporary folder. */
+export const scratchPrefix = 'lienthong-upload-';
+
+/** The 429 answer of the PDF routes, for their response schemas. */
+export const uploadsInFlight = problemResponse('TOO_MANY_REQUESTS: the caller already has its uploads in flight');
 
 /** An uploaded PDF: its file, size and SHA-256 (hex); `dir` is the request's scratch folder. */
 export interface PdfUpload {
@@ -26,23 +35,94 @@ export interface PdfUpload {
   sha256: string;
 }
 
-const scratch = new WeakMap<FastifyRequest, string>();
+/** A request's scratch folder: made on first use; once the response is over, removed and never made again. */
+interface Scratch {
+  dir?: Promise<string>;
+  over: boolean;
+}
 
-/** The request's scratch folder (created on first use, removed after the response). */
+const scratches = new WeakMap<FastifyRequest, Scratch>();
+
+function scratchOf(request: FastifyRequest): Scratch {
+  let scratch = scratches.get(request);
+  if (scratch === undefined) {
+    scratch = { over: false };
+    scratches.set(request, scratch);
+  }
+  return scratch;
+}
+
+const clientGone = () =>
+  new AppError(serviceErrors.BAD_REQUEST, { detail: 'The client closed the connection before the request was done.' });
+
+/** The request's scratch folder (created on first use, removed when the response is over). */
 export async function scratchDir(request: FastifyRequest): Promise<string> {
-  let dir = scratch.get(request);
-  if (dir === undefined) {
-    dir = await mkdtemp(join(tmpdir(), 'lienthong-signing-'));
-    scratch.set(request, dir);
+  const scratch = scratchOf(request);
+  if (scratch.over) throw clientGone();
+  scratch.dir ??= mkdtemp(join(tmpdir(), scratchPrefix));
+  const dir = await scratch.dir;
+  // The response may have ended while the folder was being made: it must not outlive it.
+  if (scratch.over) {
+    await rm(dir, { recursive: true, force: true });
+    throw clientGone();
   }
   return dir;
+}
+
+async function removeScratch(request: FastifyRequest): Promise<void> {
+  const scratch = scratchOf(request);
+  scratch.over = true;
+  if (scratch.dir !== undefined) await rm(await scratch.dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs `done` once, when the response of `reply` is over: `close` fires after the last
+ * byte was sent and also when the connection dies first (fastify's onResponse does not
+ * run then).
+ */
+function whenResponseOver(reply: FastifyReply, done: () => void): void {
+  if (reply.raw.closed) done();
+  else reply.raw.once('close', done);
 }
 
 const tooLarge = () =>
   new AppError(serviceErrors.PAYLOAD_TOO_LARGE, { detail: `A PDF may be at most ${pdfBodyLimit / 1024 / 1024} MiB.` });
 
+/**
+ * Counts the uploads each caller has in flight on the routes of `app`, refusing one over
+ * `limit` with 429 and `Retry-After`. Anonymous requests are not counted: the PDF routes
+ * all need a token, and the auth hook has already refused them.
+ */
+function limitUploadsPerCaller(app: ServiceApp, limit: number): void {
+  const inFlight = new Map<string, number>();
+  app.addHook('onRequest', async (request, reply) => {
+    const principal = request.principal;
+    if (principal === null) return;
+    const caller = `${principal.office}\u0000${principal.subject}`;
+    const count = inFlight.get(caller) ?? 0;
+    if (count >= limit) {
+      reply.header('retry-after', '1');
+      throw new AppError(serviceErrors.TOO_MANY_REQUESTS, {
+        detail: `A caller may have at most ${limit} PDF upload${limit === 1 ? '' : 's'} in flight; wait for one to finish.`,
+      });
+    }
+    inFlight.set(caller, count + 1);
+    whenResponseOver(reply, () => {
+      const left = (inFlight.get(caller) ?? 1) - 1;
+      if (left === 0) inFlight.delete(caller);
+      else inFlight.set(caller, left);
+    });
+  });
+}
+
+/** Options of the PDF body parser. */
+export interface PdfBodyOptions {
+  /** Uploads one caller may have in flight at once (config `LIENTHONG_SIGNING_UPLOADS_PER_CALLER`). */
+  uploadsPerCaller: number;
+}
+
 /** Accepts `application/pdf` bodies on the routes of `app` (an encapsulated plugin); others get 415. */
-export function acceptPdfBody(app: ServiceApp): void {
+export function acceptPdfBody(app: ServiceApp, options: PdfBodyOptions): void {
   app.addContentTypeParser('application/pdf', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > pdfBodyLimit) throw tooLarge();
@@ -69,14 +149,16 @@ export function acceptPdfBody(app: ServiceApp): void {
       });
     }
   });
+  limitUploadsPerCaller(app, options.uploadsPerCaller);
   removeScratchAfterResponse(app);
 }
 
-/** Removes each request's scratch folder once its response is sent (routes of `app`). */
+/** Removes each request's scratch folder once its response is over (routes of `app`). */
 export function removeScratchAfterResponse(app: ServiceApp): void {
-  app.addHook('onResponse', async (request) => {
-    const dir = scratch.get(request);
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  app.addHook('onRequest', async (request, reply) => {
+    whenResponseOver(reply, () => {
+      removeScratch(request).catch((error: unknown) => request.log.warn({ err: error }, 'scratch folder not removed'));
+    });
   });
 }
 

@@ -17,15 +17,18 @@ import { verifyPdfFile } from '../ca/verify-service.ts';
 import { extendPdfFile } from '../signing/pdf-extension.ts';
 import { signPdfWithKey } from '../signing/pdf-signing.ts';
 import { prepareTwoStepPdf } from '../signing/two-step-pdf.ts';
-import { acceptPdfBody, pdfBodyLimit, pdfUploadIfAny, pdfUploadOf } from './pdf-body.ts';
+import { acceptPdfBody, pdfBodyLimit, pdfUploadIfAny, pdfUploadOf, uploadsInFlight } from './pdf-body.ts';
 import { text, visibleBlockQuery, visibleOf } from './pdf-query.ts';
 import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 
 /** Registers the PDF routes. */
-export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
+export async function pdfRoutes(
+  app: ServiceApp,
+  options: { ca: CaContext; store: ObjectStore; uploadsPerCaller: number },
+): Promise<void> {
   const { ca } = options;
-  acceptPdfBody(app);
+  acceptPdfBody(app, { uploadsPerCaller: options.uploadsPerCaller });
   app.post(
     '/v1/keys/:id/pdf-signatures',
     {
@@ -76,6 +79,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
           404: problemResponse('SIGNING_KEY_NOT_FOUND'),
           409: problemResponse('SIGNING_KEY_NOT_USABLE'),
           413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
+          429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
           423: problemResponse('SIGNING_KEY_LOCKED'),
         },
@@ -130,6 +134,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
           400: problemResponse('BAD_REQUEST: no body'),
           401: unauthenticated,
           413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
+          429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
         },
       },
@@ -186,6 +191,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
           401: unauthenticated,
           403: problemResponse('FORBIDDEN: not a signer'),
           413: problemResponse('PAYLOAD_TOO_LARGE'),
+          429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
         },
       },
@@ -233,6 +239,7 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
           400: problemResponse('VALIDATION_FAILED, BAD_REQUEST or PDF_UNREADABLE (also: no signature to extend)'),
           401: unauthenticated,
           413: problemResponse('PAYLOAD_TOO_LARGE'),
+          429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
         },
       },
