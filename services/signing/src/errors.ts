@@ -181,6 +181,11 @@ export const signingErrors = defineErrors({
     title: 'Key request stale',
     detail: "The office's or the person's registration changed since the request was made: the requester asks again.",
   },
+  KEY_REQUESTS_PENDING: {
+    status: 409,
+    title: 'Too many pending key requests',
+    detail: 'The requester or the office has as many pending key requests as allowed; wait until one is decided.',
+  },
   CERTIFICATE_IDENTITY_MISMATCH: {
     status: 422,
     title: 'Certificate names someone else',

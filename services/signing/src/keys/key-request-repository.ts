@@ -134,6 +134,30 @@ export async function insertKeyRequest(q: Queryable, r: NewKeyRequest): Promise<
 }
 
 /** The request `id` of `office`, or undefined (another office's requests are never found). */
+/**
+ * Serialises the filing of key requests of `office` until the transaction ends, so that
+ * two requests at once cannot both slip under the limits.
+ */
+export async function lockKeyRequestFiling(client: PoolClient, office: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtextextended('lienthong.signing.key-request:' || $1, 0))", [
+    office,
+  ]);
+}
+
+/** How many requests are pending in `office`, and how many of them are `requester`'s. */
+export async function countPendingKeyRequests(
+  q: Queryable,
+  office: string,
+  requester: string,
+): Promise<{ office: number; requester: number }> {
+  const { rows } = await q.query<{ office: number; requester: number }>(
+    `SELECT count(*)::int AS office, (count(*) FILTER (WHERE requester = $2))::int AS requester
+       FROM key_request WHERE office = $1 AND state = 'pending'`,
+    [office, requester],
+  );
+  return rows[0] ?? { office: 0, requester: 0 };
+}
+
 export async function findKeyRequest(q: Queryable, office: string, id: string): Promise<KeyRequestRecord | undefined> {
   const { rows } = await q.query<KeyRequestRow>(`SELECT ${columns} FROM key_request WHERE id = $1 AND office = $2`, [
     id,

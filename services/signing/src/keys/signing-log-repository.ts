@@ -13,6 +13,7 @@ export interface SigningLogEntry {
   action:
     | 'enrol'
     | 'request'
+    | 'request-refused'
     | 'approve'
     | 'refuse'
     | 'import'
