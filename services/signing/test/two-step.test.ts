@@ -19,6 +19,7 @@ import {
 import { findByRole, findEncryptedKey } from '../src/ca/certificate-repository.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { opensslCmsVerify, pdfsig, pdftotext } from '../../../test/support/judges.ts';
+import { registerPerson } from './enrolment.ts';
 import { scratch } from './fixtures.ts';
 import { signingForFile, testKek } from './support.ts';
 
@@ -41,11 +42,12 @@ const rootPem = s.file('root.pem', toPem('CERTIFICATE', root.der));
 /** A USB token: a key pair and its certificate from the service's issuing CA. */
 async function token(
   spec: Parameters<typeof generateKeyPair>[0],
+  name = 'Nguyễn Thị Hồng Nhung',
 ): Promise<{ key: KeyObject; certificate: Certificate }> {
   const keys = await generateKeyPair(spec);
   const certificate = await issueCertificate(
     personProfile({
-      name: 'Nguyễn Thị Hồng Nhung',
+      name,
       title: 'Phó Bí thư',
       office: 'Văn phòng Tỉnh ủy',
       organisation: 'Tỉnh ủy Cà Mau',
@@ -59,6 +61,10 @@ async function token(
 
 const rsa = await token({ type: 'rsa', modulusLength: 2048 });
 const ec = await token({ type: 'ec', namedCurve: 'P-256' });
+// The token of a colleague: a real certificate of this CA, naming someone else.
+const colleagues = await token({ type: 'ec', namedCurve: 'P-256' }, 'Trần Văn Hùng');
+// The signer as the office's CA administrator recorded them: what the token's certificate must name.
+await registerPerson(app, { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung' });
 
 type Prepared = {
   id: string;
@@ -206,6 +212,13 @@ void t.test('what cannot be prepared gets a 4xx and no session', async (t) => {
       'VALIDATION_FAILED',
     ],
     ['unknown field', () => prepare(rsa.certificate, signer, { signingTime: 'now' }), 400, 'VALIDATION_FAILED'],
+    ['a certificate naming someone else', () => prepare(colleagues.certificate), 422, 'CERTIFICATE_IDENTITY_MISMATCH'],
+    [
+      'a signer the office has not recorded',
+      () => prepare(rsa.certificate, authHeader({ subject: 'person:unknown', office: 'VPTU-CM', roles: ['signer'] })),
+      409,
+      'PERSON_NOT_REGISTERED',
+    ],
     ['not a signer', () => prepare(rsa.certificate, authHeader({ roles: ['registry'] })), 403, 'FORBIDDEN'],
     ['no token', () => prepare(rsa.certificate, {} as typeof signer), 401, 'UNAUTHENTICATED'],
   ];
@@ -215,6 +228,10 @@ void t.test('what cannot be prepared gets a 4xx and no session', async (t) => {
     t.equal(res.json<{ code: string }>().code, code, name);
   }
   t.equal(await count(), before, 'no session was stored');
+  const refusals = await pool.query<{ detail: string }>(
+    "SELECT detail FROM signing_log WHERE action = 'two-step-refused' AND subject = 'person:nhung'",
+  );
+  t.match(refusals.rows[0]?.detail, /Trần Văn Hùng.*registered name/, 'the refused certificate is logged');
   const bad = await app.inject({
     method: 'POST',
     url: '/v1/two-step/not-a-uuid/completion',

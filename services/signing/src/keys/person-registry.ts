@@ -6,6 +6,7 @@
  * change goes to the signing log.
  */
 import { withTransaction } from '@lienthong/db';
+import { formatName, type Certificate } from '@lienthong/pki';
 import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
@@ -19,6 +20,7 @@ import {
   upsertPerson,
   type RegisteredPerson,
 } from '../identity/identity-repository.ts';
+import { identityMismatches } from '../identity/identity-match.ts';
 import { tidyText, type RegisteredOffice } from '../identity/office-file.ts';
 import type { Queryable } from '../queryable.ts';
 import { logSigning } from './signing-log-repository.ts';
@@ -47,6 +49,34 @@ export async function registeredIdentity(
       extra: { subject },
     });
   return { office, person };
+}
+
+/**
+ * Refuses a certificate that does not name the caller as their office registered them
+ * (identity-match.ts): 422 CERTIFICATE_IDENTITY_MISMATCH with `mismatches`, logged as
+ * `refused` with what was asked; 409 OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED first.
+ * For certificates a caller brings along (two-step signing with a USB token): the service
+ * must not lend its name to a signature in somebody else's.
+ */
+export async function requireCallersCertificate(
+  q: Queryable,
+  principal: Principal,
+  certificate: Certificate,
+  refused: 'two-step-refused',
+): Promise<void> {
+  const { office, person } = await registeredIdentity(q, principal.office, principal.subject);
+  const mismatches = identityMismatches(certificate.subject, office, person);
+  if (mismatches.length === 0) return;
+  await logSigning(q, {
+    office: principal.office,
+    subject: principal.subject,
+    action: refused,
+    detail: `${formatName(certificate.subject)}: ${mismatches.join('; ')}`,
+  });
+  throw new AppError(signingErrors.CERTIFICATE_IDENTITY_MISMATCH, {
+    detail: 'The certificate does not name the caller as their office registered them.',
+    extra: { mismatches },
+  });
 }
 
 /** The caller's office as registered (any caller). */

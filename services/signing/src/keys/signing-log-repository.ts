@@ -25,6 +25,7 @@ export interface SigningLogEntry {
     | 'locked'
     | 'pin-change'
     | 'two-step-prepare'
+    | 'two-step-refused'
     | 'two-step-complete'
     | 'image-set'
     | 'image-remove'

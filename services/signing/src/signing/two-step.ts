@@ -26,6 +26,7 @@ import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
+import { requireCallersCertificate } from '../keys/person-registry.ts';
 import { logSigning } from '../keys/signing-log-repository.ts';
 import { checkDigestLength } from './digest-length.ts';
 import { completeTwoStepSession, insertTwoStepSession, lockTwoStepSession } from './two-step-repository.ts';
@@ -61,7 +62,10 @@ export function readCertificateOrRefuse(der: Uint8Array, what: string): Certific
   }
 }
 
-/** Step one: the signed attributes for the caller's token to sign (a signer; 403 otherwise). */
+/**
+ * Step one: the signed attributes for the caller's token to sign (a signer; 403 otherwise).
+ * The token's certificate must name the caller as registered (422 CERTIFICATE_IDENTITY_MISMATCH).
+ */
 export async function prepareTwoStep(
   ca: CaContext,
   principal: Principal,
@@ -79,6 +83,7 @@ export async function prepareTwoStep(
   const unfit = unfitForSigning(certificate, ca.clock.now());
   if (unfit !== undefined)
     throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
+  await requireCallersCertificate(ca.pool, principal, certificate, 'two-step-refused');
   const algorithm = algorithmFor(certificate.spki, input.digestAlgorithm);
   if (algorithm === undefined)
     throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
