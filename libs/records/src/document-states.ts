@@ -8,6 +8,7 @@
  * table where a function takes `transitions`.
  */
 import { RecordsError } from './errors.ts';
+import { quote } from './text.ts';
 
 /** The states' ids. */
 export const documentStates = [
@@ -72,8 +73,8 @@ export function checkTransition(
   to: string,
   transitions: readonly DocumentTransition[] = documentTransitions,
 ): TransitionCheck {
-  if (!isDocumentState(from)) return { allowed: false, reason: `${JSON.stringify(from)} is not a document state` };
-  if (!isDocumentState(to)) return { allowed: false, reason: `${JSON.stringify(to)} is not a document state` };
+  if (!isDocumentState(from)) return { allowed: false, reason: `${quote(from)} is not a document state` };
+  if (!isDocumentState(to)) return { allowed: false, reason: `${quote(to)} is not a document state` };
   const found = transitions.find((x) => x.from === from && x.to === to);
   if (found !== undefined) return { allowed: true, transition: found };
   if (from === to) return { allowed: false, reason: `the document is already ${from}` };
@@ -89,14 +90,14 @@ export function checkAction(
   action: string,
   transitions: readonly DocumentTransition[] = documentTransitions,
 ): TransitionCheck {
-  if (!isDocumentState(from)) return { allowed: false, reason: `${JSON.stringify(from)} is not a document state` };
+  if (!isDocumentState(from)) return { allowed: false, reason: `${quote(from)} is not a document state` };
   const found = transitions.find((x) => x.from === from && x.action === action);
   if (found !== undefined) return { allowed: true, transition: found };
   const actions = transitions.filter((x) => x.from === from).map((x) => x.action);
   if (actions.length === 0) return { allowed: false, reason: `${from} is final: no transition leaves it` };
   return {
     allowed: false,
-    reason: `${JSON.stringify(action)} is not possible from ${from}; possible: ${actions.join(', ')}`,
+    reason: `${quote(action)} is not possible from ${from}; possible: ${actions.join(', ')}`,
   };
 }
 

@@ -6,6 +6,7 @@
  * own and not `D`, and with the lower-case letters of `QĐi`, `CTr`, `TTr`.
  */
 import { RecordsError } from './errors.ts';
+import { quote } from './text.ts';
 
 /** One document type. */
 export interface DocumentType {
@@ -74,7 +75,7 @@ export function findDocumentType(
  */
 export function documentTypeProblem(code: string, types: readonly DocumentType[] = documentTypes): string | undefined {
   if (findDocumentType(code, types) !== undefined) return undefined;
-  const shown = JSON.stringify(code.length > 16 ? code.slice(0, 16) + '…' : code);
+  const shown = quote(code, 16);
   if (code.length > 16 || !codeShape.test(code)) {
     if (code.includes('Ð')) return `${shown} is not a document type: Ð (U+00D0) is not the Vietnamese Đ (U+0110)`;
     if (code.normalize('NFC') !== code) return `${shown} is not a document type: it is not in Unicode NFC form`;

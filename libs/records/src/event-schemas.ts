@@ -25,7 +25,7 @@ import {
 
 const closed = { additionalProperties: false } as const;
 const Reason = Text(1000, 'the reason, as the person gave it');
-const Symbol = Type.String({
+const SymbolText = Type.String({
   minLength: 1,
   maxLength: 80,
   description: 'the number and symbol as written, "127-QĐ/TW"',
@@ -41,7 +41,7 @@ export const DocumentIssuedSchema = Type.Object(
     documentId: Id,
     office: Code,
     numberSymbol: NumberSymbolSchema,
-    symbol: Symbol,
+    symbol: SymbolText,
     issuedAt: DateTime,
     series: Type.Object(
       { name: Type.String({ minLength: 1, maxLength: 32 }), period: Type.String({ minLength: 1, maxLength: 32 }) },
@@ -62,21 +62,21 @@ export type DocumentIssued = Static<typeof DocumentIssuedSchema>;
 
 /** `document.recalled` v1 (intake): the sender recalls (thu hồi) an issued document. */
 export const DocumentRecalledSchema = Type.Object(
-  { documentId: Id, office: Code, symbol: Symbol, reason: Reason, recalledAt: DateTime },
+  { documentId: Id, office: Code, symbol: SymbolText, reason: Reason, recalledAt: DateTime },
   closed,
 );
 export type DocumentRecalled = Static<typeof DocumentRecalledSchema>;
 
 /** `document.replaced` v1 (intake): an issued document is replaced by another. */
 export const DocumentReplacedSchema = Type.Object(
-  { documentId: Id, office: Code, symbol: Symbol, replacedBy: Id, reason: Reason, replacedAt: DateTime },
+  { documentId: Id, office: Code, symbol: SymbolText, replacedBy: Id, reason: Reason, replacedAt: DateTime },
   closed,
 );
 export type DocumentReplaced = Static<typeof DocumentReplacedSchema>;
 
 /** `document.cancelled` v1 (intake): a document is cancelled; `symbol` when it had been issued (the audited gap). */
 export const DocumentCancelledSchema = Type.Object(
-  { documentId: Id, office: Code, symbol: Type.Optional(Symbol), reason: Reason, cancelledAt: DateTime },
+  { documentId: Id, office: Code, symbol: Type.Optional(SymbolText), reason: Reason, cancelledAt: DateTime },
   closed,
 );
 export type DocumentCancelled = Static<typeof DocumentCancelledSchema>;
@@ -90,7 +90,7 @@ export const DeliverySentSchema = Type.Object(
     recipient: Code,
     businessType: BusinessTypeSchema,
     urgency: UrgencyLevelSchema,
-    symbol: Symbol,
+    symbol: SymbolText,
     sentAt: DateTime,
   },
   closed,

@@ -9,6 +9,7 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { RecordsError } from './errors.ts';
+import { quote } from './text.ts';
 import {
   DeliveryFailedSchema,
   DeliverySentSchema,
@@ -133,7 +134,7 @@ export function validateEventData(type: string, version: number, data: unknown):
   if (definition === undefined) {
     return {
       ok: false,
-      problems: [{ pointer: '', message: `${JSON.stringify(type)} v${version} is not a defined event` }],
+      problems: [{ pointer: '', message: `${quote(type)} v${version} is not a defined event` }],
     };
   }
   const rules: Problem[] = [];
@@ -159,7 +160,7 @@ export interface EventLike {
 export function checkEvent(event: EventLike): EventDefinition {
   const definition = findEventDefinition(event.type, event.schemaVersion);
   if (definition === undefined) {
-    throw new RecordsError('RECORDS_EVENT_TYPE_UNKNOWN', `${JSON.stringify(event.type)} v${event.schemaVersion}`);
+    throw new RecordsError('RECORDS_EVENT_TYPE_UNKNOWN', `${quote(event.type)} v${event.schemaVersion}`);
   }
   const checked = validateEventData(event.type, event.schemaVersion, event.data);
   if (!checked.ok) {

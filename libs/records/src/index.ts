@@ -7,7 +7,8 @@
 // Errors and problems
 export { RecordsError, isRecordsError, recordsErrors, type RecordsErrorCode } from './errors.ts';
 export { describeProblems, maxProblems, pointerOf, type Checked, type Problem } from './problems.ts';
-export { checkText, textProblem, type TextRules } from './text.ts';
+export { isRealDateTime } from './schema-problems.ts';
+export { checkText, quote, textProblem, type TextRules } from './text.ts';
 
 // Document types
 export {
@@ -103,6 +104,7 @@ export {
 // Register series
 export {
   defineSeriesConfig,
+  incomingSeriesOf,
   localDate,
   seriesOf,
   type SeriesConfig,

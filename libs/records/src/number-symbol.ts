@@ -10,6 +10,7 @@
  */
 import { findDocumentType, documentTypes, type DocumentType } from './document-types.ts';
 import { RecordsError } from './errors.ts';
+import { forbiddenReason, quote } from './text.ts';
 
 /** A number and symbol, read or to be written. */
 export interface NumberSymbol {
@@ -74,7 +75,7 @@ function strangeCharacter(text: string): string | undefined {
     if (!/[0-9A-Za-zĐđ/-]/.test(char)) {
       const code = char.codePointAt(0) ?? 0;
       const what = code < 0x20 || (code >= 0x7f && code <= 0x9f) ? 'a control character' : 'the character';
-      return `contains ${what} ${hex(char)}${code >= 0x20 && code !== 0x7f ? ` (${JSON.stringify(char)})` : ''}`;
+      return `contains ${what} ${hex(char)}${forbiddenReason(code, false) === undefined ? ` (${quote(char)})` : ''}`;
     }
   }
   return undefined;
@@ -118,7 +119,7 @@ export function readNumberSymbol(text: string, options: NumberSymbolOptions = {}
       .filter((t) => t.code.toUpperCase().replaceAll('Đ', 'D') === type.toUpperCase())
       .map((t) => t.code);
     return fail(
-      `has ${JSON.stringify(type)}, not a document type${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
+      `has ${quote(type)}, not a document type${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
     );
   }
   const bodies = body.split('-');
@@ -128,7 +129,7 @@ export function readNumberSymbol(text: string, options: NumberSymbolOptions = {}
   if (bodies.length > maxBodies) return fail(`names ${bodies.length} bodies, more than ${maxBodies}`);
   for (const b of bodies) {
     if (!bodyShape.test(b))
-      return fail(`has body ${JSON.stringify(b)}, not an abbreviation (capitals, Đ and digits, at most 16)`);
+      return fail(`has body ${quote(b)}, not an abbreviation (capitals, Đ and digits, at most 16)`);
   }
   if (new Set(bodies).size !== bodies.length) return fail('names a body twice');
   return { ok: true, value: { number, type, bodies } };
@@ -138,7 +139,7 @@ export function readNumberSymbol(text: string, options: NumberSymbolOptions = {}
 export function parseNumberSymbol(text: string, options: NumberSymbolOptions = {}): NumberSymbol {
   const reading = readNumberSymbol(text, options);
   if (reading.ok) return reading.value;
-  const shown = typeof text === 'string' ? JSON.stringify(text.slice(0, maxNumberSymbolLength)) : 'the value';
+  const shown = quote(text, maxNumberSymbolLength);
   throw new RecordsError('RECORDS_NUMBER_SYMBOL_INVALID', `${shown} ${reading.reason}`);
 }
 
@@ -154,7 +155,7 @@ export function formatNumberSymbol(value: NumberSymbol, options: NumberSymbolOpt
   const text = `${String(value.number).padStart(minDigits, '0')}-${value.type}/${value.bodies.join('-')}`;
   const back = parseNumberSymbol(text, options);
   if (back.number !== value.number || back.type !== value.type || back.bodies.join('/') !== value.bodies.join('/')) {
-    throw new RecordsError('RECORDS_NUMBER_SYMBOL_INVALID', `${JSON.stringify(text)} would not read back as its parts`);
+    throw new RecordsError('RECORDS_NUMBER_SYMBOL_INVALID', `${quote(text)} would not read back as its parts`);
   }
   return text;
 }

@@ -44,21 +44,31 @@ export function mergeProblems(fromSchema: readonly Problem[], fromRules: readonl
   return [...fromSchema.filter((p) => !ruled.has(p.pointer)), ...fromRules].slice(0, maxProblems);
 }
 
+/** Deepest nesting `stringProblems` walks; the schemas nest four levels, and a hostile value could nest thousands. */
+export const maxDepth = 32;
+
 /**
  * The text problems of every string inside `value` (NFC, control and invisible
  * characters, white space at the ends; `textProblem` with no length rule), for data whose
- * schema has already bounded lengths.
+ * schema has already bounded lengths. A value nested deeper than `maxDepth` is one
+ * problem, not a stack overflow.
  */
-export function stringProblems(value: unknown, pointer = '', out: Problem[] = [], limit = maxProblems): Problem[] {
-  if (out.length >= limit) return out;
+export function stringProblems(value: unknown, pointer = '', out: Problem[] = [], depth = 0): Problem[] {
+  if (out.length >= maxProblems) return out;
   if (typeof value === 'string') {
     const message = textProblem(value, { maxLength: Number.MAX_SAFE_INTEGER, minLength: 0 });
     if (message !== undefined) out.push({ pointer, message });
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => stringProblems(item, `${pointer}/${i}`, out, limit));
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      stringProblems(item, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, out, limit);
+    if (depth >= maxDepth) {
+      out.push({ pointer, message: `is nested more than ${maxDepth} levels deep` });
+      return out;
+    }
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((item, i): [string, unknown] => [String(i), item])
+      : Object.entries(value);
+    for (const [key, item] of entries) {
+      if (out.length >= maxProblems) break;
+      stringProblems(item, `${pointer}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, out, depth + 1);
     }
   }
   return out;

@@ -5,6 +5,7 @@
  * cryptography; Tối mật and Tuyệt mật not over the network at all.
  */
 import { RecordsError } from './errors.ts';
+import { quote } from './text.ts';
 
 /** The secrecy levels' ids, from least to most secret. */
 export const secrecyLevelIds = ['ordinary', 'confidential', 'secret', 'top-secret'] as const;
@@ -62,8 +63,7 @@ export function findSecrecyLevel(id: string): SecrecyLevel | undefined {
  */
 export function exchangeRequirement(id: string): ExchangeRequirement {
   const level = findSecrecyLevel(id);
-  if (level === undefined)
-    throw new RecordsError('RECORDS_CODE_UNKNOWN', `${JSON.stringify(id)} is not a secrecy level`);
+  if (level === undefined) throw new RecordsError('RECORDS_CODE_UNKNOWN', `${quote(id)} is not a secrecy level`);
   return level.requirement;
 }
 

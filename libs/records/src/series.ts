@@ -11,7 +11,7 @@
  */
 import { documentTypes, type DocumentType } from './document-types.ts';
 import { RecordsError } from './errors.ts';
-import { textProblem } from './text.ts';
+import { quote, textProblem } from './text.ts';
 
 /** One named series shared by several document types. */
 export interface SharedSeries {
@@ -76,14 +76,13 @@ export function defineSeriesConfig(config: SeriesConfig): SeriesConfig {
   const owner = new Map<string, string>();
   for (const series of config.shared ?? []) {
     const p = nameProblem(series.name);
-    if (p !== undefined) problems.push(`series name ${JSON.stringify(series.name)} ${p}`);
-    if (series.types.length === 0) problems.push(`series ${JSON.stringify(series.name)} has no types`);
+    if (p !== undefined) problems.push(`series name ${quote(series.name)} ${p}`);
+    if (series.types.length === 0) problems.push(`series ${quote(series.name)} has no types`);
     for (const type of series.types) {
       if (!types.some((x) => x.code === type))
-        problems.push(`series ${JSON.stringify(series.name)}: ${JSON.stringify(type)} is not a document type`);
+        problems.push(`series ${quote(series.name)}: ${quote(type)} is not a document type`);
       const before = owner.get(type);
-      if (before !== undefined)
-        problems.push(`${type} is in two series, ${JSON.stringify(before)} and ${JSON.stringify(series.name)}`);
+      if (before !== undefined) problems.push(`${type} is in two series, ${quote(before)} and ${quote(series.name)}`);
       owner.set(type, series.name);
     }
   }
@@ -99,8 +98,7 @@ export function defineSeriesConfig(config: SeriesConfig): SeriesConfig {
     if (period.terms.length === 0) problems.push('a term period needs at least one term');
     const starts = new Set<string>();
     for (const term of period.terms) {
-      if (!isCalendarDate(term.start))
-        problems.push(`term start ${JSON.stringify(term.start)} is not a YYYY-MM-DD date`);
+      if (!isCalendarDate(term.start)) problems.push(`term start ${quote(term.start)} is not a YYYY-MM-DD date`);
       if (starts.has(term.start)) problems.push(`term start ${term.start} is given twice`);
       starts.add(term.start);
       if (term.name !== undefined) {
@@ -141,7 +139,7 @@ export function seriesOf(config: SeriesConfig, input: SeriesInput): SeriesKey {
   if (!types.some((x) => x.code === input.type)) {
     throw new RecordsError(
       'RECORDS_DOCUMENT_TYPE_UNKNOWN',
-      `${JSON.stringify(input.type)} is not a document type of ${config.office}`,
+      `${quote(input.type)} is not a document type of ${config.office}`,
     );
   }
   if (Number.isNaN(input.date.getTime()))
@@ -163,4 +161,15 @@ export function seriesOf(config: SeriesConfig, input: SeriesInput): SeriesKey {
     throw new RecordsError('RECORDS_PERIOD_UNKNOWN', `${day} is before the first configured term of ${config.office}`);
   }
   return { office: config.office, series, period: term.start, periodStart: term.start };
+}
+
+/**
+ * The series of the incoming register (sổ đăng ký văn bản đến) an accepted document is
+ * numbered in: one per office per calendar year, local time (docs/DOMAIN.md "Numbering":
+ * "an incoming number per office per year").
+ */
+export function incomingSeriesOf(office: string, date: Date, utcOffsetMinutes = 420): SeriesKey {
+  if (Number.isNaN(date.getTime())) throw new RecordsError('RECORDS_PERIOD_UNKNOWN', 'the date is not a valid date');
+  const year = localDate(date, utcOffsetMinutes).slice(0, 4);
+  return { office, series: 'incoming', period: year, periodStart: `${year}-01-01` };
 }

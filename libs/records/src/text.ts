@@ -23,7 +23,7 @@ function hex(code: number): string {
 }
 
 /** Why a code point may not appear in text, or undefined when it may. */
-function forbiddenReason(code: number, multiline: boolean): string | undefined {
+export function forbiddenReason(code: number, multiline: boolean): string | undefined {
   if (code === 0x0a && multiline) return undefined;
   if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return 'a control character';
   if (code === 0x2028 || code === 0x2029) return 'a line or paragraph separator';
@@ -74,4 +74,26 @@ export function checkText(value: string, rules: TextRules, what: string): string
   const problem = textProblem(value, rules);
   if (problem !== undefined) throw new RecordsError('RECORDS_TEXT_INVALID', `${what} ${problem}`);
   return value;
+}
+
+/**
+ * `value` quoted for a message or a log line, at most `max` characters: control,
+ * invisible, direction-changing and private-use characters and lone surrogates are
+ * written `\u{…}`, so a hostile value cannot garble the line that reports it.
+ */
+export function quote(value: unknown, max = 40): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value);
+  if (typeof value !== 'string') return `a value of type ${typeof value}`;
+  let out = '"';
+  let count = 0;
+  for (const char of value) {
+    if (count++ === max) return out + '…"';
+    const code = char.codePointAt(0) ?? 0;
+    if (char === '"' || char === '\\') out += '\\' + char;
+    else if (forbiddenReason(code, false) !== undefined || (code >= 0xd800 && code <= 0xdfff)) {
+      out += `\\u{${code.toString(16).toUpperCase()}}`;
+    } else out += char;
+  }
+  return out + '"';
 }

@@ -115,3 +115,37 @@ void t.test('hostile data: NFD text, invisible characters in any string, wrong s
     'permanent',
   );
 });
+
+void t.test('a value nested thousands deep is one problem, not a stack overflow', async (t) => {
+  let deep: unknown = 'x';
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  const r = validateEventData('directory.changed', 1, { ...(samples['directory.changed'] as object), code: deep });
+  t.notOk(r.ok);
+  const problems = r.ok ? [] : r.problems;
+  t.ok(problems.some((p) => p.pointer === '/code'));
+  t.ok(problems.length <= 100);
+  const r2 = validateEventData('directory.changed', 1, { ...(samples['directory.changed'] as object), extra: deep });
+  t.ok(!r2.ok && r2.problems.some((p) => /nested more than 32 levels/.test(p.message)));
+});
+
+void t.test('date-times: impossible days, hours, seconds and offsets are refused', async (t) => {
+  const at = (value: string): boolean =>
+    validateEventData('directory.changed', 1, { ...(samples['directory.changed'] as object), at: value }).ok;
+  t.ok(at('2028-02-29T23:59:59.123456789+07:00'));
+  t.ok(at('2026-03-01T00:00:00-05:30'));
+  for (const bad of [
+    '2026-02-29T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-00-10T00:00:00Z',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T23:60:00Z',
+    '2026-12-31T23:59:60Z',
+    '2026-01-01T00:00:00+99:00',
+    '2026-01-01T00:00:00',
+    '2026-01-01',
+    '２026-01-01T00:00:00Z',
+  ]) {
+    t.notOk(at(bad), bad);
+  }
+});

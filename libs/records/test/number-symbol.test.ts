@@ -198,7 +198,12 @@ void t.test('mutated symbols never throw from readNumberSymbol; what still reads
       if (JSON.stringify(again) !== JSON.stringify(r.value)) t.fail(JSON.stringify(text));
       if (['\u0000', '\u2013', '\u0301', 'Ð', ' '].some((c) => text.replace(/^Số /, '').includes(c)))
         t.fail(`accepted ${JSON.stringify(text)}`);
-    } else if (r.reason.length === 0 || r.reason.length > 200) {
+    } else if (
+      r.reason.length === 0 ||
+      r.reason.length > 200 ||
+      !r.reason.isWellFormed() ||
+      [...r.reason].some((c) => c.charCodeAt(0) < 0x20)
+    ) {
       t.fail(`reason for ${JSON.stringify(text)}: ${r.reason}`);
     }
   }

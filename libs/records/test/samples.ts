@@ -116,3 +116,11 @@ export const samples: Record<string, unknown> = {
     archivedAt: '2026-03-01T02:00:00Z',
   },
 };
+
+/** A value as ASCII for a test's name: TAP is read line by line, and U+2028 or U+202E in a name would garble it. */
+export function shown(value: unknown): string {
+  return (JSON.stringify(value) ?? String(value)).replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

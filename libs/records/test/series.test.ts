@@ -1,6 +1,6 @@
 /** Register series as configuration: types to series, term or year periods in Vietnam's local time. */
 import t from 'tap';
-import { defineSeriesConfig, localDate, seriesOf, type SeriesConfig } from '../src/index.ts';
+import { defineSeriesConfig, incomingSeriesOf, localDate, seriesOf, type SeriesConfig } from '../src/index.ts';
 
 const party = defineSeriesConfig({
   office: 'tu-hn',
@@ -109,4 +109,15 @@ void t.test('a configuration with mistakes is refused with every mistake listed'
 void t.test('the configuration is frozen and its terms sorted', async (t) => {
   t.ok(Object.isFrozen(party));
   t.same(party.period.kind === 'term' ? party.period.terms.map((x) => x.start) : [], ['2020-10-12', '2025-10-15']);
+});
+
+void t.test('incoming numbers: one series per office per local year', async (t) => {
+  t.same(incomingSeriesOf('hu-ba-vi', new Date('2026-12-31T17:30:00Z')), {
+    office: 'hu-ba-vi',
+    series: 'incoming',
+    period: '2027',
+    periodStart: '2027-01-01',
+  });
+  t.equal(incomingSeriesOf('hu-ba-vi', new Date('2026-12-31T17:30:00Z'), 0).period, '2026');
+  t.throws(() => incomingSeriesOf('x', new Date(Number.NaN)), { code: 'RECORDS_PERIOD_UNKNOWN' });
 });

@@ -1,6 +1,7 @@
 /** The rules for text a person reads: length, control, invisible and private-use characters, NFC, white space. */
 import t from 'tap';
-import { checkText, isRecordsError, textProblem } from '../src/index.ts';
+import { checkText, checkTransition, documentTypeProblem, isRecordsError, quote, textProblem } from '../src/index.ts';
+import { shown } from './samples.ts';
 
 const rules = { maxLength: 20 };
 
@@ -32,7 +33,7 @@ void t.test(
       ['a\ue000b', /private-use/],
       ['a\uffffb', /noncharacter/],
     ];
-    for (const [value, expected] of cases) t.match(textProblem(value, rules), expected, JSON.stringify(value));
+    for (const [value, expected] of cases) t.match(textProblem(value, rules), expected, shown(value));
   },
 );
 
@@ -68,3 +69,27 @@ void t.test('checkText throws RECORDS_TEXT_INVALID naming the field', async (t) 
     t.ok(isRecordsError(e, 'RECORDS_TEXT_INVALID'), 'isRecordsError narrows it');
   }
 });
+
+void t.test(
+  'quote writes hostile characters as escapes, so a message cannot be garbled by what it reports',
+  async (t) => {
+    t.equal(quote('Đảng ủy'), '"Đảng ủy"');
+    t.equal(quote('a\u202eb\u0000c\u2028d\ud800'), '"a\\u{202E}b\\u{0}c\\u{2028}d\\u{D800}"');
+    t.equal(quote('say "x" \\'), '"say \\"x\\" \\\\"');
+    t.equal(quote('x'.repeat(50), 3), '"xxx…"');
+    t.equal(quote(5), '5');
+    t.equal(quote(undefined), 'undefined');
+    t.equal(quote({ toString: () => 'evil' }), 'a value of type object');
+    t.equal(
+      quote(() => 1),
+      'a value of type function',
+    );
+    const hostile = '\u202eDA\u2028';
+    for (const message of [
+      documentTypeProblem(hostile) ?? '',
+      (checkTransition(hostile, 'draft') as { reason: string }).reason,
+    ]) {
+      t.notMatch(message, /[\u2028\u202e]/, shown(message));
+    }
+  },
+);
