@@ -69,6 +69,12 @@ export function findDocumentType(
   return types.find((t) => t.code === code);
 }
 
+/** The codes of `types` that differ from `code` only by case or by `D`/`Ð` for `Đ` (what was likely meant). */
+export function similarDocumentTypes(code: string, types: readonly DocumentType[] = documentTypes): string[] {
+  const folded = fold(code);
+  return types.filter((t) => t.code !== code && fold(t.code) === folded).map((t) => t.code);
+}
+
 /**
  * Why `code` is not a document type of `types`, with the likely intended code when the
  * only difference is case or a `D`/`Ð` for `Đ`; undefined when it is one.
@@ -80,8 +86,7 @@ export function documentTypeProblem(code: string, types: readonly DocumentType[]
     if (code.includes('Ð')) return `${shown} is not a document type: Ð (U+00D0) is not the Vietnamese Đ (U+0110)`;
     if (code.normalize('NFC') !== code) return `${shown} is not a document type: it is not in Unicode NFC form`;
   }
-  const folded = fold(code);
-  const near = types.filter((t) => fold(t.code) === folded).map((t) => t.code);
+  const near = similarDocumentTypes(code, types);
   if (near.length > 0) return `${shown} is not a document type; did you mean ${near.join(' or ')}?`;
   return `${shown} is not a document type`;
 }

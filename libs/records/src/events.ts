@@ -111,6 +111,9 @@ export const eventDefinitions = Object.freeze({
   recordArchived: define('record.archived', 1, 'archive', RecordArchivedSchema, 'the document', (d) => d.documentId),
 });
 
+/** The data of an event by its name in `eventDefinitions`: `EventData<'documentIssued'>` is `DocumentIssued`. */
+export type EventData<K extends keyof typeof eventDefinitions> = Static<(typeof eventDefinitions)[K]['schema']>;
+
 const all: readonly EventDefinition[] = Object.values(eventDefinitions) as unknown as readonly EventDefinition[];
 
 /** The definition of `type` at `version`, or undefined. */

@@ -17,6 +17,7 @@ export {
   documentTypeProblem,
   documentTypes,
   findDocumentType,
+  similarDocumentTypes,
   type DocumentType,
 } from './document-types.ts';
 
@@ -151,6 +152,7 @@ export {
   eventTopics,
   findEventDefinition,
   validateEventData,
+  type EventData,
   type EventDefinition,
   type EventLike,
 } from './events.ts';

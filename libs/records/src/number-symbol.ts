@@ -8,7 +8,7 @@
  * "Numbering"); that form is not in DOMAIN's examples, so `joint: false` refuses it.
  * Numbers start at 01 in each series (36-HD/VPTW), so they print with at least two digits.
  */
-import { findDocumentType, documentTypes, type DocumentType } from './document-types.ts';
+import { documentTypes, findDocumentType, similarDocumentTypes, type DocumentType } from './document-types.ts';
 import { RecordsError } from './errors.ts';
 import { forbiddenReason, quote } from './text.ts';
 
@@ -101,6 +101,7 @@ export function readNumberSymbol(text: string, options: NumberSymbolOptions = {}
     return fail('has a colon after "Số": Party documents print "Số 127-QĐ/TW" (docs/DOMAIN.md)');
   }
   if (rest.startsWith(printedPrefix)) rest = rest.slice(printedPrefix.length);
+  else if (/^s(ố|o)/i.test(rest)) return fail('has a prefix other than "Số " (capital S, ố, one space, no colon)');
   if (/\s/.test(rest)) return fail('contains white space');
   const strange = strangeCharacter(rest);
   if (strange !== undefined) return fail(strange);
@@ -115,9 +116,7 @@ export function readNumberSymbol(text: string, options: NumberSymbolOptions = {}
   if (number > maxNumber) return fail(`has number ${number}, above ${maxNumber}`);
   const types = options.types ?? documentTypes;
   if (findDocumentType(type, types) === undefined) {
-    const near = types
-      .filter((t) => t.code.toUpperCase().replaceAll('Đ', 'D') === type.toUpperCase())
-      .map((t) => t.code);
+    const near = similarDocumentTypes(type, types);
     return fail(
       `has ${quote(type)}, not a document type${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
     );

@@ -6,6 +6,7 @@ import {
   documentTypeProblem,
   documentTypes,
   findDocumentType,
+  similarDocumentTypes,
 } from '../src/index.ts';
 
 void t.test("the list holds DOMAIN.md's types, each once, NFC, with the code's shape", async (t) => {
@@ -64,6 +65,8 @@ void t.test(
     t.match(documentTypeProblem('\u00d0A'), /U\+00D0.*U\+0110/);
     t.match(documentTypeProblem('XYZ'), /^"XYZ" is not a document type$/);
     t.equal(documentTypeProblem('KL'), undefined);
+    t.same(similarDocumentTypes('qd'), ['QĐ']);
+    t.same(similarDocumentTypes('QĐ'), [], 'a type is not similar to itself');
   },
 );
 

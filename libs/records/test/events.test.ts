@@ -7,6 +7,8 @@ import {
   findEventDefinition,
   formatNumberSymbol,
   validateEventData,
+  type DocumentIssued,
+  type EventData,
   type EventDefinition,
 } from '../src/index.ts';
 import { issued, samples, sent } from './samples.ts';
@@ -148,4 +150,10 @@ void t.test('date-times: impossible days, hours, seconds and offsets are refused
   ]) {
     t.notOk(at(bad), bad);
   }
+});
+
+void t.test('EventData names the data type of an event', async (t) => {
+  const data: EventData<'documentIssued'> = issued();
+  const same: DocumentIssued = data;
+  t.equal(same.office, 'tu-hn');
 });
