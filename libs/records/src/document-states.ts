@@ -49,6 +49,7 @@ export const documentTransitions: readonly DocumentTransition[] = Object.freeze(
   t('cancel', 'draft', 'cancelled', true),
   t('cancel', 'awaiting-signature', 'cancelled', true),
   t('cancel', 'signed', 'cancelled', true),
+  t('cancel', 'refused', 'cancelled', true),
   t('cancel', 'issued', 'cancelled', true),
   t('recall', 'issued', 'recalled', true),
   t('replace', 'issued', 'replaced', true),

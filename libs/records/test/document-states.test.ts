@@ -21,6 +21,8 @@ void t.test('the life of a document: draft → awaiting signature → signed →
   t.ok(assertTransition('issued', 'replaced').needsReason);
   t.ok(assertTransition('issued', 'cancelled').needsReason, 'cancelling a number is explicit and audited');
   t.ok(assertTransition('awaiting-signature', 'refused').needsReason);
+  t.equal(assertTransition('refused', 'draft').action, 'revise');
+  t.equal(assertTransition('refused', 'cancelled').action, 'cancel', 'a refused draft may be abandoned');
 });
 
 void t.test('what is not allowed says why, and names what is', async (t) => {
