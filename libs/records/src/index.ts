@@ -102,6 +102,9 @@ export {
   type RetentionClassId,
 } from './retention.ts';
 
+// Offices
+export { mayBeUnder, officeLevelIds, officeLevels, type OfficeLevel, type OfficeLevelId } from './offices.ts';
+
 // Register series
 export {
   defineSeriesConfig,
@@ -127,6 +130,7 @@ export {
   FileReference,
   Id,
   NumberSymbolSchema,
+  OfficeLevelSchema,
   Recipients,
   RetentionClassSchema,
   SecrecyLevelSchema,

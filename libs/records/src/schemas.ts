@@ -11,6 +11,7 @@ import { authorityFormCodes } from './authority.ts';
 import { documentTypeCodePattern } from './document-types.ts';
 import { businessTypeIds, exchangeStatusCodes } from './exchange.ts';
 import { bodyAbbreviationPattern } from './number-symbol.ts';
+import { officeLevelIds } from './offices.ts';
 import { accessClassIds, retentionClassIds } from './retention.ts';
 import { secrecyLevelIds } from './secrecy.ts';
 import { urgencyLevelIds } from './urgency.ts';
@@ -83,6 +84,10 @@ export const UrgencyLevelSchema = oneOf(
 );
 export const AuthorityFormSchema = oneOf(authorityFormCodes, 'signing authority form: T/M, K/T, T/L, TUQ');
 export const RetentionClassSchema = oneOf(retentionClassIds, 'retention class');
+export const OfficeLevelSchema = oneOf(
+  officeLevelIds,
+  'level of an office: centre, province, district, commune, grassroots',
+);
 export const AccessClassSchema = oneOf(accessClassIds, 'access class of an archived record');
 export const ExchangeStatusCodeSchema = oneOf(exchangeStatusCodes, 'exchange status code (QCVN 102:2016)');
 export const BusinessTypeSchema = oneOf(businessTypeIds, 'business type of a sent package');

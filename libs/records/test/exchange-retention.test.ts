@@ -1,4 +1,4 @@
-/** Exchange statuses and business types (QCVN 102:2016 as DOMAIN.md lists them), retention and access classes. */
+/** Exchange statuses and business types (QCVN 102:2016 as DOMAIN.md lists them), retention and access classes, office levels. */
 import t from 'tap';
 import {
   accessClassIds,
@@ -7,6 +7,8 @@ import {
   exchangeStatuses,
   findExchangeStatus,
   findRetentionClass,
+  mayBeUnder,
+  officeLevels,
   retainUntil,
   retentionClasses,
 } from '../src/index.ts';
@@ -59,4 +61,15 @@ void t.test('retainUntil counts calendar years; 29 February keeps a day more, ne
   const start = new Date('2026-01-01T00:00:00Z');
   retainUntil('10-years', start);
   t.equal(start.toISOString(), '2026-01-01T00:00:00.000Z', 'the start is not changed');
+});
+
+void t.test('office levels: same level or lower may sit under an office', async (t) => {
+  t.same(
+    officeLevels.map((l) => l.id),
+    ['centre', 'province', 'district', 'commune', 'grassroots'],
+  );
+  t.ok(mayBeUnder('province', 'province'), 'VPTU under TU');
+  t.ok(mayBeUnder('commune', 'province'), 'communes directly under a province');
+  t.notOk(mayBeUnder('province', 'district'));
+  t.notOk(mayBeUnder('centre', 'grassroots'));
 });
