@@ -56,6 +56,11 @@ const catalogues: CatalogueCase[] = [
     readme: 'libs/pdf/src/appearance/README.md',
   },
   {
+    name: '@lienthong/records',
+    load: async () => (await import('@lienthong/records')).recordsErrors,
+    readme: 'libs/records/README.md',
+  },
+  {
     name: '@lienthong/signing',
     load: async () => (await import('@lienthong/signing')).signingErrors,
     readme: 'services/signing/README.md',
