@@ -195,3 +195,34 @@ void t.test('a file that is not CMS, or a truncated one, is unusable input (exit
     t.equal(r.stderr.trim().split('\n').length, 1, `${file}: one line`);
   }
 });
+
+void t.test('a SHA-1 signature names the algorithm-policy rule it breaks, in text and JSON (exit 1)', async (t) => {
+  openssl([
+    'cms',
+    '-sign',
+    '-binary',
+    '-nosmimecap',
+    '-in',
+    'doc.txt',
+    '-signer',
+    h.leaves.seal,
+    '-inkey',
+    'seal/key.pem',
+    '-certfile',
+    h.intermediate,
+    '-md',
+    'sha1',
+    '-outform',
+    'DER',
+    '-out',
+    'seal-sha1.p7s',
+  ]);
+  const r = lienthong(dir, ['verify', 'seal-sha1.p7s', '--content', 'doc.txt', ...trust]);
+  t.equal(r.code, 1, 'exit 1', { stdout: r.stdout, stderr: r.stderr });
+  t.match(r.stdout, /INDETERMINATE \/ CRYPTO_CONSTRAINTS_FAILURE/);
+  t.match(r.stdout, /policy rule: +TS119312:SHA1-SUNSET \(algorithm policy/);
+  const json = JSON.parse(
+    lienthong(dir, ['verify', 'seal-sha1.p7s', '--content', 'doc.txt', ...trust, '--json']).stdout,
+  ) as { signatures: { policyRule?: string }[] };
+  t.equal(json.signatures[0]?.policyRule, 'TS119312:SHA1-SUNSET');
+});

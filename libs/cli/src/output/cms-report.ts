@@ -52,6 +52,7 @@ function signerJson(s: SignerReport): JsonValue {
             reason: s.path.reason,
             message: s.path.message,
             failedIndex: s.path.failedIndex,
+            policyRule: s.path.policyRule,
             trustAnchor: s.path.trustAnchor?.name,
           }),
   };
@@ -100,6 +101,7 @@ function signerBlock(s: SignerReport, index: number, total: number): string[] {
   row('integrity', s.integrity ? 'ok (message digest and signature value verify)' : 'NOT established');
   row('trust', s.trusted ? 'ok (the signer certificate validates to a trust anchor)' : 'NOT established');
   if (s.path !== undefined && !s.path.valid) row('path', `${s.path.reason ?? 'UNKNOWN'}: ${s.path.message ?? ''}`);
+  if (s.policyRule !== undefined) row('policy rule', `${s.policyRule} (algorithm policy, ETSI TS 119 312)`);
   row('message', s.message);
   const stamps = timestampLines(s);
   if (stamps.length > 0) lines.push('  time-stamps:', ...stamps);

@@ -288,6 +288,8 @@ async function verifyDocument(
       ...(s.signingTime === undefined ? {} : { signingTime: s.signingTime.toISOString() }),
       ...(best === undefined ? {} : { bestSignatureTime: best.toISOString() }),
       ...(o.timestamps === undefined ? {} : { timestamps: o.timestamps }),
+      ...(o.policyRule === undefined ? {} : { policyRule: o.policyRule }),
+      ...(o.pathFailure === undefined ? {} : { pathFailure: o.pathFailure }),
       ...(s.docMdp === undefined ? {} : { docMdp: s.docMdp }),
       ...(s.fieldLock === undefined ? {} : { fieldLock: s.fieldLock }),
       ...(s.reason === undefined ? {} : { reason: s.reason }),
