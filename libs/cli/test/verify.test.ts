@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { fromPem, keySigner, readCertificate, readPrivateKey, signCades, toPem } from '@lienthong/pki';
+import { fromPem, keySigner, readCertificate, readNode, readPrivateKey, signCades, toPem } from '@lienthong/pki';
 import { lienthong } from './helpers/cli.ts';
 import { AT, buildCliHierarchy } from './helpers/hierarchy.ts';
 
@@ -225,4 +225,18 @@ void t.test('a SHA-1 signature names the algorithm-policy rule it breaks, in tex
     lienthong(dir, ['verify', 'seal-sha1.p7s', '--content', 'doc.txt', ...trust, '--json']).stdout,
   ) as { signatures: { policyRule?: string }[] };
   t.equal(json.signatures[0]?.policyRule, 'TS119312:SHA1-SUNSET');
+});
+
+void t.test('a CMS that is not DER (BER indefinite length) is TOTAL_FAILED / FORMAT_FAILURE (exit 1)', async (t) => {
+  const outer = readNode(cms, 0);
+  const ber = Buffer.concat([Uint8Array.of(0x30, 0x80), cms.subarray(outer.contentStart), Uint8Array.of(0, 0)]);
+  writeFileSync(join(dir, 'person-ber.p7s'), ber);
+  const r = lienthong(dir, ['verify', 'person-ber.p7s', '--content', 'doc.txt', ...trust]);
+  t.equal(r.code, 1, 'exit 1', { stdout: r.stdout, stderr: r.stderr });
+  t.match(r.stdout, /Result: TOTAL_FAILED \/ FORMAT_FAILURE \(0 of 0 signature\(s\) passed\)\nThe CMS is not DER/);
+  const json = JSON.parse(
+    lienthong(dir, ['verify', 'person-ber.p7s', '--content', 'doc.txt', ...trust, '--json']).stdout,
+  ) as { subIndication: string; message: string };
+  t.equal(json.subIndication, 'FORMAT_FAILURE');
+  t.match(json.message, /not DER \(X\.690 §10\): indefinite length at byte 0/);
 });

@@ -201,12 +201,26 @@ const rfcFile = (f: string): Uint8Array => new Uint8Array(readFileSync(join(rfc,
 void t.test('RFC 4134 example signatures verify', async (t) => {
   // The RFC 4134 examples (1999) are SHA-1 with DSA and RSA-1024: judged today, the default algorithm policy
   // refuses them (below), so their structure is checked under the legacy table, as old signatures made elsewhere.
+  // 4.5 is BER (indefinite lengths): read under encoding 'ber', refused by the default (below).
   const rfcTrust = {
     trustAnchors: [rfcFile('CarlRSASelf.cer'), rfcFile('CarlDSSSelf.cer')],
     crls: [rfcFile('CarlRSACRLEmpty.crl'), rfcFile('CarlDSSCRLEmpty.crl')],
     time: NOW,
     algorithmPolicy: LEGACY_ALGORITHM_POLICY,
+    encoding: 'ber' as const,
   };
+  const ber = verifyCms(rfcFile('4.5.bin'), { ...rfcTrust, encoding: undefined });
+  t.same(
+    [ber.indication, ber.subIndication, ber.signers.length],
+    ['TOTAL_FAILED', 'FORMAT_FAILURE', 0],
+    '4.5 (BER) under the default encoding',
+  );
+  t.match(ber.message, /The CMS is not DER \(X\.690 §10\): indefinite length at byte 0/);
+  t.equal(
+    verifyCms(rfcFile('4.1.bin'), { ...rfcTrust, encoding: 'der', revocation: 'none' }).indication,
+    'TOTAL_PASSED',
+    '4.1 is DER: the default encoding accepts it',
+  );
   for (const [ex, rule] of [
     ['4.1', 'TS119312:SHA1-SUNSET'],
     ['4.2', 'TS119312:SHA1-SUNSET'],

@@ -122,6 +122,8 @@ export function formatCmsReport(report: CmsVerificationReport, run: PathRunConte
       : 'revocation: NOT checked (no CRL given or embedded)',
     `validation time: ${run.time.toISOString()}`,
     `Result: ${report.indication}${report.subIndication === undefined ? '' : ` / ${report.subIndication}`} (${passed} of ${report.signers.length} signature(s) passed)`,
+    // No signer block says why: the CMS itself was refused (not DER, too many SignerInfos).
+    ...(report.signers.length === 0 ? [report.message] : []),
   ];
   return `${[...blocks, tail.join('\n')].join('\n\n')}\n`;
 }
