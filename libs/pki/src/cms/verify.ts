@@ -286,7 +286,9 @@ export function checkSignerAlgorithms(
 
 /**
  * The signer's certificate path (RFC 5280 §6) at `at`: with the certificates, CRLs and OCSP
- * responses of the SignedData (RFC 5940), plus those of `options` unless `embeddedOnly`.
+ * responses of the SignedData (RFC 5940), plus those of `options` unless `embeddedOnly`. The
+ * algorithms of the CRLs and OCSP responses are judged at `revocationAlgorithmTime` (default
+ * `at`): the present when `at` is a proof of existence of the signature but not of them.
  */
 export function validateSignerPath(
   signer: Certificate,
@@ -295,6 +297,7 @@ export function validateSignerPath(
   at: Date,
   embeddedOnly: boolean,
   engine: CryptoEngine,
+  revocationAlgorithmTime: Date = at,
 ): PathValidationResult {
   return validatePath({
     trustAnchors: options.trustAnchors ?? [],
@@ -307,6 +310,8 @@ export function validateSignerPath(
     ...(options.conformance === undefined ? {} : { conformance: options.conformance }),
     ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
     ...(options.algorithmPolicy === undefined ? {} : { algorithmPolicy: options.algorithmPolicy }),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    revocationAlgorithmTime,
     engine,
   });
 }

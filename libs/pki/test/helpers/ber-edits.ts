@@ -2,7 +2,7 @@
 // needless leading zero octet in an INTEGER, anywhere in a structure, OCTET STRINGs that hold DER
 // included (parseTree opens them); and a SignerInfo whose signed attributes are re-signed after
 // such an edit, so that only the encoding is wrong.
-import { children, encoded, readNode } from '../../src/der/reader.ts';
+import { children, content, encoded, parseDer } from '../../src/der/reader.ts';
 import { ctx, seq, tlv } from '../../src/der/writer.ts';
 import { signedDataNodes } from '../../src/cades/signed-data-nodes.ts';
 import { encodeTree, locate, parseTree, type Tlv } from './der-mutations.ts';
@@ -75,5 +75,31 @@ export function resignedAttributes(
   return seq(encoded(n.contentType), ctx(0, sd));
 }
 
-/** The offset just inside the outermost TLV of `der` (where its first child starts). */
-export const firstChildOffset = (der: Uint8Array): number => readNode(der, 0).contentStart;
+/**
+ * A signed structure SEQUENCE { tbs, signatureAlgorithm, BIT STRING signature, … } (a
+ * certificate, a CRL, a BasicOCSPResponse) with its tbs replaced by `edit` of it and signed
+ * again by `sign`: the signature verifies, only the encoding is what `edit` made it.
+ */
+export function resignedTbs(
+  der: Uint8Array,
+  edit: (tbs: Uint8Array) => Uint8Array,
+  sign: (tbs: Uint8Array) => Uint8Array,
+): Uint8Array {
+  const parts = children(parseDer(der)).map((p) => encoded(p));
+  const tbs = edit(Uint8Array.from(parts[0]!));
+  return seq(tbs, parts[1]!, tlv(0x03, Uint8Array.of(0), sign(tbs)), ...parts.slice(3));
+}
+
+/** The BasicOCSPResponse inside an OCSPResponse's responseBytes OCTET STRING (RFC 6960 §4.2.1). */
+export function basicOcspOf(ocspResponse: Uint8Array): Uint8Array {
+  const [, bytes] = children(parseDer(ocspResponse));
+  const [, response] = children(children(bytes!)[0]!);
+  return Uint8Array.from(content(response!));
+}
+
+/** The OCSPResponse with `basic` in its responseBytes OCTET STRING instead of the one it holds. */
+export function rewrappedOcsp(ocspResponse: Uint8Array, basic: Uint8Array): Uint8Array {
+  const [status, bytes] = children(parseDer(ocspResponse));
+  const [type] = children(children(bytes!)[0]!);
+  return seq(encoded(status!), ctx(0, seq(encoded(type!), tlv(0x04, basic))));
+}
