@@ -217,7 +217,7 @@ async function verifyDocument(
   const dss =
     options.useDss === false
       ? { present: false, certificates: [], crls: [], ocspResponses: [] }
-      : await readDssData(doc);
+      : await readDssData(doc, options.encoding);
   const cmsOpts = cmsOptions(options, dss, time);
   const { found, skipped } = await findSignatures(doc);
   const revisions = withTail(await analyseRevisions(source, doc), tail);
