@@ -6,6 +6,10 @@ import { sign } from 'node:crypto';
 import t from 'tap';
 import {
   addSignatureTimeStamp,
+  addValidationData,
+  buildOcspRequest,
+  issueOcspResponse,
+  type Certificate,
   buildTimeStampRequest,
   fixedClock,
   issueTimeStampToken,
@@ -19,7 +23,10 @@ import {
 } from '../src/index.ts';
 import { NOW, buildHierarchy } from './helpers/hierarchy.ts';
 import {
+  basicOcspOf,
   resignedAttributes,
+  resignedTbs,
+  rewrappedOcsp,
   withIndefiniteOuterLength,
   withLongLength,
   withPaddedInteger,
@@ -105,3 +112,43 @@ void t.test('a time-stamp token whose TSTInfo (inside eContent) is not DER is no
   t.same([v.valid, v.failure], [false, 'MALFORMED'], v.message);
   t.match(v.message, /not DER .*in the TSTInfo, INTEGER with a needless leading 0x00/);
 });
+
+void t.test(
+  'an embedded OCSP response whose BasicOCSPResponse is not DER is no evidence, the CMS stays DER',
+  async (t) => {
+    const resp = await issueOcspResponse({
+      request: buildOcspRequest({
+        issuer: h.intermediate.certificate,
+        certificates: [h.person.certificate],
+        nonce: false,
+      }),
+      issuer: h.intermediate.certificate,
+      responderCert: h.ocsp.certificate,
+      signer: keySigner(h.ocsp.privateKey),
+      statusOf: () => ({ status: 'good' }),
+      clock: fixedClock(NOW),
+      nextUpdate: 30 * 86400,
+    });
+    // Inside the responseBytes OCTET STRING, which the CMS's own DER check does not open; signed as it is.
+    const longBasic = resignedTbs(
+      basicOcspOf(resp),
+      (tbs) => withLongLength(tbs, () => true),
+      (tbs) => sign('sha256', tbs, h.ocsp.privateKey),
+    );
+    const embed = (ocsp: Uint8Array): Uint8Array =>
+      addValidationData(cms, { certificates: [h.ocsp.certificate], ocspResponses: [ocsp] });
+    // The intermediate's status comes from the CA's records: only the signer's hangs on the embedded response.
+    const caRecords = (c: Certificate) =>
+      c.fingerprint === h.intermediate.certificate.fingerprint ? { status: 'good' as const } : undefined;
+    const options: CmsVerifyOptions = { ...trust, crls: [], revocation: 'ocsp', revocationAuthority: caRecords };
+    const good = verifyCms(embed(resp), options);
+    t.equal(good.indication, 'TOTAL_PASSED', `the DER response decides: ${good.message}`);
+    const bad = embed(rewrappedOcsp(resp, longBasic));
+    t.equal(readSignedData(bad).derViolation, undefined, 'the SignedData itself is DER');
+    const r = verifyCms(bad, options);
+    t.same([r.indication, r.subIndication], ['INDETERMINATE', 'TRY_LATER'], r.message);
+    t.match(r.message, /The response is not DER \(X\.690 §10\): in the BasicOCSPResponse, non-minimal length/);
+    const ber = verifyCms(bad, { ...options, encoding: 'ber' });
+    t.equal(ber.indication, 'TOTAL_PASSED', `encoding ber: ${ber.message}`);
+  },
+);
