@@ -121,7 +121,7 @@ export interface PdfSignatureReport {
   readonly bestSignatureTime?: string;
   /** The CMS time-stamp attributes (signature-time-stamp, EN 319 122-1 §5.3) and their outcome. */
   readonly timestamps?: readonly PdfTimestampReport[];
-  /** The algorithm-policy rule (ETSI TS 119 312 style) a CRYPTO_CONSTRAINTS_FAILURE broke. */
+  /** The algorithm-policy rule (ETSI TS 119 312 style) a CRYPTO_CONSTRAINTS_FAILURE broke, or that made revocation data unusable (TRY_LATER). */
   readonly policyRule?: string;
   /** Why the signer's (TSA's) certificate path failed, the certificate that failed and the rule it broke. */
   readonly pathFailure?: PathFailureSummary;

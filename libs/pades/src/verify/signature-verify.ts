@@ -28,7 +28,7 @@ export interface SignatureOutcome {
   /** The CMS meets CAdES-B-B (content-type, message-digest, signing-certificate-v2). */
   readonly baselineB: boolean;
   readonly timestamps?: readonly PdfTimestampReport[];
-  /** The algorithm-policy rule a CRYPTO_CONSTRAINTS_FAILURE broke. */
+  /** The algorithm-policy rule a CRYPTO_CONSTRAINTS_FAILURE broke, or that made revocation data unusable. */
   readonly policyRule?: string;
   /** Why the signer's certificate path failed, and at which certificate. */
   readonly pathFailure?: PathFailureSummary;

@@ -31,7 +31,7 @@ export interface PathFailureSummary {
    * issuer's key the algorithm policy refuses.
    */
   readonly certificate?: CertificateSummary;
-  /** The algorithm-policy rule broken, for WEAK_ALGORITHM (e.g. `TS119312:SHA1-SUNSET`). */
+  /** The algorithm-policy rule broken, for WEAK_ALGORITHM (e.g. `TS119312:SHA1-SUNSET`), or that refused revocation data, for NO_CRL. */
   readonly policyRule?: string;
 }
 
@@ -50,7 +50,10 @@ export interface SignerSummary {
   readonly signer?: CertificateSummary;
   readonly chain: CertificateSummary[];
   readonly timestamps: TimestampSummary[];
-  /** The algorithm-policy rule (ETSI TS 119 312 style) a CRYPTO_CONSTRAINTS_FAILURE broke. */
+  /**
+   * The algorithm-policy rule (ETSI TS 119 312 style) a CRYPTO_CONSTRAINTS_FAILURE broke, or
+   * that made revocation data unusable (TRY_LATER).
+   */
   readonly policyRule?: string;
   /** Present when the signer's certificate path failed. */
   readonly pathFailure?: PathFailureSummary;
