@@ -152,3 +152,13 @@ void t.test(
     t.equal(ber.indication, 'TOTAL_PASSED', `encoding ber: ${ber.message}`);
   },
 );
+
+void t.test('a CRL carried in the SignedData that is not DER makes the CMS a FORMAT_FAILURE', async (t) => {
+  // SignedData.crls is part of the CMS's own encoding, which must be DER, unlike what its OCTET STRINGs hold.
+  const padded = withPaddedInteger(h.intermediateCrl.der);
+  const withCrl = addValidationData(cms, { crls: [padded] });
+  const r = verifyCms(withCrl, trust);
+  t.same(outcome(r), ['TOTAL_FAILED', 'FORMAT_FAILURE'], r.message);
+  t.match(r.message, /INTEGER with a needless leading 0x00/);
+  t.same(outcome(verifyCms(addValidationData(cms, { crls: [h.intermediateCrl] }), trust)), ['TOTAL_PASSED', undefined]);
+});
