@@ -4,6 +4,8 @@ import { buildName, formatName } from '@lienthong/pki';
 import { CliError, parseDistinguishedName, run, type CliIo } from '../src/index.ts';
 import { parseIsoDate } from '../src/args.ts';
 import { parseRevocation, parseSerial } from '../src/inputs/revocations.ts';
+import { formatPdfReport } from '../src/output/pdf-report.ts';
+import type { PdfVerificationReport } from '@lienthong/pades';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const codeOf = (f: () => unknown): string | undefined => {
@@ -89,3 +91,47 @@ void t.test(
     t.same(touched, [], 'no environment variable read');
   },
 );
+
+void t.test('the PDF report prints a failed path with its certificate and the algorithm-policy rule', async (t) => {
+  const report: PdfVerificationReport = {
+    indication: 'INDETERMINATE',
+    subIndication: 'CRYPTO_CONSTRAINTS_FAILURE',
+    message: 'Signature 1 did not pass.',
+    validationTime: '2026-06-01T00:00:00.000Z',
+    fileSize: 1000,
+    signatures: [
+      {
+        field: 'Signature1',
+        kind: 'signature',
+        subFilter: 'ETSI.CAdES.detached',
+        indication: 'INDETERMINATE',
+        subIndication: 'CRYPTO_CONSTRAINTS_FAILURE',
+        message: 'Signature intact; certificate path: RSA-1024 refused by TS119312:RSA-2048.',
+        integrity: true,
+        trusted: false,
+        coverage: { revision: 1, wholeRevision: true, wholeFile: true },
+        policyRule: 'TS119312:RSA-2048',
+        pathFailure: {
+          reason: 'WEAK_ALGORITHM',
+          message: 'RSA-1024 refused by TS119312:RSA-2048.',
+          failedIndex: 1,
+          certificate: {
+            subject: 'CN=Old Issuing CA',
+            issuer: 'CN=Old Root',
+            serialNumber: '07',
+            sha256: '00',
+            notBefore: '2010-01-01T00:00:00.000Z',
+            notAfter: '2030-01-01T00:00:00.000Z',
+          },
+          policyRule: 'TS119312:RSA-2048',
+        },
+        changesAfter: [],
+        modification: 'NONE',
+      },
+    ],
+    revisions: [],
+  };
+  const text = formatPdfReport(report, { revocation: 'none', crlCount: 0, ocspCount: 0, dss: false });
+  t.match(text, /path: +WEAK_ALGORITHM at CN=Old Issuing CA: RSA-1024 refused by TS119312:RSA-2048\./);
+  t.match(text, /policy rule: +TS119312:RSA-2048 \(algorithm policy, ETSI TS 119 312\)/);
+});

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { fromPem, keySigner, readCertificate, readPrivateKey, signCades, toPem } from '@lienthong/pki';
+import { fromPem, keySigner, readCertificate, readNode, readPrivateKey, signCades, toPem } from '@lienthong/pki';
 import { lienthong } from './helpers/cli.ts';
 import { AT, buildCliHierarchy } from './helpers/hierarchy.ts';
 
@@ -194,4 +194,49 @@ void t.test('a file that is not CMS, or a truncated one, is unusable input (exit
     t.match(r.stderr, pattern, file);
     t.equal(r.stderr.trim().split('\n').length, 1, `${file}: one line`);
   }
+});
+
+void t.test('a SHA-1 signature names the algorithm-policy rule it breaks, in text and JSON (exit 1)', async (t) => {
+  openssl([
+    'cms',
+    '-sign',
+    '-binary',
+    '-nosmimecap',
+    '-in',
+    'doc.txt',
+    '-signer',
+    h.leaves.seal,
+    '-inkey',
+    'seal/key.pem',
+    '-certfile',
+    h.intermediate,
+    '-md',
+    'sha1',
+    '-outform',
+    'DER',
+    '-out',
+    'seal-sha1.p7s',
+  ]);
+  const r = lienthong(dir, ['verify', 'seal-sha1.p7s', '--content', 'doc.txt', ...trust]);
+  t.equal(r.code, 1, 'exit 1', { stdout: r.stdout, stderr: r.stderr });
+  t.match(r.stdout, /INDETERMINATE \/ CRYPTO_CONSTRAINTS_FAILURE/);
+  t.match(r.stdout, /policy rule: +TS119312:SHA1-SUNSET \(algorithm policy/);
+  const json = JSON.parse(
+    lienthong(dir, ['verify', 'seal-sha1.p7s', '--content', 'doc.txt', ...trust, '--json']).stdout,
+  ) as { signatures: { policyRule?: string }[] };
+  t.equal(json.signatures[0]?.policyRule, 'TS119312:SHA1-SUNSET');
+});
+
+void t.test('a CMS that is not DER (BER indefinite length) is TOTAL_FAILED / FORMAT_FAILURE (exit 1)', async (t) => {
+  const outer = readNode(cms, 0);
+  const ber = Buffer.concat([Uint8Array.of(0x30, 0x80), cms.subarray(outer.contentStart), Uint8Array.of(0, 0)]);
+  writeFileSync(join(dir, 'person-ber.p7s'), ber);
+  const r = lienthong(dir, ['verify', 'person-ber.p7s', '--content', 'doc.txt', ...trust]);
+  t.equal(r.code, 1, 'exit 1', { stdout: r.stdout, stderr: r.stderr });
+  t.match(r.stdout, /Result: TOTAL_FAILED \/ FORMAT_FAILURE \(0 of 0 signature\(s\) passed\)\nThe CMS is not DER/);
+  const json = JSON.parse(
+    lienthong(dir, ['verify', 'person-ber.p7s', '--content', 'doc.txt', ...trust, '--json']).stdout,
+  ) as { subIndication: string; message: string };
+  t.equal(json.subIndication, 'FORMAT_FAILURE');
+  t.match(json.message, /not DER \(X\.690 §10\): indefinite length at byte 0/);
 });

@@ -11,7 +11,7 @@ export * from './clock.ts';
 export * from './oids.ts';
 export * from './crypto-engine.ts';
 export * from './pem.ts';
-export { readNode, type DerNode } from './der/reader.ts';
+export { derViolation, readNode, type DerNode, type EncodingPolicy } from './der/reader.ts';
 
 // Keys and signers: key pairs, PKCS#8 (RFC 5958), PKCS#12 (RFC 7292), signers (node:crypto or a token)
 export * from './keys.ts';

@@ -21,6 +21,8 @@ import {
   issueTimeStampToken,
   keySigner,
   signCades,
+  fromPem,
+  summariseCmsReport,
   type AlgorithmUse,
 } from '../src/index.ts';
 import { NOW as HIERARCHY_NOW, buildHierarchy } from './helpers/hierarchy.ts';
@@ -258,4 +260,46 @@ void t.test('the policy reaches the time-stamp tokens verifyCms follows', async 
   t.equal(r.timestamps?.[0]?.valid, false, 'the token is judged by the same table');
   t.match(r.timestamps?.[0]?.message ?? '', /TEST:NO-RSA/, 'and names its rule');
   t.same([r.subIndication, r.policyRule], ['CRYPTO_CONSTRAINTS_FAILURE', 'TEST:NO-RSA'], r.message);
+});
+
+void t.test('the JSON summary names the rule, and for a weak path the certificate that broke it', async (t) => {
+  const signer = summariseCmsReport(verifySignedData(cmsSign('rsa2048', 'sha1'), { time: NOW }));
+  t.same(
+    [signer.subIndication, signer.policyRule, signer.signers[0]?.policyRule, signer.pathFailure],
+    ['CRYPTO_CONSTRAINTS_FAILURE', 'TS119312:SHA1-SUNSET', 'TS119312:SHA1-SUNSET', undefined],
+    'a weak signer: the rule, no path failure',
+  );
+  selfSigned('pathca1024', ['rsa:1024']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'pathee.key', '-out', 'pathee.csr', '-subj', '/CN=path ee']);
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'pathee.csr',
+    '-CA',
+    'pathca1024.pem',
+    '-CAkey',
+    'pathca1024.key',
+    '-set_serial',
+    '9',
+    '-days',
+    '365',
+    '-out',
+    'pathee.pem',
+  ]);
+  const ee = readCertificate(fromPem(readFileSync(join(s.dir, 'pathee.pem'), 'latin1'))[0]!.der);
+  const ca = readCertificate(fromPem(readFileSync(join(s.dir, 'pathca1024.pem'), 'latin1'))[0]!.der);
+  const cms = cmsSign('pathee', 'sha256');
+  const time = new Date(ee.notBefore.getTime() + 3_600_000);
+  const json = summariseCmsReport(
+    verifyCms(cms, { trustAnchors: [ca], revocation: 'none', conformance: 'lenient', time }),
+  );
+  t.same(
+    [json.subIndication, json.policyRule, json.pathFailure?.reason, json.pathFailure?.policyRule],
+    ['CRYPTO_CONSTRAINTS_FAILURE', 'TS119312:RSA-2048', 'WEAK_ALGORITHM', 'TS119312:RSA-2048'],
+  );
+  t.equal(json.pathFailure?.failedIndex, 0, 'the signer certificate, signed by the 1024-bit key');
+  t.equal(json.pathFailure?.certificate?.subject, 'CN=path ee');
+  t.match(json.pathFailure?.message ?? '', /RSA-1024 refused by TS119312:RSA-2048/);
+  t.same(JSON.parse(JSON.stringify(json.signers[0]?.pathFailure)), json.pathFailure, 'plain JSON');
 });

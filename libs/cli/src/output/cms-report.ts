@@ -52,6 +52,7 @@ function signerJson(s: SignerReport): JsonValue {
             reason: s.path.reason,
             message: s.path.message,
             failedIndex: s.path.failedIndex,
+            policyRule: s.path.policyRule,
             trustAnchor: s.path.trustAnchor?.name,
           }),
   };
@@ -100,6 +101,7 @@ function signerBlock(s: SignerReport, index: number, total: number): string[] {
   row('integrity', s.integrity ? 'ok (message digest and signature value verify)' : 'NOT established');
   row('trust', s.trusted ? 'ok (the signer certificate validates to a trust anchor)' : 'NOT established');
   if (s.path !== undefined && !s.path.valid) row('path', `${s.path.reason ?? 'UNKNOWN'}: ${s.path.message ?? ''}`);
+  if (s.policyRule !== undefined) row('policy rule', `${s.policyRule} (algorithm policy, ETSI TS 119 312)`);
   row('message', s.message);
   const stamps = timestampLines(s);
   if (stamps.length > 0) lines.push('  time-stamps:', ...stamps);
@@ -120,6 +122,8 @@ export function formatCmsReport(report: CmsVerificationReport, run: PathRunConte
       : 'revocation: NOT checked (no CRL given or embedded)',
     `validation time: ${run.time.toISOString()}`,
     `Result: ${report.indication}${report.subIndication === undefined ? '' : ` / ${report.subIndication}`} (${passed} of ${report.signers.length} signature(s) passed)`,
+    // No signer block says why: the CMS itself was refused (not DER, too many SignerInfos).
+    ...(report.signers.length === 0 ? [report.message] : []),
   ];
   return `${[...blocks, tail.join('\n')].join('\n\n')}\n`;
 }

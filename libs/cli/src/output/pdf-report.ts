@@ -67,6 +67,12 @@ function signatureBlock(s: PdfSignatureReport, index: number, total: number, rev
   if (s.level !== undefined) row('level', `PAdES-${s.level}`);
   row('integrity', s.integrity ? 'ok (ByteRange digest and signature value verify)' : 'NOT established');
   row('trust', s.trusted ? 'ok (the certificate validates to a trust anchor)' : 'NOT established');
+  if (s.pathFailure !== undefined)
+    row(
+      'path',
+      `${s.pathFailure.reason}${s.pathFailure.certificate === undefined ? '' : ` at ${s.pathFailure.certificate.subject}`}: ${s.pathFailure.message ?? ''}`,
+    );
+  if (s.policyRule !== undefined) row('policy rule', `${s.policyRule} (algorithm policy, ETSI TS 119 312)`);
   const c = s.coverage;
   const last = revisions - 1;
   row(

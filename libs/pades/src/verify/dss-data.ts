@@ -1,5 +1,7 @@
 import { type PdfDocument, isArray, isStream, type PdfObject } from '@lienthong/pdf';
 import {
+  derViolation,
+  type EncodingPolicy,
   readCertificate,
   type Certificate,
   readCrl,
@@ -33,17 +35,29 @@ async function items<T>(doc: PdfDocument, array: PdfObject | undefined, read: (d
   return out;
 }
 
+/** A DSS certificate, refused when `encoding` requires DER and it is not (X.690 §10; RFC 5280 §4.1). */
+function readDssCertificate(der: Uint8Array, encoding: EncodingPolicy): Certificate {
+  const violation = encoding === 'der' ? derViolation(der) : undefined;
+  if (violation !== undefined) throw new Error(`A DSS certificate is not DER: ${violation}.`);
+  return readCertificate(der);
+}
+
 /**
  * Reads /DSS /Certs, /CRLs and /OCSPs of the catalog (ISO 32000-2
  * §12.8.4.3). Unreadable entries are skipped; a missing DSS gives empty lists.
+ * Under `encoding` 'der' (the default) a certificate that is not DER is skipped
+ * like an unreadable one: the DSS is unsigned help to path validation, not part
+ * of any signature, so it is not evidence rather than the signature's failure.
+ * CRLs and OCSP responses are kept: path validation does not use those that are
+ * not DER (libs/pki `crlDerViolation`, `ocspDerViolation`).
  */
-export async function readDssData(doc: PdfDocument): Promise<DssValidationData> {
+export async function readDssData(doc: PdfDocument, encoding: EncodingPolicy = 'der'): Promise<DssValidationData> {
   try {
     const dss = await doc.resolveDict((await doc.catalog()).dict.entries.get('DSS'));
     if (dss === undefined) return { present: false, certificates: [], crls: [], ocspResponses: [] };
     return {
       present: true,
-      certificates: await items(doc, dss.entries.get('Certs'), readCertificate),
+      certificates: await items(doc, dss.entries.get('Certs'), (der) => readDssCertificate(der, encoding)),
       crls: await items(doc, dss.entries.get('CRLs'), readCrl),
       ocspResponses: await items(doc, dss.entries.get('OCSPs'), (der) => toBasicOcspResponse(der)),
     };

@@ -1,4 +1,10 @@
-import type { CertificateSummary, Indication, SubIndication, TimestampSummary } from '@lienthong/pki';
+import type {
+  CertificateSummary,
+  Indication,
+  PathFailureSummary,
+  SubIndication,
+  TimestampSummary,
+} from '@lienthong/pki';
 
 /** PAdES baseline levels (ETSI EN 319 142-1 §6.3): each includes the ones before it. */
 export type PadesBaselineLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
@@ -115,6 +121,10 @@ export interface PdfSignatureReport {
   readonly bestSignatureTime?: string;
   /** The CMS time-stamp attributes (signature-time-stamp, EN 319 122-1 §5.3) and their outcome. */
   readonly timestamps?: readonly PdfTimestampReport[];
+  /** The algorithm-policy rule (ETSI TS 119 312 style) a CRYPTO_CONSTRAINTS_FAILURE broke, or that made revocation data unusable (TRY_LATER). */
+  readonly policyRule?: string;
+  /** Why the signer's (TSA's) certificate path failed, the certificate that failed and the rule it broke. */
+  readonly pathFailure?: PathFailureSummary;
   /** Certification signature: DocMDP /P (ISO 32000-1 §12.8.2.2). */
   readonly docMdp?: 1 | 2 | 3;
   readonly fieldLock?: PdfFieldLock;

@@ -5,7 +5,9 @@ import {
   type SubIndication,
   readTimeStampToken,
   summariseCertificate,
+  summarisePathFailure,
   summariseTimestamps,
+  type PathFailureSummary,
   verifyTimeStampToken,
   type TimeStampFailure,
 } from '@lienthong/pki';
@@ -26,6 +28,10 @@ export interface SignatureOutcome {
   /** The CMS meets CAdES-B-B (content-type, message-digest, signing-certificate-v2). */
   readonly baselineB: boolean;
   readonly timestamps?: readonly PdfTimestampReport[];
+  /** The algorithm-policy rule a CRYPTO_CONSTRAINTS_FAILURE broke, or that made revocation data unusable. */
+  readonly policyRule?: string;
+  /** Why the signer's certificate path failed, and at which certificate. */
+  readonly pathFailure?: PathFailureSummary;
 }
 
 const TSP_FAILURE: Record<
@@ -100,10 +106,13 @@ async function verifyDocumentTimestamp(
     v.failure === 'UNTRUSTED' && v.report?.subIndication !== undefined
       ? { indication: v.report.indication, subIndication: v.report.subIndication }
       : {};
+  const pathFailure = v.report?.path === undefined ? undefined : summarisePathFailure(v.report.path);
   return {
     indication: f.indication,
     subIndication: f.subIndication,
     ...fromReport,
+    ...(v.report?.policyRule === undefined ? {} : { policyRule: v.report.policyRule }),
+    ...(pathFailure === undefined ? {} : { pathFailure }),
     message: v.message,
     integrity: f.integrity,
     trusted: false,
@@ -121,6 +130,7 @@ export async function verifySignatureOutcome(
 ): Promise<SignatureOutcome> {
   if (sig.kind === 'document-timestamp') return verifyDocumentTimestamp(source, sig, options, cache);
   const r = await verifyPdfCms(source, sig.byteRange, sig.contents, sig.subFilter, options, cache);
+  const pathFailure = r.path === undefined ? undefined : summarisePathFailure(r.path);
   return {
     indication: r.indication,
     ...(r.subIndication === undefined ? {} : { subIndication: r.subIndication }),
@@ -133,5 +143,7 @@ export async function verifySignatureOutcome(
     ...(r.timestamps === undefined || r.timestamps.length === 0
       ? {}
       : { timestamps: summariseTimestamps(r.timestamps) }),
+    ...(r.policyRule === undefined ? {} : { policyRule: r.policyRule }),
+    ...(pathFailure === undefined ? {} : { pathFailure }),
   };
 }

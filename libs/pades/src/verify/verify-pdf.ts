@@ -217,7 +217,7 @@ async function verifyDocument(
   const dss =
     options.useDss === false
       ? { present: false, certificates: [], crls: [], ocspResponses: [] }
-      : await readDssData(doc);
+      : await readDssData(doc, options.encoding);
   const cmsOpts = cmsOptions(options, dss, time);
   const { found, skipped } = await findSignatures(doc);
   const revisions = withTail(await analyseRevisions(source, doc), tail);
@@ -288,6 +288,8 @@ async function verifyDocument(
       ...(s.signingTime === undefined ? {} : { signingTime: s.signingTime.toISOString() }),
       ...(best === undefined ? {} : { bestSignatureTime: best.toISOString() }),
       ...(o.timestamps === undefined ? {} : { timestamps: o.timestamps }),
+      ...(o.policyRule === undefined ? {} : { policyRule: o.policyRule }),
+      ...(o.pathFailure === undefined ? {} : { pathFailure: o.pathFailure }),
       ...(s.docMdp === undefined ? {} : { docMdp: s.docMdp }),
       ...(s.fieldLock === undefined ? {} : { fieldLock: s.fieldLock }),
       ...(s.reason === undefined ? {} : { reason: s.reason }),

@@ -14,20 +14,21 @@ import {
   keySigner,
   readCertificate,
   type Certificate,
+  type Crl,
 } from '@lienthong/pki';
 import { memorySink, memorySource } from '@lienthong/pdf';
-import { addDocumentTimestamp } from '../../src/index.ts';
+import { addDocumentTimestamp, addDss } from '../../src/index.ts';
 import { children, content, encoded, parseDer } from '../../../pki/src/der/reader.ts';
 import { seq, tlv } from '../../../pki/src/der/writer.ts';
 import { dir, fixturePdf, h, NOW, rootPem, signAs, verify } from './support.ts';
 
-/** `cert` re-issued by the intermediate with its serial number INTEGER padded by one 0x00. */
-async function paddedSerial(cert: Certificate): Promise<Certificate> {
+/** `cert` re-issued by the intermediate (or `issuerKey`) with its serial number INTEGER padded by one 0x00. */
+async function paddedSerial(cert: Certificate, issuerKey = h.intermediate.privateKey): Promise<Certificate> {
   const parts = children(parseDer(cert.tbs));
   const serial = tlv(0x02, Uint8Array.of(0), content(parts[1]!));
   const tbs = seq(...parts.map((p, i) => (i === 1 ? serial : encoded(p))));
   const [, algorithm] = children(parseDer(cert.der));
-  const signature = await keySigner(h.intermediate.privateKey).sign(tbs);
+  const signature = await keySigner(issuerKey).sign(tbs);
   return readCertificate(seq(tbs, encoded(algorithm!), tlv(0x03, Uint8Array.of(0), signature)));
 }
 
@@ -109,4 +110,48 @@ void t.test("pyHanko's verdict is recorded", { skip: skipUnless('pyhanko') }, as
   const r = await pyhankoValidate(file, { trust: rootPem, validationTime: NOW });
   t.comment(`pyHanko: ${r.signatures.map((s) => s.summary).join(' ') || r.output}`);
   t.equal(r.signatures.length, 1, r.output);
+});
+
+/** `crl` signed again by `key` with its version INTEGER padded by one 0x00. */
+async function paddedCrl(crl: Crl, key: Parameters<typeof keySigner>[0]): Promise<Uint8Array> {
+  const parts = children(parseDer(crl.tbs));
+  const tbs = seq(...parts.map((p, i) => (i === 0 ? tlv(0x02, Uint8Array.of(0), content(p)) : encoded(p))));
+  const [, algorithm] = children(parseDer(crl.der));
+  return seq(tbs, encoded(algorithm!), tlv(0x03, Uint8Array.of(0), await keySigner(key).sign(tbs)));
+}
+
+/** A B-B signature whose CMS carries no intermediate, then a DSS revision with `dss`. */
+async function withDss(dss: Parameters<typeof addDss>[2]): Promise<Uint8Array> {
+  const signed = await signAs(await fixturePdf({ useObjectStreams: false }), { chain: [], validationData: undefined });
+  const sink = memorySink();
+  await addDss(memorySource(signed), sink, dss);
+  return sink.bytes();
+}
+
+void t.test('a DSS certificate that is not DER is not used for the path; encoding ber uses it', async (t) => {
+  const crls = [h.rootCrl, h.intermediateCrl];
+  const good = await verify(await withDss({ certificates: [h.intermediate.certificate], crls }), { offline: true });
+  t.equal(good.signatures[0]?.indication, 'TOTAL_PASSED', `the DER intermediate from the DSS: ${good.message}`);
+  const padded = await paddedSerial(h.intermediate.certificate, h.root.privateKey);
+  const pdf = await withDss({ certificates: [padded], crls });
+  const r = await verify(pdf, { offline: true });
+  t.same(
+    [r.signatures[0]?.indication, r.signatures[0]?.subIndication],
+    ['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND'],
+    r.signatures[0]?.message ?? '',
+  );
+  const ber = await verify(pdf, { offline: true, encoding: 'ber' });
+  t.equal(ber.signatures[0]?.indication, 'TOTAL_PASSED', `encoding ber: ${ber.signatures[0]?.message ?? ''}`);
+});
+
+void t.test('a DSS CRL that is not DER is no revocation evidence: TRY_LATER naming why', async (t) => {
+  const bad = await paddedCrl(h.intermediateCrl, h.intermediate.privateKey);
+  const pdf = await withDss({ certificates: [h.intermediate.certificate], crls: [h.rootCrl, bad] });
+  const r = await verify(pdf, { offline: true });
+  const s = r.signatures[0];
+  t.same([s?.indication, s?.subIndication], ['INDETERMINATE', 'TRY_LATER'], s?.message ?? '');
+  t.match(s?.message ?? '', /A CRL is not DER \(X\.690 §10\): INTEGER with a needless leading 0x00/);
+  t.equal(s?.pathFailure?.reason, 'NO_CRL');
+  const ber = await verify(pdf, { offline: true, encoding: 'ber' });
+  t.equal(ber.signatures[0]?.indication, 'TOTAL_PASSED', `encoding ber: ${ber.signatures[0]?.message ?? ''}`);
 });

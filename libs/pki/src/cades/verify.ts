@@ -69,8 +69,10 @@ export function verifyCms(cms: Uint8Array, options: CmsVerifyOptions = {}): CmsV
     if (weak !== undefined) return { ...withTs, ...weak };
     if (options.trustAnchors === undefined || options.trustAnchors.length === 0)
       return untrustedReport(intact, undefined, withTs);
+    // Revocation data is judged by the algorithm policy at `time` even when the path is validated
+    // at best-signature-time: the time-stamp proves when the signature existed, not when the CRLs did.
     const pathAt = (at: Date, embeddedOnly: boolean) =>
-      validateSignerPath(intact.signer, sd, options, at, embeddedOnly, engine);
+      validateSignerPath(intact.signer, sd, options, at, embeddedOnly, engine, time);
     let path = pathAt(time, false);
     let validAt = time;
     // EN 319 102-1 §5.6.3: with a proof of existence before expiry or revocation, validate at best-signature-time.

@@ -2,6 +2,7 @@
  * The JSON form of a verification report (ETSI EN 319 102-1 terms): what the services
  * answer and the CLI prints. Dates become ISO 8601 strings, certificates their summaries.
  */
+import type { PathFailureReason, PathValidationResult } from '../path/types.ts';
 import { summariseCertificate, type CertificateSummary } from '../x509/certificate-summary.ts';
 import type {
   CmsVerificationReport,
@@ -19,6 +20,21 @@ export interface TimestampSummary {
   readonly message: string;
 }
 
+/** Why the signer's certificate path failed (RFC 5280 §6), and at which certificate. */
+export interface PathFailureSummary {
+  readonly reason: PathFailureReason;
+  readonly message?: string;
+  /** Index in `chain` (signer first) of the certificate that failed. */
+  readonly failedIndex?: number;
+  /**
+   * The certificate that failed; for WEAK_ALGORITHM, the one whose signature hash or whose
+   * issuer's key the algorithm policy refuses.
+   */
+  readonly certificate?: CertificateSummary;
+  /** The algorithm-policy rule broken, for WEAK_ALGORITHM (e.g. `TS119312:SHA1-SUNSET`), or that refused revocation data, for NO_CRL. */
+  readonly policyRule?: string;
+}
+
 /** One signer's outcome. */
 export interface SignerSummary {
   readonly indication: Indication;
@@ -34,6 +50,13 @@ export interface SignerSummary {
   readonly signer?: CertificateSummary;
   readonly chain: CertificateSummary[];
   readonly timestamps: TimestampSummary[];
+  /**
+   * The algorithm-policy rule (ETSI TS 119 312 style) a CRYPTO_CONSTRAINTS_FAILURE broke, or
+   * that made revocation data unusable (TRY_LATER).
+   */
+  readonly policyRule?: string;
+  /** Present when the signer's certificate path failed. */
+  readonly pathFailure?: PathFailureSummary;
 }
 
 /** The worst signer's outcome, and each signer's. */
@@ -49,8 +72,22 @@ export function summariseTimestamps(reports: readonly TimestampReport[]): Timest
   }));
 }
 
+/** A failed path validation as JSON: the reason, the certificate that failed and the rule it broke. */
+export function summarisePathFailure(path: PathValidationResult): PathFailureSummary | undefined {
+  if (path.valid || path.reason === undefined) return undefined;
+  const failed = path.failedIndex === undefined ? undefined : path.chain[path.failedIndex];
+  return {
+    reason: path.reason,
+    ...(path.message === undefined ? {} : { message: path.message }),
+    ...(path.failedIndex === undefined ? {} : { failedIndex: path.failedIndex }),
+    ...(failed === undefined ? {} : { certificate: summariseCertificate(failed) }),
+    ...(path.policyRule === undefined ? {} : { policyRule: path.policyRule }),
+  };
+}
+
 /** One signer's report as JSON. */
 export function summariseSignerReport(r: SignerReport): SignerSummary {
+  const pathFailure = r.path === undefined ? undefined : summarisePathFailure(r.path);
   return {
     indication: r.indication,
     ...(r.subIndication === undefined ? {} : { subIndication: r.subIndication }),
@@ -65,6 +102,8 @@ export function summariseSignerReport(r: SignerReport): SignerSummary {
     ...(r.signer === undefined ? {} : { signer: summariseCertificate(r.signer) }),
     chain: r.chain.map(summariseCertificate),
     timestamps: summariseTimestamps(r.timestamps ?? []),
+    ...(r.policyRule === undefined ? {} : { policyRule: r.policyRule }),
+    ...(pathFailure === undefined ? {} : { pathFailure }),
   };
 }
 

@@ -65,7 +65,10 @@ export interface SignerReport {
   readonly timestamps?: readonly TimestampReport[];
   readonly path?: PathValidationResult;
   readonly signerInfo?: SignerInfo;
-  /** The algorithm-policy rule (e.g. `TS119312:SHA1-SUNSET`) a CRYPTO_CONSTRAINTS_FAILURE broke. */
+  /**
+   * The algorithm-policy rule (e.g. `TS119312:SHA1-SUNSET`) a CRYPTO_CONSTRAINTS_FAILURE broke;
+   * with TRY_LATER, the rule that made a CRL or OCSP response unusable.
+   */
   readonly policyRule?: string;
 }
 

@@ -7,6 +7,7 @@
 import { systemClock, type Clock } from '../clock.ts';
 import type { Crl } from '../crl/crl.ts';
 import { nodeCryptoEngine, type CryptoEngine } from '../crypto-engine.ts';
+import type { EncodingPolicy } from '../der/reader.ts';
 import { isPkiError } from '../errors.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import { OID } from '../oids.ts';
@@ -77,6 +78,12 @@ export interface SignedDataVerifyOptions {
    * and for its path; default {@link DEFAULT_ALGORITHM_POLICY}.
    */
   readonly algorithmPolicy?: AlgorithmPolicy;
+  /**
+   * 'der' (default): a CMS, or a certificate, CRL or attribute inside it, that is not DER
+   * (X.690 §10) is TOTAL_FAILED / FORMAT_FAILURE naming the rule broken; 'ber' accepts BER,
+   * for old signatures made elsewhere (the RFC 4134 examples).
+   */
+  readonly encoding?: EncodingPolicy;
 }
 
 /**
@@ -279,7 +286,9 @@ export function checkSignerAlgorithms(
 
 /**
  * The signer's certificate path (RFC 5280 §6) at `at`: with the certificates, CRLs and OCSP
- * responses of the SignedData (RFC 5940), plus those of `options` unless `embeddedOnly`.
+ * responses of the SignedData (RFC 5940), plus those of `options` unless `embeddedOnly`. The
+ * algorithms of the CRLs and OCSP responses are judged at `revocationAlgorithmTime` (default
+ * `at`): the present when `at` is a proof of existence of the signature but not of them.
  */
 export function validateSignerPath(
   signer: Certificate,
@@ -288,6 +297,7 @@ export function validateSignerPath(
   at: Date,
   embeddedOnly: boolean,
   engine: CryptoEngine,
+  revocationAlgorithmTime: Date = at,
 ): PathValidationResult {
   return validatePath({
     trustAnchors: options.trustAnchors ?? [],
@@ -300,6 +310,8 @@ export function validateSignerPath(
     ...(options.conformance === undefined ? {} : { conformance: options.conformance }),
     ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
     ...(options.algorithmPolicy === undefined ? {} : { algorithmPolicy: options.algorithmPolicy }),
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    revocationAlgorithmTime,
     engine,
   });
 }
@@ -337,12 +349,13 @@ const RANK: Record<Indication, number> = { TOTAL_PASSED: 0, INDETERMINATE: 1, TO
 
 /**
  * Reads a CMS SignedData and reports on each SignerInfo with `verifySigner`; the report
- * is the worst signer's, with all of them in `signers`. Never throws: unreadable input, or
- * more than `maxSignerInfos` SignerInfos, is TOTAL_FAILED / FORMAT_FAILURE.
+ * is the worst signer's, with all of them in `signers`. Never throws: unreadable input, more
+ * than `maxSignerInfos` SignerInfos, or BER where `encoding` requires DER, is TOTAL_FAILED /
+ * FORMAT_FAILURE.
  */
 export function verifySignerInfos(
   cms: Uint8Array,
-  options: Pick<SignedDataVerifyOptions, 'detachedContent' | 'maxSignerInfos'>,
+  options: Pick<SignedDataVerifyOptions, 'detachedContent' | 'maxSignerInfos' | 'encoding'>,
   verifySigner: (sd: SignedData, si: SignerInfo, content: Uint8Array | undefined) => SignerReport,
 ): CmsVerificationReport {
   const maxSignerInfos = options.maxSignerInfos ?? MAX_SIGNER_INFOS;
@@ -361,6 +374,13 @@ export function verifySignerInfos(
       signers: [],
     };
   }
+  // openssl, pdfsig, pyHanko and EU DSS refuse such a signature; that its bytes verify must not make it valid here.
+  if (sd.derViolation !== undefined && (options.encoding ?? 'der') === 'der')
+    return {
+      ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', `The CMS is not DER (X.690 §10): ${sd.derViolation}.`),
+      signers: [],
+      signedData: sd,
+    };
   if (sd.signerInfos.length === 0)
     return {
       ...failedReport('TOTAL_FAILED', 'FORMAT_FAILURE', 'SignedData has no SignerInfo.'),

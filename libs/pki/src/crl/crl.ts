@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   TagClass,
   content,
+  derViolation,
   encoded,
   explicit,
   is,
@@ -181,4 +182,24 @@ export function readCrl(input: Uint8Array): Crl {
     if (e instanceof PkiError) throw e;
     throw new PkiError('MALFORMED', 'CRL could not be parsed.', { cause: e });
   }
+}
+
+const crlViolations = new WeakMap<Crl, string | null>();
+
+/**
+ * The first rule of DER (X.690 §10) the CRL's encoding breaks (RFC 5280 §5.1: a CRL is DER),
+ * or undefined. Walked when first asked, not by {@link readCrl}: a large CRL costs the walk
+ * only when path validation is about to rely on it.
+ */
+export function crlDerViolation(crl: Crl): string | undefined {
+  let v = crlViolations.get(crl);
+  if (v === undefined) {
+    try {
+      v = derViolation(crl.der) ?? null;
+    } catch (e) {
+      v = e instanceof Error ? e.message : 'unreadable';
+    }
+    crlViolations.set(crl, v);
+  }
+  return v ?? undefined;
 }

@@ -239,6 +239,13 @@ export function readTime(node: DerNode | undefined, what = 'Time'): Date {
   return date;
 }
 
+/**
+ * What a verifier accepts as the encoding of signed or evidential data: 'der' (the default of
+ * the verifiers) refuses BER that DER forbids (X.690 §10), as openssl, pdfsig, pyHanko and
+ * EU DSS do; 'ber' accepts it, for old data made elsewhere (the RFC 4134 examples).
+ */
+export type EncodingPolicy = 'der' | 'ber';
+
 /** Universal types whose encoding DER makes primitive (X.690 §10.2): BIT and OCTET STRING, times, character strings. */
 const PRIMITIVE_IN_DER = new Set([0x03, 0x04, 0x0c, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1a, 0x1c, 0x1e]);
 

@@ -3,6 +3,7 @@ import {
   TagClass,
   children,
   content,
+  derViolation,
   encoded,
   explicit,
   expect,
@@ -166,11 +167,38 @@ export function readOcspResponse(input: Uint8Array): OcspResponse {
     const [type, resp] = sequence(explicit(bytesNode), 'ResponseBytes');
     if (readOid(type) !== OID.ocspBasic)
       throw new PkiError('UNSUPPORTED_ALGORITHM', 'Only id-pkix-ocsp-basic responses are supported.');
-    return { der, status, basic: readBasicOcspResponse(readOctetString(resp, 'response')) };
+    const basic = readBasicOcspResponse(readOctetString(resp, 'response'));
+    // The wrapper is a few TLVs: walked now, as the BasicOCSPResponse alone is kept.
+    const outer = derViolation(der);
+    if (outer !== undefined) outerViolations.set(basic, outer);
+    return { der, status, basic };
   } catch (e) {
     if (e instanceof PkiError) throw e;
     throw new PkiError('MALFORMED', 'OCSPResponse could not be parsed.', { cause: e });
   }
+}
+
+const outerViolations = new WeakMap<BasicOcspResponse, string>();
+const basicViolations = new WeakMap<BasicOcspResponse, string | null>();
+
+/**
+ * The first rule of DER (X.690 §10) the response breaks: the OCSPResponse it was read from
+ * or the BasicOCSPResponse inside its responseBytes OCTET STRING (RFC 6960 §4.2.1 encodes
+ * both in DER); undefined when both are DER.
+ */
+export function ocspDerViolation(r: BasicOcspResponse): string | undefined {
+  const outer = outerViolations.get(r);
+  if (outer !== undefined) return outer;
+  let v = basicViolations.get(r);
+  if (v === undefined) {
+    try {
+      v = derViolation(r.der) ?? null;
+    } catch (e) {
+      v = e instanceof Error ? e.message : 'unreadable';
+    }
+    basicViolations.set(r, v);
+  }
+  return v === null ? undefined : `in the BasicOCSPResponse, ${v}`;
 }
 
 /** Reads either an OCSPResponse or a bare BasicOCSPResponse (as found in CMS `crls` or in an archive). */

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { nodeCryptoEngine, type CryptoEngine } from '../crypto-engine.ts';
+import type { EncodingPolicy } from '../der/reader.ts';
 import { OID } from '../oids.ts';
+import { checkAlgorithms, signatureUses, type AlgorithmPolicy, type AlgorithmUse } from '../policy/algorithm-policy.ts';
 import { signatureScheme } from '../x509/algorithm.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
 import type { Name } from '../x509/name.ts';
 import { allowsKeyUsage, type Certificate } from '../x509/certificate.ts';
 import { certIdMatches, publicKeyBits } from './cert-id.ts';
 import {
+  ocspDerViolation,
   toBasicOcspResponse,
   type BasicOcspResponse,
   type OcspCertStatus,
@@ -31,6 +34,8 @@ export interface OcspVerification {
   /** The certificate that signed the response (the CA's or a delegated responder's). */
   readonly responder?: Certificate;
   readonly response?: BasicOcspResponse;
+  /** The algorithm-policy rule that made the response unusable, when one did. */
+  readonly policyRule?: string;
 }
 
 /** Inputs of OCSP response verification. */
@@ -47,6 +52,20 @@ export interface OcspVerifyOptions {
   /** Further candidate responder certificates (e.g. from a CMS or a B-LT signature). */
   readonly certificates?: readonly Certificate[];
   readonly engine?: CryptoEngine;
+  /**
+   * The algorithm policy (ETSI TS 119 312 style) for the response's signature (hash and the
+   * responder's key), a delegated responder certificate's signature and the CertID hash (as an
+   * identifier); default `DEFAULT_ALGORITHM_POLICY`.
+   */
+  readonly algorithmPolicy?: AlgorithmPolicy;
+  /**
+   * When the policy judges those algorithms; default `time`. A response has no proof of
+   * existence of its own (producedAt is what its signature claims), so a caller validating
+   * at a past time passes the present.
+   */
+  readonly algorithmTime?: Date;
+  /** 'der' (default): a response that is not DER (X.690 §10) is not accepted; 'ber' accepts it. */
+  readonly encoding?: EncodingPolicy;
 }
 
 const verifyCache = new WeakMap<BasicOcspResponse, Map<string, boolean>>();
@@ -112,7 +131,9 @@ export function findAuthorisedResponder(
  * §3.2): the CertID matches the certificate and its issuer, the responder is
  * authorised, the signature verifies, the nonce matches when given, and the
  * response is not stale at `time`: `time` ≤ nextUpdate, or without nextUpdate
- * ≤ thisUpdate + `maxAgeWithoutNextUpdate`. Never throws.
+ * ≤ thisUpdate + `maxAgeWithoutNextUpdate`. A response that is not DER, or whose signature,
+ * responder certificate or CertID hash the algorithm policy refuses, is not valid (it names
+ * the rule in `policyRule`). Never throws.
  */
 export function verifyOcspResponse(
   response: Uint8Array | BasicOcspResponse,
@@ -154,6 +175,24 @@ function check(r: BasicOcspResponse, options: OcspVerifyOptions): OcspVerificati
       message: 'The response is not signed by the CA or a responder it authorised (RFC 6960 §4.2.2.2).',
       single,
       response: r,
+    };
+  const violation = (options.encoding ?? 'der') === 'der' ? ocspDerViolation(r) : undefined;
+  if (violation !== undefined)
+    return { valid: false, message: `The response is not DER (X.690 §10): ${violation}.`, single, response: r };
+  const uses: AlgorithmUse[] = [
+    ...signatureUses(r.signatureAlgorithm, responder === null ? issuer.spki : responder.spki),
+    { kind: 'hash', hash: single.certId.hash, purpose: 'identifier' },
+  ];
+  if (responder !== null && responder !== issuer.certificate)
+    uses.push(...signatureUses(responder.signatureAlgorithm, issuer.spki));
+  const weak = checkAlgorithms(uses, options.algorithmTime ?? time, undefined, options.algorithmPolicy);
+  if (!weak.ok)
+    return {
+      valid: false,
+      message: `The response cannot be relied on: ${weak.message}`,
+      single,
+      response: r,
+      policyRule: weak.rule.name,
     };
   if (options.nonce !== undefined && (r.nonce === undefined || Buffer.compare(r.nonce, options.nonce) !== 0))
     return { valid: false, message: 'The response nonce differs from the request nonce.', single, response: r };

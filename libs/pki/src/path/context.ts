@@ -1,4 +1,5 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
+import type { EncodingPolicy } from '../der/reader.ts';
 import type { AlgorithmPolicy } from '../policy/algorithm-policy.ts';
 import type { Certificate } from '../x509/certificate.ts';
 import type { Crl } from '../crl/crl.ts';
@@ -23,6 +24,9 @@ export interface Context {
   readonly revocation: RevocationPolicy;
   readonly conformance: ConformancePolicy;
   readonly algorithmPolicy: AlgorithmPolicy;
+  /** When the policy judges the algorithms of CRLs and OCSP responses. */
+  readonly revocationAlgorithmTime: Date;
+  readonly encoding: EncodingPolicy;
   readonly revocationAuthority?: RevocationAuthority;
   readonly useDeltas: boolean;
   readonly maxDepth: number;

@@ -1,11 +1,12 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
-import { children, encoded, parseDer } from '../der/reader.ts';
+import { children, encoded, parseDer, type EncodingPolicy } from '../der/reader.ts';
+import { checkAlgorithms, signatureUses, type AlgorithmPolicy } from '../policy/algorithm-policy.ts';
 import { seq } from '../der/writer.ts';
 import { OID } from '../oids.ts';
 import { signatureScheme } from '../x509/algorithm.ts';
 import { allowsKeyUsage, isCa, type Certificate } from '../x509/certificate.ts';
 import type { Crl, RevokedEntry } from '../crl/crl.ts';
-import { CrlReason } from '../crl/crl.ts';
+import { CrlReason, crlDerViolation } from '../crl/crl.ts';
 import { ALL_REASONS, type DistributionPoint, type DistributionPointName } from '../x509/distribution-points.ts';
 import { KeyUsageBit } from '../x509/extensions.ts';
 import type { GeneralName } from '../x509/general-name.ts';
@@ -19,6 +20,10 @@ export interface RevocationContext {
   readonly useDeltas: boolean;
   /** Certificates that may have signed a CRL (pool, path). */
   readonly candidates: readonly Certificate[];
+  readonly algorithmPolicy: AlgorithmPolicy;
+  /** When the policy judges a CRL's signature (see `PathValidationOptions.revocationAlgorithmTime`). */
+  readonly algorithmTime: Date;
+  readonly encoding: EncodingPolicy;
   /** True when `signer` validates to the same trust anchor (RFC 5280 §6.3.3 (f)). */
   isTrustedCrlSigner(signer: Certificate): boolean;
 }
@@ -34,7 +39,30 @@ export interface IssuerInfo {
 export type RevocationStatus =
   | { readonly status: 'good'; readonly thisUpdate?: Date }
   | { readonly status: 'revoked'; readonly reason?: number; readonly revocationDate: Date; readonly thisUpdate?: Date }
-  | { readonly status: 'undetermined'; readonly message: string };
+  | {
+      readonly status: 'undetermined';
+      readonly message: string;
+      /** The algorithm-policy rule that made a CRL or OCSP response unusable, when one did. */
+      readonly policyRule?: string;
+    };
+
+/** Why a CRL that `signer` signed is not revocation evidence: not DER, or an algorithm the policy refuses. */
+interface Refusal {
+  readonly message: string;
+  readonly policyRule?: string;
+}
+
+function refusalOf(crl: Crl, signer: Uint8Array, ctx: RevocationContext): Refusal | undefined {
+  const violation = ctx.encoding === 'der' ? crlDerViolation(crl) : undefined;
+  if (violation !== undefined) return { message: `A CRL is not DER (X.690 §10): ${violation}.` };
+  const check = checkAlgorithms(
+    signatureUses(crl.signatureAlgorithm, signer),
+    ctx.algorithmTime,
+    undefined,
+    ctx.algorithmPolicy,
+  );
+  return check.ok ? undefined : { message: `A CRL cannot be relied on: ${check.message}`, policyRule: check.rule.name };
+}
 
 const verifyCache = new WeakMap<Crl, Map<string, boolean>>();
 
@@ -153,7 +181,7 @@ function findDelta(complete: Crl, signer: Uint8Array, ctx: RevocationContext): C
     if (idpDer(d) !== idpDer(complete) || !isUsable(d) || !isFresh(d, ctx.time)) continue;
     if (d.deltaCrlIndicator > complete.crlNumber) continue;
     if (d.crlNumber !== undefined && d.crlNumber <= complete.crlNumber) continue;
-    if (!crlSignedBy(d, signer, ctx.engine)) continue;
+    if (!crlSignedBy(d, signer, ctx.engine) || refusalOf(d, signer, ctx) !== undefined) continue;
     if (best === undefined || (d.crlNumber ?? 0n) > (best.crlNumber ?? 0n)) best = d;
   }
   return best;
@@ -166,6 +194,8 @@ function findDelta(complete: Crl, signer: Uint8Array, ctx: RevocationContext): C
  * masks, delta CRLs, and CRL signer validation through the context. Complete
  * CRLs are read newest first; once the reasons are covered, a revocation
  * other than certificateHold on any other usable CRL in scope still wins.
+ * A CRL that is not DER, or whose signature the algorithm policy refuses, is
+ * not used (the status may then be undetermined, naming why).
  */
 export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: RevocationContext): RevocationStatus {
   const dps: readonly DistributionPoint[] = cert.crlDistributionPoints ?? [{}];
@@ -173,6 +203,7 @@ export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: Revoc
   let reasonsMask = 0;
   let sawCandidate = false;
   let decidedBy: Date | undefined;
+  let refused: Refusal | undefined;
   for (const dp of dps) {
     for (const crl of crls) {
       if (crl.deltaCrlIndicator !== undefined || !isUsable(crl)) continue;
@@ -183,6 +214,11 @@ export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: Revoc
       sawCandidate ||= addsReasons;
       const signer = findCrlSignerKey(crl, issuer, ctx);
       if (signer === undefined) continue;
+      const refusal = refusalOf(crl, signer, ctx);
+      if (refusal !== undefined) {
+        refused ??= refusal;
+        continue;
+      }
       const delta = findDelta(crl, signer, ctx);
       if (!isFresh(crl, ctx.time) && delta === undefined) continue;
       const deltaEntry = delta === undefined ? undefined : entryFor(delta, cert);
@@ -204,10 +240,13 @@ export function checkCrlStatus(cert: Certificate, issuer: IssuerInfo, ctx: Revoc
   }
   if (reasonsMask === ALL_REASONS)
     return { status: 'good', ...(decidedBy === undefined ? {} : { thisUpdate: decidedBy }) };
+  const message = sawCandidate
+    ? 'No usable CRL (signature, signer, freshness or reasons) decides the status.'
+    : 'No CRL in scope for this certificate.';
+  if (refused === undefined) return { status: 'undetermined', message };
   return {
     status: 'undetermined',
-    message: sawCandidate
-      ? 'No usable CRL (signature, signer, freshness or reasons) decides the status.'
-      : 'No CRL in scope for this certificate.',
+    message: `${message} ${refused.message}`,
+    ...(refused.policyRule === undefined ? {} : { policyRule: refused.policyRule }),
   };
 }

@@ -1,4 +1,6 @@
 import type { CryptoEngine } from '../crypto-engine.ts';
+import type { EncodingPolicy } from '../der/reader.ts';
+import type { AlgorithmPolicy } from '../policy/algorithm-policy.ts';
 import type { Certificate } from '../x509/certificate.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import { verifyOcspResponse } from '../ocsp/verify.ts';
@@ -12,7 +14,8 @@ import { combineRevocationStatuses } from './revocation-decision.ts';
  * at `time` is heard; they are combined by {@link combineRevocationStatuses}
  * (a revocation wins, else the newest answer). A response produced after
  * `time` still speaks for it (validation at a past time, as for CRLs).
- * Revocation counts only when it took effect by `time`.
+ * Revocation counts only when it took effect by `time`. A response that is not
+ * DER, or whose algorithms `judge`'s policy refuses, is not heard.
  */
 export function checkOcspStatus(
   cert: Certificate,
@@ -21,13 +24,29 @@ export function checkOcspStatus(
   time: Date,
   engine: CryptoEngine,
   candidates: readonly Certificate[],
+  judge: {
+    readonly algorithmPolicy: AlgorithmPolicy;
+    readonly revocationAlgorithmTime: Date;
+    readonly encoding: EncodingPolicy;
+  },
 ): RevocationStatus {
   let message = 'No OCSP response for this certificate.';
+  let policyRule: string | undefined;
   const heard: RevocationStatus[] = [];
   for (const r of responses) {
-    const v = verifyOcspResponse(r, { issuer, certificate: cert, time, engine, certificates: candidates });
+    const v = verifyOcspResponse(r, {
+      issuer,
+      certificate: cert,
+      time,
+      engine,
+      certificates: candidates,
+      algorithmPolicy: judge.algorithmPolicy,
+      algorithmTime: judge.revocationAlgorithmTime,
+      encoding: judge.encoding,
+    });
     if (!v.valid || v.status === undefined || v.single === undefined) {
       if (v.single !== undefined) message = v.message;
+      policyRule ??= v.policyRule;
       continue;
     }
     const thisUpdate = v.single.thisUpdate;
@@ -43,5 +62,6 @@ export function checkOcspStatus(
       });
     else message = 'The OCSP responder does not know this certificate (unknown).';
   }
-  return heard.length === 0 ? { status: 'undetermined', message } : combineRevocationStatuses(heard);
+  if (heard.length > 0) return combineRevocationStatuses(heard);
+  return { status: 'undetermined', message, ...(policyRule === undefined ? {} : { policyRule }) };
 }

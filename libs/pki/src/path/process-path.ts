@@ -131,6 +131,7 @@ export function runAlgorithm(path: CandidatePath, ctx: Context, options: PathVal
           'NO_CRL',
           `Revocation status of certificate ${i} (${formatName(cert.subject)}) is unknown: ${status.message}`,
           k,
+          status.policyRule,
         );
     }
     // §6.1.3 (b)(c)

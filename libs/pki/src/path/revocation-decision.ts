@@ -26,6 +26,11 @@ export function combineRevocationStatuses(statuses: readonly RevocationStatus[])
       if (issued(b) !== issued(a)) return issued(b) > issued(a) ? b : a;
       return b.status === 'revoked' ? b : a;
     });
-  const messages = statuses.flatMap((s) => (s.status === 'undetermined' ? [s.message] : []));
-  return { status: 'undetermined', message: messages.join(' ') || 'No revocation source.' };
+  const undetermined = statuses.filter((s) => s.status === 'undetermined');
+  const policyRule = undetermined.find((s) => s.policyRule !== undefined)?.policyRule;
+  return {
+    status: 'undetermined',
+    message: undetermined.map((s) => s.message).join(' ') || 'No revocation source.',
+    ...(policyRule === undefined ? {} : { policyRule }),
+  };
 }

@@ -23,7 +23,7 @@ export function certificateStatus(
   if (authoritative !== undefined) return authoritative;
   const heard: RevocationStatus[] = [];
   if (ctx.revocation === 'ocsp' || ctx.revocation === 'any')
-    heard.push(checkOcspStatus(cert, issuer, ctx.ocspResponses, ctx.time, ctx.engine, ctx.pool));
+    heard.push(checkOcspStatus(cert, issuer, ctx.ocspResponses, ctx.time, ctx.engine, ctx.pool, ctx));
   if (ctx.revocation === 'crl' || ctx.revocation === 'any') heard.push(checkCrlStatus(cert, issuer, crlContext));
   return combineRevocationStatuses(heard);
 }
@@ -42,6 +42,9 @@ export function revocationContext(
     time: ctx.time,
     engine: ctx.engine,
     useDeltas: ctx.useDeltas,
+    algorithmPolicy: ctx.algorithmPolicy,
+    algorithmTime: ctx.revocationAlgorithmTime,
+    encoding: ctx.encoding,
     candidates: [...(anchor.certificate === undefined ? [] : [anchor.certificate]), ...certs, ...ctx.pool],
     isTrustedCrlSigner(signer) {
       if (validated.has(signer.fingerprint)) return true;

@@ -5,6 +5,7 @@ import type { Crl } from '../crl/crl.ts';
 import type { BasicOcspResponse } from '../ocsp/response.ts';
 import type { Name } from '../x509/name.ts';
 import type { AlgorithmPolicy } from '../policy/algorithm-policy.ts';
+import type { EncodingPolicy } from '../der/reader.ts';
 
 /**
  * A trust anchor (RFC 5280 §6.1.1 (d)): the name and public key that start a
@@ -115,13 +116,26 @@ export interface PathValidationOptions {
    * issuer's key at the validation time; default `DEFAULT_ALGORITHM_POLICY`.
    */
   readonly algorithmPolicy?: AlgorithmPolicy;
+  /**
+   * When the algorithm policy judges the signatures of CRLs and OCSP responses and the CertID
+   * hashes; default the validation time. Revocation data has no proof of existence of its own
+   * (its thisUpdate is what its signature claims, EN 319 102-1 §5.6.2.5), so a caller that
+   * validates at a past time (best-signature-time) passes the present here. A CRL or response
+   * refused is not used: the certificate's status may then be unknown (NO_CRL).
+   */
+  readonly revocationAlgorithmTime?: Date;
+  /** 'der' (default): CRLs and OCSP responses that are not DER (X.690 §10) are not used; 'ber' uses them. */
+  readonly encoding?: EncodingPolicy;
   readonly engine?: CryptoEngine;
 }
 
 /** Result of path validation (RFC 5280 §6.1.6). */
 export interface PathValidationResult {
   readonly valid: boolean;
-  /** The algorithm-policy rule (e.g. `TS119312:RSA-2048`) broken when `reason` is WEAK_ALGORITHM. */
+  /**
+   * The algorithm-policy rule (e.g. `TS119312:RSA-2048`) broken when `reason` is WEAK_ALGORITHM;
+   * with NO_CRL, the rule that made a CRL or OCSP response unusable.
+   */
   readonly policyRule?: string;
   /** The policy the path was judged under. */
   readonly conformance?: ConformancePolicy;

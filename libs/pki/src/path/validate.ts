@@ -125,16 +125,19 @@ export function validatePath(options: PathValidationOptions): PathValidationResu
       }
     }
     const explicitPath = options.path?.map(toCertificate);
+    const time = options.time ?? (options.clock ?? systemClock).now();
     const ctx: Context = {
       anchors: options.trustAnchors.map(toAnchor),
       pool: [...(explicitPath ?? []), ...(options.intermediates ?? []).map(toCertificate)],
       crls,
       ocspResponses,
-      time: options.time ?? (options.clock ?? systemClock).now(),
+      time,
       engine: options.engine ?? nodeCryptoEngine,
       revocation: options.revocation ?? 'crl',
       conformance: options.conformance ?? 'strict',
       algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
+      revocationAlgorithmTime: options.revocationAlgorithmTime ?? time,
+      encoding: options.encoding ?? 'der',
       ...(options.revocationAuthority === undefined ? {} : { revocationAuthority: options.revocationAuthority }),
       useDeltas: options.useDeltaCrls ?? true,
       maxDepth: Math.max(1, Math.min(options.maxDepth ?? 10, 32)),

@@ -1,12 +1,15 @@
 import { importPublicKey } from '../crypto-engine.ts';
-import type { HashName } from '../x509/algorithm.ts';
+import { signatureScheme, type AlgorithmIdentifier, type HashName } from '../x509/algorithm.ts';
 
 /**
  * One use of an algorithm that a verifier relies on: the hash of a signature (or of the
  * message digest a signature covers), or the public key that verifies it with its size.
+ * A hash with `purpose` 'identifier' names something rather than being signed (an OCSP
+ * CertID's issuer name and key hashes, RFC 6960 §4.1.1): it needs second-preimage
+ * resistance only, not the collision resistance a signature needs.
  */
 export type AlgorithmUse =
-  | { readonly kind: 'hash'; readonly hash: HashName }
+  | { readonly kind: 'hash'; readonly hash: HashName; readonly purpose?: 'signature' | 'identifier' }
   | { readonly kind: 'rsa'; readonly bits: number }
   | { readonly kind: 'ec'; readonly curve: string }
   | { readonly kind: 'dsa'; readonly bits: number }
@@ -57,7 +60,8 @@ export const DEFAULT_ALGORITHM_POLICY: AlgorithmPolicy = [
   {
     name: 'TS119312:SHA1-SUNSET',
     description: 'SHA-1 signatures are acceptable only when proven to exist before 2016-01-01.',
-    applies: (u) => u.kind === 'hash' && u.hash === 'sha1',
+    // A SHA-1 CertID is an identifier, the default of RFC 6960 and the only hash of RFC 5019 §2.1.1.
+    applies: (u) => u.kind === 'hash' && u.hash === 'sha1' && u.purpose !== 'identifier',
     sunset: new Date('2016-01-01T00:00:00Z'),
   },
   {
@@ -114,6 +118,36 @@ export function checkAlgorithm(
   return { ok: false, rule, message: `${describeUse(use)} refused by ${rule.name}: ${rule.description}` };
 }
 
+/**
+ * The uses a signature relies on: the hash of its scheme (`algorithm`, RFC 5280 §4.1.1.2) and
+ * the key that verifies it (`spki`). A scheme that cannot be read is left to the signature
+ * check, which reports it as unsupported.
+ */
+export function signatureUses(algorithm: AlgorithmIdentifier, spki: Uint8Array): AlgorithmUse[] {
+  const uses: AlgorithmUse[] = [keyUse(spki)];
+  try {
+    const scheme = signatureScheme(algorithm);
+    if ('hash' in scheme) uses.push({ kind: 'hash', hash: scheme.hash });
+  } catch {
+    // Unsupported: the signature does not verify either.
+  }
+  return uses;
+}
+
+/** The first of `uses` that `policy` refuses at `at` (see {@link checkAlgorithm}), or `{ ok: true }`. */
+export function checkAlgorithms(
+  uses: readonly AlgorithmUse[],
+  at: Date,
+  proofOfExistence?: Date,
+  policy: AlgorithmPolicy = DEFAULT_ALGORITHM_POLICY,
+): AlgorithmCheck {
+  for (const use of uses) {
+    const check = checkAlgorithm(use, at, proofOfExistence, policy);
+    if (!check.ok) return check;
+  }
+  return { ok: true };
+}
+
 /** The key algorithm and size of a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), as the policy judges it. */
 export function keyUse(spki: Uint8Array): AlgorithmUse {
   let key;
@@ -134,7 +168,7 @@ export function keyUse(spki: Uint8Array): AlgorithmUse {
 function describeUse(use: AlgorithmUse): string {
   switch (use.kind) {
     case 'hash':
-      return use.hash.toUpperCase();
+      return use.purpose === 'identifier' ? `${use.hash.toUpperCase()} (as an identifier)` : use.hash.toUpperCase();
     case 'rsa':
     case 'dsa':
       return `${use.kind.toUpperCase()}-${use.bits}`;

@@ -2,6 +2,7 @@ import { verifySignedData, type SignedDataVerifyOptions } from '../cms/verify.ts
 import type { SignerReport } from '../cms/verification-report.ts';
 import { systemClock } from '../clock.ts';
 import { nodeCryptoEngine } from '../crypto-engine.ts';
+import { derViolation } from '../der/reader.ts';
 import { isPkiError } from '../errors.ts';
 import { OID } from '../oids.ts';
 import type { Certificate } from '../x509/certificate.ts';
@@ -58,6 +59,15 @@ const stripZeros = (b: Uint8Array): string =>
     .toString('hex')
     .replace(/^(00)+/, '');
 
+/** Where the token's SignedData, or the TSTInfo its eContent OCTET STRING holds (DER by RFC 3161 §2.4.2), is not DER. */
+function tokenDerViolation(token: TimeStampToken): string | undefined {
+  if (token.signedData.derViolation !== undefined) return token.signedData.derViolation;
+  const tstInfo = token.signedData.content;
+  // readTimeStampToken has read the TSTInfo: it is BER at least, so derViolation does not throw.
+  const inner = tstInfo === undefined ? undefined : derViolation(tstInfo);
+  return inner === undefined ? undefined : `in the TSTInfo, ${inner}`;
+}
+
 /**
  * Verifies a time-stamp token (RFC 3161 §2.4.2) or a TimeStampResp holding
  * one: the message imprint matches the data, the nonce matches the request,
@@ -65,7 +75,8 @@ const stripZeros = (b: Uint8Array): string =>
  * attribute binds the TSA certificate (RFC 5035, RFC 3161 §2.4.2), the TSA
  * certificate has extKeyUsage id-kp-timeStamping only and critical (RFC 3161
  * §2.3) and validates to a trust anchor (RFC 5280 §6) at `time`, and genTime
- * lies in the TSA certificate's validity and not after `time`. Never throws.
+ * lies in the TSA certificate's validity and not after `time`. A token or TSTInfo that is not
+ * DER is MALFORMED unless `encoding` is 'ber'. Never throws.
  */
 export function verifyTimeStampToken(
   tokenOrResponse: Uint8Array,
@@ -87,6 +98,9 @@ export function verifyTimeStampToken(
       return bad('MALFORMED', isPkiError(e) ? e.message : 'Unreadable time-stamp token.');
     }
   }
+  const violation = (options.encoding ?? 'der') === 'der' ? tokenDerViolation(token) : undefined;
+  if (violation !== undefined)
+    return bad('MALFORMED', `The time-stamp token is not DER (X.690 §10, RFC 3161 §2.4.2): ${violation}.`, { token });
   const info = token.tstInfo;
   const hash = info.messageImprint.hash;
   const accepted = options.acceptedHashes ?? ['sha256', 'sha384', 'sha512'];
