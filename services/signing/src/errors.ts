@@ -52,6 +52,12 @@ export const signingErrors = defineErrors({
     title: 'Incorrect PIN',
     detail: 'The PIN of this key is not that; attemptsLeft says how many tries remain before the key locks.',
   },
+  PIN_POLICY_UNMET: {
+    status: 400,
+    title: 'PIN too weak',
+    detail:
+      'A new PIN needs 8 to 64 characters (counted after NFC normalisation), at least one of which is not a digit.',
+  },
   SIGNING_KEY_LOCKED: {
     status: 423,
     title: 'Signing key locked',

@@ -187,4 +187,24 @@ CREATE TABLE key_request (
 CREATE INDEX key_request_office ON key_request (office, state, created_at);
 `,
   },
+  {
+    id: '0006_pin_policy',
+    sql: `
+-- Whether a personal key's PIN was set under the PIN policy (at least 8 characters, one not a
+-- digit): 'met' from now on (checked when set); 'unknown' for keys and pending requests made
+-- before, whose PIN may be six digits (it cannot be read back to check); null for seals (no PIN).
+ALTER TABLE signing_key ADD COLUMN pin_policy text CHECK (pin_policy IN ('met', 'unknown'));
+UPDATE signing_key SET pin_policy = 'unknown' WHERE purpose = 'personal';
+ALTER TABLE signing_key ADD CONSTRAINT signing_key_pin_policy_personal CHECK ((purpose = 'personal') = (pin_policy IS NOT NULL));
+ALTER TABLE key_request ADD COLUMN pin_policy text NOT NULL DEFAULT 'unknown' CHECK (pin_policy IN ('met', 'unknown'));
+`,
+  },
+  {
+    id: '0007_signing_log_outcome',
+    sql: `
+-- What a logged action produced (a signature: sha256:<hex> of its value) or, when it failed,
+-- the error code: the log records outcomes, not intentions.
+ALTER TABLE signing_log ADD COLUMN outcome text;
+`,
+  },
 ];

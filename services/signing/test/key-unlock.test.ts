@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { authHeader } from '../../../test/support/auth.ts';
-import { enrolKey, type TestSigner } from './enrolment.ts';
+import { enrolKey, testPin, type TestSigner } from './enrolment.ts';
 import { signingForFile } from './support.ts';
 
 const { app, pool } = await signingForFile(t);
@@ -27,7 +27,7 @@ const adminSigner = authHeader({
 const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
 const otherAdmin = authHeader({ subject: 'person:admin', office: 'VPTU-HN', roles: ['ca-admin'] });
 
-const pin = '246810';
+const pin = testPin;
 const digest = createHash('sha256').update('Công văn số 12-CV/VPTU').digest().toString('base64');
 type Summary = { id: string; owner: string; locked: boolean; failedPinAttempts: number };
 
@@ -119,7 +119,7 @@ void t.test('nobody else unlocks, and a refused unlock leaves the lock as it was
     ['no reason', () => unlock(key.id, admin, {}), 400, 'VALIDATION_FAILED'],
     ['a blank reason', () => unlock(key.id, admin, { reason: '   ' }), 400, 'VALIDATION_FAILED'],
     ['a reason of 501 characters', () => unlock(key.id, admin, { reason: 'x'.repeat(501) }), 400, 'VALIDATION_FAILED'],
-    ['an unknown field', () => unlock(key.id, admin, { reason: 'ok', pin: '246810' }), 400, 'VALIDATION_FAILED'],
+    ['an unknown field', () => unlock(key.id, admin, { reason: 'ok', pin: testPin }), 400, 'VALIDATION_FAILED'],
     ['a reason that is a number', () => unlock(key.id, admin, { reason: 5 }), 400, 'VALIDATION_FAILED'],
     ['not a uuid', () => unlock('not-a-uuid', admin), 400, 'VALIDATION_FAILED'],
     ['an unknown key', () => unlock('7b0c6f8e-2d7a-4f4e-9a53-0d6c1f7e9b21', admin), 404, 'SIGNING_KEY_NOT_FOUND'],

@@ -1,9 +1,11 @@
 /**
  * Using a server-held key: unlocking it for one signature (signing/ makes the signature)
  * and changing its PIN. Each use locks the key's row, checks who calls, the key's state and
- * its PIN, and writes the signing log in the same transaction; a wrong PIN is counted (and
- * the key locked at the limit) even though the request fails.
+ * its PIN, and writes the outcome of that check to the signing log in the same transaction;
+ * a wrong PIN is counted (and the key locked at the limit) even though the request fails.
+ * The signature itself is logged once made, or failed (loggedSigner).
  */
+import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
@@ -17,8 +19,9 @@ import { pkcs11Signer } from '../token/pkcs11-signer.ts';
 import { lockSigningKey, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUseKey, unfitForSigning } from './key-rules.ts';
-import { decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
-import { logSigning } from './signing-log-repository.ts';
+import { assertNewPin, decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
+import { errorCode, logSigning } from './signing-log-repository.ts';
+import type { SigningLogEntry } from './signing-log-repository.ts';
 
 type Unlocked =
   | { key: SigningKeyRecord; privateKey?: KeyObject; signer: (algorithm: SigningAlgorithm) => Signer }
@@ -90,8 +93,38 @@ export interface UnlockedKey {
 }
 
 /**
- * Unlocks the caller's key for one use and records it (the use and the signing log commit
- * before the signature is made, so a long PDF signature holds no lock). `digest` is what the
+ * A signer whose every signature is logged once it is made, with what it produced (`sign`,
+ * outcome `sha256:<hex>` of the signature value) or why it was not (`sign-failed`, outcome
+ * the error code): the log says what happened, not what was about to.
+ */
+function loggedSigner(
+  ca: CaContext,
+  entry: Omit<SigningLogEntry, 'action'>,
+  algorithm: SigningAlgorithm,
+  make: () => Signer,
+): Signer {
+  return {
+    algorithm,
+    async sign(data) {
+      let signature: Uint8Array;
+      try {
+        // Made here, so that a key the token no longer finds is a logged failure too.
+        signature = await make().sign(data);
+      } catch (error) {
+        await logSigning(ca.pool, { ...entry, action: 'sign-failed', outcome: errorCode(error) });
+        throw error;
+      }
+      const produced = `sha256:${createHash('sha256').update(signature).digest('hex')}`;
+      await logSigning(ca.pool, { ...entry, action: 'sign', outcome: produced });
+      return signature;
+    },
+  };
+}
+
+/**
+ * Unlocks the caller's key for one use. The PIN check commits first with its outcome
+ * (`pin-accepted`, or a refusal counted), so a long PDF signature holds no lock; each
+ * signature the returned signer makes is then logged with its outcome. `digest` is what the
  * log says is being signed (hex).
  */
 export async function unlockForUse(
@@ -106,21 +139,35 @@ export async function unlockForUse(
     const unlocked = await unlockKey(ca, client, principal, keyId, pin);
     if ('refused' in unlocked) return unlocked;
     await recordKeyUse(client, unlocked.key.id, ca.clock.now());
-    await logSigning(client, {
-      office: principal.office,
-      subject: principal.subject,
-      action: 'sign',
-      keyId: unlocked.key.id,
-      digest,
-      ...(detail === undefined ? {} : { detail }),
-    });
+    if (unlocked.key.purpose === 'personal')
+      await logSigning(client, {
+        office: principal.office,
+        subject: principal.subject,
+        action: 'pin-accepted',
+        keyId: unlocked.key.id,
+        digest,
+      });
     return unlocked;
   });
   if ('refused' in outcome) throw outcome.refused;
-  return outcome;
+  const entry = {
+    office: principal.office,
+    subject: principal.subject,
+    keyId: outcome.key.id,
+    digest,
+    ...(detail === undefined ? {} : { detail }),
+  };
+  return {
+    key: outcome.key,
+    signer: (algorithm) => loggedSigner(ca, entry, algorithm, () => outcome.signer(algorithm)),
+  };
 }
 
-/** Replaces the PIN of the caller's personal key (the old PIN is required and counted like any use). */
+/**
+ * Replaces the PIN of the caller's personal key (the old PIN is required and counted like any
+ * use); the new one must meet the PIN policy (400 PIN_POLICY_UNMET, checked before the old one
+ * is tried), and the key's `pinPolicy` is then `met`.
+ */
 export async function changePin(
   ca: CaContext,
   principal: Principal,
@@ -128,6 +175,7 @@ export async function changePin(
   pin: string,
   newPin: string,
 ): Promise<void> {
+  assertNewPin(newPin, 'newPin');
   const outcome = await withTransaction(ca.pool, async (client) => {
     const unlocked = await unlockKey(ca, client, principal, keyId, pin);
     if ('refused' in unlocked) return unlocked;

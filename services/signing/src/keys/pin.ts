@@ -10,6 +10,8 @@ import { createHmac, scrypt } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { decryptPrivateKey, encryptPrivateKey, keyMatchesSpki } from '@lienthong/pki';
+import { AppError } from '@lienthong/service';
+import { signingErrors } from '../errors.ts';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -20,11 +22,40 @@ const scryptAsync = promisify(scrypt) as (
 
 /** The rules of PINs. */
 export const pinRules = {
-  minLength: 6,
+  /** A new PIN (a new key, an import, a PIN change): at least this many characters after NFC, one of them not a digit. */
+  minLength: 8,
   maxLength: 64,
+  /** The shortest PIN a key enrolled before the policy may still have (six digits were allowed). */
+  minLengthBefore: 6,
   /** Consecutive wrong PINs after which the key is locked for good (a new key must be enrolled). */
   lockAfter: 5,
 } as const;
+
+/**
+ * Whether a PIN's protection is known to meet the policy: `met` for PINs set since it applies
+ * (checked then), `unknown` for keys enrolled before (the PIN cannot be read back to check:
+ * it may be six digits; the owner should change it). Seals have no PIN.
+ */
+export type PinPolicyState = 'met' | 'unknown';
+
+/**
+ * What is wrong with `pin` as a new PIN, or undefined when it meets the policy: 8–64
+ * characters counted after NFC normalisation (the form the key is derived from), at least one
+ * of them not a decimal digit, so that a PIN is more than a date or a phone number's tail.
+ */
+export function pinPolicyProblem(pin: string): string | undefined {
+  const length = [...pin.normalize('NFC')].length;
+  if (length < pinRules.minLength || length > pinRules.maxLength)
+    return `A new PIN needs ${pinRules.minLength} to ${pinRules.maxLength} characters (this one has ${length}).`;
+  if (/^[0-9]*$/.test(pin)) return 'A new PIN needs at least one character that is not a digit.';
+  return undefined;
+}
+
+/** 400 PIN_POLICY_UNMET unless `pin` may protect a new key (pinPolicyProblem). */
+export function assertNewPin(pin: string, field = 'pin'): void {
+  const problem = pinPolicyProblem(pin);
+  if (problem !== undefined) throw new AppError(signingErrors.PIN_POLICY_UNMET, { detail: problem, extra: { field } });
+}
 
 /** scrypt cost: N = 2^15, r = 8 (32 MiB, tens of milliseconds per use). */
 const cost = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

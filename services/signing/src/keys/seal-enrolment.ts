@@ -23,13 +23,13 @@ import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { signingErrors } from '../errors.ts';
 import { generateTokenKeyPair } from '../token/pkcs11-keys.ts';
+import { storeIssuedCertificate } from './issued-certificate.ts';
 import { insertSigningKey } from './key-repository.ts';
 import { logSigning } from './signing-log-repository.ts';
 import { sealOwner } from './key-rules.ts';
 import { registeredOffice } from './person-registry.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
-import { insertCertificate } from '../ca/certificate-repository.ts';
 import type { CertificateRecord } from '../ca/certificate-repository.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
@@ -94,28 +94,37 @@ export async function issueSeal(
     { clock: ca.clock },
   );
   const record = certificateRecord(certificate, 'seal', issuing.id);
-  await withTransaction(ca.pool, async (client) => {
-    await insertCertificate(client, record);
-    await insertSigningKey(client, {
-      id: keyId,
-      office: principal.office,
-      owner: sealOwner,
-      purpose: 'seal',
-      storage,
-      algorithm: key.algorithm,
-      certificateDer: certificate.der,
-      chainDer: [ca.certificateOf(issuing).der],
-      caCertificateId: record.id,
-      encryptedPkcs8: key.encryptedPkcs8,
-      tokenKeyLabel: key.tokenKeyLabel,
-    });
-    await logSigning(client, {
-      office: principal.office,
-      subject: principal.subject,
-      action: 'enrol',
-      keyId,
-      detail: record.subject,
-    });
-  });
+  const outcome = await withTransaction(ca.pool, (client) =>
+    storeIssuedCertificate(
+      ca,
+      client,
+      record,
+      async () => {
+        await insertSigningKey(client, {
+          id: keyId,
+          office: principal.office,
+          owner: sealOwner,
+          purpose: 'seal',
+          storage,
+          algorithm: key.algorithm,
+          certificateDer: certificate.der,
+          chainDer: [ca.certificateOf(issuing).der],
+          caCertificateId: record.id,
+          encryptedPkcs8: key.encryptedPkcs8,
+          tokenKeyLabel: key.tokenKeyLabel,
+          pinPolicy: null,
+        });
+        await logSigning(client, {
+          office: principal.office,
+          subject: principal.subject,
+          action: 'enrol',
+          keyId,
+          detail: record.subject,
+        });
+      },
+      { office: principal.office, subject: principal.subject, action: 'enrol-failed', keyId, detail: record.subject },
+    ),
+  );
+  if ('failed' in outcome) throw outcome.failed;
   return { record, keyId };
 }

@@ -1,9 +1,14 @@
 /**
  * The signing log (table `signing_log`): every key request and its approval or refusal,
- * import (and refused import), seal enrolment, signature, refused PIN, lock, PIN change,
- * two-step step, image change, unlock, and change to an office's registered people. Never a
- * PIN, key material or image bytes.
+ * import (and refused import), seal enrolment, signature, accepted and refused PIN, lock, PIN
+ * change, two-step step, image change, unlock, and change to an office's registered people.
+ * A line records what happened, written with the effect (in its transaction where there is
+ * one): a signature once it is made (`sign`, outcome: the SHA-256 of the signature value) or
+ * failed (`sign-failed`, outcome: the error code); an issuance whose key could not be stored
+ * (`enrol-failed`, `approve-failed`, the certificate revoked). Never a PIN, key material or
+ * image bytes.
  */
+import { AppError } from '@lienthong/service';
 import type { Queryable } from '../queryable.ts';
 
 /** One line of the signing log. */
@@ -12,14 +17,18 @@ export interface SigningLogEntry {
   subject: string;
   action:
     | 'enrol'
+    | 'enrol-failed'
     | 'request'
     | 'approve'
+    | 'approve-failed'
     | 'refuse'
     | 'import'
     | 'import-refused'
     | 'person-set'
     | 'person-remove'
     | 'sign'
+    | 'sign-failed'
+    | 'pin-accepted'
     | 'pin-refused'
     | 'locked'
     | 'pin-change'
@@ -32,12 +41,30 @@ export interface SigningLogEntry {
   /** Hex digest of what was signed (for image-set: of the image). */
   digest?: string;
   detail?: string;
+  /** What the action produced (sign: `sha256:<hex>` of the signature value) or, when it failed, the error code. */
+  outcome?: string;
 }
 
 /** Appends to the signing log (in the caller's transaction, so a refused use is logged with its count). */
 export async function logSigning(q: Queryable, entry: SigningLogEntry): Promise<void> {
   await q.query(
-    'INSERT INTO signing_log (office, subject, action, key_id, digest, detail) VALUES ($1, $2, $3, $4, $5, $6)',
-    [entry.office, entry.subject, entry.action, entry.keyId ?? null, entry.digest ?? null, entry.detail ?? null],
+    'INSERT INTO signing_log (office, subject, action, key_id, digest, detail, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+    [
+      entry.office,
+      entry.subject,
+      entry.action,
+      entry.keyId ?? null,
+      entry.digest ?? null,
+      entry.detail ?? null,
+      entry.outcome ?? null,
+    ],
   );
+}
+
+/** The stable code of an error for the log: an AppError's code, a driver's code (SQLSTATE, CKR_), else its name. */
+export function errorCode(error: unknown): string {
+  if (error instanceof AppError) return String(error.code);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.length > 0) return code;
+  return error instanceof Error ? error.name : 'unknown';
 }
