@@ -207,4 +207,21 @@ ALTER TABLE key_request ADD COLUMN pin_policy text NOT NULL DEFAULT 'unknown' CH
 ALTER TABLE signing_log ADD COLUMN outcome text;
 `,
   },
+  {
+    id: '0008_kek_derivation',
+    sql: `
+-- How LIENTHONG_SIGNING_KEK (a passphrase) becomes the 256-bit key-encryption key: scrypt
+-- (RFC 7914) with this salt and these parameters, written on the first start; the check value
+-- (HMAC-SHA256 of a fixed label under the derived key) tells a wrong passphrase at start.
+CREATE TABLE kek (
+  id smallint PRIMARY KEY CHECK (id = 1),
+  salt bytea NOT NULL,
+  scrypt_n integer NOT NULL,
+  scrypt_r integer NOT NULL,
+  scrypt_p integer NOT NULL,
+  check_value bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];

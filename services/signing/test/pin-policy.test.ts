@@ -6,10 +6,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import t from 'tap';
-import { defaultAlgorithmFor, generateKeyPair, subjectPublicKeyInfo } from '@lienthong/pki';
+import { defaultAlgorithmFor, generateKeyPair, pbes2IterationsOf, subjectPublicKeyInfo } from '@lienthong/pki';
 import { authHeader } from '../../../test/support/auth.ts';
 import { insertKeyRequest } from '../src/keys/key-request-repository.ts';
-import { encryptWithPin, pinPolicyProblem } from '../src/keys/pin.ts';
+import { pinPolicyProblem } from '../src/keys/pin.ts';
+import { previousPinEncryption } from './previous-release.ts';
 import { enrolKey, raAdminOf, registerPerson, testPin, type TestSigner } from './enrolment.ts';
 import { signingForFile, testKek } from './support.ts';
 
@@ -98,7 +99,7 @@ void t.test('a new key, or a new PIN, that breaks the rule is refused with the r
 void t.test(
   'a key enrolled before the policy keeps its six-digit PIN, is flagged, and loses the flag with a new PIN',
   async (t) => {
-    // A pending request as the previous release filed it: key under a six-digit PIN, flag as the migration leaves it.
+    // A pending request as the previous release filed it (its key format, a six-digit PIN), flagged as the migration leaves it.
     const id = randomUUID();
     const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
     const office = { organisation: 'Tỉnh ủy Cà Mau', unit: 'Văn phòng Tỉnh ủy' };
@@ -112,7 +113,7 @@ void t.test(
       spki: subjectPublicKeyInfo(keys.publicKey),
       certificateDer: null,
       chainDer: [],
-      encryptedPkcs8: await encryptWithPin(keys.privateKey, testKek, id, '246810'),
+      encryptedPkcs8: previousPinEncryption(keys.privateKey, testKek, id, '246810'),
       pinPolicy: 'unknown',
       validityDays: null,
       identity: { ...office, name: 'Nguyễn Thị Hồng Nhung', title: 'Phó Bí thư Tỉnh ủy' },
@@ -130,6 +131,15 @@ void t.test(
       .keys;
     t.equal(listed.find((k) => k.id === id)?.pinPolicy, 'unknown', 'the listing shows it');
     t.equal((await sign(id, '246810')).statusCode, 201, 'the six-digit PIN still signs');
+    const stored = await pool.query<{ encrypted_pkcs8: Buffer }>(
+      'SELECT encrypted_pkcs8 FROM signing_key WHERE id = $1',
+      [id],
+    );
+    t.equal(
+      pbes2IterationsOf(stored.rows[0]!.encrypted_pkcs8),
+      600_000,
+      "and the key is stored again in this release's form",
+    );
     const changed = await app.inject({
       method: 'PUT',
       url: `/v1/keys/${id}/pin`,

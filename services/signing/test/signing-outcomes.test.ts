@@ -7,11 +7,12 @@
  */
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { buildOcspRequest, readCertificate, readOcspResponse, readSignedData } from '@lienthong/pki';
+import { readSignedData } from '@lienthong/pki';
 import { authHeader } from '../../../test/support/auth.ts';
 import { skipUnless, softhsmModule } from '../../../test/support/judges.ts';
 import { createSoftHsmToken } from '../../../test/support/softhsm.ts';
 import { enrolKey, raAdminOf, requestKey, testPin, type TestSigner } from './enrolment.ts';
+import { ocspStatus as ocspStatusOf } from './ocsp-status.ts';
 import { dropTestSchemas, signingForFile, startTestSigning } from './support.ts';
 
 const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
@@ -28,25 +29,7 @@ const logOf = async (keyId: string): Promise<LogRow[]> =>
     ])
   ).rows;
 
-/** The OCSP status of `certificate` (DER, issued by the issuing CA) as this service answers it. */
-async function ocspStatus(certificate: Uint8Array): Promise<string> {
-  const listed = await app.inject({ method: 'GET', url: '/v1/ca/certificates' });
-  const issuingId = listed
-    .json<{ certificates: { id: string; role: string }[] }>()
-    .certificates.find((c) => c.role === 'issuing-ca')!.id;
-  const issuing = readCertificate(
-    (await app.inject({ method: 'GET', url: `/v1/ca/certificates/${issuingId}` })).rawPayload,
-  );
-  const request = buildOcspRequest({ issuer: issuing, certificates: [readCertificate(certificate)] });
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/ocsp',
-    headers: { 'content-type': 'application/ocsp-request' },
-    payload: Buffer.from(request),
-  });
-  const response = readOcspResponse(res.rawPayload);
-  return response.basic!.responses[0]!.certStatus.status;
-}
+const ocspStatus = (certificate: Uint8Array) => ocspStatusOf(app, certificate);
 
 void t.test('a signature is logged once made, with the SHA-256 of its value', async (t) => {
   const nhung: TestSigner = { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung' };

@@ -27,7 +27,7 @@ export async function currentCrl(ca: CaContext, issuer: CertificateRecord): Prom
     if (again !== undefined && !isCrlStale(again, revokedNow.length, now)) {
       throw new FreshCrl(again);
     }
-    const signer = await signerFor(client, ca.kek, issuer);
+    const signer = await signerFor(client, ca, issuer);
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + crlValidityMs);
     const crl = await issueCrl(

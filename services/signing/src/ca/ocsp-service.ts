@@ -52,7 +52,7 @@ export async function answerOcspRequest(ca: CaContext, der: Uint8Array): Promise
     request: der,
     issuer: ca.certificateOf(issuer),
     responderCert: ca.certificateOf(responder),
-    signer: await signerFor(ca.pool, ca.kek, responder),
+    signer: await signerFor(ca.pool, ca, responder),
     statusOf,
     clock: ca.clock,
     nextUpdate: ocspValiditySeconds,

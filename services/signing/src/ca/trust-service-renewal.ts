@@ -8,10 +8,11 @@
  * instance that finds a newer certificate than its own takes it.
  */
 import { withTransaction } from '@lienthong/db';
-import { encryptPrivateKey, nameValues, OID, type Certificate } from '@lienthong/pki';
+import { nameValues, OID, type Certificate } from '@lienthong/pki';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from './ca-context.ts';
 import { signerFor } from './ca-context.ts';
+import { encryptWithKek } from './key-encryption.ts';
 import { findByRole, insertCertificate, lockCaSetup } from './certificate-repository.ts';
 import type { CertificateRecord } from './certificate-repository.ts';
 import { certificateRecord, issueTrustServiceCertificate } from './local-hierarchy.ts';
@@ -43,7 +44,7 @@ async function renewRole(ca: CaContext, role: TrustServiceRole): Promise<Certifi
     const organisation = nameValues(ca.certificateOf(current).subject, OID.organizationName)[0] ?? 'lienthong';
     const issued = await issueTrustServiceCertificate(
       role,
-      { certificate: ca.certificateOf(issuing), signer: await signerFor(client, ca.kek, issuing), id: issuing.id },
+      { certificate: ca.certificateOf(issuing), signer: await signerFor(client, ca, issuing), id: issuing.id },
       {
         organisation,
         notBefore: new Date(ca.clock.now().getTime() - 60_000),
@@ -51,7 +52,7 @@ async function renewRole(ca: CaContext, role: TrustServiceRole): Promise<Certifi
       },
     );
     const record = certificateRecord(issued.certificate, role, issuing.id);
-    await insertCertificate(client, record, encryptPrivateKey(issued.keys.privateKey, ca.kek));
+    await insertCertificate(client, record, encryptWithKek(issued.keys.privateKey, ca.kek));
     return record;
   });
 }

@@ -187,6 +187,19 @@ export async function replaceEncryptedKey(q: Queryable, id: string, encryptedPkc
   ]);
 }
 
+/** Replaces the encrypted key with the same key encrypted anew (this release's form); the PIN policy flag stays. */
+export async function reEncryptKey(q: Queryable, id: string, encryptedPkcs8: Uint8Array): Promise<void> {
+  await q.query('UPDATE signing_key SET encrypted_pkcs8 = $2 WHERE id = $1', [id, Buffer.from(encryptedPkcs8)]);
+}
+
+/** The server-held seal keys (encrypted under the KEK): id and encrypted key. */
+export async function listServerSealKeys(q: Queryable): Promise<{ id: string; encryptedPkcs8: Uint8Array }[]> {
+  const { rows } = await q.query<{ id: string; encrypted_pkcs8: Buffer }>(
+    "SELECT id, encrypted_pkcs8 FROM signing_key WHERE purpose = 'seal' AND storage = 'server'",
+  );
+  return rows.map((r) => ({ id: r.id, encryptedPkcs8: new Uint8Array(r.encrypted_pkcs8) }));
+}
+
 /** An appearance image as stored: its bytes and media type. */
 export interface KeyImage {
   bytes: Uint8Array;

@@ -155,7 +155,7 @@ export async function approveKeyRequest(ca: CaContext, principal: Principal, id:
   // The issuing CA's signer is made before the transaction: nothing else may wait for a
   // connection while it holds one (the embedded database has a single connection).
   const kind = (await findKeyRequest(ca.pool, principal.office, id))?.kind;
-  const issuingSigner = kind === 'enrol' ? await signerFor(ca.pool, ca.kek, issuing) : undefined;
+  const issuingSigner = kind === 'enrol' ? await signerFor(ca.pool, ca, issuing) : undefined;
   const approved = await withTransaction(ca.pool, async (client) => {
     const request = await decidable(client, principal, id);
     await assertStillRegistered(client, request);

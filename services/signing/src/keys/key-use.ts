@@ -9,14 +9,15 @@ import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
-import { decryptPrivateKey, keySigner, readCertificate, type Signer, type SigningAlgorithm } from '@lienthong/pki';
+import { keySigner, readCertificate, type Signer, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { findCertificate } from '../ca/certificate-repository.ts';
+import { decryptWithKek, isLegacyKeyAtRest } from '../ca/key-encryption.ts';
 import { signingErrors } from '../errors.ts';
 import { pkcs11Signer } from '../token/pkcs11-signer.ts';
-import { lockSigningKey, recordKeyUse, recordPinFailure, replaceEncryptedKey } from './key-repository.ts';
+import { lockSigningKey, recordKeyUse, recordPinFailure, reEncryptKey, replaceEncryptedKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUseKey, unfitForSigning } from './key-rules.ts';
 import { assertNewPin, decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
@@ -50,13 +51,24 @@ async function unlockKey(
   }
   if (key.encryptedPkcs8 === null) throw new Error(`signing: key ${key.id} has no stored key`);
   if (key.purpose === 'seal') {
-    const sealKey = decryptPrivateKey(key.encryptedPkcs8, ca.kek);
-    return { key, privateKey: sealKey, signer: (algorithm) => keySigner(sealKey, algorithm) };
+    // Held once decrypted, like the CA's keys (ca-context.ts): the KEK alone opens it.
+    let sealKey = ca.heldKeys.get(key.id);
+    if (sealKey === undefined) {
+      sealKey = decryptWithKek(key.encryptedPkcs8, ca.kek);
+      ca.heldKeys.set(key.id, sealKey);
+    }
+    const opened = sealKey;
+    return { key, privateKey: opened, signer: (algorithm) => keySigner(opened, algorithm) };
   }
   const spki = readCertificate(key.certificateDer).spki;
   const privateKey =
     pin === undefined ? undefined : await decryptWithPin(key.encryptedPkcs8, ca.kek, key.id, pin, spki);
-  if (privateKey !== undefined) return { key, privateKey, signer: (algorithm) => keySigner(privateKey, algorithm) };
+  if (privateKey !== undefined) {
+    // A key the previous release stored is written again in this release's form now that the PIN opened it.
+    if (pin !== undefined && isLegacyKeyAtRest(key.encryptedPkcs8))
+      await reEncryptKey(client, key.id, await encryptWithPin(privateKey, ca.kek, key.id, pin));
+    return { key, privateKey, signer: (algorithm) => keySigner(privateKey, algorithm) };
+  }
   const failures = await recordPinFailure(client, key.id, pinRules.lockAfter);
   const locked = failures >= pinRules.lockAfter;
   await logSigning(client, {

@@ -1,16 +1,20 @@
 /**
  * PIN protection of server-held personal keys. A signer's private key is stored as PKCS#8
- * EncryptedPrivateKeyInfo whose passphrase is derived from the PIN with scrypt (RFC 7914),
- * salted with an HMAC of the KEK and the key's id: without the PIN the stored key cannot be
- * decrypted, even by someone holding the database and the KEK, and the KEK in the salt keeps
- * a stolen database alone useless for guessing PINs. Consecutive wrong PINs lock the key,
- * as a token does.
+ * EncryptedPrivateKeyInfo (PBES2, PBKDF2-HMAC-SHA256 at 600,000 iterations, AES-256-CBC)
+ * whose password is derived from the PIN with scrypt (RFC 7914), salted with an HMAC of the
+ * derived KEK and the key's id: without the PIN the stored key cannot be decrypted, even by
+ * someone holding the database and the KEK, and the KEK in the salt keeps a stolen database
+ * alone useless for guessing PINs. Keys the previous release stored (the salt keyed by the
+ * passphrase itself, 2,048 iterations) are still read (ca/key-encryption.ts). Consecutive
+ * wrong PINs lock the key, as a token does.
  */
 import { createHmac, scrypt } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { decryptPrivateKey, encryptPrivateKey, keyMatchesSpki } from '@lienthong/pki';
+import { decryptPrivateKey, encryptPrivateKeyPbes2, keyMatchesSpki } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
+import { isLegacyKeyAtRest, keyAtRestIterations } from '../ca/key-encryption.ts';
+import type { KeyEncryptionKey } from '../ca/key-encryption.ts';
 import { signingErrors } from '../errors.ts';
 
 const scryptAsync = promisify(scrypt) as (
@@ -60,7 +64,7 @@ export function assertNewPin(pin: string, field = 'pin'): void {
 /** scrypt cost: N = 2^15, r = 8 (32 MiB, tens of milliseconds per use). */
 const cost = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
-async function pinPassphrase(kek: string, keyId: string, pin: string): Promise<Buffer> {
+async function pinPassphrase(kek: string | Buffer, keyId: string, pin: string): Promise<Buffer> {
   const salt = createHmac('sha256', kek).update(`lienthong.signing.pin:${keyId}`).digest();
   return scryptAsync(pin.normalize('NFC'), salt, 32, cost);
 }
@@ -68,11 +72,13 @@ async function pinPassphrase(kek: string, keyId: string, pin: string): Promise<B
 /** Encrypts a personal key under its PIN (and the KEK, through the salt). */
 export async function encryptWithPin(
   privateKey: KeyObject,
-  kek: string,
+  kek: KeyEncryptionKey,
   keyId: string,
   pin: string,
 ): Promise<Uint8Array> {
-  return encryptPrivateKey(privateKey, await pinPassphrase(kek, keyId, pin));
+  return encryptPrivateKeyPbes2(privateKey, await pinPassphrase(kek.key, keyId, pin), {
+    iterations: keyAtRestIterations,
+  });
 }
 
 /**
@@ -81,13 +87,14 @@ export async function encryptWithPin(
  */
 export async function decryptWithPin(
   encrypted: Uint8Array,
-  kek: string,
+  kek: KeyEncryptionKey,
   keyId: string,
   pin: string,
   spki: Uint8Array,
 ): Promise<KeyObject | undefined> {
   try {
-    const key = decryptPrivateKey(encrypted, await pinPassphrase(kek, keyId, pin));
+    const salted = isLegacyKeyAtRest(encrypted) ? kek.legacyPassphrase : kek.key;
+    const key = decryptPrivateKey(encrypted, await pinPassphrase(salted, keyId, pin));
     return keyMatchesSpki(key, spki) ? key : undefined;
   } catch {
     return undefined;

@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import {
   defaultAlgorithmFor,
-  encryptPrivateKey,
   generateKeyPair,
   issueCertificate,
   officeIdentifier,
@@ -31,6 +30,7 @@ import { registeredOffice } from './person-registry.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
 import type { CertificateRecord } from '../ca/certificate-repository.ts';
+import { encryptWithKek } from '../ca/key-encryption.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
 
@@ -54,7 +54,7 @@ async function newSealKey(ca: CaContext, keyId: string, storage: 'server' | 'pkc
   return {
     publicKey: keys.publicKey,
     algorithm: defaultAlgorithmFor(keys.privateKey),
-    encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek),
+    encryptedPkcs8: encryptWithKek(keys.privateKey, ca.kek),
     tokenKeyLabel: null,
   };
 }
@@ -78,7 +78,7 @@ export async function issueSeal(
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
   const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted;
-  const issuingSigner = await signerFor(ca.pool, ca.kek, issuing);
+  const issuingSigner = await signerFor(ca.pool, ca, issuing);
   const certificate = await issueCertificate(
     officeSealProfile({
       organisation: office.name,
