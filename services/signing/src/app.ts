@@ -88,6 +88,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
       externalAnchors: anchors,
       ...(token === undefined ? {} : { token }),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+      rootCrlValidityMs: config.rootCrlDays * 86_400_000,
     });
     await app.register(trustServiceRenewal, { ca });
     await app.register(caRoutes, { ca });

@@ -48,6 +48,12 @@ export const signingConfigSchema = serviceConfigSchema(
     LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(
       Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected }),
     ),
+    LIENTHONG_SIGNING_ROOT_CRL_DAYS: Type.Integer({
+      minimum: 30,
+      maximum: 3650,
+      default: 365,
+      expected: "an integer 30-3650 (days between thisUpdate and nextUpdate of the root's pre-issued CRL)",
+    }),
   },
 );
 
@@ -74,6 +80,8 @@ export type SigningConfig = ServiceConfig & {
    * local CA writes it into the certificates it issues (see ca/public-urls.ts).
    */
   readonly publicUrl?: string;
+  /** How long each CRL of the root is valid (nextUpdate − thisUpdate), days: it is pre-issued so that the root key stays offline. */
+  readonly rootCrlDays: number;
 };
 
 /**
@@ -122,6 +130,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
   }
   const config = {
     ...base,
+    rootCrlDays: values.LIENTHONG_SIGNING_ROOT_CRL_DAYS,
     ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined
       ? {}
       : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),

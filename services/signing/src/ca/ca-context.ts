@@ -13,6 +13,7 @@ import { keySigner, readCertificate, type Certificate, type Clock, type Signer }
 import type { TokenSession } from '../token/pkcs11-token.ts';
 import type { CaHierarchy } from './ca-setup.ts';
 import { findEncryptedKey } from './certificate-repository.ts';
+import { defaultRootCrlValidityMs } from './crl-policy.ts';
 import { decryptWithKek } from './key-encryption.ts';
 import type { KeyEncryptionKey } from './key-encryption.ts';
 import type { CertificateRecord } from './certificate-repository.ts';
@@ -31,6 +32,8 @@ export interface CaContext {
   externalAnchors: readonly Certificate[];
   /** The service's public base URL, written into the certificates it issues (public-urls.ts); absent: none. */
   publicUrl?: string;
+  /** nextUpdate − thisUpdate of the root's pre-issued CRLs (crl-service.ts). */
+  rootCrlValidityMs: number;
   /** The parsed certificate of a record (parsed once). */
   certificateOf(record: CertificateRecord): Certificate;
   /** Keys held decrypted once used (CA keys by certificate id, seal keys by key id); never the root's. */
@@ -42,6 +45,8 @@ export interface CaContextOptions {
   token?: TokenSession;
   externalAnchors?: readonly Certificate[];
   publicUrl?: string;
+  /** Default crl-policy.ts `defaultRootCrlValidityMs` (a year). */
+  rootCrlValidityMs?: number;
 }
 
 /** Builds the context; certificates are parsed once and cached by id. */
@@ -52,7 +57,7 @@ export function createCaContext(
   hierarchy: CaHierarchy,
   options: CaContextOptions = {},
 ): CaContext {
-  const { token, externalAnchors = [], publicUrl } = options;
+  const { token, externalAnchors = [], publicUrl, rootCrlValidityMs = defaultRootCrlValidityMs } = options;
   const parsed = new Map<string, Certificate>();
   return {
     pool,
@@ -60,6 +65,7 @@ export function createCaContext(
     clock,
     hierarchy,
     externalAnchors,
+    rootCrlValidityMs,
     heldKeys: new Map(),
     ...(token === undefined ? {} : { token }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
