@@ -63,6 +63,12 @@ export const signingErrors = defineErrors({
     title: 'Signing key locked',
     detail: 'Too many wrong PINs: the key is locked until a CA administrator of the office unlocks it.',
   },
+  SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    title: 'Too many wrong PINs',
+    detail:
+      'This key took 10 wrong PINs in the last 24 hours: no PIN is tried until the oldest of them is 24 hours old (retryAfterSeconds), whatever unlocks happen meanwhile.',
+  },
   SIGNING_KEY_NOT_LOCKED: {
     status: 409,
     title: 'Signing key not locked',

@@ -21,7 +21,7 @@ import { lockSigningKey, recordKeyUse, recordPinFailure, reEncryptKey, replaceEn
 import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUseKey, unfitForSigning } from './key-rules.ts';
 import { assertNewPin, decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
-import { errorCode, logSigning } from './signing-log-repository.ts';
+import { errorCode, logSigning, recentPinFailures } from './signing-log-repository.ts';
 import type { SigningLogEntry } from './signing-log-repository.ts';
 
 type Unlocked =
@@ -59,6 +59,22 @@ async function unlockKey(
     }
     const opened = sealKey;
     return { key, privateKey: opened, signer: (algorithm) => keySigner(opened, algorithm) };
+  }
+  const recent = await recentPinFailures(client, key.id, pinRules.failureWindowMs);
+  if (recent.count >= pinRules.failuresPerWindow) {
+    await logSigning(client, {
+      office: principal.office,
+      subject: principal.subject,
+      action: 'pin-capped',
+      keyId: key.id,
+      detail: `${recent.count} wrong PINs in ${pinRules.failureWindowMs / 3_600_000} h: not tried`,
+      outcome: 'SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED',
+    });
+    return {
+      refused: new AppError(signingErrors.SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED, {
+        extra: { retryAfterSeconds: Math.ceil(recent.retryAfterMs / 1000) },
+      }),
+    };
   }
   const spki = readCertificate(key.certificateDer).spki;
   const privateKey =

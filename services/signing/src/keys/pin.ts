@@ -31,8 +31,15 @@ export const pinRules = {
   maxLength: 64,
   /** The shortest PIN a key enrolled before the policy may still have (six digits were allowed). */
   minLengthBefore: 6,
-  /** Consecutive wrong PINs after which the key is locked for good (a new key must be enrolled). */
+  /** Consecutive wrong PINs after which the key is locked until a CA administrator of the office unlocks it. */
   lockAfter: 5,
+  /**
+   * Wrong PINs a key takes in any `failureWindowMs`, whatever unlocks happen between: past
+   * them every PIN attempt is refused untried until the oldest is that old, so that unlocking
+   * again and again (a CA administrator colluding, say) gives no more than this many guesses a day.
+   */
+  failuresPerWindow: 10,
+  failureWindowMs: 24 * 3_600_000,
 } as const;
 
 /**

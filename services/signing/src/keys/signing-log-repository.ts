@@ -30,13 +30,15 @@ export interface SigningLogEntry {
     | 'sign-failed'
     | 'pin-accepted'
     | 'pin-refused'
+    | 'pin-capped'
     | 'locked'
     | 'pin-change'
     | 'two-step-prepare'
     | 'two-step-complete'
     | 'image-set'
     | 'image-remove'
-    | 'unlock';
+    | 'unlock'
+    | 'unlock-refused';
   keyId?: string;
   /** Hex digest of what was signed (for image-set: of the image). */
   digest?: string;
@@ -59,6 +61,25 @@ export async function logSigning(q: Queryable, entry: SigningLogEntry): Promise<
       entry.outcome ?? null,
     ],
   );
+}
+
+/**
+ * The wrong PINs (`pin-refused`, `locked`) logged for `keyId` in the last `windowMs` by the
+ * database's clock, and how long until the oldest of them leaves the window.
+ */
+export async function recentPinFailures(
+  q: Queryable,
+  keyId: string,
+  windowMs: number,
+): Promise<{ count: number; retryAfterMs: number }> {
+  const { rows } = await q.query<{ n: string; retry_ms: string | null }>(
+    `SELECT count(*) AS n,
+            (extract(epoch FROM (min(at) + $2 * interval '1 millisecond' - now())) * 1000)::bigint AS retry_ms
+       FROM signing_log
+      WHERE key_id = $1 AND action IN ('pin-refused', 'locked') AND at > now() - $2 * interval '1 millisecond'`,
+    [keyId, windowMs],
+  );
+  return { count: Number(rows[0]?.n ?? 0), retryAfterMs: Math.max(0, Number(rows[0]?.retry_ms ?? 0)) };
 }
 
 /** The stable code of an error for the log: an AppError's code, a driver's code (SQLSTATE, CKR_), else its name. */
