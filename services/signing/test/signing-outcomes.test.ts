@@ -11,6 +11,8 @@ import { readSignedData } from '@lienthong/pki';
 import { authHeader } from '../../../test/support/auth.ts';
 import { skipUnless, softhsmModule } from '../../../test/support/judges.ts';
 import { createSoftHsmToken } from '../../../test/support/softhsm.ts';
+import { findTokenKey } from '../src/token/pkcs11-keys.ts';
+import { openTokenSession } from '../src/token/pkcs11-token.ts';
 import { enrolKey, raAdminOf, requestKey, testPin, type TestSigner } from './enrolment.ts';
 import { ocspStatus as ocspStatusOf } from './ocsp-status.ts';
 import { dropTestSchemas, signingForFile, startTestSigning } from './support.ts';
@@ -127,42 +129,78 @@ void t.test(
 const module = softhsmModule();
 const skip = module === undefined ? 'missing the SoftHSM2 module' : skipUnless('softhsm2-util');
 
-void t.test('a signature the token cannot make is logged as failed with its code', { skip }, async (t) => {
-  const token = createSoftHsmToken(module!);
-  t.teardown(() => token.remove());
-  const signing = await startTestSigning(undefined, {
-    LIENTHONG_SIGNING_PKCS11_MODULE: token.modulePath,
-    LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: token.tokenLabel,
-    LIENTHONG_SIGNING_PKCS11_PIN: token.pin,
-  });
-  t.teardown(async () => {
-    await signing.close();
-    await dropTestSchemas(signing.schema);
-  });
-  const seal = await signing.app.inject({
-    method: 'POST',
-    url: '/v1/ca/seals',
-    headers: admin,
-    payload: { storage: 'pkcs11' },
-  });
-  t.equal(seal.statusCode, 201, seal.body);
-  const { keyId } = seal.json<{ keyId: string }>();
-  // The row now names a key the token does not hold (as after the token was re-initialised).
-  await signing.pool.query("UPDATE signing_key SET token_key_label = 'lienthong-seal-gone' WHERE id = $1", [keyId]);
-  const res = await signing.app.inject({
-    method: 'POST',
-    url: `/v1/keys/${keyId}/signatures`,
-    headers: registry,
-    payload: { digest },
-  });
-  t.equal(res.statusCode, 404, res.body);
-  const { rows } = await signing.pool.query<LogRow>(
-    "SELECT action, outcome, detail, digest FROM signing_log WHERE key_id = $1 AND action LIKE 'sign%' ORDER BY id",
-    [keyId],
-  );
-  t.same(
-    rows.map((r) => [r.action, r.outcome]),
-    [['sign-failed', 'SIGNING_TOKEN_KEY_NOT_FOUND']],
-    'no "sign" line: nothing was signed',
-  );
-});
+void t.test(
+  'a token seal whose row is refused leaves no key in the token; a signature the token cannot make is logged as failed',
+  { skip },
+  async (t) => {
+    const token = createSoftHsmToken(module!);
+    t.teardown(() => token.remove());
+    const signing = await startTestSigning(undefined, {
+      LIENTHONG_SIGNING_PKCS11_MODULE: token.modulePath,
+      LIENTHONG_SIGNING_PKCS11_TOKEN_LABEL: token.tokenLabel,
+      LIENTHONG_SIGNING_PKCS11_PIN: token.pin,
+    });
+    t.teardown(async () => {
+      await signing.close();
+      await dropTestSchemas(signing.schema);
+    });
+    // First a seal whose row the database refuses: its certificate is revoked and its pair leaves the token.
+    await signing.pool.query(
+      "ALTER TABLE signing_key ADD CONSTRAINT test_refuse_seals CHECK (purpose <> 'seal') NOT VALID",
+    );
+    const refused = await signing.app.inject({
+      method: 'POST',
+      url: '/v1/ca/seals',
+      headers: admin,
+      payload: { storage: 'pkcs11' },
+    });
+    t.equal(refused.statusCode, 500);
+    await signing.pool.query('ALTER TABLE signing_key DROP CONSTRAINT test_refuse_seals');
+    const failed = await signing.pool.query<{ key_id: string; outcome: string }>(
+      "SELECT key_id, outcome FROM signing_log WHERE action = 'enrol-failed'",
+    );
+    t.equal(failed.rows[0]?.outcome, '23514');
+    const session = openTokenSession(token);
+    t.teardown(() => session.close());
+    t.throws(
+      () => findTokenKey(session, { keyLabel: `lienthong-seal-${failed.rows[0]!.key_id}` }),
+      { code: 'SIGNING_TOKEN_KEY_NOT_FOUND' },
+      'the pair made for it is destroyed',
+    );
+    const revoked = await signing.pool.query<{ revocation_reason: number }>(
+      "SELECT revocation_reason FROM certificate WHERE role = 'seal'",
+    );
+    t.same(
+      revoked.rows.map((r) => r.revocation_reason),
+      [5],
+      'and its certificate revoked',
+    );
+
+    const seal = await signing.app.inject({
+      method: 'POST',
+      url: '/v1/ca/seals',
+      headers: admin,
+      payload: { storage: 'pkcs11' },
+    });
+    t.equal(seal.statusCode, 201, seal.body);
+    const { keyId } = seal.json<{ keyId: string }>();
+    // The row now names a key the token does not hold (as after the token was re-initialised).
+    await signing.pool.query("UPDATE signing_key SET token_key_label = 'lienthong-seal-gone' WHERE id = $1", [keyId]);
+    const res = await signing.app.inject({
+      method: 'POST',
+      url: `/v1/keys/${keyId}/signatures`,
+      headers: registry,
+      payload: { digest },
+    });
+    t.equal(res.statusCode, 404, res.body);
+    const { rows } = await signing.pool.query<LogRow>(
+      "SELECT action, outcome, detail, digest FROM signing_log WHERE key_id = $1 AND action LIKE 'sign%' ORDER BY id",
+      [keyId],
+    );
+    t.same(
+      rows.map((r) => [r.action, r.outcome]),
+      [['sign-failed', 'SIGNING_TOKEN_KEY_NOT_FOUND']],
+      'no "sign" line: nothing was signed',
+    );
+  },
+);

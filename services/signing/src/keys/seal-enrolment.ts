@@ -21,7 +21,7 @@ import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { signingErrors } from '../errors.ts';
-import { generateTokenKeyPair } from '../token/pkcs11-keys.ts';
+import { destroyTokenObjects, generateTokenKeyPair } from '../token/pkcs11-keys.ts';
 import { storeIssuedCertificate } from './issued-certificate.ts';
 import { insertSigningKey } from './key-repository.ts';
 import { logSigning } from './signing-log-repository.ts';
@@ -125,6 +125,16 @@ export async function issueSeal(
       { office: principal.office, subject: principal.subject, action: 'enrol-failed', keyId, detail: record.subject },
     ),
   );
-  if ('failed' in outcome) throw outcome.failed;
+  if ('failed' in outcome) {
+    // The pair made in the token for a certificate now revoked is of no use: it goes too.
+    if (ca.token !== undefined && key.tokenKeyLabel !== null) {
+      try {
+        destroyTokenObjects(ca.token, key.tokenKeyLabel);
+      } catch {
+        // Best effort: the caller is owed the error that made the certificate void, not this one.
+      }
+    }
+    throw outcome.failed;
+  }
   return { record, keyId };
 }
