@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { buildOcspRequest, fixedClock, readCertificate, readCrl, readOcspResponse } from '@lienthong/pki';
 import type { ServiceApp } from '@lienthong/service';
+import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { uniqueName } from '../../../test/support/env.ts';
 import { buildApp } from '../src/app.ts';
@@ -113,6 +114,20 @@ void t.test('two months on, without the root key: CRLs, OCSP, time-stamps, seals
     payload: { signature: sealed.json<{ signature: string }>().signature, content: content.toString('base64') },
   });
   t.match(verified.json(), { indication: 'TOTAL_PASSED' }, 'verified with the root CRL as pre-issued');
+  const pdf = await app.inject({
+    method: 'POST',
+    url: `/v1/keys/${sealId}/pdf-signatures?level=B-LT`,
+    headers: { ...registry, 'content-type': 'application/pdf' },
+    payload: Buffer.from(await fixturePdf({ pages: 1 })),
+  });
+  t.equal(pdf.statusCode, 200, `a B-LT PDF, the root CRL in its DSS: ${pdf.body.slice(0, 200)}`);
+  const report = await app.inject({
+    method: 'POST',
+    url: '/v1/verify/pdf',
+    headers: { ...registry, 'content-type': 'application/pdf' },
+    payload: pdf.rawPayload,
+  });
+  t.match(report.json(), { indication: 'TOTAL_PASSED' }, 'and it verifies');
 });
 
 void t.test(
