@@ -94,10 +94,16 @@ void t.test('a database of the previous release keeps working, and is brought to
     Buffer.from(previousPinEncryption(personalKey!, testKek, personal.id, testPin)),
   ]);
   await q.query('DELETE FROM kek');
-  await first.close();
 
+  await t.rejects(
+    startTestSigning(schema, { LIENTHONG_SIGNING_KEK: 'another-kek-of-at-least-32-characters!!' }),
+    /LIENTHONG_SIGNING_KEK is not the passphrase the keys of this database were stored under/,
+    'a wrong passphrase at the first start of this release is refused…',
+  );
+  t.equal((await q.query('SELECT 1 FROM kek')).rowCount, 0, '…before any salt is stored for it');
   const upgraded = await startTestSigning(schema);
   t.teardown(() => upgraded.close());
+  await first.close();
   t.ok(
     upgraded.lines.some((l) => l.includes('5 key(s) of the previous release re-encrypted')),
     'the start says so',

@@ -74,6 +74,7 @@ async function derive(passphrase: string, d: Pick<KekDerivation, 'salt' | 'N' | 
 export async function deriveKek(pool: Pool, passphrase: string): Promise<KeyEncryptionKey> {
   let stored = await findKekDerivation(pool);
   if (stored === undefined) {
+    await assertOpensPreviousKeys(pool, passphrase);
     const fresh = { salt: randomBytes(32), ...kekCost };
     const key = await derive(passphrase, fresh);
     await insertKekDerivation(pool, { ...fresh, checkValue: checkValueOf(key) });
@@ -87,6 +88,28 @@ export async function deriveKek(pool: Pool, passphrase: string): Promise<KeyEncr
       'signing: LIENTHONG_SIGNING_KEK is not the passphrase the keys of this database were stored under (its check value differs); start with the right one',
     );
   return asKek(key, passphrase);
+}
+
+/**
+ * Before the first derivation is stored: the passphrase must open the keys already in the
+ * schema (a database of the previous release), or the salt and check value stored now would
+ * hold the wrong passphrase for good. A schema with keys of this release but no derivation
+ * cannot be opened at all.
+ */
+async function assertOpensPreviousKeys(pool: Pool, passphrase: string): Promise<void> {
+  const [sample] = await listEncryptedKeys(pool);
+  if (sample === undefined) return;
+  if (!isLegacyKeyAtRest(sample.encryptedPkcs8))
+    throw new Error(
+      'signing: the schema holds keys encrypted under a derived KEK but not its salt (table kek is empty)',
+    );
+  try {
+    decryptPrivateKey(sample.encryptedPkcs8, passphrase);
+  } catch {
+    throw new Error(
+      'signing: LIENTHONG_SIGNING_KEK is not the passphrase the keys of this database were stored under (it does not open them); start with the right one',
+    );
+  }
 }
 
 /** Whether `encrypted` was written by a release before this one (node's export, 2,048 iterations). */
