@@ -119,7 +119,7 @@ const tokens = Object.fromEntries(
     ),
   ]),
 );
-const demoPin = '246810';
+const demoPin = 'demo-246810';
 await writeFile(
   join(dataDir, 'tokens.json'),
   `${JSON.stringify({ office: demoOffice, tokens, signerPin: demoPin }, null, 2)}\n`,

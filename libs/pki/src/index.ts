@@ -13,8 +13,9 @@ export * from './crypto-engine.ts';
 export * from './pem.ts';
 export { derViolation, readNode, type DerNode, type EncodingPolicy } from './der/reader.ts';
 
-// Keys and signers: key pairs, PKCS#8 (RFC 5958), PKCS#12 (RFC 7292), signers (node:crypto or a token)
+// Keys and signers: key pairs, PKCS#8 (RFC 5958; PBES2 at a chosen cost, RFC 8018), PKCS#12 (RFC 7292), signers (node:crypto or a token)
 export * from './keys.ts';
+export * from './pkcs8/pbes2.ts';
 export * from './pkcs12/read.ts';
 export * from './signer.ts';
 

@@ -11,6 +11,8 @@ import type { Pool } from '@lienthong/db';
 import pkg from '../package.json' with { type: 'json' };
 import { createCaContext } from './ca/ca-context.ts';
 import { ensureLocalCa } from './ca/ca-setup.ts';
+import { deriveKek, upgradeCaKeys } from './ca/key-encryption.ts';
+import { upgradeSealKeys } from './keys/seal-upgrade.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
 import { twoStepPurge } from './signing/two-step-purge.ts';
@@ -72,16 +74,21 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
   const platform = deps.platform;
   if (platform === undefined) return app;
   try {
-    const hierarchy = await ensureLocalCa(platform.pool, config.kek, clock, app.log, config.publicUrl);
+    const kek = await deriveKek(platform.pool, config.kek);
+    const upgraded = (await upgradeCaKeys(platform.pool, kek)) + (await upgradeSealKeys(platform.pool, kek));
+    if (upgraded > 0)
+      app.log.info(`signing: ${upgraded} key(s) of the previous release re-encrypted (PBES2, 600,000 iterations)`);
+    const hierarchy = await ensureLocalCa(platform.pool, kek, clock, app.log, config.publicUrl);
     const token =
       config.pkcs11 === undefined ? undefined : openTokenSession({ ...config.pkcs11, pin: config.pkcs11Pin ?? '' });
     if (token !== undefined) app.addHook('onClose', async () => token.close());
     const anchors = config.trustAnchorsFile === undefined ? [] : await readTrustAnchors(config.trustAnchorsFile);
     await registerOffices(platform.pool, config.officesFile, app.log);
-    const ca = createCaContext(platform.pool, config.kek, clock, hierarchy, {
+    const ca = createCaContext(platform.pool, kek, clock, hierarchy, {
       externalAnchors: anchors,
       ...(token === undefined ? {} : { token }),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
+      rootCrlValidityMs: config.rootCrlDays * 86_400_000,
     });
     await app.register(trustServiceRenewal, { ca });
     await app.register(caRoutes, { ca });

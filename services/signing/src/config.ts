@@ -49,6 +49,12 @@ export const signingConfigSchema = serviceConfigSchema(
       Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected }),
     ),
     LIENTHONG_SIGNING_UPLOADS_PER_CALLER: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+    LIENTHONG_SIGNING_ROOT_CRL_DAYS: Type.Integer({
+      minimum: 30,
+      maximum: 3650,
+      default: 365,
+      expected: "an integer 30-3650 (days between thisUpdate and nextUpdate of the root's pre-issued CRL)",
+    }),
   },
 );
 
@@ -77,6 +83,8 @@ export type SigningConfig = ServiceConfig & {
   readonly publicUrl?: string;
   /** PDF uploads one caller (subject of an office) may have in flight at once; the next gets 429. */
   readonly uploadsPerCaller: number;
+  /** How long each CRL of the root is valid (nextUpdate − thisUpdate), days: it is pre-issued so that the root key stays offline. */
+  readonly rootCrlDays: number;
 };
 
 /**
@@ -125,6 +133,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
   }
   const config = {
     ...base,
+    rootCrlDays: values.LIENTHONG_SIGNING_ROOT_CRL_DAYS,
     ...(values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE === undefined
       ? {}
       : { trustAnchorsFile: values.LIENTHONG_SIGNING_TRUST_ANCHORS_FILE }),

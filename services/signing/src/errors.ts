@@ -52,10 +52,22 @@ export const signingErrors = defineErrors({
     title: 'Incorrect PIN',
     detail: 'The PIN of this key is not that; attemptsLeft says how many tries remain before the key locks.',
   },
+  PIN_POLICY_UNMET: {
+    status: 400,
+    title: 'PIN too weak',
+    detail:
+      'A new PIN needs 8 to 64 characters (counted after NFC normalisation), at least one of which is not a digit.',
+  },
   SIGNING_KEY_LOCKED: {
     status: 423,
     title: 'Signing key locked',
     detail: 'Too many wrong PINs: the key is locked until a CA administrator of the office unlocks it.',
+  },
+  SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    title: 'Too many wrong PINs',
+    detail:
+      'This key took 10 wrong PINs in the last 24 hours: no PIN is tried until the oldest of them is 24 hours old (retryAfterSeconds), whatever unlocks happen meanwhile.',
   },
   SIGNING_KEY_NOT_LOCKED: {
     status: 409,

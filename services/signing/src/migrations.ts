@@ -187,4 +187,41 @@ CREATE TABLE key_request (
 CREATE INDEX key_request_office ON key_request (office, state, created_at);
 `,
   },
+  {
+    id: '0006_pin_policy',
+    sql: `
+-- Whether a personal key's PIN was set under the PIN policy (at least 8 characters, one not a
+-- digit): 'met' from now on (checked when set); 'unknown' for keys and pending requests made
+-- before, whose PIN may be six digits (it cannot be read back to check); null for seals (no PIN).
+ALTER TABLE signing_key ADD COLUMN pin_policy text CHECK (pin_policy IN ('met', 'unknown'));
+UPDATE signing_key SET pin_policy = 'unknown' WHERE purpose = 'personal';
+ALTER TABLE signing_key ADD CONSTRAINT signing_key_pin_policy_personal CHECK ((purpose = 'personal') = (pin_policy IS NOT NULL));
+ALTER TABLE key_request ADD COLUMN pin_policy text NOT NULL DEFAULT 'unknown' CHECK (pin_policy IN ('met', 'unknown'));
+`,
+  },
+  {
+    id: '0007_signing_log_outcome',
+    sql: `
+-- What a logged action produced (a signature: sha256:<hex> of its value) or, when it failed,
+-- the error code: the log records outcomes, not intentions.
+ALTER TABLE signing_log ADD COLUMN outcome text;
+`,
+  },
+  {
+    id: '0008_kek_derivation',
+    sql: `
+-- How LIENTHONG_SIGNING_KEK (a passphrase) becomes the 256-bit key-encryption key: scrypt
+-- (RFC 7914) with this salt and these parameters, written on the first start; the check value
+-- (HMAC-SHA256 of a fixed label under the derived key) tells a wrong passphrase at start.
+CREATE TABLE kek (
+  id smallint PRIMARY KEY CHECK (id = 1),
+  salt bytea NOT NULL,
+  scrypt_n integer NOT NULL,
+  scrypt_r integer NOT NULL,
+  scrypt_p integer NOT NULL,
+  check_value bytea NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
 ];

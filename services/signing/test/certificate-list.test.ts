@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { authHeader, testToken } from '../../../test/support/auth.ts';
-import { enrolKey } from './enrolment.ts';
+import { enrolKey, testPin } from './enrolment.ts';
 import { signingForFile } from './support.ts';
 
 const { app } = await signingForFile(t);
@@ -26,7 +26,7 @@ const signersA = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường']
 const signersB = ['Phạm Thị Dung', 'Hoàng Văn Em'];
 
 async function enrolPerson(office: string, name: string): Promise<void> {
-  await enrolKey(app, { subject: `person:${name.replace(/\s/g, '-')}`, office, name }, { pin: '246810' });
+  await enrolKey(app, { subject: `person:${name.replace(/\s/g, '-')}`, office, name }, { pin: testPin });
 }
 
 async function enrolSeal(headers: Record<string, string>): Promise<void> {

@@ -129,3 +129,19 @@ void t.test('a bad public URL is a config error naming the variable', async (t) 
     );
   }
 });
+
+void t.test("the root CRL's period: a year by default, 30 to 3650 days, anything else a clear line", async (t) => {
+  const kek = 'k'.repeat(40);
+  t.equal(loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek }).rootCrlDays, 365);
+  t.equal(
+    loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek, LIENTHONG_SIGNING_ROOT_CRL_DAYS: '730' }).rootCrlDays,
+    730,
+  );
+  for (const bad of ['29', '3651', 'a year', '1.5']) {
+    t.throws(
+      () => loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek, LIENTHONG_SIGNING_ROOT_CRL_DAYS: bad }),
+      /LIENTHONG_SIGNING_ROOT_CRL_DAYS must be an integer 30-3650/,
+      bad,
+    );
+  }
+});

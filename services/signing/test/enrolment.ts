@@ -17,6 +17,9 @@ export interface TestSigner extends TestCaller {
   title?: string;
 }
 
+/** The PIN the tests give new keys: it meets the PIN policy (8 characters or more, one not a digit). */
+export const testPin = 'demo-246810';
+
 /** The CA administrator who records people and approves requests in these tests (not a signer). */
 export const raAdminOf = (office: string) =>
   authHeader({ subject: 'person:ra-admin', office, roles: ['ca-admin'], name: 'Quản trị CA' });

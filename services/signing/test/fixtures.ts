@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  decryptPrivateKey,
   generateKeyPair,
   issueCertificate,
   keySigner,
@@ -21,7 +20,7 @@ import type { Pool } from '@lienthong/db';
 import { findByRole, findEncryptedKey, insertCertificate } from '../src/ca/certificate-repository.ts';
 import type { CertificateRecord } from '../src/ca/certificate-repository.ts';
 import { certificateRecord } from '../src/ca/local-hierarchy.ts';
-import { testKek } from './support.ts';
+import { decryptWithTestKek } from './support.ts';
 
 /** A person certificate of the service's issuing CA, stored in its table, and a signature it made. */
 export interface PersonFixture {
@@ -37,7 +36,7 @@ export async function issuePerson(pool: Pool, name: string): Promise<PersonFixtu
   const issuingRecord = (await findByRole(pool, 'issuing-ca'))!;
   const rootRecord = (await findByRole(pool, 'root'))!;
   const issuing = readCertificate(issuingRecord.der);
-  const issuingKey = decryptPrivateKey((await findEncryptedKey(pool, issuingRecord.id))!, testKek);
+  const issuingKey = await decryptWithTestKek(pool, (await findEncryptedKey(pool, issuingRecord.id))!);
   const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
   const certificate = await issueCertificate(
     personProfile({

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
 import { authHeader } from '../../../test/support/auth.ts';
-import { enrolKey } from './enrolment.ts';
+import { enrolKey, testPin } from './enrolment.ts';
 import { announcedPng, greyJpeg, sealPng, signaturePng, widePng } from './image-fixtures.ts';
 import { signingForFile } from './support.ts';
 
@@ -33,7 +33,7 @@ const keyId = (
   await enrolKey<{ id: string }>(
     app,
     { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung' },
-    { pin: '246810' },
+    { pin: testPin },
   )
 ).id;
 const seal = await app.inject({ method: 'POST', url: '/v1/ca/seals', headers: admin, payload: {} });

@@ -7,7 +7,7 @@
 import { toPem } from '@lienthong/pki';
 import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
-import { enrolKey } from './enrolment.ts';
+import { enrolKey, testPin } from './enrolment.ts';
 import { scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';
 import type { TestSigning } from './support.ts';
@@ -41,7 +41,7 @@ export async function partyFlowSetup(t: { teardown(fn: () => Promise<void> | voi
   });
   const registry = authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] });
   const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] });
-  const pin = '246810';
+  const pin = testPin;
   const enrolled = await enrolKey<{ id: string }>(
     app,
     { subject: 'person:nhung', office: 'VPTU-CM', name: 'Nguyễn Thị Hồng Nhung', title: 'Phó Bí thư Tỉnh ủy' },

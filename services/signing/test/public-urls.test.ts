@@ -17,7 +17,7 @@ import type { ServiceApp } from '@lienthong/service';
 import { authHeader } from '../../../test/support/auth.ts';
 import { runTool, skipUnless } from '../../../test/support/judges.ts';
 import { freePort } from '../../../test/support/transports.ts';
-import { enrolKey } from './enrolment.ts';
+import { enrolKey, testPin } from './enrolment.ts';
 import { signingForFile, startTestSigning } from './support.ts';
 
 const officeName = 'VPTU-CM';
@@ -79,7 +79,7 @@ async function enrol(on: ServiceApp, name: string): Promise<{ der: Uint8Array; c
   const key = await enrolKey<{ certificate: string }>(
     on,
     { subject: 'person:nhung', office: officeName, name, title: 'Chánh Văn phòng' },
-    { pin: '246810', keyType: 'p-256' },
+    { pin: testPin, keyType: 'p-256' },
   );
   const der = new Uint8Array(Buffer.from(key.certificate, 'base64'));
   const serial = readCertificate(der).serialHex;

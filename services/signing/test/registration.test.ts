@@ -11,7 +11,7 @@ import t from 'tap';
 import { readCertificate } from '@lienthong/pki';
 import { fixturePdf } from '../../../libs/pdf/test/fixtures.ts';
 import { authHeader } from '../../../test/support/auth.ts';
-import { headersOf, raAdminOf, registerPerson, requestKey, type TestSigner } from './enrolment.ts';
+import { headersOf, raAdminOf, registerPerson, requestKey, testPin, type TestSigner } from './enrolment.ts';
 import { externalPkcs12, scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';
 
@@ -20,7 +20,7 @@ const { app, pool } = signing;
 const s = scratch();
 t.teardown(() => s.cleanup());
 
-const pin = '246810';
+const pin = testPin;
 const nhung: TestSigner = {
   subject: 'person:nhung',
   office: 'VPTU-CM',
@@ -236,6 +236,7 @@ void t.test(
       [
         ['request', 'person:nhung'],
         ['approve', 'person:ra-admin'],
+        ['pin-accepted', 'person:nhung'],
         ['sign', 'person:nhung'],
       ],
       'every step in the signing log',
@@ -535,7 +536,7 @@ void t.test('an imported certificate must name the caller; a mismatch is refused
   ]);
   t.same(
     log.rows.map((r) => r.action),
-    ['request', 'approve', 'sign'],
+    ['request', 'approve', 'pin-accepted', 'sign'],
     'asked, approved, used: logged',
   );
 });

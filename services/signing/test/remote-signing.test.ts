@@ -9,7 +9,7 @@ import { buildOcspRequest, readCertificate, readOcspResponse, toPem, verifyCms }
 import { signAccessToken } from '@lienthong/service';
 import { authHeader } from '../../../test/support/auth.ts';
 import { opensslCmsVerify } from '../../../test/support/judges.ts';
-import { enrolKey, type TestSigner } from './enrolment.ts';
+import { enrolKey, testPin, type TestSigner } from './enrolment.ts';
 import { externalCaPem, externalPkcs12, scratch } from './fixtures.ts';
 import { signingForFile } from './support.ts';
 
@@ -32,7 +32,7 @@ const admin = authHeader({ subject: 'person:admin', office: 'VPTU-CM', roles: ['
 
 const content = Buffer.from('Chỉ thị số 05-CT/TU về tăng cường công tác chuyển đổi số.');
 const digest = createHash('sha256').update(content).digest().toString('base64');
-const pin = '246810';
+const pin = testPin;
 
 type Summary = {
   id: string;
@@ -100,7 +100,7 @@ void t.test(
       'the office and the person as registered, with the office code',
     );
     const answer = JSON.stringify(key);
-    t.notMatch(answer, /PRIVATE|pkcs8|246810/i);
+    t.notMatch(answer, /PRIVATE|pkcs8|demo-246810/i);
     const o = s.openssl([
       'verify',
       '-CAfile',
@@ -225,7 +225,7 @@ void t.test('changing the PIN: the old one stops working, the new one works', as
         method: 'PUT',
         url: `/v1/keys/${mine.id}/pin`,
         headers: nhung,
-        payload: { pin: '111111', newPin: '13579135' },
+        payload: { pin: '111111', newPin: 'new-13579135' },
       })
     ).statusCode,
     403,
@@ -236,13 +236,13 @@ void t.test('changing the PIN: the old one stops working, the new one works', as
         method: 'PUT',
         url: `/v1/keys/${mine.id}/pin`,
         headers: nhung,
-        payload: { pin, newPin: '13579135' },
+        payload: { pin, newPin: 'new-13579135' },
       })
     ).statusCode,
     204,
   );
   t.equal((await sign(mine.id, nhung)).statusCode, 403, 'the old PIN');
-  const res = await sign(mine.id, nhung, { pin: '13579135' });
+  const res = await sign(mine.id, nhung, { pin: 'new-13579135' });
   t.equal(res.statusCode, 201, 'the new PIN');
   opensslVerifies(t, Buffer.from(res.json<{ signature: string }>().signature, 'base64'));
 });
@@ -499,10 +499,10 @@ void t.test('hostile requests get a 4xx problem and change nothing', async (t) =
           method: 'PUT',
           url: `/v1/keys/${key.id}/pin`,
           headers: nhung,
-          payload: { pin, newPin: '1'.repeat(65) },
+          payload: { pin, newPin: 'a'.repeat(65) },
         }),
       400,
-      'VALIDATION_FAILED',
+      'PIN_POLICY_UNMET',
     ],
   ];
   for (const [name, call, status, code] of cases) {

@@ -6,7 +6,6 @@ import t from 'tap';
 import {
   buildOcspRequest,
   CrlReason,
-  decryptPrivateKey,
   keyMatchesSpki,
   readCertificate,
   readCrl,
@@ -15,7 +14,7 @@ import {
 } from '@lienthong/pki';
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { scratch } from './fixtures.ts';
-import { signingForFile, testKek } from './support.ts';
+import { decryptWithTestKek, signingForFile } from './support.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 
 const admin = authHeader({ subject: 'person:ca-admin', office: 'VPTU-CM', roles: ['ca-admin'] });
@@ -78,7 +77,7 @@ void t.test(
       "a seal key of the admin's office, for its registry",
     );
     t.ok(
-      keyMatchesSpki(decryptPrivateKey(new Uint8Array(rows[0]!.encrypted_pkcs8), testKek), cert.spki),
+      keyMatchesSpki(await decryptWithTestKek(pool, new Uint8Array(rows[0]!.encrypted_pkcs8)), cert.spki),
       "encrypted under the KEK, and it is the seal's key",
     );
 

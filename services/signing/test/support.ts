@@ -15,7 +15,9 @@ import { createFolderStore, createS3Store } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
 import { createLogger } from '@lienthong/service';
 import type { Logger, Platform, ServiceApp } from '@lienthong/service';
+import type { KeyObject } from 'node:crypto';
 import { buildApp } from '../src/app.ts';
+import { decryptWithKek, deriveKek } from '../src/ca/key-encryption.ts';
 import { loadSigningConfig } from '../src/config.ts';
 import type { SigningConfig } from '../src/config.ts';
 import { signingMigrations } from '../src/migrations.ts';
@@ -23,6 +25,11 @@ import { testAuthEnv } from '../../../test/support/auth.ts';
 import { dropSchema, testEnv, uniqueName } from '../../../test/support/env.ts';
 
 export const testKek = 'signing-test-kek-0123456789abcdefghijklmnop';
+
+/** Decrypts a key a test app stored under its KEK (derived from `testKek` with the schema's salt). */
+export async function decryptWithTestKek(pool: Pool, encrypted: Uint8Array): Promise<KeyObject> {
+  return decryptWithKek(encrypted, await deriveKek(pool, testKek));
+}
 
 /** The offices registered in every test app (LIENTHONG_SIGNING_OFFICES_FILE), by code. */
 export const testOffices = {

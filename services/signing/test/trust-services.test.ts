@@ -19,7 +19,7 @@ import {
 } from '@lienthong/pki';
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
 import { issuePerson, scratch } from './fixtures.ts';
-import { signingForFile, testKek } from './support.ts';
+import { decryptWithTestKek, signingForFile, testKek } from './support.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 
 const caller = authHeader({ subject: 'person:signer', office: 'VPTU-CM', roles: ['signer'] });
@@ -401,11 +401,11 @@ void t.test('private keys are stored as EncryptedPrivateKeyInfo (PBES2) and neve
       { name: 'PkiError', code: 'MALFORMED' },
       'not a plain PKCS#8 key',
     );
-    t.equal(decryptPrivateKey(new Uint8Array(row.encrypted_pkcs8), testKek).type, 'private', 'the KEK opens it');
+    t.equal((await decryptWithTestKek(pool, new Uint8Array(row.encrypted_pkcs8))).type, 'private', 'the KEK opens it');
     t.throws(
-      () => decryptPrivateKey(new Uint8Array(row.encrypted_pkcs8), 'another-passphrase-of-enough-length!!'),
+      () => decryptPrivateKey(new Uint8Array(row.encrypted_pkcs8), testKek),
       { code: 'KEY_DECRYPTION_FAILED' },
-      'another KEK does not',
+      'the passphrase itself does not (the key derived from it does)',
     );
   }
   const logs = signing.lines.join('');

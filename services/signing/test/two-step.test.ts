@@ -7,7 +7,6 @@ import type { KeyObject } from 'node:crypto';
 import t from 'tap';
 import type { Test } from 'tap';
 import {
-  decryptPrivateKey,
   generateKeyPair,
   issueCertificate,
   keySigner,
@@ -21,7 +20,7 @@ import { authHeader } from '../../../test/support/auth.ts';
 import { opensslCmsVerify, pdfsig, pdftotext } from '../../../test/support/judges.ts';
 import { registerPerson } from './enrolment.ts';
 import { scratch } from './fixtures.ts';
-import { signingForFile, testKek } from './support.ts';
+import { decryptWithTestKek, signingForFile } from './support.ts';
 
 // Objects in the real MinIO: the prepared PDFs of two-step signing wait there.
 const signing = await signingForFile(t, {}, 'minio');
@@ -36,7 +35,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const issuingRecord = (await findByRole(pool, 'issuing-ca'))!;
 const issuing = readCertificate(issuingRecord.der);
 const root = readCertificate((await findByRole(pool, 'root'))!.der);
-const issuingKey = decryptPrivateKey((await findEncryptedKey(pool, issuingRecord.id))!, testKek);
+const issuingKey = await decryptWithTestKek(pool, (await findEncryptedKey(pool, issuingRecord.id))!);
 const rootPem = s.file('root.pem', toPem('CERTIFICATE', root.der));
 
 /** A USB token: a key pair and its certificate from the service's issuing CA. */

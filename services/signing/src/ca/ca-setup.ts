@@ -15,6 +15,7 @@ import type { Pool } from '@lienthong/db';
 import type { Clock } from '@lienthong/pki';
 import { findByRole, insertCertificate, lockCaSetup } from './certificate-repository.ts';
 import type { CertificateRecord } from './certificate-repository.ts';
+import type { KeyEncryptionKey } from './key-encryption.ts';
 import { buildLocalHierarchy } from './local-hierarchy.ts';
 
 /** The four certificates the trust services use. */
@@ -39,7 +40,7 @@ async function loadHierarchy(pool: Pool): Promise<CaHierarchy | undefined> {
 /** Loads the CA hierarchy, creating it first (published at `publicUrl`, when given) when the schema holds none. */
 export async function ensureLocalCa(
   pool: Pool,
-  kek: string,
+  kek: KeyEncryptionKey,
   clock: Clock,
   logger: { info(message: string): void },
   publicUrl?: string,

@@ -170,6 +170,24 @@ export async function findEncryptedKey(q: Queryable, certificateId: string): Pro
   return rows[0] === undefined ? undefined : new Uint8Array(rows[0].encrypted_pkcs8);
 }
 
+/** Every encrypted CA key, by certificate id (re-encrypting the previous release's at start). */
+export async function listEncryptedKeys(
+  q: Queryable,
+): Promise<{ certificateId: string; encryptedPkcs8: Uint8Array }[]> {
+  const { rows } = await q.query<{ certificate_id: string; encrypted_pkcs8: Buffer }>(
+    'SELECT certificate_id, encrypted_pkcs8 FROM private_key',
+  );
+  return rows.map((r) => ({ certificateId: r.certificate_id, encryptedPkcs8: new Uint8Array(r.encrypted_pkcs8) }));
+}
+
+/** Replaces the encrypted key of a certificate (the same key, encrypted anew). */
+export async function replaceEncryptedKey(q: Queryable, certificateId: string, encrypted: Uint8Array): Promise<void> {
+  await q.query('UPDATE private_key SET encrypted_pkcs8 = $2 WHERE certificate_id = $1', [
+    certificateId,
+    Buffer.from(encrypted),
+  ]);
+}
+
 /** Takes the transaction-level advisory lock that serialises setting up the CA. */
 export async function lockCaSetup(client: PoolClient): Promise<void> {
   await client.query("SELECT pg_advisory_xact_lock(hashtextextended('lienthong.signing.ca-setup', 0))");

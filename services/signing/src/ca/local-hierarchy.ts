@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   caProfile,
-  encryptPrivateKey,
   formatName,
   generateKeyPair,
   issueCertificate,
@@ -21,6 +20,8 @@ import {
   type Signer,
 } from '@lienthong/pki';
 import type { CertificateRecord, CertificateRole } from './certificate-repository.ts';
+import { encryptWithKek } from './key-encryption.ts';
+import type { KeyEncryptionKey } from './key-encryption.ts';
 import { pointersFor } from './public-urls.ts';
 
 /**
@@ -118,7 +119,7 @@ export async function issueTrustServiceCertificate(
  * to the issuing CA's; none of them to the OCSP responder (public-urls.ts).
  */
 export async function buildLocalHierarchy(
-  kek: string,
+  kek: KeyEncryptionKey,
   clock: Clock,
   options: HierarchyOptions = {},
 ): Promise<NewCertificate[]> {
@@ -162,7 +163,7 @@ export async function buildLocalHierarchy(
   const issuingRecord = certificateRecord(issuing, 'issuing-ca', rootRecord.id, issuingId);
   const sealed = (record: CertificateRecord, keys: KeyPair): NewCertificate => ({
     record,
-    encryptedKey: encryptPrivateKey(keys.privateKey, kek),
+    encryptedKey: encryptWithKek(keys.privateKey, kek),
   });
   return [
     sealed(rootRecord, rootKeys),

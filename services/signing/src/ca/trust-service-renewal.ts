@@ -8,10 +8,13 @@
  * instance that finds a newer certificate than its own takes it.
  */
 import { withTransaction } from '@lienthong/db';
-import { encryptPrivateKey, nameValues, OID, type Certificate } from '@lienthong/pki';
+import { nameValues, OID, type Certificate } from '@lienthong/pki';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from './ca-context.ts';
 import { signerFor } from './ca-context.ts';
+import { encryptWithKek } from './key-encryption.ts';
+import { findLatestCrl } from './crl-repository.ts';
+import { isMissingRootKey, renewRootCrl } from './crl-service.ts';
 import { findByRole, insertCertificate, lockCaSetup } from './certificate-repository.ts';
 import type { CertificateRecord } from './certificate-repository.ts';
 import { certificateRecord, issueTrustServiceCertificate } from './local-hierarchy.ts';
@@ -43,7 +46,7 @@ async function renewRole(ca: CaContext, role: TrustServiceRole): Promise<Certifi
     const organisation = nameValues(ca.certificateOf(current).subject, OID.organizationName)[0] ?? 'lienthong';
     const issued = await issueTrustServiceCertificate(
       role,
-      { certificate: ca.certificateOf(issuing), signer: await signerFor(client, ca.kek, issuing), id: issuing.id },
+      { certificate: ca.certificateOf(issuing), signer: await signerFor(client, ca, issuing), id: issuing.id },
       {
         organisation,
         notBefore: new Date(ca.clock.now().getTime() - 60_000),
@@ -51,7 +54,7 @@ async function renewRole(ca: CaContext, role: TrustServiceRole): Promise<Certifi
       },
     );
     const record = certificateRecord(issued.certificate, role, issuing.id);
-    await insertCertificate(client, record, encryptPrivateKey(issued.keys.privateKey, ca.kek));
+    await insertCertificate(client, record, encryptWithKek(issued.keys.privateKey, ca.kek));
     return record;
   });
 }
@@ -79,7 +82,30 @@ export async function renewTrustServiceCertificates(ca: CaContext): Promise<Trus
   return changed;
 }
 
-/** The renewal as a plugin of the service: checked when the app starts, then every six hours until it closes. */
+/**
+ * Pre-issues the root's CRL when it is due (crl-service.ts `renewRootCrl`); when the root's
+ * key is not in the schema (kept offline), says when the current one runs out instead.
+ */
+async function renewRootCrlOrWarn(ca: CaContext, log: ServiceApp['log']): Promise<void> {
+  try {
+    const crl = await renewRootCrl(ca);
+    if (crl !== undefined)
+      log.info(
+        `signing: the root's CRL ${crl.crlNumber.toString()} is issued, valid until ${crl.nextUpdate.toISOString()} (the root key is not needed online before then)`,
+      );
+  } catch (error) {
+    if (!isMissingRootKey(ca, error)) throw error;
+    const latest = await findLatestCrl(ca.pool, ca.hierarchy.root.id);
+    log.warn(
+      `signing: the root's CRL is due (the current one runs out ${latest?.nextUpdate.toISOString() ?? 'now'}) but the root's key is not in the database: issue it where the key is kept`,
+    );
+  }
+}
+
+/**
+ * The renewal as a plugin of the service: the TSA and OCSP certificates, and the root's
+ * pre-issued CRL, checked when the app starts, then every six hours until it closes.
+ */
 export async function trustServiceRenewal(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
   const check = async (): Promise<void> => {
     const changed = await renewTrustServiceCertificates(options.ca);
@@ -87,6 +113,7 @@ export async function trustServiceRenewal(app: ServiceApp, options: { ca: CaCont
       app.log.info(
         `signing: the ${role} now signs with a new certificate (${options.ca.hierarchy[role].id}, until ${options.ca.hierarchy[role].notAfter.toISOString()})`,
       );
+    await renewRootCrlOrWarn(options.ca, app.log);
   };
   await check();
   const timer = setInterval(

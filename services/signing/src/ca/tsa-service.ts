@@ -32,7 +32,7 @@ export async function answerTimeStampRequest(ca: CaContext, request: Uint8Array)
     request,
     tsaCertificate: ca.certificateOf(tsa),
     chain: [ca.certificateOf(issuing)],
-    signer: await signerFor(ca.pool, ca.kek, tsa),
+    signer: await signerFor(ca.pool, ca, tsa),
     clock: ca.clock,
     serialNumber: await nextTsaSerial(ca.pool),
     policy: localTsaPolicy,

@@ -30,7 +30,8 @@ import { insertSigningKey } from './key-repository.ts';
 import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
 import { unfitForSigning } from './key-rules.ts';
 import { registeredIdentity } from './person-registry.ts';
-import { encryptWithPin } from './pin.ts';
+import { assertNewPin, encryptWithPin } from './pin.ts';
+import type { PinPolicyState } from './pin.ts';
 import { logSigning } from './signing-log-repository.ts';
 
 /** The key types a signer may ask for. */
@@ -64,6 +65,7 @@ export async function importPersonalKey(
   input: ImportRequest,
 ): Promise<ImportOutcome> {
   requireRoleOf(principal, roles.signer);
+  assertNewPin(input.pin);
   const { office, person } = await registeredIdentity(ca.pool, principal.office, principal.subject);
   let contents;
   try {
@@ -101,6 +103,7 @@ export async function importPersonalKey(
       certificateDer: contents.certificate.der,
       chainDer: contents.chain.map((c) => c.der),
       encryptedPkcs8,
+      pinPolicy: 'met',
       validityDays: null,
       identity: { organisation: office.name, unit: office.unit, name: person.name, title: person.title },
       mismatches,
@@ -114,6 +117,7 @@ export async function importPersonalKey(
     caCertificateId: null,
     encryptedPkcs8,
     algorithm,
+    pinPolicy: 'met',
   });
   await withTransaction(ca.pool, async (client) => {
     await insertSigningKey(client, key);
@@ -139,6 +143,7 @@ export function newPersonalKey(
     caCertificateId: string | null;
     encryptedPkcs8: Uint8Array;
     algorithm: string;
+    pinPolicy: PinPolicyState;
   },
 ): NewSigningKey {
   return {
@@ -153,6 +158,7 @@ export function newPersonalKey(
     caCertificateId: parts.caCertificateId,
     encryptedPkcs8: parts.encryptedPkcs8,
     tokenKeyLabel: null,
+    pinPolicy: parts.pinPolicy,
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { PoolClient } from '@lienthong/db';
 import type { Queryable } from '../queryable.ts';
+import type { PinPolicyState } from './pin.ts';
 
 /** Whose key it is: a signer's own, or the office's seal. */
 export type KeyPurpose = 'personal' | 'seal';
@@ -33,6 +34,8 @@ export interface SigningKeyRecord {
   lastUsedAt: Date | null;
   /** The media type of the key's appearance image (seal or handwritten signature), null when it has none. */
   imageType: KeyImageType | null;
+  /** Personal keys: whether the PIN was set under the PIN policy (pin.ts); null for seals (no PIN). */
+  pinPolicy: PinPolicyState | null;
 }
 
 /** The media types of an appearance image. */
@@ -55,10 +58,11 @@ interface KeyRow {
   created_at: Date;
   last_used_at: Date | null;
   image_type: KeyImageType | null;
+  pin_policy: PinPolicyState | null;
 }
 
 const columns = `id, office, owner, purpose, storage, algorithm, certificate_der, chain_der, ca_certificate_id,
-  encrypted_pkcs8, token_key_label, failed_pin_attempts, locked_at, created_at, last_used_at, image_type`;
+  encrypted_pkcs8, token_key_label, failed_pin_attempts, locked_at, created_at, last_used_at, image_type, pin_policy`;
 
 function toRecord(row: KeyRow): SigningKeyRecord {
   return {
@@ -78,6 +82,7 @@ function toRecord(row: KeyRow): SigningKeyRecord {
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     imageType: row.image_type,
+    pinPolicy: row.pin_policy,
   };
 }
 
@@ -90,8 +95,8 @@ export type NewSigningKey = Omit<
 /** Stores a new key. */
 export async function insertSigningKey(q: Queryable, key: NewSigningKey): Promise<void> {
   await q.query(
-    `INSERT INTO signing_key (id, office, owner, purpose, storage, algorithm, certificate_der, chain_der, ca_certificate_id, encrypted_pkcs8, token_key_label)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    `INSERT INTO signing_key (id, office, owner, purpose, storage, algorithm, certificate_der, chain_der, ca_certificate_id, encrypted_pkcs8, token_key_label, pin_policy)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       key.id,
       key.office,
@@ -104,6 +109,7 @@ export async function insertSigningKey(q: Queryable, key: NewSigningKey): Promis
       key.caCertificateId,
       key.encryptedPkcs8 === null ? null : Buffer.from(key.encryptedPkcs8),
       key.tokenKeyLabel,
+      key.pinPolicy,
     ],
   );
 }
@@ -173,9 +179,25 @@ export async function recordKeyUse(q: Queryable, id: string, at: Date): Promise<
   await q.query('UPDATE signing_key SET failed_pin_attempts = 0, last_used_at = $2 WHERE id = $1', [id, at]);
 }
 
-/** Replaces the encrypted key (a PIN change). */
+/** Replaces the encrypted key under a new PIN, which met the PIN policy (a PIN change). */
 export async function replaceEncryptedKey(q: Queryable, id: string, encryptedPkcs8: Uint8Array): Promise<void> {
+  await q.query("UPDATE signing_key SET encrypted_pkcs8 = $2, pin_policy = 'met' WHERE id = $1", [
+    id,
+    Buffer.from(encryptedPkcs8),
+  ]);
+}
+
+/** Replaces the encrypted key with the same key encrypted anew (this release's form); the PIN policy flag stays. */
+export async function reEncryptKey(q: Queryable, id: string, encryptedPkcs8: Uint8Array): Promise<void> {
   await q.query('UPDATE signing_key SET encrypted_pkcs8 = $2 WHERE id = $1', [id, Buffer.from(encryptedPkcs8)]);
+}
+
+/** The server-held seal keys (encrypted under the KEK): id and encrypted key. */
+export async function listServerSealKeys(q: Queryable): Promise<{ id: string; encryptedPkcs8: Uint8Array }[]> {
+  const { rows } = await q.query<{ id: string; encrypted_pkcs8: Buffer }>(
+    "SELECT id, encrypted_pkcs8 FROM signing_key WHERE purpose = 'seal' AND storage = 'server'",
+  );
+  return rows.map((r) => ({ id: r.id, encryptedPkcs8: new Uint8Array(r.encrypted_pkcs8) }));
 }
 
 /** An appearance image as stored: its bytes and media type. */

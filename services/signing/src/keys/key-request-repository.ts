@@ -5,6 +5,7 @@
  */
 import type { PoolClient } from '@lienthong/db';
 import type { Queryable } from '../queryable.ts';
+import type { PinPolicyState } from './pin.ts';
 
 /** What a request is for: a key generated and certified here, or a PKCS#12 import whose certificate names someone else. */
 export type KeyRequestKind = 'enrol' | 'import';
@@ -42,6 +43,8 @@ export interface KeyRequestRecord {
   chainDer: Uint8Array[];
   /** The key under the PIN while pending; null once decided. */
   encryptedPkcs8: Uint8Array | null;
+  /** Whether that PIN met the PIN policy (`unknown`: filed before it applied). */
+  pinPolicy: PinPolicyState;
   validityDays: number | null;
   identity: RequestedIdentity;
   /** For an import: what in the certificate does not match the registered identity. */
@@ -64,6 +67,7 @@ interface KeyRequestRow {
   certificate_der: Buffer | null;
   chain_der: Buffer[];
   encrypted_pkcs8: Buffer | null;
+  pin_policy: PinPolicyState;
   validity_days: number | null;
   organisation: string;
   unit: string;
@@ -77,7 +81,7 @@ interface KeyRequestRow {
 }
 
 const columns = `id, office, requester, kind, state, key_type, algorithm, spki, certificate_der, chain_der, encrypted_pkcs8,
-  validity_days, organisation, unit, person_name, person_title, mismatches, created_at, decided_at, decided_by, reason`;
+  pin_policy, validity_days, organisation, unit, person_name, person_title, mismatches, created_at, decided_at, decided_by, reason`;
 
 function toRecord(row: KeyRequestRow): KeyRequestRecord {
   return {
@@ -92,6 +96,7 @@ function toRecord(row: KeyRequestRow): KeyRequestRecord {
     certificateDer: row.certificate_der === null ? null : new Uint8Array(row.certificate_der),
     chainDer: row.chain_der.map((der) => new Uint8Array(der)),
     encryptedPkcs8: row.encrypted_pkcs8 === null ? null : new Uint8Array(row.encrypted_pkcs8),
+    pinPolicy: row.pin_policy,
     validityDays: row.validity_days,
     identity: { organisation: row.organisation, unit: row.unit, name: row.person_name, title: row.person_title },
     mismatches: row.mismatches,
@@ -109,8 +114,8 @@ export type NewKeyRequest = Omit<KeyRequestRecord, 'state' | 'decidedAt' | 'deci
 export async function insertKeyRequest(q: Queryable, r: NewKeyRequest): Promise<void> {
   await q.query(
     `INSERT INTO key_request (id, office, requester, kind, key_type, algorithm, spki, certificate_der, chain_der,
-       encrypted_pkcs8, validity_days, organisation, unit, person_name, person_title, mismatches, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+       encrypted_pkcs8, validity_days, organisation, unit, person_name, person_title, mismatches, created_at, pin_policy)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
     [
       r.id,
       r.office,
@@ -129,6 +134,7 @@ export async function insertKeyRequest(q: Queryable, r: NewKeyRequest): Promise<
       r.identity.title,
       r.mismatches,
       r.createdAt,
+      r.pinPolicy,
     ],
   );
 }

@@ -29,18 +29,18 @@ import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
-import { insertCertificate } from '../ca/certificate-repository.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
 import { signingErrors } from '../errors.ts';
 import { keyTypes, newPersonalKey, storedKey } from './key-enrolment.ts';
+import { storeIssuedCertificate } from './issued-certificate.ts';
 import { insertSigningKey } from './key-repository.ts';
-import type { SigningKeyRecord } from './key-repository.ts';
+import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
 import { decideKeyRequest, findKeyRequest, listKeyRequests, lockKeyRequest } from './key-request-repository.ts';
 import type { KeyRequestRecord, KeyRequestState, NewKeyRequest, RequestedIdentity } from './key-request-repository.ts';
 import { fileKeyRequest, pendingRequest } from './key-request-filing.ts';
 import { registeredIdentity } from './person-registry.ts';
-import { encryptWithPin } from './pin.ts';
+import { assertNewPin, encryptWithPin } from './pin.ts';
 import { logSigning } from './signing-log-repository.ts';
 
 /** What a signer asks for: nothing about who they are (that is registered), only the key. */
@@ -87,6 +87,7 @@ export async function requestPersonalKey(
   input: KeyRequestInput,
 ): Promise<KeyRequestRecord> {
   requireRoleOf(principal, roles.signer);
+  assertNewPin(input.pin);
   const { office, person } = await registeredIdentity(ca.pool, principal.office, principal.subject);
   const keys = await generateKeyPair(keyTypes[input.keyType]!);
   const id = randomUUID();
@@ -101,6 +102,7 @@ export async function requestPersonalKey(
     certificateDer: null,
     chainDer: [],
     encryptedPkcs8: await encryptWithPin(keys.privateKey, ca.kek, id, input.pin),
+    pinPolicy: 'met',
     validityDays: input.validityDays ?? null,
     identity: { organisation: office.name, unit: office.unit, name: person.name, title: person.title },
     mismatches: [],
@@ -143,7 +145,9 @@ async function assertStillRegistered(client: PoolClient, request: KeyRequestReco
  * Approves the request `id` (a ca-admin of its office, not its requester): the local CA
  * certifies a requested key with the registered identity (an import keeps its certificate),
  * the key becomes usable under the same id with the requester's PIN, and the approval is
- * logged — all in one transaction with the request locked.
+ * logged — all in one transaction with the request locked. A certificate issued whose key
+ * then fails to be stored is revoked and the failure logged (issued-certificate.ts); the
+ * request stays pending.
  */
 export async function approveKeyRequest(ca: CaContext, principal: Principal, id: string): Promise<SigningKeyRecord> {
   requireRoleOf(principal, roles.caAdmin);
@@ -151,53 +155,86 @@ export async function approveKeyRequest(ca: CaContext, principal: Principal, id:
   // The issuing CA's signer is made before the transaction: nothing else may wait for a
   // connection while it holds one (the embedded database has a single connection).
   const kind = (await findKeyRequest(ca.pool, principal.office, id))?.kind;
-  const issuingSigner = kind === 'enrol' ? await signerFor(ca.pool, ca.kek, issuing) : undefined;
-  return withTransaction(ca.pool, async (client) => {
+  const issuingSigner = kind === 'enrol' ? await signerFor(ca.pool, ca, issuing) : undefined;
+  const approved = await withTransaction(ca.pool, async (client) => {
     const request = await decidable(client, principal, id);
     await assertStillRegistered(client, request);
     if (request.encryptedPkcs8 === null) throw new Error(`signing: pending request ${id} holds no key`);
-    const parts = { encryptedPkcs8: request.encryptedPkcs8, algorithm: request.algorithm };
-    let key;
+    const parts = {
+      encryptedPkcs8: request.encryptedPkcs8,
+      algorithm: request.algorithm,
+      pinPolicy: request.pinPolicy,
+    };
     if (request.kind === 'import') {
-      key = newPersonalKey(id, request.office, request.requester, {
+      const key = newPersonalKey(id, request.office, request.requester, {
         ...parts,
         certificate: readCertificate(request.certificateDer!),
         chain: request.chainDer.map((der) => readCertificate(der)),
         caCertificateId: null,
       });
-    } else {
-      if (issuingSigner === undefined) throw new Error(`signing: request ${id} changed kind`);
-      const notBefore = new Date(ca.clock.now().getTime() - 60_000);
-      const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
-      const certificate = await issueCertificate(
-        personTemplate(request.office, request.identity, request.spki, {
-          notBefore,
-          notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
-          ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
-        }),
-        { certificate: ca.certificateOf(issuing), signer: issuingSigner },
-        { clock: ca.clock },
-      );
-      const record = certificateRecord(certificate, 'person', issuing.id);
-      await insertCertificate(client, record);
-      key = newPersonalKey(id, request.office, request.requester, {
-        ...parts,
-        certificate,
-        chain: [ca.certificateOf(issuing)],
-        caCertificateId: record.id,
-      });
+      return { key: await storeApproved(ca, client, principal, request, key) };
     }
-    await insertSigningKey(client, key);
-    await decideKeyRequest(client, id, { state: 'approved', by: principal.subject, at: ca.clock.now(), reason: null });
-    await logSigning(client, {
-      office: principal.office,
-      subject: principal.subject,
-      action: 'approve',
-      keyId: id,
-      detail: `${request.kind} for ${request.requester}: ${formatName(readCertificate(key.certificateDer).subject)}`,
+    if (issuingSigner === undefined) throw new Error(`signing: request ${id} changed kind`);
+    const notBefore = new Date(ca.clock.now().getTime() - 60_000);
+    const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
+    const certificate = await issueCertificate(
+      personTemplate(request.office, request.identity, request.spki, {
+        notBefore,
+        notAfter: wanted > issuing.notAfter ? issuing.notAfter : wanted,
+        ...pointersFor(ca.publicUrl, issuing.id, { ocsp: true }),
+      }),
+      { certificate: ca.certificateOf(issuing), signer: issuingSigner },
+      { clock: ca.clock },
+    );
+    const record = certificateRecord(certificate, 'person', issuing.id);
+    const personal = newPersonalKey(id, request.office, request.requester, {
+      ...parts,
+      certificate,
+      chain: [ca.certificateOf(issuing)],
+      caCertificateId: record.id,
     });
-    return storedKey(key);
+    const outcome = await storeIssuedCertificate(
+      ca,
+      client,
+      record,
+      () => storeApproved(ca, client, principal, request, personal),
+      {
+        office: principal.office,
+        subject: principal.subject,
+        action: 'approve-failed',
+        keyId: id,
+        detail: `${request.kind} for ${request.requester}: ${record.subject}`,
+      },
+    );
+    return 'failed' in outcome ? outcome : { key: outcome.stored };
   });
+  if ('failed' in approved) throw approved.failed;
+  return approved.key;
+}
+
+/** Stores the approved key, marks the request approved and logs it (the caller's transaction). */
+async function storeApproved(
+  ca: CaContext,
+  client: PoolClient,
+  principal: Principal,
+  request: KeyRequestRecord,
+  key: NewSigningKey,
+): Promise<SigningKeyRecord> {
+  await insertSigningKey(client, key);
+  await decideKeyRequest(client, request.id, {
+    state: 'approved',
+    by: principal.subject,
+    at: ca.clock.now(),
+    reason: null,
+  });
+  await logSigning(client, {
+    office: principal.office,
+    subject: principal.subject,
+    action: 'approve',
+    keyId: request.id,
+    detail: `${request.kind} for ${request.requester}: ${formatName(readCertificate(key.certificateDer).subject)}`,
+  });
+  return storedKey(key);
 }
 
 /** Refuses the request `id` with a reason (a ca-admin of its office, not its requester); its key is destroyed; logged. */

@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
 import {
   defaultAlgorithmFor,
-  encryptPrivateKey,
   generateKeyPair,
   issueCertificate,
   officeIdentifier,
@@ -22,15 +21,16 @@ import { AppError, roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { signingErrors } from '../errors.ts';
-import { generateTokenKeyPair } from '../token/pkcs11-keys.ts';
+import { destroyTokenObjects, generateTokenKeyPair } from '../token/pkcs11-keys.ts';
+import { storeIssuedCertificate } from './issued-certificate.ts';
 import { insertSigningKey } from './key-repository.ts';
 import { logSigning } from './signing-log-repository.ts';
 import { sealOwner } from './key-rules.ts';
 import { registeredOffice } from './person-registry.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signerFor } from '../ca/ca-context.ts';
-import { insertCertificate } from '../ca/certificate-repository.ts';
 import type { CertificateRecord } from '../ca/certificate-repository.ts';
+import { encryptWithKek } from '../ca/key-encryption.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
 
@@ -54,7 +54,7 @@ async function newSealKey(ca: CaContext, keyId: string, storage: 'server' | 'pkc
   return {
     publicKey: keys.publicKey,
     algorithm: defaultAlgorithmFor(keys.privateKey),
-    encryptedPkcs8: encryptPrivateKey(keys.privateKey, ca.kek),
+    encryptedPkcs8: encryptWithKek(keys.privateKey, ca.kek),
     tokenKeyLabel: null,
   };
 }
@@ -78,7 +78,7 @@ export async function issueSeal(
   const notBefore = new Date(ca.clock.now().getTime() - 60_000);
   const wanted = new Date(notBefore.getTime() + (request.validityDays ?? 730) * 86_400_000);
   const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted;
-  const issuingSigner = await signerFor(ca.pool, ca.kek, issuing);
+  const issuingSigner = await signerFor(ca.pool, ca, issuing);
   const certificate = await issueCertificate(
     officeSealProfile({
       organisation: office.name,
@@ -94,28 +94,47 @@ export async function issueSeal(
     { clock: ca.clock },
   );
   const record = certificateRecord(certificate, 'seal', issuing.id);
-  await withTransaction(ca.pool, async (client) => {
-    await insertCertificate(client, record);
-    await insertSigningKey(client, {
-      id: keyId,
-      office: principal.office,
-      owner: sealOwner,
-      purpose: 'seal',
-      storage,
-      algorithm: key.algorithm,
-      certificateDer: certificate.der,
-      chainDer: [ca.certificateOf(issuing).der],
-      caCertificateId: record.id,
-      encryptedPkcs8: key.encryptedPkcs8,
-      tokenKeyLabel: key.tokenKeyLabel,
-    });
-    await logSigning(client, {
-      office: principal.office,
-      subject: principal.subject,
-      action: 'enrol',
-      keyId,
-      detail: record.subject,
-    });
-  });
+  const outcome = await withTransaction(ca.pool, (client) =>
+    storeIssuedCertificate(
+      ca,
+      client,
+      record,
+      async () => {
+        await insertSigningKey(client, {
+          id: keyId,
+          office: principal.office,
+          owner: sealOwner,
+          purpose: 'seal',
+          storage,
+          algorithm: key.algorithm,
+          certificateDer: certificate.der,
+          chainDer: [ca.certificateOf(issuing).der],
+          caCertificateId: record.id,
+          encryptedPkcs8: key.encryptedPkcs8,
+          tokenKeyLabel: key.tokenKeyLabel,
+          pinPolicy: null,
+        });
+        await logSigning(client, {
+          office: principal.office,
+          subject: principal.subject,
+          action: 'enrol',
+          keyId,
+          detail: record.subject,
+        });
+      },
+      { office: principal.office, subject: principal.subject, action: 'enrol-failed', keyId, detail: record.subject },
+    ),
+  );
+  if ('failed' in outcome) {
+    // The pair made in the token for a certificate now revoked is of no use: it goes too.
+    if (ca.token !== undefined && key.tokenKeyLabel !== null) {
+      try {
+        destroyTokenObjects(ca.token, key.tokenKeyLabel);
+      } catch {
+        // Best effort: the caller is owed the error that made the certificate void, not this one.
+      }
+    }
+    throw outcome.failed;
+  }
   return { record, keyId };
 }

@@ -23,8 +23,16 @@ import { KeyRequestSummary, toKeyRequestSummary } from './key-request-summary.ts
 import { KeySummary, toKeySummary } from './key-summary.ts';
 import { Base64, problemResponse, unauthenticated } from './schemas.ts';
 
+// A PIN to use may be one set before the PIN policy (six characters); a new PIN is checked
+// against the policy by the service (PIN_POLICY_UNMET), after NFC.
 const Pin = (description: string) =>
-  Type.String({ minLength: pinRules.minLength, maxLength: pinRules.maxLength, description });
+  Type.String({ minLength: pinRules.minLengthBefore, maxLength: pinRules.maxLength, description });
+const NewPin = (description: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 4 * pinRules.maxLength,
+    description: `${description}: ${pinRules.minLength} to ${pinRules.maxLength} characters after NFC, at least one not a digit`,
+  });
 const text = (maxLength: number, description: string) =>
   Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 const Uuid = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -48,7 +56,7 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
           "The certificate will name what the caller's office registered (its legal name, code and unit; the person's name and title), never anything sent here: the body holds only the key's PIN, type and validity. The key signs nothing until a CA administrator of the office who is not the caller approves the request (POST /v1/key-requests/{id}/approval); it then has the request's id.",
         body: Type.Object(
           {
-            pin: Pin('the PIN every use of the key will need'),
+            pin: NewPin('the PIN every use of the key will need'),
             keyType: Type.Union(
               Object.keys(keyTypes).map((k) => Type.Literal(k)),
               { default: 'rsa-2048' },
@@ -59,7 +67,9 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
         ),
         response: {
           202: Type.Ref(KeyRequestSummary),
-          400: problemResponse('VALIDATION_FAILED (also for any field naming someone: name, title, organisation, …)'),
+          400: problemResponse(
+            'VALIDATION_FAILED (also for any field naming someone: name, title, organisation, …) or PIN_POLICY_UNMET',
+          ),
           401: unauthenticated,
           403: forbidden,
           409: problemResponse('OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED'),
@@ -85,7 +95,7 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
           {
             pkcs12: Base64('the PKCS#12 (PFX) file, RFC 7292', 4, 200_000),
             password: Type.String({ maxLength: 256, description: 'the PKCS#12 password' }),
-            pin: Pin('the PIN every use of the key will need'),
+            pin: NewPin('the PIN every use of the key will need'),
             requestApproval: Type.Optional(
               Type.Boolean({
                 description: "when the certificate names someone else: ask a CA administrator's approval (202)",
@@ -97,7 +107,7 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
         response: {
           201: Type.Ref(KeySummary),
           202: Type.Ref(KeyRequestSummary),
-          400: problemResponse('VALIDATION_FAILED, PKCS12_UNREADABLE or CERTIFICATE_NOT_FOR_SIGNING'),
+          400: problemResponse('VALIDATION_FAILED, PIN_POLICY_UNMET, PKCS12_UNREADABLE or CERTIFICATE_NOT_FOR_SIGNING'),
           401: unauthenticated,
           403: forbidden,
           409: problemResponse('OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED'),
@@ -182,6 +192,7 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
           404: notFound,
           409: problemResponse('SIGNING_KEY_NOT_USABLE: certificate expired or revoked'),
           423: problemResponse('SIGNING_KEY_LOCKED'),
+          429: problemResponse('SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED (retryAfterSeconds): ten wrong PINs in 24 hours'),
         },
       },
     },
@@ -205,14 +216,18 @@ export async function keyRoutes(app: ServiceApp, options: { ca: CaContext }): Pr
         tags: ['remote signing'],
         summary: "Change the PIN of the caller's personal key",
         params: Uuid,
-        body: Type.Object({ pin: Pin('the current PIN'), newPin: Pin('the new PIN') }, { additionalProperties: false }),
+        body: Type.Object(
+          { pin: Pin('the current PIN'), newPin: NewPin('the new PIN') },
+          { additionalProperties: false },
+        ),
         response: {
           204: Type.Null(),
-          400: problemResponse('VALIDATION_FAILED'),
+          400: problemResponse('VALIDATION_FAILED or PIN_POLICY_UNMET (the new PIN)'),
           401: unauthenticated,
           403: problemResponse('SIGNING_KEY_PIN_INCORRECT'),
           404: notFound,
           423: problemResponse('SIGNING_KEY_LOCKED'),
+          429: problemResponse('SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED (retryAfterSeconds): ten wrong PINs in 24 hours'),
         },
       },
     },

@@ -23,6 +23,10 @@ export const KeySummary = Type.Object(
     failedPinAttempts: Type.Integer(),
     createdAt: Type.String({ format: 'date-time' }),
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    pinPolicy: Type.Union([Type.Literal('met'), Type.Literal('unknown'), Type.Null()], {
+      description:
+        "personal keys: 'met' when the PIN was set under the PIN policy (8 to 64 characters, one not a digit); 'unknown' for a key enrolled before it, whose PIN may be six digits: its owner should change it (PUT /v1/keys/{id}/pin). null for seals (no PIN)",
+    }),
     imageType: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Null()], {
       description:
         'the media type of the image its visible signatures show (GET /v1/keys/{id}/image), null when it has none',
@@ -51,6 +55,7 @@ export function toKeySummary(key: SigningKeyRecord): Static<typeof KeySummary> {
     failedPinAttempts: key.failedPinAttempts,
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    pinPolicy: key.pinPolicy,
     imageType: key.imageType,
   };
 }

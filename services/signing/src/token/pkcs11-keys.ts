@@ -1,8 +1,8 @@
 /**
  * Key objects on a PKCS#11 token (PKCS#11 v2.40 §4.8–4.9, current mechanisms §2.1 RSA,
  * §2.3 EC): find a key by label or CKA_ID, generate a pair whose private half never
- * leaves the token, and read the public half as a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7)
- * so the CA can certify it.
+ * leaves the token, read the public half as a SubjectPublicKeyInfo (RFC 5280 §4.1.2.7)
+ * so the CA can certify it, and destroy a pair that was never put to use.
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
 import type * as Pkcs11Js from 'pkcs11js';
@@ -229,4 +229,18 @@ export function generateTokenKeyPair(
     throw toTokenError(error, `generate key '${options.label}'`);
   }
   return { label: options.label, id, spki: tokenPublicKey(session, { keyId: id }) };
+}
+
+/**
+ * Destroys every object labelled `label` (C_DestroyObject): the pair of a seal whose
+ * certificate was revoked before its key could be recorded. Returns how many were destroyed.
+ */
+export function destroyTokenObjects(session: TokenSession, label: string): number {
+  try {
+    const objects = findObjects(session, [{ type: pkcs11js.CKA_LABEL, value: label }]);
+    for (const object of objects) session.module.C_DestroyObject(session.handle, object);
+    return objects.length;
+  } catch (error) {
+    throw toTokenError(error, `destroy '${label}'`);
+  }
 }
