@@ -12,6 +12,7 @@
  * The worker module serves its tasks with `serveWorkerTasks` (worker-tasks.ts).
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Gauge, type Registry } from 'prom-client';
 import { serialiseError, type FromWorker, type SerialisedError, type ToWorker } from './worker-protocol.ts';
 
 /** Why the pool refused a job. */
@@ -180,7 +181,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     worker.on('error', (error: Error) => {
       slot.error = error;
       const code = (error as { code?: unknown }).code;
-      if (code === 'ERR_WORKER_OUT_OF_MEMORY')
+      // Out of memory before it served anything: the limit is too small for the module, not for the job.
+      if (code === 'ERR_WORKER_OUT_OF_MEMORY' && slot.ready)
         lose(slot, new WorkerPoolError('MEMORY_LIMIT', 'the job went over the worker memory limit', { cause: error }));
     });
     worker.on('exit', (exitCode) => {
@@ -252,4 +254,26 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       await Promise.all(exits);
     },
   };
+}
+
+/**
+ * Gauges of a pool on an app's registry (`app.metrics.registry`), read at each scrape:
+ * `<prefix>_worker_threads`, `<prefix>_workers_busy`, `<prefix>_jobs_queued` and
+ * `<prefix>_workers_lost` (terminated over a limit or crashed, since the start).
+ */
+export function workerPoolMetrics(registry: Registry, pool: WorkerPool, prefix: string): void {
+  const gauge = (name: string, help: string, read: (s: WorkerPoolStats) => number): void => {
+    new Gauge({
+      name: `${prefix}_${name}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(pool.stats()));
+      },
+    });
+  };
+  gauge('worker_threads', 'Worker threads alive.', (s) => s.threads);
+  gauge('workers_busy', 'Worker threads running a job.', (s) => s.busy);
+  gauge('jobs_queued', 'Jobs waiting for a worker thread.', (s) => s.queued);
+  gauge('workers_lost', 'Worker threads terminated over a limit or crashed since the start.', (s) => s.lost);
 }

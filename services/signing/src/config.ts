@@ -7,8 +7,11 @@
  * `LIENTHONG_SIGNING_PUBLIC_URL`, when set, is where outside validators reach this service:
  * certificates the local CA issues then point there for their CRL, OCSP and issuer
  * (RFC 5280 §4.2.1.13, §4.2.2.1). `LIENTHONG_SIGNING_OFFICES_FILE` names the JSON file of the
- * offices the CA certifies (read and checked at start).
+ * offices the CA certifies (read and checked at start). `LIENTHONG_SIGNING_WORKERS`,
+ * `_WORKER_MEMORY_MB`, `_JOB_TIME_LIMIT_MS` and `_JOB_QUEUE` size the worker threads that
+ * parse and judge uploaded PDFs and CMS off the event loop (workers/parsing-pool.ts).
  */
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
@@ -48,6 +51,27 @@ export const signingConfigSchema = serviceConfigSchema(
     LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(
       Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected }),
     ),
+    LIENTHONG_SIGNING_WORKERS: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 64, expected: 'an integer 1-64 (worker threads)' }),
+    ),
+    LIENTHONG_SIGNING_WORKER_MEMORY_MB: Type.Integer({
+      minimum: 16,
+      maximum: 16_384,
+      default: 256,
+      expected: "an integer 16-16384 (MB of each worker's V8 old generation)",
+    }),
+    LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS: Type.Integer({
+      minimum: 1,
+      maximum: 3_600_000,
+      default: 60_000,
+      expected: 'an integer 1-3600000 (ms a job may run in a worker)',
+    }),
+    LIENTHONG_SIGNING_JOB_QUEUE: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      default: 64,
+      expected: 'an integer 0-10000 (jobs that may wait for a worker)',
+    }),
   },
 );
 
@@ -55,6 +79,18 @@ export const signingConfigSchema = serviceConfigSchema(
 export interface Pkcs11Config {
   modulePath: string;
   tokenLabel: string;
+}
+
+/** The worker threads that parse and judge uploads (workers/parsing-pool.ts). */
+export interface WorkerConfig {
+  /** Threads at most (default min(2, available parallelism)). */
+  readonly size: number;
+  /** Each thread's V8 old-generation limit, MB. */
+  readonly memoryMb: number;
+  /** Longest a job may run on a thread, ms. */
+  readonly timeLimitMs: number;
+  /** Jobs that may wait for a thread; beyond it 503 PARSING_QUEUE_FULL. */
+  readonly queueLimit: number;
 }
 
 /** The signing service's configuration: the shared one plus the key-encryption key. */
@@ -74,6 +110,7 @@ export type SigningConfig = ServiceConfig & {
    * local CA writes it into the certificates it issues (see ca/public-urls.ts).
    */
   readonly publicUrl?: string;
+  readonly workers: WorkerConfig;
 };
 
 /**
@@ -132,6 +169,12 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined
       ? {}
       : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
+    workers: {
+      size: values.LIENTHONG_SIGNING_WORKERS ?? Math.min(2, availableParallelism()),
+      memoryMb: values.LIENTHONG_SIGNING_WORKER_MEMORY_MB,
+      timeLimitMs: values.LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS,
+      queueLimit: values.LIENTHONG_SIGNING_JOB_QUEUE,
+    },
   };
   // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
   Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });

@@ -4,7 +4,7 @@
  * PIN in the `lienthong-pin` header; seal: the registry); the answer is the signed PDF, the
  * original bytes followed by the signature's incremental update (and the DSS and document
  * time-stamp revisions for B-LT / B-LTA). `POST /v1/verify/pdf` — the verification report
- * of every signature in the PDF.
+ * of every signature in the PDF, judged on a parsing worker (workers/parsing-pool.ts).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -14,17 +14,21 @@ import type { ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
 import { extendPdfFile } from '../signing/pdf-extension.ts';
 import { signPdfWithKey } from '../signing/pdf-signing.ts';
 import { prepareTwoStepPdf } from '../signing/two-step-pdf.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadIfAny, pdfUploadOf } from './pdf-body.ts';
 import { text, visibleBlockQuery, visibleOf } from './pdf-query.ts';
-import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
+import { base64Pattern, parsingRefusals, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 
 /** Registers the PDF routes. */
-export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store: ObjectStore }): Promise<void> {
-  const { ca } = options;
+export async function pdfRoutes(
+  app: ServiceApp,
+  options: { ca: CaContext; store: ObjectStore; workers: ParsingPool },
+): Promise<void> {
+  const { ca, workers } = options;
   acceptPdfBody(app);
   app.post(
     '/v1/keys/:id/pdf-signatures',
@@ -131,12 +135,13 @@ export async function pdfRoutes(app: ServiceApp, options: { ca: CaContext; store
           401: unauthenticated,
           413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
+          ...parsingRefusals,
         },
       },
     },
     async (request) => {
       principalOf(request);
-      return verifyPdfFile(ca, pdfUploadOf(request.body).path);
+      return verifyPdfFile(ca, workers, pdfUploadOf(request.body).path);
     },
   );
 
