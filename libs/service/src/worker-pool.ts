@@ -28,14 +28,16 @@ export class WorkerPoolError extends Error {
   }
 }
 
-/** The task itself threw in the worker: its name, message, code and data, as they crossed. */
+/** The task itself threw in the worker: its name, message, code, detail and data, as they crossed. */
 export class WorkerTaskError extends Error {
   readonly code: string | undefined;
+  readonly detail: string | undefined;
   readonly data: unknown;
   constructor(error: SerialisedError) {
     super(error.message);
     this.name = error.name;
     this.code = error.code;
+    this.detail = error.detail;
     this.data = error.data;
   }
 }

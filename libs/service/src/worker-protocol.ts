@@ -8,6 +8,8 @@ export interface SerialisedError {
   name: string;
   message: string;
   code?: string;
+  /** A catalogue error's per-occurrence detail (`@lienthong/kit` CodedError), when it has one. */
+  detail?: string;
   /** Plain data the error carried (e.g. a catalogue error's `extra`), cloned as it is. */
   data?: unknown;
 }
@@ -28,11 +30,12 @@ export type FromWorker =
 /** The cloneable form of anything thrown. */
 export function serialiseError(error: unknown): SerialisedError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  const { code, extra } = error as { code?: unknown; extra?: unknown };
+  const { code, detail, extra } = error as { code?: unknown; detail?: unknown; extra?: unknown };
   return {
     name: error.name,
     message: error.message,
     ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof detail === 'string' ? { detail } : {}),
     ...(extra === undefined ? {} : { data: structuredCloneOrUndefined(extra) }),
   };
 }

@@ -32,7 +32,13 @@ void t.test("a task's error comes back with its name, message, code and data", a
   t.teardown(() => p.close());
   const error = await p.run('fail', null).catch((e: unknown) => e);
   t.ok(error instanceof WorkerTaskError);
-  t.match(error, { name: 'RangeError', message: 'no such thing', code: 'NO_SUCH_THING', data: { where: 'here' } });
+  t.match(error, {
+    name: 'RangeError',
+    message: 'no such thing',
+    code: 'NO_SUCH_THING',
+    detail: 'not here',
+    data: { where: 'here' },
+  });
   t.equal(await p.run('echo', 1), 1, 'the worker still serves');
 });
 

@@ -132,12 +132,16 @@ export function pngBomb(options: { width?: number; height?: number; full?: boole
 }
 
 /**
- * A one-page PDF whose catalog, stored in an object stream, holds an array of `numbers`
- * zeros (/Junk [0 0 0 …]): within the decoded-bytes budget (2 bytes a number, deflated about
- * 1000:1), but every number becomes a parsed object: 15,000,000 of them (a 29 KB file) cost
- * seconds and hundreds of MB of heap. Used by the signing service's worker-pool tests.
+ * A one-page PDF whose catalog, stored in an object stream, holds `numbers` zeros in arrays
+ * of `chunk` (/Junk [[0 0 …] [0 0 …] …]): within the decoded-bytes budget (2 bytes a number,
+ * deflated about 1000:1), but every number becomes a parsed object: 15,000,000 of them (a
+ * 29 KB file) cost seconds and hundreds of MB of heap. In small arrays (the default) the heap
+ * grows by small allocations, which a worker's memory limit stops cleanly; one flat array
+ * (`chunk` = `numbers`) grows by copies of tens of MB, and one of them can overshoot the
+ * limit's leeway and abort the whole process (node's worker OOM handling). Used by the
+ * signing service's worker-pool tests.
  */
-export function arrayBomb(numbers = 15_000_000): Uint8Array {
+export function arrayBomb(numbers = 15_000_000, chunk = 1000): Uint8Array {
   const parts: Buffer[] = [latin1('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n')];
   const offsets: number[] = [0, 0];
   let at = parts[0]!.length;
@@ -151,9 +155,10 @@ export function arrayBomb(numbers = 15_000_000): Uint8Array {
     at += b.length;
   }
   const header = '1 0\n';
+  const inner = Buffer.concat([latin1('['), Buffer.alloc(chunk * 2, '0 '), latin1('] ')]);
   const content = Buffer.concat([
     latin1(`${header}<< /Type /Catalog /Pages 2 0 R /Junk [`),
-    Buffer.alloc(numbers * 2, '0 '),
+    ...Array.from({ length: Math.ceil(numbers / chunk) }, () => inner),
     latin1('] >>\n'),
   ]);
   const packed = deflateSync(content, { level: 9 });

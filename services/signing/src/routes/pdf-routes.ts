@@ -82,6 +82,7 @@ export async function pdfRoutes(
           413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
           423: problemResponse('SIGNING_KEY_LOCKED'),
+          ...parsingRefusals,
         },
       },
     },
@@ -92,6 +93,7 @@ export async function pdfRoutes(
       const pin = request.headers['lienthong-pin'];
       await signPdfWithKey(
         ca,
+        workers,
         principal,
         {
           keyId: request.params.id,
@@ -192,6 +194,7 @@ export async function pdfRoutes(
           403: problemResponse('FORBIDDEN: not a signer'),
           413: problemResponse('PAYLOAD_TOO_LARGE'),
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
+          ...parsingRefusals,
         },
       },
     },
@@ -201,6 +204,7 @@ export async function pdfRoutes(
       const prepared = await prepareTwoStepPdf(
         ca,
         options.store,
+        workers,
         principalOf(request),
         {
           certificate: Buffer.from(request.headers['lienthong-certificate'], 'base64'),
@@ -239,6 +243,7 @@ export async function pdfRoutes(
           401: unauthenticated,
           413: problemResponse('PAYLOAD_TOO_LARGE'),
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
+          ...parsingRefusals,
         },
       },
     },
@@ -246,7 +251,7 @@ export async function pdfRoutes(
       principalOf(request);
       const upload = pdfUploadOf(request.body);
       const output = join(upload.dir, 'extended.pdf');
-      await extendPdfFile(ca, request.query.level, upload.path, output);
+      await extendPdfFile(ca, workers, request.query.level, upload.path, output);
       return reply.type('application/pdf').send(createReadStream(output));
     },
   );

@@ -2,17 +2,20 @@
  * The worker threads that parse and judge uploads (issue 15): `/v1/verify`, `/v1/verify/pdf`
  * and the PDF reading of the signing routes run there, so that one hostile file costs one
  * thread for at most the job time limit and its memory limit, and `/healthz` and every other
- * office's requests keep being answered. A refusal of the pool becomes the service's
+ * office's requests keep being answered. The worker's entry is src/parsing-worker.ts (beside
+ * app.ts: it gathers the jobs of workers/ and signing/). A refusal of the pool becomes the service's
  * problem: 422 PARSING_TIME_LIMIT / PARSING_MEMORY_LIMIT (the file, not the service, is the
  * cause: the thread's limits are the same for every caller), 503 PARSING_QUEUE_FULL with
  * `retry-after` when every thread is busy and the queue is full. `/metrics` shows the pool
  * (`signing_parsing_workers_busy`, `_jobs_queued`, `_workers_lost`, `_worker_threads`).
  */
+import { pdfErrors } from '@lienthong/pdf';
 import {
   AppError,
   createWorkerPool,
   serviceErrors,
   WorkerPoolError,
+  WorkerTaskError,
   workerPoolMetrics,
   type ServiceApp,
   type WorkerCalls,
@@ -24,8 +27,26 @@ import { signingErrors } from '../errors.ts';
 /** Seconds a caller refused with PARSING_QUEUE_FULL is told to wait (`retry-after`). */
 export const queueFullRetryAfterSeconds = 5;
 
-/** The job names parsing-worker.ts serves, with their input and result types. */
-export type ParsingTask = 'verifyPdf' | 'verifyCms';
+/** The job names src/parsing-worker.ts serves. */
+export type ParsingTask = 'verifyPdf' | 'verifyCms' | 'inspectTarget' | 'signPdf' | 'preparePdf' | 'extendPdf';
+
+// The catalogues whose errors a job may end in: they cross as code, detail and extra.
+const catalogues = [signingErrors, serviceErrors, pdfErrors] as const;
+
+/** A catalogue error a job threw in the worker, as that error here; anything else as it came. */
+function fromWorker(error: WorkerTaskError): Error {
+  for (const catalogue of catalogues) {
+    const definition = error.code === undefined ? undefined : (catalogue as Record<string, unknown>)[error.code];
+    if (definition !== undefined)
+      return new AppError(definition as (typeof catalogue)[keyof typeof catalogue], {
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(typeof error.data === 'object' && error.data !== null
+          ? { extra: error.data as Record<string, unknown> }
+          : {}),
+      });
+  }
+  return error;
+}
 
 /** The pool of parsing workers of one app. */
 export interface ParsingPool {
@@ -61,7 +82,7 @@ function refusal(error: WorkerPoolError, config: WorkerConfig): AppError {
  */
 export function parsingPool(app: ServiceApp, config: WorkerConfig): ParsingPool {
   const pool = createWorkerPool({
-    script: new URL('./parsing-worker.ts', import.meta.url),
+    script: new URL('../parsing-worker.ts', import.meta.url),
     size: config.size,
     queueLimit: config.queueLimit,
     timeLimitMs: config.timeLimitMs,
@@ -81,6 +102,7 @@ export function parsingPool(app: ServiceApp, config: WorkerConfig): ParsingPool 
         return await pool.run<T>(task, input, calls);
       } catch (error) {
         if (error instanceof WorkerPoolError) throw refusal(error, config);
+        if (error instanceof WorkerTaskError) throw fromWorker(error);
         throw error;
       }
     },
