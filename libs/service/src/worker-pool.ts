@@ -8,7 +8,9 @@
  * `close()` refuses what waits, terminates every thread and resolves when they have exited.
  *
  * A job may call back into the main thread (`calls`): the worker asks, the main thread
- * answers, so that what must stay here (a private key, a token session) never crosses.
+ * answers, so that what must stay here (a private key, a token session) never crosses. A
+ * worker starts with an empty `process.env`, so the secrets a service reads from its
+ * environment are not there either.
  * The worker module serves its tasks with `serveWorkerTasks` (worker-tasks.ts).
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
@@ -176,7 +178,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   };
 
   const spawn = (): Slot => {
-    const worker = new Worker(script, resourceLimits === undefined ? {} : { resourceLimits });
+    // An empty environment: the process's secrets (a KEK, a token PIN) never reach a worker.
+    const worker = new Worker(script, { env: {}, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
     let exited!: () => void;
     const slot: Slot = { worker, jobId: 0, ready: false, exited: new Promise<void>((resolve) => (exited = resolve)) };
     worker.on('message', (message: FromWorker) => onMessage(slot, message));

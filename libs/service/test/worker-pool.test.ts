@@ -24,6 +24,15 @@ void t.test('a job runs on a worker thread and its result comes back cloned', as
   const at = new Date('2026-12-01T00:00:00Z');
   t.same(await p.run('echo', { at, bytes: new Uint8Array([1, 2]) }), { at, bytes: new Uint8Array([1, 2]) });
   t.not(await p.run('threadId', null), 0, 'not the main thread');
+  process.env.LIENTHONG_POOL_TEST_SECRET = 'not for workers';
+  t.teardown(() => void delete process.env.LIENTHONG_POOL_TEST_SECRET);
+  const keys = await p.run<string[]>('env', null);
+  // (tap's own loaders, inherited through execArgv, set their variables in the worker.)
+  t.same(
+    keys.filter((k) => !k.startsWith('_TAPJS_')),
+    [],
+    "the worker's environment is empty: no secret of the process reaches it",
+  );
   t.equal(p.stats().threads, 1);
 });
 
