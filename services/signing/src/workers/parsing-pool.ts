@@ -2,9 +2,9 @@
  * The worker threads that parse and judge uploads (issue 15): `/v1/verify`, `/v1/verify/pdf`
  * and the PDF reading of the signing routes run there, so that one hostile file costs one
  * thread for at most the job time limit and its memory limit, and `/healthz` and every other
- * office's requests keep being answered. The worker's entry is src/parsing-worker.ts (beside
- * app.ts: it gathers the jobs of workers/ and signing/). A refusal of the pool becomes the service's
- * problem: 422 PARSING_TIME_LIMIT / PARSING_MEMORY_LIMIT (the file, not the service, is the
+ * office's requests keep being answered. The worker's entry is src/parsing-worker.ts
+ * (beside app.ts: it gathers the jobs of workers/ and signing/). A refusal of the pool
+ * becomes the service's problem: 422 PARSING_TIME_LIMIT / PARSING_MEMORY_LIMIT (the file, not the service, is the
  * cause: the thread's limits are the same for every caller), 503 PARSING_QUEUE_FULL with
  * `retry-after` when every thread is busy and the queue is full. `/metrics` shows the pool
  * (`signing_parsing_workers_busy`, `_jobs_queued`, `_workers_lost`, `_worker_threads`).
@@ -36,14 +36,14 @@ const catalogues = [signingErrors, serviceErrors, pdfErrors] as const;
 /** A catalogue error a job threw in the worker, as that error here; anything else as it came. */
 function fromWorker(error: WorkerTaskError): Error {
   for (const catalogue of catalogues) {
-    const definition = error.code === undefined ? undefined : (catalogue as Record<string, unknown>)[error.code];
-    if (definition !== undefined)
-      return new AppError(definition as (typeof catalogue)[keyof typeof catalogue], {
-        ...(error.detail === undefined ? {} : { detail: error.detail }),
-        ...(typeof error.data === 'object' && error.data !== null
-          ? { extra: error.data as Record<string, unknown> }
-          : {}),
-      });
+    if (error.code === undefined || !Object.hasOwn(catalogue, error.code)) continue;
+    const definition = (catalogue as Record<string, unknown>)[error.code];
+    return new AppError(definition as (typeof catalogue)[keyof typeof catalogue], {
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+      ...(typeof error.data === 'object' && error.data !== null
+        ? { extra: error.data as Record<string, unknown> }
+        : {}),
+    });
   }
   return error;
 }
