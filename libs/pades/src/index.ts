@@ -29,7 +29,7 @@ export * from './sign/extend.ts';
 
 // Verification (ISO 32000-1 §12.8, EN 319 142-1, reported as EN 319 102-1)
 export * from './verify/report.ts';
-export { verifyPdf, type PdfVerifyOptions } from './verify/verify-pdf.ts';
+export { verifyPdf, verifyPdfDocument, type PdfVerifyOptions } from './verify/verify-pdf.ts';
 export {
   findSignatures,
   MAX_SIGNATURES,

@@ -63,3 +63,5 @@ export { connectPlatform, embeddedBusSchema } from './platform.ts';
 export type { Platform, PlatformOptions } from './platform.ts';
 export { connectService, runDefinedService } from './service-definition.ts';
 export type { ServiceDefinition, ServiceDeps } from './service-definition.ts';
+export { WorkerPoolError, WorkerTaskError, createWorkerPool, workerPoolMetrics } from './worker-pool.ts';
+export type { WorkerCalls, WorkerPool, WorkerPoolOptions, WorkerPoolRefusal, WorkerPoolStats } from './worker-pool.ts';

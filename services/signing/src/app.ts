@@ -33,6 +33,7 @@ import { sealRoutes } from './routes/seal-routes.ts';
 import { tsaRoutes } from './routes/tsa-routes.ts';
 import { twoStepRoutes } from './routes/two-step-routes.ts';
 import { verifyRoutes } from './routes/verify-routes.ts';
+import { parsingPool } from './workers/parsing-pool.ts';
 
 /** What the signing app is given from outside. */
 export type SigningDeps = ServiceDeps & {
@@ -90,18 +91,24 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
       rootCrlValidityMs: config.rootCrlDays * 86_400_000,
     });
+    const workers = parsingPool(app, config.workers);
     await app.register(trustServiceRenewal, { ca });
     await app.register(caRoutes, { ca });
     await app.register(sealRoutes, { ca });
     await app.register(tsaRoutes, { ca });
     await app.register(ocspRoutes, { ca });
-    await app.register(verifyRoutes, { ca });
+    await app.register(verifyRoutes, { ca, workers });
     await app.register(keyRoutes, { ca });
     await app.register(keyImageRoutes, { ca });
     await app.register(keyRequestRoutes, { ca });
     await app.register(officeRoutes, { ca });
     await platform.store.ensureBucket(twoStepBucket);
-    await app.register(pdfRoutes, { ca, store: platform.store, uploadsPerCaller: config.uploadsPerCaller });
+    await app.register(pdfRoutes, {
+      ca,
+      store: platform.store,
+      workers,
+      uploadsPerCaller: config.uploadsPerCaller,
+    });
     await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(twoStepPurge, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });

@@ -7,8 +7,11 @@
  * `LIENTHONG_SIGNING_PUBLIC_URL`, when set, is where outside validators reach this service:
  * certificates the local CA issues then point there for their CRL, OCSP and issuer
  * (RFC 5280 §4.2.1.13, §4.2.2.1). `LIENTHONG_SIGNING_OFFICES_FILE` names the JSON file of the
- * offices the CA certifies (read and checked at start).
+ * offices the CA certifies (read and checked at start). `LIENTHONG_SIGNING_WORKERS`,
+ * `_WORKER_MEMORY_MB`, `_JOB_TIME_LIMIT_MS` and `_JOB_QUEUE` size the worker threads that
+ * parse and judge uploaded PDFs and CMS off the event loop (workers/parsing-pool.ts).
  */
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
@@ -55,6 +58,27 @@ export const signingConfigSchema = serviceConfigSchema(
       default: 365,
       expected: "an integer 30-3650 (days between thisUpdate and nextUpdate of the root's pre-issued CRL)",
     }),
+    LIENTHONG_SIGNING_WORKERS: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 64, expected: 'an integer 1-64 (worker threads)' }),
+    ),
+    LIENTHONG_SIGNING_WORKER_MEMORY_MB: Type.Integer({
+      minimum: 16,
+      maximum: 16_384,
+      default: 256,
+      expected: "an integer 16-16384 (MB of each worker's V8 old generation)",
+    }),
+    LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS: Type.Integer({
+      minimum: 1,
+      maximum: 3_600_000,
+      default: 60_000,
+      expected: 'an integer 1-3600000 (ms a job may run in a worker)',
+    }),
+    LIENTHONG_SIGNING_JOB_QUEUE: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      default: 64,
+      expected: 'an integer 0-10000 (jobs that may wait for a worker)',
+    }),
   },
 );
 
@@ -62,6 +86,18 @@ export const signingConfigSchema = serviceConfigSchema(
 export interface Pkcs11Config {
   modulePath: string;
   tokenLabel: string;
+}
+
+/** The worker threads that parse and judge uploads (workers/parsing-pool.ts). */
+export interface WorkerConfig {
+  /** Threads at most (default min(2, available parallelism)). */
+  readonly size: number;
+  /** Each thread's V8 old-generation limit, MB. */
+  readonly memoryMb: number;
+  /** Longest a job may run on a thread, ms. */
+  readonly timeLimitMs: number;
+  /** Jobs that may wait for a thread; beyond it 503 PARSING_QUEUE_FULL. */
+  readonly queueLimit: number;
 }
 
 /** The signing service's configuration: the shared one plus the key-encryption key. */
@@ -85,6 +121,7 @@ export type SigningConfig = ServiceConfig & {
   readonly uploadsPerCaller: number;
   /** How long each CRL of the root is valid (nextUpdate − thisUpdate), days: it is pre-issued so that the root key stays offline. */
   readonly rootCrlDays: number;
+  readonly workers: WorkerConfig;
 };
 
 /**
@@ -145,6 +182,12 @@ export function loadSigningConfig(env: Env): SigningConfig {
       ? {}
       : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
     uploadsPerCaller: values.LIENTHONG_SIGNING_UPLOADS_PER_CALLER,
+    workers: {
+      size: values.LIENTHONG_SIGNING_WORKERS ?? Math.min(2, availableParallelism()),
+      memoryMb: values.LIENTHONG_SIGNING_WORKER_MEMORY_MB,
+      timeLimitMs: values.LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS,
+      queueLimit: values.LIENTHONG_SIGNING_JOB_QUEUE,
+    },
   };
   // Not enumerable: a config object that gets logged or serialised carries neither the KEK nor the PIN.
   Object.defineProperty(config, 'kek', { value: values.LIENTHONG_SIGNING_KEK, enumerable: false });

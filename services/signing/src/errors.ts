@@ -157,6 +157,24 @@ export const signingErrors = defineErrors({
     detail:
       "The signature value does not verify with the certificate's public key over the prepared signed attributes.",
   },
+  PARSING_TIME_LIMIT: {
+    status: 422,
+    title: 'Upload took too long to read',
+    detail:
+      'Reading and judging the uploaded PDF or CMS ran over the time a worker may spend on one upload (LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS); it was not judged.',
+  },
+  PARSING_MEMORY_LIMIT: {
+    status: 422,
+    title: 'Upload needed too much memory to read',
+    detail:
+      "Reading and judging the uploaded PDF or CMS went over a worker's memory limit (LIENTHONG_SIGNING_WORKER_MEMORY_MB); it was not judged.",
+  },
+  PARSING_QUEUE_FULL: {
+    status: 503,
+    title: 'Too many uploads being read',
+    detail:
+      'Every worker is busy and the queue is full (LIENTHONG_SIGNING_JOB_QUEUE): try again after retry-after seconds.',
+  },
   OFFICE_NOT_REGISTERED: {
     status: 409,
     title: 'Office not registered',

@@ -1,4 +1,5 @@
 /** The signing configuration: LIENTHONG_SIGNING_KEK is required, long enough, and never echoed. */
+import { availableParallelism } from 'node:os';
 import t from 'tap';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 import { ConfigError } from '@lienthong/service';
@@ -144,4 +145,38 @@ void t.test("the root CRL's period: a year by default, 30 to 3650 days, anything
       bad,
     );
   }
+});
+
+void t.test('the parsing workers: defaults, given values, and values out of range', async (t) => {
+  const env = { ...base, LIENTHONG_SIGNING_KEK: 'k'.repeat(40) };
+  const defaults = loadSigningConfig(env).workers;
+  t.same(defaults, {
+    size: Math.min(2, availableParallelism()),
+    memoryMb: 256,
+    timeLimitMs: 60_000,
+    queueLimit: 64,
+  });
+  t.same(
+    loadSigningConfig({
+      ...env,
+      LIENTHONG_SIGNING_WORKERS: '3',
+      LIENTHONG_SIGNING_WORKER_MEMORY_MB: '512',
+      LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS: '1500',
+      LIENTHONG_SIGNING_JOB_QUEUE: '0',
+    }).workers,
+    { size: 3, memoryMb: 512, timeLimitMs: 1500, queueLimit: 0 },
+  );
+  t.equal(loadSigningConfig({ ...env, LIENTHONG_SIGNING_WORKERS: '' }).workers.size, defaults.size, 'empty is missing');
+  for (const [variable, bad] of [
+    ['LIENTHONG_SIGNING_WORKERS', '0'],
+    ['LIENTHONG_SIGNING_WORKERS', 'two'],
+    ['LIENTHONG_SIGNING_WORKER_MEMORY_MB', '8'],
+    ['LIENTHONG_SIGNING_JOB_TIME_LIMIT_MS', '0'],
+    ['LIENTHONG_SIGNING_JOB_QUEUE', '-1'],
+  ] as const)
+    t.throws(
+      () => loadSigningConfig({ ...env, [variable]: bad }),
+      { name: 'ConfigError', message: new RegExp(`^config: ${variable} must be an integer`) },
+      `${variable}=${bad}`,
+    );
 });

@@ -27,9 +27,12 @@ export interface PartyFlowSetup extends TestSigning {
   original: Buffer;
 }
 
-/** Builds the setup for one test file (torn down with it). */
-export async function partyFlowSetup(t: { teardown(fn: () => Promise<void> | void): void }): Promise<PartyFlowSetup> {
-  const signing = await signingForFile(t);
+/** Builds the setup for one test file (torn down with it); `env` adds to the service's configuration. */
+export async function partyFlowSetup(
+  t: { teardown(fn: () => Promise<void> | void): void },
+  env: Record<string, string> = {},
+): Promise<PartyFlowSetup> {
+  const signing = await signingForFile(t, env);
   const { app } = signing;
   const s = scratch();
   t.teardown(() => s.cleanup());

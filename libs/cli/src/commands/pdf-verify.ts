@@ -1,4 +1,4 @@
-import { readDssData, verifyPdf } from '@lienthong/pades';
+import { readDssData, verifyPdf, verifyPdfDocument, type PdfVerifyOptions } from '@lienthong/pades';
 import { isPdfError, PdfDocument, type PdfError } from '@lienthong/pdf';
 import { EXIT } from '../errors.ts';
 import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
@@ -22,6 +22,9 @@ export interface PdfVerifyValues {
  * TOTAL_PASSED with no forbidden change after it; 1 otherwise (also a signed
  * PDF whose later revisions cannot be read: TOTAL_FAILED / FORMAT_FAILURE);
  * a PDF with no readable signed revision is unusable input (BAD_PDF, exit 2).
+ * The file is opened and parsed once, under one budget (libs/pdf `PdfLimits`), for its DSS
+ * and its verification; only a file that cannot be opened is left to `verifyPdf`, which
+ * looks for a readable earlier revision.
  */
 export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyValues, time: Date): Promise<number> {
   const anchors = readCertificateFiles(io, values.anchor);
@@ -47,13 +50,9 @@ export async function verifyPdfFile(io: CliIo, path: string, values: PdfVerifyVa
       ocspCount: 0,
       dss: dss?.present ?? false,
     };
-    const report = await verifyPdf(source, {
-      trustAnchors: anchors,
-      intermediates,
-      crls,
-      revocation: run.revocation,
-      time,
-    });
+    const options: PdfVerifyOptions = { trustAnchors: anchors, intermediates, crls, revocation: run.revocation, time };
+    // The document read for its DSS is the one verified: one parse, one budget.
+    const report = doc === undefined ? await verifyPdf(source, options) : await verifyPdfDocument(source, doc, options);
     if (unreadable !== undefined && report.signatures.length === 0) throw pdfCliError(path, unreadable);
     io.stdout(
       values.json === true ? `${JSON.stringify(pdfReportJson(report, run), null, 2)}\n` : formatPdfReport(report, run),

@@ -153,6 +153,28 @@ export async function verifyPdf(source: ByteSource, options: PdfVerifyOptions = 
       failure(`The file cannot be read as a PDF: ${e.message}`, time, source.size)
     );
   }
+  return verifyOpened(source, doc, options, time);
+}
+
+/**
+ * As {@link verifyPdf}, on a document the caller has already opened from `source` (to read
+ * its DSS first, say): one parse and one budget (`PdfDocument`'s) for both. Never throws for
+ * a bad file.
+ */
+export async function verifyPdfDocument(
+  source: ByteSource,
+  doc: PdfDocument,
+  options: PdfVerifyOptions = {},
+): Promise<PdfVerificationReport> {
+  return verifyOpened(source, doc, options, options.time ?? (options.clock ?? systemClock).now());
+}
+
+async function verifyOpened(
+  source: ByteSource,
+  doc: PdfDocument,
+  options: PdfVerifyOptions,
+  time: Date,
+): Promise<PdfVerificationReport> {
   try {
     return await verifyDocument(source, doc, options, time);
   } catch (e) {

@@ -130,3 +130,63 @@ export function pngBomb(options: { width?: number; height?: number; full?: boole
   const idat = deflateSync(Buffer.alloc(options.full === false ? rowBytes : rowBytes * height), { level: 9 });
   return encodePng({ width, height, colorType: 6, depth: 16, rows: new Uint8Array(0), idat });
 }
+
+/**
+ * A one-page PDF whose catalog, stored in an object stream, holds `numbers` zeros in arrays
+ * of `chunk` (/Junk [[0 0 …] [0 0 …] …]): within the decoded-bytes budget (2 bytes a number,
+ * deflated about 1000:1), but every number becomes a parsed object: 15,000,000 of them (a
+ * 29 KB file) cost seconds and hundreds of MB of heap. In small arrays (the default) the heap
+ * grows by small allocations, which a worker's memory limit stops cleanly; one flat array
+ * (`chunk` = `numbers`) grows by copies of tens of MB, and one of them can overshoot the
+ * limit's leeway and abort the whole process (node's worker OOM handling). Used by the
+ * signing service's worker-pool tests.
+ */
+export function arrayBomb(numbers = 15_000_000, chunk = 1000): Uint8Array {
+  const parts: Buffer[] = [latin1('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n')];
+  const offsets: number[] = [0, 0];
+  let at = parts[0]!.length;
+  for (const [n, body] of [
+    [2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>'],
+    [3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>'],
+  ] as const) {
+    offsets[n] = at;
+    const b = latin1(`${n} 0 obj\n${body}\nendobj\n`);
+    parts.push(b);
+    at += b.length;
+  }
+  const header = '1 0\n';
+  const inner = Buffer.concat([latin1('['), Buffer.alloc(chunk * 2, '0 '), latin1('] ')]);
+  const content = Buffer.concat([
+    latin1(`${header}<< /Type /Catalog /Pages 2 0 R /Junk [`),
+    ...Array.from({ length: Math.ceil(numbers / chunk) }, () => inner),
+    latin1('] >>\n'),
+  ]);
+  const packed = deflateSync(content, { level: 9 });
+  offsets[4] = at;
+  const head = latin1(
+    `4 0 obj\n<< /Type /ObjStm /N 1 /First ${header.length} /Filter /FlateDecode /Length ${packed.length} >>\nstream\n`,
+  );
+  const tail = latin1('\nendstream\nendobj\n');
+  parts.push(head, packed, tail);
+  at += head.length + packed.length + tail.length;
+  // The xref stream, /W [1 4 2]: 0 free, 1 in object stream 4, 2–4 plain, 5 itself.
+  const rows = Buffer.alloc(6 * 7);
+  const row = (n: number, type: number, f2: number, f3: number): void => {
+    rows[n * 7] = type;
+    rows.writeUInt32BE(f2, n * 7 + 1);
+    rows.writeUInt16BE(f3, n * 7 + 5);
+  };
+  row(0, 0, 0, 65535);
+  row(1, 2, 4, 0);
+  for (const n of [2, 3, 4]) row(n, 1, offsets[n]!, 0);
+  row(5, 1, at, 0);
+  const packedRows = deflateSync(rows);
+  parts.push(
+    latin1(
+      `5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${packedRows.length} >>\nstream\n`,
+    ),
+    packedRows,
+    latin1(`\nendstream\nendobj\nstartxref\n${at}\n%%EOF\n`),
+  );
+  return Buffer.concat(parts);
+}

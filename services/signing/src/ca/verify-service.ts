@@ -3,13 +3,16 @@
  * trust anchored at this CA's root plus any anchors the caller gives, with the current
  * CRLs of the root and the issuing CA as revocation data (RFC 5280 §6.3). Bytes that are
  * not a CMS SignedData are a verification outcome, not a request error: the report says
- * TOTAL_FAILED / FORMAT_FAILURE.
+ * TOTAL_FAILED / FORMAT_FAILURE. The parsing and judging run on a parsing worker
+ * (workers/parsing-pool.ts), given the DER of the anchors, intermediates and CRLs and the
+ * CA's clock reading; the main thread reads the CRLs and marks the anchors.
  */
-import { verifyPdf, type PdfVerificationReport } from '@lienthong/pades';
-import { openFileSource } from '@lienthong/pdf';
-import { isPkiError, readCertificate, summariseCmsReport, verifyCms, type Certificate } from '@lienthong/pki';
+import type { PdfVerificationReport } from '@lienthong/pades';
+import { isPkiError, readCertificate, type CmsReportSummary, type Certificate } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
+import type { VerificationData, VerifyCmsJob, VerifyPdfJob } from '../workers/verify-tasks.ts';
 import { markAnchors, type MarkedReport } from './anchor-marking.ts';
 import type { CaContext } from './ca-context.ts';
 import { currentCrl } from './crl-service.ts';
@@ -28,22 +31,25 @@ export interface VerifyInput {
  */
 export type VerifyReport = MarkedReport;
 
-/** Verifies every signature of the PDF at `path` against this CA's root, with its CRLs and the document's DSS (read in chunks). */
-export async function verifyPdfFile(ca: CaContext, path: string): Promise<PdfVerificationReport> {
+/** This CA's root and the configured anchors, its issuing CA and both CRLs, as DER, at the CA's clock's now. */
+async function verificationData(ca: CaContext): Promise<VerificationData> {
   const { root, issuing } = ca.hierarchy;
   const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
-  const source = await openFileSource(path);
-  try {
-    return await verifyPdf(source, {
-      trustAnchors: [ca.certificateOf(root), ...ca.externalAnchors],
-      intermediates: [ca.certificateOf(issuing)],
-      crls: [rootCrl.der, issuingCrl.der],
-      revocation: 'any',
-      clock: ca.clock,
-    });
-  } finally {
-    await source.close();
-  }
+  return {
+    trustAnchors: [ca.certificateOf(root).der, ...ca.externalAnchors.map((anchor) => anchor.der)],
+    intermediates: [ca.certificateOf(issuing).der],
+    crls: [rootCrl.der, issuingCrl.der],
+    now: ca.clock.now(),
+  };
+}
+
+/**
+ * Verifies every signature of the PDF at `path` against this CA's root, with its CRLs and the
+ * document's DSS (read in chunks, on a parsing worker).
+ */
+export async function verifyPdfFile(ca: CaContext, workers: ParsingPool, path: string): Promise<PdfVerificationReport> {
+  const job: VerifyPdfJob = { ...(await verificationData(ca)), path };
+  return workers.run<PdfVerificationReport>('verifyPdf', job);
 }
 
 /** The caller's anchors, each a DER certificate; 400 TRUST_ANCHOR_MALFORMED naming the first that is not. */
@@ -62,20 +68,22 @@ function readAnchors(anchors: readonly Uint8Array[]): Certificate[] {
   });
 }
 
-/** Verifies `input` against this CA's root (and the given anchors, 400 when one is not a certificate) with its own CRLs. */
-export async function verifySignature(ca: CaContext, input: VerifyInput): Promise<VerifyReport> {
+/**
+ * Verifies `input` against this CA's root (and the given anchors, 400 when one is not a
+ * certificate) with its own CRLs, on a parsing worker.
+ */
+export async function verifySignature(ca: CaContext, workers: ParsingPool, input: VerifyInput): Promise<VerifyReport> {
   const callerAnchors = readAnchors(input.anchors ?? []);
-  const { root, issuing } = ca.hierarchy;
-  const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
-  const report = verifyCms(input.signature, {
-    ...(input.content === undefined ? {} : { detachedContent: input.content }),
-    trustAnchors: [ca.certificateOf(root), ...ca.externalAnchors, ...(input.anchors ?? [])],
-    intermediates: [ca.certificateOf(issuing)],
-    crls: [rootCrl.der, issuingCrl.der],
-    revocation: 'any',
-    clock: ca.clock,
-  });
-  return markAnchors(summariseCmsReport(report), {
+  const data = await verificationData(ca);
+  const job: VerifyCmsJob = {
+    ...data,
+    trustAnchors: [...data.trustAnchors, ...(input.anchors ?? [])],
+    signature: input.signature,
+    ...(input.content === undefined ? {} : { content: input.content }),
+  };
+  const summary = await workers.run<CmsReportSummary>('verifyCms', job);
+  const { root } = ca.hierarchy;
+  return markAnchors(summary, {
     localRoot: [ca.certificateOf(root).fingerprint],
     configured: ca.externalAnchors.map((anchor) => anchor.fingerprint),
     callerSupplied: callerAnchors.map((anchor) => anchor.fingerprint),

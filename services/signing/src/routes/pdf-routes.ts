@@ -4,7 +4,7 @@
  * PIN in the `lienthong-pin` header; seal: the registry); the answer is the signed PDF, the
  * original bytes followed by the signature's incremental update (and the DSS and document
  * time-stamp revisions for B-LT / B-LTA). `POST /v1/verify/pdf` — the verification report
- * of every signature in the PDF.
+ * of every signature in the PDF, judged on a parsing worker (workers/parsing-pool.ts).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -14,20 +14,21 @@ import type { ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
 import { extendPdfFile } from '../signing/pdf-extension.ts';
 import { signPdfWithKey } from '../signing/pdf-signing.ts';
 import { prepareTwoStepPdf } from '../signing/two-step-pdf.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadIfAny, pdfUploadOf, uploadsInFlight } from './pdf-body.ts';
 import { text, visibleBlockQuery, visibleOf } from './pdf-query.ts';
-import { base64Pattern, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
+import { base64Pattern, parsingRefusals, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
 import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 
 /** Registers the PDF routes. */
 export async function pdfRoutes(
   app: ServiceApp,
-  options: { ca: CaContext; store: ObjectStore; uploadsPerCaller: number },
+  options: { ca: CaContext; store: ObjectStore; workers: ParsingPool; uploadsPerCaller: number },
 ): Promise<void> {
-  const { ca } = options;
+  const { ca, workers } = options;
   acceptPdfBody(app, { uploadsPerCaller: options.uploadsPerCaller });
   app.post(
     '/v1/keys/:id/pdf-signatures',
@@ -82,6 +83,7 @@ export async function pdfRoutes(
           429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
           423: problemResponse('SIGNING_KEY_LOCKED'),
+          ...parsingRefusals,
         },
       },
     },
@@ -92,6 +94,7 @@ export async function pdfRoutes(
       const pin = request.headers['lienthong-pin'];
       await signPdfWithKey(
         ca,
+        workers,
         principal,
         {
           keyId: request.params.id,
@@ -136,12 +139,13 @@ export async function pdfRoutes(
           413: problemResponse('PAYLOAD_TOO_LARGE: over 256 MiB'),
           429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: not application/pdf'),
+          ...parsingRefusals,
         },
       },
     },
     async (request) => {
       principalOf(request);
-      return verifyPdfFile(ca, pdfUploadOf(request.body).path);
+      return verifyPdfFile(ca, workers, pdfUploadOf(request.body).path);
     },
   );
 
@@ -193,6 +197,7 @@ export async function pdfRoutes(
           413: problemResponse('PAYLOAD_TOO_LARGE'),
           429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
+          ...parsingRefusals,
         },
       },
     },
@@ -202,6 +207,7 @@ export async function pdfRoutes(
       const prepared = await prepareTwoStepPdf(
         ca,
         options.store,
+        workers,
         principalOf(request),
         {
           certificate: Buffer.from(request.headers['lienthong-certificate'], 'base64'),
@@ -241,6 +247,7 @@ export async function pdfRoutes(
           413: problemResponse('PAYLOAD_TOO_LARGE'),
           429: uploadsInFlight,
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE'),
+          ...parsingRefusals,
         },
       },
     },
@@ -248,7 +255,7 @@ export async function pdfRoutes(
       principalOf(request);
       const upload = pdfUploadOf(request.body);
       const output = join(upload.dir, 'extended.pdf');
-      await extendPdfFile(ca, request.query.level, upload.path, output);
+      await extendPdfFile(ca, workers, request.query.level, upload.path, output);
       return reply.type('application/pdf').send(createReadStream(output));
     },
   );

@@ -77,3 +77,13 @@ export function toCertificateSummary(r: CertificateRecord): Static<typeof Certif
     revokedAt: r.revokedAt?.toISOString() ?? null,
   };
 }
+
+/** The answers of a route whose upload is read on a parsing worker (workers/parsing-pool.ts). */
+export const parsingRefusals = {
+  422: problemResponse(
+    'PARSING_TIME_LIMIT or PARSING_MEMORY_LIMIT: reading the upload ran over the worker time or memory limit; nothing was judged or signed',
+  ),
+  503: problemResponse(
+    'PARSING_QUEUE_FULL: every worker is busy and the queue is full; retry-after says when to retry',
+  ),
+};

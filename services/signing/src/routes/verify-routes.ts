@@ -2,13 +2,15 @@
  * `POST /v1/verify`: verifies a CMS/CAdES signature and returns the EN 319 102-1 report.
  * Base64 that is not strict RFC 4648 base64 is a 400 (VALIDATION_FAILED); bytes that are
  * not a CMS SignedData are reported (TOTAL_FAILED / FORMAT_FAILURE), since that is a
- * finding about the signature, not about the request.
+ * finding about the signature, not about the request. The signature is judged on a parsing
+ * worker: over its time or memory limit, 422 PARSING_TIME_LIMIT / PARSING_MEMORY_LIMIT.
  */
 import { Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifySignature } from '../ca/verify-service.ts';
-import { Base64, problemResponse, unauthenticated } from './schemas.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
+import { Base64, parsingRefusals, problemResponse, unauthenticated } from './schemas.ts';
 
 /** Largest JSON body accepted, bytes (base64 of a signature and its detached content). */
 export const verifyBodyLimit = 16 * 1024 * 1024;
@@ -75,7 +77,7 @@ const VerifyReportSchema = Type.Object(
 );
 
 /** Registers the verification route. */
-export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext; workers: ParsingPool }): Promise<void> {
   app.post(
     '/v1/verify',
     {
@@ -97,12 +99,13 @@ export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext }):
           401: unauthenticated,
           413: problemResponse('PAYLOAD_TOO_LARGE: the body is over 16 MiB'),
           415: problemResponse('UNSUPPORTED_MEDIA_TYPE: the body is not application/json'),
+          ...parsingRefusals,
         },
       },
     },
     async (request) => {
       const { signature, content, anchors } = request.body;
-      return verifySignature(options.ca, {
+      return verifySignature(options.ca, options.workers, {
         signature: new Uint8Array(Buffer.from(signature, 'base64')),
         ...(content === undefined ? {} : { content: new Uint8Array(Buffer.from(content, 'base64')) }),
         anchors: (anchors ?? []).map((a) => new Uint8Array(Buffer.from(a, 'base64'))),

@@ -1,6 +1,6 @@
 /** What libs/pdf and libs/pades say about an unusable PDF, as the service's error. */
 import { isPdfError } from '@lienthong/pdf';
-import { AppError } from '@lienthong/service';
+import { AppError } from '@lienthong/service/errors';
 import { signingErrors } from '../errors.ts';
 
 /** Runs `work`, answering 400 PDF_UNREADABLE when libs/pdf or libs/pades finds the PDF unusable. */

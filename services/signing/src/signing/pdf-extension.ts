@@ -1,16 +1,13 @@
 /**
  * Raising a signed PDF to PAdES B-LT or B-LTA (ETSI EN 319 142-1 §5.4–5.5): validation data
- * in a DSS, then a document time-stamp from this service's TSA.
+ * in a DSS, then a document time-stamp from this service's TSA. The PDF is read and written
+ * on a parsing worker (pdf-tasks.ts), which asks this thread for the time-stamp token.
  */
-import { extendPdf } from '@lienthong/pades';
-import { createFileSink, isPdfError, openFileSource } from '@lienthong/pdf';
-import { readCrl } from '@lienthong/pki';
-import { AppError } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { currentCrl } from '../ca/crl-service.ts';
 import { localTimeStamper } from '../ca/tsa-service.ts';
-import { signingErrors } from '../errors.ts';
-import { asPdfError } from './pdf-errors.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
+import type { ExtendPdfJob, TimestampCall } from './pdf-tasks.ts';
 
 /**
  * Raises the signed PDF at `input` to B-LT or B-LTA into `output`: a DSS with the document's
@@ -20,33 +17,21 @@ import { asPdfError } from './pdf-errors.ts';
  */
 export async function extendPdfFile(
   ca: CaContext,
+  workers: ParsingPool,
   level: 'B-LT' | 'B-LTA',
   input: string,
   output: string,
 ): Promise<void> {
-  await asPdfError(() =>
-    extendPdfFileAs(ca, level, input, output).catch((error: unknown) => {
-      // No signature to extend is the caller's mistake, not ours.
-      if (isPdfError(error, 'PDF_INVALID_ARGUMENT'))
-        throw new AppError(signingErrors.PDF_UNREADABLE, { detail: error.message, extra: { pdfError: error.code } });
-      throw error;
-    }),
-  );
-}
-
-async function extendPdfFileAs(ca: CaContext, level: 'B-LT' | 'B-LTA', input: string, output: string): Promise<void> {
   const { issuing, root } = ca.hierarchy;
-  const crls = [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
-  const source = await openFileSource(input);
-  const sink = await createFileSink(output);
-  try {
-    await extendPdf(source, sink, {
-      level,
-      timeStamper: localTimeStamper(ca),
-      validationData: { crls, certificates: [ca.certificateOf(root), ca.certificateOf(issuing)] },
-    });
-  } finally {
-    await source.close();
-    await sink.close();
-  }
+  const job: ExtendPdfJob = {
+    input,
+    output,
+    level,
+    crls: [(await currentCrl(ca, issuing)).der, (await currentCrl(ca, root)).der],
+    certificates: [ca.certificateOf(root).der, ca.certificateOf(issuing).der],
+  };
+  const timeStamper = localTimeStamper(ca);
+  await workers.run('extendPdf', job, {
+    timestamp: ({ imprint, hash }: TimestampCall) => timeStamper(imprint, hash),
+  });
 }

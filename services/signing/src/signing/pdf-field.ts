@@ -7,7 +7,7 @@
  * the appearance into it (§12.5.5). A new widget's page must exist (§7.7.3).
  */
 import { isArray, isNumber, listFields, listPages, openFileSource, PdfDocument, type FormField } from '@lienthong/pdf';
-import { AppError, serviceErrors } from '@lienthong/service';
+import { AppError, serviceErrors } from '@lienthong/service/errors';
 import { signingErrors } from '../errors.ts';
 
 /** An existing empty signature field: its size in points, when its /Rect is not empty. */

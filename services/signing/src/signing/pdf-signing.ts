@@ -3,10 +3,11 @@
  * PIN) or the office seal (the registry). The PDF is read from a file and the signed PDF
  * written to another, in chunks; B-T and up are time-stamped by this service's TSA, B-LT
  * and B-LTA carry the local CA's CRLs in the DSS when the local CA issued the certificate.
+ * The PDF is read and written on a parsing worker (pdf-tasks.ts); the key stays here and
+ * signs what the worker asks it to sign.
  */
-import { signPdf, type PadesLevel } from '@lienthong/pades';
-import { createFileSink, openFileSource } from '@lienthong/pdf';
-import { readCertificate, readCrl, type Crl, type SigningAlgorithm } from '@lienthong/pki';
+import type { PadesLevel } from '@lienthong/pades';
+import { readCertificate, type SigningAlgorithm } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
@@ -17,10 +18,10 @@ import { findKeyImage, findSigningKey } from '../keys/key-repository.ts';
 import type { SigningKeyRecord } from '../keys/key-repository.ts';
 import { mayUseKey } from '../keys/key-rules.ts';
 import { unlockForUse } from '../keys/key-use.ts';
-import { asPdfError } from './pdf-errors.ts';
-import { inspectTarget } from './pdf-field.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
 import type { ExistingField } from './pdf-field.ts';
-import { fieldOptions, planSignatureBlock, visibleRequestOf } from './signature-block.ts';
+import type { InspectTargetJob, SignPdfJob, TimestampCall } from './pdf-tasks.ts';
+import { planSignatureBlock, visibleRequestOf } from './signature-block.ts';
 import type { SignatureBlock, VisibleQuery, VisibleRequest } from './signature-block.ts';
 
 /** What the caller asks of a PDF signature. */
@@ -42,11 +43,30 @@ export interface PdfSignRequest {
   visible?: VisibleQuery;
 }
 
-/** CRLs of the local CA for the DSS, when it issued the key's certificate. */
-async function localCrls(ca: CaContext, key: SigningKeyRecord): Promise<Crl[]> {
+/** CRLs (DER) of the local CA for the DSS, when it issued the key's certificate. */
+async function localCrls(ca: CaContext, key: SigningKeyRecord): Promise<Uint8Array[]> {
   if (key.caCertificateId === null) return [];
   const { issuing, root } = ca.hierarchy;
-  return [readCrl((await currentCrl(ca, issuing)).der), readCrl((await currentCrl(ca, root)).der)];
+  return [(await currentCrl(ca, issuing)).der, (await currentCrl(ca, root)).der];
+}
+
+/**
+ * Checks the field and page a signature is to go to, on a parsing worker (pdf-field.ts);
+ * nothing to check without a field or a visible block.
+ */
+export async function inspectTargetOn(
+  workers: ParsingPool,
+  input: string,
+  field: string | undefined,
+  visible: VisibleRequest | undefined,
+): Promise<ExistingField | undefined> {
+  if (field === undefined && visible === undefined) return undefined;
+  const job: InspectTargetJob = {
+    input,
+    ...(field === undefined ? {} : { field }),
+    ...(visible === undefined ? {} : { page: visible.page }),
+  };
+  return workers.run<ExistingField | undefined>('inspectTarget', job);
 }
 
 /** The visible block of a signature with `key`, with its image if it has one. */
@@ -73,17 +93,7 @@ async function planBlock(
  */
 export async function signPdfWithKey(
   ca: CaContext,
-  principal: Principal,
-  request: PdfSignRequest,
-  input: string,
-  output: string,
-  inputDigest: string,
-): Promise<void> {
-  return asPdfError(() => signPdfFile(ca, principal, request, input, output, inputDigest));
-}
-
-async function signPdfFile(
-  ca: CaContext,
+  workers: ParsingPool,
   principal: Principal,
   request: PdfSignRequest,
   input: string,
@@ -93,13 +103,7 @@ async function signPdfFile(
   const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
   const known = await findSigningKey(ca.pool, principal.office, request.keyId);
   if (known === undefined || !mayUseKey(principal, known)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
-  const field =
-    request.field === undefined && visible === undefined
-      ? undefined
-      : await inspectTarget(input, {
-          ...(request.field === undefined ? {} : { field: request.field }),
-          ...(visible === undefined ? {} : { page: visible.page }),
-        });
+  const field = await inspectTargetOn(workers, input, request.field, visible);
   const block = visible === undefined ? undefined : await planBlock(ca, known, visible, field);
   const { key, signer } = await unlockForUse(
     ca,
@@ -109,23 +113,29 @@ async function signPdfFile(
     inputDigest,
     `pdf ${request.level}`,
   );
-  const certificate = readCertificate(key.certificateDer);
   const crls = request.level === 'B-LT' || request.level === 'B-LTA' ? await localCrls(ca, key) : [];
-  const source = await openFileSource(input);
-  const sink = await createFileSink(output);
-  try {
-    await signPdf(source, sink, {
-      signer: signer(key.algorithm as SigningAlgorithm),
-      certificate,
-      chain: key.chainDer.map((der) => readCertificate(der)),
-      level: request.level,
-      timeStamper: localTimeStamper(ca),
-      validationData: { crls },
-      clock: ca.clock,
-      ...fieldOptions(request, block, ca.clock.now()),
-    });
-  } finally {
-    await source.close();
-    await sink.close();
-  }
+  const keySigner = signer(key.algorithm as SigningAlgorithm);
+  const timeStamper = localTimeStamper(ca);
+  const job: SignPdfJob = {
+    input,
+    output,
+    algorithm: keySigner.algorithm,
+    certificate: key.certificateDer,
+    chain: key.chainDer,
+    level: request.level,
+    crls,
+    now: ca.clock.now(),
+    // The field request alone: the PIN stays here.
+    placement: {
+      allowStamp: request.allowStamp,
+      ...(request.field === undefined ? {} : { field: request.field }),
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      ...(request.location === undefined ? {} : { location: request.location }),
+    },
+    ...(block === undefined ? {} : { block }),
+  };
+  await workers.run('signPdf', job, {
+    sign: (data: Uint8Array) => keySigner.sign(data),
+    timestamp: ({ imprint, hash }: TimestampCall) => timeStamper(imprint, hash),
+  });
 }

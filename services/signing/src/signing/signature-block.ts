@@ -14,7 +14,7 @@ import {
   type SignatureLine,
 } from '@lienthong/pdf';
 import { nameValues, OID, type Certificate } from '@lienthong/pki';
-import { AppError, serviceErrors } from '@lienthong/service';
+import { AppError, serviceErrors } from '@lienthong/service/errors';
 import { signingErrors } from '../errors.ts';
 import type { KeyImage, KeyPurpose } from '../keys/key-repository.ts';
 

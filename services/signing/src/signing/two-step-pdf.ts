@@ -5,14 +5,16 @@
  * token's value against the certificate, fills /Contents (time-stamped for B-T) and returns
  * the signed PDF. The server never sees the private key; a session completes once. A
  * visible block is drawn at prepare time (the appearance is part of the signed revision).
+ * The uploaded PDF is read and the prepared one written on a parsing worker (pdf-tasks.ts);
+ * `complete` only fills the /Contents of the service's own prepared file.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { withTransaction } from '@lienthong/db';
-import { completePdfSignature, preparePdfSignature, type PdfSignatureState } from '@lienthong/pades';
-import { createFileSink, openFileSink, openFileSource } from '@lienthong/pdf';
+import { completePdfSignature, type PdfSignatureState, type PreparedPdfSignature } from '@lienthong/pades';
+import { openFileSink } from '@lienthong/pdf';
 import { readCertificate } from '@lienthong/pki';
 import { AppError, roles, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
@@ -24,9 +26,11 @@ import { signingErrors } from '../errors.ts';
 import { logSigning } from '../keys/signing-log-repository.ts';
 import { completeTwoStepSession, insertTwoStepSession } from './two-step-repository.ts';
 import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
+import type { ParsingPool } from '../workers/parsing-pool.ts';
 import { asPdfError } from './pdf-errors.ts';
-import { inspectTarget } from './pdf-field.ts';
-import { fieldOptions, planSignatureBlock, visibleRequestOf } from './signature-block.ts';
+import { inspectTargetOn } from './pdf-signing.ts';
+import type { PreparePdfJob } from './pdf-tasks.ts';
+import { planSignatureBlock, visibleRequestOf } from './signature-block.ts';
 import type { VisibleQuery, VisibleRequest } from './signature-block.ts';
 import { openSession, readCertificateOrRefuse, twoStepTtlMs, verifiedValue } from './two-step.ts';
 import type { PreparedTwoStep } from './two-step.ts';
@@ -65,6 +69,7 @@ export interface PdfFile {
 export async function prepareTwoStepPdf(
   ca: CaContext,
   store: ObjectStore,
+  workers: ParsingPool,
   principal: Principal,
   request: PdfTwoStepRequest,
   pdf: PdfFile | undefined,
@@ -72,12 +77,13 @@ export async function prepareTwoStepPdf(
   requireRoleOf(principal, roles.signer);
   if (pdf === undefined) throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'The body holds no PDF.' });
   const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
-  return asPdfError(() => preparePdf(ca, store, principal, request, visible, pdf));
+  return asPdfError(() => preparePdf(ca, store, workers, principal, request, visible, pdf));
 }
 
 async function preparePdf(
   ca: CaContext,
   store: ObjectStore,
+  workers: ParsingPool,
   principal: Principal,
   request: PdfTwoStepRequest,
   visible: VisibleRequest | undefined,
@@ -94,13 +100,7 @@ async function preparePdf(
     throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
       detail: "The certificate's key is neither RSA nor ECDSA P-256/P-384.",
     });
-  const field =
-    request.field === undefined && visible === undefined
-      ? undefined
-      : await inspectTarget(input, {
-          ...(request.field === undefined ? {} : { field: request.field }),
-          ...(visible === undefined ? {} : { page: visible.page }),
-        });
+  const field = await inspectTargetOn(workers, input, request.field, visible);
   // Drawn at prepare time: the block's time is when the signer asked, minutes before the token signs.
   const block =
     visible === undefined
@@ -113,22 +113,23 @@ async function preparePdf(
         );
   const id = randomUUID();
   const preparedPath = join(dir, 'prepared.pdf');
-  const source = await openFileSource(input);
-  const sink = await createFileSink(preparedPath);
-  let prepared;
-  try {
-    prepared = await preparePdfSignature(source, sink, {
-      certificate,
-      chain,
-      algorithm,
-      clock: ca.clock,
-      timeStamped: request.level === 'B-T',
-      ...fieldOptions(request, block, ca.clock.now()),
-    });
-  } finally {
-    await source.close();
-    await sink.close();
-  }
+  const job: PreparePdfJob = {
+    input,
+    output: preparedPath,
+    algorithm,
+    certificate: certificate.der,
+    chain: chain.map((c) => c.der),
+    timeStamped: request.level === 'B-T',
+    now: ca.clock.now(),
+    placement: {
+      allowStamp: request.allowStamp,
+      ...(request.field === undefined ? {} : { field: request.field }),
+      ...(request.reason === undefined ? {} : { reason: request.reason }),
+      ...(request.location === undefined ? {} : { location: request.location }),
+    },
+    ...(block === undefined ? {} : { block }),
+  };
+  const prepared = await workers.run<PreparedPdfSignature>('preparePdf', job);
   const objectKey = `${principal.office}/${id}.pdf`;
   await store.put(twoStepBucket, objectKey, createReadStream(preparedPath), { contentType: 'application/pdf' });
   const expiresAt = new Date(ca.clock.now().getTime() + twoStepTtlMs);
