@@ -7,7 +7,7 @@
  * with its line.
  */
 import { officeLevelIds, type OfficeLevelId } from '@lienthong/records';
-import type { OfficeEntry } from './directory-document.ts';
+import { maxEntries, type OfficeEntry } from './directory-document.ts';
 
 /** A problem of an import: where (a JSON pointer into the document, and the CSV line when it came from CSV) and why. */
 export interface ImportProblem {
@@ -107,6 +107,12 @@ export function readOfficesCsv(
   for (const name of requiredColumns)
     if (!names.includes(name)) problems.push({ pointer: '', line: 1, message: `the header has no column ${name}` });
   if (new Set(names).size !== names.length) problems.push({ pointer: '', line: 1, message: 'a column is named twice' });
+  if (rows.length > maxEntries)
+    problems.push({
+      pointer: '',
+      line: rows[maxEntries]!.line,
+      message: `more than ${maxEntries} offices in one import`,
+    });
   if (problems.length > 0) return { ok: false, problems };
   const offices: OfficeEntry[] = [];
   const lines: number[] = [];
