@@ -170,6 +170,26 @@ await t.test('JSON the schema refuses: over-long, unknown fields, wrong types', 
     'VALIDATION_FAILED',
   );
   t.match(long.detail, /offices\/0\/name/);
+  const many = await refused(
+    t,
+    () =>
+      json({
+        offices: [
+          commune('DU-X1', 'HU-A1', { name: 'x'.repeat(301) }),
+          commune('DU-X2', 'HU-A1', { level: 'hamlet' }),
+          commune('DU-X3', 'HU-A1', { colour: 'red' }),
+        ],
+      }),
+    400,
+    'VALIDATION_FAILED',
+  );
+  const pointers = (many as { errors?: { pointer: string }[] }).errors?.map((e) => e.pointer) ?? [];
+  t.ok(pointers.includes('/offices/0/name'), 'the first row');
+  t.ok(pointers.includes('/offices/1/level'), 'the second');
+  t.ok(
+    pointers.some((p) => p.startsWith('/offices/2')),
+    'the third',
+  );
   await refused(t, () => json({ offices: [commune('DU-X1', 'HU-A1', { colour: 'red' })] }), 400, 'VALIDATION_FAILED');
   await refused(t, () => json({ offices: [commune('DU X1', 'HU-A1')] }), 400, 'VALIDATION_FAILED');
   await refused(t, () => json({ offices: 'all' }), 400, 'VALIDATION_FAILED');

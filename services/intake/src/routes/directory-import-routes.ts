@@ -9,6 +9,7 @@ import type { ServiceApp } from '@lienthong/service';
 import type { Pool } from '@lienthong/db';
 import { DirectoryImportBody, type DirectoryInput } from '../directory/directory-document.ts';
 import { importDirectory } from '../directory/directory-import.ts';
+import { bodyValidationError } from './body-problems.ts';
 import { mediaTypeOf, problemResponse, unauthenticated } from './schemas.ts';
 
 /** The largest import body: a national directory of every commune with its people fits. */
@@ -36,6 +37,8 @@ export async function directoryImportRoutes(app: ServiceApp, options: { pool: Po
     '/v1/directory/imports',
     {
       bodyLimit: maxImportBytes,
+      // Every schema error of a file is listed (body-problems.ts), not only the first.
+      attachValidation: true,
       schema: {
         tags: ['directory'],
         summary: 'Import offices, people and recipient groups (a directory-admin, within their subtree)',
@@ -63,6 +66,8 @@ export async function directoryImportRoutes(app: ServiceApp, options: { pool: Po
     async (request) => {
       const mediaType = mediaTypeOf(request.headers['content-type']);
       const principal = principalOf(request);
+      if (request.validationError !== undefined)
+        throw bodyValidationError(DirectoryImportBody, request.body, request.validationError);
       if (mediaType === 'text/csv')
         return importDirectory(pool, principal, { kind: 'csv', text: request.body as string });
       if (mediaType !== 'application/json')
