@@ -180,3 +180,23 @@ await t.test('CSV offices: BOM, CRLF, quoted commas and quotes', async (t) => {
   const again = await post(csv, adminOf('VPTU-A'), 'text/csv');
   t.equal(again.json().events, 0, 'the same CSV again publishes nothing');
 });
+
+await t.test('the OpenAPI document describes the directory: both media types of an import, every answer', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(res.statusCode, 200);
+  const doc = res.json<{
+    paths: Record<string, Record<string, { requestBody?: { content: object }; responses: object }>>;
+  }>();
+  const post = doc.paths['/v1/directory/imports']!.post!;
+  t.same(Object.keys(post.requestBody!.content).sort(), ['application/json', 'text/csv']);
+  t.same(Object.keys(post.responses).sort(), ['200', '400', '401', '403', '413', '415', '422']);
+  for (const path of [
+    '/v1/directory/offices',
+    '/v1/directory/offices/{code}',
+    '/v1/directory/people',
+    '/v1/directory/groups',
+    '/v1/directory/groups/{code}',
+    '/v1/directory/groups/{code}/members',
+  ])
+    t.ok(doc.paths[path]?.get, path);
+});
