@@ -200,3 +200,26 @@ await t.test('the OpenAPI document describes the directory: both media types of 
   ])
     t.ok(doc.paths[path]?.get, path);
 });
+
+await t.test(
+  'two imports of the same file at once: one writes and publishes, the other finds nothing to do',
+  async (t) => {
+    const doc = {
+      offices: ['DU-A31', 'DU-A32', 'DU-A33'].map((code) => ({
+        code,
+        name: `Đảng ủy xã ${code}`,
+        abbreviation: 'ĐU',
+        level: 'commune',
+        parent: 'HU-A1',
+      })),
+    };
+    const before = await outboxCount(pool);
+    const answers = await Promise.all([post(doc, centre), post(doc, adminOf('VPTU-A'))]);
+    t.same(
+      answers.map((a) => a.statusCode),
+      [200, 200],
+    );
+    t.same(answers.map((a) => a.json<{ events: number }>().events).sort(), [0, 3]);
+    t.equal(await outboxCount(pool), before + 3);
+  },
+);
