@@ -61,6 +61,11 @@ const catalogues: CatalogueCase[] = [
     readme: 'libs/records/README.md',
   },
   {
+    name: '@lienthong/intake',
+    load: async () => (await import('@lienthong/intake')).intakeErrors,
+    readme: 'services/intake/README.md',
+  },
+  {
     name: '@lienthong/signing',
     load: async () => (await import('@lienthong/signing')).signingErrors,
     readme: 'services/signing/README.md',

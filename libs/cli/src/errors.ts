@@ -41,6 +41,12 @@ export const cliErrors = defineErrors({
   BAD_APPEARANCE: { status: 400, title: 'The --appearance description or its seal image cannot be used' },
   OUTPUT_IS_INPUT: { status: 400, title: 'The output file is the input file' },
   TSA_FAILED: { status: 502, title: 'The time-stamping authority could not be reached or did not grant a token' },
+  CONFIG_MISSING: { status: 400, title: 'No client configuration: give --config FILE or set LIENTHONG_CONFIG' },
+  CONFIG_INVALID: { status: 400, title: 'The client configuration file cannot be read or used' },
+  SERVICE_UNREACHABLE: {
+    status: 502,
+    title: 'A service could not be reached, or did not answer as a lienthong service',
+  },
 });
 
 /** A stable error code of {@link cliErrors}. */

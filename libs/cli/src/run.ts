@@ -1,5 +1,5 @@
 import { isPkiError } from '@lienthong/pki';
-import { PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { DIRECTORY_COMMANDS, PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
 import { CliError, EXIT, isCliError } from './errors.ts';
 import type { CliIo, Command } from './io.ts';
 import { groupUsage, mainUsage } from './usage.ts';
@@ -8,6 +8,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['pki', PKI_COMMANDS],
   ['pdf', PDF_COMMANDS],
   ['token', TOKEN_COMMANDS],
+  ['directory', DIRECTORY_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -1,4 +1,4 @@
-import { PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import { DIRECTORY_COMMANDS, PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
 
 const list = (commands: ReadonlyMap<string, { summary: string }>, prefix: string): string =>
   [...commands].map(([name, c]) => `  ${`${prefix}${name}`.padEnd(22)}${c.summary}`).join('\n');
@@ -9,7 +9,8 @@ export function mainUsage(): string {
 
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
-tokens. Works on files; needs no service.
+tokens: on files, without any service. The directory commands talk to the
+services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -19,14 +20,18 @@ ${list(PKI_COMMANDS, 'pki ')}
 ${list(PDF_COMMANDS, 'pdf ')}
   token COMMAND         access tokens for the services (lienthong token --help)
 ${list(TOKEN_COMMANDS, 'token ')}
+  directory COMMAND     the directory of offices (lienthong directory --help)
+${list(DIRECTORY_COMMANDS, 'directory ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 
 Exit status: 0 success or valid; 1 a signature or certificate path that does
-not validate; 2 unusable input or command line (one line on stderr names it).
+not validate, or a service that refused; 2 unusable input, command line or
+configuration (one line on stderr names it).
 Environment: read only through --passphrase-env VAR / --issuer-passphrase-env
 VAR / --tsa-passphrase-env VAR (a key passphrase or PKCS#12 password) and
---tsa-token-env VAR (a TSA bearer token). Keys are never printed.
+--tsa-token-env VAR (a TSA bearer token), and LIENTHONG_CONFIG (the client
+configuration, when --config is not given). Keys and tokens are never printed.
 `;
 }
 

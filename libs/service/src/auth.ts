@@ -54,6 +54,8 @@ export const roles = {
   archivist: 'archivist',
   /** Runs the suite's certification authority: seals, certificates, revocation. */
   caAdmin: 'ca-admin',
+  /** Manages the directory (offices, people, recipient groups) of their committee's subtree. */
+  directoryAdmin: 'directory-admin',
 } as const;
 
 const challenge = 'Bearer realm="lienthong"';

@@ -1,22 +1,36 @@
 /**
- * The intake service (documents, registers, numbering and issue). Load order is the layout: external clients (the platform:
- * database, bus, object store) → repositories and rules → routes. For now: the shared kit.
+ * The intake service (documents, registers, numbering and issue; for now the directory).
+ * Load order is the layout: external clients (the platform: database, bus, object store)
+ * → repositories and rules → routes, one plugin per resource. Without a platform (the
+ * kit's own tests) only the shared routes are served.
  */
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import type { IntakeConfig } from './config.ts';
+import { directoryImportRoutes } from './routes/directory-import-routes.ts';
+import { directoryRoutes } from './routes/directory-routes.ts';
 
 /** What the intake app is given from outside. */
 export type IntakeDeps = ServiceDeps;
 
 /** Builds the intake app; the caller listens (server.ts) or injects (tests) and closes it. */
 export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Promise<ServiceApp> {
-  return createServiceApp({
+  const app = await createServiceApp({
     name: 'intake',
     version: pkg.version,
     config,
-    description: 'lienthong intake: documents, registers, numbering and issue.',
+    description: 'lienthong intake: documents, registers, numbering and issue; the directory of offices.',
     ...deps,
   });
+  const platform = deps.platform;
+  if (platform === undefined) return app;
+  try {
+    await app.register(directoryRoutes, { pool: platform.pool });
+    await app.register(directoryImportRoutes, { pool: platform.pool });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
 }

@@ -1,6 +1,7 @@
 import type { Command } from '../io.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
+import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { issueCommand } from './issue.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
@@ -32,4 +33,10 @@ export const PDF_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['sign', pdfSignCommand],
   ['stamp', pdfStampCommand],
   ['extend', pdfExtendCommand],
+]);
+
+/** Commands of the `directory` group (`lienthong directory NAME`): the intake service's directory of offices. */
+export const DIRECTORY_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['import', directoryImportCommand],
+  ['list', directoryListCommand],
 ]);
