@@ -24,6 +24,7 @@ const externalSignature = await signCades(content, keySigner(external.person.pri
 
 interface Marked {
   trusted: boolean;
+  pathFailure?: { reason: string; message?: string };
   chain: Array<{ subject: string; sha256: string; anchor?: string }>;
   trustAnchor?: { source: string; subject: string; sha256: string };
   signers: Array<{ trustAnchor?: { source: string } }>;
@@ -54,6 +55,7 @@ void t.test('a signature whose path ends only at a caller-supplied anchor says s
   const without = await verify(externalSignature);
   t.equal(without.trusted, false, 'without the caller anchor it is not trusted');
   t.equal(without.trustAnchor, undefined, 'and names no anchor');
+  t.equal(without.pathFailure?.reason, 'NO_PATH', 'the report says why the path failed');
 });
 
 void t.test('a signature of this CA names the local root, even when the caller re-sends it', async (t) => {

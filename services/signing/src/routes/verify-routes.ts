@@ -52,6 +52,24 @@ const signerFields = {
   signingTime: Type.Optional(Type.String({ format: 'date-time' })),
   bestSignatureTime: Type.Optional(Type.String({ format: 'date-time' })),
   signer: Type.Optional(CertificateInfo),
+  policyRule: Type.Optional(
+    Type.String({
+      description:
+        'the algorithm-policy rule (ETSI TS 119 312 style, e.g. TS119312:SHA1-SUNSET) that decided a CRYPTO_CONSTRAINTS_FAILURE or refused revocation data',
+    }),
+  ),
+  pathFailure: Type.Optional(
+    Type.Object(
+      {
+        reason: Type.String({ description: 'libs/pki PathFailureReason, e.g. REVOKED, EXPIRED, WEAK_ALGORITHM' }),
+        message: Type.Optional(Type.String()),
+        failedIndex: Type.Optional(Type.Integer({ description: 'index in chain (signer first)' })),
+        certificate: Type.Optional(CertificateInfo),
+        policyRule: Type.Optional(Type.String()),
+      },
+      { description: 'why the certification path failed, when it did' },
+    ),
+  ),
   chain: Type.Array(ChainCertificate, { description: 'the path, signer first, the trust anchor last (marked anchor)' }),
   trustAnchor: Type.Optional(
     Type.Object(
