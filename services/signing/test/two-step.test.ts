@@ -310,6 +310,14 @@ void t.test(
     });
     t.equal(bad.statusCode, 400);
     t.equal(bad.json<{ code: string }>().code, 'CERTIFICATE_MALFORMED');
+    const someoneElse = await app.inject({
+      method: 'POST',
+      url: '/v1/two-step/pdf',
+      headers: { ...headers, 'lienthong-certificate': b64(colleagues.certificate.der) },
+      payload: original,
+    });
+    t.equal(someoneElse.statusCode, 422, 'a token certificate naming someone else prepares no PDF');
+    t.equal(someoneElse.json<{ code: string }>().code, 'CERTIFICATE_IDENTITY_MISMATCH');
     const notPdf = await app.inject({
       method: 'POST',
       url: '/v1/two-step/pdf',

@@ -84,6 +84,8 @@ export async function twoStepRoutes(app: ServiceApp, options: { ca: CaContext; s
           ),
           401: unauthenticated,
           403: problemResponse('FORBIDDEN: the caller is not a signer'),
+          409: problemResponse('OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED'),
+          422: problemResponse('CERTIFICATE_IDENTITY_MISMATCH: the certificate does not name the caller as registered'),
         },
       },
     },

@@ -26,6 +26,7 @@ import { signingErrors } from '../errors.ts';
 import { logSigning } from '../keys/signing-log-repository.ts';
 import { completeTwoStepSession, insertTwoStepSession } from './two-step-repository.ts';
 import { algorithmFor, unfitForSigning } from '../keys/key-rules.ts';
+import { requireCallersCertificate } from '../keys/person-registry.ts';
 import type { ParsingPool } from '../workers/parsing-pool.ts';
 import { asPdfError } from './pdf-errors.ts';
 import { inspectTargetOn } from './pdf-signing.ts';
@@ -95,6 +96,7 @@ async function preparePdf(
   const unfit = unfitForSigning(certificate, ca.clock.now());
   if (unfit !== undefined)
     throw new AppError(signingErrors.CERTIFICATE_NOT_FOR_SIGNING, { detail: `The certificate cannot sign: ${unfit}.` });
+  await requireCallersCertificate(ca.pool, principal, certificate, 'two-step-refused');
   const algorithm = algorithmFor(certificate.spki, 'sha256') ?? algorithmFor(certificate.spki, 'sha384');
   if (algorithm === undefined)
     throw new AppError(signingErrors.DIGEST_ALGORITHM_UNSUITABLE, {
