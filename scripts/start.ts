@@ -8,9 +8,11 @@
  * The signing service's key-encryption passphrase is made once (32 random bytes, base64url)
  * and kept in <data folder>/signing.kek, mode 0600; it is never printed. So is the embedded
  * access-token issuer's key (auth-issuer.pem): the services trust its public key, and
- * tokens.json holds a token for each demo caller of the demo office (valid 30 days). The demo
- * office is the one the signing service certifies (offices.json, written once). On the first
- * start the demo directive is signed through the services (demo/, see lib/demo.ts).
+ * tokens.json holds a token for each demo caller of the demo office (valid 12 hours), and
+ * cli/<office>/<role>.json a `lienthong` client configuration for every caller of intake's
+ * demo directory, which is imported at each start (lib/demo-callers.ts). The demo office is
+ * the one the signing service certifies (offices.json, written once). On the first start the
+ * demo directive is signed through the services (demo/, see lib/demo.ts).
  *
  * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
  * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
@@ -19,21 +21,14 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@lienthong/db';
-import {
-  ConfigError,
-  connectService,
-  loadConfig,
-  publicJwks,
-  serviceAudience,
-  signAccessToken,
-  Type,
-} from '@lienthong/service';
+import { ConfigError, connectService, loadConfig, publicJwks, Type } from '@lienthong/service';
 import type { ServiceApp, ServiceConfig, ServiceDefinition } from '@lienthong/service';
 import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
 import { intakeService } from '@lienthong/intake';
 import { signingService } from '@lienthong/signing';
-import { demoOffice as demoRegisteredOffice, demoSigner, ensureDemoDocument } from './lib/demo.ts';
+import { demoOffice as demoRegisteredOffice, ensureDemoDocument } from './lib/demo.ts';
+import { demoCallerTokens, seedDemoDirectory, writeCallerConfigs } from './lib/demo-callers.ts';
 
 const root = join(import.meta.dirname, '..');
 const services: Array<ServiceDefinition<ServiceConfig>> = [
@@ -96,29 +91,14 @@ const authJwks = publicJwks(issuerKey, 'embedded');
  */
 const demoTokenLifetimeSeconds = 12 * 3600;
 const demoOffice = demoRegisteredOffice.code;
-const demoCallers = [
-  { sub: 'system:vptu-demo', roles: ['office-system'], name: 'Phần mềm văn phòng (demo)' },
-  { sub: demoSigner.subject, roles: ['signer'], name: demoSigner.name },
-  { sub: 'person:van-thu', roles: ['registry'], name: 'Trần Thị Bình' },
-  { sub: 'person:luu-tru', roles: ['archivist'], name: 'Lê Văn Cường' },
-  { sub: 'person:quan-tri', roles: ['ca-admin'], name: 'Phạm Thị Dung' },
-];
-const tokens = Object.fromEntries(
-  demoCallers.map((caller) => [
-    caller.roles[0]!,
-    signAccessToken(
-      {
-        iss: 'lienthong',
-        aud: services.map((service) => serviceAudience(service.name)),
-        office: demoOffice,
-        ...caller,
-        iat: Math.floor(Date.now() / 1000),
-        exp: Math.floor(Date.now() / 1000) + demoTokenLifetimeSeconds,
-      },
-      { privateKey: issuerKey, kid: 'embedded' },
-    ),
-  ]),
-);
+const callers = demoCallerTokens({
+  privateKey: issuerKey,
+  kid: 'embedded',
+  services: services.map((service) => service.name),
+  lifetimeSeconds: demoTokenLifetimeSeconds,
+});
+// tokens.json keeps the demo office's callers by role, as the walkthrough's curl lines use them.
+const tokens = Object.fromEntries(callers.filter((c) => c.office === demoOffice).map((c) => [c.role, c.token]));
 const demoPin = 'demo-246810';
 await writeFile(
   join(dataDir, 'tokens.json'),
@@ -187,6 +167,20 @@ try {
   await stop(1);
 }
 
+const endpointOf = (index: number): string =>
+  `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}`;
+const cliDir = await writeCallerConfigs(
+  dataDir,
+  callers,
+  Object.fromEntries(services.map((service, index) => [service.name, endpointOf(index)])),
+);
+let directoryLine = `  directory: the demo tree (Tỉnh ủy Demo, 16 offices) in intake; client configs in ${cliDir}/<office>/<role>.json`;
+try {
+  await seedDemoDirectory(endpointOf(services.indexOf(intakeService)), tokens['directory-admin']!);
+} catch (error) {
+  directoryLine = `  directory: could not be seeded (${error instanceof Error ? error.message : String(error)})`;
+}
+
 let demoLines: string[];
 try {
   demoLines = await ensureDemoDocument({
@@ -211,5 +205,6 @@ console.log(
   `    curl -H "Authorization: Bearer $(node -p "require('${join(dataDir, 'tokens.json')}').tokens.signer")" http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}/v1/keys`,
 );
 console.log('');
+console.log(directoryLine);
 for (const line of demoLines) console.log(line);
 console.log(`\nlienthong: ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops it.`);

@@ -119,6 +119,19 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
       0,
       `${round}: the time-stamp is granted`,
     );
+    // The demo directory is in intake, and every demo caller has a client configuration that reaches it.
+    const clientFile = join(dataDir, 'cli', 'HU-KIMSON', 'office-system.json');
+    t.equal((await stat(clientFile)).mode & 0o777, 0o600, `${round}: a client configuration is 0600`);
+    const client = JSON.parse(await readFile(clientFile, 'utf8')) as { endpoints: { intake: string }; token: string };
+    const districts = await fetch(`${client.endpoints.intake}/v1/directory/offices?level=district`, {
+      headers: { authorization: `Bearer ${client.token}` },
+    });
+    t.equal(districts.status, 200, `${round}: a district office's caller reads the directory`);
+    t.same(
+      ((await districts.json()) as { offices: Array<{ code: string }> }).offices.map((o) => o.code).sort(),
+      ['HU-KIMSON', 'HU-NHOQUAN', 'HU-YENMO'],
+      `${round}: the demo tree's three district committees (imported once, whatever the rounds)`,
+    );
     suite.child.kill('SIGINT');
     t.equal(await suite.exited, 0, `${round}: Ctrl-C exits 0`);
     const kek = (await readFile(join(dataDir, 'signing.kek'), 'utf8')).trim();
