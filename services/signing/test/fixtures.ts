@@ -31,8 +31,11 @@ export interface PersonFixture {
   sign(content: Uint8Array): Promise<Uint8Array>;
 }
 
-/** Issues and stores a person certificate under the service's issuing CA. */
-export async function issuePerson(pool: Pool, name: string): Promise<PersonFixture> {
+/**
+ * Issues a person certificate under the service's issuing CA and stores it in the CA's
+ * records (`recorded: false`: made with the CA's key but never recorded, as a stolen key would).
+ */
+export async function issuePerson(pool: Pool, name: string, { recorded = true } = {}): Promise<PersonFixture> {
   const issuingRecord = (await findByRole(pool, 'issuing-ca'))!;
   const rootRecord = (await findByRole(pool, 'root'))!;
   const issuing = readCertificate(issuingRecord.der);
@@ -50,7 +53,7 @@ export async function issuePerson(pool: Pool, name: string): Promise<PersonFixtu
     { certificate: issuing, signer: keySigner(issuingKey) },
   );
   const record = certificateRecord(certificate, 'person', issuingRecord.id);
-  await insertCertificate(pool, record);
+  if (recorded) await insertCertificate(pool, record);
   return {
     record,
     certificate,

@@ -23,6 +23,8 @@ const externalSignature = await signCades(content, keySigner(external.person.pri
 });
 
 interface Marked {
+  indication: string;
+  message: string;
   trusted: boolean;
   pathFailure?: { reason: string; message?: string };
   chain: Array<{ subject: string; sha256: string; anchor?: string }>;
@@ -93,3 +95,15 @@ void t.test('/docs describes the anchor marks', async (t) => {
   t.match(doc, /"trustAnchor"/, 'trustAnchor is in the response schema');
   t.match(doc, /"caller-supplied"/, 'with its sources');
 });
+
+void t.test(
+  "a certificate made with this CA's key that its records do not hold does not pass (the database is the authority)",
+  async (t) => {
+    const ghost = await issuePerson(pool, 'Người Không Có Hồ Sơ', { recorded: false });
+    const refused = await verify(await ghost.sign(content));
+    t.equal(refused.indication, 'INDETERMINATE', 'no CRL can vouch for a certificate the CA never recorded');
+    t.match(refused.message, /records hold no certificate/);
+    const known = await issuePerson(pool, 'Đỗ Thị Hồng');
+    t.equal((await verify(await known.sign(content))).indication, 'TOTAL_PASSED', 'a recorded one passes');
+  },
+);

@@ -24,7 +24,9 @@ export type RevocationPolicy = 'crl' | 'ocsp' | 'any' | 'none';
 /** A status the caller vouches for: the issuing CA's own records speaking of its certificate. */
 export type AuthoritativeRevocationStatus =
   | { readonly status: 'good'; readonly thisUpdate?: Date }
-  | { readonly status: 'revoked'; readonly revocationDate: Date; readonly reason?: number; readonly thisUpdate?: Date };
+  | { readonly status: 'revoked'; readonly revocationDate: Date; readonly reason?: number; readonly thisUpdate?: Date }
+  /** The authority does not know the certificate (OCSP's "unknown", RFC 6960 §2.2): no CRL may vouch for it. */
+  | { readonly status: 'undetermined'; readonly message: string };
 
 /**
  * The authority on the status of some certificates: for the local CA's own

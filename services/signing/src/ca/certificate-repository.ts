@@ -135,6 +135,32 @@ export async function findIssuedBySerials(
   return rows.map(toRecord);
 }
 
+/** What the CA's records say of one certificate it issued: for verification's revocation authority. */
+export interface IssuedStatus {
+  issuerId: string;
+  serialHex: string;
+  revokedAt: Date | null;
+  revocationReason: number | null;
+}
+
+/** Every certificate `issuerIds` issued, with its revocation. */
+export async function listIssuedStatuses(q: Queryable, issuerIds: readonly string[]): Promise<IssuedStatus[]> {
+  const { rows } = await q.query<{
+    issuer_id: string;
+    serial: string;
+    revoked_at: Date | null;
+    revocation_reason: number | null;
+  }>('SELECT issuer_id, serial, revoked_at, revocation_reason FROM certificate WHERE issuer_id = ANY($1::uuid[])', [
+    issuerIds,
+  ]);
+  return rows.map((row) => ({
+    issuerId: row.issuer_id,
+    serialHex: row.serial,
+    revokedAt: row.revoked_at,
+    revocationReason: row.revocation_reason,
+  }));
+}
+
 /** The revoked certificates `issuerId` issued. */
 export async function findRevoked(q: Queryable, issuerId: string): Promise<CertificateRecord[]> {
   const { rows } = await q.query<CertificateRow>(

@@ -12,9 +12,10 @@ import { isPkiError, readCertificate, type CmsReportSummary, type Certificate } 
 import { AppError } from '@lienthong/service';
 import { signingErrors } from '../errors.ts';
 import type { ParsingPool } from '../workers/parsing-pool.ts';
-import type { VerificationData, VerifyCmsJob, VerifyPdfJob } from '../workers/verify-tasks.ts';
+import type { LocalCaRecords, VerificationData, VerifyCmsJob, VerifyPdfJob } from '../workers/verify-tasks.ts';
 import { markAnchors, type MarkedReport } from './anchor-marking.ts';
 import type { CaContext } from './ca-context.ts';
+import { listIssuedStatuses } from './certificate-repository.ts';
 import { currentCrl } from './crl-service.ts';
 
 /** What a caller asks to verify. */
@@ -31,7 +32,29 @@ export interface VerifyInput {
  */
 export type VerifyReport = MarkedReport;
 
-/** This CA's root and the configured anchors, its issuing CA and both CRLs, as DER, at the CA's clock's now. */
+/** What the signing database says of every certificate the root and the issuing CA issued. */
+async function localRecords(ca: CaContext): Promise<LocalCaRecords> {
+  const { root, issuing } = ca.hierarchy;
+  const statuses = await listIssuedStatuses(ca.pool, [root.id, issuing.id]);
+  return {
+    issuers: [root, issuing].map((issuer) => ({
+      certificate: ca.certificateOf(issuer).der,
+      issued: Object.fromEntries(
+        statuses
+          .filter((s) => s.issuerId === issuer.id)
+          .map((s) => [
+            s.serialHex,
+            s.revokedAt === null ? null : { revokedAt: s.revokedAt, reason: s.revocationReason },
+          ]),
+      ),
+    })),
+  };
+}
+
+/**
+ * This CA's root and the configured anchors, its issuing CA and both CRLs, as DER, at the CA's
+ * clock's now, and its records as the authority on its own certificates.
+ */
 async function verificationData(ca: CaContext): Promise<VerificationData> {
   const { root, issuing } = ca.hierarchy;
   const [rootCrl, issuingCrl] = [await currentCrl(ca, root), await currentCrl(ca, issuing)];
@@ -40,6 +63,7 @@ async function verificationData(ca: CaContext): Promise<VerificationData> {
     intermediates: [ca.certificateOf(issuing).der],
     crls: [rootCrl.der, issuingCrl.der],
     now: ca.clock.now(),
+    localRecords: await localRecords(ca),
   };
 }
 

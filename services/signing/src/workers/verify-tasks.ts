@@ -7,7 +7,14 @@
  */
 import { verifyPdf, type PdfVerificationReport } from '@lienthong/pades';
 import { openFileSource } from '@lienthong/pdf';
-import { fixedClock, summariseCmsReport, verifyCms, type CmsReportSummary } from '@lienthong/pki';
+import {
+  fixedClock,
+  readCertificate,
+  summariseCmsReport,
+  verifyCms,
+  type CmsReportSummary,
+  type RevocationAuthority,
+} from '@lienthong/pki';
 
 /** What every verification is anchored at and checked with, as DER. */
 export interface VerificationData {
@@ -17,6 +24,47 @@ export interface VerificationData {
   crls: Uint8Array[];
   /** The validation time: the CA's clock when the request came. */
   now: Date;
+  /** What this CA's records say of every certificate it issued: the authority on their status. */
+  localRecords?: LocalCaRecords;
+}
+
+/**
+ * The signing database's word on the certificates of this CA (issue 15, item 4), as plain
+ * data: for the root and the issuing CA (DER), the serial (hex) of every certificate each
+ * issued, with its revocation if any.
+ */
+export interface LocalCaRecords {
+  issuers: Array<{
+    certificate: Uint8Array;
+    issued: Record<string, { revokedAt: Date; reason: number | null } | null>;
+  }>;
+}
+
+/**
+ * The revocation authority of `records` (RFC 5280 §6.3 with the CA's own database as the
+ * freshest source): for a certificate whose issuer is one of this CA's, the database decides —
+ * revoked, good, or, when it holds no such serial, undetermined (OCSP's "unknown", RFC 6960
+ * §2.2): a certificate this CA never recorded, made with its key, must not pass on the
+ * strength of a CRL that could not list it. Other certificates are left to CRLs and OCSP.
+ */
+export function localAuthority(records: LocalCaRecords): RevocationAuthority {
+  const byIssuer = new Map(records.issuers.map((issuer) => [readCertificate(issuer.certificate).subject.key, issuer]));
+  return (certificate, issuerName) => {
+    const issuer = byIssuer.get(issuerName.key);
+    if (issuer === undefined) return undefined;
+    const entry = issuer.issued[certificate.serialHex];
+    if (entry === undefined)
+      return {
+        status: 'undetermined',
+        message: `This CA's records hold no certificate with serial ${certificate.serialHex}: it did not issue it.`,
+      };
+    if (entry === null) return { status: 'good' };
+    return {
+      status: 'revoked',
+      revocationDate: entry.revokedAt,
+      ...(entry.reason === null ? {} : { reason: entry.reason }),
+    };
+  };
 }
 
 /** A PDF to verify: the uploaded file's path. */
@@ -31,6 +79,7 @@ function optionsOf(job: VerificationData) {
     intermediates: job.intermediates,
     crls: job.crls,
     revocation: 'any' as const,
+    ...(job.localRecords === undefined ? {} : { revocationAuthority: localAuthority(job.localRecords) }),
     clock: fixedClock(job.now),
   };
 }
