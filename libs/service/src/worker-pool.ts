@@ -58,6 +58,11 @@ export interface WorkerPoolOptions {
   resourceLimits?: ResourceLimits;
   /** Told when a thread is terminated or dies, with why (for the log). */
   onWorkerLost?: (reason: WorkerPoolRefusal, detail: string) => void;
+  /**
+   * The threads' environment (default empty: the process's secrets never reach a worker).
+   * Tests pass the test runner's own switches here (tap's `_TAPJS_PROCESSINFO_COVERAGE_`).
+   */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Main-thread handlers a job's worker may call (`context.call(name, args)`). */
@@ -179,7 +184,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   const spawn = (): Slot => {
     // An empty environment: the process's secrets (a KEK, a token PIN) never reach a worker.
-    const worker = new Worker(script, { env: {}, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
+    const worker = new Worker(script, {
+      env: { ...options.env },
+      ...(resourceLimits === undefined ? {} : { resourceLimits }),
+    });
     let exited!: () => void;
     const slot: Slot = { worker, jobId: 0, ready: false, exited: new Promise<void>((resolve) => (exited = resolve)) };
     worker.on('message', (message: FromWorker) => onMessage(slot, message));

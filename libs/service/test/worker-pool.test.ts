@@ -2,9 +2,14 @@ import t from 'tap';
 import { createWorkerPool, WorkerPoolError, WorkerTaskError, type WorkerPoolOptions } from '../src/index.ts';
 
 const script = new URL('./fixtures/pool-worker.ts', import.meta.url);
+// Workers get no environment by default; tap's own switch (coverage off) must reach them, or
+// their coverage is collected and the run fails on it.
+const testRunnerEnv: Record<string, string> = Object.fromEntries(
+  Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('_TAPJS_')),
+);
 
 function pool(options: Partial<WorkerPoolOptions> = {}) {
-  return createWorkerPool({ script, size: 1, queueLimit: 4, timeLimitMs: 10_000, ...options });
+  return createWorkerPool({ script, size: 1, queueLimit: 4, timeLimitMs: 10_000, env: testRunnerEnv, ...options });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<WorkerPoolError> {
