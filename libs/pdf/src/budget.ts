@@ -24,9 +24,24 @@ export interface PdfLimits {
    * revision views, re-reads included. Default max(500,000, file size / 16).
    */
   readonly maxObjects?: number;
+  /**
+   * Values parsed (each object read, array item and dictionary value counts one, a dictionary
+   * {@link DICTIONARY_ITEMS} more: its map is the costliest value), in the document and all
+   * its revision views, re-parses included. Default max(1,000,000, file size / 8).
+   */
+  readonly maxItems?: number;
+  /**
+   * Bytes of strings and names parsed (decoded), in the document and all its revision views,
+   * re-parses included. Default max(32 MiB, 2 × file size). One string never exceeds
+   * `MAX_STRING` (8 MiB), one name 256 bytes, whatever this says.
+   */
+  readonly maxStringBytes?: number;
   /** Form fields (nodes of the AcroForm field tree) one walk visits. Default 20,000. */
   readonly maxFields?: number;
 }
+
+/** What one dictionary counts against `maxItems` besides its values: a map costs about four numbers' worth of arrays. */
+export const DICTIONARY_ITEMS = 4;
 
 /** Floors of the defaults of {@link PdfLimits}. */
 export const DEFAULT_LIMITS = {
@@ -36,6 +51,10 @@ export const DEFAULT_LIMITS = {
   fileBytesPerXrefEntry: 32,
   objectsFloor: 500_000,
   fileBytesPerObject: 16,
+  itemsFloor: 1_000_000,
+  fileBytesPerItem: 8,
+  stringBytesFloor: 32 * MIB,
+  stringBytesPerFileByte: 2,
   fields: 20_000,
 } as const;
 
@@ -48,6 +67,8 @@ export function resolveLimits(size: number, limits: PdfLimits = {}): Required<Pd
     maxDecodedBytes: limits.maxDecodedBytes ?? Math.max(d.decodedBytesFloor, d.decodedBytesPerFileByte * size),
     maxXrefEntries: limits.maxXrefEntries ?? Math.max(d.xrefEntriesFloor, Math.floor(size / d.fileBytesPerXrefEntry)),
     maxObjects: limits.maxObjects ?? Math.max(d.objectsFloor, Math.floor(size / d.fileBytesPerObject)),
+    maxItems: limits.maxItems ?? Math.max(d.itemsFloor, Math.floor(size / d.fileBytesPerItem)),
+    maxStringBytes: limits.maxStringBytes ?? Math.max(d.stringBytesFloor, d.stringBytesPerFileByte * size),
     maxFields: limits.maxFields ?? d.fields,
   };
 }
@@ -60,6 +81,8 @@ export class PdfBudget {
   decodedBytes = 0;
   xrefEntries = 0;
   objects = 0;
+  items = 0;
+  stringBytes = 0;
 
   constructor(size: number, limits: PdfLimits = {}) {
     this.size = size;
@@ -79,7 +102,11 @@ export class PdfBudget {
           ? `max(${n(d.xrefEntriesFloor)}, file size / ${d.fileBytesPerXrefEntry})`
           : name === 'maxObjects'
             ? `max(${n(d.objectsFloor)}, file size / ${d.fileBytesPerObject})`
-            : 'the default';
+            : name === 'maxItems'
+              ? `max(${n(d.itemsFloor)}, file size / ${d.fileBytesPerItem})`
+              : name === 'maxStringBytes'
+                ? `max(${d.stringBytesFloor / MIB} MiB, ${d.stringBytesPerFileByte} × file size)`
+                : 'the default';
     return name === 'maxFields' ? `${value}, ${rule}` : `${value} = ${rule} for this ${n(this.size)}-byte file`;
   }
 
@@ -119,6 +146,24 @@ export class PdfBudget {
       throw new PdfError(
         'PDF_LIMIT_EXCEEDED',
         `Reading object ${num} makes more than ${n(this.limits.maxObjects)} objects parsed for this document (limit ${this.describe('maxObjects')}).`,
+      );
+  }
+
+  /** Counts `count` values parsed, the last one at `offset`. */
+  chargeItems(count: number, offset: number): void {
+    if ((this.items += count) > this.limits.maxItems)
+      throw new PdfError(
+        'PDF_LIMIT_EXCEEDED',
+        `The value at offset ${offset} makes more than ${n(this.limits.maxItems)} array items and dictionary entries parsed for this document (limit ${this.describe('maxItems')}).`,
+      );
+  }
+
+  /** Counts the `bytes` of a string or name parsed at `offset`. */
+  chargeStringBytes(bytes: number, offset: number): void {
+    if ((this.stringBytes += bytes) > this.limits.maxStringBytes)
+      throw new PdfError(
+        'PDF_LIMIT_EXCEEDED',
+        `The string or name at offset ${offset} makes more than ${n(this.limits.maxStringBytes)} bytes of strings and names parsed for this document (limit ${this.describe('maxStringBytes')}).`,
       );
   }
 
