@@ -25,9 +25,9 @@ export interface PdfLimits {
    */
   readonly maxObjects?: number;
   /**
-   * Values parsed (each object read, array item and dictionary value counts one, a dictionary
-   * {@link DICTIONARY_ITEMS} more: its map is the costliest value), in the document and all
-   * its revision views, re-parses included. Default max(1,000,000, file size / 8).
+   * Values parsed (each object read, array item and dictionary value), weighed by
+   * {@link ITEM_COST}, in the document and all its revision views, re-parses included.
+   * Default max(1,000,000, file size / 2).
    */
   readonly maxItems?: number;
   /**
@@ -40,8 +40,12 @@ export interface PdfLimits {
   readonly maxFields?: number;
 }
 
-/** What one dictionary counts against `maxItems` besides its values: a map costs about four numbers' worth of arrays. */
-export const DICTIONARY_ITEMS = 4;
+/**
+ * What a value counts against `maxItems`, about its heap once parsed in units of 50 bytes: a
+ * number, name, reference, boolean or null 1; an array 2; a dictionary (a map) or a string
+ * (a byte array) 5, even empty.
+ */
+export const ITEM_COST = { array: 2, dictionary: 5, string: 5 } as const;
 
 /** Floors of the defaults of {@link PdfLimits}. */
 export const DEFAULT_LIMITS = {
@@ -52,7 +56,7 @@ export const DEFAULT_LIMITS = {
   objectsFloor: 500_000,
   fileBytesPerObject: 16,
   itemsFloor: 1_000_000,
-  fileBytesPerItem: 8,
+  fileBytesPerItem: 2,
   stringBytesFloor: 32 * MIB,
   stringBytesPerFileByte: 2,
   fields: 20_000,
@@ -154,7 +158,7 @@ export class PdfBudget {
     if ((this.items += count) > this.limits.maxItems)
       throw new PdfError(
         'PDF_LIMIT_EXCEEDED',
-        `The value at offset ${offset} makes more than ${n(this.limits.maxItems)} array items and dictionary entries parsed for this document (limit ${this.describe('maxItems')}).`,
+        `The value at offset ${offset} makes more than ${n(this.limits.maxItems)} items parsed for this document (a number or name counts 1, an array 2, a dictionary or string 5; limit ${this.describe('maxItems')}).`,
       );
   }
 

@@ -1,4 +1,4 @@
-import { DICTIONARY_ITEMS, type PdfBudget } from './budget.ts';
+import { ITEM_COST, type PdfBudget } from './budget.ts';
 import { PdfError } from './errors.ts';
 import { isDelimiter, isWhite, latin1, type Cursor } from './lexer.ts';
 import type { PdfDict, PdfObject } from './objects.ts';
@@ -151,7 +151,6 @@ function name(c: Cursor): string {
 
 /** Parses the dictionary body after `<<` has been seen (§7.3.7). */
 function dictionary(c: Cursor, budget: PdfBudget | undefined, depth: number): PdfDict {
-  budget?.chargeItems(DICTIONARY_ITEMS, c.offset);
   c.pos += 2;
   const entries = new Map<string, PdfObject>();
   for (;;) {
@@ -178,8 +177,9 @@ function dictionary(c: Cursor, budget: PdfBudget | undefined, depth: number): Pd
  * `num gen R` references. Streams are not handled here (see the indirect
  * object reader); throws PdfError for bad syntax or exceeded limits and
  * {@link NeedMoreData} when the window is too short. With a `budget`, every value
- * parsed is charged to its `maxItems` and every string's and name's bytes to its
- * `maxStringBytes`, so that an object of millions of small values is refused as it grows.
+ * parsed is charged to its `maxItems` ({@link ITEM_COST}) and every string's and name's
+ * bytes to its `maxStringBytes`, so that an object of millions of small values is refused
+ * as it grows.
  */
 export function parseObject(c: Cursor, budget?: PdfBudget, depth = 0): PdfObject {
   if (depth > MAX_DEPTH)
@@ -188,9 +188,9 @@ export function parseObject(c: Cursor, budget?: PdfBudget, depth = 0): PdfObject
       `Objects nested deeper than ${MAX_DEPTH} (MAX_DEPTH) at offset ${c.offset}.`,
     );
   c.skipWhite();
-  budget?.chargeItems(1, c.offset);
   const b = c.peek();
   if (b === undefined) c.end('an object');
+  if (budget !== undefined) budget.chargeItems(costOf(b, c.peek(1)), c.offset);
   if (b === 0x2f) return { kind: 'name', name: charged(budget, c, name(c)) };
   if (b === 0x28) return { kind: 'string', bytes: charged(budget, c, literalString(c)), hex: false };
   if (b === 0x3c) {
@@ -229,6 +229,13 @@ export function parseObject(c: Cursor, budget?: PdfBudget, depth = 0): PdfObject
     'PDF_MALFORMED',
     `Unexpected token ${JSON.stringify(word.slice(0, 20))} at offset ${c.base + start}.`,
   );
+}
+
+/** What the value starting with bytes `b`, `next` counts against `maxItems`. */
+function costOf(b: number, next: number | undefined): number {
+  if (b === 0x28) return ITEM_COST.string;
+  if (b === 0x3c) return next === 0x3c ? ITEM_COST.dictionary : ITEM_COST.string;
+  return b === 0x5b ? ITEM_COST.array : 1;
 }
 
 /** `value` (a string's bytes or a name) after charging its length to the budget. */
