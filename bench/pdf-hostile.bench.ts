@@ -1,11 +1,12 @@
 /**
  * Hostile files on a budget (issue 15): `verifyPdf`, as `/v1/verify/pdf` and `lienthong
- * verify` run it, on the three hostile PDFs of libs/pdf/test/support/hostile-files.ts (an
- * 8 KB xref stream claiming 8,000,000 rows; four such sections on a /Prev chain; 150 fields
- * over five object streams inflating to 60 MiB each) and on a clean signed PDF of similar
- * size, each in a fresh child process: time and peak RSS over idle. Baseline: the clean
- * verification. Target: each hostile file answered in about the clean file's time, under
- * 256 MB peak RSS. The printed figure is the slowest hostile answer, in seconds.
+ * verify` run it, on four hostile PDFs of libs/pdf/test/support/hostile-files.ts (an 8 KB
+ * xref stream claiming 8,000,000 rows; four such sections on a /Prev chain; 150 fields over
+ * five object streams inflating to 60 MiB each; a 48 KB catalog of 15,000,000 numbers) and
+ * on a clean signed PDF of similar size, each in a fresh child process: time and peak RSS
+ * over idle. Baseline: the clean verification. Target: each hostile file answered in about
+ * the clean file's time, under 256 MB peak RSS. The printed figure is the slowest hostile
+ * answer, in seconds.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -50,6 +51,7 @@ const bench: Benchmark = {
       ['8,000,000 xref rows', 'xref-rows'],
       ['four such sections', 'xref-sections'],
       ['150 fields in 5 × 60 MiB object streams', 'object-streams'],
+      ['15,000,000 numbers in a catalog', 'array'],
     ] as const)
       hostile.push([name, await measure(which, files.root)]);
     const slowest = Math.max(...hostile.map(([, o]) => o.seconds));

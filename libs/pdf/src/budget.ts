@@ -24,9 +24,28 @@ export interface PdfLimits {
    * revision views, re-reads included. Default max(500,000, file size / 16).
    */
   readonly maxObjects?: number;
+  /**
+   * Values parsed (each object read, array item and dictionary value), weighed by
+   * {@link ITEM_COST}, in the document and all its revision views, re-parses included.
+   * Default max(1,000,000, file size / 2).
+   */
+  readonly maxItems?: number;
+  /**
+   * Bytes of strings and names parsed (decoded), in the document and all its revision views,
+   * re-parses included. Default max(32 MiB, 2 × file size). One string never exceeds
+   * `MAX_STRING` (8 MiB), one name 256 bytes, whatever this says.
+   */
+  readonly maxStringBytes?: number;
   /** Form fields (nodes of the AcroForm field tree) one walk visits. Default 20,000. */
   readonly maxFields?: number;
 }
+
+/**
+ * What a value counts against `maxItems`, about its heap once parsed in units of 50 bytes: a
+ * number, name, reference, boolean or null 1; an array 2; a dictionary (a map) or a string
+ * (a byte array) 5, even empty.
+ */
+export const ITEM_COST = { array: 2, dictionary: 5, string: 5 } as const;
 
 /** Floors of the defaults of {@link PdfLimits}. */
 export const DEFAULT_LIMITS = {
@@ -36,6 +55,10 @@ export const DEFAULT_LIMITS = {
   fileBytesPerXrefEntry: 32,
   objectsFloor: 500_000,
   fileBytesPerObject: 16,
+  itemsFloor: 1_000_000,
+  fileBytesPerItem: 2,
+  stringBytesFloor: 32 * MIB,
+  stringBytesPerFileByte: 2,
   fields: 20_000,
 } as const;
 
@@ -48,6 +71,8 @@ export function resolveLimits(size: number, limits: PdfLimits = {}): Required<Pd
     maxDecodedBytes: limits.maxDecodedBytes ?? Math.max(d.decodedBytesFloor, d.decodedBytesPerFileByte * size),
     maxXrefEntries: limits.maxXrefEntries ?? Math.max(d.xrefEntriesFloor, Math.floor(size / d.fileBytesPerXrefEntry)),
     maxObjects: limits.maxObjects ?? Math.max(d.objectsFloor, Math.floor(size / d.fileBytesPerObject)),
+    maxItems: limits.maxItems ?? Math.max(d.itemsFloor, Math.floor(size / d.fileBytesPerItem)),
+    maxStringBytes: limits.maxStringBytes ?? Math.max(d.stringBytesFloor, d.stringBytesPerFileByte * size),
     maxFields: limits.maxFields ?? d.fields,
   };
 }
@@ -60,6 +85,8 @@ export class PdfBudget {
   decodedBytes = 0;
   xrefEntries = 0;
   objects = 0;
+  items = 0;
+  stringBytes = 0;
 
   constructor(size: number, limits: PdfLimits = {}) {
     this.size = size;
@@ -79,7 +106,11 @@ export class PdfBudget {
           ? `max(${n(d.xrefEntriesFloor)}, file size / ${d.fileBytesPerXrefEntry})`
           : name === 'maxObjects'
             ? `max(${n(d.objectsFloor)}, file size / ${d.fileBytesPerObject})`
-            : 'the default';
+            : name === 'maxItems'
+              ? `max(${n(d.itemsFloor)}, file size / ${d.fileBytesPerItem})`
+              : name === 'maxStringBytes'
+                ? `max(${d.stringBytesFloor / MIB} MiB, ${d.stringBytesPerFileByte} × file size)`
+                : 'the default';
     return name === 'maxFields' ? `${value}, ${rule}` : `${value} = ${rule} for this ${n(this.size)}-byte file`;
   }
 
@@ -119,6 +150,24 @@ export class PdfBudget {
       throw new PdfError(
         'PDF_LIMIT_EXCEEDED',
         `Reading object ${num} makes more than ${n(this.limits.maxObjects)} objects parsed for this document (limit ${this.describe('maxObjects')}).`,
+      );
+  }
+
+  /** Counts `count` values parsed, the last one at `offset`. */
+  chargeItems(count: number, offset: number): void {
+    if ((this.items += count) > this.limits.maxItems)
+      throw new PdfError(
+        'PDF_LIMIT_EXCEEDED',
+        `The value at offset ${offset} makes more than ${n(this.limits.maxItems)} items parsed for this document (a number or name counts 1, an array 2, a dictionary or string 5; limit ${this.describe('maxItems')}).`,
+      );
+  }
+
+  /** Counts the `bytes` of a string or name parsed at `offset`. */
+  chargeStringBytes(bytes: number, offset: number): void {
+    if ((this.stringBytes += bytes) > this.limits.maxStringBytes)
+      throw new PdfError(
+        'PDF_LIMIT_EXCEEDED',
+        `The string or name at offset ${offset} makes more than ${n(this.limits.maxStringBytes)} bytes of strings and names parsed for this document (limit ${this.describe('maxStringBytes')}).`,
       );
   }
 

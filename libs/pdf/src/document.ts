@@ -223,7 +223,7 @@ export class PdfDocument {
 
   private async readAt(num: number, offset: number): Promise<PdfObject> {
     this.budget.chargeObject(num);
-    const { value } = await parseAt(this.source, offset, parseIndirect);
+    const { value } = await parseAt(this.source, offset, (c) => parseIndirect(c, this.budget));
     if (value.num !== num)
       throw new PdfError(
         'PDF_XREF_INVALID',
@@ -272,7 +272,7 @@ export class PdfDocument {
     if (start > stm.data.length || end < start)
       throw new PdfError('PDF_XREF_INVALID', `Bad offset of object ${num} in object stream ${streamNum}.`);
     this.budget.chargeObject(num);
-    return parseObject(new Cursor(stm.data.subarray(start, end), 0, true));
+    return parseObject(new Cursor(stm.data.subarray(start, end), 0, true), this.budget);
   }
 
   /** Loads an object stream (§7.5.7): header pairs then objects from /First. */

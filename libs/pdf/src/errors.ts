@@ -19,7 +19,7 @@ export const pdfErrors = defineErrors({
   PDF_LIMIT_EXCEEDED: {
     status: 413,
     title:
-      'The PDF exceeds a safety limit (nesting depth, object size, revision count, or its budget of decoded bytes, cross-reference entries, objects or fields)',
+      'The PDF exceeds a safety limit (nesting depth, object size, revision count, or its budget of decoded bytes, cross-reference entries, objects, items, string bytes or fields)',
   },
   PDF_UNSUPPORTED: {
     status: 422,

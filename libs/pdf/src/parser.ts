@@ -1,9 +1,12 @@
+import { ITEM_COST, type PdfBudget } from './budget.ts';
 import { PdfError } from './errors.ts';
 import { isDelimiter, isWhite, latin1, type Cursor } from './lexer.ts';
 import type { PdfDict, PdfObject } from './objects.ts';
 
 /** Deepest nesting of arrays and dictionaries accepted (a bomb guard; real files stay under 20). */
 export const MAX_DEPTH = 64;
+/** Longest name or other token accepted, in bytes. */
+export const MAX_TOKEN = 256;
 /** Longest string accepted (a /Contents of a long-term signature stays well below). */
 export const MAX_STRING = 8 * 1024 * 1024;
 
@@ -12,13 +15,37 @@ const HEX = (b: number): number =>
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 const INTEGER = /^\d+$/;
 
+const ESCAPES: Record<number, number> = {
+  0x6e: 0x0a,
+  0x72: 0x0d,
+  0x74: 0x09,
+  0x62: 0x08,
+  0x66: 0x0c,
+  0x28: 0x28,
+  0x29: 0x29,
+  0x5c: 0x5c,
+};
+
 function literalString(c: Cursor): Uint8Array {
   c.pos++;
-  const out: number[] = [];
+  // A byte array that doubles: a number[] would cost eight bytes a byte of the string.
+  let out = new Uint8Array(64);
+  let n = 0;
+  const push = (v: number): void => {
+    if (n === out.length) {
+      if (n > MAX_STRING)
+        throw new PdfError(
+          'PDF_LIMIT_EXCEEDED',
+          `String longer than MAX_STRING ${MAX_STRING} bytes at offset ${c.offset}.`,
+        );
+      const grown = new Uint8Array(Math.min(2 * n, MAX_STRING + 1));
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = v;
+  };
   let depth = 1;
   for (;;) {
-    if (out.length > MAX_STRING)
-      throw new PdfError('PDF_LIMIT_EXCEEDED', `String longer than ${MAX_STRING} bytes at offset ${c.offset}.`);
     const b = c.peek();
     if (b === undefined) c.end('a literal string');
     c.pos++;
@@ -26,36 +53,26 @@ function literalString(c: Cursor): Uint8Array {
       const e = c.peek();
       if (e === undefined) c.end('a literal string');
       c.pos++;
-      const simple: Record<number, number> = {
-        0x6e: 0x0a,
-        0x72: 0x0d,
-        0x74: 0x09,
-        0x62: 0x08,
-        0x66: 0x0c,
-        0x28: 0x28,
-        0x29: 0x29,
-        0x5c: 0x5c,
-      };
-      if (simple[e] !== undefined) out.push(simple[e]);
+      if (ESCAPES[e] !== undefined) push(ESCAPES[e]);
       else if (e >= 0x30 && e <= 0x37) {
         let v = e - 0x30;
         for (let i = 0; i < 2 && (c.peek() ?? 0) >= 0x30 && (c.peek() ?? 0) <= 0x37; i++)
           v = v * 8 + c.buf[c.pos++]! - 0x30;
-        out.push(v & 0xff);
+        push(v & 0xff);
       } else if (e === 0x0d) {
         if (c.peek() === 0x0a) c.pos++;
-      } else if (e !== 0x0a) out.push(e);
+      } else if (e !== 0x0a) push(e);
     } else if (b === 0x28) {
       depth++;
-      out.push(b);
+      push(b);
     } else if (b === 0x29) {
-      if (--depth === 0) return Uint8Array.from(out);
-      out.push(b);
+      if (--depth === 0) return out.slice(0, n);
+      push(b);
     } else if (b === 0x0d) {
       // §7.3.4.2: an end-of-line in a literal string reads as a single LF.
       if (c.peek() === 0x0a) c.pos++;
-      out.push(0x0a);
-    } else out.push(b);
+      push(0x0a);
+    } else push(b);
   }
 }
 
@@ -65,7 +82,10 @@ function hexString(c: Cursor): Uint8Array {
   while (c.pos < c.buf.length && c.buf[c.pos] !== 0x3e) c.pos++;
   if (c.pos >= c.buf.length) c.end('a hexadecimal string');
   if (c.pos - start > 2 * MAX_STRING)
-    throw new PdfError('PDF_LIMIT_EXCEEDED', `Hex string longer than ${MAX_STRING} bytes at offset ${c.base + start}.`);
+    throw new PdfError(
+      'PDF_LIMIT_EXCEEDED',
+      `Hex string longer than MAX_STRING ${MAX_STRING} bytes at offset ${c.base + start}.`,
+    );
   const out = new Uint8Array(Math.ceil((c.pos - start) / 2));
   let n = 0;
   let high = -1;
@@ -82,7 +102,7 @@ function hexString(c: Cursor): Uint8Array {
   }
   if (high >= 0) out[n++] = high << 4;
   c.pos++;
-  return out.slice(0, n);
+  return n === out.length ? out : out.slice(0, n);
 }
 
 function name(c: Cursor): string {
@@ -90,8 +110,15 @@ function name(c: Cursor): string {
   // Fast path: no #xx escape, ended inside the window (most names).
   const start = c.pos;
   let i = start;
-  while (i < c.buf.length && i - start <= 256 && c.buf[i] !== 0x23 && !isWhite(c.buf[i]) && !isDelimiter(c.buf[i])) i++;
-  if (i < c.buf.length && i - start <= 256 && c.buf[i] !== 0x23) {
+  while (
+    i < c.buf.length &&
+    i - start <= MAX_TOKEN &&
+    c.buf[i] !== 0x23 &&
+    !isWhite(c.buf[i]) &&
+    !isDelimiter(c.buf[i])
+  )
+    i++;
+  if (i < c.buf.length && i - start <= MAX_TOKEN && c.buf[i] !== 0x23) {
     c.pos = i;
     return latin1(c.buf, start, i);
   }
@@ -103,8 +130,8 @@ function name(c: Cursor): string {
       break;
     }
     if (isWhite(b) || isDelimiter(b)) break;
-    if (bytes.length > 256)
-      throw new PdfError('PDF_LIMIT_EXCEEDED', `Name longer than 256 bytes at offset ${c.offset}.`);
+    if (bytes.length > MAX_TOKEN)
+      throw new PdfError('PDF_LIMIT_EXCEEDED', `Name longer than ${MAX_TOKEN} bytes at offset ${c.offset}.`);
     if (b === 0x23) {
       const h1 = c.peek(1);
       const h2 = c.peek(2);
@@ -123,7 +150,7 @@ function name(c: Cursor): string {
 }
 
 /** Parses the dictionary body after `<<` has been seen (§7.3.7). */
-function dictionary(c: Cursor, depth: number): PdfDict {
+function dictionary(c: Cursor, budget: PdfBudget | undefined, depth: number): PdfDict {
   c.pos += 2;
   const entries = new Map<string, PdfObject>();
   for (;;) {
@@ -136,8 +163,10 @@ function dictionary(c: Cursor, depth: number): PdfDict {
       return { kind: 'dict', entries };
     }
     if (b !== 0x2f) throw new PdfError('PDF_MALFORMED', `Dictionary key is not a name at offset ${c.offset}.`);
+    const at = c.offset;
     const key = name(c);
-    const value = parseObject(c, depth + 1);
+    budget?.chargeStringBytes(key.length, at);
+    const value = parseObject(c, budget, depth + 1);
     // §7.3.7: a null value is the same as an absent entry.
     if (value !== null) entries.set(key, value);
   }
@@ -147,21 +176,28 @@ function dictionary(c: Cursor, depth: number): PdfDict {
  * Parses one direct object at the cursor (ISO 32000-1 §7.3), with
  * `num gen R` references. Streams are not handled here (see the indirect
  * object reader); throws PdfError for bad syntax or exceeded limits and
- * {@link NeedMoreData} when the window is too short.
+ * {@link NeedMoreData} when the window is too short. With a `budget`, every value
+ * parsed is charged to its `maxItems` ({@link ITEM_COST}) and every string's and name's
+ * bytes to its `maxStringBytes`, so that an object of millions of small values is refused
+ * as it grows.
  */
-export function parseObject(c: Cursor, depth = 0): PdfObject {
+export function parseObject(c: Cursor, budget?: PdfBudget, depth = 0): PdfObject {
   if (depth > MAX_DEPTH)
-    throw new PdfError('PDF_LIMIT_EXCEEDED', `Objects nested deeper than ${MAX_DEPTH} at offset ${c.offset}.`);
+    throw new PdfError(
+      'PDF_LIMIT_EXCEEDED',
+      `Objects nested deeper than ${MAX_DEPTH} (MAX_DEPTH) at offset ${c.offset}.`,
+    );
   c.skipWhite();
   const b = c.peek();
   if (b === undefined) c.end('an object');
-  if (b === 0x2f) return { kind: 'name', name: name(c) };
-  if (b === 0x28) return { kind: 'string', bytes: literalString(c), hex: false };
+  if (budget !== undefined) budget.chargeItems(costOf(b, c.peek(1)), c.offset);
+  if (b === 0x2f) return { kind: 'name', name: charged(budget, c, name(c)) };
+  if (b === 0x28) return { kind: 'string', bytes: charged(budget, c, literalString(c)), hex: false };
   if (b === 0x3c) {
     const n = c.peek(1);
     if (n === undefined) c.end('an object');
-    if (n === 0x3c) return dictionary(c, depth);
-    return { kind: 'string', bytes: hexString(c), hex: true };
+    if (n === 0x3c) return dictionary(c, budget, depth);
+    return { kind: 'string', bytes: charged(budget, c, hexString(c)), hex: true };
   }
   if (b === 0x5b) {
     c.pos++;
@@ -174,7 +210,7 @@ export function parseObject(c: Cursor, depth = 0): PdfObject {
         c.pos++;
         return { kind: 'array', items };
       }
-      items.push(parseObject(c, depth + 1));
+      items.push(parseObject(c, budget, depth + 1));
     }
   }
   const start = c.pos;
@@ -193,6 +229,19 @@ export function parseObject(c: Cursor, depth = 0): PdfObject {
     'PDF_MALFORMED',
     `Unexpected token ${JSON.stringify(word.slice(0, 20))} at offset ${c.base + start}.`,
   );
+}
+
+/** What the value starting with bytes `b`, `next` counts against `maxItems`. */
+function costOf(b: number, next: number | undefined): number {
+  if (b === 0x28) return ITEM_COST.string;
+  if (b === 0x3c) return next === 0x3c ? ITEM_COST.dictionary : ITEM_COST.string;
+  return b === 0x5b ? ITEM_COST.array : 1;
+}
+
+/** `value` (a string's bytes or a name) after charging its length to the budget. */
+function charged<T extends { length: number }>(budget: PdfBudget | undefined, c: Cursor, value: T): T {
+  budget?.chargeStringBytes(value.length, c.offset);
+  return value;
 }
 
 function tryReference(c: Cursor, num: number): PdfObject | undefined {
@@ -219,8 +268,8 @@ export interface IndirectObject {
   readonly streamOffset?: number;
 }
 
-/** Parses `num gen obj <object> [stream]` at the cursor (§7.3.10). */
-export function parseIndirect(c: Cursor): IndirectObject {
+/** Parses `num gen obj <object> [stream]` at the cursor (§7.3.10), charging `budget` as {@link parseObject} does. */
+export function parseIndirect(c: Cursor, budget?: PdfBudget): IndirectObject {
   c.skipWhite();
   const n = c.regular();
   c.skipWhite();
@@ -228,7 +277,7 @@ export function parseIndirect(c: Cursor): IndirectObject {
   c.skipWhite();
   if (!INTEGER.test(n) || !INTEGER.test(g) || !c.keyword('obj'))
     throw new PdfError('PDF_XREF_INVALID', `No "N G obj" header at offset ${c.offset}.`);
-  const object = parseObject(c);
+  const object = parseObject(c, budget);
   c.skipWhite();
   if (object !== null && typeof object === 'object' && object.kind === 'dict' && c.keyword('stream')) {
     if (c.peek() === 0x0d) c.pos++;

@@ -148,7 +148,7 @@ function parseTable(
   for (;;) {
     c.skipWhite();
     if (c.keyword('trailer')) {
-      const trailer = parseObject(c);
+      const trailer = parseObject(c, budget);
       if (!isDict(trailer)) throw new PdfError('PDF_XREF_INVALID', 'The trailer is not a dictionary.');
       return { entries, free, trailer };
     }
@@ -191,7 +191,7 @@ function readField(data: Uint8Array, at: number, width: number): number {
 }
 
 async function readXrefStream(source: ByteSource, offset: number, budget: PdfBudget): Promise<XrefSection> {
-  const { value: obj } = await parseAt(source, offset, parseIndirect);
+  const { value: obj } = await parseAt(source, offset, (c) => parseIndirect(c, budget));
   const dict = obj.object;
   if (!isDict(dict) || obj.streamOffset === undefined || !isName(dict.entries.get('Type'), 'XRef'))
     throw new PdfError('PDF_XREF_INVALID', `No xref table or xref stream at offset ${offset}.`);

@@ -1,7 +1,7 @@
 // Hostile files on a budget (issue 15): each hostile input of `support/hostile-files.ts` is
 // refused with a code and a message naming the limit it broke, in about the time of a clean
-// file, and the budgets behind them (decoded bytes, xref entries, objects, fields, image
-// bytes) scale with the file and can be set. The heavy files run in a child process each, so
+// file, and the budgets behind them (decoded bytes, xref entries, objects, items, string
+// bytes, fields, image bytes) scale with the file and can be set. The heavy files run in a child process each, so
 // their memory is measured alone; time and memory are comments, never assertions.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -26,7 +26,7 @@ import {
 import { encodePng } from '../src/appearance/png-encode.ts';
 import { fixturePdf } from './fixtures.ts';
 import type { HostileOutcome } from './support/hostile-child.ts';
-import { MIB, pngBomb } from './support/hostile-files.ts';
+import { MIB, pngBomb, stringAliasBomb } from './support/hostile-files.ts';
 
 const child = new URL('./support/hostile-child.ts', import.meta.url).pathname;
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
@@ -111,11 +111,72 @@ void t.test('a 4000x4000 16-bit PNG is refused from its header, before inflating
   t.ok(MAX_IMAGE_BYTES >= 1000 * 8001);
 });
 
+for (const [which, what, limit] of [
+  [
+    'array',
+    'a catalog of 15,000,000 numbers in a 48 KB file',
+    /more than 1,000,000 items parsed.*maxItems 1,000,000 = max\(1,000,000, file size \/ 2\)/,
+  ],
+  [
+    'dictionary',
+    'a catalog of 5,000,000 empty dictionaries in a 27 KB file',
+    /more than 1,000,000 items parsed.*maxItems 1,000,000/,
+  ],
+  ['depth', 'a catalog nesting 1,000,000 arrays', /nested deeper than 64 \(MAX_DEPTH\)/],
+] as const)
+  void t.test(`${what} is refused naming the limit`, async (t) => {
+    const opened = await runChild(which, 'open');
+    comment(t, 'PdfDocument.open + listFields', opened);
+    t.equal(opened.kind, 'error');
+    t.equal(opened.code, 'PDF_LIMIT_EXCEEDED');
+    t.match(opened.message, limit);
+    const verified = await runChild(which, 'verify');
+    comment(t, 'verifyPdf', verified);
+    t.equal(verified.code, 'TOTAL_FAILED/FORMAT_FAILURE');
+    t.match(verified.message, /^The PDF exceeds a safety limit: /);
+    t.match(verified.message, limit);
+  });
+
+void t.test('one 8 MiB string read as 40 fields: maxStringBytes', async (t) => {
+  const pdf = stringAliasBomb({ fields: 40, bytes: 8 * MIB });
+  t.ok(pdf.length < 64_000, `the file is ${pdf.length} bytes`);
+  const doc = await PdfDocument.open(memorySource(pdf));
+  await fails(
+    t,
+    'listFields',
+    () => listFields(doc),
+    'PDF_LIMIT_EXCEEDED',
+    /more than 33,554,432 bytes of strings and names parsed.*maxStringBytes 33,554,432 = max\(32 MiB, 2 × file size\)/,
+  );
+  t.ok(doc.budget.stringBytes <= 5 * 8 * MIB, 'refused at the fifth copy');
+  const report = await verifyPdf(memorySource(pdf));
+  t.equal(report.subIndication, 'FORMAT_FAILURE');
+  t.match(report.message, /maxStringBytes/);
+  const few = await listFields(await PdfDocument.open(memorySource(stringAliasBomb({ fields: 3, bytes: 8 * MIB }))));
+  t.equal(few.length, 3, 'three copies fit the budget');
+});
+
+void t.test('a clean 200-page PDF and the fixtures are read within the default items and string bytes', async (t) => {
+  for (const useObjectStreams of [false, true]) {
+    const pdf = await fixturePdf({ pages: 200, useObjectStreams });
+    const doc = await PdfDocument.open(memorySource(pdf));
+    t.equal((await listPages(doc)).length, 200);
+    await listFields(doc);
+    t.ok(doc.budget.items > 200 && doc.budget.items < doc.budget.limits.maxItems / 100, `${doc.budget.items} items`);
+    t.ok(doc.budget.stringBytes > 0 && doc.budget.stringBytes < doc.budget.limits.maxStringBytes / 100);
+    t.comment(
+      `200 pages${useObjectStreams ? ' in object streams' : ''}: ${doc.budget.items} items, ${doc.budget.stringBytes} string bytes, ${doc.budget.objects} objects`,
+    );
+  }
+});
+
 void t.test('the defaults scale with the file and can be set', async (t) => {
   t.same(resolveLimits(8_145), {
     maxDecodedBytes: 32 * MIB,
     maxXrefEntries: DEFAULT_LIMITS.xrefEntriesFloor,
     maxObjects: DEFAULT_LIMITS.objectsFloor,
+    maxItems: DEFAULT_LIMITS.itemsFloor,
+    maxStringBytes: 32 * MIB,
     maxFields: DEFAULT_LIMITS.fields,
   });
   const big = 200 * MIB;
@@ -123,6 +184,8 @@ void t.test('the defaults scale with the file and can be set', async (t) => {
     maxDecodedBytes: 8 * big,
     maxXrefEntries: big / 32,
     maxObjects: big / 16,
+    maxItems: big / 2,
+    maxStringBytes: 2 * big,
     maxFields: DEFAULT_LIMITS.fields,
   });
   t.equal(resolveLimits(big, { maxDecodedBytes: 1000 }).maxDecodedBytes, 1000);
@@ -140,6 +203,20 @@ void t.test('the defaults scale with the file and can be set', async (t) => {
     async () => listPages(await PdfDocument.open(memorySource(pdf), { maxObjects: 2 })),
     'PDF_LIMIT_EXCEEDED',
     /more than 2 objects parsed.*maxObjects 2, as configured/,
+  );
+  await fails(
+    t,
+    'maxItems set low',
+    async () => listPages(await PdfDocument.open(memorySource(pdf), { maxItems: 10 })),
+    'PDF_LIMIT_EXCEEDED',
+    /more than 10 items parsed.*maxItems 10, as configured/,
+  );
+  await fails(
+    t,
+    'maxStringBytes set low',
+    async () => listPages(await PdfDocument.open(memorySource(pdf), { maxStringBytes: 20 })),
+    'PDF_LIMIT_EXCEEDED',
+    /more than 20 bytes of strings and names parsed.*maxStringBytes 20, as configured/,
   );
   await fails(
     t,

@@ -1,9 +1,10 @@
 // The object parser (ISO 32000-1 §7.2–7.3) and serialiser round trip, with hostile inputs.
 import t from 'tap';
 import { Cursor } from '../src/lexer.ts';
-import { parseObject } from '../src/parser.ts';
+import { MAX_STRING, parseObject } from '../src/parser.ts';
 import {
   isPdfError,
+  PdfBudget,
   pdfDict,
   pdfName,
   pdfString,
@@ -76,4 +77,31 @@ void t.test('hostile: deep nesting, unterminated values, bad tokens give PdfErro
     }
     t.ok(isPdfError(error), `rejects ${JSON.stringify(c.slice(0, 20))}: ${String(error)}`);
   }
+});
+
+void t.test('strings up to MAX_STRING bytes; beyond, PDF_LIMIT_EXCEEDED', async (t) => {
+  const literal = parse(`(${'a'.repeat(MAX_STRING)})`);
+  t.equal(
+    literal !== null && typeof literal === 'object' && literal.kind === 'string' && literal.bytes.length,
+    MAX_STRING,
+  );
+  t.throws(() => parse(`(${'a'.repeat(MAX_STRING + 2)})`), /String longer than MAX_STRING/);
+  const hex = parse(`<${'ab'.repeat(MAX_STRING)}>`);
+  t.equal(hex !== null && typeof hex === 'object' && hex.kind === 'string' && hex.bytes.length, MAX_STRING);
+  t.throws(() => parse(`<${'ab'.repeat(MAX_STRING + 1)}>`), /Hex string longer than MAX_STRING/);
+});
+
+void t.test('with a budget, every value and every string and name byte is charged', async (t) => {
+  const budget = new PdfBudget(1000);
+  parseObject(new Cursor(Buffer.from('<< /Kids [1 0 R 2 0 R] /T (abc) /N <<>> >>', 'latin1'), 0, true), budget);
+  // The dictionary 5, the array 2 and its 2 references, the string 5, the empty dictionary 5.
+  t.equal(budget.items, 19);
+  // Keys Kids, T, N and the string abc.
+  t.equal(budget.stringBytes, 4 + 1 + 1 + 3);
+  const small = new PdfBudget(1000, { maxItems: 5 });
+  t.throws(
+    () => parseObject(new Cursor(Buffer.from('[1 2 3 4 5 6 7 8]', 'latin1'), 0, true), small),
+    /more than 5 items parsed.*maxItems 5, as configured/,
+  );
+  t.equal(small.items, 6, 'refused at the first value over');
 });

@@ -1,4 +1,4 @@
-import { type PdfDocument, PdfError, type Cursor, parseAt, isName, parseObject } from '@lienthong/pdf';
+import { type PdfBudget, type PdfDocument, PdfError, type Cursor, parseAt, isName, parseObject } from '@lienthong/pdf';
 
 /** Where a signature dictionary's values sit in the file. */
 export interface SignatureDictionaryLayout {
@@ -10,7 +10,7 @@ export interface SignatureDictionaryLayout {
   readonly duplicates: readonly string[];
 }
 
-function scanDictionary(c: Cursor): Omit<SignatureDictionaryLayout, 'offset'> {
+function scanDictionary(c: Cursor, budget: PdfBudget): Omit<SignatureDictionaryLayout, 'offset'> {
   c.skipWhite();
   c.regular();
   c.skipWhite();
@@ -29,12 +29,12 @@ function scanDictionary(c: Cursor): Omit<SignatureDictionaryLayout, 'offset'> {
     const b = c.peek();
     if (b === undefined) c.end('a signature dictionary');
     if (b === 0x3e && c.peek(1) === 0x3e) return { values, duplicates };
-    const key = parseObject(c);
+    const key = parseObject(c, budget);
     if (!isName(key))
       throw new PdfError('PDF_SIGNATURE_INVALID', `Dictionary key is not a name at offset ${c.offset}.`);
     c.skipWhite();
     const start = c.offset;
-    parseObject(c);
+    parseObject(c, budget);
     if (values.has(key.name)) duplicates.push(key.name);
     values.set(key.name, [start, c.offset]);
   }
@@ -54,6 +54,6 @@ export async function locateSignatureDictionary(doc: PdfDocument, num: number): 
       'PDF_SIGNATURE_INVALID',
       `Signature dictionary ${num} is ${entry?.type === 'compressed' ? 'in an object stream' : 'not in the file'}.`,
     );
-  const { value } = await parseAt(doc.source, entry.offset, scanDictionary);
+  const { value } = await parseAt(doc.source, entry.offset, (c) => scanDictionary(c, doc.budget));
   return { offset: entry.offset, ...value };
 }

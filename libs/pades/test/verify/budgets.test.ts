@@ -3,10 +3,10 @@
 // signed file are examined through views that share one budget and the xref sections; the
 // PDF limits are taken from the verification options. Time is a comment, never asserted.
 import t from 'tap';
-import { memorySource, PdfDocument } from '@lienthong/pdf';
+import { memorySource, PdfDocument, serializeObject } from '@lienthong/pdf';
 import { readPdfSignatures } from '../../src/index.ts';
 import { repeatSignerInfo } from '../../../pki/test/helpers/many-signers.ts';
-import { fixturePdf, partyFlow, signAs, verify } from './support.ts';
+import { fixturePdf, partyFlow, rawRevision, signAs, verify } from './support.ts';
 
 void t.test('a CMS with 2,000 SignerInfos in /Contents: FORMAT_FAILURE naming maxSignerInfos', async (t) => {
   const signed = Buffer.from(await signAs(await fixturePdf(), { level: 'B-B', contentsSize: 1_400_000 }));
@@ -40,3 +40,29 @@ void t.test('the revisions of a signed file share one budget and the sections', 
   t.equal(tight.indication, 'TOTAL_FAILED');
   t.match(tight.message, /maxObjects 20, as configured/);
 });
+
+void t.test(
+  'a signed PDF whose update holds a catalog of 300,000 dictionaries: FORMAT_FAILURE naming maxItems',
+  async (t) => {
+    const signed = await signAs(await fixturePdf({ useObjectStreams: false }));
+    const doc = await PdfDocument.open(memorySource(signed));
+    const { ref: root, dict } = await doc.catalog();
+    // The signed catalog as it is (its /AcroForm holds the signature field), one more entry.
+    const catalog = Buffer.from(serializeObject(dict)).toString('latin1').replace(/>>$/, '');
+    const junk = `${catalog}/Junk [${'<<>>'.repeat(300_000)}]>>`;
+    const bombed = rawRevision(signed, root, doc.size, [{ num: root.num, body: junk }]);
+    const r = await verify(bombed);
+    t.equal(r.indication, 'TOTAL_FAILED');
+    t.equal(r.subIndication, 'FORMAT_FAILURE');
+    t.match(
+      r.message,
+      /^The PDF exceeds a safety limit: .*more than 1,000,000 items parsed.*maxItems 1,000,000 = max\(1,000,000, file size \/ 2\)/,
+    );
+    // Over a budget, earlier revisions are not tried: each try would spend the same budget again.
+    t.same(r.signatures, []);
+    // Each revision view that reads the catalog parses it again: a few times 1,500,000.
+    const raised = await verify(bombed, { pdfLimits: { maxItems: 10_000_000 } });
+    t.equal(raised.signatures.length, 1, `with maxItems raised, the signature is judged: ${raised.message}`);
+    t.equal(raised.signatures[0]?.integrity, true);
+  },
+);

@@ -1,7 +1,7 @@
 /**
  * Runs one hostile input of `hostile-files.ts` in a fresh process, so its memory is measured
  * alone: `node hostile-child.ts <case> <mode> [root.pem]`, case `xref-rows` |
- * `xref-sections` | `object-streams` | `png`, or the path of a PDF file (a clean one, for
+ * `xref-sections` | `object-streams` | `array` | `dictionary` | `depth` | `png`, or the path of a PDF file (a clean one, for
  * comparison); mode `open` (PdfDocument.open and listFields, or decodePng) or `verify`
  * (verifyPdf, as `lienthong verify` and /v1/verify/pdf run it, trusting `root.pem` when
  * given). The input is built or read first; then the idle RSS is taken, the kernel's peak
@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { verifyPdf } from '@lienthong/pades';
 import { readCertificate, toDer } from '@lienthong/pki';
 import { decodePng, listFields, memorySource, PdfDocument } from '../../src/index.ts';
-import { objectStreamBomb, pngBomb, xrefRowsBomb } from './hostile-files.ts';
+import { arrayBomb, depthBomb, dictionaryBomb, objectStreamBomb, pngBomb, xrefRowsBomb } from './hostile-files.ts';
 
 /** What the child prints. */
 export interface HostileOutcome {
@@ -40,6 +40,12 @@ function build(): Uint8Array {
       return xrefRowsBomb({ sections: 4 });
     case 'object-streams':
       return objectStreamBomb();
+    case 'array':
+      return arrayBomb();
+    case 'dictionary':
+      return dictionaryBomb();
+    case 'depth':
+      return depthBomb();
     case 'png':
       return pngBomb();
     default:

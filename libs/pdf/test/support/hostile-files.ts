@@ -2,7 +2,9 @@
  * The hostile inputs of issue 15 ("hostile files on a budget"), built small: an xref stream
  * claiming 8,000,000 rows in about 8 KB (zeros deflate about 1000:1), four such sections on
  * one /Prev chain, 150 form fields spread over five object streams that each inflate to
- * 60 MiB, and a PNG whose header announces 4000×4000 16-bit RGBA. Used by the tests
+ * 60 MiB, a PNG whose header announces 4000×4000 16-bit RGBA; catalogs of millions of
+ * numbers or empty dictionaries or arrays nested a million deep, and one 8 MiB string read as
+ * 40 fields, all in object streams of tens of KB. Used by the tests
  * (libs/pdf/test/budgets.test.ts, hostile-child.ts) and by bench/pdf-hostile.bench.ts.
  */
 import { deflateSync } from 'node:zlib';
@@ -132,16 +134,11 @@ export function pngBomb(options: { width?: number; height?: number; full?: boole
 }
 
 /**
- * A one-page PDF whose catalog, stored in an object stream, holds `numbers` zeros in arrays
- * of `chunk` (/Junk [[0 0 …] [0 0 …] …]): within the decoded-bytes budget (2 bytes a number,
- * deflated about 1000:1), but every number becomes a parsed object: 15,000,000 of them (a
- * 29 KB file) cost seconds and hundreds of MB of heap. In small arrays (the default) the heap
- * grows by small allocations, which a worker's memory limit stops cleanly; one flat array
- * (`chunk` = `numbers`) grows by copies of tens of MB, and one of them can overshoot the
- * limit's leeway and abort the whole process (node's worker OOM handling). Used by the
- * signing service's worker-pool tests.
+ * A one-page PDF whose catalog, stored in an object stream, ends in `/Junk` followed by
+ * `junk` (the pieces of one value, concatenated): deflated, repetitive junk of tens of MB
+ * makes a file of tens of KB.
  */
-export function arrayBomb(numbers = 15_000_000, chunk = 1000): Uint8Array {
+function catalogJunk(junk: readonly Buffer[]): Uint8Array {
   const parts: Buffer[] = [latin1('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n')];
   const offsets: number[] = [0, 0];
   let at = parts[0]!.length;
@@ -155,12 +152,7 @@ export function arrayBomb(numbers = 15_000_000, chunk = 1000): Uint8Array {
     at += b.length;
   }
   const header = '1 0\n';
-  const inner = Buffer.concat([latin1('['), Buffer.alloc(chunk * 2, '0 '), latin1('] ')]);
-  const content = Buffer.concat([
-    latin1(`${header}<< /Type /Catalog /Pages 2 0 R /Junk [`),
-    ...Array.from({ length: Math.ceil(numbers / chunk) }, () => inner),
-    latin1('] >>\n'),
-  ]);
+  const content = Buffer.concat([latin1(`${header}<< /Type /Catalog /Pages 2 0 R /Junk `), ...junk, latin1(' >>\n')]);
   const packed = deflateSync(content, { level: 9 });
   offsets[4] = at;
   const head = latin1(
@@ -184,6 +176,86 @@ export function arrayBomb(numbers = 15_000_000, chunk = 1000): Uint8Array {
   parts.push(
     latin1(
       `5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${packedRows.length} >>\nstream\n`,
+    ),
+    packedRows,
+    latin1(`\nendstream\nendobj\nstartxref\n${at}\n%%EOF\n`),
+  );
+  return Buffer.concat(parts);
+}
+
+/** `[` then `count` copies of `item` in arrays of `chunk`, then `]`. */
+function arrays(item: string, count: number, chunk: number): Buffer[] {
+  const inner = Buffer.concat([latin1('['), Buffer.alloc(chunk * item.length, item), latin1('] ')]);
+  return [latin1('['), ...Array.from({ length: Math.ceil(count / chunk) }, () => inner), latin1(']')];
+}
+
+/**
+ * A one-page PDF whose catalog, stored in an object stream, holds `numbers` zeros in arrays
+ * of `chunk` (/Junk [[0 0 …] [0 0 …] …]): within the decoded-bytes budget (2 bytes a number,
+ * deflated about 1000:1), but every number is a parsed value: 15,000,000 of them (a 29 KB
+ * file) cost 7.5 s and 512 MB of heap before `maxItems` counted them. In small arrays (the
+ * default) the heap grows by small allocations; one flat array (`chunk` = `numbers`) grows
+ * by copies of tens of MB.
+ */
+export function arrayBomb(numbers = 15_000_000, chunk = 1000): Uint8Array {
+  return catalogJunk(arrays('0 ', numbers, chunk));
+}
+
+/**
+ * Like {@link arrayBomb}, but `dicts` empty dictionaries (`<<>>`, 4 bytes each, about 235
+ * bytes of heap each once parsed: a map apiece) in arrays of 1000: 5,000,000 of them are
+ * 20 MB decoded, a 23 KB file.
+ */
+export function dictionaryBomb(dicts = 5_000_000): Uint8Array {
+  return catalogJunk(arrays('<<>>', dicts, 1000));
+}
+
+/** Like {@link arrayBomb}, but one value nested `depth` arrays deep (`[[[…]]]`). */
+export function depthBomb(depth = 1_000_000): Uint8Array {
+  return catalogJunk([Buffer.alloc(depth, '['), Buffer.alloc(depth, ']')]);
+}
+
+/**
+ * `fields` text fields that are all one dictionary holding a hex string of `bytes` zeros: the
+ * object stream's header names field i at offset 0 and a never-read filler object at the
+ * dictionary's end, so each field's bytes run from 0 to that end (§7.5.7 does not order the
+ * offsets). A reader walking the fields parses the string once a field: 8 MiB a copy from a
+ * file of tens of KB.
+ */
+export function stringAliasBomb(options: { fields?: number; bytes?: number } = {}): Uint8Array {
+  const fields = options.fields ?? 40;
+  const bytes = options.bytes ?? 8 * MIB;
+  // Objects: 1 catalog, 2 pages, 3 page (plain); 4 the object stream; fields from 5, fillers after them.
+  const refs = Array.from({ length: fields }, (_, i) => `${5 + i} 0 R`).join(' ');
+  const { parts, offsets } = skeleton(` /AcroForm << /Fields [${refs}] >>`);
+  let at = parts.reduce((n, p) => n + p.length, 0);
+  const body = Buffer.concat([latin1('<< /FT /Tx /T (f) /V <'), Buffer.alloc(2 * bytes, '0'), latin1('> >>\n')]);
+  const pairs = Array.from({ length: fields }, (_, i) => `${5 + i} 0 ${5 + fields + i} ${body.length}`);
+  const header = `${pairs.join(' ')}\n`;
+  const packed = deflateSync(Buffer.concat([latin1(header), body]), { level: 9 });
+  offsets.push(at);
+  const head = latin1(
+    `4 0 obj\n<< /Type /ObjStm /N ${2 * fields} /First ${header.length} /Filter /FlateDecode /Length ${packed.length} >>\nstream\n`,
+  );
+  const tail = latin1('\nendstream\nendobj\n');
+  parts.push(head, packed, tail);
+  at += head.length + packed.length + tail.length;
+  // The xref stream, /W [1 4 2]: 0 free, 1–4 plain, the fields in object stream 4 (index 2i), then itself.
+  const xrefNum = 5 + fields;
+  const rows = Buffer.alloc((xrefNum + 1) * 7);
+  const row = (n: number, type: number, f2: number, f3: number): void => {
+    rows[n * 7] = type;
+    rows.writeUInt32BE(f2, n * 7 + 1);
+    rows.writeUInt16BE(f3, n * 7 + 5);
+  };
+  row(0, 0, 0, 65535);
+  for (let n = 1; n <= 4; n++) row(n, 1, offsets[n]!, 0);
+  for (let i = 0; i < fields; i++) row(5 + i, 2, 4, 2 * i);
+  row(xrefNum, 1, at, 0);
+  const packedRows = deflateSync(rows);
+  parts.push(
+    latin1(
+      `${xrefNum} 0 obj\n<< /Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${packedRows.length} >>\nstream\n`,
     ),
     packedRows,
     latin1(`\nendstream\nendobj\nstartxref\n${at}\n%%EOF\n`),
