@@ -156,3 +156,14 @@ await t.test('the issuing office may be repeated, and the declared file must be 
   const ok = await submit(intake, submissionParts(metadataOf({ issuingOffice: 'VPTU-A', file }), pdf));
   t.equal(ok.statusCode, 201, ok.body);
 });
+
+await t.test('the OpenAPI document describes every document route', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(res.statusCode, 200);
+  const paths = (JSON.parse(res.body) as { paths: Record<string, Record<string, unknown>> }).paths;
+  t.ok(paths['/v1/documents']?.post);
+  t.ok(paths['/v1/documents']?.get);
+  for (const path of ['/v1/documents/{id}', '/v1/documents/{id}/content', '/v1/documents/{id}/transitions'])
+    t.ok(paths[path]?.get, path);
+  t.ok(paths['/v1/documents/{id}/cancellation']?.post);
+});
