@@ -238,3 +238,22 @@ await t.test('a client that goes away mid-upload leaves no object and no row', a
     [`documents/${rows[0]!.id}/original.pdf`],
   );
 });
+
+await t.test('a transaction that fails after the PDF was put removes the object', async (t) => {
+  const before = await storedState(pool, store, bucket);
+  await pool.query(`CREATE FUNCTION refuse_document() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+  await pool.query(
+    'CREATE TRIGGER refuse_document BEFORE INSERT ON document FOR EACH ROW EXECUTE FUNCTION refuse_document()',
+  );
+  t.teardown(async () => {
+    await pool.query('DROP TRIGGER refuse_document ON document');
+    await pool.query('DROP FUNCTION refuse_document()');
+  });
+  const res = await submit(intake, submissionParts(metadataOf(), await plainPdf()), {
+    ...systemA,
+    'idempotency-key': 'failing-1',
+  });
+  t.equal(res.statusCode, 500);
+  t.equal(await storedState(pool, store, bucket), before, 'no row, no key, no object');
+});

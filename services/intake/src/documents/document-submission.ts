@@ -143,7 +143,11 @@ export async function submitDocument(
       });
     } catch (error) {
       if (stored !== undefined)
-        await deps.store.delete(deps.bucket, contentKey, stored === 'null' ? {} : { versionId: stored });
+        // The submission's own refusal is what the caller must see; an object left behind when
+        // the store is down too is named by an id no document row has, for a sweep to find.
+        await deps.store
+          .delete(deps.bucket, contentKey, stored === 'null' ? {} : { versionId: stored })
+          .catch(() => undefined);
       throw error;
     }
   } finally {
