@@ -167,3 +167,10 @@ await t.test('the OpenAPI document describes every document route', async (t) =>
     t.ok(paths[path]?.get, path);
   t.ok(paths['/v1/documents/{id}/cancellation']?.post);
 });
+
+await t.test('an id that is not a UUID is 400, not a database error', async (t) => {
+  for (const url of ['/v1/documents/not-a-uuid', '/v1/documents/1/content', "/v1/documents/'%3B--/transitions"]) {
+    const res = await app.inject({ method: 'GET', url, headers: systemA });
+    t.equal(res.statusCode, 400, `${url}: ${res.body}`);
+  }
+});
