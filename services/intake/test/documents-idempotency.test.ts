@@ -15,7 +15,7 @@ import {
   submit,
   systemA,
 } from './documents-support.ts';
-import { intakeForFile } from './support.ts';
+import { adminOf, intakeForFile } from './support.ts';
 
 const intake = await intakeForFile(t, 'minio');
 const { pool, store, bucket } = intake;
@@ -93,4 +93,35 @@ await t.test('concurrent requests with one key make one document, all get its an
   t.equal(answers.filter((a) => a.headers['idempotent-replayed'] !== 'true').length, 1);
   t.equal(await count('document'), before + 1);
   t.equal((await store.listVersions(bucket, '')).length, before + 1, 'one object per document');
+});
+
+await t.test('a retry gets the kept answer even after its recipient was retired', async (t) => {
+  const parts = submissionParts(metadataOf({ recipients: { offices: ['DU-A12'] } }), await plainPdf());
+  const headers = { ...systemA, 'idempotency-key': 'vb-2026-0004' };
+  const first = await submit(intake, parts, headers);
+  t.equal(first.statusCode, 201, first.body);
+  const retire = await intake.app.inject({
+    method: 'POST',
+    url: '/v1/directory/imports',
+    headers: { ...adminOf('VPTW'), 'content-type': 'application/json' },
+    payload: JSON.stringify({
+      offices: [
+        {
+          code: 'DU-A12',
+          name: 'Đảng ủy xã Cần Đăng',
+          abbreviation: 'ĐU',
+          level: 'commune',
+          parent: 'HU-A1',
+          active: false,
+        },
+      ],
+    }),
+  });
+  t.equal(retire.statusCode, 200, retire.body);
+  const fresh = await submit(intake, parts, { ...systemA, 'idempotency-key': 'vb-2026-0005' });
+  t.equal(fresh.statusCode, 422, 'a new submission to it is refused');
+  const again = await submit(intake, parts, headers);
+  t.equal(again.statusCode, 201);
+  t.equal(again.headers['idempotent-replayed'], 'true');
+  t.same(JSON.parse(again.body), JSON.parse(first.body));
 });

@@ -64,10 +64,24 @@ export async function submitDocument(
   if (idempotencyKey !== undefined && !idempotencyKeyPattern.test(idempotencyKey))
     throw new AppError(intakeErrors.IDEMPOTENCY_KEY_INVALID);
   const now = (deps.now ?? (() => new Date()))();
-  const checked = await checkMetadata(deps.pool, principal, submission.metadataText, now);
+  const scope: IdempotencyScope | undefined =
+    idempotencyKey === undefined
+      ? undefined
+      : { office: principal.office, caller: principal.subject, key: idempotencyKey };
+  // A retry gets the kept answer even if its metadata would no longer pass (a deadline now
+  // past, a recipient since retired): it is compared by fingerprint, not checked again.
+  const kept = scope === undefined ? undefined : await findAnswer(deps.pool, scope);
+  const checked =
+    kept === undefined ? await checkMetadata(deps.pool, principal, submission.metadataText, now) : undefined;
   const upload = await spoolUpload(await submission.content(), deps.maxDocumentBytes);
   try {
     await submission.finish();
+    const fingerprint = createHash('sha256')
+      .update(createHash('sha256').update(submission.metadataText).digest('hex'))
+      .update(`\n${upload.sha256}`)
+      .digest('hex');
+    if (kept !== undefined) return replay(kept, fingerprint);
+    if (checked === undefined) throw new Error('unreachable: metadata checked unless an answer was kept');
     if (upload.size === 0) throw new AppError(intakeErrors.DOCUMENT_NOT_PDF, { detail: 'The content part is empty.' });
     const declared = checked.declaredFile;
     if (declared !== undefined && (declared.sha256 !== upload.sha256 || declared.byteLength !== upload.size))
@@ -75,19 +89,6 @@ export async function submitDocument(
         detail: `The PDF (${upload.size} bytes, SHA-256 ${upload.sha256}) is not the file /file names. Nothing was stored.`,
         extra: { problems: [{ pointer: '/file', message: 'does not match the content part' }] },
       });
-    const fingerprint = createHash('sha256')
-      .update(createHash('sha256').update(submission.metadataText).digest('hex'))
-      .update(`\n${upload.sha256}`)
-      .digest('hex');
-    const scope: IdempotencyScope | undefined =
-      idempotencyKey === undefined
-        ? undefined
-        : { office: principal.office, caller: principal.subject, key: idempotencyKey };
-    if (scope !== undefined) {
-      // A retry is answered before its PDF is opened again.
-      const kept = await findAnswer(deps.pool, scope);
-      if (kept !== undefined) return replay(kept, fingerprint);
-    }
     const check = await deps.checkPdf({ input: upload.path });
     if (!check.ok)
       throw new AppError(
@@ -106,9 +107,9 @@ export async function submitDocument(
     try {
       return await withTransaction(deps.pool, async (client) => {
         if (scope !== undefined && !(await claimKey(client, scope, fingerprint))) {
-          const kept = await findAnswer(client, scope);
-          if (kept === undefined) throw new AppError(serviceErrors.CONFLICT, { detail: 'Retry the submission.' });
-          return replay(kept, fingerprint);
+          const first = await findAnswer(client, scope);
+          if (first === undefined) throw new AppError(serviceErrors.CONFLICT, { detail: 'Retry the submission.' });
+          return replay(first, fingerprint);
         }
         const put = await deps.store.put(deps.bucket, contentKey, createReadStream(upload.path), {
           contentType: 'application/pdf',
