@@ -1,4 +1,11 @@
-import { DIRECTORY_COMMANDS, PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import {
+  DIRECTORY_COMMANDS,
+  DOC_COMMANDS,
+  PDF_COMMANDS,
+  PKI_COMMANDS,
+  TOKEN_COMMANDS,
+  TOP_COMMANDS,
+} from './commands/index.ts';
 
 const list = (commands: ReadonlyMap<string, { summary: string }>, prefix: string): string =>
   [...commands].map(([name, c]) => `  ${`${prefix}${name}`.padEnd(22)}${c.summary}`).join('\n');
@@ -9,7 +16,7 @@ export function mainUsage(): string {
 
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
-tokens: on files, without any service. The directory commands talk to the
+tokens: on files, without any service. The directory and doc commands talk to the
 services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
@@ -22,6 +29,8 @@ ${list(PDF_COMMANDS, 'pdf ')}
 ${list(TOKEN_COMMANDS, 'token ')}
   directory COMMAND     the directory of offices (lienthong directory --help)
 ${list(DIRECTORY_COMMANDS, 'directory ')}
+  doc COMMAND           your office's documents (lienthong doc --help)
+${list(DOC_COMMANDS, 'doc ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

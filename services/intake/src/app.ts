@@ -1,5 +1,6 @@
 /**
- * The intake service (documents, registers, numbering and issue; for now the directory).
+ * The intake service (documents, registers, numbering and issue; for now the directory and
+ * submitted documents).
  * Load order is the layout: external clients (the platform: database, bus, object store)
  * → repositories and rules → routes, one plugin per resource. Without a platform (the
  * kit's own tests) only the shared routes are served.
@@ -10,6 +11,9 @@ import pkg from '../package.json' with { type: 'json' };
 import type { IntakeConfig } from './config.ts';
 import { directoryImportRoutes } from './routes/directory-import-routes.ts';
 import { directoryRoutes } from './routes/directory-routes.ts';
+import { pdfCheckPool } from './documents/pdf-pool.ts';
+import { documentRoutes } from './routes/document-routes.ts';
+import { documentSubmissionRoutes } from './routes/document-submission-routes.ts';
 
 /** What the intake app is given from outside. */
 export type IntakeDeps = ServiceDeps;
@@ -28,6 +32,18 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
   try {
     await app.register(directoryRoutes, { pool: platform.pool });
     await app.register(directoryImportRoutes, { pool: platform.pool });
+    const { pool, store } = platform;
+    const bucket = config.documentBucket;
+    await store.ensureBucket(bucket);
+    const checkPdf = pdfCheckPool(app, config.workers);
+    await app.register(documentSubmissionRoutes, {
+      pool,
+      store,
+      bucket,
+      checkPdf,
+      maxDocumentBytes: config.maxDocumentBytes,
+    });
+    await app.register(documentRoutes, { pool, store, bucket });
   } catch (error) {
     await app.close();
     throw error;

@@ -1,12 +1,76 @@
-/** Configuration of the intake service: the shared variables, port 8081 by default. */
-import { loadServiceConfig, serviceConfigSchema } from '@lienthong/service';
+/**
+ * Configuration of the intake service: the shared variables (port 8081 by default), and
+ * for submitted documents `LIENTHONG_INTAKE_MAX_DOCUMENT_BYTES` (the largest PDF, default
+ * 200 MB), `LIENTHONG_INTAKE_DOCUMENT_BUCKET` (where the PDFs are kept, default
+ * `intake-documents`), `LIENTHONG_INTAKE_WORKERS`, `_WORKER_MEMORY_MB` and `_JOB_TIME_LIMIT_MS` (the
+ * worker threads that open each uploaded PDF off the event loop, documents/pdf-pool.ts).
+ */
+import { availableParallelism } from 'node:os';
+import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig } from '@lienthong/service';
 
-export const intakeConfigSchema = serviceConfigSchema({ port: 8081, service: 'intake' });
+/** The default largest submitted PDF: 200 MB. */
+export const defaultMaxDocumentBytes = 200 * 1024 * 1024;
 
-export type IntakeConfig = ServiceConfig;
+export const intakeConfigSchema = serviceConfigSchema(
+  { port: 8081, service: 'intake' },
+  {
+    LIENTHONG_INTAKE_MAX_DOCUMENT_BYTES: Type.Integer({
+      minimum: 1024,
+      maximum: 2 ** 40,
+      default: defaultMaxDocumentBytes,
+      expected: 'an integer 1024-2^40 (bytes of the largest PDF a document may have)',
+    }),
+    LIENTHONG_INTAKE_DOCUMENT_BUCKET: Type.String({
+      pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      default: 'intake-documents',
+      expected: 'an S3 bucket name (the bucket of submitted PDFs)',
+    }),
+    LIENTHONG_INTAKE_WORKERS: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 64, expected: 'an integer 1-64 (worker threads)' }),
+    ),
+    LIENTHONG_INTAKE_WORKER_MEMORY_MB: Type.Integer({
+      minimum: 16,
+      maximum: 16_384,
+      default: 256,
+      expected: "an integer 16-16384 (MB of each worker's V8 old generation)",
+    }),
+    LIENTHONG_INTAKE_JOB_TIME_LIMIT_MS: Type.Integer({
+      minimum: 1,
+      maximum: 3_600_000,
+      default: 60_000,
+      expected: 'an integer 1-3600000 (ms a PDF check may run in a worker)',
+    }),
+  },
+);
+
+/** How the PDF-checking worker threads are sized. */
+export interface IntakeWorkerConfig {
+  readonly size: number;
+  readonly memoryMb: number;
+  readonly timeLimitMs: number;
+}
+
+/** The intake configuration. */
+export type IntakeConfig = ServiceConfig & {
+  /** The largest PDF a submitted document may have, in bytes (413 beyond it). */
+  readonly maxDocumentBytes: number;
+  /** The bucket of submitted PDFs (created at start, without Object Lock). */
+  readonly documentBucket: string;
+  readonly workers: IntakeWorkerConfig;
+};
 
 /** Reads and validates the intake configuration from `env`; throws ConfigError. */
 export function loadIntakeConfig(env: Env): IntakeConfig {
-  return loadServiceConfig(intakeConfigSchema, env);
+  const values = loadConfig(intakeConfigSchema, env);
+  return {
+    ...toServiceConfig(values),
+    maxDocumentBytes: values.LIENTHONG_INTAKE_MAX_DOCUMENT_BYTES,
+    documentBucket: values.LIENTHONG_INTAKE_DOCUMENT_BUCKET,
+    workers: {
+      size: values.LIENTHONG_INTAKE_WORKERS ?? Math.min(2, availableParallelism()),
+      memoryMb: values.LIENTHONG_INTAKE_WORKER_MEMORY_MB,
+      timeLimitMs: values.LIENTHONG_INTAKE_JOB_TIME_LIMIT_MS,
+    },
+  };
 }

@@ -34,4 +34,71 @@ export const intakeErrors = defineErrors({
     title: 'Recipient group not found',
     detail: 'The directory has no recipient group with this code.',
   },
+  DOCUMENT_METADATA_INVALID: {
+    status: 422,
+    title: 'Document metadata refused',
+    detail:
+      'The metadata part breaks the rules of a Party document; every problem is in `problems`. Nothing was stored.',
+  },
+  DOCUMENT_RECIPIENT_UNKNOWN: {
+    status: 422,
+    title: 'Unknown recipient',
+    detail:
+      'A recipient office or group, or the signer, is not an active part of the directory; `problems` names each. Nothing was stored.',
+  },
+  DOCUMENT_SECRECY_NOT_AVAILABLE: {
+    status: 422,
+    title: 'Secrecy level not accepted',
+    detail:
+      'Mật documents are accepted only encrypted for their recipient offices, which intake cannot do yet. Nothing was stored.',
+  },
+  DOCUMENT_UPLOAD_MALFORMED: {
+    status: 400,
+    title: 'Malformed document upload',
+    detail:
+      'Send multipart/form-data with a `metadata` part (JSON) first and then a `content` part (the PDF), nothing else. Nothing was stored.',
+  },
+  DOCUMENT_TOO_LARGE: {
+    status: 413,
+    title: 'Document too large',
+    detail: 'The PDF is larger than LIENTHONG_INTAKE_MAX_DOCUMENT_BYTES; `limit` gives it. Nothing was stored.',
+  },
+  DOCUMENT_NOT_PDF: {
+    status: 422,
+    title: 'Not a readable PDF',
+    detail: 'The content is not a PDF that opens (not a PDF, truncated, encrypted or malformed). Nothing was stored.',
+  },
+  DOCUMENT_ALREADY_SIGNED: {
+    status: 422,
+    title: 'PDF already signed',
+    detail:
+      'The PDF carries signatures that signing it again would break or bury; submit the unsigned document. Nothing was stored.',
+  },
+  DOCUMENT_CHECK_REFUSED: {
+    status: 422,
+    title: 'PDF could not be checked',
+    detail:
+      'Opening the PDF took more time or memory than a check may (LIENTHONG_INTAKE_JOB_TIME_LIMIT_MS, _WORKER_MEMORY_MB). Nothing was stored.',
+  },
+  DOCUMENT_NOT_FOUND: {
+    status: 404,
+    title: 'Document not found',
+    detail: "The caller's office has no document with this id.",
+  },
+  DOCUMENT_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    title: 'Transition not allowed',
+    detail: 'The document is in a state that this action cannot leave; `state` gives it.',
+  },
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    title: 'Invalid Idempotency-Key',
+    detail: 'An Idempotency-Key is 1 to 200 visible ASCII characters.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency-Key reused',
+    detail:
+      'This Idempotency-Key was used for another request body (metadata or content); use a new key. Nothing was stored.',
+  },
 });

@@ -41,4 +41,61 @@ export const intakeMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: '002-documents',
+    // Submitted documents (issue 16): the row, its append-only life record, and the
+    // Idempotency-Key answers of submissions. The content is an object keyed by the id.
+    sql: `
+      CREATE TABLE document (
+        id uuid PRIMARY KEY,
+        office text NOT NULL REFERENCES office (code),
+        type text NOT NULL,
+        subject text NOT NULL,
+        metadata jsonb NOT NULL,
+        state text NOT NULL CHECK (state IN ('draft', 'awaiting-signature', 'signed', 'issued', 'refused',
+          'cancelled', 'recalled', 'replaced')),
+        content_key text NOT NULL UNIQUE,
+        sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        size bigint NOT NULL CHECK (size > 0),
+        signer_subject text,
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX document_office_state ON document (office, state, created_at DESC);
+      CREATE INDEX document_office_created ON document (office, created_at DESC);
+      CREATE TABLE document_transition (
+        seq bigserial PRIMARY KEY,
+        document uuid NOT NULL REFERENCES document (id),
+        from_state text,
+        to_state text NOT NULL,
+        action text NOT NULL,
+        by_subject text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        reason text
+      );
+      CREATE INDEX document_transition_document ON document_transition (document, seq);
+      -- The life record is append-only: whoever holds the table's rights still cannot rewrite it.
+      CREATE FUNCTION document_transition_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'document_transition is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END;
+      $$;
+      CREATE TRIGGER document_transition_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON document_transition
+        FOR EACH STATEMENT EXECUTE FUNCTION document_transition_append_only();
+      CREATE TABLE idempotency_key (
+        office text NOT NULL,
+        caller text NOT NULL,
+        key text NOT NULL,
+        fingerprint text NOT NULL CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+        document uuid REFERENCES document (id),
+        status integer,
+        answer jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL DEFAULT now() + interval '24 hours',
+        PRIMARY KEY (office, caller, key)
+      );
+      CREATE INDEX idempotency_key_expiry ON idempotency_key (expires_at);
+    `,
+  },
 ];

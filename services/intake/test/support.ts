@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Pool } from '@lienthong/db';
 import { createLogger } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
+import { createS3Store, type ObjectStore } from '@lienthong/storage';
 import { buildApp } from '../src/app.ts';
 import { loadIntakeConfig } from '../src/config.ts';
 import { intakeMigrations } from '../src/migrations.ts';
@@ -20,20 +21,34 @@ export interface TestIntake {
   app: ServiceApp;
   pool: Pool;
   schema: string;
+  /** The object store the app keeps PDFs in, and the bucket (one per test file). */
+  store: ObjectStore;
+  bucket: string;
 }
 
-/** Builds the intake app on a new schema for one test file; closed and dropped at its end. */
-export async function intakeForFile(t: { teardown(fn: () => Promise<void> | void): void }): Promise<TestIntake> {
+/** Where a test app keeps objects: a folder, or the real MinIO that infra/local runs. */
+export type TestObjects = 'folder' | 'minio';
+
+/** Builds the intake app on a new schema (and bucket) for one test file; closed and dropped at its end. */
+export async function intakeForFile(
+  t: { teardown(fn: () => Promise<void> | void): void },
+  objects: TestObjects = 'folder',
+  env: Record<string, string> = {},
+): Promise<TestIntake> {
   const schema = uniqueName('intake_test');
+  const bucket = uniqueName('lt-intake').replaceAll('_', '-');
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-intake-'));
   const logger = createLogger({ name: 'intake', level: 'warn' });
-  const platform = await connectTestPlatform(schema, intakeMigrations, logger, dir);
+  const folder = await connectTestPlatform(schema, intakeMigrations, logger, dir);
+  const platform = objects === 'minio' ? { ...folder, store: createS3Store(testEnv.s3) } : folder;
   const config = loadIntakeConfig({
     LIENTHONG_MODE: 'embedded',
     LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
     LIENTHONG_STORAGE_DIR: dir,
     LIENTHONG_LOG_LEVEL: 'warn',
+    LIENTHONG_INTAKE_DOCUMENT_BUCKET: bucket,
     ...testAuthEnv,
+    ...env,
   });
   const app = await buildApp(config, { platform, logger });
   t.teardown(async () => {
@@ -41,7 +56,7 @@ export async function intakeForFile(t: { teardown(fn: () => Promise<void> | void
     await rm(dir, { recursive: true, force: true });
     await dropTestSchemas(schema);
   });
-  return { app, pool: platform.pool, schema };
+  return { app, pool: platform.pool, schema, store: platform.store, bucket };
 }
 
 /** The headers of a directory administrator of `office`. */

@@ -31,31 +31,49 @@ export class ServiceRefusal extends Error {
 export const progressFrom = 4 * 1024 * 1024;
 const chunkSize = 256 * 1024;
 
+/** A body streamed from its chunks (a file read as it is sent), of a known length. */
+export interface StreamedBody {
+  chunks: () => AsyncIterable<Uint8Array>;
+  length: number;
+  contentType: string;
+}
+
 /** A request. */
 export interface ServiceRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
-  body?: { bytes: Uint8Array; contentType: string };
+  /** Extra request headers (`idempotency-key`). */
+  headers?: Record<string, string>;
+  body?: { bytes: Uint8Array; contentType: string } | StreamedBody;
 }
 
-function uploadWithProgress(io: CliIo, bytes: Uint8Array): ReadableStream<Uint8Array> {
+async function* chunksOf(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += chunkSize) yield bytes.subarray(at, at + chunkSize);
+}
+
+function uploadWithProgress(io: CliIo, chunks: AsyncIterable<Uint8Array>, total: number): ReadableStream<Uint8Array> {
   let sent = 0;
   const mb = (n: number) => (n / 1_048_576).toFixed(1);
+  const source = chunks[Symbol.asyncIterator]();
   return new ReadableStream({
-    pull(controller) {
-      if (sent >= bytes.length) {
+    async pull(controller) {
+      const next = await source.next();
+      if (next.done === true) {
         io.stderr('\n');
         controller.close();
         return;
       }
-      const chunk = bytes.subarray(sent, sent + chunkSize);
-      sent += chunk.length;
-      const share = Math.floor((sent / bytes.length) * 30);
-      io.stderr(`\rupload [${'#'.repeat(share)}${' '.repeat(30 - share)}] ${mb(sent)}/${mb(bytes.length)} MB`);
-      controller.enqueue(chunk);
+      sent += next.value.length;
+      const share = Math.min(30, Math.floor((sent / total) * 30));
+      io.stderr(`\rupload [${'#'.repeat(share)}${' '.repeat(30 - share)}] ${mb(sent)}/${mb(total)} MB`);
+      controller.enqueue(next.value);
     },
   });
+}
+
+async function* streamOf(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  yield* chunks;
 }
 
 /** The problem of a refusal, from a problem+json body or, failing that, the status alone. */
@@ -71,26 +89,31 @@ function problemOf(status: number, text: string, contentType: string): ServicePr
   return { status, code: `HTTP_${status}`, detail: text.slice(0, 200) || `HTTP ${status}` };
 }
 
-/** Calls `service` and returns its JSON answer; throws ServiceRefusal (4xx/5xx) or CliError SERVICE_UNREACHABLE. */
-export async function callService<T>(
+/** Sends `request` to `service` and returns its successful response; throws ServiceRefusal (4xx/5xx) or CliError SERVICE_UNREACHABLE. */
+export async function sendToService(
   io: CliIo,
   config: ClientConfig,
   service: ServiceName,
   request: ServiceRequest,
-): Promise<T> {
+): Promise<Response> {
   const base = endpointOf(config, service);
   const url = new URL(request.path.replace(/^\//, ''), base.href.endsWith('/') ? base : new URL(`${base.href}/`));
   for (const [name, value] of Object.entries(request.query ?? {}))
     if (value !== undefined) url.searchParams.set(name, String(value));
-  const headers: Record<string, string> = { authorization: `Bearer ${config.token}`, accept: 'application/json' };
-  let body: Buffer | ReadableStream<Uint8Array> | undefined;
+  const headers: Record<string, string> = {
+    ...request.headers,
+    authorization: `Bearer ${config.token}`,
+    accept: 'application/json',
+  };
+  let body: Buffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | undefined;
   if (request.body !== undefined) {
-    headers['content-type'] = request.body.contentType;
-    headers['content-length'] = String(request.body.bytes.length);
-    body =
-      request.body.bytes.length > progressFrom
-        ? uploadWithProgress(io, request.body.bytes)
-        : Buffer.from(request.body.bytes);
+    const sent = request.body;
+    const length = 'bytes' in sent ? sent.bytes.length : sent.length;
+    headers['content-type'] = sent.contentType;
+    headers['content-length'] = String(length);
+    const chunks = 'bytes' in sent ? chunksOf(sent.bytes) : sent.chunks();
+    if (length > progressFrom) body = uploadWithProgress(io, chunks, length);
+    else body = 'bytes' in sent ? Buffer.from(sent.bytes) : streamOf(chunks);
   }
   let response: Response;
   try {
@@ -103,9 +126,23 @@ export async function callService<T>(
       { cause: e },
     );
   }
+  if (!response.ok)
+    throw new ServiceRefusal(
+      problemOf(response.status, await response.text(), response.headers.get('content-type') ?? ''),
+    );
+  return response;
+}
+
+/** Calls `service` and returns its JSON answer; throws ServiceRefusal (4xx/5xx) or CliError SERVICE_UNREACHABLE. */
+export async function callService<T>(
+  io: CliIo,
+  config: ClientConfig,
+  service: ServiceName,
+  request: ServiceRequest,
+): Promise<T> {
+  const response = await sendToService(io, config, service, request);
+  const base = endpointOf(config, service);
   const text = await response.text();
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!response.ok) throw new ServiceRefusal(problemOf(response.status, text, contentType));
   try {
     return JSON.parse(text) as T;
   } catch (e) {

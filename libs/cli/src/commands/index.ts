@@ -2,6 +2,8 @@ import type { Command } from '../io.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
+import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
+import { docSubmitCommand } from './doc-submit.ts';
 import { issueCommand } from './issue.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
@@ -39,4 +41,12 @@ export const PDF_COMMANDS: ReadonlyMap<string, Command> = new Map([
 export const DIRECTORY_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['import', directoryImportCommand],
   ['list', directoryListCommand],
+]);
+
+/** Commands of the `doc` group (`lienthong doc NAME`): the intake service's documents. */
+export const DOC_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['submit', docSubmitCommand],
+  ['show', docShowCommand],
+  ['get', docGetCommand],
+  ['list', docListCommand],
 ]);
