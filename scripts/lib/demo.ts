@@ -64,7 +64,11 @@ async function keyOf(
 export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   const dir = join(ctx.dataDir, 'demo');
   const file = join(dir, 'chi-thi-01-CT-TU.pdf');
-  if (existsSync(file)) return [`  first document: ${file}`];
+  // The unsigned draft, for the walkthrough's `lienthong doc submit`.
+  const draft = join(dir, 'du-thao-chi-thi.pdf');
+  await mkdir(dir, { recursive: true });
+  if (!existsSync(draft)) await writeFile(draft, buildDemoDirective());
+  if (existsSync(file)) return [`  first document: ${file}`, `  a draft to submit: ${draft}`];
   const { signer, registry } = ctx.tokens as { signer: string; registry: string; 'ca-admin': string };
   const base = ctx.signingUrl;
   const admin = ctx.tokens['ca-admin']!;
@@ -136,5 +140,6 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   return [
     `  first document: ${file}`,
     `    signed by the demo Bí thư (PIN ${ctx.pin}), stamped Số 01-CT/TU, sealed B-LTA; verification: ${report.indication} (demo/verification.json)`,
+    `  a draft to submit: ${draft}`,
   ];
 }
