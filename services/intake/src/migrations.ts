@@ -1,5 +1,6 @@
 /** The intake schema's own migrations, in order (the kit's outbox tables come first by themselves). */
 import type { Migration } from '@lienthong/db';
+import { registerTablesSql } from './registers/register-migration.ts';
 
 export const intakeMigrations: Migration[] = [
   {
@@ -41,4 +42,6 @@ export const intakeMigrations: Migration[] = [
       );
     `,
   },
+  // Registers and numbering (issue 16): series configuration, counters, entries, audit.
+  { id: '003-registers', sql: registerTablesSql },
 ];
