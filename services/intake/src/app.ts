@@ -10,6 +10,7 @@ import pkg from '../package.json' with { type: 'json' };
 import type { IntakeConfig } from './config.ts';
 import { directoryImportRoutes } from './routes/directory-import-routes.ts';
 import { directoryRoutes } from './routes/directory-routes.ts';
+import { registerRoutes } from './routes/register-routes.ts';
 
 /** What the intake app is given from outside. */
 export type IntakeDeps = ServiceDeps;
@@ -28,6 +29,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
   try {
     await app.register(directoryRoutes, { pool: platform.pool });
     await app.register(directoryImportRoutes, { pool: platform.pool });
+    await app.register(registerRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();
     throw error;

@@ -182,3 +182,27 @@ export async function appendAudit(q: Queryable, a: AuditRecord): Promise<void> {
     ],
   );
 }
+
+/** A filter and page of a register. */
+export interface EntryQuery {
+  office: string;
+  register: RegisterKind;
+  series?: string;
+  period?: string;
+  limit: number;
+  offset: number;
+}
+
+/** One page of a register by period, series and number, and whether more follow. */
+export async function listEntries(
+  q: Queryable,
+  query: EntryQuery,
+): Promise<{ entries: RegisterEntry[]; more: boolean }> {
+  const { rows } = await q.query<EntryRow>(
+    `SELECT ${entryColumns} FROM register_entry
+     WHERE office = $1 AND register = $2 AND ($3::text IS NULL OR series = $3) AND ($4::text IS NULL OR period = $4)
+     ORDER BY period, series, number LIMIT $5 OFFSET $6`,
+    [query.office, query.register, query.series ?? null, query.period ?? null, query.limit + 1, query.offset],
+  );
+  return { entries: rows.slice(0, query.limit).map(toEntry), more: rows.length > query.limit };
+}
