@@ -8,7 +8,9 @@ import type { Pool } from '@lienthong/db';
 import { roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
+import { findOffice } from '../directory/office-repository.ts';
 import { cancelNumber } from './numbering.ts';
+import { registerBook } from './register-book.ts';
 import type { RegisterEntry } from './register-entry.ts';
 import { appendAudit, listEntries } from './register-repository.ts';
 import { checkSeriesConfig, loadSeriesConfig, storeSeriesConfig } from './series-config.ts';
@@ -56,6 +58,28 @@ export async function outgoingExport(
     offset: 0,
   });
   return { office: principal.office, entries: page.entries, truncated: page.more };
+}
+
+/** The printable register book (PDF) of the caller's office's outgoing register, or one series or period of it. */
+export async function outgoingBook(
+  pool: Pool,
+  principal: Principal,
+  filter: RegisterFilter,
+  now: Date = new Date(),
+): Promise<{ office: string; pdf: Uint8Array }> {
+  const { office, entries } = await outgoingExport(pool, principal, filter);
+  const officeName = (await findOffice(pool, office))?.name ?? office;
+  const scope = [
+    filter.series === undefined ? '' : `Sổ ${filter.series}`,
+    filter.period === undefined
+      ? ''
+      : filter.period.length === 4
+        ? `năm ${filter.period}`
+        : `nhiệm kỳ từ ${filter.period}`,
+  ]
+    .filter((x) => x !== '')
+    .join(', ');
+  return { office, pdf: registerBook(entries, { officeName, scope, printedAt: now }) };
 }
 
 /** Cancels a number of the caller's office's register (registry only), with the reason; audited. */

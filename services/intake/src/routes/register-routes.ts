@@ -9,6 +9,7 @@ import { registerCsv } from '../registers/register-csv.ts';
 import {
   cancelOutgoing,
   changeSeriesConfig,
+  outgoingBook,
   outgoingExport,
   outgoingPage,
   viewSeriesConfig,
@@ -102,6 +103,38 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="so-van-ban-di-${office}.csv"`)
         .send(registerCsv(entries));
+    },
+  );
+
+  app.get(
+    '/v1/registers/outgoing.pdf',
+    {
+      schema: {
+        tags: ['registers'],
+        summary: 'The printable register book (sổ đăng ký văn bản đi), PDF with Vietnamese text',
+        querystring: filterQuery,
+        produces: ['application/pdf'],
+        response: {
+          200: {
+            description: 'application/pdf',
+            content: { 'application/pdf': { schema: Type.Unsafe<unknown>({ description: 'the PDF bytes' }) } },
+          },
+          400: invalid,
+          401: unauthenticated,
+          403: forbidden,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { series, period } = request.query;
+      const { office, pdf } = await outgoingBook(pool, principalOf(request), {
+        ...(series === undefined ? {} : { series }),
+        ...(period === undefined ? {} : { period }),
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="so-van-ban-di-${office}.pdf"`)
+        .send(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
     },
   );
 
