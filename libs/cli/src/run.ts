@@ -1,5 +1,12 @@
 import { isPkiError } from '@lienthong/pki';
-import { DIRECTORY_COMMANDS, PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import {
+  DIRECTORY_COMMANDS,
+  PDF_COMMANDS,
+  PKI_COMMANDS,
+  REGISTER_COMMANDS,
+  TOKEN_COMMANDS,
+  TOP_COMMANDS,
+} from './commands/index.ts';
 import { CliError, EXIT, isCliError } from './errors.ts';
 import type { CliIo, Command } from './io.ts';
 import { groupUsage, mainUsage } from './usage.ts';
@@ -9,6 +16,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['pdf', PDF_COMMANDS],
   ['token', TOKEN_COMMANDS],
   ['directory', DIRECTORY_COMMANDS],
+  ['register', REGISTER_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

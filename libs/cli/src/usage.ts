@@ -1,4 +1,11 @@
-import { DIRECTORY_COMMANDS, PDF_COMMANDS, PKI_COMMANDS, TOKEN_COMMANDS, TOP_COMMANDS } from './commands/index.ts';
+import {
+  DIRECTORY_COMMANDS,
+  PDF_COMMANDS,
+  PKI_COMMANDS,
+  REGISTER_COMMANDS,
+  TOKEN_COMMANDS,
+  TOP_COMMANDS,
+} from './commands/index.ts';
 
 const list = (commands: ReadonlyMap<string, { summary: string }>, prefix: string): string =>
   [...commands].map(([name, c]) => `  ${`${prefix}${name}`.padEnd(22)}${c.summary}`).join('\n');
@@ -9,8 +16,8 @@ export function mainUsage(): string {
 
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
-tokens: on files, without any service. The directory commands talk to the
-services (--config FILE or LIENTHONG_CONFIG).
+tokens: on files, without any service. The directory and register commands
+talk to the services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -22,6 +29,8 @@ ${list(PDF_COMMANDS, 'pdf ')}
 ${list(TOKEN_COMMANDS, 'token ')}
   directory COMMAND     the directory of offices (lienthong directory --help)
 ${list(DIRECTORY_COMMANDS, 'directory ')}
+  register COMMAND      the outgoing register of your office (lienthong register --help)
+${list(REGISTER_COMMANDS, 'register ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

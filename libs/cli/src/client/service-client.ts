@@ -71,18 +71,19 @@ function problemOf(status: number, text: string, contentType: string): ServicePr
   return { status, code: `HTTP_${status}`, detail: text.slice(0, 200) || `HTTP ${status}` };
 }
 
-/** Calls `service` and returns its JSON answer; throws ServiceRefusal (4xx/5xx) or CliError SERVICE_UNREACHABLE. */
-export async function callService<T>(
+/** Sends `request` and returns the answer when it is a success; throws ServiceRefusal or SERVICE_UNREACHABLE. */
+async function send(
   io: CliIo,
   config: ClientConfig,
   service: ServiceName,
   request: ServiceRequest,
-): Promise<T> {
+  accept: string,
+): Promise<Response> {
   const base = endpointOf(config, service);
   const url = new URL(request.path.replace(/^\//, ''), base.href.endsWith('/') ? base : new URL(`${base.href}/`));
   for (const [name, value] of Object.entries(request.query ?? {}))
     if (value !== undefined) url.searchParams.set(name, String(value));
-  const headers: Record<string, string> = { authorization: `Bearer ${config.token}`, accept: 'application/json' };
+  const headers: Record<string, string> = { authorization: `Bearer ${config.token}`, accept };
   let body: Buffer | ReadableStream<Uint8Array> | undefined;
   if (request.body !== undefined) {
     headers['content-type'] = request.body.contentType;
@@ -103,15 +104,28 @@ export async function callService<T>(
       { cause: e },
     );
   }
+  if (!response.ok)
+    throw new ServiceRefusal(
+      problemOf(response.status, await response.text(), response.headers.get('content-type') ?? ''),
+    );
+  return response;
+}
+
+/** Calls `service` and returns its JSON answer; throws ServiceRefusal (4xx/5xx) or CliError SERVICE_UNREACHABLE. */
+export async function callService<T>(
+  io: CliIo,
+  config: ClientConfig,
+  service: ServiceName,
+  request: ServiceRequest,
+): Promise<T> {
+  const response = await send(io, config, service, request, 'application/json');
   const text = await response.text();
-  const contentType = response.headers.get('content-type') ?? '';
-  if (!response.ok) throw new ServiceRefusal(problemOf(response.status, text, contentType));
   try {
     return JSON.parse(text) as T;
   } catch (e) {
     throw new CliError(
       'SERVICE_UNREACHABLE',
-      `${service} at ${base.origin} answered ${response.status} without JSON: is it a lienthong service?`,
+      `${service} at ${endpointOf(config, service).origin} answered ${response.status} without JSON: is it a lienthong service?`,
       {
         cause: e,
       },
@@ -140,4 +154,25 @@ export function reportRefusal(io: CliIo, refusal: ServiceRefusal, json: boolean)
     for (const e of problem.errors as { pointer?: string; detail?: string }[])
       io.stderr(`  ${e.pointer ?? ''}: ${e.detail ?? ''}\n`);
   return 1;
+}
+
+/**
+ * Calls `service` for a file (a CSV, a PDF) and returns its bytes; throws ServiceRefusal
+ * or SERVICE_UNREACHABLE, also when the answer is not of the media type `accept`.
+ */
+export async function fetchServiceFile(
+  io: CliIo,
+  config: ClientConfig,
+  service: ServiceName,
+  request: ServiceRequest,
+  accept: string,
+): Promise<Uint8Array> {
+  const response = await send(io, config, service, request, `${accept}, application/problem+json`);
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== accept)
+    throw new CliError(
+      'SERVICE_UNREACHABLE',
+      `${service} at ${endpointOf(config, service).origin} answered ${type || 'no media type'}, not ${accept}: is it a lienthong service?`,
+    );
+  return new Uint8Array(await response.arrayBuffer());
 }

@@ -3,6 +3,7 @@ import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { issueCommand } from './issue.ts';
+import { registerExportCommand, registerListCommand } from './register.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
 import { pdfStampCommand } from './pdf-stamp.ts';
@@ -39,4 +40,10 @@ export const PDF_COMMANDS: ReadonlyMap<string, Command> = new Map([
 export const DIRECTORY_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['import', directoryImportCommand],
   ['list', directoryListCommand],
+]);
+
+/** Commands of the `register` group (`lienthong register NAME`): the intake service's outgoing register. */
+export const REGISTER_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['list', registerListCommand],
+  ['export', registerExportCommand],
 ]);
