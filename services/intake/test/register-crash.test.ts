@@ -12,9 +12,17 @@ import { withTransaction } from '@lienthong/db';
 import { reserveNumber } from '../src/registers/numbering.ts';
 import { intakeForFile } from './support.ts';
 import { testEnv } from '../../../test/support/env.ts';
-import { issuedEvents, issueFlow, numbersBySeries, oneTo, request, seedRegisterOffices } from './register-support.ts';
+import {
+  callerOf,
+  issuedEvents,
+  issueFlow,
+  numbersBySeries,
+  oneTo,
+  request,
+  seedRegisterOffices,
+} from './register-support.ts';
 
-const { pool, schema } = await intakeForFile(t);
+const { app, pool, schema } = await intakeForFile(t);
 await seedRegisterOffices(pool);
 const dir = t.testdir({});
 const childScript = join(import.meta.dirname, 'register-child.ts');
@@ -111,7 +119,25 @@ await t.test('the signing service unreachable for a while: reserved numbers wait
   const other = await issueFlow(pool, request('VPTU-A', 'KH', { date: new Date('2042-01-11T00:00:00Z') }));
   t.equal(other.symbol, '31-KH/VPTU', 'a new document takes the next number meanwhile');
 
+  const stuck = await app.inject({
+    method: 'GET',
+    url: '/v1/registers/outgoing?state=reserved&period=2042',
+    headers: callerOf('VPTU-A', 'registry'),
+  });
+  t.equal(stuck.json<{ entries: unknown[] }>().entries.length, 30, 'the registry sees the numbers waiting');
+  // A person gives up on one of them: cancelled with a reason, never given again.
+  const abandoned = requests.pop()!;
+  const number = Number(symbolOf.get(abandoned.documentId)!.split('-')[0]);
+  const cancel = await app.inject({
+    method: 'POST',
+    url: `/v1/registers/outgoing/KH/2042/${number}/cancellation`,
+    headers: { ...callerOf('VPTU-A', 'registry'), 'content-type': 'application/json' },
+    payload: JSON.stringify({ reason: 'Văn bản không ban hành nữa' }),
+  });
+  t.equal(cancel.statusCode, 200, cancel.body);
+
   reachable = true;
+  await t.rejects(issueFlow(pool, abandoned, seal), { code: 'REGISTER_NUMBER_CANCELLED' }, 'its issue stays refused');
   const retried = await Promise.all(requests.map((req) => issueFlow(pool, req, seal)));
   t.same(
     retried.map((r) => r.symbol),

@@ -81,6 +81,7 @@ await t.test('refused: wrong roles, no token, malformed queries', async (t) => {
     'limit=1001',
     'offset=-1',
     'office=TU-B',
+    'state=deleted',
   ];
   for (const query of bad) {
     const res = await get(`/v1/registers/outgoing?${query}`, registryA);

@@ -4,7 +4,14 @@
  * the caller's client; the numbering rules and the transaction are `numbering.ts`'s.
  */
 import type { Queryable } from '../queryable.ts';
-import { entryColumns, toEntry, type EntryRow, type RegisterEntry, type RegisterKind } from './register-entry.ts';
+import {
+  entryColumns,
+  toEntry,
+  type EntryRow,
+  type EntryState,
+  type RegisterEntry,
+  type RegisterKind,
+} from './register-entry.ts';
 
 /** A series of one register of one office. */
 export interface SeriesRef {
@@ -189,6 +196,7 @@ export interface EntryQuery {
   register: RegisterKind;
   series?: string;
   period?: string;
+  state?: EntryState;
   limit: number;
   offset: number;
 }
@@ -201,8 +209,17 @@ export async function listEntries(
   const { rows } = await q.query<EntryRow>(
     `SELECT ${entryColumns} FROM register_entry
      WHERE office = $1 AND register = $2 AND ($3::text IS NULL OR series = $3) AND ($4::text IS NULL OR period = $4)
+       AND ($7::text IS NULL OR state = $7)
      ORDER BY period, series, number LIMIT $5 OFFSET $6`,
-    [query.office, query.register, query.series ?? null, query.period ?? null, query.limit + 1, query.offset],
+    [
+      query.office,
+      query.register,
+      query.series ?? null,
+      query.period ?? null,
+      query.limit + 1,
+      query.offset,
+      query.state ?? null,
+    ],
   );
   return { entries: rows.slice(0, query.limit).map(toEntry), more: rows.length > query.limit };
 }

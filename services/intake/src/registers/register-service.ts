@@ -11,7 +11,7 @@ import { requireRoleOf } from '../access.ts';
 import { findOffice } from '../directory/office-repository.ts';
 import { cancelNumber } from './numbering.ts';
 import { registerBook } from './register-book.ts';
-import type { RegisterEntry } from './register-entry.ts';
+import type { EntryState, RegisterEntry } from './register-entry.ts';
 import { appendAudit, listEntries } from './register-repository.ts';
 import { checkSeriesConfig, loadSeriesConfig, storeSeriesConfig } from './series-config.ts';
 import type { EffectiveSeriesConfig, StoredSeriesConfig } from './series-config.ts';
@@ -32,7 +32,7 @@ export interface RegisterFilter {
 export async function outgoingPage(
   pool: Pool,
   principal: Principal,
-  query: RegisterFilter & { limit: number; offset: number },
+  query: RegisterFilter & { state?: EntryState; limit: number; offset: number },
 ): Promise<{ office: string; entries: RegisterEntry[]; nextOffset: number | null }> {
   requireRoleOf(principal, ...registerReaders);
   const page = await listEntries(pool, { ...query, office: principal.office, register: 'outgoing' });

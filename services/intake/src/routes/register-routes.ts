@@ -48,6 +48,11 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
         querystring: Type.Object(
           {
             ...RegisterFilterQuery,
+            state: Type.Optional(
+              Type.Union([Type.Literal('reserved'), Type.Literal('issued'), Type.Literal('cancelled')], {
+                description: 'reserved: numbers whose issue has not completed (to resume, or to cancel)',
+              }),
+            ),
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'entries per page' }),
             offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0, description: 'how many to skip' }),
           },
@@ -66,10 +71,11 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
       },
     },
     async (request) => {
-      const { series, period, limit, offset } = request.query;
+      const { series, period, state, limit, offset } = request.query;
       const page = await outgoingPage(pool, principalOf(request), {
         limit,
         offset,
+        ...(state === undefined ? {} : { state }),
         ...(series === undefined ? {} : { series }),
         ...(period === undefined ? {} : { period }),
       });
