@@ -216,3 +216,33 @@ await t.test('the series configuration: default, set by the registry, checked, u
   const audit = await pool.query("SELECT actor FROM register_audit WHERE action = 'configured'");
   t.same(audit.rows, [{ actor: 'person:registry-vptu-a' }]);
 });
+
+await t.test('the OpenAPI document describes the register routes', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(res.statusCode, 200);
+  const paths = Object.keys(res.json<{ paths: Record<string, unknown> }>().paths);
+  for (const path of [
+    '/v1/registers/outgoing',
+    '/v1/registers/outgoing.csv',
+    '/v1/registers/outgoing.pdf',
+    '/v1/registers/outgoing/{series}/{period}/{number}/cancellation',
+    '/v1/registers/outgoing/config',
+  ])
+    t.ok(paths.includes(path), path);
+});
+
+await t.test('an export beyond 100,000 entries says it is cut (x-register-truncated)', async (t) => {
+  await pool.query("INSERT INTO register_series VALUES ('HU-A1', 'outgoing', 'BC', '2026', 100001)");
+  await pool.query(
+    `INSERT INTO register_entry (office, register, series, period, number, document_id, symbol, document_type,
+       subject, entry_date, state, reserved_by)
+     SELECT 'HU-A1', 'outgoing', 'BC', '2026', n, gen_random_uuid(), n || '-BC/HU', 'BC', 'Báo cáo', now(), 'reserved', 'p'
+     FROM generate_series(1, 100001) AS n`,
+  );
+  const whole = await get('/v1/registers/outgoing.csv', callerOf('HU-A1', 'registry'));
+  t.equal(whole.statusCode, 200);
+  t.equal(whole.headers['x-register-truncated'], '100000');
+  t.equal(whole.body.split('\r\n').length, 100_002, 'the header, 100,000 rows, the final line end');
+  const own = await get('/v1/registers/outgoing.csv', registryA);
+  t.equal(own.headers['x-register-truncated'], undefined, 'not on a whole export');
+});

@@ -66,8 +66,8 @@ export async function outgoingBook(
   principal: Principal,
   filter: RegisterFilter,
   now: Date = new Date(),
-): Promise<{ office: string; pdf: Uint8Array }> {
-  const { office, entries } = await outgoingExport(pool, principal, filter);
+): Promise<{ office: string; pdf: Uint8Array; truncated: boolean }> {
+  const { office, entries, truncated } = await outgoingExport(pool, principal, filter);
   const officeName = (await findOffice(pool, office))?.name ?? office;
   const scope = [
     filter.series === undefined ? '' : `Sổ ${filter.series}`,
@@ -79,7 +79,7 @@ export async function outgoingBook(
   ]
     .filter((x) => x !== '')
     .join(', ');
-  return { office, pdf: registerBook(entries, { officeName, scope, printedAt: now }) };
+  return { office, pdf: registerBook(entries, { officeName, scope, printedAt: now }), truncated };
 }
 
 /** Cancels a number of the caller's office's register (registry only), with the reason; audited. */

@@ -9,6 +9,7 @@ import { registerCsv } from '../registers/register-csv.ts';
 import {
   cancelOutgoing,
   changeSeriesConfig,
+  maxExportEntries,
   outgoingBook,
   outgoingExport,
   outgoingPage,
@@ -101,10 +102,11 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
     },
     async (request, reply) => {
       const { series, period } = request.query;
-      const { office, entries } = await outgoingExport(pool, principalOf(request), {
+      const { office, entries, truncated } = await outgoingExport(pool, principalOf(request), {
         ...(series === undefined ? {} : { series }),
         ...(period === undefined ? {} : { period }),
       });
+      if (truncated) void reply.header('x-register-truncated', String(maxExportEntries));
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="so-van-ban-di-${office}.csv"`)
@@ -133,10 +135,11 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
     },
     async (request, reply) => {
       const { series, period } = request.query;
-      const { office, pdf } = await outgoingBook(pool, principalOf(request), {
+      const { office, pdf, truncated } = await outgoingBook(pool, principalOf(request), {
         ...(series === undefined ? {} : { series }),
         ...(period === undefined ? {} : { period }),
       });
+      if (truncated) void reply.header('x-register-truncated', String(maxExportEntries));
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="so-van-ban-di-${office}.pdf"`)
