@@ -181,3 +181,13 @@ await t.test('refused before a number is spent', async (t) => {
     { code: 'REGISTER_ENTRY_NOT_FOUND' },
   );
 });
+
+await t.test('numbering outside a transaction is refused before anything is written', async (t) => {
+  const client = await pool.connect();
+  t.teardown(() => client.release());
+  const req = request('TU-A', 'TB', { date: at(2038) });
+  await t.rejects(reserveNumber(client, req), /inside the caller’s transaction/);
+  await t.rejects(confirmIssued(client, { office: 'TU-A', documentId: req.documentId, by: 'x' }), /BEGIN first/);
+  const { rows } = await pool.query("SELECT count(*)::int AS n FROM register_series WHERE period = '2038'");
+  t.equal(rows[0].n, 0);
+});

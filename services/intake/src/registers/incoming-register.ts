@@ -6,12 +6,13 @@
  * counters, locks and idempotency as the outgoing register: the same document accepted
  * twice by one office keeps its first number.
  */
+import type { PoolClient } from '@lienthong/db';
 import { incomingSeriesOf, readNumberSymbol, textProblem } from '@lienthong/records';
 import { AppError, serviceErrors } from '@lienthong/service';
-import type { Queryable } from '../queryable.ts';
 import type { RegisterEntry } from './register-entry.ts';
 import {
   appendAudit,
+  assertInTransaction,
   findEntryOfDocument,
   insertEntry,
   lockDocument,
@@ -41,7 +42,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * 400 BAD_REQUEST for an id that is not a UUID, an invalid date, subject or symbol.
  */
 export async function registerIncoming(
-  client: Queryable,
+  client: PoolClient,
   request: IncomingRequest,
 ): Promise<{ entry: RegisterEntry; isNew: boolean }> {
   const problems: string[] = [];
@@ -53,6 +54,7 @@ export async function registerIncoming(
   if (!symbol.ok) problems.push(`symbol ${symbol.reason}`);
   if (problems.length > 0) throw new AppError(serviceErrors.BAD_REQUEST, { detail: problems.join('; ') });
 
+  await assertInTransaction(client);
   await lockDocument(client, 'incoming', request.office, request.documentId);
   const held = await findEntryOfDocument(client, 'incoming', request.office, request.documentId);
   if (held !== undefined) return { entry: held, isNew: false };

@@ -13,15 +13,16 @@
  * - a number leaves the register only by an explicit, audited cancellation, and a
  *   cancelled number stays in the register, never given again.
  */
+import type { PoolClient } from '@lienthong/db';
 import { formatNumberSymbol, isRecordsError, seriesOf, textProblem } from '@lienthong/records';
 import type { SeriesKey } from '@lienthong/records';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { findOffice } from '../directory/office-repository.ts';
 import { intakeErrors } from '../errors.ts';
-import type { Queryable } from '../queryable.ts';
 import type { RegisterEntry } from './register-entry.ts';
 import {
   appendAudit,
+  assertInTransaction,
   findEntry,
   findEntryOfDocument,
   insertEntry,
@@ -107,8 +108,9 @@ function seriesKeyOf(request: NumberRequest, config: Parameters<typeof seriesOf>
  * 422 REGISTER_OFFICE_UNKNOWN, 422 REGISTER_PERIOD_UNKNOWN, 409 REGISTER_NUMBER_CANCELLED
  * (its number was cancelled), 409 REGISTER_DOCUMENT_ELSEWHERE (another office numbered it).
  */
-export async function reserveNumber(client: Queryable, request: NumberRequest): Promise<NumberReservation> {
+export async function reserveNumber(client: PoolClient, request: NumberRequest): Promise<NumberReservation> {
   checkRequest(request);
+  await assertInTransaction(client);
   await lockDocument(client, 'outgoing', request.office, request.documentId);
   const held = await findEntryOfDocument(client, 'outgoing', request.office, request.documentId);
   if (held !== undefined) {
@@ -171,11 +173,12 @@ export interface IssueConfirmation {
  * nothing twice. Throws 404 REGISTER_ENTRY_NOT_FOUND (no number reserved) and 409
  * REGISTER_NUMBER_CANCELLED.
  */
-export async function confirmIssued(client: Queryable, confirmation: IssueConfirmation): Promise<NumberReservation> {
+export async function confirmIssued(client: PoolClient, confirmation: IssueConfirmation): Promise<NumberReservation> {
   const { office, documentId } = confirmation;
   const missing = () =>
     new AppError(intakeErrors.REGISTER_ENTRY_NOT_FOUND, { detail: `document ${documentId} holds no number` });
   if (!uuidPattern.test(documentId)) throw missing();
+  await assertInTransaction(client);
   const issued = await markIssued(client, 'outgoing', office, documentId, {
     by: confirmation.by,
     at: confirmation.at ?? new Date(),
@@ -217,9 +220,10 @@ export interface CancellationRequest {
  * number is never given again. Throws 400 BAD_REQUEST (a reason that is not clean text),
  * 404 REGISTER_ENTRY_NOT_FOUND, 409 REGISTER_NUMBER_CANCELLED (cancelled already).
  */
-export async function cancelNumber(client: Queryable, request: CancellationRequest): Promise<RegisterEntry> {
+export async function cancelNumber(client: PoolClient, request: CancellationRequest): Promise<RegisterEntry> {
   const problem = textProblem(request.reason, { maxLength: 1000, multiline: true });
   if (problem !== undefined) throw new AppError(serviceErrors.BAD_REQUEST, { detail: `reason ${problem}` });
+  await assertInTransaction(client);
   const ref = { office: request.office, register: 'outgoing' as const, series: request.series, period: request.period };
   const cancelled = await markCancelled(client, { ...ref, number: request.number }, request.reason, request.by);
   if (cancelled === undefined) {

@@ -22,6 +22,20 @@ export interface SeriesRef {
 }
 
 /**
+ * Throws unless `q` is inside a transaction block: numbering outside one would commit the
+ * counter and the entry apart (a crash between them is a gap) and release its locks at
+ * once. SAVEPOINT is refused outside a block (25P01), so one round trip tells.
+ */
+export async function assertInTransaction(q: Queryable): Promise<void> {
+  try {
+    await q.query('SAVEPOINT lienthong_numbering; RELEASE SAVEPOINT lienthong_numbering');
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '25P01') throw error;
+    throw new Error('numbering runs inside the caller’s transaction: BEGIN first (withTransaction)', { cause: error });
+  }
+}
+
+/**
  * Takes the next number of a series: creates its counter at 1, or adds one. The row stays
  * locked until the caller's transaction ends, so numbers are given one at a time per
  * series, and a transaction that rolls back gives its number back with it (no gap).
