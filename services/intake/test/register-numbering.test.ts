@@ -8,6 +8,7 @@
 import t from 'tap';
 import { withTransaction } from '@lienthong/db';
 import { cancelNumber, confirmIssued, reserveNumber } from '../src/registers/numbering.ts';
+import { storeSeriesConfig } from '../src/registers/series-config.ts';
 import { intakeForFile } from './support.ts';
 import {
   issuedEvents,
@@ -167,6 +168,7 @@ await t.test('refused before a number is spent', async (t) => {
     ['an invalid date', request('TU-A', 'CT', { date: new Date('nonsense') }), 'BAD_REQUEST'],
     ['a subject with a direction override', request('TU-A', 'CT', { subject: 'Chỉ thị \u202E' }), 'BAD_REQUEST'],
     ['an empty subject', request('TU-A', 'CT', { subject: '' }), 'BAD_REQUEST'],
+    ['an unknown secrecy level', request('TU-A', 'CT', { secrecy: 'Mật' }), 'BAD_REQUEST'],
   ];
   for (const [what, req, code] of refusals)
     await t.rejects(
@@ -191,3 +193,17 @@ await t.test('numbering outside a transaction is refused before anything is writ
   const { rows } = await pool.query("SELECT count(*)::int AS n FROM register_series WHERE period = '2038'");
   t.equal(rows[0].n, 0);
 });
+
+await t.test(
+  'the state rule: secret documents in a series of their own; the Party rule: they continue it',
+  async (t) => {
+    await storeSeriesConfig(pool, 'HU-B1', { period: { kind: 'year' }, secretSeries: 'MẬT' }, 'person:van-thu');
+    const reserve = (office: string, secrecy: string) =>
+      withTransaction(pool, (c) => reserveNumber(c, request(office, 'CV', { date: at(2039), secrecy })));
+    t.match(await reserve('HU-B1', 'ordinary'), { series: 'CV', symbol: '01-CV/HU' });
+    t.match(await reserve('HU-B1', 'confidential'), { series: 'MẬT', number: 1, symbol: '01-CV/HU' });
+    t.match(await reserve('HU-B1', 'confidential'), { series: 'MẬT', number: 2 });
+    t.match(await reserve('HU-A1', 'confidential'), { series: 'CV', number: 1 }, 'the default: the same series');
+    t.match(await reserve('HU-A1', 'ordinary'), { series: 'CV', number: 2 });
+  },
+);

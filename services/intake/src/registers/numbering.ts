@@ -14,7 +14,7 @@
  *   cancelled number stays in the register, never given again.
  */
 import type { PoolClient } from '@lienthong/db';
-import { formatNumberSymbol, isRecordsError, seriesOf, textProblem } from '@lienthong/records';
+import { findSecrecyLevel, formatNumberSymbol, isRecordsError, seriesOf, textProblem } from '@lienthong/records';
 import type { SeriesKey } from '@lienthong/records';
 import { AppError, serviceErrors } from '@lienthong/service';
 import { findOffice } from '../directory/office-repository.ts';
@@ -73,6 +73,8 @@ function checkRequest(request: NumberRequest): void {
   if (Number.isNaN(request.date.getTime())) problems.push('date is not a valid date');
   const subject = textProblem(request.subject, { maxLength: 1000 });
   if (subject !== undefined) problems.push(`subject ${subject}`);
+  if (request.secrecy !== undefined && findSecrecyLevel(request.secrecy) === undefined)
+    problems.push('secrecy is not a secrecy level (ordinary, confidential, secret, top-secret)');
   if (problems.length > 0) throw new AppError(serviceErrors.BAD_REQUEST, { detail: problems.join('; ') });
 }
 
