@@ -11,7 +11,9 @@ import { registerBook } from '../src/registers/register-book.ts';
 import type { RegisterEntry } from '../src/registers/register-entry.ts';
 import { intakeForFile } from './support.ts';
 import { callerOf, issueFlow, request, seedRegisterOffices } from './register-support.ts';
-import { pdffonts, pdftotext, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
+import { readFile } from 'node:fs/promises';
+import { decodePng } from '@lienthong/pdf';
+import { pdffonts, pdftoppm, pdftotext, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
 
 const at = new Date('2026-03-02T02:00:00Z');
 const entry = (number: number, overrides: Partial<RegisterEntry> = {}): RegisterEntry => ({
@@ -46,7 +48,7 @@ const judge = async (bytes: Uint8Array, name: string) => {
 
 await t.test(
   'qpdf accepts it; pdftotext reads the Vietnamese back',
-  { skip: skipUnless('qpdf', 'pdftotext', 'pdffonts') },
+  { skip: skipUnless('qpdf', 'pdftotext', 'pdffonts', 'pdftoppm') },
   async (t) => {
     const entries = Array.from({ length: 60 }, (_, i) => entry(i + 1));
     entries[1] = entry(2, {
@@ -91,6 +93,19 @@ await t.test(
       pages.every((p) => p.includes('Trích yếu')),
       'the column heads on every page',
     );
+    // Rendered: the title's band (top 60 pt of 595) and the first rows hold dark ink.
+    const png = decodePng(
+      new Uint8Array(await readFile(await pdftoppm(file, join(dir, 'page1'), { format: 'png', resolution: 72 }))),
+    );
+    const dark = (y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = 0; x < png.width; x++) if ((png.pixels[(y * png.width + x) * png.channels] ?? 255) < 100) n++;
+      return n;
+    };
+    t.equal(png.width, 842, 'A4 landscape');
+    t.ok(dark(30, 60) > 200, 'the title is drawn');
+    t.ok(dark(120, 300) > 1000, 'the rows are drawn');
     const fonts = await pdffonts(file);
     t.ok(fonts.fonts.length >= 2 && fonts.fonts.every((f) => f.embedded && f.subset), fonts.output);
   },
