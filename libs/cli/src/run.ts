@@ -4,6 +4,7 @@ import {
   DOC_COMMANDS,
   PDF_COMMANDS,
   PKI_COMMANDS,
+  REGISTER_COMMANDS,
   TOKEN_COMMANDS,
   TOP_COMMANDS,
 } from './commands/index.ts';
@@ -17,6 +18,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['token', TOKEN_COMMANDS],
   ['directory', DIRECTORY_COMMANDS],
   ['doc', DOC_COMMANDS],
+  ['register', REGISTER_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

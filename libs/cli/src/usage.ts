@@ -3,6 +3,7 @@ import {
   DOC_COMMANDS,
   PDF_COMMANDS,
   PKI_COMMANDS,
+  REGISTER_COMMANDS,
   TOKEN_COMMANDS,
   TOP_COMMANDS,
 } from './commands/index.ts';
@@ -16,8 +17,8 @@ export function mainUsage(): string {
 
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
-tokens: on files, without any service. The directory and doc commands talk to the
-services (--config FILE or LIENTHONG_CONFIG).
+tokens: on files, without any service. The directory, doc and register commands
+talk to the services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -31,6 +32,8 @@ ${list(TOKEN_COMMANDS, 'token ')}
 ${list(DIRECTORY_COMMANDS, 'directory ')}
   doc COMMAND           your office's documents (lienthong doc --help)
 ${list(DOC_COMMANDS, 'doc ')}
+  register COMMAND      the outgoing register of your office (lienthong register --help)
+${list(REGISTER_COMMANDS, 'register ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

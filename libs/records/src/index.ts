@@ -107,6 +107,7 @@ export { mayBeUnder, officeLevelIds, officeLevels, type OfficeLevel, type Office
 
 // Register series
 export {
+  defaultSeriesConfig,
   defineSeriesConfig,
   incomingSeriesOf,
   localDate,

@@ -115,6 +115,16 @@ export function defineSeriesConfig(config: SeriesConfig): SeriesConfig {
   return Object.freeze({ ...config, period, utcOffsetMinutes: offset, types });
 }
 
+/**
+ * The configuration of an office that has none of its own: a series per type with quy định
+ * in the QĐ series (DOMAIN "Numbering"), restarting each calendar year in local time.
+ * The Party rule counts by committee term, but a term's first day is the office's own fact
+ * (its congress), so an office that numbers by term must say when its terms began.
+ */
+export function defaultSeriesConfig(office: string): SeriesConfig {
+  return defineSeriesConfig({ office, period: { kind: 'year' }, shared: [{ name: 'QĐ', types: ['QĐ', 'QĐi'] }] });
+}
+
 /** The local calendar date of `date` at `offsetMinutes` east of UTC, `YYYY-MM-DD`. */
 export function localDate(date: Date, offsetMinutes = 420): string {
   return new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, 10);

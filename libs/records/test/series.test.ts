@@ -1,6 +1,13 @@
 /** Register series as configuration: types to series, term or year periods in Vietnam's local time. */
 import t from 'tap';
-import { defineSeriesConfig, incomingSeriesOf, localDate, seriesOf, type SeriesConfig } from '../src/index.ts';
+import {
+  defaultSeriesConfig,
+  defineSeriesConfig,
+  incomingSeriesOf,
+  localDate,
+  seriesOf,
+  type SeriesConfig,
+} from '../src/index.ts';
 
 const party = defineSeriesConfig({
   office: 'tu-hn',
@@ -120,4 +127,17 @@ void t.test('incoming numbers: one series per office per local year', async (t) 
   });
   t.equal(incomingSeriesOf('hu-ba-vi', new Date('2026-12-31T17:30:00Z'), 0).period, '2026');
   t.throws(() => incomingSeriesOf('x', new Date(Number.NaN)), { code: 'RECORDS_PERIOD_UNKNOWN' });
+});
+
+void t.test('the default configuration: a series per type by calendar year, quy định in QĐ', async (t) => {
+  const config = defaultSeriesConfig('VPTU-A');
+  t.ok(Object.isFrozen(config));
+  t.same(seriesOf(config, { type: 'QĐi', date: new Date('2026-12-31T17:00:00Z') }), {
+    office: 'VPTU-A',
+    series: 'QĐ',
+    period: '2027',
+    periodStart: '2027-01-01',
+  });
+  t.equal(seriesOf(config, { type: 'CT', date: new Date('2026-05-01T00:00:00Z') }).series, 'CT');
+  t.throws(() => defaultSeriesConfig(' padded'), { code: 'RECORDS_SERIES_CONFIG_INVALID' });
 });

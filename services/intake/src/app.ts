@@ -14,6 +14,7 @@ import { directoryRoutes } from './routes/directory-routes.ts';
 import { pdfCheckPool } from './documents/pdf-pool.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { documentSubmissionRoutes } from './routes/document-submission-routes.ts';
+import { registerRoutes } from './routes/register-routes.ts';
 
 /** What the intake app is given from outside. */
 export type IntakeDeps = ServiceDeps;
@@ -44,6 +45,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
       maxDocumentBytes: config.maxDocumentBytes,
     });
     await app.register(documentRoutes, { pool, store, bucket });
+    await app.register(registerRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();
     throw error;

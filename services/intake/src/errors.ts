@@ -101,4 +101,34 @@ export const intakeErrors = defineErrors({
     detail:
       'This Idempotency-Key was used for another request body (metadata or content); use a new key. Nothing was stored.',
   },
+  REGISTER_OFFICE_UNKNOWN: {
+    status: 422,
+    title: 'Office not in the directory',
+    detail: 'Numbers are given only in the register of an active office of the directory.',
+  },
+  REGISTER_PERIOD_UNKNOWN: {
+    status: 422,
+    title: 'No numbering period covers the date',
+    detail: "The date is before the first committee term of the office's series configuration.",
+  },
+  REGISTER_CONFIG_INVALID: {
+    status: 422,
+    title: 'Series configuration refused',
+    detail: 'The series configuration breaks its rules; `problems` lists every one. Nothing was changed.',
+  },
+  REGISTER_ENTRY_NOT_FOUND: {
+    status: 404,
+    title: 'Register entry not found',
+    detail: "The office's register has no such number (or no number for this document).",
+  },
+  REGISTER_NUMBER_CANCELLED: {
+    status: 409,
+    title: 'Number cancelled',
+    detail: "The document's number was cancelled; a cancelled number is never given again, nor issued.",
+  },
+  REGISTER_DOCUMENT_ELSEWHERE: {
+    status: 409,
+    title: 'Document numbered elsewhere',
+    detail: "The document already holds a number in another office's register.",
+  },
 });

@@ -1,5 +1,6 @@
 /** The intake schema's own migrations, in order (the kit's outbox tables come first by themselves). */
 import type { Migration } from '@lienthong/db';
+import { registerTablesSql } from './registers/register-migration.ts';
 
 export const intakeMigrations: Migration[] = [
   {
@@ -98,4 +99,6 @@ export const intakeMigrations: Migration[] = [
       CREATE INDEX idempotency_key_expiry ON idempotency_key (expires_at);
     `,
   },
+  // Registers and numbering (issue 16): series configuration, counters, entries, audit.
+  { id: '003-registers', sql: registerTablesSql },
 ];

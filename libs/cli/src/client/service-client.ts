@@ -89,7 +89,11 @@ function problemOf(status: number, text: string, contentType: string): ServicePr
   return { status, code: `HTTP_${status}`, detail: text.slice(0, 200) || `HTTP ${status}` };
 }
 
-/** Sends `request` to `service` and returns its successful response; throws ServiceRefusal (4xx/5xx) or CliError SERVICE_UNREACHABLE. */
+/**
+ * Sends `request` to `service` and returns its successful response (asking for JSON unless
+ * the request's headers name another `accept`); throws ServiceRefusal (4xx/5xx) or CliError
+ * SERVICE_UNREACHABLE.
+ */
 export async function sendToService(
   io: CliIo,
   config: ClientConfig,
@@ -101,9 +105,9 @@ export async function sendToService(
   for (const [name, value] of Object.entries(request.query ?? {}))
     if (value !== undefined) url.searchParams.set(name, String(value));
   const headers: Record<string, string> = {
+    accept: 'application/json',
     ...request.headers,
     authorization: `Bearer ${config.token}`,
-    accept: 'application/json',
   };
   let body: Buffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | undefined;
   if (request.body !== undefined) {
@@ -141,14 +145,13 @@ export async function callService<T>(
   request: ServiceRequest,
 ): Promise<T> {
   const response = await sendToService(io, config, service, request);
-  const base = endpointOf(config, service);
   const text = await response.text();
   try {
     return JSON.parse(text) as T;
   } catch (e) {
     throw new CliError(
       'SERVICE_UNREACHABLE',
-      `${service} at ${base.origin} answered ${response.status} without JSON: is it a lienthong service?`,
+      `${service} at ${endpointOf(config, service).origin} answered ${response.status} without JSON: is it a lienthong service?`,
       {
         cause: e,
       },
@@ -177,4 +180,28 @@ export function reportRefusal(io: CliIo, refusal: ServiceRefusal, json: boolean)
     for (const e of problem.errors as { pointer?: string; detail?: string }[])
       io.stderr(`  ${e.pointer ?? ''}: ${e.detail ?? ''}\n`);
   return 1;
+}
+
+/**
+ * Calls `service` for a file (a CSV, a PDF) and returns its bytes; throws ServiceRefusal
+ * or SERVICE_UNREACHABLE, also when the answer is not of the media type `accept`.
+ */
+export async function fetchServiceFile(
+  io: CliIo,
+  config: ClientConfig,
+  service: ServiceName,
+  request: ServiceRequest,
+  accept: string,
+): Promise<Uint8Array> {
+  const response = await sendToService(io, config, service, {
+    ...request,
+    headers: { ...request.headers, accept: `${accept}, application/problem+json` },
+  });
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== accept)
+    throw new CliError(
+      'SERVICE_UNREACHABLE',
+      `${service} at ${endpointOf(config, service).origin} answered ${type || 'no media type'}, not ${accept}: is it a lienthong service?`,
+    );
+  return new Uint8Array(await response.arrayBuffer());
 }

@@ -5,6 +5,7 @@ import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
 import { docSubmitCommand } from './doc-submit.ts';
 import { issueCommand } from './issue.ts';
+import { registerExportCommand, registerListCommand } from './register.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
 import { pdfStampCommand } from './pdf-stamp.ts';
@@ -49,4 +50,10 @@ export const DOC_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['show', docShowCommand],
   ['get', docGetCommand],
   ['list', docListCommand],
+]);
+
+/** Commands of the `register` group (`lienthong register NAME`): the intake service's outgoing register. */
+export const REGISTER_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['list', registerListCommand],
+  ['export', registerExportCommand],
 ]);
