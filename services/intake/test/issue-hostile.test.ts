@@ -2,9 +2,10 @@
  * Every refusal of signing and issuing leaves everything as it was — the document, its life
  * record, its files, the register (no number consumed), the outbox and the object store:
  * another office's token, a signer who is not the assigned one, a caller without the role,
- * a wrong PIN (signing's refusal relayed with its code), no PIN, issuing an unsigned
- * document, a registry of another office, a version that does not exist yet; and an intake
- * without a signing service answers 503 without reserving a number.
+ * a wrong PIN (signing's refusal relayed with its code), a locked key, no key, a block
+ * signing cannot draw, no PIN, issuing an unsigned document, a registry of another office,
+ * a version that does not exist yet; and an intake without a signing service answers 503
+ * without reserving a number.
  */
 import t from 'tap';
 import { callers, issueAs, issueState, issueWorld, signAs, signedDocument, submitDocument } from './issue-support.ts';
@@ -136,6 +137,30 @@ await t.test("the wrong PIN's problem carries signing's code and the attempts le
   t.equal(ok.statusCode, 200, 'the right PIN still signs');
 });
 
+await t.test('a signer without a key at signing: 409 SIGNING_KEY_MISSING, nothing changed', async (t) => {
+  const id = await submitDocument(world, {
+    signer: { person: 'pho-bi-thu-cm', authority: 'K/T', onBehalfOf: 'BÍ THƯ' },
+  });
+  const before = await issueState(world);
+  const res = await signAs(world, id, callers.otherSigner);
+  t.equal(res.statusCode, 409, res.body);
+  t.equal(res.json<{ code: string }>().code, 'SIGNING_KEY_MISSING');
+  t.equal(await issueState(world), before);
+});
+
+await t.test("a block signing cannot draw: 422 SIGNING_REFUSED with signing's code, nothing changed", async (t) => {
+  const id = await submitDocument(world);
+  const before = await issueState(world);
+  const res = await world.intake.app.inject({
+    method: 'POST',
+    url: `/v1/documents/${id}/signature?rect=0,0,20,10`,
+    headers: { ...callers.signer, 'lienthong-pin': 'ky-so-2468' },
+  });
+  t.equal(res.statusCode, 422, res.body);
+  t.match(res.json(), { code: 'SIGNING_REFUSED', signingCode: 'VALIDATION_FAILED', signingStatus: 400 });
+  t.equal(await issueState(world), before);
+});
+
 await t.test('without a signing service: 503, nothing reserved', async (t) => {
   const lone = await intakeForFile(t);
   await seedDirectory(lone.pool, issueDirectory);
@@ -162,3 +187,19 @@ await t.test('without a signing service: 503, nothing reserved', async (t) => {
   const { rows } = await lone.pool.query('SELECT count(*)::int AS n FROM register_entry');
   t.equal(rows[0].n, 0, 'no number reserved for an issue that cannot run');
 });
+
+// Last: it locks the signer's key.
+await t.test(
+  'five wrong PINs in a row: 423 SIGNING_KEY_LOCKED, then even the right PIN; nothing changed',
+  async (t) => {
+    const id = await submitDocument(world);
+    const before = await issueState(world);
+    const answers: number[] = [];
+    for (let i = 0; i < 5; i++) answers.push((await signAs(world, id, callers.signer, `wrong-pin-${i}`)).statusCode);
+    t.same(answers, [403, 403, 403, 403, 423], 'four refusals, then locked');
+    const right = await signAs(world, id, callers.signer);
+    t.equal(right.statusCode, 423);
+    t.match(right.json(), { code: 'SIGNING_KEY_LOCKED', signingCode: 'SIGNING_KEY_LOCKED' });
+    t.equal(await issueState(world), before);
+  },
+);
