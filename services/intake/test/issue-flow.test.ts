@@ -136,3 +136,20 @@ await t.test('the next document of the series takes 02', async (t) => {
   const res = await issueAs(world, next);
   t.match(res.json(), { number: 2, symbol: '02-CT/VPTU' }, res.body);
 });
+
+await t.test('the OpenAPI document describes the signature, issue and content version', async (t) => {
+  const res = await world.intake.app.inject({ method: 'GET', url: '/docs/json' });
+  const paths = res.json<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>> }>().paths;
+  t.ok(paths['/v1/documents/{id}/signature']?.post, 'signature');
+  t.ok(paths['/v1/documents/{id}/issue']?.post, 'issue');
+  const content = paths['/v1/documents/{id}/content']?.get;
+  t.ok(
+    content?.parameters?.some((p) => p.name === 'version'),
+    'content?version=',
+  );
+  const signature = paths['/v1/documents/{id}/signature']?.post;
+  t.ok(
+    signature?.parameters?.some((p) => p.name === 'lienthong-pin'),
+    'the PIN header',
+  );
+});
