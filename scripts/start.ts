@@ -157,6 +157,12 @@ try {
             LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}`,
           }
         : {}),
+      // Intake signs and seals documents through the signing service, on behalf of the caller.
+      ...(service.name === 'intake'
+        ? {
+            LIENTHONG_INTAKE_SIGNING_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(signingService)}`,
+          }
+        : {}),
     });
     const app = await connectService(service, config);
     apps.push(app);

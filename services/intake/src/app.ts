@@ -1,6 +1,6 @@
 /**
- * The intake service (documents, registers, numbering and issue; for now the directory and
- * submitted documents).
+ * The intake service: the directory, documents (submitted, signed, issued), registers and
+ * numbering.
  * Load order is the layout: external clients (the platform: database, bus, object store)
  * → repositories and rules → routes, one plugin per resource. Without a platform (the
  * kit's own tests) only the shared routes are served.
@@ -11,7 +11,9 @@ import pkg from '../package.json' with { type: 'json' };
 import type { IntakeConfig } from './config.ts';
 import { directoryImportRoutes } from './routes/directory-import-routes.ts';
 import { directoryRoutes } from './routes/directory-routes.ts';
-import { pdfCheckPool } from './documents/pdf-pool.ts';
+import { pdfPool } from './documents/pdf-pool.ts';
+import { createSigningClient } from './issue/signing-client.ts';
+import { documentIssueRoutes } from './routes/document-issue-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { documentSubmissionRoutes } from './routes/document-submission-routes.ts';
 import { registerRoutes } from './routes/register-routes.ts';
@@ -36,7 +38,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
     const { pool, store } = platform;
     const bucket = config.documentBucket;
     await store.ensureBucket(bucket);
-    const checkPdf = pdfCheckPool(app, config.workers);
+    const { checkPdf, stampPdf } = pdfPool(app, config.workers);
     await app.register(documentSubmissionRoutes, {
       pool,
       store,
@@ -45,6 +47,8 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
       maxDocumentBytes: config.maxDocumentBytes,
     });
     await app.register(documentRoutes, { pool, store, bucket });
+    const signing = createSigningClient(config.signingUrl);
+    await app.register(documentIssueRoutes, { pool, store, bucket, signing, stampPdf });
     await app.register(registerRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();

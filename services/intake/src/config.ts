@@ -3,7 +3,9 @@
  * for submitted documents `LIENTHONG_INTAKE_MAX_DOCUMENT_BYTES` (the largest PDF, default
  * 200 MB), `LIENTHONG_INTAKE_DOCUMENT_BUCKET` (where the PDFs are kept, default
  * `intake-documents`), `LIENTHONG_INTAKE_WORKERS`, `_WORKER_MEMORY_MB` and `_JOB_TIME_LIMIT_MS` (the
- * worker threads that open each uploaded PDF off the event loop, documents/pdf-pool.ts).
+ * worker threads that open each uploaded PDF off the event loop, documents/pdf-pool.ts), and
+ * `LIENTHONG_INTAKE_SIGNING_URL` (the signing service that signs and seals documents on
+ * behalf of the caller; without it the sign and issue routes answer 503).
  */
 import { availableParallelism } from 'node:os';
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
@@ -41,6 +43,12 @@ export const intakeConfigSchema = serviceConfigSchema(
       default: 60_000,
       expected: 'an integer 1-3600000 (ms a PDF check may run in a worker)',
     }),
+    LIENTHONG_INTAKE_SIGNING_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$',
+        expected: 'an http:// or https:// URL without query or credentials (the signing service)',
+      }),
+    ),
   },
 );
 
@@ -58,6 +66,8 @@ export type IntakeConfig = ServiceConfig & {
   /** The bucket of submitted PDFs (created at start, without Object Lock). */
   readonly documentBucket: string;
   readonly workers: IntakeWorkerConfig;
+  /** The signing service's base URL (no trailing slash); undefined: signing and issue answer 503. */
+  readonly signingUrl: string | undefined;
 };
 
 /** Reads and validates the intake configuration from `env`; throws ConfigError. */
@@ -72,5 +82,6 @@ export function loadIntakeConfig(env: Env): IntakeConfig {
       memoryMb: values.LIENTHONG_INTAKE_WORKER_MEMORY_MB,
       timeLimitMs: values.LIENTHONG_INTAKE_JOB_TIME_LIMIT_MS,
     },
+    signingUrl: values.LIENTHONG_INTAKE_SIGNING_URL?.replace(/\/+$/, ''),
   };
 }

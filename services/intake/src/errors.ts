@@ -131,4 +131,53 @@ export const intakeErrors = defineErrors({
     title: 'Document numbered elsewhere',
     detail: "The document already holds a number in another office's register.",
   },
+  DOCUMENT_SIGNER_MISMATCH: {
+    status: 403,
+    title: 'Not the document’s signer',
+    detail: 'Only the person the document names as its signer may sign it. Nothing was changed.',
+  },
+  DOCUMENT_VERSION_NOT_FOUND: {
+    status: 404,
+    title: 'Document version not found',
+    detail: 'The document has no PDF of this version yet (signed once signed, issued once issued).',
+  },
+  SIGNING_UNAVAILABLE: {
+    status: 503,
+    title: 'Signing service unavailable',
+    detail:
+      'The signing service is not configured (LIENTHONG_INTAKE_SIGNING_URL), cannot be reached or failed; try again later. A number already reserved stays reserved for the retry.',
+  },
+  SIGNING_PIN_INCORRECT: {
+    status: 403,
+    title: 'Incorrect PIN',
+    detail: 'The signing service refused the PIN (`attemptsLeft` says how many tries remain). Nothing was changed.',
+  },
+  SIGNING_KEY_LOCKED: {
+    status: 423,
+    title: 'Signing key locked',
+    detail:
+      'The signer’s key is locked after wrong PINs; a CA administrator of the office unlocks it. Nothing was changed.',
+  },
+  SIGNING_PIN_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    title: 'Too many wrong PINs',
+    detail: 'The signer’s key took too many wrong PINs lately (`retryAfterSeconds`). Nothing was changed.',
+  },
+  SIGNING_KEY_MISSING: {
+    status: 409,
+    title: 'No signing key',
+    detail:
+      'The caller has no usable key of the kind needed at the signing service (a personal key for the signer, the office seal for the registry). Nothing was changed.',
+  },
+  SIGNING_REFUSED: {
+    status: 422,
+    title: 'Signing refused',
+    detail: 'The signing service refused the request; `signingCode` and the detail say why. Nothing was changed.',
+  },
+  SIGNING_ANSWER_INVALID: {
+    status: 502,
+    title: 'Signing answer refused',
+    detail:
+      'The signing service answered with a PDF that is not the document followed by an incremental update. Nothing was changed.',
+  },
 });

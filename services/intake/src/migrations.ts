@@ -101,4 +101,24 @@ export const intakeMigrations: Migration[] = [
   },
   // Registers and numbering (issue 16): series configuration, counters, entries, audit.
   { id: '003-registers', sql: registerTablesSql },
+  {
+    id: '004-document-files',
+    // The later versions of a document's PDF (issue 16): the signer's signature (`signed`) and
+    // the registry's number, date and seal (`issued`), each an incremental update of the one
+    // before. A row is written in the transaction that moves the state, so only a committed
+    // version is ever served; `version_id` names the object version that was checked.
+    sql: `
+      CREATE TABLE document_file (
+        document uuid NOT NULL REFERENCES document (id),
+        version text NOT NULL CHECK (version IN ('signed', 'issued')),
+        content_key text NOT NULL UNIQUE,
+        version_id text,
+        sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        size bigint NOT NULL CHECK (size > 0),
+        created_by text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (document, version)
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-/** The intake configuration: the document limit, bucket and PDF checkers, their defaults and refusals. */
+/** The intake configuration: the document limit, bucket, PDF checkers and signing URL, their defaults and refusals. */
 import t from 'tap';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 import { defaultMaxDocumentBytes, loadIntakeConfig } from '../src/config.ts';
@@ -41,5 +41,23 @@ void t.test('refused: a limit that is not a number or too small, a bucket S3 wou
     t.throws(() => loadIntakeConfig({ ...base, LIENTHONG_INTAKE_DOCUMENT_BUCKET: value }), {
       name: 'ConfigError',
       message: /LIENTHONG_INTAKE_DOCUMENT_BUCKET/,
+    });
+});
+
+void t.test('the signing URL: none by default, trailing slashes trimmed, a URL or refused', async (t) => {
+  t.equal(loadIntakeConfig(base).signingUrl, undefined, 'none: signing and issue answer 503');
+  t.equal(loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SIGNING_URL: '' }).signingUrl, undefined, 'empty = missing');
+  t.equal(
+    loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SIGNING_URL: 'http://127.0.0.1:8082/' }).signingUrl,
+    'http://127.0.0.1:8082',
+  );
+  t.equal(
+    loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SIGNING_URL: 'https://ky-so.example.vn/signing' }).signingUrl,
+    'https://ky-so.example.vn/signing',
+  );
+  for (const value of ['ftp://x', 'http://user:pw@host', 'http://host/?q=1', 'localhost:8082', 'http://host/a b'])
+    t.throws(() => loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SIGNING_URL: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_INTAKE_SIGNING_URL/,
     });
 });

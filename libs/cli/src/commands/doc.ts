@@ -85,12 +85,13 @@ export const docGetCommand: Command = {
   summary: 'write the PDF of a document of your office to a file',
   usage: idUsage(
     'get',
-    ' -o FILE.pdf [--force]',
-    'Writes the PDF of a document of your office to FILE.pdf, streamed (--force: replace it).',
+    ' -o FILE.pdf [--version original|signed|issued] [--force]',
+    'Writes the PDF of a document of your office to FILE.pdf, streamed: the latest\nversion (issued, signed, or as submitted), or the one --version names\n(--force: replace the file).',
   ),
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('doc get', args, {
       output: { type: 'string', short: 'o' },
+      version: { type: 'string' },
       force: { type: 'boolean' },
       config: { type: 'string' },
       json: { type: 'boolean' },
@@ -104,6 +105,7 @@ export const docGetCommand: Command = {
       const response = await sendToService(io, config, 'intake', {
         method: 'GET',
         path: `/v1/documents/${encodeURIComponent(id!)}/content`,
+        query: { version: values.version },
       });
       const full = resolve(io.cwd, output);
       try {
@@ -113,8 +115,10 @@ export const docGetCommand: Command = {
         throw new CliError('OUTPUT_NOT_WRITABLE', `${output}: ${fileErrorReason(e)}.`, { cause: e });
       }
       const etag = response.headers.get('etag') ?? '';
-      if (json) io.stdout(`${JSON.stringify({ id, file: output, sha256: etag.replaceAll('"', '') }, null, 2)}\n`);
-      else io.stdout(`wrote ${output} (SHA-256 ${etag.replaceAll('"', '')})\n`);
+      const version = response.headers.get('lienthong-version') ?? 'original';
+      if (json)
+        io.stdout(`${JSON.stringify({ id, file: output, version, sha256: etag.replaceAll('"', '') }, null, 2)}\n`);
+      else io.stdout(`wrote ${output} (${version}, SHA-256 ${etag.replaceAll('"', '')})\n`);
       return EXIT.ok;
     });
   },

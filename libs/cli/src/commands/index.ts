@@ -3,6 +3,7 @@ import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
+import { docIssueCommand, docSignCommand } from './doc-issue.ts';
 import { docSubmitCommand } from './doc-submit.ts';
 import { issueCommand } from './issue.ts';
 import { registerExportCommand, registerListCommand } from './register.ts';
@@ -47,6 +48,8 @@ export const DIRECTORY_COMMANDS: ReadonlyMap<string, Command> = new Map([
 /** Commands of the `doc` group (`lienthong doc NAME`): the intake service's documents. */
 export const DOC_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['submit', docSubmitCommand],
+  ['sign', docSignCommand],
+  ['issue', docIssueCommand],
   ['show', docShowCommand],
   ['get', docGetCommand],
   ['list', docListCommand],

@@ -8,6 +8,7 @@ import type { DocumentState } from '@lienthong/records';
 import { AppError, type Principal } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import { intakeErrors } from '../errors.ts';
+import { listFiles, type ContentVersion } from './document-file-repository.ts';
 import {
   findDocument,
   listDocuments,
@@ -40,15 +41,44 @@ export async function documentTransitions(pool: Pool, principal: Principal, id: 
   return listTransitions(pool, document.id);
 }
 
-/** The caller's office's document `id` with its PDF as a stream. */
-export async function documentContent(
+/** Which PDF of a document is served: its key, object version, digest and length. */
+export interface ContentFile {
+  document: StoredDocument;
+  version: ContentVersion;
+  key: string;
+  versionId: string | null;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * The PDF `version` of the caller's office's document `id` (default: the latest, issued
+ * over signed over original); 404 DOCUMENT_VERSION_NOT_FOUND when it has none yet.
+ */
+export async function documentFile(
   pool: Pool,
-  store: ObjectStore,
-  bucket: string,
   principal: Principal,
   id: string,
-): Promise<{ document: StoredDocument; body: Readable }> {
+  version?: ContentVersion,
+): Promise<ContentFile> {
   const document = await viewDocument(pool, principal, id);
-  const { body } = await store.get(bucket, document.contentKey);
-  return { document, body };
+  const files = await listFiles(pool, id);
+  const wanted = version ?? (files.has('issued') ? 'issued' : files.has('signed') ? 'signed' : 'original');
+  if (wanted === 'original') {
+    const { contentKey: key, sha256, size } = document;
+    return { document, version: wanted, key, versionId: null, sha256, size };
+  }
+  const file = files.get(wanted);
+  if (file === undefined)
+    throw new AppError(intakeErrors.DOCUMENT_VERSION_NOT_FOUND, {
+      detail: `The document (${document.state}) has no ${wanted} PDF.`,
+    });
+  const { contentKey: key, versionId, sha256, size } = file;
+  return { document, version: wanted, key, versionId, sha256, size };
+}
+
+/** The bytes of a document's PDF as `documentFile` chose it, streamed. */
+export async function documentContent(store: ObjectStore, bucket: string, file: ContentFile): Promise<Readable> {
+  const { body } = await store.get(bucket, file.key, file.versionId === null ? {} : { versionId: file.versionId });
+  return body;
 }

@@ -5,6 +5,9 @@ import type { StoredDocument, StoredTransition } from './document-repository.ts'
 /** The object key of a document's submitted PDF: by document id, never by anything the caller chose. */
 export const contentKeyOf = (id: string): string => `documents/${id}/original.pdf`;
 
+/** The object key of a later version of a document's PDF: `documents/<id>/signed.pdf`, `…/issued.pdf`. */
+export const versionKeyOf = (id: string, version: 'signed' | 'issued'): string => `documents/${id}/${version}.pdf`;
+
 /** A document as the API shows it. */
 export interface DocumentView {
   id: string;

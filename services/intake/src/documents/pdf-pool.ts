@@ -16,9 +16,19 @@ import {
 import type { IntakeWorkerConfig } from '../config.ts';
 import { intakeErrors } from '../errors.ts';
 import type { PdfCheck, PdfCheckJob } from './pdf-check.ts';
+import type { PdfStamp, PdfStampJob } from './pdf-stamp.ts';
 
 /** Checks one PDF on a worker thread. */
 export type CheckPdf = (job: PdfCheckJob) => Promise<PdfCheck>;
+
+/** Stamps number and date into one signed PDF on a worker thread. */
+export type StampPdf = (job: PdfStampJob) => Promise<PdfStamp>;
+
+/** The jobs of the app's PDF threads. */
+export interface PdfJobs {
+  checkPdf: CheckPdf;
+  stampPdf: StampPdf;
+}
 
 function refusal(error: WorkerPoolError, config: IntakeWorkerConfig): AppError {
   switch (error.reason) {
@@ -38,8 +48,8 @@ function refusal(error: WorkerPoolError, config: IntakeWorkerConfig): AppError {
   }
 }
 
-/** Makes the app's PDF-checking pool, closed with the app. */
-export function pdfCheckPool(app: ServiceApp, config: IntakeWorkerConfig): CheckPdf {
+/** Makes the app's PDF threads (checks of submissions, stamps of issues), closed with the app. */
+export function pdfPool(app: ServiceApp, config: IntakeWorkerConfig): PdfJobs {
   const pool = createWorkerPool({
     script: new URL('./pdf-worker.ts', import.meta.url),
     size: config.size,
@@ -50,12 +60,16 @@ export function pdfCheckPool(app: ServiceApp, config: IntakeWorkerConfig): Check
   });
   app.addHook('onClose', async () => pool.close());
   workerPoolMetrics(app.metrics.registry, pool, 'intake_pdf');
-  return async (job) => {
+  async function run<T>(task: string, job: object): Promise<T> {
     try {
-      return await pool.run<PdfCheck>('checkPdf', job);
+      return await pool.run<T>(task, job);
     } catch (error) {
       if (error instanceof WorkerPoolError) throw refusal(error, config);
       throw error;
     }
+  }
+  return {
+    checkPdf: (job) => run<PdfCheck>('checkPdf', job),
+    stampPdf: (job) => run<PdfStamp>('stampPdf', job),
   };
 }

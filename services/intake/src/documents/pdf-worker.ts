@@ -1,5 +1,6 @@
-/** The entry of a PDF-checking worker thread (started by pdf-pool.ts): one job, `checkPdf`. */
+/** The entry of a PDF worker thread (started by pdf-pool.ts): `checkPdf` and `stampPdf`. */
 import { serveWorkerTasks } from '@lienthong/service/worker';
 import { checkPdfJob } from './pdf-check.ts';
+import { stampPdfJob } from './pdf-stamp.ts';
 
-serveWorkerTasks({ checkPdf: checkPdfJob });
+serveWorkerTasks({ checkPdf: checkPdfJob, stampPdf: stampPdfJob });

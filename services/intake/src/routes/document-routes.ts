@@ -7,7 +7,13 @@ import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import { cancelDocument } from '../documents/document-cancellation.ts';
-import { documentContent, documentsPage, documentTransitions, viewDocument } from '../documents/document-reads.ts';
+import {
+  documentContent,
+  documentFile,
+  documentsPage,
+  documentTransitions,
+  viewDocument,
+} from '../documents/document-reads.ts';
 import { toDocumentView, toTransitionView } from '../documents/document-view.ts';
 import { DocumentStateSchema, DocumentSummary, TransitionSummary } from './document-schemas.ts';
 import { problemResponse, unauthenticated } from './schemas.ts';
@@ -76,30 +82,40 @@ export async function documentRoutes(
     {
       schema: {
         tags: ['documents'],
-        summary: 'The PDF as submitted; ETag is its SHA-256',
+        summary: 'The PDF: as submitted, signed or issued (default the latest); ETag is its SHA-256',
         params: IdParam,
+        querystring: Type.Object(
+          {
+            version: Type.Optional(
+              Type.Union([Type.Literal('original'), Type.Literal('signed'), Type.Literal('issued')], {
+                description:
+                  'original (as submitted), signed (by the signer), issued (numbered and sealed); default the latest',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: {
           200: {
-            description: 'the PDF',
+            description: 'the PDF; `lienthong-version` names which',
             content: { 'application/pdf': { schema: Type.String({ format: 'binary' }) } },
           },
           304: { description: 'If-None-Match named this ETag' },
           400: invalid,
           401: unauthenticated,
-          404: notFound,
+          404: problemResponse(
+            "DOCUMENT_NOT_FOUND: none of the caller's office with this id; DOCUMENT_VERSION_NOT_FOUND: not signed or issued yet",
+          ),
         },
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
-      const etag = `"${(await viewDocument(pool, principal, request.params.id)).sha256}"`;
-      if (request.headers['if-none-match'] === etag) return reply.status(304).header('etag', etag).send();
-      const { document, body } = await documentContent(pool, store, bucket, principal, request.params.id);
-      return reply
-        .header('etag', `"${document.sha256}"`)
-        .header('content-type', 'application/pdf')
-        .header('content-length', String(document.size))
-        .send(body);
+      const file = await documentFile(pool, principalOf(request), request.params.id, request.query.version);
+      const etag = `"${file.sha256}"`;
+      reply.header('etag', etag).header('lienthong-version', file.version);
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const body = await documentContent(store, bucket, file);
+      return reply.header('content-type', 'application/pdf').header('content-length', String(file.size)).send(body);
     },
   );
 

@@ -1,0 +1,280 @@
+/**
+ * Issuing a signed document (ban hành) by the registry (văn thư) of its office, crash-safe
+ * as services/intake README "Issue, crash-safe" says:
+ *
+ * 1. one transaction: the document locked and checked `signed`, `reserveNumber` (the entry
+ *    `reserved`, audited), committed before any call to signing;
+ * 2. outside any transaction: the number and date stamped into the signed PDF (libs/pades
+ *    `stampPdf` on a worker thread), then the office's seal by signing with the registry's
+ *    own token (`field=lienthong-seal&visible=true&level=B-LTA`), checked to extend the
+ *    stamped PDF; every attempt starts from the signed PDF, so a retry makes a new sealed
+ *    file, never a second seal in one;
+ * 3. one transaction: the document locked again; if another attempt completed meanwhile its
+ *    answer is returned, else `issued.pdf` is put, `confirmIssued`, the state, the
+ *    transition and — when `confirmIssued` made the change — `document.issued` in the
+ *    outbox.
+ *
+ * A failure in 2 (signing unreachable: 503) leaves the number reserved, visible in the
+ * register; the same request again reuses it (`reserveNumber` is idempotent per document).
+ * Issuing an issued document answers as the first time and publishes nothing.
+ */
+import { createReadStream } from 'node:fs';
+import { createEnvelope } from '@lienthong/bus';
+import { enqueueEvents, withTransaction, type PoolClient } from '@lienthong/db';
+import { eventDefinitions, parseNumberSymbol, printNumberSymbol, validateEventData } from '@lienthong/records';
+import type { DocumentIssued } from '@lienthong/records';
+import { AppError, type Principal } from '@lienthong/service';
+import { requireRoleOf } from '../access.ts';
+import { insertFile, listFiles, type StoredFile } from '../documents/document-file-repository.ts';
+import {
+  appendTransition,
+  findDocument,
+  setDocumentState,
+  type StoredDocument,
+} from '../documents/document-repository.ts';
+import { versionKeyOf } from '../documents/document-view.ts';
+import type { StampPdf } from '../documents/pdf-pool.ts';
+import { intakeErrors } from '../errors.ts';
+import type { Queryable } from '../queryable.ts';
+import { confirmIssued, reserveNumber, type NumberReservation } from '../registers/numbering.ts';
+import { findEntryOfDocument } from '../registers/register-repository.ts';
+import type { RegisterEntry } from '../registers/register-entry.ts';
+import { signerPerson, transitionRefused, type IssueDeps } from './document-signing.ts';
+import { recipientsLine, vietnameseDate } from './issue-texts.ts';
+import { copyObjectTo, digestOf, incrementalWatch, makeWorkDir } from './work-files.ts';
+
+/** What issuing answers: the document, its number as written and printed, the issued PDF. */
+export interface IssueAnswer {
+  id: string;
+  state: 'issued';
+  office: string;
+  number: number;
+  /** `01-CT/VPTU`. */
+  symbol: string;
+  /** `Số 01-CT/VPTU`, as stamped. */
+  printed: string;
+  series: string;
+  period: string;
+  /** The date the number carries (the day of the first attempt). */
+  date: string;
+  issuedAt: string;
+  sha256: string;
+  size: number;
+}
+
+/** The seal's query: the reserved field, visibly, with a time-stamp and long-term validation data. */
+const sealQuery = () => new URLSearchParams({ field: 'lienthong-seal', visible: 'true', level: 'B-LTA' });
+
+function answerOf(document: StoredDocument, entry: RegisterEntry, file: StoredFile): IssueAnswer {
+  return {
+    id: document.id,
+    state: 'issued',
+    office: document.office,
+    number: entry.number,
+    symbol: entry.symbol,
+    printed: printNumberSymbol(parseNumberSymbol(entry.symbol)),
+    series: entry.series,
+    period: entry.period,
+    date: entry.date.toISOString(),
+    issuedAt: (entry.issuedAt ?? file.createdAt).toISOString(),
+    sha256: file.sha256,
+    size: file.size,
+  };
+}
+
+/** The answer of a document already issued, from its register entry and its issued PDF. */
+async function issuedAnswer(q: Queryable, document: StoredDocument): Promise<IssueAnswer> {
+  const entry = await findEntryOfDocument(q, 'outgoing', document.office, document.id);
+  const file = (await listFiles(q, document.id)).get('issued');
+  if (entry === undefined || file === undefined)
+    throw new Error(`document ${document.id} is issued without its register entry or PDF`);
+  return answerOf(document, entry, file);
+}
+
+/** A locked document of the caller's office, or 404. */
+async function lockedDocument(client: PoolClient, principal: Principal, id: string): Promise<StoredDocument> {
+  const document = await findDocument(client, principal.office, id, true);
+  if (document === undefined) throw new AppError(intakeErrors.DOCUMENT_NOT_FOUND);
+  return document;
+}
+
+/** Step 1: the number, reserved and committed (or the answer, when the document is issued already). */
+async function reserve(
+  deps: IssueDeps,
+  principal: Principal,
+  id: string,
+): Promise<{ done: IssueAnswer } | { reservation: NumberReservation; document: StoredDocument }> {
+  return withTransaction(
+    deps.pool,
+    async (client) => {
+      const document = await lockedDocument(client, principal, id);
+      if (document.state === 'issued') return { done: await issuedAnswer(client, document) };
+      const refused = transitionRefused(document, 'issue');
+      if (refused !== undefined) throw refused;
+      const reservation = await reserveNumber(client, {
+        office: document.office,
+        documentId: id,
+        type: document.type,
+        date: new Date(),
+        secrecy: document.metadata.secrecy,
+        subject: document.subject,
+        by: principal.subject,
+      });
+      return { reservation, document };
+    },
+    { retries: 0 },
+  );
+}
+
+/** The `document.issued` event of a document just issued. */
+function issuedEvent(document: StoredDocument, done: NumberReservation, file: StoredFile, at: Date) {
+  const { metadata } = document;
+  const numberSymbol = parseNumberSymbol(done.symbol);
+  const data: DocumentIssued = {
+    documentId: document.id,
+    office: document.office,
+    numberSymbol: { ...numberSymbol, bodies: [...numberSymbol.bodies] },
+    symbol: done.symbol,
+    issuedAt: at.toISOString(),
+    series: { name: done.series, period: done.period },
+    subject: document.subject,
+    recipients: metadata.recipients,
+    secrecy: metadata.secrecy,
+    urgency: metadata.urgency,
+    ...(metadata.deadline === undefined ? {} : { deadline: metadata.deadline }),
+    signer: metadata.signer,
+    retention: metadata.retention,
+    file: { sha256: file.sha256, byteLength: file.size, mediaType: 'application/pdf' },
+  };
+  const definition = eventDefinitions.documentIssued;
+  const checked = validateEventData(definition.type, definition.version, data);
+  if (!checked.ok) throw new Error(`document.issued of ${document.id}: ${JSON.stringify(checked.problems)}`);
+  return {
+    topic: definition.topic,
+    key: definition.keyOf(data),
+    envelope: createEnvelope({
+      type: definition.type,
+      schemaVersion: definition.version,
+      source: 'intake',
+      subject: document.id,
+      data,
+    }),
+  };
+}
+
+/**
+ * Issues the caller's office's signed document `id` (a `registry`), or answers as before
+ * when it is issued already. Throws 403 FORBIDDEN, 404 DOCUMENT_NOT_FOUND, 409
+ * DOCUMENT_TRANSITION_NOT_ALLOWED, the numbering's problems, the SIGNING_* problems of the
+ * signing client (the number then stays reserved for a retry), 502 SIGNING_ANSWER_INVALID.
+ */
+export async function issueDocument(
+  deps: IssueDeps & { stampPdf: StampPdf },
+  principal: Principal,
+  authorization: string,
+  id: string,
+): Promise<IssueAnswer> {
+  requireRoleOf(principal, 'registry');
+  const first = await findDocument(deps.pool, principal.office, id);
+  if (first === undefined) throw new AppError(intakeErrors.DOCUMENT_NOT_FOUND);
+  if (first.state !== 'issued') {
+    const refused = transitionRefused(first, 'issue');
+    if (refused !== undefined) throw refused;
+    // Nothing can complete without signing: no number is reserved for a flow that cannot run.
+    await deps.signing.ensureConfigured();
+  }
+  const reserved = await reserve(deps, principal, id);
+  if ('done' in reserved) return reserved.done;
+  const { reservation, document } = reserved;
+
+  const work = await makeWorkDir();
+  const key = versionKeyOf(id, 'issued');
+  let stored: string | undefined;
+  try {
+    const signedFile = (await listFiles(deps.pool, id)).get('signed');
+    if (signedFile === undefined) throw new Error(`document ${id} is signed without its signed PDF`);
+    const signed = work.path('signed.pdf');
+    const stamped = work.path('stamped.pdf');
+    const sealed = work.path('issued.pdf');
+    await copyObjectTo(deps.store, deps.bucket, signedFile.contentKey, signedFile.versionId, signed);
+    const printed = printNumberSymbol(parseNumberSymbol(reservation.symbol));
+    const stamp = await deps.stampPdf({
+      input: signed,
+      output: stamped,
+      number: printed,
+      date: vietnameseDate(reservation.date),
+    });
+    if (!stamp.ok)
+      throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
+        detail: `The signed PDF cannot take the number and date: ${stamp.detail}. ${reservation.symbol} stays reserved.`,
+      });
+    const sealKey = await deps.signing.keyOf(authorization, 'seal');
+    const watch = incrementalWatch(await digestOf(stamped));
+    await deps.signing.signPdf(authorization, {
+      keyId: sealKey,
+      query: sealQuery(),
+      input: stamped,
+      output: sealed,
+      onChunk: watch.onChunk,
+    });
+    const answer = watch.result();
+    if (!answer.extendsPrefix)
+      throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
+        detail: `The sealed PDF does not begin with the stamped one. ${reservation.symbol} stays reserved.`,
+      });
+    const person =
+      document.signerSubject === null
+        ? undefined
+        : await signerPerson(deps.pool, document.office, document.signerSubject);
+
+    return await withTransaction(
+      deps.pool,
+      async (client) => {
+        const current = await lockedDocument(client, principal, id);
+        // Another attempt completed while this one sealed: its file and answer stand.
+        if (current.state === 'issued') return issuedAnswer(client, current);
+        const refused = transitionRefused(current, 'issue');
+        if (refused !== undefined) throw refused;
+        const put = await deps.store.put(deps.bucket, key, createReadStream(sealed), {
+          contentType: 'application/pdf',
+          expectedSha256: answer.sha256,
+        });
+        stored = put.versionId;
+        const file = await insertFile(client, {
+          document: id,
+          version: 'issued',
+          contentKey: key,
+          versionId: put.versionId === 'null' ? null : put.versionId,
+          sha256: answer.sha256,
+          size: answer.size,
+          createdBy: principal.subject,
+        });
+        const at = new Date();
+        const done = await confirmIssued(client, {
+          office: current.office,
+          documentId: id,
+          by: principal.subject,
+          at,
+          signer: person?.name ?? current.signerSubject ?? '',
+          recipients: recipientsLine(current.metadata.recipients),
+        });
+        const updated = await setDocumentState(client, id, 'issued');
+        await appendTransition(client, id, {
+          from: current.state,
+          to: 'issued',
+          action: 'issue',
+          by: principal.subject,
+        });
+        if (done.isNew) await enqueueEvents(client, [issuedEvent(updated, done, file, at)]);
+        return answerOf(updated, done.entry, file);
+      },
+      { retries: 0 },
+    );
+  } catch (error) {
+    if (stored !== undefined)
+      await deps.store.delete(deps.bucket, key, stored === 'null' ? {} : { versionId: stored }).catch(() => undefined);
+    throw error;
+  } finally {
+    await work.remove();
+  }
+}

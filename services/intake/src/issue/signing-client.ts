@@ -1,0 +1,161 @@
+/**
+ * The signing service as intake uses it, over HTTP (services/signing README, "Routes"):
+ * the caller's keys and a PDF signature by one of them. Intake acts ON BEHALF OF the
+ * caller: every call carries the caller's own bearer token (the signer's for their
+ * signature, the registry's for the seal), never one minted by intake, so signing applies
+ * its own rules (whose key, which PIN, which office). The PIN is passed in its header and
+ * is never kept or logged here.
+ *
+ * Signing's answers become intake problems: unreachable, not configured, 5xx or its
+ * per-caller upload limit (429 TOO_MANY_REQUESTS) → 503 SIGNING_UNAVAILABLE; a wrong PIN, a locked key, too many wrong PINs keep their meaning;
+ * any other refusal is 422 SIGNING_REFUSED with signing's code in `signingCode`.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '@lienthong/service';
+import { intakeErrors } from '../errors.ts';
+
+/** What a key is for at the signing service. */
+export type KeyPurpose = 'personal' | 'seal';
+
+/** A PDF signature asked of signing: which key, the query (level, field, block), the PIN when personal. */
+export interface PdfSignatureRequest {
+  keyId: string;
+  query: URLSearchParams;
+  pin?: string;
+  /** The PDF to sign (a file). */
+  input: string;
+  /** Where the signed PDF is written; `onChunk` sees its bytes as they arrive. */
+  output: string;
+  onChunk?: (chunk: Buffer) => void;
+}
+
+/** The signing service, called with the caller's `authorization` header. */
+export interface SigningClient {
+  /** Throws 503 SIGNING_UNAVAILABLE when no signing service is configured. */
+  ensureConfigured(): Promise<void>;
+  /** The id of the caller's usable key of `purpose` (unlocked and in its validity first). */
+  keyOf(authorization: string, purpose: KeyPurpose): Promise<string>;
+  /** Signs a PDF: `POST /v1/keys/{id}/pdf-signatures`, the answer written to `request.output`. */
+  signPdf(authorization: string, request: PdfSignatureRequest): Promise<void>;
+}
+
+interface KeyListing {
+  keys: Array<{ id: string; purpose: string; locked: boolean; notBefore: string; notAfter: string }>;
+}
+
+interface SigningProblem {
+  code?: string;
+  detail?: string;
+  title?: string;
+  attemptsLeft?: number;
+  retryAfterSeconds?: number;
+}
+
+const unavailable = (detail: string, extra: Record<string, unknown> = {}, cause?: unknown) =>
+  new AppError(intakeErrors.SIGNING_UNAVAILABLE, { detail, extra, ...(cause === undefined ? {} : { cause }) });
+
+/** An intake problem for signing's refusal `status` with body `text`. */
+async function refusalOf(response: Response): Promise<AppError> {
+  const text = await response.text().catch(() => '');
+  let problem: SigningProblem = {};
+  try {
+    problem = JSON.parse(text) as SigningProblem;
+  } catch {
+    // Not a problem document: the status alone says what happened.
+  }
+  const code = typeof problem.code === 'string' ? problem.code : `HTTP_${response.status}`;
+  const said = `signing answered ${response.status} ${code}${problem.detail === undefined ? '' : `: ${problem.detail}`}`;
+  const extra = { signingCode: code, signingStatus: response.status };
+  // Signing's own load limits (uploads per caller, a full parsing queue) pass: try again.
+  if (response.status >= 500 || code === 'TOO_MANY_REQUESTS') return unavailable(said, extra);
+  switch (code) {
+    case 'SIGNING_KEY_PIN_INCORRECT':
+      return new AppError(intakeErrors.SIGNING_PIN_INCORRECT, {
+        detail: said,
+        extra: { ...extra, ...(problem.attemptsLeft === undefined ? {} : { attemptsLeft: problem.attemptsLeft }) },
+      });
+    case 'SIGNING_KEY_LOCKED':
+      return new AppError(intakeErrors.SIGNING_KEY_LOCKED, { detail: said, extra });
+    case 'SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED':
+      return new AppError(intakeErrors.SIGNING_PIN_ATTEMPTS_EXCEEDED, {
+        detail: said,
+        extra: {
+          ...extra,
+          ...(problem.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: problem.retryAfterSeconds }),
+        },
+      });
+    default:
+      return new AppError(intakeErrors.SIGNING_REFUSED, { detail: said, extra });
+  }
+}
+
+/** The signing client at `baseUrl`; without one, every call is 503 SIGNING_UNAVAILABLE. */
+export function createSigningClient(baseUrl: string | undefined): SigningClient {
+  const notConfigured = () =>
+    unavailable('LIENTHONG_INTAKE_SIGNING_URL is not configured: intake cannot sign or seal.');
+  async function call(url: string, init: RequestInit): Promise<Response> {
+    if (baseUrl === undefined) throw notConfigured();
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${url}`, init);
+    } catch (error) {
+      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
+      throw unavailable(`the signing service at ${baseUrl} could not be reached (${reason})`, {}, error);
+    }
+    if (!response.ok) throw await refusalOf(response);
+    return response;
+  }
+
+  return {
+    async ensureConfigured() {
+      if (baseUrl === undefined) throw notConfigured();
+    },
+
+    async keyOf(authorization, purpose) {
+      const response = await call('/v1/keys', { headers: { authorization } });
+      const { keys } = (await response.json()) as KeyListing;
+      const now = Date.now();
+      const ofPurpose = keys.filter((k) => k.purpose === purpose);
+      const current = ofPurpose.filter((k) => Date.parse(k.notBefore) <= now && now < Date.parse(k.notAfter));
+      // An unlocked key first; a locked one only so that signing says it is locked.
+      const key = current.find((k) => !k.locked) ?? current[0];
+      if (key === undefined)
+        throw new AppError(intakeErrors.SIGNING_KEY_MISSING, {
+          detail: `the caller has no ${purpose === 'seal' ? 'office seal' : 'personal'} key in its validity at the signing service`,
+        });
+      return key.id;
+    },
+
+    async signPdf(authorization, request) {
+      const { size } = await stat(request.input);
+      const response = await call(
+        `/v1/keys/${encodeURIComponent(request.keyId)}/pdf-signatures?${request.query.toString()}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization,
+            'content-type': 'application/pdf',
+            'content-length': String(size),
+            ...(request.pin === undefined ? {} : { 'lienthong-pin': request.pin }),
+          },
+          body: Readable.toWeb(createReadStream(request.input)),
+          duplex: 'half',
+        },
+      );
+      const see = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          request.onChunk?.(chunk);
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(Readable.fromWeb(response.body!), see, createWriteStream(request.output, { mode: 0o600 }));
+      } catch (error) {
+        throw unavailable('the signing service’s answer was cut off', {}, error);
+      }
+    },
+  };
+}
