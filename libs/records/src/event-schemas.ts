@@ -11,7 +11,6 @@ import {
   Code,
   DateTime,
   ExchangeStatusCodeSchema,
-  FileReference,
   Id,
   NumberSymbolSchema,
   Recipients,
@@ -35,6 +34,27 @@ const Evidence = Type.Object(
   { ...closed, description: 'a signed object kept as evidence (a receipt), by SHA-256 and length' },
 );
 
+/** Where an object lives in the suite's object store: the bucket, the key, the version (S3 versioning). */
+const StoredObject = Type.Object(
+  {
+    bucket: Type.String({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', description: 'an S3 bucket name' }),
+    key: Type.String({ minLength: 1, maxLength: 1024, description: 'the object key' }),
+    versionId: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'the S3 version id' })),
+  },
+  { ...closed, description: 'where the bytes are: readers take them from the store, checking the SHA-256' },
+);
+
+/** The issued PDF: its digest and length, and where it lives (events carry references, never the bytes). */
+const IssuedFile = Type.Object(
+  {
+    sha256: Sha256,
+    byteLength: Type.Integer({ minimum: 1, maximum: 2 ** 40 }),
+    mediaType: Type.Literal('application/pdf'),
+    object: StoredObject,
+  },
+  { ...closed, description: 'the issued PDF, by SHA-256, length and object' },
+);
+
 /** `document.issued` v1 (intake): a document was numbered, dated and sealed (ban hành). */
 export const DocumentIssuedSchema = Type.Object(
   {
@@ -49,12 +69,18 @@ export const DocumentIssuedSchema = Type.Object(
     ),
     subject: Text(1000, 'the subject (trích yếu)'),
     recipients: Recipients,
+    deliverTo: Type.Array(Code, {
+      maxItems: 10_000,
+      uniqueItems: true,
+      description:
+        "the recipient offices, groups expanded from the issuing office's directory at issue time, sorted; what delivery sends to",
+    }),
     secrecy: SecrecyLevelSchema,
     urgency: UrgencyLevelSchema,
     deadline: Type.Optional(DateTime),
     signer: Signer,
     retention: RetentionClassSchema,
-    file: FileReference,
+    file: IssuedFile,
   },
   closed,
 );

@@ -23,11 +23,17 @@ export const issued = (): DocumentIssued => ({
   series: { name: 'CT', period: '2025-10-15' },
   subject: 'Về tăng cường công tác phòng, chống tham nhũng',
   recipients: { offices: ['hu-ba-vi'], groups: ['cac-huyen-uy'] },
+  deliverTo: ['hu-ba-vi', 'hu-dan-phuong', 'hu-me-linh'],
   secrecy: 'ordinary',
   urgency: 'flash',
   signer: { person: 'nguyen-van-a', authority: 'T/M', onBehalfOf: 'BAN THƯỜNG VỤ' },
   retention: 'permanent',
-  file: { sha256: 'ab'.repeat(32), byteLength: 1000, mediaType: 'application/pdf' },
+  file: {
+    sha256: 'ab'.repeat(32),
+    byteLength: 1000,
+    mediaType: 'application/pdf',
+    object: { bucket: 'lienthong-documents', key: 'documents/0b7e2f8e-3c1d-4d6a-9d7e-5a1b2c3d4e5f/issued.pdf' },
+  },
 });
 
 export const sent = (): DeliverySent => ({

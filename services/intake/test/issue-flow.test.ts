@@ -8,6 +8,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import { join } from 'node:path';
 import { validateEventData } from '@lienthong/records';
 import { pdfsig, qpdfCheck, skipUnless } from '../../../test/support/judges.ts';
@@ -116,8 +117,20 @@ await t.test('document.issued exactly once, valid against its schema', async (t)
     symbol: '01-CT/VPTU',
     numberSymbol: { number: 1, type: 'CT', bodies: ['VPTU'] },
     recipients: { offices: ['HU-CM1'] },
-    file: { sha256: sha(issuedPdf), byteLength: issuedPdf.length },
+    deliverTo: ['HU-CM1'],
+    file: {
+      sha256: sha(issuedPdf),
+      byteLength: issuedPdf.length,
+      object: { key: `documents/${id}/issued.pdf` },
+    },
   });
+  const { object } = envelope.data.file as { object: { bucket: string; key: string; versionId?: string } };
+  const stored = await world.intake.store.get(
+    object.bucket,
+    object.key,
+    object.versionId ? { versionId: object.versionId } : {},
+  );
+  t.equal(sha(await buffer(stored.body)), sha(issuedPdf), 'the object the event names is the issued PDF');
   t.ok(validateEventData('document.issued', 1, envelope.data).ok, 'the data passes libs/records');
 });
 

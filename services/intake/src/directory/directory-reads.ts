@@ -3,9 +3,11 @@
  * system addresses documents to other offices); people only for the caller's own office.
  */
 import type { Pool } from '@lienthong/db';
+import type { DocumentMetadata } from '@lienthong/records';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { intakeErrors } from '../errors.ts';
+import type { Queryable } from '../queryable.ts';
 import type { PersonEntry } from './directory-document.ts';
 import type { StoredGroup, StoredOffice } from './directory-snapshot.ts';
 import { findGroup, listGroups } from './group-repository.ts';
@@ -46,10 +48,28 @@ export async function viewGroup(pool: Pool, code: string): Promise<StoredGroup> 
 }
 
 /** The active offices group `code` resolves to, by code: its listed offices and every rule's. */
-export async function groupMembers(pool: Pool, code: string): Promise<{ group: StoredGroup; offices: string[] }> {
-  const group = await viewGroup(pool, code);
-  const members = new Set(await activeAmong(pool, group.offices));
+export async function groupMembers(q: Queryable, code: string): Promise<{ group: StoredGroup; offices: string[] }> {
+  const group = await findGroup(q, code);
+  if (group === undefined) throw new AppError(intakeErrors.GROUP_NOT_FOUND, { extra: { code } });
+  const members = new Set(await activeAmong(q, group.offices));
   for (const rule of group.rules)
-    for (const office of await activeDescendants(pool, rule.under, rule.level)) members.add(office);
+    for (const office of await activeDescendants(q, rule.under, rule.level)) members.add(office);
   return { group, offices: [...members].sort() };
+}
+
+/**
+ * The offices a document goes to (nơi nhận) as the directory has them now: the listed
+ * offices and every group's members, without the issuing office, sorted. What delivery
+ * sends to is fixed by this at issue time.
+ */
+export async function recipientOffices(
+  q: Queryable,
+  recipients: DocumentMetadata['recipients'],
+  issuer: string,
+): Promise<string[]> {
+  const offices = new Set(recipients.offices ?? []);
+  for (const group of recipients.groups ?? [])
+    for (const office of (await groupMembers(q, group)).offices) offices.add(office);
+  offices.delete(issuer);
+  return [...offices].sort();
 }

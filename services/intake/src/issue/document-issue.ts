@@ -25,6 +25,7 @@ import { eventDefinitions, parseNumberSymbol, printNumberSymbol, validateEventDa
 import type { DocumentIssued } from '@lienthong/records';
 import { AppError, type Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
+import { recipientOffices } from '../directory/directory-reads.ts';
 import { insertFile, listFiles, type StoredFile } from '../documents/document-file-repository.ts';
 import {
   appendTransition,
@@ -127,7 +128,13 @@ async function reserve(
 }
 
 /** The `document.issued` event of a document just issued. */
-function issuedEvent(document: StoredDocument, done: NumberReservation, file: StoredFile, at: Date) {
+function issuedEvent(
+  document: StoredDocument,
+  done: NumberReservation,
+  file: StoredFile,
+  at: Date,
+  where: { bucket: string; deliverTo: string[] },
+) {
   const { metadata } = document;
   const numberSymbol = parseNumberSymbol(done.symbol);
   const data: DocumentIssued = {
@@ -139,12 +146,22 @@ function issuedEvent(document: StoredDocument, done: NumberReservation, file: St
     series: { name: done.series, period: done.period },
     subject: document.subject,
     recipients: metadata.recipients,
+    deliverTo: where.deliverTo,
     secrecy: metadata.secrecy,
     urgency: metadata.urgency,
     ...(metadata.deadline === undefined ? {} : { deadline: metadata.deadline }),
     signer: metadata.signer,
     retention: metadata.retention,
-    file: { sha256: file.sha256, byteLength: file.size, mediaType: 'application/pdf' },
+    file: {
+      sha256: file.sha256,
+      byteLength: file.size,
+      mediaType: 'application/pdf',
+      object: {
+        bucket: where.bucket,
+        key: file.contentKey,
+        ...(file.versionId === null ? {} : { versionId: file.versionId }),
+      },
+    },
   };
   const definition = eventDefinitions.documentIssued;
   const checked = validateEventData(definition.type, definition.version, data);
@@ -265,7 +282,10 @@ export async function issueDocument(
           action: 'issue',
           by: principal.subject,
         });
-        if (done.isNew) await enqueueEvents(client, [issuedEvent(updated, done, file, at)]);
+        if (done.isNew) {
+          const deliverTo = await recipientOffices(client, current.metadata.recipients, current.office);
+          await enqueueEvents(client, [issuedEvent(updated, done, file, at, { bucket: deps.bucket, deliverTo })]);
+        }
         return answerOf(updated, done.entry, file);
       },
       { retries: 0 },
