@@ -13,6 +13,7 @@ import {
   ExchangeStatusCodeSchema,
   Id,
   NumberSymbolSchema,
+  OfficeLevelSchema,
   Recipients,
   RetentionClassSchema,
   SecrecyLevelSchema,
@@ -192,6 +193,41 @@ export const ReceiptRefusedSchema = Type.Object(
 );
 export type ReceiptRefused = Static<typeof ReceiptRefusedSchema>;
 
+/** Most people `directory.changed` lists for one office (the directory refuses an import that would make more). */
+export const maxOfficePeople = 2000;
+
+/** A person of an office as certificates name them: the token subject, full name (CN), title. */
+const DirectoryPerson = Type.Object(
+  {
+    subject: Type.String({ pattern: '^[^\\s/]{1,200}$', description: "the access token's sub, e.g. person:nhung" }),
+    name: Text(300, 'full name, e.g. Nguyễn Thị Hồng Nhung'),
+    title: Text(300, 'title (chức vụ), e.g. Chánh Văn phòng'),
+  },
+  closed,
+);
+
+/**
+ * An office as the directory holds it after the change, with what certificates name (the
+ * signing service's registration authority takes it from here): the committee's legal name
+ * (O), the unit (a seal's CN, a person's OU), the locality (L), and every person of the office.
+ */
+const DirectoryOfficeFacts = Type.Object(
+  {
+    name: Text(300, "the office's name in the directory, e.g. Văn phòng Tỉnh ủy Cà Mau"),
+    organisation: Text(300, "the committee's legal name certificates name as O, e.g. Tỉnh ủy Cà Mau"),
+    unit: Text(300, "a seal's CN and a person's OU, e.g. Văn phòng Tỉnh ủy"),
+    locality: Type.Optional(Text(100, "a seal's L, e.g. Cà Mau")),
+    level: OfficeLevelSchema,
+    parent: Type.Union([Code, Type.Null()], { description: 'the office above; null for a root' }),
+    active: Type.Boolean({ description: 'false: retired, no new certificates' }),
+    people: Type.Array(DirectoryPerson, {
+      maxItems: maxOfficePeople,
+      description: 'every person of the office (the whole list: one missing is no longer of it)',
+    }),
+  },
+  closed,
+);
+
 /** `directory.changed` v1 (the directory): an office, person or recipient group was created, changed or removed. */
 export const DirectoryChangedSchema = Type.Object(
   {
@@ -204,6 +240,7 @@ export const DirectoryChangedSchema = Type.Object(
       description: 'the entity revision after the change',
     }),
     at: DateTime,
+    office: Type.Optional(DirectoryOfficeFacts),
   },
   closed,
 );

@@ -6,6 +6,7 @@ import {
   eventTopics,
   findEventDefinition,
   formatNumberSymbol,
+  maxOfficePeople,
   validateEventData,
   type DocumentIssued,
   type EventData,
@@ -156,4 +157,77 @@ void t.test('EventData names the data type of an event', async (t) => {
   const data: EventData<'documentIssued'> = issued();
   const same: DocumentIssued = data;
   t.equal(same.office, 'tu-hn');
+});
+
+/** A `directory.changed` of an office with its facts: what the signing service registers. */
+const officeFacts = (people = 2): Record<string, unknown> => ({
+  ...(samples['directory.changed'] as object),
+  code: 'VPTU-CM',
+  office: {
+    name: 'Văn phòng Tỉnh ủy Cà Mau',
+    organisation: 'Tỉnh ủy Cà Mau',
+    unit: 'Văn phòng Tỉnh ủy',
+    locality: 'Cà Mau',
+    level: 'province',
+    parent: 'TU-CM',
+    active: true,
+    people: Array.from({ length: people }, (_, i) => ({
+      subject: `person:p${i}`,
+      name: 'Nguyễn Thị Hồng Nhung',
+      title: 'Chánh Văn phòng',
+    })),
+  },
+});
+
+void t.test('directory.changed may carry an office with its people (optional: thin events stay valid)', async (t) => {
+  const problems = (data: unknown): string[] => {
+    const r = validateEventData('directory.changed', 1, data);
+    return r.ok ? [] : r.problems.map((p) => `${p.pointer} ${p.message}`);
+  };
+  t.same(problems(officeFacts()), []);
+  t.same(problems(officeFacts(maxOfficePeople)), [], 'the cap itself');
+  t.same(problems(samples['directory.changed']), [], 'without facts');
+  const root = officeFacts(0);
+  (root.office as Record<string, unknown>).parent = null;
+  delete (root.office as Record<string, unknown>).locality;
+  t.same(problems(root), [], 'a root without a locality or people');
+});
+
+void t.test('directory.changed office facts: hostile values are refused where they are', async (t) => {
+  const problems = (change: (office: Record<string, unknown>) => void): string[] => {
+    const data = officeFacts();
+    change(data.office as Record<string, unknown>);
+    const r = validateEventData('directory.changed', 1, data);
+    return r.ok ? [] : r.problems.map((p) => `${p.pointer} ${p.message}`);
+  };
+  t.same(
+    problems(() => undefined),
+    [],
+  );
+  // Exactly one problem, at the place it is.
+  const one = (change: (office: Record<string, unknown>) => void, pattern: RegExp | string, name?: string): void => {
+    const found = problems(change);
+    t.equal(found.length, 1, name ?? String(pattern));
+    t.match(found[0], pattern, name);
+  };
+  one(
+    (o) => (o.people = (officeFacts(maxOfficePeople + 1).office as Record<string, unknown>).people),
+    /^\/office\/people .*2000/,
+    'one person over the cap',
+  );
+  one((o) => (o.extra = 1), '/office/extra Unexpected property');
+  one(
+    (o) => ((o.people as Record<string, unknown>[])[1]!.roles = ['signer']),
+    '/office/people/1/roles Unexpected property',
+  );
+  one((o) => (o.unit = 'Văn phòng Tỉnh ủy'.normalize('NFD')), /^\/office\/unit must be in Unicode NFC/);
+  one(
+    (o) => ((o.people as Record<string, unknown>[])[0]!.title = 'Chánh\u202e Văn phòng'),
+    /^\/office\/people\/0\/title /,
+  );
+  one((o) => ((o.people as Record<string, unknown>[])[0]!.subject = 'person nhung'), /^\/office\/people\/0\/subject /);
+  one((o) => (o.organisation = ''), /^\/office\/organisation /);
+  one((o) => (o.locality = 'x'.repeat(101)), /^\/office\/locality /);
+  one((o) => delete o.people, '/office/people is required');
+  one((o) => (o.active = 'false'), /^\/office\/active /);
 });
