@@ -208,7 +208,7 @@ void t.test('directory.changed office facts: hostile values are refused where th
   const one = (change: (office: Record<string, unknown>) => void, pattern: RegExp | string, name?: string): void => {
     const found = problems(change);
     t.equal(found.length, 1, name ?? String(pattern));
-    t.match(found[0], pattern, name);
+    t.match(found[0], pattern, name ?? String(pattern));
   };
   one(
     (o) => (o.people = (officeFacts(maxOfficePeople + 1).office as Record<string, unknown>).people),
