@@ -16,6 +16,7 @@ import { upgradeSealKeys } from './keys/seal-upgrade.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
 import { twoStepPurge } from './signing/two-step-purge.ts';
+import { startDirectoryConsumer } from './directory/directory-consumer.ts';
 import { replaceOffices } from './identity/identity-repository.ts';
 import { readOfficesFile } from './identity/office-file.ts';
 import { openTokenSession } from './token/pkcs11-token.ts';
@@ -43,8 +44,9 @@ export type SigningDeps = ServiceDeps & {
 
 /**
  * The registered offices: the offices file's, written to the `office` table at start (an
- * invalid file stops the start, one line per problem). Without the file the table is left as
- * it is, and an empty table means no certificate can be issued.
+ * invalid file stops the start, one line per problem), except those intake's directory has
+ * published, which are the directory's. Without the file the table is left as it is, and an
+ * empty table means no certificate can be issued until the directory publishes offices.
  */
 async function registerOffices(
   pool: Pool,
@@ -56,9 +58,9 @@ async function registerOffices(
     return;
   }
   const offices = await readOfficesFile(file);
-  const removed = await replaceOffices(pool, offices);
+  const { removed, fromDirectory } = await replaceOffices(pool, offices);
   log.info(
-    `signing: ${offices.length} registered office(s) from ${file}: ${offices.map((o) => o.code).join(', ')}${removed.length === 0 ? '' : `; no longer registered: ${removed.join(', ')}`}`,
+    `signing: ${offices.length} registered office(s) from ${file}: ${offices.map((o) => o.code).join(', ')}${removed.length === 0 ? '' : `; no longer registered: ${removed.join(', ')}`}${fromDirectory.length === 0 ? '' : `; kept as the directory published them: ${fromDirectory.join(', ')}`}`,
   );
 }
 
@@ -112,6 +114,9 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(twoStepPurge, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });
+    // The directory's offices and people (issue 16), consumed for as long as the app runs.
+    const directory = await startDirectoryConsumer({ pool: platform.pool, bus: platform.bus, clock, log: app.log });
+    app.addHook('onClose', async () => directory.stop());
   } catch (error) {
     await app.close();
     throw error;

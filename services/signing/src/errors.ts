@@ -178,13 +178,20 @@ export const signingErrors = defineErrors({
   OFFICE_NOT_REGISTERED: {
     status: 409,
     title: 'Office not registered',
-    detail: "The caller's office is not among the offices this CA certifies (LIENTHONG_SIGNING_OFFICES_FILE).",
+    detail:
+      "The caller's office is not among the offices this CA certifies (LIENTHONG_SIGNING_OFFICES_FILE or the directory), or the directory retired it.",
   },
   PERSON_NOT_REGISTERED: {
     status: 409,
     title: 'Person not registered',
     detail:
       'No CA administrator of the office has recorded this person (PUT /v1/offices/self/people/{subject}): the CA certifies only registered people.',
+  },
+  PEOPLE_FROM_DIRECTORY: {
+    status: 409,
+    title: 'People kept by the directory',
+    detail:
+      "The office's people come from intake's directory (directory.changed): they are changed there, not recorded here.",
   },
   PERSON_NOT_FOUND: {
     status: 404,

@@ -224,4 +224,19 @@ CREATE TABLE kek (
 );
 `,
   },
+  {
+    id: '0009_office_source',
+    sql: `
+-- Where an office's registration comes from: the offices file, or intake's directory
+-- (directory.changed) with the revision last applied, so a replayed older event changes
+-- nothing. Once the directory has published an office it is the directory's: the file no
+-- longer writes it, and its people are the directory's too (its CA administrators no longer
+-- record them). A retired office (active = false) gets no new certificate.
+ALTER TABLE office
+  ADD COLUMN source text NOT NULL DEFAULT 'file' CHECK (source IN ('file', 'directory')),
+  ADD COLUMN revision bigint,
+  ADD COLUMN active boolean NOT NULL DEFAULT true,
+  ADD CONSTRAINT office_directory_revision CHECK ((source = 'directory') = (revision IS NOT NULL));
+`,
+  },
 ];

@@ -1,9 +1,10 @@
 /**
- * The registered identities as the CA uses them: the caller's office (from the offices file,
- * never from a request) and the people an office's CA administrators record, whose full name
- * and title are what their certificates name. Only a CA administrator of the office records,
- * lists or removes its people; anyone may read their own record and their office's. Every
- * change goes to the signing log.
+ * The registered identities as the CA uses them: the caller's office (from the offices file or
+ * intake's directory, never from a request) and its people, whose full name and title are what
+ * their certificates name: recorded by the office's CA administrators, or, once the directory
+ * has published the office, the directory's (`directory/`). Only a CA administrator of the
+ * office records, lists or removes its people; anyone may read their own record and their
+ * office's. Every change goes to the signing log.
  */
 import { withTransaction } from '@lienthong/db';
 import { formatName, type Certificate } from '@lienthong/pki';
@@ -18,21 +19,37 @@ import {
   findPerson,
   listPersons,
   upsertPerson,
+  type OfficeRecord,
   type RegisteredPerson,
 } from '../identity/identity-repository.ts';
 import { identityMismatches } from '../identity/identity-match.ts';
-import { tidyText, type RegisteredOffice } from '../identity/office-file.ts';
+import { tidyText } from '../identity/office-file.ts';
 import type { Queryable } from '../queryable.ts';
 import { logSigning } from './signing-log-repository.ts';
 
-/** The registered office `code`; 409 OFFICE_NOT_REGISTERED when the offices file does not list it. */
-export async function registeredOffice(q: Queryable, code: string): Promise<RegisteredOffice> {
+/**
+ * The registered office `code`; 409 OFFICE_NOT_REGISTERED when neither the offices file nor
+ * the directory registers it, or the directory retired it (no new certificate for it).
+ */
+export async function registeredOffice(q: Queryable, code: string): Promise<OfficeRecord> {
   const office = await findOffice(q, code);
   if (office === undefined)
     throw new AppError(signingErrors.OFFICE_NOT_REGISTERED, {
-      detail: `The office ${code} is not among the offices this CA certifies (LIENTHONG_SIGNING_OFFICES_FILE).`,
+      detail: `The office ${code} is not among the offices this CA certifies (LIENTHONG_SIGNING_OFFICES_FILE or the directory).`,
+    });
+  if (!office.active)
+    throw new AppError(signingErrors.OFFICE_NOT_REGISTERED, {
+      detail: `The directory has retired the office ${code}: it gets no new certificate.`,
     });
   return office;
+}
+
+/** 409 PEOPLE_FROM_DIRECTORY when the directory, not the office's CA administrators, keeps the office's people. */
+function requireRecordedHere(office: OfficeRecord): void {
+  if (office.source === 'directory')
+    throw new AppError(signingErrors.PEOPLE_FROM_DIRECTORY, {
+      detail: `The people of ${office.code} come from the directory (intake): change them there.`,
+    });
 }
 
 /** The office and the person `subject` as registered; 409 OFFICE_NOT_REGISTERED or PERSON_NOT_REGISTERED. */
@@ -40,12 +57,15 @@ export async function registeredIdentity(
   q: Queryable,
   officeCode: string,
   subject: string,
-): Promise<{ office: RegisteredOffice; person: RegisteredPerson }> {
+): Promise<{ office: OfficeRecord; person: RegisteredPerson }> {
   const office = await registeredOffice(q, officeCode);
   const person = await findPerson(q, officeCode, subject);
   if (person === undefined)
     throw new AppError(signingErrors.PERSON_NOT_REGISTERED, {
-      detail: `No CA administrator of ${officeCode} has recorded ${subject} (PUT /v1/offices/self/people/{subject}).`,
+      detail:
+        office.source === 'directory'
+          ? `The directory lists no ${subject} in ${officeCode}.`
+          : `No CA administrator of ${officeCode} has recorded ${subject} (PUT /v1/offices/self/people/{subject}).`,
       extra: { subject },
     });
   return { office, person };
@@ -80,7 +100,7 @@ export async function requireCallersCertificate(
 }
 
 /** The caller's office as registered (any caller). */
-export async function viewOwnOffice(ca: CaContext, principal: Principal): Promise<RegisteredOffice> {
+export async function viewOwnOffice(ca: CaContext, principal: Principal): Promise<OfficeRecord> {
   return registeredOffice(ca.pool, principal.office);
 }
 
@@ -98,7 +118,7 @@ export async function recordPerson(
   input: PersonInput,
 ): Promise<{ person: RegisteredPerson; created: boolean }> {
   requireRoleOf(principal, roles.caAdmin);
-  await registeredOffice(ca.pool, principal.office);
+  requireRecordedHere(await registeredOffice(ca.pool, principal.office));
   const person: RegisteredPerson = {
     office: principal.office,
     subject,
@@ -141,6 +161,8 @@ export async function viewPerson(ca: CaContext, principal: Principal, subject: s
  */
 export async function removePerson(ca: CaContext, principal: Principal, subject: string): Promise<void> {
   requireRoleOf(principal, roles.caAdmin);
+  const office = await findOffice(ca.pool, principal.office);
+  if (office !== undefined) requireRecordedHere(office);
   await withTransaction(ca.pool, async (client) => {
     if (!(await deletePerson(client, principal.office, subject)))
       throw new AppError(signingErrors.PERSON_NOT_FOUND, { extra: { subject } });

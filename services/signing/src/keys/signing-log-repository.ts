@@ -25,6 +25,7 @@ export interface SigningLogEntry {
     | 'refuse'
     | 'import'
     | 'import-refused'
+    | 'office-set'
     | 'person-set'
     | 'person-remove'
     | 'sign'

@@ -4,7 +4,8 @@
  * record them — `PUT /v1/offices/self/people/{subject}` (full name and title, what that
  * person's certificates will name), `GET` (a list for the CA administrators; one record for
  * them and for the person themself) and `DELETE`. Offices themselves are not written here:
- * they come from LIENTHONG_SIGNING_OFFICES_FILE.
+ * they come from LIENTHONG_SIGNING_OFFICES_FILE or intake's directory; once the directory has
+ * published an office, its people are the directory's too (PUT and DELETE: 409).
  */
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
@@ -26,6 +27,9 @@ const Subject = Type.Object({
 const notRegistered = problemResponse("OFFICE_NOT_REGISTERED: the caller's office is not registered");
 const forbidden = problemResponse('FORBIDDEN: the caller is not a ca-admin');
 const notFound = problemResponse('PERSON_NOT_FOUND');
+const notHere = problemResponse(
+  "OFFICE_NOT_REGISTERED, or PEOPLE_FROM_DIRECTORY: the office's people come from intake's directory",
+);
 
 /** Registers the office routes. */
 export async function officeRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
@@ -100,7 +104,7 @@ export async function officeRoutes(app: ServiceApp, options: { ca: CaContext }):
           400: problemResponse('VALIDATION_FAILED'),
           401: unauthenticated,
           403: forbidden,
-          409: notRegistered,
+          409: notHere,
         },
       },
     },
@@ -124,6 +128,7 @@ export async function officeRoutes(app: ServiceApp, options: { ca: CaContext }):
           401: unauthenticated,
           403: forbidden,
           404: notFound,
+          409: problemResponse("PEOPLE_FROM_DIRECTORY: the office's people come from intake's directory"),
         },
       },
     },
