@@ -73,12 +73,18 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
   const base = ctx.signingUrl;
   const admin = ctx.tokens['ca-admin']!;
   // The CA certifies only registered people: the office's CA administrator records the Bí thư,
-  // who asks for a key; the administrator (not the requester) approves it.
+  // who asks for a key; the administrator (not the requester) approves it. Once intake's
+  // directory (seeded just before) has reached signing, the directory registers its people
+  // (the same Bí thư) and the administrator's record is refused: PEOPLE_FROM_DIRECTORY.
   const personal = await keyOf(ctx, signer, 'personal', async () => {
-    await call(`${base}/v1/offices/self/people/${encodeURIComponent(demoSigner.subject)}`, admin, {
+    const recorded = await fetch(`${base}/v1/offices/self/people/${encodeURIComponent(demoSigner.subject)}`, {
       ...json({ name: demoSigner.name, title: demoSigner.title }),
       method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
     });
+    const text = await recorded.text();
+    if (!recorded.ok && !(recorded.status === 409 && text.includes('PEOPLE_FROM_DIRECTORY')))
+      throw new Error(`PUT people: ${recorded.status} ${text}`);
     const asked = await call(`${base}/v1/keys`, signer, json({ pin: ctx.pin, keyType: 'rsa-2048' }));
     const { id } = (await asked.json()) as { id: string };
     await call(`${base}/v1/key-requests/${id}/approval`, admin, { method: 'POST' });

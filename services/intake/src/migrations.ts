@@ -121,4 +121,13 @@ export const intakeMigrations: Migration[] = [
       );
     `,
   },
+  {
+    id: '005-office-certificate-names',
+    // What the certificates of an office name besides its committee's legal name (issue 16,
+    // published in directory.changed for the signing service): the unit (a seal's CN, a
+    // person's OU; null: the office's own name) and the locality (a seal's L).
+    sql: `
+      ALTER TABLE office ADD COLUMN unit text, ADD COLUMN locality text;
+    `,
+  },
 ];

@@ -8,11 +8,23 @@
 import { roles } from '@lienthong/service';
 import type { DirectoryInput, OfficeEntry, PersonEntry } from './directory-document.ts';
 
-type DemoOffice = Pick<OfficeEntry, 'code' | 'name' | 'abbreviation' | 'level'> & { parent: string | null };
+type DemoOffice = Pick<OfficeEntry, 'code' | 'name' | 'abbreviation' | 'level'> & {
+  parent: string | null;
+  unit?: string;
+};
 
 const province: DemoOffice[] = [
   { code: 'TU-DEMO', name: 'Tỉnh ủy Demo', abbreviation: 'TU', level: 'province', parent: null },
-  { code: 'VPTU-DEMO', name: 'Văn phòng Tỉnh ủy Demo', abbreviation: 'VPTU', level: 'province', parent: 'TU-DEMO' },
+  // Its certificates name O=Tỉnh ủy Demo (its committee) and the unit "Văn phòng Tỉnh ủy", as
+  // the signing service's offices file of `npm start` always has (scripts/lib/demo.ts).
+  {
+    code: 'VPTU-DEMO',
+    name: 'Văn phòng Tỉnh ủy Demo',
+    abbreviation: 'VPTU',
+    level: 'province',
+    parent: 'TU-DEMO',
+    unit: 'Văn phòng Tỉnh ủy',
+  },
   { code: 'BTCTU-DEMO', name: 'Ban Tổ chức Tỉnh ủy Demo', abbreviation: 'BTCTU', level: 'province', parent: 'TU-DEMO' },
   {
     code: 'BTGTU-DEMO',

@@ -7,10 +7,14 @@
  *
  * People are published as a change of their office (`entity: "office"`, `updated`): the
  * event's `code` is a directory code and a token subject (`person:nhung`) is not one, and
- * what signing needs is "the people of this office changed, read them again".
+ * the office's event carries its whole list of people (`directory-facts.ts`).
+ *
+ * An office whose committee's legal name changes (the committee renamed, or the office moved)
+ * is published too, since what its certificates name changed with it.
  */
 import type { DirectoryChanged } from '@lienthong/records';
 import type { DirectoryDocument, GroupEntry, OfficeEntry, PersonEntry } from './directory-document.ts';
+import { organisationOf, type NamedNode } from './directory-facts.ts';
 import { personKey, type DirectorySnapshot } from './directory-snapshot.ts';
 
 /** One entity's change as published. */
@@ -33,6 +37,8 @@ const sameOffice = (a: OfficeEntry, b: OfficeEntry): boolean =>
   a.level === b.level &&
   a.parent === b.parent &&
   a.sealKey === b.sealKey &&
+  a.unit === b.unit &&
+  a.locality === b.locality &&
   a.active === b.active;
 
 const sameList = (a: readonly unknown[], b: readonly unknown[]): boolean =>
@@ -81,6 +87,17 @@ export function directoryChanges(snapshot: DirectorySnapshot, document: Director
     const revision = (snapshot.offices.get(person.office)?.revision ?? 0) + 1;
     changes.revisedOffices.push({ code: person.office, revision });
     changes.events.push({ entity: 'office', code: person.office, change: 'updated', revision });
+  }
+  if (changes.offices.length > 0) {
+    const after = new Map<string, NamedNode>(snapshot.offices);
+    for (const office of changes.offices) after.set(office.code, office);
+    for (const [code, stored] of snapshot.offices) {
+      if (changedOffices.has(code) || revised.has(code)) continue;
+      if (organisationOf(snapshot.offices, code) === organisationOf(after, code)) continue;
+      revised.add(code);
+      changes.revisedOffices.push({ code, revision: stored.revision + 1 });
+      changes.events.push({ entity: 'office', code, change: 'updated', revision: stored.revision + 1 });
+    }
   }
   for (const group of document.groups) {
     const stored = snapshot.groups.get(group.code);

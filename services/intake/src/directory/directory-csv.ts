@@ -1,7 +1,8 @@
 /**
  * Offices from CSV (RFC 4180): a header row naming the columns, then one office a row.
  * Columns: `code`, `name`, `abbreviation`, `level` (required), `parent`, `seal_key`,
- * `active` (optional; empty = no parent, no seal key, active). Fields may be quoted
+ * `active`, `unit`, `locality` (optional; empty = no parent, no seal key, active, the
+ * name as the unit, no locality). Fields may be quoted
  * (`"Đảng ủy xã ""Mới"""`), quoted fields may hold commas and line breaks; lines end in
  * CRLF or LF; a UTF-8 byte order mark at the start is skipped. Every problem is reported
  * with its line.
@@ -17,7 +18,17 @@ export interface ImportProblem {
 }
 
 /** The columns of the offices CSV. */
-export const csvColumns = ['code', 'name', 'abbreviation', 'level', 'parent', 'seal_key', 'active'] as const;
+export const csvColumns = [
+  'code',
+  'name',
+  'abbreviation',
+  'level',
+  'parent',
+  'seal_key',
+  'active',
+  'unit',
+  'locality',
+] as const;
 const requiredColumns = ['code', 'name', 'abbreviation', 'level'];
 
 /** The records of a CSV text with the line each starts on, or the first syntax problem. */
@@ -148,6 +159,8 @@ export function readOfficesCsv(
       parent: get('parent') === '' ? null : get('parent'),
       sealKey: get('seal_key') === '' ? null : get('seal_key'),
       active: active !== 'false',
+      unit: get('unit') === '' ? null : get('unit'),
+      locality: get('locality') === '' ? null : get('locality'),
     });
     lines.push(row.line);
   });

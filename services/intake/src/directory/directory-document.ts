@@ -1,7 +1,7 @@
 /**
  * What a directory import holds, as data and as the TypeBox schema of its JSON body: the
  * offices (the org tree: code, legal name, abbreviation used in symbols, level, parent,
- * seal key), the people of each office (the token subject, name, title — chức vụ —,
+ * seal key, and what its certificates name: unit and locality), the people of each office (the token subject, name, title — chức vụ —,
  * roles) and recipient groups (a set of offices: listed ones and rules such as "every
  * commune under HU-A"). An import adds and changes; it never removes (an office is
  * retired with `active: false`).
@@ -12,6 +12,8 @@ import { Type } from '@lienthong/service';
 
 /** Longest legal name, title, person name and group name. */
 export const maxNameLength = 300;
+/** Longest locality. */
+export const maxLocalityLength = 100;
 /** Most offices, people or groups in one import. */
 export const maxEntries = 50_000;
 
@@ -27,6 +29,10 @@ export interface OfficeEntry {
   parent: string | null;
   /** A reference to the office's seal key (signing's key id or token label), when it has one. */
   sealKey: string | null;
+  /** The unit its certificates name (a seal's CN, a person's OU), e.g. "Văn phòng Tỉnh ủy"; null: its name. */
+  unit: string | null;
+  /** The locality its seal names (L), e.g. "Cà Mau"; null: none. */
+  locality: string | null;
   /** False retires the office: it keeps its code and history and receives nothing. */
   active: boolean;
 }
@@ -77,6 +83,16 @@ const OfficeInput = Type.Object(
       Type.Union([Code, Type.Null()], { description: 'the office above; null or absent for a root' }),
     ),
     sealKey: Type.Optional(Type.Union([Text(200, "a reference to the office's seal key"), Type.Null()])),
+    unit: Type.Optional(
+      Type.Union([Text(maxNameLength, "a seal's CN and a person's OU, e.g. Văn phòng Tỉnh ủy"), Type.Null()], {
+        description: 'what certificates name as the unit; null or absent: the office name',
+      }),
+    ),
+    locality: Type.Optional(
+      Type.Union([Text(maxLocalityLength, "a seal's L, e.g. Cà Mau"), Type.Null()], {
+        description: 'what seals name as the locality; null or absent: none',
+      }),
+    ),
     active: Type.Optional(Type.Boolean({ description: 'false retires the office (default true)' })),
   },
   { additionalProperties: false },
@@ -120,16 +136,18 @@ export const DirectoryImportBody = Type.Object(
 
 /** What the JSON schema lets through, before defaults. */
 export interface DirectoryInput {
-  offices?: (Omit<OfficeEntry, 'parent' | 'sealKey' | 'active'> & {
+  offices?: (Omit<OfficeEntry, 'parent' | 'sealKey' | 'active' | 'unit' | 'locality'> & {
     parent?: string | null;
     sealKey?: string | null;
     active?: boolean;
+    unit?: string | null;
+    locality?: string | null;
   })[];
   people?: PersonEntry[];
   groups?: (Omit<GroupEntry, 'offices' | 'rules'> & { offices?: string[]; rules?: GroupRule[] })[];
 }
 
-/** The document with its defaults filled in (no parent, no seal key, active, no members). */
+/** The document with its defaults filled in (no parent, no seal key, active, no unit or locality, no members). */
 export function toDirectoryDocument(input: DirectoryInput): DirectoryDocument {
   return {
     offices: (input.offices ?? []).map((o) => ({
@@ -137,6 +155,8 @@ export function toDirectoryDocument(input: DirectoryInput): DirectoryDocument {
       parent: o.parent ?? null,
       sealKey: o.sealKey ?? null,
       active: o.active ?? true,
+      unit: o.unit ?? null,
+      locality: o.locality ?? null,
     })),
     people: input.people ?? [],
     groups: (input.groups ?? []).map((g) => ({ ...g, offices: g.offices ?? [], rules: g.rules ?? [] })),

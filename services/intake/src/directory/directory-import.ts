@@ -1,12 +1,13 @@
 /**
  * An import into the directory: checked whole, then written whole, in one transaction
  * with its `directory.changed` events in the outbox (libs/db `enqueueEvents`), or refused
- * whole with every problem. Imports run one at a time (a transaction-level advisory lock),
+ * whole with every problem. An office's event carries the office as written, with all its
+ * people (`directory-facts.ts`), read back inside the transaction. Imports run one at a time (a transaction-level advisory lock),
  * so the snapshot they are checked against is the one they change. A directory
  * administrator imports into their committee's subtree (`directory-scope.ts`); the seed of
  * `npm start` imports as the system, unscoped.
  */
-import { createEnvelope } from '@lienthong/bus';
+import { createEnvelope, maxEnvelopeBytes } from '@lienthong/bus';
 import { enqueueEvents, withTransaction } from '@lienthong/db';
 import type { Pool, PoolClient } from '@lienthong/db';
 import { eventDefinitions, type DirectoryChanged } from '@lienthong/records';
@@ -15,11 +16,17 @@ import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { intakeErrors } from '../errors.ts';
 import { readOfficesCsv } from './directory-csv.ts';
-import { toDirectoryDocument, type DirectoryDocument, type DirectoryInput } from './directory-document.ts';
-import { directoryChanges, type DirectoryChanges } from './directory-changes.ts';
-import { checkImport } from './directory-rules.ts';
+import {
+  toDirectoryDocument,
+  type DirectoryDocument,
+  type DirectoryInput,
+  type PersonEntry,
+} from './directory-document.ts';
+import { directoryChanges, type DirectoryChange, type DirectoryChanges } from './directory-changes.ts';
+import { officeFacts, organisationOf } from './directory-facts.ts';
+import { checkImport, maxProblems } from './directory-rules.ts';
 import { checkScope } from './directory-scope.ts';
-import type { DirectorySnapshot } from './directory-snapshot.ts';
+import type { DirectorySnapshot, StoredOffice } from './directory-snapshot.ts';
 import { loadGroups, upsertGroups } from './group-repository.ts';
 import { loadOffices, reviseOffices, upsertOffices } from './office-repository.ts';
 import { loadPeople, upsertPeople } from './person-repository.ts';
@@ -45,30 +52,57 @@ async function snapshotFor(client: PoolClient, document: DirectoryDocument): Pro
   };
 }
 
+/** The events' data, each office's with its facts as now written (read in the import's transaction). */
+async function eventData(
+  client: PoolClient,
+  events: readonly DirectoryChange[],
+  at: Date,
+): Promise<DirectoryChanged[]> {
+  const codes = events.filter((e) => e.entity === 'office').map((e) => e.code);
+  const offices = codes.length === 0 ? new Map<string, StoredOffice>() : await loadOffices(client);
+  const people = new Map<string, PersonEntry[]>();
+  for (const person of (await loadPeople(client, codes)).values())
+    people.set(person.office, [...(people.get(person.office) ?? []), person]);
+  return events.map((change) => {
+    const data: DirectoryChanged = { ...change, at: at.toISOString() };
+    const office = change.entity === 'office' ? offices.get(change.code) : undefined;
+    if (office === undefined) return data;
+    const facts = officeFacts(office, organisationOf(offices, office.code)!, people.get(office.code) ?? []);
+    return { ...data, office: facts };
+  });
+}
+
 async function write(client: PoolClient, changes: DirectoryChanges, at: Date): Promise<void> {
   await upsertOffices(client, changes.offices);
   await reviseOffices(client, changes.revisedOffices);
   await upsertPeople(client, changes.people);
   await upsertGroups(client, changes.groups);
   const definition = eventDefinitions.directoryChanged;
-  await enqueueEvents(
-    client,
-    changes.events.map((change) => {
-      const data: DirectoryChanged = { ...change, at: at.toISOString() };
-      const key = definition.keyOf(data);
-      return {
-        topic: definition.topic,
-        key,
-        envelope: createEnvelope({
-          type: definition.type,
-          schemaVersion: definition.version,
-          source: 'intake',
-          subject: key,
-          data,
-        }),
-      };
-    }),
-  );
+  const events = (await eventData(client, changes.events, at)).map((data) => {
+    const key = definition.keyOf(data);
+    return {
+      topic: definition.topic,
+      key,
+      envelope: createEnvelope({
+        type: definition.type,
+        schemaVersion: definition.version,
+        source: 'intake',
+        subject: key,
+        data,
+      }),
+    };
+  });
+  // An event the bus would refuse would stop the outbox for good: refuse the import instead.
+  const problems = events
+    .map((event) => ({ event, bytes: Buffer.byteLength(JSON.stringify(event.envelope)) }))
+    .filter(({ bytes }) => bytes > maxEnvelopeBytes)
+    .slice(0, maxProblems)
+    .map(({ event, bytes }) => ({
+      pointer: '/people',
+      message: `${event.envelope.data.code} would be published with its people in ${bytes} bytes, over the bus's ${maxEnvelopeBytes}: shorten or split its people`,
+    }));
+  if (problems.length > 0) throw new AppError(intakeErrors.DIRECTORY_INVALID, { extra: { problems } });
+  await enqueueEvents(client, events);
 }
 
 /** The document of `source`, or 400 DIRECTORY_CSV_MALFORMED. */

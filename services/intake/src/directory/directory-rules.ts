@@ -3,11 +3,11 @@
  * (pure: the snapshot is passed in). Every problem is returned with its JSON pointer into
  * the document (and, for CSV, the line), at most `maxProblems`.
  */
-import { mayBeUnder, officeLevelIds, quote, textProblem } from '@lienthong/records';
+import { maxOfficePeople, mayBeUnder, officeLevelIds, quote, textProblem } from '@lienthong/records';
 import { roles as knownRoles } from '@lienthong/service';
 import { bodyAbbreviationPattern, Code } from '@lienthong/records';
 import type { ImportProblem } from './directory-csv.ts';
-import { maxNameLength, subjectPattern, type DirectoryDocument } from './directory-document.ts';
+import { maxLocalityLength, maxNameLength, subjectPattern, type DirectoryDocument } from './directory-document.ts';
 import { mergedTree, personKey, type DirectorySnapshot, type TreeNode } from './directory-snapshot.ts';
 
 /** Most problems reported for one import. */
@@ -63,6 +63,8 @@ export function checkImport(
     if (first !== undefined) add(`${at}/code`, `${office.code} is listed twice (also /offices/${first})`, line);
     else firstAt.set(office.code, i);
     text(`${at}/name`, office.name, maxNameLength, line);
+    if (office.unit !== null) text(`${at}/unit`, office.unit, maxNameLength, line);
+    if (office.locality !== null) text(`${at}/locality`, office.locality, maxLocalityLength, line);
     if (!abbreviationShape.test(office.abbreviation))
       add(
         `${at}/abbreviation`,
@@ -107,6 +109,22 @@ export function checkImport(
       if (!roleNames.includes(role))
         add(`${at}/roles/${j}`, `${quote(role, 64)} is not a role (${roleNames.join(', ')})`);
     });
+  });
+
+  // directory.changed carries an office's whole list of people: at most maxOfficePeople.
+  const perOffice = new Map<string, Set<string>>();
+  for (const stored of snapshot.people.values())
+    perOffice.set(stored.office, (perOffice.get(stored.office) ?? new Set()).add(stored.subject));
+  const over = new Set<string>();
+  document.people.forEach((person, i) => {
+    const subjects = (perOffice.get(person.office) ?? new Set<string>()).add(person.subject);
+    perOffice.set(person.office, subjects);
+    if (subjects.size <= maxOfficePeople || over.has(person.office)) return;
+    over.add(person.office);
+    add(
+      `/people/${i}`,
+      `${person.office} would have more than ${maxOfficePeople} people (the most one office may have)`,
+    );
   });
 
   const groups = new Map<string, number>();

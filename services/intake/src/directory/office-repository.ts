@@ -11,12 +11,15 @@ interface OfficeRow {
   level: OfficeLevelId;
   parent_code: string | null;
   seal_key: string | null;
+  unit: string | null;
+  locality: string | null;
   active: boolean;
   revision: number;
   updated_at: Date;
 }
 
-const columns = 'code, legal_name, abbreviation, level, parent_code, seal_key, active, revision, updated_at';
+const columns =
+  'code, legal_name, abbreviation, level, parent_code, seal_key, unit, locality, active, revision, updated_at';
 
 const toOffice = (r: OfficeRow): StoredOffice => ({
   code: r.code,
@@ -25,6 +28,8 @@ const toOffice = (r: OfficeRow): StoredOffice => ({
   level: r.level,
   parent: r.parent_code,
   sealKey: r.seal_key,
+  unit: r.unit,
+  locality: r.locality,
   active: r.active,
   revision: r.revision,
   updatedAt: r.updated_at,
@@ -43,11 +48,12 @@ export async function upsertOffices(
 ): Promise<void> {
   if (offices.length === 0) return;
   await q.query(
-    `INSERT INTO office (code, legal_name, abbreviation, level, parent_code, seal_key, active, revision, updated_at)
-     SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::int[]) AS u
+    `INSERT INTO office (code, legal_name, abbreviation, level, parent_code, seal_key, active, revision, unit, locality, updated_at)
+     SELECT u.*, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::int[], $9::text[], $10::text[]) AS u
      ON CONFLICT (code) DO UPDATE SET legal_name = excluded.legal_name, abbreviation = excluded.abbreviation,
        level = excluded.level, parent_code = excluded.parent_code, seal_key = excluded.seal_key,
-       active = excluded.active, revision = excluded.revision, updated_at = now()`,
+       active = excluded.active, revision = excluded.revision, unit = excluded.unit, locality = excluded.locality,
+       updated_at = now()`,
     [
       offices.map((o) => o.code),
       offices.map((o) => o.name),
@@ -57,6 +63,8 @@ export async function upsertOffices(
       offices.map((o) => o.sealKey),
       offices.map((o) => o.active),
       offices.map((o) => o.revision),
+      offices.map((o) => o.unit),
+      offices.map((o) => o.locality),
     ],
   );
 }
