@@ -16,7 +16,7 @@ import { upgradeSealKeys } from './keys/seal-upgrade.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
 import { twoStepPurge } from './signing/two-step-purge.ts';
-import { startDirectoryConsumer } from './directory/directory-consumer.ts';
+import { runDirectoryConsumer } from './directory/directory-consumer.ts';
 import { replaceOffices } from './identity/identity-repository.ts';
 import { readOfficesFile } from './identity/office-file.ts';
 import { openTokenSession } from './token/pkcs11-token.ts';
@@ -114,8 +114,9 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(twoStepPurge, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });
-    // The directory's offices and people (issue 16), consumed for as long as the app runs.
-    const directory = await startDirectoryConsumer({ pool: platform.pool, bus: platform.bus, clock, log: app.log });
+    // The directory's offices and people (issue 16), consumed for as long as the app runs;
+    // started in the background, so an unreachable bus does not keep the CA from answering.
+    const directory = runDirectoryConsumer({ pool: platform.pool, bus: platform.bus, clock, log: app.log });
     app.addHook('onClose', async () => directory.stop());
   } catch (error) {
     await app.close();

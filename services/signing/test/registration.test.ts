@@ -91,7 +91,13 @@ async function state(): Promise<Record<string, string>> {
 void t.test('the offices come from the file: each caller sees their own; another is not registered', async (t) => {
   const own = await app.inject({ method: 'GET', url: '/v1/offices/self', headers: headersOf(nhung) });
   t.equal(own.statusCode, 200, own.body);
-  t.same(own.json(), { code: 'VPTU-CM', name: 'Tỉnh ủy Cà Mau', unit: 'Văn phòng Tỉnh ủy', locality: 'Cà Mau' });
+  t.same(own.json(), {
+    code: 'VPTU-CM',
+    name: 'Tỉnh ủy Cà Mau',
+    unit: 'Văn phòng Tỉnh ủy',
+    locality: 'Cà Mau',
+    source: 'file',
+  });
   const none = await app.inject({ method: 'GET', url: '/v1/offices/self', headers: unregisteredOffice });
   t.equal(none.statusCode, 409);
   t.match(none.json(), { code: 'OFFICE_NOT_REGISTERED', detail: /VPTU-XX/ });

@@ -62,3 +62,43 @@ export async function startDirectoryConsumer(options: DirectoryConsumerOptions):
     },
   });
 }
+
+/** How long a failed start of the consumer waits before the next try, ms. */
+export const directoryRetryMs = 5_000;
+
+/**
+ * Runs the consumer for the life of the app without holding up its start: the CA's OCSP,
+ * CRLs and time-stamps must answer even while the bus is unreachable. A start that fails
+ * (the bus down, the group not joined) is logged and tried again every `retryMs`. `stop()`
+ * ends it; a start still under way when it is called is stopped as soon as it succeeds.
+ */
+export function runDirectoryConsumer(options: DirectoryConsumerOptions & { retryMs?: number }): {
+  stop(): Promise<void>;
+} {
+  const retryMs = options.retryMs ?? directoryRetryMs;
+  let stopped = false;
+  let subscription: Subscription | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = async (): Promise<void> => {
+    try {
+      const started = await startDirectoryConsumer(options);
+      if (stopped) await started.stop();
+      else subscription = started;
+    } catch (error) {
+      if (stopped) return;
+      options.log.warn(
+        `signing: the directory consumer could not start (${error instanceof Error ? error.message : String(error)}); trying again in ${retryMs} ms`,
+      );
+      timer = setTimeout(() => void attempt(), retryMs);
+      timer.unref();
+    }
+  };
+  void attempt();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await subscription?.stop();
+    },
+  };
+}

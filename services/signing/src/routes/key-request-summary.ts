@@ -1,8 +1,7 @@
 /** A key request and a registered person as the API shows them: never key material. */
 import { Type } from '@lienthong/service';
 import type { Static } from '@lienthong/service';
-import type { RegisteredPerson } from '../identity/identity-repository.ts';
-import type { RegisteredOffice } from '../identity/office-file.ts';
+import type { OfficeRecord, RegisteredPerson } from '../identity/identity-repository.ts';
 import type { KeyRequestRecord } from '../keys/key-request-repository.ts';
 import { certificateSubjectOf } from '../keys/key-requests.ts';
 
@@ -90,11 +89,15 @@ export const OfficeSummary = Type.Object(
     name: Type.String({ description: 'legal name (O)' }),
     unit: Type.String({ description: "unit (a seal's CN, a person's OU)" }),
     locality: Type.Union([Type.String(), Type.Null()], { description: "a seal's L" }),
+    source: Type.Union([Type.Literal('file'), Type.Literal('directory')], {
+      description:
+        "who registers it: the offices file, or intake's directory (then also its people: PUT and DELETE of them are 409)",
+    }),
   },
   { $id: 'RegisteredOffice' },
 );
 
 /** The JSON of an office. */
-export function toOfficeSummary(o: RegisteredOffice): Static<typeof OfficeSummary> {
-  return { code: o.code, name: o.name, unit: o.unit, locality: o.locality ?? null };
+export function toOfficeSummary(o: OfficeRecord): Static<typeof OfficeSummary> {
+  return { code: o.code, name: o.name, unit: o.unit, locality: o.locality ?? null, source: o.source };
 }
