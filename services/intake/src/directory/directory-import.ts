@@ -2,10 +2,10 @@
  * An import into the directory: checked whole, then written whole, in one transaction
  * with its `directory.changed` events in the outbox (libs/db `enqueueEvents`), or refused
  * whole with every problem. An office's event carries the office as written, with all its
- * people (`directory-facts.ts`), read back inside the transaction. Imports run one at a time (a transaction-level advisory lock),
- * so the snapshot they are checked against is the one they change. A directory
- * administrator imports into their committee's subtree (`directory-scope.ts`); the seed of
- * `npm start` imports as the system, unscoped.
+ * people (`directory-facts.ts`), read back inside the transaction. Imports run one at a time
+ * (a transaction-level advisory lock), so the snapshot they are checked against is the one
+ * they change. A directory administrator imports into their committee's subtree
+ * (`directory-scope.ts`); the seed of `npm start` imports as the system, unscoped.
  */
 import { createEnvelope, maxEnvelopeBytes } from '@lienthong/bus';
 import { enqueueEvents, withTransaction } from '@lienthong/db';
@@ -61,8 +61,11 @@ async function eventData(
   const codes = events.filter((e) => e.entity === 'office').map((e) => e.code);
   const offices = codes.length === 0 ? new Map<string, StoredOffice>() : await loadOffices(client);
   const people = new Map<string, PersonEntry[]>();
-  for (const person of (await loadPeople(client, codes)).values())
-    people.set(person.office, [...(people.get(person.office) ?? []), person]);
+  for (const person of (await loadPeople(client, codes)).values()) {
+    const list = people.get(person.office);
+    if (list === undefined) people.set(person.office, [person]);
+    else list.push(person);
+  }
   return events.map((change) => {
     const data: DirectoryChanged = { ...change, at: at.toISOString() };
     const office = change.entity === 'office' ? offices.get(change.code) : undefined;
