@@ -8,7 +8,8 @@
  *   duplicate, one `document.issued` each;
  * - signing unreachable for a while during a burst (its listener stopped): the requests it
  *   cuts answer 503 SIGNING_UNAVAILABLE saying so, their numbers stay reserved and are listed
- *   as such; signing back, the same requests complete with the same numbers.
+ *   as such; signing back, the same requests complete with the same numbers, except one
+ *   the registry cancelled meanwhile with a reason (409 REGISTER_NUMBER_CANCELLED).
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
@@ -153,7 +154,7 @@ await t.test('signing unreachable during a burst: 503, numbers reserved; back: t
   }
   const failed = answers.filter((a) => a.res.statusCode !== 200);
   t.comment(`${answers.length - failed.length} issued before signing went away, ${failed.length} cut`);
-  t.ok(failed.length >= 1, 'some issues met signing gone');
+  t.ok(failed.length >= 2, 'some issues met signing gone');
   for (const { res } of failed) {
     t.equal(res.statusCode, 503, res.body);
     t.match(res.json(), {
@@ -173,8 +174,22 @@ await t.test('signing unreachable during a burst: 503, numbers reserved; back: t
     failed.map((a) => a.id).sort(),
     'every cut issue keeps its number reserved, listed for the registry',
   );
+  // The registry gives one of them up: cancelled with a reason, the others resumed.
+  const given = reserved[0]!;
+  const cancelled = await world.intake.app.inject({
+    method: 'POST',
+    url: `/v1/registers/outgoing/KL/${period}/${given.number}/cancellation`,
+    headers: { ...callers.registry, 'content-type': 'application/json' },
+    payload: JSON.stringify({ reason: 'Văn bản không ban hành nữa sau sự cố ký số' }),
+  });
+  t.equal(cancelled.statusCode, 200, cancelled.body);
   for (const { id } of failed) {
     const retry = await issueAs(world, id);
+    if (id === given.documentId) {
+      t.equal(retry.statusCode, 409, retry.body);
+      t.equal(retry.json<{ code: string }>().code, 'REGISTER_NUMBER_CANCELLED', 'its number is not issued after all');
+      continue;
+    }
     t.equal(retry.statusCode, 200, retry.body);
     t.equal(
       retry.json<{ number: number }>().number,
@@ -182,11 +197,18 @@ await t.test('signing unreachable during a burst: 503, numbers reserved; back: t
       'the retry completes with the reserved number',
     );
   }
-  t.same((await numbersBySeries(pool)).get(`VPTU-CM/KL/${period}`), oneTo(8), 'KL: 1..8');
+  t.same((await numbersBySeries(pool)).get(`VPTU-CM/KL/${period}`), oneTo(8), 'KL: 1..8, the cancelled one kept');
+  const states = await entries();
+  t.equal(states.get(given.documentId)?.state, 'cancelled');
+  t.same(
+    docs.filter((id) => id !== given.documentId && states.get(id)?.state !== 'issued'),
+    [],
+    'every other number issued',
+  );
   const events = await issuedEvents(pool);
   t.same(
-    docs.filter((id) => events.get(id) !== 1),
+    docs.filter((id) => events.get(id) !== (id === given.documentId ? undefined : 1)),
     [],
-    'one document.issued each',
+    'one document.issued each, none for the cancelled',
   );
 });
