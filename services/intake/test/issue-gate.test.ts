@@ -4,13 +4,17 @@
  * frees its place, callers apart); through the issue route with a REAL signing app: a full
  * queue refuses at once with Retry-After and reserves nothing, the queued issue completes;
  * and signing's own per-caller limit (429 with Retry-After, met because another client of
- * the same registry holds signing's only upload place) waited out and the seal asked again.
+ * the same registry holds signing's only upload place) waited out and the seal asked again;
+ * and which 429s are retried: only signing's upload limit, only for a short Retry-After, at
+ * most `maxBusyRetries` times (a stub HTTP server answering 429).
  */
 import t from 'tap';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '@lienthong/service';
 import { createCallerGate } from '../src/issue/caller-gate.ts';
+import { createSigningClient, maxBusyRetries } from '../src/issue/signing-client.ts';
 import { callers, issueAs, issueWorld, signedDocument, type IssueWorld } from './issue-support.ts';
 import { issuedEvents, numbersBySeries, oneTo } from './register-support.ts';
 
@@ -135,4 +139,31 @@ await t.test('signing’s per-caller limit met: intake waits its Retry-After and
   t.match(res.json(), { number: 1, symbol: '01-CT/VPTU' });
   t.ok((await tooMany()) >= 1, 'the seal was refused first, then asked again');
   t.equal((await issuedEvents(world.intake.pool)).get(id), 1);
+});
+
+await t.test('signing’s 429: retried only for its upload limit, only when it asks a short wait', async (t) => {
+  const answers: Array<{ retryAfter: string; code: string }> = [];
+  let calls = 0;
+  const server = createServer((request, response) => {
+    calls++;
+    request.resume();
+    const answer = answers[0]!;
+    response.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': answer.retryAfter });
+    response.end(JSON.stringify({ code: answer.code, status: 429, detail: 'busy' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const client = createSigningClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const cases = [
+    { retryAfter: '0', code: 'TOO_MANY_REQUESTS', calls: maxBusyRetries + 1, expect: 'SIGNING_UNAVAILABLE' },
+    { retryAfter: '3600', code: 'TOO_MANY_REQUESTS', calls: 1, expect: 'SIGNING_UNAVAILABLE' },
+    { retryAfter: 'soon', code: 'TOO_MANY_REQUESTS', calls: maxBusyRetries + 1, expect: 'SIGNING_UNAVAILABLE' },
+    { retryAfter: '0', code: 'SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED', calls: 1, expect: 'SIGNING_PIN_ATTEMPTS_EXCEEDED' },
+  ];
+  for (const c of cases) {
+    answers.splice(0, 1, c);
+    calls = 0;
+    await t.rejects(client.keyOf('Bearer x', 'seal'), { code: c.expect, extra: { signingCode: c.code } }, c.code);
+    t.equal(calls, c.calls, `Retry-After ${c.retryAfter}, ${c.code}: ${c.calls} call(s)`);
+  }
 });
