@@ -22,10 +22,8 @@
  * Issuing an issued document answers as the first time and publishes nothing.
  */
 import { createReadStream } from 'node:fs';
-import { createEnvelope } from '@lienthong/bus';
 import { enqueueEvents, withTransaction, type PoolClient } from '@lienthong/db';
-import { eventDefinitions, parseNumberSymbol, printNumberSymbol, validateEventData } from '@lienthong/records';
-import type { DocumentIssued } from '@lienthong/records';
+import { parseNumberSymbol, printNumberSymbol } from '@lienthong/records';
 import { AppError, type Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { recipientOffices } from '../directory/directory-reads.ts';
@@ -45,6 +43,7 @@ import { findEntryOfDocument } from '../registers/register-repository.ts';
 import type { RegisterEntry } from '../registers/register-entry.ts';
 import { callerKeyOf } from './caller-gate.ts';
 import { signerPerson, transitionRefused, type IssueDeps } from './document-signing.ts';
+import { issuedEvent } from './issued-event.ts';
 import { recipientsLine, vietnameseDate } from './issue-texts.ts';
 import { copyObjectTo, digestOf, incrementalWatch, makeWorkDir } from './work-files.ts';
 
@@ -129,58 +128,6 @@ async function reserve(
     },
     { retries: 0 },
   );
-}
-
-/** The `document.issued` event of a document just issued. */
-function issuedEvent(
-  document: StoredDocument,
-  done: NumberReservation,
-  file: StoredFile,
-  at: Date,
-  where: { bucket: string; deliverTo: string[] },
-) {
-  const { metadata } = document;
-  const numberSymbol = parseNumberSymbol(done.symbol);
-  const data: DocumentIssued = {
-    documentId: document.id,
-    office: document.office,
-    numberSymbol: { ...numberSymbol, bodies: [...numberSymbol.bodies] },
-    symbol: done.symbol,
-    issuedAt: at.toISOString(),
-    series: { name: done.series, period: done.period },
-    subject: document.subject,
-    recipients: metadata.recipients,
-    deliverTo: where.deliverTo,
-    secrecy: metadata.secrecy,
-    urgency: metadata.urgency,
-    ...(metadata.deadline === undefined ? {} : { deadline: metadata.deadline }),
-    signer: metadata.signer,
-    retention: metadata.retention,
-    file: {
-      sha256: file.sha256,
-      byteLength: file.size,
-      mediaType: 'application/pdf',
-      object: {
-        bucket: where.bucket,
-        key: file.contentKey,
-        ...(file.versionId === null ? {} : { versionId: file.versionId }),
-      },
-    },
-  };
-  const definition = eventDefinitions.documentIssued;
-  const checked = validateEventData(definition.type, definition.version, data);
-  if (!checked.ok) throw new Error(`document.issued of ${document.id}: ${JSON.stringify(checked.problems)}`);
-  return {
-    topic: definition.topic,
-    key: definition.keyOf(data),
-    envelope: createEnvelope({
-      type: definition.type,
-      schemaVersion: definition.version,
-      source: 'intake',
-      subject: document.id,
-      data,
-    }),
-  };
 }
 
 /** What step 2 leaves for step 3: the reservation, the document as reserved, the sealed file and its digest. */
