@@ -1,7 +1,7 @@
 /**
  * `lienthong register list|export` against a running intake app (127.0.0.1, a port of its
  * own): the caller's office's register listed (text and --json), exported as CSV (BOM) and
- * as the PDF book, the service's refusals (a wrong role: exit 1), bad options (exit 2), an
+ * as the PDF book, the numbers left reserved (--state), the service's refusals (a wrong role: exit 1), bad options (exit 2), an
  * output that exists (exit 2 unless --force).
  */
 import { execFile } from 'node:child_process';
@@ -13,6 +13,8 @@ import { testToken } from '../../../test/support/auth.ts';
 import { intakeForFile } from '../../../services/intake/test/support.ts';
 import { issueFlow, request, seedRegisterOffices } from '../../../services/intake/test/register-support.ts';
 import { MAIN } from './helpers/cli.ts';
+import { withTransaction } from '@lienthong/db';
+import { reserveNumber } from '../../../services/intake/src/registers/numbering.ts';
 
 const { app, pool } = await intakeForFile(t);
 await seedRegisterOffices(pool);
@@ -67,6 +69,23 @@ await t.test('list: the caller’s office’s register, as text and as JSON', as
   );
 });
 
+await t.test('list --state reserved: the numbers whose issue did not complete, with how to resume them', async (t) => {
+  const waiting = request('VPTU-A', 'KL', { date, subject: 'Kết luận chưa ban hành' });
+  await withTransaction(pool, (c) => reserveNumber(c, waiting));
+  const text = await lienthong(['register', 'list', '--state', 'reserved', '--config', registry]);
+  t.equal(text.code, 0, text.stderr);
+  t.match(
+    text.stdout,
+    new RegExp(
+      `01-KL/VPTU .* reserved +Kết luận chưa ban hành \\(not issued: lienthong doc issue ${waiting.documentId}\\)`,
+    ),
+  );
+  t.match(text.stdout, /1 entry in the register of VPTU-A/);
+  const json = await lienthong(['register', 'list', '--state', 'issued', '--json', '--config', registry]);
+  const body = JSON.parse(json.stdout) as { entries: { symbol: string }[] };
+  t.same(body.entries.map((e) => e.symbol).sort(), ['01-CT/VPTU', '01-QĐi/VPTU'], 'issued only');
+});
+
 await t.test('export: CSV with BOM and the PDF book', async (t) => {
   const csv = await lienthong(['register', 'export', '--format', 'csv', '-o', 'so.csv', '--config', registry]);
   t.equal(csv.code, 0, csv.stderr);
@@ -105,6 +124,7 @@ await t.test('refused by the service: exit 1 with its code; bad options: exit 2'
     ['register', 'list', '--period', '26'],
     ['register', 'list', '--series', 'C/T'],
     ['register', 'list', 'extra'],
+    ['register', 'list', '--state', 'pending'],
     ['register', 'export', '--format', 'xlsx', '-o', 'x'],
     ['register', 'export', '--format', 'csv'],
     ['register', 'nothing'],

@@ -48,7 +48,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
     });
     await app.register(documentRoutes, { pool, store, bucket });
     const signing = createSigningClient(config.signingUrl);
-    await app.register(documentIssueRoutes, { pool, store, bucket, signing, stampPdf });
+    await app.register(documentIssueRoutes, { pool, store, bucket, signing, stampPdf, seals: config.seals });
     await app.register(registerRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();

@@ -5,7 +5,9 @@
  * `intake-documents`), `LIENTHONG_INTAKE_WORKERS`, `_WORKER_MEMORY_MB` and `_JOB_TIME_LIMIT_MS` (the
  * worker threads that open each uploaded PDF off the event loop, documents/pdf-pool.ts), and
  * `LIENTHONG_INTAKE_SIGNING_URL` (the signing service that signs and seals documents on
- * behalf of the caller; without it the sign and issue routes answer 503).
+ * behalf of the caller; without it the sign and issue routes answer 503), and
+ * `LIENTHONG_INTAKE_SEALS_PER_CALLER` and `_SEAL_QUEUE_PER_CALLER` (how many of one caller's
+ * signatures and seals run at once and wait, issue/caller-gate.ts).
  */
 import { availableParallelism } from 'node:os';
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
@@ -49,6 +51,18 @@ export const intakeConfigSchema = serviceConfigSchema(
         expected: 'an http:// or https:// URL without query or credentials (the signing service)',
       }),
     ),
+    LIENTHONG_INTAKE_SEALS_PER_CALLER: Type.Integer({
+      minimum: 1,
+      maximum: 64,
+      default: 2,
+      expected: "an integer 1-64 (one caller's signatures running at once; signing's uploads per caller)",
+    }),
+    LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      default: 100,
+      expected: "an integer 0-10000 (one caller's signatures waiting; beyond: 503)",
+    }),
   },
 );
 
@@ -68,6 +82,8 @@ export type IntakeConfig = ServiceConfig & {
   readonly workers: IntakeWorkerConfig;
   /** The signing service's base URL (no trailing slash); undefined: signing and issue answer 503. */
   readonly signingUrl: string | undefined;
+  /** How many of one caller's signatures and seals run at once, and wait (issue/caller-gate.ts). */
+  readonly seals: { readonly perCaller: number; readonly queuePerCaller: number };
 };
 
 /** Reads and validates the intake configuration from `env`; throws ConfigError. */
@@ -83,5 +99,9 @@ export function loadIntakeConfig(env: Env): IntakeConfig {
       timeLimitMs: values.LIENTHONG_INTAKE_JOB_TIME_LIMIT_MS,
     },
     signingUrl: values.LIENTHONG_INTAKE_SIGNING_URL?.replace(/\/+$/, ''),
+    seals: {
+      perCaller: values.LIENTHONG_INTAKE_SEALS_PER_CALLER,
+      queuePerCaller: values.LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER,
+    },
   };
 }

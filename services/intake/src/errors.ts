@@ -147,6 +147,12 @@ export const intakeErrors = defineErrors({
     detail:
       'The signing service is not configured (LIENTHONG_INTAKE_SIGNING_URL), cannot be reached or failed; try again later. A number already reserved stays reserved for the retry.',
   },
+  ISSUE_QUEUE_FULL: {
+    status: 503,
+    title: 'Too many signatures waiting',
+    detail:
+      'The caller already has as many signatures or seals running and waiting at intake as it may (LIENTHONG_INTAKE_SEALS_PER_CALLER, LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER); try again after Retry-After. Nothing was reserved or changed.',
+  },
   SIGNING_PIN_INCORRECT: {
     status: 403,
     title: 'Incorrect PIN',

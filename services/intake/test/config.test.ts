@@ -1,4 +1,4 @@
-/** The intake configuration: the document limit, bucket, PDF checkers and signing URL, their defaults and refusals. */
+/** The intake configuration: the document limit, bucket, PDF checkers, signing URL and seal gate, their defaults and refusals. */
 import t from 'tap';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 import { defaultMaxDocumentBytes, loadIntakeConfig } from '../src/config.ts';
@@ -59,5 +59,28 @@ void t.test('the signing URL: none by default, trailing slashes trimmed, a URL o
     t.throws(() => loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SIGNING_URL: value }), {
       name: 'ConfigError',
       message: /LIENTHONG_INTAKE_SIGNING_URL/,
+    });
+});
+
+void t.test('the seal gate: 2 running and 100 waiting per caller by default; refused out of range', async (t) => {
+  t.same(loadIntakeConfig(base).seals, { perCaller: 2, queuePerCaller: 100 }, 'signing’s default uploads per caller');
+  t.same(
+    loadIntakeConfig({
+      ...base,
+      LIENTHONG_INTAKE_SEALS_PER_CALLER: '4',
+      LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER: '0',
+    }).seals,
+    { perCaller: 4, queuePerCaller: 0 },
+    'no queue: the next call is refused at once',
+  );
+  for (const value of ['0', '65', 'abc', '1.5'])
+    t.throws(() => loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SEALS_PER_CALLER: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_INTAKE_SEALS_PER_CALLER/,
+    });
+  for (const value of ['-1', '10001', 'many'])
+    t.throws(() => loadIntakeConfig({ ...base, LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER/,
     });
 });

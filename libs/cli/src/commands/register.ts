@@ -41,7 +41,10 @@ function filterOf(values: { series?: string | undefined; period?: string | undef
   return { series: values.series, period: values.period };
 }
 
-const listUsage = `Usage: lienthong register list [--series S] [--period P] [--config FILE] [--json]
+/** The states of a register entry (services/intake README, "Registers and numbering"). */
+const entryStates = ['reserved', 'issued', 'cancelled'];
+
+const listUsage = `Usage: lienthong register list [--series S] [--period P] [--state STATE] [--config FILE] [--json]
 
 Lists the outgoing register (sổ đăng ký văn bản đi) of the caller's office (the
 intake service; registry, office-system or archivist), every page, by period,
@@ -49,6 +52,9 @@ series and number.
 
   --series S      only series S (a type code, CT, or a shared series, QĐ)
   --period P      only period P: a year (2026) or a term's first day (2025-10-15)
+  --state STATE   only entries in STATE: reserved, issued or cancelled; a number
+                  left reserved (its issue did not complete) is resumed with
+                  \`lienthong doc issue ID\` or cancelled by the registry with a reason
   --config FILE   client configuration (default: $LIENTHONG_CONFIG):
                   { "endpoints": { "intake": "http://…" }, "token": "…" }
   --json          print { "office": …, "entries": [ … ] } as JSON
@@ -57,6 +63,7 @@ Exit status: 0 listed; 1 the service refused; 2 unusable command line or configu
 `;
 
 interface ListedEntry {
+  documentId: string;
   series: string;
   period: string;
   number: number;
@@ -78,9 +85,13 @@ export const registerListCommand: Command = {
       json: { type: 'boolean' },
       series: { type: 'string' },
       period: { type: 'string' },
+      state: { type: 'string' },
     });
     positionals('register list', rest, []);
     const filter = filterOf(values);
+    if (values.state !== undefined && !entryStates.includes(values.state))
+      throw new CliError('USAGE', `--state ${values.state}: expected ${entryStates.join(', ')}.`);
+    const state = values.state === undefined ? {} : { state: values.state };
     const json = values.json === true;
     const config = readClientConfig(io, values.config);
     return asClient(io, json, async () => {
@@ -92,7 +103,7 @@ export const registerListCommand: Command = {
           io,
           config,
           'intake',
-          { method: 'GET', path: '/v1/registers/outgoing', query: { ...filter, limit: 1000, offset } },
+          { method: 'GET', path: '/v1/registers/outgoing', query: { ...filter, ...state, limit: 1000, offset } },
         );
         office = page.office;
         entries.push(...page.entries);
@@ -104,7 +115,12 @@ export const registerListCommand: Command = {
         io.stdout(`${'PERIOD'.padEnd(10)}  ${'SYMBOL'.padEnd(width)}  DATE        STATE      SUBJECT\n`);
         for (const e of entries) {
           const day = new Date(Date.parse(e.date) + 7 * 3_600_000).toISOString().slice(0, 10);
-          const note = e.cancellation === null ? '' : ` (cancelled: ${e.cancellation.reason})`;
+          const note =
+            e.cancellation !== null
+              ? ` (cancelled: ${e.cancellation.reason})`
+              : e.state === 'reserved'
+                ? ` (not issued: lienthong doc issue ${e.documentId})`
+                : '';
           io.stdout(
             `${e.period.padEnd(10)}  ${e.symbol.padEnd(width)}  ${day}  ${e.state.padEnd(9)}  ${e.subject}${note}\n`,
           );

@@ -14,15 +14,16 @@
  *    transition and — when `confirmIssued` made the change — `document.issued` in the
  *    outbox.
  *
+ * Steps 1 and 2 run through the caller's gate (caller-gate.ts): a burst of issues by one
+ * registry waits its turn for signing instead of meeting signing's per-caller upload limit.
+ *
  * A failure in 2 (signing unreachable: 503) leaves the number reserved, visible in the
  * register; the same request again reuses it (`reserveNumber` is idempotent per document).
  * Issuing an issued document answers as the first time and publishes nothing.
  */
 import { createReadStream } from 'node:fs';
-import { createEnvelope } from '@lienthong/bus';
 import { enqueueEvents, withTransaction, type PoolClient } from '@lienthong/db';
-import { eventDefinitions, parseNumberSymbol, printNumberSymbol, validateEventData } from '@lienthong/records';
-import type { DocumentIssued } from '@lienthong/records';
+import { parseNumberSymbol, printNumberSymbol } from '@lienthong/records';
 import { AppError, type Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { recipientOffices } from '../directory/directory-reads.ts';
@@ -40,7 +41,9 @@ import type { Queryable } from '../queryable.ts';
 import { confirmIssued, reserveNumber, type NumberReservation } from '../registers/numbering.ts';
 import { findEntryOfDocument } from '../registers/register-repository.ts';
 import type { RegisterEntry } from '../registers/register-entry.ts';
+import { callerKeyOf } from './caller-gate.ts';
 import { signerPerson, transitionRefused, type IssueDeps } from './document-signing.ts';
+import { issuedEvent } from './issued-event.ts';
 import { recipientsLine, vietnameseDate } from './issue-texts.ts';
 import { copyObjectTo, digestOf, incrementalWatch, makeWorkDir } from './work-files.ts';
 
@@ -127,123 +130,71 @@ async function reserve(
   );
 }
 
-/** The `document.issued` event of a document just issued. */
-function issuedEvent(
-  document: StoredDocument,
-  done: NumberReservation,
-  file: StoredFile,
-  at: Date,
-  where: { bucket: string; deliverTo: string[] },
-) {
-  const { metadata } = document;
-  const numberSymbol = parseNumberSymbol(done.symbol);
-  const data: DocumentIssued = {
-    documentId: document.id,
-    office: document.office,
-    numberSymbol: { ...numberSymbol, bodies: [...numberSymbol.bodies] },
-    symbol: done.symbol,
-    issuedAt: at.toISOString(),
-    series: { name: done.series, period: done.period },
-    subject: document.subject,
-    recipients: metadata.recipients,
-    deliverTo: where.deliverTo,
-    secrecy: metadata.secrecy,
-    urgency: metadata.urgency,
-    ...(metadata.deadline === undefined ? {} : { deadline: metadata.deadline }),
-    signer: metadata.signer,
-    retention: metadata.retention,
-    file: {
-      sha256: file.sha256,
-      byteLength: file.size,
-      mediaType: 'application/pdf',
-      object: {
-        bucket: where.bucket,
-        key: file.contentKey,
-        ...(file.versionId === null ? {} : { versionId: file.versionId }),
-      },
-    },
-  };
-  const definition = eventDefinitions.documentIssued;
-  const checked = validateEventData(definition.type, definition.version, data);
-  if (!checked.ok) throw new Error(`document.issued of ${document.id}: ${JSON.stringify(checked.problems)}`);
-  return {
-    topic: definition.topic,
-    key: definition.keyOf(data),
-    envelope: createEnvelope({
-      type: definition.type,
-      schemaVersion: definition.version,
-      source: 'intake',
-      subject: document.id,
-      data,
-    }),
-  };
+/** What step 2 leaves for step 3: the reservation, the document as reserved, the sealed file and its digest. */
+interface Sealed {
+  reservation: NumberReservation;
+  document: StoredDocument;
+  /** The sealed PDF on the attempt's private disk. */
+  path: string;
+  sha256: string;
+  size: number;
 }
 
-/**
- * Issues the caller's office's signed document `id` (a `registry`), or answers as before
- * when it is issued already. Throws 403 FORBIDDEN, 404 DOCUMENT_NOT_FOUND, 409
- * DOCUMENT_TRANSITION_NOT_ALLOWED, the numbering's problems, the SIGNING_* problems of the
- * signing client (the number then stays reserved for a retry), 502 SIGNING_ANSWER_INVALID.
- */
-export async function issueDocument(
+/** Steps 1 and 2: the number reserved (or the answer of an issued document), stamped, sealed by signing. */
+async function reserveAndSeal(
   deps: IssueDeps & { stampPdf: StampPdf },
   principal: Principal,
   authorization: string,
   id: string,
-): Promise<IssueAnswer> {
-  requireRoleOf(principal, 'registry');
-  const first = await findDocument(deps.pool, principal.office, id);
-  if (first === undefined) throw new AppError(intakeErrors.DOCUMENT_NOT_FOUND);
-  if (first.state !== 'issued') {
-    const refused = transitionRefused(first, 'issue');
-    if (refused !== undefined) throw refused;
-    // Nothing can complete without signing: no number is reserved for a flow that cannot run.
-    await deps.signing.ensureConfigured();
-  }
+  work: { path(name: string): string },
+): Promise<{ done: IssueAnswer } | Sealed> {
   const reserved = await reserve(deps, principal, id);
-  if ('done' in reserved) return reserved.done;
+  if ('done' in reserved) return reserved;
   const { reservation, document } = reserved;
+  const signedFile = (await listFiles(deps.pool, id)).get('signed');
+  if (signedFile === undefined) throw new Error(`document ${id} is signed without its signed PDF`);
+  const signed = work.path('signed.pdf');
+  const stamped = work.path('stamped.pdf');
+  const sealed = work.path('issued.pdf');
+  await copyObjectTo(deps.store, deps.bucket, signedFile.contentKey, signedFile.versionId, signed);
+  const printed = printNumberSymbol(parseNumberSymbol(reservation.symbol));
+  const stamp = await deps.stampPdf({
+    input: signed,
+    output: stamped,
+    number: printed,
+    date: vietnameseDate(reservation.date),
+  });
+  if (!stamp.ok)
+    throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
+      detail: `The signed PDF cannot take the number and date: ${stamp.detail}. ${reservation.symbol} stays reserved.`,
+    });
+  const sealKey = await deps.signing.keyOf(authorization, 'seal');
+  const watch = incrementalWatch(await digestOf(stamped));
+  await deps.signing.signPdf(authorization, {
+    keyId: sealKey,
+    query: sealQuery(),
+    input: stamped,
+    output: sealed,
+    onChunk: watch.onChunk,
+  });
+  const answer = watch.result();
+  if (!answer.extendsPrefix)
+    throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
+      detail: `The sealed PDF does not begin with the stamped one. ${reservation.symbol} stays reserved.`,
+    });
+  return { reservation, document, path: sealed, sha256: answer.sha256, size: answer.size };
+}
 
-  const work = await makeWorkDir();
+/** Step 3: `issued.pdf`, `confirmIssued`, the state, the transition and (when new) `document.issued`, in one transaction. */
+async function complete(deps: IssueDeps, principal: Principal, id: string, sealed: Sealed): Promise<IssueAnswer> {
   const key = versionKeyOf(id, 'issued');
+  const { document } = sealed;
+  const person =
+    document.signerSubject === null
+      ? undefined
+      : await signerPerson(deps.pool, document.office, document.signerSubject);
   let stored: string | undefined;
   try {
-    const signedFile = (await listFiles(deps.pool, id)).get('signed');
-    if (signedFile === undefined) throw new Error(`document ${id} is signed without its signed PDF`);
-    const signed = work.path('signed.pdf');
-    const stamped = work.path('stamped.pdf');
-    const sealed = work.path('issued.pdf');
-    await copyObjectTo(deps.store, deps.bucket, signedFile.contentKey, signedFile.versionId, signed);
-    const printed = printNumberSymbol(parseNumberSymbol(reservation.symbol));
-    const stamp = await deps.stampPdf({
-      input: signed,
-      output: stamped,
-      number: printed,
-      date: vietnameseDate(reservation.date),
-    });
-    if (!stamp.ok)
-      throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
-        detail: `The signed PDF cannot take the number and date: ${stamp.detail}. ${reservation.symbol} stays reserved.`,
-      });
-    const sealKey = await deps.signing.keyOf(authorization, 'seal');
-    const watch = incrementalWatch(await digestOf(stamped));
-    await deps.signing.signPdf(authorization, {
-      keyId: sealKey,
-      query: sealQuery(),
-      input: stamped,
-      output: sealed,
-      onChunk: watch.onChunk,
-    });
-    const answer = watch.result();
-    if (!answer.extendsPrefix)
-      throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
-        detail: `The sealed PDF does not begin with the stamped one. ${reservation.symbol} stays reserved.`,
-      });
-    const person =
-      document.signerSubject === null
-        ? undefined
-        : await signerPerson(deps.pool, document.office, document.signerSubject);
-
     return await withTransaction(
       deps.pool,
       async (client) => {
@@ -252,9 +203,9 @@ export async function issueDocument(
         if (current.state === 'issued') return issuedAnswer(client, current);
         const refused = transitionRefused(current, 'issue');
         if (refused !== undefined) throw refused;
-        const put = await deps.store.put(deps.bucket, key, createReadStream(sealed), {
+        const put = await deps.store.put(deps.bucket, key, createReadStream(sealed.path), {
           contentType: 'application/pdf',
-          expectedSha256: answer.sha256,
+          expectedSha256: sealed.sha256,
         });
         stored = put.versionId;
         const file = await insertFile(client, {
@@ -262,8 +213,8 @@ export async function issueDocument(
           version: 'issued',
           contentKey: key,
           versionId: put.versionId === 'null' ? null : put.versionId,
-          sha256: answer.sha256,
-          size: answer.size,
+          sha256: sealed.sha256,
+          size: sealed.size,
           createdBy: principal.subject,
         });
         const at = new Date();
@@ -294,6 +245,41 @@ export async function issueDocument(
     if (stored !== undefined)
       await deps.store.delete(deps.bucket, key, stored === 'null' ? {} : { versionId: stored }).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Issues the caller's office's signed document `id` (a `registry`), or answers as before
+ * when it is issued already. Steps 1 and 2 run through the caller's gate (`deps.gate`: at
+ * most so many of one caller's seals at signing at once, the next waiting), so a burst of
+ * issues by one registry queues rather than meets signing's per-caller limit; a full queue
+ * refuses before anything is reserved. Throws 403 FORBIDDEN, 404 DOCUMENT_NOT_FOUND, 409
+ * DOCUMENT_TRANSITION_NOT_ALLOWED, 503 ISSUE_QUEUE_FULL, the numbering's problems, the
+ * SIGNING_* problems of the signing client (the number then stays reserved for a retry),
+ * 502 SIGNING_ANSWER_INVALID.
+ */
+export async function issueDocument(
+  deps: IssueDeps & { stampPdf: StampPdf },
+  principal: Principal,
+  authorization: string,
+  id: string,
+): Promise<IssueAnswer> {
+  requireRoleOf(principal, 'registry');
+  const first = await findDocument(deps.pool, principal.office, id);
+  if (first === undefined) throw new AppError(intakeErrors.DOCUMENT_NOT_FOUND);
+  // Issued: its entry and file no longer change, and a repeat need not queue for signing.
+  if (first.state === 'issued') return issuedAnswer(deps.pool, first);
+  const refused = transitionRefused(first, 'issue');
+  if (refused !== undefined) throw refused;
+  // Nothing can complete without signing: no number is reserved for a flow that cannot run.
+  await deps.signing.ensureConfigured();
+  const work = await makeWorkDir();
+  try {
+    const sealed = await deps.gate.run(callerKeyOf(principal), () =>
+      reserveAndSeal(deps, principal, authorization, id, work),
+    );
+    if ('done' in sealed) return sealed.done;
+    return await complete(deps, principal, id, sealed);
   } finally {
     await work.remove();
   }

@@ -26,6 +26,7 @@ import {
 import { versionKeyOf } from '../documents/document-view.ts';
 import { intakeErrors } from '../errors.ts';
 import type { Queryable } from '../queryable.ts';
+import { callerKeyOf, type CallerGate } from './caller-gate.ts';
 import type { SigningClient } from './signing-client.ts';
 import { copyObjectTo, incrementalWatch, makeWorkDir } from './work-files.ts';
 
@@ -35,6 +36,8 @@ export interface IssueDeps {
   store: ObjectStore;
   bucket: string;
   signing: SigningClient;
+  /** One caller's signatures and seals at signing at once (caller-gate.ts). */
+  gate: CallerGate;
 }
 
 /** Where the signer's visible block goes: none, or on `page` at `rect` (signing's defaults otherwise). */
@@ -120,14 +123,16 @@ export async function signDocument(
     const signed = work.path('signed.pdf');
     await copyObjectTo(deps.store, deps.bucket, document.contentKey, null, original);
     const watch = incrementalWatch({ sha256: document.sha256, size: document.size });
-    await deps.signing.signPdf(authorization, {
-      keyId,
-      query,
-      pin: options.pin,
-      input: original,
-      output: signed,
-      onChunk: watch.onChunk,
-    });
+    await deps.gate.run(callerKeyOf(principal), () =>
+      deps.signing.signPdf(authorization, {
+        keyId,
+        query,
+        pin: options.pin,
+        input: original,
+        output: signed,
+        onChunk: watch.onChunk,
+      }),
+    );
     const answer = watch.result();
     if (!answer.extendsPrefix)
       throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {

@@ -6,14 +6,21 @@
  * its own rules (whose key, which PIN, which office). The PIN is passed in its header and
  * is never kept or logged here.
  *
+ * Signing's per-caller upload limit (429 TOO_MANY_REQUESTS with Retry-After) is waited
+ * out and the call made again, up to `maxBusyRetries` times when signing asks for at most
+ * `maxBusyWaitSeconds`; intake's own gate (caller-gate.ts) keeps its calls within that
+ * limit, so this covers the caller's other clients of signing.
+ *
  * Signing's answers become intake problems: unreachable, not configured, 5xx or its
- * per-caller upload limit (429 TOO_MANY_REQUESTS) → 503 SIGNING_UNAVAILABLE; a wrong PIN, a locked key, too many wrong PINs keep their meaning;
- * any other refusal is 422 SIGNING_REFUSED with signing's code in `signingCode`.
+ * per-caller upload limit still reached after the retries → 503 SIGNING_UNAVAILABLE; a
+ * wrong PIN, a locked key, too many wrong PINs keep their meaning; any other refusal is 422
+ * SIGNING_REFUSED with signing's code in `signingCode`.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '@lienthong/service';
 import { intakeErrors } from '../errors.ts';
 
@@ -57,15 +64,34 @@ interface SigningProblem {
 const unavailable = (detail: string, extra: Record<string, unknown> = {}, cause?: unknown) =>
   new AppError(intakeErrors.SIGNING_UNAVAILABLE, { detail, extra, ...(cause === undefined ? {} : { cause }) });
 
-/** An intake problem for signing's refusal `status` with body `text`. */
-async function refusalOf(response: Response): Promise<AppError> {
+/** How many times a call refused for signing's per-caller upload limit is made again. */
+export const maxBusyRetries = 3;
+
+/** The longest Retry-After (seconds) waited out; a longer one is passed on as 503. */
+export const maxBusyWaitSeconds = 10;
+
+/** Signing's problem document of a refusal (empty when the body is not one). */
+async function problemOf(response: Response): Promise<SigningProblem> {
   const text = await response.text().catch(() => '');
-  let problem: SigningProblem = {};
   try {
-    problem = JSON.parse(text) as SigningProblem;
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     // Not a problem document: the status alone says what happened.
+    return {};
   }
+}
+
+/** The seconds signing asks a refused caller to wait, when it is a refusal for its upload limit and short enough. */
+function busyWaitOf(response: Response, problem: SigningProblem): number | undefined {
+  if (response.status !== 429 || problem.code !== 'TOO_MANY_REQUESTS') return undefined;
+  const header = response.headers.get('retry-after') ?? '';
+  const seconds = /^\d{1,6}$/.test(header) ? Number(header) : 1;
+  return seconds <= maxBusyWaitSeconds ? seconds : undefined;
+}
+
+/** An intake problem for signing's refusal `response` with its `problem` document. */
+function refusalOf(response: Response, problem: SigningProblem): AppError {
   const code = typeof problem.code === 'string' ? problem.code : `HTTP_${response.status}`;
   const said = `signing answered ${response.status} ${code}${problem.detail === undefined ? '' : `: ${problem.detail}`}`;
   const extra = { signingCode: code, signingStatus: response.status };
@@ -96,17 +122,23 @@ async function refusalOf(response: Response): Promise<AppError> {
 export function createSigningClient(baseUrl: string | undefined): SigningClient {
   const notConfigured = () =>
     unavailable('LIENTHONG_INTAKE_SIGNING_URL is not configured: intake cannot sign or seal.');
-  async function call(url: string, init: RequestInit): Promise<Response> {
+  /** Calls signing; `init` makes each attempt's request (a body stream is read once). */
+  async function call(url: string, init: () => RequestInit): Promise<Response> {
     if (baseUrl === undefined) throw notConfigured();
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}${url}`, init);
-    } catch (error) {
-      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
-      throw unavailable(`the signing service at ${baseUrl} could not be reached (${reason})`, {}, error);
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(`${baseUrl}${url}`, init());
+      } catch (error) {
+        const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
+        throw unavailable(`the signing service at ${baseUrl} could not be reached (${reason})`, {}, error);
+      }
+      if (response.ok) return response;
+      const problem = await problemOf(response);
+      const wait = busyWaitOf(response, problem);
+      if (wait === undefined || attempt >= maxBusyRetries) throw refusalOf(response, problem);
+      await sleep(wait * 1000);
     }
-    if (!response.ok) throw await refusalOf(response);
-    return response;
   }
 
   return {
@@ -115,7 +147,7 @@ export function createSigningClient(baseUrl: string | undefined): SigningClient 
     },
 
     async keyOf(authorization, purpose) {
-      const response = await call('/v1/keys', { headers: { authorization } });
+      const response = await call('/v1/keys', () => ({ headers: { authorization } }));
       const { keys } = (await response.json()) as KeyListing;
       const now = Date.now();
       const ofPurpose = keys.filter((k) => k.purpose === purpose);
@@ -133,7 +165,7 @@ export function createSigningClient(baseUrl: string | undefined): SigningClient 
       const { size } = await stat(request.input);
       const response = await call(
         `/v1/keys/${encodeURIComponent(request.keyId)}/pdf-signatures?${request.query.toString()}`,
-        {
+        () => ({
           method: 'POST',
           headers: {
             authorization,
@@ -143,7 +175,7 @@ export function createSigningClient(baseUrl: string | undefined): SigningClient 
           },
           body: Readable.toWeb(createReadStream(request.input)),
           duplex: 'half',
-        },
+        }),
       );
       const see = new Transform({
         transform(chunk: Buffer, _encoding, done) {

@@ -5,11 +5,12 @@
  * issue/ (services/intake/README.md "Signing and issue").
  */
 import type { Pool } from '@lienthong/db';
-import { principalOf, Type } from '@lienthong/service';
+import { AppError, principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import { toDocumentView } from '../documents/document-view.ts';
 import type { StampPdf } from '../documents/pdf-pool.ts';
+import { createCallerGate, queueFullRetryAfterSeconds, type CallerGateLimits } from '../issue/caller-gate.ts';
 import { issueDocument } from '../issue/document-issue.ts';
 import { defaultSignatureRect, signDocument } from '../issue/document-signing.ts';
 import type { SigningClient } from '../issue/signing-client.ts';
@@ -41,15 +42,37 @@ const signingProblems = {
   ),
   422: problemResponse('SIGNING_REFUSED: signing refused the request (signingCode); numbering refusals'),
   502: problemResponse('SIGNING_ANSWER_INVALID: signing answered with a PDF that does not extend the document'),
-  503: problemResponse('SIGNING_UNAVAILABLE: signing not configured, unreachable or failing; retry'),
+  503: problemResponse(
+    'SIGNING_UNAVAILABLE: signing not configured, unreachable or failing; ISSUE_QUEUE_FULL: too many of the caller’s signatures waiting (Retry-After); retry',
+  ),
 };
 
 /** Registers the signature and issue routes. */
 export async function documentIssueRoutes(
   app: ServiceApp,
-  options: { pool: Pool; store: ObjectStore; bucket: string; signing: SigningClient; stampPdf: StampPdf },
+  options: {
+    pool: Pool;
+    store: ObjectStore;
+    bucket: string;
+    signing: SigningClient;
+    stampPdf: StampPdf;
+    seals: CallerGateLimits;
+  },
 ): Promise<void> {
-  const deps = options;
+  const deps = { ...options, gate: createCallerGate(options.seals) };
+  /** Runs `work`; a full queue says when to come back (RFC 9110 §10.2.3), as signing does for its limit. */
+  const withRetryAfter = async <T>(
+    reply: { header(name: string, value: string): unknown },
+    work: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ISSUE_QUEUE_FULL')
+        reply.header('retry-after', String(queueFullRetryAfterSeconds));
+      throw error;
+    }
+  };
 
   app.post(
     '/v1/documents/:id/signature',
@@ -92,19 +115,15 @@ export async function documentIssueRoutes(
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { visible, page, rect } = request.query;
-      const document = await signDocument(
-        deps,
-        principalOf(request),
-        request.headers.authorization!,
-        request.params.id,
-        {
+      const document = await withRetryAfter(reply, () =>
+        signDocument(deps, principalOf(request), request.headers.authorization!, request.params.id, {
           pin: request.headers['lienthong-pin'],
           visible,
           rect,
           ...(page === undefined ? {} : { page }),
-        },
+        }),
       );
       return toDocumentView(document);
     },
@@ -125,6 +144,9 @@ export async function documentIssueRoutes(
         },
       },
     },
-    async (request) => issueDocument(deps, principalOf(request), request.headers.authorization!, request.params.id),
+    async (request, reply) =>
+      withRetryAfter(reply, () =>
+        issueDocument(deps, principalOf(request), request.headers.authorization!, request.params.id),
+      ),
   );
 }
