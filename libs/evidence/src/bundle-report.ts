@@ -1,0 +1,69 @@
+/** The inputs and the report of `verifyBundle`. */
+import type { EvidenceCheckOptions } from './check-evidence.ts';
+import type { LegReport } from './evidence-chain.ts';
+import type { EvidenceErrorCode } from './errors.ts';
+import type { BundleRole } from './manifest.ts';
+import type { EvidenceStatement } from './statement.ts';
+
+/** What a document verifier answers (the CLI passes one over libs/pades `verifyPdf`). */
+export interface DocumentVerification {
+  readonly ok: boolean;
+  readonly message: string;
+  /** The verifier's own report, carried into the bundle report as it is. */
+  readonly details?: unknown;
+}
+
+/** Verifies the bundle's document with the bundle's validation data and the caller's trust anchors. */
+export type DocumentVerifier = (
+  document: Uint8Array,
+  options: EvidenceCheckOptions,
+) => DocumentVerification | Promise<DocumentVerification>;
+
+/** How to verify a bundle: the trust anchors and time of {@link EvidenceCheckOptions}, and more. */
+export interface BundleVerifyOptions extends EvidenceCheckOptions {
+  /** Verifies the document's own signatures (PAdES); without one only its hash is checked. */
+  readonly verifyDocument?: DocumentVerifier;
+  /** Files that are in the bundle but were not read (too large, a link, unreadable), with why. */
+  readonly unreadable?: ReadonlyMap<string, string>;
+  /** Every evidence must be time-stamped (a batch token, or a signature-time-stamp); default true. */
+  readonly requireTimestamp?: boolean;
+}
+
+/** What an evidence piece says, once its statement was read. */
+export interface EvidenceSummary {
+  readonly statement: EvidenceStatement;
+  readonly signerOffice?: string;
+  /** The CAdES level libs/pki found. */
+  readonly level?: string;
+}
+
+/** One piece of the bundle and its outcome. */
+export interface BundlePiece {
+  readonly path: string;
+  /** The manifest's role, `manifest` for the manifest itself, `unlisted` for a file the manifest does not list. */
+  readonly role: BundleRole | 'manifest' | 'unlisted';
+  readonly ok: boolean;
+  readonly code?: EvidenceErrorCode;
+  readonly message: string;
+  readonly evidence?: EvidenceSummary;
+  /** When the evidence's time-stamp (batch, or its own) proves it existed. */
+  readonly genTime?: Date;
+  /** The document verifier's report. */
+  readonly details?: unknown;
+}
+
+/** The outcome of `verifyBundle`. */
+export interface BundleReport {
+  /** Every piece and every leg verified. */
+  readonly valid: boolean;
+  /** False when the manifest is missing or invalid: nothing else was checked. */
+  readonly usable: boolean;
+  readonly documentId?: string;
+  /** The validation time. */
+  readonly time: Date;
+  readonly revocationChecked: boolean;
+  /** The document's signatures were verified (a verifier was given). */
+  readonly documentVerified: boolean;
+  readonly pieces: readonly BundlePiece[];
+  readonly legs: readonly LegReport[];
+}
