@@ -1,6 +1,7 @@
 // The offline bundle of one document: it verifies as a whole; a changed byte in any file, a
 // missing or extra file, a hostile manifest, a broken chain or a missing trust anchor fails it
 // with the piece and the reason, and never throws.
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import {
   assembleBundle,
@@ -13,7 +14,7 @@ import {
   type BundleVerifyOptions,
 } from '../src/index.ts';
 import { deliveryEvidence, OTHER, RECIPIENT } from './helpers/bundle.ts';
-import { buildOfficesPki, NOW } from './helpers/offices.ts';
+import { buildOfficesPki, NOW, signEvidence, statementOf } from './helpers/offices.ts';
 
 const pki = await buildOfficesPki();
 const document = new TextEncoder().encode('%PDF-1.7\n% the issued document, as bytes\n%%EOF\n');
@@ -21,6 +22,7 @@ const delivery = await deliveryEvidence(pki, document);
 const files = assembleBundle(delivery.contents);
 const options: BundleVerifyOptions = { trustAnchors: [pki.h.root.certificate], time: NOW };
 
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const failedPaths = (r: BundleReport): string[] => r.pieces.filter((p) => !p.ok).map((p) => p.path);
 
 void t.test('the bundle verifies: every piece and every leg', async (t) => {
@@ -234,4 +236,14 @@ void t.test('evidence without a time-stamp fails unless the caller allows it', a
   t.notOk(r1.valid);
   t.ok(r1.pieces.filter((p) => p.role === 'evidence').every((p) => p.code === 'EVIDENCE_NOT_TIMESTAMPED'));
   t.ok((await verifyBundle(bundle, { ...options, requireTimestamp: false })).valid);
+
+  const own = await signEvidence(
+    pki,
+    statementOf('SubmissionAcceptance', { documentSha256: sha256(document), documentLength: document.length }),
+    undefined,
+    'B-T',
+  );
+  const r2 = await verifyBundle(assembleBundle({ ...plain.contents, evidence: [{ cms: own }] }), options);
+  t.ok(r2.valid, 'an evidence with its own signature-time-stamp needs no batch token');
+  t.same(r2.pieces.find((p) => p.role === 'evidence')?.genTime, NOW);
 });

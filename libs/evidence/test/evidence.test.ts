@@ -52,6 +52,17 @@ void t.test('every event, signed by its acting office, verifies', async (t) => {
   }
 });
 
+void t.test(
+  'a B-T signature from the signing route keeps its signature-time-stamp once the statement is attached',
+  async (t) => {
+    const cms = await signEvidence(pki, statementOf('RecallRejection', doc), undefined, 'B-T');
+    const check = checkEvidence(cms, options);
+    t.ok(check.ok, check.message);
+    t.equal(check.report?.level, 'B-T');
+    t.same(check.report?.bestSignatureTime, NOW);
+  },
+);
+
 void t.test('with CRLs revocation is checked', async (t) => {
   const cms = await signEvidence(pki, statementOf('ContentConsignment', doc));
   const check = checkEvidence(cms, { ...options, crls: [pki.h.rootCrl, pki.h.intermediateCrl] });

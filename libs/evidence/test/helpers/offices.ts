@@ -5,6 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import {
+  addSignatureTimeStamp,
+  buildTimeStampRequest,
   completeSignature,
   fixedClock,
   generateKeyPair,
@@ -15,6 +17,7 @@ import {
   officeSealProfile,
   prepareSignature,
   type Certificate,
+  type TimeStamper,
 } from '@lienthong/pki';
 import { buildHierarchy, NOW, type Hierarchy } from '../../../pki/test/helpers/hierarchy.ts';
 import {
@@ -86,12 +89,37 @@ export async function signDigest(pki: OfficesPki, seal: Seal, digest: Uint8Array
   return completeSignature(prepared, await signer.sign(prepared.signedAttributes));
 }
 
-/** An evidence: the statement encoded, signed by `seal` (default: the acting office's), attached. */
-export async function signEvidence(pki: OfficesPki, statement: EvidenceStatement, seal?: Seal): Promise<Uint8Array> {
+/** The test TSA as a CAdES `TimeStamper` (the signing route's level B-T). */
+export function timeStamperOf(pki: OfficesPki, at: Date = NOW): TimeStamper {
+  return async (imprint, hash) =>
+    issueTimeStampToken({
+      request: buildTimeStampRequest({ hash, imprint }),
+      tsaCertificate: pki.h.tsa.certificate,
+      chain: [pki.h.intermediate.certificate],
+      signer: keySigner(pki.h.tsa.privateKey),
+      clock: fixedClock(at),
+      serialNumber: serial++,
+      policy: '1.3.6.1.4.1.99999.2.1',
+    });
+}
+
+/**
+ * An evidence: the statement encoded, signed by `seal` (default: the acting office's), at
+ * `level` B-T with a signature-time-stamp of its own when asked, the statement attached.
+ */
+export async function signEvidence(
+  pki: OfficesPki,
+  statement: EvidenceStatement,
+  seal?: Seal,
+  level: 'B-B' | 'B-T' = 'B-B',
+): Promise<Uint8Array> {
   const bytes = encodeStatement(statement);
   const detached = await signDigest(pki, seal ?? pki.seals[statement.actingOffice]!, statementDigest(bytes));
-  return attachStatement(detached, bytes);
+  const signed = level === 'B-T' ? await addSignatureTimeStamp(detached, timeStamperOf(pki)) : detached;
+  return attachStatement(signed, bytes);
 }
+
+let serial = 1n;
 
 export const DOCUMENT = new TextEncoder().encode('%PDF-1.7 not really a PDF, the bytes the statements name\n');
 export const DOCUMENT_SHA256 = createHash('sha256').update(DOCUMENT).digest('hex');
@@ -118,8 +146,6 @@ export function statementOf(
     ...fields,
   };
 }
-
-let serial = 1n;
 
 /** The test TSA's token over a batch root at `at` (default the pinned time). */
 export async function stampRoot(pki: OfficesPki, root: Uint8Array, at: Date = NOW): Promise<Uint8Array> {
