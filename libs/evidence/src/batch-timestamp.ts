@@ -12,7 +12,13 @@ import {
   verifyTimeStampToken,
   type TimeStampFailure,
 } from '@lienthong/pki';
-import { checkEvidence, type EvidenceCheck, type EvidenceCheckOptions } from './check-evidence.ts';
+import { createHash } from 'node:crypto';
+import {
+  checkEvidence,
+  checkEvidenceAtProof,
+  type EvidenceCheck,
+  type EvidenceCheckOptions,
+} from './check-evidence.ts';
 import { rootOfProof, type InclusionProof } from './merkle.ts';
 
 /** What an evidence keeps once its batch is time-stamped. */
@@ -122,19 +128,20 @@ export interface TimestampedEvidenceCheck extends EvidenceCheck {
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
- * Checks an evidence with its batch time-stamp: `checkEvidence`; the inclusion proof leads
- * from the evidence's digest to a root; that root is the token's imprint; the token
- * verifies; and the statement's time is not after the token's genTime (beyond five minutes of
- * clock skew). OK only when all hold; otherwise `code` says which failed first
- * (EVIDENCE_PROOF_INVALID, EVIDENCE_TIMESTAMP_INVALID, or the evidence's own). Never throws.
+ * Checks an evidence with its batch time-stamp: the inclusion proof leads from the
+ * evidence's digest to a root; that root is the token's imprint; the token verifies;
+ * `checkEvidence` passes, at `time` or, for a seal certificate expired or revoked since, at
+ * the token's genTime (`checkEvidenceAtProof`); and the statement's time is not after the
+ * token's genTime (beyond five minutes of clock skew). OK only when all hold; otherwise
+ * `code` says which failed first (the evidence's own, EVIDENCE_PROOF_INVALID or
+ * EVIDENCE_TIMESTAMP_INVALID). Never throws.
  */
 export function checkTimestampedEvidence(
   cms: Uint8Array,
   stamp: BatchTimestamp,
   options: EvidenceCheckOptions,
 ): TimestampedEvidenceCheck {
-  const evidence = checkEvidence(cms, options);
-  const digest = Buffer.from(evidence.digest, 'hex');
+  const digest = createHash('sha256').update(cms).digest();
   const computed = rootOfProof(digest, stamp.proof);
   const tokenRoot = rootOfToken(stamp.token);
   let included = false;
@@ -153,6 +160,9 @@ export function checkTimestampedEvidence(
     included = true;
     timestamp = checkBatchTimestamp(stamp.token, computed.root, options);
   }
+  // The batch's genTime proves the evidence existed then, once the proof and the token hold.
+  const evidence =
+    included && timestamp.ok ? checkEvidenceAtProof(cms, options, timestamp.genTime!) : checkEvidence(cms, options);
   const result = { ...evidence, included, timestamp };
   if (!evidence.ok) return result;
   if (proofProblem !== undefined)

@@ -35,6 +35,8 @@ export interface EvidenceSummary {
   readonly signerOffice?: string;
   /** The CAdES level libs/pki found. */
   readonly level?: string;
+  /** Set when the signer's path held only at the batch time-stamp's genTime (expired or revoked since). */
+  readonly validatedAt?: Date;
 }
 
 /** One piece of the bundle and its outcome. */

@@ -61,6 +61,37 @@ export interface EvidenceCheck {
   readonly revocationChecked: boolean;
   /** libs/pki's report of the CMS (ETSI EN 319 102-1 terms), when it was verified. */
   readonly report?: CmsVerificationReport;
+  /**
+   * When the signer's path was validated at a proof of existence (the batch time-stamp's
+   * genTime, {@link checkEvidenceAtProof}) rather than at `time`.
+   */
+  readonly validatedAt?: Date;
+}
+
+/** Path failures a proof of existence before them can overcome (EN 319 102-1 §5.6.3, as libs/pki `verifyCms`). */
+const RECOVERABLE_AT_POE = new Set<string>(['EXPIRED', 'REVOKED', 'NO_CRL', 'WEAK_ALGORITHM']);
+
+/**
+ * {@link checkEvidence} at `time`; when that fails only because the signer's certificate has
+ * expired or been revoked since, its revocation data is no longer fresh, or an algorithm has
+ * been retired since (the signature intact), checks it again at `proofTime`: the genTime of a
+ * time-stamp that verified over the evidence (its batch's). ETSI EN 319 102-1 §5.6.3: a
+ * certificate revoked after the proof of existence does not void what was signed before; one
+ * revoked before it still does. The caller vouches that `proofTime` is a verified genTime.
+ */
+export function checkEvidenceAtProof(cms: Uint8Array, options: EvidenceCheckOptions, proofTime: Date): EvidenceCheck {
+  const now = checkEvidence(cms, options);
+  const reason = now.report?.path?.reason;
+  if (now.ok || now.code !== 'EVIDENCE_SIGNATURE_INVALID' || now.report?.integrity !== true) return now;
+  if (reason === undefined || !RECOVERABLE_AT_POE.has(reason) || proofTime.getTime() >= options.time.getTime())
+    return now;
+  const then = checkEvidence(cms, { ...options, time: proofTime });
+  if (!then.ok) return now;
+  return {
+    ...then,
+    message: `${then.statement!.event} by ${then.statement!.actingOffice}, signed by its certificate, valid at its time-stamp ${proofTime.toISOString()} (at ${options.time.toISOString()}: ${reason}).`,
+    validatedAt: proofTime,
+  };
 }
 
 function statementOf(signedData: SignedData): EvidenceStatement {

@@ -15,7 +15,7 @@ import {
   type Crl,
 } from '@lienthong/pki';
 import { checkBatchTimestamp, rootOfToken, type BatchTimestampCheck } from './batch-timestamp.ts';
-import { checkEvidence, type EvidenceCheckOptions } from './check-evidence.ts';
+import { checkEvidence, checkEvidenceAtProof, type EvidenceCheckOptions } from './check-evidence.ts';
 import { isEvidenceError } from './errors.ts';
 import { checkChains, type ChainLink } from './evidence-chain.ts';
 import { hex } from './fields.ts';
@@ -262,6 +262,36 @@ export async function verifyBundle(
   };
 }
 
+/** The batch genTime that proves `entry` existed, or why its proof and token do not. */
+function batchProof(
+  entry: ManifestEntry,
+  digest: Uint8Array,
+  intact: ReadonlyMap<string, Uint8Array>,
+  tokens: ReadonlyMap<string, BatchTimestampCheck & { root?: Uint8Array }>,
+):
+  | { genTime: Date; message: string }
+  | { code: 'EVIDENCE_PROOF_INVALID' | 'EVIDENCE_TIMESTAMP_INVALID'; message: string } {
+  const proofBytes = intact.get(entry.proof!);
+  const token = tokens.get(entry.timestamp!);
+  if (proofBytes === undefined || token === undefined)
+    return { code: 'EVIDENCE_PROOF_INVALID', message: 'Its inclusion proof or batch token is missing or changed.' };
+  let root: { root: Uint8Array } | { failure: string };
+  try {
+    root = rootOfProof(digest, readInclusionProof(proofBytes));
+  } catch (e) {
+    return { code: 'EVIDENCE_PROOF_INVALID', message: (e as Error).message };
+  }
+  if ('failure' in root) return { code: 'EVIDENCE_PROOF_INVALID', message: root.failure };
+  if (token.root === undefined || Buffer.compare(token.root, root.root) !== 0)
+    return {
+      code: 'EVIDENCE_PROOF_INVALID',
+      message: "Its inclusion proof leads to another root than its batch token's imprint.",
+    };
+  if (!token.ok)
+    return { code: 'EVIDENCE_TIMESTAMP_INVALID', message: `Its batch token does not verify: ${token.message}` };
+  return { genTime: token.genTime!, message: token.message };
+}
+
 function checkBundleEvidence(
   entry: ManifestEntry,
   bytes: Uint8Array,
@@ -272,7 +302,12 @@ function checkBundleEvidence(
   options: EvidenceCheckOptions,
   requireTimestamp: boolean,
 ): BundlePiece {
-  const check = checkEvidence(bytes, options);
+  const digest = createHash('sha256').update(bytes).digest();
+  const batch = entry.proof === undefined ? undefined : batchProof(entry, digest, intact, tokens);
+  const check =
+    batch !== undefined && 'genTime' in batch
+      ? checkEvidenceAtProof(bytes, options, batch.genTime)
+      : checkEvidence(bytes, options);
   const s = check.statement;
   const summary: EvidenceSummary | undefined =
     s === undefined
@@ -281,6 +316,7 @@ function checkBundleEvidence(
           statement: s,
           ...(check.signerOffice === undefined ? {} : { signerOffice: check.signerOffice }),
           ...(check.report?.level === undefined ? {} : { level: check.report.level }),
+          ...(check.validatedAt === undefined ? {} : { validatedAt: check.validatedAt }),
         };
   const base = { path: entry.path, role: 'evidence' as const, ...(summary === undefined ? {} : { evidence: summary }) };
   if (!check.ok) return { ...base, ok: false, code: check.code!, message: check.message };
@@ -303,7 +339,7 @@ function checkBundleEvidence(
       'EVIDENCE_BUNDLE_FILE_INVALID',
       "The statement's document SHA-256 or length is not the bundle document's.",
     );
-  if (entry.proof === undefined) {
+  if (batch === undefined) {
     const best = check.report?.bestSignatureTime;
     if (best !== undefined)
       return {
@@ -316,24 +352,11 @@ function checkBundleEvidence(
       ? fail('EVIDENCE_NOT_TIMESTAMPED', 'The evidence has no batch time-stamp and no signature-time-stamp.')
       : { ...base, ok: true, message: `${check.message} Not time-stamped.` };
   }
-  const proofBytes = intact.get(entry.proof);
-  const token = tokens.get(entry.timestamp!);
-  if (proofBytes === undefined || token === undefined)
-    return fail('EVIDENCE_PROOF_INVALID', 'Its inclusion proof or batch token is missing or changed.');
-  let root: { root: Uint8Array } | { failure: string };
-  try {
-    root = rootOfProof(Buffer.from(check.digest, 'hex'), readInclusionProof(proofBytes));
-  } catch (e) {
-    return fail('EVIDENCE_PROOF_INVALID', (e as Error).message);
-  }
-  if ('failure' in root) return fail('EVIDENCE_PROOF_INVALID', root.failure);
-  if (token.root === undefined || Buffer.compare(token.root, root.root) !== 0)
-    return fail('EVIDENCE_PROOF_INVALID', "Its inclusion proof leads to another root than its batch token's imprint.");
-  if (!token.ok) return fail('EVIDENCE_TIMESTAMP_INVALID', `Its batch token does not verify: ${token.message}`);
-  if (st.time.getTime() > token.genTime!.getTime() + CLOCK_SKEW_MS)
+  if (!('genTime' in batch)) return fail(batch.code, batch.message);
+  if (st.time.getTime() > batch.genTime.getTime() + CLOCK_SKEW_MS)
     return fail(
       'EVIDENCE_TIMESTAMP_INVALID',
-      `The statement's time is after its batch's time-stamp ${token.genTime!.toISOString()}.`,
+      `The statement's time is after its batch's time-stamp ${batch.genTime.toISOString()}.`,
     );
-  return { ...base, ok: true, message: `${check.message} ${token.message}`, genTime: token.genTime! };
+  return { ...base, ok: true, message: `${check.message} ${batch.message}`, genTime: batch.genTime };
 }

@@ -4,7 +4,7 @@
 // token, refused.
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { readTimeStampRequest, verifyTimeStampToken } from '@lienthong/pki';
+import { fixedClock, issueCrl, keySigner, readTimeStampRequest, verifyTimeStampToken } from '@lienthong/pki';
 import {
   buildBatch,
   checkBatchTimestamp,
@@ -17,6 +17,8 @@ import {
 } from '../src/index.ts';
 import {
   buildOfficesPki,
+  sealFor,
+  SENDER,
   DOCUMENT,
   DOCUMENT_SHA256,
   NOW,
@@ -139,3 +141,53 @@ void t.test(
     t.match(late.message, /after its batch's time-stamp/);
   },
 );
+
+void t.test('a seal expired or revoked since its batch time-stamp: the evidence holds at the genTime', async (t) => {
+  const day = 86_400_000;
+  const later = (days: number) => new Date(NOW.getTime() + days * day);
+  const shortLived = await sealFor(pki.h, SENDER, 'Tỉnh ủy Hà Nam', true, later(1));
+  const revokedLater = await sealFor(pki.h, SENDER, 'Tỉnh ủy Hà Nam');
+  const revokedBefore = await sealFor(pki.h, SENDER, 'Tỉnh ủy Hà Nam');
+  const cms = [
+    await signEvidence(pki, statementOf('ContentConsignment', doc), shortLived),
+    await signEvidence(pki, statementOf('ContentConsignment', doc), revokedLater),
+    await signEvidence(pki, statementOf('ContentConsignment', doc), revokedBefore),
+  ];
+  const { root, proofs } = buildBatch(cms.map(digestOf));
+  const token = await stampRoot(pki, root);
+  const stamp = (i: number) => ({ proof: proofs[i]!, token });
+
+  const expired = { ...options, time: later(30) };
+  t.equal(checkEvidence(cms[0]!, expired).code, 'EVIDENCE_SIGNATURE_INVALID', 'alone, the expired seal fails');
+  const held = checkTimestampedEvidence(cms[0]!, stamp(0), expired);
+  t.ok(held.ok, held.message);
+  t.same(held.validatedAt, NOW);
+  t.match(held.message, /valid at its time-stamp .* EXPIRED/);
+
+  const crl = await issueCrl(
+    {
+      crlNumber: 8,
+      thisUpdate: later(2),
+      nextUpdate: later(40),
+      revoked: [
+        { serialNumber: revokedLater.certificate.serialNumber, revocationDate: later(1), reason: 1 },
+        {
+          serialNumber: revokedBefore.certificate.serialNumber,
+          revocationDate: new Date(NOW.getTime() - day),
+          reason: 1,
+        },
+      ],
+    },
+    pki.h.intermediate.certificate,
+    keySigner(pki.h.intermediate.privateKey),
+    { clock: fixedClock(later(2)) },
+  );
+  const revocation = { ...options, time: later(10), crls: [pki.h.rootCrl, crl] };
+  t.equal(checkEvidence(cms[1]!, revocation).code, 'EVIDENCE_SIGNATURE_INVALID', 'alone, the revoked seal fails');
+  const afterwards = checkTimestampedEvidence(cms[1]!, stamp(1), revocation);
+  t.ok(afterwards.ok, `revoked after the time-stamp: ${afterwards.message}`);
+  t.equal(afterwards.revocationChecked, true);
+  const before = checkTimestampedEvidence(cms[2]!, stamp(2), revocation);
+  t.notOk(before.ok, 'revoked before the time-stamp: still invalid');
+  t.equal(before.code, 'EVIDENCE_SIGNATURE_INVALID', before.message);
+});

@@ -48,7 +48,14 @@ export interface OfficesPki {
   readonly anonymous: Seal;
 }
 
-async function sealFor(h: Hierarchy, office: string, name: string, identified = true): Promise<Seal> {
+/** A seal of `office` issued by the test issuing CA; `notAfter` for one that expires early. */
+export async function sealFor(
+  h: Hierarchy,
+  office: string,
+  name: string,
+  identified = true,
+  notAfter?: Date,
+): Promise<Seal> {
   const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
   const certificate = await issueCertificate(
     officeSealProfile({
@@ -57,7 +64,7 @@ async function sealFor(h: Hierarchy, office: string, name: string, identified = 
       ...(identified ? { organizationIdentifier: officeIdentifier(office) } : {}),
       publicKey: keys.publicKey,
       notBefore: new Date('2026-01-01T00:00:00Z'),
-      validityDays: 730,
+      ...(notAfter === undefined ? { validityDays: 730 } : { notAfter }),
     }),
     { certificate: h.intermediate.certificate, signer: keySigner(h.intermediate.privateKey) },
     { clock: fixedClock(NOW) },
