@@ -11,6 +11,14 @@ import { createHash } from 'node:crypto';
 import { derViolation, hashFromOid, OID, readNode, readSignedData, singleValue, type DerNode } from '@lienthong/pki';
 import { EvidenceError } from './errors.ts';
 
+/**
+ * SHA-256 of an evidence's CMS (as kept, the statement attached): its leaf in a batch
+ * (`buildBatch`) and, in lower-case hex, the `previous` of the next evidence of its leg.
+ */
+export function evidenceDigest(cms: Uint8Array): Uint8Array {
+  return createHash('sha256').update(cms).digest();
+}
+
 /** SHA-256 of the statement's bytes: the `digest` to send to the signing route (`digestAlgorithm` sha256). */
 export function statementDigest(statement: Uint8Array): Uint8Array {
   return createHash('sha256').update(statement).digest();

@@ -12,7 +12,7 @@ import {
   verifyTimeStampToken,
   type TimeStampFailure,
 } from '@lienthong/pki';
-import { createHash } from 'node:crypto';
+import { evidenceDigest } from './attach.ts';
 import {
   checkEvidence,
   checkEvidenceAtProof,
@@ -141,7 +141,7 @@ export function checkTimestampedEvidence(
   stamp: BatchTimestamp,
   options: EvidenceCheckOptions,
 ): TimestampedEvidenceCheck {
-  const digest = createHash('sha256').update(cms).digest();
+  const digest = evidenceDigest(cms);
   const computed = rootOfProof(digest, stamp.proof);
   const tokenRoot = rootOfToken(stamp.token);
   let included = false;

@@ -5,7 +5,6 @@
  * statement read strictly, and the signer's certificate naming the acting office by its
  * registered identifier (organizationIdentifier `LT:VN-<code>`, libs/pki `officeCodeOf`).
  */
-import { createHash } from 'node:crypto';
 import {
   officeCodeOf,
   OID,
@@ -20,6 +19,7 @@ import {
   type SignedData,
   type TrustAnchor,
 } from '@lienthong/pki';
+import { evidenceDigest } from './attach.ts';
 import { isEvidenceError, type EvidenceErrorCode } from './errors.ts';
 import { hex } from './fields.ts';
 import { parseStatement, type EvidenceStatement } from './statement.ts';
@@ -109,7 +109,7 @@ function statementOf(signedData: SignedData): EvidenceStatement {
  * (organizationIdentifier `LT:VN-<code>`, which only counts once its path validated).
  */
 export function checkEvidence(cms: Uint8Array, options: EvidenceCheckOptions): EvidenceCheck {
-  const digest = hex(createHash('sha256').update(cms).digest());
+  const digest = hex(evidenceDigest(cms));
   const fail = (code: EvidenceErrorCode, message: string, extra: Partial<EvidenceCheck> = {}): EvidenceCheck => ({
     ok: false,
     code,

@@ -1,6 +1,6 @@
 /**
  * The events a delivery evidence attests, modelled on the evidence set of ETSI EN 319 522
- * (electronic registered delivery: 522-1 §7 names the events, 522-2 §8 the evidence's
+ * (electronic registered delivery: 522-1 names the events, 522-2 the evidence's
  * semantic content) and named after it where it has the event, plus the recall events the
  * standard lacks (docs/DOMAIN.md exchange statuses 13, 15, 16). Frozen data: show it, don't
  * copy it.

@@ -2,7 +2,7 @@
  * The evidence statement: what one event of one delivery leg was, as the acting office
  * signs it. Encoded as canonical JSON (RFC 8785), so the same statement is always the same
  * bytes, and read back strictly: only the canonical bytes of a valid statement are accepted.
- * The fields follow the evidence content of ETSI EN 319 522-2 §8 (event, time, sender and
+ * The fields follow the evidence content of ETSI EN 319 522-2 (event, time, sender and
  * recipient, the submitted content's digest) with the office codes of the directory.
  */
 import { canonicalJson, readJsonObject } from './canonical-json.ts';
@@ -22,7 +22,7 @@ export const maxReasonLength = 1000;
 /** Most characters of an incoming number (số đến). */
 export const maxIncomingNumberLength = 64;
 
-/** One evidence statement (ETSI EN 319 522-2 §8 in the terms of docs/DOMAIN.md). */
+/** One evidence statement (the content of ETSI EN 319 522-2 evidence, in the terms of docs/DOMAIN.md). */
 export interface EvidenceStatement {
   /** The evidence id: a UUID, lower case. */
   readonly id: string;

@@ -14,6 +14,7 @@ import {
   type Certificate,
   type Crl,
 } from '@lienthong/pki';
+import { evidenceDigest } from './attach.ts';
 import { checkBatchTimestamp, rootOfToken, type BatchTimestampCheck } from './batch-timestamp.ts';
 import { checkEvidence, checkEvidenceAtProof, type EvidenceCheckOptions } from './check-evidence.ts';
 import { isEvidenceError } from './errors.ts';
@@ -302,7 +303,7 @@ function checkBundleEvidence(
   options: EvidenceCheckOptions,
   requireTimestamp: boolean,
 ): BundlePiece {
-  const digest = createHash('sha256').update(bytes).digest();
+  const digest = evidenceDigest(bytes);
   const batch = entry.proof === undefined ? undefined : batchProof(entry, digest, intact, tokens);
   const check =
     batch !== undefined && 'genTime' in batch

@@ -10,6 +10,7 @@ import {
   checkBatchTimestamp,
   checkEvidence,
   checkTimestampedEvidence,
+  evidenceDigest,
   rootOfToken,
   timeStampRequestFor,
   verifyInclusion,
@@ -42,6 +43,7 @@ const digestOf = (cms: Uint8Array): Uint8Array => createHash('sha256').update(cm
 void t.test('an evidence digest is the SHA-256 of its CMS, as checkEvidence reports it', async (t) => {
   const [e] = await evidence(1);
   t.equal(checkEvidence(e!, options).digest, Buffer.from(digestOf(e!)).toString('hex'));
+  t.same(evidenceDigest(e!), digestOf(e!));
 });
 
 void t.test('the request stamps the root itself with SHA-256', async (t) => {
