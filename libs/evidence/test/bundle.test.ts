@@ -30,7 +30,11 @@ void t.test('the bundle verifies: every piece and every leg', async (t) => {
   t.ok(report.valid, JSON.stringify(report.pieces.filter((p) => !p.ok)));
   t.ok(report.usable);
   t.equal(report.documentId, 'doc-1');
-  t.equal(report.revocationChecked, true, 'the bundle carries CRLs: revocation is checked');
+  t.equal(report.revocationChecked, true, 'the bundle carries CRLs and an OCSP response: revocation is checked');
+  t.ok(
+    report.pieces.some((p) => p.role === 'ocsp' && p.ok),
+    'the OCSP response reads',
+  );
   t.equal(report.documentVerified, false, 'no document verifier given');
   t.equal(report.pieces.length, files.size, 'one piece per file, the manifest included');
   t.same(
@@ -211,12 +215,17 @@ void t.test('an evidence about another document fails; the document verifier is 
   const r2 = await verifyBundle(files, {
     ...options,
     verifyDocument: (pdf, context) => {
-      heard = { length: pdf.length, anchors: context.trustAnchors.length, crls: context.crls?.length };
+      heard = {
+        length: pdf.length,
+        anchors: context.trustAnchors.length,
+        crls: context.crls?.length,
+        ocsp: context.ocspResponses?.length,
+      };
       return { ok: false, message: 'FORBIDDEN change after the seal', details: { signatures: 2 } };
     },
   });
   t.notOk(r2.valid);
-  t.same(heard, { length: document.length, anchors: 1, crls: 2 });
+  t.same(heard, { length: document.length, anchors: 1, crls: 2, ocsp: 1 });
   t.match(
     r2.pieces.find((p) => p.role === 'document'),
     { ok: false, message: /FORBIDDEN/, details: { signatures: 2 } },

@@ -1,6 +1,7 @@
 // A delivery of one document to two recipient offices with the evidence of each step,
 // chained per leg, batched and time-stamped once, laid out as a bundle.
 import { createHash } from 'node:crypto';
+import { buildOcspRequest, fixedClock, issueOcspResponse, keySigner, type Certificate } from '@lienthong/pki';
 import { assembleBundle, buildBatch, type BundleContents, type EvidenceStatement } from '../../src/index.ts';
 import { NOW, OTHER, RECIPIENT, signEvidence, stampRoot, statementOf, type OfficesPki } from './offices.ts';
 
@@ -11,6 +12,19 @@ export interface DeliveryEvidence {
 }
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/** A "good" OCSP answer for `cert` from the test hierarchy's delegated responder, at the pinned time. */
+async function ocspGood(pki: OfficesPki, cert: Certificate): Promise<Uint8Array> {
+  return issueOcspResponse({
+    request: buildOcspRequest({ issuer: pki.h.intermediate.certificate, certificates: [cert], nonce: false }),
+    issuer: pki.h.intermediate.certificate,
+    responderCert: pki.h.ocsp.certificate,
+    signer: keySigner(pki.h.ocsp.privateKey),
+    statusOf: () => ({ status: 'good' }),
+    clock: fixedClock(NOW),
+    nextUpdate: 30 * 86400,
+  });
+}
 
 /** Signs the chain of each leg at minutes before the pinned time; then one batch, one token. */
 export async function deliveryEvidence(
@@ -54,6 +68,7 @@ export async function deliveryEvidence(
       // The root travels as data only: a verifier must be given its trust anchors.
       certificates: [pki.h.intermediate.certificate.der, pki.h.root.certificate.der],
       crls: [pki.h.rootCrl.der, pki.h.intermediateCrl.der],
+      ocspResponses: [await ocspGood(pki, pki.seals[RECIPIENT]!.certificate)],
     },
   };
 }
