@@ -13,11 +13,28 @@ export interface DocumentVerification {
   readonly details?: unknown;
 }
 
-/** Verifies the bundle's document with the bundle's validation data and the caller's trust anchors. */
+/**
+ * Verifies the bundle's document with the bundle's validation data and the caller's trust
+ * anchors: given its path in the bundle, and its bytes unless the caller passed the document
+ * by its hash (a {@link HashedFile}: it then reads the file itself, e.g. streamed).
+ */
 export type DocumentVerifier = (
-  document: Uint8Array,
+  document: { readonly path: string; readonly bytes?: Uint8Array },
   options: EvidenceCheckOptions,
 ) => DocumentVerification | Promise<DocumentVerification>;
+
+/**
+ * A file the caller hashed while streaming it rather than reading it whole: allowed for the
+ * document only (a PDF may be hundreds of MB); its signatures are then the verifier's to read.
+ */
+export interface HashedFile {
+  /** SHA-256, lower-case hex. */
+  readonly sha256: string;
+  readonly length: number;
+}
+
+/** A bundle's files by path (`manifest.json` included): bytes, or for the document its hash. */
+export type BundleFiles = ReadonlyMap<string, Uint8Array | HashedFile>;
 
 /** How to verify a bundle: the trust anchors and time of {@link EvidenceCheckOptions}, and more. */
 export interface BundleVerifyOptions extends EvidenceCheckOptions {

@@ -23,7 +23,7 @@ import { hex } from './fields.ts';
 import { MANIFEST_PATH, parseManifest, type BundleManifest, type ManifestEntry } from './manifest.ts';
 import { rootOfProof } from './merkle.ts';
 import { readInclusionProof } from './proof-file.ts';
-import type { BundlePiece, BundleReport, BundleVerifyOptions, EvidenceSummary } from './bundle-report.ts';
+import type { BundleFiles, BundlePiece, BundleReport, BundleVerifyOptions, EvidenceSummary } from './bundle-report.ts';
 
 /** How far a statement's time may lie after its batch's genTime (clocks of the office and the TSA). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -42,12 +42,15 @@ function unusable(time: Date, piece: BundlePiece): BundleReport {
   };
 }
 
-/** The pieces for files that are there but unlisted, and the bytes of each listed file whose hash holds. */
+/**
+ * The pieces for files that are there but unlisted, the bytes of each listed file whose hash
+ * holds, and the listed files the caller hashed itself whose hash holds (the document only).
+ */
 function matchFiles(
   manifest: BundleManifest,
-  files: ReadonlyMap<string, Uint8Array>,
+  files: BundleFiles,
   unreadable: ReadonlyMap<string, string>,
-): { pieces: BundlePiece[]; intact: Map<string, Uint8Array> } {
+): { pieces: BundlePiece[]; intact: Map<string, Uint8Array>; hashedIntact: Set<string> } {
   const pieces: BundlePiece[] = [];
   const listed = new Set(manifest.files.map((f) => f.path));
   for (const path of new Set([...files.keys(), ...unreadable.keys()]))
@@ -60,18 +63,24 @@ function matchFiles(
         message: 'The file is not in the manifest.',
       });
   const intact = new Map<string, Uint8Array>();
+  const hashedIntact = new Set<string>();
   for (const entry of manifest.files) {
-    const bytes = files.get(entry.path);
+    const value = files.get(entry.path);
     const why = unreadable.get(entry.path);
     const failed = (message: string) =>
       pieces.push({ path: entry.path, role: entry.role, ok: false, code: 'EVIDENCE_BUNDLE_FILE_INVALID', message });
     if (why !== undefined) failed(`The file could not be read: ${why}`);
-    else if (bytes === undefined) failed('The file is missing.');
-    else if (bytes.length !== entry.length || sha256Hex(bytes) !== entry.sha256)
+    else if (value === undefined) failed('The file is missing.');
+    else if (value instanceof Uint8Array) {
+      if (value.length !== entry.length || sha256Hex(value) !== entry.sha256)
+        failed(`The file has changed: its SHA-256 or length is not the manifest's.`);
+      else intact.set(entry.path, value);
+    } else if (entry.role !== 'document') failed('Only the document may be given by its hash; this file was not read.');
+    else if (value.length !== entry.length || value.sha256 !== entry.sha256)
       failed(`The file has changed: its SHA-256 or length is not the manifest's.`);
-    else intact.set(entry.path, bytes);
+    else hashedIntact.add(entry.path);
   }
-  return { pieces, intact };
+  return { pieces, intact, hashedIntact };
 }
 
 /** Reads the validation data of the bundle; a file that is not what its role says fails. */
@@ -114,12 +123,10 @@ function validationData(manifest: BundleManifest, intact: ReadonlyMap<string, Ui
  * every leg's chain holds. `usable` is false when the manifest is missing or invalid (the CLI
  * exits 2). Never throws for hostile input.
  */
-export async function verifyBundle(
-  files: ReadonlyMap<string, Uint8Array>,
-  options: BundleVerifyOptions,
-): Promise<BundleReport> {
+export async function verifyBundle(files: BundleFiles, options: BundleVerifyOptions): Promise<BundleReport> {
   const time = options.time;
-  const manifestBytes = files.get(MANIFEST_PATH);
+  const manifestFile = files.get(MANIFEST_PATH);
+  const manifestBytes = manifestFile instanceof Uint8Array ? manifestFile : undefined;
   const manifestProblem = options.unreadable?.get(MANIFEST_PATH);
   if (manifestBytes === undefined || manifestProblem !== undefined)
     return unusable(time, {
@@ -127,7 +134,9 @@ export async function verifyBundle(
       role: 'manifest',
       ok: false,
       code: 'EVIDENCE_MANIFEST_INVALID',
-      message: manifestProblem ?? 'The bundle has no manifest.json.',
+      message:
+        manifestProblem ??
+        (manifestFile === undefined ? 'The bundle has no manifest.json.' : 'The manifest must be given as bytes.'),
     });
   let manifest: BundleManifest;
   try {
@@ -141,7 +150,7 @@ export async function verifyBundle(
       message: isEvidenceError(e) ? (e.detail ?? e.message) : 'The manifest cannot be read.',
     });
   }
-  const { pieces, intact } = matchFiles(manifest, files, options.unreadable ?? new Map());
+  const { pieces, intact, hashedIntact } = matchFiles(manifest, files, options.unreadable ?? new Map());
   pieces.unshift({
     path: MANIFEST_PATH,
     role: 'manifest',
@@ -164,7 +173,7 @@ export async function verifyBundle(
   const documentEntry = manifest.files.find((f) => f.role === 'document')!;
   const documentBytes = intact.get(documentEntry.path);
   let documentVerified = false;
-  if (documentBytes !== undefined) {
+  if (documentBytes !== undefined || hashedIntact.has(documentEntry.path)) {
     if (options.verifyDocument === undefined)
       pieces.push({
         path: documentEntry.path,
@@ -175,7 +184,8 @@ export async function verifyBundle(
     else {
       documentVerified = true;
       try {
-        const result = await options.verifyDocument(documentBytes, checkOptions);
+        const document = { path: documentEntry.path, ...(documentBytes === undefined ? {} : { bytes: documentBytes }) };
+        const result = await options.verifyDocument(document, checkOptions);
         pieces.push({
           path: documentEntry.path,
           role: 'document',

@@ -216,7 +216,7 @@ void t.test('an evidence about another document fails; the document verifier is 
     ...options,
     verifyDocument: (pdf, context) => {
       heard = {
-        length: pdf.length,
+        length: pdf.bytes?.length,
         anchors: context.trustAnchors.length,
         crls: context.crls?.length,
         ocsp: context.ocspResponses?.length,
@@ -236,6 +236,42 @@ void t.test('an evidence about another document fails; the document verifier is 
     r3.pieces.find((p) => p.role === 'document'),
     { ok: false, message: /boom/ },
   );
+});
+
+void t.test('the document may be given by its hash (streamed by the caller), and only the document', async (t) => {
+  const documentEntry = { sha256: sha256(document), length: document.length };
+  const byHash = new Map<string, Uint8Array | { sha256: string; length: number }>(files).set(
+    'document.pdf',
+    documentEntry,
+  );
+  let heard: unknown;
+  const r1 = await verifyBundle(byHash, {
+    ...options,
+    verifyDocument: (doc) => {
+      heard = doc;
+      return { ok: true, message: 'read by the caller' };
+    },
+  });
+  t.ok(r1.valid, JSON.stringify(r1.pieces.filter((p) => !p.ok)));
+  t.same(heard, { path: 'document.pdf' }, 'the verifier gets the path, no bytes');
+  t.ok((await verifyBundle(byHash, options)).valid, 'without a verifier the hash alone is checked');
+
+  const changed = new Map(byHash).set('document.pdf', { ...documentEntry, length: document.length + 1 });
+  const r2 = await verifyBundle(changed, options);
+  t.match(
+    r2.pieces.find((p) => p.path === 'document.pdf'),
+    { ok: false, message: /has changed/ },
+  );
+
+  const evidencePath = [...files.keys()].find((p) => p.endsWith('.p7s'))!;
+  const hashedEvidence = new Map(byHash).set(evidencePath, { sha256: sha256(files.get(evidencePath)!), length: 1 });
+  const r3 = await verifyBundle(hashedEvidence, options);
+  t.match(
+    r3.pieces.find((p) => p.path === evidencePath),
+    { ok: false, message: /Only the document/ },
+  );
+  const hashedManifest = new Map(byHash).set(MANIFEST_PATH, { sha256: '00'.repeat(32), length: 1 });
+  t.notOk((await verifyBundle(hashedManifest, options)).usable);
 });
 
 void t.test('evidence without a time-stamp fails unless the caller allows it', async (t) => {

@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { verifyBundle, type DocumentVerifier } from '@lienthong/evidence';
 import { verifyPdf } from '@lienthong/pades';
-import { memorySource } from '@lienthong/pdf';
+import { memorySource, openFileSource } from '@lienthong/pdf';
 import { EXIT } from '../errors.ts';
 import { readBundleFolder } from '../inputs/bundle-files.ts';
 import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
@@ -17,27 +18,41 @@ export interface BundleVerifyValues {
   readonly json?: boolean;
 }
 
-/** The bundle's document checked by libs/pades `verifyPdf` with the bundle's certificates, CRLs and OCSP responses. */
-const verifyDocument: DocumentVerifier = async (pdf, options) => {
-  const revocationData = (options.crls?.length ?? 0) + (options.ocspResponses?.length ?? 0);
-  const report = await verifyPdf(memorySource(pdf), {
-    trustAnchors: options.trustAnchors,
-    intermediates: options.intermediates ?? [],
-    crls: options.crls ?? [],
-    ocspResponses: options.ocspResponses ?? [],
-    revocation: revocationData > 0 ? 'any' : 'none',
-    time: options.time,
-  });
-  const passed = pdfReportPassed(report);
-  const count = report.signatures.length;
-  return {
-    ok: passed,
-    message: passed
-      ? `PAdES: ${count} signature${count === 1 ? '' : 's'} TOTAL_PASSED, no forbidden change.`
-      : `PAdES: ${report.indication}${report.subIndication === undefined ? '' : ` / ${report.subIndication}`}: ${report.message}`,
-    details: toJsonValue(report),
+/**
+ * The bundle's document checked by libs/pades `verifyPdf` with the bundle's certificates, CRLs
+ * and OCSP responses, streamed from the folder (its hash was checked as it was read).
+ */
+const documentVerifier =
+  (root: string): DocumentVerifier =>
+  async (document, options) => {
+    const revocationData = (options.crls?.length ?? 0) + (options.ocspResponses?.length ?? 0);
+    const source =
+      document.bytes === undefined
+        ? await openFileSource(join(root, ...document.path.split('/')))
+        : { ...memorySource(document.bytes), close: async () => {} };
+    let report;
+    try {
+      report = await verifyPdf(source, {
+        trustAnchors: options.trustAnchors,
+        intermediates: options.intermediates ?? [],
+        crls: options.crls ?? [],
+        ocspResponses: options.ocspResponses ?? [],
+        revocation: revocationData > 0 ? 'any' : 'none',
+        time: options.time,
+      });
+    } finally {
+      await source.close();
+    }
+    const passed = pdfReportPassed(report);
+    const count = report.signatures.length;
+    return {
+      ok: passed,
+      message: passed
+        ? `PAdES: ${count} signature${count === 1 ? '' : 's'} TOTAL_PASSED, no forbidden change.`
+        : `PAdES: ${report.indication}${report.subIndication === undefined ? '' : ` / ${report.subIndication}`}: ${report.message}`,
+      details: toJsonValue(report),
+    };
   };
-};
 
 /**
  * `lienthong verify DIR`: the evidence bundle of one document (libs/evidence `verifyBundle`):
@@ -55,8 +70,15 @@ export async function verifyBundleFolder(
   const trustAnchors = readCertificateFiles(io, values.anchor);
   const intermediates = readCertificateFiles(io, values.intermediate);
   const crls = readCrlFiles(io, values.crl);
-  const { files, unreadable } = readBundleFolder(io, dir);
-  const report = await verifyBundle(files, { trustAnchors, intermediates, crls, time, unreadable, verifyDocument });
+  const { root, files, unreadable } = await readBundleFolder(io, dir);
+  const report = await verifyBundle(files, {
+    trustAnchors,
+    intermediates,
+    crls,
+    time,
+    unreadable,
+    verifyDocument: documentVerifier(root),
+  });
   io.stdout(
     values.json === true
       ? `${JSON.stringify(bundleReportJson(report), null, 2)}\n`
