@@ -56,6 +56,11 @@ const catalogues: CatalogueCase[] = [
     readme: 'libs/pdf/src/appearance/README.md',
   },
   {
+    name: '@lienthong/evidence',
+    load: async () => (await import('@lienthong/evidence')).evidenceErrors,
+    readme: 'libs/evidence/README.md',
+  },
+  {
     name: '@lienthong/records',
     load: async () => (await import('@lienthong/records')).recordsErrors,
     readme: 'libs/records/README.md',

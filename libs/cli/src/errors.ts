@@ -43,6 +43,7 @@ export const cliErrors = defineErrors({
   TSA_FAILED: { status: 502, title: 'The time-stamping authority could not be reached or did not grant a token' },
   CONFIG_MISSING: { status: 400, title: 'No client configuration: give --config FILE or set LIENTHONG_CONFIG' },
   CONFIG_INVALID: { status: 400, title: 'The client configuration file cannot be read or used' },
+  BAD_BUNDLE: { status: 400, title: 'A folder cannot be read as an evidence bundle' },
   SERVICE_UNREACHABLE: {
     status: 502,
     title: 'A service could not be reached, or did not answer as a lienthong service',

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { verifyCms } from '@lienthong/pki';
 import { parseCommandLine, positionals } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -8,11 +10,13 @@ import { readSignatureFile } from '../inputs/signature-file.ts';
 import { validationTime } from '../inputs/validation-inputs.ts';
 import type { Command } from '../io.ts';
 import { cmsReportJson, formatCmsReport } from '../output/cms-report.ts';
+import { verifyBundleFolder } from './verify-bundle.ts';
 import { verifyPdfFile } from './pdf-verify.ts';
 
 const NAME = 'verify';
 
 const usage = `Usage: lienthong verify FILE [--content FILE] [--anchor FILE…] [options]
+       lienthong verify DIR --anchor FILE… [options]
 
 Verifies a CMS / CAdES signature (RFC 5652, ETSI EN 319 122-1), or every
 signature of a PDF (PAdES, ETSI EN 319 142-1), and prints the validation
@@ -30,6 +34,14 @@ covers, and every later revision judged against its DocMDP / FieldMDP
 document's DSS adds certificates, CRLs and OCSP responses; revocation is
 checked when CRLs are given or the DSS holds any.
 
+A folder (DIR) is the evidence bundle of one document (lienthong delivery
+evidence -o DIR): manifest.json, the PDF, every evidence of its delivery
+with its batch time-stamp, and the certificates, CRLs and OCSP responses
+they need. Every file must be listed with its SHA-256; every evidence must
+verify (the acting office's seal, the document it names, its time-stamp),
+every chain of evidence per recipient hold, and the PDF verify as above.
+A root inside the bundle is never trusted by itself: name it with --anchor.
+
 Options:
   --content FILE       the signed content of a detached signature
   --anchor FILE        trust anchor certificate(s) (repeatable); without one,
@@ -42,16 +54,25 @@ Options:
   -h, --help           this help
 
 Exit status: 0 every signature is TOTAL_PASSED (for a PDF: with no forbidden
-change after it); 1 otherwise, also for a signed PDF whose later revisions
-cannot be read (TOTAL_FAILED / FORMAT_FAILURE, with the report); 2 unusable
-input (missing or unreadable file, a PDF with no readable signed revision,
-bad date).
+change after it; for a bundle: every piece verifies); 1 otherwise, also for a
+signed PDF whose later revisions cannot be read (TOTAL_FAILED /
+FORMAT_FAILURE, with the report); 2 unusable input (missing or unreadable
+file, a PDF with no readable signed revision, a bundle without a usable
+manifest, bad date).
 `;
+
+function isFolder(io: { cwd: string }, path: string): boolean {
+  try {
+    return statSync(resolve(io.cwd, path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** `lienthong verify`: verification of a CMS/CAdES signature with an EN 319 102-1 report. */
 export const verifyCommand: Command = {
   name: NAME,
-  summary: 'verify a CMS/CAdES signature or a signed PDF (EN 319 102-1 report)',
+  summary: 'verify a CMS/CAdES signature, a signed PDF (EN 319 102-1 report) or an evidence bundle',
   usage,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine(NAME, args, {
@@ -64,6 +85,11 @@ export const verifyCommand: Command = {
     });
     const [file] = positionals(NAME, rest, ['file']);
     const time = validationTime(values.at);
+    if (isFolder(io, file!)) {
+      if (values.content !== undefined)
+        throw new CliError('USAGE', `${NAME}: --content is for detached CMS signatures, not for a bundle.`);
+      return verifyBundleFolder(io, file!, values, time);
+    }
     if (await isPdfFile(io, file!)) {
       if (values.content !== undefined)
         throw new CliError('USAGE', `${NAME}: --content is for detached CMS signatures; a PDF signs itself.`);

@@ -1,0 +1,92 @@
+/**
+ * Canonical JSON (RFC 8785, JSON Canonicalization Scheme) for the flat objects of this
+ * package: members sorted by their names' UTF-16 code units, no white space, strings as
+ * ECMAScript's JSON.stringify writes them, integers only (so no number formatting beyond
+ * `String(n)`). Reading is strict: the input must be UTF-8 without a BOM, one JSON object
+ * whose member names are not repeated, within a byte budget.
+ */
+import { EvidenceError } from './errors.ts';
+
+/** A value a canonical member may hold: a string or a safe integer. */
+export type CanonicalValue = string | number;
+
+/** RFC 8785 §3.2: the canonical bytes of a flat object (members with `undefined` are left out). */
+export function canonicalJson(members: Readonly<Record<string, CanonicalValue | undefined>>): Uint8Array {
+  const names = Object.keys(members)
+    .filter((name) => members[name] !== undefined)
+    .sort();
+  const body = names.map((name) => `${JSON.stringify(name)}:${JSON.stringify(members[name])}`).join(',');
+  return new TextEncoder().encode(`{${body}}`);
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The first member name repeated within one object of valid JSON `text` (at any depth), or undefined. */
+function repeatedName(text: string): string | undefined {
+  const open: (Set<string> | undefined)[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      let k = j + 1;
+      while (k < text.length && (text[k] === ' ' || text[k] === '\t' || text[k] === '\n' || text[k] === '\r')) k++;
+      const names = open[open.length - 1];
+      if (text[k] === ':' && names !== undefined) {
+        const name = JSON.parse(text.slice(i, j + 1)) as string;
+        if (names.has(name)) return name;
+        names.add(name);
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === '{') open.push(new Set());
+    else if (c === '[') open.push(undefined);
+    else if (c === '}' || c === ']') open.pop();
+    i++;
+  }
+  return undefined;
+}
+
+/**
+ * Reads `bytes` as one JSON object of at most `maxBytes`, refusing repeated member names
+ * in any of its objects (RFC 8259 §4 leaves them undefined; I-JSON, RFC 7493 §2.3, forbids them). `what` names
+ * the input in messages. Throws EvidenceError with `codes.tooLarge`, `codes.malformed` or
+ * `codes.duplicate`.
+ */
+export function readJsonObject(
+  bytes: Uint8Array,
+  what: string,
+  maxBytes: number,
+  codes: {
+    tooLarge: 'EVIDENCE_STATEMENT_TOO_LARGE' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID';
+    malformed: 'EVIDENCE_STATEMENT_MALFORMED' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID';
+    duplicate: 'EVIDENCE_STATEMENT_DUPLICATE_FIELD' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID';
+  },
+): Record<string, unknown> {
+  if (bytes.length > maxBytes)
+    throw new EvidenceError(codes.tooLarge, `The ${what} has ${bytes.length} bytes; at most ${maxBytes} are read.`);
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new EvidenceError(codes.malformed, `The ${what} is not UTF-8.`);
+  }
+  if (text.startsWith('\uFEFF')) throw new EvidenceError(codes.malformed, `The ${what} starts with a byte order mark.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new EvidenceError(codes.malformed, `The ${what} is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new EvidenceError(codes.malformed, `The ${what} is not a JSON object.`);
+  const repeated = repeatedName(text);
+  if (repeated !== undefined)
+    throw new EvidenceError(
+      codes.duplicate,
+      `The ${what} has the member ${JSON.stringify(repeated.slice(0, 64))} more than once in one object.`,
+    );
+  return value as Record<string, unknown>;
+}
