@@ -1,26 +1,17 @@
 import type { EventPublisher } from '@lienthong/bus';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { outboxOrderLockKeySql, toOutgoingEvent, type OutboxRow } from './outbox.ts';
+import { quoteSchema } from './schema-name.ts';
 
-/** Takes the outbox order lock exclusively; false when writers kept it past the timeout. */
-async function takeOrderLock(client: PoolClient, schema: string): Promise<boolean> {
-  const key = outboxOrderLockKeySql('$1::text');
-  const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${key}) AS ok`, [schema]);
-  if (rows[0]?.ok === true) return true;
-  // Waiting queues new writers behind us, so wait only briefly (writers are short).
-  await client.query(`SET LOCAL lock_timeout = '200ms'`);
-  try {
-    await client.query(`SELECT pg_advisory_xact_lock(${key})`, [schema]);
-    return true;
-  } catch (err) {
-    if ((err as { code?: string }).code === '55P03') return false;
-    throw err;
-  }
-}
+/** Rows of the statement after BEGIN, SET LOCAL and the lock in `readBatch`'s query. */
+const selectIndex = 3;
 
 /**
- * Reads the oldest unpublished rows (by id) once every transaction that might still add a
- * smaller id has ended. Runs its own short transaction on `client`.
+ * Reads the oldest unpublished rows (by id, after `afterId`) once every transaction that
+ * might still add a smaller id has ended: in one transaction that takes the outbox order
+ * lock exclusively, then selects (a new snapshot, taken after the lock). Waiting for the
+ * lock queues new writers behind us, so it waits at most 200 ms (writers are short) and
+ * reads nothing when writers kept it longer.
  */
 export async function readBatch(
   client: PoolClient,
@@ -29,21 +20,21 @@ export async function readBatch(
   limit: number,
   afterId = '0',
 ): Promise<OutboxRow[]> {
-  await client.query('BEGIN');
+  // One simple query of several statements: the batch costs one round trip, not four. A
+  // simple query takes no parameters, so the values are spliced once made safe: the schema
+  // passes quoteSchema's pattern (no quote can be in it), the numbers are numbers.
+  quoteSchema(schema);
+  const sql = `BEGIN; SET LOCAL lock_timeout = '200ms';
+    SELECT pg_advisory_xact_lock(${outboxOrderLockKeySql(`'${schema}'`)});
+    SELECT id, topic, key, envelope FROM ${quoted}.outbox
+      WHERE published_at IS NULL AND id > ${BigInt(afterId)} ORDER BY id LIMIT ${Math.max(1, Math.trunc(limit) || 1)};
+    COMMIT`;
   try {
-    if (!(await takeOrderLock(client, schema))) {
-      await client.query('ROLLBACK');
-      return [];
-    }
-    const { rows } = await client.query<OutboxRow>(
-      `SELECT id, topic, key, envelope FROM ${quoted}.outbox
-       WHERE published_at IS NULL AND id > $2::bigint ORDER BY id LIMIT $1`,
-      [limit, afterId],
-    );
-    await client.query('COMMIT');
-    return rows;
+    const results = (await client.query(sql)) as unknown as QueryResult<OutboxRow>[];
+    return results[selectIndex]?.rows ?? [];
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
+    if ((err as { code?: string }).code === '55P03') return [];
     throw err;
   }
 }
@@ -67,11 +58,20 @@ export async function relayBatch(
   return rows.length;
 }
 
-/** Marks rows as published, once the bus has acknowledged them. */
-export async function markPublished(client: PoolClient, quoted: string, rows: OutboxRow[]): Promise<void> {
-  await client.query(`UPDATE ${quoted}.outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-    rows.map((r) => r.id),
-  ]);
+/**
+ * Marks a batch as published, once the bus has acknowledged it. A batch read by
+ * `readBatch` is every unpublished row from its first id to its last (no transaction could
+ * still add one in between), so the id range names it without sending every id.
+ */
+export async function markPublished(client: PoolClient, quoted: string, rows: readonly OutboxRow[]): Promise<void> {
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (!first || !last) return;
+  await client.query(
+    `UPDATE ${quoted}.outbox SET published_at = now()
+     WHERE id BETWEEN $1::bigint AND $2::bigint AND published_at IS NULL`,
+    [first.id, last.id],
+  );
 }
 
 /** Deletes published rows older than the retention window; returns how many. */

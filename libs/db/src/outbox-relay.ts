@@ -104,10 +104,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [relayLockKey]);
   }
 
-  // The active relay keeps one batch in flight: while the bus acknowledges batch N, batch
-  // N+1 (ids after N's) is read; N is marked once acknowledged, before N+1 is published, so
-  // publishes stay in id order and a row is never marked before the bus has it.
+  // The active relay keeps the bus busy: while batch N is in flight it reads N+1 (ids after
+  // N's); once N is acknowledged it publishes N+1 at once and marks N while N+1 is in
+  // flight. One publish at a time, so the bus gets the rows in id order; a row is marked
+  // only after the bus acknowledged it; at most two batches are held in memory.
   let inFlight: { rows: OutboxRow[]; acked: Promise<void> } | undefined;
+
+  function publish(rows: OutboxRow[]): void {
+    const acked = publisher.publish(rows.map(toOutgoingEvent));
+    acked.catch(() => undefined); // observed by settle() or pipelineStep()
+    inFlight = { rows, acked };
+  }
 
   /** Waits for the batch in flight and marks it; rethrows its publish failure. */
   async function settle(client: PoolClient): Promise<number> {
@@ -121,14 +128,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** One step of the active relay; the number of rows read (0 when idle). */
   async function pipelineStep(client: PoolClient): Promise<number> {
-    const afterId = inFlight?.rows.at(-1)?.id;
-    const rows = await readBatch(client, schema, quoted, batchSize, afterId);
-    await settle(client);
-    if (rows.length > 0) {
-      const acked = publisher.publish(rows.map(toOutgoingEvent));
-      acked.catch(() => undefined); // observed by settle()
-      inFlight = { rows, acked };
+    const previous = inFlight;
+    const rows = await readBatch(client, schema, quoted, batchSize, previous?.rows.at(-1)?.id);
+    if (previous) {
+      inFlight = undefined;
+      await previous.acked;
     }
+    if (rows.length > 0) publish(rows);
+    if (previous) await markPublished(client, quoted, previous.rows);
     return rows.length;
   }
 
@@ -143,16 +150,22 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       leader = client;
       logger.info({ schema }, 'outbox relay active');
       while (running) {
-        const sent = await exclusive(() => pipelineStep(client));
+        const read = await exclusive(() => pipelineStep(client));
         if (Date.now() - lastCleanup >= cleanupIntervalMs) {
           lastCleanup = Date.now();
           const deleted = await exclusive(() => deletePublished(client, quoted, retentionMs));
           if (deleted > 0) logger.debug({ schema, deleted }, 'deleted expired published outbox rows');
         }
-        if (sent < batchSize) await pause(pollIntervalMs);
+        if (read < batchSize) {
+          // Caught up: mark what is in flight now, not after the pause.
+          await exclusive(() => settle(client));
+          await pause(pollIntervalMs);
+        }
       }
       await exclusive(() => settle(client));
     } finally {
+      // A relay that takes over must not publish while a publish of ours may still land.
+      await inFlight?.acked.catch(() => undefined);
       inFlight = undefined;
       leader = undefined;
       // On failure the caller destroys the connection, which drops the session lock too.
