@@ -17,7 +17,15 @@ import {
   type EventPublisher,
   type OutgoingEvent,
 } from '@lienthong/bus';
-import { createOutboxRelay, createPool, enqueueEvents, migrate, withTransaction, type Pool } from '@lienthong/db';
+import {
+  createOutboxRelay,
+  createPool,
+  enqueueEvents,
+  migrate,
+  outboxBacklog,
+  withTransaction,
+  type Pool,
+} from '@lienthong/db';
 import { uniqueName } from '../test/support/env.ts';
 import type { Benchmark } from './types.ts';
 
@@ -90,13 +98,11 @@ async function relayRound(pool: Pool, schema: string, bus: EventBus, events: Out
     },
   };
   const outbox = createOutboxRelay({ pool, schema, publisher, batchSize: BATCH, pollIntervalMs: 10 });
-  const pending = async (): Promise<number> =>
-    Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0]?.n);
   const sleep = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
   const start = performance.now();
   outbox.start();
   while (acknowledged < events.length) await sleep();
-  while ((await pending()) > 0) await sleep();
+  while ((await outboxBacklog(pool)) > 0) await sleep();
   const seconds = (performance.now() - start) / 1000;
   await outbox.stop();
   return seconds;

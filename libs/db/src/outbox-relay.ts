@@ -2,7 +2,7 @@ import type { EventPublisher } from '@lienthong/bus';
 import type { Pool, PoolClient } from 'pg';
 import { outboxChannel } from './kit-migrations.ts';
 import { silentLogger, type DbLogger } from './logger.ts';
-import { deletePublished, markPublished, readBatch, relayBatch } from './outbox-batch.ts';
+import { deleteRelayed, markRelayed, readBatch, relayBatch } from './outbox-batch.ts';
 import { toOutgoingEvent, type OutboxRow } from './outbox.ts';
 import { advisoryKey, quoteSchema } from './schema-name.ts';
 import { createWakeSignal } from './wake-signal.ts';
@@ -19,9 +19,9 @@ export interface OutboxRelayOptions {
   standbyIntervalMs?: number;
   /** Pause after a failure (publish or database) before trying again, ms (default 1000). */
   retryDelayMs?: number;
-  /** Published rows are kept this long, then deleted, ms (default 7 days). */
+  /** Relayed rows are kept this long after they were written, then deleted, ms (default 7 days). */
   retentionMs?: number;
-  /** How often the active relay deletes expired published rows, ms (default 1 hour). */
+  /** How often the active relay deletes expired relayed rows, ms (default 1 hour). */
   cleanupIntervalMs?: number;
   logger?: DbLogger;
 }
@@ -42,7 +42,7 @@ function relayIdentity(pool: Pool, schema: string): string {
 export interface OutboxRelay {
   /** Starts relaying in the background (idempotent). */
   start(): void;
-  /** Stops; resolves once the batch in flight is published and marked, and the lock released. */
+  /** Stops; resolves once the batch in flight is acknowledged and marked, and the lock released. */
   stop(): Promise<void>;
   /** Relays one batch now; 0 when there was nothing to send or another relay is active. */
   relayOnce(): Promise<number>;
@@ -52,8 +52,9 @@ export interface OutboxRelay {
  * Creates the outbox relay of a schema (transactional outbox, at-least-once). Only one
  * relay per schema is active at a time: it holds a session advisory lock on a dedicated
  * connection; other relays stand by and take over when that connection goes away. The
- * active relay publishes unpublished rows in id order, then marks them `published_at`;
- * published rows are deleted after `retentionMs`. A crash between publish and mark sends
+ * active relay publishes the rows after its watermark in id order, then moves the
+ * watermark (`outbox_relayed.up_to`) past them; relayed rows are deleted `retentionMs`
+ * after they were written. A crash between publish and mark sends
  * the same events again (same ids): consumers de-duplicate with `handleOnce`. Wakes up on
  * NOTIFY from the outbox insert trigger, and polls every `pollIntervalMs` in any case.
  */
@@ -122,7 +123,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (!batch) return 0;
     inFlight = undefined;
     await batch.acked;
-    await markPublished(client, quoted, batch.rows);
+    await markRelayed(client, quoted, batch.rows);
     return batch.rows.length;
   }
 
@@ -135,7 +136,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await previous.acked;
     }
     if (rows.length > 0) publish(rows);
-    if (previous) await markPublished(client, quoted, previous.rows);
+    if (previous) await markRelayed(client, quoted, previous.rows);
     return rows.length;
   }
 
@@ -153,8 +154,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         const read = await exclusive(() => pipelineStep(client));
         if (Date.now() - lastCleanup >= cleanupIntervalMs) {
           lastCleanup = Date.now();
-          const deleted = await exclusive(() => deletePublished(client, quoted, retentionMs));
-          if (deleted > 0) logger.debug({ schema, deleted }, 'deleted expired published outbox rows');
+          const deleted = await exclusive(() => deleteRelayed(client, quoted, retentionMs));
+          if (deleted > 0) logger.debug({ schema, deleted }, 'deleted expired relayed outbox rows');
         }
         if (read < batchSize) {
           // Caught up: mark what is in flight now, not after the pause.

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { createOutboxRelay, enqueueEvents, migrate, withTransaction } from '../src/index.ts';
+import { createOutboxRelay, enqueueEvents, migrate, outboxBacklog, withTransaction } from '../src/index.ts';
 import type { OutboxEvent, Pool } from '../src/index.ts';
 import { testEnv } from '../../../test/support/env.ts';
 import { makeEvent, RecordingPublisher, useSchema, waitFor } from './helpers.ts';
@@ -13,8 +13,7 @@ async function setUp(t: Test) {
   return { schema, pool, idOrder };
 }
 
-const unrelayed = async (pool: Pool): Promise<number> =>
-  (await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL')).rowCount ?? -1;
+const unrelayed = (pool: Pool): Promise<number> => outboxBacklog(pool);
 
 /** `count` events on 100 keys, as one national fan-out writes them (one per recipient office). */
 const fanOut = (count: number, from = 0): OutboxEvent[] =>
@@ -134,4 +133,26 @@ void t.test('a relay that has caught up marks its last batch before it sleeps', 
   await waitFor(async () => (await unrelayed(pool)) === 0);
   t.equal(publisher.events.length, 120);
   await relay.stop();
+});
+
+void t.test('expired rows the bus never acknowledged are not deleted', async (t) => {
+  const { schema, pool } = await setUp(t);
+  await withTransaction(pool, (c) => enqueueEvents(c, fanOut(30)));
+  const publisher = new RecordingPublisher();
+  publisher.refuseAt = new Set(Array.from({ length: 1_000 }, (_, n) => n + 1));
+  const relay = createOutboxRelay({
+    pool,
+    schema,
+    publisher,
+    batchSize: 10,
+    retryDelayMs: 5,
+    retentionMs: 0,
+    cleanupIntervalMs: 0,
+  });
+  relay.start();
+  t.teardown(() => relay.stop());
+  await waitFor(() => publisher.calls >= 3);
+  await relay.stop();
+  t.equal((await pool.query('SELECT 1 FROM outbox')).rowCount, 30, 'all rows kept');
+  t.equal(await unrelayed(pool), 30);
 });
