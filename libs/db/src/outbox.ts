@@ -30,7 +30,7 @@ export async function enqueueEvents(client: PoolClient, events: readonly OutboxE
   await client.query(`SELECT pg_advisory_xact_lock_shared(${outboxOrderLockKeySql('current_schema()')})`);
   await client.query(
     `INSERT INTO outbox (topic, key, event_id, envelope)
-     SELECT u.topic, u.key, u.event_id, u.envelope::jsonb
+     SELECT u.topic, u.key, u.event_id, u.envelope::json
      FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) WITH ORDINALITY
        AS u(topic, key, event_id, envelope, n)
      ORDER BY u.n`,

@@ -42,6 +42,7 @@ void t.test(
       events.slice(4).map((e) => e.envelope.id),
       'only the rows never published',
     );
+    t.same(publisher.events[0]?.envelope, events[4]?.envelope, 'the envelope survives the change to json');
     t.equal(await outboxBacklog(migrated), 0);
   },
 );
