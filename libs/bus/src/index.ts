@@ -24,6 +24,7 @@ export {
 export { BusError, busErrors, isBusError, messageOf, type BusErrorCode } from './errors.ts';
 export { silentLogger, type BusLogger } from './logger.ts';
 export { isDeadLetterTopic } from './dead-letter.ts';
+export { assertTopics } from './topic-name.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka-bus.ts';
 export { createPostgresBus, type PostgresBus, type PostgresBusOptions } from './postgres-bus.ts';
 export { createBus, type BusConfig } from './config.ts';

@@ -3,6 +3,7 @@ import { createEventBus, unavailable, type EncodedEvent } from './bus-core.ts';
 import { BusError } from './errors.ts';
 import { kafkaLevelOf, kafkaLogCreator } from './kafka-logging.ts';
 import { startKafkaConsumer } from './kafka-consumer.ts';
+import { splitForRequests } from './kafka-request-size.ts';
 import { silentLogger, type BusLogger } from './logger.ts';
 import type { EventBus } from './types.ts';
 
@@ -39,7 +40,9 @@ export interface KafkaBusOptions {
  * `OutgoingEvent.key` the message key (so one key stays on one partition, in order), and
  * the id, type and traceparent are copied into headers. The producer is idempotent with
  * one request in flight and acks from all in-sync replicas, so a retried send neither
- * duplicates nor reorders. Each `subscribe` is one consumer group member.
+ * duplicates nor reorders. A publish heavier than one produce request may carry (the
+ * broker's 1 MiB record batch) goes out as several requests, one after another. Each
+ * `subscribe` is one consumer group member.
  */
 export function createKafkaBus(options: KafkaBusOptions): EventBus {
   const logger = options.logger ?? silentLogger;
@@ -93,15 +96,19 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
 
   const { bus, state } = createEventBus({
     async append(events: EncodedEvent[]): Promise<void> {
-      // A Map keeps first-insertion order and each array keeps the caller's order, so events
-      // of one key reach their partition in array order inside the one produce request.
-      const byTopic = new Map<string, Message[]>();
-      for (const { topic, key, value, headers } of events) {
-        const messages = byTopic.get(topic) ?? [];
-        messages.push({ key, value, headers });
-        byTopic.set(topic, messages);
+      // Requests go one after another, each acknowledged before the next, so a failure
+      // leaves a prefix sent and the caller's retry repeats it: duplicates, never reordering.
+      for (const run of splitForRequests(events)) {
+        // A Map keeps first-insertion order and each array keeps the caller's order, so events
+        // of one key reach their partition in array order inside one produce request.
+        const byTopic = new Map<string, Message[]>();
+        for (const { topic, key, value, headers } of run) {
+          const messages = byTopic.get(topic) ?? [];
+          messages.push({ key, value, headers });
+          byTopic.set(topic, messages);
+        }
+        await sendBatch(byTopic);
       }
-      await sendBatch(byTopic);
     },
 
     async createTopics(topics: string[]): Promise<void> {

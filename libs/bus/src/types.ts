@@ -83,7 +83,9 @@ export interface Subscription {
 export interface EventPublisher {
   /**
    * Publishes the events durably (Kafka: idempotent producer, acks=all) and resolves once
-   * the transport has them. Events with the same key keep the order of the array.
+   * the transport has them. Events with the same key keep the order of the array. A
+   * rejection may come after some of them were stored: publishing again repeats those
+   * (consumers de-duplicate by id), never reorders them.
    */
   publish(events: OutgoingEvent[]): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import t from 'tap';
+import { createEnvelope } from '../src/envelope.ts';
 import { createKafkaBus } from '../src/kafka-bus.ts';
 import { headersToStrings } from '../src/headers.ts';
 import type { EventBus } from '../src/types.ts';
@@ -82,3 +83,29 @@ const harness: BusHarness = {
 };
 
 busSuite(t, harness);
+
+void t.test('one publish larger than a Kafka record batch may be reaches the topic whole, in order', async (t) => {
+  const bus = createKafkaBus({ brokers: testKafkaBrokers, clientId: randomName('bus-test'), kafkaLogLevel: 'error' });
+  t.teardown(() => bus.close());
+  const topic = randomName('lienthong.test');
+  madeTopics.push(topic, deadLetterTopic(topic));
+  await bus.ensureTopics([topic]);
+  // Four envelopes of ~400 kB on one key (one partition): 1.6 MB, over the broker's 1 MiB
+  // max.message.bytes for the record batch of one partition in one produce request.
+  const events = Array.from({ length: 4 }, (_, n) => ({
+    topic,
+    key: 'one-key',
+    envelope: createEnvelope({
+      type: 'test.big',
+      source: 'bus-test',
+      subject: 's',
+      data: { n, pad: 'x'.repeat(400_000) },
+    }),
+  }));
+  await bus.publish(events);
+  const got = await readRaw(topic, 4);
+  t.same(
+    got.map((m) => (JSON.parse(m.value) as { id: string }).id),
+    events.map((e) => e.envelope.id),
+  );
+});

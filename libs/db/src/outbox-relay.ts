@@ -2,7 +2,7 @@ import type { EventPublisher } from '@lienthong/bus';
 import type { Pool, PoolClient } from 'pg';
 import { outboxChannel } from './kit-migrations.ts';
 import { silentLogger, type DbLogger } from './logger.ts';
-import { deletePublished, markPublished, readBatch, relayBatch } from './outbox-batch.ts';
+import { deleteRelayed, markRelayed, readBatch, relayBatch } from './outbox-batch.ts';
 import { toOutgoingEvent, type OutboxRow } from './outbox.ts';
 import { advisoryKey, quoteSchema } from './schema-name.ts';
 import { createWakeSignal } from './wake-signal.ts';
@@ -19,9 +19,9 @@ export interface OutboxRelayOptions {
   standbyIntervalMs?: number;
   /** Pause after a failure (publish or database) before trying again, ms (default 1000). */
   retryDelayMs?: number;
-  /** Published rows are kept this long, then deleted, ms (default 7 days). */
+  /** Relayed rows are kept this long after they were written, then deleted, ms (default 7 days). */
   retentionMs?: number;
-  /** How often the active relay deletes expired published rows, ms (default 1 hour). */
+  /** How often the active relay deletes expired relayed rows, ms (default 1 hour). */
   cleanupIntervalMs?: number;
   logger?: DbLogger;
 }
@@ -42,7 +42,7 @@ function relayIdentity(pool: Pool, schema: string): string {
 export interface OutboxRelay {
   /** Starts relaying in the background (idempotent). */
   start(): void;
-  /** Stops; resolves once the batch in flight is published and marked, and the lock released. */
+  /** Stops; resolves once the batch in flight is acknowledged and marked, and the lock released. */
   stop(): Promise<void>;
   /** Relays one batch now; 0 when there was nothing to send or another relay is active. */
   relayOnce(): Promise<number>;
@@ -52,8 +52,9 @@ export interface OutboxRelay {
  * Creates the outbox relay of a schema (transactional outbox, at-least-once). Only one
  * relay per schema is active at a time: it holds a session advisory lock on a dedicated
  * connection; other relays stand by and take over when that connection goes away. The
- * active relay publishes unpublished rows in id order, then marks them `published_at`;
- * published rows are deleted after `retentionMs`. A crash between publish and mark sends
+ * active relay publishes the rows after its watermark in id order, then moves the
+ * watermark (`outbox_relayed.up_to`) past them; relayed rows are deleted `retentionMs`
+ * after they were written. A crash between publish and mark sends
  * the same events again (same ids): consumers de-duplicate with `handleOnce`. Wakes up on
  * NOTIFY from the outbox insert trigger, and polls every `pollIntervalMs` in any case.
  */
@@ -104,10 +105,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     await client.query('SELECT pg_advisory_unlock($1::bigint)', [relayLockKey]);
   }
 
-  // The active relay keeps one batch in flight: while the bus acknowledges batch N, batch
-  // N+1 (ids after N's) is read; N is marked once acknowledged, before N+1 is published, so
-  // publishes stay in id order and a row is never marked before the bus has it.
+  // The active relay keeps the bus busy: while batch N is in flight it reads N+1 (ids after
+  // N's); once N is acknowledged it publishes N+1 at once and marks N while N+1 is in
+  // flight. One publish at a time, so the bus gets the rows in id order; a row is marked
+  // only after the bus acknowledged it; at most two batches are held in memory.
   let inFlight: { rows: OutboxRow[]; acked: Promise<void> } | undefined;
+
+  function publish(rows: OutboxRow[]): void {
+    const acked = publisher.publish(rows.map(toOutgoingEvent));
+    acked.catch(() => undefined); // observed by settle() or pipelineStep()
+    inFlight = { rows, acked };
+  }
 
   /** Waits for the batch in flight and marks it; rethrows its publish failure. */
   async function settle(client: PoolClient): Promise<number> {
@@ -115,20 +123,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (!batch) return 0;
     inFlight = undefined;
     await batch.acked;
-    await markPublished(client, quoted, batch.rows);
+    await markRelayed(client, quoted, batch.rows);
     return batch.rows.length;
   }
 
   /** One step of the active relay; the number of rows read (0 when idle). */
   async function pipelineStep(client: PoolClient): Promise<number> {
-    const afterId = inFlight?.rows.at(-1)?.id;
-    const rows = await readBatch(client, schema, quoted, batchSize, afterId);
-    await settle(client);
-    if (rows.length > 0) {
-      const acked = publisher.publish(rows.map(toOutgoingEvent));
-      acked.catch(() => undefined); // observed by settle()
-      inFlight = { rows, acked };
+    const previous = inFlight;
+    const rows = await readBatch(client, schema, quoted, batchSize, previous?.rows.at(-1)?.id);
+    if (previous) {
+      inFlight = undefined;
+      await previous.acked;
     }
+    if (rows.length > 0) publish(rows);
+    if (previous) await markRelayed(client, quoted, previous.rows);
     return rows.length;
   }
 
@@ -143,16 +151,22 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       leader = client;
       logger.info({ schema }, 'outbox relay active');
       while (running) {
-        const sent = await exclusive(() => pipelineStep(client));
+        const read = await exclusive(() => pipelineStep(client));
         if (Date.now() - lastCleanup >= cleanupIntervalMs) {
           lastCleanup = Date.now();
-          const deleted = await exclusive(() => deletePublished(client, quoted, retentionMs));
-          if (deleted > 0) logger.debug({ schema, deleted }, 'deleted expired published outbox rows');
+          const deleted = await exclusive(() => deleteRelayed(client, quoted, retentionMs));
+          if (deleted > 0) logger.debug({ schema, deleted }, 'deleted expired relayed outbox rows');
         }
-        if (sent < batchSize) await pause(pollIntervalMs);
+        if (read < batchSize) {
+          // Caught up: mark what is in flight now, not after the pause.
+          await exclusive(() => settle(client));
+          await pause(pollIntervalMs);
+        }
       }
       await exclusive(() => settle(client));
     } finally {
+      // A relay that takes over must not publish while a publish of ours may still land.
+      await inFlight?.acked.catch(() => undefined);
       inFlight = undefined;
       leader = undefined;
       // On failure the caller destroys the connection, which drops the session lock too.

@@ -1,4 +1,4 @@
-import type { EventEnvelope, OutgoingEvent } from '@lienthong/bus';
+import { assertTopics, parseEnvelope, serializeEnvelope, type EventEnvelope, type OutgoingEvent } from '@lienthong/bus';
 import type { PoolClient } from 'pg';
 import type { OutboxEvent } from './types.ts';
 
@@ -15,22 +15,26 @@ export const outboxOrderLockKeySql = (schemaSql: string): string =>
  * transactional outbox pattern): they reach the bus only if the transaction commits, and
  * the relay sends them in the order of the array (then in the order transactions commit).
  * The event id (`envelope.id`, a UUID) is unique: enqueueing the same event twice fails.
+ * Topics and envelopes are checked as the bus will check them (`BUS_TOPIC_INVALID`,
+ * `BUS_ENVELOPE_INVALID`, over `maxEnvelopeBytes`), so the writer fails rather than leave
+ * a row the bus refuses, which would hold back every row after it.
  */
 export async function enqueueEvents(client: PoolClient, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
+  assertTopics(events.map((e) => e.topic));
+  const envelopes = events.map((e) => {
+    const json = serializeEnvelope(e.envelope);
+    parseEnvelope(json);
+    return json;
+  });
   await client.query(`SELECT pg_advisory_xact_lock_shared(${outboxOrderLockKeySql('current_schema()')})`);
   await client.query(
     `INSERT INTO outbox (topic, key, event_id, envelope)
-     SELECT u.topic, u.key, u.event_id, u.envelope::jsonb
+     SELECT u.topic, u.key, u.event_id, u.envelope::json
      FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) WITH ORDINALITY
        AS u(topic, key, event_id, envelope, n)
      ORDER BY u.n`,
-    [
-      events.map((e) => e.topic),
-      events.map((e) => e.key),
-      events.map((e) => e.envelope.id),
-      events.map((e) => JSON.stringify(e.envelope)),
-    ],
+    [events.map((e) => e.topic), events.map((e) => e.key), events.map((e) => e.envelope.id), envelopes],
   );
 }
 

@@ -8,6 +8,7 @@ import {
   createPool,
   enqueueEvents,
   handleOnce,
+  kitMigrations,
   migrate,
   startEmbeddedPostgres,
   withTransaction,
@@ -61,7 +62,7 @@ void t.test('concurrent migrate from 5 pools through the socket', async (t) => {
   const pools = Array.from({ length: 5 }, () => makePool(2));
   const migrations = [{ id: '0001_a', sql: 'CREATE TABLE a (id int PRIMARY KEY); INSERT INTO a VALUES (1)' }];
   const ran = await Promise.all(pools.map((p) => migrate(p, schema, migrations)));
-  t.equal(ran.flat().length, 3, 'each migration applied by exactly one pool');
+  t.equal(ran.flat().length, kitMigrations.length + 1, 'each migration applied by exactly one pool');
 });
 
 void t.test('a running relay delivers through the socket (polling; NOTIFY stays on the writer)', async (t) => {

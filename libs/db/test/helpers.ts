@@ -53,19 +53,36 @@ export function makeEvent(key: string, n: number): OutboxEvent {
 
 /**
  * Our own `EventPublisher` that keeps what it was given, in order. `crashAfterRecord`
- * makes the next calls record and then throw, as a relay crashing between publish and mark.
+ * makes the next calls record and then throw, as a relay crashing between publish and mark;
+ * `refuseAt` makes the calls of those numbers (1 = the first) throw without recording, as a
+ * bus that never got the batch. `ackDelayMs` holds each acknowledgement back, so a relay
+ * has time to work ahead; `maxConcurrent` is the most calls seen in flight at once.
  */
 export class RecordingPublisher implements EventPublisher {
   readonly events: OutgoingEvent[] = [];
+  readonly batchSizes: number[] = [];
   crashAfterRecord = 0;
+  refuseAt = new Set<number>();
+  ackDelayMs = 0;
   calls = 0;
+  maxConcurrent = 0;
+  private concurrent = 0;
 
   async publish(events: OutgoingEvent[]): Promise<void> {
-    this.calls++;
-    this.events.push(...events);
-    if (this.crashAfterRecord > 0) {
-      this.crashAfterRecord--;
-      throw new Error('simulated crash after publish, before mark');
+    const call = ++this.calls;
+    this.concurrent++;
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
+    try {
+      if (this.ackDelayMs > 0) await sleep(this.ackDelayMs);
+      if (this.refuseAt.has(call)) throw new Error('simulated bus failure: batch not taken');
+      this.events.push(...events);
+      this.batchSizes.push(events.length);
+      if (this.crashAfterRecord > 0) {
+        this.crashAfterRecord--;
+        throw new Error('simulated crash after publish, before mark');
+      }
+    } finally {
+      this.concurrent--;
     }
   }
 

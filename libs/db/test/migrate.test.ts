@@ -16,7 +16,13 @@ void t.test('concurrent migrate from 5 pools applies every migration once', asyn
   ];
   const pools = Array.from({ length: 5 }, () => makePool(2));
   const results = await Promise.all(pools.map((p) => migrate(p, schema, migrations)));
-  t.same(results.flat().sort(), ['0001_a', '0002_b', 'lienthong_0001_outbox', 'lienthong_0002_processed_events']);
+  t.same(results.flat().sort(), [
+    '0001_a',
+    '0002_b',
+    'lienthong_0001_outbox',
+    'lienthong_0002_processed_events',
+    'lienthong_0003_outbox_relayed',
+  ]);
   const { rows } = await pools[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM a');
   t.equal(rows[0]!.n, 1);
 });

@@ -12,7 +12,13 @@ export function migrationSuite(t: Test, url: string): void {
       { id: '0002_docs_title', sql: "ALTER TABLE docs ADD COLUMN title text NOT NULL DEFAULT ''" },
     ];
     const first = await migrate(pool, schema, migrations);
-    t.same(first, ['lienthong_0001_outbox', 'lienthong_0002_processed_events', '0001_docs', '0002_docs_title']);
+    t.same(first, [
+      'lienthong_0001_outbox',
+      'lienthong_0002_processed_events',
+      'lienthong_0003_outbox_relayed',
+      '0001_docs',
+      '0002_docs_title',
+    ]);
     t.same(await migrate(pool, schema, migrations), [], 'second run applies nothing');
     const third = await migrate(pool, schema, [...migrations, { id: '0003_more', sql: 'CREATE TABLE more (x int)' }]);
     t.same(third, ['0003_more']);
@@ -26,7 +32,7 @@ export function migrationSuite(t: Test, url: string): void {
     );
     t.same(
       rows.map((r) => r.table_name),
-      ['docs', 'more', 'outbox', 'processed_events', 'schema_migrations'],
+      ['docs', 'more', 'outbox', 'outbox_relayed', 'processed_events', 'schema_migrations'],
     );
   });
 
@@ -72,7 +78,7 @@ export function migrationSuite(t: Test, url: string): void {
     const { rows } = await pool.query<{ id: string }>(`SELECT id FROM "${schema}".schema_migrations ORDER BY id`);
     t.same(
       rows.map((r) => r.id),
-      ['0001_ok', 'lienthong_0001_outbox', 'lienthong_0002_processed_events'],
+      ['0001_ok', 'lienthong_0001_outbox', 'lienthong_0002_processed_events', 'lienthong_0003_outbox_relayed'],
     );
     const half = await pool.query(`SELECT to_regclass('"${schema}".half') AS r`);
     t.equal((half.rows[0] as { r: unknown }).r, null);

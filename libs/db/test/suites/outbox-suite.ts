@@ -1,5 +1,13 @@
 import type { Test } from 'tap';
-import { createOutboxRelay, enqueueEvents, handleOnce, migrate, withTransaction } from '../../src/index.ts';
+import {
+  createOutboxRelay,
+  enqueueEvents,
+  handleOnce,
+  migrate,
+  outboxBacklog,
+  withTransaction,
+} from '../../src/index.ts';
+import type { OutboxEvent } from '../../src/index.ts';
 import { makeEvent, RecordingPublisher, useSchema, waitFor } from '../helpers.ts';
 
 /** Outbox and handleOnce behaviour every Postgres we support must show. */
@@ -28,6 +36,33 @@ export function outboxSuite(t: Test, url: string): void {
     t.same(
       publisher.events.map((e) => e.envelope.id),
       [kept.envelope.id],
+    );
+  });
+
+  void t.test('an event the bus would refuse fails its writer instead of stalling the outbox', async (t) => {
+    const { schema, pool } = await setUp(t);
+    const good = makeEvent('k', 1);
+    const refused: [string, OutboxEvent][] = [
+      ['BUS_ENVELOPE_INVALID', { ...good, envelope: { ...good.envelope, data: { pad: 'x'.repeat(1_000_000) } } }],
+      ['BUS_ENVELOPE_INVALID', { ...good, envelope: { ...good.envelope, subject: 'line\nbreak' } }],
+      ['BUS_ENVELOPE_INVALID', { ...good, envelope: { ...good.envelope, time: 'yesterday' } }],
+      ['BUS_TOPIC_INVALID', { ...good, topic: 'no spaces allowed' }],
+    ];
+    for (const [code, event] of refused) {
+      await t.rejects(
+        withTransaction(pool, (c) => enqueueEvents(c, [makeEvent('k', 0), event])),
+        { code },
+        code,
+      );
+    }
+    t.equal((await pool.query('SELECT 1 FROM outbox')).rowCount, 0, 'nothing written');
+    await withTransaction(pool, (c) => enqueueEvents(c, [good]));
+    const publisher = new RecordingPublisher();
+    const relay = createOutboxRelay({ pool, schema, publisher });
+    t.equal(await relay.relayOnce(), 1);
+    t.same(
+      publisher.events.map((e) => e.envelope.id),
+      [good.envelope.id],
     );
   });
 
@@ -61,8 +96,7 @@ export function outboxSuite(t: Test, url: string): void {
       publisher.events.map((e) => e.envelope.id),
       events.map((e) => e.envelope.id),
     );
-    const { rows } = await pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL');
-    t.equal(rows.length, 0, 'all marked published');
+    t.equal(await outboxBacklog(pool), 0, 'all marked relayed');
   });
 
   void t.test('NOTIFY from the outbox trigger wakes a relay that would otherwise sleep', async (t) => {
