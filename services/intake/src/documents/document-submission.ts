@@ -99,13 +99,13 @@ export async function submitDocument(
     // The worker's check and the store's put run at once (neither waits on the other's
     // round trips); a PDF the check refuses is deleted again before the answer, like one
     // whose transaction fails, so a refusal still leaves nothing.
+    const body = upload.body();
     const [check, put] = await Promise.allSettled([
       deps.checkPdf(upload.bytes === undefined ? { input: upload.path! } : { bytes: upload.bytes }),
-      deps.store.put(deps.bucket, contentKey, upload.body(), {
-        contentType: 'application/pdf',
-        expectedSha256: upload.sha256,
-      }),
+      deps.store.put(deps.bucket, contentKey, body, { contentType: 'application/pdf', expectedSha256: upload.sha256 }),
     ]);
+    // A put refused before it read its stream of the file would leave the file open.
+    if (put.status === 'rejected' && !Buffer.isBuffer(body)) body.destroy();
     const stored = put.status === 'fulfilled' ? put.value.versionId : undefined;
     const removeObject = async () => {
       if (stored === undefined) return;
