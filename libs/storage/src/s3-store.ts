@@ -45,6 +45,8 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
   const region = options.region ?? 'us-east-1';
   const logger = options.logger ?? silentLogger;
   const partSize = options.partSize ?? 16 * 1024 * 1024;
+  // minio-js signs the payload's SHA-256 over plain HTTP with credentials (UNSIGNED-PAYLOAD over TLS).
+  const signsPayload = !useSSL && options.accessKey !== '' && options.secretKey !== '';
   const client = new Client({
     endPoint: url.hostname,
     port: url.port ? Number(url.port) : useSSL ? 443 : 80,
@@ -104,16 +106,20 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
       assertValidMetadata(opts.metadata ?? {});
       if (opts.retention) assertRetentionArgument(opts.retention, new Date());
       const what = `${bucket}/${key}`;
+      // A buffer is hashed once: checked here before any byte is sent, then signed with.
+      const bufferSha256 = Buffer.isBuffer(body) ? sha256Hex(body) : undefined;
       if (
-        Buffer.isBuffer(body) &&
+        bufferSha256 !== undefined &&
         opts.expectedSha256 !== undefined &&
-        !isSameDigest(opts.expectedSha256, sha256Hex(body))
+        !isSameDigest(opts.expectedSha256, bufferSha256)
       ) {
         throw new StorageError('CHECKSUM_MISMATCH', `${what}: the body does not hash to ${opts.expectedSha256}`);
       }
       const meta: ItemBucketMetadata = { 'Content-Type': opts.contentType ?? 'application/octet-stream' };
       for (const [name, value] of Object.entries(opts.metadata ?? {})) meta[`x-amz-meta-${name}`] = value;
-      const stored = await call('write', what, () => uploadHashed(client, bucket, key, body, meta, partSize));
+      const stored = await call('write', what, () =>
+        uploadHashed(client, bucket, key, body, meta, partSize, signsPayload, bufferSha256),
+      );
       const versionId = stored.versionId ?? 'null';
       const remove = async (why: string): Promise<void> => {
         await client.removeObject(bucket, key, version(versionId)).catch((error: unknown) => {

@@ -28,8 +28,10 @@ export async function uploadHashed(
   body: Readable | Buffer,
   meta: ItemBucketMetadata,
   partSize: number,
+  signsPayload = false,
+  bufferSha256?: string,
 ): Promise<Uploaded> {
-  if (Buffer.isBuffer(body)) return uploadBuffer(client, bucket, key, body, meta);
+  if (Buffer.isBuffer(body)) return uploadBuffer(client, bucket, key, body, meta, signsPayload, bufferSha256);
   const hash = createHash('sha256');
   let size = 0;
   let part: Buffer[] = [];
@@ -61,11 +63,8 @@ export async function uploadHashed(
       partBytes += bytes.length;
       if (partBytes >= partSize) await sendPart();
     }
-    if (uploadId === undefined) {
-      const data = Buffer.concat(part, partBytes);
-      const info = await client.putObject(bucket, key, data, data.length, meta);
-      return { versionId: info.versionId ?? null, size, sha256: hash.digest('hex') };
-    }
+    if (uploadId === undefined)
+      return uploadBuffer(client, bucket, key, Buffer.concat(part, partBytes), meta, signsPayload, hash.digest('hex'));
     if (partBytes > 0) await sendPart();
     const done = await client.completeMultipartUpload(bucket, key, uploadId, etags);
     return { versionId: done.versionId ?? null, size, sha256: hash.digest('hex') };
@@ -75,13 +74,33 @@ export async function uploadHashed(
   }
 }
 
+/**
+ * One PutObject of `data`. Where the client signs the payload (plain HTTP with
+ * credentials: SigV4's `x-amz-content-sha256`, which the server checks against the body),
+ * the signature carries the SHA-256 computed here (or given, already computed by `put`)
+ * instead of the client hashing the same bytes again with SHA-256 and MD5.
+ */
 async function uploadBuffer(
   client: Client,
   bucket: string,
   key: string,
   data: Buffer,
   meta: ItemBucketMetadata,
+  signsPayload: boolean,
+  sha256 = sha256Hex(data),
 ): Promise<Uploaded> {
-  const info = await client.putObject(bucket, key, data, data.length, meta);
-  return { versionId: info.versionId ?? null, size: data.length, sha256: sha256Hex(data) };
+  if (!signsPayload) {
+    const info = await client.putObject(bucket, key, data, data.length, meta);
+    return { versionId: info.versionId ?? null, size: data.length, sha256 };
+  }
+  const response = await client.makeRequestStreamAsync(
+    { method: 'PUT', bucketName: bucket, objectName: key, headers: { ...meta, 'Content-Length': data.length } },
+    data,
+    sha256,
+    [200],
+    '',
+  );
+  for await (const chunk of response) void chunk;
+  const versionId = response.headers['x-amz-version-id'];
+  return { versionId: typeof versionId === 'string' && versionId !== '' ? versionId : null, size: data.length, sha256 };
 }

@@ -62,21 +62,40 @@ export async function checkMetadata(
   return { metadata, declaredFile: given.file === undefined ? undefined : metadata.file, signerSubject };
 }
 
+/** What the directory says of a submission's offices, groups and signer (one query). */
+interface DirectoryFacts {
+  own_active: boolean;
+  active_offices: string[];
+  existing_groups: string[];
+  signer_subject: string | null;
+  signer_roles: string[] | null;
+}
+
 /** Checks the caller's office, the recipients and the signer against the directory; returns the signer's subject. */
 async function checkDirectory(q: Queryable, principal: Principal, metadata: DocumentMetadata): Promise<string> {
-  const own = await q.query('SELECT 1 FROM office WHERE code = $1 AND active', [principal.office]);
-  if (own.rowCount === 0)
+  const offices = metadata.recipients.offices ?? [];
+  const groups = metadata.recipients.groups ?? [];
+  // A signer is named by a Code (libs/records), a token subject carries a prefix: `nhung` is `person:nhung`.
+  const person = metadata.signer.person;
+  // One round trip for every fact the checks below need.
+  const { rows } = await q.query<DirectoryFacts>(
+    `SELECT EXISTS (SELECT 1 FROM office WHERE code = $1 AND active) AS own_active,
+            ARRAY (SELECT code FROM office WHERE code = ANY ($2::text[]) AND active) AS active_offices,
+            ARRAY (SELECT code FROM recipient_group WHERE code = ANY ($3::text[])) AS existing_groups,
+            s.subject AS signer_subject, s.roles AS signer_roles
+     FROM (SELECT 1) AS one
+     LEFT JOIN LATERAL (
+       SELECT subject, roles FROM person WHERE office = $1 AND subject = ANY ($4::text[]) ORDER BY subject LIMIT 1
+     ) AS s ON true`,
+    [principal.office, offices, groups, [person, `person:${person}`]],
+  );
+  const facts = rows[0]!;
+  if (!facts.own_active)
     throw new AppError(intakeErrors.DIRECTORY_CALLER_UNKNOWN, {
       detail: `${principal.office} is not an active office of the directory, so it submits no documents.`,
     });
   const problems: Problem[] = [];
-  const offices = metadata.recipients.offices ?? [];
-  const groups = metadata.recipients.groups ?? [];
-  const knownOffices = await q.query<{ code: string }>(
-    'SELECT code FROM office WHERE code = ANY($1::text[]) AND active',
-    [offices],
-  );
-  const activeOffices = new Set(knownOffices.rows.map((r) => r.code));
+  const activeOffices = new Set(facts.active_offices);
   offices.forEach((code, i) => {
     if (!activeOffices.has(code))
       problems.push({
@@ -84,10 +103,7 @@ async function checkDirectory(q: Queryable, principal: Principal, metadata: Docu
         message: `${code} is not an active office of the directory`,
       });
   });
-  const knownGroups = await q.query<{ code: string }>('SELECT code FROM recipient_group WHERE code = ANY($1::text[])', [
-    groups,
-  ]);
-  const existingGroups = new Set(knownGroups.rows.map((r) => r.code));
+  const existingGroups = new Set(facts.existing_groups);
   groups.forEach((code, i) => {
     if (!existingGroups.has(code))
       problems.push({
@@ -95,13 +111,8 @@ async function checkDirectory(q: Queryable, principal: Principal, metadata: Docu
         message: `${code} is not a recipient group of the directory`,
       });
   });
-  // A signer is named by a Code (libs/records), a token subject carries a prefix: `nhung` is `person:nhung`.
-  const person = metadata.signer.person;
-  const signer = await q.query<{ subject: string; roles: string[] }>(
-    'SELECT subject, roles FROM person WHERE office = $1 AND subject = ANY($2::text[]) ORDER BY subject',
-    [principal.office, [person, `person:${person}`]],
-  );
-  const found = signer.rows[0];
+  const found =
+    facts.signer_subject === null ? undefined : { subject: facts.signer_subject, roles: facts.signer_roles ?? [] };
   if (found === undefined)
     problems.push({ pointer: '/signer/person', message: `${person} is not a person of ${principal.office}` });
   else if (!found.roles.includes('signer'))

@@ -68,14 +68,26 @@ const toDocument = (r: DocumentRow): StoredDocument => ({
   updatedAt: r.updated_at,
 });
 
-/** Inserts a new document; returns it as stored. */
-export async function insertDocument(
+/**
+ * Inserts a new document with its first transitions (in their order, by its creator) in one
+ * statement, so it needs no transaction of its own and costs one round trip; returns it as stored.
+ */
+export async function insertDocumentWithTransitions(
   q: Queryable,
   d: Omit<StoredDocument, 'createdAt' | 'updatedAt'>,
+  transitions: { from: DocumentState | null; to: DocumentState; action: string }[],
 ): Promise<StoredDocument> {
   const { rows } = await q.query<DocumentRow>(
-    `INSERT INTO document (id, office, type, subject, metadata, state, content_key, sha256, size, signer_subject, created_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${columns}`,
+    `WITH d AS (
+       INSERT INTO document (id, office, type, subject, metadata, state, content_key, sha256, size, signer_subject, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${columns}
+     ), t AS (
+       INSERT INTO document_transition (document, from_state, to_state, action, by_subject)
+       SELECT d.id, v.from_state, v.to_state, v.action, d.created_by
+       FROM d, unnest($12::text[], $13::text[], $14::text[]) WITH ORDINALITY AS v (from_state, to_state, action, n)
+       ORDER BY v.n
+     )
+     SELECT ${columns} FROM d`,
     [
       d.id,
       d.office,
@@ -88,6 +100,9 @@ export async function insertDocument(
       d.size,
       d.signerSubject,
       d.createdBy,
+      transitions.map((t) => t.from),
+      transitions.map((t) => t.to),
+      transitions.map((t) => t.action),
     ],
   );
   return toDocument(rows[0]!);

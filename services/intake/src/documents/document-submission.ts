@@ -1,13 +1,14 @@
 /**
  * Submitting a document (POST /v1/documents): the metadata checked first (document-
- * metadata.ts), then the PDF spooled with its SHA-256 and length (upload-spool.ts) and
- * checked on a worker (pdf-check.ts), then in one transaction the Idempotency-Key claimed,
- * the PDF put in the object store under the document's id, the row and its first
- * transitions written. Anything refused leaves no row, no transition and no object: an
- * object put inside a transaction that then fails is deleted.
+ * metadata.ts, the directory in one query), then the PDF spooled with its SHA-256 and
+ * length (upload-spool.ts: in memory when it fits), then at once its check on a worker
+ * (pdf-check.ts) and its put in the object store under the document's id, then the row
+ * and its first transitions written in one statement (with an Idempotency-Key: in one
+ * transaction that claims the key first). Anything refused leaves no row, no transition
+ * and no object: an object put for a PDF the check refuses, or before a write that fails
+ * or a key another request claimed, is deleted before the answer.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { withTransaction, type Pool } from '@lienthong/db';
 import { checkAction } from '@lienthong/records';
@@ -16,7 +17,7 @@ import type { ObjectStore } from '@lienthong/storage';
 import { requireRoleOf } from '../access.ts';
 import { intakeErrors } from '../errors.ts';
 import { checkMetadata } from './document-metadata.ts';
-import { appendTransition, insertDocument } from './document-repository.ts';
+import { insertDocumentWithTransitions } from './document-repository.ts';
 import { contentKeyOf, toDocumentView, type DocumentView } from './document-view.ts';
 import { claimKey, findAnswer, keepAnswer, type IdempotencyScope } from './idempotency-repository.ts';
 import type { CheckPdf } from './pdf-pool.ts';
@@ -89,66 +90,79 @@ export async function submitDocument(
         detail: `The PDF (${upload.size} bytes, SHA-256 ${upload.sha256}) is not the file /file names. Nothing was stored.`,
         extra: { problems: [{ pointer: '/file', message: 'does not match the content part' }] },
       });
-    const check = await deps.checkPdf({ input: upload.path });
-    if (!check.ok)
-      throw new AppError(
-        check.problem === 'signed' ? intakeErrors.DOCUMENT_ALREADY_SIGNED : intakeErrors.DOCUMENT_NOT_PDF,
-        {
-          detail: `${check.detail} Nothing was stored.`,
-        },
-      );
     const metadata = {
       ...checked.metadata,
       file: { sha256: upload.sha256, byteLength: upload.size, mediaType: 'application/pdf' as const },
     };
     const id = randomUUID();
     const contentKey = contentKeyOf(id);
-    let stored: string | undefined;
+    // The worker's check and the store's put run at once (neither waits on the other's
+    // round trips); a PDF the check refuses is deleted again before the answer, like one
+    // whose transaction fails, so a refusal still leaves nothing.
+    const body = upload.body();
+    const [check, put] = await Promise.allSettled([
+      deps.checkPdf(upload.bytes === undefined ? { input: upload.path! } : { bytes: upload.bytes }),
+      deps.store.put(deps.bucket, contentKey, body, { contentType: 'application/pdf', expectedSha256: upload.sha256 }),
+    ]);
+    // A put refused before it read its stream of the file would leave the file open.
+    if (put.status === 'rejected' && !Buffer.isBuffer(body)) body.destroy();
+    const stored = put.status === 'fulfilled' ? put.value.versionId : undefined;
+    const removeObject = async () => {
+      if (stored === undefined) return;
+      // The submission's own answer is what the caller must see; an object left behind when
+      // the store is down too is named by an id no document row has, for a sweep to find.
+      await deps.store
+        .delete(deps.bucket, contentKey, stored === 'null' ? {} : { versionId: stored })
+        .catch(() => undefined);
+    };
     try {
-      return await withTransaction(deps.pool, async (client) => {
-        if (scope !== undefined && !(await claimKey(client, scope, fingerprint))) {
+      if (check.status === 'rejected') throw check.reason;
+      if (!check.value.ok)
+        throw new AppError(
+          check.value.problem === 'signed' ? intakeErrors.DOCUMENT_ALREADY_SIGNED : intakeErrors.DOCUMENT_NOT_PDF,
+          { detail: `${check.value.detail} Nothing was stored.` },
+        );
+      if (put.status === 'rejected') throw put.reason;
+      const submit = checkAction('draft', 'submit');
+      if (!submit.allowed) throw new Error(submit.reason);
+      const row = {
+        id,
+        office: principal.office,
+        type: metadata.type,
+        subject: metadata.subject,
+        metadata,
+        state: submit.transition.to,
+        contentKey,
+        sha256: upload.sha256,
+        size: upload.size,
+        signerSubject: checked.signerSubject,
+        createdBy: principal.subject,
+      };
+      const transitions = [
+        { from: null, to: 'draft' as const, action: 'create' },
+        { from: 'draft' as const, to: submit.transition.to, action: submit.transition.action },
+      ];
+      // Without a key, one statement writes the row and its transitions (atomic by itself).
+      if (scope === undefined) {
+        const document = await insertDocumentWithTransitions(deps.pool, row, transitions);
+        return { status: 201, body: toDocumentView(document), replayed: false };
+      }
+      const answer = await withTransaction(deps.pool, async (client) => {
+        if (!(await claimKey(client, scope, fingerprint))) {
           const first = await findAnswer(client, scope);
           if (first === undefined) throw new AppError(serviceErrors.CONFLICT, { detail: 'Retry the submission.' });
           return replay(first, fingerprint);
         }
-        const put = await deps.store.put(deps.bucket, contentKey, createReadStream(upload.path), {
-          contentType: 'application/pdf',
-          expectedSha256: upload.sha256,
-        });
-        stored = put.versionId;
-        const submit = checkAction('draft', 'submit');
-        if (!submit.allowed) throw new Error(submit.reason);
-        const document = await insertDocument(client, {
-          id,
-          office: principal.office,
-          type: metadata.type,
-          subject: metadata.subject,
-          metadata,
-          state: submit.transition.to,
-          contentKey,
-          sha256: upload.sha256,
-          size: upload.size,
-          signerSubject: checked.signerSubject,
-          createdBy: principal.subject,
-        });
-        await appendTransition(client, id, { from: null, to: 'draft', action: 'create', by: principal.subject });
-        await appendTransition(client, id, {
-          from: 'draft',
-          to: submit.transition.to,
-          action: submit.transition.action,
-          by: principal.subject,
-        });
+        const document = await insertDocumentWithTransitions(client, row, transitions);
         const body = toDocumentView(document);
-        if (scope !== undefined) await keepAnswer(client, scope, { document: id, status: 201, body });
+        await keepAnswer(client, scope, { document: id, status: 201, body });
         return { status: 201, body, replayed: false };
       });
+      // Another request with the key made the document: this one's object is not needed.
+      if (answer.replayed) await removeObject();
+      return answer;
     } catch (error) {
-      if (stored !== undefined)
-        // The submission's own refusal is what the caller must see; an object left behind when
-        // the store is down too is named by an id no document row has, for a sweep to find.
-        await deps.store
-          .delete(deps.bucket, contentKey, stored === 'null' ? {} : { versionId: stored })
-          .catch(() => undefined);
+      await removeObject();
       throw error;
     }
   } finally {

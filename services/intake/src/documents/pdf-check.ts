@@ -4,20 +4,21 @@
  * signature field (libs/pades `readPdfSignatures`): a document is signed by intake's flow,
  * and signing a PDF that already has signatures would break or bury them.
  */
-import { isPdfError, openFileSource, PdfDocument } from '@lienthong/pdf';
+import { isPdfError, memorySource, openFileSource, PdfDocument, type ByteSource, type Closable } from '@lienthong/pdf';
 import { readPdfSignatures } from '@lienthong/pades';
 
-/** The file to check. */
-export interface PdfCheckJob {
-  input: string;
-}
+/** The PDF to check: a file, or bytes kept in memory (a SharedArrayBuffer's view crosses to the worker without a copy). */
+export type PdfCheckJob = { input: string } | { bytes: Uint8Array };
 
 /** What the check found: usable, not a PDF, or already signed (with why). */
 export type PdfCheck = { ok: true; revisions: number } | { ok: false; problem: 'not-pdf' | 'signed'; detail: string };
 
-/** Checks the PDF at `job.input`; answers as data (never throws on a hostile file). */
+const sourceOf = async (job: PdfCheckJob): Promise<ByteSource & Closable> =>
+  'bytes' in job ? { ...memorySource(job.bytes), close: async () => undefined } : await openFileSource(job.input);
+
+/** Checks the PDF of `job`; answers as data (never throws on a hostile file). */
 export async function checkPdfJob(job: PdfCheckJob): Promise<PdfCheck> {
-  const source = await openFileSource(job.input);
+  const source = await sourceOf(job);
   try {
     let doc: PdfDocument;
     try {
