@@ -63,6 +63,8 @@ export class RecordingPublisher implements EventPublisher {
   readonly batchSizes: number[] = [];
   crashAfterRecord = 0;
   refuseAt = new Set<number>();
+  /** Calls (1-based) that record their events and then fail, as a crash between publish and mark. */
+  crashAt = new Set<number>();
   ackDelayMs = 0;
   calls = 0;
   maxConcurrent = 0;
@@ -77,6 +79,7 @@ export class RecordingPublisher implements EventPublisher {
       if (this.refuseAt.has(call)) throw new Error('simulated bus failure: batch not taken');
       this.events.push(...events);
       this.batchSizes.push(events.length);
+      if (this.crashAt.has(call)) throw new Error('simulated crash after publish, before mark');
       if (this.crashAfterRecord > 0) {
         this.crashAfterRecord--;
         throw new Error('simulated crash after publish, before mark');
