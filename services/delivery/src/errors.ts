@@ -18,12 +18,12 @@ export const deliveryErrors = defineErrors({
   DELIVERY_ALREADY_ANSWERED: {
     status: 409,
     title: 'Already answered',
-    detail: 'The document was accepted or refused already; `status` gives the answer. Nothing was changed.',
+    detail: 'The document was accepted or refused already; `current` gives the status. Nothing was changed.',
   },
   DELIVERY_TRANSITION_NOT_ALLOWED: {
     status: 409,
     title: 'Status change not allowed',
-    detail: 'The delivery is in a status this change cannot leave; `status` gives it and `allowed` what may follow.',
+    detail: 'The delivery is in a status this change cannot leave; `current` gives it and `allowed` what may follow.',
   },
   INBOX_CURSOR_INVALID: {
     status: 400,

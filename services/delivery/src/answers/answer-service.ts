@@ -34,7 +34,7 @@ export interface AnswerDeps {
 const answered = (status: string | null) =>
   new AppError(deliveryErrors.DELIVERY_ALREADY_ANSWERED, {
     detail: `the document stands at ${status}`,
-    extra: { status },
+    extra: { current: status },
   });
 
 /** The event name of `code` in a leg's history (`accepted`, `in-progress`). */
@@ -158,7 +158,7 @@ export async function reportStatus(
     (from) =>
       new AppError(deliveryErrors.DELIVERY_TRANSITION_NOT_ALLOWED, {
         detail: `${status} cannot follow ${from}`,
-        extra: { status: from, allowed: allowedAfter(from) },
+        extra: { current: from, allowed: allowedAfter(from) },
       }),
   );
   return entry;

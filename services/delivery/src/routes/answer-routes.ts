@@ -87,7 +87,7 @@ export async function answerRoutes(app: ServiceApp, deps: AnswerDeps): Promise<v
           403: forbidden,
           404: notFound,
           409: problemResponse(
-            'DELIVERY_TRANSITION_NOT_ALLOWED: `status` gives where it stands, `allowed` what may follow',
+            'DELIVERY_TRANSITION_NOT_ALLOWED: `current` gives where it stands, `allowed` what may follow',
           ),
         },
       },
