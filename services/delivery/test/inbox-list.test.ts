@@ -80,3 +80,21 @@ await t.test("another office's cursor opens only the caller's own inbox", async 
     'no entry of DU-A11',
   );
 });
+
+await t.test('the OpenAPI document lists every route of the service', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(res.statusCode, 200);
+  const paths = Object.keys(res.json<{ paths: Record<string, unknown> }>().paths);
+  for (const path of [
+    '/v1/inbox',
+    '/v1/inbox/stream',
+    '/v1/inbox/{id}',
+    '/v1/inbox/{id}/content',
+    '/v1/inbox/{id}/acceptance',
+    '/v1/inbox/{id}/refusal',
+    '/v1/inbox/{id}/status',
+    '/v1/deliveries',
+    '/v1/deliveries/{id}',
+  ])
+    t.ok(paths.includes(path), path);
+});
