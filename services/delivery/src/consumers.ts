@@ -1,16 +1,20 @@
 /**
- * The service's consumers: the fan-out of `document.issued`, and consignment of
- * `delivery.sent` on two subscriptions — one for the ordinary topic, one for the urgent
- * topic — so that an urgent leg is consigned while an ordinary backlog is still draining.
+ * The service's consumers: the fan-out of `document.issued` (one event at a time: one event
+ * is already thousands of legs), and consignment of `delivery.sent` in batches on two
+ * subscriptions — one for the ordinary topic, one for the urgent topic — so that an urgent
+ * leg is consigned while an ordinary backlog is still draining.
  */
-import type { EventBus, Subscription } from '@lienthong/bus';
+import type { EventBus, EventEnvelope, Subscription } from '@lienthong/bus';
 import type { Pool } from '@lienthong/db';
 import type { Logger } from '@lienthong/service';
 import { fanOut } from './deliveries/fan-out.ts';
-import { consign } from './inbox/consignment.ts';
+import { consignBatch } from './inbox/consignment.ts';
 import type { InboxWatch } from './inbox/inbox-watch.ts';
 import type { DeliveryTopics } from './topics.ts';
 import { topicsOf } from './topics.ts';
+
+/** Most `delivery.sent` events consigned in one transaction. */
+const consignBatchSize = 500;
 
 /** What the consumers need. */
 export interface ConsumerDeps {
@@ -25,9 +29,8 @@ export interface ConsumerDeps {
 export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Promise<void> }> {
   const { bus, pool, topics, watch, logger } = deps;
   await bus.ensureTopics(topicsOf(topics));
-  const consignHandler = async (event: Parameters<typeof consign>[2]) => {
-    const leg = await consign(pool, topics, event);
-    if (leg !== undefined) watch.wake(leg.recipient);
+  const handleBatch = async (events: readonly EventEnvelope[]): Promise<void> => {
+    for (const leg of await consignBatch(pool, topics, events)) watch.wake(leg.recipient);
   };
   const subscriptions: Subscription[] = [];
   const stop = async (): Promise<void> => {
@@ -39,7 +42,8 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
         bus.subscribe({
           group: topics.groups.inboxUrgent,
           topics: [topics.sentUrgent],
-          handler: consignHandler,
+          handleBatch,
+          maxBatch: consignBatchSize,
         }),
         bus.subscribe({
           group: topics.groups.fanOut,
@@ -53,7 +57,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
               );
           },
         }),
-        bus.subscribe({ group: topics.groups.inbox, topics: [topics.sent], handler: consignHandler }),
+        bus.subscribe({ group: topics.groups.inbox, topics: [topics.sent], handleBatch, maxBatch: consignBatchSize }),
       ])),
     );
   } catch (error) {

@@ -99,10 +99,13 @@ export async function findSentDelivery(q: Queryable, sender: string, id: string)
   return rows[0] === undefined ? undefined : toDelivery(rows[0]);
 }
 
-/** The delivery `id`. */
-export async function findDelivery(q: Queryable, id: string): Promise<Delivery | undefined> {
-  const { rows } = await q.query<DeliveryRow>(`SELECT ${deliveryColumns} FROM delivery d WHERE d.id = $1`, [id]);
-  return rows[0] === undefined ? undefined : toDelivery(rows[0]);
+/** The deliveries of `ids` (each once), by id. */
+export async function findDeliveries(q: Queryable, ids: readonly string[]): Promise<Map<string, Delivery>> {
+  const { rows } = await q.query<DeliveryRow>(
+    `SELECT ${deliveryColumns} FROM delivery d WHERE d.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, toDelivery(r)]));
 }
 
 /** A page of the legs of delivery `id`, by recipient code after `after`. */

@@ -38,15 +38,36 @@ async function withDeliveries(q: Queryable, legs: Leg[]): Promise<InboxEntry[]> 
   return legs.map((leg) => ({ leg, delivery: byId.get(leg.deliveryId)! }));
 }
 
-/** Puts leg `id` for `recipient` into its inbox (status 01) at `at`; undefined when it is there already or unknown. */
-export async function consignLeg(q: Queryable, id: string, recipient: string, at: Date): Promise<Leg | undefined> {
-  const { rows } = await q.query<LegRow>(
-    `UPDATE delivery_leg l SET status = '01', status_at = $3, consigned_at = $3, inbox_seq = nextval('inbox_seq')
-     WHERE l.id = $1 AND l.recipient = $2 AND l.status IS NULL
-     RETURNING ${legColumns}`,
-    [id, recipient, at],
+/**
+ * Puts the legs into their recipients' inboxes (status 01) at `at`, in one statement, giving
+ * them consignment orders that follow the order of `legs` (each pair of leg and recipient
+ * once); returns those that were waiting (known for that recipient, not consigned yet), in
+ * that order.
+ */
+export async function consignLegs(
+  q: Queryable,
+  legs: ReadonlyArray<{ id: string; recipient: string }>,
+  at: Date,
+): Promise<Leg[]> {
+  if (legs.length === 0) return [];
+  // Consignment orders must become visible in the order they are given: a stream that has
+  // sent order n never looks below n again. A consignment holds this lock from taking its
+  // orders until it commits, so another one (the urgent consumer's, another process's)
+  // cannot commit a higher order meanwhile.
+  await q.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('lienthong:delivery:inbox-seq:' || current_schema(), 0))`,
   );
-  return rows[0] === undefined ? undefined : toLeg(rows[0]);
+  const { rows } = await q.query<LegRow>(
+    `WITH s AS MATERIALIZED (SELECT nextval('inbox_seq') AS seq FROM generate_series(1, cardinality($1::uuid[]))),
+          r AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM s),
+          u AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS u(id, recipient, n))
+     UPDATE delivery_leg l SET status = '01', status_at = $3, consigned_at = $3, inbox_seq = r.seq
+     FROM u JOIN r ON r.n = u.n
+     WHERE l.id = u.id AND l.recipient = u.recipient AND l.status IS NULL
+     RETURNING ${legColumns}`,
+    [legs.map((l) => l.id), legs.map((l) => l.recipient), at],
+  );
+  return rows.map(toLeg).sort((a, b) => (a.inboxSeq ?? 0) - (b.inboxSeq ?? 0));
 }
 
 /** The entry `legId` of `recipient`'s inbox (consigned legs only), optionally locked for an update. */
