@@ -1,8 +1,8 @@
 /**
  * Delivery fan-out: one directive to the 3,321 commune offices of the generated national
  * directory, timed from `document.issued` on Kafka until every inbox holds it (the fan-out
- * transaction, 3,321 `delivery.sent` through the outbox relay, each consigned exactly once
- * by its own transaction). Baseline: raw kafkajs producing 3,321 messages of the same size
+ * transaction, 3,321 `delivery.sent` through the outbox relay, consigned exactly once in
+ * batches of up to 500 per transaction). Baseline: raw kafkajs producing 3,321 messages of the same size
  * (a `delivery.sent` envelope), keyed by recipient, and one consumer group consuming them
  * all, in the same run. The issue's target is a time ≤ 2.0 × the baseline's, i.e. a
  * throughput ratio ≥ 0.5.
