@@ -1,4 +1,4 @@
-import { backOff, deliver, parseDelivery, type RawDelivery, type RetryPolicy } from './delivery.ts';
+import { backOff, deliverEnvelope, parseDelivery, type RawDelivery, type RetryPolicy } from './delivery.ts';
 import { messageOf } from './errors.ts';
 import type { BatchHandler, EventEnvelope, SubscribeOptions } from './types.ts';
 
@@ -95,8 +95,7 @@ export async function deliverRun(run: readonly RawDelivery[], policy: RunPolicy)
   if (batch === 'done') for (const v of valid) outcomes[v.index] = { kind: 'done' };
   if (batch === 'failed') {
     for (const v of valid) {
-      const raw = run[v.index]!;
-      const outcome = await deliver(raw, {
+      const outcome = await deliverEnvelope(v.envelope, run[v.index]!, {
         ...policy,
         handler: (envelope, info) =>
           policy.handleBatch([envelope], {

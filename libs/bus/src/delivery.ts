@@ -64,15 +64,16 @@ export function parseDelivery(
 }
 
 /**
- * Hands one message to the handler: a value that is not a valid envelope is poison and
- * dead at once; otherwise the handler is tried up to `maxAttempts` times, waiting
+ * Hands one event (a message already known to be a valid envelope; poison is dead before it
+ * gets here, `parseDelivery`) to the handler: it is tried up to `maxAttempts` times, waiting
  * `retryBackoffMs`, then twice that, and so on (capped at 30 s), before it is declared dead.
  * Ordering is kept by retrying in place: nothing behind it on its partition runs meanwhile.
  */
-export async function deliver(raw: RawDelivery, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
-  const parsed = parseDelivery(raw, policy.logger);
-  if (!('envelope' in parsed)) return parsed;
-  const { envelope } = parsed;
+export async function deliverEnvelope(
+  envelope: EventEnvelope,
+  raw: RawDelivery,
+  policy: DeliveryPolicy,
+): Promise<DeliveryOutcome> {
   for (let attempt = 1; ; attempt++) {
     if (policy.signal.aborted) return { kind: 'abandoned' };
     try {
