@@ -146,7 +146,8 @@ try {
       LIENTHONG_PORT: String(settings.LIENTHONG_PORT_BASE + index),
       LIENTHONG_LOG_LEVEL: settings.LIENTHONG_LOG_LEVEL,
       LIENTHONG_DATABASE_URL: database.url,
-      LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name),
+      // Delivery reads the issued PDFs where intake keeps them (one S3 for all in real mode).
+      LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name === 'delivery' ? 'intake' : service.name),
       LIENTHONG_AUTH_JWKS: authJwks,
       LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: String(demoTokenLifetimeSeconds),
       // Certificates issued here point at this signing service for their CRL, OCSP and issuer.
@@ -161,6 +162,12 @@ try {
       ...(service.name === 'intake'
         ? {
             LIENTHONG_INTAKE_SIGNING_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(signingService)}`,
+          }
+        : {}),
+      // Delivery enters accepted documents in the incoming register through intake, on behalf of the caller.
+      ...(service.name === 'delivery'
+        ? {
+            LIENTHONG_DELIVERY_INTAKE_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(intakeService)}`,
           }
         : {}),
     });

@@ -71,6 +71,11 @@ const catalogues: CatalogueCase[] = [
     readme: 'services/intake/README.md',
   },
   {
+    name: '@lienthong/delivery',
+    load: async () => (await import('@lienthong/delivery')).deliveryErrors,
+    readme: 'services/delivery/README.md',
+  },
+  {
     name: '@lienthong/signing',
     load: async () => (await import('@lienthong/signing')).signingErrors,
     readme: 'services/signing/README.md',

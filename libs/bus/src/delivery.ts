@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnvelope } from './envelope.ts';
 import { messageOf } from './errors.ts';
 import type { BusLogger } from './logger.ts';
-import type { DeliveryInfo, EventHandler } from './types.ts';
+import type { DeliveryInfo, EventEnvelope, EventHandler } from './types.ts';
 
 /** How one delivery ended: handled, dead-lettered, or abandoned because the consumer stops. */
 export type DeliveryOutcome =
@@ -14,9 +14,8 @@ export interface RawDelivery {
   info: Omit<DeliveryInfo, 'attempt'>;
 }
 
-/** Retry policy and hooks of a consumer. */
-export interface DeliveryPolicy {
-  handler: EventHandler;
+/** How a consumer retries and waits, whatever its handler. */
+export interface RetryPolicy {
   maxAttempts: number;
   retryBackoffMs: number;
   /** Aborted when the consumer stops: no further tries, the event stays uncommitted. */
@@ -26,25 +25,55 @@ export interface DeliveryPolicy {
   beforeWait?: () => Promise<void>;
 }
 
+/** Retry policy and hooks of a consumer of one event at a time. */
+export interface DeliveryPolicy extends RetryPolicy {
+  handler: EventHandler;
+}
+
 const maxBackoffMs = 30_000;
 
 /**
- * Hands one message to the handler: a value that is not a valid envelope is poison and
- * dead at once; otherwise the handler is tried up to `maxAttempts` times, waiting
- * `retryBackoffMs`, then twice that, and so on (capped at 30 s), before it is declared dead.
- * Ordering is kept by retrying in place: nothing behind it on its partition runs meanwhile.
+ * Waits before try `attempt + 1`: `retryBackoffMs`, then twice that, and so on (capped at
+ * 30 s). False when the consumer stopped meanwhile.
  */
-export async function deliver(raw: RawDelivery, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
-  let envelope;
+export async function backOff(policy: RetryPolicy, attempt: number): Promise<boolean> {
+  await policy.beforeWait?.();
+  const delay = Math.min(policy.retryBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
   try {
-    envelope = parseEnvelope(raw.value ?? '');
+    await sleep(delay, undefined, { signal: policy.signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The envelope of a message, or why it is poison (dead at once, never handed to a handler). */
+export function parseDelivery(
+  raw: RawDelivery,
+  logger: BusLogger,
+): { envelope: EventEnvelope } | { kind: 'dead'; reason: string; attempts: 0 } {
+  try {
+    return { envelope: parseEnvelope(raw.value ?? '') };
   } catch (err) {
-    policy.logger.error(
+    logger.error(
       { err, topic: raw.info.topic, position: raw.info.position },
       'poison message sent to the dead-letter topic',
     );
     return { kind: 'dead', reason: `poison: ${messageOf(err)}`, attempts: 0 };
   }
+}
+
+/**
+ * Hands one event (a message already known to be a valid envelope; poison is dead before it
+ * gets here, `parseDelivery`) to the handler: it is tried up to `maxAttempts` times, waiting
+ * `retryBackoffMs`, then twice that, and so on (capped at 30 s), before it is declared dead.
+ * Ordering is kept by retrying in place: nothing behind it on its partition runs meanwhile.
+ */
+export async function deliverEnvelope(
+  envelope: EventEnvelope,
+  raw: RawDelivery,
+  policy: DeliveryPolicy,
+): Promise<DeliveryOutcome> {
   for (let attempt = 1; ; attempt++) {
     if (policy.signal.aborted) return { kind: 'abandoned' };
     try {
@@ -58,13 +87,7 @@ export async function deliver(raw: RawDelivery, policy: DeliveryPolicy): Promise
         return { kind: 'dead', reason: `handler failed ${attempt} times: ${messageOf(err)}`, attempts: attempt };
       }
       policy.logger.warn(log, 'handler failed; retrying');
-      await policy.beforeWait?.();
-      const delay = Math.min(policy.retryBackoffMs * 2 ** (attempt - 1), maxBackoffMs);
-      try {
-        await sleep(delay, undefined, { signal: policy.signal });
-      } catch {
-        return { kind: 'abandoned' };
-      }
+      if (!(await backOff(policy, attempt))) return { kind: 'abandoned' };
     }
   }
 }

@@ -1,6 +1,7 @@
-import type { EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { deliverRun, runHandlerOf, runsOf, type RunPolicy } from './batch-delivery.ts';
 import { isDeadLetterTopic } from './dead-letter.ts';
-import { deliver, retryPolicyOf, type DeliveryPolicy } from './delivery.ts';
+import { retryPolicyOf } from './delivery.ts';
 import { unavailable } from './bus-core.ts';
 import { BusError } from './errors.ts';
 import { deadLetterHeaders, headersToStrings } from './headers.ts';
@@ -30,9 +31,11 @@ const heartbeatEveryMs = 3_000;
 
 /**
  * Starts one consumer group member (one kafkajs consumer per subscription) and resolves
- * once it has joined its group. Messages of a partition run one after another through
- * `deliver`; an offset is resolved, and committed, only after its handler succeeded or the
- * message went to the dead-letter topic, so a crash redelivers at most the work in flight.
+ * once it has joined its group. The messages kafkajs fetched for a partition go in runs of
+ * at most `maxBatch` (1 for a handler of one event) through `deliverRun`, one run after
+ * another; a run's offset is resolved, and committed once, only after the handler succeeded
+ * or its messages went to the dead-letter topic, so a crash redelivers at most the run in
+ * flight.
  */
 export async function startKafkaConsumer(
   context: KafkaConsumerContext,
@@ -40,6 +43,7 @@ export async function startKafkaConsumer(
 ): Promise<Subscription> {
   assertTopics(options.topics);
   const { maxAttempts, retryBackoffMs } = retryPolicyOf(options);
+  const { handleBatch, maxBatch } = runHandlerOf(options);
   const logger = context.logger;
   const abort = new AbortController();
   const consumer = context.kafka.consumer({
@@ -53,60 +57,74 @@ export async function startKafkaConsumer(
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
     const heartbeat = (): Promise<void> => payload.heartbeat();
-    const policy: DeliveryPolicy = {
-      handler: options.handler,
+    const policy: RunPolicy = {
+      handleBatch,
       maxAttempts,
       retryBackoffMs,
       signal: abort.signal,
       logger,
       beforeWait: heartbeat,
     };
-    for (const message of batch.messages) {
+    for (const run of runsOf(batch.messages, maxBatch)) {
       if (!payload.isRunning() || payload.isStale() || abort.signal.aborted) break;
-      const info = {
-        topic: batch.topic,
-        partition: batch.partition,
-        key: message.key?.toString('utf8') ?? '',
-        position: message.offset,
-        headers: headersToStrings(message.headers),
-      };
+      const raws = run.map((message) => ({
+        value: message.value,
+        info: {
+          topic: batch.topic,
+          partition: batch.partition,
+          key: message.key?.toString('utf8') ?? '',
+          position: message.offset,
+          headers: headersToStrings(message.headers),
+        },
+      }));
       // Keep the group membership alive while a slow handler runs (kafkajs only
       // heartbeats when asked); failures surface at the explicit heartbeat below.
       const timer = setInterval(() => void heartbeat().catch(() => undefined), heartbeatEveryMs);
-      let outcome;
+      let outcomes;
       try {
-        outcome = await deliver({ value: message.value, info }, policy);
+        outcomes = await deliverRun(raws, policy);
       } finally {
         clearInterval(timer);
       }
-      if (outcome.kind === 'abandoned') break;
-      if (outcome.kind === 'dead') {
-        if (isDeadLetterTopic(batch.topic)) {
-          logger.error(
-            { topic: batch.topic, offset: message.offset, reason: outcome.reason },
-            'dead letter of a dead-letter topic dropped',
-          );
-        } else {
-          await context.publishDeadLetter(deadLetterTopic(batch.topic), {
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...message.headers,
-              ...deadLetterHeaders({
-                topic: batch.topic,
-                partition: batch.partition,
-                position: message.offset,
-                attempts: outcome.attempts,
-                reason: outcome.reason,
-              }),
-            },
-          });
-        }
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.kind === 'dead') await sendToDeadLetters(batch, run[i]!, outcome);
       }
-      payload.resolveOffset(message.offset);
-      await payload.commitOffsetsIfNecessary();
+      if (outcomes.length > 0) {
+        // One commit for the run: everything up to its last settled message is done.
+        payload.resolveOffset(run[outcomes.length - 1]!.offset);
+        await payload.commitOffsetsIfNecessary();
+      }
       await heartbeat();
+      if (outcomes.length < run.length) break;
     }
+  };
+
+  const sendToDeadLetters = async (
+    batch: EachBatchPayload['batch'],
+    message: KafkaMessage,
+    outcome: { reason: string; attempts: number },
+  ): Promise<void> => {
+    if (isDeadLetterTopic(batch.topic)) {
+      logger.error(
+        { topic: batch.topic, offset: message.offset, reason: outcome.reason },
+        'dead letter of a dead-letter topic dropped',
+      );
+      return;
+    }
+    await context.publishDeadLetter(deadLetterTopic(batch.topic), {
+      key: message.key,
+      value: message.value,
+      headers: {
+        ...message.headers,
+        ...deadLetterHeaders({
+          topic: batch.topic,
+          partition: batch.partition,
+          position: message.offset,
+          attempts: outcome.attempts,
+          reason: outcome.reason,
+        }),
+      },
+    });
   };
 
   let onJoin!: () => void;

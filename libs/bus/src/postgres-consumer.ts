@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
+import { deliverRun, runHandlerOf, runsOf, type RunPolicy, type SettledOutcome } from './batch-delivery.ts';
 import { isDeadLetterTopic } from './dead-letter.ts';
-import { deliver, retryPolicyOf, type DeliveryOutcome, type DeliveryPolicy } from './delivery.ts';
+import { retryPolicyOf } from './delivery.ts';
 import { deadLetterHeaders } from './headers.ts';
 import type { BusLogger } from './logger.ts';
 import { appendToLog } from './postgres-log.ts';
@@ -54,14 +55,19 @@ async function claim(c: Cursor): Promise<string | undefined> {
   return rows[0]?.position;
 }
 
-/** Advances the position past `row` if we still hold the lease; false when another subscriber took over. */
-async function commit(c: Cursor, row: Row, outcome: DeliveryOutcome): Promise<boolean> {
+/**
+ * Advances the position past the last of `rows` and sends those that are dead to the
+ * dead-letter topic, in one transaction, if we still hold the lease; false when another
+ * subscriber took over (then nothing moved).
+ */
+async function commit(c: Cursor, rows: readonly Row[], outcomes: readonly SettledOutcome[]): Promise<boolean> {
   const advance = `UPDATE ${c.q}.positions SET position = greatest(position, $4::bigint), updated_at = now(),
                           lease_until = now() + $5::int * interval '1 millisecond'
                     WHERE group_id = $1 AND topic = $2 AND owner = $3`;
-  const params = [c.group, c.topic, c.owner, row.seq, c.context.leaseMs];
-  if (outcome.kind !== 'dead' || isDeadLetterTopic(c.topic)) {
-    if (outcome.kind === 'dead') {
+  const params = [c.group, c.topic, c.owner, rows.at(-1)!.seq, c.context.leaseMs];
+  const dead = outcomes.flatMap((outcome, i) => (outcome.kind === 'dead' ? [{ row: rows[i]!, outcome }] : []));
+  if (dead.length === 0 || isDeadLetterTopic(c.topic)) {
+    for (const { row, outcome } of dead) {
       c.context.logger.error(
         { topic: c.topic, seq: row.seq, reason: outcome.reason },
         'dead letter of a dead-letter topic dropped',
@@ -71,23 +77,28 @@ async function commit(c: Cursor, row: Row, outcome: DeliveryOutcome): Promise<bo
   }
   const dlq = deadLetterTopic(c.topic);
   const committed = await inTransaction(c.context.pool, async (client) => {
-    // The dead letter and the position move together: either both happen or neither.
+    // The dead letters and the position move together: either both happen or neither.
     const held = await client.query(
       `SELECT 1 FROM ${c.q}.positions WHERE group_id = $1 AND topic = $2 AND owner = $3 FOR UPDATE`,
       [c.group, c.topic, c.owner],
     );
     if (held.rowCount !== 1) return false;
-    const headers = {
-      ...row.headers,
-      ...deadLetterHeaders({
-        topic: c.topic,
-        partition: 0,
-        position: row.seq,
-        attempts: outcome.attempts,
-        reason: outcome.reason,
-      }),
-    };
-    await appendToLog(client, c.context.schema, [{ topic: dlq, key: row.key, value: row.value, headers }]);
+    const letters = dead.map(({ row, outcome }) => ({
+      topic: dlq,
+      key: row.key,
+      value: row.value,
+      headers: {
+        ...row.headers,
+        ...deadLetterHeaders({
+          topic: c.topic,
+          partition: 0,
+          position: row.seq,
+          attempts: outcome.attempts,
+          reason: outcome.reason,
+        }),
+      },
+    }));
+    await appendToLog(client, c.context.schema, letters);
     await client.query(advance, params);
     return true;
   });
@@ -95,8 +106,8 @@ async function commit(c: Cursor, row: Row, outcome: DeliveryOutcome): Promise<bo
   return committed;
 }
 
-/** Runs the handler on one row while renewing the lease, so a slow handler keeps its pair. */
-async function deliverRow(c: Cursor, row: Row, policy: DeliveryPolicy): Promise<DeliveryOutcome> {
+/** Runs the handler on a run of rows while renewing the lease, so a slow handler keeps its pair. */
+async function deliverRows(c: Cursor, rows: readonly Row[], policy: RunPolicy): Promise<SettledOutcome[]> {
   const renew = setInterval(
     () => {
       claim(c).catch((err: unknown) =>
@@ -106,16 +117,20 @@ async function deliverRow(c: Cursor, row: Row, policy: DeliveryPolicy): Promise<
     Math.max(1, Math.floor(c.context.leaseMs / 3)),
   );
   try {
-    const info = { topic: c.topic, key: row.key, position: row.seq, partition: 0, headers: row.headers };
-    return await deliver({ value: row.value, info }, policy);
+    const raws = rows.map((row) => ({
+      value: row.value,
+      info: { topic: c.topic, key: row.key, position: row.seq, partition: 0, headers: row.headers },
+    }));
+    return await deliverRun(raws, policy);
   } finally {
     clearInterval(renew);
   }
 }
 
 /** The loop of one (group, topic): lease, read in sequence order, deliver, commit, repeat. */
-async function consume(c: Cursor, policy: DeliveryPolicy, signal: AbortSignal): Promise<void> {
-  const { pool, logger, waker, pollIntervalMs, batchSize, leaseMs } = c.context;
+async function consume(c: Cursor, policy: RunPolicy, maxBatch: number, signal: AbortSignal): Promise<void> {
+  const { pool, logger, waker, pollIntervalMs, leaseMs } = c.context;
+  const batchSize = Math.max(c.context.batchSize, maxBatch);
   // What we last knew of our lease. An idle loop then only reads the log and renews the
   // lease every third of its length, instead of writing the positions row on every poll.
   let held: { position: string; renewAt: number } | undefined;
@@ -142,19 +157,21 @@ async function consume(c: Cursor, policy: DeliveryPolicy, signal: AbortSignal): 
         await waker.wait(c.topic, pollIntervalMs, signal, seen);
         continue;
       }
-      for (const row of rows) {
+      for (const run of runsOf(rows, maxBatch)) {
         if (signal.aborted) break;
-        const outcome = await deliverRow(c, row, policy);
-        if (outcome.kind === 'abandoned') break;
-        if (!(await commit(c, row, outcome))) {
+        const outcomes = await deliverRows(c, run, policy);
+        if (outcomes.length === 0) break;
+        const settled = run.slice(0, outcomes.length);
+        if (!(await commit(c, settled, outcomes))) {
           held = undefined;
           logger.warn(
-            { group: c.group, topic: c.topic, seq: row.seq },
-            'consumer lease lost to another subscriber; event left for it',
+            { group: c.group, topic: c.topic, seq: settled[0]!.seq },
+            'consumer lease lost to another subscriber; events left for it',
           );
           break;
         }
-        hold(row.seq);
+        hold(settled.at(-1)!.seq);
+        if (outcomes.length < run.length) break;
       }
     } catch (err) {
       held = undefined;
@@ -197,15 +214,16 @@ export async function startPostgresConsumer(
   }
   const abort = new AbortController();
   const owner = randomUUID();
-  const policy: DeliveryPolicy = {
-    handler: options.handler,
+  const { handleBatch, maxBatch } = runHandlerOf(options);
+  const policy: RunPolicy = {
+    handleBatch,
     maxAttempts,
     retryBackoffMs,
     signal: abort.signal,
     logger: context.logger,
   };
   const loops = [...new Set(options.topics)].map((topic) =>
-    consume({ context, q, group: options.group, topic, owner }, policy, abort.signal),
+    consume({ context, q, group: options.group, topic, owner }, policy, maxBatch, abort.signal),
   );
   let stopped: Promise<void> | undefined;
   return {

@@ -59,19 +59,62 @@ export interface DeliveryInfo {
 /** Handles one event; a rejection means "try again" (then the dead-letter topic). */
 export type EventHandler = (event: EventEnvelope, info: DeliveryInfo) => Promise<void>;
 
-/** What `EventBus.subscribe` needs: the group, its topics and the handler. */
-export interface SubscribeOptions {
+/** What a batch handler learns about a run of events. */
+export interface BatchInfo {
+  /** Topic the events were consumed from. */
+  topic: string;
+  /** Kafka partition (always 0 on the Postgres log): every event of a batch comes from it. */
+  partition: number;
+  /** 1 on the first try of this batch, then 2, 3 … while the handler keeps failing. */
+  attempt: number;
+  /** What each event's own delivery would say, at the same index as the events. */
+  deliveries: readonly DeliveryInfo[];
+}
+
+/**
+ * Handles a run of events of one partition, in the order of the partition, in one go (one
+ * transaction, `handleOnceBatch` of `@lienthong/db`). A rejection means "try the batch
+ * again"; a batch that keeps failing is handed over again one event at a time (batches of
+ * one), so that only the event that fails alone goes to the dead-letter topic.
+ */
+export type BatchHandler = (events: readonly EventEnvelope[], info: BatchInfo) => Promise<void>;
+
+/** What both forms of `EventBus.subscribe` need: the group, its topics and the retry policy. */
+interface SubscribeCommon {
   /** Consumer group: each group sees every event once (at least once on the wire). */
   group: string;
   topics: string[];
-  handler: EventHandler;
-  /** Tries per event before it goes to the dead-letter topic (default 5). */
+  /**
+   * Tries per event before it goes to the dead-letter topic (default 5); with `handleBatch`,
+   * also the tries of a batch before its events are handed over one at a time.
+   */
   maxAttempts?: number;
   /** First retry delay in ms, doubled on each retry (default 100). */
   retryBackoffMs?: number;
   /** Start from the earliest retained event when the group has no position yet (default true). */
   fromBeginning?: boolean;
 }
+
+/** Subscribing with a handler of one event at a time; each event's position is committed after it. */
+export interface EventSubscribeOptions extends SubscribeCommon {
+  handler: EventHandler;
+  handleBatch?: never;
+}
+
+/**
+ * Subscribing with a batch handler: up to `maxBatch` events of one partition at a time,
+ * their positions committed once, after the batch. On the first failure of a batch every
+ * try and dead letter works as for `handler`, batch first, then event by event.
+ */
+export interface BatchSubscribeOptions extends SubscribeCommon {
+  handleBatch: BatchHandler;
+  /** Most events per batch (default 500); fewer when fewer are waiting. */
+  maxBatch?: number;
+  handler?: never;
+}
+
+/** What `EventBus.subscribe` needs: the group, its topics and a handler of events or of batches. */
+export type SubscribeOptions = EventSubscribeOptions | BatchSubscribeOptions;
 
 /** A running consumer of one group. */
 export interface Subscription {

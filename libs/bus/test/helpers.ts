@@ -33,6 +33,11 @@ export interface HarnessContext {
   publishRaw: (topic: string, key: string, value: string) => Promise<void>;
   /** Reads the first `count` messages of a topic, bounded by a timeout. */
   readRaw: (topic: string, count: number) => Promise<RawMessage[]>;
+  /**
+   * The position of the last event `group` committed on `topic` (its partition `partition`):
+   * a Kafka offset or a log sequence, as in `DeliveryInfo.position`; undefined before any.
+   */
+  committed: (group: string, topic: string, partition: number) => Promise<string | undefined>;
 }
 
 /** A random name part. */

@@ -9,6 +9,7 @@ import { testEnv } from '../../../test/support/env.ts';
 
 const testKafkaBrokers = testEnv.kafkaBrokers;
 import { randomName, waitFor, type BusHarness, type RawMessage } from './helpers.ts';
+import { batchSuite } from './suites/batch-suite.ts';
 import { busSuite } from './suites/bus-suite.ts';
 
 const kafka = new Kafka({ clientId: 'bus-test-raw', brokers: testKafkaBrokers, logLevel: logLevel.NOTHING });
@@ -78,11 +79,18 @@ const harness: BusHarness = {
         await rawProducer.send({ topic, acks: -1, messages: [{ key, value }] });
       },
       readRaw,
+      async committed(group, topic, partition) {
+        const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        const offset = offsets?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
+        // Kafka keeps the offset of the next message to read.
+        return offset === '-1' ? undefined : String(BigInt(offset) - 1n);
+      },
     };
   },
 };
 
 busSuite(t, harness);
+batchSuite(t, harness);
 
 void t.test('one publish larger than a Kafka record batch may be reaches the topic whole, in order', async (t) => {
   const bus = createKafkaBus({ brokers: testKafkaBrokers, clientId: randomName('bus-test'), kafkaLogLevel: 'error' });

@@ -2,10 +2,10 @@ import t from 'tap';
 import { testEnv } from '../../../test/support/env.ts';
 
 const testDatabaseUrl = testEnv.databaseUrl;
+import { batchSuite } from './suites/batch-suite.ts';
 import { busSuite } from './suites/bus-suite.ts';
 import { postgresHarness } from './suites/postgres-harness.ts';
 
-busSuite(
-  t,
-  postgresHarness('postgres', () => testDatabaseUrl),
-);
+const harness = postgresHarness('postgres', () => testDatabaseUrl);
+busSuite(t, harness);
+batchSuite(t, harness);

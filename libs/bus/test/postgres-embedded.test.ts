@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '@lienthong/db';
 import t from 'tap';
 import { postgresHarness } from './suites/postgres-harness.ts';
+import { batchSuite } from './suites/batch-suite.ts';
 import { busSuite } from './suites/bus-suite.ts';
 
 // The embedded mode: PGlite served over a socket by libs/db's multiplexer, where
@@ -19,7 +20,6 @@ t.teardown(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-busSuite(
-  t,
-  postgresHarness('postgres-embedded', () => server!.url),
-);
+const harness = postgresHarness('postgres-embedded', () => server!.url);
+busSuite(t, harness);
+batchSuite(t, harness);

@@ -1,7 +1,9 @@
 import { isPkiError } from '@lienthong/pki';
 import {
+  DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DOC_COMMANDS,
+  INBOX_COMMANDS,
   PDF_COMMANDS,
   PKI_COMMANDS,
   REGISTER_COMMANDS,
@@ -19,6 +21,8 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['directory', DIRECTORY_COMMANDS],
   ['doc', DOC_COMMANDS],
   ['register', REGISTER_COMMANDS],
+  ['inbox', INBOX_COMMANDS],
+  ['delivery', DELIVERY_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

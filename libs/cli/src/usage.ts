@@ -1,6 +1,8 @@
 import {
+  DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DOC_COMMANDS,
+  INBOX_COMMANDS,
   PDF_COMMANDS,
   PKI_COMMANDS,
   REGISTER_COMMANDS,
@@ -17,8 +19,8 @@ export function mainUsage(): string {
 
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
-tokens: on files, without any service. The directory, doc and register commands
-talk to the services (--config FILE or LIENTHONG_CONFIG).
+tokens: on files, without any service. The directory, doc, register, inbox and
+delivery commands talk to the services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -34,6 +36,10 @@ ${list(DIRECTORY_COMMANDS, 'directory ')}
 ${list(DOC_COMMANDS, 'doc ')}
   register COMMAND      the outgoing register of your office (lienthong register --help)
 ${list(REGISTER_COMMANDS, 'register ')}
+  inbox COMMAND         your office's incoming documents (lienthong inbox --help)
+${list(INBOX_COMMANDS, 'inbox ')}
+  delivery COMMAND      the deliveries your office sent (lienthong delivery --help)
+${list(DELIVERY_COMMANDS, 'delivery ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

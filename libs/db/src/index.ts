@@ -19,5 +19,5 @@ export {
 export { enqueueEvents } from './outbox.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 export { outboxBacklog } from './outbox-batch.ts';
-export { handleOnce } from './processed-events.ts';
+export { handleOnce, handleOnceBatch } from './processed-events.ts';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.ts';

@@ -1,22 +1,61 @@
 /**
- * The delivery service (deliveries, inboxes, receipts, statuses and recall). Load order is the layout: external clients (the platform:
- * database, bus, object store) → repositories and rules → routes. For now: the shared kit.
+ * The delivery service: deliveries of issued documents to every recipient office, the
+ * inboxes, the recipients' answers and the sender's view. Load order is the layout:
+ * external clients (the platform: database, bus, object store; intake) → the consumers,
+ * the inbox watch → routes, one plugin per resource. Without a platform (the kit's own
+ * tests) only the shared routes are served.
  */
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
+import { createIntakeClient } from './answers/intake-client.ts';
 import type { DeliveryConfig } from './config.ts';
+import { startConsumers } from './consumers.ts';
+import { startInboxWatch } from './inbox/inbox-watch.ts';
+import { answerRoutes } from './routes/answer-routes.ts';
+import { deliveryRoutes } from './routes/delivery-routes.ts';
+import { inboxRoutes } from './routes/inbox-routes.ts';
+import { inboxStreamRoutes } from './routes/inbox-stream-routes.ts';
+import { deliveryTopics } from './topics.ts';
 
 /** What the delivery app is given from outside. */
-export type DeliveryDeps = ServiceDeps;
+export type DeliveryDeps = ServiceDeps & {
+  /** Between heartbeats of inbox streams (default 15 s). */
+  streamHeartbeatMs?: number;
+};
 
 /** Builds the delivery app; the caller listens (server.ts) or injects (tests) and closes it. */
 export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}): Promise<ServiceApp> {
-  return createServiceApp({
+  const app = await createServiceApp({
     name: 'delivery',
     version: pkg.version,
     config,
     description: 'lienthong delivery: deliveries, inboxes, receipts, statuses and recall.',
     ...deps,
   });
+  const platform = deps.platform;
+  if (platform === undefined) return app;
+  try {
+    const { pool, store, bus } = platform;
+    const topics = deliveryTopics(config.topicNamespace);
+    const watch = startInboxWatch(pool, app.log);
+    // Closing: streams end (preClose, in the stream routes), then consumers stop, then the watch; the platform last.
+    app.addHook('preClose', async () => {
+      await watch.close();
+    });
+    const consumers = await startConsumers({ bus, pool, topics, watch, logger: app.log });
+    app.addHook('preClose', () => consumers.stop());
+    await app.register(inboxStreamRoutes, {
+      pool,
+      watch,
+      ...(deps.streamHeartbeatMs === undefined ? {} : { heartbeatMs: deps.streamHeartbeatMs }),
+    });
+    await app.register(inboxRoutes, { pool, store });
+    await app.register(answerRoutes, { pool, topics, intake: createIntakeClient(config.intakeUrl) });
+    await app.register(deliveryRoutes, { pool });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
 }

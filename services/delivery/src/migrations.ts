@@ -1,4 +1,82 @@
-/** The delivery schema's own migrations, in order (the kit's outbox tables come first by themselves). */
+/**
+ * The delivery schema's own migrations, in order (the kit's outbox tables come first by
+ * themselves): one delivery per issued document, one leg per recipient office (its inbox
+ * entry once consigned), and the append-only history of each leg's events, where signed
+ * evidence will be attached.
+ */
 import type { Migration } from '@lienthong/db';
 
-export const deliveryMigrations: Migration[] = [];
+export const deliveryMigrations: Migration[] = [
+  {
+    id: '0001_deliveries',
+    sql: `
+      CREATE TABLE delivery (
+        id uuid PRIMARY KEY,
+        document_id text NOT NULL UNIQUE,
+        sender text NOT NULL,
+        symbol text NOT NULL,
+        document_type text NOT NULL,
+        subject text NOT NULL,
+        urgency text NOT NULL,
+        priority smallint NOT NULL,
+        secrecy text NOT NULL,
+        deadline timestamptz,
+        issued_at timestamptz NOT NULL,
+        file_sha256 text NOT NULL CHECK (file_sha256 ~ '^[0-9a-f]{64}$'),
+        file_byte_length bigint NOT NULL CHECK (file_byte_length > 0),
+        file_media_type text NOT NULL,
+        file_bucket text NOT NULL,
+        file_key text NOT NULL,
+        file_version_id text,
+        issued_event_id uuid NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX delivery_sender ON delivery (sender, created_at DESC);
+
+      -- Consignment order: what an inbox stream resumes from (Last-Event-ID).
+      CREATE SEQUENCE inbox_seq;
+      CREATE TABLE delivery_leg (
+        id uuid PRIMARY KEY,
+        delivery_id uuid NOT NULL REFERENCES delivery (id),
+        recipient text NOT NULL,
+        priority smallint NOT NULL,
+        -- NULL: sent, not in the inbox yet; then the exchange status code (docs/DOMAIN.md).
+        status text CHECK (status IN ('01', '02', '03', '04', '05', '06', '13', '15', '16')),
+        status_at timestamptz NOT NULL,
+        sent_at timestamptz NOT NULL,
+        consigned_at timestamptz,
+        inbox_seq bigint UNIQUE,
+        handed_over_at timestamptz,
+        answered_at timestamptz,
+        incoming_number integer,
+        incoming_period text,
+        refusal_reason text,
+        UNIQUE (delivery_id, recipient)
+      );
+      CREATE INDEX delivery_leg_inbox ON delivery_leg (recipient, priority DESC, inbox_seq DESC)
+        WHERE inbox_seq IS NOT NULL;
+
+      CREATE TABLE leg_event (
+        id bigserial PRIMARY KEY,
+        leg_id uuid NOT NULL REFERENCES delivery_leg (id),
+        -- ETSI EN 319 522 terms: submitted, consigned, handed-over, accepted, refused; then assigned, in-progress, completed.
+        event text NOT NULL,
+        code text,
+        at timestamptz NOT NULL,
+        by text NOT NULL,
+        reason text,
+        detail jsonb,
+        -- The outbox event that told others (delivery.sent, delivery.status-changed), when one did.
+        event_id uuid
+      );
+      CREATE INDEX leg_event_leg ON leg_event (leg_id, id);
+      CREATE FUNCTION leg_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'leg_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END;
+      $$;
+      CREATE TRIGGER leg_event_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON leg_event
+        FOR EACH STATEMENT EXECUTE FUNCTION leg_event_append_only();
+    `,
+  },
+];

@@ -16,6 +16,7 @@ import { createSigningClient } from './issue/signing-client.ts';
 import { documentIssueRoutes } from './routes/document-issue-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { documentSubmissionRoutes } from './routes/document-submission-routes.ts';
+import { incomingRegisterRoutes } from './routes/incoming-register-routes.ts';
 import { registerRoutes } from './routes/register-routes.ts';
 
 /** What the intake app is given from outside. */
@@ -50,6 +51,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
     const signing = createSigningClient(config.signingUrl);
     await app.register(documentIssueRoutes, { pool, store, bucket, signing, stampPdf, seals: config.seals });
     await app.register(registerRoutes, { pool: platform.pool });
+    await app.register(incomingRegisterRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();
     throw error;

@@ -34,6 +34,14 @@ export function postgresHarness(name: string, url: () => string): BusHarness {
           await bus.ensureTopics([topic]);
           await admin.query(`INSERT INTO "${schema}".log (topic, key, value) VALUES ($1, $2, $3)`, [topic, key, value]);
         },
+        async committed(group, topic) {
+          const { rows } = await admin.query<{ position: string }>(
+            `SELECT position::text AS position FROM "${schema}".positions WHERE group_id = $1 AND topic = $2`,
+            [group, topic],
+          );
+          const position = rows[0]?.position;
+          return position === undefined || position === '0' ? undefined : position;
+        },
         async readRaw(topic, count) {
           let rows: RawMessage[] = [];
           await waitFor(

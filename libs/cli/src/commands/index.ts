@@ -1,10 +1,19 @@
 import type { Command } from '../io.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
+import { deliveryStatusCommand } from './delivery.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
 import { docIssueCommand, docSignCommand } from './doc-issue.ts';
 import { docSubmitCommand } from './doc-submit.ts';
+import {
+  inboxAcceptCommand,
+  inboxGetCommand,
+  inboxListCommand,
+  inboxRefuseCommand,
+  inboxStatusCommand,
+} from './inbox.ts';
+import { inboxFollowCommand } from './inbox-follow.ts';
 import { issueCommand } from './issue.ts';
 import { registerExportCommand, registerListCommand } from './register.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
@@ -60,3 +69,16 @@ export const REGISTER_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['list', registerListCommand],
   ['export', registerExportCommand],
 ]);
+
+/** Commands of the `inbox` group (`lienthong inbox NAME`): the delivery service's inbox of your office. */
+export const INBOX_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['list', inboxListCommand],
+  ['get', inboxGetCommand],
+  ['accept', inboxAcceptCommand],
+  ['refuse', inboxRefuseCommand],
+  ['status', inboxStatusCommand],
+  ['follow', inboxFollowCommand],
+]);
+
+/** Commands of the `delivery` group (`lienthong delivery NAME`): the deliveries your office sent. */
+export const DELIVERY_COMMANDS: ReadonlyMap<string, Command> = new Map([['status', deliveryStatusCommand]]);

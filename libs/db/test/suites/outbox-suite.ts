@@ -3,6 +3,7 @@ import {
   createOutboxRelay,
   enqueueEvents,
   handleOnce,
+  handleOnceBatch,
   migrate,
   outboxBacklog,
   withTransaction,
@@ -128,5 +129,31 @@ export function outboxSuite(t: Test, url: string): void {
       }),
     );
     t.equal(await withTransaction(pool, (c) => handleOnce(c, 'delivery', other)), true, 'rolled back, so not seen');
+  });
+
+  void t.test('handleOnceBatch returns the ids new to the consumer, and rolls back with its transaction', async (t) => {
+    const { pool } = await setUp(t);
+    const [a, b, c, d] = [0, 1, 2, 3].map((n) => makeEvent('x', n).envelope.id) as [string, string, string, string];
+    t.same(await withTransaction(pool, (q) => handleOnceBatch(q, 'delivery', [])), new Set());
+    t.equal(await withTransaction(pool, (q) => handleOnce(q, 'delivery', b)), true);
+    t.same(
+      await withTransaction(pool, (q) => handleOnceBatch(q, 'delivery', [a, b, c, a])),
+      new Set([a, c]),
+      'b was handled before; a listed twice is new once',
+    );
+    t.equal(await withTransaction(pool, (q) => handleOnce(q, 'delivery', c)), false, 'recorded for handleOnce too');
+    t.same(await withTransaction(pool, (q) => handleOnceBatch(q, 'archive', [a, b])), new Set([a, b]), 'per consumer');
+    const upper = d.toUpperCase();
+    await t.rejects(
+      withTransaction(pool, async (q) => {
+        t.same(await handleOnceBatch(q, 'delivery', [upper, a]), new Set([upper]), 'ids come back as given');
+        throw new Error('effect failed');
+      }),
+    );
+    t.same(
+      await withTransaction(pool, (q) => handleOnceBatch(q, 'delivery', [d, c])),
+      new Set([d]),
+      'rolled back, so d not seen',
+    );
   });
 }

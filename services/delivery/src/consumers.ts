@@ -1,0 +1,68 @@
+/**
+ * The service's consumers: the fan-out of `document.issued` (one event at a time: one event
+ * is already thousands of legs), and consignment of `delivery.sent` in batches on two
+ * subscriptions — one for the ordinary topic, one for the urgent topic — so that an urgent
+ * leg is consigned while an ordinary backlog is still draining.
+ */
+import type { EventBus, EventEnvelope, Subscription } from '@lienthong/bus';
+import type { Pool } from '@lienthong/db';
+import type { Logger } from '@lienthong/service';
+import { fanOut } from './deliveries/fan-out.ts';
+import { consignBatch } from './inbox/consignment.ts';
+import type { InboxWatch } from './inbox/inbox-watch.ts';
+import type { DeliveryTopics } from './topics.ts';
+import { topicsOf } from './topics.ts';
+
+/** Most `delivery.sent` events consigned in one transaction. */
+const consignBatchSize = 500;
+
+/** What the consumers need. */
+export interface ConsumerDeps {
+  bus: EventBus;
+  pool: Pool;
+  topics: DeliveryTopics;
+  watch: InboxWatch;
+  logger: Pick<Logger, 'info'>;
+}
+
+/** Creates the topics and starts the three subscriptions; `stop` ends them (handlers in progress finish). */
+export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Promise<void> }> {
+  const { bus, pool, topics, watch, logger } = deps;
+  await bus.ensureTopics(topicsOf(topics));
+  const handleBatch = async (events: readonly EventEnvelope[]): Promise<void> => {
+    for (const leg of await consignBatch(pool, topics, events)) watch.wake(leg.recipient);
+  };
+  const subscriptions: Subscription[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(subscriptions.splice(0).map((s) => s.stop()));
+  };
+  try {
+    subscriptions.push(
+      ...(await Promise.all([
+        bus.subscribe({
+          group: topics.groups.inboxUrgent,
+          topics: [topics.sentUrgent],
+          handleBatch,
+          maxBatch: consignBatchSize,
+        }),
+        bus.subscribe({
+          group: topics.groups.fanOut,
+          topics: [topics.issued],
+          handler: async (event, info) => {
+            const delivery = await fanOut(pool, topics, event);
+            if (delivery !== undefined)
+              logger.info(
+                { documentId: delivery.documentId, deliveryId: delivery.id, position: info.position },
+                'delivery: document fanned out',
+              );
+          },
+        }),
+        bus.subscribe({ group: topics.groups.inbox, topics: [topics.sent], handleBatch, maxBatch: consignBatchSize }),
+      ])),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}

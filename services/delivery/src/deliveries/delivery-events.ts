@@ -1,0 +1,81 @@
+/**
+ * The events delivery publishes through its outbox: `delivery.sent` (one per leg, keyed by
+ * the recipient, on the ordinary or the urgent topic) and `delivery.status-changed` (keyed
+ * by the leg, what the sender learns). Their data is checked against libs/records before it
+ * is written, so a bad event fails its transaction instead of reaching the bus.
+ */
+import { createEnvelope } from '@lienthong/bus';
+import type { OutboxEvent } from '@lienthong/db';
+import { eventDefinitions, validateEventData } from '@lienthong/records';
+import type { DeliverySent, DeliveryStatusChanged } from '@lienthong/records';
+import type { DeliveryTopics } from '../topics.ts';
+import { sentTopicOf } from '../topics.ts';
+import type { Delivery, Leg } from './delivery.ts';
+
+/** The service's own name in events and leg histories. */
+export const deliveryActor = 'system:delivery';
+
+function checked<T>(type: string, data: T): T {
+  const result = validateEventData(type, 1, data);
+  if (!result.ok) throw new Error(`${type}: ${JSON.stringify(result.problems.slice(0, 3))}`);
+  return data;
+}
+
+/** `delivery.sent` of `leg` of `delivery`, sent at `at`. */
+export function sentEvent(
+  topics: DeliveryTopics,
+  delivery: Delivery,
+  leg: { id: string; recipient: string },
+  at: Date,
+  traceparent?: string,
+): OutboxEvent {
+  const definition = eventDefinitions.deliverySent;
+  const data: DeliverySent = checked(definition.type, {
+    deliveryId: leg.id,
+    documentId: delivery.documentId,
+    sender: delivery.sender,
+    recipient: leg.recipient,
+    businessType: 'new',
+    urgency: delivery.urgency as DeliverySent['urgency'],
+    symbol: delivery.symbol,
+    sentAt: at.toISOString(),
+  });
+  return {
+    topic: sentTopicOf(topics, delivery.urgency),
+    key: definition.keyOf(data),
+    envelope: createEnvelope({
+      type: definition.type,
+      schemaVersion: definition.version,
+      source: 'delivery',
+      subject: leg.id,
+      data,
+      ...(traceparent === undefined ? {} : { traceparent }),
+    }),
+  };
+}
+
+/** `delivery.status-changed` of `leg` of `delivery`: its new status, with the reason when there is one. */
+export function statusChangedEvent(topics: DeliveryTopics, delivery: Delivery, leg: Leg, reason?: string): OutboxEvent {
+  const definition = eventDefinitions.deliveryStatusChanged;
+  const data: DeliveryStatusChanged = checked(definition.type, {
+    deliveryId: leg.id,
+    documentId: delivery.documentId,
+    sender: delivery.sender,
+    recipient: leg.recipient,
+    status: leg.status as DeliveryStatusChanged['status'],
+    businessType: 'new',
+    ...(reason === undefined ? {} : { reason }),
+    at: leg.statusAt.toISOString(),
+  });
+  return {
+    topic: topics.statusChanged,
+    key: definition.keyOf(data),
+    envelope: createEnvelope({
+      type: definition.type,
+      schemaVersion: definition.version,
+      source: 'delivery',
+      subject: leg.id,
+      data,
+    }),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The delivery service's error catalogue (documented in services/delivery/README.md). The
+ * kit's `serviceErrors` (validation, 401, 403, 413, 415, 404 route) are used as they are.
+ */
+import { defineErrors } from '@lienthong/kit';
+
+export const deliveryErrors = defineErrors({
+  INBOX_ENTRY_NOT_FOUND: {
+    status: 404,
+    title: 'Not in your inbox',
+    detail: "The caller's office has no delivered document with this id.",
+  },
+  DELIVERY_NOT_FOUND: {
+    status: 404,
+    title: 'Delivery not found',
+    detail: "The caller's office sent no document with this delivery id.",
+  },
+  DELIVERY_ALREADY_ANSWERED: {
+    status: 409,
+    title: 'Already answered',
+    detail: 'The document was accepted or refused already; `current` gives the status. Nothing was changed.',
+  },
+  DELIVERY_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    title: 'Status change not allowed',
+    detail: 'The delivery is in a status this change cannot leave; `current` gives it and `allowed` what may follow.',
+  },
+  INBOX_CURSOR_INVALID: {
+    status: 400,
+    title: 'Invalid cursor',
+    detail: 'The cursor is not one this service handed out; start again without it.',
+  },
+  CONTENT_INTEGRITY_FAILED: {
+    status: 502,
+    title: 'Stored document does not match',
+    detail:
+      'The bytes in the object store do not have the SHA-256 or length the issue recorded; nothing was handed over.',
+  },
+  CONTENT_UNAVAILABLE: {
+    status: 503,
+    title: 'Document content unavailable',
+    detail: 'The object store could not give the document now; try again later.',
+  },
+  INTAKE_UNAVAILABLE: {
+    status: 503,
+    title: 'Intake unavailable',
+    detail:
+      'The incoming register (intake, LIENTHONG_DELIVERY_INTAKE_URL) is not configured, cannot be reached or failed; the document stays arrived, try again (the same number is kept).',
+  },
+  INTAKE_REFUSED: {
+    status: 422,
+    title: 'Incoming register refused',
+    detail: 'Intake refused to register the document; `intakeCode` and the detail say why. Nothing was changed.',
+  },
+});
