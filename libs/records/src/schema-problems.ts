@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { maxProblems, type Problem } from './problems.ts';
@@ -17,12 +18,27 @@ function messageOf(error: ValueError): string {
   return error.message;
 }
 
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+
+/** `schema` compiled to one function (TypeBox `TypeCompiler`), once per schema. */
+function checkOf(schema: TSchema): TypeCheck<TSchema> {
+  let check = compiled.get(schema);
+  if (check === undefined) {
+    check = TypeCompiler.Compile(schema);
+    compiled.set(schema, check);
+  }
+  return check;
+}
+
 /**
  * The problems of `value` against `schema` (TypeBox `Value.Errors`), at most `limit`, one
  * per pointer and message; a missing property is reported once ("is required"), not also
  * for the type it lacks.
  */
 export function schemaProblems(schema: TSchema, value: unknown, limit = maxProblems): Problem[] {
+  // Most values are valid: the compiled check says so in a fraction of the time the error
+  // walk takes (it visits every member whatever it finds); the walk runs only to say what is wrong.
+  if (checkOf(schema).Check(value)) return [];
   const problems: Problem[] = [];
   const required = new Set<string>();
   const seen = new Set<string>();

@@ -3,8 +3,17 @@
  * JSON, `__proto__` keys from JSON.parse) always come back as a value or as problems
  * with pointers that exist.
  */
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import t from 'tap';
-import { eventDefinitions, validateDocumentMetadata, validateEventData, type EventDefinition } from '../src/index.ts';
+import {
+  DocumentMetadataSchema,
+  eventDefinitions,
+  validateDocumentMetadata,
+  validateEventData,
+  type EventDefinition,
+} from '../src/index.ts';
 import { good, samples, shown } from './samples.ts';
 
 /** mulberry32, seeded so a failure can be replayed. */
@@ -150,4 +159,28 @@ void t.test('validateEventData never throws, for every event', async (t) => {
     }
   }
   t.pass('no throw');
+});
+
+void t.test('the compiled check passes exactly the values the error walk finds nothing in', async (t) => {
+  // schemaProblems answers [] when the compiled check passes, without walking for errors.
+  const schemas: [string, TSchema, unknown][] = [
+    ['metadata', DocumentMetadataSchema, good()],
+    ...(Object.values(eventDefinitions) as unknown as EventDefinition[]).map((d): [string, TSchema, unknown] => [
+      d.type,
+      d.schema,
+      samples[d.type],
+    ]),
+  ];
+  let passed = 0;
+  for (const [name, schema, sample] of schemas) {
+    const check = TypeCompiler.Compile(schema);
+    for (let i = 0; i < 300; i++) {
+      const value = i % 10 === 0 ? sample : spoil(sample);
+      const walked = Value.Errors(schema, value).First() === undefined;
+      if (check.Check(value) !== walked)
+        t.fail(`${name}: the check says ${String(!walked)} on ${shown(value).slice(0, 200)}`);
+      if (walked) passed++;
+    }
+  }
+  t.ok(passed > schemas.length * 30, `${passed} values passed both`);
 });

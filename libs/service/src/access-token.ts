@@ -230,6 +230,58 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
  * AccessTokenError with a message fit for a 401 answer.
  */
 export function verifyAccessToken(token: string, config: AuthConfig, now: Date = new Date()): AccessClaims {
+  return checkClaims(signedPayloadOf(token, config), config, now);
+}
+
+/** How many tokens an `accessTokenVerifier` remembers as signed, by default. */
+export const verifiedTokenCacheSize = 1000;
+
+/**
+ * `verifyAccessToken` for one configuration that remembers, by their exact text, the last
+ * `cacheSize` tokens whose signature verified, so that a caller presenting the same token
+ * again is not verified again: the signature check is most of a token's cost, and callers
+ * send one token for many requests. Everything that depends on `now` or on the claims
+ * (`iss`, `aud`, `exp`, `iat`, `nbf`, the lienthong claims) is checked at every call, so the
+ * answers are `verifyAccessToken`'s; a token refused on its claims is forgotten. The claims
+ * returned are frozen (shared by the calls that present the same token).
+ */
+export function accessTokenVerifier(
+  config: AuthConfig,
+  cacheSize = verifiedTokenCacheSize,
+): (token: string, now?: Date) => AccessClaims {
+  const verified = new Map<string, Record<string, unknown>>();
+  return (token, now = new Date()) => {
+    let payload = verified.get(token);
+    if (payload === undefined) {
+      payload = deepFreeze(signedPayloadOf(token, config));
+      if (cacheSize > 0) {
+        // A Map iterates in insertion order: the first key is the one used longest ago.
+        if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+        verified.set(token, payload);
+      }
+    } else {
+      verified.delete(token);
+      verified.set(token, payload);
+    }
+    try {
+      return checkClaims(payload, config, now);
+    } catch (error) {
+      verified.delete(token);
+      throw error;
+    }
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The payload of a token whose shape, header and signature are good (its claims unchecked yet). */
+function signedPayloadOf(token: string, config: AuthConfig): Record<string, unknown> {
   if (token.length > maxTokenLength) throw new AccessTokenError('the token is too long');
   const parts = token.split('.');
   if (parts.length !== 3) throw new AccessTokenError('the token is not a compact JWS (three dot-separated parts)');
@@ -248,7 +300,7 @@ export function verifyAccessToken(token: string, config: AuthConfig, now: Date =
     Buffer.from(signaturePart, 'base64url'),
   );
   if (!valid) throw new AccessTokenError("the token's signature does not verify");
-  return checkClaims(decodeJson(payloadPart, 'payload'), config, now);
+  return decodeJson(payloadPart, 'payload');
 }
 
 function keyFor(header: Record<string, unknown>, keys: AuthKeySet): AuthKey {

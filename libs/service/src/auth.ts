@@ -9,7 +9,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AccessTokenError, verifyAccessToken } from './access-token.ts';
+import { AccessTokenError, accessTokenVerifier } from './access-token.ts';
 import type { AccessTokenRule, AuthConfig } from './access-token.ts';
 import { AppError, serviceErrors } from './errors.ts';
 
@@ -78,20 +78,24 @@ function refuse(
   return new AppError(refusalOf[rule], { detail });
 }
 
-/** The authenticator of real services: a bearer token verified against `config`. */
+/**
+ * The authenticator of real services: a bearer token verified against `config`; a token
+ * seen before is not verified again, only its claims (`accessTokenVerifier`).
+ */
 export function bearerTokenAuthenticator(
   config: AuthConfig | undefined,
   now: () => Date = () => new Date(),
 ): (request: FastifyRequest, reply: FastifyReply) => Principal {
+  const verify = config === undefined ? undefined : accessTokenVerifier(config);
   return (request, reply) => {
     const header = request.headers.authorization;
     if (header === undefined || header === '')
       throw refuse(reply, 'send an access token: Authorization: Bearer <token>', '');
     const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
     if (!match) throw refuse(reply, 'the Authorization header is not "Bearer <token>"', 'invalid_request');
-    if (config === undefined) throw refuse(reply, 'this service has no token issuer configured (LIENTHONG_AUTH_JWKS)');
+    if (verify === undefined) throw refuse(reply, 'this service has no token issuer configured (LIENTHONG_AUTH_JWKS)');
     try {
-      const claims = verifyAccessToken(match[1]!, config, now());
+      const claims = verify(match[1]!, now());
       return {
         subject: claims.sub,
         office: claims.office,

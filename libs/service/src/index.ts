@@ -41,6 +41,8 @@ export {
   publicJwks,
   signAccessToken,
   verifyAccessToken,
+  accessTokenVerifier,
+  verifiedTokenCacheSize,
 } from './access-token.ts';
 export type {
   AccessClaims,

@@ -1,6 +1,15 @@
 import { createHmac, generateKeyPairSync, createPublicKey, sign } from 'node:crypto';
 import t from 'tap';
-import { createServiceApp, parseJwks, publicJwks, requireRole, signAccessToken } from '../src/index.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  accessTokenVerifier,
+  bearerTokenAuthenticator,
+  createServiceApp,
+  parseJwks,
+  publicJwks,
+  requireRole,
+  signAccessToken,
+} from '../src/index.ts';
 import type { AuthConfig, ServiceApp } from '../src/index.ts';
 import { testAudience, testAuthConfig, testIssuerKey, testToken } from '../../../test/support/auth.ts';
 
@@ -294,4 +303,53 @@ void t.test('a public route with optionalToken: anonymous is welcome, a sent tok
   await app.ready();
   const doc = app.swagger() as { paths: Record<string, { get: { security: unknown } }> };
   t.same(doc.paths['/v1/open']!.get.security, [{}, { accessToken: [] }], 'the API document says the token is optional');
+});
+
+void t.test(
+  'a token accepted once is still checked at every use: expiry, audience and a forged signature',
+  async (t) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = testToken(
+      { subject: 'system:vptu-cm', office: 'VPTU-CM', roles: ['office-system'] },
+      { iat: now, exp: now + 600 },
+    );
+    const verify = accessTokenVerifier(testAuthConfig);
+    const at = (seconds: number) => new Date(seconds * 1000);
+    t.match(verify(token, at(now)), { sub: 'system:vptu-cm', office: 'VPTU-CM', roles: ['office-system'] });
+    t.throws(() => verify(token, at(now + 700)), { name: 'AccessTokenError', message: 'the token has expired' });
+    // The refusal forgot it; within its lifetime it is good again.
+    t.match(verify(token, at(now + 10)), { sub: 'system:vptu-cm' });
+    t.ok(Object.isFrozen(verify(token, at(now)).roles), 'the shared claims cannot be changed by a caller');
+
+    // The same claims with another signature are not the token that was verified.
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const flipped = signature.slice(0, 10) + (signature[10] === 'A' ? 'B' : 'A') + signature.slice(11);
+    t.throws(() => verify(`${header}.${payload}.${flipped}`, at(now)), { message: /signature does not verify/ });
+    t.throws(() => verify(`${header}.${payload}.${flipped}`, at(now)), { message: /signature does not verify/ });
+
+    // Another service's verifier refuses it on its audience, at every use.
+    const elsewhere = accessTokenVerifier({ ...testAuthConfig, audience: 'lienthong-elsewhere' });
+    for (let i = 0; i < 2; i++)
+      t.throws(() => elsewhere(token, at(now)), { name: 'AccessTokenError', rule: 'audience' });
+
+    // A small cache forgets the oldest token; a forgotten one is verified again, not refused.
+    const small = accessTokenVerifier(testAuthConfig, 1);
+    const other = testToken({ subject: 'system:other' }, { iat: now, exp: now + 600 });
+    t.equal(small(token, at(now)).sub, 'system:vptu-cm');
+    t.equal(small(other, at(now)).sub, 'system:other');
+    t.equal(small(token, at(now)).sub, 'system:vptu-cm');
+  },
+);
+
+void t.test('through the hook, the same bearer token is refused once it has expired', async (t) => {
+  let clock = new Date();
+  const authenticate = bearerTokenAuthenticator(testAuthConfig, () => clock);
+  const token = testToken({ subject: 'system:vptu-cm', office: 'VPTU-CM', roles: ['office-system'] });
+  const challenges: string[] = [];
+  const request = { headers: { authorization: `Bearer ${token}` } } as unknown as FastifyRequest;
+  const reply = { header: (_name: string, value: string) => void challenges.push(value) } as unknown as FastifyReply;
+  t.same(authenticate(request, reply), { subject: 'system:vptu-cm', office: 'VPTU-CM', roles: ['office-system'] });
+  clock = new Date(clock.getTime() + 2 * 3600 * 1000);
+  t.throws(() => authenticate(request, reply), { code: 'UNAUTHENTICATED', detail: 'the token has expired' });
+  t.match(challenges, [/error="invalid_token"/]);
 });
