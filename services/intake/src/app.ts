@@ -14,6 +14,7 @@ import { directoryRoutes } from './routes/directory-routes.ts';
 import { pdfPool } from './documents/pdf-pool.ts';
 import { createSigningClient } from './issue/signing-client.ts';
 import { documentIssueRoutes } from './routes/document-issue-routes.ts';
+import { documentRecallRoutes } from './routes/document-recall-routes.ts';
 import { documentRoutes } from './routes/document-routes.ts';
 import { documentSubmissionRoutes } from './routes/document-submission-routes.ts';
 import { incomingRegisterRoutes } from './routes/incoming-register-routes.ts';
@@ -50,6 +51,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
     await app.register(documentRoutes, { pool, store, bucket });
     const signing = createSigningClient(config.signingUrl);
     await app.register(documentIssueRoutes, { pool, store, bucket, signing, stampPdf, seals: config.seals });
+    await app.register(documentRecallRoutes, { pool });
     await app.register(registerRoutes, { pool: platform.pool });
     await app.register(incomingRegisterRoutes, { pool: platform.pool });
   } catch (error) {
