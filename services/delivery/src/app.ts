@@ -16,6 +16,7 @@ import { answerRoutes } from './routes/answer-routes.ts';
 import { deliveryRoutes } from './routes/delivery-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { inboxStreamRoutes } from './routes/inbox-stream-routes.ts';
+import { recallRoutes } from './routes/recall-routes.ts';
 import { deliveryTopics } from './topics.ts';
 
 /** What the delivery app is given from outside. */
@@ -52,6 +53,7 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
     });
     await app.register(inboxRoutes, { pool, store });
     await app.register(answerRoutes, { pool, topics, intake: createIntakeClient(config.intakeUrl) });
+    await app.register(recallRoutes, { pool, topics });
     await app.register(deliveryRoutes, { pool });
   } catch (error) {
     await app.close();

@@ -2,7 +2,8 @@
  * The service's consumers: the fan-out of `document.issued` (one event at a time: one event
  * is already thousands of legs), and consignment of `delivery.sent` in batches on two
  * subscriptions — one for the ordinary topic, one for the urgent topic — so that an urgent
- * leg is consigned while an ordinary backlog is still draining.
+ * leg is consigned while an ordinary backlog is still draining; and the recall consumer of
+ * `document.recalled` and `document.replaced`, one event at a time.
  */
 import type { EventBus, EventEnvelope, Subscription } from '@lienthong/bus';
 import type { Pool } from '@lienthong/db';
@@ -10,6 +11,7 @@ import type { Logger } from '@lienthong/service';
 import { fanOut } from './deliveries/fan-out.ts';
 import { consignBatch } from './inbox/consignment.ts';
 import type { InboxWatch } from './inbox/inbox-watch.ts';
+import { handleRecall } from './inbox/recall-consumer.ts';
 import type { DeliveryTopics } from './topics.ts';
 import { topicsOf } from './topics.ts';
 
@@ -25,7 +27,7 @@ export interface ConsumerDeps {
   logger: Pick<Logger, 'info'>;
 }
 
-/** Creates the topics and starts the three subscriptions; `stop` ends them (handlers in progress finish). */
+/** Creates the topics and starts the four subscriptions; `stop` ends them (handlers in progress finish). */
 export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Promise<void> }> {
   const { bus, pool, topics, watch, logger } = deps;
   await bus.ensureTopics(topicsOf(topics));
@@ -58,6 +60,13 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
           },
         }),
         bus.subscribe({ group: topics.groups.inbox, topics: [topics.sent], handleBatch, maxBatch: consignBatchSize }),
+        bus.subscribe({
+          group: topics.groups.recall,
+          topics: [topics.recalled, topics.replaced],
+          handler: async (event) => {
+            for (const leg of await handleRecall(pool, topics, event)) watch.wake(leg.recipient);
+          },
+        }),
       ])),
     );
   } catch (error) {

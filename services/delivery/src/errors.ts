@@ -25,6 +25,16 @@ export const deliveryErrors = defineErrors({
     title: 'Status change not allowed',
     detail: 'The delivery is in a status this change cannot leave; `current` gives it and `allowed` what may follow.',
   },
+  RECALL_NOT_ASKED: {
+    status: 409,
+    title: 'No recall to answer',
+    detail: 'The sender has not recalled this document; `current` gives its status. Nothing was changed.',
+  },
+  RECALL_ALREADY_ANSWERED: {
+    status: 409,
+    title: 'Recall already answered',
+    detail: 'The recall was accepted (15) or refused (16) already; `current` gives which. Nothing was changed.',
+  },
   INBOX_CURSOR_INVALID: {
     status: 400,
     title: 'Invalid cursor',

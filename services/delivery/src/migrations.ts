@@ -79,4 +79,17 @@ export const deliveryMigrations: Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION leg_event_append_only();
     `,
   },
+  {
+    // Recall (thu hồi) and replacement: what the sender said, on the delivery; the
+    // recipient's refusal of a recall (16) on its leg; and what came before its delivery.
+    id: '0002_recall',
+    sql: `
+      ALTER TABLE delivery ADD COLUMN recall_kind text CHECK (recall_kind IN ('recalled', 'replaced')),
+        ADD COLUMN recall_reason text, ADD COLUMN recalled_at timestamptz, ADD COLUMN replaced_by text;
+      ALTER TABLE delivery_leg ADD COLUMN recall_refusal_reason text;
+      -- A document.recalled or document.replaced whose document.issued has not been fanned out yet.
+      CREATE TABLE recall_parked (document_id text PRIMARY KEY, office text NOT NULL, data jsonb NOT NULL,
+        event_type text NOT NULL, event_id uuid NOT NULL, parked_at timestamptz NOT NULL DEFAULT now());
+    `,
+  },
 ];

@@ -16,7 +16,10 @@ export interface DeliveryTopics {
   sentUrgent: string;
   /** `delivery.status-changed` v1. */
   statusChanged: string;
-  groups: { fanOut: string; inbox: string; inboxUrgent: string };
+  /** `document.recalled` v1 and `document.replaced` v1, read by the recall consumer. */
+  recalled: string;
+  replaced: string;
+  groups: { fanOut: string; inbox: string; inboxUrgent: string; recall: string };
 }
 
 /** The topics and groups under `namespace` ('' for none). */
@@ -28,13 +31,20 @@ export function deliveryTopics(namespace: string): DeliveryTopics {
     sent: at(sent),
     sentUrgent: at(sent.replace(/\.v(\d+)$/, '-urgent.v$1')),
     statusChanged: at(eventDefinitions.deliveryStatusChanged.topic),
-    groups: { fanOut: at('delivery-fan-out'), inbox: at('delivery-inbox'), inboxUrgent: at('delivery-inbox-urgent') },
+    recalled: at(eventDefinitions.documentRecalled.topic),
+    replaced: at(eventDefinitions.documentReplaced.topic),
+    groups: {
+      fanOut: at('delivery-fan-out'),
+      inbox: at('delivery-inbox'),
+      inboxUrgent: at('delivery-inbox-urgent'),
+      recall: at('delivery-recall'),
+    },
   };
 }
 
 /** Every topic the service publishes to or reads (for `ensureTopics`). */
 export function topicsOf(topics: DeliveryTopics): string[] {
-  return [topics.issued, topics.sent, topics.sentUrgent, topics.statusChanged];
+  return [topics.issued, topics.sent, topics.sentUrgent, topics.statusChanged, topics.recalled, topics.replaced];
 }
 
 /** The priority of an urgency level (libs/records: 0 ordinary … 3 Hỏa tốc); 0 for an unknown one. */

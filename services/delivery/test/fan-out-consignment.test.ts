@@ -47,6 +47,7 @@ async function storedDelivery(
       versionId: null,
     },
     createdAt: at,
+    recall: null,
   };
   const legs = recipients.map((recipient) => ({ id: randomUUID(), recipient }));
   await insertDelivery(pool, delivery, randomUUID());

@@ -77,7 +77,7 @@ async function applyChange(
 }
 
 /** A reason as a person gives it: 1–1000 characters of clean text; 400 otherwise. */
-function checkReason(reason: string): void {
+export function checkReason(reason: string): void {
   const problem = textProblem(reason, { maxLength: 1000 });
   if (problem !== undefined) throw new AppError(serviceErrors.BAD_REQUEST, { detail: `reason ${problem}` });
 }

@@ -12,6 +12,9 @@ import type { DeliveryTopics } from '../topics.ts';
 import { sentTopicOf } from '../topics.ts';
 import type { Delivery, Leg } from './delivery.ts';
 
+/** The exchange statuses of a recall: asked (13), accepted (15), refused (16). */
+export const recallCodes: readonly string[] = ['13', '15', '16'];
+
 /** The service's own name in events and leg histories. */
 export const deliveryActor = 'system:delivery';
 
@@ -54,7 +57,10 @@ export function sentEvent(
   };
 }
 
-/** `delivery.status-changed` of `leg` of `delivery`: its new status, with the reason when there is one. */
+/**
+ * `delivery.status-changed` of `leg` of `delivery`: its new status, with the reason when
+ * there is one; the business type `recall` for 13, 15 and 16.
+ */
 export function statusChangedEvent(topics: DeliveryTopics, delivery: Delivery, leg: Leg, reason?: string): OutboxEvent {
   const definition = eventDefinitions.deliveryStatusChanged;
   const data: DeliveryStatusChanged = checked(definition.type, {
@@ -63,7 +69,7 @@ export function statusChangedEvent(topics: DeliveryTopics, delivery: Delivery, l
     sender: delivery.sender,
     recipient: leg.recipient,
     status: leg.status as DeliveryStatusChanged['status'],
-    businessType: 'new',
+    businessType: recallCodes.includes(leg.status ?? '') ? 'recall' : 'new',
     ...(reason === undefined ? {} : { reason }),
     at: leg.statusAt.toISOString(),
   });

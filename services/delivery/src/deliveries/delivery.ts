@@ -30,6 +30,17 @@ export interface Delivery {
   issuedAt: Date;
   file: DeliveryFile;
   createdAt: Date;
+  /** The sender's recall (thu hồi) or replacement of the document, once intake told of it. */
+  recall: DeliveryRecall | null;
+}
+
+/** A recall or replacement of a delivered document, as the sender gave it. */
+export interface DeliveryRecall {
+  kind: 'recalled' | 'replaced';
+  reason: string;
+  at: Date;
+  /** The replacing document (a replacement only). */
+  replacedBy: string | null;
 }
 
 /** One recipient office's leg of a delivery: its inbox entry once consigned. */
@@ -50,6 +61,8 @@ export interface Leg {
   /** The incoming number (số đến) the recipient's register gave on acceptance. */
   incoming: { number: number; period: string } | null;
   refusalReason: string | null;
+  /** The recipient's reason for refusing a recall (16). */
+  recallRefusalReason: string | null;
 }
 
 /** One event in a leg's history (append-only). */
@@ -84,6 +97,10 @@ export interface DeliveryRow {
   file_key: string;
   file_version_id: string | null;
   created_at: Date;
+  recall_kind: 'recalled' | 'replaced' | null;
+  recall_reason: string | null;
+  recalled_at: Date | null;
+  replaced_by: string | null;
 }
 
 /** A row of `delivery_leg`. */
@@ -102,13 +119,14 @@ export interface LegRow {
   incoming_number: number | null;
   incoming_period: string | null;
   refusal_reason: string | null;
+  recall_refusal_reason: string | null;
 }
 
 export const deliveryColumns =
-  'd.id, d.document_id, d.sender, d.symbol, d.document_type, d.subject, d.urgency, d.priority, d.secrecy, d.deadline, d.issued_at, d.file_sha256, d.file_byte_length, d.file_media_type, d.file_bucket, d.file_key, d.file_version_id, d.created_at';
+  'd.id, d.document_id, d.sender, d.symbol, d.document_type, d.subject, d.urgency, d.priority, d.secrecy, d.deadline, d.issued_at, d.file_sha256, d.file_byte_length, d.file_media_type, d.file_bucket, d.file_key, d.file_version_id, d.created_at, d.recall_kind, d.recall_reason, d.recalled_at, d.replaced_by';
 
 export const legColumns =
-  'l.id, l.delivery_id, l.recipient, l.priority, l.status, l.status_at, l.sent_at, l.consigned_at, l.inbox_seq, l.handed_over_at, l.answered_at, l.incoming_number, l.incoming_period, l.refusal_reason';
+  'l.id, l.delivery_id, l.recipient, l.priority, l.status, l.status_at, l.sent_at, l.consigned_at, l.inbox_seq, l.handed_over_at, l.answered_at, l.incoming_number, l.incoming_period, l.refusal_reason, l.recall_refusal_reason';
 
 export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
@@ -131,6 +149,10 @@ export const toDelivery = (r: DeliveryRow): Delivery => ({
     versionId: r.file_version_id,
   },
   createdAt: r.created_at,
+  recall:
+    r.recall_kind === null
+      ? null
+      : { kind: r.recall_kind, reason: r.recall_reason ?? '', at: r.recalled_at!, replacedBy: r.replaced_by },
 });
 
 export const toLeg = (r: LegRow): Leg => ({
@@ -150,6 +172,7 @@ export const toLeg = (r: LegRow): Leg => ({
       ? null
       : { number: r.incoming_number, period: r.incoming_period },
   refusalReason: r.refusal_reason,
+  recallRefusalReason: r.recall_refusal_reason,
 });
 
 /** Whether a leg with `status` and the delivery's `deadline` is overdue at `now`: no answer by the deadline. */

@@ -16,6 +16,8 @@ import { priorityOf } from '../topics.ts';
 import type { Delivery } from './delivery.ts';
 import { deliveryActor, sentEvent } from './delivery-events.ts';
 import { appendLegEvents, findDeliveryOfDocument, insertDelivery, insertLegs } from './delivery-repository.ts';
+import { applyParkedRecall } from './recall.ts';
+import { takeParkedRecall } from './recall-repository.ts';
 
 /** The consumer name `handleOnce` records the fan-out under. */
 export const fanOutConsumer = 'delivery-fan-out';
@@ -43,6 +45,7 @@ function deliveryOf(data: DocumentIssued, now: Date): Delivery {
       versionId: data.file.object.versionId ?? null,
     },
     createdAt: now,
+    recall: null,
   };
 }
 
@@ -82,6 +85,8 @@ export async function fanOut(
       })),
     );
     await enqueueEvents(client, events);
+    // A recall that came first (another topic: no order between the two) applies now.
+    await applyParkedRecall(client, topics, delivery, await takeParkedRecall(client, delivery.documentId), at);
     return delivery;
   });
 }

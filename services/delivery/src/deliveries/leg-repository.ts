@@ -39,7 +39,21 @@ async function withDeliveries(q: Queryable, legs: Leg[]): Promise<InboxEntry[]> 
 }
 
 /**
- * Puts the legs into their recipients' inboxes (status 01) at `at`, in one statement, giving
+ * Takes the lock under which inbox orders are given, until the transaction ends. Orders
+ * must become visible in the order they are given: a stream that has sent order n never
+ * looks below n again. A consignment (or a recall) holds this lock from taking its orders
+ * until it commits, so another one (the urgent consumer's, another process's) cannot commit
+ * a higher order meanwhile.
+ */
+export async function lockInboxOrder(q: Queryable): Promise<void> {
+  await q.query(
+    `SELECT pg_advisory_xact_lock(hashtextextended('lienthong:delivery:inbox-seq:' || current_schema(), 0))`,
+  );
+}
+
+/**
+ * Puts the legs into their recipients' inboxes (status 01; 13 for a leg whose document was
+ * recalled before it arrived) at `at`, in one statement, giving
  * them consignment orders that follow the order of `legs` (each pair of leg and recipient
  * once); returns those that were waiting (known for that recipient, not consigned yet), in
  * that order.
@@ -50,20 +64,14 @@ export async function consignLegs(
   at: Date,
 ): Promise<Leg[]> {
   if (legs.length === 0) return [];
-  // Consignment orders must become visible in the order they are given: a stream that has
-  // sent order n never looks below n again. A consignment holds this lock from taking its
-  // orders until it commits, so another one (the urgent consumer's, another process's)
-  // cannot commit a higher order meanwhile.
-  await q.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('lienthong:delivery:inbox-seq:' || current_schema(), 0))`,
-  );
+  await lockInboxOrder(q);
   const { rows } = await q.query<LegRow>(
     `WITH s AS MATERIALIZED (SELECT nextval('inbox_seq') AS seq FROM generate_series(1, cardinality($1::uuid[]))),
           r AS (SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM s),
           u AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS u(id, recipient, n))
-     UPDATE delivery_leg l SET status = '01', status_at = $3, consigned_at = $3, inbox_seq = r.seq
+     UPDATE delivery_leg l SET status = coalesce(l.status, '01'), status_at = $3, consigned_at = $3, inbox_seq = r.seq
      FROM u JOIN r ON r.n = u.n
-     WHERE l.id = u.id AND l.recipient = u.recipient AND l.status IS NULL
+     WHERE l.id = u.id AND l.recipient = u.recipient AND l.inbox_seq IS NULL AND (l.status IS NULL OR l.status = '13')
      RETURNING ${legColumns}`,
     [legs.map((l) => l.id), legs.map((l) => l.recipient), at],
   );
@@ -85,7 +93,7 @@ export async function findInboxEntry(
   return (await withDeliveries(q, rows.map(toLeg)))[0];
 }
 
-/** A page of `recipient`'s inbox, urgent first then newest, after `position`. */
+/** A page of `recipient`'s inbox, urgent first then newest, after `position`; a recall accepted (15) only when asked for by status. */
 export async function listInbox(
   q: Queryable,
   recipient: string,
@@ -95,7 +103,7 @@ export async function listInbox(
   const { rows } = await q.query<LegRow>(
     `SELECT ${legColumns} FROM delivery_leg l JOIN delivery d ON d.id = l.delivery_id
      WHERE l.recipient = $1 AND l.inbox_seq IS NOT NULL
-       AND ($2::text IS NULL OR l.status = $2)
+       AND (l.status = $2 OR $2::text IS NULL AND l.status <> '15')
        AND ($3::text IS NULL OR d.urgency = $3)
        AND ($4::timestamptz IS NULL OR l.consigned_at >= $4)
        AND ($5::int IS NULL OR (l.priority, l.inbox_seq) < ($5::int, $6::bigint))

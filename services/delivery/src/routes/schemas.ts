@@ -2,7 +2,7 @@
 import { exchangeStatusCodes, urgencyLevelIds } from '@lienthong/records';
 import { ProblemSchema, Type } from '@lienthong/service';
 import type { Static } from '@lienthong/service';
-import type { LegEvent, Leg } from '../deliveries/delivery.ts';
+import type { Delivery, LegEvent, Leg } from '../deliveries/delivery.ts';
 import { isOverdue } from '../deliveries/delivery.ts';
 import type { InboxEntry } from '../deliveries/leg-repository.ts';
 import type { DeliveryOverview } from '../sender/sender-service.ts';
@@ -37,6 +37,20 @@ const IncomingNumber = Type.Union([
   Type.Null(),
 ]);
 
+/** The sender's recall or replacement of a document, as recipients and the sender see it. */
+const RecallSummary = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Union([Type.Literal('recalled'), Type.Literal('replaced')]),
+      reason: Type.String(),
+      at: DateTimeText,
+      replacedBy: Nullable(Type.String({ description: 'the replacing document' })),
+    },
+    { description: 'thu hồi or replacement, as the sender gave it' },
+  ),
+  Type.Null(),
+]);
+
 /** A path parameter that is an id (checked as a UUID by the service: anything else is 404). */
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -60,6 +74,8 @@ export const InboxEntrySummary = Type.Object(
     answeredAt: Nullable(DateTimeText),
     incoming: IncomingNumber,
     refusalReason: Nullable(Type.String()),
+    recall: RecallSummary,
+    recallRefusalReason: Nullable(Type.String({ description: 'why this office refused the recall (16)' })),
     file: Type.Object({
       sha256: Type.String(),
       byteLength: Type.Integer(),
@@ -73,7 +89,8 @@ export const InboxEntrySummary = Type.Object(
 /** One event of a leg's history. */
 export const HistoryItem = Type.Object({
   event: Type.String({
-    description: 'submitted, consigned, handed-over, accepted, refused, assigned, in-progress, completed',
+    description:
+      'submitted, consigned, handed-over, accepted, refused, assigned, in-progress, completed; take-back-requested, take-back-accepted, take-back-refused, replaced',
   }),
   code: Nullable(Type.String()),
   at: DateTimeText,
@@ -95,6 +112,7 @@ export const LegSummary = Type.Object({
   answeredAt: Nullable(DateTimeText),
   incoming: IncomingNumber,
   refusalReason: Nullable(Type.String()),
+  recallRefusalReason: Nullable(Type.String({ description: 'why the recipient refused the recall (16)' })),
   overdue: Type.Boolean({ description: 'the deadline passed without an answer' }),
 });
 
@@ -111,6 +129,7 @@ export const DeliverySummary = Type.Object(
     deadline: Nullable(DateTimeText),
     issuedAt: DateTimeText,
     createdAt: DateTimeText,
+    recall: RecallSummary,
     counts: Type.Object({
       byStatus: Type.Record(Type.String(), Type.Integer(), {
         description: "legs per status code ('sent': not in an inbox yet)",
@@ -123,6 +142,9 @@ export const DeliverySummary = Type.Object(
 );
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+const toRecallSummary = (recall: Delivery['recall']): Static<typeof RecallSummary> =>
+  recall === null ? null : { ...recall, at: recall.at.toISOString() };
 
 export const toInboxSummary = ({ leg, delivery }: InboxEntry): Static<typeof InboxEntrySummary> => ({
   id: leg.id,
@@ -142,6 +164,8 @@ export const toInboxSummary = ({ leg, delivery }: InboxEntry): Static<typeof Inb
   answeredAt: iso(leg.answeredAt),
   incoming: leg.incoming,
   refusalReason: leg.refusalReason,
+  recall: toRecallSummary(delivery.recall),
+  recallRefusalReason: leg.recallRefusalReason,
   file: { sha256: delivery.file.sha256, byteLength: delivery.file.byteLength, mediaType: delivery.file.mediaType },
   seq: leg.inboxSeq ?? 0,
 });
@@ -167,6 +191,7 @@ export const toLegSummary = (leg: Leg, deadline: Date | null, now: Date): Static
   answeredAt: iso(leg.answeredAt),
   incoming: leg.incoming,
   refusalReason: leg.refusalReason,
+  recallRefusalReason: leg.recallRefusalReason,
   overdue: isOverdue(leg.status, deadline, now),
 });
 
@@ -181,5 +206,6 @@ export const toDeliverySummary = ({ delivery: d, counts }: DeliveryOverview): St
   deadline: iso(d.deadline),
   issuedAt: d.issuedAt.toISOString(),
   createdAt: d.createdAt.toISOString(),
+  recall: toRecallSummary(d.recall),
   counts,
 });
