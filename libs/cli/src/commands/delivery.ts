@@ -17,6 +17,7 @@ interface DeliveryAnswer {
   symbol: string;
   subject: string;
   deadline: string | null;
+  recall?: { kind: string; reason: string; at: string; replacedBy: string | null } | null;
   counts: { byStatus: Record<string, number>; overdue: number; total: number };
 }
 
@@ -26,6 +27,7 @@ interface LegAnswer {
   statusAt: string;
   incoming: { number: number; period: string } | null;
   refusalReason: string | null;
+  recallRefusalReason?: string | null;
   overdue: boolean;
 }
 
@@ -37,7 +39,8 @@ export const deliveryStatusCommand: Command = {
 
 Shows how the delivery of document DOC (issued by your office) stands: per
 recipient office its status, since when, its incoming number or refusal reason,
-and OVERDUE when the deadline passed without an answer.
+and OVERDUE when the deadline passed without an answer; after a recall, the
+recall and each recipient's answer (15 given back, 16 kept, with its reason).
 
   --config FILE   client configuration (default: $LIENTHONG_CONFIG):
                   { "endpoints": { "delivery": "http://…" }, "token": "…" }
@@ -83,6 +86,10 @@ office; 2 unusable command line or configuration.
         return EXIT.ok;
       }
       io.stdout(`${delivery.symbol}  ${delivery.subject}\n`);
+      if (delivery.recall != null)
+        io.stdout(
+          `  ${delivery.recall.kind} ${delivery.recall.at}: ${delivery.recall.reason}${delivery.recall.replacedBy === null ? '' : ` (by ${delivery.recall.replacedBy})`}\n`,
+        );
       for (const l of legs) {
         const status = `${l.status} ${statusNames[l.status] ?? ''}`.trim();
         const note =
@@ -90,7 +97,9 @@ office; 2 unusable command line or configuration.
             ? `số đến ${l.incoming.number}/${l.incoming.period}`
             : l.refusalReason !== null
               ? `refused: ${l.refusalReason}`
-              : '';
+              : l.recallRefusalReason != null
+                ? `kept: ${l.recallRefusalReason}`
+                : '';
         io.stdout(
           `  ${l.recipient.padEnd(16)}  ${status.padEnd(14)}  ${l.statusAt}  ${l.overdue ? 'OVERDUE ' : ''}${note}\n`,
         );

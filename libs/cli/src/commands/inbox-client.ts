@@ -14,6 +14,9 @@ export interface InboxEntryAnswer {
   handedOverAt: string | null;
   incoming: { number: number; period: string } | null;
   refusalReason: string | null;
+  /** The sender's recall or replacement (absent from services before recall). */
+  recall?: { kind: string; reason: string; at: string; replacedBy: string | null } | null;
+  recallRefusalReason?: string | null;
   file: { sha256: string; byteLength: number };
   seq: number;
 }

@@ -1,5 +1,5 @@
 /**
- * `lienthong inbox list|get|accept|refuse|status`: the inbox of the caller's office in the
+ * `lienthong inbox list|get|accept|refuse|status|recall-answer`: the inbox of the caller's office in the
  * delivery service (services/delivery README, "Routes"), through its API with the client
  * configuration (`--config FILE` or LIENTHONG_CONFIG; `endpoints.delivery`). `inbox follow`
  * is in inbox-follow.ts.
@@ -35,7 +35,9 @@ Lists the inbox of your office (office-system or registry), urgent first, then
 newest, every page (at most --limit entries, default 1000).
 
   --status CODE   only entries at this exchange status: 01 arrived, 02 refused,
-                  03 accepted, 04 assigned, 05 in progress, 06 completed
+                  03 accepted, 04 assigned, 05 in progress, 06 completed, 13
+                  recall asked, 16 recall refused; 15 recall accepted (only
+                  listed when asked for)
   --urgency U     only ordinary, urgent, very-urgent or flash documents
   --since TIME    only entries that arrived at or after TIME (RFC 3339)
   --limit N       at most N entries (1-100000, default 1000)
@@ -148,6 +150,8 @@ ${exits}
       io.stdout(`  document  ${e.documentId}, ${e.file.byteLength} bytes, SHA-256 ${e.file.sha256}\n`);
       if (e.deadline !== null) io.stdout(`  deadline  ${e.deadline}\n`);
       if (e.refusalReason !== null) io.stdout(`  refused   ${e.refusalReason}\n`);
+      if (e.recall != null) io.stdout(`  ${e.recall.kind.padEnd(9)} ${e.recall.at}: ${e.recall.reason}\n`);
+      if (e.recallRefusalReason != null) io.stdout(`  kept      ${e.recallRefusalReason}\n`);
       io.stdout('  history:\n');
       for (const h of answer.history)
         io.stdout(
@@ -182,6 +186,37 @@ async function answer(
     return EXIT.ok;
   });
 }
+
+/** `lienthong inbox recall-answer ID accept|refuse [--reason TEXT]`. */
+export const inboxRecallAnswerCommand: Command = {
+  name: 'recall-answer',
+  summary: 'answer a recall: accept (give it back, 15) or refuse with a reason (16)',
+  usage: `Usage: lienthong inbox recall-answer ID accept|refuse [--reason TEXT] [--config FILE] [--json]
+
+Answers the sender's recall (thu hồi, status 13) of a document of your office's
+inbox: accept gives it back (15; it leaves the inbox list, still shown by
+'inbox get'), refuse keeps it, with a reason (16). The sender learns either.
+
+  --reason TEXT   why (required to refuse, 1-1000 characters)
+${common}
+
+${exits}
+`,
+  async run(args, io) {
+    const { values, positionals: rest } = parseCommandLine('inbox recall-answer', args, {
+      reason: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const [id, verb] = positionals('inbox recall-answer', rest, ['id', 'answer']);
+    if (verb !== 'accept' && verb !== 'refuse') throw new CliError('USAGE', `${verb}: expected accept or refuse.`);
+    const reason = verb === 'refuse' ? required('inbox recall-answer', 'reason', values.reason) : values.reason;
+    return answer(io, values.config, values.json === true, id!, 'recall-answer', {
+      accept: verb === 'accept',
+      ...(reason === undefined ? {} : { reason }),
+    });
+  },
+};
 
 /** `lienthong inbox accept ID`. */
 export const inboxAcceptCommand: Command = {

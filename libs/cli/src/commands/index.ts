@@ -5,11 +5,13 @@ import { deliveryStatusCommand } from './delivery.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
 import { docIssueCommand, docSignCommand } from './doc-issue.ts';
+import { docRecallCommand, docReplaceCommand } from './doc-recall.ts';
 import { docSubmitCommand } from './doc-submit.ts';
 import {
   inboxAcceptCommand,
   inboxGetCommand,
   inboxListCommand,
+  inboxRecallAnswerCommand,
   inboxRefuseCommand,
   inboxStatusCommand,
 } from './inbox.ts';
@@ -62,6 +64,8 @@ export const DOC_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['show', docShowCommand],
   ['get', docGetCommand],
   ['list', docListCommand],
+  ['recall', docRecallCommand],
+  ['replace', docReplaceCommand],
 ]);
 
 /** Commands of the `register` group (`lienthong register NAME`): the intake service's outgoing register. */
@@ -77,6 +81,7 @@ export const INBOX_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['accept', inboxAcceptCommand],
   ['refuse', inboxRefuseCommand],
   ['status', inboxStatusCommand],
+  ['recall-answer', inboxRecallAnswerCommand],
   ['follow', inboxFollowCommand],
 ]);
 
