@@ -9,6 +9,7 @@
  */
 import t from 'tap';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { createEnvelope } from '@lienthong/bus';
 import type { EventEnvelope } from '@lienthong/bus';
 import { eventDefinitions } from '@lienthong/records';
@@ -226,6 +227,52 @@ await t.test("the sender's view: the recall and each recipient's answer", async 
       ['TU-B', '02', null],
     ],
   );
+});
+
+await t.test('an open stream sends the recalled entry again, at 13', async (t) => {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const doc = await issueDocument(d, ['DU-A12']);
+  await publishIssued(d, issuedEnvelope(doc));
+  await waitForConsigned(pool, doc.documentId, 1);
+  const { seq } = (await legs(doc.documentId)).get('DU-A12')!;
+  const controller = new AbortController();
+  const res = await fetch(`${base}/v1/inbox/stream?after=${seq}`, {
+    headers: callerOf('DU-A12', 'office-system'),
+    signal: controller.signal,
+  });
+  t.equal(res.status, 200);
+  await publish(d.topics.recalled, recallEnvelope(doc.documentId, 'Thu hồi để sửa'));
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  while (!/event: document\ndata: .*"status":"13"/.test(text)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  controller.abort();
+  const [, id, data] = /id: (\d+)\nevent: document\ndata: (.*)\n/.exec(text) ?? [];
+  t.ok(Number(id) > seq, 'a new event id: the inbox order the recall gave');
+  t.match(JSON.parse(data ?? '{}'), {
+    documentId: doc.documentId,
+    status: '13',
+    recall: { kind: 'recalled', reason: 'Thu hồi để sửa' },
+  });
+});
+
+await t.test('a recall naming another office as sender changes nothing', async (t) => {
+  const doc = await issueDocument(d, ['HU-A1']);
+  await publishIssued(d, issuedEnvelope(doc));
+  await waitForConsigned(pool, doc.documentId, 1);
+  const forged = recallEnvelope(doc.documentId);
+  (forged.data as { office: string }).office = 'VPTU-B';
+  await publish(d.topics.recalled, forged);
+  await waitFor(
+    'the event handled',
+    async () => (await countWhere('processed_events WHERE event_id = $1', [forged.id])) === 1,
+  );
+  t.equal((await legs(doc.documentId)).get('HU-A1')!.status, '01');
+  t.equal(await countWhere('delivery WHERE document_id = $1 AND recall_kind IS NOT NULL', [doc.documentId]), 0);
 });
 
 await t.test('a recall before its fan-out waits for it, then the document arrives recalled', async (t) => {
