@@ -2,7 +2,8 @@
  * The service's consumers: the fan-out of `document.issued` (one event at a time: one event
  * is already thousands of legs), and consignment of `delivery.sent` in batches on two
  * subscriptions — one for the ordinary topic, one for the urgent topic — so that an urgent
- * leg is consigned while an ordinary backlog is still draining.
+ * leg is consigned while an ordinary backlog is still draining; and `delivery.status-changed`
+ * in batches for the senders' webhooks.
  */
 import type { EventBus, EventEnvelope, Subscription } from '@lienthong/bus';
 import type { Pool } from '@lienthong/db';
@@ -12,6 +13,7 @@ import { consignBatch } from './inbox/consignment.ts';
 import type { InboxWatch } from './inbox/inbox-watch.ts';
 import type { DeliveryTopics } from './topics.ts';
 import { topicsOf } from './topics.ts';
+import { enqueueStatusWebhooks } from './webhooks/status-webhooks.ts';
 
 /** Most `delivery.sent` events consigned in one transaction. */
 const consignBatchSize = 500;
@@ -23,14 +25,19 @@ export interface ConsumerDeps {
   topics: DeliveryTopics;
   watch: InboxWatch;
   logger: Pick<Logger, 'info'>;
+  /** Wakes the webhook dispatcher after a commit that may have written webhook deliveries. */
+  wakeWebhooks?: () => void;
 }
 
 /** Creates the topics and starts the three subscriptions; `stop` ends them (handlers in progress finish). */
 export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Promise<void> }> {
   const { bus, pool, topics, watch, logger } = deps;
+  const wakeWebhooks = deps.wakeWebhooks ?? (() => {});
   await bus.ensureTopics(topicsOf(topics));
   const handleBatch = async (events: readonly EventEnvelope[]): Promise<void> => {
-    for (const leg of await consignBatch(pool, topics, events)) watch.wake(leg.recipient);
+    const legs = await consignBatch(pool, topics, events);
+    for (const leg of legs) watch.wake(leg.recipient);
+    if (legs.length > 0) wakeWebhooks();
   };
   const subscriptions: Subscription[] = [];
   const stop = async (): Promise<void> => {
@@ -58,6 +65,14 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
           },
         }),
         bus.subscribe({ group: topics.groups.inbox, topics: [topics.sent], handleBatch, maxBatch: consignBatchSize }),
+        bus.subscribe({
+          group: topics.groups.webhooks,
+          topics: [topics.statusChanged],
+          handleBatch: async (events) => {
+            if ((await enqueueStatusWebhooks(pool, events)) > 0) wakeWebhooks();
+          },
+          maxBatch: consignBatchSize,
+        }),
       ])),
     );
   } catch (error) {

@@ -16,7 +16,7 @@ export interface DeliveryTopics {
   sentUrgent: string;
   /** `delivery.status-changed` v1. */
   statusChanged: string;
-  groups: { fanOut: string; inbox: string; inboxUrgent: string };
+  groups: { fanOut: string; inbox: string; inboxUrgent: string; webhooks: string };
 }
 
 /** The topics and groups under `namespace` ('' for none). */
@@ -28,7 +28,12 @@ export function deliveryTopics(namespace: string): DeliveryTopics {
     sent: at(sent),
     sentUrgent: at(sent.replace(/\.v(\d+)$/, '-urgent.v$1')),
     statusChanged: at(eventDefinitions.deliveryStatusChanged.topic),
-    groups: { fanOut: at('delivery-fan-out'), inbox: at('delivery-inbox'), inboxUrgent: at('delivery-inbox-urgent') },
+    groups: {
+      fanOut: at('delivery-fan-out'),
+      inbox: at('delivery-inbox'),
+      inboxUrgent: at('delivery-inbox-urgent'),
+      webhooks: at('delivery-webhooks'),
+    },
   };
 }
 
