@@ -78,7 +78,9 @@ export async function registerWebhook(
 /** The caller's office's webhook; 404 WEBHOOK_NOT_FOUND. */
 export async function getWebhook(deps: WebhookDeps, principal: Principal): Promise<WebhookRow> {
   boxOf(deps, principal);
-  return (await findWebhook(deps.pool, principal.office)) ?? Promise.reject(notFound());
+  const webhook = await findWebhook(deps.pool, principal.office);
+  if (webhook === undefined) throw notFound();
+  return webhook;
 }
 
 /** Removes the caller's office's webhook; what was still to be sent fails. */
