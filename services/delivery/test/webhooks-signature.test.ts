@@ -107,6 +107,8 @@ void t.test('SSRF guard: what a URL may name', async (t) => {
     'https://[fe80::1]/x',
     'https://[fd00::1]/x',
     'https://[::ffff:10.0.0.1]/x',
+    'https://[2002:a00:1::1]/x',
+    'https://[2001:0:a00:1::1]/x',
     'https://0.0.0.0/x',
     'https://user:pw@office.example.vn/',
     'https://office.example.vn/#frag',

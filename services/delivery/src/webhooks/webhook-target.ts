@@ -33,6 +33,9 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 127],
   ['64:ff9b::', 96],
+  // Teredo and 6to4 carry an IPv4 address that may be a private one: refused whole.
+  ['2001::', 32],
+  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
