@@ -17,7 +17,10 @@ import { deliveryRoutes } from './routes/delivery-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { inboxStreamRoutes } from './routes/inbox-stream-routes.ts';
 import { recallRoutes } from './routes/recall-routes.ts';
+import { webhookRoutes } from './routes/webhook-routes.ts';
 import { deliveryTopics } from './topics.ts';
+import { createSecretBox } from './webhooks/secret-box.ts';
+import { startWebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 /** What the delivery app is given from outside. */
 export type DeliveryDeps = ServiceDeps & {
@@ -44,7 +47,21 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
     app.addHook('preClose', async () => {
       await watch.close();
     });
-    const consumers = await startConsumers({ bus, pool, topics, watch, logger: app.log });
+    const key = config.webhooks.key;
+    const dispatcher =
+      key === undefined
+        ? undefined
+        : startWebhookDispatcher({ pool, config: config.webhooks, box: createSecretBox(key), logger: app.log });
+    if (dispatcher !== undefined) app.addHook('preClose', () => dispatcher.close());
+    const wakeWebhooks = dispatcher === undefined ? undefined : () => dispatcher.wake();
+    const consumers = await startConsumers({
+      bus,
+      pool,
+      topics,
+      watch,
+      logger: app.log,
+      ...(wakeWebhooks === undefined ? {} : { wakeWebhooks }),
+    });
     app.addHook('preClose', () => consumers.stop());
     await app.register(inboxStreamRoutes, {
       pool,
@@ -55,6 +72,11 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
     await app.register(answerRoutes, { pool, topics, intake: createIntakeClient(config.intakeUrl) });
     await app.register(recallRoutes, { pool, topics });
     await app.register(deliveryRoutes, { pool });
+    await app.register(webhookRoutes, {
+      pool,
+      config: config.webhooks,
+      ...(wakeWebhooks ? { wake: wakeWebhooks } : {}),
+    });
   } catch (error) {
     await app.close();
     throw error;

@@ -4,9 +4,11 @@
  * document; without it acceptance answers 503), and `LIENTHONG_DELIVERY_TOPIC_NAMESPACE`
  * (a prefix of every topic and consumer group the service uses, so that several
  * installations, or test runs, share one Kafka cluster without seeing each other's events).
+ * The `LIENTHONG_DELIVERY_WEBHOOK_*` variables: the key that seals webhook secrets (without
+ * it webhooks are off), which targets are allowed, and the dispatcher's timing.
  */
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
-import type { Env, ServiceConfig } from '@lienthong/service';
+import type { Env, ServiceConfig, Static } from '@lienthong/service';
 
 export const deliveryConfigSchema = serviceConfigSchema(
   { port: 8084, service: 'delivery' },
@@ -23,8 +25,42 @@ export const deliveryConfigSchema = serviceConfigSchema(
         expected: 'a prefix of lower-case letters, digits, _ and - (at most 63)',
       }),
     ),
+    LIENTHONG_DELIVERY_WEBHOOK_KEY: Type.Optional(
+      Type.String({
+        minLength: 32,
+        secret: true,
+        expected: 'a random key of at least 32 characters (seals the webhook secrets at rest)',
+      }),
+    ),
+    LIENTHONG_DELIVERY_WEBHOOK_ALLOW_HTTP: Type.Boolean({ default: false }),
+    LIENTHONG_DELIVERY_WEBHOOK_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+    LIENTHONG_DELIVERY_WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 10_000 }),
+    LIENTHONG_DELIVERY_WEBHOOK_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5_000 }),
+    LIENTHONG_DELIVERY_WEBHOOK_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 3_600_000 }),
+    LIENTHONG_DELIVERY_WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    LIENTHONG_DELIVERY_WEBHOOK_MAX_AGE_SECONDS: Type.Integer({ minimum: 1, maximum: 604_800, default: 86_400 }),
+    LIENTHONG_DELIVERY_WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+    LIENTHONG_DELIVERY_WEBHOOK_ROTATION_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
+    LIENTHONG_DELIVERY_WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
   },
 );
+
+/** How webhooks are sent (README "Webhooks"). */
+export interface WebhookConfig {
+  /** Seals secrets at rest; undefined: webhooks are off (the routes answer 503). Not enumerable. */
+  readonly key: string | undefined;
+  readonly allowHttp: boolean;
+  readonly allowPrivate: boolean;
+  readonly timeoutMs: number;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  readonly maxAttempts: number;
+  readonly maxAgeSeconds: number;
+  /** Requests in flight per office (per process). */
+  readonly concurrency: number;
+  readonly rotationGraceSeconds: number;
+  readonly pollMs: number;
+}
 
 /** The delivery configuration. */
 export type DeliveryConfig = ServiceConfig & {
@@ -32,6 +68,7 @@ export type DeliveryConfig = ServiceConfig & {
   readonly intakeUrl: string | undefined;
   /** Prefix of topics and groups (`<namespace>.lienthong.document.issued.v1`); '' for none. */
   readonly topicNamespace: string;
+  readonly webhooks: WebhookConfig;
 };
 
 /** Reads and validates the delivery configuration from `env`; throws ConfigError. */
@@ -41,5 +78,27 @@ export function loadDeliveryConfig(env: Env): DeliveryConfig {
     ...toServiceConfig(values),
     intakeUrl: values.LIENTHONG_DELIVERY_INTAKE_URL?.replace(/\/+$/, ''),
     topicNamespace: values.LIENTHONG_DELIVERY_TOPIC_NAMESPACE ?? '',
+    webhooks: webhookConfigOf(values),
   };
+}
+
+function webhookConfigOf(values: Static<typeof deliveryConfigSchema>): WebhookConfig {
+  const webhooks = {
+    allowHttp: values.LIENTHONG_DELIVERY_WEBHOOK_ALLOW_HTTP,
+    allowPrivate: values.LIENTHONG_DELIVERY_WEBHOOK_ALLOW_PRIVATE,
+    timeoutMs: values.LIENTHONG_DELIVERY_WEBHOOK_TIMEOUT_MS,
+    retryMinMs: values.LIENTHONG_DELIVERY_WEBHOOK_RETRY_MIN_MS,
+    retryMaxMs: Math.max(
+      values.LIENTHONG_DELIVERY_WEBHOOK_RETRY_MIN_MS,
+      values.LIENTHONG_DELIVERY_WEBHOOK_RETRY_MAX_MS,
+    ),
+    maxAttempts: values.LIENTHONG_DELIVERY_WEBHOOK_MAX_ATTEMPTS,
+    maxAgeSeconds: values.LIENTHONG_DELIVERY_WEBHOOK_MAX_AGE_SECONDS,
+    concurrency: values.LIENTHONG_DELIVERY_WEBHOOK_CONCURRENCY,
+    rotationGraceSeconds: values.LIENTHONG_DELIVERY_WEBHOOK_ROTATION_GRACE_SECONDS,
+    pollMs: values.LIENTHONG_DELIVERY_WEBHOOK_POLL_MS,
+  } as WebhookConfig;
+  // Not enumerable: a config object that gets logged or serialised does not carry the key.
+  Object.defineProperty(webhooks, 'key', { value: values.LIENTHONG_DELIVERY_WEBHOOK_KEY, enumerable: false });
+  return webhooks;
 }

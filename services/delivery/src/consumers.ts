@@ -2,8 +2,9 @@
  * The service's consumers: the fan-out of `document.issued` (one event at a time: one event
  * is already thousands of legs), and consignment of `delivery.sent` in batches on two
  * subscriptions — one for the ordinary topic, one for the urgent topic — so that an urgent
- * leg is consigned while an ordinary backlog is still draining; and the recall consumer of
- * `document.recalled` and `document.replaced`, one event at a time.
+ * leg is consigned while an ordinary backlog is still draining; the recall consumer of
+ * `document.recalled` and `document.replaced`, one event at a time; and `delivery.status-changed`
+ * in batches for the senders' webhooks.
  */
 import type { EventBus, EventEnvelope, Subscription } from '@lienthong/bus';
 import type { Pool } from '@lienthong/db';
@@ -14,6 +15,7 @@ import type { InboxWatch } from './inbox/inbox-watch.ts';
 import { handleRecall } from './inbox/recall-consumer.ts';
 import type { DeliveryTopics } from './topics.ts';
 import { topicsOf } from './topics.ts';
+import { enqueueStatusWebhooks } from './webhooks/status-webhooks.ts';
 
 /** Most `delivery.sent` events consigned in one transaction. */
 const consignBatchSize = 500;
@@ -25,14 +27,19 @@ export interface ConsumerDeps {
   topics: DeliveryTopics;
   watch: InboxWatch;
   logger: Pick<Logger, 'info'>;
+  /** Wakes the webhook dispatcher after a commit that may have written webhook deliveries. */
+  wakeWebhooks?: () => void;
 }
 
 /** Creates the topics and starts the four subscriptions; `stop` ends them (handlers in progress finish). */
 export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Promise<void> }> {
   const { bus, pool, topics, watch, logger } = deps;
+  const wakeWebhooks = deps.wakeWebhooks ?? (() => {});
   await bus.ensureTopics(topicsOf(topics));
   const handleBatch = async (events: readonly EventEnvelope[]): Promise<void> => {
-    for (const leg of await consignBatch(pool, topics, events)) watch.wake(leg.recipient);
+    const legs = await consignBatch(pool, topics, events);
+    for (const leg of legs) watch.wake(leg.recipient);
+    if (legs.length > 0) wakeWebhooks();
   };
   const subscriptions: Subscription[] = [];
   const stop = async (): Promise<void> => {
@@ -66,6 +73,14 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
           handler: async (event) => {
             for (const leg of await handleRecall(pool, topics, event)) watch.wake(leg.recipient);
           },
+        }),
+        bus.subscribe({
+          group: topics.groups.webhooks,
+          topics: [topics.statusChanged],
+          handleBatch: async (events) => {
+            if ((await enqueueStatusWebhooks(pool, events)) > 0) wakeWebhooks();
+          },
+          maxBatch: consignBatchSize,
         }),
       ])),
     );

@@ -62,4 +62,25 @@ export const deliveryErrors = defineErrors({
     title: 'Incoming register refused',
     detail: 'Intake refused to register the document; `intakeCode` and the detail say why. Nothing was changed.',
   },
+  WEBHOOKS_NOT_CONFIGURED: {
+    status: 503,
+    title: 'Webhooks not configured',
+    detail: 'This installation has no LIENTHONG_DELIVERY_WEBHOOK_KEY: webhooks are off.',
+  },
+  WEBHOOK_NOT_FOUND: {
+    status: 404,
+    title: 'No webhook',
+    detail: "The caller's office has no webhook registered.",
+  },
+  WEBHOOK_DELIVERY_NOT_FOUND: {
+    status: 404,
+    title: 'Webhook delivery not found',
+    detail: "The caller's office's webhook has no delivery with this id.",
+  },
+  WEBHOOK_URL_REFUSED: {
+    status: 400,
+    title: 'Webhook URL refused',
+    detail:
+      'The URL is not an allowed target (https, no credentials or fragment, not a private address); nothing was changed.',
+  },
 });

@@ -92,4 +92,41 @@ export const deliveryMigrations: Migration[] = [
         event_type text NOT NULL, event_id uuid NOT NULL, parked_at timestamptz NOT NULL DEFAULT now());
     `,
   },
+  {
+    id: '0003_webhooks',
+    sql: `
+      -- One webhook per office; its secrets sealed (AES-256-GCM, README "Webhooks").
+      CREATE TABLE webhook (
+        office text PRIMARY KEY,
+        url text NOT NULL,
+        events text[] NOT NULL,
+        secret bytea NOT NULL,
+        previous_secret bytea,
+        previous_until timestamptz,
+        enabled boolean NOT NULL DEFAULT true,
+        disabled_reason text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      -- What is to be, or was, sent: written in the transaction of the change it tells.
+      CREATE TABLE webhook_delivery (
+        id uuid PRIMARY KEY,
+        office text NOT NULL,
+        type text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        data jsonb NOT NULL,
+        state text NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_status integer,
+        last_error text,
+        created_at timestamptz NOT NULL,
+        -- Retries give up 24 h (by default) after this: the creation, or a manual redelivery.
+        retry_since timestamptz NOT NULL,
+        done_at timestamptz
+      );
+      CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE state = 'pending';
+      CREATE INDEX webhook_delivery_office ON webhook_delivery (office, state, created_at DESC);
+    `,
+  },
 ];

@@ -19,7 +19,7 @@ export interface DeliveryTopics {
   /** `document.recalled` v1 and `document.replaced` v1, read by the recall consumer. */
   recalled: string;
   replaced: string;
-  groups: { fanOut: string; inbox: string; inboxUrgent: string; recall: string };
+  groups: { fanOut: string; inbox: string; inboxUrgent: string; recall: string; webhooks: string };
 }
 
 /** The topics and groups under `namespace` ('' for none). */
@@ -38,6 +38,7 @@ export function deliveryTopics(namespace: string): DeliveryTopics {
       inbox: at('delivery-inbox'),
       inboxUrgent: at('delivery-inbox-urgent'),
       recall: at('delivery-recall'),
+      webhooks: at('delivery-webhooks'),
     },
   };
 }

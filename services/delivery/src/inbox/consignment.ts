@@ -1,7 +1,8 @@
 /**
  * Consignment: `delivery.sent` puts its leg into the recipient office's inbox (status 01,
  * arrived) exactly once — `handleOnceBatch` and the change in one transaction — and tells
- * the sender with `delivery.status-changed` 01. Events come in batches (the bus's
+ * the sender with `delivery.status-changed` 01 (and the recipient's webhook, when it has one,
+ * with a `webhook_delivery` row in the same transaction). Events come in batches (the bus's
  * `handleBatch`): a batch of hundreds is one transaction of a few statements. Inbox streams
  * are woken by a NOTIFY on commit.
  */
@@ -15,6 +16,8 @@ import { deliveryActor, statusChangedEvent } from '../deliveries/delivery-events
 import { appendLegEvents, findDeliveries } from '../deliveries/delivery-repository.ts';
 import { consignLegs } from '../deliveries/leg-repository.ts';
 import type { DeliveryTopics } from '../topics.ts';
+import { arrivedEvents } from '../webhooks/webhook-events.ts';
+import { enqueueWebhookDeliveries } from '../webhooks/webhook-repository.ts';
 import { inboxChannel } from './inbox-watch.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -77,6 +80,7 @@ export async function consignBatch(
       })),
     );
     await enqueueEvents(client, changed);
+    await enqueueWebhookDeliveries(client, arrivedEvents(legs, deliveries), legs[0]!.statusAt);
     await client.query('SELECT pg_notify($1, r) FROM unnest($2::text[]) AS r', [
       inboxChannel,
       [...new Set(legs.map((l) => l.recipient))],
