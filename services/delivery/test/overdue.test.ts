@@ -3,11 +3,15 @@
  * unanswered leg — an `overdue` history entry by the service at the deadline and one
  * `delivery.status-changed` with `overdueSince` in the outbox — none for a leg answered;
  * sweepers at once, and sweeping again as a restarted process would, note nothing twice.
- * The sender's view, the inbox entry, the overdue filters and the gauge. The clock is passed
- * in and the sweep called directly; the app's own timer is set far off.
+ * The sender's view, the inbox entry, the overdue filters and the gauge; the sweep's timer and
+ * what the sender's webhook is told. The clock is passed in and the sweep called directly;
+ * the app's own timer is set far off.
  */
 import t from 'tap';
+import { waitFor } from '../../../test/support/env.ts';
 import { sweepOverdue } from '../src/deliveries/overdue.ts';
+import { startOverdueSweep } from '../src/deliveries/overdue-sweep.ts';
+import { statusChangedWebhook } from '../src/webhooks/webhook-events.ts';
 import {
   callerOf,
   deliveryForFile,
@@ -193,4 +197,41 @@ await t.test('the list takes a document or overdue=true, not both nor neither', 
     const res = await call('GET', `/v1/deliveries${query}`, sender);
     t.equal(res.statusCode, 400, query);
   }
+});
+
+await t.test("the sweep's timer notes a new overdue leg, and stops on close", async (t) => {
+  const late = await issueDocument(d, ['TU-C'], { deadline: deadline.toISOString() });
+  await publishIssued(d, issuedEnvelope(late));
+  await waitForConsigned(pool, late.documentId, 1);
+  const sweep = startOverdueSweep({
+    pool,
+    topics,
+    intervalMs: 10,
+    logger: { error: (...args: unknown[]) => t.fail(`sweep failed: ${JSON.stringify(args)}`) },
+    now: () => new Date(deadline.getTime() + 60_000),
+  });
+  await waitFor('TU-C noted overdue', async () => (await noted()).history.get('TU-C') === 1);
+  await sweep.close();
+  t.equal(await gauge(), 3, 'HU-A1, VPTU-A and TU-C');
+});
+
+await t.test("the sender's webhook is told overdueSince", async (t) => {
+  const hook = statusChangedWebhook(
+    {
+      deliveryId: legOf.get('HU-A1')!,
+      documentId: data.documentId,
+      sender: 'VPTU-A',
+      recipient: 'HU-A1',
+      status: '01',
+      at: deadline.toISOString(),
+      overdueSince: deadline.toISOString(),
+    },
+    { id: deliveryId, symbol: data.symbol, urgency: 'flash' },
+  );
+  t.match(hook, {
+    office: 'VPTU-A',
+    type: 'delivery.status-changed',
+    occurredAt: deadline,
+    data: { status: '01', overdueSince: deadline.toISOString() },
+  });
 });
