@@ -21,8 +21,8 @@ export const overdueBatch = 500;
 
 /** Claims up to `limit` legs overdue at `now` and not yet noted, locking them; skips legs another sweeper holds. */
 async function claimOverdue(q: Queryable, now: Date, limit: number): Promise<LegRow[]> {
-  const { rows } = await q.query<LegRow & { deadline: Date }>(
-    `SELECT ${legColumns}, d.deadline FROM delivery_leg l JOIN delivery d ON d.id = l.delivery_id
+  const { rows } = await q.query<LegRow>(
+    `SELECT ${legColumns} FROM delivery_leg l JOIN delivery d ON d.id = l.delivery_id
      WHERE d.deadline < $1 AND l.overdue_since IS NULL AND l.status = ANY($2::text[])
      ORDER BY d.deadline, l.id LIMIT $3
      FOR UPDATE OF l SKIP LOCKED`,
