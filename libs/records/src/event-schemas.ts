@@ -135,6 +135,8 @@ export const DeliveryStatusChangedSchema = Type.Object(
     businessType: BusinessTypeSchema,
     reason: Type.Optional(Reason),
     at: DateTime,
+    /** Set when the event tells that the answer is overdue: the deadline passed (`at`: the same instant), status unchanged. */
+    overdueSince: Type.Optional(DateTime),
   },
   closed,
 );

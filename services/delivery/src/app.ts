@@ -2,7 +2,7 @@
  * The delivery service: deliveries of issued documents to every recipient office, the
  * inboxes, the recipients' answers and the sender's view. Load order is the layout:
  * external clients (the platform: database, bus, object store; intake) → the consumers,
- * the inbox watch → routes, one plugin per resource. Without a platform (the kit's own
+ * the inbox watch, the overdue sweep and its gauge → routes, one plugin per resource. Without a platform (the kit's own
  * tests) only the shared routes are served.
  */
 import { createServiceApp } from '@lienthong/service';
@@ -11,6 +11,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { createIntakeClient } from './answers/intake-client.ts';
 import type { DeliveryConfig } from './config.ts';
 import { startConsumers } from './consumers.ts';
+import { overdueMetrics, startOverdueSweep } from './deliveries/overdue-sweep.ts';
 import { startInboxWatch } from './inbox/inbox-watch.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
 import { deliveryRoutes } from './routes/delivery-routes.ts';
@@ -63,6 +64,9 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
       ...(wakeWebhooks === undefined ? {} : { wakeWebhooks }),
     });
     app.addHook('preClose', () => consumers.stop());
+    overdueMetrics(app.metrics.registry, pool);
+    const sweep = startOverdueSweep({ pool, topics, intervalMs: config.overdueSweepMs, logger: app.log });
+    app.addHook('preClose', () => sweep.close());
     await app.register(inboxStreamRoutes, {
       pool,
       watch,

@@ -6,6 +6,7 @@
  * installations, or test runs, share one Kafka cluster without seeing each other's events).
  * The `LIENTHONG_DELIVERY_WEBHOOK_*` variables: the key that seals webhook secrets (without
  * it webhooks are off), which targets are allowed, and the dispatcher's timing.
+ * `LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS`: how often overdue answers are looked for.
  */
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig, Static } from '@lienthong/service';
@@ -42,6 +43,7 @@ export const deliveryConfigSchema = serviceConfigSchema(
     LIENTHONG_DELIVERY_WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
     LIENTHONG_DELIVERY_WEBHOOK_ROTATION_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
     LIENTHONG_DELIVERY_WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
+    LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
   },
 );
 
@@ -69,6 +71,8 @@ export type DeliveryConfig = ServiceConfig & {
   /** Prefix of topics and groups (`<namespace>.lienthong.document.issued.v1`); '' for none. */
   readonly topicNamespace: string;
   readonly webhooks: WebhookConfig;
+  /** How often the overdue sweep looks for legs whose deadline passed with no answer. */
+  readonly overdueSweepMs: number;
 };
 
 /** Reads and validates the delivery configuration from `env`; throws ConfigError. */
@@ -79,6 +83,7 @@ export function loadDeliveryConfig(env: Env): DeliveryConfig {
     intakeUrl: values.LIENTHONG_DELIVERY_INTAKE_URL?.replace(/\/+$/, ''),
     topicNamespace: values.LIENTHONG_DELIVERY_TOPIC_NAMESPACE ?? '',
     webhooks: webhookConfigOf(values),
+    overdueSweepMs: values.LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS,
   };
 }
 

@@ -129,4 +129,15 @@ export const deliveryMigrations: Migration[] = [
       CREATE INDEX webhook_delivery_office ON webhook_delivery (office, state, created_at DESC);
     `,
   },
+  {
+    // Overdue answers (README "Overdue"): when the sweep noted a leg's deadline passed with no answer.
+    id: '0004_overdue',
+    sql: `
+      ALTER TABLE delivery_leg ADD COLUMN overdue_since timestamptz;
+      CREATE INDEX delivery_deadline ON delivery (deadline) WHERE deadline IS NOT NULL;
+      -- What the sweep looks through (legs still waiting), and what the gauge and the sender's filter count.
+      CREATE INDEX delivery_leg_awaiting ON delivery_leg (delivery_id) WHERE overdue_since IS NULL AND status = '01';
+      CREATE INDEX delivery_leg_overdue ON delivery_leg (delivery_id) WHERE overdue_since IS NOT NULL;
+    `,
+  },
 ];

@@ -59,9 +59,16 @@ export function sentEvent(
 
 /**
  * `delivery.status-changed` of `leg` of `delivery`: its new status, with the reason when
- * there is one; the business type `recall` for 13, 15 and 16.
+ * there is one; the business type `recall` for 13, 15 and 16. With `overdueSince` it tells
+ * that the answer is overdue instead: the status as it stands, `at` the deadline.
  */
-export function statusChangedEvent(topics: DeliveryTopics, delivery: Delivery, leg: Leg, reason?: string): OutboxEvent {
+export function statusChangedEvent(
+  topics: DeliveryTopics,
+  delivery: Delivery,
+  leg: Leg,
+  reason?: string,
+  overdueSince?: Date,
+): OutboxEvent {
   const definition = eventDefinitions.deliveryStatusChanged;
   const data: DeliveryStatusChanged = checked(definition.type, {
     deliveryId: leg.id,
@@ -71,7 +78,8 @@ export function statusChangedEvent(topics: DeliveryTopics, delivery: Delivery, l
     status: leg.status as DeliveryStatusChanged['status'],
     businessType: recallCodes.includes(leg.status ?? '') ? 'recall' : 'new',
     ...(reason === undefined ? {} : { reason }),
-    at: leg.statusAt.toISOString(),
+    at: (overdueSince ?? leg.statusAt).toISOString(),
+    ...(overdueSince === undefined ? {} : { overdueSince: overdueSince.toISOString() }),
   });
   return {
     topic: topics.statusChanged,

@@ -3,7 +3,7 @@
  * legs, however many: arrays and `unnest`, not a round trip per recipient) and the reads.
  */
 import type { Queryable } from '../queryable.ts';
-import { deliveryColumns, legColumns, toDelivery, toLeg } from './delivery.ts';
+import { deliveryColumns, legColumns, toDelivery, toLeg, unansweredStatuses } from './delivery.ts';
 import type { Delivery, DeliveryRow, Leg, LegRow } from './delivery.ts';
 
 /** Stores a new delivery. */
@@ -108,17 +108,18 @@ export async function findDeliveries(q: Queryable, ids: readonly string[]): Prom
   return new Map(rows.map((r) => [r.id, toDelivery(r)]));
 }
 
-/** A page of the legs of delivery `id`, by recipient code after `after`. */
+/** A page of the legs of delivery `id`, by recipient code after `after`; with `overdue` only those noted overdue and still unanswered. */
 export async function listLegs(
   q: Queryable,
   deliveryId: string,
-  page: { after?: string; limit: number },
+  page: { after?: string; limit: number; overdue?: boolean },
 ): Promise<{ legs: Leg[]; more: boolean }> {
   const { rows } = await q.query<LegRow>(
     `SELECT ${legColumns} FROM delivery_leg l
      WHERE l.delivery_id = $1 AND ($2::text IS NULL OR l.recipient > $2)
+       AND (NOT $4::boolean OR l.overdue_since IS NOT NULL AND l.status = ANY($5::text[]))
      ORDER BY l.recipient LIMIT $3`,
-    [deliveryId, page.after ?? null, page.limit + 1],
+    [deliveryId, page.after ?? null, page.limit + 1, page.overdue ?? false, unansweredStatuses],
   );
   return { legs: rows.slice(0, page.limit).map(toLeg), more: rows.length > page.limit };
 }

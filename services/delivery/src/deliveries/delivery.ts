@@ -63,6 +63,8 @@ export interface Leg {
   refusalReason: string | null;
   /** The recipient's reason for refusing a recall (16). */
   recallRefusalReason: string | null;
+  /** The deadline it was found overdue at (no answer by then), once the sweep noted it. */
+  overdueSince: Date | null;
 }
 
 /** One event in a leg's history (append-only). */
@@ -120,13 +122,14 @@ export interface LegRow {
   incoming_period: string | null;
   refusal_reason: string | null;
   recall_refusal_reason: string | null;
+  overdue_since: Date | null;
 }
 
 export const deliveryColumns =
   'd.id, d.document_id, d.sender, d.symbol, d.document_type, d.subject, d.urgency, d.priority, d.secrecy, d.deadline, d.issued_at, d.file_sha256, d.file_byte_length, d.file_media_type, d.file_bucket, d.file_key, d.file_version_id, d.created_at, d.recall_kind, d.recall_reason, d.recalled_at, d.replaced_by';
 
 export const legColumns =
-  'l.id, l.delivery_id, l.recipient, l.priority, l.status, l.status_at, l.sent_at, l.consigned_at, l.inbox_seq, l.handed_over_at, l.answered_at, l.incoming_number, l.incoming_period, l.refusal_reason, l.recall_refusal_reason';
+  'l.id, l.delivery_id, l.recipient, l.priority, l.status, l.status_at, l.sent_at, l.consigned_at, l.inbox_seq, l.handed_over_at, l.answered_at, l.incoming_number, l.incoming_period, l.refusal_reason, l.recall_refusal_reason, l.overdue_since';
 
 export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
@@ -173,7 +176,16 @@ export const toLeg = (r: LegRow): Leg => ({
       : { number: r.incoming_number, period: r.incoming_period },
   refusalReason: r.refusal_reason,
   recallRefusalReason: r.recall_refusal_reason,
+  overdueSince: r.overdue_since,
 });
+
+/**
+ * The statuses that still wait for an answer, for the overdue sweep. Accepted (03) or
+ * refused (02) is an answer, and 04–06 come after acceptance; a recall (13, 15, 16) asks
+ * nothing of the deadline any more. A leg not in an inbox yet (NULL) is noted once consigned,
+ * at 01: the event that tells it carries the leg's status.
+ */
+export const unansweredStatuses: readonly string[] = ['01'];
 
 /** Whether a leg with `status` and the delivery's `deadline` is overdue at `now`: no answer by the deadline. */
 export function isOverdue(status: string | null, deadline: Date | null, now: Date): boolean {

@@ -1,8 +1,8 @@
 /** The sender's view of its deliveries: per document, and per recipient office with status, times and overdue. */
 import type { Pool } from '@lienthong/db';
-import { principalOf, Type } from '@lienthong/service';
+import { AppError, principalOf, serviceErrors, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
-import { deliveriesOfDocument, deliveryWithLegs } from '../sender/sender-service.ts';
+import { deliveriesOfDocument, deliveryWithLegs, overdueDeliveries } from '../sender/sender-service.ts';
 import {
   DeliverySummary,
   forbidden,
@@ -26,24 +26,39 @@ export async function deliveryRoutes(app: ServiceApp, options: { pool: Pool }): 
     {
       schema: {
         tags: ['deliveries'],
-        summary: "The caller's office's deliveries of one issued document",
+        summary: "The caller's office's deliveries of one issued document, or those with overdue answers",
         querystring: Type.Object(
-          { document: Type.String({ minLength: 1, maxLength: 128, description: 'the document id' }) },
+          {
+            document: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'the document id' })),
+            overdue: Type.Optional(
+              Type.Literal(true, { description: 'true: the deliveries with legs overdue now, latest deadline first' }),
+            ),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'with overdue' }),
+          },
           { additionalProperties: false },
         ),
         response: {
           200: Type.Object({ deliveries: Type.Array(Type.Ref(DeliverySummary)) }),
-          400: invalid,
+          400: problemResponse(
+            'VALIDATION_FAILED, BAD_REQUEST: a parameter breaks its schema, or not one of document and overdue',
+          ),
           401: unauthenticated,
           403: forbidden,
         },
       },
     },
-    async (request) => ({
-      deliveries: (await deliveriesOfDocument(pool, principalOf(request), request.query.document)).map(
-        toDeliverySummary,
-      ),
-    }),
+    async (request) => {
+      const { document, overdue, limit } = request.query;
+      // Exactly one of the two: a document's delivery, or the overdue ones.
+      if ((document === undefined) === (overdue === undefined)) {
+        throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'give either document or overdue=true' });
+      }
+      const found =
+        document === undefined
+          ? await overdueDeliveries(pool, principalOf(request), limit)
+          : await deliveriesOfDocument(pool, principalOf(request), document);
+      return { deliveries: found.map(toDeliverySummary) };
+    },
   );
 
   app.get(
@@ -59,6 +74,9 @@ export async function deliveryRoutes(app: ServiceApp, options: { pool: Pool }): 
               Type.String({ minLength: 1, maxLength: 64, description: 'nextAfter of the page before' }),
             ),
             limit: Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }),
+            overdue: Type.Optional(
+              Type.Literal(true, { description: 'true: only the legs overdue now (noted, unanswered)' }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -77,12 +95,12 @@ export async function deliveryRoutes(app: ServiceApp, options: { pool: Pool }): 
     },
     async (request) => {
       const now = new Date();
-      const { after, limit } = request.query;
+      const { after, limit, overdue } = request.query;
       const found = await deliveryWithLegs(
         pool,
         principalOf(request),
         request.params.id,
-        { limit, ...(after === undefined ? {} : { after }) },
+        { limit, ...(after === undefined ? {} : { after }), ...(overdue === undefined ? {} : { overdue }) },
         now,
       );
       return {

@@ -76,6 +76,9 @@ export const InboxEntrySummary = Type.Object(
     refusalReason: Nullable(Type.String()),
     recall: RecallSummary,
     recallRefusalReason: Nullable(Type.String({ description: 'why this office refused the recall (16)' })),
+    overdueSince: Type.Union([DateTimeText, Type.Null()], {
+      description: 'the deadline, once the sweep noted it passed with no answer',
+    }),
     file: Type.Object({
       sha256: Type.String(),
       byteLength: Type.Integer(),
@@ -114,6 +117,9 @@ export const LegSummary = Type.Object({
   refusalReason: Nullable(Type.String()),
   recallRefusalReason: Nullable(Type.String({ description: 'why the recipient refused the recall (16)' })),
   overdue: Type.Boolean({ description: 'the deadline passed without an answer' }),
+  overdueSince: Type.Union([DateTimeText, Type.Null()], {
+    description: 'the deadline, once the sweep noted it passed with no answer',
+  }),
 });
 
 /** A delivery as the sender sees it. */
@@ -166,6 +172,7 @@ export const toInboxSummary = ({ leg, delivery }: InboxEntry): Static<typeof Inb
   refusalReason: leg.refusalReason,
   recall: toRecallSummary(delivery.recall),
   recallRefusalReason: leg.recallRefusalReason,
+  overdueSince: iso(leg.overdueSince),
   file: { sha256: delivery.file.sha256, byteLength: delivery.file.byteLength, mediaType: delivery.file.mediaType },
   seq: leg.inboxSeq ?? 0,
 });
@@ -193,6 +200,7 @@ export const toLegSummary = (leg: Leg, deadline: Date | null, now: Date): Static
   refusalReason: leg.refusalReason,
   recallRefusalReason: leg.recallRefusalReason,
   overdue: isOverdue(leg.status, deadline, now),
+  overdueSince: iso(leg.overdueSince),
 });
 
 export const toDeliverySummary = ({ delivery: d, counts }: DeliveryOverview): Static<typeof DeliverySummary> => ({

@@ -9,6 +9,7 @@ import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import type { Delivery, Leg } from '../deliveries/delivery.ts';
 import { countLegs, findDeliveryOfDocument, findSentDelivery, listLegs } from '../deliveries/delivery-repository.ts';
+import { listOverdueDeliveries } from '../deliveries/overdue.ts';
 import { deliveryErrors } from '../errors.ts';
 
 /** Who may follow an office's deliveries: its office system and its registry. */
@@ -35,12 +36,29 @@ export async function deliveriesOfDocument(
   return [{ delivery, counts: await countLegs(pool, delivery.id, now) }];
 }
 
-/** The caller's office's delivery `id` with a page of its legs, by recipient code after `after`. */
+/** Up to `limit` of the caller's office's deliveries with legs overdue now (noted by the sweep, unanswered). */
+export async function overdueDeliveries(
+  pool: Pool,
+  principal: Principal,
+  limit: number,
+  now: Date = new Date(),
+): Promise<DeliveryOverview[]> {
+  requireRoleOf(principal, ...senderReaders);
+  const deliveries = await listOverdueDeliveries(pool, principal.office, limit);
+  return Promise.all(
+    deliveries.map(async (delivery) => ({ delivery, counts: await countLegs(pool, delivery.id, now) })),
+  );
+}
+
+/**
+ * The caller's office's delivery `id` with a page of its legs, by recipient code after
+ * `after`; with `overdue` only the legs noted overdue and still unanswered.
+ */
 export async function deliveryWithLegs(
   pool: Pool,
   principal: Principal,
   id: string,
-  page: { after?: string; limit: number },
+  page: { after?: string; limit: number; overdue?: boolean },
   now: Date = new Date(),
 ): Promise<DeliveryOverview & { legs: Leg[]; nextAfter: string | null }> {
   requireRoleOf(principal, ...senderReaders);

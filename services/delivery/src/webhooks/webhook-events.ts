@@ -36,7 +36,15 @@ export function arrivedEvents(legs: readonly Leg[], deliveries: ReadonlyMap<stri
 
 /** `delivery.status-changed` to the sending office, from the event data delivery published. */
 export function statusChangedWebhook(
-  data: { deliveryId: string; documentId: string; sender: string; recipient: string; status: string; at: string },
+  data: {
+    deliveryId: string;
+    documentId: string;
+    sender: string;
+    recipient: string;
+    status: string;
+    at: string;
+    overdueSince?: string;
+  },
   delivery: Pick<Delivery, 'id' | 'symbol' | 'urgency'> | undefined,
 ): WebhookEvent {
   return {
@@ -48,6 +56,7 @@ export function statusChangedWebhook(
       documentId: data.documentId,
       recipient: data.recipient,
       status: data.status,
+      ...(data.overdueSince === undefined ? {} : { overdueSince: data.overdueSince }),
       ...(delivery === undefined ? {} : { symbol: delivery.symbol, urgency: delivery.urgency }),
       links: delivery === undefined ? {} : { delivery: `/v1/deliveries/${delivery.id}` },
     },
