@@ -45,6 +45,8 @@ interface Growth {
   heap: number;
   /** Peak of Buffers and other ArrayBuffers outside the heap. */
   buffers: number;
+  /** Those left once collected after the operation: what it kept. */
+  buffersKept: number;
   seconds: number;
   fromHwm: boolean;
 }
@@ -79,7 +81,16 @@ async function growth(work: () => Promise<void>): Promise<Growth> {
   }
   const seconds = (performance.now() - start) / 1000;
   if (fromHwm) rss = Math.max(rss, vmHwm());
-  return { rss: rss - idle.rss, heap: heap - idle.heapUsed, buffers: buffers - idle.arrayBuffers, seconds, fromHwm };
+  gc();
+  gc();
+  return {
+    rss: rss - idle.rss,
+    heap: heap - idle.heapUsed,
+    buffers: buffers - idle.arrayBuffers,
+    buffersKept: process.memoryUsage().arrayBuffers - idle.arrayBuffers,
+    seconds,
+    fromHwm,
+  };
 }
 
 /** The large object, as the parent put it in its own bucket. */
@@ -208,7 +219,7 @@ const bench: Benchmark = {
       baselineName: `minio-js getObject → /dev/null (${offices.length} concurrent reads)`,
       detail:
         `${verdict}; ${offices.length} concurrent fetches of ${BYTES / MB} MB, SHA-256 checked, in ${ours.seconds.toFixed(1)} s ` +
-        `(baseline ${raw.seconds.toFixed(1)} s); heap and buffers peak growth ours ${mb(ours.heap)} + ${mb(ours.buffers)} MB, baseline ${mb(raw.heap)} + ${mb(raw.buffers)} MB; each side in a fresh process` +
+        `(baseline ${raw.seconds.toFixed(1)} s); heap and buffers peak growth ours ${mb(ours.heap)} + ${mb(ours.buffers)} MB, baseline ${mb(raw.heap)} + ${mb(raw.buffers)} MB, of those buffers kept once collected ${mb(ours.buffersKept)} and ${mb(raw.buffersKept)} MB; each side in a fresh process` +
         `${ours.fromHwm && raw.fromHwm ? '' : '; peak from 2 ms samples only'}`,
     };
   },
