@@ -79,6 +79,7 @@ export function runDirectoryConsumer(options: DirectoryConsumerOptions & { retry
   let stopped = false;
   let subscription: Subscription | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
   const attempt = async (): Promise<void> => {
     try {
       const started = await startDirectoryConsumer(options);
@@ -89,15 +90,21 @@ export function runDirectoryConsumer(options: DirectoryConsumerOptions & { retry
       options.log.warn(
         `signing: the directory consumer could not start (${error instanceof Error ? error.message : String(error)}); trying again in ${retryMs} ms`,
       );
-      timer = setTimeout(() => void attempt(), retryMs);
+      timer = setTimeout(() => void run(), retryMs);
       timer.unref();
     }
   };
-  void attempt();
+  const run = (): void => {
+    inFlight = attempt().finally(() => (inFlight = undefined));
+  };
+  run();
   return {
+    // Waits for a start still under way (it stops what it started, or gives up within the bus's
+    // join time limit), so no consumer or connection outlives the app.
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      await inFlight;
       await subscription?.stop();
     },
   };
