@@ -18,7 +18,7 @@ import { readSignedData } from '@lienthong/pki';
 import type { BatchTimestamp } from './batch-timestamp.ts';
 import { EvidenceError } from './errors.ts';
 import { hex } from './fields.ts';
-import { buildManifest, MANIFEST_PATH, type BundleFileInput } from './manifest.ts';
+import { buildManifest, MANIFEST_PATH, type BundleFileInput, type HashedFile } from './manifest.ts';
 import { encodeInclusionProof } from './proof-file.ts';
 import { parseStatement } from './statement.ts';
 
@@ -31,8 +31,11 @@ export interface BundleEvidence {
 /** What a bundle holds. */
 export interface BundleContents {
   readonly documentId: string;
-  /** The delivered document (the issued PDF). */
-  readonly document: Uint8Array;
+  /**
+   * The delivered document (the issued PDF), or its hash when the caller streams it to
+   * `document.pdf` itself (then the result holds no `document.pdf`).
+   */
+  readonly document: Uint8Array | HashedFile;
   readonly evidence: readonly BundleEvidence[];
   /** DER certificates a verifier needs besides its trust anchors (the seals' and the TSA's CAs). */
   readonly certificates?: readonly Uint8Array[];
@@ -47,7 +50,8 @@ const name = (bytes: Uint8Array): string => hex(createHash('sha256').update(byte
 /**
  * The files of a bundle, `manifest.json` included, by path. Each evidence is named for the id
  * of its statement (so it must encapsulate one: EVIDENCE_CMS_UNSUITABLE otherwise); tokens,
- * certificates, CRLs and OCSP responses for their SHA-256, each kept once.
+ * certificates, CRLs and OCSP responses for their SHA-256, each kept once. A document given by
+ * its hash is listed in the manifest but not returned: the caller writes `document.pdf`.
  */
 export function assembleBundle(contents: BundleContents): Map<string, Uint8Array> {
   const files: BundleFileInput[] = [{ path: 'document.pdf', role: 'document', bytes: contents.document }];
@@ -84,6 +88,6 @@ export function assembleBundle(contents: BundleContents): Map<string, Uint8Array
   for (const o of contents.ocspResponses ?? []) once({ path: `ocsp/${name(o)}.ocsp`, role: 'ocsp', bytes: o });
   files.push(...shared.values());
   const result = new Map<string, Uint8Array>([[MANIFEST_PATH, buildManifest(contents.documentId, files)]]);
-  for (const f of files) result.set(f.path, f.bytes);
+  for (const f of files) if (f.bytes instanceof Uint8Array) result.set(f.path, f.bytes);
   return result;
 }

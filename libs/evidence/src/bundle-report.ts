@@ -2,7 +2,7 @@
 import type { EvidenceCheckOptions } from './check-evidence.ts';
 import type { LegReport } from './evidence-chain.ts';
 import type { EvidenceErrorCode } from './errors.ts';
-import type { BundleRole } from './manifest.ts';
+import type { BundleRole, HashedFile } from './manifest.ts';
 import type { EvidenceStatement } from './statement.ts';
 
 /** What a document verifier answers (the CLI passes one over libs/pades `verifyPdf`). */
@@ -23,15 +23,7 @@ export type DocumentVerifier = (
   options: EvidenceCheckOptions,
 ) => DocumentVerification | Promise<DocumentVerification>;
 
-/**
- * A file the caller hashed while streaming it rather than reading it whole: allowed for the
- * document only (a PDF may be hundreds of MB); its signatures are then the verifier's to read.
- */
-export interface HashedFile {
-  /** SHA-256, lower-case hex. */
-  readonly sha256: string;
-  readonly length: number;
-}
+export type { HashedFile };
 
 /** A bundle's files by path (`manifest.json` included): bytes, or for the document its hash. */
 export type BundleFiles = ReadonlyMap<string, Uint8Array | HashedFile>;

@@ -69,11 +69,25 @@ export function bundlePathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** A file to put in a bundle: its path, role and bytes (and, for an evidence, its proof's and token's paths). */
+/**
+ * A file the caller hashed while streaming it rather than reading it whole: allowed for the
+ * document only (a PDF may be hundreds of MB); its signatures are then the verifier's to read.
+ */
+export interface HashedFile {
+  /** SHA-256, lower-case hex. */
+  readonly sha256: string;
+  readonly length: number;
+}
+
+/**
+ * A file to put in a bundle: its path, role and bytes (and, for an evidence, its proof's and
+ * token's paths). The document may be given by its hash instead, when the caller streams it
+ * to where the bundle is written.
+ */
 export interface BundleFileInput {
   readonly path: string;
   readonly role: BundleRole;
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array | HashedFile;
   readonly proof?: string;
   readonly timestamp?: string;
 }
@@ -114,13 +128,16 @@ function checkManifest(manifest: BundleManifest): void {
   if (!manifest.files.some((f) => f.role === 'evidence')) throw invalid('A bundle holds at least one evidence.');
 }
 
-/** The entry of one file: its hash and length computed here. */
+/** The entry of one file: its hash and length computed here (or as given, for a hashed document). */
 export function manifestEntry(file: BundleFileInput): ManifestEntry {
+  const { bytes } = file;
+  if (!(bytes instanceof Uint8Array) && file.role !== 'document')
+    throw invalid(`${file.path}: only the document may be given by its hash.`);
   return {
     path: file.path,
     role: file.role,
-    sha256: hex(createHash('sha256').update(file.bytes).digest()),
-    length: file.bytes.length,
+    sha256: bytes instanceof Uint8Array ? hex(createHash('sha256').update(bytes).digest()) : bytes.sha256,
+    length: bytes instanceof Uint8Array ? bytes.length : bytes.length,
     ...(file.proof === undefined ? {} : { proof: file.proof }),
     ...(file.timestamp === undefined ? {} : { timestamp: file.timestamp }),
   };

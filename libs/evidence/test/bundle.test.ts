@@ -292,3 +292,17 @@ void t.test('evidence without a time-stamp fails unless the caller allows it', a
   t.ok(r2.valid, 'an evidence with its own signature-time-stamp needs no batch token');
   t.same(r2.pieces.find((p) => p.role === 'evidence')?.genTime, NOW);
 });
+
+void t.test('a document given by its hash is listed in the manifest, not returned', async (t) => {
+  const hashed = { sha256: sha256(document), length: document.length };
+  const laid = assembleBundle({ ...delivery.contents, document: hashed });
+  t.notOk(laid.has('document.pdf'), 'the caller writes the document');
+  t.same(laid.get(MANIFEST_PATH), files.get(MANIFEST_PATH), 'the same manifest as with the bytes');
+  const report = await verifyBundle(new Map([...laid, ['document.pdf', document]]), options);
+  t.ok(report.valid, 'the bundle verifies with the document written by the caller');
+  t.throws(
+    () => buildManifest(delivery.contents.documentId, [{ path: 'evidence/x.p7s', role: 'evidence', bytes: hashed }]),
+    { code: 'EVIDENCE_MANIFEST_INVALID' },
+    'only the document may be given by its hash',
+  );
+});
