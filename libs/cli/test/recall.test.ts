@@ -75,7 +75,7 @@ async function issued(): Promise<string> {
 
 const registryA = configFor('VPTU-A', ['registry']);
 
-await t.test('doc recall and doc replace', async (t) => {
+await t.test('doc recall (and delivery recall) and doc replace', async (t) => {
   const id = await issued();
   const none = await lienthong(['doc', 'recall', id, '--config', registryA]);
   t.equal(none.code, 2, 'without --reason');
@@ -89,6 +89,21 @@ await t.test('doc recall and doc replace', async (t) => {
   const other = await lienthong(['doc', 'recall', id, '--reason', 'x', '--config', configFor('VPTU-B', ['registry'])]);
   t.equal(other.code, 1);
   t.match(other.stderr, /DOCUMENT_NOT_FOUND/);
+  const byDelivery = await issued();
+  const noReason = await lienthong(['delivery', 'recall', byDelivery, '--config', registryA]);
+  t.equal(noReason.code, 2, 'delivery recall without --reason');
+  t.match(noReason.stderr, /delivery recall: --reason is required/);
+  const viaDelivery = await lienthong([
+    'delivery',
+    'recall',
+    byDelivery,
+    '--reason',
+    'Sai nơi nhận',
+    '--config',
+    registryA,
+  ]);
+  t.equal(viaDelivery.code, 0, viaDelivery.stderr);
+  t.match(viaDelivery.stdout, new RegExp(`${byDelivery}  recalled`), 'delivery recall is the same recall at intake');
 
   const old = await issued();
   const fresh = await issued();

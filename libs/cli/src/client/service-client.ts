@@ -46,6 +46,8 @@ export interface ServiceRequest {
   /** Extra request headers (`idempotency-key`). */
   headers?: Record<string, string>;
   body?: { bytes: Uint8Array; contentType: string } | StreamedBody;
+  /** Send no token: a public route (signing's CA material) that would refuse one not naming it. */
+  anonymous?: boolean;
 }
 
 async function* chunksOf(bytes: Uint8Array): AsyncIterable<Uint8Array> {
@@ -107,8 +109,8 @@ export async function sendToService(
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...request.headers,
-    authorization: `Bearer ${config.token}`,
   };
+  if (request.anonymous !== true) headers.authorization = `Bearer ${config.token}`;
   let body: Buffer | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | undefined;
   if (request.body !== undefined) {
     const sent = request.body;

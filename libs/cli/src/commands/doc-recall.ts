@@ -42,30 +42,40 @@ async function endDocument(
   });
 }
 
-/** `lienthong doc recall ID --reason TEXT`. */
-export const docRecallCommand: Command = {
-  name: 'recall',
-  summary: 'recall (thu hồi) an issued document; every recipient is asked to answer',
-  usage: `Usage: lienthong doc recall ID --reason TEXT [--config FILE] [--json]
+/** `lienthong doc recall ID --reason TEXT`, also `lienthong delivery recall` (`group` names which). */
+function recallCommand(group: 'doc' | 'delivery'): Command {
+  const name = `${group} recall`;
+  return {
+    name: 'recall',
+    summary: 'recall (thu hồi) an issued document; every recipient is asked to answer',
+    usage: `Usage: lienthong ${name} ID --reason TEXT [--config FILE] [--json]
 
 Recalls an issued document of your office (office-system or registry): it
 becomes recalled, and each recipient office is asked to give it back (13) and
 answers 15 (given back) or 16 (refused); follow them with
-'lienthong delivery status ID'.
+'lienthong delivery status ID'. The recall is made at intake, which owns the
+document's state (${group === 'doc' ? "also 'lienthong delivery recall'" : "the same as 'lienthong doc recall'"}).
 
 ${common}
 `,
-  async run(args, io) {
-    const { values, positionals: rest } = parseCommandLine('doc recall', args, {
-      reason: { type: 'string' },
-      config: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [id] = positionals('doc recall', rest, ['id']);
-    const reason = required('doc recall', 'reason', values.reason);
-    return endDocument(io, values.config, values.json === true, id!, 'recall', { reason });
-  },
-};
+    async run(args, io) {
+      const { values, positionals: rest } = parseCommandLine(name, args, {
+        reason: { type: 'string' },
+        config: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      const [id] = positionals(name, rest, ['id']);
+      const reason = required(name, 'reason', values.reason);
+      return endDocument(io, values.config, values.json === true, id!, 'recall', { reason });
+    },
+  };
+}
+
+/** `lienthong doc recall ID --reason TEXT`. */
+export const docRecallCommand: Command = recallCommand('doc');
+
+/** `lienthong delivery recall ID --reason TEXT`: the same recall, in the delivery group the issue names. */
+export const deliveryRecallCommand: Command = recallCommand('delivery');
 
 /** `lienthong doc replace ID --by NEW --reason TEXT`. */
 export const docReplaceCommand: Command = {

@@ -2,10 +2,11 @@ import type { Command } from '../io.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
+import { deliveryEvidenceCommand } from './delivery-evidence.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
 import { docIssueCommand, docSignCommand } from './doc-issue.ts';
-import { docRecallCommand, docReplaceCommand } from './doc-recall.ts';
+import { deliveryRecallCommand, docRecallCommand, docReplaceCommand } from './doc-recall.ts';
 import { docSubmitCommand } from './doc-submit.ts';
 import {
   inboxAcceptCommand,
@@ -86,4 +87,8 @@ export const INBOX_COMMANDS: ReadonlyMap<string, Command> = new Map([
 ]);
 
 /** Commands of the `delivery` group (`lienthong delivery NAME`): the deliveries your office sent. */
-export const DELIVERY_COMMANDS: ReadonlyMap<string, Command> = new Map([['status', deliveryStatusCommand]]);
+export const DELIVERY_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['status', deliveryStatusCommand],
+  ['recall', deliveryRecallCommand],
+  ['evidence', deliveryEvidenceCommand],
+]);
