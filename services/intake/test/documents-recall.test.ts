@@ -163,3 +163,54 @@ await t.test('refusals: problem+json 4xx, nothing changed', async (t) => {
   t.equal(anonymous.statusCode, 401);
   t.equal(await snapshot(), before, 'nothing changed');
 });
+
+await t.test(
+  'cancelling the number of an issued document recalls it, so recipients are asked for it back',
+  async (t) => {
+    const id = await issued();
+    const { rows } = await pool.query<{ series: string; period: string; number: number; symbol: string }>(
+      `SELECT series, period, number, symbol FROM register_entry WHERE register = 'outgoing' AND document_id = $1`,
+      [id],
+    );
+    const entry = rows[0]!;
+    const res = await post(
+      `/v1/registers/outgoing/${entry.series}/${entry.period}/${entry.number}/cancellation`,
+      registryA,
+      { reason: 'Ban hành nhầm\nđối tượng' },
+    );
+    t.equal(res.statusCode, 200, res.body);
+    t.equal(JSON.parse(res.body).state, 'cancelled');
+    const doc = await app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: systemA });
+    t.equal(JSON.parse(doc.body).state, 'recalled', 'the document is recalled with its number');
+    const events = await eventsOf('document.recalled', id);
+    t.equal(events.length, 1, 'one document.recalled');
+    t.match(events[0]!.envelope.data, {
+      documentId: id,
+      office: 'VPTU-A',
+      symbol: entry.symbol,
+      reason: `Số ${entry.symbol} đã hủy: Ban hành nhầm đối tượng`,
+    });
+    t.ok(validateEventData('document.recalled', 1, events[0]!.envelope.data).ok, 'valid against libs/records');
+
+    const again = await post(
+      `/v1/registers/outgoing/${entry.series}/${entry.period}/${entry.number}/cancellation`,
+      registryA,
+      { reason: 'Lần nữa' },
+    );
+    t.equal(again.statusCode, 409, 'cancelled already');
+    t.equal((await eventsOf('document.recalled', id)).length, 1, 'no second recall');
+
+    const recalledFirst = await issued();
+    t.equal((await post(`/v1/documents/${recalledFirst}/recall`, registryA, { reason: 'Thu hồi' })).statusCode, 200);
+    const second = await pool.query<{ series: string; period: string; number: number }>(
+      `SELECT series, period, number FROM register_entry WHERE register = 'outgoing' AND document_id = $1`,
+      [recalledFirst],
+    );
+    const s = second.rows[0]!;
+    const cancelled = await post(`/v1/registers/outgoing/${s.series}/${s.period}/${s.number}/cancellation`, registryA, {
+      reason: 'Hủy số',
+    });
+    t.equal(cancelled.statusCode, 200, "a recalled document's number is cancelled as a number");
+    t.equal((await eventsOf('document.recalled', recalledFirst)).length, 1, 'and it is not recalled twice');
+  },
+);

@@ -65,6 +65,32 @@ function documentEvent(
 }
 
 /**
+ * In the caller's transaction: `document` (locked, issued) moves by `action` with `reason`,
+ * its transition and the event built by `eventOf` in the outbox.
+ */
+async function endLocked(
+  client: PoolClient,
+  document: StoredDocument,
+  action: 'recall' | 'replace',
+  reason: string,
+  by: string,
+  eventOf: (document: StoredDocument, symbol: string, at: Date) => ReturnType<typeof documentEvent>,
+): Promise<StoredDocument> {
+  const check = checkAction(document.state, action);
+  if (!check.allowed)
+    throw new AppError(intakeErrors.DOCUMENT_TRANSITION_NOT_ALLOWED, {
+      detail: check.reason,
+      extra: { state: document.state },
+    });
+  const at = new Date();
+  const event = eventOf(document, await symbolOf(client, document), at);
+  const updated = await setDocumentState(client, document.id, check.transition.to);
+  await appendTransition(client, document.id, { from: document.state, to: check.transition.to, action, by, reason });
+  await enqueueEvents(client, [event]);
+  return updated;
+}
+
+/**
  * Applies `action` (`recall` or `replace`) to the caller's office's document `id`: 409
  * DOCUMENT_TRANSITION_NOT_ALLOWED with `state` unless it is issued (a recalled, replaced or
  * cancelled document is final); then the state, the transition and the event built by
@@ -83,26 +109,42 @@ async function endIssued(
   checkReason(reason);
   return withTransaction(pool, async (client) => {
     const document = await locked(client, principal, id);
-    const check = checkAction(document.state, action);
-    if (!check.allowed)
-      throw new AppError(intakeErrors.DOCUMENT_TRANSITION_NOT_ALLOWED, {
-        detail: check.reason,
-        extra: { state: document.state },
-      });
-    await more(client);
-    const at = new Date();
-    const event = eventOf(document, await symbolOf(client, document), at);
-    const updated = await setDocumentState(client, id, check.transition.to);
-    await appendTransition(client, id, {
-      from: document.state,
-      to: check.transition.to,
-      action,
-      by: principal.subject,
-      reason,
-    });
-    await enqueueEvents(client, [event]);
-    return updated;
+    if (checkAction(document.state, action).allowed) await more(client);
+    return endLocked(client, document, action, reason, principal.subject, eventOf);
   });
+}
+
+/** `document.recalled` of `document`, recalled at `at` for `reason`. */
+const recalledEvent =
+  (reason: string) =>
+  (document: StoredDocument, symbol: string, at: Date): ReturnType<typeof documentEvent> =>
+    documentEvent(eventDefinitions.documentRecalled, document.id, {
+      documentId: document.id,
+      office: document.office,
+      symbol,
+      reason,
+      recalledAt: at.toISOString(),
+    });
+
+/**
+ * In the caller's transaction: the issued document `documentId` of `office`, whose number
+ * the register has just cancelled, is recalled, so that delivery asks every recipient office
+ * to give it back (13), as a recall would. The register's reason (it may span lines) becomes
+ * one line, under the recall's 1,000 characters. A document no longer issued is left alone.
+ */
+export async function recallForCancelledNumber(
+  client: PoolClient,
+  office: string,
+  documentId: string,
+  symbol: string,
+  reason: string,
+  by: string,
+): Promise<StoredDocument | undefined> {
+  const document = await findDocument(client, office, documentId, true);
+  if (document === undefined || document.state !== 'issued') return undefined;
+  const line = `Số ${symbol} đã hủy: ${reason.replace(/\s+/gu, ' ').trim()}`;
+  const text = line.length > 1000 ? `${line.slice(0, 999)}…` : line;
+  return endLocked(client, document, 'recall', text, by, recalledEvent(text));
 }
 
 /** Recalls (thu hồi) the caller's office's issued document `id` for `reason`; `document.recalled` tells delivery. */
@@ -112,15 +154,7 @@ export async function recallDocument(
   id: string,
   reason: string,
 ): Promise<StoredDocument> {
-  return endIssued(pool, principal, id, 'recall', reason, (document, symbol, at) =>
-    documentEvent(eventDefinitions.documentRecalled, document.id, {
-      documentId: document.id,
-      office: document.office,
-      symbol,
-      reason,
-      recalledAt: at.toISOString(),
-    }),
-  );
+  return endIssued(pool, principal, id, 'recall', reason, recalledEvent(reason));
 }
 
 /**

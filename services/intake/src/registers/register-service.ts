@@ -9,6 +9,7 @@ import { roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { findOffice } from '../directory/office-repository.ts';
+import { recallForCancelledNumber } from '../documents/document-recall.ts';
 import { cancelNumber } from './numbering.ts';
 import { registerBook } from './register-book.ts';
 import type { EntryState, RegisterEntry } from './register-entry.ts';
@@ -82,14 +83,30 @@ export async function outgoingBook(
   return { office, pdf: registerBook(entries, { officeName, scope, printedAt: now }), truncated };
 }
 
-/** Cancels a number of the caller's office's register (registry only), with the reason; audited. */
+/**
+ * Cancels a number of the caller's office's register (registry only), with the reason;
+ * audited. A number whose document was issued (and so delivered) also recalls that document
+ * in the same transaction, so that every recipient office is asked to give it back.
+ */
 export async function cancelOutgoing(
   pool: Pool,
   principal: Principal,
   target: { series: string; period: string; number: number; reason: string },
 ): Promise<RegisterEntry> {
   requireRoleOf(principal, roles.registry);
-  return withTransaction(pool, (c) => cancelNumber(c, { ...target, office: principal.office, by: principal.subject }));
+  return withTransaction(pool, async (c) => {
+    const entry = await cancelNumber(c, { ...target, office: principal.office, by: principal.subject });
+    if (entry.issuedAt !== null)
+      await recallForCancelledNumber(
+        c,
+        principal.office,
+        entry.documentId,
+        entry.symbol,
+        target.reason,
+        principal.subject,
+      );
+    return entry;
+  });
 }
 
 /** The configuration the caller's office numbers under. */
