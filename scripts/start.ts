@@ -27,7 +27,7 @@ import { archiveService } from '@lienthong/archive';
 import { deliveryService } from '@lienthong/delivery';
 import { intakeService } from '@lienthong/intake';
 import { signingService } from '@lienthong/signing';
-import { demoOffice as demoRegisteredOffice, ensureDemoDocument } from './lib/demo.ts';
+import { demoOffice as demoRegisteredOffice, ensureDemoDocument, ensureDemoSeals } from './lib/demo.ts';
 import { demoCallerTokens, seedDemoDirectory, writeCallerConfigs } from './lib/demo-callers.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -83,6 +83,14 @@ const issuerKey = await keptSecret(
   (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'),
 );
 const authJwks = publicJwks(issuerKey, 'embedded');
+// Delivery's own key for sealing evidence through signing (services/delivery README, "Evidence"):
+// signing trusts its public half on its evidence route only, never as an access token.
+const evidenceKey = await keptSecret(
+  join(dataDir, 'delivery-evidence.pem'),
+  () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim(),
+  (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'),
+);
+const evidenceJwks = publicJwks(evidenceKey, 'delivery-evidence');
 
 /**
  * Demo callers of the demo office, one per role, with tokens for every service (written to
@@ -156,6 +164,7 @@ try {
             LIENTHONG_SIGNING_KEK: signingKek,
             LIENTHONG_SIGNING_OFFICES_FILE: officesFile,
             LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}`,
+            LIENTHONG_SIGNING_EVIDENCE_JWKS: evidenceJwks,
           }
         : {}),
       // Intake signs and seals documents through the signing service, on behalf of the caller.
@@ -168,6 +177,10 @@ try {
       ...(service.name === 'delivery'
         ? {
             LIENTHONG_DELIVERY_INTAKE_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(intakeService)}`,
+            // and seals the evidence of each step through signing with its own key.
+            LIENTHONG_DELIVERY_SIGNING_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(signingService)}`,
+            LIENTHONG_DELIVERY_EVIDENCE_KEY: evidenceKey,
+            LIENTHONG_DELIVERY_EVIDENCE_KEY_ID: 'delivery-evidence',
           }
         : {}),
     });
@@ -204,6 +217,13 @@ try {
   });
 } catch (error) {
   demoLines = [`  first document: could not be made (${error instanceof Error ? error.message : String(error)})`];
+}
+try {
+  demoLines.push(
+    await ensureDemoSeals(`http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + 1}`, callers),
+  );
+} catch (error) {
+  demoLines.push(`  seals: could not be made (${error instanceof Error ? error.message : String(error)})`);
 }
 
 console.log('');

@@ -149,3 +149,52 @@ export async function ensureDemoDocument(ctx: DemoContext): Promise<string[]> {
     `  a draft to submit: ${draft}`,
   ];
 }
+
+/** How long the demo waits for intake's directory to reach signing before giving up on a seal. */
+const registrationWaitMs = 20_000;
+
+/**
+ * A seal for every office of the demo directory but the demo office (which has its own,
+ * with its image, from {@link ensureDemoDocument}): each office's CA administrator asks for
+ * one, once. The seals sign the evidence of delivery — each recipient office's answers are
+ * sealed by that office. An office reaches signing through intake's directory a moment after
+ * the directory is seeded, so `OFFICE_NOT_REGISTERED` is waited out (up to 20 s in all).
+ * Returns the line to print.
+ */
+export async function ensureDemoSeals(
+  signingUrl: string,
+  callers: ReadonlyArray<{ office: string; role: string; token: string }>,
+): Promise<string> {
+  const byOffice = new Map<string, Record<string, string>>();
+  for (const c of callers) byOffice.set(c.office, { ...byOffice.get(c.office), [c.role]: c.token });
+  const deadline = Date.now() + registrationWaitMs;
+  let made = 0;
+  let offices = 0;
+  const waiting: string[] = [];
+  for (const [office, tokens] of byOffice) {
+    if (office === demoOffice.code || tokens.registry === undefined || tokens['ca-admin'] === undefined) continue;
+    offices++;
+    const { keys } = (await (await call(`${signingUrl}/v1/keys`, tokens.registry)).json()) as {
+      keys: Array<{ purpose: string }>;
+    };
+    if (keys.some((k) => k.purpose === 'seal')) continue;
+    for (;;) {
+      const asked = await fetch(`${signingUrl}/v1/ca/seals`, {
+        ...json({}),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens['ca-admin']}` },
+      });
+      const text = await asked.text();
+      if (asked.ok) {
+        made++;
+        break;
+      }
+      if (!text.includes('OFFICE_NOT_REGISTERED') || Date.now() > deadline) {
+        waiting.push(office);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  const note = waiting.length === 0 ? '' : `; none yet for ${waiting.join(', ')} (start again to retry)`;
+  return `  seals: ${offices - waiting.length} of ${offices} recipient offices have a seal for delivery evidence (${made} made now)${note}`;
+}

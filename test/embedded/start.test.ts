@@ -160,6 +160,11 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
       /first document: .*chi-thi-01-CT-TU\.pdf/,
       `${round}: npm start says where the first document is`,
     );
+    t.match(
+      suite.output(),
+      /seals: 15 of 15 recipient offices have a seal for delivery evidence/,
+      `${round}: every recipient office of the demo can seal its answers' evidence`,
+    );
     if (round === 'first start' && hasTool('pdftotext')) {
       const { text } = await pdftotext(join(dataDir, 'demo', 'chi-thi-01-CT-TU.pdf'));
       t.match(
