@@ -266,6 +266,9 @@ void t.test('malformed, non-canonical and foreign statements: 4xx naming the sta
     [{ statements: [] }, 'no statement'],
     [{ statements: Array.from({ length: 501 }, () => b64(good)) }, '501 statements'],
     [{ statements: ['!!!not base64'] }, 'not base64'],
+    [{ statements: [b64(good), b64(good).slice(0, -1)] }, 'base64 cut short (not a multiple of 4)'],
+    [{ statements: [b64(good).replace(/\+/g, '-').replace(/\//g, '_') + '-_'] }, 'base64url'],
+    [{ statements: [`${b64(good)}\n`] }, 'a line break'],
     [{ statements: ['QUJD'], extra: 1 }, 'an unknown member'],
     [{ statements: b64(good) }, 'not an array'],
     [{ statements: [5] }, 'not a string'],
@@ -288,6 +291,13 @@ void t.test('malformed, non-canonical and foreign statements: 4xx naming the sta
   });
   t.equal(huge.statusCode, 413, 'over 8 MiB');
   t.match(huge.json(), { code: 'PAYLOAD_TOO_LARGE' });
+  const oneHuge = await seal(app, token, [new Uint8Array(5 * 1024 * 1024).fill(0x7b)]);
+  t.equal(oneHuge.statusCode, 400, 'one statement of 5 MiB (6.7 MiB of base64) within the body limit');
+  t.match(oneHuge.json(), {
+    code: 'EVIDENCE_STATEMENT_INVALID',
+    index: 0,
+    evidenceError: 'EVIDENCE_STATEMENT_TOO_LARGE',
+  });
   const xml = await app.inject({
     method: 'POST',
     url: '/v1/evidence/signatures',

@@ -6,12 +6,12 @@
  * service's set, so the other routes refuse delivery's tokens. Without the key set the route
  * answers 503 EVIDENCE_SEALING_NOT_CONFIGURED.
  */
-import { AppError, bearerTokenAuthenticator, principalOf, Type } from '@lienthong/service';
+import { AppError, bearerTokenAuthenticator, principalOf, serviceErrors, Type } from '@lienthong/service';
 import type { AuthKeySet, RouteAuthenticate, ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { signingErrors } from '../errors.ts';
 import { evidenceAuthConfig, maxStatementsPerRequest, sealEvidence } from '../signing/evidence-sealing.ts';
-import { Base64, problemResponse } from './schemas.ts';
+import { problemResponse } from './schemas.ts';
 
 /** Largest body accepted, bytes: 500 statements of at most 8 KiB, in base64, fit. */
 export const evidenceBodyLimit = 8 * 1024 * 1024;
@@ -33,6 +33,24 @@ function evidenceAuthenticator(keys: AuthKeySet | undefined, audience: string): 
   return bearerTokenAuthenticator(evidenceAuthConfig(keys, audience));
 }
 
+/**
+ * The statements' bytes; 400 VALIDATION_FAILED (`index`) for one that is not strict base64
+ * (RFC 4648 §4, padded). Checked here rather than by a schema pattern: a regular expression
+ * over a string of megabytes (one statement may take the whole 8 MiB body) overflows the
+ * stack, and an oversized statement is the libs/evidence refusal EVIDENCE_STATEMENT_TOO_LARGE.
+ */
+function decodeStatements(texts: readonly string[]): Uint8Array[] {
+  return texts.map((text, index) => {
+    const bytes = Buffer.from(text, 'base64');
+    if (bytes.toString('base64') !== text)
+      throw new AppError(serviceErrors.VALIDATION_FAILED, {
+        detail: `statements[${index}] is not base64 (RFC 4648 §4, padded)`,
+        extra: { index },
+      });
+    return new Uint8Array(bytes);
+  });
+}
+
 /** Registers `POST /v1/evidence/signatures`. */
 export async function evidenceRoutes(app: ServiceApp, options: EvidenceRouteOptions): Promise<void> {
   const { ca } = options;
@@ -48,10 +66,13 @@ export async function evidenceRoutes(app: ServiceApp, options: EvidenceRouteOpti
           "The token is the delivery service's own (issuer lienthong-delivery, a key of LIENTHONG_SIGNING_EVIDENCE_JWKS, role evidence-sealer, office = the acting office); the access tokens of LIENTHONG_AUTH_JWKS are refused here. Each statement (the canonical bytes of libs/evidence encodeStatement) comes back as a CAdES B-B SignedData of the office's newest usable seal with the statement as its eContent, in the same order. All or nothing.",
         body: Type.Object(
           {
-            statements: Type.Array(Base64('the canonical bytes of one statement (at most 8 KiB)'), {
-              minItems: 1,
-              maxItems: maxStatementsPerRequest,
-            }),
+            statements: Type.Array(
+              Type.String({
+                contentEncoding: 'base64',
+                description: 'the canonical bytes of one statement (at most 8 KiB), strict base64',
+              }),
+              { minItems: 1, maxItems: maxStatementsPerRequest },
+            ),
           },
           { additionalProperties: false },
         ),
@@ -78,11 +99,7 @@ export async function evidenceRoutes(app: ServiceApp, options: EvidenceRouteOpti
       },
     },
     async (request, reply) => {
-      const evidence = await sealEvidence(
-        ca,
-        principalOf(request),
-        request.body.statements.map((s) => new Uint8Array(Buffer.from(s, 'base64'))),
-      );
+      const evidence = await sealEvidence(ca, principalOf(request), decodeStatements(request.body.statements));
       return reply.code(201).send({ evidence: evidence.map((cms) => Buffer.from(cms).toString('base64')) });
     },
   );
