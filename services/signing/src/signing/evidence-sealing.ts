@@ -97,31 +97,32 @@ export async function sealEvidence(
   const template = createSignedDataTemplate(options);
   const log: SigningLogEntry[] = [];
   const evidence: Uint8Array[] = [];
-  const entry = (bytes: Uint8Array) => ({
+  const entry = (digest: Uint8Array) => ({
     office: principal.office,
     subject: principal.subject,
     keyId: seal.key.id,
-    digest: Buffer.from(statementDigest(bytes)).toString('hex'),
+    digest: Buffer.from(digest).toString('hex'),
     detail: 'evidence',
   });
   try {
     for (const [index, bytes] of statements.entries()) {
       if (index > 0 && index % signaturesPerTurn === 0) await nextTurn();
+      const digest = statementDigest(bytes);
       let value: Uint8Array | undefined;
       const signer = {
         algorithm: seal.signer.algorithm,
         sign: async (data: Uint8Array) => (value = await seal.signer.sign(data)),
       };
-      const detached = await signDigestCades(statementDigest(bytes), options, signer, template);
-      evidence.push(attachStatement(detached, bytes));
+      evidence.push(attachStatement(await signDigestCades(digest, options, signer, template), bytes));
       log.push({
-        ...entry(bytes),
+        ...entry(digest),
         action: 'sign',
         outcome: `sha256:${createHash('sha256').update(value!).digest('hex')}`,
       });
     }
   } catch (error) {
-    log.push({ ...entry(statements[log.length]!), action: 'sign-failed', outcome: errorCode(error) });
+    // What happened: the signatures made before it, and this one failed.
+    log.push({ ...entry(statementDigest(statements[log.length]!)), action: 'sign-failed', outcome: errorCode(error) });
     await logSigningBatch(ca.pool, log);
     throw error;
   }
