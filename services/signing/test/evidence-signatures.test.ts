@@ -319,7 +319,14 @@ void t.test('the seal is the newest one that can sign; an office without one is 
   ]);
   t.equal(unregistered.statusCode, 409);
   t.match(unregistered.json(), { code: 'OFFICE_NOT_REGISTERED' });
-  t.equal(await signedCount(), before, 'nothing signed');
+  await issueSeal('VPTU-BL');
+  const bl = statement('SubmissionAcceptance', { senderOffice: 'VPTU-BL', actingOffice: 'VPTU-BL' });
+  t.equal((await seal(app, deliveryToken('VPTU-BL'), [bl])).statusCode, 201, 'an office with a seal');
+  await pool.query("UPDATE office SET active = false WHERE code = 'VPTU-BL'");
+  const retired = await seal(app, deliveryToken('VPTU-BL'), [bl]);
+  t.equal(retired.statusCode, 409, 'retired by the directory: its seal signs no more evidence');
+  t.match(retired.json(), { code: 'OFFICE_NOT_REGISTERED' });
+  t.equal(await signedCount(), before + 1, 'only the first was signed');
 
   const first = await issueSeal('VPTU-HN');
   const second = await issueSeal('VPTU-HN');
