@@ -1,5 +1,5 @@
 /** Response and body declarations shared by the routes: DER bodies and problem documents. */
-import { ProblemSchema, Type } from '@lienthong/service';
+import { AppError, ProblemSchema, serviceErrors, Type } from '@lienthong/service';
 import type { Static } from '@lienthong/service';
 import type { CertificateRecord } from '../ca/certificate-repository.ts';
 
@@ -28,6 +28,28 @@ export function binaryContent(mediaType: string, description: string) {
 
 /** Standard base64 (RFC 4648 §4), padded; nothing else. */
 export const base64Pattern = '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$';
+
+/**
+ * A base64 string field that may be megabytes long: no schema pattern (V8's regular
+ * expressions overflow the stack on {@link base64Pattern} beyond about 6 MB, which would be a
+ * 500, not a 400); the handler decodes it with {@link decodeBase64Field}.
+ */
+export const LargeBase64 = (description: string, minLength = 0) =>
+  Type.String({ minLength, contentEncoding: 'base64', description });
+
+/**
+ * The bytes of a {@link LargeBase64} field; 400 VALIDATION_FAILED naming `pointer` when it is
+ * not strict base64 (RFC 4648 §4, padded): decoding and encoding again must give it back.
+ */
+export function decodeBase64Field(text: string, pointer: string): Uint8Array {
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text)
+    throw new AppError(serviceErrors.VALIDATION_FAILED, {
+      detail: `body ${pointer}: not base64 (RFC 4648 §4, padded)`,
+      extra: { errors: [{ in: 'body', pointer, detail: 'not base64 (RFC 4648 §4, padded)' }] },
+    });
+  return new Uint8Array(bytes);
+}
 
 /** A strict base64 string field (bytes in JSON). */
 export const Base64 = (description: string, minLength = 0, maxLength?: number) =>

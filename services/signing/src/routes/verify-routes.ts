@@ -10,7 +10,14 @@ import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifySignature } from '../ca/verify-service.ts';
 import type { ParsingPool } from '../workers/parsing-pool.ts';
-import { Base64, parsingRefusals, problemResponse, unauthenticated } from './schemas.ts';
+import {
+  Base64,
+  decodeBase64Field,
+  LargeBase64,
+  parsingRefusals,
+  problemResponse,
+  unauthenticated,
+} from './schemas.ts';
 
 /** Largest JSON body accepted, bytes (base64 of a signature and its detached content). */
 export const verifyBodyLimit = 16 * 1024 * 1024;
@@ -105,9 +112,11 @@ export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext; wo
         summary: 'Verify a CMS/CAdES signature (EN 319 102-1 report)',
         body: Type.Object(
           {
-            signature: Base64('the CMS SignedData, DER, base64', 1),
-            content: Type.Optional(Base64('the detached content, base64')),
-            anchors: Type.Optional(Type.Array(Base64('a DER trust-anchor certificate, base64', 1), { maxItems: 16 })),
+            signature: LargeBase64('the CMS SignedData, DER, base64', 1),
+            content: Type.Optional(LargeBase64('the detached content, base64')),
+            anchors: Type.Optional(
+              Type.Array(Base64('a DER trust-anchor certificate, base64', 1, 64 * 1024), { maxItems: 16 }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -124,8 +133,8 @@ export async function verifyRoutes(app: ServiceApp, options: { ca: CaContext; wo
     async (request) => {
       const { signature, content, anchors } = request.body;
       return verifySignature(options.ca, options.workers, {
-        signature: new Uint8Array(Buffer.from(signature, 'base64')),
-        ...(content === undefined ? {} : { content: new Uint8Array(Buffer.from(content, 'base64')) }),
+        signature: decodeBase64Field(signature, '/signature'),
+        ...(content === undefined ? {} : { content: decodeBase64Field(content, '/content') }),
         anchors: (anchors ?? []).map((a) => new Uint8Array(Buffer.from(a, 'base64'))),
       });
     },
