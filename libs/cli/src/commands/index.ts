@@ -3,6 +3,7 @@ import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
+import { dlqListCommand, dlqReplayCommand } from './dlq.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
 import { docIssueCommand, docSignCommand } from './doc-issue.ts';
 import { docRecallCommand, docReplaceCommand } from './doc-recall.ts';
@@ -87,3 +88,9 @@ export const INBOX_COMMANDS: ReadonlyMap<string, Command> = new Map([
 
 /** Commands of the `delivery` group (`lienthong delivery NAME`): the deliveries your office sent. */
 export const DELIVERY_COMMANDS: ReadonlyMap<string, Command> = new Map([['status', deliveryStatusCommand]]);
+
+/** Commands of the `dlq` group (`lienthong dlq NAME`): dead letters of the event bus, for an operator. */
+export const DLQ_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['list', dlqListCommand],
+  ['replay', dlqReplayCommand],
+]);
