@@ -26,8 +26,11 @@ export interface ScratchKafka {
   pid(): number | undefined;
   /** Starts it again on the same ports and data; resolves once a round trip works. */
   start(): Promise<void>;
-  /** SIGTERM, then SIGKILL after `stopTimeoutMs`; resolves once the process has exited. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM (a clean shutdown), then SIGKILL after `stopTimeoutMs`; or SIGKILL at once (a
+   * crash) when asked. Resolves once the process has exited.
+   */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Kills the broker (if running) and removes its folder. Idempotent. */
   destroy(): Promise<void>;
 }
@@ -228,8 +231,9 @@ export async function startScratchKafka(options: ScratchKafkaOptions = {}): Prom
     dir,
     pid: () => child?.pid,
     start: launch,
-    async stop() {
-      if (!(await kill('SIGTERM', stopTimeoutMs))) await kill('SIGKILL', 60_000);
+    async stop(signal = 'SIGTERM') {
+      if (signal === 'SIGTERM' && (await kill('SIGTERM', stopTimeoutMs))) return;
+      await kill('SIGKILL', 60_000);
     },
     async destroy() {
       if (destroyed) return;
