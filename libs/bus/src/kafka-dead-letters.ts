@@ -4,15 +4,7 @@
  * that commits, after each publish, what it sent (replay-ledger.ts).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  Kafka,
-  Partitioners,
-  type Admin,
-  type Consumer,
-  type IHeaders,
-  type KafkaMessage,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, Partitioners, type Admin, type IHeaders, type Producer } from 'kafkajs';
 import { unavailable } from './bus-core.ts';
 import {
   checkSelection,
@@ -29,6 +21,7 @@ import {
 import { BusError } from './errors.ts';
 import { headersToStrings } from './headers.ts';
 import { kafkaLevelOf, kafkaLogCreator } from './kafka-logging.ts';
+import { readUpTo, type StoredMessage } from './kafka-topic-reader.ts';
 import { silentLogger, type BusLogger } from './logger.ts';
 import { encodeLedger, hasReplayed, parseLedger, withReplayed, type PartitionLedger } from './replay-ledger.ts';
 import { deadLetterTopic } from './types.ts';
@@ -41,12 +34,6 @@ export interface KafkaDeadLettersOptions {
   logger?: BusLogger;
   /** How long one read of a dead-letter topic may take (default 60000 ms). */
   readTimeoutMs?: number;
-}
-
-/** A message of the dead-letter topic and its partition. */
-interface Stored {
-  partition: number;
-  message: KafkaMessage;
 }
 
 const utf8 = (b: Buffer | null | undefined): string | null => (b == null ? null : b.toString('utf8'));
@@ -126,64 +113,7 @@ export function createKafkaDeadLetters(options: KafkaDeadLettersOptions): DeadLe
     return pending;
   };
 
-  /**
-   * Reads `dlq` as group `groupId` (from its committed offsets, else the earliest) up to the
-   * last offsets of `pending`, handing each message in order to `each`; `each` may use the
-   * consumer to commit. The first failure of `each` stops the read and is thrown.
-   */
-  const read = async (
-    dlq: string,
-    groupId: string,
-    pending: Map<number, bigint>,
-    each: (stored: Stored, consumer: Consumer) => Promise<void>,
-  ): Promise<void> => {
-    if (pending.size === 0) return;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
-    let settle!: (err?: Error) => void;
-    const done = new Promise<void>((resolve, reject) => {
-      settle = (err) => (err === undefined ? resolve() : reject(err));
-    });
-    let failed = false;
-    const timer = setTimeout(
-      () => settle(new BusError('BUS_UNAVAILABLE', `reading ${dlq} took over ${readTimeoutMs} ms`)),
-      readTimeoutMs,
-    );
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) settle(unavailable(event.payload.error));
-    });
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [dlq], fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          for (const message of batch.messages) {
-            const last = pending.get(batch.partition);
-            if (failed || last === undefined || BigInt(message.offset) > last) return;
-            try {
-              await each({ partition: batch.partition, message }, consumer);
-            } catch (err) {
-              failed = true;
-              settle(err instanceof Error ? err : unavailable(err));
-              return;
-            }
-            if (BigInt(message.offset) === last) {
-              pending.delete(batch.partition);
-              if (pending.size === 0) settle();
-            }
-          }
-        },
-      });
-      await done;
-    } catch (err) {
-      throw err instanceof BusError || err instanceof RangeError ? err : unavailable(err);
-    } finally {
-      clearTimeout(timer);
-      await consumer.disconnect().catch(() => undefined);
-    }
-  };
-
-  const letterOf = (dlq: string, stored: Stored, ledgers: Map<number, PartitionLedger>): DeadLetter =>
+  const letterOf = (dlq: string, stored: StoredMessage, ledgers: Map<number, PartitionLedger>): DeadLetter =>
     describeLetter({
       topic: dlq,
       partition: stored.partition,
@@ -200,9 +130,14 @@ export function createKafkaDeadLetters(options: KafkaDeadLettersOptions): DeadLe
       const dlq = deadLetterTopic(sourceTopicOf(topic));
       const ledgers = await ledgersOf(dlq);
       const letters: DeadLetter[] = [];
-      await read(dlq, `lienthong-dlq-list-${randomUUID()}`, await pendingOf(dlq, () => 0n), async (stored) => {
-        letters.push(letterOf(dlq, stored, ledgers));
-      });
+      const pending = await pendingOf(dlq, () => 0n);
+      await readUpTo(
+        kafka,
+        { topic: dlq, groupId: `lienthong-dlq-list-${randomUUID()}`, pending, timeoutMs: readTimeoutMs },
+        async (stored) => {
+          letters.push(letterOf(dlq, stored, ledgers));
+        },
+      );
       return letters.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
     },
 
@@ -215,37 +150,41 @@ export function createKafkaDeadLetters(options: KafkaDeadLettersOptions): DeadLe
       const sent: DeadLetter[] = [];
       const pending = await pendingOf(dlq, (partition) => ledgerOf(partition).next);
       const group = dryRun === true ? `lienthong-dlq-list-${randomUUID()}` : replayGroup;
-      await read(dlq, group, pending, async (stored, consumer) => {
-        const letter = letterOf(dlq, stored, ledgers);
-        if (letter.replayed || !isSelected(letter, select)) return;
-        if (dryRun === true) {
+      await readUpTo(
+        kafka,
+        { topic: dlq, groupId: group, pending, timeoutMs: readTimeoutMs },
+        async (stored, consumer) => {
+          const letter = letterOf(dlq, stored, ledgers);
+          if (letter.replayed || !isSelected(letter, select)) return;
+          if (dryRun === true) {
+            sent.push(letter);
+            return;
+          }
+          const next = withReplayed(ledgerOf(stored.partition), BigInt(letter.offset));
+          const commit = encodeLedger(next); // refuses before sending when the record would not fit
+          try {
+            await (
+              await getProducer()
+            ).send({
+              topic: source,
+              acks: -1,
+              messages: [
+                {
+                  key: stored.message.key,
+                  value: stored.message.value,
+                  headers: replayHeaders(stored.message.headers, letter),
+                },
+              ],
+            });
+            await consumer.commitOffsets([{ topic: dlq, partition: stored.partition, ...commit }]);
+          } catch (err) {
+            throw unavailable(err);
+          }
+          ledgers.set(stored.partition, next);
           sent.push(letter);
-          return;
-        }
-        const next = withReplayed(ledgerOf(stored.partition), BigInt(letter.offset));
-        const commit = encodeLedger(next); // refuses before sending when the record would not fit
-        try {
-          await (
-            await getProducer()
-          ).send({
-            topic: source,
-            acks: -1,
-            messages: [
-              {
-                key: stored.message.key,
-                value: stored.message.value,
-                headers: replayHeaders(stored.message.headers, letter),
-              },
-            ],
-          });
-          await consumer.commitOffsets([{ topic: dlq, partition: stored.partition, ...commit }]);
-        } catch (err) {
-          throw unavailable(err);
-        }
-        ledgers.set(stored.partition, next);
-        sent.push(letter);
-        logger.info({ topic: source, from: replayedFrom(letter), eventId: letter.eventId }, 'dead letter replayed');
-      });
+          logger.info({ topic: source, from: replayedFrom(letter), eventId: letter.eventId }, 'dead letter replayed');
+        },
+      );
       return sent;
     },
 
