@@ -157,6 +157,37 @@ export function deadLetterSuite(t: Test, harness: BusHarness): void {
     );
   });
 
+  void t.test(`${harness.name}: letters of many keys (partitions) replayed each once`, bounded, async (t) => {
+    const context = await harness.open(t);
+    const { bus, newTopic, readRaw } = context;
+    const desk = await open(t, context);
+    const topic = await newTopic();
+    await bus.ensureTopics([topic]);
+    let broken = true;
+    const handled: string[] = [];
+    const sub = await bus.subscribe({
+      group: randomName('g'),
+      topics: [topic],
+      maxAttempts: 1,
+      handler: async (event) => {
+        if (broken) throw new Error('down');
+        handled.push(event.id);
+      },
+    });
+    t.teardown(() => sub.stop());
+    const events = Array.from({ length: 12 }, (_, n) => makeEvent(topic, `key-${n}`, n));
+    await bus.publish(events);
+    await readRaw(deadLetterTopic(topic), events.length);
+    broken = false;
+    const sent = await desk.replay({ topic });
+    t.same(sent.map((l) => l.eventId).sort(), events.map((e) => e.envelope.id).sort(), 'every letter sent');
+    if (harness.name === 'kafka') t.ok(new Set(sent.map((l) => l.partition)).size > 1, 'from several partitions');
+    await waitFor(() => handled.length >= events.length, 30_000, 'every replayed event handled');
+    t.same(await desk.replay({ topic }), [], 'a second replay sends nothing');
+    t.equal(new Set(handled).size, events.length, 'each handled');
+    t.equal(handled.length, events.length, 'once');
+  });
+
   void t.test(`${harness.name}: a replay refuses a bad topic or selection and sends nothing`, bounded, async (t) => {
     const context = await harness.open(t);
     const desk = await open(t, context);
