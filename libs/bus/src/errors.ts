@@ -12,6 +12,11 @@ export const busErrors = defineErrors({
   BUS_UNAVAILABLE: { status: 503, title: 'The event transport did not answer' },
   BUS_CLOSED: { status: 503, title: 'The event bus is closed' },
   BUS_SUBSCRIBE_TIMEOUT: { status: 503, title: 'The consumer did not join its group in time' },
+  BUS_TOPIC_NOT_FOUND: { status: 404, title: 'The topic does not exist on the transport' },
+  BUS_REPLAY_LEDGER_FULL: {
+    status: 409,
+    title: 'Too many letters replayed one by one out of order for the record of the replay group',
+  },
 });
 
 /** A code of the catalogue. */

@@ -28,3 +28,15 @@ export { assertTopics } from './topic-name.ts';
 export { createKafkaBus, type KafkaBusOptions } from './kafka-bus.ts';
 export { createPostgresBus, type PostgresBus, type PostgresBusOptions } from './postgres-bus.ts';
 export { createBus, type BusConfig } from './config.ts';
+export {
+  replayedFromHeader,
+  replayGroup,
+  type DeadLetter,
+  type DeadLetters,
+  type DeadLetterSelection,
+  type ListDeadLettersOptions,
+  type ReplayDeadLettersOptions,
+} from './dead-letters.ts';
+export { createKafkaDeadLetters, type KafkaDeadLettersOptions } from './kafka-dead-letters.ts';
+export { createPostgresDeadLetters, type PostgresDeadLettersOptions } from './postgres-dead-letters.ts';
+export { openDeadLetters, type DeadLettersTarget } from './open-dead-letters.ts';

@@ -31,6 +31,7 @@ export function advisoryKey(purpose: string, schema: string): string {
  * - `positions`: per (consumer group, topic) the last handled `seq`, and a lease saying
  *   which subscriber may consume that pair now.
  * - `topics`: the topics `ensureTopics` was told about (informational).
+ * - `dlq_replayed`: the dead letters (topic, seq) an operator's replay sent to their topic.
  */
 function ddl(q: string): string {
   return `
@@ -56,6 +57,12 @@ function ddl(q: string): string {
     CREATE TABLE IF NOT EXISTS ${q}.topics (
       topic text PRIMARY KEY,
       created_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE IF NOT EXISTS ${q}.dlq_replayed (
+      topic text NOT NULL,
+      seq bigint NOT NULL,
+      replayed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (topic, seq)
     );`;
 }
 

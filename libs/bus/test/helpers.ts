@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEnvelope } from '../src/envelope.ts';
+import type { DeadLetters } from '../src/dead-letters.ts';
 import type { EventBus, OutgoingEvent } from '../src/types.ts';
 
 /** Registers cleanup with the running test. */
@@ -38,6 +39,8 @@ export interface HarnessContext {
    * a Kafka offset or a log sequence, as in `DeliveryInfo.position`; undefined before any.
    */
   committed: (group: string, topic: string, partition: number) => Promise<string | undefined>;
+  /** The operator's dead letters of this namespace (closed by the caller). */
+  openDeadLetters: () => DeadLetters;
 }
 
 /** A random name part. */

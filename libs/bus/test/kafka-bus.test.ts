@@ -2,6 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import t from 'tap';
 import { createEnvelope } from '../src/envelope.ts';
 import { createKafkaBus } from '../src/kafka-bus.ts';
+import { createKafkaDeadLetters } from '../src/kafka-dead-letters.ts';
 import { headersToStrings } from '../src/headers.ts';
 import type { EventBus } from '../src/types.ts';
 import { deadLetterTopic } from '../src/types.ts';
@@ -11,6 +12,7 @@ const testKafkaBrokers = testEnv.kafkaBrokers;
 import { randomName, waitFor, type BusHarness, type RawMessage } from './helpers.ts';
 import { batchSuite } from './suites/batch-suite.ts';
 import { busSuite } from './suites/bus-suite.ts';
+import { deadLetterSuite } from './suites/dead-letter-suite.ts';
 
 const kafka = new Kafka({ clientId: 'bus-test-raw', brokers: testKafkaBrokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
@@ -70,6 +72,7 @@ const harness: BusHarness = {
     return {
       bus,
       anotherBus: async () => makeBus(),
+      openDeadLetters: () => createKafkaDeadLetters({ brokers: testKafkaBrokers, clientId: randomName('dlq-test') }),
       async newTopic() {
         const topic = randomName('lienthong.test');
         madeTopics.push(topic, deadLetterTopic(topic));
@@ -91,6 +94,15 @@ const harness: BusHarness = {
 
 busSuite(t, harness);
 batchSuite(t, harness);
+deadLetterSuite(t, harness);
+
+void t.test('the dead letters of a topic Kafka does not have: BUS_TOPIC_NOT_FOUND', async (t) => {
+  const desk = createKafkaDeadLetters({ brokers: testKafkaBrokers });
+  t.teardown(() => desk.close());
+  const topic = randomName('lienthong.absent');
+  await t.rejects(desk.list({ topic }), { code: 'BUS_TOPIC_NOT_FOUND' });
+  await t.rejects(desk.replay({ topic }), { code: 'BUS_TOPIC_NOT_FOUND' });
+});
 
 void t.test('one publish larger than a Kafka record batch may be reaches the topic whole, in order', async (t) => {
   const bus = createKafkaBus({ brokers: testKafkaBrokers, clientId: randomName('bus-test'), kafkaLogLevel: 'error' });

@@ -6,6 +6,7 @@ import t from 'tap';
 import { postgresHarness } from './suites/postgres-harness.ts';
 import { batchSuite } from './suites/batch-suite.ts';
 import { busSuite } from './suites/bus-suite.ts';
+import { deadLetterSuite } from './suites/dead-letter-suite.ts';
 
 // The embedded mode: PGlite served over a socket by libs/db's multiplexer, where
 // transactions take turns; the same suite must pass there.
@@ -23,3 +24,4 @@ t.teardown(async () => {
 const harness = postgresHarness('postgres-embedded', () => server!.url);
 busSuite(t, harness);
 batchSuite(t, harness);
+deadLetterSuite(t, harness);

@@ -1,7 +1,8 @@
 /**
  * What a command may touch of its process: output streams, the working
- * directory, and the environment. Only `--passphrase-env VAR` (and
- * `--issuer-passphrase-env VAR`) read `env`, and only the variable named.
+ * directory, and the environment. Only the `--…-env VAR` options read `env` (only the
+ * variable named), plus LIENTHONG_CONFIG (client commands without `--config`) and
+ * LIENTHONG_KAFKA_BROKERS (`dlq` commands without `--brokers`).
  */
 export interface CliIo {
   readonly stdout: (text: string) => void;

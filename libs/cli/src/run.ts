@@ -2,6 +2,7 @@ import { isPkiError } from '@lienthong/pki';
 import {
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
+  DLQ_COMMANDS,
   DOC_COMMANDS,
   INBOX_COMMANDS,
   PDF_COMMANDS,
@@ -23,6 +24,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['register', REGISTER_COMMANDS],
   ['inbox', INBOX_COMMANDS],
   ['delivery', DELIVERY_COMMANDS],
+  ['dlq', DLQ_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -1,6 +1,7 @@
 import {
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
+  DLQ_COMMANDS,
   DOC_COMMANDS,
   INBOX_COMMANDS,
   PDF_COMMANDS,
@@ -40,6 +41,8 @@ ${list(REGISTER_COMMANDS, 'register ')}
 ${list(INBOX_COMMANDS, 'inbox ')}
   delivery COMMAND      the deliveries your office sent (lienthong delivery --help)
 ${list(DELIVERY_COMMANDS, 'delivery ')}
+  dlq COMMAND           dead letters of the event bus, for an operator (lienthong dlq --help)
+${list(DLQ_COMMANDS, 'dlq ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 
@@ -48,8 +51,9 @@ not validate, or a service that refused; 2 unusable input, command line or
 configuration (one line on stderr names it).
 Environment: read only through --passphrase-env VAR / --issuer-passphrase-env
 VAR / --tsa-passphrase-env VAR (a key passphrase or PKCS#12 password) and
---tsa-token-env VAR (a TSA bearer token), and LIENTHONG_CONFIG (the client
-configuration, when --config is not given). Keys and tokens are never printed.
+--tsa-token-env VAR (a TSA bearer token), LIENTHONG_CONFIG (the client
+configuration, when --config is not given) and LIENTHONG_KAFKA_BROKERS (the dlq
+commands, when --brokers is not given). Keys and tokens are never printed.
 `;
 }
 

@@ -4,6 +4,7 @@ import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
 import { deliveryEvidenceCommand } from './delivery-evidence.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
+import { dlqListCommand, dlqReplayCommand } from './dlq.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
 import { docIssueCommand, docSignCommand } from './doc-issue.ts';
 import { deliveryRecallCommand, docRecallCommand, docReplaceCommand } from './doc-recall.ts';
@@ -91,4 +92,10 @@ export const DELIVERY_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['status', deliveryStatusCommand],
   ['recall', deliveryRecallCommand],
   ['evidence', deliveryEvidenceCommand],
+]);
+
+/** Commands of the `dlq` group (`lienthong dlq NAME`): dead letters of the event bus, for an operator. */
+export const DLQ_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['list', dlqListCommand],
+  ['replay', dlqReplayCommand],
 ]);
