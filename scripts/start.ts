@@ -240,4 +240,6 @@ console.log(
 console.log('');
 console.log(directoryLine);
 for (const line of demoLines) console.log(line);
+// The event log is in the embedded database, on a port chosen at each start.
+console.log(`  dead letters: bin/lienthong dlq list TOPIC --database-url ${database.url}`);
 console.log(`\nlienthong: ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops it.`);
