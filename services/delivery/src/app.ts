@@ -17,6 +17,7 @@ import { evidenceMetrics } from './evidence/evidence-metrics.ts';
 import { startInboxWatch } from './inbox/inbox-watch.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
 import { deliveryRoutes } from './routes/delivery-routes.ts';
+import { evidenceRoutes } from './routes/evidence-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { inboxStreamRoutes } from './routes/inbox-stream-routes.ts';
 import { recallRoutes } from './routes/recall-routes.ts';
@@ -83,6 +84,7 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
     await app.register(answerRoutes, { pool, topics, intake: createIntakeClient(config.intakeUrl) });
     await app.register(recallRoutes, { pool, topics });
     await app.register(deliveryRoutes, { pool });
+    await app.register(evidenceRoutes, { pool, store });
     await app.register(webhookRoutes, {
       pool,
       config: config.webhooks,
