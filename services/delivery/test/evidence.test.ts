@@ -322,7 +322,12 @@ await t.test('TSA down: batches wait and the gauges show it; stamped once it is 
   signing.tsaDown = false;
   await pool.query('UPDATE evidence_batch SET next_attempt_at = now() WHERE token IS NULL');
   await allStamped(id);
-  t.same(await countEvidenceBacklog(pool, new Date()), { unsealed: 0, unstamped: 0, oldestUnstampedSeconds: 0 });
+  t.same(await countEvidenceBacklog(pool, new Date()), {
+    unsealed: 0,
+    oldestUnsealedSeconds: 0,
+    unstamped: 0,
+    oldestUnstampedSeconds: 0,
+  });
   t.equal(await formBatch(pool, new Date()), undefined, 'nothing left to batch');
 });
 

@@ -145,23 +145,39 @@ export async function deferBatch(q: Queryable, id: string, next: Date, error: st
   ]);
 }
 
-/** The gauges' figures: rows unsealed, rows sealed but not stamped, and the oldest of those (seconds). */
-export async function countEvidenceBacklog(
-  q: Queryable,
-  now: Date,
-): Promise<{ unsealed: number; unstamped: number; oldestUnstampedSeconds: number }> {
-  const { rows } = await q.query<{ unsealed: string; unbatched: string; waiting: string | null; oldest: Date | null }>(
+/** What the evidence gauges show. */
+export interface EvidenceBacklog {
+  unsealed: number;
+  /** Since the act of the oldest unsealed row (0: none waits). */
+  oldestUnsealedSeconds: number;
+  unstamped: number;
+  /** Since the oldest sealed, unstamped row was sealed (0: none waits). */
+  oldestUnstampedSeconds: number;
+}
+
+/** The gauges' figures: rows unsealed and the oldest of them, rows sealed but not stamped and the oldest of those (seconds). */
+export async function countEvidenceBacklog(q: Queryable, now: Date): Promise<EvidenceBacklog> {
+  const { rows } = await q.query<{
+    unsealed: string;
+    unsealed_oldest: Date | null;
+    unbatched: string;
+    waiting: string | null;
+    oldest: Date | null;
+  }>(
     `SELECT (SELECT count(*) FROM evidence WHERE sealed_at IS NULL) AS unsealed,
+       (SELECT min(time) FROM evidence WHERE sealed_at IS NULL) AS unsealed_oldest,
        (SELECT count(*) FROM evidence WHERE sealed_at IS NOT NULL AND batch_id IS NULL) AS unbatched,
        (SELECT sum(size) FROM evidence_batch WHERE token IS NULL) AS waiting,
        least((SELECT min(sealed_at) FROM evidence WHERE sealed_at IS NOT NULL AND batch_id IS NULL),
              (SELECT min(sealed_from) FROM evidence_batch WHERE token IS NULL)) AS oldest`,
   );
   const r = rows[0]!;
+  const age = (since: Date | null) => (since === null ? 0 : Math.max(0, (now.getTime() - since.getTime()) / 1000));
   return {
     unsealed: Number(r.unsealed),
+    oldestUnsealedSeconds: age(r.unsealed_oldest),
     unstamped: Number(r.unbatched) + Number(r.waiting ?? 0),
-    oldestUnstampedSeconds: r.oldest === null ? 0 : Math.max(0, (now.getTime() - r.oldest.getTime()) / 1000),
+    oldestUnstampedSeconds: age(r.oldest),
   };
 }
 
