@@ -27,6 +27,13 @@ export interface Principal {
 /** Resolves the caller of a request; throws an AppError (401/403) to refuse it. */
 export type Authenticate = (request: FastifyRequest) => Promise<Principal>;
 
+/**
+ * A route's own check of its caller (`config: { authenticate }`), in place of the service's
+ * bearer-token check: e.g. tokens of a second issuer and key set (`bearerTokenAuthenticator`
+ * with another `AuthConfig`) that are good for that route only. Throws an AppError to refuse.
+ */
+export type RouteAuthenticate = (request: FastifyRequest, reply: FastifyReply) => Principal | Promise<Principal>;
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
@@ -39,6 +46,12 @@ declare module 'fastify' {
      * becomes `request.principal`, so the route can show a caller more than an anonymous one.
      */
     optionalToken?: boolean;
+    /**
+     * The route checks its caller itself, before its body is read, instead of the service's
+     * token check (and of `AuthOptions.authenticate`): a token the service's issuer signed is
+     * then good there only if this check says so. Not with `public`.
+     */
+    authenticate?: RouteAuthenticate;
   }
 }
 
@@ -154,7 +167,13 @@ const plugin: FastifyPluginAsync<AuthOptions> = async (app, options) => {
       const sent = request.headers.authorization !== undefined && request.headers.authorization !== '';
       if (!sent || request.routeOptions.config.optionalToken !== true) return;
     }
-    request.principal = authenticate === undefined ? bearer(request, reply) : await authenticate(request);
+    const own = request.routeOptions.config.authenticate;
+    request.principal =
+      own !== undefined
+        ? await own(request, reply)
+        : authenticate === undefined
+          ? bearer(request, reply)
+          : await authenticate(request);
   });
 };
 

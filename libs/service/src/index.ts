@@ -29,7 +29,7 @@ export type { AppMetrics, MetricsOptions } from './metrics.ts';
 export { apiDocs } from './docs.ts';
 export type { ApiDocsOptions } from './docs.ts';
 export { authHook, bearerTokenAuthenticator, principalOf, requireRole, roles } from './auth.ts';
-export type { AuthOptions, Authenticate, Principal } from './auth.ts';
+export type { AuthOptions, Authenticate, Principal, RouteAuthenticate } from './auth.ts';
 export {
   AccessTokenError,
   clockSkewSeconds,

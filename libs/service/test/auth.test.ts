@@ -353,3 +353,39 @@ void t.test('through the hook, the same bearer token is refused once it has expi
   t.throws(() => authenticate(request, reply), { code: 'UNAUTHENTICATED', detail: 'the token has expired' });
   t.match(challenges, [/error="invalid_token"/]);
 });
+
+void t.test('a route with its own token check: its tokens only there, the service tokens never there', async (t) => {
+  const second = generateKeyPairSync('ed25519').privateKey;
+  const secondConfig: AuthConfig = {
+    keys: parseJwks(publicJwks(second, 'second')),
+    issuer: 'lienthong-other',
+    audience: testAudience,
+    maxLifetimeSeconds: 600,
+  };
+  const app = await appWith(testAuthConfig);
+  t.teardown(() => app.close());
+  app.post('/v1/own', { config: { authenticate: bearerTokenAuthenticator(secondConfig) } }, async (request) => ({
+    principal: request.principal,
+  }));
+  const secondToken = signAccessToken(
+    { iss: 'lienthong-other', aud: testAudience, sub: 'service:other', office: 'VPTU-CM', roles: [], exp: exp() },
+    { privateKey: second, kid: 'second' },
+  );
+  const call = (method: 'GET' | 'POST', url: string, token: string) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      payload: method === 'POST' ? {} : undefined,
+    });
+  const own = await call('POST', '/v1/own', secondToken);
+  t.equal(own.statusCode, 200, own.body);
+  t.match(own.json(), { principal: { subject: 'service:other', office: 'VPTU-CM' } });
+  const ordinary = await call('POST', '/v1/own', testToken({ office: 'VPTU-CM' }));
+  t.equal(ordinary.statusCode, 401, "the service's own tokens are not good on that route");
+  t.match(ordinary.json(), { code: 'UNAUTHENTICATED' });
+  t.equal(ordinary.headers['www-authenticate'], 'Bearer realm="lienthong", error="invalid_token"');
+  const elsewhere = await call('GET', '/v1/whoami', secondToken);
+  t.equal(elsewhere.statusCode, 401, "the route's tokens are good nowhere else");
+  t.equal((await app.inject({ method: 'POST', url: '/v1/own', payload: {} })).statusCode, 401, 'no token');
+});

@@ -23,6 +23,7 @@ import { openTokenSession } from './token/pkcs11-token.ts';
 import { twoStepBucket } from './signing/two-step-pdf.ts';
 import type { SigningConfig } from './config.ts';
 import { caRoutes } from './routes/ca-routes.ts';
+import { evidenceRoutes } from './routes/evidence-routes.ts';
 import { keyImageRoutes } from './routes/key-image-routes.ts';
 import { keyRequestRoutes } from './routes/key-request-routes.ts';
 import { keyRoutes } from './routes/key-routes.ts';
@@ -114,6 +115,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(twoStepPurge, { ca, store: platform.store });
     await app.register(revocationRoutes, { ca });
+    await app.register(evidenceRoutes, { ca, keys: config.evidenceKeys, audience: config.auth.audience });
     // The directory's offices and people (issue 16), consumed for as long as the app runs;
     // started in the background, so an unreachable bus does not keep the CA from answering.
     const directory = runDirectoryConsumer({ pool: platform.pool, bus: platform.bus, clock, log: app.log });

@@ -10,10 +10,13 @@
  * offices the CA certifies (read and checked at start). `LIENTHONG_SIGNING_WORKERS`,
  * `_WORKER_MEMORY_MB`, `_JOB_TIME_LIMIT_MS` and `_JOB_QUEUE` size the worker threads that
  * parse and judge uploaded PDFs and CMS off the event loop (workers/parsing-pool.ts).
+ * `LIENTHONG_SIGNING_EVIDENCE_JWKS` is the public JWK set (RFC 7517 §5) of the delivery
+ * service's own token key: the tokens it signs are good for `POST /v1/evidence/signatures`
+ * only (signing/evidence-sealing.ts); absent, that route answers 503.
  */
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
-import type { Env, ServiceConfig } from '@lienthong/service';
+import { ConfigError, loadConfig, parseJwks, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
+import type { AuthKeySet, Env, ServiceConfig } from '@lienthong/service';
 
 /** The smallest accepted key-encryption passphrase, in characters. */
 export const minKekLength = 32;
@@ -50,6 +53,12 @@ export const signingConfigSchema = serviceConfigSchema(
     LIENTHONG_SIGNING_PKCS11_PIN: Type.Optional(Type.String({ minLength: 1, secret: true })),
     LIENTHONG_SIGNING_PUBLIC_URL: Type.Optional(
       Type.String({ pattern: publicUrlPattern, expected: publicUrlExpected }),
+    ),
+    LIENTHONG_SIGNING_EVIDENCE_JWKS: Type.Optional(
+      Type.String({
+        minLength: 1,
+        expected: "the public JWK set (RFC 7517 §5, JSON) of the delivery service's evidence token key",
+      }),
     ),
     LIENTHONG_SIGNING_UPLOADS_PER_CALLER: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
     LIENTHONG_SIGNING_ROOT_CRL_DAYS: Type.Integer({
@@ -122,7 +131,22 @@ export type SigningConfig = ServiceConfig & {
   /** How long each CRL of the root is valid (nextUpdate − thisUpdate), days: it is pre-issued so that the root key stays offline. */
   readonly rootCrlDays: number;
   readonly workers: WorkerConfig;
+  /**
+   * The keys of the delivery service's evidence tokens (`LIENTHONG_SIGNING_EVIDENCE_JWKS`),
+   * good for `POST /v1/evidence/signatures` only; absent: that route answers 503.
+   */
+  readonly evidenceKeys?: AuthKeySet;
 };
+
+/** Reads `LIENTHONG_SIGNING_EVIDENCE_JWKS` (libs/service `parseJwks`); throws ConfigError saying what is wrong. */
+function evidenceKeysOf(jwks: string | undefined): AuthKeySet | undefined {
+  if (jwks === undefined) return undefined;
+  try {
+    return parseJwks(jwks);
+  } catch (error) {
+    throw new ConfigError([{ variable: 'LIENTHONG_SIGNING_EVIDENCE_JWKS', problem: (error as Error).message }]);
+  }
+}
 
 /**
  * The normalised form of `LIENTHONG_SIGNING_PUBLIC_URL` (already matched by the schema's
@@ -168,6 +192,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
         : []),
     ]);
   }
+  const evidenceKeys = evidenceKeysOf(values.LIENTHONG_SIGNING_EVIDENCE_JWKS);
   const config = {
     ...base,
     rootCrlDays: values.LIENTHONG_SIGNING_ROOT_CRL_DAYS,
@@ -181,6 +206,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ...(values.LIENTHONG_SIGNING_PUBLIC_URL === undefined
       ? {}
       : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
+    ...(evidenceKeys === undefined ? {} : { evidenceKeys }),
     uploadsPerCaller: values.LIENTHONG_SIGNING_UPLOADS_PER_CALLER,
     workers: {
       size: values.LIENTHONG_SIGNING_WORKERS ?? Math.min(2, availableParallelism()),

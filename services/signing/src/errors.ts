@@ -223,6 +223,28 @@ export const signingErrors = defineErrors({
     title: 'Too many pending key requests',
     detail: 'The requester or the office has as many pending key requests as allowed; wait until one is decided.',
   },
+  OFFICE_HAS_NO_SEAL: {
+    status: 409,
+    title: 'Office has no seal',
+    detail:
+      'The office has no seal key whose certificate is valid now and not revoked (a CA administrator of the office issues one: POST /v1/ca/seals).',
+  },
+  EVIDENCE_STATEMENT_INVALID: {
+    status: 400,
+    title: 'Invalid evidence statement',
+    detail:
+      'A statement is not the canonical bytes of a valid libs/evidence statement: index says which, evidenceError the libs/evidence code. Nothing was signed.',
+  },
+  EVIDENCE_OFFICE_MISMATCH: {
+    status: 403,
+    title: 'Statement of another office',
+    detail: "A statement's acting office is not the office the token acts for: index says which. Nothing was signed.",
+  },
+  EVIDENCE_SEALING_NOT_CONFIGURED: {
+    status: 503,
+    title: 'Evidence sealing not configured',
+    detail: "This service has no key set for the delivery service's evidence tokens (LIENTHONG_SIGNING_EVIDENCE_JWKS).",
+  },
   CERTIFICATE_IDENTITY_MISMATCH: {
     status: 422,
     title: 'Certificate names someone else',

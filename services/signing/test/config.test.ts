@@ -1,8 +1,9 @@
 /** The signing configuration: LIENTHONG_SIGNING_KEK is required, long enough, and never echoed. */
+import { generateKeyPairSync } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import t from 'tap';
 import { testAuthEnv } from '../../../test/support/auth.ts';
-import { ConfigError } from '@lienthong/service';
+import { ConfigError, publicJwks } from '@lienthong/service';
 import { loadSigningConfig } from '../src/config.ts';
 
 const base = {
@@ -179,4 +180,37 @@ void t.test('the parsing workers: defaults, given values, and values out of rang
       { name: 'ConfigError', message: new RegExp(`^config: ${variable} must be an integer`) },
       `${variable}=${bad}`,
     );
+});
+
+void t.test("the evidence key set (delivery's token keys) is optional, read as a public JWK set", async (t) => {
+  const env = { ...base, LIENTHONG_SIGNING_KEK: 'k'.repeat(40) };
+  t.equal(loadSigningConfig(env).evidenceKeys, undefined, 'unset by default: the evidence route is not configured');
+  t.equal(
+    loadSigningConfig({ ...env, LIENTHONG_SIGNING_EVIDENCE_JWKS: '' }).evidenceKeys,
+    undefined,
+    'empty is missing',
+  );
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const keys = loadSigningConfig({
+    ...env,
+    LIENTHONG_SIGNING_EVIDENCE_JWKS: publicJwks(privateKey, 'delivery-1'),
+  }).evidenceKeys;
+  t.equal(keys?.keys.length, 1);
+  t.equal(keys?.keys[0]?.kid, 'delivery-1');
+  t.equal(keys?.keys[0]?.algorithm, 'EdDSA');
+  const privateJwk = JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'x' }] });
+  for (const [bad, problem] of [
+    ['not json', /LIENTHONG_SIGNING_EVIDENCE_JWKS is not JSON/],
+    ['{"keys":[]}', /LIENTHONG_SIGNING_EVIDENCE_JWKS has no "keys" array/],
+    [privateJwk, /LIENTHONG_SIGNING_EVIDENCE_JWKS keys\[0\] holds private or secret key material/],
+  ] as const) {
+    try {
+      loadSigningConfig({ ...env, LIENTHONG_SIGNING_EVIDENCE_JWKS: bad });
+      t.fail(`accepted ${bad}`);
+    } catch (error) {
+      t.ok(error instanceof ConfigError);
+      t.match((error as Error).message, problem);
+      t.notMatch((error as Error).message, /"d":/, 'no key material in the message');
+    }
+  }
 });

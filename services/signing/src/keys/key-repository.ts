@@ -136,6 +136,24 @@ export async function lockSigningKey(
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
 }
 
+/**
+ * The seal keys of `office` whose certificate this CA has not recorded as revoked (a seal of
+ * another CA, without a certificate row, counts as not revoked), newest first.
+ */
+export async function listUnrevokedSeals(q: Queryable, office: string): Promise<SigningKeyRecord[]> {
+  const { rows } = await q.query<KeyRow>(
+    `SELECT ${columns
+      .split(',')
+      .map((c) => `k.${c.trim()}`)
+      .join(', ')}
+       FROM signing_key k LEFT JOIN certificate c ON c.id = k.ca_certificate_id
+      WHERE k.office = $1 AND k.purpose = 'seal' AND (k.ca_certificate_id IS NULL OR c.revoked_at IS NULL)
+      ORDER BY k.created_at DESC, k.id DESC`,
+    [office],
+  );
+  return rows.map(toRecord);
+}
+
 /** The keys of `office` whose owner is one of `owners` (all of them when undefined), oldest first. */
 export async function listSigningKeys(
   q: Queryable,

@@ -14,12 +14,12 @@ import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { findCertificate } from '../ca/certificate-repository.ts';
-import { decryptWithKek, isLegacyKeyAtRest } from '../ca/key-encryption.ts';
+import { isLegacyKeyAtRest } from '../ca/key-encryption.ts';
 import { signingErrors } from '../errors.ts';
-import { pkcs11Signer } from '../token/pkcs11-signer.ts';
 import { lockSigningKey, recordKeyUse, recordPinFailure, reEncryptKey, replaceEncryptedKey } from './key-repository.ts';
 import type { SigningKeyRecord } from './key-repository.ts';
 import { mayUseKey, unfitForSigning } from './key-rules.ts';
+import { heldSealKey, tokenSignerOf } from './seal-signer.ts';
 import { assertNewPin, decryptWithPin, encryptWithPin, pinRules } from './pin.ts';
 import { errorCode, logSigning, recentPinFailures } from './signing-log-repository.ts';
 import type { SigningLogEntry } from './signing-log-repository.ts';
@@ -40,24 +40,10 @@ async function unlockKey(
   if (key === undefined || !mayUseKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
   if (key.lockedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_LOCKED);
   await assertUsable(ca, client, key);
-  if (key.storage === 'pkcs11') {
-    const { token } = ca;
-    if (token === undefined || key.tokenKeyLabel === null)
-      throw new AppError(signingErrors.SIGNING_KEY_NOT_USABLE, {
-        detail: 'The key is in a PKCS#11 token this instance has not opened.',
-      });
-    const keyLabel = key.tokenKeyLabel;
-    return { key, signer: (algorithm) => pkcs11Signer(token, { keyLabel, algorithm }) };
-  }
+  if (key.storage === 'pkcs11') return { key, signer: tokenSignerOf(ca, key) };
   if (key.encryptedPkcs8 === null) throw new Error(`signing: key ${key.id} has no stored key`);
   if (key.purpose === 'seal') {
-    // Held once decrypted, like the CA's keys (ca-context.ts): the KEK alone opens it.
-    let sealKey = ca.heldKeys.get(key.id);
-    if (sealKey === undefined) {
-      sealKey = decryptWithKek(key.encryptedPkcs8, ca.kek);
-      ca.heldKeys.set(key.id, sealKey);
-    }
-    const opened = sealKey;
+    const opened = heldSealKey(ca, key);
     return { key, privateKey: opened, signer: (algorithm) => keySigner(opened, algorithm) };
   }
   const recent = await recentPinFailures(client, key.id, pinRules.failureWindowMs);

@@ -67,6 +67,28 @@ export async function logSigning(q: Queryable, entry: SigningLogEntry): Promise<
 }
 
 /**
+ * Appends many lines in one statement (arrays unnested, in their order): a batch of
+ * signatures is logged with one round trip, not one per signature.
+ */
+export async function logSigningBatch(q: Queryable, entries: readonly SigningLogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const column = <K extends keyof SigningLogEntry>(name: K) => entries.map((e) => e[name] ?? null);
+  await q.query(
+    `INSERT INTO signing_log (office, subject, action, key_id, digest, detail, outcome)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[])`,
+    [
+      column('office'),
+      column('subject'),
+      column('action'),
+      column('keyId'),
+      column('digest'),
+      column('detail'),
+      column('outcome'),
+    ],
+  );
+}
+
+/**
  * The wrong PINs (`pin-refused`, `locked`) logged for `keyId` in the last `windowMs` by the
  * database's clock, and how long until the oldest of them leaves the window.
  */

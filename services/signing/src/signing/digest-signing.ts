@@ -6,9 +6,13 @@
 import {
   addSignatureTimeStamp,
   completeSignature,
+  createSignedDataTemplate,
   prepareSignature,
   readCertificate,
+  type CadesSignOptions,
   type HashName,
+  type SignedDataTemplate,
+  type Signer,
 } from '@lienthong/pki';
 import { AppError } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
@@ -63,11 +67,26 @@ export async function signDigestWithKey(
       detail: `This key does not sign ${request.digestAlgorithm} digests.`,
     });
   }
-  const prepared = prepareSignature(request.digest, {
-    certificate,
-    chain: key.chainDer.map((der) => readCertificate(der)),
-    algorithm,
-  });
-  const cms = completeSignature(prepared, await signer(algorithm).sign(prepared.signedAttributes));
+  const cms = await signDigestCades(
+    request.digest,
+    { certificate, chain: key.chainDer.map((der) => readCertificate(der)), algorithm },
+    signer(algorithm),
+  );
   return request.level === 'B-T' ? addSignatureTimeStamp(cms, localTimeStamper(ca)) : cms;
+}
+
+/**
+ * The detached CAdES B-B SignedData (ETSI EN 319 122-1: content-type, message-digest,
+ * signing-certificate-v2; eContentType id-data) of one content digest, signed by `signer`
+ * over its signed attributes. `template`, the encodings that depend only on the signer
+ * (libs/pki `createSignedDataTemplate`), is built once when a batch is signed with one key.
+ */
+export async function signDigestCades(
+  digest: Uint8Array,
+  options: CadesSignOptions,
+  signer: Signer,
+  template: SignedDataTemplate = createSignedDataTemplate(options),
+): Promise<Uint8Array> {
+  const prepared = prepareSignature(digest, options, template);
+  return completeSignature(prepared, await signer.sign(prepared.signedAttributes));
 }
