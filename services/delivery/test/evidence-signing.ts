@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { attachStatement, parseStatement, statementDigest } from '@lienthong/evidence';
-import { issueTimeStampToken, keySigner, systemClock } from '@lienthong/pki';
+import { issueCrl, issueTimeStampToken, keySigner, systemClock } from '@lienthong/pki';
 import { parseJwks, publicJwks, verifyAccessToken } from '@lienthong/service';
 import { buildHierarchy, type Hierarchy } from '../../../libs/pki/test/helpers/hierarchy.ts';
 import { sealFor, signDigest, type OfficesPki, type Seal } from '../../../libs/evidence/test/helpers/offices.ts';
@@ -27,6 +27,8 @@ export interface EvidenceSigning {
   /** Set to answer 503 to sealing / time-stamping. */
   down: boolean;
   tsaDown: boolean;
+  /** CRLs of the stand-in's root and issuing CA, fresh now (the hierarchy's own are dated). */
+  freshCrls(): Promise<Uint8Array[]>;
   /** Requests received: sealing (statements in each) and time-stamps. */
   sealed: number[];
   stamps: number;
@@ -56,6 +58,20 @@ export async function startEvidenceSigning(): Promise<EvidenceSigning> {
     tsaDown: false,
     sealed: [],
     stamps: 0,
+    freshCrls: async () => {
+      const now = Date.now();
+      const window = { thisUpdate: new Date(now - 3_600_000), nextUpdate: new Date(now + 86_400_000) };
+      return Promise.all(
+        [h.root, h.intermediate].map(
+          async (ca, i) =>
+            (
+              await issueCrl({ crlNumber: 100 + i, ...window }, ca.certificate, keySigner(ca.privateKey), {
+                clock: systemClock,
+              })
+            ).der,
+        ),
+      );
+    },
     close: async () => {},
   };
   const problem = (status: number, code: string, extra: Record<string, unknown> = {}) => ({
