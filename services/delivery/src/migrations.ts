@@ -160,9 +160,10 @@ export const deliveryMigrations: Migration[] = [
       );
       CREATE INDEX evidence_batch_due ON evidence_batch (next_attempt_at) WHERE token IS NULL;
       CREATE TABLE evidence (
-        -- The statement's id.
+        -- The statement's id. No foreign keys or index beyond what is read: rows are written by
+        -- the acts' own statements from the delivery's rows, thousands per consignment batch.
         id uuid PRIMARY KEY,
-        delivery_id uuid NOT NULL REFERENCES delivery (id),
+        delivery_id uuid NOT NULL,
         -- NULL: the delivery's SubmissionAcceptance, first of every leg's chain.
         recipient_office text,
         -- Order within its chain (the leg_event id; 0 for the submission).
@@ -171,7 +172,7 @@ export const deliveryMigrations: Migration[] = [
         acting_office text NOT NULL,
         time timestamptz NOT NULL,
         fields jsonb NOT NULL,
-        leg_event_id bigint UNIQUE,
+        leg_event_id bigint,
         statement bytea,
         cms bytea,
         sealed_at timestamptz,
