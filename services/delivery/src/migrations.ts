@@ -152,6 +152,8 @@ export const deliveryMigrations: Migration[] = [
         created_at timestamptz NOT NULL,
         -- When the oldest of its rows was sealed (the alert's age).
         sealed_from timestamptz NOT NULL,
+        -- An acting office of its rows: whose evidence token asks the TSA.
+        office text NOT NULL,
         token bytea,
         stamped_at timestamptz,
         attempts integer NOT NULL DEFAULT 0,

@@ -90,13 +90,14 @@ export async function claimUnbatched(
 /** Stores a batch and each of its rows' proofs (same order as `ids`). */
 export async function insertBatch(
   q: Queryable,
-  batch: { id: string; root: Uint8Array; createdAt: Date; sealedFrom: Date },
+  batch: { id: string; root: Uint8Array; createdAt: Date; sealedFrom: Date; office: string },
   ids: readonly string[],
   proofs: ReadonlyArray<{ index: number; size: number; path: string[] }>,
 ): Promise<void> {
   await q.query(
-    `INSERT INTO evidence_batch (id, root, size, created_at, sealed_from, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $4)`,
-    [batch.id, Buffer.from(batch.root), ids.length, batch.createdAt, batch.sealedFrom],
+    `INSERT INTO evidence_batch (id, root, size, created_at, sealed_from, office, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $4)`,
+    [batch.id, Buffer.from(batch.root), ids.length, batch.createdAt, batch.sealedFrom, batch.office],
   );
   await q.query(
     `UPDATE evidence e SET batch_id = $3, proof = u.proof
@@ -120,8 +121,7 @@ export async function claimDueBatches(q: Queryable, now: Date, lease: Date, limi
     `UPDATE evidence_batch b SET attempts = b.attempts + 1, next_attempt_at = $2
      WHERE b.id IN (SELECT id FROM evidence_batch WHERE token IS NULL AND next_attempt_at <= $1
                     ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-     RETURNING b.id, b.root, b.attempts,
-       (SELECT e.acting_office FROM evidence e WHERE e.batch_id = b.id LIMIT 1) AS office`,
+     RETURNING b.id, b.root, b.attempts, b.office`,
     [now, lease, limit],
   );
   return rows;

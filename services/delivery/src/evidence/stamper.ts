@@ -35,7 +35,7 @@ export async function formBatch(
     const id = randomUUID();
     await insertBatch(
       client,
-      { id, root, createdAt: now, sealedFrom: rows[0]!.sealed_at },
+      { id, root, createdAt: now, sealedFrom: rows[0]!.sealed_at, office: rows[0]!.acting_office },
       rows.map((r) => r.id),
       proofs.map((p) => ({ index: p.index, size: p.size, path: p.path.map(hex) })),
     );
