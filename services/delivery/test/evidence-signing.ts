@@ -7,11 +7,11 @@
  * with the test TSA at the real time. The PKI is libs/pki's test hierarchy with office seals
  * naming `LT:VN-<code>`. `down` and `tsaDown` make either answer 503.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attachStatement, parseStatement, statementDigest } from '@lienthong/evidence';
+import { attachStatement, encodeStatement, parseStatement, statementDigest } from '@lienthong/evidence';
 import { issueCrl, issueTimeStampToken, keySigner, systemClock } from '@lienthong/pki';
 import { parseJwks, publicJwks, verifyAccessToken } from '@lienthong/service';
 import { buildHierarchy, type Hierarchy } from '../../../libs/pki/test/helpers/hierarchy.ts';
@@ -27,6 +27,8 @@ export interface EvidenceSigning {
   /** Set to answer 503 to sealing / time-stamping. */
   down: boolean;
   tsaDown: boolean;
+  /** Set to answer 201 with something else than the evidence asked for. */
+  tamper: 'other-office' | 'other-statement' | 'not-cms' | 'too-few' | undefined;
   /** CRLs of the stand-in's root and issuing CA, fresh now (the hierarchy's own are dated). */
   freshCrls(): Promise<Uint8Array[]>;
   /** Requests received: sealing (statements in each) and time-stamps. */
@@ -56,6 +58,7 @@ export async function startEvidenceSigning(): Promise<EvidenceSigning> {
     seals,
     down: false,
     tsaDown: false,
+    tamper: undefined,
     sealed: [],
     stamps: 0,
     freshCrls: async () => {
@@ -122,16 +125,25 @@ export async function startEvidenceSigning(): Promise<EvidenceSigning> {
         return problem(400, 'EVIDENCE_STATEMENT_INVALID', { index, evidenceCode: (error as { code?: string }).code });
       }
     }
-    let seal = seals.get(claims.office);
+    const office = state.tamper === 'other-office' ? 'HU-OTHER' : claims.office;
+    let seal = seals.get(office);
     if (seal === undefined) {
-      seal = await sealFor(h, claims.office, `Văn phòng ${claims.office}`);
-      seals.set(claims.office, seal);
+      seal = await sealFor(h, office, `Văn phòng ${office}`);
+      seals.set(office, seal);
     }
     const evidence: string[] = [];
-    for (const b of bytes)
+    // other-statement: each CMS carries the next statement, or another one (a signing service mixing requests up).
+    const mixed =
+      bytes.length > 1
+        ? [...bytes.slice(1), bytes[0]!]
+        : [encodeStatement({ ...parseStatement(bytes[0]!), id: randomUUID() })];
+    const signedNow = state.tamper === 'other-statement' ? mixed : bytes;
+    for (const b of signedNow)
       evidence.push(
         Buffer.from(attachStatement(await signDigest(pki, seal, statementDigest(b)), b)).toString('base64'),
       );
+    if (state.tamper === 'not-cms') evidence[0] = Buffer.from('not a CMS').toString('base64');
+    if (state.tamper === 'too-few') evidence.pop();
     state.sealed.push(bytes.length);
     return { status: 201, body: JSON.stringify({ evidence }), type: 'application/json' };
   };

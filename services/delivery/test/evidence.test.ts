@@ -272,6 +272,35 @@ await t.test('signing down: rows wait, delivery and answers go on; sealed once i
   t.equal((await rowsOf(id)).length, 4, 'submission, two consignments, a refusal');
 });
 
+await t.test('signing answering something else: nothing stored, the rows wait, then sealed', async (t) => {
+  const modes = ['other-office', 'other-statement', 'not-cms', 'too-few'] as const;
+  for (const mode of modes) {
+    signing.tamper = mode;
+    const doc = await issueDocument(d, ['HU-A1', 'HU-B1']);
+    await publishIssued(d, issuedEnvelope(doc));
+    await waitForConsigned(pool, doc.documentId, 2);
+    const id = await deliveryOf(doc.documentId);
+    const refusedRow = async () =>
+      (
+        await pool.query<{ last_error: string }>(
+          'SELECT last_error FROM evidence WHERE delivery_id = $1 AND last_error IS NOT NULL',
+          [id],
+        )
+      ).rows[0];
+    await waitFor(`${mode}: refused by the sealer`, async () => (await refusedRow()) !== undefined);
+    t.ok(
+      (await rowsOf(id)).every((r) => r.cms === null),
+      `${mode}: nothing stored`,
+    );
+    const said = (await refusedRow())!.last_error;
+    t.match(said, mode === 'too-few' ? /without one CMS per statement/ : /unusable evidence/, `${mode}: ${said}`);
+    signing.tamper = undefined;
+    await pool.query('UPDATE evidence SET next_attempt_at = now() WHERE delivery_id = $1', [id]);
+    await allSealed(id);
+    for (const r of await rowsOf(id)) t.ok(checkEvidence(r.cms!, trust).ok, `${mode}: then sealed properly`);
+  }
+});
+
 await t.test('TSA down: batches wait and the gauges show it; stamped once it is back', async (t) => {
   signing.tsaDown = true;
   const doc = await issueDocument(d, ['HU-A1', 'TU-B']);
