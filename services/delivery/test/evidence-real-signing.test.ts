@@ -8,9 +8,14 @@
  * signing does not know (409 OFFICE_NOT_REGISTERED): its rows wait, the others are sealed.
  */
 import t from 'tap';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { assembleBundle, checkEvidence, evidenceDigest, verifyBundle } from '@lienthong/evidence';
+import { toPem } from '@lienthong/pki';
 import { publicJwks } from '@lienthong/service';
 import { signingForFile } from '../../signing/test/support.ts';
 import { authHeader } from '../../../test/support/auth.ts';
@@ -142,6 +147,21 @@ await t.test('sealed by the real signing service; an unknown office’s act wait
     t.equal(statement.previous, predecessor && Buffer.from(evidenceDigest(predecessor.cms!)).toString('hex'));
     previous = r;
   }
+  const dir = await mkdtemp(join(tmpdir(), 'lt-evidence-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const refusal = all.find((r) => r.event === 'RejectionByRecipient')!;
+  await writeFile(join(dir, 'e.p7s'), refusal.cms!);
+  await writeFile(join(dir, 'root.pem'), toPem('CERTIFICATE', root));
+  const printed = execFileSync(
+    'openssl',
+    ['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'e.p7s'), '-CAfile', join(dir, 'root.pem')],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.match(
+    printed.toString('utf8'),
+    /"event":"RejectionByRecipient"/,
+    'openssl verifies the refusal against signing’s root',
+  );
 });
 
 await t.test('a bundle from the export routes with signing’s CA certificates and CRLs verifies', async (t) => {
