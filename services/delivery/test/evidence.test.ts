@@ -1,5 +1,5 @@
 /**
- * Signed evidence of every delivery event, on the real PostgreSQL with a real intake (the
+ * Signed evidence of every delivery event, on the real PostgreSQL, Kafka and MinIO with a real intake (the
  * incoming register) and a stand-in of signing's evidence route and TSA that answers the
  * contract with the test PKI (evidence-signing.ts): one row per act written with it (none
  * twice), the sealer's chains, signing down and back, the TSA down and back with the gauges,
@@ -49,6 +49,8 @@ await seedRegisterOffices(intake.pool);
 await intake.app.listen({ port: 0, host: '127.0.0.1' });
 const intakeUrl = `http://127.0.0.1:${(intake.app.server.address() as AddressInfo).port}`;
 const d = await deliveryForFile(t, {
+  bus: 'kafka',
+  objects: 'minio',
   env: {
     LIENTHONG_DELIVERY_INTAKE_URL: intakeUrl,
     LIENTHONG_DELIVERY_SIGNING_URL: signing.url,
