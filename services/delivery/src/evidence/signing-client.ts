@@ -63,13 +63,27 @@ async function call(url: string, init: RequestInit, timeoutMs: number): Promise<
     const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
     throw new EvidenceCallFailure(null, 'UNREACHABLE', `${url} could not be reached (${reason})`);
   }
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > maxAnswerBytes) {
-    await response.body?.cancel();
-    throw new EvidenceCallFailure(response.status, 'ANSWER_TOO_LARGE', `${url} answered ${length} bytes`);
+  // Read up to the limit whatever the headers say (a chunked answer has no length).
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+      length += chunk.length;
+      if (length > maxAnswerBytes) {
+        await response.body?.cancel().catch(() => {});
+        throw new EvidenceCallFailure(
+          response.status,
+          'ANSWER_TOO_LARGE',
+          `${url} answered over ${maxAnswerBytes} bytes`,
+        );
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof EvidenceCallFailure) throw error;
+    throw new EvidenceCallFailure(response.status, 'UNREACHABLE', `${url} broke off its answer (${String(error)})`);
   }
-  const body = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, body };
+  return { status: response.status, body: Buffer.concat(chunks) };
 }
 
 function refusal(url: string, status: number, body: Buffer): EvidenceCallFailure {
