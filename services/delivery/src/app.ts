@@ -2,7 +2,7 @@
  * The delivery service: deliveries of issued documents to every recipient office, the
  * inboxes, the recipients' answers and the sender's view. Load order is the layout:
  * external clients (the platform: database, bus, object store; intake) → the consumers,
- * the inbox watch, the overdue sweep and its gauge → routes, one plugin per resource. Without a platform (the kit's own
+ * the inbox watch, the overdue sweep and its gauge, the evidence sealer and stamper and their gauges → routes, one plugin per resource. Without a platform (the kit's own
  * tests) only the shared routes are served.
  */
 import { createServiceApp } from '@lienthong/service';
@@ -12,9 +12,12 @@ import { createIntakeClient } from './answers/intake-client.ts';
 import type { DeliveryConfig } from './config.ts';
 import { startConsumers } from './consumers.ts';
 import { overdueMetrics, startOverdueSweep } from './deliveries/overdue-sweep.ts';
+import { startEvidenceLoops } from './evidence/evidence-loops.ts';
+import { evidenceMetrics } from './evidence/evidence-metrics.ts';
 import { startInboxWatch } from './inbox/inbox-watch.ts';
 import { answerRoutes } from './routes/answer-routes.ts';
 import { deliveryRoutes } from './routes/delivery-routes.ts';
+import { evidenceRoutes } from './routes/evidence-routes.ts';
 import { inboxRoutes } from './routes/inbox-routes.ts';
 import { inboxStreamRoutes } from './routes/inbox-stream-routes.ts';
 import { recallRoutes } from './routes/recall-routes.ts';
@@ -55,6 +58,9 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
         : startWebhookDispatcher({ pool, config: config.webhooks, box: createSecretBox(key), logger: app.log });
     if (dispatcher !== undefined) app.addHook('preClose', () => dispatcher.close());
     const wakeWebhooks = dispatcher === undefined ? undefined : () => dispatcher.wake();
+    const evidence = startEvidenceLoops({ pool, config: config.evidence, logger: app.log });
+    if (evidence !== undefined) app.addHook('preClose', () => evidence.close());
+    const wakeEvidence = evidence === undefined ? undefined : () => evidence.wake();
     const consumers = await startConsumers({
       bus,
       pool,
@@ -62,9 +68,11 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
       watch,
       logger: app.log,
       ...(wakeWebhooks === undefined ? {} : { wakeWebhooks }),
+      ...(wakeEvidence === undefined ? {} : { wakeEvidence }),
     });
     app.addHook('preClose', () => consumers.stop());
     overdueMetrics(app.metrics.registry, pool);
+    evidenceMetrics(app.metrics.registry, pool);
     const sweep = startOverdueSweep({ pool, topics, intervalMs: config.overdueSweepMs, logger: app.log });
     app.addHook('preClose', () => sweep.close());
     await app.register(inboxStreamRoutes, {
@@ -76,6 +84,7 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
     await app.register(answerRoutes, { pool, topics, intake: createIntakeClient(config.intakeUrl) });
     await app.register(recallRoutes, { pool, topics });
     await app.register(deliveryRoutes, { pool });
+    await app.register(evidenceRoutes, { pool, store });
     await app.register(webhookRoutes, {
       pool,
       config: config.webhooks,

@@ -7,6 +7,8 @@
  * The `LIENTHONG_DELIVERY_WEBHOOK_*` variables: the key that seals webhook secrets (without
  * it webhooks are off), which targets are allowed, and the dispatcher's timing.
  * `LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS`: how often overdue answers are looked for.
+ * `LIENTHONG_DELIVERY_SIGNING_URL`, `_EVIDENCE_KEY` (`_KEY_ID`), `_TSA_URL` and their timing:
+ * how evidence is sealed and time-stamped (without the first two, rows wait unsealed).
  */
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig, Static } from '@lienthong/service';
@@ -44,6 +46,34 @@ export const deliveryConfigSchema = serviceConfigSchema(
     LIENTHONG_DELIVERY_WEBHOOK_ROTATION_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 604_800, default: 86_400 }),
     LIENTHONG_DELIVERY_WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
     LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
+    LIENTHONG_DELIVERY_SIGNING_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$',
+        expected: 'an http:// or https:// URL without query or credentials (the signing service)',
+      }),
+    ),
+    LIENTHONG_DELIVERY_EVIDENCE_KEY: Type.Optional(
+      Type.String({
+        pattern: '^\\s*-----BEGIN PRIVATE KEY-----[\\s\\S]+-----END PRIVATE KEY-----\\s*$',
+        secret: true,
+        expected: 'a PKCS#8 PEM private key (Ed25519 or P-256) whose public key signing lists',
+      }),
+    ),
+    LIENTHONG_DELIVERY_EVIDENCE_KEY_ID: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$', expected: 'a JWK kid (letters, digits, . _ -)' }),
+    ),
+    LIENTHONG_DELIVERY_TSA_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$',
+        expected: "an http:// or https:// URL of an RFC 3161 TSA (default: the signing service's /v1/tsa)",
+      }),
+    ),
+    LIENTHONG_DELIVERY_EVIDENCE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
+    LIENTHONG_DELIVERY_EVIDENCE_POLL_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 1_000 }),
+    LIENTHONG_DELIVERY_EVIDENCE_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5_000 }),
+    LIENTHONG_DELIVERY_EVIDENCE_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
+    LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5_000 }),
+    LIENTHONG_DELIVERY_TSA_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
   },
 );
 
@@ -64,6 +94,23 @@ export interface WebhookConfig {
   readonly pollMs: number;
 }
 
+/** How evidence is sealed and time-stamped (README "Evidence"). */
+export interface EvidenceConfig {
+  /** Signing's base URL (no trailing slash); undefined: no sealing. */
+  readonly signingUrl: string | undefined;
+  /** Delivery's own PKCS#8 PEM key for its service tokens; undefined: no sealing. Not enumerable. */
+  readonly key: string | undefined;
+  readonly keyId: string | undefined;
+  /** The RFC 3161 TSA; undefined when there is no signing URL either. */
+  readonly tsaUrl: string | undefined;
+  readonly timeoutMs: number;
+  readonly pollMs: number;
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  readonly tsaRetryMinMs: number;
+  readonly tsaRetryMaxMs: number;
+}
+
 /** The delivery configuration. */
 export type DeliveryConfig = ServiceConfig & {
   /** Intake's base URL (no trailing slash); undefined: acceptance answers 503. */
@@ -73,6 +120,7 @@ export type DeliveryConfig = ServiceConfig & {
   readonly webhooks: WebhookConfig;
   /** How often the overdue sweep looks for legs whose deadline passed with no answer. */
   readonly overdueSweepMs: number;
+  readonly evidence: EvidenceConfig;
 };
 
 /** Reads and validates the delivery configuration from `env`; throws ConfigError. */
@@ -84,7 +132,30 @@ export function loadDeliveryConfig(env: Env): DeliveryConfig {
     topicNamespace: values.LIENTHONG_DELIVERY_TOPIC_NAMESPACE ?? '',
     webhooks: webhookConfigOf(values),
     overdueSweepMs: values.LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS,
+    evidence: evidenceConfigOf(values),
   };
+}
+
+function evidenceConfigOf(values: Static<typeof deliveryConfigSchema>): EvidenceConfig {
+  const signingUrl = values.LIENTHONG_DELIVERY_SIGNING_URL?.replace(/\/+$/, '');
+  const tsaUrl = values.LIENTHONG_DELIVERY_TSA_URL ?? (signingUrl === undefined ? undefined : `${signingUrl}/v1/tsa`);
+  const evidence = {
+    signingUrl,
+    keyId: values.LIENTHONG_DELIVERY_EVIDENCE_KEY_ID,
+    tsaUrl,
+    timeoutMs: values.LIENTHONG_DELIVERY_EVIDENCE_TIMEOUT_MS,
+    pollMs: values.LIENTHONG_DELIVERY_EVIDENCE_POLL_MS,
+    retryMinMs: values.LIENTHONG_DELIVERY_EVIDENCE_RETRY_MIN_MS,
+    retryMaxMs: Math.max(
+      values.LIENTHONG_DELIVERY_EVIDENCE_RETRY_MIN_MS,
+      values.LIENTHONG_DELIVERY_EVIDENCE_RETRY_MAX_MS,
+    ),
+    tsaRetryMinMs: values.LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS,
+    tsaRetryMaxMs: Math.max(values.LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS, values.LIENTHONG_DELIVERY_TSA_RETRY_MAX_MS),
+  } as EvidenceConfig;
+  // Not enumerable, as the webhook key: a logged or serialised config does not carry it.
+  Object.defineProperty(evidence, 'key', { value: values.LIENTHONG_DELIVERY_EVIDENCE_KEY, enumerable: false });
+  return evidence;
 }
 
 function webhookConfigOf(values: Static<typeof deliveryConfigSchema>): WebhookConfig {

@@ -29,17 +29,23 @@ export interface ConsumerDeps {
   logger: Pick<Logger, 'info'>;
   /** Wakes the webhook dispatcher after a commit that may have written webhook deliveries. */
   wakeWebhooks?: () => void;
+  /** Wakes the evidence sealer after a commit that wrote evidence rows. */
+  wakeEvidence?: () => void;
 }
 
 /** Creates the topics and starts the four subscriptions; `stop` ends them (handlers in progress finish). */
 export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Promise<void> }> {
   const { bus, pool, topics, watch, logger } = deps;
   const wakeWebhooks = deps.wakeWebhooks ?? (() => {});
+  const wakeEvidence = deps.wakeEvidence ?? (() => {});
   await bus.ensureTopics(topicsOf(topics));
   const handleBatch = async (events: readonly EventEnvelope[]): Promise<void> => {
     const legs = await consignBatch(pool, topics, events);
     for (const leg of legs) watch.wake(leg.recipient);
-    if (legs.length > 0) wakeWebhooks();
+    if (legs.length > 0) {
+      wakeWebhooks();
+      wakeEvidence();
+    }
   };
   const subscriptions: Subscription[] = [];
   const stop = async (): Promise<void> => {
@@ -59,6 +65,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
           topics: [topics.issued],
           handler: async (event, info) => {
             const delivery = await fanOut(pool, topics, event);
+            if (delivery !== undefined) wakeEvidence();
             if (delivery !== undefined)
               logger.info(
                 { documentId: delivery.documentId, deliveryId: delivery.id, position: info.position },
@@ -71,7 +78,9 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
           group: topics.groups.recall,
           topics: [topics.recalled, topics.replaced],
           handler: async (event) => {
-            for (const leg of await handleRecall(pool, topics, event)) watch.wake(leg.recipient);
+            const legs = await handleRecall(pool, topics, event);
+            for (const leg of legs) watch.wake(leg.recipient);
+            if (legs.length > 0) wakeEvidence();
           },
         }),
         bus.subscribe({

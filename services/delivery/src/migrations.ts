@@ -1,8 +1,8 @@
 /**
  * The delivery schema's own migrations, in order (the kit's outbox tables come first by
  * themselves): one delivery per issued document, one leg per recipient office (its inbox
- * entry once consigned), and the append-only history of each leg's events, where signed
- * evidence will be attached.
+ * entry once consigned), the append-only history of each leg's events, and the signed
+ * evidence of each act (README "Evidence").
  */
 import type { Migration } from '@lienthong/db';
 
@@ -138,6 +138,57 @@ export const deliveryMigrations: Migration[] = [
       -- What the sweep looks through (legs still waiting), and what the gauge and the sender's filter count.
       CREATE INDEX delivery_leg_awaiting ON delivery_leg (delivery_id) WHERE overdue_since IS NULL AND status = '01';
       CREATE INDEX delivery_leg_overdue ON delivery_leg (delivery_id) WHERE overdue_since IS NOT NULL;
+    `,
+  },
+  {
+    // Signed evidence (README "Evidence"): one row per act, written in the act's transaction;
+    // sealed (the acting office's seal through signing) and time-stamped in batches later.
+    id: '0005_evidence',
+    sql: `
+      CREATE TABLE evidence_batch (
+        id uuid PRIMARY KEY,
+        root bytea NOT NULL CHECK (length(root) = 32),
+        size integer NOT NULL CHECK (size > 0),
+        created_at timestamptz NOT NULL,
+        -- When the oldest of its rows was sealed (the alert's age).
+        sealed_from timestamptz NOT NULL,
+        -- An acting office of its rows: whose evidence token asks the TSA.
+        office text NOT NULL,
+        token bytea,
+        stamped_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        last_error text
+      );
+      CREATE INDEX evidence_batch_due ON evidence_batch (next_attempt_at) WHERE token IS NULL;
+      CREATE TABLE evidence (
+        -- The statement's id. No foreign keys or index beyond what is read: rows are written by
+        -- the acts' own statements from the delivery's rows, thousands per consignment batch.
+        id uuid PRIMARY KEY,
+        delivery_id uuid NOT NULL,
+        -- NULL: the delivery's SubmissionAcceptance, first of every leg's chain.
+        recipient_office text,
+        -- Order within its chain (the leg_event id; 0 for the submission).
+        seq bigint NOT NULL,
+        event text NOT NULL,
+        acting_office text NOT NULL,
+        time timestamptz NOT NULL,
+        fields jsonb NOT NULL,
+        leg_event_id bigint,
+        statement bytea,
+        cms bytea,
+        sealed_at timestamptz,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz,
+        last_error text,
+        batch_id uuid REFERENCES evidence_batch (id),
+        proof jsonb,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX evidence_chain ON evidence (delivery_id, recipient_office, seq);
+      CREATE UNIQUE INDEX evidence_submission ON evidence (delivery_id) WHERE recipient_office IS NULL;
+      CREATE INDEX evidence_unsealed ON evidence (time) WHERE sealed_at IS NULL;
+      CREATE INDEX evidence_unbatched ON evidence (sealed_at) WHERE sealed_at IS NOT NULL AND batch_id IS NULL;
     `,
   },
 ];

@@ -1,5 +1,6 @@
 /** The delivery configuration: intake's URL and the topic namespace, their defaults and refusals. */
 import t from 'tap';
+import { generateKeyPairSync } from 'node:crypto';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 import { loadDeliveryConfig } from '../src/config.ts';
 import { deliveryTopics } from '../src/topics.ts';
@@ -52,4 +53,55 @@ void t.test('refused: a URL with credentials or a query, a namespace Kafka would
       name: 'ConfigError',
       message: /LIENTHONG_DELIVERY_TOPIC_NAMESPACE/,
     });
+});
+
+void t.test('evidence: off by default; the key a secret; the TSA under signing by default', async (t) => {
+  t.match(loadDeliveryConfig(base).evidence, { signingUrl: undefined, key: undefined, tsaUrl: undefined });
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const config = loadDeliveryConfig({
+    ...base,
+    LIENTHONG_DELIVERY_SIGNING_URL: 'http://signing.local:8082/',
+    LIENTHONG_DELIVERY_EVIDENCE_KEY: pem,
+    LIENTHONG_DELIVERY_EVIDENCE_KEY_ID: 'delivery-1',
+  });
+  t.match(config.evidence, {
+    signingUrl: 'http://signing.local:8082',
+    tsaUrl: 'http://signing.local:8082/v1/tsa',
+    keyId: 'delivery-1',
+    retryMinMs: 5000,
+    retryMaxMs: 300_000,
+    tsaRetryMinMs: 5000,
+    tsaRetryMaxMs: 300_000,
+  });
+  t.equal(config.evidence.key?.trim(), pem.trim());
+  t.notOk(JSON.stringify(config).includes('PRIVATE KEY'), 'the key is not serialised');
+  t.notOk(Object.keys(config.evidence).includes('key'));
+  t.equal(
+    loadDeliveryConfig({
+      ...base,
+      LIENTHONG_DELIVERY_SIGNING_URL: 'http://s',
+      LIENTHONG_DELIVERY_TSA_URL: 'https://tsa.example/tsr',
+    }).evidence.tsaUrl,
+    'https://tsa.example/tsr',
+  );
+  for (const [name, value] of [
+    ['LIENTHONG_DELIVERY_EVIDENCE_KEY', 'not a key'],
+    ['LIENTHONG_DELIVERY_EVIDENCE_KEY', '-----BEGIN RSA PRIVATE KEY-----\nx\n-----END RSA PRIVATE KEY-----'],
+    ['LIENTHONG_DELIVERY_SIGNING_URL', 'ftp://signing'],
+    ['LIENTHONG_DELIVERY_SIGNING_URL', 'http://user:pw@signing'],
+    ['LIENTHONG_DELIVERY_TSA_URL', 'http://tsa?x=1'],
+    ['LIENTHONG_DELIVERY_EVIDENCE_KEY_ID', 'a b'],
+    ['LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS', '0'],
+  ] as const) {
+    const error = (() => {
+      try {
+        loadDeliveryConfig({ ...base, [name]: value });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    t.match(error?.message, new RegExp(name), `${name}=${value.slice(0, 20)} refused`);
+    if (name === 'LIENTHONG_DELIVERY_EVIDENCE_KEY') t.notOk(error?.message.includes(value), 'the value is not echoed');
+  }
 });

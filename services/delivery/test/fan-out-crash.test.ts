@@ -120,6 +120,12 @@ await t.test('SIGKILL in the middle of a 3,321 fan-out, then a restart: exactly 
   );
   t.equal(await count("SELECT count(*) AS n FROM delivery.leg_event WHERE event = 'submitted'"), 3321);
   t.equal(
+    await count("SELECT count(*) AS n FROM delivery.evidence WHERE event = 'ContentConsignment'"),
+    3321,
+    'one consignment evidence per leg, none twice',
+  );
+  t.equal(await count("SELECT count(*) AS n FROM delivery.evidence WHERE event = 'SubmissionAcceptance'"), 1);
+  t.equal(
     await count('SELECT count(*) AS n FROM delivery.outbox WHERE topic = $1', [topics.sent]),
     3321,
     'one delivery.sent each',

@@ -64,4 +64,18 @@ await t.test('3,321 communes, each inbox once; redelivery changes nothing; urgen
     3321 + 1,
     'nor a delivery.sent',
   );
+  t.same(
+    (
+      await pool.query(
+        `SELECT e.event, count(*)::int AS n, count(DISTINCT coalesce(e.recipient_office, '-'))::int AS legs
+         FROM evidence e JOIN delivery d ON d.id = e.delivery_id WHERE d.document_id = $1 GROUP BY e.event ORDER BY 1`,
+        [directive.documentId],
+      )
+    ).rows,
+    [
+      { event: 'ContentConsignment', n: 3321, legs: 3321 },
+      { event: 'SubmissionAcceptance', n: 1, legs: 1 },
+    ],
+    'one evidence row per act, none twice after the redelivery',
+  );
 });

@@ -2,17 +2,22 @@
  * SQL of deliveries and their legs: the fan-out's batched inserts (one statement for all
  * legs, however many: arrays and `unnest`, not a round trip per recipient) and the reads.
  */
+import { evidencedActsValues } from './evidenced-acts.ts';
 import type { Queryable } from '../queryable.ts';
 import { deliveryColumns, legColumns, toDelivery, toLeg, unansweredStatuses } from './delivery.ts';
 import type { Delivery, DeliveryRow, Leg, LegRow } from './delivery.ts';
 
-/** Stores a new delivery. */
+/** Stores a new delivery, and in the same statement the evidence of its submission (the sender's act, at its creation). */
 export async function insertDelivery(q: Queryable, d: Delivery, issuedEventId: string): Promise<void> {
   await q.query(
-    `INSERT INTO delivery (id, document_id, sender, symbol, document_type, subject, urgency, priority, secrecy,
-       deadline, issued_at, file_sha256, file_byte_length, file_media_type, file_bucket, file_key, file_version_id,
-       issued_event_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+    `WITH d AS (
+       INSERT INTO delivery (id, document_id, sender, symbol, document_type, subject, urgency, priority, secrecy,
+         deadline, issued_at, file_sha256, file_byte_length, file_media_type, file_bucket, file_key, file_version_id,
+         issued_event_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       RETURNING id, sender, created_at)
+     INSERT INTO evidence (id, delivery_id, recipient_office, seq, event, acting_office, time, fields)
+     SELECT gen_random_uuid(), d.id, NULL, 0, 'SubmissionAcceptance', d.sender, d.created_at, '{}' FROM d`,
     [
       d.id,
       d.documentId,
@@ -63,12 +68,30 @@ export interface NewLegEvent {
   eventId?: string | null;
 }
 
-/** Appends leg events, in one statement. */
+/**
+ * Appends leg events, in one statement, and with them the evidence row of each evidenced
+ * act (evidenced-acts.ts): the acting office, the time and the fields of its statement
+ * come from the leg and its delivery as registered (the reason is the one the act recorded;
+ * an expiry's time is when the sweep noted it, its deadline the event's `at`).
+ */
 export async function appendLegEvents(q: Queryable, events: readonly NewLegEvent[]): Promise<void> {
   if (events.length === 0) return;
   await q.query(
-    `INSERT INTO leg_event (leg_id, event, code, at, by, reason, detail, event_id)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[], $8::uuid[])`,
+    `WITH e AS (
+       INSERT INTO leg_event (leg_id, event, code, at, by, reason, detail, event_id)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::jsonb[], $8::uuid[])
+       RETURNING id, leg_id, event, at, reason, detail)
+     INSERT INTO evidence (id, delivery_id, recipient_office, seq, event, acting_office, time, fields, leg_event_id)
+     SELECT gen_random_uuid(), l.delivery_id, l.recipient, e.id, m.evidence,
+       CASE m.acting WHEN 'sender' THEN d.sender ELSE l.recipient END,
+       CASE WHEN m.evidence = 'AcceptanceRejectionExpiry' THEN coalesce((e.detail->>'notedAt')::timestamptz, e.at) ELSE e.at END,
+       jsonb_strip_nulls(jsonb_build_object(
+         'reason', CASE WHEN m.reason THEN e.reason END,
+         'incomingNumber', CASE WHEN m.evidence = 'AcceptanceByRecipient' THEN l.incoming_number::text END,
+         'deadline', CASE WHEN m.evidence = 'AcceptanceRejectionExpiry' THEN to_jsonb(e.at) END)),
+       e.id
+     FROM e JOIN (VALUES ${evidencedActsValues}) AS m(leg_event, evidence, acting, reason) ON m.leg_event = e.event
+       JOIN delivery_leg l ON l.id = e.leg_id JOIN delivery d ON d.id = l.delivery_id`,
     [
       events.map((e) => e.legId),
       events.map((e) => e.event),

@@ -1,0 +1,65 @@
+/**
+ * The evidence loops of a process: the sealer and the stamper, started when sealing is
+ * configured (`LIENTHONG_DELIVERY_SIGNING_URL` and `LIENTHONG_DELIVERY_EVIDENCE_KEY`);
+ * without it a start warning says rows wait unsealed, and nothing else changes.
+ */
+import type { Pool } from '@lienthong/db';
+import type { Logger } from '@lienthong/service';
+import type { EvidenceConfig } from '../config.ts';
+import { startSealer } from './sealer.ts';
+import { createEvidenceSigner } from './signing-client.ts';
+import { startStamper } from './stamper.ts';
+
+/** The running loops. */
+export interface EvidenceLoops {
+  /** Evidence rows were written: seal them now. */
+  wake(): void;
+  close(): Promise<void>;
+}
+
+/** Starts the sealer and the stamper; undefined (with a warning) when sealing is not configured. */
+export function startEvidenceLoops(deps: {
+  pool: Pool;
+  config: EvidenceConfig;
+  logger: Pick<Logger, 'warn' | 'info'>;
+}): EvidenceLoops | undefined {
+  const { pool, config, logger } = deps;
+  if (config.signingUrl === undefined || config.key === undefined || config.tsaUrl === undefined) {
+    logger.warn(
+      'delivery: LIENTHONG_DELIVERY_SIGNING_URL or LIENTHONG_DELIVERY_EVIDENCE_KEY not set: evidence rows are written but wait unsealed',
+    );
+    return undefined;
+  }
+  const signer = createEvidenceSigner({
+    signingUrl: config.signingUrl,
+    key: config.key,
+    keyId: config.keyId,
+    tsaUrl: config.tsaUrl,
+    timeoutMs: config.timeoutMs,
+  });
+  const stamper = startStamper({
+    pool,
+    signer,
+    timeoutMs: config.timeoutMs,
+    retryMinMs: config.tsaRetryMinMs,
+    retryMaxMs: config.tsaRetryMaxMs,
+    pollMs: config.pollMs,
+    logger,
+  });
+  const sealer = startSealer({
+    pool,
+    signer,
+    retryMinMs: config.retryMinMs,
+    retryMaxMs: config.retryMaxMs,
+    pollMs: config.pollMs,
+    logger,
+    sealed: () => stamper.wake(),
+  });
+  return {
+    wake: () => sealer.wake(),
+    async close() {
+      await sealer.close();
+      await stamper.close();
+    },
+  };
+}
