@@ -1,7 +1,7 @@
 /**
  * Evidence sealed by the real signing service (its `POST /v1/evidence/signatures`, offices
- * registered with seals by its CA, delivery's key in LIENTHONG_SIGNING_EVIDENCE_JWKS), the
- * TSA the stand-in's (signing's /v1/tsa takes ordinary access tokens only, not delivery's):
+ * registered with seals by its CA, delivery's key in LIENTHONG_SIGNING_EVIDENCE_JWKS) and
+ * time-stamped by its TSA (the default `<signing>/v1/tsa`, with the same evidence token):
  * a delivery from VPTU-CM to VPTU-HN and VPTU-BL, a hand-over and a refusal sealed by the
  * recipients' seals, each CMS checked against signing's root, the chains, a bundle from the
  * export routes with signing's CA certificates and CRLs through verifyBundle; and an office
@@ -20,7 +20,6 @@ import { publicJwks } from '@lienthong/service';
 import { signingForFile } from '../../signing/test/support.ts';
 import { authHeader } from '../../../test/support/auth.ts';
 import { waitFor } from '../../../test/support/env.ts';
-import { startEvidenceSigning } from './evidence-signing.ts';
 import {
   callerOf,
   deliveryForFile,
@@ -49,23 +48,21 @@ const certificates = (await signing.app.inject({ method: 'GET', url: '/v1/ca/cer
 }>().certificates;
 const root = await fetchDer(`/v1/ca/certificates/${certificates.find((c) => c.role === 'root')!.id}`);
 const issuing = await fetchDer(`/v1/ca/certificates/${certificates.find((c) => c.role === 'issuing-ca')!.id}`);
+const tsaCertificate = await fetchDer(`/v1/ca/certificates/${certificates.find((c) => c.role === 'tsa')!.id}`);
 const crls = [await fetchDer('/v1/ca/crl?issuer=issuing-ca'), await fetchDer('/v1/ca/crl?issuer=root')];
 
-const tsa = await startEvidenceSigning();
-t.teardown(() => tsa.close());
 const d = await deliveryForFile(t, {
   env: {
     LIENTHONG_DELIVERY_SIGNING_URL: signingUrl,
     LIENTHONG_DELIVERY_EVIDENCE_KEY: deliveryKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     LIENTHONG_DELIVERY_EVIDENCE_KEY_ID: 'delivery-1',
-    LIENTHONG_DELIVERY_TSA_URL: `${tsa.url}/v1/tsa`,
     LIENTHONG_DELIVERY_EVIDENCE_POLL_MS: '50',
     LIENTHONG_DELIVERY_EVIDENCE_RETRY_MIN_MS: '20',
     LIENTHONG_DELIVERY_EVIDENCE_RETRY_MAX_MS: '200',
   },
 });
 const { app, pool } = d;
-const trust = { trustAnchors: [root, tsa.h.root.certificate], time: new Date() };
+const trust = { trustAnchors: [root], time: new Date() };
 
 const data = await issueDocument(d, ['VPTU-BL', 'VPTU-HN', 'HU-X'], { office: 'VPTU-CM' });
 await publishIssued(d, issuedEnvelope(data));
@@ -190,9 +187,9 @@ await t.test('a bundle from the export routes with signing’s CA certificates a
         token: tokens.get(e.timestamp!)!,
       },
     })),
-    certificates: [issuing, root, tsa.h.intermediate.certificate.der],
-    // Signing's CRLs for the seals; the stand-in TSA's own for its chain.
-    crls: [...crls, ...(await tsa.freshCrls())],
+    certificates: [issuing, root, tsaCertificate],
+    // Signing's CRLs, for the seals and its TSA alike.
+    crls,
   });
   const report = await verifyBundle(files, trust);
   t.ok(report.valid, JSON.stringify(report.pieces.filter((p) => !p.ok)));

@@ -98,7 +98,12 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(trustServiceRenewal, { ca });
     await app.register(caRoutes, { ca });
     await app.register(sealRoutes, { ca });
-    await app.register(tsaRoutes, { ca });
+    await app.register(tsaRoutes, {
+      ca,
+      auth: config.auth,
+      evidenceKeys: config.evidenceKeys,
+      audience: config.auth.audience,
+    });
     await app.register(ocspRoutes, { ca });
     await app.register(verifyRoutes, { ca, workers });
     await app.register(keyRoutes, { ca });

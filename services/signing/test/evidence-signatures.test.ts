@@ -8,7 +8,7 @@ import { createHash, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { checkEvidence, encodeStatement, type EvidenceStatement } from '@lienthong/evidence';
-import { readSignedData, toPem, CrlReason } from '@lienthong/pki';
+import { buildTimeStampRequest, readSignedData, toPem, CrlReason } from '@lienthong/pki';
 import { publicJwks, signAccessToken } from '@lienthong/service';
 import type { AccessTokenRequest, ServiceApp } from '@lienthong/service';
 import { revokeCertificate } from '../src/ca/certificate-repository.ts';
@@ -230,6 +230,31 @@ void t.test('only a delivery evidence token is good here, and only here', async 
     t.match(res.json(), { code: 'UNAUTHENTICATED' });
   }
   t.equal(await signedCount(), before, 'nothing signed, nothing logged as signed');
+
+  // The TSA takes delivery's token besides access tokens: delivery time-stamps its batches there.
+  const query = Buffer.from(
+    buildTimeStampRequest({ hash: 'sha256', imprint: createHash('sha256').update('batch').digest() }),
+  );
+  const stamp = (headers: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/tsa',
+      headers: { ...headers, 'content-type': 'application/timestamp-query' },
+      payload: query,
+    });
+  const byDelivery = await stamp({ authorization: `Bearer ${deliveryToken('VPTU-CM')}` });
+  t.equal(byDelivery.statusCode, 200, 'the TSA answers delivery');
+  t.equal(byDelivery.headers['content-type'], 'application/timestamp-reply');
+  t.notOk(byDelivery.headers['www-authenticate'], 'no challenge on an answer');
+  const byClerk = await stamp(authHeader({ subject: 'person:van-thu', office: 'VPTU-CM', roles: ['registry'] }));
+  t.equal(byClerk.statusCode, 200, 'and access tokens as before');
+  const expired = deliveryToken('VPTU-CM', {
+    iat: Math.floor(Date.now() / 1000) - 900,
+    exp: Math.floor(Date.now() / 1000) - 600,
+  });
+  const stale = await stamp({ authorization: `Bearer ${expired}` });
+  t.equal(stale.statusCode, 401, 'an expired delivery token is refused by the TSA');
+  t.equal((await stamp({})).statusCode, 401, 'no token');
 });
 
 void t.test('malformed, non-canonical and foreign statements: 4xx naming the statement, nothing signed', async (t) => {

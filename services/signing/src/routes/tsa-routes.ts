@@ -1,20 +1,59 @@
-/** `POST /v1/tsa`: the RFC 3161 time-stamping authority over HTTP (RFC 3161 §3.4), for callers with an access token. */
-import type { ServiceApp } from '@lienthong/service';
+/**
+ * `POST /v1/tsa`: the RFC 3161 time-stamping authority over HTTP (RFC 3161 §3.4), for callers
+ * with an access token, and for the delivery service with its evidence token (the one it
+ * seals evidence with), which time-stamps its batches of evidence here.
+ */
+import { bearerTokenAuthenticator } from '@lienthong/service';
+import type { AuthConfig, AuthKeySet, RouteAuthenticate, ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { answerTimeStampRequest } from '../ca/tsa-service.ts';
+import { evidenceAuthConfig } from '../signing/evidence-sealing.ts';
 import { acceptDerBody, derBodyOf, passThroughValidator } from './binary-body.ts';
 import { binaryContent, problemResponse, unauthenticated } from './schemas.ts';
 
 /** Largest TimeStampReq accepted, bytes (a request is a digest, a nonce and a few OIDs). */
 export const tsaBodyLimit = 64 * 1024;
 
+/** What the TSA route needs: the CA, the service's token issuer, and delivery's evidence keys. */
+export interface TsaRouteOptions {
+  ca: CaContext;
+  auth: AuthConfig | undefined;
+  /** `LIENTHONG_SIGNING_EVIDENCE_JWKS`, when set. */
+  evidenceKeys: AuthKeySet | undefined;
+  audience: string;
+}
+
+/**
+ * An access token of the service's issuer, or else delivery's evidence token; the access
+ * token's refusal is the answer when neither is good.
+ */
+function tsaAuthenticator(options: TsaRouteOptions): RouteAuthenticate {
+  const ordinary = bearerTokenAuthenticator(options.auth);
+  if (options.evidenceKeys === undefined) return ordinary;
+  const delivery = bearerTokenAuthenticator(evidenceAuthConfig(options.evidenceKeys, options.audience));
+  return (request, reply) => {
+    try {
+      return ordinary(request, reply);
+    } catch (refusal) {
+      try {
+        const principal = delivery(request, reply);
+        void reply.removeHeader('www-authenticate');
+        return principal;
+      } catch {
+        throw refusal;
+      }
+    }
+  };
+}
+
 /** Registers the TSA route. */
-export async function tsaRoutes(app: ServiceApp, options: { ca: CaContext }): Promise<void> {
+export async function tsaRoutes(app: ServiceApp, options: TsaRouteOptions): Promise<void> {
   acceptDerBody(app, 'application/timestamp-query', tsaBodyLimit);
   app.post(
     '/v1/tsa',
     {
       bodyLimit: tsaBodyLimit,
+      config: { authenticate: tsaAuthenticator(options) },
       validatorCompiler: passThroughValidator,
       schema: {
         tags: ['trust services'],
