@@ -8,8 +8,11 @@ import t from 'tap';
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { withTransaction } from '@lienthong/db';
 import { waitFor } from '../../../test/support/env.ts';
-import { startSealer } from '../src/evidence/sealer.ts';
+import { claimUnsealed, storeSealed } from '../src/evidence/evidence-repository.ts';
+import { sealRound, startSealer } from '../src/evidence/sealer.ts';
+import type { EvidenceSigner } from '../src/evidence/signing-client.ts';
 import { createEvidenceSigner, EvidenceCallFailure } from '../src/evidence/signing-client.ts';
 import { startEvidenceSigning } from './evidence-signing.ts';
 import { deliveryForFile, issueDocument, issuedEnvelope, publishIssued, waitForConsigned } from './support.ts';
@@ -39,6 +42,7 @@ await t.test('signing down is logged once, back once; then every row is sealed',
     }),
     retryMinMs: 1,
     retryMaxMs: 5,
+    leaseMs: 30_000,
     pollMs: 20,
     logger,
   });
@@ -121,3 +125,67 @@ await t.test('the signing client: hostile answers are failures, never thrown pas
     t.match(`${error?.code} ${error?.message}`, code, `${path}: ${error?.message.slice(0, 120)}`);
   }
 });
+
+await t.test(
+  'a round holds no lock or transaction while signing answers; leased rows are not taken twice',
+  async (t) => {
+    const doc = await issueDocument(d, ['HU-C1', 'HU-C2']);
+    await publishIssued(d, issuedEnvelope(doc));
+    await waitForConsigned(pool, doc.documentId, 2);
+    const real = createEvidenceSigner({
+      signingUrl: signing.url,
+      key: signing.keyPem,
+      tsaUrl: `${signing.url}/v1/tsa`,
+      timeoutMs: 5000,
+    });
+    const ofDoc = `SELECT e.id FROM evidence e JOIN delivery x ON x.id = e.delivery_id WHERE x.document_id = $1`;
+    let during: { lockedBy: number; second: number } | undefined;
+    const watching: EvidenceSigner = {
+      stamp: (request, office) => real.stamp(request, office),
+      async seal(office, statements) {
+        // While signing "works": the rows can be locked by anyone else at once, and a second round takes none.
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const locked = await client.query(`${ofDoc} FOR UPDATE NOWAIT`, [doc.documentId]);
+          await client.query('ROLLBACK');
+          const second = await sealRound({ pool, signer: real, retryMinMs: 1, retryMaxMs: 5, leaseMs: 30_000 });
+          during = { lockedBy: locked.rowCount ?? 0, second: second.sealed + second.deferred };
+        } finally {
+          client.release();
+        }
+        return real.seal(office, statements);
+      },
+    };
+    const round = await sealRound({ pool, signer: watching, retryMinMs: 1, retryMaxMs: 5, leaseMs: 30_000 });
+    t.equal(round.sealed, 1, 'the submission first (its successors wait for it)');
+    t.ok(during !== undefined && during.lockedBy >= 1, 'the rows were not locked while signing answered');
+    t.equal(during?.second, 0, 'a round meanwhile takes none of the leased rows');
+
+    // A lease run out: two rounds seal the same rows; the first evidence stored stays.
+    const next = await withTransaction(pool, (c) => claimUnsealed(c, new Date(), 500, new Date(Date.now() - 1000)));
+    t.equal(next.length, 2, 'the two consignments, leased with a lease already over');
+    const first = await sealRound({ pool, signer: real, retryMinMs: 1, retryMaxMs: 5, leaseMs: 30_000 });
+    t.equal(first.sealed, 2);
+    const stored = await pool.query<{ id: string; cms: Buffer }>(
+      `SELECT e.id, e.cms FROM evidence e JOIN delivery x ON x.id = e.delivery_id
+     WHERE x.document_id = $1 AND e.event = 'ContentConsignment' ORDER BY e.id`,
+      [doc.documentId],
+    );
+    t.equal(
+      await storeSealed(
+        pool,
+        next.map((r) => ({ id: r.id, statement: new Uint8Array([1]), cms: new Uint8Array([2]) })),
+        new Date(),
+      ),
+      0,
+      'a late second round stores nothing',
+    );
+    const after = await pool.query<{ id: string; cms: Buffer }>(
+      `SELECT e.id, e.cms FROM evidence e JOIN delivery x ON x.id = e.delivery_id
+     WHERE x.document_id = $1 AND e.event = 'ContentConsignment' ORDER BY e.id`,
+      [doc.documentId],
+    );
+    t.same(after.rows, stored.rows, 'the first evidence stays');
+  },
+);

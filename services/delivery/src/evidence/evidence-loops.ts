@@ -49,6 +49,8 @@ export function startEvidenceLoops(deps: {
   const sealer = startSealer({
     pool,
     signer,
+    // Longer than one call to signing may take, so a live round keeps its rows.
+    leaseMs: config.timeoutMs + 30_000,
     retryMinMs: config.retryMinMs,
     retryMaxMs: config.retryMaxMs,
     pollMs: config.pollMs,

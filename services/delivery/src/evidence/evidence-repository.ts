@@ -24,11 +24,12 @@ export interface UnsealedRow {
 }
 
 /**
- * Locks (SKIP LOCKED) up to `limit` unsealed rows due at `now` whose predecessor is sealed:
- * a leg's chain is the delivery's submission, then the leg's rows by `seq`. A leg row of a
- * delivery with no submission row (made before evidence) starts its chain.
+ * Takes (SKIP LOCKED, then due again only at `lease`) up to `limit` unsealed rows due at
+ * `now` whose predecessor is sealed: a leg's chain is the delivery's submission, then the
+ * leg's rows by `seq`. A leg row of a delivery with no submission row (made before
+ * evidence) starts its chain. Run in a transaction: the lease is set before it ends.
  */
-export async function claimUnsealed(q: Queryable, now: Date, limit: number): Promise<UnsealedRow[]> {
+export async function claimUnsealed(q: Queryable, now: Date, limit: number, lease: Date): Promise<UnsealedRow[]> {
   const { rows } = await q.query<UnsealedRow>(
     `SELECT e.id, e.delivery_id, e.recipient_office, e.event, e.acting_office, e.time, e.fields, e.attempts,
        d.document_id, d.sender, d.file_sha256, d.file_byte_length,
@@ -48,28 +49,37 @@ export async function claimUnsealed(q: Queryable, now: Date, limit: number): Pro
      FOR UPDATE OF e SKIP LOCKED`,
     [now, limit],
   );
+  if (rows.length > 0)
+    await q.query('UPDATE evidence SET next_attempt_at = $2 WHERE id = ANY($1::uuid[])', [
+      rows.map((r) => r.id),
+      lease,
+    ]);
   return rows;
 }
 
-/** Stores the statements and their CMS, sealed at `at`, in one statement. */
+/**
+ * Stores the statements and their CMS, sealed at `at`, in one statement, for rows still
+ * unsealed (a row another round sealed first keeps its evidence); returns how many.
+ */
 export async function storeSealed(
   q: Queryable,
   sealed: ReadonlyArray<{ id: string; statement: Uint8Array; cms: Uint8Array }>,
   at: Date,
-): Promise<void> {
-  if (sealed.length === 0) return;
-  await q.query(
+): Promise<number> {
+  if (sealed.length === 0) return 0;
+  const { rowCount } = await q.query(
     `UPDATE evidence e SET statement = u.statement, cms = u.cms, sealed_at = $4, last_error = NULL, next_attempt_at = NULL
-     FROM unnest($1::uuid[], $2::bytea[], $3::bytea[]) AS u(id, statement, cms) WHERE e.id = u.id`,
+     FROM unnest($1::uuid[], $2::bytea[], $3::bytea[]) AS u(id, statement, cms) WHERE e.id = u.id AND e.cms IS NULL`,
     [sealed.map((s) => s.id), sealed.map((s) => Buffer.from(s.statement)), sealed.map((s) => Buffer.from(s.cms)), at],
   );
+  return rowCount ?? 0;
 }
 
-/** Puts rows off: one more attempt, due again at `next`, with the error. */
+/** Puts rows still unsealed off: one more attempt, due again at `next`, with the error. */
 export async function deferUnsealed(q: Queryable, ids: readonly string[], next: Date, error: string): Promise<void> {
   if (ids.length === 0) return;
   await q.query(
-    'UPDATE evidence SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3 WHERE id = ANY($1::uuid[])',
+    'UPDATE evidence SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3 WHERE id = ANY($1::uuid[]) AND cms IS NULL',
     [ids, next, error.slice(0, 1000)],
   );
 }

@@ -5,8 +5,13 @@
  * back (the statement attached is the one sent, the signer's certificate names the acting
  * office) and stores statement and CMS. A failure (signing down, slow, refusing) puts the
  * rows of that office off with an exponential backoff; nothing else waits for it. One loop
- * per process, woken after commits that wrote rows, and polling; the rows are locked
- * (SKIP LOCKED) for the round, so processes share the work.
+ * per process, woken after commits that wrote rows, and polling. A round leases its rows
+ * (a short transaction with SKIP LOCKED sets them due again only after the lease) and holds
+ * no transaction while signing answers: no lock or connection is kept across the call
+ * (under the embedded mode's single-session PGlite, an open transaction would stall every
+ * service, signing included); a process that dies mid-round leaves them due after the lease.
+ * A row is stored only while still unsealed, so two rounds that took it (a lease run out)
+ * keep the first evidence.
  */
 import { withTransaction } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
@@ -29,6 +34,8 @@ export interface SealerDeps {
   signer: EvidenceSigner;
   retryMinMs: number;
   retryMaxMs: number;
+  /** How long a round's rows stay taken (longer than a call to signing may last). */
+  leaseMs: number;
   now?: () => Date;
 }
 
@@ -91,69 +98,69 @@ export function evidenceProblem(cms: Uint8Array, statement: Uint8Array, office: 
 }
 
 /**
- * One round: claims up to `limit` rows, seals them office by office, stores what was
- * sealed and puts the rest off, in one transaction (the rows stay locked meanwhile).
+ * One round: leases up to `limit` rows, seals them office by office (no transaction open
+ * meanwhile), stores what was sealed and puts the rest off.
  */
 export async function sealRound(deps: SealerDeps, limit = sealBatch): Promise<SealRound> {
   const now = deps.now ?? (() => new Date());
-  return withTransaction(deps.pool, async (client) => {
-    const rows = await claimUnsealed(client, now(), limit);
-    const round: SealRound = { sealed: 0, deferred: 0, failures: [] };
-    const byOffice = new Map<string, Array<{ row: UnsealedRow; bytes?: Uint8Array }>>();
-    for (const row of rows) {
-      const list = byOffice.get(row.acting_office) ?? [];
-      list.push({ row });
-      byOffice.set(row.acting_office, list);
-    }
-    const sealed: Array<{ id: string; statement: Uint8Array; cms: Uint8Array }> = [];
-    const putOff = async (items: ReadonlyArray<{ row: UnsealedRow }>, office: string, error: string) => {
-      round.failures.push({ office, error });
-      const attempts = Math.max(...items.map((i) => i.row.attempts)) + 1;
-      const next = new Date(now().getTime() + backoffMs(attempts, deps.retryMinMs, deps.retryMaxMs));
-      await deferUnsealed(
-        client,
-        items.map((i) => i.row.id),
-        next,
-        error,
-      );
-      round.deferred += items.length;
-    };
-    for (const [office, items] of byOffice) {
-      const good: Array<{ row: UnsealedRow; bytes: Uint8Array }> = [];
-      for (const item of items) {
-        try {
-          good.push({ row: item.row, bytes: encodeStatement(statementOf(item.row)) });
-        } catch (error) {
-          // Registered data a statement cannot say (should not happen): this row alone waits, told.
-          await putOff([item], office, `statement: ${(error as Error).message}`);
-        }
-      }
-      if (good.length === 0) continue;
-      let answers: Uint8Array[];
+  const at = now();
+  const rows = await withTransaction(deps.pool, (client) =>
+    claimUnsealed(client, at, limit, new Date(at.getTime() + deps.leaseMs)),
+  );
+  const round: SealRound = { sealed: 0, deferred: 0, failures: [] };
+  const byOffice = new Map<string, Array<{ row: UnsealedRow; bytes?: Uint8Array }>>();
+  for (const row of rows) {
+    const list = byOffice.get(row.acting_office) ?? [];
+    list.push({ row });
+    byOffice.set(row.acting_office, list);
+  }
+  const sealed: Array<{ id: string; statement: Uint8Array; cms: Uint8Array }> = [];
+  const putOff = async (items: ReadonlyArray<{ row: UnsealedRow }>, office: string, error: string) => {
+    round.failures.push({ office, error });
+    const attempts = Math.max(...items.map((i) => i.row.attempts)) + 1;
+    const next = new Date(now().getTime() + backoffMs(attempts, deps.retryMinMs, deps.retryMaxMs));
+    await deferUnsealed(
+      deps.pool,
+      items.map((i) => i.row.id),
+      next,
+      error,
+    );
+    round.deferred += items.length;
+  };
+  for (const [office, items] of byOffice) {
+    const good: Array<{ row: UnsealedRow; bytes: Uint8Array }> = [];
+    for (const item of items) {
       try {
-        answers = await deps.signer.seal(
-          office,
-          good.map((g) => g.bytes),
-        );
+        good.push({ row: item.row, bytes: encodeStatement(statementOf(item.row)) });
       } catch (error) {
-        const said = error instanceof EvidenceCallFailure ? error.message : `sealing failed: ${String(error)}`;
-        await putOff(good, office, said);
-        continue;
+        // Registered data a statement cannot say (should not happen): this row alone waits, told.
+        await putOff([item], office, `statement: ${(error as Error).message}`);
       }
-      const problems = good.flatMap((g, i) => {
-        const problem = evidenceProblem(answers[i]!, g.bytes, office);
-        return problem === undefined ? [] : [`${g.row.id}: ${problem}`];
-      });
-      if (problems.length > 0) {
-        await putOff(good, office, `signing answered unusable evidence: ${problems[0]}`);
-        continue;
-      }
-      good.forEach((g, i) => sealed.push({ id: g.row.id, statement: g.bytes, cms: answers[i]! }));
     }
-    await storeSealed(client, sealed, now());
-    round.sealed = sealed.length;
-    return round;
-  });
+    if (good.length === 0) continue;
+    let answers: Uint8Array[];
+    try {
+      answers = await deps.signer.seal(
+        office,
+        good.map((g) => g.bytes),
+      );
+    } catch (error) {
+      const said = error instanceof EvidenceCallFailure ? error.message : `sealing failed: ${String(error)}`;
+      await putOff(good, office, said);
+      continue;
+    }
+    const problems = good.flatMap((g, i) => {
+      const problem = evidenceProblem(answers[i]!, g.bytes, office);
+      return problem === undefined ? [] : [`${g.row.id}: ${problem}`];
+    });
+    if (problems.length > 0) {
+      await putOff(good, office, `signing answered unusable evidence: ${problems[0]}`);
+      continue;
+    }
+    good.forEach((g, i) => sealed.push({ id: g.row.id, statement: g.bytes, cms: answers[i]! }));
+  }
+  round.sealed = await storeSealed(deps.pool, sealed, now());
+  return round;
 }
 
 /** A running sealer. */
