@@ -128,6 +128,19 @@ await t.test('the broker restarted in the middle of a 3,321 fan-out: exactly onc
   );
   t.equal(await count('SELECT count(*) AS n FROM delivery.leg_event'), 2 * total, 'and nothing else');
   t.equal(
+    await count(
+      "SELECT count(DISTINCT recipient_office) AS n FROM delivery.evidence WHERE event = 'ContentConsignment'",
+    ),
+    total,
+    'a consignment evidence for every leg',
+  );
+  t.equal(
+    await count("SELECT count(*) AS n FROM delivery.evidence WHERE event = 'ContentConsignment'"),
+    total,
+    'none twice',
+  );
+  t.equal(await count("SELECT count(*) AS n FROM delivery.evidence WHERE event = 'SubmissionAcceptance'"), 1);
+  t.equal(
     await count('SELECT count(*) AS n FROM delivery.outbox WHERE topic = $1', [topics.sent]),
     total,
     'one delivery.sent each',
