@@ -1,8 +1,8 @@
 /**
  * The delivery schema's own migrations, in order (the kit's outbox tables come first by
  * themselves): one delivery per issued document, one leg per recipient office (its inbox
- * entry once consigned), the append-only history of each leg's events, and the signed
- * evidence of each act (README "Evidence").
+ * entry once consigned), the append-only history of each leg's events, the signed
+ * evidence of each act (README "Evidence"), and where a recalled leg stood before the recall.
  */
 import type { Migration } from '@lienthong/db';
 
@@ -189,6 +189,21 @@ export const deliveryMigrations: Migration[] = [
       CREATE UNIQUE INDEX evidence_submission ON evidence (delivery_id) WHERE recipient_office IS NULL;
       CREATE INDEX evidence_unsealed ON evidence (time) WHERE sealed_at IS NULL;
       CREATE INDEX evidence_unbatched ON evidence (sealed_at) WHERE sealed_at IS NOT NULL AND batch_id IS NULL;
+    `,
+  },
+  {
+    // After a recall refused (16) the recipient goes on from where it stood when the recall
+    // was asked (README "Recall and replace"). NULL: not in the inbox then (01 once consigned).
+    id: '0006_status_before_recall',
+    sql: `
+      ALTER TABLE delivery_leg ADD COLUMN status_before_recall text
+        CHECK (status_before_recall IN ('01', '03', '04', '05', '06'));
+      -- Legs recalled before this migration: the last status their history gave before the 13.
+      UPDATE delivery_leg l SET status_before_recall = (
+        SELECT b.code FROM leg_event r JOIN leg_event b ON b.leg_id = r.leg_id AND b.id < r.id
+        WHERE r.leg_id = l.id AND r.code = '13' AND b.code IN ('01', '03', '04', '05', '06')
+        ORDER BY r.id, b.id DESC LIMIT 1)
+      WHERE l.status IN ('13', '15', '16');
     `,
   },
 ];

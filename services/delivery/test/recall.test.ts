@@ -194,8 +194,13 @@ await t.test('answers: one accepts (15, out of the list), one refuses (16 with i
   const twice = await call('POST', `/v1/inbox/${ids.a1}/recall-answer`, a1, { accept: false, reason: 'x' });
   t.equal(twice.statusCode, 409);
   t.match(twice.json(), { code: 'RECALL_ALREADY_ANSWERED', current: '15' });
-  const accept = await call('POST', `/v1/inbox/${ids.b1}/acceptance`, callerOf('HU-B1', 'registry'));
-  t.equal(accept.statusCode, 409, 'no acceptance after a recall');
+  const accept = await call('POST', `/v1/inbox/${ids.a1}/acceptance`, callerOf('HU-A1', 'registry'));
+  t.equal(
+    accept.statusCode,
+    409,
+    'no acceptance after the recall was accepted (after 16: recall-after-refusal.test.ts)',
+  );
+  t.match(accept.json(), { code: 'DELIVERY_ALREADY_ANSWERED', current: '15' });
 
   const changed = await pool.query<{ status: string; reason: string | null; businessType: string }>(
     `SELECT envelope->'data'->>'status' AS status, envelope->'data'->>'reason' AS reason,

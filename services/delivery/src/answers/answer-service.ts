@@ -3,7 +3,8 @@
  * through intake, and the number is recorded with status 03), refuse with a reason (02),
  * and the processing statuses 04/05/06. Each change is one transaction: the leg, its
  * history and `delivery.status-changed` in the outbox. Only the caller's own office's
- * entries; an answer given already, or a change that may not follow, changes nothing.
+ * entries; an answer given already, or a change that may not follow, changes nothing. After
+ * a recall refused (16) the recipient answers from where it stood when the recall was asked.
  */
 import { enqueueEvents, withTransaction } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
@@ -20,7 +21,7 @@ import { deliveryErrors } from '../errors.ts';
 import { inboxUsers, requireEntry } from '../inbox/inbox-service.ts';
 import type { DeliveryTopics } from '../topics.ts';
 import type { IntakeClient } from './intake-client.ts';
-import { allowedAfter, reachableFrom } from './transitions.ts';
+import { allowedAfter, answeringFrom, reachableFrom } from './transitions.ts';
 import type { ProcessingStatus } from './transitions.ts';
 
 /** What the answers need besides the pool. */
@@ -41,8 +42,10 @@ const answered = (status: string | null) =>
 const eventOf = (code: string): string => findExchangeStatus(code)?.name ?? code;
 
 /**
- * Moves the caller's entry `id` from one of `from` to `change` in one transaction, with its
- * history and `delivery.status-changed`; `refuse` builds the error when it stands elsewhere.
+ * Moves the caller's entry `id` from one of `from` (after a recall refused, where it stood
+ * before the recall) to `change` in one transaction, with its history and
+ * `delivery.status-changed`; `refuse` builds the error from its status and the one it
+ * answers from when that is not one of `from`.
  */
 async function applyChange(
   deps: AnswerDeps,
@@ -50,12 +53,13 @@ async function applyChange(
   id: string,
   from: readonly string[],
   change: StatusChange,
-  refuse: (status: string | null) => AppError,
+  refuse: (status: string | null, answeringFrom: string | null) => AppError,
   detail?: Record<string, unknown>,
 ): Promise<{ entry: InboxEntry; leg: Leg }> {
   return withTransaction(deps.pool, async (client) => {
     const entry = await requireEntry(client, principal, id, true);
-    if (entry.leg.status === null || !from.includes(entry.leg.status)) throw refuse(entry.leg.status);
+    const standing = answeringFrom(entry.leg.status, entry.leg.statusBeforeRecall);
+    if (standing === null || !from.includes(standing)) throw refuse(entry.leg.status, standing);
     const leg = (await changeLegStatus(client, entry.leg.id, from, change))!;
     const reason = change.refusalReason ?? change.reason;
     const event = statusChangedEvent(deps.topics, entry.delivery, leg, reason);
@@ -95,7 +99,7 @@ export async function acceptEntry(
 ): Promise<InboxEntry> {
   requireRoleOf(principal, ...inboxUsers);
   const current = await requireEntry(deps.pool, principal, id);
-  if (current.leg.status !== '01') throw answered(current.leg.status);
+  if (answeringFrom(current.leg.status, current.leg.statusBeforeRecall) !== '01') throw answered(current.leg.status);
   deps.intake.ensureConfigured();
   const { delivery } = current;
   const incoming = await deps.intake.registerIncoming(authorization, {
@@ -155,10 +159,10 @@ export async function reportStatus(
     id,
     reachableFrom[status],
     { status, at, ...(reason === undefined ? {} : { reason }) },
-    (from) =>
+    (current, from) =>
       new AppError(deliveryErrors.DELIVERY_TRANSITION_NOT_ALLOWED, {
-        detail: `${status} cannot follow ${from}`,
-        extra: { current: from, allowed: allowedAfter(from) },
+        detail: `${status} cannot follow ${current === from ? current : `${current} (from ${from})`}`,
+        extra: { current, allowed: allowedAfter(from) },
       }),
   );
   return entry;

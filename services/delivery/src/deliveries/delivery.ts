@@ -63,6 +63,11 @@ export interface Leg {
   refusalReason: string | null;
   /** The recipient's reason for refusing a recall (16). */
   recallRefusalReason: string | null;
+  /**
+   * The status when the recall was asked (13), what a refused recall (16) goes on from;
+   * null when no recall was asked, or the leg was not in its inbox then (01 once consigned).
+   */
+  statusBeforeRecall: string | null;
   /** The deadline it was found overdue at (no answer by then), once the sweep noted it. */
   overdueSince: Date | null;
 }
@@ -123,13 +128,14 @@ export interface LegRow {
   refusal_reason: string | null;
   recall_refusal_reason: string | null;
   overdue_since: Date | null;
+  status_before_recall: string | null;
 }
 
 export const deliveryColumns =
   'd.id, d.document_id, d.sender, d.symbol, d.document_type, d.subject, d.urgency, d.priority, d.secrecy, d.deadline, d.issued_at, d.file_sha256, d.file_byte_length, d.file_media_type, d.file_bucket, d.file_key, d.file_version_id, d.created_at, d.recall_kind, d.recall_reason, d.recalled_at, d.replaced_by';
 
 export const legColumns =
-  'l.id, l.delivery_id, l.recipient, l.priority, l.status, l.status_at, l.sent_at, l.consigned_at, l.inbox_seq, l.handed_over_at, l.answered_at, l.incoming_number, l.incoming_period, l.refusal_reason, l.recall_refusal_reason, l.overdue_since';
+  'l.id, l.delivery_id, l.recipient, l.priority, l.status, l.status_at, l.sent_at, l.consigned_at, l.inbox_seq, l.handed_over_at, l.answered_at, l.incoming_number, l.incoming_period, l.refusal_reason, l.recall_refusal_reason, l.overdue_since, l.status_before_recall';
 
 export const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
@@ -177,6 +183,7 @@ export const toLeg = (r: LegRow): Leg => ({
   refusalReason: r.refusal_reason,
   recallRefusalReason: r.recall_refusal_reason,
   overdueSince: r.overdue_since,
+  statusBeforeRecall: r.status_before_recall,
 });
 
 /**

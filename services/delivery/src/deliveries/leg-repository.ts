@@ -169,7 +169,10 @@ export interface StatusChange {
   reason?: string;
 }
 
-/** Moves leg `id` to `change.status` if it stands at one of `from`; undefined when it does not. */
+/**
+ * Moves leg `id` to `change.status` if it stands at one of `from` (after a recall refused,
+ * 16, if it stood at one of them when the recall was asked); undefined when it does not.
+ */
 export async function changeLegStatus(
   q: Queryable,
   id: string,
@@ -181,7 +184,8 @@ export async function changeLegStatus(
        answered_at = CASE WHEN $5::boolean THEN $4 ELSE l.answered_at END,
        incoming_number = coalesce($6, l.incoming_number), incoming_period = coalesce($7, l.incoming_period),
        refusal_reason = coalesce($8, l.refusal_reason)
-     WHERE l.id = $1 AND l.status = ANY($2::text[])
+     WHERE l.id = $1
+       AND CASE WHEN l.status = '16' THEN coalesce(l.status_before_recall, '01') ELSE l.status END = ANY($2::text[])
      RETURNING ${legColumns}`,
     [
       id,

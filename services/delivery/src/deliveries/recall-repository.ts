@@ -19,12 +19,13 @@ export async function setDeliveryRecall(q: Queryable, id: string, recall: Delive
 
 /**
  * Moves every leg of delivery `id` that holds the document (not yet in the inbox, arrived,
- * accepted, or in processing up to completed) to 13 at `at`; those in an inbox take a new
- * inbox order (call under `lockInboxOrder`). A leg refused on arrival (02) is left as it is.
+ * accepted, or in processing up to completed) to 13 at `at`, keeping the status it had
+ * (NULL for a leg not in the inbox yet); those in an inbox take a new inbox order (call
+ * under `lockInboxOrder`). A leg refused on arrival (02) is left as it is.
  */
 export async function askRecall(q: Queryable, deliveryId: string, at: Date): Promise<Leg[]> {
   const { rows } = await q.query<LegRow>(
-    `UPDATE delivery_leg l SET status = '13', status_at = $2,
+    `UPDATE delivery_leg l SET status = '13', status_at = $2, status_before_recall = l.status,
        inbox_seq = CASE WHEN l.inbox_seq IS NULL THEN NULL ELSE nextval('inbox_seq') END
      WHERE l.delivery_id = $1 AND (l.status IS NULL OR l.status IN ('01', '03', '04', '05', '06'))
      RETURNING ${legColumns}`,
