@@ -207,6 +207,28 @@ await t.test('export, then verify offline: exit 0; a changed byte in any piece: 
   });
 });
 
+await t.test("a recipient exports its own leg's evidence: the submission and its leg, and it verifies", async (t) => {
+  const hn = configFor('VPTU-HN', 'registry');
+  const run = await lienthong(['inbox', 'evidence', await legOf('VPTU-HN'), '-o', 'hn', '--config', hn, '--json']);
+  t.equal(run.code, 0, run.stderr);
+  t.match(JSON.parse(run.stdout), { documentId: data.documentId, evidence: 3, unsealed: 0, unstamped: 0 });
+  const verified = await lienthong(['verify', 'hn', '--anchor', 'root.pem', '--json']);
+  t.equal(verified.code, 0, verified.stdout);
+  const report = JSON.parse(verified.stdout) as { legs: Array<{ recipientOffice?: string }> };
+  t.notOk(JSON.stringify(report).includes('VPTU-BL'), "nothing of another recipient's leg");
+  const other = await lienthong([
+    'inbox',
+    'evidence',
+    await legOf('VPTU-HN'),
+    '-o',
+    'bl',
+    '--config',
+    configFor('VPTU-BL', 'registry'),
+  ]);
+  t.equal(other.code, 1, "another office's entry");
+  t.match(other.stderr, /INBOX_ENTRY_NOT_FOUND/);
+});
+
 await t.test('refusals: the command line, the output folder, another office, an unknown document', async (t) => {
   const noOutput = await lienthong(['delivery', 'evidence', data.documentId, '--config', sender]);
   t.equal(noOutput.code, 2, 'without -o');

@@ -70,7 +70,7 @@ interface ExportSummary {
 async function fetchEvidence(
   io: CliIo,
   config: ClientConfig,
-  deliveryId: string,
+  path: string,
 ): Promise<{ first: EvidencePage; evidence: BundleEvidence[]; unsealed: number; unstamped: number }> {
   const evidence: BundleEvidence[] = [];
   let first: EvidencePage | undefined;
@@ -80,7 +80,7 @@ async function fetchEvidence(
   do {
     const page = await callService<EvidencePage>(io, config, 'delivery', {
       method: 'GET',
-      path: `/v1/deliveries/${encodeURIComponent(deliveryId)}/evidence`,
+      path,
       query: { after, limit: 1000 },
     });
     first ??= page;
@@ -154,12 +154,12 @@ async function fetchCaMaterial(
 async function downloadDocument(
   io: CliIo,
   config: ClientConfig,
-  deliveryId: string,
+  source: string,
   path: string,
 ): Promise<{ sha256: string; length: number }> {
   const response = await sendToService(io, config, 'delivery', {
     method: 'GET',
-    path: `/v1/deliveries/${encodeURIComponent(deliveryId)}/content`,
+    path: source,
     headers: { accept: 'application/pdf, application/problem+json' },
   });
   const hash = createHash('sha256');
@@ -200,12 +200,18 @@ function outputFolder(io: CliIo, output: string): string {
   return full;
 }
 
-async function exportBundle(
-  io: CliIo,
-  config: ClientConfig,
-  documentId: string,
-  output: string,
-): Promise<ExportSummary> {
+/** Where a bundle's pieces come from: the sender's delivery, or a recipient's inbox entry. */
+interface BundleSource {
+  /** What the bundle is of, for messages. */
+  what: string;
+  /** `GET` path of the evidence pages. */
+  evidence: string;
+  /** `GET` path of the PDF. */
+  content: string;
+}
+
+/** The sender's delivery of document `documentId`; DELIVERY_NOT_FOUND when the caller's office sent none. */
+async function senderSource(io: CliIo, config: ClientConfig, documentId: string): Promise<BundleSource> {
   const { deliveries } = await callService<{ deliveries: { id: string }[] }>(io, config, 'delivery', {
     method: 'GET',
     path: '/v1/deliveries',
@@ -218,19 +224,36 @@ async function exportBundle(
       code: 'DELIVERY_NOT_FOUND',
       detail: `no delivery of ${documentId} sent by your office (is it issued?)`,
     });
-  const { first, evidence, unsealed, unstamped } = await fetchEvidence(io, config, deliveryId);
+  const base = `/v1/deliveries/${encodeURIComponent(deliveryId)}`;
+  return { what: `the delivery of ${documentId}`, evidence: `${base}/evidence`, content: `${base}/content` };
+}
+
+/** The caller's office's inbox entry `id`: its leg and the submission (INBOX_ENTRY_NOT_FOUND from the service otherwise). */
+function recipientSource(id: string): BundleSource {
+  const base = `/v1/inbox/${encodeURIComponent(id)}`;
+  return { what: `inbox entry ${id}`, evidence: `${base}/evidence`, content: `${base}/content` };
+}
+
+async function exportBundle(
+  io: CliIo,
+  config: ClientConfig,
+  source: BundleSource,
+  output: string,
+): Promise<ExportSummary> {
+  const { first, evidence, unsealed, unstamped } = await fetchEvidence(io, config, source.evidence);
+  const { id: deliveryId, documentId } = first.delivery;
   if (evidence.length === 0)
     throw new ServiceRefusal({
       status: 409,
       code: 'EVIDENCE_NOT_SEALED',
-      detail: `no evidence of the delivery of ${documentId} is sealed yet (${unsealed} waiting): try again later`,
+      detail: `no evidence of ${source.what} is sealed yet (${unsealed} waiting): try again later`,
     });
   const { certificates, crls } = await fetchCaMaterial(io, config);
   const target = outputFolder(io, output);
   const work = join(dirname(target), `.${basename(target)}.partial-${process.pid}`);
   try {
     mkdirSync(work, { recursive: true });
-    const document = await downloadDocument(io, config, deliveryId, join(work, 'document.pdf'));
+    const document = await downloadDocument(io, config, source.content, join(work, 'document.pdf'));
     const expected = first.delivery.document;
     if (document.sha256 !== expected.sha256 || document.length !== expected.length)
       throw new CliError(
@@ -262,6 +285,48 @@ async function exportBundle(
   };
 }
 
+const options = `  -o, --output DIR  the folder to write (new or empty)
+  --config FILE     client configuration (default: $LIENTHONG_CONFIG):
+                    { "endpoints": { "delivery": "http://…", "signing": "http://…" },
+                      "token": "…" }
+  --json            print what was written as JSON`;
+
+/** Runs an export command named `name` whose one argument `what` names the source `sourceOf` finds. */
+async function runExport(
+  name: string,
+  what: string,
+  sourceOf: (io: CliIo, config: ClientConfig, argument: string) => Promise<BundleSource> | BundleSource,
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const { values, positionals: rest } = parseCommandLine(name, args, {
+    output: { type: 'string', short: 'o' },
+    config: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const [argument] = positionals(name, rest, [what]);
+  const output = required(name, 'output', values.output);
+  const json = values.json === true;
+  const config = readClientConfig(io, values.config);
+  outputFolder(io, output);
+  return asClient(io, json, async () => {
+    const summary = await exportBundle(io, config, await sourceOf(io, config, argument!), output);
+    if (summary.unsealed > 0 || summary.unstamped > 0)
+      io.stderr(
+        `warning: ${summary.unsealed} evidence not sealed yet (left out), ${summary.unstamped} not time-stamped yet: the bundle will not verify whole until they are; export again later.\n`,
+      );
+    if (json) {
+      io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    io.stdout(
+      `wrote ${output}: document ${summary.document.length} bytes (SHA-256 ${summary.document.sha256}), ${summary.evidence} evidence, ${summary.certificates} certificate(s), ${summary.crls} CRL(s)\n`,
+    );
+    io.stdout(`check it: lienthong verify ${output} --anchor root.pem\n`);
+    return EXIT.ok;
+  });
+}
+
 /** `lienthong delivery evidence DOC -o DIR`. */
 export const deliveryEvidenceCommand: Command = {
   name: 'evidence',
@@ -276,42 +341,34 @@ proof and batch time-stamp, and the CA and TSA certificates and CRLs. Check it
 offline with 'lienthong verify DIR --anchor root.pem'. Evidence not yet sealed
 or time-stamped is counted; export again later for a bundle that verifies whole.
 
-  -o, --output DIR  the folder to write (new or empty)
-  --config FILE     client configuration (default: $LIENTHONG_CONFIG):
-                    { "endpoints": { "delivery": "http://…", "signing": "http://…" },
-                      "token": "…" }
-  --json            print what was written as JSON
+${options}
 
 Exit status: 0 written (warnings on stderr when evidence still waits); 1 the
 service refused or has no delivery of DOC for your office, or no evidence is
 sealed yet; 2 unusable command line, configuration or output folder.
 `,
-  async run(args, io) {
-    const { values, positionals: rest } = parseCommandLine('delivery evidence', args, {
-      output: { type: 'string', short: 'o' },
-      config: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const [documentId] = positionals('delivery evidence', rest, ['doc']);
-    const output = required('delivery evidence', 'output', values.output);
-    const json = values.json === true;
-    const config = readClientConfig(io, values.config);
-    outputFolder(io, output);
-    return asClient(io, json, async () => {
-      const summary = await exportBundle(io, config, documentId!, output);
-      if (summary.unsealed > 0 || summary.unstamped > 0)
-        io.stderr(
-          `warning: ${summary.unsealed} evidence not sealed yet (left out), ${summary.unstamped} not time-stamped yet: the bundle will not verify whole until they are; export again later.\n`,
-        );
-      if (json) {
-        io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
-        return EXIT.ok;
-      }
-      io.stdout(
-        `wrote ${output}: document ${summary.document.length} bytes (SHA-256 ${summary.document.sha256}), ${summary.evidence} evidence, ${summary.certificates} certificate(s), ${summary.crls} CRL(s)\n`,
-      );
-      io.stdout(`check it: lienthong verify ${output} --anchor root.pem\n`);
-      return EXIT.ok;
-    });
-  },
+  run: (args, io) => runExport('delivery evidence', 'doc', senderSource, args, io),
+};
+
+/** `lienthong inbox evidence ID -o DIR`. */
+export const inboxEvidenceCommand: Command = {
+  name: 'evidence',
+  summary: "export the signed evidence of an inbox entry's delivery as an offline bundle",
+  usage: `Usage: lienthong inbox evidence ID -o DIR [--config FILE] [--json]
+
+Writes the evidence bundle of inbox entry ID of your office to DIR, a new or
+empty folder: the document's PDF (fetched as 'inbox get -o' does: the first
+complete fetch is the hand-over), the sender's submission and every sealed
+evidence of your office's leg (consignment, hand-over, your answers, a recall
+and your answer to it) with proofs and time-stamps, and the CA and TSA
+certificates and CRLs. Check it offline with 'lienthong verify DIR --anchor
+root.pem'.
+
+${options}
+
+Exit status: 0 written (warnings on stderr when evidence still waits); 1 the
+service refused (another office's entry is not found) or no evidence is sealed
+yet; 2 unusable command line, configuration or output folder.
+`,
+  run: (args, io) => runExport('inbox evidence', 'id', (_io, _config, id) => recipientSource(id), args, io),
 };

@@ -2,7 +2,7 @@ import type { Command } from '../io.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
-import { deliveryEvidenceCommand } from './delivery-evidence.ts';
+import { deliveryEvidenceCommand, inboxEvidenceCommand } from './delivery-evidence.ts';
 import { directoryImportCommand, directoryListCommand } from './directory.ts';
 import { dlqListCommand, dlqReplayCommand } from './dlq.ts';
 import { docGetCommand, docListCommand, docShowCommand } from './doc.ts';
@@ -85,6 +85,7 @@ export const INBOX_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['status', inboxStatusCommand],
   ['recall-answer', inboxRecallAnswerCommand],
   ['follow', inboxFollowCommand],
+  ['evidence', inboxEvidenceCommand],
 ]);
 
 /** Commands of the `delivery` group (`lienthong delivery NAME`): the deliveries your office sent. */
