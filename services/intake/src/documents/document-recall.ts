@@ -126,27 +126,6 @@ const recalledEvent =
       recalledAt: at.toISOString(),
     });
 
-/**
- * In the caller's transaction: the issued document `documentId` of `office`, whose number
- * the register has just cancelled, is recalled, so that delivery asks every recipient office
- * to give it back (13), as a recall would. The register's reason (it may span lines) becomes
- * one line, under the recall's 1,000 characters. A document no longer issued is left alone.
- */
-export async function recallForCancelledNumber(
-  client: PoolClient,
-  office: string,
-  documentId: string,
-  symbol: string,
-  reason: string,
-  by: string,
-): Promise<StoredDocument | undefined> {
-  const document = await findDocument(client, office, documentId, true);
-  if (document === undefined || document.state !== 'issued') return undefined;
-  const line = `Số ${symbol} đã hủy: ${reason.replace(/\s+/gu, ' ').trim()}`;
-  const text = line.length > 1000 ? `${line.slice(0, 999)}…` : line;
-  return endLocked(client, document, 'recall', text, by, recalledEvent(text));
-}
-
 /** Recalls (thu hồi) the caller's office's issued document `id` for `reason`; `document.recalled` tells delivery. */
 export async function recallDocument(
   pool: Pool,

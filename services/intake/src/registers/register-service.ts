@@ -1,7 +1,8 @@
 /**
  * The registers as the routes serve them: the caller's own office's outgoing register (a
- * page, or all of it for the CSV and the printable book), the cancellation of a number, and
- * the office's series configuration. The access rule and the transaction live here.
+ * page, or all of it for the CSV and the printable book) and the office's series
+ * configuration. The access rule and the transaction live here. (The cancellation of a
+ * number, which may cancel its document, is issue/document-cancellation.ts.)
  */
 import { withTransaction } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
@@ -9,8 +10,6 @@ import { roles } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import { findOffice } from '../directory/office-repository.ts';
-import { recallForCancelledNumber } from '../documents/document-recall.ts';
-import { cancelNumber } from './numbering.ts';
 import { registerBook } from './register-book.ts';
 import type { EntryState, RegisterEntry } from './register-entry.ts';
 import { appendAudit, listEntries } from './register-repository.ts';
@@ -81,32 +80,6 @@ export async function outgoingBook(
     .filter((x) => x !== '')
     .join(', ');
   return { office, pdf: registerBook(entries, { officeName, scope, printedAt: now }), truncated };
-}
-
-/**
- * Cancels a number of the caller's office's register (registry only), with the reason;
- * audited. A number whose document was issued (and so delivered) also recalls that document
- * in the same transaction, so that every recipient office is asked to give it back.
- */
-export async function cancelOutgoing(
-  pool: Pool,
-  principal: Principal,
-  target: { series: string; period: string; number: number; reason: string },
-): Promise<RegisterEntry> {
-  requireRoleOf(principal, roles.registry);
-  return withTransaction(pool, async (c) => {
-    const entry = await cancelNumber(c, { ...target, office: principal.office, by: principal.subject });
-    if (entry.issuedAt !== null)
-      await recallForCancelledNumber(
-        c,
-        principal.office,
-        entry.documentId,
-        entry.symbol,
-        target.reason,
-        principal.subject,
-      );
-    return entry;
-  });
 }
 
 /** The configuration the caller's office numbers under. */

@@ -6,7 +6,7 @@ import type { Pool } from '@lienthong/db';
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
-import { cancelDocument } from '../documents/document-cancellation.ts';
+import { cancelDocument } from '../issue/document-cancellation.ts';
 import {
   documentContent,
   documentFile,

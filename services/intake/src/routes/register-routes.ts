@@ -5,9 +5,9 @@
 import type { Pool } from '@lienthong/db';
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
+import { cancelOutgoing } from '../issue/document-cancellation.ts';
 import { registerCsv } from '../registers/register-csv.ts';
 import {
-  cancelOutgoing,
   changeSeriesConfig,
   maxExportEntries,
   outgoingBook,
