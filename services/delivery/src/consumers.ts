@@ -3,7 +3,7 @@
  * is already thousands of legs), and consignment of `delivery.sent` in batches on two
  * subscriptions — one for the ordinary topic, one for the urgent topic — so that an urgent
  * leg is consigned while an ordinary backlog is still draining; the recall consumer of
- * `document.recalled` and `document.replaced`, one event at a time; and `delivery.status-changed`
+ * `document.recalled`, `document.replaced` and `document.cancelled`, one event at a time; and `delivery.status-changed`
  * in batches for the senders' webhooks.
  */
 import type { EventBus, EventEnvelope, Subscription } from '@lienthong/bus';
@@ -76,7 +76,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
         bus.subscribe({ group: topics.groups.inbox, topics: [topics.sent], handleBatch, maxBatch: consignBatchSize }),
         bus.subscribe({
           group: topics.groups.recall,
-          topics: [topics.recalled, topics.replaced],
+          topics: [topics.recalled, topics.replaced, topics.cancelled],
           handler: async (event) => {
             const legs = await handleRecall(pool, topics, event);
             for (const leg of legs) watch.wake(leg.recipient);

@@ -2,7 +2,8 @@
  * The delivery schema's own migrations, in order (the kit's outbox tables come first by
  * themselves): one delivery per issued document, one leg per recipient office (its inbox
  * entry once consigned), the append-only history of each leg's events, the signed
- * evidence of each act (README "Evidence"), and where a recalled leg stood before the recall.
+ * evidence of each act (README "Evidence"), where a recalled leg stood before the recall, and
+ * the cancellation of an issued document as a recall's kind.
  */
 import type { Migration } from '@lienthong/db';
 
@@ -204,6 +205,15 @@ export const deliveryMigrations: Migration[] = [
         WHERE r.leg_id = l.id AND r.code = '13' AND b.code IN ('01', '03', '04', '05', '06')
         ORDER BY r.id, b.id DESC LIMIT 1)
       WHERE l.status IN ('13', '15', '16');
+    `,
+  },
+  {
+    // An issued document cancelled at intake (document.cancelled with its symbol) is asked
+    // back as a recall; the delivery says it was a cancellation (README "Recall and replace").
+    id: '0007_recall_cancelled',
+    sql: `
+      ALTER TABLE delivery DROP CONSTRAINT delivery_recall_kind_check,
+        ADD CONSTRAINT delivery_recall_kind_check CHECK (recall_kind IN ('recalled', 'replaced', 'cancelled'));
     `,
   },
 ];

@@ -16,9 +16,10 @@ export interface DeliveryTopics {
   sentUrgent: string;
   /** `delivery.status-changed` v1. */
   statusChanged: string;
-  /** `document.recalled` v1 and `document.replaced` v1, read by the recall consumer. */
+  /** `document.recalled` v1, `document.replaced` v1 and `document.cancelled` v1, read by the recall consumer. */
   recalled: string;
   replaced: string;
+  cancelled: string;
   groups: { fanOut: string; inbox: string; inboxUrgent: string; recall: string; webhooks: string };
 }
 
@@ -33,6 +34,7 @@ export function deliveryTopics(namespace: string): DeliveryTopics {
     statusChanged: at(eventDefinitions.deliveryStatusChanged.topic),
     recalled: at(eventDefinitions.documentRecalled.topic),
     replaced: at(eventDefinitions.documentReplaced.topic),
+    cancelled: at(eventDefinitions.documentCancelled.topic),
     groups: {
       fanOut: at('delivery-fan-out'),
       inbox: at('delivery-inbox'),
@@ -45,7 +47,15 @@ export function deliveryTopics(namespace: string): DeliveryTopics {
 
 /** Every topic the service publishes to or reads (for `ensureTopics`). */
 export function topicsOf(topics: DeliveryTopics): string[] {
-  return [topics.issued, topics.sent, topics.sentUrgent, topics.statusChanged, topics.recalled, topics.replaced];
+  return [
+    topics.issued,
+    topics.sent,
+    topics.sentUrgent,
+    topics.statusChanged,
+    topics.recalled,
+    topics.replaced,
+    topics.cancelled,
+  ];
 }
 
 /** The priority of an urgency level (libs/records: 0 ordinary … 3 Hỏa tốc); 0 for an unknown one. */

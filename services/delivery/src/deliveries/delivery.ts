@@ -34,9 +34,13 @@ export interface Delivery {
   recall: DeliveryRecall | null;
 }
 
-/** A recall or replacement of a delivered document, as the sender gave it. */
+/**
+ * A recall or replacement of a delivered document, as the sender gave it. `cancelled`: the
+ * issued document was cancelled at intake (its number too), which asks for it back as a
+ * recall does.
+ */
 export interface DeliveryRecall {
-  kind: 'recalled' | 'replaced';
+  kind: 'recalled' | 'replaced' | 'cancelled';
   reason: string;
   at: Date;
   /** The replacing document (a replacement only). */
@@ -104,7 +108,7 @@ export interface DeliveryRow {
   file_key: string;
   file_version_id: string | null;
   created_at: Date;
-  recall_kind: 'recalled' | 'replaced' | null;
+  recall_kind: DeliveryRecall['kind'] | null;
   recall_reason: string | null;
   recalled_at: Date | null;
   replaced_by: string | null;

@@ -1,13 +1,14 @@
 /**
  * What a recall (thu hồi) or replacement does to a delivery, inside the caller's
- * transaction: the sender's word recorded on the delivery once; for a recall, every leg that
+ * transaction: the sender's word recorded on the delivery once; for a recall (or the
+ * cancellation of the issued document at intake, which asks the same), every leg that
  * holds the document asked to answer (13: history, a new inbox order so that streams send it
  * again, `delivery.status-changed` for the sender); for a replacement, each leg's history
  * names the replacing document (the new one is delivered as any other).
  */
 import { enqueueEvents } from '@lienthong/db';
 import type { PoolClient } from '@lienthong/db';
-import type { DocumentRecalled, DocumentReplaced } from '@lienthong/records';
+import type { DocumentCancelled, DocumentRecalled, DocumentReplaced } from '@lienthong/records';
 import type { DeliveryTopics } from '../topics.ts';
 import type { Delivery, DeliveryRecall, Leg } from './delivery.ts';
 import { deliveryActor, statusChangedEvent } from './delivery-events.ts';
@@ -17,13 +18,21 @@ import { askRecall, legsOf, setDeliveryRecall } from './recall-repository.ts';
 import type { ParkedRecall } from './recall-repository.ts';
 
 /** The event types a recall consumer takes. */
-export const recallEventTypes = { recalled: 'document.recalled', replaced: 'document.replaced' } as const;
+export const recallEventTypes = {
+  recalled: 'document.recalled',
+  replaced: 'document.replaced',
+  cancelled: 'document.cancelled',
+} as const;
 
-/** The recall or replacement a `document.recalled` or `document.replaced` says. */
+/** The recall or replacement a `document.recalled`, `document.replaced` or `document.cancelled` says. */
 export function recallOf(eventType: string, data: Record<string, unknown>): DeliveryRecall {
   if (eventType === recallEventTypes.replaced) {
     const d = data as DocumentReplaced;
     return { kind: 'replaced', reason: d.reason, at: new Date(d.replacedAt), replacedBy: d.replacedBy };
+  }
+  if (eventType === recallEventTypes.cancelled) {
+    const d = data as DocumentCancelled;
+    return { kind: 'cancelled', reason: d.reason, at: new Date(d.cancelledAt), replacedBy: null };
   }
   const d = data as DocumentRecalled;
   return { kind: 'recalled', reason: d.reason, at: new Date(d.recalledAt), replacedBy: null };

@@ -1,9 +1,12 @@
 /**
- * The recall consumer: `document.recalled` and `document.replaced` from intake, each exactly
- * once (`handleOnce` in the transaction of its effect). The delivery of the document is
- * found by its id and must be the issuing office's; a recall of a document not fanned out
- * yet (the two events travel on different topics, with no order between them) is parked and
- * applied by the fan-out. The recipients asked to answer are woken on commit.
+ * The recall consumer: `document.recalled`, `document.replaced` and `document.cancelled` from
+ * intake, each exactly once (`handleOnce` in the transaction of its effect). The delivery of
+ * the document is found by its id and must be the issuing office's; a recall of a document
+ * not fanned out yet (the events travel on other topics than `document.issued`, with no
+ * order between them) is parked and applied by the fan-out. An issued document cancelled at
+ * intake (`document.cancelled` with its `symbol`) is asked back as a recall; one cancelled
+ * before it was issued (no `symbol`) was never delivered, and is only noted as handled. The
+ * recipients asked to answer are woken on commit.
  */
 import type { EventEnvelope } from '@lienthong/bus';
 import { handleOnce, withTransaction } from '@lienthong/db';
@@ -20,9 +23,10 @@ import { inboxChannel } from './inbox-watch.ts';
 export const recallConsumer = 'delivery-recall';
 
 /**
- * Handles one `document.recalled` or `document.replaced` (an invalid one throws: after its
- * retries it goes to the dead-letter topic). Returns the legs asked to answer now; none when
- * the event was handled before, parked, or names a document another office sent.
+ * Handles one `document.recalled`, `document.replaced` or `document.cancelled` (an invalid
+ * one throws: after its retries it goes to the dead-letter topic). Returns the legs asked to
+ * answer now; none when the event was handled before, parked, names a document another
+ * office sent, or cancels one never issued.
  */
 export async function handleRecall(
   pool: Pool,
@@ -31,10 +35,11 @@ export async function handleRecall(
   now: () => Date = () => new Date(),
 ): Promise<Leg[]> {
   const { type } = checkEvent(event);
-  if (type !== recallEventTypes.recalled && type !== recallEventTypes.replaced) return [];
-  const data = event.data as { documentId: string; office: string } & Record<string, unknown>;
+  if (!(Object.values(recallEventTypes) as string[]).includes(type)) return [];
+  const data = event.data as { documentId: string; office: string; symbol?: string } & Record<string, unknown>;
   return withTransaction(pool, async (client) => {
     if (!(await handleOnce(client, recallConsumer, event.id))) return [];
+    if (type === recallEventTypes.cancelled && data.symbol === undefined) return [];
     const delivery = await findDeliveryOfDocument(client, data.documentId);
     if (delivery === undefined) {
       await parkRecall(client, {

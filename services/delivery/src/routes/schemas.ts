@@ -41,7 +41,9 @@ const IncomingNumber = Type.Union([
 const RecallSummary = Type.Union([
   Type.Object(
     {
-      kind: Type.Union([Type.Literal('recalled'), Type.Literal('replaced')]),
+      kind: Type.Union([Type.Literal('recalled'), Type.Literal('replaced'), Type.Literal('cancelled')], {
+        description: 'recalled (thu hồi), replaced, or cancelled at intake (asked back as a recall)',
+      }),
       reason: Type.String(),
       at: DateTimeText,
       replacedBy: Nullable(Type.String({ description: 'the replacing document' })),
