@@ -144,10 +144,17 @@ export async function documentRoutes(
     {
       schema: {
         tags: ['documents'],
-        summary: 'Cancel a document (an office-system or registry of its office), with a reason',
+        summary:
+          'Cancel a document (an office-system or registry of its office), with a reason; an issued one with its number, asked back from its recipients',
         params: IdParam,
         body: Type.Object(
-          { reason: Type.String({ minLength: 1, maxLength: 1000, description: 'why (recorded in the life record)' }) },
+          {
+            reason: Type.String({
+              minLength: 1,
+              maxLength: 1000,
+              description: 'why (the life record, the register, document.cancelled on one line)',
+            }),
+          },
           { additionalProperties: false },
         ),
         response: {

@@ -152,7 +152,8 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
     {
       schema: {
         tags: ['registers'],
-        summary: 'Cancels a number (registry): it stays in the register as cancelled, audited, never given again',
+        summary:
+          'Cancels a number (registry): it stays in the register as cancelled, audited, never given again; its issued document is cancelled with it',
         params: Type.Object({
           series: SeriesName,
           period: PeriodName,
