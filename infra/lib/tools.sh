@@ -2,7 +2,7 @@
 # shellcheck disable=SC2153  # CACHE, LOGS, ... come from common.sh
 # Outside tools the tests use as judges: poppler-utils (pdfsig, pdftotext, pdffonts,
 # pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko in a Python venv
-# kept in the cache. Sourced by infra/local after common.sh.
+# kept in the cache; promtool unpacked from Debian's prometheus package into the cache. Sourced by infra/local after common.sh.
 
 PYHANKO_VERSION="0.38.0"
 PYHANKO_CLI_VERSION="0.6.0"   # the CLI release that goes with pyhanko 0.38.0
@@ -95,10 +95,38 @@ tools_pyhanko() {
   say "tools: $version ready ($(elapsed "$t0") s)"
 }
 
+# promtool (Prometheus's rule checker) for the alert rules' tests: only the binary of
+# Debian's `prometheus` package, unpacked into the cache (installing the package would add
+# a Prometheus server and try to start it, which the tests do not need).
+PROMTOOL_HOME="$CACHE/promtool"
+PROMTOOL_BIN="$PROMTOOL_HOME/usr/bin/promtool"
+
+tools_promtool() {
+  [[ -x "$PROMTOOL_BIN" ]] && return
+  local t0="$EPOCHREALTIME" tmp log="$LOGS/promtool.log"
+  say "tools: fetching promtool from Debian's prometheus package into $(rel "$PROMTOOL_HOME")"
+  tmp="$(mktemp -d)"
+  if ! (cd "$tmp" && apt-get download prometheus) >"$log" 2>&1; then
+    # A fresh machine may have no package lists yet.
+    if ! { is_root && apt-get update -qq && (cd "$tmp" && apt-get download prometheus); } >>"$log" 2>&1; then
+      rm -rf "$tmp"
+      die "tools: could not download Debian's prometheus package; see $(rel "$log")"
+    fi
+  fi
+  rm -rf "$PROMTOOL_HOME.tmp"
+  mkdir -p "$PROMTOOL_HOME.tmp"
+  dpkg -x "$tmp"/prometheus_*.deb "$PROMTOOL_HOME.tmp" >>"$log" 2>&1 || { rm -rf "$tmp"; die "tools: dpkg -x prometheus failed; see $(rel "$log")"; }
+  rm -rf "$tmp" "$PROMTOOL_HOME"
+  mv -T "$PROMTOOL_HOME.tmp" "$PROMTOOL_HOME"
+  [[ -x "$PROMTOOL_BIN" ]] || die "tools: the prometheus package holds no usr/bin/promtool"
+  say "tools: $("$PROMTOOL_BIN" --version 2>&1 | head -1) ready ($(elapsed "$t0") s)"
+}
+
 # Installs what is missing; a no-op (a few file checks) when everything is there.
 tools_up() {
   tools_packages
   tools_pyhanko
+  tools_promtool
 }
 
 # export lines for .data/infra/env: where the tests find each tool.
@@ -106,6 +134,7 @@ tools_env() {
   local name cmd
   echo "export LIENTHONG_TEST_PYHANKO=$PYHANKO_BIN"
   echo "export LIENTHONG_TEST_SOFTHSM_MODULE=$SOFTHSM_MODULE"
+  [[ -x "$PROMTOOL_BIN" ]] && echo "export LIENTHONG_TEST_PROMTOOL=$PROMTOOL_BIN"
   for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool; do
     cmd="$(command -v "${name#*:}" || true)"
     [[ -n "$cmd" ]] && echo "export LIENTHONG_TEST_${name%%:*}=$cmd"
@@ -117,6 +146,7 @@ tools_status() {
   local missing state=ready
   missing="$(tools_missing_packages | tr '\n' ' ')"
   [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]] || missing+="pyhanko "
+  [[ -x "$PROMTOOL_BIN" ]] || missing+="promtool "
   [[ -z "$missing" ]] || state="missing: ${missing% }"
   printf '%-9s %s  (pyhanko %s)\n' tools "$state" "$(rel "$PYHANKO_HOME")"
 }
