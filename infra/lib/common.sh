@@ -14,10 +14,11 @@ KAFKA_PORT="${LIENTHONG_KAFKA_PORT:-59092}"
 KAFKA_CONTROLLER_PORT="${LIENTHONG_KAFKA_CONTROLLER_PORT:-59093}"
 MINIO_PORT="${LIENTHONG_MINIO_PORT:-59000}"
 MINIO_CONSOLE_PORT="${LIENTHONG_MINIO_CONSOLE_PORT:-59001}"
+VERSITY_PORT="${LIENTHONG_VERSITY_PORT:-59100}"
 S3_ACCESS_KEY="lienthong"
 S3_SECRET_KEY="lienthong-secret"
 
-SERVICES=(postgres kafka minio)
+SERVICES=(postgres kafka minio versity)
 
 say() { echo "infra: $*" >&2; }
 die() { echo "infra: error: $*" >&2; exit 1; }

@@ -10,44 +10,9 @@ MINIO_DIR="$DATA/minio"
 MINIO_PIDFILE="$DATA/minio.pid"
 MINIO_LOG="$LOGS/minio.log"
 
-# A Go toolchain new enough for MinIO: go on PATH, /usr/local/go, or Debian's package.
-# Go >= 1.21 fetches a newer toolchain itself (GOTOOLCHAIN=auto, from the Go module proxy)
-# when MinIO's go.mod asks for one.
-minio_go() {
-  local candidate v attempt
-  for attempt in 1 2; do
-    for candidate in "$(command -v go || true)" /usr/local/go/bin/go $(printf '%s\n' /usr/lib/go-*/bin/go | sort -V -r); do
-      [[ -n "$candidate" && -x "$candidate" ]] || continue
-      v="$("$candidate" env GOVERSION 2>/dev/null | sed 's/^go//')"
-      if [[ -n "$v" && "$(printf '%s\n%s\n' 1.21 "$v" | sort -V | head -1)" == 1.21 ]]; then echo "$candidate"; return; fi
-    done
-    [[ "$attempt" == 1 && -z "$(command -v go || true)" && ! -x /usr/local/go/bin/go ]] || break
-    apt_install golang-go
-  done
-  die "MinIO needs Go >= $MINIO_GO_MIN (any Go >= 1.21 fetches it by itself); found ${v:-no Go}. Install Go from https://go.dev/dl into /usr/local/go"
-}
-
-# Builds the server once per cache into a temp GOBIN, then one rename into place.
+# Built once per cache (infra/lib/go.sh: temp GOBIN, one rename, under a flock).
 minio_build() {
-  [[ -x "$MINIO_BIN" ]] && return
-  mkdir -p "$MINIO_HOME"
-  lock_file "$MINIO_HOME/.lock" 9
-  if [[ -x "$MINIO_BIN" ]]; then flock -u 9; return; fi
-  local go t0="$EPOCHREALTIME" tmp log="$LOGS/minio-build.log"
-  go="$(minio_go)"
-  rm -rf "$MINIO_HOME"/.tmp.*   # left by a killed build (we hold the lock); Go's own cache stays
-  say "minio: building github.com/minio/minio@$MINIO_VERSION with $("$go" env GOVERSION) (a few minutes the first time; log $(rel "$log"))"
-  tmp="$(mktemp -d "$MINIO_HOME/.tmp.XXXXXX")"
-  if ! GOBIN="$tmp" GOFLAGS="-trimpath" GOTOOLCHAIN="${GOTOOLCHAIN:-auto}" \
-      "$go" install "github.com/minio/minio@$MINIO_VERSION" >"$log" 2>&1 </dev/null; then
-    rm -rf "$tmp"
-    flock -u 9
-    die "minio: go install failed; see $(rel "$log")"
-  fi
-  mv -f "$tmp/minio" "$MINIO_BIN"
-  rm -rf "$tmp"
-  flock -u 9
-  say "minio: built $MINIO_BIN ($(elapsed "$t0") s)"
+  go_build_once minio "github.com/minio/minio@$MINIO_VERSION" "$MINIO_BIN" "$MINIO_GO_MIN" "$LOGS/minio-build.log"
 }
 
 minio_pid() { live_pid "$MINIO_PIDFILE" "$MINIO_BIN server"; }

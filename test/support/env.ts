@@ -17,6 +17,40 @@ export const testEnv = {
   },
 };
 
+/** Where a second S3 implementation is: endpoint and the credentials the store signs with. */
+export interface S3TestServer {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+}
+
+const versityVariables = [
+  'LIENTHONG_TEST_VERSITY_ENDPOINT',
+  'LIENTHONG_TEST_VERSITY_ACCESS_KEY',
+  'LIENTHONG_TEST_VERSITY_SECRET_KEY',
+] as const;
+
+/**
+ * Versity S3 Gateway, the second S3 implementation (`infra/local up` starts it and writes these
+ * variables). No default: a test that needs it fails with this message rather than skip, so a
+ * run without Versity cannot pass for one that tested it.
+ */
+export function versityTestServer(): S3TestServer {
+  const missing = versityVariables.filter((name) => (env[name] ?? '') === '');
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(', ')} not set: these tests run on Versity S3 Gateway; start it with ` +
+        "'infra/local up versity' (npm test runs 'infra/local up') and load .data/infra/env " +
+        "('set -a; source .data/infra/env; set +a')",
+    );
+  }
+  return {
+    endpoint: env.LIENTHONG_TEST_VERSITY_ENDPOINT ?? '',
+    accessKey: env.LIENTHONG_TEST_VERSITY_ACCESS_KEY ?? '',
+    secretKey: env.LIENTHONG_TEST_VERSITY_SECRET_KEY ?? '',
+  };
+}
+
 /** A name no other test uses: `prefix_` + 10 hex characters (valid for schemas and topics). */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;

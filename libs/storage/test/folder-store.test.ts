@@ -27,6 +27,7 @@ void t.test('contract', async (t) => {
     passUntil: async (date) => {
       now = new Date(date.getTime() + 1);
     },
+    legalHoldAfterRetention: 'blocks',
   }));
 });
 
