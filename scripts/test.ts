@@ -1,5 +1,5 @@
 /**
- * The one gate: `npm test`. Starts the real PostgreSQL, Kafka and MinIO through infra/,
+ * The one gate: `npm test`. Starts the real PostgreSQL, Kafka, MinIO and Versity S3 through infra/,
  * then runs lint, type-check and every tap test against them, and ends with the plain
  * summary line `N passed, N failed`.
  *
