@@ -27,13 +27,15 @@ export const archiveMigrations: Migration[] = [
         -- Who may see the record: the issuing office and every receiving office, in one array
         -- so that the scope is one GIN lookup ("offices @> ARRAY[office]").
         offices text[] GENERATED ALWAYS AS (array_prepend(issuing_office, receiving_offices)) STORED,
-        -- Each folded syllable one token (the built-in 'simple' configuration: no extension,
-        -- the same on PostgreSQL and PGlite).
-        subject_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', subject_folded)) STORED,
+        -- What the text search reads, written with the row (catalog-repository.ts, searchVector): each folded
+        -- syllable of the subject one token of the built-in 'simple' configuration (no extension, the same on
+        -- PostgreSQL and PGlite), and '@<office>' for each office that may see the record, so that one GIN
+        -- lookup intersects the words and the caller's scope inside the index.
+        search_tsv tsvector NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX record_offices ON record USING gin (offices);
-      CREATE INDEX record_subject_tsv ON record USING gin (subject_tsv);
+      CREATE INDEX record_search_tsv ON record USING gin (search_tsv);
       CREATE INDEX record_issuing_newest ON record (issuing_office, issued_date DESC, id DESC);
       CREATE INDEX record_newest ON record (issued_date DESC, id DESC);
       CREATE INDEX record_symbol ON record (symbol);

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { foldText } from '../src/catalog/fold.ts';
-import { findRecord, upsertRecord } from '../src/catalog/catalog-repository.ts';
+import { findRecord, searchRecords, upsertRecord } from '../src/catalog/catalog-repository.ts';
 import { corpus, corpusId, corpusOffices } from './corpus.ts';
 import { archiveForFile, callerOf } from './support.ts';
 
@@ -212,6 +212,8 @@ await t.test('scope: an office sees what it issued or received, and never anothe
   t.equal(refused.statusCode, 404, "another office's record is 404");
   t.same(refused.json<{ code: string }>().code, absent.json<{ code: string }>().code, 'as if it did not exist');
   t.equal(refused.json<{ detail: string }>().detail, absent.json<{ detail: string }>().detail);
+  for (const odd of ["VP'TU", 'VP\\TU', "'@VPTU-CM'"])
+    t.same((await searchRecords(pool, odd, { q: 'ke hoach' }, { limit: 5 })).records, [], `scope ${odd} is one token`);
   const signer = await search({}, callerOf(province, 'signer'));
   t.equal(signer.statusCode, 403, 'a role that does not read the catalog is refused');
   const anonymous = await app.inject({ method: 'GET', url: '/v1/records' });
@@ -235,6 +237,7 @@ await t.test('hostile input: 400 problem+json, nothing disclosed, nothing change
     [{ symbol: '12-CT/TU\u001b[2J' }, 'CATALOG_SEARCH_INVALID'],
     [{ q: '!!! ... ---' }, 'CATALOG_SEARCH_INVALID'],
     [{ type: 'XX' }, 'VALIDATION_FAILED'],
+    [{ office: "VPTU' OR '1" }, 'VALIDATION_FAILED'],
     [{ cursor: 'bm90LWEtY3Vyc29y' }, 'CATALOG_CURSOR_INVALID'],
     [{ cursor: '../../etc/passwd' }, 'CATALOG_CURSOR_INVALID'],
     [

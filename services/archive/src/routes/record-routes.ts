@@ -32,7 +32,9 @@ export async function recordRoutes(app: ServiceApp, options: { pool: Queryable }
             number: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
             symbol: text('number and symbol, e.g. 12-CT/TU'),
             type: Type.Optional(Type.Union(documentTypes.map((t) => Type.Literal(t.code)))),
-            office: text('issuing or receiving office'),
+            office: Type.Optional(
+              Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'issuing or receiving office' }),
+            ),
             from: day('issued on or after'),
             to: day('issued on or before'),
             signer: text("the signer's name (diacritics optional) or subject", 200),
