@@ -265,3 +265,11 @@ await t.test('hostile input: 400 problem+json, nothing disclosed, nothing change
   const after = await pool.query('SELECT id, status, subject FROM record ORDER BY id');
   t.same(after.rows, before.rows, 'nothing changed');
 });
+
+await t.test('the OpenAPI document lists the catalog routes', async (t) => {
+  const response = await app.inject({ method: 'GET', url: '/docs/json' });
+  t.equal(response.statusCode, 200);
+  const paths = Object.keys(response.json<{ paths: Record<string, unknown> }>().paths);
+  t.ok(paths.includes('/v1/records'), '/v1/records');
+  t.ok(paths.includes('/v1/records/{id}'), '/v1/records/{id}');
+});
