@@ -87,8 +87,9 @@ interface RecordRow {
   created_at: Date;
 }
 
-const columns = `id, kind, issuing_office, receiving_offices, number, symbol, document_type,
-  to_char(issued_date, 'YYYY-MM-DD') AS issued_day, signer_name, signer_subject, status, file_code, subject, created_at`;
+const columns = `r.id, r.kind, r.issuing_office, r.receiving_offices, r.number, r.symbol, r.document_type,
+  to_char(r.issued_date, 'YYYY-MM-DD') AS issued_day, r.signer_name, r.signer_subject, r.status, r.file_code, r.subject,
+  r.created_at`;
 
 function toRecord(row: RecordRow): StoredRecord {
   return {
@@ -111,7 +112,7 @@ function toRecord(row: RecordRow): StoredRecord {
 /** The record `id` if the office `scope` issued or received it; undefined otherwise (absent or another's). */
 export async function findRecord(q: Queryable, scope: string, id: string): Promise<StoredRecord | undefined> {
   const { rows } = await q.query<RecordRow>(
-    `SELECT ${columns} FROM record WHERE id = $1 AND offices @> ARRAY[$2::text]`,
+    `SELECT ${columns} FROM record r WHERE r.id = $1 AND r.offices @> ARRAY[$2::text]`,
     [id, scope],
   );
   return rows[0] === undefined ? undefined : toRecord(rows[0]);
@@ -169,10 +170,14 @@ export async function searchRecords(
         : `WHERE (issued_date, id) < (${p(after.date)}::date, ${p(after.id)}::uuid)`;
   const order = text === undefined ? 'issued_date DESC, id DESC' : 'rank DESC, issued_date DESC, id DESC';
   const { rows } = await q.query<RecordRow & { rank: number | null; rank_text: string | null }>(
-    `SELECT *, rank::text AS rank_text FROM (
-       SELECT ${columns}, issued_date, ${rank} AS rank FROM record WHERE ${where.join(' AND ')}
-     ) matched ${keyset}
-     ORDER BY ${order} LIMIT ${p(page.limit + 1)}`,
+    // The page is chosen from (id, date, rank) alone; only its rows are read whole.
+    `SELECT ${columns}, page.rank, page.rank::text AS rank_text FROM (
+       SELECT id, issued_date, rank FROM (
+         SELECT id, issued_date, ${rank} AS rank FROM record WHERE ${where.join(' AND ')}
+       ) matched ${keyset}
+       ORDER BY ${order} LIMIT ${p(page.limit + 1)}
+     ) page JOIN record r ON r.id = page.id
+     ORDER BY ${text === undefined ? '' : 'page.rank DESC, '}page.issued_date DESC, page.id DESC`,
     params,
   );
   const more = rows.length > page.limit;
