@@ -76,6 +76,11 @@ const catalogues: CatalogueCase[] = [
     readme: 'services/delivery/README.md',
   },
   {
+    name: '@lienthong/archive',
+    load: async () => (await import('@lienthong/archive')).archiveErrors,
+    readme: 'services/archive/README.md',
+  },
+  {
     name: '@lienthong/signing',
     load: async () => (await import('@lienthong/signing')).signingErrors,
     readme: 'services/signing/README.md',

@@ -4,3 +4,7 @@ export { archiveConfigSchema, loadArchiveConfig } from './config.ts';
 export type { ArchiveConfig } from './config.ts';
 export { archiveService } from './service.ts';
 export { archiveMigrations } from './migrations.ts';
+export { archiveErrors } from './errors.ts';
+export { foldText } from './catalog/fold.ts';
+export { findRecord, searchRecords, upsertRecord } from './catalog/catalog-repository.ts';
+export type { CatalogRecord, RecordFilters, RecordPosition, StoredRecord } from './catalog/catalog-record.ts';

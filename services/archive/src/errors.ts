@@ -1,0 +1,24 @@
+/**
+ * The archive service's error catalogue (documented in services/archive/README.md). The
+ * kit's `serviceErrors` (validation, 401, 403, 404 route) are used as they are.
+ */
+import { defineErrors } from '@lienthong/kit';
+
+export const archiveErrors = defineErrors({
+  RECORD_NOT_FOUND: {
+    status: 404,
+    title: 'Record not found',
+    detail: "The caller's office neither issued nor received a record with this id.",
+  },
+  CATALOG_SEARCH_INVALID: {
+    status: 400,
+    title: 'Invalid search',
+    detail:
+      'The search cannot be run as asked (a date that is not a date, from after to, no word to search); see detail.',
+  },
+  CATALOG_CURSOR_INVALID: {
+    status: 400,
+    title: 'Invalid cursor',
+    detail: 'The cursor is not one this service handed out for this search; start again without it.',
+  },
+});
