@@ -102,6 +102,7 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
       ca,
       auth: config.auth,
       evidenceKeys: config.evidenceKeys,
+      archiveKeys: config.archiveKeys,
       audience: config.auth.audience,
     });
     await app.register(ocspRoutes, { ca });
@@ -116,6 +117,9 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
       store: platform.store,
       workers,
       uploadsPerCaller: config.uploadsPerCaller,
+      auth: config.auth,
+      archiveKeys: config.archiveKeys,
+      audience: config.auth.audience,
     });
     await app.register(twoStepRoutes, { ca, store: platform.store });
     await app.register(twoStepPurge, { ca, store: platform.store });

@@ -13,6 +13,9 @@
  * `LIENTHONG_SIGNING_EVIDENCE_JWKS` is the public JWK set (RFC 7517 §5) of the delivery
  * service's own token key: the tokens it signs are good for `POST /v1/evidence/signatures`
  * only (signing/evidence-sealing.ts); absent, that route answers 503.
+ * `LIENTHONG_SIGNING_ARCHIVE_JWKS` is the public JWK set of the archive service's own token
+ * key: its tokens are good for `POST /v1/verify/pdf` and `POST /v1/tsa` only
+ * (signing/archive-tokens.ts); absent, the archive's tokens are refused everywhere.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, parseJwks, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
@@ -58,6 +61,12 @@ export const signingConfigSchema = serviceConfigSchema(
       Type.String({
         minLength: 1,
         expected: "the public JWK set (RFC 7517 §5, JSON) of the delivery service's evidence token key",
+      }),
+    ),
+    LIENTHONG_SIGNING_ARCHIVE_JWKS: Type.Optional(
+      Type.String({
+        minLength: 1,
+        expected: "the public JWK set (RFC 7517 §5, JSON) of the archive service's token key",
       }),
     ),
     LIENTHONG_SIGNING_UPLOADS_PER_CALLER: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
@@ -136,15 +145,23 @@ export type SigningConfig = ServiceConfig & {
    * good for `POST /v1/evidence/signatures` only; absent: that route answers 503.
    */
   readonly evidenceKeys?: AuthKeySet;
+  /**
+   * The keys of the archive service's tokens (`LIENTHONG_SIGNING_ARCHIVE_JWKS`), good for
+   * `POST /v1/verify/pdf` and `POST /v1/tsa` only; absent: refused everywhere.
+   */
+  readonly archiveKeys?: AuthKeySet;
 };
 
-/** Reads `LIENTHONG_SIGNING_EVIDENCE_JWKS` (libs/service `parseJwks`); throws ConfigError saying what is wrong. */
-function evidenceKeysOf(jwks: string | undefined): AuthKeySet | undefined {
+/** Reads a JWK set variable (libs/service `parseJwks`); throws ConfigError saying what is wrong. */
+function evidenceKeysOf(
+  jwks: string | undefined,
+  variable = 'LIENTHONG_SIGNING_EVIDENCE_JWKS',
+): AuthKeySet | undefined {
   if (jwks === undefined) return undefined;
   try {
     return parseJwks(jwks);
   } catch (error) {
-    throw new ConfigError([{ variable: 'LIENTHONG_SIGNING_EVIDENCE_JWKS', problem: (error as Error).message }]);
+    throw new ConfigError([{ variable, problem: (error as Error).message }]);
   }
 }
 
@@ -193,6 +210,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ]);
   }
   const evidenceKeys = evidenceKeysOf(values.LIENTHONG_SIGNING_EVIDENCE_JWKS);
+  const archiveKeys = evidenceKeysOf(values.LIENTHONG_SIGNING_ARCHIVE_JWKS, 'LIENTHONG_SIGNING_ARCHIVE_JWKS');
   const config = {
     ...base,
     rootCrlDays: values.LIENTHONG_SIGNING_ROOT_CRL_DAYS,
@@ -207,6 +225,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
       ? {}
       : { publicUrl: normalisePublicUrl(values.LIENTHONG_SIGNING_PUBLIC_URL) }),
     ...(evidenceKeys === undefined ? {} : { evidenceKeys }),
+    ...(archiveKeys === undefined ? {} : { archiveKeys }),
     uploadsPerCaller: values.LIENTHONG_SIGNING_UPLOADS_PER_CALLER,
     workers: {
       size: values.LIENTHONG_SIGNING_WORKERS ?? Math.min(2, availableParallelism()),

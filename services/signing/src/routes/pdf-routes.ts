@@ -4,20 +4,24 @@
  * PIN in the `lienthong-pin` header; seal: the registry); the answer is the signed PDF, the
  * original bytes followed by the signature's incremental update (and the DSS and document
  * time-stamp revisions for B-LT / B-LTA). `POST /v1/verify/pdf` — the verification report
- * of every signature in the PDF, judged on a parsing worker (workers/parsing-pool.ts).
+ * of every signature in the PDF, judged on a parsing worker (workers/parsing-pool.ts), for an
+ * access token and for the archive's own token (signing/archive-tokens.ts), which asks it for
+ * the validation report of each record it archives.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { PdfVerificationReport } from '@lienthong/pades';
-import { principalOf, Type } from '@lienthong/service';
-import type { ServiceApp } from '@lienthong/service';
+import { bearerTokenAuthenticator, principalOf, Type } from '@lienthong/service';
+import type { AuthConfig, AuthKeySet, ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
+import { archiveAuthenticator } from '../signing/archive-tokens.ts';
 import type { ParsingPool } from '../workers/parsing-pool.ts';
 import { extendPdfFile } from '../signing/pdf-extension.ts';
 import { signPdfWithKey } from '../signing/pdf-signing.ts';
 import { prepareTwoStepPdf } from '../signing/two-step-pdf.ts';
+import { eitherToken } from './either-token.ts';
 import { acceptPdfBody, pdfBodyLimit, pdfUploadIfAny, pdfUploadOf, uploadsInFlight } from './pdf-body.ts';
 import { text, visibleBlockQuery, visibleOf } from './pdf-query.ts';
 import { base64Pattern, parsingRefusals, problemResponse, streamedContent, unauthenticated } from './schemas.ts';
@@ -26,7 +30,16 @@ import { PreparedSchema, toPreparedAnswer } from './two-step-routes.ts';
 /** Registers the PDF routes. */
 export async function pdfRoutes(
   app: ServiceApp,
-  options: { ca: CaContext; store: ObjectStore; workers: ParsingPool; uploadsPerCaller: number },
+  options: {
+    ca: CaContext;
+    store: ObjectStore;
+    workers: ParsingPool;
+    uploadsPerCaller: number;
+    /** The service's token issuer and audience, and the archive's keys (`LIENTHONG_SIGNING_ARCHIVE_JWKS`) when set. */
+    auth?: AuthConfig | undefined;
+    archiveKeys?: AuthKeySet | undefined;
+    audience?: string;
+  },
 ): Promise<void> {
   const { ca, workers } = options;
   acceptPdfBody(app, { uploadsPerCaller: options.uploadsPerCaller });
@@ -116,10 +129,18 @@ export async function pdfRoutes(
     },
   );
 
+  // The archive's tokens are good here (and on the TSA), on no other route of this file.
+  const verifyAuthenticate =
+    options.archiveKeys === undefined
+      ? undefined
+      : eitherToken(bearerTokenAuthenticator(options.auth), [
+          archiveAuthenticator(options.archiveKeys, options.audience ?? 'lienthong-signing'),
+        ]);
   app.post(
     '/v1/verify/pdf',
     {
       bodyLimit: pdfBodyLimit,
+      ...(verifyAuthenticate === undefined ? {} : { config: { authenticate: verifyAuthenticate } }),
       schema: {
         tags: ['verification'],
         summary: 'Verify every signature of a PDF (PAdES): integrity, trust, level, and what changed after each',

@@ -1,14 +1,17 @@
 /**
  * `POST /v1/tsa`: the RFC 3161 time-stamping authority over HTTP (RFC 3161 §3.4), for callers
- * with an access token, and for the delivery service with its evidence token (the one it
- * seals evidence with), which time-stamps its batches of evidence here.
+ * with an access token, for the delivery service with its evidence token (the one it
+ * seals evidence with), which time-stamps its batches of evidence here, and for the archive
+ * with its own token (signing/archive-tokens.ts), which will re-time-stamp records here.
  */
 import { bearerTokenAuthenticator } from '@lienthong/service';
 import type { AuthConfig, AuthKeySet, RouteAuthenticate, ServiceApp } from '@lienthong/service';
+import { archiveAuthenticator } from '../signing/archive-tokens.ts';
 import type { CaContext } from '../ca/ca-context.ts';
 import { answerTimeStampRequest } from '../ca/tsa-service.ts';
 import { evidenceAuthConfig } from '../signing/evidence-sealing.ts';
 import { acceptDerBody, derBodyOf, passThroughValidator } from './binary-body.ts';
+import { eitherToken } from './either-token.ts';
 import { binaryContent, problemResponse, unauthenticated } from './schemas.ts';
 
 /** Largest TimeStampReq accepted, bytes (a request is a digest, a nonce and a few OIDs). */
@@ -20,30 +23,22 @@ export interface TsaRouteOptions {
   auth: AuthConfig | undefined;
   /** `LIENTHONG_SIGNING_EVIDENCE_JWKS`, when set. */
   evidenceKeys: AuthKeySet | undefined;
+  /** `LIENTHONG_SIGNING_ARCHIVE_JWKS`, when set. */
+  archiveKeys?: AuthKeySet | undefined;
   audience: string;
 }
 
 /**
- * An access token of the service's issuer, or else delivery's evidence token; the access
- * token's refusal is the answer when neither is good.
+ * An access token of the service's issuer, or else delivery's evidence token, or else the
+ * archive's token; the access token's refusal is the answer when none is good.
  */
 function tsaAuthenticator(options: TsaRouteOptions): RouteAuthenticate {
-  const ordinary = bearerTokenAuthenticator(options.auth);
-  if (options.evidenceKeys === undefined) return ordinary;
-  const delivery = bearerTokenAuthenticator(evidenceAuthConfig(options.evidenceKeys, options.audience));
-  return (request, reply) => {
-    try {
-      return ordinary(request, reply);
-    } catch (refusal) {
-      try {
-        const principal = delivery(request, reply);
-        void reply.removeHeader('www-authenticate');
-        return principal;
-      } catch {
-        throw refusal;
-      }
-    }
-  };
+  return eitherToken(bearerTokenAuthenticator(options.auth), [
+    ...(options.evidenceKeys === undefined
+      ? []
+      : [bearerTokenAuthenticator(evidenceAuthConfig(options.evidenceKeys, options.audience))]),
+    ...(options.archiveKeys === undefined ? [] : [archiveAuthenticator(options.archiveKeys, options.audience)]),
+  ]);
 }
 
 /** Registers the TSA route. */
