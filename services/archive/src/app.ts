@@ -1,16 +1,28 @@
 /**
  * The archive service (records in object storage, search, fixity, retention and holds). Load order is the layout: external clients (the platform:
  * database, bus, object store) → repositories and rules → routes. Built: the catalog and its search
- * (`src/catalog/`, `GET /v1/records`); without a platform (the kit's own tests) only the shared routes.
+ * (`src/catalog/`, `GET /v1/records`); the ingest of `document.issued` into the archive bucket
+ * (`src/ingest/`, `src/packages/`); without a platform (the kit's own tests) only the shared routes.
  */
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import type { ArchiveConfig } from './config.ts';
+import { startIngestConsumer } from './ingest/ingest-consumer.ts';
+import { ingestTopics } from './ingest/ingest-topics.ts';
+import { createPdfValidator, unconfiguredValidator } from './ingest/validation-client.ts';
 import { recordRoutes } from './routes/record-routes.ts';
+import { ensureArchiveBucket } from './store/archive-bucket.ts';
+import { createStoreGuard } from './store/store-guard.ts';
+import type { StoreGuard } from './store/store-guard.ts';
 
 /** What the archive app is given from outside. */
-export type ArchiveDeps = ServiceDeps;
+export type ArchiveDeps = ServiceDeps & {
+  /** The store self-test the ingest obeys (tests); by default the one built here on the archive bucket. */
+  storeGuard?: Pick<StoreGuard, 'assertSafe'>;
+  /** A permanent record's retention ahead of ingest, ms (tests; default 100 years, README "Packages"). */
+  permanentHorizonMs?: number;
+};
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
 export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): Promise<ServiceApp> {
@@ -25,6 +37,34 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
   if (platform === undefined) return app;
   try {
     await app.register(recordRoutes, { pool: platform.pool });
+    const { pool, store, bus } = platform;
+    await ensureArchiveBucket(store, config.bucket);
+    let guard = deps.storeGuard;
+    if (guard === undefined) {
+      const own = createStoreGuard({ store, bucket: config.bucket, intervalMs: 3_600_000, logger: app.log });
+      own.start();
+      app.addHook('preClose', () => own.stop());
+      guard = own;
+    }
+    const { signingUrl, key, keyId } = config.ingest;
+    const validator =
+      signingUrl === undefined || key === undefined
+        ? unconfiguredValidator
+        : createPdfValidator({ signingUrl, key, keyId, timeoutMs: config.ingest.signingTimeoutMs });
+    const ingest = await startIngestConsumer({
+      pool,
+      store,
+      bus,
+      bucket: config.bucket,
+      guard,
+      validator,
+      topics: ingestTopics(config.ingest.topicNamespace),
+      logger: app.log,
+      retryMinMs: config.ingest.retryMinMs,
+      retryMaxMs: config.ingest.retryMaxMs,
+      ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
+    });
+    app.addHook('preClose', () => ingest.stop());
   } catch (error) {
     await app.close();
     throw error;

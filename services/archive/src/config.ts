@@ -1,12 +1,89 @@
-/** Configuration of the archive service: the shared variables, port 8083 by default. */
-import { loadServiceConfig, serviceConfigSchema } from '@lienthong/service';
-import type { Env, ServiceConfig } from '@lienthong/service';
+/**
+ * Configuration of the archive service: the shared variables (port 8083 by default),
+ * `LIENTHONG_ARCHIVE_BUCKET` (the bucket of archived records, created at start with Object
+ * Lock, default `lienthong-archive`), and the ingest's (README "Ingest"):
+ * `LIENTHONG_ARCHIVE_TOPIC_NAMESPACE` (a prefix of the topics and consumer group it uses),
+ * `LIENTHONG_ARCHIVE_SIGNING_URL` and `LIENTHONG_ARCHIVE_SERVICE_KEY` (`_KEY_ID`): where the
+ * validation report at ingest comes from and the archive's own token key (without both,
+ * issued documents wait unarchived), and the timing of its calls and retries.
+ */
+import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
+import type { Env, ServiceConfig, Static } from '@lienthong/service';
 
-export const archiveConfigSchema = serviceConfigSchema({ port: 8083, service: 'archive' });
+export const archiveConfigSchema = serviceConfigSchema(
+  { port: 8083, service: 'archive' },
+  {
+    LIENTHONG_ARCHIVE_BUCKET: Type.String({
+      pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      default: 'lienthong-archive',
+      expected: 'an S3 bucket name (the bucket of archived records, with Object Lock)',
+    }),
+    LIENTHONG_ARCHIVE_TOPIC_NAMESPACE: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+        expected: 'a prefix of lower-case letters, digits, _ and - (at most 63)',
+      }),
+    ),
+    LIENTHONG_ARCHIVE_SIGNING_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$',
+        expected: 'an http:// or https:// URL without query or credentials (the signing service)',
+      }),
+    ),
+    LIENTHONG_ARCHIVE_SERVICE_KEY: Type.Optional(
+      Type.String({
+        pattern: '^\\s*-----BEGIN PRIVATE KEY-----[\\s\\S]+-----END PRIVATE KEY-----\\s*$',
+        secret: true,
+        expected: 'a PKCS#8 PEM private key (Ed25519 or P-256) whose public key signing lists',
+      }),
+    ),
+    LIENTHONG_ARCHIVE_SERVICE_KEY_ID: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$', expected: 'a JWK kid (letters, digits, . _ -)' }),
+    ),
+    LIENTHONG_ARCHIVE_SIGNING_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 300_000 }),
+    LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1_000 }),
+    LIENTHONG_ARCHIVE_INGEST_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 60_000 }),
+  },
+);
 
-export type ArchiveConfig = ServiceConfig;
+/** How the ingest of `document.issued` runs (README "Ingest"). */
+export interface IngestConfig {
+  /** Prefix of topics and groups (`<namespace>.lienthong.document.issued.v1`); '' for none. */
+  readonly topicNamespace: string;
+  /** Signing's base URL (no trailing slash); undefined: nothing can be validated, events wait. */
+  readonly signingUrl: string | undefined;
+  /** The archive's own PKCS#8 PEM key for its service tokens; undefined: events wait. Not enumerable. */
+  readonly key: string | undefined;
+  readonly keyId: string | undefined;
+  readonly signingTimeoutMs: number;
+  /** First and longest wait between tries of an event that cannot be archived yet (store unsafe, signing down). */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+}
+
+/** The archive configuration. */
+export type ArchiveConfig = ServiceConfig & {
+  /** The bucket of archived records (created at start with Object Lock and versioning). */
+  readonly bucket: string;
+  readonly ingest: IngestConfig;
+};
+
+function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
+  const ingest = {
+    topicNamespace: values.LIENTHONG_ARCHIVE_TOPIC_NAMESPACE ?? '',
+    signingUrl: values.LIENTHONG_ARCHIVE_SIGNING_URL?.replace(/\/+$/, ''),
+    keyId: values.LIENTHONG_ARCHIVE_SERVICE_KEY_ID,
+    signingTimeoutMs: values.LIENTHONG_ARCHIVE_SIGNING_TIMEOUT_MS,
+    retryMinMs: values.LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS,
+    retryMaxMs: Math.max(values.LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS, values.LIENTHONG_ARCHIVE_INGEST_RETRY_MAX_MS),
+  } as IngestConfig;
+  // Not enumerable: a config object that gets logged or serialised does not carry the key.
+  Object.defineProperty(ingest, 'key', { value: values.LIENTHONG_ARCHIVE_SERVICE_KEY, enumerable: false });
+  return ingest;
+}
 
 /** Reads and validates the archive configuration from `env`; throws ConfigError. */
 export function loadArchiveConfig(env: Env): ArchiveConfig {
-  return loadServiceConfig(archiveConfigSchema, env);
+  const values = loadConfig(archiveConfigSchema, env);
+  return { ...toServiceConfig(values), bucket: values.LIENTHONG_ARCHIVE_BUCKET, ingest: ingestConfigOf(values) };
 }

@@ -1,6 +1,7 @@
 /**
  * The archive schema's own migrations, in order (the kit's outbox tables come first by
- * themselves): the catalog of records (README "Catalog").
+ * themselves): the catalog of records (README "Catalog"); the packages in the archive bucket and
+ * their objects (README "Packages").
  */
 import type { Migration } from '@lienthong/db';
 
@@ -47,6 +48,43 @@ export const archiveMigrations: Migration[] = [
       CREATE INDEX record_number ON record (number);
       CREATE INDEX record_file ON record (file_code) WHERE file_code IS NOT NULL;
       CREATE INDEX record_signer ON record (signer_folded);
+    `,
+  },
+  {
+    id: '0002_packages',
+    sql: `
+      -- One package per record in the archive bucket (README "Packages"): where its manifest is,
+      -- how long the store keeps it, and what signing said of the PDF at ingest.
+      CREATE TABLE package (
+        record_id uuid PRIMARY KEY,
+        bucket text NOT NULL,
+        manifest_key text NOT NULL,
+        manifest_version_id text NOT NULL,
+        manifest_sha256 text NOT NULL CHECK (manifest_sha256 ~ '^[0-9a-f]{64}$'),
+        retention_class text NOT NULL,
+        -- NULL for a permanent record: kept under legal hold, its objects' retention is the long horizon below.
+        retain_until timestamptz,
+        -- The COMPLIANCE retain-until the store was given for every object of the package.
+        locked_until timestamptz NOT NULL,
+        legal_hold boolean NOT NULL,
+        validation_indication text NOT NULL,
+        validation_sub_indication text,
+        source_event_id text NOT NULL,
+        ingested_at timestamptz NOT NULL
+      );
+      -- Every object of a package, the manifest included; later steps (evidence, re-time-stamps) add rows.
+      CREATE TABLE archived_object (
+        record_id uuid NOT NULL REFERENCES package (record_id),
+        name text NOT NULL,
+        bucket text NOT NULL,
+        key text NOT NULL,
+        version_id text NOT NULL,
+        sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        size bigint NOT NULL CHECK (size >= 0),
+        media_type text NOT NULL,
+        added_at timestamptz NOT NULL,
+        PRIMARY KEY (record_id, name)
+      );
     `,
   },
 ];

@@ -1,0 +1,260 @@
+/**
+ * The ingest of `document.issued` on the real PostgreSQL, Kafka and MinIO with the real
+ * signing service: one package per record in the archive bucket (every object's SHA-256,
+ * COMPLIANCE retention, legal hold for a permanent record, a delete refused with the store's
+ * own credentials), the manifest, the package rows and the catalog row; the same event twice
+ * and the same document under a second event id give one package; a PDF that is not the
+ * event's, and an object key with path tricks, go to the dead-letter topic with nothing
+ * archived; while the store guard says unsafe the event waits unacknowledged, then is archived.
+ */
+import t from 'tap';
+import { openDeadLetters } from '@lienthong/bus';
+import { isStorageError } from '@lienthong/storage';
+import type { ObjectStore } from '@lienthong/storage';
+import { findRecord } from '../src/catalog/catalog-repository.ts';
+import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
+import { callerOf } from './support.ts';
+import {
+  ingestForFile,
+  issuedDocument,
+  issuedEnvelope,
+  publishIssued,
+  sha256Of,
+  signingPeerForFile,
+  testPermanentHorizonMs,
+  unsignedPdf,
+} from './ingest-support.ts';
+import { testEnv, waitFor } from '../../../test/support/env.ts';
+
+const signing = await signingPeerForFile(t);
+const d = await ingestForFile(t, signing);
+const { app, pool, store, bucket, sourceBucket, guard } = d;
+
+// The test's permanent packages are held: the holds are released at the end so the objects expire in an hour.
+const held: Array<{ key: string; versionId: string }> = [];
+t.teardown(async () => {
+  for (const o of held) await store.setLegalHold(bucket, o.key, o.versionId, false).catch(() => {});
+});
+
+const packageOf = async (id: string) => findPackage(pool, id);
+const waitForPackage = (id: string) =>
+  waitFor(`the package of ${id}`, async () => (await packageOf(id)) !== undefined, 90_000);
+
+async function bytesOf(s: ObjectStore, key: string, versionId: string): Promise<Buffer> {
+  const { body } = await s.get(bucket, key, { versionId });
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const deadLetters = openDeadLetters({ transport: 'kafka', brokers: testEnv.kafkaBrokers });
+t.teardown(() => deadLetters.close());
+const deadIds = async () => (await deadLetters.list({ topic: d.topics.issued })).map((l) => l.eventId);
+
+const pdf = await unsignedPdf();
+const issued = await issuedDocument(store, sourceBucket, pdf);
+const envelope = issuedEnvelope(issued);
+
+await t.test(
+  'an issued document becomes one package: objects, hashes, retention, hold, manifest, catalog',
+  async (t) => {
+    const before = Date.now();
+    await publishIssued(d, envelope);
+    await waitForPackage(issued.documentId);
+    const pkg = (await packageOf(issued.documentId))!;
+    const objects = await listArchivedObjects(pool, issued.documentId);
+    t.same(
+      objects.map((o) => o.name),
+      ['document.pdf', 'manifest.json', 'metadata.json', 'validation.json'],
+    );
+    for (const o of objects) held.push({ key: o.key, versionId: o.versionId });
+    t.equal(pkg.retentionClass, 'permanent');
+    t.equal(pkg.retainUntil, null, 'a permanent record has no end');
+    t.equal(pkg.legalHold, true);
+    t.ok(
+      pkg.lockedUntil.getTime() >= before + testPermanentHorizonMs - 60_000 &&
+        pkg.lockedUntil.getTime() <= Date.now() + testPermanentHorizonMs,
+      'locked for the horizon ahead of the ingest',
+    );
+    for (const o of objects) {
+      t.equal(o.key, `records/${issued.documentId}/${o.name}`);
+      t.equal(o.bucket, bucket);
+      const bytes = await bytesOf(store, o.key, o.versionId);
+      t.equal(sha256Of(bytes), o.sha256, `${o.name}: the SHA-256 of what the store holds`);
+      t.equal(bytes.length, o.size);
+      const retention = await store.getRetention(bucket, o.key, o.versionId);
+      t.equal(retention?.mode, 'COMPLIANCE', `${o.name}: COMPLIANCE retention`);
+      t.equal(retention?.retainUntil.getTime(), pkg.lockedUntil.getTime(), `${o.name}: until the package's date`);
+      t.equal(await store.getLegalHold(bucket, o.key, o.versionId), true, `${o.name}: under legal hold`);
+    }
+    const document = objects.find((o) => o.name === 'document.pdf')!;
+    t.equal(document.sha256, issued.file.sha256, 'the PDF is the issued one');
+    t.equal(document.mediaType, 'application/pdf');
+
+    const manifestRow = objects.find((o) => o.name === 'manifest.json')!;
+    t.same(
+      { key: manifestRow.key, versionId: manifestRow.versionId, sha256: manifestRow.sha256 },
+      { key: pkg.manifest.key, versionId: pkg.manifest.versionId, sha256: pkg.manifest.sha256 },
+      'the package names its manifest',
+    );
+    const manifest = JSON.parse((await bytesOf(store, pkg.manifest.key, pkg.manifest.versionId)).toString('utf8'));
+    t.match(manifest, {
+      recordId: issued.documentId,
+      retentionClass: 'permanent',
+      retainUntil: null,
+      legalHold: true,
+      lockedUntil: pkg.lockedUntil.toISOString(),
+      ingestedAt: pkg.ingestedAt.toISOString(),
+    });
+    t.same(
+      manifest.objects,
+      objects
+        .filter((o) => o.name !== 'manifest.json')
+        .sort(
+          (a, b) =>
+            ['document.pdf', 'metadata.json', 'validation.json'].indexOf(a.name) -
+            ['document.pdf', 'metadata.json', 'validation.json'].indexOf(b.name),
+        )
+        .map(({ bucket: _b, ...o }) => o),
+      'the manifest names every other object with its version, SHA-256, length and media type',
+    );
+
+    // The report is what signing says of these bytes.
+    const direct = await signing.app.inject({
+      method: 'POST',
+      url: '/v1/verify/pdf',
+      headers: { ...callerOf('VPTU-CM', 'archivist'), 'content-type': 'application/pdf' },
+      payload: pdf,
+    });
+    const validationRow = objects.find((o) => o.name === 'validation.json')!;
+    const validation = JSON.parse((await bytesOf(store, validationRow.key, validationRow.versionId)).toString('utf8'));
+    t.equal(validation.indication, direct.json().indication, "signing's indication for this PDF");
+    t.not(validation.indication, 'TOTAL_PASSED', 'an unsigned PDF does not pass');
+    t.same(validation.report.signatures, [], 'the report as signing gave it');
+    t.equal(validation.document.sha256, issued.file.sha256);
+    t.equal(pkg.validation.indication, validation.indication, 'the indication is in the package row');
+    const metadataRow = objects.find((o) => o.name === 'metadata.json')!;
+    const metadata = JSON.parse((await bytesOf(store, metadataRow.key, metadataRow.versionId)).toString('utf8'));
+    t.same(metadata.issued, issued, "the event's data");
+    t.equal(metadata.event.id, envelope.id);
+
+    const record = await findRecord(pool, 'VPTU-HN', issued.documentId);
+    t.match(record, {
+      kind: 'issued',
+      issuingOffice: 'VPTU-CM',
+      receivingOffices: ['VPTU-BL', 'VPTU-HN'],
+      number: 12,
+      symbol: '12-CT/TU',
+      documentType: 'CT',
+      issuedDate: '2026-03-02',
+      signer: { name: 'nguyen-van-a', subject: 'person:nguyen-van-a' },
+      status: 'issued',
+      subject: issued.subject,
+    });
+    const search = await app.inject({
+      method: 'GET',
+      url: '/v1/records?q=luu tru ho so dien tu',
+      headers: callerOf('VPTU-BL', 'archivist'),
+    });
+    t.equal(search.statusCode, 200);
+    t.same(
+      search.json<{ records: Array<{ id: string }> }>().records.map((r) => r.id),
+      [issued.documentId],
+      'found by search without diacritics, by a receiving office',
+    );
+
+    for (const o of objects) {
+      try {
+        await store.delete(bucket, o.key, { versionId: o.versionId });
+        t.fail(`${o.name}: deleted`);
+      } catch (error) {
+        t.ok(
+          isStorageError(error, 'OBJECT_LOCKED'),
+          `${o.name}: the store refuses to delete it, with its own credentials`,
+        );
+      }
+    }
+  },
+);
+
+await t.test('the same event again, and the same document under another event id: still one package', async (t) => {
+  const first = (await packageOf(issued.documentId))!;
+  const again = issuedEnvelope(issued);
+  // After these, on the same key (the office): a fresh document, archived only once they were handled.
+  const next = await issuedDocument(store, sourceBucket, await unsignedPdf(), { retention: '10-years' });
+  await publishIssued(d, envelope, again, issuedEnvelope(next));
+  await waitForPackage(next.documentId);
+  for (const o of await listArchivedObjects(pool, next.documentId)) held.push(o);
+  const after = (await packageOf(issued.documentId))!;
+  t.same(after, first, 'the package is unchanged');
+  const { rows } = await pool.query<{ n: string }>(
+    'SELECT (SELECT count(*) FROM package) + (SELECT count(*) FROM record) AS n',
+  );
+  t.equal(Number(rows[0]!.n), 4, 'two packages and two catalog rows in all');
+  const ten = (await packageOf(next.documentId))!;
+  t.equal(ten.legalHold, false, 'a 10-year record is not held');
+  t.equal(ten.retainUntil?.toISOString(), '2036-03-01T23:30:00.000Z', 'its class ends ten years after its date');
+  t.equal(ten.lockedUntil.getTime(), ten.retainUntil?.getTime(), 'and the store keeps it that long');
+  t.notOk((await deadIds()).includes(again.id), 'the duplicate is no dead letter');
+});
+
+await t.test(
+  'a PDF that is not the one the event names, or a key with path tricks: dead letter, nothing archived',
+  async (t) => {
+    const wrongHash = await issuedDocument(store, sourceBucket, await unsignedPdf());
+    const tampered = issuedEnvelope({
+      ...wrongHash,
+      file: { ...wrongHash.file, sha256: sha256Of(Buffer.from('other')) },
+    });
+    const wrongLength = issuedEnvelope({
+      ...wrongHash,
+      file: { ...wrongHash.file, byteLength: wrongHash.file.byteLength + 1 },
+    });
+    const tricky = await issuedDocument(store, sourceBucket, await unsignedPdf());
+    const tricks = ['documents/../records/x/document.pdf', '../issued.pdf', 'documents//issued.pdf', '/etc/passwd'].map(
+      (key) => issuedEnvelope({ ...tricky, file: { ...tricky.file, object: { ...tricky.file.object, key } } }),
+    );
+    const intoArchive = issuedEnvelope({
+      ...tricky,
+      file: { ...tricky.file, object: { bucket, key: tricky.file.object.key } },
+    });
+    const refused = [tampered, wrongLength, ...tricks, intoArchive];
+    await publishIssued(d, ...refused);
+    await waitFor(
+      'every refused event in the dead-letter topic',
+      async () => {
+        const dead = await deadIds();
+        return refused.every((e) => dead.includes(e.id));
+      },
+      120_000,
+    );
+    t.equal(await packageOf(wrongHash.documentId), undefined, 'no package of the tampered document');
+    t.equal(await packageOf(tricky.documentId), undefined, 'nor of the tricky one');
+    t.equal(await findRecord(pool, 'VPTU-CM', wrongHash.documentId), undefined, 'no catalog row');
+    const versions = await store.listVersions(bucket, `records/${wrongHash.documentId}/`);
+    t.same(versions, [], 'no version of a PDF that did not hash as the event says');
+    t.same(await store.listVersions(bucket, `records/${tricky.documentId}/`), [], 'nothing read through a tricky key');
+    const letters = await deadLetters.list({ topic: d.topics.issued });
+    t.match(letters.find((l) => l.eventId === tampered.id)?.reason, /FILE_MISMATCH/, 'the reason says why');
+    t.match(letters.find((l) => l.eventId === tricks[0]!.id)?.reason, /SOURCE_OBJECT_INVALID/);
+  },
+);
+
+await t.test(
+  'while the store guard says unsafe, the event waits unacknowledged; once safe it is archived',
+  async (t) => {
+    guard.safe = false;
+    const waiting = await issuedDocument(store, sourceBucket, await unsignedPdf());
+    const event = issuedEnvelope(waiting);
+    const asked = guard.calls;
+    await publishIssued(d, event);
+    await waitFor('the ingest to ask the guard again and again', () => guard.calls >= asked + 4, 60_000);
+    t.equal(await packageOf(waiting.documentId), undefined, 'nothing archived while unsafe');
+    t.same(await store.listVersions(bucket, `records/${waiting.documentId}/`), [], 'nothing written to the bucket');
+    t.notOk((await deadIds()).includes(event.id), 'not given up: no dead letter');
+    guard.safe = true;
+    await waitForPackage(waiting.documentId);
+    for (const o of await listArchivedObjects(pool, waiting.documentId)) held.push(o);
+    t.ok(await findRecord(pool, 'VPTU-CM', waiting.documentId), 'in the catalog');
+  },
+);
