@@ -12,6 +12,9 @@ import { openDeadLetters } from '@lienthong/bus';
 import { isStorageError } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
 import { findRecord } from '../src/catalog/catalog-repository.ts';
+import { isTransient } from '../src/ingest/ingest-errors.ts';
+import { ingestIssued } from '../src/ingest/ingest-issued.ts';
+import { createPdfValidator, ValidationUnavailable } from '../src/ingest/validation-client.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
 import { callerOf } from './support.ts';
 import {
@@ -35,6 +38,16 @@ const held: Array<{ key: string; versionId: string }> = [];
 t.teardown(async () => {
   for (const o of held) await store.setLegalHold(bucket, o.key, o.versionId, false).catch(() => {});
 });
+
+/**
+ * A date `years` ago and a minute: such a record's class ends about now, so the test's objects
+ * are locked only for `minimumRetentionDays`, not for years in the shared MinIO.
+ */
+function yearsAgo(years: number): string {
+  const at = new Date(Date.now() + 60_000);
+  at.setUTCFullYear(at.getUTCFullYear() - years);
+  return at.toISOString();
+}
 
 const packageOf = async (id: string) => findPackage(pool, id);
 const waitForPackage = (id: string) =>
@@ -181,7 +194,10 @@ await t.test('the same event again, and the same document under another event id
   const first = (await packageOf(issued.documentId))!;
   const again = issuedEnvelope(issued);
   // After these, on the same key (the office): a fresh document, archived only once they were handled.
-  const next = await issuedDocument(store, sourceBucket, await unsignedPdf(), { retention: '10-years' });
+  const next = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
+    retention: '10-years',
+    issuedAt: yearsAgo(10),
+  });
   await publishIssued(d, envelope, again, issuedEnvelope(next));
   await waitForPackage(next.documentId);
   for (const o of await listArchivedObjects(pool, next.documentId)) held.push(o);
@@ -193,8 +209,13 @@ await t.test('the same event again, and the same document under another event id
   t.equal(Number(rows[0]!.n), 4, 'two packages and two catalog rows in all');
   const ten = (await packageOf(next.documentId))!;
   t.equal(ten.legalHold, false, 'a 10-year record is not held');
-  t.equal(ten.retainUntil?.toISOString(), '2036-03-01T23:30:00.000Z', 'its class ends ten years after its date');
-  t.equal(ten.lockedUntil.getTime(), ten.retainUntil?.getTime(), 'and the store keeps it that long');
+  const tenYears = new Date(next.issuedAt);
+  tenYears.setUTCFullYear(tenYears.getUTCFullYear() + 10);
+  t.equal(ten.retainUntil?.toISOString(), tenYears.toISOString(), 'its class ends ten years after its date');
+  t.ok(
+    ten.lockedUntil.getTime() >= ten.retainUntil!.getTime() + 86_400_000 - 120_000,
+    'a class ending at ingest still gets a day of COMPLIANCE retention (minimumRetentionDays)',
+  );
   t.notOk((await deadIds()).includes(again.id), 'the duplicate is no dead letter');
 });
 
@@ -256,5 +277,49 @@ await t.test(
     await waitForPackage(waiting.documentId);
     for (const o of await listArchivedObjects(pool, waiting.documentId)) held.push(o);
     t.ok(await findRecord(pool, 'VPTU-CM', waiting.documentId), 'in the catalog');
+  },
+);
+
+await t.test(
+  'signing down: the ingest says "not now" and writes nothing; back up, the same event is archived',
+  async (t) => {
+    const later = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
+      retention: '5-years',
+      issuedAt: yearsAgo(5),
+    });
+    const event = issuedEnvelope(later);
+    const deps = { pool, store, bucket, guard, permanentHorizonMs: testPermanentHorizonMs };
+    const down = createPdfValidator({
+      signingUrl: 'http://127.0.0.1:1',
+      key: signing.key,
+      keyId: 'archive-test',
+      timeoutMs: 5_000,
+    });
+    const error = await ingestIssued({ ...deps, validator: down }, event).catch((e: unknown) => e);
+    t.ok(error instanceof ValidationUnavailable, 'signing unreachable');
+    t.ok(isTransient(error), 'the consumer waits and tries the event again (not a dead letter)');
+    t.same(await store.listVersions(bucket, `records/${later.documentId}/`), [], 'nothing written meanwhile');
+    t.equal(await packageOf(later.documentId), undefined);
+    const up = createPdfValidator({
+      signingUrl: signing.url,
+      key: signing.key,
+      keyId: 'archive-test',
+      timeoutMs: 60_000,
+    });
+    t.equal(await ingestIssued({ ...deps, validator: up }, event), 'archived');
+    t.equal(await ingestIssued({ ...deps, validator: up }, event), 'duplicate', 'and once only');
+    const pkg = (await packageOf(later.documentId))!;
+    const fiveYears = new Date(later.issuedAt);
+    fiveYears.setUTCFullYear(fiveYears.getUTCFullYear() + 5);
+    t.equal(pkg.retainUntil?.toISOString(), fiveYears.toISOString(), 'five years from its date');
+    t.equal(pkg.legalHold, false);
+    const objects = await listArchivedObjects(pool, later.documentId);
+    for (const o of objects) {
+      t.same(await store.getRetention(bucket, o.key, o.versionId), {
+        mode: 'COMPLIANCE',
+        retainUntil: pkg.lockedUntil,
+      });
+      t.equal(await store.getLegalHold(bucket, o.key, o.versionId), false);
+    }
   },
 );

@@ -1,12 +1,14 @@
 /**
- * The ingest of one `document.issued` (README "Ingest"): the issued PDF streamed from where
- * the event says into the archive bucket (its SHA-256 and length checked against the event),
- * signing's validation report of exactly those bytes, the record's metadata and the manifest,
- * each object under COMPLIANCE retention (permanent records also under legal hold); then, in
- * ONE transaction, the event marked handled, the package and its objects, and the catalog row.
+ * The ingest of one `document.issued` (README "Ingest"): signing's validation report of the
+ * issued PDF streamed from where the event says (its SHA-256 and length checked against the
+ * event on the way), the PDF streamed into the archive bucket (checked again by the store),
+ * the record's metadata and the manifest, each object under COMPLIANCE retention (permanent
+ * records also under legal hold); then, in ONE transaction, the event marked handled, the package and its objects, and the catalog row.
  * A crash or a retry before that commit writes the objects again as new versions: the package
  * names the versions of the attempt that committed; the others stay, locked and unnamed.
  */
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
 import { withTransaction, handleOnce } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
 import type { EventEnvelope } from '@lienthong/bus';
@@ -110,12 +112,8 @@ async function putObject(
   return { name, bucket: deps.bucket, key, versionId: put.versionId, sha256: put.sha256, size: put.size, mediaType };
 }
 
-/** Copies the issued PDF into the package, checked against the event's SHA-256 and length. */
-async function archivePdf(
-  deps: IngestDeps,
-  data: DocumentIssued,
-  retention: PackageRetention,
-): Promise<ArchivedObject> {
+/** The issued PDF where the event says, refused when it is missing or not of the event's length. */
+async function openSource(deps: IngestDeps, data: DocumentIssued) {
   const { bucket, key, versionId } = data.file.object;
   let source;
   try {
@@ -134,29 +132,53 @@ async function archivePdf(
       `${bucket}/${key} holds ${source.info.size} bytes, the event says ${data.file.byteLength}`,
     );
   }
+  return source;
+}
+
+/**
+ * Signing's report of the issued PDF, streamed from where the event says and hashed on the
+ * way: a report of bytes whose SHA-256 is not the event's is refused before anything is
+ * written (the archived copy is checked against the same SHA-256, so the report is of it).
+ */
+async function validate(deps: IngestDeps, data: DocumentIssued): Promise<ValidationReport> {
+  const source = await openSource(deps, data);
+  const hash = createHash('sha256');
+  const hashed = source.body.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    }),
+  );
+  source.body.on('error', (error) => hashed.destroy(error));
   try {
-    return await putObject(deps, data.documentId, packageObjects.document, source.body, 'application/pdf', retention, {
-      expectedSha256: data.file.sha256,
-    });
-  } catch (error) {
-    // The store removed the version that did not hash as expected; nothing of it is kept.
-    if (isStorageError(error, 'CHECKSUM_MISMATCH'))
-      throw new IngestRefused('FILE_MISMATCH', `${bucket}/${key} does not hash to the event's SHA-256`, {
-        cause: error,
-      });
-    throw error;
+    const report = await deps.validator.verifyPdf(data.office, hashed, data.file.byteLength);
+    const sha256 = hash.digest('hex');
+    if (sha256 !== data.file.sha256)
+      throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} hashes to ${sha256}, not the event's SHA-256`);
+    return report;
   } finally {
     source.body.destroy();
   }
 }
 
-/** Signing's report of the PDF as archived (read back from the archive bucket, that version). */
-async function validate(deps: IngestDeps, data: DocumentIssued, pdf: ArchivedObject): Promise<ValidationReport> {
-  const archived = await deps.store.get(pdf.bucket, pdf.key, { versionId: pdf.versionId });
+/** Copies the issued PDF into the package, checked again against the event's SHA-256 by the store. */
+async function archivePdf(deps: IngestDeps, data: DocumentIssued, recordId: string, retention: PackageRetention) {
+  const source = await openSource(deps, data);
   try {
-    return await deps.validator.verifyPdf(data.office, archived.body, pdf.size);
+    return await putObject(deps, recordId, packageObjects.document, source.body, 'application/pdf', retention, {
+      expectedSha256: data.file.sha256,
+    });
+  } catch (error) {
+    // The store removed the version that did not hash as expected; nothing of it is kept.
+    if (isStorageError(error, 'CHECKSUM_MISMATCH'))
+      throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} does not hash to the event's SHA-256`, {
+        cause: error,
+      });
+    throw error;
   } finally {
-    archived.body.destroy();
+    source.body.destroy();
   }
 }
 
@@ -178,8 +200,9 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
   assertSafe(deps.guard);
   const ingestedAt = (deps.now ?? (() => new Date()))();
   const retention = packageRetention(data.retention, new Date(data.issuedAt), ingestedAt, deps.permanentHorizonMs);
-  const pdf = await archivePdf(deps, { ...data, documentId: recordId }, retention);
-  const validation = await validate(deps, data, pdf);
+  // Signing first: while it is down nothing is written, so retries leave no copies behind.
+  const validation = await validate(deps, data);
+  const pdf = await archivePdf(deps, data, recordId, retention);
   const record = { ...catalogRecordOf(data), id: recordId };
   const metadata = await putObject(
     deps,
