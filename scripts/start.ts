@@ -91,6 +91,14 @@ const evidenceKey = await keptSecret(
   (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'),
 );
 const evidenceJwks = publicJwks(evidenceKey, 'delivery-evidence');
+// The archive's own key for asking signing the validation report of each record it keeps
+// (services/archive README, "Ingest"): signing takes it on /v1/verify/pdf and /v1/tsa only.
+const archiveKey = await keptSecret(
+  join(dataDir, 'archive-service.pem'),
+  () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString().trim(),
+  (kept) => kept.startsWith('-----BEGIN PRIVATE KEY-----'),
+);
+const archiveJwks = publicJwks(archiveKey, 'archive-service');
 
 /**
  * Demo callers of the demo office, one per role, with tokens for every service (written to
@@ -154,8 +162,12 @@ try {
       LIENTHONG_PORT: String(settings.LIENTHONG_PORT_BASE + index),
       LIENTHONG_LOG_LEVEL: settings.LIENTHONG_LOG_LEVEL,
       LIENTHONG_DATABASE_URL: database.url,
-      // Delivery reads the issued PDFs where intake keeps them (one S3 for all in real mode).
-      LIENTHONG_STORAGE_DIR: join(dataDir, 'objects', service.name === 'delivery' ? 'intake' : service.name),
+      // Delivery and the archive read the issued PDFs where intake keeps them (one S3 for all in real mode).
+      LIENTHONG_STORAGE_DIR: join(
+        dataDir,
+        'objects',
+        service.name === 'delivery' || service.name === 'archive' ? 'intake' : service.name,
+      ),
       LIENTHONG_AUTH_JWKS: authJwks,
       LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: String(demoTokenLifetimeSeconds),
       // Certificates issued here point at this signing service for their CRL, OCSP and issuer.
@@ -165,12 +177,21 @@ try {
             LIENTHONG_SIGNING_OFFICES_FILE: officesFile,
             LIENTHONG_SIGNING_PUBLIC_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + index}`,
             LIENTHONG_SIGNING_EVIDENCE_JWKS: evidenceJwks,
+            LIENTHONG_SIGNING_ARCHIVE_JWKS: archiveJwks,
           }
         : {}),
       // Intake signs and seals documents through the signing service, on behalf of the caller.
       ...(service.name === 'intake'
         ? {
             LIENTHONG_INTAKE_SIGNING_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(signingService)}`,
+          }
+        : {}),
+      // The archive keeps each issued document with signing's validation report, asked with its own key.
+      ...(service.name === 'archive'
+        ? {
+            LIENTHONG_ARCHIVE_SIGNING_URL: `http://${reachableHost(settings.LIENTHONG_HOST)}:${settings.LIENTHONG_PORT_BASE + services.indexOf(signingService)}`,
+            LIENTHONG_ARCHIVE_SERVICE_KEY: archiveKey,
+            LIENTHONG_ARCHIVE_SERVICE_KEY_ID: 'archive-service',
           }
         : {}),
       // Delivery enters accepted documents in the incoming register through intake, on behalf of the caller.
