@@ -239,7 +239,10 @@ await t.test(
       ...tricky,
       file: { ...tricky.file, object: { bucket, key: tricky.file.object.key } },
     });
-    const refused = [tampered, wrongLength, ...tricks, intoArchive];
+    // Hostile data the schema check (libs/records checkEvent) refuses, and an id the catalog cannot hold.
+    const malformed = issuedEnvelope({ ...tricky, retention: 'forever' as 'permanent', deliverTo: ['../VPTU-HN'] });
+    const notUuid = issuedEnvelope({ ...tricky, documentId: 'doc-1' });
+    const refused = [tampered, wrongLength, ...tricks, intoArchive, malformed, notUuid];
     await publishIssued(d, ...refused);
     await waitFor(
       'every refused event in the dead-letter topic',
@@ -258,6 +261,9 @@ await t.test(
     const letters = await deadLetters.list({ topic: d.topics.issued });
     t.match(letters.find((l) => l.eventId === tampered.id)?.reason, /FILE_MISMATCH/, 'the reason says why');
     t.match(letters.find((l) => l.eventId === tricks[0]!.id)?.reason, /SOURCE_OBJECT_INVALID/);
+    t.match(letters.find((l) => l.eventId === malformed.id)?.reason, /retention|deliverTo/);
+    t.match(letters.find((l) => l.eventId === notUuid.id)?.reason, /RECORD_ID_NOT_UUID/);
+    t.same(await store.listVersions(bucket, 'records/doc-1/'), []);
   },
 );
 
