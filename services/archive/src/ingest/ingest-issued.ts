@@ -7,36 +7,29 @@
  * A crash or a retry before that commit writes the objects again as new versions: the package
  * names the versions of the attempt that committed; the others stay, locked and unnamed.
  */
-import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
 import { withTransaction, handleOnce } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
 import type { EventEnvelope } from '@lienthong/bus';
 import { checkEvent, eventDefinitions, localDate } from '@lienthong/records';
 import type { DocumentIssued } from '@lienthong/records';
-import { assertValidBucket, assertValidKey, isStorageError } from '@lienthong/storage';
-import type { ObjectStore, PutOptions } from '@lienthong/storage';
+import { assertValidBucket, assertValidKey } from '@lienthong/storage';
 import type { CatalogRecord } from '../catalog/catalog-record.ts';
 import { upsertRecord } from '../catalog/catalog-repository.ts';
-import type { ArchivedObject, PackageRetention } from '../packages/archive-package.ts';
-import { manifestOf, packageKey, packageObjects, packageRetention } from '../packages/archive-package.ts';
+import { manifestOf, packageObjects, packageRetention } from '../packages/archive-package.ts';
 import { canonicalJson } from '../packages/canonical-json.ts';
 import { findPackage, insertPackage } from '../packages/package-repository.ts';
 import { IngestRefused, StoreUnsafe } from './ingest-errors.ts';
-import type { PdfValidator, ValidationReport } from './validation-client.ts';
+import { archiveIssuedPdf, putPackageObject, validateIssuedPdf } from './package-writes.ts';
+import type { PackageWriteDeps } from './package-writes.ts';
 
 /** The consumer name `handleOnce` records the ingest under. */
 export const ingestConsumer = 'archive-ingest';
 
-/** What the ingest needs. */
-export interface IngestDeps {
+/** What the ingest needs: the database, and the store, the archive bucket and signing (`PackageWriteDeps`). */
+export interface IngestDeps extends PackageWriteDeps {
   pool: Pool;
-  store: ObjectStore;
-  /** The archive bucket (Object Lock). */
-  bucket: string;
   /** The store self-test (services/archive/src/store); only `assertSafe` is used. */
   guard: { assertSafe(): void };
-  validator: PdfValidator;
   now?: () => Date;
   /** A permanent record's retention ahead of now, ms (default `permanentRetentionYears`); tests shorten it. */
   permanentHorizonMs?: number;
@@ -91,97 +84,6 @@ function assertSafe(guard: IngestDeps['guard']): void {
   }
 }
 
-/** Puts `body` as object `name` of the package, locked as `retention` says. */
-async function putObject(
-  deps: IngestDeps,
-  recordId: string,
-  name: string,
-  body: Parameters<ObjectStore['put']>[2],
-  mediaType: string,
-  retention: PackageRetention,
-  extra: Pick<PutOptions, 'expectedSha256'> = {},
-): Promise<ArchivedObject> {
-  const key = packageKey(recordId, name);
-  const put = await deps.store.put(deps.bucket, key, body, {
-    contentType: mediaType,
-    metadata: { 'lienthong-record': recordId },
-    retention: { mode: 'COMPLIANCE', retainUntil: retention.lockedUntil },
-    legalHold: retention.legalHold,
-    ...extra,
-  });
-  return { name, bucket: deps.bucket, key, versionId: put.versionId, sha256: put.sha256, size: put.size, mediaType };
-}
-
-/** The issued PDF where the event says, refused when it is missing or not of the event's length. */
-async function openSource(deps: IngestDeps, data: DocumentIssued) {
-  const { bucket, key, versionId } = data.file.object;
-  let source;
-  try {
-    source = await deps.store.get(bucket, key, versionId === undefined ? {} : { versionId });
-  } catch (error) {
-    if (isStorageError(error, 'OBJECT_NOT_FOUND') || isStorageError(error, 'BUCKET_NOT_FOUND'))
-      throw new IngestRefused('SOURCE_OBJECT_MISSING', `${bucket}/${key} is not in the store`, { cause: error });
-    if (isStorageError(error, 'INVALID_KEY'))
-      throw new IngestRefused('SOURCE_OBJECT_INVALID', `${bucket}/${key} is not a valid object`, { cause: error });
-    throw error;
-  }
-  if (source.info.size !== data.file.byteLength) {
-    source.body.destroy();
-    throw new IngestRefused(
-      'FILE_MISMATCH',
-      `${bucket}/${key} holds ${source.info.size} bytes, the event says ${data.file.byteLength}`,
-    );
-  }
-  return source;
-}
-
-/**
- * Signing's report of the issued PDF, streamed from where the event says and hashed on the
- * way: a report of bytes whose SHA-256 is not the event's is refused before anything is
- * written (the archived copy is checked against the same SHA-256, so the report is of it).
- */
-async function validate(deps: IngestDeps, data: DocumentIssued): Promise<ValidationReport> {
-  const source = await openSource(deps, data);
-  const hash = createHash('sha256');
-  const hashed = source.body.pipe(
-    new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        callback(null, chunk);
-      },
-    }),
-  );
-  source.body.on('error', (error) => hashed.destroy(error));
-  try {
-    const report = await deps.validator.verifyPdf(data.office, hashed, data.file.byteLength);
-    const sha256 = hash.digest('hex');
-    if (sha256 !== data.file.sha256)
-      throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} hashes to ${sha256}, not the event's SHA-256`);
-    return report;
-  } finally {
-    source.body.destroy();
-  }
-}
-
-/** Copies the issued PDF into the package, checked again against the event's SHA-256 by the store. */
-async function archivePdf(deps: IngestDeps, data: DocumentIssued, recordId: string, retention: PackageRetention) {
-  const source = await openSource(deps, data);
-  try {
-    return await putObject(deps, recordId, packageObjects.document, source.body, 'application/pdf', retention, {
-      expectedSha256: data.file.sha256,
-    });
-  } catch (error) {
-    // The store removed the version that did not hash as expected; nothing of it is kept.
-    if (isStorageError(error, 'CHECKSUM_MISMATCH'))
-      throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} does not hash to the event's SHA-256`, {
-        cause: error,
-      });
-    throw error;
-  } finally {
-    source.body.destroy();
-  }
-}
-
 /**
  * Archives the document of one `document.issued` envelope. Throws `IngestRefused` for an
  * event that can never be archived, `StoreUnsafe` / `ValidationUnavailable` / a storage or
@@ -201,10 +103,10 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
   const ingestedAt = (deps.now ?? (() => new Date()))();
   const retention = packageRetention(data.retention, new Date(data.issuedAt), ingestedAt, deps.permanentHorizonMs);
   // Signing first: while it is down nothing is written, so retries leave no copies behind.
-  const validation = await validate(deps, data);
-  const pdf = await archivePdf(deps, data, recordId, retention);
+  const validation = await validateIssuedPdf(deps, data);
+  const pdf = await archiveIssuedPdf(deps, data, recordId, retention);
   const record = { ...catalogRecordOf(data), id: recordId };
-  const metadata = await putObject(
+  const metadata = await putPackageObject(
     deps,
     recordId,
     packageObjects.metadata,
@@ -223,7 +125,7 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
     'application/json',
     retention,
   );
-  const report = await putObject(
+  const report = await putPackageObject(
     deps,
     recordId,
     packageObjects.validation,
@@ -240,7 +142,7 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
     retention,
   );
   const objects = [pdf, metadata, report];
-  const manifest = await putObject(
+  const manifest = await putPackageObject(
     deps,
     recordId,
     packageObjects.manifest,

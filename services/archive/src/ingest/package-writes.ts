@@ -1,0 +1,118 @@
+/**
+ * The writes of a package: an object put under the package's lock, and the issued PDF read
+ * where the event says, validated by signing (hashed on the way) and copied into the package
+ * (checked by the store against the event's SHA-256).
+ */
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import type { DocumentIssued } from '@lienthong/records';
+import { isStorageError } from '@lienthong/storage';
+import type { ObjectStore, PutOptions } from '@lienthong/storage';
+import type { ArchivedObject, PackageRetention } from '../packages/archive-package.ts';
+import { packageKey, packageObjects } from '../packages/archive-package.ts';
+import { IngestRefused } from './ingest-errors.ts';
+import type { PdfValidator, ValidationReport } from './validation-client.ts';
+
+/** What the writes need: the store, the archive bucket, signing. */
+export interface PackageWriteDeps {
+  store: ObjectStore;
+  /** The archive bucket (Object Lock). */
+  bucket: string;
+  validator: PdfValidator;
+}
+
+/** Puts `body` as object `name` of the package, locked as `retention` says. */
+export async function putPackageObject(
+  deps: PackageWriteDeps,
+  recordId: string,
+  name: string,
+  body: Parameters<ObjectStore['put']>[2],
+  mediaType: string,
+  retention: PackageRetention,
+  extra: Pick<PutOptions, 'expectedSha256'> = {},
+): Promise<ArchivedObject> {
+  const key = packageKey(recordId, name);
+  const put = await deps.store.put(deps.bucket, key, body, {
+    contentType: mediaType,
+    metadata: { 'lienthong-record': recordId },
+    retention: { mode: 'COMPLIANCE', retainUntil: retention.lockedUntil },
+    legalHold: retention.legalHold,
+    ...extra,
+  });
+  return { name, bucket: deps.bucket, key, versionId: put.versionId, sha256: put.sha256, size: put.size, mediaType };
+}
+
+/** The issued PDF where the event says, refused when it is missing or not of the event's length. */
+async function openSource(deps: PackageWriteDeps, data: DocumentIssued) {
+  const { bucket, key, versionId } = data.file.object;
+  let source;
+  try {
+    source = await deps.store.get(bucket, key, versionId === undefined ? {} : { versionId });
+  } catch (error) {
+    if (isStorageError(error, 'OBJECT_NOT_FOUND') || isStorageError(error, 'BUCKET_NOT_FOUND'))
+      throw new IngestRefused('SOURCE_OBJECT_MISSING', `${bucket}/${key} is not in the store`, { cause: error });
+    if (isStorageError(error, 'INVALID_KEY'))
+      throw new IngestRefused('SOURCE_OBJECT_INVALID', `${bucket}/${key} is not a valid object`, { cause: error });
+    throw error;
+  }
+  if (source.info.size !== data.file.byteLength) {
+    source.body.destroy();
+    throw new IngestRefused(
+      'FILE_MISMATCH',
+      `${bucket}/${key} holds ${source.info.size} bytes, the event says ${data.file.byteLength}`,
+    );
+  }
+  return source;
+}
+
+/**
+ * Signing's report of the issued PDF, streamed from where the event says and hashed on the
+ * way: a report of bytes whose SHA-256 is not the event's is refused before anything is
+ * written (the archived copy is checked against the same SHA-256, so the report is of it).
+ */
+export async function validateIssuedPdf(deps: PackageWriteDeps, data: DocumentIssued): Promise<ValidationReport> {
+  const source = await openSource(deps, data);
+  const hash = createHash('sha256');
+  const hashed = source.body.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    }),
+  );
+  source.body.on('error', (error) => hashed.destroy(error));
+  try {
+    const report = await deps.validator.verifyPdf(data.office, hashed, data.file.byteLength);
+    const sha256 = hash.digest('hex');
+    if (sha256 !== data.file.sha256)
+      throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} hashes to ${sha256}, not the event's SHA-256`);
+    return report;
+  } finally {
+    source.body.destroy();
+  }
+}
+
+/** Copies the issued PDF into the package, checked again against the event's SHA-256 by the store. */
+export async function archiveIssuedPdf(
+  deps: PackageWriteDeps,
+  data: DocumentIssued,
+  recordId: string,
+  retention: PackageRetention,
+) {
+  const source = await openSource(deps, data);
+  try {
+    return await putPackageObject(deps, recordId, packageObjects.document, source.body, 'application/pdf', retention, {
+      expectedSha256: data.file.sha256,
+    });
+  } catch (error) {
+    // The store removed the version that did not hash as expected; nothing of it is kept.
+    if (isStorageError(error, 'CHECKSUM_MISMATCH'))
+      throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} does not hash to the event's SHA-256`, {
+        cause: error,
+      });
+    throw error;
+  } finally {
+    source.body.destroy();
+  }
+}
