@@ -329,3 +329,51 @@ await t.test(
     }
   },
 );
+
+await t.test(
+  'a crash between the writes and the commit: the next try makes one package, the leftovers stay locked',
+  async (t) => {
+    const crashed = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
+      retention: '5-years',
+      issuedAt: yearsAgo(5),
+    });
+    const event = issuedEnvelope(crashed);
+    const validator = createPdfValidator({
+      signingUrl: signing.url,
+      key: signing.key,
+      keyId: 'archive-test',
+      timeoutMs: 60_000,
+    });
+    // Safe for the first ask, then not: everything is written, and the commit never comes.
+    let asks = 0;
+    const flaky = {
+      assertSafe() {
+        asks += 1;
+        if (asks === 2) throw new Error('the canary was overwritten');
+      },
+    };
+    const deps = { pool, store, bucket, validator, permanentHorizonMs: testPermanentHorizonMs };
+    const error = await ingestIssued({ ...deps, guard: flaky }, event).catch((e: unknown) => e);
+    t.ok(isTransient(error), 'unsafe before the commit: tried again later');
+    t.equal(await packageOf(crashed.documentId), undefined, 'no package');
+    t.equal(await findRecord(pool, 'VPTU-CM', crashed.documentId), undefined, 'no catalog row');
+    const leftovers = await store.listVersions(bucket, `records/${crashed.documentId}/`);
+    t.equal(leftovers.length, 4, 'the four objects of the first try are in the bucket');
+    t.equal(await ingestIssued({ ...deps, guard: flaky }, event), 'archived', 'the next try');
+    const objects = await listArchivedObjects(pool, crashed.documentId);
+    const versions = await store.listVersions(bucket, `records/${crashed.documentId}/`);
+    t.equal(versions.length, 8, 'written again as new versions');
+    for (const o of objects) {
+      const latest = versions.find((v) => v.key === o.key && v.isLatest);
+      t.equal(latest?.versionId, o.versionId, `${o.name}: the package names the newest version`);
+    }
+    for (const v of leftovers) {
+      const retention = await store.getRetention(bucket, v.key, v.versionId);
+      t.equal(retention?.mode, 'COMPLIANCE', `${v.key}: a leftover stays locked`);
+    }
+    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM package WHERE record_id = $1', [
+      crashed.documentId,
+    ]);
+    t.equal(Number(rows[0]!.n), 1);
+  },
+);
