@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus, EventEnvelope } from '@lienthong/bus';
 import type { Logger } from '@lienthong/service';
 import { isTransient } from './ingest-errors.ts';
-import type { IngestDeps, IngestOutcome } from './ingest-issued.ts';
+import type { IngestDeps } from './ingest-issued.ts';
 import { ingestIssued } from './ingest-issued.ts';
 import type { IngestTopics } from './ingest-topics.ts';
 
@@ -22,8 +22,6 @@ export interface IngestConsumerDeps extends IngestDeps {
   /** First and longest wait between tries of an event that cannot be archived yet, ms. */
   retryMinMs: number;
   retryMaxMs: number;
-  /** Told of each event's outcome (tests). */
-  onOutcome?: (event: EventEnvelope, outcome: IngestOutcome) => void;
 }
 
 /** Archives `event`, waiting out transient failures until it is done or `signal` aborts. */
@@ -53,7 +51,6 @@ export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ s
     topics: [deps.topics.issued],
     handler: async (event, info) => {
       const outcome = await ingestPatiently(deps, event, closing.signal);
-      deps.onOutcome?.(event, outcome);
       if (outcome === 'archived')
         deps.logger.info(
           { documentId: event.subject, eventId: event.id, position: info.position },
