@@ -8,9 +8,7 @@ import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import type { ArchiveConfig } from './config.ts';
-import { startIngestConsumer } from './ingest/ingest-consumer.ts';
-import { ingestTopics } from './ingest/ingest-topics.ts';
-import { createPdfValidator, unconfiguredValidator } from './ingest/validation-client.ts';
+import { startArchiveIngest } from './ingest/archive-ingest.ts';
 import { recordRoutes } from './routes/record-routes.ts';
 import { ensureArchiveBucket } from './store/archive-bucket.ts';
 import { createStoreGuard } from './store/store-guard.ts';
@@ -37,34 +35,26 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
   if (platform === undefined) return app;
   try {
     await app.register(recordRoutes, { pool: platform.pool });
-    const { pool, store, bus } = platform;
-    await ensureArchiveBucket(store, config.bucket);
+    // The ingest obeys the store self-test (src/store/): injected by tests, else the archive's own.
+    await ensureArchiveBucket(platform.store, config.bucket);
     let guard = deps.storeGuard;
     if (guard === undefined) {
-      const own = createStoreGuard({ store, bucket: config.bucket, intervalMs: 3_600_000, logger: app.log });
+      const own = createStoreGuard({
+        store: platform.store,
+        bucket: config.bucket,
+        intervalMs: 3_600_000,
+        logger: app.log,
+      });
       own.start();
       app.addHook('preClose', () => own.stop());
       guard = own;
     }
-    const { signingUrl, key, keyId } = config.ingest;
-    const validator =
-      signingUrl === undefined || key === undefined
-        ? unconfiguredValidator
-        : createPdfValidator({ signingUrl, key, keyId, timeoutMs: config.ingest.signingTimeoutMs });
-    const ingest = await startIngestConsumer({
-      pool,
-      store,
-      bus,
-      bucket: config.bucket,
+    await startArchiveIngest(app, {
+      config,
+      platform,
       guard,
-      validator,
-      topics: ingestTopics(config.ingest.topicNamespace),
-      logger: app.log,
-      retryMinMs: config.ingest.retryMinMs,
-      retryMaxMs: config.ingest.retryMaxMs,
       ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
     });
-    app.addHook('preClose', () => ingest.stop());
   } catch (error) {
     await app.close();
     throw error;
