@@ -8,3 +8,6 @@ export { archiveErrors } from './errors.ts';
 export { foldText } from './catalog/fold.ts';
 export { findRecord, searchRecords, upsertRecord } from './catalog/catalog-repository.ts';
 export type { CatalogRecord, RecordFilters, RecordPosition, StoredRecord } from './catalog/catalog-record.ts';
+export { ensureArchiveBucket } from './store/archive-bucket.ts';
+export { createStoreGuard } from './store/store-guard.ts';
+export type { StoreGuard, StoreGuardDeps, StoreVerdict } from './store/store-guard.ts';
