@@ -95,8 +95,44 @@ void t.test('a store that answers a version with another version’s bytes is fo
   const guard = createStoreGuard({ store, bucket, intervalMs: hour, logger: recordingLogger() });
   const verdict = await guard.check();
   t.equal(verdict.safe, false);
-  t.same(verdict.problems.length, 1);
+  t.equal(verdict.problems.length, 1);
   t.match(verdict.problems[0], /^the bytes of the locked version of the canary .* changed: a record could be altered$/);
+});
+
+void t.test('a store that replaces a version in place, or keeps no versions, is found (folder store)', async (t) => {
+  const real = createFolderStore({ dir: await mkdtemp(join(tmpdir(), 'lienthong-archive-store-')) });
+  const bucket = testBucket();
+  await ensureArchiveBucket(real, bucket);
+  // Each put over a key answers the key's first version id, as a store that overwrites in place would.
+  const first = new Map<string, string>();
+  const inPlace = misbehaving(real, {
+    put: async (b, key, body, options) => {
+      const stored = await real.put(b, key, body, options);
+      if (!first.has(key)) first.set(key, stored.versionId);
+      return { ...stored, versionId: first.get(key) ?? stored.versionId };
+    },
+  });
+  const replaced = await createStoreGuard({
+    store: inPlace,
+    bucket,
+    intervalMs: hour,
+    logger: recordingLogger(),
+  }).check();
+  t.equal(replaced.safe, false);
+  t.match(replaced.problems, [
+    /^a put over the key of the canary .* replaced its locked version instead of adding a new one$/,
+  ]);
+
+  const unversioned = misbehaving(real, {
+    put: async (b, key, body, options) => ({ ...(await real.put(b, key, body, options)), versionId: 'null' }),
+  });
+  const none = await createStoreGuard({
+    store: unversioned,
+    bucket,
+    intervalMs: hour,
+    logger: recordingLogger(),
+  }).check();
+  t.same(none.problems, [`the bucket ${bucket} does not keep versions: a put over a record's key would replace it`]);
 });
 
 void t.test('a store that cannot be reached is not safe', async (t) => {
