@@ -13,7 +13,7 @@ import { createPool, migrate } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
 import { createLogger } from '@lienthong/service';
 import { foldText } from '../services/archive/src/catalog/fold.ts';
-import { scopeToken, searchVector } from '../services/archive/src/catalog/catalog-repository.ts';
+import { searchTokens, searchVector } from '../services/archive/src/catalog/catalog-repository.ts';
 import { searchCatalog } from '../services/archive/src/catalog/catalog-service.ts';
 import type { RecordFilters } from '../services/archive/src/catalog/catalog-record.ts';
 import { archiveMigrations } from '../services/archive/src/migrations.ts';
@@ -169,13 +169,20 @@ async function load(pool: Pool): Promise<void> {
         ...cols,
         (cols[13] as string[]).map((s) => foldText(s)),
         cols[2]!.map((issuer, k) =>
-          [issuer, ...(cols[3]![k] as string).split(',')].map((o) => scopeToken(o as string)).join(','),
+          searchTokens({
+            issuingOffice: issuer as string,
+            receivingOffices: (cols[3]![k] as string).split(','),
+            documentType: cols[6]![k] as string,
+            status: cols[11]![k] as string,
+          }).join(','),
         ),
       ],
     );
   }
   for (const index of indexes) await pool.query(index.indexdef);
-  await pool.query('ANALYZE record');
+  // What an operator runs after a bulk import (README "Search"): statistics, and the visibility map that lets a
+  // search walk the newest records from the covering index alone (autovacuum does it later by itself).
+  await pool.query('VACUUM (ANALYZE) record');
 }
 
 const texts = [
