@@ -49,4 +49,20 @@ export const archiveMigrations: Migration[] = [
       CREATE INDEX record_signer ON record (signer_folded);
     `,
   },
+  {
+    id: '0004_search',
+    sql: `
+      -- The type and the status become tokens of search_tsv (catalog-repository.ts, searchTokens: 'type:QĐ',
+      -- 'status:recalled'), so that they narrow the same GIN lookup as the words and the scope.
+      UPDATE record SET search_tsv = search_tsv || array_to_tsvector(ARRAY['type:' || document_type, 'status:' || status]);
+      -- The newest records with what a search reads of them (search_tsv: words, scope, type, status), so that a
+      -- broad search walks them in date order without reading the table (catalog-repository.ts, searchRecords);
+      -- it also serves "newest first", so it replaces record_newest.
+      CREATE INDEX record_newest_words ON record (issued_date DESC, id DESC) INCLUDE (search_tsv);
+      DROP INDEX record_newest;
+      -- The walk reads the index alone only where the visibility map says a page is all-visible: vacuum after
+      -- every 1% of new rows rather than the default 20% (an archive grows slowly and searches its newest).
+      ALTER TABLE record SET (autovacuum_vacuum_insert_scale_factor = 0.01);
+    `,
+  },
 ];
