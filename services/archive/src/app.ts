@@ -8,6 +8,7 @@ import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import type { ArchiveConfig } from './config.ts';
 import { recordRoutes } from './routes/record-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps;
@@ -25,6 +26,7 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
   if (platform === undefined) return app;
   try {
     await app.register(recordRoutes, { pool: platform.pool });
+    await app.register(auditRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();
     throw error;

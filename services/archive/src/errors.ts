@@ -21,4 +21,9 @@ export const archiveErrors = defineErrors({
     title: 'Invalid cursor',
     detail: 'The cursor is not one this service handed out for this search; start again without it.',
   },
+  AUDIT_ENTRY_INVALID: {
+    status: 500,
+    title: 'Invalid audit entry',
+    detail: "The archive tried to write an audit entry that is not of the log's shapes; nothing was written.",
+  },
 });

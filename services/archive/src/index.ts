@@ -8,3 +8,7 @@ export { archiveErrors } from './errors.ts';
 export { foldText } from './catalog/fold.ts';
 export { findRecord, searchRecords, upsertRecord } from './catalog/catalog-repository.ts';
 export type { CatalogRecord, RecordFilters, RecordPosition, StoredRecord } from './catalog/catalog-record.ts';
+export { appendAudit, readAudit, readAuditHead } from './audit/audit-log.ts';
+export type { AuditEntryInput } from './audit/audit-log.ts';
+export { auditActions, isAuditAction } from './audit/audit-actions.ts';
+export type { AuditAction } from './audit/audit-actions.ts';
