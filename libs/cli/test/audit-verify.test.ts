@@ -7,6 +7,7 @@
  * bad options, a corrupt state file and an unreachable archive (exit 2).
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +187,59 @@ await t.test('refusals, bad options, a corrupt state file, an unreachable archiv
     t.match(runs[i]!.stderr, stderr, what);
     t.equal(runs[i]!.stdout, '', `${what}: no verdict`);
   });
+});
+
+await t.test('a hostile archive: a verdict or exit 2, never a crash or an endless loop', async (t) => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 50; i++) deep = { d: deep };
+  const answers: Record<string, { head: unknown; page: unknown } | undefined> = {
+    loop: { head: { office: 'X-1', seq: 0, hash: null }, page: { office: 'X-1', entries: [], nextAfter: 0 } },
+    foreign: { head: { office: 'X-1', seq: 0, hash: null }, page: { office: 'X-2', entries: [], nextAfter: null } },
+    garbage: {
+      head: { office: 'X-1', seq: 2, hash: null },
+      page: { office: 'X-1', entries: [{ seq: 1, office: 'X-1', detail: deep }, 'x'], nextAfter: null },
+    },
+    nohead: { head: ['not', 'a', 'head'], page: {} },
+  };
+  const server = createServer((request, response) => {
+    const [, mode, ...rest] = (request.url ?? '').split('?')[0]!.split('/');
+    const answer = answers[mode!];
+    if (answer === undefined) {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<html>not an archive</html>');
+      return;
+    }
+    const body = rest.join('/') === 'v1/audit/head' ? answer.head : answer.page;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as { port: number };
+  const cases: [string, number, RegExp][] = [
+    ['loop', 2, /^lienthong: SERVICE_UNREACHABLE: .*does not lead on from 0/],
+    ['foreign', 2, /^lienthong: SERVICE_UNREACHABLE: .*not X-1's/],
+    ['html', 2, /^lienthong: SERVICE_UNREACHABLE: .*without JSON/],
+    ['nohead', 2, /^lienthong: SERVICE_UNREACHABLE: .*without an office and a seq/],
+    ['garbage', 1, /^$/],
+  ];
+  const runs = await Promise.all(
+    cases.map(([mode]) =>
+      lienthong([
+        'audit',
+        'verify',
+        '--json',
+        '--state',
+        join(dir, `hostile-${mode}.json`),
+        '--config',
+        configFor(`H-${mode}`, ['archivist'], `http://127.0.0.1:${port}/${mode}/`),
+      ]),
+    ),
+  );
+  cases.forEach(([mode, code, stderr], i) => {
+    t.equal(runs[i]!.code, code, mode);
+    t.match(runs[i]!.stderr, stderr, mode);
+  });
+  const garbage = JSON.parse(runs[4]!.stdout) as Verdict;
+  t.match(garbage, { valid: false, entries: 0, broken: { kind: 'malformed', seq: 1 } });
 });
 
 await t.test('lienthong --help lists audit verify', async (t) => {
