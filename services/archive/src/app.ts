@@ -1,13 +1,19 @@
 /**
  * The archive service (records in object storage, search, fixity, retention and holds). Load order is the layout: external clients (the platform:
  * database, bus, object store) → repositories and rules → routes. Built: the catalog and its search
- * (`src/catalog/`, `GET /v1/records`); without a platform (the kit's own tests) only the shared routes.
+ * (`src/catalog/`, `GET /v1/records`); the store self-test (`src/store/`: the archive bucket made with
+ * Object Lock, a canary checked at start and on a schedule); without a platform (the kit's own tests)
+ * only the shared routes.
  */
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import type { ArchiveConfig } from './config.ts';
 import { recordRoutes } from './routes/record-routes.ts';
+import { openStoreGuard } from './store/open-store-guard.ts';
+import type { StoreGuard } from './store/store-guard.ts';
+import { storeGuardMetrics } from './store/store-metrics.ts';
+import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 
 /** What the archive app is given from outside. */
@@ -15,16 +21,28 @@ export type ArchiveDeps = ServiceDeps;
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
 export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): Promise<ServiceApp> {
+  // Made once the app has its logger; until it has passed a check, /readyz fails (archive-store).
+  let guard: StoreGuard | undefined;
   const app = await createServiceApp({
     name: 'archive',
     version: pkg.version,
     config,
     description: 'lienthong archive: records in object storage, search, fixity, retention and holds.',
     ...deps,
+    checks: [...(deps.checks ?? []), ...(deps.platform === undefined ? [] : [storeReadiness(() => guard)])],
   });
   const platform = deps.platform;
   if (platform === undefined) return app;
   try {
+    guard = await openStoreGuard({
+      store: platform.store,
+      bucket: config.bucket,
+      intervalMs: config.storeCheckMs,
+      logger: app.log,
+    });
+    const opened = guard;
+    app.addHook('preClose', () => opened.stop());
+    storeGuardMetrics(app.metrics.registry, guard);
     await app.register(recordRoutes, { pool: platform.pool });
     await app.register(auditRoutes, { pool: platform.pool });
   } catch (error) {
