@@ -52,3 +52,7 @@ export { verifyBundle } from './verify-bundle.ts';
 
 // Stamped parts: one delivery's evidence of one batch as one object (for the archive)
 export * from './stamped-part.ts';
+
+// Audit logs: the hash chain of an office's audit entries
+export { canonicalJsonText, type JsonValue } from './canonical-json.ts';
+export * from './audit-chain.ts';

@@ -14,6 +14,7 @@ import { openStoreGuard } from './store/open-store-guard.ts';
 import type { StoreGuard } from './store/store-guard.ts';
 import { storeGuardMetrics } from './store/store-metrics.ts';
 import { storeReadiness } from './store/store-readiness.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps;
@@ -43,6 +44,7 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
     app.addHook('preClose', () => opened.stop());
     storeGuardMetrics(app.metrics.registry, guard);
     await app.register(recordRoutes, { pool: platform.pool });
+    await app.register(auditRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();
     throw error;

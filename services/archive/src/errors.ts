@@ -27,4 +27,9 @@ export const archiveErrors = defineErrors({
     detail:
       "The archive's object store failed its self-test (a record put there might be deleted or changed); nothing is archived until a check passes.",
   },
+  AUDIT_ENTRY_INVALID: {
+    status: 500,
+    title: 'Invalid audit entry',
+    detail: "The archive tried to write an audit entry that is not of the log's shapes; nothing was written.",
+  },
 });

@@ -11,3 +11,7 @@ export type { CatalogRecord, RecordFilters, RecordPosition, StoredRecord } from 
 export { ensureArchiveBucket } from './store/archive-bucket.ts';
 export { createStoreGuard } from './store/store-guard.ts';
 export type { StoreGuard, StoreGuardDeps, StoreVerdict } from './store/store-guard.ts';
+export { appendAudit, readAudit, readAuditHead } from './audit/audit-log.ts';
+export type { AuditEntryInput } from './audit/audit-log.ts';
+export { auditActions, isAuditAction } from './audit/audit-actions.ts';
+export type { AuditAction } from './audit/audit-actions.ts';

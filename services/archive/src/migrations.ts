@@ -1,6 +1,7 @@
 /**
  * The archive schema's own migrations, in order (the kit's outbox tables come first by
- * themselves): the catalog of records (README "Catalog").
+ * themselves): the catalog of records (README "Catalog"); the audit log (README "Audit log"); the search
+ * tokens and covering index (README "Catalog").
  */
 import type { Migration } from '@lienthong/db';
 
@@ -47,6 +48,36 @@ export const archiveMigrations: Migration[] = [
       CREATE INDEX record_number ON record (number);
       CREATE INDEX record_file ON record (file_code) WHERE file_code IS NOT NULL;
       CREATE INDEX record_signer ON record (signer_folded);
+    `,
+  },
+  {
+    id: '0003_audit',
+    sql: `
+      -- The audit log (src/audit/audit-log.ts): one hash chain per office, numbered without gaps.
+      CREATE TABLE audit_entry (
+        office text NOT NULL,
+        seq bigint NOT NULL CHECK (seq > 0),
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        record_id uuid,
+        -- The canonical JSON (RFC 8785) that was hashed, as text: jsonb would re-encode it.
+        detail text NOT NULL,
+        prev_hash text CHECK (prev_hash ~ '^[0-9a-f]{64}$'),
+        hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+        PRIMARY KEY (office, seq),
+        CHECK ((seq = 1) = (prev_hash IS NULL))
+      );
+      CREATE INDEX audit_entry_record ON audit_entry (record_id) WHERE record_id IS NOT NULL;
+      -- Append-only: whoever holds the table's rights still cannot rewrite it by mistake. The owner can drop
+      -- the trigger; the chain, verified from outside (lienthong audit verify), is what shows a rewrite.
+      CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_entry is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END;
+      $$;
+      CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_entry
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();
     `,
   },
   {
