@@ -44,6 +44,10 @@ export const cliErrors = defineErrors({
   CONFIG_MISSING: { status: 400, title: 'No client configuration: give --config FILE or set LIENTHONG_CONFIG' },
   CONFIG_INVALID: { status: 400, title: 'The client configuration file cannot be read or used' },
   BAD_BUNDLE: { status: 400, title: 'A folder cannot be read as an evidence bundle' },
+  AUDIT_STATE_INVALID: {
+    status: 400,
+    title: 'The state file of audit verify (the heads verified before) cannot be read or used',
+  },
   SERVICE_UNREACHABLE: {
     status: 502,
     title: 'A service could not be reached, or did not answer as a lienthong service',

@@ -1,5 +1,6 @@
 import { isPkiError } from '@lienthong/pki';
 import {
+  AUDIT_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DLQ_COMMANDS,
@@ -25,6 +26,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['inbox', INBOX_COMMANDS],
   ['delivery', DELIVERY_COMMANDS],
   ['dlq', DLQ_COMMANDS],
+  ['audit', AUDIT_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -1,4 +1,5 @@
 import {
+  AUDIT_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DLQ_COMMANDS,
@@ -20,8 +21,8 @@ export function mainUsage(): string {
 
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
-tokens: on files, without any service. The directory, doc, register, inbox and
-delivery commands talk to the services (--config FILE or LIENTHONG_CONFIG).
+tokens: on files, without any service. The directory, doc, register, inbox,
+delivery and audit commands talk to the services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -43,6 +44,8 @@ ${list(INBOX_COMMANDS, 'inbox ')}
 ${list(DELIVERY_COMMANDS, 'delivery ')}
   dlq COMMAND           dead letters of the event bus, for an operator (lienthong dlq --help)
 ${list(DLQ_COMMANDS, 'dlq ')}
+  audit COMMAND         the archive's audit log of your office (lienthong audit --help)
+${list(AUDIT_COMMANDS, 'audit ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

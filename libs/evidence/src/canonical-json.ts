@@ -19,6 +19,50 @@ export function canonicalJson(members: Readonly<Record<string, CanonicalValue | 
   return new TextEncoder().encode(`{${body}}`);
 }
 
+/** A JSON value (RFC 8259) as `JSON.parse` returns it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [name: string]: JsonValue };
+
+/**
+ * RFC 8785 (JCS) of any JSON value, nested objects and arrays included: members sorted by
+ * their names' UTF-16 code units (§3.2.3), numbers as ECMAScript writes them (§3.2.2.3),
+ * strings as `JSON.stringify` escapes them (§3.2.2.2). Throws `problem` (a message) through
+ * `fail` for what JCS cannot encode: a number that is not finite, a string with a lone
+ * surrogate, a value that is not JSON (undefined, a function, a Date, a class instance), or
+ * nesting deeper than `maxDepth` (a hostile value must not exhaust the stack); `name` names
+ * the value in those messages.
+ */
+export function canonicalJsonText(
+  value: unknown,
+  maxDepth: number,
+  fail: (problem: string) => never,
+  name = 'the value',
+): string {
+  const encode = (v: unknown, depth: number, where: string): string => {
+    if (v === null || typeof v === 'boolean') return String(v);
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return fail(`${where} is a number JSON cannot hold`);
+      return JSON.stringify(v);
+    }
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) return fail(`${where} holds a lone surrogate`);
+      return JSON.stringify(v);
+    }
+    if (typeof v !== 'object') return fail(`${where} is not a JSON value`);
+    if (depth >= maxDepth) return fail(`${where} is nested deeper than ${maxDepth}`);
+    if (Array.isArray(v)) return `[${v.map((item, i) => encode(item, depth + 1, `${where}[${i}]`)).join(',')}]`;
+    const proto = Object.getPrototypeOf(v) as unknown;
+    if (proto !== Object.prototype && proto !== null) return fail(`${where} is not a plain JSON object`);
+    const members = v as Record<string, unknown>;
+    const names = Object.keys(members).sort();
+    const body = names.map((name) => {
+      if (!name.isWellFormed()) return fail(`a member name of ${where} holds a lone surrogate`);
+      return `${JSON.stringify(name)}:${encode(members[name], depth + 1, `${where}.${name}`)}`;
+    });
+    return `{${body.join(',')}}`;
+  };
+  return encode(value, 0, name);
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The first member name repeated within one object of valid JSON `text` (at any depth), or undefined. */
@@ -60,9 +104,15 @@ export function readJsonObject(
   what: string,
   maxBytes: number,
   codes: {
-    tooLarge: 'EVIDENCE_STATEMENT_TOO_LARGE' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID';
-    malformed: 'EVIDENCE_STATEMENT_MALFORMED' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID';
-    duplicate: 'EVIDENCE_STATEMENT_DUPLICATE_FIELD' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID';
+    tooLarge:
+      'EVIDENCE_STATEMENT_TOO_LARGE' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID' | 'EVIDENCE_PART_INVALID';
+    malformed:
+      'EVIDENCE_STATEMENT_MALFORMED' | 'EVIDENCE_MANIFEST_INVALID' | 'EVIDENCE_PROOF_INVALID' | 'EVIDENCE_PART_INVALID';
+    duplicate:
+      | 'EVIDENCE_STATEMENT_DUPLICATE_FIELD'
+      | 'EVIDENCE_MANIFEST_INVALID'
+      | 'EVIDENCE_PROOF_INVALID'
+      | 'EVIDENCE_PART_INVALID';
   },
 ): Record<string, unknown> {
   if (bytes.length > maxBytes)

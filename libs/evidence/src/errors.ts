@@ -23,6 +23,8 @@ export const evidenceErrors = defineErrors({
   EVIDENCE_MANIFEST_INVALID: { status: 400, title: 'Invalid bundle manifest' },
   EVIDENCE_BUNDLE_FILE_INVALID: { status: 422, title: 'A bundle file does not verify' },
   EVIDENCE_CHAIN_BROKEN: { status: 422, title: 'The evidence chain of a leg is broken' },
+  EVIDENCE_PART_INVALID: { status: 400, title: 'Invalid stamped evidence part' },
+  EVIDENCE_AUDIT_ENTRY_INVALID: { status: 400, title: 'An audit entry cannot be encoded' },
 });
 
 /** A code of `evidenceErrors`. */

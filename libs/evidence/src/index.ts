@@ -49,3 +49,10 @@ export * from './assemble-bundle.ts';
 export type { LegReport } from './evidence-chain.ts';
 export * from './bundle-report.ts';
 export { verifyBundle } from './verify-bundle.ts';
+
+// Stamped parts: one delivery's evidence of one batch as one object (for the archive)
+export * from './stamped-part.ts';
+
+// Audit logs: the hash chain of an office's audit entries
+export { canonicalJsonText, type JsonValue } from './canonical-json.ts';
+export * from './audit-chain.ts';

@@ -142,6 +142,36 @@ export const DeliveryStatusChangedSchema = Type.Object(
 );
 export type DeliveryStatusChanged = Static<typeof DeliveryStatusChangedSchema>;
 
+/** Delivery's sealed and time-stamped evidence of one delivery in one batch, as one JSON object in the store. */
+const StampedEvidenceFile = Type.Object(
+  {
+    sha256: Sha256,
+    byteLength: Type.Integer({ minimum: 1, maximum: 2 ** 40 }),
+    mediaType: Type.Literal('application/json'),
+    object: StoredObject,
+  },
+  { ...closed, description: 'the evidence object (libs/evidence "Stamped parts"), by SHA-256, length and object' },
+);
+
+/**
+ * `delivery.evidence-stamped` v1 (delivery): the evidence of one delivery in one time-stamped
+ * batch (each row's CMS, inclusion proof, and the batch's RFC 3161 token) was written to the
+ * store as one object; one event per delivery and batch.
+ */
+export const DeliveryEvidenceStampedSchema = Type.Object(
+  {
+    documentId: Id,
+    deliveryId: Id,
+    sender: Code,
+    batchId: Id,
+    stampedAt: DateTime,
+    count: Type.Integer({ minimum: 1, maximum: 2 ** 20, description: 'evidence rows of the delivery in the batch' }),
+    evidence: StampedEvidenceFile,
+  },
+  closed,
+);
+export type DeliveryEvidenceStamped = Static<typeof DeliveryEvidenceStampedSchema>;
+
 /** `delivery.failed` v1 (delivery): a package could not be delivered after its retries. */
 export const DeliveryFailedSchema = Type.Object(
   {

@@ -11,6 +11,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { RecordsError } from './errors.ts';
 import { quote } from './text.ts';
 import {
+  DeliveryEvidenceStampedSchema,
   DeliveryFailedSchema,
   DeliverySentSchema,
   DeliveryStatusChangedSchema,
@@ -89,6 +90,14 @@ export const eventDefinitions = Object.freeze({
     DeliveryStatusChangedSchema,
     'the delivery',
     (d) => d.deliveryId,
+  ),
+  deliveryEvidenceStamped: define(
+    'delivery.evidence-stamped',
+    1,
+    'delivery',
+    DeliveryEvidenceStampedSchema,
+    'the document',
+    (d) => d.documentId,
   ),
   deliveryFailed: define('delivery.failed', 1, 'delivery', DeliveryFailedSchema, 'the delivery', (d) => d.deliveryId),
   receiptAccepted: define(

@@ -231,3 +231,38 @@ void t.test('directory.changed office facts: hostile values are refused where th
   one((o) => delete o.people, '/office/people is required');
   one((o) => (o.active = 'false'), /^\/office\/active /);
 });
+
+void t.test('delivery.evidence-stamped: keyed by the document; the object a JSON object in the store', async (t) => {
+  const sample = samples['delivery.evidence-stamped'] as EventData<'deliveryEvidenceStamped'>;
+  t.equal(eventDefinitions.deliveryEvidenceStamped.keyOf(sample), 'doc-1');
+  t.equal(eventDefinitions.deliveryEvidenceStamped.topic, 'lienthong.delivery.evidence-stamped.v1');
+  const bad = (change: (d: Record<string, unknown>) => void): boolean => {
+    const d = JSON.parse(JSON.stringify(sample)) as Record<string, unknown>;
+    change(d);
+    return validateEventData('delivery.evidence-stamped', 1, d).ok;
+  };
+  t.notOk(
+    bad((d) => (d.count = 0)),
+    'no empty part',
+  );
+  t.notOk(
+    bad((d) => ((d.evidence as Record<string, unknown>).mediaType = 'application/pdf')),
+    'JSON only',
+  );
+  t.notOk(
+    bad((d) => ((d.evidence as Record<string, unknown>).cms = 'AAAA')),
+    'no bytes in the event',
+  );
+  t.notOk(
+    bad((d) => (d.stampedAt = '2026-02-30T00:00:00Z')),
+    'a real instant',
+  );
+  t.notOk(
+    bad((d) => ((d.evidence as { object: Record<string, unknown> }).object.bucket = '../x')),
+    'a bucket name',
+  );
+  t.notOk(
+    bad((d) => delete d.batchId),
+    'the batch named',
+  );
+});

@@ -75,6 +75,20 @@ export const samples: Record<string, unknown> = {
     businessType: 'new',
     at: '2026-03-01T01:00:00Z',
   },
+  'delivery.evidence-stamped': {
+    documentId: 'doc-1',
+    deliveryId: 'd-1',
+    sender: 'tu-hn',
+    batchId: 'b-1',
+    stampedAt: '2026-03-01T01:00:05Z',
+    count: 3,
+    evidence: {
+      sha256: 'ab'.repeat(32),
+      byteLength: 9000,
+      mediaType: 'application/json',
+      object: { bucket: 'lienthong-delivery-evidence', key: 'deliveries/d-1/evidence/b-1.json', versionId: 'v1' },
+    },
+  },
   'delivery.failed': {
     deliveryId: 'd-1',
     documentId: 'doc-1',

@@ -1,7 +1,9 @@
 /**
  * Configuration of the archive service: the shared variables (port 8083 by default),
  * `LIENTHONG_ARCHIVE_BUCKET` (the bucket of archived records, created at start with Object
- * Lock, default `lienthong-archive`), and the ingest's (README "Ingest"):
+ * Lock, default `lienthong-archive`), `LIENTHONG_ARCHIVE_STORE_CHECK_MS` (how often the
+ * store's self-test runs again after the one at start, default one hour; README "Store
+ * self-test"), and the ingest's (README "Ingest"):
  * `LIENTHONG_ARCHIVE_TOPIC_NAMESPACE` (a prefix of the topics and consumer group it uses),
  * `LIENTHONG_ARCHIVE_SIGNING_URL` and `LIENTHONG_ARCHIVE_SERVICE_KEY` (`_KEY_ID`): where the
  * validation report at ingest comes from and the archive's own token key (without both,
@@ -17,6 +19,12 @@ export const archiveConfigSchema = serviceConfigSchema(
       pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
       default: 'lienthong-archive',
       expected: 'an S3 bucket name (the bucket of archived records, with Object Lock)',
+    }),
+    LIENTHONG_ARCHIVE_STORE_CHECK_MS: Type.Integer({
+      minimum: 1_000,
+      maximum: 86_400_000,
+      default: 3_600_000,
+      expected: "an integer 1000-86400000 (ms between self-tests of the archive's object store)",
     }),
     LIENTHONG_ARCHIVE_TOPIC_NAMESPACE: Type.Optional(
       Type.String({
@@ -65,6 +73,8 @@ export interface IngestConfig {
 export type ArchiveConfig = ServiceConfig & {
   /** The bucket of archived records (created at start with Object Lock and versioning). */
   readonly bucket: string;
+  /** Between the store's scheduled self-tests, in ms (the first runs at start). */
+  readonly storeCheckMs: number;
   readonly ingest: IngestConfig;
 };
 
@@ -85,5 +95,10 @@ function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfi
 /** Reads and validates the archive configuration from `env`; throws ConfigError. */
 export function loadArchiveConfig(env: Env): ArchiveConfig {
   const values = loadConfig(archiveConfigSchema, env);
-  return { ...toServiceConfig(values), bucket: values.LIENTHONG_ARCHIVE_BUCKET, ingest: ingestConfigOf(values) };
+  return {
+    ...toServiceConfig(values),
+    bucket: values.LIENTHONG_ARCHIVE_BUCKET,
+    storeCheckMs: values.LIENTHONG_ARCHIVE_STORE_CHECK_MS,
+    ingest: ingestConfigOf(values),
+  };
 }

@@ -21,4 +21,15 @@ export const archiveErrors = defineErrors({
     title: 'Invalid cursor',
     detail: 'The cursor is not one this service handed out for this search; start again without it.',
   },
+  ARCHIVE_STORE_UNSAFE: {
+    status: 503,
+    title: 'Archive store unsafe',
+    detail:
+      "The archive's object store failed its self-test (a record put there might be deleted or changed); nothing is archived until a check passes.",
+  },
+  AUDIT_ENTRY_INVALID: {
+    status: 500,
+    title: 'Invalid audit entry',
+    detail: "The archive tried to write an audit entry that is not of the log's shapes; nothing was written.",
+  },
 });

@@ -1,7 +1,9 @@
 /**
  * The archive schema's own migrations, in order (the kit's outbox tables come first by
- * themselves): the catalog of records (README "Catalog"); the packages in the archive bucket and
- * their objects (README "Packages").
+ * themselves): the catalog of records (README "Catalog"); the audit log (README "Audit log"); the search
+ * tokens and covering index (README "Catalog"); the packages in the archive bucket and their objects
+ * (README "Packages"; in id order as libs/db `migrate` wants: a database that already ran 0003 and
+ * 0004 runs 0002 after them, it touches no table of theirs).
  */
 import type { Migration } from '@lienthong/db';
 
@@ -85,6 +87,52 @@ export const archiveMigrations: Migration[] = [
         added_at timestamptz NOT NULL,
         PRIMARY KEY (record_id, name)
       );
+    `,
+  },
+  {
+    id: '0003_audit',
+    sql: `
+      -- The audit log (src/audit/audit-log.ts): one hash chain per office, numbered without gaps.
+      CREATE TABLE audit_entry (
+        office text NOT NULL,
+        seq bigint NOT NULL CHECK (seq > 0),
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        record_id uuid,
+        -- The canonical JSON (RFC 8785) that was hashed, as text: jsonb would re-encode it.
+        detail text NOT NULL,
+        prev_hash text CHECK (prev_hash ~ '^[0-9a-f]{64}$'),
+        hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+        PRIMARY KEY (office, seq),
+        CHECK ((seq = 1) = (prev_hash IS NULL))
+      );
+      CREATE INDEX audit_entry_record ON audit_entry (record_id) WHERE record_id IS NOT NULL;
+      -- Append-only: whoever holds the table's rights still cannot rewrite it by mistake. The owner can drop
+      -- the trigger; the chain, verified from outside (lienthong audit verify), is what shows a rewrite.
+      CREATE FUNCTION audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_entry is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END;
+      $$;
+      CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_entry
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only();
+    `,
+  },
+  {
+    id: '0004_search',
+    sql: `
+      -- The type and the status become tokens of search_tsv (catalog-repository.ts, searchTokens: 'type:QĐ',
+      -- 'status:recalled'), so that they narrow the same GIN lookup as the words and the scope.
+      UPDATE record SET search_tsv = search_tsv || array_to_tsvector(ARRAY['type:' || document_type, 'status:' || status]);
+      -- The newest records with what a search reads of them (search_tsv: words, scope, type, status), so that a
+      -- broad search walks them in date order without reading the table (catalog-repository.ts, searchRecords);
+      -- it also serves "newest first", so it replaces record_newest.
+      CREATE INDEX record_newest_words ON record (issued_date DESC, id DESC) INCLUDE (search_tsv);
+      DROP INDEX record_newest;
+      -- The walk reads the index alone only where the visibility map says a page is all-visible: vacuum after
+      -- every 1% of new rows rather than the default 20% (an archive grows slowly and searches its newest).
+      ALTER TABLE record SET (autovacuum_vacuum_insert_scale_factor = 0.01);
     `,
   },
 ];

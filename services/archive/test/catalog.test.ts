@@ -117,6 +117,58 @@ await t.test('"ke hoach dai hoi" ranks the plans for congresses first', async (t
   );
 });
 
+await t.test('a broad search ranks its newest matches and says how many; a narrow one ranks all', async (t) => {
+  const bounds = { lookThrough: 60, rankAtLeast: 5, rankWithin: 12 };
+  const newest = [...records].sort((a, b) =>
+    a.issuedDate !== b.issuedDate ? (a.issuedDate < b.issuedDate ? 1 : -1) : a.id < b.id ? 1 : -1,
+  );
+  const has = (r: (typeof records)[number], words: string[]) =>
+    words.every((w) => foldText(r.subject).split(' ').includes(w)) &&
+    (r.issuingOffice === province || r.receivingOffices.includes(province));
+  const all = async (q: string, limit: number, extra: Record<string, string> = {}) => {
+    const found: Array<{ id: string; rank: number | null }> = [];
+    let after: Parameters<typeof searchRecords>[3]['after'];
+    for (let pages = 0; pages < 100; pages += 1) {
+      const page = await searchRecords(pool, province, { q, ...extra }, { limit, ...(after ? { after } : {}) }, bounds);
+      found.push(...page.records);
+      if (!page.more) return { found, rankedWithin: page.rankedWithin };
+      after = page.last;
+    }
+    throw new Error('too many pages');
+  };
+
+  const broad = await all('cong tac', 100);
+  const expected = newest
+    .slice(0, bounds.lookThrough)
+    .filter((r) => has(r, ['cong', 'tac']))
+    .slice(0, bounds.rankWithin);
+  t.ok(records.filter((r) => has(r, ['cong', 'tac'])).length > expected.length, 'more match than are ranked');
+  t.equal(broad.rankedWithin, bounds.rankWithin, 'the page says how many were ranked');
+  t.same(broad.found.map((r) => r.id).sort(), expected.map((r) => r.id).sort(), 'the newest matches, ranked');
+  for (let i = 1; i < broad.found.length; i += 1)
+    t.ok(broad.found[i - 1]!.rank! >= broad.found[i]!.rank!, 'ranks descend');
+  const paged = await all('cong tac', 5);
+  t.same(
+    paged.found.map((r) => r.id),
+    broad.found.map((r) => r.id),
+    'in pages of 5 = in one',
+  );
+
+  const narrow = await all('dam doi', 100);
+  t.equal(narrow.rankedWithin, null, 'a narrow search ranks every match');
+  t.same(
+    narrow.found.map((r) => r.id).sort(),
+    records
+      .filter((r) => has(r, ['dam', 'doi']))
+      .map((r) => r.id)
+      .sort(),
+  );
+  const unbounded = await searchRecords(pool, province, { q: 'cong tac' }, { limit: 100 });
+  t.equal(unbounded.rankedWithin, null, 'under the default bounds the corpus is ranked whole');
+  const route = (await search({ q: 'cong tac' })).json<{ rankedWithin: number | null }>();
+  t.equal(route.rankedWithin, null, 'the answer says rankedWithin');
+});
+
 await t.test('every filter narrows to what it says', async (t) => {
   const mine = sees(province);
   const cases: Array<[Record<string, string | number>, (r: (typeof records)[number]) => boolean]> = [
@@ -254,6 +306,10 @@ await t.test('hostile input: 400 problem+json, nothing disclosed, nothing change
     t.equal(problem.code, code, JSON.stringify(query));
     t.notMatch(response.body, /SELECT|postgres|subject_|offices @>|hoạch|Đảng/i, 'no SQL, table or subject named');
     t.notOk('records' in problem, 'no records');
+  }
+  for (const status of ["recalled' | '@VPTU-CM", "x' | 'type:QĐ", 'recalled\\', "'"]) {
+    const found = await searchAll({ status, limit: 100 });
+    t.same(found, [], `status ${status} is one token`);
   }
   const injection = await searchAll({ q: "'; DROP TABLE record; --", limit: 100 });
   t.same(injection, [], 'SQL in q is just words');

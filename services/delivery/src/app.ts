@@ -2,7 +2,7 @@
  * The delivery service: deliveries of issued documents to every recipient office, the
  * inboxes, the recipients' answers and the sender's view. Load order is the layout:
  * external clients (the platform: database, bus, object store; intake) → the consumers,
- * the inbox watch, the overdue sweep and its gauge, the evidence sealer and stamper and their gauges → routes, one plugin per resource. Without a platform (the kit's own
+ * the inbox watch, the overdue sweep and its gauge, the evidence bucket, the evidence sealer, stamper and handoff and their gauges → routes, one plugin per resource. Without a platform (the kit's own
  * tests) only the shared routes are served.
  */
 import { createServiceApp } from '@lienthong/service';
@@ -58,7 +58,9 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
         : startWebhookDispatcher({ pool, config: config.webhooks, box: createSecretBox(key), logger: app.log });
     if (dispatcher !== undefined) app.addHook('preClose', () => dispatcher.close());
     const wakeWebhooks = dispatcher === undefined ? undefined : () => dispatcher.wake();
-    const evidence = startEvidenceLoops({ pool, config: config.evidence, logger: app.log });
+    // Versioned, no lock: the archive keeps what it takes under its own retention.
+    await store.ensureBucket(config.evidence.bucket, { versioning: true });
+    const evidence = startEvidenceLoops({ pool, config: config.evidence, logger: app.log, store, topics });
     if (evidence !== undefined) app.addHook('preClose', () => evidence.close());
     const wakeEvidence = evidence === undefined ? undefined : () => evidence.wake();
     const consumers = await startConsumers({

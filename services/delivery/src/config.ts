@@ -9,6 +9,8 @@
  * `LIENTHONG_DELIVERY_OVERDUE_SWEEP_MS`: how often overdue answers are looked for.
  * `LIENTHONG_DELIVERY_SIGNING_URL`, `_EVIDENCE_KEY` (`_KEY_ID`), `_TSA_URL` and their timing:
  * how evidence is sealed and time-stamped (without the first two, rows wait unsealed).
+ * `LIENTHONG_DELIVERY_EVIDENCE_BUCKET`: where each delivery's stamped evidence of a batch is
+ * written for the archive.
  */
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig, Static } from '@lienthong/service';
@@ -74,6 +76,11 @@ export const deliveryConfigSchema = serviceConfigSchema(
     LIENTHONG_DELIVERY_EVIDENCE_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
     LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 5_000 }),
     LIENTHONG_DELIVERY_TSA_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 300_000 }),
+    LIENTHONG_DELIVERY_EVIDENCE_BUCKET: Type.String({
+      pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      default: 'lienthong-delivery-evidence',
+      expected: "an S3 bucket name (where each delivery's stamped evidence is written for the archive)",
+    }),
   },
 );
 
@@ -109,6 +116,8 @@ export interface EvidenceConfig {
   readonly retryMaxMs: number;
   readonly tsaRetryMinMs: number;
   readonly tsaRetryMaxMs: number;
+  /** The bucket (versioned, created at start) of the stamped parts, one object per delivery and batch. */
+  readonly bucket: string;
 }
 
 /** The delivery configuration. */
@@ -152,6 +161,7 @@ function evidenceConfigOf(values: Static<typeof deliveryConfigSchema>): Evidence
     ),
     tsaRetryMinMs: values.LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS,
     tsaRetryMaxMs: Math.max(values.LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS, values.LIENTHONG_DELIVERY_TSA_RETRY_MAX_MS),
+    bucket: values.LIENTHONG_DELIVERY_EVIDENCE_BUCKET,
   } as EvidenceConfig;
   // Not enumerable, as the webhook key: a logged or serialised config does not carry it.
   Object.defineProperty(evidence, 'key', { value: values.LIENTHONG_DELIVERY_EVIDENCE_KEY, enumerable: false });

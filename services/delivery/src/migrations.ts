@@ -216,4 +216,22 @@ export const deliveryMigrations: Migration[] = [
         ADD CONSTRAINT delivery_recall_kind_check CHECK (recall_kind IN ('recalled', 'replaced', 'cancelled'));
     `,
   },
+  {
+    // Each stamped batch is written to the store per delivery and told once
+    // (delivery.evidence-stamped; README "Evidence"). published_at is the once-marker, set in
+    // the transaction that enqueues the events; the other columns are the writer's lease and
+    // backoff. Batches stamped before this migration are published too: the archive wants them.
+    id: '0008_evidence_published',
+    sql: `
+      ALTER TABLE evidence_batch ADD COLUMN published_at timestamptz,
+        ADD COLUMN publish_attempts integer NOT NULL DEFAULT 0,
+        ADD COLUMN publish_next_at timestamptz,
+        ADD COLUMN publish_error text;
+      CREATE INDEX evidence_batch_unpublished ON evidence_batch (stamped_at)
+        WHERE token IS NOT NULL AND published_at IS NULL;
+      -- A batch's rows by delivery, in chain order; rows in no batch yet (every act's insert) are not in it.
+      CREATE INDEX evidence_by_batch ON evidence (batch_id, delivery_id, (coalesce(recipient_office, '')), seq)
+        WHERE batch_id IS NOT NULL;
+    `,
+  },
 ];

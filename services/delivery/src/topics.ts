@@ -20,6 +20,8 @@ export interface DeliveryTopics {
   recalled: string;
   replaced: string;
   cancelled: string;
+  /** `delivery.evidence-stamped` v1: a delivery's stamped evidence of one batch, written to the store (for the archive). */
+  evidenceStamped: string;
   groups: { fanOut: string; inbox: string; inboxUrgent: string; recall: string; webhooks: string };
 }
 
@@ -35,6 +37,7 @@ export function deliveryTopics(namespace: string): DeliveryTopics {
     recalled: at(eventDefinitions.documentRecalled.topic),
     replaced: at(eventDefinitions.documentReplaced.topic),
     cancelled: at(eventDefinitions.documentCancelled.topic),
+    evidenceStamped: at(eventDefinitions.deliveryEvidenceStamped.topic),
     groups: {
       fanOut: at('delivery-fan-out'),
       inbox: at('delivery-inbox'),
@@ -55,6 +58,7 @@ export function topicsOf(topics: DeliveryTopics): string[] {
     topics.recalled,
     topics.replaced,
     topics.cancelled,
+    topics.evidenceStamped,
   ];
 }
 

@@ -2,7 +2,8 @@
  * The Prometheus rules of the service (alerts.rules.yml): `promtool check rules` accepts
  * them and `promtool test rules alerts.test.yml` passes (the TSA down for 15 minutes fires
  * DeliveryEvidenceUnstamped after 5 more, signing down fires DeliveryEvidenceUnsealed and
- * clears once it is back, a busy healthy service fires nothing). promtool comes from
+ * clears once it is back, the store down fires DeliveryEvidenceUnpublished and it clears once
+ * the store is back, a busy healthy service fires nothing). promtool comes from
  * infra/local (Debian's `prometheus` package unpacked); skipped, saying so, without it.
  */
 import t from 'tap';
@@ -18,7 +19,7 @@ const skip =
 
 await t.test('promtool check rules', { skip }, async (t) => {
   const out = execFileSync(promtool!, ['check', 'rules', 'alerts.rules.yml'], { cwd: dir, encoding: 'utf8' });
-  t.match(out, /SUCCESS: 2 rules found/);
+  t.match(out, /SUCCESS: 3 rules found/);
 });
 
 await t.test('promtool test rules', { skip }, async (t) => {
@@ -33,4 +34,5 @@ await t.test('the rules name the gauges the service registers', async (t) => {
   for (const name of rules.match(/lienthong_delivery_[a-z_]+/g) ?? []) t.ok(source.includes(`'${name}'`), name);
   t.match(rules, /alert: DeliveryEvidenceUnstamped/);
   t.match(rules, /alert: DeliveryEvidenceUnsealed/);
+  t.match(rules, /alert: DeliveryEvidenceUnpublished/);
 });

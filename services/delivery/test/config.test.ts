@@ -57,6 +57,12 @@ void t.test('refused: a URL with credentials or a query, a namespace Kafka would
 
 void t.test('evidence: off by default; the key a secret; the TSA under signing by default', async (t) => {
   t.match(loadDeliveryConfig(base).evidence, { signingUrl: undefined, key: undefined, tsaUrl: undefined });
+  t.equal(loadDeliveryConfig(base).evidence.bucket, 'lienthong-delivery-evidence', 'the evidence bucket by default');
+  t.equal(deliveryTopics('').evidenceStamped, 'lienthong.delivery.evidence-stamped.v1');
+  t.equal(
+    loadDeliveryConfig({ ...base, LIENTHONG_DELIVERY_EVIDENCE_BUCKET: 'tinh-a-evidence' }).evidence.bucket,
+    'tinh-a-evidence',
+  );
   const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const config = loadDeliveryConfig({
     ...base,
@@ -92,6 +98,8 @@ void t.test('evidence: off by default; the key a secret; the TSA under signing b
     ['LIENTHONG_DELIVERY_TSA_URL', 'http://tsa?x=1'],
     ['LIENTHONG_DELIVERY_EVIDENCE_KEY_ID', 'a b'],
     ['LIENTHONG_DELIVERY_TSA_RETRY_MIN_MS', '0'],
+    ['LIENTHONG_DELIVERY_EVIDENCE_BUCKET', '../evidence'],
+    ['LIENTHONG_DELIVERY_EVIDENCE_BUCKET', 'Evidence'],
   ] as const) {
     const error = (() => {
       try {

@@ -353,12 +353,30 @@ await t.test('TSA down: batches wait and the gauges show it; stamped once it is 
   signing.tsaDown = false;
   await pool.query('UPDATE evidence_batch SET next_attempt_at = now() WHERE token IS NULL');
   await allStamped(id);
+  // The stamper wakes the handoff to the archive: every stamped batch is written and told.
+  await waitFor('every stamped batch handed to the archive', async () => {
+    const { rows } = await pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM evidence_batch WHERE token IS NOT NULL AND published_at IS NULL',
+    );
+    return rows[0]!.n === 0;
+  });
   t.same(await countEvidenceBacklog(pool, new Date()), {
     unsealed: 0,
     oldestUnsealedSeconds: 0,
     unstamped: 0,
     oldestUnstampedSeconds: 0,
+    unpublished: 0,
+    oldestUnpublishedSeconds: 0,
   });
+  const told = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND envelope->'data'->>'deliveryId' = $2`,
+    [topics.evidenceStamped, id],
+  );
+  const pairs = await pool.query<{ n: number }>(
+    'SELECT count(DISTINCT batch_id)::int AS n FROM evidence WHERE delivery_id = $1',
+    [id],
+  );
+  t.equal(told.rows[0]!.n, pairs.rows[0]!.n, 'one delivery.evidence-stamped per batch of the delivery');
   t.equal(await formBatch(pool, new Date()), undefined, 'nothing left to batch');
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from '../io.ts';
+import { auditVerifyCommand } from './audit.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
@@ -100,3 +101,6 @@ export const DLQ_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['list', dlqListCommand],
   ['replay', dlqReplayCommand],
 ]);
+
+/** Commands of the `audit` group (`lienthong audit NAME`): the archive's audit log of your office. */
+export const AUDIT_COMMANDS: ReadonlyMap<string, Command> = new Map([['verify', auditVerifyCommand]]);

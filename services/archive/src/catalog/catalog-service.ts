@@ -56,7 +56,12 @@ export async function searchCatalog(
   principal: Principal,
   filters: RecordFilters,
   page: { limit: number; cursor?: string },
-): Promise<{ office: string; records: Array<StoredRecord & { rank: number | null }>; nextCursor: string | null }> {
+): Promise<{
+  office: string;
+  records: Array<StoredRecord & { rank: number | null }>;
+  nextCursor: string | null;
+  rankedWithin: number | null;
+}> {
   requireRoleOf(principal, ...catalogReaders);
   checkFilters(filters);
   const fingerprint = searchFingerprint(principal.office, filters);
@@ -69,6 +74,7 @@ export async function searchCatalog(
     office: principal.office,
     records: result.records,
     nextCursor: result.more && result.last !== undefined ? encodeCursor(fingerprint, result.last) : null,
+    rankedWithin: result.rankedWithin,
   };
 }
 

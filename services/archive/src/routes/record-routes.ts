@@ -55,6 +55,10 @@ export async function recordRoutes(app: ServiceApp, options: { pool: Queryable }
               ]),
             ),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
+            rankedWithin: Type.Union([Type.Integer(), Type.Null()], {
+              description:
+                'when q matched more records than are ranked: how many were, the newest matches (null: all were)',
+            }),
           }),
           400: problemResponse('VALIDATION_FAILED, CATALOG_SEARCH_INVALID or CATALOG_CURSOR_INVALID'),
           401: unauthenticated,
@@ -72,6 +76,7 @@ export async function recordRoutes(app: ServiceApp, options: { pool: Queryable }
         office: page.office,
         records: page.records.map((r) => ({ ...toRecordSummary(r), rank: r.rank })),
         nextCursor: page.nextCursor,
+        rankedWithin: page.rankedWithin,
       };
     },
   );

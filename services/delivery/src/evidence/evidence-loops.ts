@@ -1,11 +1,15 @@
 /**
- * The evidence loops of a process: the sealer and the stamper, started when sealing is
+ * The evidence loops of a process: the sealer, the stamper and the handoff of stamped
+ * evidence to the archive (`publisher-loop.ts`), started when sealing is
  * configured (`LIENTHONG_DELIVERY_SIGNING_URL` and `LIENTHONG_DELIVERY_EVIDENCE_KEY`);
  * without it a start warning says rows wait unsealed, and nothing else changes.
  */
 import type { Pool } from '@lienthong/db';
 import type { Logger } from '@lienthong/service';
+import type { ObjectStore } from '@lienthong/storage';
 import type { EvidenceConfig } from '../config.ts';
+import type { DeliveryTopics } from '../topics.ts';
+import { startPublisher } from './publisher-loop.ts';
 import { startSealer } from './sealer.ts';
 import { createEvidenceSigner } from './signing-client.ts';
 import { startStamper } from './stamper.ts';
@@ -22,6 +26,9 @@ export function startEvidenceLoops(deps: {
   pool: Pool;
   config: EvidenceConfig;
   logger: Pick<Logger, 'warn' | 'info'>;
+  /** Where the stamped parts are written (`config.bucket`, created at start) and told. */
+  store: ObjectStore;
+  topics: DeliveryTopics;
 }): EvidenceLoops | undefined {
   const { pool, config, logger } = deps;
   if (config.signingUrl === undefined || config.key === undefined || config.tsaUrl === undefined) {
@@ -37,6 +44,17 @@ export function startEvidenceLoops(deps: {
     tsaUrl: config.tsaUrl,
     timeoutMs: config.timeoutMs,
   });
+  const publisher = startPublisher({
+    pool,
+    store: deps.store,
+    bucket: config.bucket,
+    topics: deps.topics,
+    // The store's outages are the TSA's kind of wait: the same backoff.
+    retryMinMs: config.tsaRetryMinMs,
+    retryMaxMs: config.tsaRetryMaxMs,
+    pollMs: config.pollMs,
+    logger,
+  });
   const stamper = startStamper({
     pool,
     signer,
@@ -45,6 +63,7 @@ export function startEvidenceLoops(deps: {
     retryMaxMs: config.tsaRetryMaxMs,
     pollMs: config.pollMs,
     logger,
+    stamped: () => publisher.wake(),
   });
   const sealer = startSealer({
     pool,
@@ -62,6 +81,7 @@ export function startEvidenceLoops(deps: {
     async close() {
       await sealer.close();
       await stamper.close();
+      await publisher.close();
     },
   };
 }

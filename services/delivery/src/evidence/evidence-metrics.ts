@@ -4,14 +4,17 @@
  * seal), `lienthong_delivery_evidence_oldest_unsealed_seconds` (since the oldest of them
  * was acted), `lienthong_delivery_evidence_unstamped` (sealed rows whose batch has no token yet)
  * and `lienthong_delivery_evidence_oldest_unstamped_seconds` (since the oldest of those was
- * sealed; 0 when none waits). `alerts.rules.yml` alerts on them.
+ * sealed; 0 when none waits), `lienthong_delivery_evidence_unpublished_batches` (stamped batches
+ * whose parts are not yet written and told for the archive) and
+ * `lienthong_delivery_evidence_oldest_unpublished_seconds` (since the oldest of those was
+ * stamped). `alerts.rules.yml` alerts on them.
  */
 import type { Pool } from '@lienthong/db';
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { countEvidenceBacklog } from './evidence-repository.ts';
 
-/** Registers the four gauges on `registry`; one query per scrape serves them all. */
+/** Registers the six gauges on `registry`; one query per scrape serves them all. */
 export function evidenceMetrics(registry: Registry, pool: Pool, now: () => Date = () => new Date()): void {
   let pending: Promise<Awaited<ReturnType<typeof countEvidenceBacklog>>> | undefined;
   // The collect() of one scrape share one count.
@@ -53,6 +56,22 @@ export function evidenceMetrics(registry: Registry, pool: Pool, now: () => Date 
     registers: [registry],
     async collect() {
       this.set((await backlog()).oldestUnstampedSeconds);
+    },
+  });
+  new Gauge({
+    name: 'lienthong_delivery_evidence_unpublished_batches',
+    help: 'Stamped evidence batches not yet written to the evidence bucket and told (delivery.evidence-stamped).',
+    registers: [registry],
+    async collect() {
+      this.set((await backlog()).unpublished);
+    },
+  });
+  new Gauge({
+    name: 'lienthong_delivery_evidence_oldest_unpublished_seconds',
+    help: 'Seconds since the oldest stamped batch not yet handed to the archive was stamped (0: none waits).',
+    registers: [registry],
+    async collect() {
+      this.set((await backlog()).oldestUnpublishedSeconds);
     },
   });
 }

@@ -163,9 +163,16 @@ export interface EvidenceBacklog {
   unstamped: number;
   /** Since the oldest sealed, unstamped row was sealed (0: none waits). */
   oldestUnstampedSeconds: number;
+  /** Stamped batches not yet written and told for the archive. */
+  unpublished: number;
+  /** Since the oldest of those was stamped (0: none waits). */
+  oldestUnpublishedSeconds: number;
 }
 
-/** The gauges' figures: rows unsealed and the oldest of them, rows sealed but not stamped and the oldest of those (seconds). */
+/**
+ * The gauges' figures: rows unsealed and the oldest of them, rows sealed but not stamped and
+ * the oldest of those, stamped batches not yet handed to the archive and the oldest of those (seconds).
+ */
 export async function countEvidenceBacklog(q: Queryable, now: Date): Promise<EvidenceBacklog> {
   const { rows } = await q.query<{
     unsealed: string;
@@ -173,13 +180,17 @@ export async function countEvidenceBacklog(q: Queryable, now: Date): Promise<Evi
     unbatched: string;
     waiting: string | null;
     oldest: Date | null;
+    unpublished: string;
+    unpublished_oldest: Date | null;
   }>(
     `SELECT (SELECT count(*) FROM evidence WHERE sealed_at IS NULL) AS unsealed,
        (SELECT min(time) FROM evidence WHERE sealed_at IS NULL) AS unsealed_oldest,
        (SELECT count(*) FROM evidence WHERE sealed_at IS NOT NULL AND batch_id IS NULL) AS unbatched,
        (SELECT sum(size) FROM evidence_batch WHERE token IS NULL) AS waiting,
        least((SELECT min(sealed_at) FROM evidence WHERE sealed_at IS NOT NULL AND batch_id IS NULL),
-             (SELECT min(sealed_from) FROM evidence_batch WHERE token IS NULL)) AS oldest`,
+             (SELECT min(sealed_from) FROM evidence_batch WHERE token IS NULL)) AS oldest,
+       (SELECT count(*) FROM evidence_batch WHERE token IS NOT NULL AND published_at IS NULL) AS unpublished,
+       (SELECT min(stamped_at) FROM evidence_batch WHERE token IS NOT NULL AND published_at IS NULL) AS unpublished_oldest`,
   );
   const r = rows[0]!;
   const age = (since: Date | null) => (since === null ? 0 : Math.max(0, (now.getTime() - since.getTime()) / 1000));
@@ -188,6 +199,8 @@ export async function countEvidenceBacklog(q: Queryable, now: Date): Promise<Evi
     oldestUnsealedSeconds: age(r.unsealed_oldest),
     unstamped: Number(r.unbatched) + Number(r.waiting ?? 0),
     oldestUnstampedSeconds: age(r.oldest),
+    unpublished: Number(r.unpublished),
+    oldestUnpublishedSeconds: age(r.unpublished_oldest),
   };
 }
 

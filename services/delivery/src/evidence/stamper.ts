@@ -111,7 +111,14 @@ export interface Stamper {
 }
 
 /** Starts the loop: on a wake (rows sealed) or every `pollMs`, forms batches of what was sealed, then stamps the due ones. */
-export function startStamper(deps: StamperDeps & { pollMs: number; logger: Pick<Logger, 'warn' | 'info'> }): Stamper {
+export function startStamper(
+  deps: StamperDeps & {
+    pollMs: number;
+    logger: Pick<Logger, 'warn' | 'info'>;
+    /** Called after a round that stamped batches (the handoff to the archive takes them). */
+    stamped?: () => void;
+  },
+): Stamper {
   const now = deps.now ?? (() => new Date());
   let closed = false;
   let running: Promise<void> | undefined;
@@ -130,6 +137,7 @@ export function startStamper(deps: StamperDeps & { pollMs: number; logger: Pick<
           failures.push(...round.failures);
           stamped += round.stamped;
         }
+        if (stamped > 0) deps.stamped?.();
         // Logged once per change of state: a TSA down for an hour is one line, and one when it is back.
         const state = failures[0]?.error;
         if (state !== undefined) {

@@ -1,0 +1,41 @@
+/** The archive configuration: the archive bucket and the store self-test's interval, their defaults and refusals. */
+import t from 'tap';
+import { testAuthEnv } from '../../../test/support/auth.ts';
+import { loadArchiveConfig } from '../src/config.ts';
+
+const base = {
+  ...testAuthEnv,
+  LIENTHONG_MODE: 'embedded',
+  LIENTHONG_DATABASE_URL: 'postgres://x@127.0.0.1/db',
+  LIENTHONG_STORAGE_DIR: '/tmp/x',
+};
+
+void t.test('defaults: port 8083, the lienthong-archive bucket, a self-test every hour', async (t) => {
+  const config = loadArchiveConfig(base);
+  t.equal(config.port, 8083);
+  t.equal(config.bucket, 'lienthong-archive');
+  t.equal(config.storeCheckMs, 3_600_000);
+});
+
+void t.test('set from the environment', async (t) => {
+  const config = loadArchiveConfig({
+    ...base,
+    LIENTHONG_ARCHIVE_BUCKET: 'vptu-luu-tru',
+    LIENTHONG_ARCHIVE_STORE_CHECK_MS: '600000',
+  });
+  t.equal(config.bucket, 'vptu-luu-tru');
+  t.equal(config.storeCheckMs, 600_000);
+});
+
+void t.test('refused: a bucket S3 would refuse, an interval that is not a number or out of range', async (t) => {
+  for (const value of ['UPPER', 'a', 'has_underscore', '-start', 'x'.repeat(64), '../archive'])
+    t.throws(() => loadArchiveConfig({ ...base, LIENTHONG_ARCHIVE_BUCKET: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_ARCHIVE_BUCKET/,
+    });
+  for (const value of ['abc', '999', '-1', '1.5', '86400001', '1e3'])
+    t.throws(() => loadArchiveConfig({ ...base, LIENTHONG_ARCHIVE_STORE_CHECK_MS: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_ARCHIVE_STORE_CHECK_MS/,
+    });
+});
