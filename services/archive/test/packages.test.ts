@@ -10,6 +10,7 @@ import type { DocumentIssued } from '@lienthong/records';
 import { loadArchiveConfig } from '../src/config.ts';
 import { catalogRecordOf } from '../src/ingest/ingest-issued.ts';
 import { isTransient, IngestRefused, StoreUnsafe } from '../src/ingest/ingest-errors.ts';
+import { commonNameOf, signerNameOf } from '../src/ingest/signer-name.ts';
 import { ValidationRefused, ValidationUnavailable } from '../src/ingest/validation-client.ts';
 import {
   manifestOf,
@@ -169,3 +170,56 @@ void t.test('configuration: the ingest variables, the key kept out of logs', asy
     }
   }
 });
+
+void t.test(
+  "the signer's name: the CN of the person's certificate when that signature passed for the office",
+  async (t) => {
+    const person = (indication: string, office = 'VPTU-CM', field = 'Signature1') => ({
+      field,
+      kind: 'signature',
+      indication,
+      signer: {
+        subject: 'CN=Nguyễn Thị Hồng Nhung, T=Chánh Văn phòng, OU=Văn phòng Tỉnh ủy, O=Tỉnh ủy Cà Mau, C=VN',
+        office,
+      },
+    });
+    const seal = {
+      field: 'lienthong-seal',
+      kind: 'signature',
+      indication: 'TOTAL_PASSED',
+      signer: { subject: 'CN=Văn phòng Tỉnh ủy, O=Tỉnh ủy Cà Mau', office: 'VPTU-CM' },
+    };
+    t.equal(signerNameOf({ signatures: [person('TOTAL_PASSED'), seal] }, 'VPTU-CM'), 'Nguyễn Thị Hồng Nhung');
+    t.equal(
+      signerNameOf({ signatures: [seal, person('TOTAL_PASSED')] }, 'VPTU-CM'),
+      'Nguyễn Thị Hồng Nhung',
+      'not the seal',
+    );
+    t.equal(signerNameOf({ signatures: [person('TOTAL_FAILED'), seal] }, 'VPTU-CM'), undefined, 'not vouched for');
+    t.equal(
+      signerNameOf({ signatures: [person('TOTAL_PASSED', 'VPTU-HN')] }, 'VPTU-CM'),
+      undefined,
+      "another office's",
+    );
+    t.equal(signerNameOf({ signatures: [seal] }, 'VPTU-CM'), undefined, 'only the seal');
+    t.equal(signerNameOf({ signatures: 'nonsense' }, 'VPTU-CM'), undefined, 'a report without signatures');
+    t.equal(signerNameOf({}, 'VPTU-CM'), undefined);
+    t.equal(commonNameOf('O=Tỉnh ủy, CN=Lê Văn B'), 'Lê Văn B', 'CN last');
+    t.equal(commonNameOf('CN=A+SERIALNUMBER=1, O=X'), 'A', 'a multi-valued RDN');
+    t.equal(
+      commonNameOf('CN=Đỗ Thị Thu Hương, 2.5.4.97=LT:VN-VPTU-CM'),
+      'Đỗ Thị Thu Hương',
+      'an attribute named by OID after it',
+    );
+    t.equal(commonNameOf('O=X'), undefined);
+    t.equal(commonNameOf(`CN=${'a'.repeat(201)}`), undefined, 'not a name');
+    const data = {
+      office: 'VPTU-CM',
+      issuedAt: '2026-03-01T08:00:00Z',
+      signer: { person: 'le-van-b' },
+      numberSymbol: { number: 1, type: 'CT' },
+    };
+    t.equal(catalogRecordOf(data as unknown as DocumentIssued, 'Lê Văn B').signer.name, 'Lê Văn B');
+    t.equal(catalogRecordOf(data as unknown as DocumentIssued).signer.name, 'le-van-b', 'else the code');
+  },
+);

@@ -19,6 +19,7 @@ import { manifestOf, packageObjects, packageRetention } from '../packages/archiv
 import { canonicalJson } from '../packages/canonical-json.ts';
 import { findPackage, insertPackage } from '../packages/package-repository.ts';
 import { IngestRefused, StoreUnsafe } from './ingest-errors.ts';
+import { signerNameOf } from './signer-name.ts';
 import { archiveIssuedPdf, putPackageObject, validateIssuedPdf } from './package-writes.ts';
 import type { PackageWriteDeps } from './package-writes.ts';
 
@@ -40,8 +41,11 @@ export type IngestOutcome = 'archived' | 'duplicate' | 'ignored';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The catalog entry of an issued document (README "Ingest": where each field comes from). */
-export function catalogRecordOf(data: DocumentIssued): CatalogRecord {
+/**
+ * The catalog entry of an issued document (README "Ingest": where each field comes from);
+ * `signerName` what the signer's certificate says (`signerNameOf`), else their code.
+ */
+export function catalogRecordOf(data: DocumentIssued, signerName?: string): CatalogRecord {
   return {
     id: data.documentId,
     kind: 'issued',
@@ -52,7 +56,7 @@ export function catalogRecordOf(data: DocumentIssued): CatalogRecord {
     documentType: data.numberSymbol.type,
     // The document's date as printed on it: Vietnam's local date (UTC+7), as intake stamps it.
     issuedDate: localDate(new Date(data.issuedAt)),
-    signer: { name: data.signer.person, subject: `person:${data.signer.person}` },
+    signer: { name: signerName ?? data.signer.person, subject: `person:${data.signer.person}` },
     status: 'issued',
     file: null,
     subject: data.subject,
@@ -105,7 +109,7 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
   // Signing first: while it is down nothing is written, so retries leave no copies behind.
   const validation = await validateIssuedPdf(deps, data);
   const pdf = await archiveIssuedPdf(deps, data, recordId, retention);
-  const record = { ...catalogRecordOf(data), id: recordId };
+  const record = { ...catalogRecordOf(data, signerNameOf(validation.report, data.office)), id: recordId };
   const metadata = await putPackageObject(
     deps,
     recordId,
