@@ -293,3 +293,37 @@ export const RecordArchivedSchema = Type.Object(
   closed,
 );
 export type RecordArchived = Static<typeof RecordArchivedSchema>;
+
+/** What a fixity check expected of an archived object, or found in the store (null: not read). */
+const FixityDigest = Type.Object(
+  {
+    sha256: Type.Union([Sha256, Type.Null()]),
+    size: Type.Union([Type.Integer({ minimum: 0, maximum: 2 ** 50 }), Type.Null()]),
+  },
+  closed,
+);
+
+/**
+ * `archive.fixity-failed` v1 (archive): a fixity check re-read an archived object at one
+ * location and found other bytes than the archive recorded at ingest (`mismatch`), or no
+ * such object or version (`missing`). One event per object and check that finds it.
+ */
+export const ArchiveFixityFailedSchema = Type.Object(
+  {
+    recordId: Id,
+    object: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: "the object's name in the package (document.pdf, …)",
+    }),
+    key: Type.String({ minLength: 1, maxLength: 1024, description: 'the object key in the archive bucket' }),
+    versionId: Type.String({ minLength: 1, maxLength: 1024 }),
+    location: Code,
+    outcome: Type.Union([Type.Literal('mismatch'), Type.Literal('missing')]),
+    expected: FixityDigest,
+    found: FixityDigest,
+    at: DateTime,
+  },
+  closed,
+);
+export type ArchiveFixityFailed = Static<typeof ArchiveFixityFailedSchema>;

@@ -11,6 +11,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { RecordsError } from './errors.ts';
 import { quote } from './text.ts';
 import {
+  ArchiveFixityFailedSchema,
   DeliveryEvidenceStampedSchema,
   DeliveryFailedSchema,
   DeliverySentSchema,
@@ -118,6 +119,14 @@ export const eventDefinitions = Object.freeze({
     (d) => `${d.entity}:${d.code}`,
   ),
   recordArchived: define('record.archived', 1, 'archive', RecordArchivedSchema, 'the document', (d) => d.documentId),
+  archiveFixityFailed: define(
+    'archive.fixity-failed',
+    1,
+    'archive',
+    ArchiveFixityFailedSchema,
+    'the record',
+    (d) => d.recordId,
+  ),
 });
 
 /** The data of an event by its name in `eventDefinitions`: `EventData<'documentIssued'>` is `DocumentIssued`. */

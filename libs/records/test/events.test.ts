@@ -266,3 +266,16 @@ void t.test('delivery.evidence-stamped: keyed by the document; the object a JSON
     'the batch named',
   );
 });
+
+void t.test('archive.fixity-failed: keyed by the record, missing objects found nothing, outcomes closed', async (t) => {
+  const d = eventDefinitions.archiveFixityFailed;
+  const sample = samples['archive.fixity-failed'] as EventData<'archiveFixityFailed'>;
+  t.equal(d.keyOf(sample), 'rec-1');
+  t.equal(d.topic, 'lienthong.archive.fixity-failed.v1');
+  const missing = { ...sample, outcome: 'missing', found: { sha256: null, size: null } };
+  t.ok(validateEventData(d.type, d.version, missing).ok);
+  t.notOk(validateEventData(d.type, d.version, { ...sample, outcome: 'ok' }).ok, 'an ok check is no failure');
+  t.notOk(validateEventData(d.type, d.version, { ...sample, found: { sha256: 'AB'.repeat(32), size: 1 } }).ok);
+  t.notOk(validateEventData(d.type, d.version, { ...sample, expected: { sha256: null, size: -1 } }).ok);
+  t.notOk(validateEventData(d.type, d.version, { ...sample, extra: 1 }).ok);
+});

@@ -135,6 +135,17 @@ export const samples: Record<string, unknown> = {
     access: 'conditional',
     archivedAt: '2026-03-01T02:00:00Z',
   },
+  'archive.fixity-failed': {
+    recordId: 'rec-1',
+    object: 'document.pdf',
+    key: 'records/rec-1/document.pdf',
+    versionId: 'v1',
+    location: 'primary',
+    outcome: 'mismatch',
+    expected: { sha256: 'ef'.repeat(32), size: 9000 },
+    found: { sha256: 'ab'.repeat(32), size: 9000 },
+    at: '2036-03-01T02:00:00Z',
+  },
 };
 
 /** A value as ASCII for a test's name: TAP is read line by line, and U+2028 or U+202E in a name would garble it. */
