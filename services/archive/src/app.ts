@@ -17,6 +17,8 @@ import type { StoreGuard } from './store/store-guard.ts';
 import { storeGuardMetrics } from './store/store-metrics.ts';
 import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { startFixity } from './fixity/start-fixity.ts';
+import { fixityRoutes } from './routes/fixity-routes.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -24,6 +26,8 @@ export type ArchiveDeps = ServiceDeps & {
   storeGuard?: Pick<StoreGuard, 'assertSafe'>;
   /** A permanent record's retention ahead of ingest, ms (tests; default 100 years, README "Packages"). */
   permanentHorizonMs?: number;
+  /** Fixity's schedule: between two looks for due objects, ms (tests; default README "Fixity"). */
+  fixityTickMs?: number;
 };
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
@@ -52,6 +56,12 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
     storeGuardMetrics(app.metrics.registry, guard);
     await app.register(recordRoutes, { pool: platform.pool });
     await app.register(auditRoutes, { pool: platform.pool });
+    const keeper = startFixity(app, {
+      config,
+      platform,
+      ...(deps.fixityTickMs === undefined ? {} : { tickMs: deps.fixityTickMs }),
+    });
+    await app.register(fixityRoutes, { pool: platform.pool, keeper });
     await startArchiveIngest(app, {
       config,
       platform,

@@ -7,7 +7,10 @@
  * `LIENTHONG_ARCHIVE_TOPIC_NAMESPACE` (a prefix of the topics and consumer group it uses),
  * `LIENTHONG_ARCHIVE_SIGNING_URL` and `LIENTHONG_ARCHIVE_SERVICE_KEY` (`_KEY_ID`): where the
  * validation report at ingest comes from and the archive's own token key (without both,
- * issued documents wait unarchived), and the timing of its calls and retries.
+ * issued documents wait unarchived), and the timing of its calls and retries; fixity's
+ * (README "Fixity"): `LIENTHONG_ARCHIVE_FIXITY_LOCATION` (the name of the store's copies,
+ * `primary`), `_BYTES_PER_SECOND` (the read budget, 20 MB/s) and `_CYCLE_MS` (how often each
+ * object is checked, 7 days).
  */
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig, Static } from '@lienthong/service';
@@ -51,6 +54,23 @@ export const archiveConfigSchema = serviceConfigSchema(
     LIENTHONG_ARCHIVE_SIGNING_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 300_000 }),
     LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1_000 }),
     LIENTHONG_ARCHIVE_INGEST_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 60_000 }),
+    LIENTHONG_ARCHIVE_FIXITY_LOCATION: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+      default: 'primary',
+      expected: "a location name (letters, digits, . _ -; at most 64): where the archive bucket's copies are",
+    }),
+    LIENTHONG_ARCHIVE_FIXITY_BYTES_PER_SECOND: Type.Integer({
+      minimum: 1_024,
+      maximum: 10_000_000_000,
+      default: 20_000_000,
+      expected: 'an integer 1024-10000000000 (bytes per second a fixity run may read)',
+    }),
+    LIENTHONG_ARCHIVE_FIXITY_CYCLE_MS: Type.Integer({
+      minimum: 60_000,
+      maximum: 31_622_400_000,
+      default: 604_800_000,
+      expected: 'an integer 60000-31622400000 (ms after which an object is checked again; 7 days by default)',
+    }),
   },
 );
 
@@ -76,6 +96,8 @@ export type ArchiveConfig = ServiceConfig & {
   /** Between the store's scheduled self-tests, in ms (the first runs at start). */
   readonly storeCheckMs: number;
   readonly ingest: IngestConfig;
+  /** Fixity (README "Fixity"). */
+  readonly fixity: { readonly location: string; readonly bytesPerSecond: number; readonly cycleMs: number };
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -100,5 +122,10 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
     bucket: values.LIENTHONG_ARCHIVE_BUCKET,
     storeCheckMs: values.LIENTHONG_ARCHIVE_STORE_CHECK_MS,
     ingest: ingestConfigOf(values),
+    fixity: {
+      location: values.LIENTHONG_ARCHIVE_FIXITY_LOCATION,
+      bytesPerSecond: values.LIENTHONG_ARCHIVE_FIXITY_BYTES_PER_SECOND,
+      cycleMs: values.LIENTHONG_ARCHIVE_FIXITY_CYCLE_MS,
+    },
   };
 }

@@ -32,4 +32,14 @@ export const archiveErrors = defineErrors({
     title: 'Invalid audit entry',
     detail: "The archive tried to write an audit entry that is not of the log's shapes; nothing was written.",
   },
+  FIXITY_RUN_NOT_FOUND: {
+    status: 404,
+    title: 'Fixity run not found',
+    detail: "No fixity run with this id covered the caller's office's records.",
+  },
+  FIXITY_RUN_IN_PROGRESS: {
+    status: 409,
+    title: 'Fixity run in progress',
+    detail: "A fixity run of the caller's office's records is going in this archive process; ask again once it ends.",
+  },
 });

@@ -3,7 +3,8 @@
  * themselves): the catalog of records (README "Catalog"); the audit log (README "Audit log"); the search
  * tokens and covering index (README "Catalog"); the packages in the archive bucket and their objects
  * (README "Packages"; in id order as libs/db `migrate` wants: a database that already ran 0003 and
- * 0004 runs 0002 after them, it touches no table of theirs).
+ * 0004 runs 0002 after them, it touches no table of theirs); fixity's checks, runs and failures and the
+ * package's fixity state (README "Fixity").
  */
 import type { Migration } from '@lienthong/db';
 
@@ -133,6 +134,59 @@ export const archiveMigrations: Migration[] = [
       -- The walk reads the index alone only where the visibility map says a page is all-visible: vacuum after
       -- every 1% of new rows rather than the default 20% (an archive grows slowly and searches its newest).
       ALTER TABLE record SET (autovacuum_vacuum_insert_scale_factor = 0.01);
+    `,
+  },
+  {
+    id: '0006_fixity_disposition',
+    sql: `
+      -- Fixity (README "Fixity"): per object and location, the last check and its outcome, and the lease a
+      -- process holds while it checks the object (so two archive processes never read it at once).
+      CREATE TABLE fixity_check (
+        record_id uuid NOT NULL,
+        name text NOT NULL,
+        location text NOT NULL,
+        checked_at timestamptz,
+        outcome text CHECK (outcome IN ('ok', 'mismatch', 'missing', 'unreadable')),
+        leased_until timestamptz,
+        leased_by text,
+        PRIMARY KEY (record_id, name, location),
+        FOREIGN KEY (record_id, name) REFERENCES archived_object (record_id, name),
+        CHECK ((checked_at IS NULL) = (outcome IS NULL))
+      );
+      CREATE INDEX fixity_check_oldest ON fixity_check (location, checked_at);
+      -- One run: scheduled (requested_by NULL, every office) or asked by an archivist for their office's records.
+      CREATE TABLE fixity_run (
+        id uuid PRIMARY KEY,
+        location text NOT NULL,
+        office text,
+        requested_by text,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        checked integer NOT NULL DEFAULT 0,
+        failed integer NOT NULL DEFAULT 0,
+        bytes_read bigint NOT NULL DEFAULT 0,
+        error text
+      );
+      CREATE INDEX fixity_run_newest ON fixity_run (started_at DESC);
+      -- Every failed check, kept: what was expected and what was found.
+      CREATE TABLE fixity_event (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_id uuid NOT NULL REFERENCES fixity_run (id),
+        record_id uuid NOT NULL,
+        name text NOT NULL,
+        location text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('mismatch', 'missing', 'unreadable')),
+        expected_sha256 text NOT NULL,
+        expected_size bigint NOT NULL,
+        found_sha256 text,
+        found_size bigint,
+        detail text,
+        at timestamptz NOT NULL
+      );
+      CREATE INDEX fixity_event_record ON fixity_event (record_id, at DESC);
+      -- The package's state as the last checks of its objects say: NULL until checked, 'failed' while any
+      -- object's last check at any location did not find its bytes.
+      ALTER TABLE package ADD COLUMN fixity_state text CHECK (fixity_state IN ('ok', 'failed'));
     `,
   },
 ];
