@@ -1,5 +1,6 @@
 import { isPkiError } from '@lienthong/pki';
 import {
+  ARCHIVE_COMMANDS,
   AUDIT_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
@@ -27,6 +28,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['delivery', DELIVERY_COMMANDS],
   ['dlq', DLQ_COMMANDS],
   ['audit', AUDIT_COMMANDS],
+  ['archive', ARCHIVE_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -1,4 +1,5 @@
 import type { Command } from '../io.ts';
+import { archiveFixityCommand } from './archive-fixity.ts';
 import { auditVerifyCommand } from './audit.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
@@ -104,3 +105,6 @@ export const DLQ_COMMANDS: ReadonlyMap<string, Command> = new Map([
 
 /** Commands of the `audit` group (`lienthong audit NAME`): the archive's audit log of your office. */
 export const AUDIT_COMMANDS: ReadonlyMap<string, Command> = new Map([['verify', auditVerifyCommand]]);
+
+/** Commands of the `archive` group (`lienthong archive NAME`): your office's archived records. */
+export const ARCHIVE_COMMANDS: ReadonlyMap<string, Command> = new Map([['fixity', archiveFixityCommand]]);
