@@ -19,6 +19,7 @@ import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { startFixity } from './fixity/start-fixity.ts';
 import { fixityRoutes } from './routes/fixity-routes.ts';
+import { dispositionRoutes } from './routes/disposition-routes.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -62,6 +63,12 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       ...(deps.fixityTickMs === undefined ? {} : { tickMs: deps.fixityTickMs }),
     });
     await app.register(fixityRoutes, { pool: platform.pool, keeper });
+    await app.register(dispositionRoutes, {
+      pool: platform.pool,
+      store: platform.store,
+      bucket: config.bucket,
+      ...(deps.permanentHorizonMs === undefined ? {} : { certificateHorizonMs: deps.permanentHorizonMs }),
+    });
     await startArchiveIngest(app, {
       config,
       platform,

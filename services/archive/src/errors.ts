@@ -42,4 +42,30 @@ export const archiveErrors = defineErrors({
     title: 'Fixity run in progress',
     detail: "A fixity run of the caller's office's records is going in this archive process; ask again once it ends.",
   },
+  DISPOSITION_NOT_FOUND: {
+    status: 404,
+    title: 'Disposition not found',
+    detail: "The caller's office has no disposition with this id.",
+  },
+  DISPOSITION_RECORDS_NOT_DUE: {
+    status: 409,
+    title: 'Records not due for disposition',
+    detail:
+      "Some records named are not due: not issued by the caller's office, retention not ended, under legal hold, permanent, disposed of or already proposed.",
+  },
+  DISPOSITION_STATE: {
+    status: 409,
+    title: 'Disposition not in a state that allows this',
+    detail: 'The disposition (or record) is not in a state that takes this step (approved, rejected, done, disposed).',
+  },
+  DISPOSITION_SAME_PERSON: {
+    status: 403,
+    title: 'Same person',
+    detail: 'A disposition is approved or rejected by another person than the one who proposed it.',
+  },
+  RECORD_PERMANENT: {
+    status: 409,
+    title: 'Permanent record',
+    detail: "A permanent record's legal hold is not released.",
+  },
 });

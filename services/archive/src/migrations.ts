@@ -4,7 +4,8 @@
  * tokens and covering index (README "Catalog"); the packages in the archive bucket and their objects
  * (README "Packages"; in id order as libs/db `migrate` wants: a database that already ran 0003 and
  * 0004 runs 0002 after them, it touches no table of theirs); fixity's checks, runs and failures and the
- * package's fixity state (README "Fixity").
+ * package's fixity state (README "Fixity"); dispositions, their records, a package's disposal and hold reason
+ * (README "Retention and disposition", "Legal hold").
  */
 import type { Migration } from '@lienthong/db';
 
@@ -187,6 +188,36 @@ export const archiveMigrations: Migration[] = [
       -- The package's state as the last checks of its objects say: NULL until checked, 'failed' while any
       -- object's last check at any location did not find its bytes.
       ALTER TABLE package ADD COLUMN fixity_state text CHECK (fixity_state IN ('ok', 'failed'));
+      -- Retention and disposition (README "Retention and disposition"): a disposition proposes records of one
+      -- office for deletion; another person approves or rejects it; each record's outcome is kept.
+      CREATE TABLE disposition (
+        id uuid PRIMARY KEY,
+        office text NOT NULL,
+        state text NOT NULL CHECK (state IN ('proposed', 'approved', 'rejected', 'done')),
+        reason text NOT NULL,
+        proposed_by text NOT NULL,
+        proposed_at timestamptz NOT NULL,
+        decided_by text,
+        decided_at timestamptz,
+        decision_reason text,
+        certificate_key text,
+        certificate_version_id text,
+        certificate_sha256 text CHECK (certificate_sha256 ~ '^[0-9a-f]{64}$'),
+        finished_at timestamptz
+      );
+      CREATE INDEX disposition_office ON disposition (office, proposed_at DESC);
+      CREATE TABLE disposition_record (
+        disposition_id uuid NOT NULL REFERENCES disposition (id),
+        record_id uuid NOT NULL REFERENCES package (record_id),
+        outcome text CHECK (outcome IN ('disposed', 'refused')),
+        detail text,
+        PRIMARY KEY (disposition_id, record_id)
+      );
+      CREATE INDEX disposition_record_record ON disposition_record (record_id);
+      -- When the package's objects were deleted after an approved disposition (the rows stay as its tombstone).
+      ALTER TABLE package ADD COLUMN disposed_at timestamptz;
+      -- Why the record is under legal hold beyond its class (an archivist's hold; NULL: none, or permanent).
+      ALTER TABLE package ADD COLUMN hold_reason text;
     `,
   },
 ];
