@@ -1,4 +1,5 @@
 import type { Command } from '../io.ts';
+import { archiveDisposeCommand, archiveHoldCommand } from './archive-dispose.ts';
 import { archiveFixityCommand } from './archive-fixity.ts';
 import { auditVerifyCommand } from './audit.ts';
 import { caCommand } from './ca.ts';
@@ -107,4 +108,8 @@ export const DLQ_COMMANDS: ReadonlyMap<string, Command> = new Map([
 export const AUDIT_COMMANDS: ReadonlyMap<string, Command> = new Map([['verify', auditVerifyCommand]]);
 
 /** Commands of the `archive` group (`lienthong archive NAME`): your office's archived records. */
-export const ARCHIVE_COMMANDS: ReadonlyMap<string, Command> = new Map([['fixity', archiveFixityCommand]]);
+export const ARCHIVE_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['fixity', archiveFixityCommand],
+  ['dispose', archiveDisposeCommand],
+  ['hold', archiveHoldCommand],
+]);
