@@ -1,8 +1,9 @@
 /**
  * What the fixity and disposition tests share: an archive app on a schema of its own whose
  * store is a folder (its directory known, to edit a version behind the service's back) or the
- * real MinIO, and packages written as the ingest writes them (objects under COMPLIANCE
- * retention, the `package` and `archived_object` rows, the catalog row), without signing.
+ * real MinIO (or Versity), and packages written as the ingest writes them (objects under COMPLIANCE
+ * retention, the `package` and `archived_object` rows, the catalog row), without signing; on
+ * Versity S3 Gateway too.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +24,7 @@ import type { ArchivedObject, PackageRetention } from '../src/packages/archive-p
 import { packageKey } from '../src/packages/archive-package.ts';
 import { insertPackage } from '../src/packages/package-repository.ts';
 import { testAuthEnv } from '../../../test/support/auth.ts';
-import { testEnv, uniqueName } from '../../../test/support/env.ts';
+import { testEnv, uniqueName, versityTestServer } from '../../../test/support/env.ts';
 import { connectTestPlatform, dropTestSchemas } from '../../../test/support/platform.ts';
 
 /** An archive app over a store the test reaches too. */
@@ -36,17 +37,20 @@ export interface PackageArchive {
   dir: string;
 }
 
-/** Builds the archive app on a new schema over a folder store, or MinIO with `s3`; closed and dropped at the file's end. */
+/** Builds the archive app on a new schema over a folder store, MinIO (`s3: true`) or Versity (`'versity'`); closed and dropped at the file's end. */
 export async function packageArchiveForFile(
   t: { teardown(fn: () => Promise<void> | void): void },
-  options: { s3?: boolean; env?: Record<string, string>; deps?: Partial<ArchiveDeps> } = {},
+  options: { s3?: boolean | 'versity'; env?: Record<string, string>; deps?: Partial<ArchiveDeps> } = {},
 ): Promise<PackageArchive> {
   const schema = uniqueName('archive_pkg');
   const dir = await mkdtemp(join(tmpdir(), 'lienthong-archive-pkg-'));
   const bucket = uniqueName('lt-test-archive').replaceAll('_', '-');
   const logger = createLogger({ name: 'archive', level: 'warn' });
   const base = await connectTestPlatform(schema, archiveMigrations, logger, dir);
-  const platform = options.s3 === true ? { ...base, store: createS3Store(testEnv.s3) } : base;
+  const platform =
+    options.s3 === undefined || options.s3 === false
+      ? base
+      : { ...base, store: createS3Store(options.s3 === 'versity' ? versityTestServer() : testEnv.s3) };
   const config = loadArchiveConfig({
     LIENTHONG_MODE: 'embedded',
     LIENTHONG_DATABASE_URL: testEnv.databaseUrl,
