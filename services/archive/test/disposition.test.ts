@@ -225,6 +225,20 @@ await t.test('proposed, approved by another person: gone from the store, tombsto
   ]);
   t.same(receiver.rows, [{ action: 'record.disposed' }], 'the receiving office is told');
 
+  const run = await app.inject({ method: 'POST', url: '/v1/fixity/runs', headers: archivist });
+  t.equal(run.statusCode, 202);
+  await waitFor('the fixity run', async () => {
+    const r = await app.inject({
+      method: 'GET',
+      url: `/v1/fixity/runs/${run.json().id as string}`,
+      headers: archivist,
+    });
+    return r.json().finishedAt !== null;
+  });
+  const checked = await pool.query('SELECT 1 FROM fixity_check WHERE record_id = $1', [a.recordId]);
+  t.equal(checked.rowCount, 0, 'fixity does not look for the objects of a disposed record');
+  t.same((await app.inject({ method: 'GET', url: '/v1/fixity', headers: archivist })).json().failures, []);
+
   const again = await app.inject({ method: 'POST', url, headers: approver });
   t.equal(again.statusCode, 409, 'approving twice');
   const late = await app.inject({

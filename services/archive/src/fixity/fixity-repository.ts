@@ -1,7 +1,8 @@
 /**
  * The SQL of fixity (migration `0006_fixity_disposition`): leases on the objects due for a
  * check, each check's outcome, the failures kept as `fixity_event`, the package's state, and
- * the runs.
+ * the runs. A package disposed of (README "Retention and disposition") is no longer checked
+ * or counted: its rows stay as the tombstone, its objects are gone on purpose.
  */
 import type { Queryable } from '../queryable.ts';
 import type { FixityOutcome, FixityResult, ObjectToCheck } from './check-object.ts';
@@ -40,6 +41,7 @@ export async function claimDueObjects(q: Queryable, scope: ClaimScope): Promise<
     `WITH due AS (
        SELECT o.record_id, o.name
        FROM archived_object o
+       JOIN package p ON p.record_id = o.record_id AND p.disposed_at IS NULL
        LEFT JOIN fixity_check f ON f.record_id = o.record_id AND f.name = o.name AND f.location = $1
        WHERE (f.checked_at IS NULL OR f.checked_at < $2)
          AND (f.leased_until IS NULL OR f.leased_until <= $3)
@@ -247,6 +249,7 @@ export async function currentFailures(q: Queryable, office: string, limit: numbe
        e.expected_sha256, e.expected_size, e.found_sha256, e.found_size, e.detail
      FROM fixity_check f
      JOIN record r ON r.id = f.record_id AND r.offices @> ARRAY[$1::text]
+     JOIN package p ON p.record_id = f.record_id AND p.disposed_at IS NULL
      JOIN LATERAL (
        SELECT * FROM fixity_event e
        WHERE e.record_id = f.record_id AND e.name = f.name AND e.location = f.location
@@ -276,6 +279,7 @@ export async function outcomeCounts(
 ): Promise<Record<FixityOutcome | 'unchecked', number>> {
   const { rows } = await q.query<{ outcome: string | null; n: string }>(
     `SELECT f.outcome, count(*) AS n FROM archived_object o
+     JOIN package p ON p.record_id = o.record_id AND p.disposed_at IS NULL
      LEFT JOIN fixity_check f ON f.record_id = o.record_id AND f.name = o.name AND f.location = $1
      GROUP BY f.outcome`,
     [location],
@@ -292,6 +296,7 @@ export async function outcomeCounts(
 export async function oldestCheckAge(q: Queryable, location: string, now: Date): Promise<number> {
   const { rows } = await q.query<{ oldest: Date | null }>(
     `SELECT min(coalesce(f.checked_at, o.added_at)) AS oldest FROM archived_object o
+     JOIN package p ON p.record_id = o.record_id AND p.disposed_at IS NULL
      LEFT JOIN fixity_check f ON f.record_id = o.record_id AND f.name = o.name AND f.location = $1`,
     [location],
   );
@@ -304,6 +309,7 @@ export async function anyDue(q: Queryable, location: string, checkedBefore: Date
   const { rows } = await q.query<{ due: boolean }>(
     `SELECT EXISTS (
        SELECT 1 FROM archived_object o
+       JOIN package p ON p.record_id = o.record_id AND p.disposed_at IS NULL
        LEFT JOIN fixity_check f ON f.record_id = o.record_id AND f.name = o.name AND f.location = $1
        WHERE (f.checked_at IS NULL OR f.checked_at < $2) AND (f.leased_until IS NULL OR f.leased_until <= $3)
      ) AS due`,
