@@ -154,7 +154,9 @@ export const archiveMigrations: Migration[] = [
         FOREIGN KEY (record_id, name) REFERENCES archived_object (record_id, name),
         CHECK ((checked_at IS NULL) = (outcome IS NULL))
       );
-      CREATE INDEX fixity_check_oldest ON fixity_check (location, checked_at);
+      -- A run takes the longest-ago checked (never checked first) from this index, a few at a time.
+      CREATE INDEX fixity_check_oldest ON fixity_check (location, checked_at NULLS FIRST);
+      CREATE INDEX fixity_check_failed ON fixity_check (record_id) WHERE outcome IN ('mismatch', 'missing', 'unreadable');
       -- One run: scheduled (requested_by NULL, every office) or asked by an archivist for their office's records.
       CREATE TABLE fixity_run (
         id uuid PRIMARY KEY,

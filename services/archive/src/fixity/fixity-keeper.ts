@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from '@lienthong/db';
 import type { ObjectStore } from '@lienthong/storage';
 import type { FixityResult, ObjectToCheck } from './check-object.ts';
-import { anyDue } from './fixity-repository.ts';
+import { anyDue, seedChecks } from './fixity-repository.ts';
 import { startFixityRun } from './fixity-run.ts';
 import { createTokenBucket } from './token-bucket.ts';
 
@@ -109,7 +109,9 @@ export function createFixityKeeper(deps: FixityKeeperDeps): FixityKeeper {
   const tick = async () => {
     const at = now();
     const checkedBefore = new Date(at.getTime() - settings.cycleMs);
-    if (running.has('*') || !(await anyDue(deps.pool, settings.location, checkedBefore, at))) return;
+    if (running.has('*')) return;
+    await seedChecks(deps.pool, settings.location);
+    if (!(await anyDue(deps.pool, settings.location, checkedBefore, at))) return;
     await requestRun(null, null, checkedBefore);
   };
 

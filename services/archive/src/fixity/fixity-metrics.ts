@@ -4,13 +4,30 @@
  * database at each scrape, `lienthong_archive_fixity_objects{outcome}` (objects by the outcome
  * of their last check at the location; `unchecked`: never checked there) and
  * `lienthong_archive_fixity_oldest_check_seconds` (how long ago the object checked longest
- * ago was checked). `alerts.rules.yml` alerts on them.
+ * ago was checked). `alerts.rules.yml` alerts on them. The two read from the database scan
+ * every object, so a process reads them at most once a minute and answers scrapes in between
+ * with what it read.
  */
 import { Counter, Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';
 import type { Queryable } from '../queryable.ts';
 import type { FixityResult } from './check-object.ts';
 import { oldestCheckAge, outcomeCounts } from './fixity-repository.ts';
+
+/** `read` at most once per `ttlMs`: the last answer in between (a failed read answers undefined and is tried again). */
+function everyMs<T>(ttlMs: number, read: () => Promise<T>): () => Promise<T | undefined> {
+  let last: { at: number; value: T } | undefined;
+  return async () => {
+    const at = Date.now();
+    if (last !== undefined && at - last.at < ttlMs) return last.value;
+    const value = await read().catch(() => undefined);
+    if (value !== undefined) last = { at, value };
+    return value;
+  };
+}
+
+/** How often the database is read for the gauges, at most. */
+const gaugeReadMs = 60_000;
 
 /** Registers the fixity metrics of `location` on `registry`; returns what a run calls after each check. */
 export function fixityMetrics(
@@ -32,6 +49,8 @@ export function fixityMetrics(
     registers: [registry],
   });
   for (const outcome of ['mismatch', 'missing', 'unreadable']) failures.inc({ outcome, location }, 0);
+  const counts = everyMs(gaugeReadMs, () => outcomeCounts(pool, location));
+  const oldest = everyMs(gaugeReadMs, () => oldestCheckAge(pool, location, now()));
   bytes.inc({ location }, 0);
   new Gauge({
     name: 'lienthong_archive_fixity_objects',
@@ -40,9 +59,9 @@ export function fixityMetrics(
     registers: [registry],
     async collect() {
       // A database that does not answer leaves the last values: a scrape never fails for it.
-      const counts = await outcomeCounts(pool, location).catch(() => undefined);
-      if (counts === undefined) return;
-      for (const [outcome, n] of Object.entries(counts)) this.set({ outcome, location }, n);
+      const read = await counts();
+      if (read === undefined) return;
+      for (const [outcome, n] of Object.entries(read)) this.set({ outcome, location }, n);
     },
   });
   new Gauge({
@@ -51,7 +70,7 @@ export function fixityMetrics(
     labelNames: ['location'],
     registers: [registry],
     async collect() {
-      const age = await oldestCheckAge(pool, location, now()).catch(() => undefined);
+      const age = await oldest();
       if (age !== undefined) this.set({ location }, age);
     },
   });

@@ -21,6 +21,7 @@ import {
   insertRun,
   officesOfRecord,
   recordCheck,
+  seedChecks,
 } from './fixity-repository.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
@@ -111,6 +112,7 @@ export async function startFixityRun(
   const done = (async () => {
     let error: string | null = null;
     try {
+      await seedChecks(deps.pool, deps.location.name);
       for (;;) {
         if (stopped()) {
           error = 'stopped: the archive was closing';
