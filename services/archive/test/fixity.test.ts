@@ -11,7 +11,7 @@
  */
 import t from 'tap';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveFixityFailed } from '@lienthong/records';
 import { claimDueObjects, seedChecks } from '../src/fixity/fixity-repository.ts';
@@ -177,6 +177,29 @@ await t.test('bytes edited and a version removed on disk behind the service are 
   t.match(metrics, /lienthong_archive_fixity_bytes_read_total\{location="primary",service="archive"\} \d+/);
   t.match(metrics, /lienthong_archive_fixity_oldest_check_seconds\{location="primary",service="archive"\} [\d.e+-]+/);
 });
+
+await t.test(
+  'an object the store cannot read is unreadable: kept and listed, but no event and no loss told',
+  async (t) => {
+    const pkg = await writeTestPackage(d, 'VPTU-QN', [], { files: { 'document.pdf': Buffer.from('%PDF-1.7 x') } });
+    const o = pkg.objects[0]!;
+    // The version's bytes replaced by a directory: the store finds the version and fails to read it.
+    const file = versionFile(d, o.key, o.versionId, 'bin');
+    await rm(file);
+    await mkdir(file);
+    const events = async () => Number((await d.pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n);
+    const before = await events();
+    const run = await runFor(callerOf('VPTU-QN', 'archivist'));
+    t.match(run, { checked: 1, failed: 1, error: null });
+    t.same(await outcomes(pkg.recordId), [{ name: 'document.pdf', outcome: 'unreadable' }]);
+    t.equal(await events(), before, 'an unreadable object is not told as lost');
+    t.not(await stateOf(pkg.recordId), 'failed', 'nor is its package marked');
+    const overview = (
+      await d.app.inject({ method: 'GET', url: '/v1/fixity', headers: callerOf('VPTU-QN', 'archivist') })
+    ).json();
+    t.match(overview.failures, [{ recordId: pkg.recordId, outcome: 'unreadable', found: { sha256: null } }]);
+  },
+);
 
 await t.test('two processes claiming at once never lease the same object', async (t) => {
   const pkgs = await Promise.all([1, 2, 3].map(() => writeTestPackage(d, 'VPTU-TN', [])));
