@@ -14,7 +14,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveFixityFailed } from '@lienthong/records';
+import { checkObject } from '../src/fixity/check-object.ts';
 import { claimDueObjects, seedChecks } from '../src/fixity/fixity-repository.ts';
+import { createTokenBucket } from '../src/fixity/token-bucket.ts';
 import { callerOf } from './support.ts';
 import { packageArchiveForFile, writeTestPackage } from './package-support.ts';
 import type { PackageArchive } from './package-support.ts';
@@ -200,6 +202,16 @@ await t.test(
     t.match(overview.failures, [{ recordId: pkg.recordId, outcome: 'unreadable', found: { sha256: null } }]);
   },
 );
+
+await t.test('a read stopped by the archive closing gives no outcome; a whole read gives one', async (t) => {
+  const pkg = await writeTestPackage(d, 'VPTU-QN', []);
+  const o = { ...pkg.objects[0]!, recordId: pkg.recordId };
+  const budget = createTokenBucket({ ratePerSecond: 1e12 });
+  const stop = new AbortController();
+  stop.abort();
+  t.equal(await checkObject(d.store, budget, o, stop.signal), undefined);
+  t.match(await checkObject(d.store, budget, o), { outcome: 'ok', bytesRead: o.size });
+});
 
 await t.test('two processes claiming at once never lease the same object', async (t) => {
   const pkgs = await Promise.all([1, 2, 3].map(() => writeTestPackage(d, 'VPTU-TN', [])));

@@ -36,13 +36,15 @@ export interface FixityResult {
  * Reads `object`'s version from `store`, taking each chunk's length from `budget` before it
  * is hashed, and compares. A length other than recorded is a mismatch without reading the
  * bytes; a store error other than "no such object/version/bucket" is `unreadable` (the
- * store may be down: not evidence of loss). Never throws.
+ * store may be down: not evidence of loss). Undefined when `signal` stopped the read (the
+ * archive closing): no outcome. Never throws.
  */
 export async function checkObject(
   store: ObjectStore,
   budget: TokenBucket,
   object: ObjectToCheck,
-): Promise<FixityResult> {
+  signal?: AbortSignal,
+): Promise<FixityResult | undefined> {
   let got;
   try {
     got = await store.get(object.bucket, object.key, { versionId: object.versionId });
@@ -64,6 +66,10 @@ export async function checkObject(
   let bytesRead = 0;
   try {
     for await (const chunk of got.body as AsyncIterable<Buffer>) {
+      if (signal?.aborted === true) {
+        got.body.destroy();
+        return undefined;
+      }
       await budget.take(chunk.length);
       bytesRead += chunk.length;
       hash.update(chunk);

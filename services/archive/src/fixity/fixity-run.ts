@@ -131,7 +131,9 @@ export async function startFixityRun(
         if (batch.length === 0) break;
         for (const object of batch) {
           if (stopped()) break;
-          const result = await checkObject(deps.location.store, deps.budget, object);
+          const result = await checkObject(deps.location.store, deps.budget, object, deps.signal);
+          // Stopped mid-read: no outcome; the lease runs out and the object is due again.
+          if (result === undefined) break;
           await recordResult(deps, id, object, result);
           deps.onChecked?.(object, result);
         }
