@@ -39,3 +39,22 @@ void t.test('refused: a bucket S3 would refuse, an interval that is not a number
       message: /LIENTHONG_ARCHIVE_STORE_CHECK_MS/,
     });
 });
+
+void t.test('fixity: location primary, 20 MB/s, a 7-day cycle by default; set; refused', async (t) => {
+  t.same(loadArchiveConfig(base).fixity, { location: 'primary', bytesPerSecond: 20_000_000, cycleMs: 604_800_000 });
+  const set = loadArchiveConfig({
+    ...base,
+    LIENTHONG_ARCHIVE_FIXITY_LOCATION: 'replica-hn',
+    LIENTHONG_ARCHIVE_FIXITY_BYTES_PER_SECOND: '5000000',
+    LIENTHONG_ARCHIVE_FIXITY_CYCLE_MS: '86400000',
+  });
+  t.same(set.fixity, { location: 'replica-hn', bytesPerSecond: 5_000_000, cycleMs: 86_400_000 });
+  const refused: Array<[string, string[]]> = [
+    ['LIENTHONG_ARCHIVE_FIXITY_LOCATION', ['a b', '-x', 'x'.repeat(65), '../p']],
+    ['LIENTHONG_ARCHIVE_FIXITY_BYTES_PER_SECOND', ['0', '1023', '-5', 'fast', '1.5']],
+    ['LIENTHONG_ARCHIVE_FIXITY_CYCLE_MS', ['59999', '0', 'week', '31622400001']],
+  ];
+  for (const [name, values] of refused)
+    for (const value of values)
+      t.throws(() => loadArchiveConfig({ ...base, [name]: value }), { name: 'ConfigError', message: new RegExp(name) });
+});
