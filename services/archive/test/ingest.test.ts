@@ -6,14 +6,19 @@
  * and the same document under a second event id give one package; a PDF that is not the
  * event's, and an object key with path tricks, go to the dead-letter topic with nothing
  * archived; while the store guard says unsafe the event waits unacknowledged, then is archived.
+ * Each package is one `record.ingested` entry in the issuing office's audit chain (none in the
+ * receiving offices').
  */
 import t from 'tap';
+import { verifyAuditChain } from '@lienthong/evidence';
+import type { AuditEntry } from '@lienthong/evidence';
 import { openDeadLetters } from '@lienthong/bus';
 import { isStorageError } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
+import { readAudit } from '../src/audit/audit-log.ts';
 import { findRecord } from '../src/catalog/catalog-repository.ts';
 import { isTransient } from '../src/ingest/ingest-errors.ts';
-import { ingestIssued } from '../src/ingest/ingest-issued.ts';
+import { ingestActor, ingestIssued } from '../src/ingest/ingest-issued.ts';
 import { createPdfValidator, ValidationUnavailable } from '../src/ingest/validation-client.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
 import { callerOf } from './support.ts';
@@ -52,6 +57,15 @@ function yearsAgo(years: number): string {
 const packageOf = async (id: string) => findPackage(pool, id);
 const waitForPackage = (id: string) =>
   waitFor(`the package of ${id}`, async () => (await packageOf(id)) !== undefined, 90_000);
+
+async function chainOf(office: string): Promise<AuditEntry[]> {
+  const all: AuditEntry[] = [];
+  for (;;) {
+    const { entries, more } = await readAudit(pool, office, all.at(-1)?.seq ?? 0, 1000);
+    all.push(...entries);
+    if (!more) return all;
+  }
+}
 
 async function bytesOf(s: ObjectStore, key: string, versionId: string): Promise<Buffer> {
   const { body } = await s.get(bucket, key, { versionId });
@@ -217,6 +231,37 @@ await t.test('the same event again, and the same document under another event id
     'a class ending at ingest still gets a day of COMPLIANCE retention (minimumRetentionDays)',
   );
   t.notOk((await deadIds()).includes(again.id), 'the duplicate is no dead letter');
+});
+
+await t.test("each package is one record.ingested entry in the issuing office's chain, which verifies", async (t) => {
+  const chain = await chainOf('VPTU-CM');
+  t.equal(verifyAuditChain(chain, { office: 'VPTU-CM' }).valid, true, 'the chain verifies (libs/evidence)');
+  const ingested = chain.filter((e) => e.recordId === issued.documentId);
+  t.equal(ingested.length, 1, 'one entry for the record, though its event came three times');
+  const pkg = (await packageOf(issued.documentId))!;
+  t.match(ingested[0], {
+    office: 'VPTU-CM',
+    actor: ingestActor,
+    action: 'record.ingested',
+    recordId: issued.documentId,
+    detail: {
+      eventId: envelope.id,
+      symbol: '12-CT/TU',
+      document: { sha256: issued.file.sha256, size: issued.file.byteLength },
+      manifest: { key: pkg.manifest.key, versionId: pkg.manifest.versionId, sha256: pkg.manifest.sha256 },
+      indication: pkg.validation.indication,
+      receivingOffices: 2,
+    },
+  });
+  t.equal(ingested[0]!.at, pkg.ingestedAt.toISOString(), 'at the time of the ingest');
+  const packages = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM package');
+  t.equal(
+    chain.filter((e) => e.action === 'record.ingested').length,
+    packages.rows[0]!.n,
+    'one entry per package, no more',
+  );
+  for (const office of ['VPTU-HN', 'VPTU-BL'])
+    t.same(await chainOf(office), [], `${office} received it: nothing in its chain (its own reads will be)`);
 });
 
 await t.test(
