@@ -7,9 +7,13 @@
  * event's, and an object key with path tricks, go to the dead-letter topic with nothing
  * archived; while the store guard says unsafe the event waits unacknowledged, then is archived.
  * Each package is one `record.ingested` entry in the issuing office's audit chain (none in the
- * receiving offices').
+ * receiving offices'); a PDF too large to hold is streamed twice and archived the same; the
+ * validator keeps to signing's limit of uploads in flight per caller.
  */
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import t from 'tap';
+import { PDFDocument } from 'pdf-lib';
 import { verifyAuditChain } from '@lienthong/evidence';
 import type { AuditEntry } from '@lienthong/evidence';
 import { openDeadLetters } from '@lienthong/bus';
@@ -19,6 +23,7 @@ import { readAudit } from '../src/audit/audit-log.ts';
 import { findRecord } from '../src/catalog/catalog-repository.ts';
 import { isTransient } from '../src/ingest/ingest-errors.ts';
 import { ingestActor, ingestIssued } from '../src/ingest/ingest-issued.ts';
+import { inMemoryPdfLimit } from '../src/ingest/package-writes.ts';
 import { createPdfValidator, ValidationUnavailable } from '../src/ingest/validation-client.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
 import { callerOf } from './support.ts';
@@ -422,3 +427,43 @@ await t.test(
     t.equal(Number(rows[0]!.n), 1);
   },
 );
+
+await t.test('a PDF too large to hold is streamed twice, checked both times, and archived the same', async (t) => {
+  const document = await PDFDocument.create();
+  document.addPage([595, 842]).drawText('Phu luc lon', { x: 50, y: 780 });
+  await document.attach(randomBytes(inMemoryPdfLimit + 4096), 'phu-luc.bin', { mimeType: 'application/octet-stream' });
+  const large = Buffer.from(await document.save());
+  t.ok(large.length > inMemoryPdfLimit, 'over the limit of what is read once into memory');
+  const data = await issuedDocument(store, sourceBucket, large, { retention: '5-years', issuedAt: yearsAgo(5) });
+  const validator = createPdfValidator({
+    signingUrl: signing.url,
+    key: signing.key,
+    keyId: 'archive-test',
+    timeoutMs: 60_000,
+  });
+  const deps = { pool, store, bucket, guard, validator, permanentHorizonMs: testPermanentHorizonMs };
+  const tampered = issuedEnvelope({ ...data, file: { ...data.file, sha256: sha256Of(Buffer.from('other')) } });
+  const refusal = await ingestIssued(deps, tampered).catch((e: unknown) => e);
+  t.match(String(refusal), /FILE_MISMATCH/, 'a large PDF of another SHA-256 is refused too');
+  t.same(await store.listVersions(bucket, `records/${data.documentId}/`), [], 'and nothing of it kept');
+  t.equal(await ingestIssued(deps, issuedEnvelope(data)), 'archived');
+  const pdfRow = (await listArchivedObjects(pool, data.documentId)).find((o) => o.name === 'document.pdf')!;
+  t.equal(pdfRow.sha256, data.file.sha256, "the archived copy is the event's bytes");
+  t.equal(sha256Of(await bytesOf(store, pdfRow.key, pdfRow.versionId)), data.file.sha256, 'as the store holds them');
+});
+
+await t.test("the validator keeps to signing's uploads in flight per caller rather than meet 429", async (t) => {
+  const validator = createPdfValidator({
+    signingUrl: signing.url,
+    key: signing.key,
+    keyId: 'archive-test',
+    timeoutMs: 60_000,
+  });
+  const pdfs = await Promise.all(Array.from({ length: 6 }, () => unsignedPdf()));
+  const asked = await Promise.allSettled(pdfs.map((p) => validator.verifyPdf('VPTU-CM', Readable.from([p]), p.length)));
+  t.same(
+    asked.map((a) => a.status),
+    pdfs.map(() => 'fulfilled'),
+    'six at once for one office: every one answered (signing takes two of a caller at a time)',
+  );
+});

@@ -25,7 +25,7 @@ import { findPackage, insertPackage } from '../packages/package-repository.ts';
 import { IngestRefused, StoreUnsafe } from './ingest-errors.ts';
 import type { ValidationReport } from './validation-client.ts';
 import { signerNameOf } from './signer-name.ts';
-import { archiveIssuedPdf, putPackageObject, validateIssuedPdf } from './package-writes.ts';
+import { archiveIssuedPdf, putPackageObject, readIssuedPdf, validateIssuedPdf } from './package-writes.ts';
 import type { PackageWriteDeps } from './package-writes.ts';
 
 /** The consumer name `handleOnce` records the ingest under. */
@@ -146,29 +146,29 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
   assertSafe(deps.guard);
   const ingestedAt = (deps.now ?? (() => new Date()))();
   const retention = packageRetention(data.retention, new Date(data.issuedAt), ingestedAt, deps.permanentHorizonMs);
-  // Signing first: while it is down nothing is written, so retries leave no copies behind.
-  const validation = await validateIssuedPdf(deps, data);
-  const pdf = await archiveIssuedPdf(deps, data, recordId, retention);
+  // Read once (when small enough to hold), then signing: while it is down nothing is written,
+  // so retries leave no copies behind.
+  const bytes = await readIssuedPdf(deps, data);
+  const validation = await validateIssuedPdf(deps, data, bytes);
   const record = { ...catalogRecordOf(data, signerNameOf(validation.report, data.office)), id: recordId };
-  const metadata = await putPackageObject(
-    deps,
+  const metadataJson = canonicalJson({
     recordId,
-    packageObjects.metadata,
-    canonicalJson({
-      recordId,
-      event: {
-        id: event.id,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        source: event.source,
-        time: event.time,
-      },
-      issued: data,
-      catalog: record,
-    }),
-    'application/json',
-    retention,
-  );
+    event: {
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      source: event.source,
+      time: event.time,
+    },
+    issued: data,
+    catalog: record,
+  });
+  // The metadata names no other object: it is written while the PDF is; the report names the
+  // PDF's version and the manifest every version, so they follow.
+  const [pdf, metadata] = await Promise.all([
+    archiveIssuedPdf(deps, data, recordId, retention, bytes),
+    putPackageObject(deps, recordId, packageObjects.metadata, metadataJson, 'application/json', retention),
+  ]);
   const report = await putPackageObject(
     deps,
     recordId,
