@@ -293,7 +293,14 @@ await t.test(
     const malformed = issuedEnvelope({ ...tricky, retention: 'forever' as 'permanent', deliverTo: ['../VPTU-HN'] });
     const notUuid = issuedEnvelope({ ...tricky, documentId: 'doc-1' });
     const refused = [tampered, wrongLength, ...tricks, intoArchive, malformed, notUuid];
-    await publishIssued(d, ...refused);
+    // Good events in the same batches: archived once each, never dead letters with the bad ones.
+    const good = await Promise.all(
+      [0, 1].map(async () =>
+        issuedDocument(store, sourceBucket, await unsignedPdf(), { retention: '5-years', issuedAt: yearsAgo(5) }),
+      ),
+    );
+    const [goodFirst, goodLast] = good.map((g) => issuedEnvelope(g));
+    await publishIssued(d, goodFirst!, ...refused, goodLast!);
     await waitFor(
       'every refused event in the dead-letter topic',
       async () => {
@@ -314,6 +321,16 @@ await t.test(
     t.match(letters.find((l) => l.eventId === malformed.id)?.reason, /retention|deliverTo/);
     t.match(letters.find((l) => l.eventId === notUuid.id)?.reason, /RECORD_ID_NOT_UUID/);
     t.same(await store.listVersions(bucket, 'records/doc-1/'), []);
+    for (const g of good) {
+      await waitForPackage(g.documentId);
+      const entries = (await chainOf('VPTU-CM')).filter((e) => e.recordId === g.documentId);
+      t.equal(entries.length, 1, 'a good event among refused ones is archived, once');
+    }
+    const dead = await deadIds();
+    t.notOk(
+      [goodFirst!.id, goodLast!.id].some((id) => dead.includes(id)),
+      'and is no dead letter: a batch that fails is handed over one event at a time',
+    );
   },
 );
 
