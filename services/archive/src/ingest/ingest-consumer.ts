@@ -3,9 +3,10 @@
  * of the position per batch), a few records of a batch archived at the same time. An event that
  * cannot be archived *now* — the store self-test does not vouch for the bucket, signing or the
  * store is unreachable — is tried again in place, waiting longer each time up to a ceiling,
- * for as long as it takes: it is not acknowledged meanwhile, so nothing is lost and nothing
- * behind it is archived out of order. Anything else fails the handler and takes the bus's
- * path: its retries, then the dead-letter topic (`lienthong dlq replay` once fixed).
+ * for as long as it takes: its batch is not acknowledged meanwhile, so nothing is lost and the
+ * position never passes it (the other records of its batch go on, each committed once). Anything
+ * else fails the handler and takes the bus's path: its retries, then the dead-letter topic
+ * (`lienthong dlq replay` once fixed).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus, EventEnvelope } from '@lienthong/bus';
