@@ -81,29 +81,31 @@ function configFor(office: string, roles: string[], endpoint = address): string 
 const archivist = configFor('TU-HN', ['archivist']);
 
 void t.test('search: a table, JSON, and no match is still exit 0', async (t) => {
-  const table = await lienthong(['archive', 'search', 'ke', 'hoach', '--config', archivist]);
+  // Started side by side (each is a process of its own), awaited where they are judged.
+  const tableRun = lienthong(['archive', 'search', 'ke', 'hoach', '--config', archivist]);
+  const jsonRun = lienthong(['archive', 'search', '--file', 'HS-CLI', '--json', '--config', archivist]);
+  const noneRun = lienthong(['archive', 'search', 'khong', 'co', 'gi', 'xyzzy', '--config', archivist]);
+  const badRun = lienthong(['archive', 'search', '--from', '2016-02-30', '--config', archivist]);
+  const table = await tableRun;
   t.equal(table.code, 0, table.stderr);
   t.match(table.stdout, signed.id);
   t.match(table.stdout, second.id);
-  const json = await lienthong(['archive', 'search', '--file', 'HS-CLI', '--json', '--config', archivist]);
+  const json = await jsonRun;
   t.equal(json.code, 0);
   t.equal((JSON.parse(json.stdout) as { records: unknown[] }).records.length, 2);
-  const none = await lienthong(['archive', 'search', 'khong', 'co', 'gi', 'xyzzy', '--config', archivist]);
+  const none = await noneRun;
   t.equal(none.code, 0);
   t.match(none.stdout, /no record matches/);
-  const bad = await lienthong(['archive', 'search', '--from', '2016-02-30', '--config', archivist]);
+  const bad = await badRun;
   t.equal(bad.code, 1, 'a search the archive refuses');
   t.match(bad.stderr, /CATALOG_SEARCH_INVALID/);
 });
 
 void t.test('get: metadata, the original and an object downloaded and checked', async (t) => {
-  const meta = await lienthong(['archive', 'get', signed.id, '--config', archivist]);
-  t.equal(meta.code, 0, meta.stderr);
-  t.match(meta.stdout, /Chỉ thị số/);
-  const out = await lienthong(['archive', 'get', signed.id, '--original', '-o', 'original.pdf', '--config', archivist]);
-  t.equal(out.code, 0, out.stderr);
-  t.same(readFileSync(join(dir, 'original.pdf')), signedPdf);
-  const manifest = await lienthong([
+  // Started side by side (each is a process of its own), awaited where they are judged.
+  const metaRun = lienthong(['archive', 'get', signed.id, '--config', archivist]);
+  const outRun = lienthong(['archive', 'get', signed.id, '--original', '-o', 'original.pdf', '--config', archivist]);
+  const manifestRun = lienthong([
     'archive',
     'get',
     signed.id,
@@ -115,6 +117,16 @@ void t.test('get: metadata, the original and an object downloaded and checked', 
     '--config',
     archivist,
   ]);
+  const cutRun = lienthong(['archive', 'get', corrupt.id, '--original', '-o', 'corrupt.pdf', '--config', archivist]);
+  const foreignRun = lienthong(['archive', 'get', signed.id, '--config', configFor('HU-XX', ['archivist'])]);
+  const usageRun = lienthong(['archive', 'get', 'not-an-id', '--config', archivist]);
+  const meta = await metaRun;
+  t.equal(meta.code, 0, meta.stderr);
+  t.match(meta.stdout, /Chỉ thị số/);
+  const out = await outRun;
+  t.equal(out.code, 0, out.stderr);
+  t.same(readFileSync(join(dir, 'original.pdf')), signedPdf);
+  const manifest = await manifestRun;
   t.equal(manifest.code, 0, manifest.stderr);
   t.equal((JSON.parse(manifest.stdout) as { kept: boolean }).kept, true);
   const again = await lienthong([
@@ -128,7 +140,7 @@ void t.test('get: metadata, the original and an object downloaded and checked', 
     archivist,
   ]);
   t.equal(again.code, 2, 'an existing output is not overwritten');
-  const cut = await lienthong(['archive', 'get', corrupt.id, '--original', '-o', 'corrupt.pdf', '--config', archivist]);
+  const cut = await cutRun;
   t.equal(cut.code, 1, 'a corrupted original is not kept');
   t.notOk(existsSync(join(dir, 'corrupt.pdf')));
   t.same(
@@ -136,10 +148,10 @@ void t.test('get: metadata, the original and an object downloaded and checked', 
     [],
     'no temporary file left',
   );
-  const foreign = await lienthong(['archive', 'get', signed.id, '--config', configFor('HU-XX', ['archivist'])]);
+  const foreign = await foreignRun;
   t.equal(foreign.code, 1);
   t.match(foreign.stderr, /RECORD_NOT_FOUND/);
-  const usage = await lienthong(['archive', 'get', 'not-an-id', '--config', archivist]);
+  const usage = await usageRun;
   t.equal(usage.code, 2);
 });
 
@@ -147,25 +159,9 @@ void t.test(
   'export: a file of two records unpacked and checked; bagit-python agrees',
   { skip: skipUnless('bagit.py') },
   async (t) => {
-    const run = await lienthong([
-      'archive',
-      'export',
-      '--file',
-      'HS-CLI',
-      '-o',
-      'bag',
-      '--json',
-      '--config',
-      archivist,
-    ]);
-    t.equal(run.code, 0, run.stderr);
-    const summary = JSON.parse(run.stdout) as { valid: boolean; payloadFiles: number };
-    t.ok(summary.valid);
-    t.equal(summary.payloadFiles, 8);
-    t.same(readdirSync(join(dir, 'bag', 'data')).sort(), [signed.id, second.id].sort());
-    const judge = await runTool('bagit.py', ['--validate', join(dir, 'bag')]);
-    t.equal(judge.code, 0, `${judge.stdout}${judge.stderr}`);
-    const range = await lienthong([
+    // Started side by side (each is a process of its own), awaited where they are judged.
+    const runRun = lienthong(['archive', 'export', '--file', 'HS-CLI', '-o', 'bag', '--json', '--config', archivist]);
+    const rangeRun = lienthong([
       'archive',
       'export',
       '--from',
@@ -177,12 +173,8 @@ void t.test(
       '--config',
       archivist,
     ]);
-    t.equal(range.code, 0, range.stderr);
-    t.same(readdirSync(join(dir, 'bag-2016', 'data')), [signed.id]);
-    const bad = await lienthong(['archive', 'export', '--file', 'HS-BAD', '-o', 'bag-bad', '--config', archivist]);
-    t.equal(bad.code, 1, 'a cut export');
-    t.notOk(existsSync(join(dir, 'bag-bad')), 'nothing kept');
-    const usage = await lienthong([
+    const badRun = lienthong(['archive', 'export', '--file', 'HS-BAD', '-o', 'bag-bad', '--config', archivist]);
+    const usageRun = lienthong([
       'archive',
       'export',
       '--file',
@@ -194,20 +186,39 @@ void t.test(
       '--config',
       archivist,
     ]);
+    const run = await runRun;
+    t.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout) as { valid: boolean; payloadFiles: number };
+    t.ok(summary.valid);
+    t.equal(summary.payloadFiles, 8);
+    t.same(readdirSync(join(dir, 'bag', 'data')).sort(), [signed.id, second.id].sort());
+    const judge = await runTool('bagit.py', ['--validate', join(dir, 'bag')]);
+    t.equal(judge.code, 0, `${judge.stdout}${judge.stderr}`);
+    const range = await rangeRun;
+    t.equal(range.code, 0, range.stderr);
+    t.same(readdirSync(join(dir, 'bag-2016', 'data')), [signed.id]);
+    const bad = await badRun;
+    t.equal(bad.code, 1, 'a cut export');
+    t.notOk(existsSync(join(dir, 'bag-bad')), 'nothing kept');
+    const usage = await usageRun;
     t.equal(usage.code, 2);
   },
 );
 
 void t.test('verify: a record that holds, and one whose original was changed', async (t) => {
-  const good = await lienthong(['archive', 'verify', signed.id, ...fixture.trust, '--config', archivist]);
+  // Started side by side (each is a process of its own), awaited where they are judged.
+  const goodRun = lienthong(['archive', 'verify', signed.id, ...fixture.trust, '--config', archivist]);
+  const jsonRun = lienthong(['archive', 'verify', corrupt.id, '--json', '--config', archivist]);
+  const unsignedRun = lienthong(['archive', 'verify', second.id, '--config', configFor('HU-BD', ['archivist'])]);
+  const good = await goodRun;
   t.equal(good.code, 0, `${good.stdout}${good.stderr}`);
   t.match(good.stdout, /holds/);
-  const json = await lienthong(['archive', 'verify', corrupt.id, '--json', '--config', archivist]);
+  const json = await jsonRun;
   t.equal(json.code, 1);
   const verdict = JSON.parse(json.stdout) as { valid: boolean; problems: string[] };
   t.notOk(verdict.valid);
   t.match(verdict.problems.join('\n'), /document\.pdf/);
-  const unsigned = await lienthong(['archive', 'verify', second.id, '--config', configFor('HU-BD', ['archivist'])]);
+  const unsigned = await unsignedRun;
   t.equal(unsigned.code, 1, 'an original that is not a signed PDF does not hold');
 });
 
@@ -242,21 +253,21 @@ void t.test('hostile tars from a fake archive are refused and nothing is written
       tarEnd(),
     ]),
   };
-  let current = '';
-  const server = createServer((_request, response) => {
+  const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'application/x-tar' });
-    response.end(tars[current]);
+    response.end(tars[new URL(request.url ?? '/', 'http://x').searchParams.get('file') ?? '']);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(() => server.close());
   const fake = configFor('TU-HN', ['archivist'], `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  for (const name of Object.keys(tars)) {
-    current = name;
-    const out = `hostile-${name}`;
-    const run = await lienthong(['archive', 'export', '--file', 'HS', '-o', out, '--config', fake]);
-    t.equal(run.code, 1, `${name}: ${run.stderr}`);
-    t.notOk(existsSync(join(dir, out)), `${name}: no folder`);
-  }
+  const names = Object.keys(tars);
+  const runs = await Promise.all(
+    names.map((name) => lienthong(['archive', 'export', '--file', name, '-o', `hostile-${name}`, '--config', fake])),
+  );
+  names.forEach((name, i) => {
+    t.equal(runs[i]!.code, 1, `${name}: ${runs[i]!.stderr}`);
+    t.notOk(existsSync(join(dir, `hostile-${name}`)), `${name}: no folder`);
+  });
   t.notOk(existsSync(join(dir, '..', 'evil.txt')));
   t.same(
     readdirSync(dir).filter((f) => f.startsWith('.hostile')),
