@@ -121,6 +121,32 @@ void t.test('malformed selections are 400 and export nothing', async (t) => {
   }
 });
 
+void t.test('more records than one bag takes is 400, and nothing is audited', async (t) => {
+  // 10,001 catalog rows with packages, written straight in SQL: only the selection reads them.
+  await archive.pool.query(
+    `WITH r AS (
+       INSERT INTO record (id, kind, issuing_office, receiving_offices, number, symbol, document_type, issued_date,
+         signer_name, signer_subject, signer_folded, status, file_code, subject, subject_folded, search_tsv)
+       SELECT gen_random_uuid(), 'issued', 'HU-MANY', ARRAY['TU-HN'], n, n || '-CV/HU', 'CV', DATE '2017-01-01',
+         'A', 'person:a', 'a', 'issued', 'HS-MANY', 'Công văn', 'cong van', 'cong:1 van:2'::tsvector
+       FROM generate_series(1, $1::int) AS n RETURNING id)
+     INSERT INTO package (record_id, bucket, manifest_key, manifest_version_id, manifest_sha256, retention_class,
+       retain_until, locked_until, legal_hold, validation_indication, source_event_id, ingested_at)
+     SELECT id, 'lienthong-archive', 'k', 'v', repeat('0', 64), '5-years', now(), now(), false, 'TOTAL_PASSED', 'e', now()
+     FROM r`,
+    [10_001],
+  );
+  const many = callerOf('HU-MANY', 'archivist');
+  const response = await app.inject({ method: 'GET', url: '/v1/exports/bag?file=HS-MANY', headers: many });
+  t.equal(response.statusCode, 400);
+  t.equal(response.json().code, 'EXPORT_SELECTION_INVALID');
+  t.match(response.json().detail, /10000/);
+  const { rows } = await archive.pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM audit_entry WHERE office = 'HU-MANY'`,
+  );
+  t.equal(rows[0]!.n, '0');
+});
+
 void t.test('an object corrupted behind the service cuts the archive short', async (t) => {
   const bad = await archiveTestRecord(archive, { issuing: 'TU-HN', receiving: ['HU-BD'], file: 'HS-BAD' });
   await corruptStoredObject(

@@ -37,9 +37,9 @@ export function pdfBytes(size = 70_000): Buffer {
   return bytes;
 }
 
-/** Archives one record of `issuing` for `receiving`, in the test app's store and schema. */
+/** Archives one record of `issuing` for `receiving`, in the test app's store (its `bucket`, default {@link testBucket}) and schema. */
 export async function archiveTestRecord(
-  archive: TestArchive,
+  archive: Pick<TestArchive, 'pool' | 'store'> & { bucket?: string },
   options: { issuing: string; receiving: string[]; file?: string | null; date?: string; pdf?: Buffer },
 ): Promise<ArchivedTestRecord> {
   counter += 1;
@@ -49,7 +49,8 @@ export async function archiveTestRecord(
   const now = new Date();
   // A class that ended long ago: the store keeps the objects a day (the minimum), never longer.
   const retention = packageRetention('5-years', new Date(`${date}T03:00:00Z`), now);
-  const deps = { store: archive.store, bucket: testBucket, validator: undefined as never };
+  const bucket = archive.bucket ?? testBucket;
+  const deps = { store: archive.store, bucket, validator: undefined as never };
   const record: CatalogRecord = {
     id,
     kind: 'issued',
@@ -87,7 +88,7 @@ export async function archiveTestRecord(
       client,
       {
         recordId: id,
-        manifest: { bucket: testBucket, key: manifest.key, versionId: manifest.versionId, sha256: manifest.sha256 },
+        manifest: { bucket, key: manifest.key, versionId: manifest.versionId, sha256: manifest.sha256 },
         ...retention,
         validation: { indication: 'TOTAL_PASSED', subIndication: null },
         sourceEventId: randomUUID(),
