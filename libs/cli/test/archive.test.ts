@@ -4,7 +4,6 @@
  * ingest's writes; the exported bag judged by bagit-python; an object corrupted behind the
  * service's back; and a fake archive answering hostile tars, which the unpacker refuses.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,7 +15,7 @@ import { runTool, skipUnless } from '../../../test/support/judges/tools.ts';
 import { tarEnd, tarFile, tarHeader } from '../../../services/archive/src/export/tar-writer.ts';
 import { archiveForFile } from '../../../services/archive/test/support.ts';
 import { archiveTestRecord, corruptStoredObject } from '../../../services/archive/test/retrieval-support.ts';
-import { MAIN } from './helpers/cli.ts';
+import { lienthongAsync } from './helpers/cli.ts';
 import { buildPdfFixture } from './helpers/pdf-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-cli-archive-'));
@@ -54,20 +53,7 @@ await corruptStoredObject(
   corrupt.objects.find((o) => o.name === 'document.pdf')!,
 );
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function lienthong(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd: dir, env: { LANG: 'C.UTF-8' } }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const lienthong = (args: readonly string[]) => lienthongAsync(dir, args);
 
 function configFor(office: string, roles: string[], endpoint = address): string {
   const path = join(dir, `${office}-${roles.join('-')}-${endpoint.replace(/\W/g, '')}.json`);

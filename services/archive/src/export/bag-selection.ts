@@ -4,6 +4,7 @@
  * that have a package, oldest first; at most `maxBagRecords`.
  */
 import { AppError } from '@lienthong/service';
+import { isRealDate } from '../catalog/catalog-service.ts';
 import { archiveErrors } from '../errors.ts';
 import type { Queryable } from '../queryable.ts';
 
@@ -27,12 +28,6 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const controls = /[\u0000-\u001f\u007f-\u009f]/;
 
 const invalid = (detail: string) => new AppError(archiveErrors.EXPORT_SELECTION_INVALID, { detail });
-
-function isRealDate(text: string): boolean {
-  if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
-  const day = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
-}
 
 /** The one selection `query` makes; 400 EXPORT_SELECTION_INVALID for none, several or a malformed one. */
 export function bagSelectionOf(query: BagQuery): BagSelection {

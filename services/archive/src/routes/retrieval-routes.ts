@@ -8,7 +8,7 @@ import { AppError, principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { ObjectStore } from '@lienthong/storage';
 import { archiveErrors } from '../errors.ts';
-import { packageObjects } from '../packages/archive-package.ts';
+import { manifestEntryOf, packageObjects } from '../packages/archive-package.ts';
 import { openObject, readPackage } from '../retrieval/retrieval-service.ts';
 import { forbidden, IdParams, problemResponse, unauthenticated } from './schemas.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -129,14 +129,7 @@ export async function retrievalRoutes(app: ServiceApp, options: { pool: Pool; st
         validation: pkg.validation,
         ingestedAt: pkg.ingestedAt.toISOString(),
         manifest: { name: packageObjects.manifest, versionId: pkg.manifest.versionId, sha256: pkg.manifest.sha256 },
-        objects: objects.map((o) => ({
-          name: o.name,
-          key: o.key,
-          versionId: o.versionId,
-          sha256: o.sha256,
-          size: o.size,
-          mediaType: o.mediaType,
-        })),
+        objects: objects.map(manifestEntryOf),
       };
     },
   );
