@@ -157,6 +157,8 @@ void t.test(
     }
     const signer = await get(`/v1/records/${record.id}/original`, callerOf('TU-HN', 'signer'));
     t.equal(signer.statusCode, 403);
+    const head = await app.inject({ method: 'HEAD', url: `/v1/records/${record.id}/original`, headers: archivist });
+    t.equal(head.statusCode, 404, 'no HEAD of a streamed object (it would audit a read that sends nothing)');
     const anonymous = await app.inject({ method: 'GET', url: `/v1/records/${record.id}/original` });
     t.equal(anonymous.statusCode, 401);
     t.equal((await auditOf('HU-XX')).length, before);

@@ -14,6 +14,8 @@ export async function exportRoutes(app: ServiceApp, options: { pool: Pool; store
   app.get(
     '/v1/exports/bag',
     {
+      // A HEAD would audit an export and start a bag that is never sent: not offered.
+      exposeHeadRoute: false,
       schema: {
         tags: ['exports'],
         summary:

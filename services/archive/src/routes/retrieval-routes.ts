@@ -137,6 +137,8 @@ export async function retrievalRoutes(app: ServiceApp, options: { pool: Pool; st
   app.get(
     '/v1/records/:id/original',
     {
+      // A HEAD would open the object and audit a read that sends nothing: not offered.
+      exposeHeadRoute: false,
       schema: {
         tags: ['records'],
         summary: 'The original PDF at its archived version, whole (checked against its SHA-256) or one byte range',
@@ -151,6 +153,8 @@ export async function retrievalRoutes(app: ServiceApp, options: { pool: Pool; st
   app.get(
     '/v1/records/:id/objects/:name',
     {
+      // A HEAD would open the object and audit a read that sends nothing: not offered.
+      exposeHeadRoute: false,
       schema: {
         tags: ['records'],
         summary: "Any object of a record's package by its manifest name, whole or one byte range",
