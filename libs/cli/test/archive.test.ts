@@ -206,6 +206,8 @@ void t.test('verify: a record that holds, and one whose original was changed', a
   t.match(verdict.problems.join('\n'), /document\.pdf/);
   const unsigned = await unsignedRun;
   t.equal(unsigned.code, 1, 'an original that is not a signed PDF does not hold');
+  const noAnchor = await lienthong(['archive', 'verify', signed.id, '--anchor', 'missing.pem', '--config', archivist]);
+  t.equal(noAnchor.code, 2, 'an anchor that cannot be read is a fault of the command line');
 });
 
 /** A tar entry of type `type` (a link, a directory) at `path`. */

@@ -11,6 +11,7 @@ import { parseCommandLine, positionals } from '../args.ts';
 import { readClientConfig } from '../client/client-config.ts';
 import { reportRefusal, ServiceRefusal } from '../client/service-client.ts';
 import { EXIT, isCliError } from '../errors.ts';
+import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
 import type { Command } from '../io.ts';
 import { downloadFromArchive } from './archive-download.ts';
 import { fetchPackage, recordIdOf } from './archive-package.ts';
@@ -47,6 +48,9 @@ the archive unreachable.
     const [given] = positionals('archive verify', rest, ['id']);
     const id = recordIdOf('archive verify', given!);
     const json = values.json === true;
+    // Unreadable anchors or CRLs are a fault of the command line (exit 2), not a finding about the record.
+    readCertificateFiles(io, values.anchor);
+    readCrlFiles(io, values.crl);
     const config = readClientConfig(io, values.config);
     const dir = mkdtempSync(join(tmpdir(), 'lienthong-archive-verify-'));
     try {
