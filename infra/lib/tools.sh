@@ -176,6 +176,7 @@ tools_status() {
   missing="$(tools_missing_packages | tr '\n' ' ')"
   [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]] || missing+="pyhanko "
   [[ -x "$PROMTOOL_BIN" ]] || missing+="promtool "
+  [[ -f "$BAGIT_HOME/.complete" && -x "$BAGIT_BIN" ]] || missing+="bagit "
   [[ -z "$missing" ]] || state="missing: ${missing% }"
   printf '%-9s %s  (pyhanko %s)\n' tools "$state" "$(rel "$PYHANKO_HOME")"
 }
