@@ -17,6 +17,8 @@ import type { StoreGuard } from './store/store-guard.ts';
 import { storeGuardMetrics } from './store/store-metrics.ts';
 import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { retrievalRoutes } from './routes/retrieval-routes.ts';
+import { exportRoutes } from './routes/export-routes.ts';
 import { startFixity } from './fixity/start-fixity.ts';
 import { fixityRoutes } from './routes/fixity-routes.ts';
 import { dispositionRoutes } from './routes/disposition-routes.ts';
@@ -57,6 +59,8 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
     storeGuardMetrics(app.metrics.registry, guard);
     await app.register(recordRoutes, { pool: platform.pool });
     await app.register(auditRoutes, { pool: platform.pool });
+    await app.register(retrievalRoutes, { pool: platform.pool, store: platform.store });
+    await app.register(exportRoutes, { pool: platform.pool, store: platform.store });
     const keeper = startFixity(app, {
       config,
       platform,

@@ -209,7 +209,8 @@ await t.test('proposed, approved by another person: gone from the store, tombsto
   );
 
   const audit = await pool.query<{ action: string; actor: string }>(
-    'SELECT action, actor FROM audit_entry WHERE office = $1 AND record_id = $2 ORDER BY seq',
+    // The reads of the record by this test are audited too (README "Retrieval"); the steps are what is checked here.
+    "SELECT action, actor FROM audit_entry WHERE office = $1 AND record_id = $2 AND action <> 'record.read' ORDER BY seq",
     ['VPTU-CM', a.recordId],
   );
   t.same(

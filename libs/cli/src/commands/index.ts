@@ -1,4 +1,7 @@
 import type { Command } from '../io.ts';
+import { archiveGetCommand, archiveSearchCommand } from './archive.ts';
+import { archiveExportCommand } from './archive-export.ts';
+import { archiveVerifyCommand } from './archive-verify.ts';
 import { archiveDisposeCommand, archiveHoldCommand } from './archive-dispose.ts';
 import { archiveFixityCommand } from './archive-fixity.ts';
 import { auditVerifyCommand } from './audit.ts';
@@ -109,6 +112,11 @@ export const AUDIT_COMMANDS: ReadonlyMap<string, Command> = new Map([['verify', 
 
 /** Commands of the `archive` group (`lienthong archive NAME`): your office's archived records. */
 export const ARCHIVE_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['search', archiveSearchCommand],
+  ['get', archiveGetCommand],
+  ['export', archiveExportCommand],
+  ['verify', archiveVerifyCommand],
+  // More archive commands (dispose, fixity) are appended below.
   ['fixity', archiveFixityCommand],
   ['dispose', archiveDisposeCommand],
   ['hold', archiveHoldCommand],
