@@ -17,6 +17,9 @@ import type { StoreGuard } from './store/store-guard.ts';
 import { storeGuardMetrics } from './store/store-metrics.ts';
 import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { startStatusUpdates } from './status/status-updates.ts';
+import { applyStatusChange, statusConsumer } from './status/apply-status.ts';
+import { startUnparkLoop } from './parked/unpark-loop.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -58,6 +61,16 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       guard: deps.storeGuard ?? opened,
       ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
     });
+    await startStatusUpdates(app, config, platform);
+    const unpark = startUnparkLoop({
+      pool: platform.pool,
+      handlers: {
+        [statusConsumer]: (client, envelope) => applyStatusChange(client, envelope, new Date()).then(() => {}),
+      },
+      intervalMs: config.parkedRetryMs,
+      logger: app.log,
+    });
+    app.addHook('preClose', () => unpark.stop());
   } catch (error) {
     await app.close();
     throw error;

@@ -51,6 +51,12 @@ export const archiveConfigSchema = serviceConfigSchema(
     LIENTHONG_ARCHIVE_SIGNING_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 300_000 }),
     LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 1_000 }),
     LIENTHONG_ARCHIVE_INGEST_RETRY_MAX_MS: Type.Integer({ minimum: 1, maximum: 86_400_000, default: 60_000 }),
+    LIENTHONG_ARCHIVE_PARKED_RETRY_MS: Type.Integer({
+      minimum: 10,
+      maximum: 3_600_000,
+      default: 30_000,
+      expected: 'an integer 10-3600000 (ms between retries of events parked until their record is archived)',
+    }),
   },
 );
 
@@ -76,6 +82,8 @@ export type ArchiveConfig = ServiceConfig & {
   /** Between the store's scheduled self-tests, in ms (the first runs at start). */
   readonly storeCheckMs: number;
   readonly ingest: IngestConfig;
+  /** Between retries of events parked until their record is archived, ms (README "Status updates"). */
+  readonly parkedRetryMs: number;
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -100,5 +108,6 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
     bucket: values.LIENTHONG_ARCHIVE_BUCKET,
     storeCheckMs: values.LIENTHONG_ARCHIVE_STORE_CHECK_MS,
     ingest: ingestConfigOf(values),
+    parkedRetryMs: values.LIENTHONG_ARCHIVE_PARKED_RETRY_MS,
   };
 }

@@ -135,4 +135,20 @@ export const archiveMigrations: Migration[] = [
       ALTER TABLE record SET (autovacuum_vacuum_insert_scale_factor = 0.01);
     `,
   },
+  {
+    id: '0005_evidence_renewal',
+    sql: `
+      -- Events about a record that came before its package (README "Status updates"): kept until the record is
+      -- archived, then applied by the retry loop (src/parked/), never lost. One row per consumer and event.
+      CREATE TABLE parked_event (
+        consumer text NOT NULL,
+        event_id uuid NOT NULL,
+        record_id uuid NOT NULL,
+        envelope jsonb NOT NULL,
+        parked_at timestamptz NOT NULL,
+        PRIMARY KEY (consumer, event_id)
+      );
+      CREATE INDEX parked_event_record ON parked_event (record_id);
+    `,
+  },
 ];

@@ -129,6 +129,7 @@ export async function ingestForFile(
     LIENTHONG_ARCHIVE_SERVICE_KEY_ID: 'archive-test',
     LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS: '20',
     LIENTHONG_ARCHIVE_INGEST_RETRY_MAX_MS: '100',
+    LIENTHONG_ARCHIVE_PARKED_RETRY_MS: '100',
     ...testAuthEnv,
   });
   const app = await buildApp(config, {
