@@ -18,8 +18,12 @@ import { storeGuardMetrics } from './store/store-metrics.ts';
 import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
 import { startStatusUpdates } from './status/status-updates.ts';
-import { applyStatusChange, statusConsumer } from './status/apply-status.ts';
+import { statusConsumer } from './status/apply-status.ts';
 import { startUnparkLoop } from './parked/unpark-loop.ts';
+import { applyParkedStatus } from './status/apply-status.ts';
+import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
+import { evidenceConsumer } from './evidence/ingest-evidence.ts';
+import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -27,6 +31,10 @@ export type ArchiveDeps = ServiceDeps & {
   storeGuard?: Pick<StoreGuard, 'assertSafe'>;
   /** A permanent record's retention ahead of ingest, ms (tests; default 100 years, README "Packages"). */
   permanentHorizonMs?: number;
+  /** What the evidence ingest trusts instead of signing's CA (tests). */
+  evidenceTrust?: EvidenceTrustSource;
+  /** The validation time of the evidence checks (tests pin it to their PKI's time). */
+  evidenceCheckTime?: () => Date;
 };
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
@@ -62,10 +70,18 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
     });
     await startStatusUpdates(app, config, platform);
+    const parkedEvidence = await startEvidenceIngest(app, {
+      config,
+      platform,
+      guard: deps.storeGuard ?? opened,
+      ...(deps.evidenceTrust === undefined ? {} : { trust: deps.evidenceTrust }),
+      ...(deps.evidenceCheckTime === undefined ? {} : { checkTime: deps.evidenceCheckTime }),
+    });
     const unpark = startUnparkLoop({
       pool: platform.pool,
       handlers: {
-        [statusConsumer]: (client, envelope) => applyStatusChange(client, envelope, new Date()).then(() => {}),
+        [statusConsumer]: (envelope) => applyParkedStatus(platform.pool, envelope),
+        [evidenceConsumer]: parkedEvidence,
       },
       intervalMs: config.parkedRetryMs,
       logger: app.log,

@@ -57,6 +57,12 @@ export const archiveConfigSchema = serviceConfigSchema(
       default: 30_000,
       expected: 'an integer 10-3600000 (ms between retries of events parked until their record is archived)',
     }),
+    LIENTHONG_ARCHIVE_EVIDENCE_MAX_BYTES: Type.Integer({
+      minimum: 1024,
+      maximum: 536_870_912,
+      default: 67_108_864,
+      expected: "an integer 1024-536870912 (the most bytes of one part of delivery's evidence the archive reads)",
+    }),
   },
 );
 
@@ -84,6 +90,8 @@ export type ArchiveConfig = ServiceConfig & {
   readonly ingest: IngestConfig;
   /** Between retries of events parked until their record is archived, ms (README "Status updates"). */
   readonly parkedRetryMs: number;
+  /** The most bytes of one stamped part of delivery's evidence read (README "Evidence ingest"). */
+  readonly evidenceMaxBytes: number;
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -109,5 +117,6 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
     storeCheckMs: values.LIENTHONG_ARCHIVE_STORE_CHECK_MS,
     ingest: ingestConfigOf(values),
     parkedRetryMs: values.LIENTHONG_ARCHIVE_PARKED_RETRY_MS,
+    evidenceMaxBytes: values.LIENTHONG_ARCHIVE_EVIDENCE_MAX_BYTES,
   };
 }

@@ -20,6 +20,7 @@ import type { ServiceApp } from '@lienthong/service';
 import { createS3Store } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
 import { buildApp } from '../src/app.ts';
+import type { ArchiveDeps } from '../src/app.ts';
 import { loadArchiveConfig } from '../src/config.ts';
 import { ingestTopics } from '../src/ingest/ingest-topics.ts';
 import type { IngestTopics } from '../src/ingest/ingest-topics.ts';
@@ -96,6 +97,7 @@ export interface TestIngest {
 export async function ingestForFile(
   t: { teardown(fn: () => Promise<void> | void): void },
   signing: TestSigningPeer,
+  extra: Pick<ArchiveDeps, 'evidenceTrust' | 'evidenceCheckTime'> = {},
 ): Promise<TestIngest> {
   const schema = uniqueName('archive_ingest');
   const namespace = schema.replaceAll('_', '-');
@@ -137,6 +139,7 @@ export async function ingestForFile(
     logger,
     storeGuard: guard,
     permanentHorizonMs: testPermanentHorizonMs,
+    ...extra,
   });
   t.teardown(async () => {
     await app.close();

@@ -22,15 +22,15 @@ export async function parkEvent(
   );
 }
 
-/** The ids of up to `limit` events parked for `consumer` whose record now has a package, oldest first. */
-export async function readyParkedEvents(q: Queryable, consumer: string, limit: number): Promise<string[]> {
-  const { rows } = await q.query<{ event_id: string }>(
-    `SELECT p.event_id FROM parked_event p
+/** Up to `limit` events parked for `consumer` whose record now has a package, oldest first. */
+export async function readyParkedEvents(q: Queryable, consumer: string, limit: number): Promise<EventEnvelope[]> {
+  const { rows } = await q.query<{ envelope: EventEnvelope }>(
+    `SELECT p.envelope FROM parked_event p
      WHERE p.consumer = $1 AND EXISTS (SELECT 1 FROM package k WHERE k.record_id = p.record_id)
      ORDER BY p.parked_at, p.event_id LIMIT $2`,
     [consumer, limit],
   );
-  return rows.map((r) => r.event_id);
+  return rows.map((r) => r.envelope);
 }
 
 /** Removes and returns parked event `eventId` of `consumer` (undefined: another took it first). */

@@ -9,7 +9,7 @@ import { handleOnce, withTransaction } from '@lienthong/db';
 import type { Pool, PoolClient } from '@lienthong/db';
 import { appendAudit } from '../audit/audit-log.ts';
 import { setRecordStatus } from '../catalog/catalog-repository.ts';
-import { parkEvent } from '../parked/parked-events.ts';
+import { parkEvent, takeParkedEvent } from '../parked/parked-events.ts';
 import { statusChangeOf } from './status-change.ts';
 
 /** The consumer name `handleOnce` and `parked_event` record status events under. */
@@ -76,6 +76,18 @@ export async function applyStatusEvent(
 ): Promise<StatusOutcome> {
   return withTransaction(pool, async (client) => {
     if (!(await handleOnce(client, statusConsumer, envelope.id))) return 'duplicate';
+    return applyStatusChange(client, envelope, now());
+  });
+}
+
+/** Applies a parked status event once its record is archived, in the transaction that takes it. */
+export async function applyParkedStatus(
+  pool: Pool,
+  envelope: EventEnvelope,
+  now: () => Date = () => new Date(),
+): Promise<StatusOutcome> {
+  return withTransaction(pool, async (client) => {
+    if ((await takeParkedEvent(client, statusConsumer, envelope.id)) === undefined) return 'duplicate';
     return applyStatusChange(client, envelope, now());
   });
 }
