@@ -24,6 +24,7 @@ import { applyParkedStatus } from './status/apply-status.ts';
 import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
 import { evidenceConsumer } from './evidence/ingest-evidence.ts';
 import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
+import { startRenewal } from './renewal/renewal-start.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -87,6 +88,7 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       logger: app.log,
     });
     app.addHook('preClose', () => unpark.stop());
+    startRenewal(app, config, platform, deps.storeGuard ?? opened);
   } catch (error) {
     await app.close();
     throw error;

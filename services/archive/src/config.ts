@@ -63,6 +63,18 @@ export const archiveConfigSchema = serviceConfigSchema(
       default: 67_108_864,
       expected: "an integer 1024-536870912 (the most bytes of one part of delivery's evidence the archive reads)",
     }),
+    LIENTHONG_ARCHIVE_RENEWAL_CHECK_MS: Type.Integer({
+      minimum: 10,
+      maximum: 86_400_000,
+      default: 3_600_000,
+      expected: 'an integer 10-86400000 (ms between passes of the long-term validity renewal)',
+    }),
+    LIENTHONG_ARCHIVE_RENEWAL_MARGIN_DAYS: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 365,
+      expected: "an integer 1-3650 (days before a package's protection ends that it is renewed)",
+    }),
   },
 );
 
@@ -92,6 +104,8 @@ export type ArchiveConfig = ServiceConfig & {
   readonly parkedRetryMs: number;
   /** The most bytes of one stamped part of delivery's evidence read (README "Evidence ingest"). */
   readonly evidenceMaxBytes: number;
+  /** The long-term validity renewal (README "Long-term validity"): between passes, and the margin, ms. */
+  readonly renewal: { readonly checkMs: number; readonly marginMs: number };
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -118,5 +132,9 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
     ingest: ingestConfigOf(values),
     parkedRetryMs: values.LIENTHONG_ARCHIVE_PARKED_RETRY_MS,
     evidenceMaxBytes: values.LIENTHONG_ARCHIVE_EVIDENCE_MAX_BYTES,
+    renewal: {
+      checkMs: values.LIENTHONG_ARCHIVE_RENEWAL_CHECK_MS,
+      marginMs: values.LIENTHONG_ARCHIVE_RENEWAL_MARGIN_DAYS * 86_400_000,
+    },
   };
 }

@@ -149,6 +149,10 @@ export const archiveMigrations: Migration[] = [
         PRIMARY KEY (consumer, event_id)
       );
       CREATE INDEX parked_event_record ON parked_event (record_id);
+      -- Until when the package's newest archive time-stamp protects it (README "Long-term validity"): the earliest
+      -- of its TSA certificate's notAfter and its algorithms' deprecation; NULL until the first one is made.
+      ALTER TABLE package ADD COLUMN protected_until timestamptz;
+      CREATE INDEX package_protected_until ON package (protected_until NULLS FIRST);
     `,
   },
 ];

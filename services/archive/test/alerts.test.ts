@@ -3,7 +3,7 @@
  * them and `promtool test rules alerts.test.yml` passes (a process whose store fails its
  * self-test fires ArchiveStoreUnsafe for that process only, a check that hangs fires
  * ArchiveStoreCheckStale after three hours and ten minutes, healthy hourly checks fire
- * nothing). promtool comes from infra/local (Debian's `prometheus` package unpacked);
+ * nothing; packages due for renewal for over six hours fire ArchiveRenewalOverdue once). promtool comes from infra/local (Debian's `prometheus` package unpacked);
  * skipped, saying so, without it.
  */
 import t from 'tap';
@@ -20,7 +20,7 @@ const skip =
 
 await t.test('promtool check rules', { skip }, async (t) => {
   const out = execFileSync(promtool!, ['check', 'rules', 'alerts.rules.yml'], { cwd: dir, encoding: 'utf8' });
-  t.match(out, /SUCCESS: 2 rules found/);
+  t.match(out, /SUCCESS: 3 rules found/);
 });
 
 await t.test('promtool test rules', { skip }, async (t) => {
@@ -30,10 +30,14 @@ await t.test('promtool test rules', { skip }, async (t) => {
 
 await t.test('the rules name the gauges the service registers', async (t) => {
   const rules = await readFile(new URL('../alerts.rules.yml', import.meta.url), 'utf8');
-  const source = await readFile(new URL('../src/store/store-metrics.ts', import.meta.url), 'utf8');
+  const source = [
+    await readFile(new URL('../src/store/store-metrics.ts', import.meta.url), 'utf8'),
+    await readFile(new URL('../src/renewal/renewal-metrics.ts', import.meta.url), 'utf8'),
+  ].join('\n');
   const names = rules.match(/lienthong_archive_[a-z_]+/g) ?? [];
   t.ok(names.length >= 2, 'the rules read the gauges');
   for (const name of names) t.ok(source.includes(`'${name}'`), name);
   t.match(rules, /alert: ArchiveStoreUnsafe/);
   t.match(rules, /alert: ArchiveStoreCheckStale/);
+  t.match(rules, /alert: ArchiveRenewalOverdue/);
 });

@@ -1,0 +1,149 @@
+/**
+ * Long-term validity on the real PostgreSQL, Kafka and MinIO with the real signing service's
+ * TSA (the archive's own token): a package never time-stamped is due; a renewal adds
+ * `evidence-record-1.json` (one link over every object) and a manifest version, sets the
+ * protection's end from the TSA certificate and the algorithm table, and is audited; with the
+ * clock moved to the margin before that end the package is due again and a second renewal
+ * chains to the first; the chain verifies against signing's CA and an altered or shortened
+ * chain does not; the gauge counts what is due.
+ */
+import t from 'tap';
+import { readCertificate } from '@lienthong/pki';
+import { readAudit } from '../src/audit/audit-log.ts';
+import { fetchSigningTrust } from '../src/evidence/evidence-trust.ts';
+import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
+import { verifyEvidenceRecord } from '../src/renewal/evidence-record.ts';
+import type { EvidenceRecord } from '../src/renewal/evidence-record.ts';
+import { algorithmDeprecations, protectionExpiry, renewalDue, stampProtection } from '../src/renewal/protection.ts';
+import { countDuePackages, duePackages, renewPackage } from '../src/renewal/renew-package.ts';
+import { createArchiveTsa } from '../src/renewal/tsa-client.ts';
+import {
+  ingestForFile,
+  issuedDocument,
+  issuedEnvelope,
+  publishIssued,
+  signingPeerForFile,
+  unsignedPdf,
+} from './ingest-support.ts';
+import { waitFor } from '../../../test/support/env.ts';
+
+const signing = await signingPeerForFile(t);
+const d = await ingestForFile(t, signing);
+const { app, pool, store, bucket, sourceBucket, guard } = d;
+const tsa = createArchiveTsa({ signingUrl: signing.url, key: signing.key, keyId: 'archive-test', timeoutMs: 30_000 });
+const trust = await fetchSigningTrust(signing.url, 10_000);
+const marginMs = 86_400_000;
+
+function decadeAgo(): string {
+  const at = new Date(Date.now() + 60_000);
+  at.setUTCFullYear(at.getUTCFullYear() - 10);
+  return at.toISOString();
+}
+
+const issued = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
+  retention: '10-years',
+  issuedAt: decadeAgo(),
+});
+const id = issued.documentId;
+await publishIssued(d, issuedEnvelope(issued));
+await waitFor('the package', async () => (await findPackage(pool, id)) !== undefined, 90_000);
+
+async function recordOf(name: string): Promise<EvidenceRecord> {
+  const o = (await listArchivedObjects(pool, id)).find((x) => x.name === name)!;
+  const { body } = await store.get(bucket, o.key, { versionId: o.versionId });
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as EvidenceRecord;
+}
+const protectedUntil = async () =>
+  (await pool.query<{ p: Date | null }>('SELECT protected_until AS p FROM package WHERE record_id = $1', [id])).rows[0]!
+    .p;
+const deps = { pool, store, bucket, guard, tsa };
+
+await t.test('a package never time-stamped is due; the first renewal makes one link over every object', async (t) => {
+  t.ok((await duePackages(pool, new Date(), marginMs, 1000)).includes(id), 'due at ingest');
+  const metrics = await app.inject({ url: '/metrics' });
+  t.match(metrics.body, /\nlienthong_archive_renewal_due(\{[^}]*\})? [1-9]/);
+  const renewal = await renewPackage(deps, id);
+  t.equal(renewal.name, 'evidence-record-1.json');
+  const names = (await listArchivedObjects(pool, id)).map((o) => o.name);
+  t.same(names, [
+    'document.pdf',
+    'evidence-record-1.json',
+    'manifest-2.json',
+    'manifest.json',
+    'metadata.json',
+    'validation.json',
+  ]);
+  const record = await recordOf('evidence-record-1.json');
+  t.same(
+    record.chain[0]!.objects.map((o) => o.name),
+    ['document.pdf', 'metadata.json', 'validation.json'],
+  );
+  t.equal(record.chain[0]!.previous, null);
+  const check = verifyEvidenceRecord(record, { ...trust, time: new Date() });
+  t.ok(check.ok, check.message);
+  // The end of the protection: signing's TSA certificate, or sooner an algorithm of the table.
+  const protection = stampProtection(Buffer.from(record.chain[0]!.token, 'base64'));
+  const tsaCertificate = trust.intermediates
+    .map((c) => readCertificate(c))
+    .find((c) => c.extKeyUsage?.includes('1.3.6.1.5.5.7.3.8'));
+  t.equal(protection.tsaNotAfter.getTime(), tsaCertificate?.notAfter.getTime(), "signing's TSA certificate's end");
+  t.same(await protectedUntil(), protectionExpiry(protection));
+  t.notOk((await duePackages(pool, new Date(), marginMs, 1000)).includes(id), 'not due once stamped');
+  const entries = (await readAudit(pool, 'VPTU-CM', 0, 1000)).entries.filter(
+    (e) => e.action === 'record.timestamp-renewed' && e.recordId === id,
+  );
+  t.equal(entries.length, 1);
+});
+
+await t.test(
+  'with the clock at the margin before the protection ends, it is due and the next link chains',
+  async (t) => {
+    const until = (await protectedUntil())!;
+    const justBefore = new Date(until.getTime() - marginMs - 1000);
+    const atMargin = new Date(until.getTime() - marginMs + 1000);
+    t.notOk((await duePackages(pool, justBefore, marginMs, 1000)).includes(id), 'not due a second before the margin');
+    t.ok((await duePackages(pool, atMargin, marginMs, 1000)).includes(id), 'due at the margin');
+    t.ok((await countDuePackages(pool, atMargin, marginMs)) >= 1);
+    t.ok(renewalDue(until, atMargin, marginMs));
+    const renewal = await renewPackage({ ...deps, now: () => atMargin }, id);
+    t.equal(renewal.name, 'evidence-record-2.json');
+    t.equal(renewal.links, 2);
+    const record = await recordOf('evidence-record-2.json');
+    const first = await recordOf('evidence-record-1.json');
+    t.same(record.chain[0], first.chain[0], 'the first link kept as it was');
+    // The earlier record is not a leaf: the new imprint binds its token itself (SHA-256(root ‖ token)).
+    t.same(
+      record.chain[1]!.objects.map((o) => o.name),
+      ['document.pdf', 'metadata.json', 'validation.json'],
+    );
+    t.ok(record.chain[1]!.previous !== null);
+    const check = verifyEvidenceRecord(record, { ...trust, time: new Date() });
+    t.ok(check.ok, check.message);
+    t.equal(check.genTimes.length, 2);
+    // Altered: an object's hash in the first link; shortened: the first link removed.
+    const altered = structuredClone(record);
+    altered.chain[0]!.objects[0]!.sha256 = '0'.repeat(64);
+    t.match(verifyEvidenceRecord(altered, { ...trust, time: new Date() }), { ok: false, message: /link 0/ });
+    const shortened = { ...record, chain: record.chain.slice(1) };
+    t.match(verifyEvidenceRecord(shortened, { ...trust, time: new Date() }), { ok: false, message: /link 0/ });
+    // Beyond the TSA certificate's end, with no later link, the chain no longer verifies: why renewals come before it.
+    const expired = new Date(protectionExpiry(stampProtection(Buffer.from(record.chain[1]!.token, 'base64')), [], {})!);
+    expired.setUTCFullYear(expired.getUTCFullYear() + 1);
+    t.equal(verifyEvidenceRecord(record, { ...trust, time: expired }).ok, false);
+  },
+);
+
+await t.test(
+  'the algorithm table is a parameter: a deprecation sooner than the certificate ends the protection',
+  (t) => {
+    const protection = { genTime: new Date(), tsaNotAfter: new Date('2040-01-01T00:00:00Z'), algorithms: ['rsa-2048'] };
+    t.same(protectionExpiry(protection), algorithmDeprecations['rsa-2048']);
+    t.same(protectionExpiry(protection, [], {}), protection.tsaNotAfter);
+    t.same(protectionExpiry(protection, [new Date('2028-01-01T00:00:00Z')], {}), new Date('2028-01-01T00:00:00Z'));
+    t.equal(protectionExpiry(undefined), null);
+    t.ok(renewalDue(null, new Date(), marginMs));
+    t.end();
+  },
+);
