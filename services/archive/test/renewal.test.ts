@@ -8,6 +8,8 @@
  * chain does not; the gauge counts what is due.
  */
 import t from 'tap';
+import { signPdf, verifyPdf } from '@lienthong/pades';
+import { memorySink, memorySource } from '@lienthong/pdf';
 import { readCertificate } from '@lienthong/pki';
 import { readAudit } from '../src/audit/audit-log.ts';
 import { fetchSigningTrust } from '../src/evidence/evidence-trust.ts';
@@ -26,6 +28,7 @@ import {
   unsignedPdf,
 } from './ingest-support.ts';
 import { waitFor } from '../../../test/support/env.ts';
+import { hierarchy, signerOf } from '../../../libs/pades/test/sign/support.ts';
 
 const signing = await signingPeerForFile(t);
 const d = await ingestForFile(t, signing);
@@ -58,7 +61,14 @@ async function recordOf(name: string): Promise<EvidenceRecord> {
 const protectedUntil = async () =>
   (await pool.query<{ p: Date | null }>('SELECT protected_until AS p FROM package WHERE record_id = $1', [id])).rows[0]!
     .p;
-const deps = { pool, store, bucket, guard, tsa };
+const deps = { pool, store, bucket, guard, tsa, trust: () => Promise.resolve(trust) };
+const bytesOf = async (name: string): Promise<Buffer> => {
+  const o = (await listArchivedObjects(pool, id)).find((x) => x.name === name)!;
+  const { body } = await store.get(bucket, o.key, { versionId: o.versionId });
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
 
 await t.test('a package never time-stamped is due; the first renewal makes one link over every object', async (t) => {
   t.ok((await duePackages(pool, new Date(), marginMs, 1000)).includes(id), 'due at ingest');
@@ -68,6 +78,7 @@ await t.test('a package never time-stamped is due; the first renewal makes one l
   t.equal(renewal.name, 'evidence-record-1.json');
   const names = (await listArchivedObjects(pool, id)).map((o) => o.name);
   t.same(names, [
+    'document-lta-1.pdf',
     'document.pdf',
     'evidence-record-1.json',
     'manifest-2.json',
@@ -75,10 +86,19 @@ await t.test('a package never time-stamped is due; the first renewal makes one l
     'metadata.json',
     'validation.json',
   ]);
+  t.equal(renewal.pdf, 'document-lta-1.pdf');
+  const original = await bytesOf('document.pdf');
+  const lta1 = await bytesOf('document-lta-1.pdf');
+  t.ok(lta1.length > original.length && lta1.subarray(0, original.length).equals(original), 'the original is a prefix');
+  const report = await verifyPdf(memorySource(lta1), { ...trust, time: new Date() });
+  const stamps = report.signatures.filter((s) => s.kind === 'document-timestamp');
+  t.equal(stamps.length, 1, 'one document time-stamp');
+  t.equal(stamps[0]!.indication, 'TOTAL_PASSED', stamps[0]!.message);
+  t.equal(stamps[0]!.coverage.wholeFile, true);
   const record = await recordOf('evidence-record-1.json');
   t.same(
     record.chain[0]!.objects.map((o) => o.name),
-    ['document.pdf', 'metadata.json', 'validation.json'],
+    ['document-lta-1.pdf', 'document.pdf', 'metadata.json', 'validation.json'],
   );
   t.equal(record.chain[0]!.previous, null);
   const check = verifyEvidenceRecord(record, { ...trust, time: new Date() });
@@ -116,7 +136,19 @@ await t.test(
     // The earlier record is not a leaf: the new imprint binds its token itself (SHA-256(root ‖ token)).
     t.same(
       record.chain[1]!.objects.map((o) => o.name),
-      ['document.pdf', 'metadata.json', 'validation.json'],
+      ['document-lta-1.pdf', 'document-lta-2.pdf', 'document.pdf', 'metadata.json', 'validation.json'],
+    );
+    // The second PDF renewal is an incremental update of the first: both document time-stamps verify.
+    const lta1 = await bytesOf('document-lta-1.pdf');
+    const lta2 = await bytesOf('document-lta-2.pdf');
+    t.ok(lta2.subarray(0, lta1.length).equals(lta1), 'the first renewal is a prefix of the second');
+    const report = await verifyPdf(memorySource(lta2), { ...trust, time: new Date() });
+    t.same(
+      report.signatures.map((x) => [x.kind, x.indication]),
+      [
+        ['document-timestamp', 'TOTAL_PASSED'],
+        ['document-timestamp', 'TOTAL_PASSED'],
+      ],
     );
     t.ok(record.chain[1]!.previous !== null);
     const check = verifyEvidenceRecord(record, { ...trust, time: new Date() });
@@ -147,3 +179,35 @@ await t.test(
     t.end();
   },
 );
+
+await t.test('a signed PDF gets a DSS with the validation data and a document time-stamp (B-LTA)', async (t) => {
+  const h = await hierarchy;
+  const sink = memorySink();
+  await signPdf(memorySource(await unsignedPdf()), sink, { ...signerOf(h, 'seal'), level: 'B-B' });
+  const signed = Buffer.from(await sink.read(0, sink.size));
+  const other = await issuedDocument(store, sourceBucket, signed, { retention: '10-years', issuedAt: decadeAgo() });
+  await publishIssued(d, issuedEnvelope(other));
+  await waitFor('the signed package', async () => (await findPackage(pool, other.documentId)) !== undefined, 90_000);
+  const renewal = await renewPackage(deps, other.documentId);
+  t.equal(renewal.pdf, 'document-lta-1.pdf');
+  const o = (await listArchivedObjects(pool, other.documentId)).find((x) => x.name === 'document-lta-1.pdf')!;
+  const { body } = await store.get(bucket, o.key, { versionId: o.versionId });
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c as Buffer);
+  const lta = Buffer.concat(chunks);
+  t.ok(lta.subarray(0, signed.length).equals(signed), 'the signed original is a prefix');
+  t.match(lta.subarray(signed.length).toString('latin1'), /\/DSS/, 'a DSS revision');
+  const report = await verifyPdf(memorySource(lta), {
+    trustAnchors: [...trust.trustAnchors, h.root.certificate.der],
+    intermediates: [...trust.intermediates, h.intermediate.certificate.der],
+    time: new Date(),
+  });
+  t.same(
+    report.signatures.map((x) => [x.kind, x.integrity]),
+    [
+      ['signature', true],
+      ['document-timestamp', true],
+    ],
+  );
+  t.equal(report.signatures[1]!.indication, 'TOTAL_PASSED', report.signatures[1]!.message);
+});

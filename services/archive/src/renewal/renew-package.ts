@@ -28,6 +28,8 @@ import { appendLink, nextLink } from './evidence-record.ts';
 import type { EvidenceRecord } from './evidence-record.ts';
 import { protectionExpiry, stampProtection } from './protection.ts';
 import type { ArchiveTsa } from './tsa-client.ts';
+import type { EvidenceTrustSource } from '../evidence/evidence-trust.ts';
+import { newestPdf, renewedPdfStream, renewPdf } from './pdf-renewal.ts';
 
 /** What a renewal needs. */
 export interface RenewalDeps {
@@ -37,6 +39,8 @@ export interface RenewalDeps {
   guard: { assertSafe(): void };
   tsa: ArchiveTsa;
   now?: () => Date;
+  /** Signing's CA certificates and CRLs for the renewed PDF's DSS (none: the DSS holds what the signatures carry). */
+  trust?: EvidenceTrustSource;
   /** The algorithm table (protection.ts `algorithmDeprecations` unless a test says otherwise). */
   deprecations?: Readonly<Record<string, Date>>;
 }
@@ -44,6 +48,8 @@ export interface RenewalDeps {
 /** What a renewal did. */
 export interface Renewal {
   name: string;
+  /** The renewed PDF's name (`document-lta-<n>.pdf`), when the package has a PDF. */
+  pdf?: string;
   links: number;
   genTime: Date;
   protectedUntil: Date;
@@ -92,7 +98,23 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
   const objects = await listArchivedObjects(deps.pool, recordId);
   const newest = newestEvidenceRecord(objects);
   const previous = newest.object === undefined ? undefined : await readRecord(deps.store, newest.object);
-  const covered = objects.filter((o) => !isManifestName(o.name) && !recordPattern.test(o.name));
+  const pdfVersion = newestPdf(objects)?.version;
+  try {
+    deps.guard.assertSafe();
+  } catch (error) {
+    throw new StoreUnsafe(error);
+  }
+  // The PDF first, so that the evidence record's new link covers the renewed PDF too.
+  const renewed = await renewPdf(deps.store, objects, deps.tsa, office, await deps.trust?.());
+  let pdf: ArchivedObject | undefined;
+  try {
+    if (renewed !== undefined)
+      pdf = await putPackageObject(deps, recordId, renewed.name, renewedPdfStream(renewed), 'application/pdf', pkg);
+  } finally {
+    await renewed?.remove();
+  }
+  const added = pdf === undefined ? objects : [...objects, pdf];
+  const covered = added.filter((o) => !isManifestName(o.name) && !recordPattern.test(o.name));
   const next = nextLink(previous, covered);
   const token = await deps.tsa.stamp(next.imprint, office);
   const stamped = rootOfToken(token);
@@ -113,16 +135,20 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
     deps,
     recordId,
     manifestName(version),
-    canonicalJson(laterManifestOf(recordId, pkg, pkg.ingestedAt, [...objects, written], version, now)),
+    canonicalJson(laterManifestOf(recordId, pkg, pkg.ingestedAt, [...added, written], version, now)),
     'application/json',
     pkg,
   );
   await withTransaction(deps.pool, async (client) => {
     if (!(await lockPackage(client, recordId))) throw new RenewalRaced(recordId);
     const current = await listArchivedObjects(client, recordId);
-    if (newestManifestVersion(current) !== version - 1 || newestEvidenceRecord(current).version !== newest.version)
+    if (
+      newestManifestVersion(current) !== version - 1 ||
+      newestEvidenceRecord(current).version !== newest.version ||
+      newestPdf(current)?.version !== pdfVersion
+    )
       throw new RenewalRaced(recordId);
-    await addPackageObjects(client, recordId, [written], manifest, now);
+    await addPackageObjects(client, recordId, pdf === undefined ? [written] : [pdf, written], manifest, now);
     await client.query('UPDATE package SET protected_until = $2 WHERE record_id = $1', [recordId, protectedUntil]);
     await appendAudit(
       client,
@@ -133,6 +159,7 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
         recordId,
         detail: {
           evidenceRecord: name,
+          ...(pdf === undefined ? {} : { pdf: pdf.name }),
           links: record.chain.length,
           genTime: protection.genTime.toISOString(),
           protectedUntil: protectedUntil.toISOString(),
@@ -142,7 +169,13 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
       now,
     );
   });
-  return { name, links: record.chain.length, genTime: protection.genTime, protectedUntil };
+  return {
+    name,
+    ...(pdf === undefined ? {} : { pdf: pdf.name }),
+    links: record.chain.length,
+    genTime: protection.genTime,
+    protectedUntil,
+  };
 }
 
 /** Up to `limit` records whose package is due at `now` (never stamped, or within `marginMs` of its protection's end), the most urgent first. */

@@ -7,6 +7,7 @@ import type { ArchiveConfig } from '../config.ts';
 import { startRenewalLoop } from './renewal-loop.ts';
 import { renewalMetrics } from './renewal-metrics.ts';
 import { createArchiveTsa, unconfiguredTsa } from './tsa-client.ts';
+import { signingTrustSource } from '../evidence/evidence-trust.ts';
 
 /** Starts the renewal of `app`'s packages. */
 export function startRenewal(
@@ -27,6 +28,7 @@ export function startRenewal(
     bucket: config.bucket,
     guard,
     tsa,
+    ...(signingUrl === undefined ? {} : { trust: signingTrustSource(signingUrl, signingTimeoutMs) }),
     intervalMs: config.renewal.checkMs,
     marginMs: config.renewal.marginMs,
     logger: app.log,
