@@ -127,6 +127,7 @@ export interface EvidenceRecordCheck {
  */
 export function verifyEvidenceRecord(record: EvidenceRecord, options: EvidenceCheckOptions): EvidenceRecordCheck {
   const fail = (message: string, genTimes: Date[] = []): EvidenceRecordCheck => ({ ok: false, message, genTimes });
+  if (typeof record !== 'object' || record === null) return fail('not an evidence record');
   if (record.format !== evidenceRecordFormat || record.version !== evidenceRecordVersion)
     return fail('not a lienthong evidence record of version 1');
   if (!Array.isArray(record.chain) || record.chain.length === 0) return fail('the chain is empty');
@@ -136,6 +137,11 @@ export function verifyEvidenceRecord(record: EvidenceRecord, options: EvidenceCh
   for (const [i, link] of record.chain.entries()) {
     let root: Buffer;
     try {
+      if (typeof link !== 'object' || link === null || typeof link.token !== 'string' || !Array.isArray(link.objects))
+        throw new Error('not a link');
+      for (const o of link.objects)
+        if (typeof o?.name !== 'string' || typeof o.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.sha256))
+          throw new Error('an object is not a name and a SHA-256');
       root = objectsRoot(link.objects);
     } catch (error) {
       return fail(`link ${i}: its objects make no tree (${(error as Error).message})`);
