@@ -143,6 +143,7 @@ await t.test(
     // The test hierarchy's CRLs ran out in 2026 and were not renewed: revocation is not what this test judges.
     const in2029 = { ...trust, time: later, revocation: 'none' } as const;
     const lta2 = await verifyPdf(memorySource(await bytesOf('document-lta-2.pdf')), in2029);
+
     // The newest document time-stamp (TSA 2, valid in 2029) passes over the whole file, the first one's bytes
     // included; libs/pades judges each document time-stamp at the validation time and does not yet take a later one
     // as proof of existence for an earlier one (EN 319 102-1 §5.6.3), so the first is INDETERMINATE, its
@@ -156,7 +157,27 @@ await t.test(
     );
     t.equal(lta2.signatures[1]!.indication, 'TOTAL_PASSED', lta2.signatures[1]!.message);
     t.equal(lta2.signatures[1]!.coverage.wholeFile, true);
-    const lta1 = await verifyPdf(memorySource(await bytesOf('document-lta-1.pdf')), in2029);
+    const lta1Bytes = await bytesOf('document-lta-1.pdf');
+    const lta2Bytes = await bytesOf('document-lta-2.pdf');
+    t.ok(lta2Bytes.subarray(0, lta1Bytes.length).equals(lta1Bytes), 'the first renewed PDF is a prefix of the second');
+    t.same(record2.chain[0], record1.chain[0], 'the first link kept as it was');
+    t.same(
+      record2.chain[1]!.objects.map((o) => o.name),
+      ['document-lta-1.pdf', 'document-lta-2.pdf', 'document.pdf', 'metadata.json', 'validation.json'],
+      'the new tree covers the second PDF; the earlier record is bound by its token, not as a leaf',
+    );
+    const shortened = { ...record2, chain: record2.chain.slice(1) };
+    t.match(verifyEvidenceRecord(shortened, { ...trust, time: later }), { ok: false, message: /link 0/ });
+    const lta1 = await verifyPdf(memorySource(lta1Bytes), in2029);
     t.not(lta1.signatures[0]!.indication, 'TOTAL_PASSED', 'the first renewed PDF alone does not');
   },
 );
+
+await t.test('a renewal by a TSA whose certificate ends no later than the protection now writes nothing', async (t) => {
+  const before = (await listArchivedObjects(pool, id)).filter((o) => o.name.startsWith('evidence-record-')).length;
+  await t.rejects(
+    renewPackage({ ...deps, tsa: tsaAt(h.tsa.certificate, h.tsa.privateKey, later), now: () => later }, id),
+    { name: 'RenewalFutile' },
+  );
+  t.equal((await listArchivedObjects(pool, id)).filter((o) => o.name.startsWith('evidence-record-')).length, before);
+});

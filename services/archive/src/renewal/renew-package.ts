@@ -7,6 +7,7 @@
  * appends `record.timestamp-renewed` to the issuing office's audit chain.
  */
 import type { Pool } from '@lienthong/db';
+import { readCertificate } from '@lienthong/pki';
 import { withTransaction } from '@lienthong/db';
 import { rootOfToken } from '@lienthong/evidence';
 import type { ObjectStore } from '@lienthong/storage';
@@ -77,6 +78,41 @@ async function readRecord(store: ObjectStore, o: ArchivedObject): Promise<Eviden
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as EvidenceRecord;
 }
 
+/**
+ * A renewal that would not move the protection's end later than it is: the TSA's own
+ * certificate ends no later than what protects the package now (renew the TSA's certificate).
+ * Nothing is written; the package stays due, so the gauge and ArchiveRenewalOverdue say so.
+ */
+export class RenewalFutile extends Error {
+  constructor(recordId: string, until: Date) {
+    super(
+      `renewing ${recordId} would not protect it past ${until.toISOString()}: the TSA's certificate ends too soon; renew it`,
+    );
+    this.name = 'RenewalFutile';
+  }
+}
+
+const timeStampingEku = '1.3.6.1.5.5.7.3.8';
+
+/** The latest notAfter among the TSA certificates of `trust` (undefined: none known). */
+async function tsaNotAfter(deps: RenewalDeps): Promise<Date | undefined> {
+  if (deps.trust === undefined) return undefined;
+  let latest: Date | undefined;
+  for (const der of (await deps.trust()).intermediates) {
+    const c = readCertificate(der);
+    if (c.extKeyUsage?.includes(timeStampingEku) && (latest === undefined || c.notAfter > latest)) latest = c.notAfter;
+  }
+  return latest;
+}
+
+async function protectedUntilOf(pool: Pool, recordId: string): Promise<Date | null> {
+  const { rows } = await pool.query<{ p: Date | null }>(
+    'SELECT protected_until AS p FROM package WHERE record_id = $1',
+    [recordId],
+  );
+  return rows[0]?.p ?? null;
+}
+
 class RenewalRaced extends Error {
   constructor(recordId: string) {
     super(`the package of ${recordId} changed during its renewal; the next pass renews it`);
@@ -95,6 +131,12 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
   );
   const office = rows[0]?.issuing_office;
   if (office === undefined) throw new Error(`record ${recordId} is not in the catalog`);
+  // A TSA whose certificate ends no later than the protection now cannot extend it: renewing would only add
+  // objects at every pass. Checked before anything is stamped or written, and again on the token itself.
+  const protectedNow = await protectedUntilOf(deps.pool, recordId);
+  const tsaEnd = await tsaNotAfter(deps);
+  if (protectedNow !== null && tsaEnd !== undefined && tsaEnd.getTime() <= protectedNow.getTime())
+    throw new RenewalFutile(recordId, protectedNow);
   const objects = await listArchivedObjects(deps.pool, recordId);
   const newest = newestEvidenceRecord(objects);
   const previous = newest.object === undefined ? undefined : await readRecord(deps.store, newest.object);
@@ -122,6 +164,8 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
     throw new Error("signing's TSA stamped another imprint than the archive asked");
   const protection = stampProtection(token);
   const protectedUntil = protectionExpiry(protection, [], deps.deprecations)!;
+  if (protectedNow !== null && protectedUntil.getTime() <= protectedNow.getTime())
+    throw new RenewalFutile(recordId, protectedNow);
   const record = appendLink(previous, recordId, next, token, protection.genTime);
   try {
     deps.guard.assertSafe();
