@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2153  # CACHE, LOGS, ... come from common.sh
 # Outside tools the tests use as judges: poppler-utils (pdfsig, pdftotext, pdffonts,
-# pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko in a Python venv
-# kept in the cache; promtool unpacked from Debian's prometheus package into the cache. Sourced by infra/local after common.sh.
+# pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko and bagit-python in
+# Python venvs kept in the cache; promtool unpacked from Debian's prometheus package into the cache. Sourced by infra/local after common.sh.
 
 PYHANKO_VERSION="0.38.0"
 PYHANKO_CLI_VERSION="0.6.0"   # the CLI release that goes with pyhanko 0.38.0
@@ -122,10 +122,38 @@ tools_promtool() {
   say "tools: $("$PROMTOOL_BIN" --version 2>&1 | head -1) ready ($(elapsed "$t0") s)"
 }
 
+# bagit-python (PyPI `bagit`), the judge of the archive's BagIt exports (`bagit.py --validate`),
+# in a venv of its own built like pyHanko's.
+BAGIT_VERSION="1.9.0"
+BAGIT_HOME="$CACHE/bagit-$BAGIT_VERSION"
+BAGIT_BIN="$BAGIT_HOME/bin/bagit.py"
+
+tools_bagit() {
+  [[ -f "$BAGIT_HOME/.complete" && -x "$BAGIT_BIN" ]] && return
+  mkdir -p "$CACHE"
+  lock_file "$CACHE/.bagit-$BAGIT_VERSION.lock" 9
+  if [[ -f "$BAGIT_HOME/.complete" && -x "$BAGIT_BIN" ]]; then flock -u 9; return; fi
+  local py t0="$EPOCHREALTIME" log="$LOGS/bagit-build.log"
+  py="$(tools_python)"
+  rm -rf "$BAGIT_HOME"
+  say "tools: installing bagit $BAGIT_VERSION from PyPI into $BAGIT_HOME with $py (log $(rel "$log"))"
+  if ! { "$py" -m venv "$BAGIT_HOME" \
+      && "$BAGIT_HOME/bin/python" -m pip install --quiet --disable-pip-version-check "bagit==$BAGIT_VERSION" \
+      && "$BAGIT_BIN" --version; } >"$log" 2>&1 </dev/null; then
+    rm -rf "$BAGIT_HOME"
+    flock -u 9
+    die "tools: bagit install failed; see $(rel "$log")"
+  fi
+  touch "$BAGIT_HOME/.complete"
+  flock -u 9
+  say "tools: bagit $BAGIT_VERSION ready ($(elapsed "$t0") s)"
+}
+
 # Installs what is missing; a no-op (a few file checks) when everything is there.
 tools_up() {
   tools_packages
   tools_pyhanko
+  tools_bagit
   tools_promtool
 }
 
@@ -135,6 +163,7 @@ tools_env() {
   echo "export LIENTHONG_TEST_PYHANKO=$PYHANKO_BIN"
   echo "export LIENTHONG_TEST_SOFTHSM_MODULE=$SOFTHSM_MODULE"
   [[ -x "$PROMTOOL_BIN" ]] && echo "export LIENTHONG_TEST_PROMTOOL=$PROMTOOL_BIN"
+  [[ -x "$BAGIT_BIN" ]] && echo "export LIENTHONG_TEST_BAGIT=$BAGIT_BIN"
   for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool; do
     cmd="$(command -v "${name#*:}" || true)"
     [[ -n "$cmd" ]] && echo "export LIENTHONG_TEST_${name%%:*}=$cmd"
@@ -147,6 +176,7 @@ tools_status() {
   missing="$(tools_missing_packages | tr '\n' ' ')"
   [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]] || missing+="pyhanko "
   [[ -x "$PROMTOOL_BIN" ]] || missing+="promtool "
+  [[ -f "$BAGIT_HOME/.complete" && -x "$BAGIT_BIN" ]] || missing+="bagit "
   [[ -z "$missing" ]] || state="missing: ${missing% }"
   printf '%-9s %s  (pyhanko %s)\n' tools "$state" "$(rel "$PYHANKO_HOME")"
 }

@@ -1,6 +1,7 @@
 import { isPkiError } from '@lienthong/pki';
 import {
   AUDIT_COMMANDS,
+  ARCHIVE_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DLQ_COMMANDS,
@@ -27,6 +28,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['delivery', DELIVERY_COMMANDS],
   ['dlq', DLQ_COMMANDS],
   ['audit', AUDIT_COMMANDS],
+  ['archive', ARCHIVE_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -1,5 +1,6 @@
 import {
   AUDIT_COMMANDS,
+  ARCHIVE_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DLQ_COMMANDS,
@@ -22,7 +23,7 @@ export function mainUsage(): string {
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
 tokens: on files, without any service. The directory, doc, register, inbox,
-delivery and audit commands talk to the services (--config FILE or LIENTHONG_CONFIG).
+delivery, audit and archive commands talk to the services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -46,6 +47,8 @@ ${list(DELIVERY_COMMANDS, 'delivery ')}
 ${list(DLQ_COMMANDS, 'dlq ')}
   audit COMMAND         the archive's audit log of your office (lienthong audit --help)
 ${list(AUDIT_COMMANDS, 'audit ')}
+  archive COMMAND       your office's archived records (lienthong archive --help)
+${list(ARCHIVE_COMMANDS, 'archive ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

@@ -5,3 +5,4 @@ export { createObjectStore, type StorageConfig } from './config.ts';
 export { StorageError, isStorageError, storageErrors, type StorageErrorCode } from './errors.ts';
 export { silentLogger, type StorageLogger } from './logger.ts';
 export { assertValidKey, assertValidBucket, maxKeyBytes } from './names.ts';
+export { verifiedStream, type VerifiedStream } from './verified-stream.ts';

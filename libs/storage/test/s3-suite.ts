@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'minio';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Test } from 'tap';
@@ -127,6 +128,49 @@ export function runS3Suite(t: Test, target: S3Target): void {
       for await (const chunk of kept) text += String(chunk);
       t.equal(text, 'original', 'a put over the key makes a new version; the locked one keeps its bytes');
       t.equal((await store.getRetention(bucket, 'record.pdf', versionId))?.retainUntil.getTime(), until.getTime());
+    },
+  );
+
+  void t.test(
+    "a buffer's lock goes in its PUT, and the server refuses bytes that are not the SHA-256 signed",
+    async (t) => {
+      const bucket = randomBucket();
+      await store.ensureBucket(bucket, { objectLocking: true });
+      const retainUntil = new Date(Date.now() + 3600_000);
+      const body = Buffer.from('the issued PDF');
+      const { versionId } = await store.put(bucket, 'locked.pdf', body, {
+        retention: { mode: 'COMPLIANCE', retainUntil },
+        legalHold: true,
+      });
+      t.same(await store.getRetention(bucket, 'locked.pdf', versionId), { mode: 'COMPLIANCE', retainUntil });
+      t.equal(await store.getLegalHold(bucket, 'locked.pdf', versionId), true, 'held from the PUT on');
+      // Over plain HTTP the store signs the payload's SHA-256 (SigV4 x-amz-content-sha256): the
+      // server refuses bytes that do not hash to it, lock headers and all.
+      const wrong = createHash('sha256').update('other bytes').digest('hex');
+      const refused = await answer(
+        (async () => {
+          const response = await rawClient().makeRequestStreamAsync(
+            {
+              method: 'PUT',
+              bucketName: bucket,
+              objectName: 'forged.pdf',
+              headers: {
+                'Content-Length': body.length,
+                'x-amz-object-lock-mode': 'COMPLIANCE',
+                'x-amz-object-lock-retain-until-date': retainUntil.toISOString(),
+              },
+            },
+            body,
+            wrong,
+            [200],
+            '',
+          );
+          for await (const chunk of response) void chunk;
+        })(),
+      );
+      t.not(refused, 'done', `a PUT whose bytes do not hash to its signed SHA-256 is refused (${refused})`);
+      t.same(await store.listVersions(bucket, 'forged.pdf'), [], 'and nothing is stored, locked or not');
+      await store.setLegalHold(bucket, 'locked.pdf', versionId, false);
     },
   );
 

@@ -17,6 +17,8 @@ import type { StoreGuard } from './store/store-guard.ts';
 import { storeGuardMetrics } from './store/store-metrics.ts';
 import { storeReadiness } from './store/store-readiness.ts';
 import { auditRoutes } from './routes/audit-routes.ts';
+import { retrievalRoutes } from './routes/retrieval-routes.ts';
+import { exportRoutes } from './routes/export-routes.ts';
 import { startStatusUpdates } from './status/status-updates.ts';
 import { applyParkedStatus, statusConsumer } from './status/apply-status.ts';
 import { startUnparkLoop } from './parked/unpark-loop.ts';
@@ -63,6 +65,8 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
     storeGuardMetrics(app.metrics.registry, guard);
     await app.register(recordRoutes, { pool: platform.pool });
     await app.register(auditRoutes, { pool: platform.pool });
+    await app.register(retrievalRoutes, { pool: platform.pool, store: platform.store });
+    await app.register(exportRoutes, { pool: platform.pool, store: platform.store });
     await startArchiveIngest(app, {
       config,
       platform,

@@ -6,14 +6,24 @@
  * and the same document under a second event id give one package; a PDF that is not the
  * event's, and an object key with path tricks, go to the dead-letter topic with nothing
  * archived; while the store guard says unsafe the event waits unacknowledged, then is archived.
+ * Each package is one `record.ingested` entry in the issuing office's audit chain (none in the
+ * receiving offices'); a PDF too large to hold is streamed twice and archived the same; the
+ * validator keeps to signing's limit of uploads in flight per caller.
  */
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import t from 'tap';
+import { PDFDocument } from 'pdf-lib';
+import { verifyAuditChain } from '@lienthong/evidence';
+import type { AuditEntry } from '@lienthong/evidence';
 import { openDeadLetters } from '@lienthong/bus';
 import { isStorageError } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
+import { readAudit } from '../src/audit/audit-log.ts';
 import { findRecord } from '../src/catalog/catalog-repository.ts';
 import { isTransient } from '../src/ingest/ingest-errors.ts';
-import { ingestIssued } from '../src/ingest/ingest-issued.ts';
+import { ingestActor, ingestIssued } from '../src/ingest/ingest-issued.ts';
+import { inMemoryPdfLimit } from '../src/ingest/package-writes.ts';
 import { createPdfValidator, ValidationUnavailable } from '../src/ingest/validation-client.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
 import { callerOf } from './support.ts';
@@ -52,6 +62,15 @@ function yearsAgo(years: number): string {
 const packageOf = async (id: string) => findPackage(pool, id);
 const waitForPackage = (id: string) =>
   waitFor(`the package of ${id}`, async () => (await packageOf(id)) !== undefined, 90_000);
+
+async function chainOf(office: string): Promise<AuditEntry[]> {
+  const all: AuditEntry[] = [];
+  for (;;) {
+    const { entries, more } = await readAudit(pool, office, all.at(-1)?.seq ?? 0, 1000);
+    all.push(...entries);
+    if (!more) return all;
+  }
+}
 
 async function bytesOf(s: ObjectStore, key: string, versionId: string): Promise<Buffer> {
   const { body } = await s.get(bucket, key, { versionId });
@@ -219,6 +238,37 @@ await t.test('the same event again, and the same document under another event id
   t.notOk((await deadIds()).includes(again.id), 'the duplicate is no dead letter');
 });
 
+await t.test("each package is one record.ingested entry in the issuing office's chain, which verifies", async (t) => {
+  const chain = await chainOf('VPTU-CM');
+  t.equal(verifyAuditChain(chain, { office: 'VPTU-CM' }).valid, true, 'the chain verifies (libs/evidence)');
+  const ingested = chain.filter((e) => e.recordId === issued.documentId);
+  t.equal(ingested.length, 1, 'one entry for the record, though its event came three times');
+  const pkg = (await packageOf(issued.documentId))!;
+  t.match(ingested[0], {
+    office: 'VPTU-CM',
+    actor: ingestActor,
+    action: 'record.ingested',
+    recordId: issued.documentId,
+    detail: {
+      eventId: envelope.id,
+      symbol: '12-CT/TU',
+      document: { sha256: issued.file.sha256, size: issued.file.byteLength },
+      manifest: { key: pkg.manifest.key, versionId: pkg.manifest.versionId, sha256: pkg.manifest.sha256 },
+      indication: pkg.validation.indication,
+      receivingOffices: 2,
+    },
+  });
+  t.equal(ingested[0]!.at, pkg.ingestedAt.toISOString(), 'at the time of the ingest');
+  const packages = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM package');
+  t.equal(
+    chain.filter((e) => e.action === 'record.ingested').length,
+    packages.rows[0]!.n,
+    'one entry per package, no more',
+  );
+  for (const office of ['VPTU-HN', 'VPTU-BL'])
+    t.same(await chainOf(office), [], `${office} received it: nothing in its chain (its own reads will be)`);
+});
+
 await t.test(
   'a PDF that is not the one the event names, or a key with path tricks: dead letter, nothing archived',
   async (t) => {
@@ -243,7 +293,14 @@ await t.test(
     const malformed = issuedEnvelope({ ...tricky, retention: 'forever' as 'permanent', deliverTo: ['../VPTU-HN'] });
     const notUuid = issuedEnvelope({ ...tricky, documentId: 'doc-1' });
     const refused = [tampered, wrongLength, ...tricks, intoArchive, malformed, notUuid];
-    await publishIssued(d, ...refused);
+    // Good events in the same batches: archived once each, never dead letters with the bad ones.
+    const good = await Promise.all(
+      [0, 1].map(async () =>
+        issuedDocument(store, sourceBucket, await unsignedPdf(), { retention: '5-years', issuedAt: yearsAgo(5) }),
+      ),
+    );
+    const [goodFirst, goodLast] = good.map((g) => issuedEnvelope(g));
+    await publishIssued(d, goodFirst!, ...refused, goodLast!);
     await waitFor(
       'every refused event in the dead-letter topic',
       async () => {
@@ -264,6 +321,16 @@ await t.test(
     t.match(letters.find((l) => l.eventId === malformed.id)?.reason, /retention|deliverTo/);
     t.match(letters.find((l) => l.eventId === notUuid.id)?.reason, /RECORD_ID_NOT_UUID/);
     t.same(await store.listVersions(bucket, 'records/doc-1/'), []);
+    for (const g of good) {
+      await waitForPackage(g.documentId);
+      const entries = (await chainOf('VPTU-CM')).filter((e) => e.recordId === g.documentId);
+      t.equal(entries.length, 1, 'a good event among refused ones is archived, once');
+    }
+    const dead = await deadIds();
+    t.notOk(
+      [goodFirst!.id, goodLast!.id].some((id) => dead.includes(id)),
+      'and is no dead letter: a batch that fails is handed over one event at a time',
+    );
   },
 );
 
@@ -377,3 +444,43 @@ await t.test(
     t.equal(Number(rows[0]!.n), 1);
   },
 );
+
+await t.test('a PDF too large to hold is streamed twice, checked both times, and archived the same', async (t) => {
+  const document = await PDFDocument.create();
+  document.addPage([595, 842]).drawText('Phu luc lon', { x: 50, y: 780 });
+  await document.attach(randomBytes(inMemoryPdfLimit + 4096), 'phu-luc.bin', { mimeType: 'application/octet-stream' });
+  const large = Buffer.from(await document.save());
+  t.ok(large.length > inMemoryPdfLimit, 'over the limit of what is read once into memory');
+  const data = await issuedDocument(store, sourceBucket, large, { retention: '5-years', issuedAt: yearsAgo(5) });
+  const validator = createPdfValidator({
+    signingUrl: signing.url,
+    key: signing.key,
+    keyId: 'archive-test',
+    timeoutMs: 60_000,
+  });
+  const deps = { pool, store, bucket, guard, validator, permanentHorizonMs: testPermanentHorizonMs };
+  const tampered = issuedEnvelope({ ...data, file: { ...data.file, sha256: sha256Of(Buffer.from('other')) } });
+  const refusal = await ingestIssued(deps, tampered).catch((e: unknown) => e);
+  t.match(String(refusal), /FILE_MISMATCH/, 'a large PDF of another SHA-256 is refused too');
+  t.same(await store.listVersions(bucket, `records/${data.documentId}/`), [], 'and nothing of it kept');
+  t.equal(await ingestIssued(deps, issuedEnvelope(data)), 'archived');
+  const pdfRow = (await listArchivedObjects(pool, data.documentId)).find((o) => o.name === 'document.pdf')!;
+  t.equal(pdfRow.sha256, data.file.sha256, "the archived copy is the event's bytes");
+  t.equal(sha256Of(await bytesOf(store, pdfRow.key, pdfRow.versionId)), data.file.sha256, 'as the store holds them');
+});
+
+await t.test("the validator keeps to signing's uploads in flight per caller rather than meet 429", async (t) => {
+  const validator = createPdfValidator({
+    signingUrl: signing.url,
+    key: signing.key,
+    keyId: 'archive-test',
+    timeoutMs: 60_000,
+  });
+  const pdfs = await Promise.all(Array.from({ length: 6 }, () => unsignedPdf()));
+  const asked = await Promise.allSettled(pdfs.map((p) => validator.verifyPdf('VPTU-CM', Readable.from([p]), p.length)));
+  t.same(
+    asked.map((a) => a.status),
+    pdfs.map(() => 'fulfilled'),
+    'six at once for one office: every one answered (signing takes two of a caller at a time)',
+  );
+});

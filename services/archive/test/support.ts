@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Pool } from '@lienthong/db';
 import { createLogger } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
+import type { ObjectStore } from '@lienthong/storage';
 import { buildApp } from '../src/app.ts';
 import { loadArchiveConfig } from '../src/config.ts';
 import { archiveMigrations } from '../src/migrations.ts';
@@ -19,6 +20,9 @@ import { connectTestPlatform, dropTestSchemas } from '../../../test/support/plat
 export interface TestArchive {
   app: ServiceApp;
   pool: Pool;
+  /** The app's folder store and its folder (tests that write packages or corrupt them). */
+  store: ObjectStore;
+  dir: string;
 }
 
 /** Builds the archive app on a new schema for one test file; closed and dropped at its end. */
@@ -40,7 +44,7 @@ export async function archiveForFile(t: { teardown(fn: () => Promise<void> | voi
     await rm(dir, { recursive: true, force: true });
     await dropTestSchemas(schema);
   });
-  return { app, pool: platform.pool };
+  return { app, pool: platform.pool, store: platform.store, dir };
 }
 
 /** The headers of a caller of `office` with `roles`. */

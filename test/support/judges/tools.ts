@@ -12,10 +12,22 @@ const env = process.env;
 
 /** The tools this module drives. */
 export type JudgeTool =
-  'pdfsig' | 'pdftotext' | 'pdffonts' | 'pdftoppm' | 'qpdf' | 'pyhanko' | 'openssl' | 'softhsm2-util' | 'pkcs11-tool';
+  | 'pdfsig'
+  | 'pdftotext'
+  | 'pdffonts'
+  | 'pdftoppm'
+  | 'qpdf'
+  | 'pyhanko'
+  | 'openssl'
+  | 'softhsm2-util'
+  | 'pkcs11-tool'
+  | 'bagit.py';
 
 /** pyHanko version infra/lib/tools.sh installs (its cache folder is named for it). */
 export const PYHANKO_VERSION = '0.38.0';
+
+/** bagit-python version looked for in the infra cache (`<cache>/bagit-<version>`, a venv like pyHanko's). */
+export const BAGIT_VERSION = '1.9.0';
 
 const ENV_NAMES: Record<JudgeTool, string> = {
   pdfsig: 'LIENTHONG_TEST_PDFSIG',
@@ -27,6 +39,7 @@ const ENV_NAMES: Record<JudgeTool, string> = {
   openssl: 'LIENTHONG_TEST_OPENSSL',
   'softhsm2-util': 'LIENTHONG_TEST_SOFTHSM2_UTIL',
   'pkcs11-tool': 'LIENTHONG_TEST_PKCS11_TOOL',
+  'bagit.py': 'LIENTHONG_TEST_BAGIT',
 };
 
 function isExecutable(path: string): boolean {
@@ -49,14 +62,19 @@ function infraCache(): string {
   return env.LIENTHONG_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lienthong');
 }
 
-/** Absolute path of a tool: its `LIENTHONG_TEST_*` variable, else PATH (pyHanko: else the infra cache); undefined when absent. */
+/** Absolute path of a tool: its `LIENTHONG_TEST_*` variable, else PATH (pyHanko, bagit.py: else the infra cache); undefined when absent. */
 export function toolPath(name: JudgeTool): string | undefined {
   const fromEnv = env[ENV_NAMES[name]];
   if (fromEnv !== undefined && fromEnv !== '') return isExecutable(fromEnv) ? fromEnv : undefined;
   const found = onPath(name);
-  if (found !== undefined || name !== 'pyhanko') return found;
-  const cached = join(infraCache(), `pyhanko-${PYHANKO_VERSION}`, 'bin', 'pyhanko');
-  return isExecutable(cached) ? cached : undefined;
+  if (found !== undefined) return found;
+  const cached =
+    name === 'pyhanko'
+      ? join(infraCache(), `pyhanko-${PYHANKO_VERSION}`, 'bin', 'pyhanko')
+      : name === 'bagit.py'
+        ? join(infraCache(), `bagit-${BAGIT_VERSION}`, 'bin', 'bagit.py')
+        : undefined;
+  return cached !== undefined && isExecutable(cached) ? cached : undefined;
 }
 
 /** True when the tool can be run. */

@@ -1,4 +1,7 @@
 import type { Command } from '../io.ts';
+import { archiveGetCommand, archiveSearchCommand } from './archive.ts';
+import { archiveExportCommand } from './archive-export.ts';
+import { archiveVerifyCommand } from './archive-verify.ts';
 import { auditVerifyCommand } from './audit.ts';
 import { caCommand } from './ca.ts';
 import { crlCommand } from './crl.ts';
@@ -104,3 +107,12 @@ export const DLQ_COMMANDS: ReadonlyMap<string, Command> = new Map([
 
 /** Commands of the `audit` group (`lienthong audit NAME`): the archive's audit log of your office. */
 export const AUDIT_COMMANDS: ReadonlyMap<string, Command> = new Map([['verify', auditVerifyCommand]]);
+
+/** Commands of the `archive` group (`lienthong archive NAME`): your office's archived records. */
+export const ARCHIVE_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['search', archiveSearchCommand],
+  ['get', archiveGetCommand],
+  ['export', archiveExportCommand],
+  ['verify', archiveVerifyCommand],
+  // More archive commands (dispose, fixity) are appended below.
+]);

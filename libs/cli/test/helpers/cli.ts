@@ -1,5 +1,5 @@
 // Runs the lienthong command line as a user does: a separate Node process on src/main.ts.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
@@ -20,4 +20,21 @@ export function lienthong(cwd: string, args: readonly string[], env: Record<stri
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs `lienthong ARGS` in `cwd` as a separate process without blocking this one (a service
+ * app in this process answers it; several may run side by side).
+ */
+export function lienthongAsync(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { cwd, env: { LANG: 'C.UTF-8', ...env } }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

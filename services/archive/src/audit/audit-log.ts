@@ -134,3 +134,12 @@ export async function readAuditHead(q: Queryable, office: string): Promise<(Audi
   const row = result.rows[0];
   return row === undefined ? undefined : { seq: Number(row.seq), hash: row.hash, at: row.at.toISOString() };
 }
+
+/** `office`'s entries about record `recordId`, in seq order (an export's history of the record). */
+export async function readAuditOfRecord(q: Queryable, office: string, recordId: string): Promise<AuditEntry[]> {
+  const result = await q.query<AuditRow>(
+    `SELECT ${columns} FROM audit_entry WHERE office = $1 AND record_id = $2 ORDER BY seq`,
+    [office, recordId],
+  );
+  return result.rows.map(toEntry);
+}

@@ -28,7 +28,7 @@ function invalid(detail: string): AppError {
 }
 
 /** `YYYY-MM-DD` that names a day of the calendar. */
-function isRealDate(text: string): boolean {
+export function isRealDate(text: string): boolean {
   if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(text)) return false;
   const day = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;

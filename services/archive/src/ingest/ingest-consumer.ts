@@ -1,10 +1,12 @@
 /**
- * The consumer of `document.issued` (README "Ingest"), one event at a time. An event that
+ * The consumer of `document.issued` (README "Ingest"), in batches of a partition (one commit
+ * of the position per batch), a few records of a batch archived at the same time. An event that
  * cannot be archived *now* — the store self-test does not vouch for the bucket, signing or the
  * store is unreachable — is tried again in place, waiting longer each time up to a ceiling,
- * for as long as it takes: it is not acknowledged meanwhile, so nothing is lost and nothing
- * behind it is archived out of order. Anything else fails the handler and takes the bus's
- * path: its retries, then the dead-letter topic (`lienthong dlq replay` once fixed).
+ * for as long as it takes: its batch is not acknowledged meanwhile, so nothing is lost and the
+ * position never passes it (the other records of its batch go on, each committed once). Anything
+ * else fails the handler and takes the bus's path: its retries, then the dead-letter topic
+ * (`lienthong dlq replay` once fixed).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus, EventEnvelope } from '@lienthong/bus';
@@ -13,6 +15,15 @@ import { isTransient } from './ingest-errors.ts';
 import type { IngestDeps } from './ingest-issued.ts';
 import { ingestIssued } from './ingest-issued.ts';
 import type { IngestTopics } from './ingest-topics.ts';
+
+/** Most events of one partition taken at once (one commit of the position after them). */
+export const ingestBatchSize = 64;
+
+/**
+ * Most records of a batch archived at the same time: the waits for signing and the store
+ * overlap; each holds at most `inMemoryPdfLimit` of PDF. Each still commits alone.
+ */
+export const ingestConcurrency = 8;
 
 /** What the consumer needs besides the ingest's own dependencies. */
 export interface IngestConsumerDeps extends IngestDeps {
@@ -42,6 +53,31 @@ async function ingestPatiently(deps: IngestConsumerDeps, event: EventEnvelope, s
   }
 }
 
+/**
+ * Runs `work` over `items`, at most `limit` at a time; rejects with the first failure once every
+ * started item has settled (none left running behind the caller's back).
+ */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const index = next++;
+      try {
+        await work(items[index]!, index);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failure !== undefined) throw failure.error;
+}
+
 /** Creates the topic and starts the subscription; `stop` ends it (an event waiting out a failure is abandoned, not lost). */
 export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ stop(): Promise<void> }> {
   await deps.bus.ensureTopics([deps.topics.issued]);
@@ -49,13 +85,19 @@ export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ s
   const subscription = await deps.bus.subscribe({
     group: deps.topics.group,
     topics: [deps.topics.issued],
-    handler: async (event, info) => {
-      const outcome = await ingestPatiently(deps, event, closing.signal);
-      if (outcome === 'archived')
-        deps.logger.info(
-          { documentId: event.subject, eventId: event.id, position: info.position },
-          'archive: document archived',
-        );
+    maxBatch: ingestBatchSize,
+    // A batch that fails for good (one event the archive refuses) is tried again, then handed
+    // over one event at a time, so only that event goes to the dead-letter topic; the others
+    // find their packages (or are archived) again, each once.
+    handleBatch: async (events, info) => {
+      await eachLimited(events, ingestConcurrency, async (event, i) => {
+        const outcome = await ingestPatiently(deps, event, closing.signal);
+        if (outcome === 'archived')
+          deps.logger.info(
+            { documentId: event.subject, eventId: event.id, position: info.deliveries[i]?.position },
+            'archive: document archived',
+          );
+      });
     },
   });
   return {

@@ -3,7 +3,8 @@
  * issued PDF streamed from where the event says (its SHA-256 and length checked against the
  * event on the way), the PDF streamed into the archive bucket (checked again by the store),
  * the record's metadata and the manifest, each object under COMPLIANCE retention (permanent
- * records also under legal hold); then, in ONE transaction, the event marked handled, the package and its objects, and the catalog row.
+ * records also under legal hold); then, in ONE transaction, the event marked handled, the
+ * package and its objects, the catalog row and the `record.ingested` audit entry.
  * A crash or a retry before that commit writes the objects again as new versions: the package
  * names the versions of the attempt that committed; the others stay, locked and unnamed.
  */
@@ -15,12 +16,16 @@ import type { DocumentIssued } from '@lienthong/records';
 import { assertValidBucket, assertValidKey } from '@lienthong/storage';
 import type { CatalogRecord } from '../catalog/catalog-record.ts';
 import { upsertRecord } from '../catalog/catalog-repository.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { AuditEntryInput } from '../audit/audit-log.ts';
 import { manifestOf, packageObjects, packageRetention } from '../packages/archive-package.ts';
+import type { ArchivedObject } from '../packages/archive-package.ts';
 import { canonicalJson } from '../packages/canonical-json.ts';
 import { findPackage, insertPackage } from '../packages/package-repository.ts';
 import { IngestRefused, StoreUnsafe } from './ingest-errors.ts';
+import type { ValidationReport } from './validation-client.ts';
 import { signerNameOf } from './signer-name.ts';
-import { archiveIssuedPdf, putPackageObject, validateIssuedPdf } from './package-writes.ts';
+import { archiveIssuedPdf, putPackageObject, readIssuedPdf, validateIssuedPdf } from './package-writes.ts';
 import type { PackageWriteDeps } from './package-writes.ts';
 
 /** The consumer name `handleOnce` records the ingest under. */
@@ -60,6 +65,41 @@ export function catalogRecordOf(data: DocumentIssued, signerName?: string): Cata
     status: 'issued',
     file: null,
     subject: data.subject,
+  };
+}
+
+/** The actor of the ingest's audit entries: the archive itself, not a person. */
+export const ingestActor = 'lienthong-archive';
+
+/**
+ * The audit entry of a record archived, for the issuing office's chain only: a directive to
+ * 3,321 offices would otherwise append 3,321 entries (each serialised on its office's chain)
+ * for one ingest; a receiving office's chain holds its own reads of the record instead.
+ * The detail binds the entry to the package: the manifest's version and SHA-256, the PDF's
+ * SHA-256 and length, signing's verdict, and how many offices received it (not their list,
+ * which can be far over the detail's 4 KiB).
+ */
+export function ingestedAuditEntry(
+  data: DocumentIssued,
+  recordId: string,
+  eventId: string,
+  manifest: ArchivedObject,
+  validation: Pick<ValidationReport, 'indication' | 'subIndication'>,
+): AuditEntryInput {
+  return {
+    office: data.office,
+    actor: ingestActor,
+    action: 'record.ingested',
+    recordId,
+    detail: {
+      eventId,
+      symbol: data.symbol,
+      document: { sha256: data.file.sha256, size: data.file.byteLength },
+      manifest: { key: manifest.key, versionId: manifest.versionId, sha256: manifest.sha256 },
+      indication: validation.indication,
+      subIndication: validation.subIndication,
+      receivingOffices: data.deliverTo.length,
+    },
   };
 }
 
@@ -106,29 +146,29 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
   assertSafe(deps.guard);
   const ingestedAt = (deps.now ?? (() => new Date()))();
   const retention = packageRetention(data.retention, new Date(data.issuedAt), ingestedAt, deps.permanentHorizonMs);
-  // Signing first: while it is down nothing is written, so retries leave no copies behind.
-  const validation = await validateIssuedPdf(deps, data);
-  const pdf = await archiveIssuedPdf(deps, data, recordId, retention);
+  // Read once (when small enough to hold), then signing: while it is down nothing is written,
+  // so retries leave no copies behind.
+  const bytes = await readIssuedPdf(deps, data);
+  const validation = await validateIssuedPdf(deps, data, bytes);
   const record = { ...catalogRecordOf(data, signerNameOf(validation.report, data.office)), id: recordId };
-  const metadata = await putPackageObject(
-    deps,
+  const metadataJson = canonicalJson({
     recordId,
-    packageObjects.metadata,
-    canonicalJson({
-      recordId,
-      event: {
-        id: event.id,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        source: event.source,
-        time: event.time,
-      },
-      issued: data,
-      catalog: record,
-    }),
-    'application/json',
-    retention,
-  );
+    event: {
+      id: event.id,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      source: event.source,
+      time: event.time,
+    },
+    issued: data,
+    catalog: record,
+  });
+  // The metadata names no other object: it is written while the PDF is; the report names the
+  // PDF's version and the manifest every version, so they follow.
+  const [pdf, metadata] = await Promise.all([
+    archiveIssuedPdf(deps, data, recordId, retention, bytes),
+    putPackageObject(deps, recordId, packageObjects.metadata, metadataJson, 'application/json', retention),
+  ]);
   const report = await putPackageObject(
     deps,
     recordId,
@@ -172,6 +212,7 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
     );
     if (!inserted) return 'duplicate';
     await upsertRecord(client, record);
+    await appendAudit(client, ingestedAuditEntry(data, recordId, event.id, manifest, validation), ingestedAt);
     return 'archived';
   });
 }

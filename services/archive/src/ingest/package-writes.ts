@@ -1,10 +1,10 @@
 /**
  * The writes of a package: an object put under the package's lock, and the issued PDF read
- * where the event says, validated by signing (hashed on the way) and copied into the package
- * (checked by the store against the event's SHA-256).
+ * where the event says (once, when it is small enough to hold), validated by signing (its
+ * SHA-256 checked against the event's) and copied into the package (checked again by the store).
  */
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { DocumentIssued } from '@lienthong/records';
 import { isStorageError } from '@lienthong/storage';
 import type { ObjectStore, PutOptions } from '@lienthong/storage';
@@ -66,11 +66,54 @@ async function openSource(deps: PackageWriteDeps, data: DocumentIssued) {
 }
 
 /**
- * Signing's report of the issued PDF, streamed from where the event says and hashed on the
- * way: a report of bytes whose SHA-256 is not the event's is refused before anything is
- * written (the archived copy is checked against the same SHA-256, so the report is of it).
+ * The largest issued PDF read once into memory (bytes): below it the PDF is read from the
+ * source once and the same bytes go to signing and into the package; above it, it is streamed
+ * twice (to signing, then into the package), so memory never grows with a file's size.
  */
-export async function validateIssuedPdf(deps: PackageWriteDeps, data: DocumentIssued): Promise<ValidationReport> {
+export const inMemoryPdfLimit = 8 * 1024 * 1024;
+
+/**
+ * The issued PDF's bytes when it is at most `inMemoryPdfLimit` long, read once from where the
+ * event says and checked against the event's length and SHA-256 (`FILE_MISMATCH` before signing
+ * is asked); undefined for a larger one, which `validateIssuedPdf` and `archiveIssuedPdf` stream.
+ */
+export async function readIssuedPdf(deps: PackageWriteDeps, data: DocumentIssued): Promise<Buffer | undefined> {
+  if (data.file.byteLength > inMemoryPdfLimit) return undefined;
+  const source = await openSource(deps, data);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of source.body as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      // The store said the event's length; a body that runs past it is not the object stat described.
+      if (length > data.file.byteLength)
+        throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} holds more bytes than the event says`);
+      chunks.push(chunk);
+    }
+  } finally {
+    source.body.destroy();
+  }
+  const bytes = Buffer.concat(chunks, length);
+  if (bytes.length !== data.file.byteLength)
+    throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} holds fewer bytes than the event says`);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== data.file.sha256)
+    throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} hashes to ${sha256}, not the event's SHA-256`);
+  return bytes;
+}
+
+/**
+ * Signing's report of the issued PDF: of `bytes` (read and checked by `readIssuedPdf`), or
+ * streamed from where the event says and hashed on the way: a report of bytes whose SHA-256 is
+ * not the event's is refused before anything is written (the archived copy is checked against
+ * the same SHA-256, so the report is of it).
+ */
+export async function validateIssuedPdf(
+  deps: PackageWriteDeps,
+  data: DocumentIssued,
+  bytes?: Buffer,
+): Promise<ValidationReport> {
+  if (bytes !== undefined) return deps.validator.verifyPdf(data.office, Readable.from([bytes]), bytes.length);
   const source = await openSource(deps, data);
   const hash = createHash('sha256');
   const hashed = source.body.pipe(
@@ -93,18 +136,28 @@ export async function validateIssuedPdf(deps: PackageWriteDeps, data: DocumentIs
   }
 }
 
-/** Copies the issued PDF into the package, checked again against the event's SHA-256 by the store. */
+/**
+ * Copies the issued PDF into the package: `bytes` when `readIssuedPdf` read them, else streamed
+ * again from the source; checked again against the event's SHA-256 by the store.
+ */
 export async function archiveIssuedPdf(
   deps: PackageWriteDeps,
   data: DocumentIssued,
   recordId: string,
   retention: PackageRetention,
+  bytes?: Buffer,
 ) {
-  const source = await openSource(deps, data);
+  const source = bytes === undefined ? await openSource(deps, data) : undefined;
   try {
-    return await putPackageObject(deps, recordId, packageObjects.document, source.body, 'application/pdf', retention, {
-      expectedSha256: data.file.sha256,
-    });
+    return await putPackageObject(
+      deps,
+      recordId,
+      packageObjects.document,
+      bytes ?? source!.body,
+      'application/pdf',
+      retention,
+      { expectedSha256: data.file.sha256 },
+    );
   } catch (error) {
     // The store removed the version that did not hash as expected; nothing of it is kept.
     if (isStorageError(error, 'CHECKSUM_MISMATCH'))
@@ -113,6 +166,6 @@ export async function archiveIssuedPdf(
       });
     throw error;
   } finally {
-    source.body.destroy();
+    source?.body.destroy();
   }
 }

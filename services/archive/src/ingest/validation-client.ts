@@ -61,6 +61,13 @@ export interface PdfValidator {
   verifyPdf(office: string, pdf: Readable, size: number): Promise<ValidationReport>;
 }
 
+/**
+ * Requests of one office in flight at once: signing lets one caller (subject and office) have
+ * `LIENTHONG_SIGNING_UPLOADS_PER_CALLER` uploads in flight (2 by default) and answers 429 to
+ * the next; the ingest's concurrent records wait here instead.
+ */
+export const defaultRequestsPerOffice = 2;
+
 /** What the client needs: signing's base URL, the archive's key, its kid, the time limit. */
 export interface PdfValidatorOptions {
   signingUrl: string;
@@ -68,6 +75,26 @@ export interface PdfValidatorOptions {
   keyId?: string | undefined;
   timeoutMs: number;
   now?: () => Date;
+  /** Requests of one office in flight at once (default `defaultRequestsPerOffice`). */
+  requestsPerOffice?: number;
+}
+
+/** A gate per office: at most `limit` holders at once, the others queued in order. */
+function officeGates(limit: number) {
+  const gates = new Map<string, { held: number; waiting: Array<() => void> }>();
+  return async <T>(office: string, work: () => Promise<T>): Promise<T> => {
+    let gate = gates.get(office);
+    if (gate === undefined) gates.set(office, (gate = { held: 0, waiting: [] }));
+    if (gate.held >= limit) await new Promise<void>((resolve) => gate.waiting.push(resolve));
+    else gate.held += 1;
+    try {
+      return await work();
+    } finally {
+      const next = gate.waiting.shift();
+      if (next !== undefined) next();
+      else if (--gate.held === 0) gates.delete(office);
+    }
+  };
 }
 
 /** A validator that is not configured (no signing URL or key): every call is `ValidationUnavailable`. */
@@ -131,50 +158,53 @@ export function createPdfValidator(options: PdfValidatorOptions): PdfValidator {
     return token;
   };
   const url = `${options.signingUrl}/v1/verify/pdf`;
+  const gated = officeGates(options.requestsPerOffice ?? defaultRequestsPerOffice);
   return {
-    async verifyPdf(office, pdf, size) {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${tokenFor(office)}`,
-            'content-type': 'application/pdf',
-            'content-length': String(size),
-          },
-          body: Readable.toWeb(pdf) as ReadableStream<Uint8Array>,
-          duplex: 'half',
-          redirect: 'manual',
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-      } catch (error) {
-        pdf.destroy();
-        const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
-        throw new ValidationUnavailable(null, `${url} could not be reached (${reason})`);
-      }
-      const body = await readCapped(response, url);
-      if (response.status !== 200) {
-        const said = `${url} answered ${response.status} ${problemOf(body)}`.trim();
-        // 400, 413, 415, 422: about this PDF; everything else (401/403 our key, 429, 5xx) may pass.
-        if ([400, 413, 415, 422].includes(response.status)) throw new ValidationRefused(response.status, said);
-        throw new ValidationUnavailable(response.status, said);
-      }
-      let report: unknown;
-      try {
-        report = JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new ValidationUnavailable(200, `${url} answered 200 without JSON`);
-      }
-      if (typeof report !== 'object' || report === null || Array.isArray(report))
-        throw new ValidationUnavailable(200, `${url} answered 200 without a report`);
-      const { indication, subIndication } = report as { indication?: unknown; subIndication?: unknown };
-      if (typeof indication !== 'string' || !/^[A-Z_]{1,64}$/.test(indication))
-        throw new ValidationUnavailable(200, `${url} answered a report without an indication`);
-      return {
-        indication,
-        subIndication: typeof subIndication === 'string' ? subIndication.slice(0, 64) : null,
-        report: report as Record<string, unknown>,
-      };
-    },
+    verifyPdf: (office, pdf, size) => gated(office, () => verifyOnce(office, pdf, size)),
   };
+
+  async function verifyOnce(office: string, pdf: Readable, size: number): Promise<ValidationReport> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokenFor(office)}`,
+          'content-type': 'application/pdf',
+          'content-length': String(size),
+        },
+        body: Readable.toWeb(pdf) as ReadableStream<Uint8Array>,
+        duplex: 'half',
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      pdf.destroy();
+      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
+      throw new ValidationUnavailable(null, `${url} could not be reached (${reason})`);
+    }
+    const body = await readCapped(response, url);
+    if (response.status !== 200) {
+      const said = `${url} answered ${response.status} ${problemOf(body)}`.trim();
+      // 400, 413, 415, 422: about this PDF; everything else (401/403 our key, 429, 5xx) may pass.
+      if ([400, 413, 415, 422].includes(response.status)) throw new ValidationRefused(response.status, said);
+      throw new ValidationUnavailable(response.status, said);
+    }
+    let report: unknown;
+    try {
+      report = JSON.parse(body.toString('utf8'));
+    } catch {
+      throw new ValidationUnavailable(200, `${url} answered 200 without JSON`);
+    }
+    if (typeof report !== 'object' || report === null || Array.isArray(report))
+      throw new ValidationUnavailable(200, `${url} answered 200 without a report`);
+    const { indication, subIndication } = report as { indication?: unknown; subIndication?: unknown };
+    if (typeof indication !== 'string' || !/^[A-Z_]{1,64}$/.test(indication))
+      throw new ValidationUnavailable(200, `${url} answered a report without an indication`);
+    return {
+      indication,
+      subIndication: typeof subIndication === 'string' ? subIndication.slice(0, 64) : null,
+      report: report as Record<string, unknown>,
+    };
+  }
 }

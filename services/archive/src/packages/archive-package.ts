@@ -97,6 +97,11 @@ export interface PackageManifest {
   objects: Array<{ name: string; key: string; versionId: string; sha256: string; size: number; mediaType: string }>;
 }
 
+/** An object as the manifest (and the package route) names it: no bucket, no time. */
+export function manifestEntryOf(o: ArchivedObject): PackageManifest['objects'][number] {
+  return { name: o.name, key: o.key, versionId: o.versionId, sha256: o.sha256, size: o.size, mediaType: o.mediaType };
+}
+
 /** The manifest of `recordId`'s package holding `objects`. */
 export function manifestOf(
   recordId: string,
@@ -111,13 +116,6 @@ export function manifestOf(
     lockedUntil: retention.lockedUntil.toISOString(),
     legalHold: retention.legalHold,
     ingestedAt: ingestedAt.toISOString(),
-    objects: objects.map((o) => ({
-      name: o.name,
-      key: o.key,
-      versionId: o.versionId,
-      sha256: o.sha256,
-      size: o.size,
-      mediaType: o.mediaType,
-    })),
+    objects: objects.map(manifestEntryOf),
   };
 }

@@ -2,8 +2,9 @@
 import { documentTypes } from '@lienthong/records';
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
-import { catalogRecord, searchCatalog } from '../catalog/catalog-service.ts';
-import type { Queryable } from '../queryable.ts';
+import type { Pool } from '@lienthong/db';
+import { searchCatalog } from '../catalog/catalog-service.ts';
+import { readRecord } from '../retrieval/retrieval-service.ts';
 import { forbidden, IdParams, problemResponse, RecordSummary, toRecordSummary, unauthenticated } from './schemas.ts';
 
 const text = (description: string, maxLength = 100) =>
@@ -12,7 +13,7 @@ const day = (description: string) =>
   Type.Optional(Type.String({ minLength: 1, maxLength: 10, description: `${description} (YYYY-MM-DD)` }));
 
 /** Registers the catalog's routes. */
-export async function recordRoutes(app: ServiceApp, options: { pool: Queryable }): Promise<void> {
+export async function recordRoutes(app: ServiceApp, options: { pool: Pool }): Promise<void> {
   const { pool } = options;
   app.addSchema(RecordSummary);
 
@@ -86,7 +87,7 @@ export async function recordRoutes(app: ServiceApp, options: { pool: Queryable }
     {
       schema: {
         tags: ['records'],
-        summary: "One record's metadata, if the caller's office issued or received it",
+        summary: "One record's metadata, if the caller's office issued or received it (the read is audited)",
         params: IdParams,
         response: {
           200: Type.Ref(RecordSummary),
@@ -97,6 +98,6 @@ export async function recordRoutes(app: ServiceApp, options: { pool: Queryable }
         },
       },
     },
-    async (request) => toRecordSummary(await catalogRecord(pool, principalOf(request), request.params.id)),
+    async (request) => toRecordSummary(await readRecord(pool, principalOf(request), request.params.id)),
   );
 }
