@@ -23,6 +23,7 @@ import { evidenceConsumer, evidenceObjectName, ingestEvidence } from '../src/evi
 import { IngestRefused } from '../src/ingest/ingest-errors.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
 import { countParkedEvents } from '../src/parked/parked-events.ts';
+import { callerOf } from './support.ts';
 import {
   ingestForFile,
   issuedDocument,
@@ -191,6 +192,13 @@ await t.test('a stamped part joins the package with a second manifest, retention
   const retention = await store.getRetention(bucket, evidence.key, evidence.versionId);
   t.equal(retention?.mode, 'COMPLIANCE');
   t.equal(retention?.retainUntil.getTime(), pkg.lockedUntil.getTime(), "the package's lock");
+  const described = await d.app.inject({ url: `/v1/records/${id}/package`, headers: callerOf('VPTU-HN', 'archivist') });
+  t.equal(described.statusCode, 200);
+  t.same(
+    described.json<{ manifest: { name: string; versionId: string } }>().manifest,
+    { name: 'manifest-2.json', versionId: manifest2.versionId, sha256: manifest2.sha256 },
+    'the package route names the newest manifest',
+  );
   const entries = await evidenceEntries(id);
   t.equal(entries.length, 1);
   t.match(entries[0]!.detail, { deliveryId: part.data.deliveryId, batchId: part.data.batchId, evidence: 6 });
