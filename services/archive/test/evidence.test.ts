@@ -199,6 +199,18 @@ await t.test('a stamped part joins the package with a second manifest, retention
     { name: 'manifest-2.json', versionId: manifest2.versionId, sha256: manifest2.sha256 },
     'the package route names the newest manifest',
   );
+  // The part is read back by its name, slashes sent as %2F; a name with a `..` segment is refused.
+  const read = await d.app.inject({
+    url: `/v1/records/${id}/objects/${encodeURIComponent(name)}`,
+    headers: callerOf('HU-DT', 'archivist'),
+  });
+  t.equal(read.statusCode, 200);
+  t.ok(read.rawPayload.equals(part.bytes), 'the part as archived');
+  const tricky = await d.app.inject({
+    url: `/v1/records/${id}/objects/${encodeURIComponent('evidence/../manifest.json')}`,
+    headers: callerOf('HU-DT', 'archivist'),
+  });
+  t.equal(tricky.statusCode, 400);
   const entries = await evidenceEntries(id);
   t.equal(entries.length, 1);
   t.match(entries[0]!.detail, { deliveryId: part.data.deliveryId, batchId: part.data.batchId, evidence: 6 });
