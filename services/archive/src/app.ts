@@ -22,6 +22,13 @@ import { exportRoutes } from './routes/export-routes.ts';
 import { startFixity } from './fixity/start-fixity.ts';
 import { fixityRoutes } from './routes/fixity-routes.ts';
 import { dispositionRoutes } from './routes/disposition-routes.ts';
+import { startStatusUpdates } from './status/status-updates.ts';
+import { applyParkedStatus, statusConsumer } from './status/apply-status.ts';
+import { startUnparkLoop } from './parked/unpark-loop.ts';
+import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
+import { evidenceConsumer } from './evidence/ingest-evidence.ts';
+import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
+import { startRenewal } from './renewal/renewal-start.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -31,6 +38,10 @@ export type ArchiveDeps = ServiceDeps & {
   permanentHorizonMs?: number;
   /** Fixity's schedule: between two looks for due objects, ms (tests; default README "Fixity"). */
   fixityTickMs?: number;
+  /** What the evidence ingest trusts instead of signing's CA (tests). */
+  evidenceTrust?: EvidenceTrustSource;
+  /** The validation time of the evidence checks (tests pin it to their PKI's time). */
+  evidenceCheckTime?: () => Date;
 };
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
@@ -79,6 +90,25 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       guard: deps.storeGuard ?? opened,
       ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
     });
+    await startStatusUpdates(app, config, platform);
+    const parkedEvidence = await startEvidenceIngest(app, {
+      config,
+      platform,
+      guard: deps.storeGuard ?? opened,
+      ...(deps.evidenceTrust === undefined ? {} : { trust: deps.evidenceTrust }),
+      ...(deps.evidenceCheckTime === undefined ? {} : { checkTime: deps.evidenceCheckTime }),
+    });
+    const unpark = startUnparkLoop({
+      pool: platform.pool,
+      handlers: {
+        [statusConsumer]: (envelope) => applyParkedStatus(platform.pool, envelope),
+        [evidenceConsumer]: parkedEvidence,
+      },
+      intervalMs: config.parkedRetryMs,
+      logger: app.log,
+    });
+    app.addHook('preClose', () => unpark.stop());
+    startRenewal(app, config, platform, deps.storeGuard ?? opened);
   } catch (error) {
     await app.close();
     throw error;

@@ -71,6 +71,30 @@ export const archiveConfigSchema = serviceConfigSchema(
       default: 604_800_000,
       expected: 'an integer 60000-31622400000 (ms after which an object is checked again; 7 days by default)',
     }),
+    LIENTHONG_ARCHIVE_PARKED_RETRY_MS: Type.Integer({
+      minimum: 10,
+      maximum: 3_600_000,
+      default: 30_000,
+      expected: 'an integer 10-3600000 (ms between retries of events parked until their record is archived)',
+    }),
+    LIENTHONG_ARCHIVE_EVIDENCE_MAX_BYTES: Type.Integer({
+      minimum: 1024,
+      maximum: 536_870_912,
+      default: 67_108_864,
+      expected: "an integer 1024-536870912 (the most bytes of one part of delivery's evidence the archive reads)",
+    }),
+    LIENTHONG_ARCHIVE_RENEWAL_CHECK_MS: Type.Integer({
+      minimum: 10,
+      maximum: 86_400_000,
+      default: 3_600_000,
+      expected: 'an integer 10-86400000 (ms between passes of the long-term validity renewal)',
+    }),
+    LIENTHONG_ARCHIVE_RENEWAL_MARGIN_DAYS: Type.Integer({
+      minimum: 1,
+      maximum: 3650,
+      default: 365,
+      expected: "an integer 1-3650 (days before a package's protection ends that it is renewed)",
+    }),
   },
 );
 
@@ -98,6 +122,12 @@ export type ArchiveConfig = ServiceConfig & {
   readonly ingest: IngestConfig;
   /** Fixity (README "Fixity"). */
   readonly fixity: { readonly location: string; readonly bytesPerSecond: number; readonly cycleMs: number };
+  /** Between retries of events parked until their record is archived, ms (README "Status updates"). */
+  readonly parkedRetryMs: number;
+  /** The most bytes of one stamped part of delivery's evidence read (README "Evidence ingest"). */
+  readonly evidenceMaxBytes: number;
+  /** The long-term validity renewal (README "Long-term validity"): between passes, and the margin, ms. */
+  readonly renewal: { readonly checkMs: number; readonly marginMs: number };
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -126,6 +156,12 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
       location: values.LIENTHONG_ARCHIVE_FIXITY_LOCATION,
       bytesPerSecond: values.LIENTHONG_ARCHIVE_FIXITY_BYTES_PER_SECOND,
       cycleMs: values.LIENTHONG_ARCHIVE_FIXITY_CYCLE_MS,
+    },
+    parkedRetryMs: values.LIENTHONG_ARCHIVE_PARKED_RETRY_MS,
+    evidenceMaxBytes: values.LIENTHONG_ARCHIVE_EVIDENCE_MAX_BYTES,
+    renewal: {
+      checkMs: values.LIENTHONG_ARCHIVE_RENEWAL_CHECK_MS,
+      marginMs: values.LIENTHONG_ARCHIVE_RENEWAL_MARGIN_DAYS * 86_400_000,
     },
   };
 }

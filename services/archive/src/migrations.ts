@@ -3,7 +3,8 @@
  * themselves): the catalog of records (README "Catalog"); the audit log (README "Audit log"); the search
  * tokens and covering index (README "Catalog"); the packages in the archive bucket and their objects
  * (README "Packages"; in id order as libs/db `migrate` wants: a database that already ran 0003 and
- * 0004 runs 0002 after them, it touches no table of theirs); fixity's checks, runs and failures and the
+ * 0004 runs 0002 after them, it touches no table of theirs); events parked until their record is archived
+ * and the package's protection end (README "Status updates", "Long-term validity"); fixity's checks, runs and failures and the
  * package's fixity state (README "Fixity"); dispositions, their records, a package's disposal and hold reason
  * (README "Retention and disposition", "Legal hold").
  */
@@ -135,6 +136,26 @@ export const archiveMigrations: Migration[] = [
       -- The walk reads the index alone only where the visibility map says a page is all-visible: vacuum after
       -- every 1% of new rows rather than the default 20% (an archive grows slowly and searches its newest).
       ALTER TABLE record SET (autovacuum_vacuum_insert_scale_factor = 0.01);
+    `,
+  },
+  {
+    id: '0005_evidence_renewal',
+    sql: `
+      -- Events about a record that came before its package (README "Status updates"): kept until the record is
+      -- archived, then applied by the retry loop (src/parked/), never lost. One row per consumer and event.
+      CREATE TABLE parked_event (
+        consumer text NOT NULL,
+        event_id uuid NOT NULL,
+        record_id uuid NOT NULL,
+        envelope jsonb NOT NULL,
+        parked_at timestamptz NOT NULL,
+        PRIMARY KEY (consumer, event_id)
+      );
+      CREATE INDEX parked_event_record ON parked_event (record_id);
+      -- Until when the package's newest archive time-stamp protects it (README "Long-term validity"): the earliest
+      -- of its TSA certificate's notAfter and its algorithms' deprecation; NULL until the first one is made.
+      ALTER TABLE package ADD COLUMN protected_until timestamptz;
+      CREATE INDEX package_protected_until ON package (protected_until NULLS FIRST);
     `,
   },
   {

@@ -20,6 +20,7 @@ import type { ServiceApp } from '@lienthong/service';
 import { createS3Store } from '@lienthong/storage';
 import type { ObjectStore } from '@lienthong/storage';
 import { buildApp } from '../src/app.ts';
+import type { ArchiveDeps } from '../src/app.ts';
 import { loadArchiveConfig } from '../src/config.ts';
 import { ingestTopics } from '../src/ingest/ingest-topics.ts';
 import type { IngestTopics } from '../src/ingest/ingest-topics.ts';
@@ -96,6 +97,7 @@ export interface TestIngest {
 export async function ingestForFile(
   t: { teardown(fn: () => Promise<void> | void): void },
   signing: TestSigningPeer,
+  extra: Pick<ArchiveDeps, 'evidenceTrust' | 'evidenceCheckTime'> = {},
 ): Promise<TestIngest> {
   const schema = uniqueName('archive_ingest');
   const namespace = schema.replaceAll('_', '-');
@@ -129,6 +131,7 @@ export async function ingestForFile(
     LIENTHONG_ARCHIVE_SERVICE_KEY_ID: 'archive-test',
     LIENTHONG_ARCHIVE_INGEST_RETRY_MIN_MS: '20',
     LIENTHONG_ARCHIVE_INGEST_RETRY_MAX_MS: '100',
+    LIENTHONG_ARCHIVE_PARKED_RETRY_MS: '100',
     ...testAuthEnv,
   });
   const app = await buildApp(config, {
@@ -136,6 +139,7 @@ export async function ingestForFile(
     logger,
     storeGuard: guard,
     permanentHorizonMs: testPermanentHorizonMs,
+    ...extra,
   });
   t.teardown(async () => {
     await app.close();

@@ -28,6 +28,10 @@ export const auditActions = [
   'disposition.refused',
   /** A record was deleted after an approved disposition. */
   'record.disposed',
+  /** A record's status changed: recalled, replaced or cancelled by its issuing office (README "Status updates"). */
+  'record.status-changed',
+  /** Delivery evidence (a time-stamped batch of one delivery) was added to a record's package. */
+  'record.evidence-added',
 ] as const;
 
 /** An action of {@link auditActions}. */

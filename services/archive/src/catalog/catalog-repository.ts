@@ -318,3 +318,21 @@ async function readRecords(q: Queryable, ids: string[]): Promise<Map<string, Sto
   const { rows } = await q.query<RecordRow>(`SELECT ${columns} FROM record r WHERE r.id = ANY($1::uuid[])`, [ids]);
   return new Map(rows.map((row) => [row.id, toRecord(row)]));
 }
+
+/**
+ * Sets record `id`'s status to `status` and its `status:` token in `search_tsv` with it (the
+ * other fields kept), locking the row until the caller's transaction ends. Returns the
+ * status before, or undefined when there is no such record.
+ */
+export async function setRecordStatus(q: Queryable, id: string, status: string): Promise<string | undefined> {
+  const { rows } = await q.query<{ status: string }>('SELECT status FROM record WHERE id = $1 FOR UPDATE', [id]);
+  const before = rows[0]?.status;
+  if (before === undefined || before === status) return before;
+  await q.query(
+    `UPDATE record SET status = $2,
+       search_tsv = ts_delete(search_tsv, $3::text) || array_to_tsvector(ARRAY[$4::text])
+     WHERE id = $1`,
+    [id, status, statusToken(before), statusToken(status)],
+  );
+  return before;
+}

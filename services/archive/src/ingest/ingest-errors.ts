@@ -10,7 +10,13 @@ import { ValidationUnavailable } from './validation-client.ts';
 
 /** Why an event was refused for good. */
 export type IngestRefusal =
-  'RECORD_ID_NOT_UUID' | 'SOURCE_OBJECT_INVALID' | 'SOURCE_OBJECT_MISSING' | 'FILE_MISMATCH' | 'PDF_REFUSED';
+  | 'RECORD_ID_NOT_UUID'
+  | 'SOURCE_OBJECT_INVALID'
+  | 'SOURCE_OBJECT_MISSING'
+  | 'FILE_MISMATCH'
+  | 'PDF_REFUSED'
+  /** Delivery's evidence part is not what the event says, not a part, or a row of it does not verify. */
+  | 'EVIDENCE_INVALID';
 
 /** The event cannot be archived as it is; asking again will not change that. */
 export class IngestRefused extends Error {

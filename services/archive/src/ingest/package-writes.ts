@@ -23,7 +23,7 @@ export interface PackageWriteDeps {
 
 /** Puts `body` as object `name` of the package, locked as `retention` says. */
 export async function putPackageObject(
-  deps: PackageWriteDeps,
+  deps: Pick<PackageWriteDeps, 'store' | 'bucket'>,
   recordId: string,
   name: string,
   body: Parameters<ObjectStore['put']>[2],

@@ -41,7 +41,12 @@ const PackageAnswer = Type.Object({
 /** An object name as manifests write them; anything else never reaches a lookup. */
 const ObjectParams = Type.Object({
   id: IdParams.properties.id,
-  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'an object name of the manifest' }),
+  // Up to four segments (`evidence/<delivery>/<batch>.json`, its slashes sent as %2F), each starting with a letter
+  // or digit, so no `..` or empty segment; the name is only ever looked up among the package's rows.
+  name: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,3}$',
+    description: 'an object name of the manifest',
+  }),
 });
 
 const notFound = problemResponse(
@@ -128,7 +133,12 @@ export async function retrievalRoutes(app: ServiceApp, options: { pool: Pool; st
         legalHold: pkg.legalHold,
         validation: pkg.validation,
         ingestedAt: pkg.ingestedAt.toISOString(),
-        manifest: { name: packageObjects.manifest, versionId: pkg.manifest.versionId, sha256: pkg.manifest.sha256 },
+        // The newest manifest version (manifest-<n>.json once evidence or a renewal was added), named as its key ends.
+        manifest: {
+          name: pkg.manifest.key.slice(pkg.manifest.key.lastIndexOf('/') + 1),
+          versionId: pkg.manifest.versionId,
+          sha256: pkg.manifest.sha256,
+        },
         objects: objects.map(manifestEntryOf),
       };
     },

@@ -1,0 +1,37 @@
+/**
+ * The renewal as the app starts it: signing's TSA with the archive's own key (or none
+ * configured: due packages wait, logged), the schedule and the gauge; stopped when the app closes.
+ */
+import type { Platform, ServiceApp } from '@lienthong/service';
+import type { ArchiveConfig } from '../config.ts';
+import { startRenewalLoop } from './renewal-loop.ts';
+import { renewalMetrics } from './renewal-metrics.ts';
+import { createArchiveTsa, unconfiguredTsa } from './tsa-client.ts';
+import { signingTrustSource } from '../evidence/evidence-trust.ts';
+
+/** Starts the renewal of `app`'s packages. */
+export function startRenewal(
+  app: ServiceApp,
+  config: ArchiveConfig,
+  platform: Pick<Platform, 'pool' | 'store'>,
+  guard: { assertSafe(): void },
+): void {
+  const { signingUrl, key, keyId, signingTimeoutMs } = config.ingest;
+  const tsa =
+    signingUrl === undefined || key === undefined
+      ? unconfiguredTsa
+      : createArchiveTsa({ signingUrl, key, keyId, timeoutMs: signingTimeoutMs });
+  renewalMetrics(app.metrics.registry, platform.pool, config.renewal.marginMs);
+  const loop = startRenewalLoop({
+    pool: platform.pool,
+    store: platform.store,
+    bucket: config.bucket,
+    guard,
+    tsa,
+    ...(signingUrl === undefined ? {} : { trust: signingTrustSource(signingUrl, signingTimeoutMs) }),
+    intervalMs: config.renewal.checkMs,
+    marginMs: config.renewal.marginMs,
+    logger: app.log,
+  });
+  app.addHook('preClose', () => loop.stop());
+}
