@@ -95,6 +95,18 @@ export const archiveConfigSchema = serviceConfigSchema(
       default: 365,
       expected: "an integer 1-3650 (days before a package's protection ends that it is renewed)",
     }),
+    LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS: Type.Integer({
+      minimum: 1,
+      maximum: 36_500,
+      default: 365,
+      expected: "an integer 1-36500 (days ahead a held record's COMPLIANCE retention is extended to)",
+    }),
+    LIENTHONG_ARCHIVE_HOLD_CHECK_MS: Type.Integer({
+      minimum: 10,
+      maximum: 86_400_000,
+      default: 3_600_000,
+      expected: "an integer 10-86400000 (ms between passes that extend held records' retention again)",
+    }),
   },
 );
 
@@ -128,6 +140,8 @@ export type ArchiveConfig = ServiceConfig & {
   readonly evidenceMaxBytes: number;
   /** The long-term validity renewal (README "Long-term validity"): between passes, and the margin, ms. */
   readonly renewal: { readonly checkMs: number; readonly marginMs: number };
+  /** Legal hold (README "Legal hold"): how far ahead a held record stays locked, and between extension passes, ms. */
+  readonly hold: { readonly extensionMs: number; readonly checkMs: number };
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -162,6 +176,10 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
     renewal: {
       checkMs: values.LIENTHONG_ARCHIVE_RENEWAL_CHECK_MS,
       marginMs: values.LIENTHONG_ARCHIVE_RENEWAL_MARGIN_DAYS * 86_400_000,
+    },
+    hold: {
+      extensionMs: values.LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS * 86_400_000,
+      checkMs: values.LIENTHONG_ARCHIVE_HOLD_CHECK_MS,
     },
   };
 }

@@ -58,3 +58,25 @@ void t.test('fixity: location primary, 20 MB/s, a 7-day cycle by default; set; r
     for (const value of values)
       t.throws(() => loadArchiveConfig({ ...base, [name]: value }), { name: 'ConfigError', message: new RegExp(name) });
 });
+
+void t.test("legal hold: a year's extension by default, checked hourly; out of range refused", async (t) => {
+  t.same(loadArchiveConfig(base).hold, { extensionMs: 365 * 86_400_000, checkMs: 3_600_000 });
+  t.same(
+    loadArchiveConfig({
+      ...base,
+      LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS: '30',
+      LIENTHONG_ARCHIVE_HOLD_CHECK_MS: '60000',
+    }).hold,
+    { extensionMs: 30 * 86_400_000, checkMs: 60_000 },
+  );
+  for (const value of ['0', '36501', '1.5', 'x', '-3'])
+    t.throws(() => loadArchiveConfig({ ...base, LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS/,
+    });
+  for (const value of ['9', '86400001', 'abc'])
+    t.throws(() => loadArchiveConfig({ ...base, LIENTHONG_ARCHIVE_HOLD_CHECK_MS: value }), {
+      name: 'ConfigError',
+      message: /LIENTHONG_ARCHIVE_HOLD_CHECK_MS/,
+    });
+});
