@@ -52,7 +52,7 @@ t.teardown(async () => {
 await t.test('hold, due, propose, approve, show', async (t) => {
   const hold = await lienthong(['archive', 'hold', held.recordId, '--reason', 'Đang thanh tra', '--config', archivist]);
   t.equal(hold.code, 0, hold.stderr);
-  t.match(hold.stdout, /under legal hold/);
+  t.match(hold.stdout, /under legal hold, locked in the store until \d{4}-\d\d-\d\dT/);
   await waitFor(
     'a record due',
     async () => (await lienthong(['archive', 'dispose', 'due', '--config', archivist])).stdout.includes(a.recordId),

@@ -42,6 +42,8 @@ export type ArchiveDeps = ServiceDeps & {
   evidenceTrust?: EvidenceTrustSource;
   /** The validation time of the evidence checks (tests pin it to their PKI's time). */
   evidenceCheckTime?: () => Date;
+  /** How far ahead a legal hold extends a record's retention, ms (tests; default LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS). */
+  holdExtensionMs?: number;
 };
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
@@ -78,11 +80,13 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       ...(deps.fixityTickMs === undefined ? {} : { tickMs: deps.fixityTickMs }),
     });
     await app.register(fixityRoutes, { pool: platform.pool, keeper });
+    const holdExtensionMs = deps.holdExtensionMs ?? config.hold.extensionMs;
     await app.register(dispositionRoutes, {
       pool: platform.pool,
       store: platform.store,
       bucket: config.bucket,
       ...(deps.permanentHorizonMs === undefined ? {} : { certificateHorizonMs: deps.permanentHorizonMs }),
+      holdExtensionMs,
     });
     await startArchiveIngest(app, {
       config,

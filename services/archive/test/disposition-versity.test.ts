@@ -2,9 +2,9 @@
  * Disposition on Versity S3 Gateway (the second S3 implementation): a record whose retention
  * ended is deleted after approval, its catalog row a tombstone, the certificate kept locked;
  * before its end the gateway refuses the delete with the service's credentials. Versity lets a
- * held version go once its retention expired (libs/storage README), so what keeps a held record
- * there is the archive's own flag: a disposition approved after the hold refuses the record and
- * deletes nothing, although the gateway itself would.
+ * held version go once its retention expired (libs/storage README), so the hold extends the
+ * record's retention (`hold-lock-versity.test.ts`) and the archive's own flag refuses it too: a
+ * disposition approved after the hold refuses the record and deletes nothing.
  */
 import t from 'tap';
 import { isStorageError } from '@lienthong/storage';

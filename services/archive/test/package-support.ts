@@ -61,7 +61,8 @@ export async function packageArchiveForFile(
     ...testAuthEnv,
     ...options.env,
   });
-  const app = await buildApp(config, { platform, logger, ...options.deps });
+  // A hold extends the retention of a test's objects two minutes, not a year, unless the test says otherwise.
+  const app = await buildApp(config, { platform, logger, holdExtensionMs: 120_000, ...options.deps });
   t.teardown(async () => {
     await app.close();
     await rm(dir, { recursive: true, force: true });

@@ -141,7 +141,8 @@ export const archiveHoldCommand: Command = {
        lienthong archive hold RECORD-ID --release [--json]
 
 Places (or releases) the legal hold of a record your office issued (an
-archivist's token): the store's hold on every version of its package, and the
+archivist's token): the store's hold on every version of its package, their
+retention extended (a released record stays locked until that date), and the
 archive's flag; a held record is never due for disposition. A permanent
 record's hold is not released.
 
@@ -170,15 +171,22 @@ configuration, the archive unreachable.
       );
     const config = readClientConfig(io, values.config);
     return withRefusals(io, json, async () => {
-      const answer = await callService<{ recordId: string; legalHold: boolean }>(io, config, 'archive', {
-        method: release ? 'DELETE' : 'PUT',
-        path: `/v1/records/${id}/hold`,
-        ...(release ? {} : { body: jsonBody({ reason: values.reason }) }),
-      });
+      const answer = await callService<{ recordId: string; legalHold: boolean; lockedUntil?: string }>(
+        io,
+        config,
+        'archive',
+        {
+          method: release ? 'DELETE' : 'PUT',
+          path: `/v1/records/${id}/hold`,
+          ...(release ? {} : { body: jsonBody({ reason: values.reason }) }),
+        },
+      );
       io.stdout(
         json
           ? `${JSON.stringify(answer, null, 2)}\n`
-          : `${answer.recordId}: ${answer.legalHold ? 'under legal hold' : 'hold released'}\n`,
+          : `${answer.recordId}: ${answer.legalHold ? 'under legal hold' : 'hold released'}${
+              answer.lockedUntil === undefined ? '' : `, locked in the store until ${answer.lockedUntil}`
+            }\n`,
       );
       return EXIT.ok;
     });

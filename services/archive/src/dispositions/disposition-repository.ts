@@ -200,7 +200,54 @@ export async function finishDisposition(
   );
 }
 
-/** Sets the DB side of a legal hold on `recordId` (`reason` null on release). */
-export async function setHold(q: Queryable, recordId: string, on: boolean, reason: string | null): Promise<void> {
-  await q.query('UPDATE package SET legal_hold = $2, hold_reason = $3 WHERE record_id = $1', [recordId, on, reason]);
+/**
+ * Sets the DB side of a legal hold on `recordId` (`reason` null on release) and, with `until`,
+ * the package's lock to at least that date (never earlier: the store's COMPLIANCE retention
+ * cannot be shortened); returns the package's `locked_until` afterwards.
+ */
+export async function setHold(
+  q: Queryable,
+  recordId: string,
+  on: boolean,
+  reason: string | null,
+  until?: Date,
+): Promise<Date> {
+  const { rows } = await q.query<{ locked_until: Date }>(
+    `UPDATE package SET legal_hold = $2, hold_reason = $3, locked_until = GREATEST(locked_until, COALESCE($4, locked_until))
+     WHERE record_id = $1 RETURNING locked_until`,
+    [recordId, on, reason, until ?? null],
+  );
+  return rows[0]!.locked_until;
+}
+
+/**
+ * Up to `limit` records under legal hold (not disposed of) whose store lock ends before `before`,
+ * the soonest first: those whose retention is to be extended again.
+ */
+export async function heldLocksEndingBefore(q: Queryable, before: Date, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ record_id: string }>(
+    `SELECT record_id::text AS record_id FROM package
+     WHERE legal_hold AND disposed_at IS NULL AND locked_until < $1
+     ORDER BY locked_until, record_id LIMIT $2`,
+    [before, limit],
+  );
+  return rows.map((r) => r.record_id);
+}
+
+/** How many records under legal hold (not disposed of) have a store lock that ends before `before`. */
+export async function countHeldLocksEndingBefore(q: Queryable, before: Date): Promise<number> {
+  const { rows } = await q.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM package WHERE legal_hold AND disposed_at IS NULL AND locked_until < $1',
+    [before],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Records that the store now keeps `recordId`'s versions locked until at least `until`; returns `locked_until`. */
+export async function extendLock(q: Queryable, recordId: string, until: Date): Promise<Date> {
+  const { rows } = await q.query<{ locked_until: Date }>(
+    'UPDATE package SET locked_until = GREATEST(locked_until, $2) WHERE record_id = $1 RETURNING locked_until',
+    [recordId, until],
+  );
+  return rows[0]!.locked_until;
 }

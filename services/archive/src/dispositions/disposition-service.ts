@@ -49,6 +49,8 @@ export interface DispositionDeps {
   now?: () => Date;
   /** How long the certificate is kept, ms ahead (default `permanentRetentionYears`); tests shorten it. */
   certificateHorizonMs?: number;
+  /** How far ahead of now a legal hold extends the record's retention, ms (README "Legal hold"; tests shorten it). */
+  holdExtensionMs?: number;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,11 +1,12 @@
 /**
  * Legal hold (README "Legal hold"): an archivist of the office that issued a record puts it
- * under hold, or releases it. The store's legal hold is set on every version under the
- * record's prefix first, then the package's flag and the audit entries in one transaction, so
- * the flag never claims a hold the store does not have. A held record is never listed as due
- * and never deleted. A permanent record's hold is not released.
+ * under hold, or releases it. The store first: the legal hold set (or lifted) on every version
+ * under the record's prefix and, when placed, their COMPLIANCE retention extended to at least
+ * `holdExtensionMs` from now (`hold-lock.ts`); then the package's flag, its `locked_until` and
+ * the audit entries in one transaction, so the flag never claims a hold the store does not have.
+ * A held record is never listed as due and never deleted; a released one stays locked until its
+ * extended date (COMPLIANCE cannot be shortened). A permanent record's hold is not released.
  */
-import { withTransaction } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
 import { textProblem } from '@lienthong/records';
 import { AppError, roles, serviceErrors } from '@lienthong/service';
@@ -15,8 +16,12 @@ import { requireRoleOf } from '../access.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { findRecord } from '../catalog/catalog-repository.ts';
 import { archiveErrors } from '../errors.ts';
-import { findPackage, listArchivedObjects } from '../packages/package-repository.ts';
+import { findPackage } from '../packages/package-repository.ts';
 import { setHold } from './disposition-repository.ts';
+import { changePackageLock } from './hold-lock.ts';
+
+/** How far ahead of now a held record's retention is extended by default (README "Legal hold"). */
+export const defaultHoldExtensionMs = 365 * 86_400_000;
 
 /** What a hold needs. */
 export interface HoldDeps {
@@ -24,6 +29,8 @@ export interface HoldDeps {
   store: ObjectStore;
   bucket: string;
   now?: () => Date;
+  /** How far ahead of now a hold extends the record's COMPLIANCE retention, ms (default `defaultHoldExtensionMs`). */
+  holdExtensionMs?: number;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -34,6 +41,8 @@ export interface HoldState {
   legalHold: boolean;
   reason: string | null;
   permanent: boolean;
+  /** Until when the store keeps every version locked (COMPLIANCE), whatever becomes of the hold. */
+  lockedUntil: Date;
 }
 
 /**
@@ -65,27 +74,33 @@ export async function changeHold(
     throw new AppError(archiveErrors.DISPOSITION_STATE, { detail: 'the record was disposed of' });
   const permanent = pkg.retainUntil === null;
   if (!on && permanent) throw new AppError(archiveErrors.RECORD_PERMANENT);
-  // The store first: every version of the package, and any an interrupted ingest left under the prefix.
-  const versions = new Map<string, { key: string; versionId: string }>();
-  for (const o of await listArchivedObjects(deps.pool, recordId)) versions.set(`${o.key} ${o.versionId}`, o);
-  for (const v of await deps.store.listVersions(pkg.manifest.bucket, `records/${recordId}/`))
-    if (!v.isDeleteMarker) versions.set(`${v.key} ${v.versionId}`, v);
-  for (const v of versions.values()) await deps.store.setLegalHold(pkg.manifest.bucket, v.key, v.versionId, on);
   const at = (deps.now ?? (() => new Date()))();
-  await withTransaction(deps.pool, async (client) => {
-    await setHold(client, recordId, on, on ? (reason ?? null) : null);
-    for (const office of new Set([record.issuingOffice, ...record.receivingOffices]))
-      await appendAudit(
-        client,
-        {
-          office,
-          actor: principal.subject,
-          action: on ? 'record.hold-placed' : 'record.hold-released',
-          recordId,
-          detail: on ? { reason: reason ?? '', versions: versions.size } : { versions: versions.size },
-        },
-        at,
-      );
-  });
-  return { recordId, legalHold: on, reason: on ? (reason ?? null) : null, permanent };
+  // The store first, then the flag: every version of the package, and any an interrupted ingest left under the prefix.
+  const until = on ? new Date(at.getTime() + (deps.holdExtensionMs ?? defaultHoldExtensionMs)) : undefined;
+  const lockedUntil = await changePackageLock(
+    deps,
+    recordId,
+    { hold: on, ...(until === undefined ? {} : { until }) },
+    async (client, versions) => {
+      const locked = await setHold(client, recordId, on, on ? (reason ?? null) : null, until);
+      for (const office of new Set([record.issuingOffice, ...record.receivingOffices]))
+        await appendAudit(
+          client,
+          {
+            office,
+            actor: principal.subject,
+            action: on ? 'record.hold-placed' : 'record.hold-released',
+            recordId,
+            detail: {
+              ...(on ? { reason: reason ?? '' } : {}),
+              versions,
+              lockedUntil: locked.toISOString(),
+            },
+          },
+          at,
+        );
+      return locked;
+    },
+  );
+  return { recordId, legalHold: on, reason: on ? (reason ?? null) : null, permanent, lockedUntil };
 }

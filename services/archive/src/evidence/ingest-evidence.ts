@@ -23,6 +23,7 @@ import {
   addPackageObjects,
   laterManifestOf,
   lockPackage,
+  lockUnchanged,
   manifestName,
   newestManifestVersion,
 } from '../packages/package-additions.ts';
@@ -199,6 +200,7 @@ export async function ingestEvidence(
       if ((await takeParkedEvent(client, evidenceConsumer, envelope.id)) === undefined) return 'duplicate';
     } else if (!(await handleOnce(client, evidenceConsumer, envelope.id))) return 'duplicate';
     if (!(await lockPackage(client, recordId))) throw new PackageChanged(recordId);
+    if (!(await lockUnchanged(client, recordId, pkg))) throw new PackageChanged(recordId);
     const current = await listArchivedObjects(client, recordId);
     if (current.some((o) => o.name === name)) return 'duplicate';
     if (newestManifestVersion(current) !== version - 1) throw new PackageChanged(recordId);

@@ -8,7 +8,8 @@ import { retainUntil } from '@lienthong/records';
  * How far ahead a permanent record's COMPLIANCE retention is set at ingest, in years. A legal
  * hold alone is not enough: Versity S3 Gateway deletes a held version once its retention has
  * expired (libs/storage README, "Two S3 implementations"), so a permanent record is never
- * left with only the hold; the retention is to be extended again before this horizon ends.
+ * left with only the hold; being held, its retention is extended again by the hold's schedule
+ * before it ends (README "Legal hold").
  */
 export const permanentRetentionYears = 100;
 

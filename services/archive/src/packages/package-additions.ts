@@ -99,3 +99,24 @@ export async function addPackageObjects(
     [recordId, manifest.key, manifest.versionId, manifest.sha256],
   );
 }
+
+/**
+ * Whether objects put under `used` (the package's lock as read before the puts) are still locked as
+ * the package is (in the caller's transaction, the package locked): a legal hold placed or released,
+ * or the retention extended, since then means they were put under another lock than the package's
+ * (README "Legal hold") and must be put again.
+ */
+export async function lockUnchanged(
+  q: Queryable,
+  recordId: string,
+  used: Pick<PackageRetention, 'lockedUntil' | 'legalHold'>,
+): Promise<boolean> {
+  const { rows } = await q.query<{ locked_until: Date; legal_hold: boolean }>(
+    'SELECT locked_until, legal_hold FROM package WHERE record_id = $1',
+    [recordId],
+  );
+  const row = rows[0];
+  return (
+    row !== undefined && row.legal_hold === used.legalHold && row.locked_until.getTime() <= used.lockedUntil.getTime()
+  );
+}

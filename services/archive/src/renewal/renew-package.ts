@@ -21,6 +21,7 @@ import {
   isManifestName,
   laterManifestOf,
   lockPackage,
+  lockUnchanged,
   manifestName,
   newestManifestVersion,
 } from '../packages/package-additions.ts';
@@ -185,6 +186,7 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
   );
   await withTransaction(deps.pool, async (client) => {
     if (!(await lockPackage(client, recordId))) throw new RenewalRaced(recordId);
+    if (!(await lockUnchanged(client, recordId, pkg))) throw new RenewalRaced(recordId);
     const current = await listArchivedObjects(client, recordId);
     if (
       newestManifestVersion(current) !== version - 1 ||

@@ -186,6 +186,14 @@ export async function dispositionRoutes(app: ServiceApp, deps: DispositionDeps):
     legalHold: Type.Boolean(),
     reason: nullable(Type.String()),
     permanent: Type.Boolean(),
+    lockedUntil: Type.String({
+      format: 'date-time',
+      description: 'until when the store keeps every version locked; a hold extends it, a release never shortens it',
+    }),
+  });
+  const toHoldState = (h: Awaited<ReturnType<typeof changeHold>>) => ({
+    ...h,
+    lockedUntil: h.lockedUntil.toISOString(),
   });
   const holdErrors = {
     401: unauthenticated,
@@ -205,7 +213,8 @@ export async function dispositionRoutes(app: ServiceApp, deps: DispositionDeps):
         response: { 200: HoldState, 400: problemResponse('VALIDATION_FAILED: no reason, or a bad one'), ...holdErrors },
       },
     },
-    async (request) => changeHold(deps, principalOf(request), request.params.id, true, request.body.reason),
+    async (request) =>
+      toHoldState(await changeHold(deps, principalOf(request), request.params.id, true, request.body.reason)),
   );
 
   app.delete(
@@ -218,6 +227,6 @@ export async function dispositionRoutes(app: ServiceApp, deps: DispositionDeps):
         response: { 200: HoldState, ...holdErrors },
       },
     },
-    async (request) => changeHold(deps, principalOf(request), request.params.id, false),
+    async (request) => toHoldState(await changeHold(deps, principalOf(request), request.params.id, false)),
   );
 }
