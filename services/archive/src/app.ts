@@ -29,6 +29,8 @@ import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
 import { evidenceConsumer } from './evidence/ingest-evidence.ts';
 import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
 import { startRenewal } from './renewal/renewal-start.ts';
+import { startHoldExtension } from './dispositions/hold-extension.ts';
+import { holdMetrics } from './dispositions/hold-metrics.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -113,6 +115,16 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
     });
     app.addHook('preClose', () => unpark.stop());
     startRenewal(app, config, platform, deps.storeGuard ?? opened);
+    holdMetrics(app.metrics.registry, platform.pool, holdExtensionMs);
+    const holds = startHoldExtension({
+      pool: platform.pool,
+      store: platform.store,
+      bucket: config.bucket,
+      extensionMs: holdExtensionMs,
+      intervalMs: config.hold.checkMs,
+      logger: app.log,
+    });
+    app.addHook('preClose', () => holds.stop());
   } catch (error) {
     await app.close();
     throw error;

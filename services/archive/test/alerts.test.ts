@@ -5,7 +5,7 @@
  * ArchiveStoreCheckStale after three hours and ten minutes, healthy hourly checks fire
  * nothing; a fixity mismatch fires ArchiveFixityFailed once across processes, checks two
  * cycles behind fire ArchiveFixityBehind an hour later; packages due for renewal for over six hours fire
- * ArchiveRenewalOverdue once). promtool comes from infra/local (Debian's `prometheus` package unpacked);
+ * ArchiveRenewalOverdue once; a held record's lock near its end for an hour fires ArchiveHeldLockEnding once). promtool comes from infra/local (Debian's `prometheus` package unpacked);
  * skipped, saying so, without it.
  */
 import t from 'tap';
@@ -22,7 +22,7 @@ const skip =
 
 await t.test('promtool check rules', { skip }, async (t) => {
   const out = execFileSync(promtool!, ['check', 'rules', 'alerts.rules.yml'], { cwd: dir, encoding: 'utf8' });
-  t.match(out, /SUCCESS: 5 rules found/);
+  t.match(out, /SUCCESS: 6 rules found/);
 });
 
 await t.test('promtool test rules', { skip }, async (t) => {
@@ -36,6 +36,7 @@ await t.test('the rules name the gauges the service registers', async (t) => {
     await readFile(new URL('../src/store/store-metrics.ts', import.meta.url), 'utf8'),
     await readFile(new URL('../src/fixity/fixity-metrics.ts', import.meta.url), 'utf8'),
     await readFile(new URL('../src/renewal/renewal-metrics.ts', import.meta.url), 'utf8'),
+    await readFile(new URL('../src/dispositions/hold-metrics.ts', import.meta.url), 'utf8'),
   ].join('\n');
   const names = rules.match(/lienthong_archive_[a-z_]+/g) ?? [];
   t.ok(names.length >= 2, 'the rules read the gauges');
@@ -45,4 +46,5 @@ await t.test('the rules name the gauges the service registers', async (t) => {
   t.match(rules, /alert: ArchiveFixityFailed/);
   t.match(rules, /alert: ArchiveFixityBehind/);
   t.match(rules, /alert: ArchiveRenewalOverdue/);
+  t.match(rules, /alert: ArchiveHeldLockEnding/);
 });

@@ -32,6 +32,8 @@ export const auditActions = [
   'record.status-changed',
   /** Delivery evidence (a time-stamped batch of one delivery) was added to a record's package. */
   'record.evidence-added',
+  /** A held record's COMPLIANCE retention was extended again by the schedule (README "Legal hold"). */
+  'record.lock-extended',
 ] as const;
 
 /** An action of {@link auditActions}. */
