@@ -111,7 +111,7 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       logger: app.log,
     });
     app.addHook('preClose', () => unpark.stop());
-    startRenewal(app, config, platform, deps.storeGuard ?? opened);
+    startRenewal(app, config, platform, deps.storeGuard ?? opened, workers);
   } catch (error) {
     await app.close();
     throw error;
