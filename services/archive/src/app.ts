@@ -29,6 +29,7 @@ import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
 import { evidenceConsumer } from './evidence/ingest-evidence.ts';
 import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
 import { startRenewal } from './renewal/renewal-start.ts';
+import { archiveWorkers } from './workers/archive-workers.ts';
 
 /** What the archive app is given from outside. */
 export type ArchiveDeps = ServiceDeps & {
@@ -91,9 +92,11 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
     });
     await startStatusUpdates(app, config, platform);
+    const workers = archiveWorkers(app, config.workers);
     const parkedEvidence = await startEvidenceIngest(app, {
       config,
       platform,
+      workers,
       guard: deps.storeGuard ?? opened,
       ...(deps.evidenceTrust === undefined ? {} : { trust: deps.evidenceTrust }),
       ...(deps.evidenceCheckTime === undefined ? {} : { checkTime: deps.evidenceCheckTime }),
@@ -108,7 +111,7 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       logger: app.log,
     });
     app.addHook('preClose', () => unpark.stop());
-    startRenewal(app, config, platform, deps.storeGuard ?? opened);
+    startRenewal(app, config, platform, deps.storeGuard ?? opened, workers);
   } catch (error) {
     await app.close();
     throw error;
