@@ -29,6 +29,7 @@ import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
 import { evidenceConsumer } from './evidence/ingest-evidence.ts';
 import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
 import { startRenewal } from './renewal/renewal-start.ts';
+import { archiveWorkers } from './workers/archive-workers.ts';
 import { startHoldExtension } from './dispositions/hold-extension.ts';
 import { holdMetrics } from './dispositions/hold-metrics.ts';
 
@@ -97,9 +98,11 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       ...(deps.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: deps.permanentHorizonMs }),
     });
     await startStatusUpdates(app, config, platform);
+    const workers = archiveWorkers(app, config.workers);
     const parkedEvidence = await startEvidenceIngest(app, {
       config,
       platform,
+      workers,
       guard: deps.storeGuard ?? opened,
       ...(deps.evidenceTrust === undefined ? {} : { trust: deps.evidenceTrust }),
       ...(deps.evidenceCheckTime === undefined ? {} : { checkTime: deps.evidenceCheckTime }),
@@ -114,7 +117,7 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       logger: app.log,
     });
     app.addHook('preClose', () => unpark.stop());
-    startRenewal(app, config, platform, deps.storeGuard ?? opened);
+    startRenewal(app, config, platform, deps.storeGuard ?? opened, workers);
     holdMetrics(app.metrics.registry, platform.pool, holdExtensionMs);
     const holds = startHoldExtension({
       pool: platform.pool,

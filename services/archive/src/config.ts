@@ -10,8 +10,11 @@
  * issued documents wait unarchived), and the timing of its calls and retries; fixity's
  * (README "Fixity"): `LIENTHONG_ARCHIVE_FIXITY_LOCATION` (the name of the store's copies,
  * `primary`), `_BYTES_PER_SECOND` (the read budget, 20 MB/s) and `_CYCLE_MS` (how often each
- * object is checked, 7 days).
+ * object is checked, 7 days); the worker threads that parse delivery's evidence and renew PDFs
+ * off the event loop (README "Workers"): `LIENTHONG_ARCHIVE_WORKERS`, `_WORKER_MEMORY_MB`,
+ * `_JOB_TIME_LIMIT_MS` and `_JOB_QUEUE`.
  */
+import { availableParallelism } from 'node:os';
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
 import type { Env, ServiceConfig, Static } from '@lienthong/service';
 
@@ -95,6 +98,27 @@ export const archiveConfigSchema = serviceConfigSchema(
       default: 365,
       expected: "an integer 1-3650 (days before a package's protection ends that it is renewed)",
     }),
+    LIENTHONG_ARCHIVE_WORKERS: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 64, expected: 'an integer 1-64 (worker threads)' }),
+    ),
+    LIENTHONG_ARCHIVE_WORKER_MEMORY_MB: Type.Integer({
+      minimum: 16,
+      maximum: 16_384,
+      default: 512,
+      expected: "an integer 16-16384 (MB of each worker's V8 old generation)",
+    }),
+    LIENTHONG_ARCHIVE_JOB_TIME_LIMIT_MS: Type.Integer({
+      minimum: 1,
+      maximum: 3_600_000,
+      default: 300_000,
+      expected: 'an integer 1-3600000 (ms a job may run in a worker)',
+    }),
+    LIENTHONG_ARCHIVE_JOB_QUEUE: Type.Integer({
+      minimum: 0,
+      maximum: 10_000,
+      default: 16,
+      expected: 'an integer 0-10000 (jobs that may wait for a worker)',
+    }),
     LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS: Type.Integer({
       minimum: 1,
       maximum: 36_500,
@@ -109,6 +133,18 @@ export const archiveConfigSchema = serviceConfigSchema(
     }),
   },
 );
+
+/** The worker threads that parse delivery's evidence and renew PDFs (workers/archive-workers.ts). */
+export interface WorkerConfig {
+  /** Threads at most (default min(2, available parallelism)). */
+  readonly size: number;
+  /** Each thread's V8 old-generation limit, MB. */
+  readonly memoryMb: number;
+  /** Longest a job may run on a thread, ms (a renewal's includes its wait for signing's TSA). */
+  readonly timeLimitMs: number;
+  /** Jobs that may wait for a thread; beyond it the job is refused (not now). */
+  readonly queueLimit: number;
+}
 
 /** How the ingest of `document.issued` runs (README "Ingest"). */
 export interface IngestConfig {
@@ -140,6 +176,8 @@ export type ArchiveConfig = ServiceConfig & {
   readonly evidenceMaxBytes: number;
   /** The long-term validity renewal (README "Long-term validity"): between passes, and the margin, ms. */
   readonly renewal: { readonly checkMs: number; readonly marginMs: number };
+  /** The worker threads of the heavy parsing (README "Workers"). */
+  readonly workers: WorkerConfig;
   /** Legal hold (README "Legal hold"): how far ahead a held record stays locked, and between extension passes, ms. */
   readonly hold: { readonly extensionMs: number; readonly checkMs: number };
 };
@@ -176,6 +214,12 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
     renewal: {
       checkMs: values.LIENTHONG_ARCHIVE_RENEWAL_CHECK_MS,
       marginMs: values.LIENTHONG_ARCHIVE_RENEWAL_MARGIN_DAYS * 86_400_000,
+    },
+    workers: {
+      size: values.LIENTHONG_ARCHIVE_WORKERS ?? Math.min(2, availableParallelism()),
+      memoryMb: values.LIENTHONG_ARCHIVE_WORKER_MEMORY_MB,
+      timeLimitMs: values.LIENTHONG_ARCHIVE_JOB_TIME_LIMIT_MS,
+      queueLimit: values.LIENTHONG_ARCHIVE_JOB_QUEUE,
     },
     hold: {
       extensionMs: values.LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS * 86_400_000,

@@ -1,4 +1,5 @@
 /** The archive configuration: the archive bucket and the store self-test's interval, their defaults and refusals. */
+import { availableParallelism } from 'node:os';
 import t from 'tap';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 import { loadArchiveConfig } from '../src/config.ts';
@@ -53,6 +54,29 @@ void t.test('fixity: location primary, 20 MB/s, a 7-day cycle by default; set; r
     ['LIENTHONG_ARCHIVE_FIXITY_LOCATION', ['a b', '-x', 'x'.repeat(65), '../p']],
     ['LIENTHONG_ARCHIVE_FIXITY_BYTES_PER_SECOND', ['0', '1023', '-5', 'fast', '1.5']],
     ['LIENTHONG_ARCHIVE_FIXITY_CYCLE_MS', ['59999', '0', 'week', '31622400001']],
+  ];
+  for (const [name, values] of refused)
+    for (const value of values)
+      t.throws(() => loadArchiveConfig({ ...base, [name]: value }), { name: 'ConfigError', message: new RegExp(name) });
+});
+
+void t.test('workers: at most two threads, 512 MB, 5 minutes, 16 waiting by default; set; refused', async (t) => {
+  const workers = loadArchiveConfig(base).workers;
+  t.equal(workers.size, Math.min(2, availableParallelism()));
+  t.same({ ...workers, size: 0 }, { size: 0, memoryMb: 512, timeLimitMs: 300_000, queueLimit: 16 });
+  const set = loadArchiveConfig({
+    ...base,
+    LIENTHONG_ARCHIVE_WORKERS: '4',
+    LIENTHONG_ARCHIVE_WORKER_MEMORY_MB: '1024',
+    LIENTHONG_ARCHIVE_JOB_TIME_LIMIT_MS: '60000',
+    LIENTHONG_ARCHIVE_JOB_QUEUE: '0',
+  });
+  t.same(set.workers, { size: 4, memoryMb: 1024, timeLimitMs: 60_000, queueLimit: 0 });
+  const refused: Array<[string, string[]]> = [
+    ['LIENTHONG_ARCHIVE_WORKERS', ['0', '65', '-1', 'two', '1.5']],
+    ['LIENTHONG_ARCHIVE_WORKER_MEMORY_MB', ['15', '16385', 'lots']],
+    ['LIENTHONG_ARCHIVE_JOB_TIME_LIMIT_MS', ['0', '3600001', '1e3']],
+    ['LIENTHONG_ARCHIVE_JOB_QUEUE', ['-1', '10001', 'many']],
   ];
   for (const [name, values] of refused)
     for (const value of values)

@@ -24,6 +24,7 @@ import { IngestRefused } from '../src/ingest/ingest-errors.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
 import { countParkedEvents } from '../src/parked/parked-events.ts';
 import { callerOf } from './support.ts';
+import { testWorkers } from './worker-support.ts';
 import {
   ingestForFile,
   issuedDocument,
@@ -55,6 +56,7 @@ const deps = {
   store,
   bucket,
   guard,
+  workers: testWorkers(t),
   trust: () => Promise.resolve(trust),
   maxBytes: 1_048_576,
   checkTime: () => NOW,

@@ -37,6 +37,7 @@ import {
 } from './ingest-support.ts';
 import { buildHierarchy } from '../../../libs/pki/test/helpers/hierarchy.ts';
 import { waitFor } from '../../../test/support/env.ts';
+import { testWorkers } from './worker-support.ts';
 
 const h = await buildHierarchy();
 const tsa2Keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
@@ -105,7 +106,7 @@ async function bytesOf(name: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 const recordOf = async (name: string) => JSON.parse((await bytesOf(name)).toString('utf8')) as EvidenceRecord;
-const deps = { pool, store, bucket, guard, trust: () => Promise.resolve(trust) };
+const deps = { pool, store, bucket, guard, workers: testWorkers(t), trust: () => Promise.resolve(trust) };
 const first = new Date('2026-06-01T00:00:00Z');
 const second = new Date('2027-10-03T00:00:00Z');
 const later = new Date('2029-01-01T00:00:00Z');

@@ -28,6 +28,7 @@ import {
   unsignedPdf,
 } from './ingest-support.ts';
 import { waitFor } from '../../../test/support/env.ts';
+import { testWorkers } from './worker-support.ts';
 import { hierarchy, signerOf } from '../../../libs/pades/test/sign/support.ts';
 
 const signing = await signingPeerForFile(t);
@@ -61,7 +62,7 @@ async function recordOf(name: string): Promise<EvidenceRecord> {
 const protectedUntil = async () =>
   (await pool.query<{ p: Date | null }>('SELECT protected_until AS p FROM package WHERE record_id = $1', [id])).rows[0]!
     .p;
-const deps = { pool, store, bucket, guard, tsa, trust: () => Promise.resolve(trust) };
+const deps = { pool, store, bucket, guard, tsa, workers: testWorkers(t), trust: () => Promise.resolve(trust) };
 const bytesOf = async (name: string): Promise<Buffer> => {
   const o = (await listArchivedObjects(pool, id)).find((x) => x.name === name)!;
   const { body } = await store.get(bucket, o.key, { versionId: o.versionId });

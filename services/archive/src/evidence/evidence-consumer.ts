@@ -1,7 +1,8 @@
 /**
  * The consumer of `delivery.evidence-stamped` v1 (README "Evidence ingest"), one event at a
  * time, in the order of each document's events. "Not now" (the store not vouched for, signing's
- * CA unreachable, the store or database gone, another addition to the same package first) is
+ * CA unreachable, the store or database gone, another addition to the same package first, no
+ * worker thread to check the part) is
  * waited out in place, the event unacknowledged; a refusal takes the bus's path to the
  * dead-letter topic.
  */
@@ -10,6 +11,7 @@ import type { EventBus, EventEnvelope } from '@lienthong/bus';
 import { eventDefinitions } from '@lienthong/records';
 import type { Logger } from '@lienthong/service';
 import { isTransient } from '../ingest/ingest-errors.ts';
+import { WorkerUnavailable } from './evidence-check.ts';
 import { ingestEvidence, PackageChanged } from './ingest-evidence.ts';
 import type { EvidenceIngestDeps, EvidenceOutcome } from './ingest-evidence.ts';
 
@@ -29,7 +31,8 @@ export interface EvidenceConsumerDeps extends EvidenceIngestDeps {
 }
 
 /** Whether `error` says "not now" for an evidence event. */
-export const isEvidenceTransient = (error: unknown): boolean => isTransient(error) || error instanceof PackageChanged;
+export const isEvidenceTransient = (error: unknown): boolean =>
+  isTransient(error) || error instanceof PackageChanged || error instanceof WorkerUnavailable;
 
 /** `ingestEvidence`, waiting out "not now" until done or `signal` aborts. */
 export async function ingestEvidencePatiently(

@@ -5,6 +5,7 @@
  */
 import type { Platform, ServiceApp } from '@lienthong/service';
 import type { ArchiveConfig } from '../config.ts';
+import type { ArchiveWorkers } from '../workers/archive-workers.ts';
 import type { ParkedHandler } from '../parked/unpark-loop.ts';
 import { evidenceTopics, startEvidenceConsumer } from './evidence-consumer.ts';
 import { signingTrustSource, unconfiguredTrust } from './evidence-trust.ts';
@@ -16,6 +17,8 @@ export interface EvidenceIngestOptions {
   config: ArchiveConfig;
   platform: Pick<Platform, 'pool' | 'store' | 'bus'>;
   guard: { assertSafe(): void };
+  /** The app's worker threads (the parts are checked there). */
+  workers: ArchiveWorkers;
   /** The trust of the checks instead of signing's CA (tests). */
   trust?: EvidenceTrustSource;
   /** The validation time of the checks (tests; default the clock). */
@@ -34,6 +37,7 @@ export async function startEvidenceIngest(app: ServiceApp, options: EvidenceInge
     bucket: config.bucket,
     guard: options.guard,
     trust,
+    workers: options.workers,
     maxBytes: config.evidenceMaxBytes,
     ...(options.checkTime === undefined ? {} : { checkTime: options.checkTime }),
   };

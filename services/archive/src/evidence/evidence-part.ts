@@ -4,10 +4,11 @@
  * document, delivery and batch and of the archived PDF's SHA-256, and every row verified
  * offline (`checkTimestampedEvidence`: the seal's CMS at `time`, or at the batch token's
  * genTime when the seal expired or was revoked since; the inclusion proof; the token) against
- * signing's CA only. Bounded: the part's size is capped by the caller, and the event loop is
- * given back between rows.
+ * signing's CA only. Runs on a worker thread (`checkEvidencePartJob`, src/archive-worker.ts;
+ * evidence-check.ts asks for it): the part's size is capped by the caller, the parsers' own
+ * budgets (libs/evidence, libs/pki) bound each structure, and the worker's time and memory
+ * limits bound the whole.
  */
-import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { checkTimestampedEvidence, parseStampedPart } from '@lienthong/evidence';
 import type { StampedPart } from '@lienthong/evidence';
 import { IngestRefused } from '../ingest/ingest-errors.ts';
@@ -52,8 +53,20 @@ export async function checkEvidencePart(
     if (statement === undefined || statement.documentSha256 !== expected.documentSha256)
       refuse(`evidence ${row.id} is about another document`);
     if (statement?.id !== row.id) refuse(`evidence ${row.id} holds the statement of ${statement?.id ?? 'none'}`);
-    // Each row is a few ms of signature checks: others' requests and heartbeats run between them.
-    await yieldLoop();
   }
   return part;
+}
+
+/** A part to check on a worker: its bytes, what it must be of, the trust and the validation time. */
+export interface EvidencePartJob {
+  bytes: Uint8Array;
+  expected: ExpectedPart;
+  trust: EvidenceTrust;
+  time: Date;
+}
+
+/** The worker's task: `checkEvidencePart`, answering how many evidence rows the part holds. */
+export async function checkEvidencePartJob(job: EvidencePartJob): Promise<{ evidence: number }> {
+  const part = await checkEvidencePart(job.bytes, job.expected, job.trust, job.time);
+  return { evidence: part.evidence.length };
 }

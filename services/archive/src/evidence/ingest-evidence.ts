@@ -29,7 +29,8 @@ import {
 } from '../packages/package-additions.ts';
 import { findPackage, listArchivedObjects } from '../packages/package-repository.ts';
 import { parkEvent, takeParkedEvent } from '../parked/parked-events.ts';
-import { checkEvidencePart } from './evidence-part.ts';
+import type { ArchiveWorkers } from '../workers/archive-workers.ts';
+import { checkEvidencePartOn } from './evidence-check.ts';
 import type { EvidenceTrustSource } from './evidence-trust.ts';
 
 /** The consumer name `handleOnce` and `parked_event` record evidence events under. */
@@ -40,6 +41,8 @@ export interface EvidenceIngestDeps extends Pick<PackageWriteDeps, 'store' | 'bu
   pool: Pool;
   guard: { assertSafe(): void };
   trust: EvidenceTrustSource;
+  /** The worker threads the part is parsed and checked on (evidence-check.ts). */
+  workers: ArchiveWorkers;
   /** Most bytes of one part read (README "Evidence ingest"). */
   maxBytes: number;
   /** The clock of the package's manifest and of the audit. */
@@ -128,7 +131,7 @@ function assertSafe(guard: EvidenceIngestDeps['guard']): void {
  * Adds the evidence of one `delivery.evidence-stamped` envelope to its record's package.
  * `parked`: the envelope was taken from the parked events (its row is deleted in the
  * committing transaction instead of `handleOnce`). Throws IngestRefused for an event that
- * can never be added, StoreUnsafe / ValidationUnavailable / PackageChanged / an outage for
+ * can never be added, StoreUnsafe / ValidationUnavailable / PackageChanged / WorkerUnavailable / an outage for
  * one that cannot be now.
  */
 export async function ingestEvidence(
@@ -171,7 +174,8 @@ export async function ingestEvidence(
   assertSafe(deps.guard);
   const bytes = await readPart(deps, data);
   const trust = await deps.trust();
-  const part = await checkEvidencePart(
+  const evidenceCount = await checkEvidencePartOn(
+    deps.workers,
     bytes,
     {
       documentId: data.documentId,
@@ -216,7 +220,7 @@ export async function ingestEvidence(
           eventId: envelope.id,
           deliveryId: data.deliveryId,
           batchId: data.batchId,
-          evidence: part.evidence.length,
+          evidence: evidenceCount,
           sha256: evidence.sha256,
           manifest: manifest.name,
         },

@@ -4,7 +4,9 @@
  * signing's TSA (libs/pades: with the signatures' certificates and signing's CA certificates
  * and CRLs in a DSS first when it is signed, ETSI EN 319 142-1 §5.4–5.5), as an incremental
  * update: the earlier bytes stay a prefix, the earlier objects untouched. Worked on files in a
- * scratch folder (libs/pdf reads by offset), never whole in memory.
+ * scratch folder (libs/pdf reads by offset), never whole in memory: downloaded and hashed
+ * here, parsed and extended on a worker thread (pdf-renewal-job.ts), which asks this thread
+ * for the time-stamp token.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -13,11 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { addDocumentTimestamp, extendPdf, readPdfSignatures } from '@lienthong/pades';
-import { createFileSink, openFileSource } from '@lienthong/pdf';
 import type { ObjectStore } from '@lienthong/storage';
 import type { ArchivedObject } from '../packages/archive-package.ts';
 import type { EvidenceTrust } from '../evidence/evidence-trust.ts';
+import type { ArchiveWorkers } from '../workers/archive-workers.ts';
+import type { RenewPdfJob, TimestampCall } from './pdf-renewal-job.ts';
 import type { ArchiveTsa } from './tsa-client.ts';
 
 const ltaPattern = /^document-lta-([1-9][0-9]*)\.pdf$/;
@@ -46,9 +48,12 @@ export interface RenewedPdf {
 /**
  * Writes the newest PDF of `objects` with a new document time-stamp to a scratch file and
  * returns it (undefined when the package has no PDF). The stored copy's SHA-256 is checked
- * on the way down: a changed object is not renewed (fixity's business), it throws.
+ * on the way down: a changed object is not renewed (fixity's business), it throws. A refusal
+ * of the worker pool (`WorkerPoolError`: over its limits, a lost thread) or of the TSA throws
+ * too, and nothing is written.
  */
 export async function renewPdf(
+  workers: ArchiveWorkers,
   store: ObjectStore,
   objects: readonly ArchivedObject[],
   tsa: ArchiveTsa,
@@ -76,27 +81,15 @@ export async function renewPdf(
     );
     if (hash.digest('hex') !== newest.object.sha256)
       throw new Error(`${newest.object.key} does not hash as archived; not renewed`);
-    const source = await openFileSource(input);
-    const sink = await createFileSink(output);
-    try {
-      const timeStamper = (imprint: Uint8Array, algorithm: string) =>
-        algorithm === 'sha256'
-          ? tsa.stamp(imprint, office)
-          : Promise.reject(new Error(`the archive time-stamps SHA-256 imprints only, not ${algorithm}`));
-      if ((await readPdfSignatures(source)).length > 0)
-        await extendPdf(source, sink, {
-          level: 'B-LTA',
-          timeStamper,
-          validationData:
-            trust === undefined
-              ? {}
-              : { certificates: [...trust.trustAnchors, ...trust.intermediates], crls: trust.crls },
-        });
-      else await addDocumentTimestamp(source, sink, timeStamper);
-    } finally {
-      await sink.close();
-      await source.close();
-    }
+    const job: RenewPdfJob = {
+      input,
+      output,
+      certificates: trust === undefined ? [] : [...trust.trustAnchors, ...trust.intermediates],
+      crls: trust === undefined ? [] : trust.crls,
+    };
+    await workers.run('renewPdf', job, {
+      timestamp: ({ imprint }: TimestampCall) => tsa.stamp(imprint, office),
+    });
     return { path: output, name: ltaPdfName(newest.version + 1), remove };
   } catch (error) {
     await remove();

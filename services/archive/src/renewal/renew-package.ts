@@ -32,6 +32,7 @@ import { protectionExpiry, stampProtection } from './protection.ts';
 import type { ArchiveTsa } from './tsa-client.ts';
 import type { EvidenceTrustSource } from '../evidence/evidence-trust.ts';
 import { newestPdf, renewedPdfStream, renewPdf } from './pdf-renewal.ts';
+import type { ArchiveWorkers } from '../workers/archive-workers.ts';
 
 /** What a renewal needs. */
 export interface RenewalDeps {
@@ -40,6 +41,8 @@ export interface RenewalDeps {
   bucket: string;
   guard: { assertSafe(): void };
   tsa: ArchiveTsa;
+  /** The worker threads the PDF is renewed on (pdf-renewal.ts). */
+  workers: ArchiveWorkers;
   now?: () => Date;
   /** Signing's CA certificates and CRLs for the renewed PDF's DSS (none: the DSS holds what the signatures carry). */
   trust?: EvidenceTrustSource;
@@ -148,7 +151,7 @@ export async function renewPackage(deps: RenewalDeps, recordId: string): Promise
     throw new StoreUnsafe(error);
   }
   // The PDF first, so that the evidence record's new link covers the renewed PDF too.
-  const renewed = await renewPdf(deps.store, objects, deps.tsa, office, await deps.trust?.());
+  const renewed = await renewPdf(deps.workers, deps.store, objects, deps.tsa, office, await deps.trust?.());
   let pdf: ArchivedObject | undefined;
   try {
     if (renewed !== undefined)

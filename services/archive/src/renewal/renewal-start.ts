@@ -8,6 +8,7 @@ import { startRenewalLoop } from './renewal-loop.ts';
 import { renewalMetrics } from './renewal-metrics.ts';
 import { createArchiveTsa, unconfiguredTsa } from './tsa-client.ts';
 import { signingTrustSource } from '../evidence/evidence-trust.ts';
+import type { ArchiveWorkers } from '../workers/archive-workers.ts';
 
 /** Starts the renewal of `app`'s packages. */
 export function startRenewal(
@@ -15,6 +16,7 @@ export function startRenewal(
   config: ArchiveConfig,
   platform: Pick<Platform, 'pool' | 'store'>,
   guard: { assertSafe(): void },
+  workers: ArchiveWorkers,
 ): void {
   const { signingUrl, key, keyId, signingTimeoutMs } = config.ingest;
   const tsa =
@@ -28,6 +30,7 @@ export function startRenewal(
     bucket: config.bucket,
     guard,
     tsa,
+    workers,
     ...(signingUrl === undefined ? {} : { trust: signingTrustSource(signingUrl, signingTimeoutMs) }),
     intervalMs: config.renewal.checkMs,
     marginMs: config.renewal.marginMs,
