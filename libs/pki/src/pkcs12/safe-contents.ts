@@ -51,7 +51,15 @@ function readBag(bag: DerNode, into: Pkcs12Bags, password: Pkcs12Password, budge
       break;
     case BAG.pkcs8ShroudedKeyBag: {
       const [alg, data] = sequence(value, 'EncryptedPrivateKeyInfo');
-      into.keys.push(decryptWithPassword(alg, readOctetString(data, 'encryptedData'), password, budget, 'private key'));
+      const key = decryptWithPassword(alg, readOctetString(data, 'encryptedData'), password, budget, 'private key');
+      // A wrong password gives valid CBC padding about once in 256 tries; the
+      // plaintext is then noise, which is told apart here by not being DER.
+      try {
+        parseDer(key);
+      } catch {
+        refuse('The private key could not be decrypted (wrong password, a separate password for it, or a corrupt file).');
+      }
+      into.keys.push(key);
       break;
     }
     case BAG.certBag: {
