@@ -2,12 +2,14 @@
  * What both transports do the same way, written once: checking and encoding events, the
  * dead-letter topics that go with topics, the life of a bus (open → closing → closed) and
  * the subscriptions it has handed out, and `ping` failures read as `BUS_UNAVAILABLE`.
- * A transport supplies only what differs (`Transport`); `createEventBus` does the rest.
+ * A transport supplies only what differs (`Transport`); `createEventBus` does the rest,
+ * publish and consumer spans included (`tracing.ts`).
  */
 import { parseEnvelope, serializeEnvelope } from './envelope.ts';
 import { BusError, messageOf } from './errors.ts';
 import { envelopeHeaders } from './headers.ts';
 import { assertTopics } from './topic-name.ts';
+import { tracePublish, traceSubscription, type MessagingSystem } from './tracing.ts';
 import {
   deadLetterTopic,
   type EventBus,
@@ -27,6 +29,8 @@ export interface EncodedEvent {
 
 /** The part of a bus that differs between Kafka and the Postgres log. */
 export interface Transport {
+  /** `messaging.system` of its spans. */
+  system: MessagingSystem;
   /** Stores the events durably, events of one key in array order. */
   append(events: EncodedEvent[]): Promise<void>;
   /** Creates the topics (their dead-letter topics are in the list) when missing. */
@@ -80,7 +84,7 @@ export function createEventBus(transport: Transport): { bus: EventBus; state: ()
       if (events.length === 0) return;
       const encoded = encodeEvents(events);
       assertOpen();
-      await transport.append(encoded);
+      await tracePublish(transport.system, events, encoded, (traced) => transport.append(traced));
     },
 
     async ensureTopics(topics) {
@@ -91,7 +95,7 @@ export function createEventBus(transport: Transport): { bus: EventBus; state: ()
 
     async subscribe(options) {
       assertOpen();
-      const subscription = await transport.startConsumer(options);
+      const subscription = await transport.startConsumer(traceSubscription(transport.system, options));
       if (state !== 'open') {
         // close() began while this consumer was joining: it would outlive the bus.
         await subscription.stop();

@@ -21,6 +21,7 @@ export {
   headersToStrings,
   type DeadLetterSource,
 } from './headers.ts';
+export { activeTraceparent, messageContext, type MessagingSystem } from './tracing.ts';
 export { BusError, busErrors, isBusError, messageOf, type BusErrorCode } from './errors.ts';
 export { silentLogger, type BusLogger } from './logger.ts';
 export { isDeadLetterTopic } from './dead-letter.ts';

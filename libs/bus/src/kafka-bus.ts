@@ -95,6 +95,7 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
   };
 
   const { bus, state } = createEventBus({
+    system: 'kafka',
     async append(events: EncodedEvent[]): Promise<void> {
       // Requests go one after another, each acknowledged before the next, so a failure
       // leaves a prefix sent and the caller's retry repeats it: duplicates, never reordering.

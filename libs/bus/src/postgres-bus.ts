@@ -57,6 +57,7 @@ export function createPostgresBus(options: PostgresBusOptions): PostgresBus {
   };
 
   const { bus } = createEventBus({
+    system: 'postgres-log',
     async append(events: EncodedEvent[]): Promise<void> {
       await ensureSchema();
       await inTransaction(pool, (client) => appendToLog(client, schema, events));

@@ -1,4 +1,11 @@
-import { assertTopics, parseEnvelope, serializeEnvelope, type EventEnvelope, type OutgoingEvent } from '@lienthong/bus';
+import {
+  activeTraceparent,
+  assertTopics,
+  parseEnvelope,
+  serializeEnvelope,
+  type EventEnvelope,
+  type OutgoingEvent,
+} from '@lienthong/bus';
 import type { PoolClient } from 'pg';
 import type { OutboxEvent } from './types.ts';
 
@@ -17,13 +24,18 @@ export const outboxOrderLockKeySql = (schemaSql: string): string =>
  * The event id (`envelope.id`, a UUID) is unique: enqueueing the same event twice fails.
  * Topics and envelopes are checked as the bus will check them (`BUS_TOPIC_INVALID`,
  * `BUS_ENVELOPE_INVALID`, over `maxEnvelopeBytes`), so the writer fails rather than leave
- * a row the bus refuses, which would hold back every row after it.
+ * a row the bus refuses, which would hold back every row after it. An envelope without a
+ * `traceparent` gets the active span's (the request or consumer span the caller runs in),
+ * so the relay's publish span continues the trace of what wrote the event.
  */
 export async function enqueueEvents(client: PoolClient, events: readonly OutboxEvent[]): Promise<void> {
   if (events.length === 0) return;
   assertTopics(events.map((e) => e.topic));
+  const traceparent = activeTraceparent();
   const envelopes = events.map((e) => {
-    const json = serializeEnvelope(e.envelope);
+    const envelope =
+      traceparent === undefined || e.envelope.traceparent !== undefined ? e.envelope : { ...e.envelope, traceparent };
+    const json = serializeEnvelope(envelope);
     parseEnvelope(json);
     return json;
   });

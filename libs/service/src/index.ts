@@ -55,6 +55,7 @@ export type {
   AuthKeySet,
 } from './access-token.ts';
 export { requestTracing, traceparentOf } from './tracing.ts';
+export { tracedFetch } from './traced-fetch.ts';
 export { startTelemetry } from './telemetry.ts';
 export type { Telemetry, TelemetryOptions } from './telemetry.ts';
 export { createServiceApp } from './app.ts';

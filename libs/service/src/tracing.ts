@@ -1,9 +1,11 @@
 /**
  * One server span per request (OpenTelemetry HTTP semantic conventions), continuing the
  * caller's W3C `traceparent`. Without a started SDK the API is a no-op and this costs
- * next to nothing. Handlers get `request.otelContext`: `traceparentOf(request.otelContext)`
- * for an event envelope, or `context.with(request.otelContext, fn)` to run outgoing calls
- * inside the request's trace (needs the SDK's context manager, i.e. `startTelemetry`).
+ * next to nothing. The span's context is the active one for the rest of the request (hooks,
+ * handler and what it awaits), as @fastify/otel does it, when the SDK's context manager runs
+ * (`startTelemetry`): events written to the outbox and `tracedFetch` calls join the request's
+ * trace by themselves. `request.otelContext` holds the same context, for code that runs
+ * outside the request's async chain.
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import type { Context, Span } from '@opentelemetry/api';
@@ -30,7 +32,9 @@ const plugin: FastifyPluginAsync<{ serviceName: string }> = async (app, options)
   const tracer = trace.getTracer(`lienthong-${options.serviceName}`);
   app.decorateRequest('otelContext', null as unknown as Context);
 
-  app.addHook('onRequest', async (request) => {
+  // Callback style: the rest of the request runs inside `context.with`, so later hooks and
+  // the handler inherit the span (fastify parses the body in an AsyncResource, which keeps it).
+  app.addHook('onRequest', (request, _reply, done) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const route = request.routeOptions.url;
     const span = tracer.startSpan(
@@ -48,6 +52,7 @@ const plugin: FastifyPluginAsync<{ serviceName: string }> = async (app, options)
     );
     spans.set(request, span);
     request.otelContext = trace.setSpan(parent, span);
+    context.with(request.otelContext, done);
   });
 
   app.addHook('onError', async (request, _reply, error) => {

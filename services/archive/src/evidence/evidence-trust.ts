@@ -6,6 +6,7 @@
  * (public trust material), cached for `cacheMs`; a certificate or root carried by the evidence
  * itself is never trusted.
  */
+import { tracedFetch } from '@lienthong/service';
 import { ValidationUnavailable } from '../ingest/validation-client.ts';
 
 /** The trust material of one check. */
@@ -27,7 +28,11 @@ const maxDerBytes = 4 * 1024 * 1024;
 async function fetchOk(url: string, timeoutMs: number): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+    response = await tracedFetch(
+      url,
+      { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' },
+      'signing trust certificates',
+    );
   } catch (error) {
     throw new ValidationUnavailable(null, `signing's CA material cannot be read: ${(error as Error).message}`);
   }

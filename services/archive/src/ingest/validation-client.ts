@@ -8,7 +8,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { signAccessToken } from '@lienthong/service';
+import { signAccessToken, tracedFetch } from '@lienthong/service';
 
 /** The token's issuer, subject, audience and role (the contract with services/signing). */
 export const archiveTokenClaims = Object.freeze({
@@ -166,18 +166,22 @@ export function createPdfValidator(options: PdfValidatorOptions): PdfValidator {
   async function verifyOnce(office: string, pdf: Readable, size: number): Promise<ValidationReport> {
     let response: Response;
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${tokenFor(office)}`,
-          'content-type': 'application/pdf',
-          'content-length': String(size),
+      response = await tracedFetch(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tokenFor(office)}`,
+            'content-type': 'application/pdf',
+            'content-length': String(size),
+          },
+          body: Readable.toWeb(pdf) as ReadableStream<Uint8Array>,
+          duplex: 'half',
+          redirect: 'manual',
+          signal: AbortSignal.timeout(options.timeoutMs),
         },
-        body: Readable.toWeb(pdf) as ReadableStream<Uint8Array>,
-        duplex: 'half',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
+        'signing verify pdf',
+      );
     } catch (error) {
       pdf.destroy();
       const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';

@@ -6,7 +6,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { timeStampRequestFor } from '@lienthong/evidence';
 import { readTimeStampResponse } from '@lienthong/pki';
-import { signAccessToken } from '@lienthong/service';
+import { signAccessToken, tracedFetch } from '@lienthong/service';
 import { archiveTokenClaims, ValidationUnavailable } from '../ingest/validation-client.ts';
 
 /** Asks for an RFC 3161 token over a SHA-256 `imprint`, for `office`; resolves to the token (DER). */
@@ -38,13 +38,17 @@ export function createArchiveTsa(options: ArchiveTsaOptions): ArchiveTsa {
       );
       let response: Response;
       try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/timestamp-query' },
-          body: Buffer.from(timeStampRequestFor(imprint, { certReq: true })),
-          signal: AbortSignal.timeout(options.timeoutMs),
-          redirect: 'error',
-        });
+        response = await tracedFetch(
+          url,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/timestamp-query' },
+            body: Buffer.from(timeStampRequestFor(imprint, { certReq: true })),
+            signal: AbortSignal.timeout(options.timeoutMs),
+            redirect: 'error',
+          },
+          'signing time-stamp',
+        );
       } catch (error) {
         throw new ValidationUnavailable(null, `signing's TSA cannot be reached: ${(error as Error).message}`);
       }

@@ -8,7 +8,7 @@
  * Intake unreachable, not configured or failing (5xx, 429) → 503 INTAKE_UNAVAILABLE; any
  * other refusal → 422 INTAKE_REFUSED with intake's code in `intakeCode`.
  */
-import { AppError } from '@lienthong/service';
+import { AppError, tracedFetch } from '@lienthong/service';
 import { deliveryErrors } from '../errors.ts';
 
 /** What the incoming register is given. */
@@ -47,12 +47,16 @@ export function createIntakeClient(baseUrl: string | undefined): IntakeClient {
       if (baseUrl === undefined) throw notConfigured();
       let response: Response;
       try {
-        response = await fetch(`${baseUrl}/v1/registers/incoming`, {
-          method: 'POST',
-          headers: { authorization, 'content-type': 'application/json' },
-          body: JSON.stringify(registration),
-          signal: AbortSignal.timeout(30_000),
-        });
+        response = await tracedFetch(
+          `${baseUrl}/v1/registers/incoming`,
+          {
+            method: 'POST',
+            headers: { authorization, 'content-type': 'application/json' },
+            body: JSON.stringify(registration),
+            signal: AbortSignal.timeout(30_000),
+          },
+          'intake register incoming',
+        );
       } catch (error) {
         const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
         throw unavailable(`intake at ${baseUrl} could not be reached (${reason})`, {}, error);

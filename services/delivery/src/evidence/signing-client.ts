@@ -8,7 +8,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { signAccessToken } from '@lienthong/service';
+import { signAccessToken, tracedFetch } from '@lienthong/service';
 
 /** The token's issuer, subject, audience and role (the contract). */
 export const evidenceTokenClaims = Object.freeze({
@@ -58,7 +58,11 @@ const maxAnswerBytes = 32 * 1024 * 1024;
 async function call(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: Buffer }> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    response = await tracedFetch(
+      url,
+      { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) },
+      `signing ${new URL(url).pathname.replace(/^\/v1\//, '').replaceAll('/', ' ')}`,
+    );
   } catch (error) {
     const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
     throw new EvidenceCallFailure(null, 'UNREACHABLE', `${url} could not be reached (${reason})`);

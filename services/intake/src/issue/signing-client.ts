@@ -21,7 +21,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError } from '@lienthong/service';
+import { AppError, tracedFetch } from '@lienthong/service';
 import { intakeErrors } from '../errors.ts';
 
 /** What a key is for at the signing service. */
@@ -128,7 +128,11 @@ export function createSigningClient(baseUrl: string | undefined): SigningClient 
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(`${baseUrl}${url}`, init());
+        response = await tracedFetch(
+          `${baseUrl}${url}`,
+          init(),
+          url === '/v1/keys' ? 'signing list keys' : 'signing sign pdf',
+        );
       } catch (error) {
         const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
         throw unavailable(`the signing service at ${baseUrl} could not be reached (${reason})`, {}, error);
