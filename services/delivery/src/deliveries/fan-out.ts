@@ -6,6 +6,7 @@
  * their events are each written in one statement, whatever their number.
  */
 import { randomUUID } from 'node:crypto';
+import { activeTraceparent } from '@lienthong/bus';
 import type { EventEnvelope } from '@lienthong/bus';
 import { enqueueEvents, handleOnce, withTransaction } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
@@ -70,7 +71,9 @@ export async function fanOut(
     const at = now();
     const delivery = deliveryOf(data, at);
     const legs = data.deliverTo.map((recipient) => ({ id: randomUUID(), recipient }));
-    const events = legs.map((leg) => sentEvent(topics, delivery, leg, at, event.traceparent));
+    // Under the fan-out's consumer span when tracing runs, else the issuing request's trace as received.
+    const traceparent = activeTraceparent() ?? event.traceparent;
+    const events = legs.map((leg) => sentEvent(topics, delivery, leg, at, traceparent));
     await insertDelivery(client, delivery, event.id);
     await insertLegs(client, delivery, legs, at);
     await appendLegEvents(
