@@ -30,6 +30,7 @@ import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
 import { pdfStampCommand } from './pdf-stamp.ts';
 import { tokenIssueCommand, tokenJwksCommand, tokenKeygenCommand } from './token.ts';
+import { tokenKeysCommand } from './token-keys.ts';
 import { verifyChainCommand } from './verify-chain.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -49,6 +50,7 @@ export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['keygen', tokenKeygenCommand],
   ['jwks', tokenJwksCommand],
   ['issue', tokenIssueCommand],
+  ['keys', tokenKeysCommand],
 ]);
 
 /** Commands of the `pdf` group (`lienthong pdf NAME`): PAdES signing, stamping and extension. */
