@@ -6,6 +6,7 @@ import { archiveDisposeCommand, archiveHoldCommand } from './archive-dispose.ts'
 import { archiveFixityCommand } from './archive-fixity.ts';
 import { auditVerifyCommand } from './audit.ts';
 import { caCommand } from './ca.ts';
+import { caExpiringCommand } from './ca-expiring.ts';
 import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
 import { deliveryEvidenceCommand, inboxEvidenceCommand } from './delivery-evidence.ts';
@@ -44,6 +45,9 @@ export const PKI_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['issue', issueCommand],
   ['crl', crlCommand],
 ]);
+
+/** Commands of the `ca` group (`lienthong ca NAME`): the signing service's certification authority. */
+export const CA_COMMANDS: ReadonlyMap<string, Command> = new Map([['expiring', caExpiringCommand]]);
 
 /** Commands of the `token` group (`lienthong token NAME`): access tokens. */
 export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([
