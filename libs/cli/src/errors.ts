@@ -48,6 +48,11 @@ export const cliErrors = defineErrors({
     status: 400,
     title: 'The state file of audit verify (the heads verified before) cannot be read or used',
   },
+  KEYRING_INVALID: {
+    status: 400,
+    title: 'A token key folder is damaged: a missing, foreign or unreadable file, or a key readable by others',
+  },
+  KEY_IN_USE: { status: 409, title: 'A token key named to retire is current, or tokens it signed may still be live' },
   SERVICE_UNREACHABLE: {
     status: 502,
     title: 'A service could not be reached, or did not answer as a lienthong service',

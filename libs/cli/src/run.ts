@@ -2,6 +2,7 @@ import { isPkiError } from '@lienthong/pki';
 import {
   ARCHIVE_COMMANDS,
   AUDIT_COMMANDS,
+  CA_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DLQ_COMMANDS,
@@ -29,6 +30,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['dlq', DLQ_COMMANDS],
   ['audit', AUDIT_COMMANDS],
   ['archive', ARCHIVE_COMMANDS],
+  ['ca', CA_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -1,6 +1,7 @@
 import {
   ARCHIVE_COMMANDS,
   AUDIT_COMMANDS,
+  CA_COMMANDS,
   DELIVERY_COMMANDS,
   DIRECTORY_COMMANDS,
   DLQ_COMMANDS,
@@ -23,7 +24,7 @@ export function mainUsage(): string {
 Signed electronic documents for Party committee offices: verify signatures and
 certificate paths, sign, stamp and extend PDFs, run a test CA, issue access
 tokens: on files, without any service. The directory, doc, register, inbox,
-delivery, audit and archive commands talk to the services (--config FILE or LIENTHONG_CONFIG).
+delivery, audit, archive and ca commands talk to the services (--config FILE or LIENTHONG_CONFIG).
 
 Commands:
 ${list(TOP_COMMANDS, '')}
@@ -49,6 +50,8 @@ ${list(DLQ_COMMANDS, 'dlq ')}
 ${list(AUDIT_COMMANDS, 'audit ')}
   archive COMMAND       your office's archived records (lienthong archive --help)
 ${list(ARCHIVE_COMMANDS, 'archive ')}
+  ca COMMAND            the signing service's CA, for an operator (lienthong ca --help)
+${list(CA_COMMANDS, 'ca ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

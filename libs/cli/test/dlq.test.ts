@@ -85,6 +85,7 @@ async function listAndReplay(
     listed = JSON.parse(run.stdout) as { letters: Letter[] };
     return listed.letters.length > 0;
   });
+  t.match(listed, { total: 1, waiting: 1 }, 'the counts, as the text says them');
   t.match(listed.letters, [{ eventId: letter.id, replayed: false, attempts: 1, reason: /the archive is down/ }]);
 
   const text = await lienthong(['dlq', 'list', ...topicArgs, ...transport], env);
@@ -109,7 +110,7 @@ async function listAndReplay(
   t.equal(again.code, 0, again.stderr);
   t.match(again.stdout, /^replayed 0 dead letter\(s\)/, 'a second replay sends nothing');
   const after = await lienthong(['dlq', 'list', ...topicArgs, ...transport, '--json'], env);
-  t.match(JSON.parse(after.stdout), { letters: [{ eventId: letter.id, replayed: true }] });
+  t.match(JSON.parse(after.stdout), { total: 1, waiting: 0, letters: [{ eventId: letter.id, replayed: true }] });
   t.same(letter.handled, [letter.id], 'handled once, the dry run sent nothing');
 }
 

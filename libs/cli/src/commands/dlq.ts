@@ -24,7 +24,8 @@ const transportUsage = `  --brokers H:P,…      Kafka's bootstrap brokers (defa
   --schema NAME        the log's schema (default bus)
   --namespace NS       topics under a namespace (NS.TOPIC), as the services'
                        LIENTHONG_DELIVERY_TOPIC_NAMESPACE
-  --json               print JSON`;
+  --json               print JSON (list: { topic, total, waiting, letters };
+                       replay: { topic, dryRun, replayed })`;
 
 const exits = `Exit status: 0 done; 1 the transport refused (BUS_REPLAY_LEDGER_FULL);
 2 unusable command line, a topic the transport does not have, or a transport
@@ -134,7 +135,8 @@ ${exits}
     return withDeadLetters(io, json, deadLettersOf('dlq list', values, io), async (letters) => {
       const list = await letters.list({ topic });
       if (json) {
-        io.stdout(`${JSON.stringify({ topic, letters: list }, null, 2)}\n`);
+        const waiting = list.filter((l) => !l.replayed).length;
+        io.stdout(`${JSON.stringify({ topic, total: list.length, waiting, letters: list }, null, 2)}\n`);
         return EXIT.ok;
       }
       io.stdout(`${topic}.dlq: ${list.length} dead letter(s), ${list.filter((l) => !l.replayed).length} waiting\n`);

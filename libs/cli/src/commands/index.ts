@@ -6,6 +6,7 @@ import { archiveDisposeCommand, archiveHoldCommand } from './archive-dispose.ts'
 import { archiveFixityCommand } from './archive-fixity.ts';
 import { auditVerifyCommand } from './audit.ts';
 import { caCommand } from './ca.ts';
+import { caExpiringCommand } from './ca-expiring.ts';
 import { crlCommand } from './crl.ts';
 import { deliveryStatusCommand } from './delivery.ts';
 import { deliveryEvidenceCommand, inboxEvidenceCommand } from './delivery-evidence.ts';
@@ -30,6 +31,7 @@ import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
 import { pdfStampCommand } from './pdf-stamp.ts';
 import { tokenIssueCommand, tokenJwksCommand, tokenKeygenCommand } from './token.ts';
+import { tokenKeysCommand } from './token-keys.ts';
 import { verifyChainCommand } from './verify-chain.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -44,11 +46,15 @@ export const PKI_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['crl', crlCommand],
 ]);
 
+/** Commands of the `ca` group (`lienthong ca NAME`): the signing service's certification authority. */
+export const CA_COMMANDS: ReadonlyMap<string, Command> = new Map([['expiring', caExpiringCommand]]);
+
 /** Commands of the `token` group (`lienthong token NAME`): access tokens. */
 export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['keygen', tokenKeygenCommand],
   ['jwks', tokenJwksCommand],
   ['issue', tokenIssueCommand],
+  ['keys', tokenKeysCommand],
 ]);
 
 /** Commands of the `pdf` group (`lienthong pdf NAME`): PAdES signing, stamping and extension. */

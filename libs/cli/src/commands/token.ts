@@ -17,6 +17,7 @@ import { parseCommandLine, positionals, required } from '../args.ts';
 import { CliError, EXIT } from '../errors.ts';
 import { assertWritable, readInput, writeOutput } from '../inputs/files.ts';
 import type { CliIo, Command } from '../io.ts';
+import { loadKeyring } from '../inputs/token-keyring.ts';
 
 function readIssuerKey(io: CliIo, path: string): KeyObject {
   try {
@@ -31,6 +32,25 @@ function readIssuerKey(io: CliIo, path: string): KeyObject {
       { cause: error },
     );
   }
+}
+
+/** The key `token issue` signs with: `--key` (and `--kid`), or the current key of `--keys DIR`. */
+function signingKeyOf(
+  io: CliIo,
+  values: { key?: string; keys?: string; kid?: string },
+): { key: KeyObject; kid: string | undefined } {
+  if (values.keys === undefined)
+    return { key: readIssuerKey(io, required('token issue', 'key', values.key)), kid: values.kid };
+  if (values.key !== undefined || values.kid !== undefined)
+    throw new CliError('USAGE', 'token issue: give --keys DIR, or --key FILE (and --kid), not both.');
+  const ring = loadKeyring(io, values.keys);
+  if (ring.state.purpose !== 'auth')
+    throw new CliError(
+      'USAGE',
+      `token issue: ${values.keys} holds ${ring.state.purpose} keys, not the access-token keys (purpose auth).`,
+    );
+  const current = ring.keys.find((k) => k.kid === ring.state.current)!;
+  return { key: current.privateKey, kid: current.kid };
 }
 
 const DURATION = /^(\d{1,6})([smhd])$/;
@@ -68,13 +88,16 @@ const jwksUsage = `Usage: lienthong token jwks KEY [--kid ID]
 Prints the public JWK set (RFC 7517) of an issuer key, the value of LIENTHONG_AUTH_JWKS.
 `;
 
-const issueUsage = `Usage: lienthong token issue --key FILE --subject SUB --office CODE [options]
+const issueUsage = `Usage: lienthong token issue (--key FILE | --keys DIR) --subject SUB --office CODE [options]
 
 Issues an access token (JWT, RFC 9068) and prints it. A service accepts it when it trusts
 the key's JWK set, the issuer is its LIENTHONG_AUTH_ISSUER, the audience (aud) names it and
 the lifetime is within its LIENTHONG_AUTH_MAX_LIFETIME_SECONDS (default 1h).
 
 Options:
+  --key FILE         the issuer key (PKCS#8 PEM), with --kid when the JWK set names it
+  --keys DIR         a key folder of 'lienthong token keys' (purpose auth): its
+                     current key, with its kid
   --service NAME     intake, signing, archive, delivery: aud lienthong-NAME (repeatable)
   --audience AUD     another audience, a service's LIENTHONG_AUTH_AUDIENCE (repeatable)
                      at least one --service or --audience is required
@@ -123,6 +146,7 @@ export const tokenIssueCommand: Command = {
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('token issue', args, {
       key: { type: 'string' },
+      keys: { type: 'string' },
       subject: { type: 'string' },
       office: { type: 'string' },
       role: { type: 'string', multiple: true },
@@ -134,7 +158,7 @@ export const tokenIssueCommand: Command = {
       service: { type: 'string', multiple: true },
     });
     positionals('token issue', rest, []);
-    const key = readIssuerKey(io, required('token issue', 'key', values.key));
+    const { key, kid } = signingKeyOf(io, values);
     const office = required('token issue', 'office', values.office);
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(office))
       throw new CliError('USAGE', `--office ${office}: letters, digits, '.', '_' and '-' only, at most 64.`);
@@ -157,7 +181,7 @@ export const tokenIssueCommand: Command = {
         iat: now,
         exp: now + lifetime,
       },
-      { privateKey: key, ...(values.kid === undefined ? {} : { kid: values.kid }) },
+      { privateKey: key, ...(kid === undefined ? {} : { kid }) },
     );
     if (lifetime > defaultMaxLifetimeSeconds)
       io.stderr(
