@@ -3,7 +3,10 @@
 # service; `lienthong ARGS...` runs the operator CLI. Before either, every readable file
 # /run/secrets/LIENTHONG_* (compose secrets, or a Kubernetes Secret mounted there) becomes
 # the variable of its name, so that secrets need not be passed as plain environment.
+# LIENTHONG_SECRETS_DIR and LIENTHONG_APP_DIR move /run/secrets and /app.
 set -eu
+
+app="${LIENTHONG_APP_DIR:-/app}"
 
 secrets_dir="${LIENTHONG_SECRETS_DIR:-/run/secrets}"
 if [ -d "$secrets_dir" ]; then
@@ -22,10 +25,10 @@ command="${1:-}"
 [ "$#" -gt 0 ] && shift
 case "$command" in
   intake | signing | archive | delivery)
-    exec node "/app/services/$command/src/server.ts" "$@"
+    exec node "$app/services/$command/src/server.ts" "$@"
     ;;
   lienthong)
-    exec node /app/libs/cli/src/main.ts "$@"
+    exec node "$app/libs/cli/src/main.ts" "$@"
     ;;
   *)
     echo "usage: lienthong-entrypoint intake|signing|archive|delivery, or lienthong ARGS..." >&2

@@ -9,11 +9,13 @@
  */
 import { execFile } from 'node:child_process';
 import { globSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2019 } from 'ajv/dist/2019.js';
+import kafkajs from 'kafkajs';
 import t from 'tap';
 import type { TObject } from '@sinclair/typebox';
 import { eventDefinitions } from '@lienthong/records';
@@ -33,8 +35,11 @@ import type { Resource } from './kustomize.ts';
 import { containersOf, kustomizeBuild } from './kustomize.ts';
 import { isKnownMetric, metricsInSources } from './metric-names.ts';
 import { metricNames } from './promql.ts';
+import { testEnv } from '../support/env.ts';
 import { parseYamlDocuments, readYamlDocument, readYamlDocuments } from './yaml-files.ts';
 
+// kafkajs is CommonJS: Node sees Kafka and logLevel as named exports, not ConfigResourceTypes.
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 const root = resolve(import.meta.dirname, '../..');
 const deploy = join(root, 'deploy');
 const composeDir = join(deploy, 'compose');
@@ -410,6 +415,66 @@ void t.test('the Kafka topic plan names exactly the topics the services use', as
   }
 });
 
+void t.test('create-topics.sh applies a plan on a real broker, and applies it again', async (t) => {
+  const libs = process.env.LIENTHONG_TEST_KAFKA_LIBS;
+  if (libs === undefined || libs === '') {
+    t.fail('LIENTHONG_TEST_KAFKA_LIBS names the Kafka jars (set by infra/local, see /work/main/.data/infra/env)');
+    return;
+  }
+  // The distribution's kafka-topics.sh and kafka-configs.sh are these two lines around kafka-run-class.sh.
+  const launcher = (main: string) => `#!/bin/sh\nexec java -Xmx256m -cp '${libs}/*' ${main} "$@"\n`;
+  const topic = `deploy-${randomBytes(4).toString('hex')}.lienthong.test.v1`;
+  const dir = t.testdir({
+    bin: {
+      'kafka-topics.sh': launcher('org.apache.kafka.tools.TopicCommand'),
+      'kafka-configs.sh': launcher('kafka.admin.ConfigCommand'),
+    },
+  });
+  await chmod(join(dir, 'bin/kafka-topics.sh'), 0o755);
+  await chmod(join(dir, 'bin/kafka-configs.sh'), 0o755);
+  const apply = async (partitions: number) => {
+    await writeFile(join(dir, 'topics.txt'), `# test plan\n${topic}  ${partitions}  604800000\n`);
+    const { stdout } = await run('sh', [join(deploy, 'kubernetes/base/kafka/create-topics.sh')], {
+      env: {
+        PATH: process.env.PATH,
+        KAFKA_BOOTSTRAP: testEnv.kafkaBrokers.join(','),
+        KAFKA_BIN: join(dir, 'bin'),
+        TOPIC_PLAN: join(dir, 'topics.txt'),
+        REPLICATION_FACTOR: '1',
+        MIN_INSYNC_REPLICAS: '1',
+        DLQ_PARTITIONS: '1',
+      },
+    });
+    return stdout;
+  };
+  const kafka = new Kafka({ clientId: 'deploy-test', brokers: testEnv.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  t.teardown(async () => {
+    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  const partitionsOf = async (name: string) =>
+    (await admin.fetchTopicMetadata({ topics: [name] })).topics[0]!.partitions.length;
+  const retentionOf = async (name: string) => {
+    const { resources } = await admin.describeConfigs({
+      resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] }],
+      includeSynonyms: false,
+    });
+    return resources[0]!.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
+  };
+
+  t.match(await apply(2), new RegExp(`created ${topic.replace(/\./g, '\\.')} \\(2 partitions`), 'created');
+  t.equal(await partitionsOf(topic), 2, 'the planned partitions');
+  t.equal(await partitionsOf(`${topic}.dlq`), 1, 'and its dead-letter topic');
+  t.equal(await retentionOf(topic), '604800000', 'the planned retention');
+  t.equal(await retentionOf(`${topic}.dlq`), '7776000000', '90 days of dead letters');
+  t.match(await apply(3), /raised .* from 2 to 3 partitions/, 'more partitions in the plan: raised');
+  t.equal(await partitionsOf(topic), 3);
+  t.match(await apply(1), /kept .* \(3 partitions\)/, 'fewer in the plan: kept, since lowering would move keys');
+  t.equal(await partitionsOf(topic), 3);
+});
+
 /** The parts of a Grafana dashboard checked here. */
 interface Dashboard {
   uid: string;
@@ -473,6 +538,11 @@ void t.test('the dashboards query only known metrics, with units and variables',
   t.ok(grafana.volumes.includes(mount), 'Grafana loads the dashboards from their mount');
 });
 
+/** A stand-in service for the entry point test: prints its LIENTHONG_ variables and arguments. */
+const printEnv = `const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LIENTHONG_')).sort());
+console.log(JSON.stringify({ args: process.argv.slice(2), env }));
+`;
+
 void t.test('the Dockerfile and its entry point', async (t) => {
   const dockerfile = await readFile(join(deploy, 'Dockerfile'), 'utf8');
   t.same(lintDockerfile(dockerfile), [], 'lint');
@@ -511,4 +581,39 @@ void t.test('the Dockerfile and its entry point', async (t) => {
     { code: 64, stderr: /usage: lienthong-entrypoint intake\|signing\|archive\|delivery/ },
     'another command: usage, exit 64',
   );
+
+  // The entry point runs a service with each secret file as its variable, and only those.
+  const pem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n';
+  const dir = t.testdir({
+    app: { services: { intake: { src: { 'server.ts': printEnv } } } },
+    secrets: {
+      LIENTHONG_DELIVERY_EVIDENCE_KEY: pem,
+      'LIENTHONG_BAD-NAME': 'x',
+      'LIENTHONG_$(touch pwned)': 'x',
+      LIENTHONG_FOLDER: {},
+      'postgres-password': 'not a variable',
+    },
+  });
+  const started = await run('sh', [join(deploy, 'docker-entrypoint.sh'), 'intake', '--flag'], {
+    cwd: dir,
+    env: {
+      PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+      LIENTHONG_APP_DIR: join(dir, 'app'),
+      LIENTHONG_SECRETS_DIR: join(dir, 'secrets'),
+    },
+  });
+  t.same(
+    JSON.parse(started.stdout),
+    {
+      args: ['--flag'],
+      env: {
+        LIENTHONG_APP_DIR: join(dir, 'app'),
+        LIENTHONG_DELIVERY_EVIDENCE_KEY: pem.trimEnd(),
+        LIENTHONG_SECRETS_DIR: join(dir, 'secrets'),
+      },
+    },
+    'the PEM keeps its lines; other files are not variables',
+  );
+  t.match(started.stderr, /ignoring .*LIENTHONG_BAD-NAME/, 'a file that is not a variable name is skipped aloud');
+  t.equal(globSync(join(dir, 'pwned')).length, 0, 'a file name is never run');
 });
