@@ -529,6 +529,22 @@ void t.test('the dashboards query only known metrics, with units and variables',
     ['lienthong_signature_duration_seconds_bucket', 'up'],
   );
   t.notOk(isKnownMetric('lienthong_made_up_total', inSources), 'a made-up metric is not known');
+
+  // The alert rules (deploy/prometheus/rules, written by the metrics part of issue 19) obey the same rule.
+  type RuleFile = { groups: { rules: { record?: string; alert?: string; expr: string }[] }[] };
+  const ruleFiles = globSync('deploy/prometheus/rules/*.rules.yml', { cwd: root });
+  const rules = (await Promise.all(ruleFiles.map((f) => readYamlDocument(join(root, f))))).flatMap((doc) =>
+    (doc as RuleFile).groups.flatMap((g) => g.rules),
+  );
+  const recorded = new Set(rules.flatMap((rule) => (rule.record === undefined ? [] : [rule.record])));
+  for (const rule of rules) {
+    for (const metric of metricNames(String(rule.expr))) {
+      t.ok(
+        isKnownMetric(metric, inSources) || recorded.has(metric),
+        `rule ${rule.alert ?? rule.record}: ${metric} is known`,
+      );
+    }
+  }
   const provider = (await readYamlDocument(join(deploy, 'grafana/provisioning/dashboards/dashboards.yaml'))) as {
     providers: { options: { path: string } }[];
   };
