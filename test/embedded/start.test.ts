@@ -4,70 +4,13 @@
  * them cleanly, and a second start finds the data of the first.
  */
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTimeStampRequest, readTimeStampResponse } from '@lienthong/pki';
 import { hasTool, pdftotext } from '../support/judges.ts';
-import { freePort } from '../support/transports.ts';
-
-const script = join(import.meta.dirname, '..', '..', 'scripts', 'start.ts');
-
-/**
- * Four consecutive free loopback ports (best effort: checked one by one), below Linux's
- * ephemeral range (32768 up): the suite starts twice on them, and in between the
- * connections of tests running beside this one must not be able to take one.
- */
-async function portBase(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const { createServer } = await import('node:net');
-    const free = await Promise.all(
-      [0, 1, 2, 3].map(
-        (i) =>
-          new Promise<boolean>((resolve) => {
-            const server = createServer();
-            server.once('error', () => resolve(false));
-            server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return base;
-  }
-  return freePort();
-}
-
-async function startSuite(dataDir: string, base: number) {
-  const child = spawn(process.execPath, [script], {
-    env: {
-      ...process.env,
-      LIENTHONG_EMBEDDED_DIR: dataDir,
-      LIENTHONG_PORT_BASE: String(base),
-      LIENTHONG_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within 90 s:\n${output}`)), 90_000);
-    child.stdout.on('data', () => {
-      if (output.includes('ready in')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
-  return { child, ready, exited, output: () => output };
-}
+import { portBase, spawnNpmStart } from '../support/npm-start.ts';
 
 void t.test('npm start brings up the four services, answers, and stops cleanly', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'lienthong-start-'));
@@ -75,7 +18,7 @@ void t.test('npm start brings up the four services, answers, and stops cleanly',
   const base = await portBase();
 
   for (const round of ['first start', 'second start on the same data']) {
-    const suite = await startSuite(dataDir, base);
+    const suite = spawnNpmStart(dataDir, base);
     t.teardown(() => void suite.child.kill('SIGKILL'));
     await suite.ready;
     for (const [i, name] of ['intake', 'signing', 'archive', 'delivery'].entries()) {

@@ -4,6 +4,7 @@
  * ingest's writes; the exported bag judged by bagit-python; an object corrupted behind the
  * service's back; and a fake archive answering hostile tars, which the unpacker refuses.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -262,4 +263,74 @@ void t.test('hostile tars from a fake archive are refused and nothing is written
     [],
     'no work folder left',
   );
+});
+
+void t.test('verify and get: an object in a folder of the package (delivery evidence) is fetched as %2F', async (t) => {
+  // The archive names delivery's evidence `evidence/<delivery>/<batch>.json` (services/archive
+  // "Evidence ingest"): `archive verify` refused every record that had any as "not a package".
+  const id = '0b6f1c4e-2d3a-4c5b-8e9f-0a1b2c3d4e5f';
+  const evidenceName = 'evidence/5d0c1f7a/9e8b7c6d.json';
+  const bodies: Record<string, Buffer> = {
+    'document.pdf': signedPdf,
+    [evidenceName]: Buffer.from('{"evidence":[]}\n'),
+  };
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  const listed = Object.entries(bodies).map(([name, bytes]) => ({ name, sha256: sha256(bytes) }));
+  bodies['manifest.json'] = Buffer.from(JSON.stringify({ objects: listed }));
+  const routes = new Map<string, Buffer>([
+    [`/v1/records/${id}/original`, bodies['document.pdf']!],
+    [`/v1/records/${id}/objects/manifest.json`, bodies['manifest.json']],
+    [`/v1/records/${id}/objects/evidence%2F5d0c1f7a%2F9e8b7c6d.json`, bodies[evidenceName]!],
+  ]);
+  const pkg = {
+    recordId: id,
+    retentionClass: 'permanent',
+    retainUntil: null,
+    lockedUntil: '2126-01-01T00:00:00Z',
+    legalHold: false,
+    validation: { indication: 'TOTAL_PASSED', subIndication: null },
+    objects: Object.entries(bodies).map(([name, bytes]) => ({
+      name,
+      key: `records/${id}/${name}`,
+      versionId: 'v1',
+      sha256: sha256(bytes),
+      size: bytes.length,
+      mediaType: 'application/octet-stream',
+    })),
+  };
+  const asked: string[] = [];
+  const server = createServer((request, response) => {
+    asked.push(request.url ?? '');
+    const body =
+      request.url === `/v1/records/${id}/package` ? Buffer.from(JSON.stringify(pkg)) : routes.get(request.url ?? '');
+    if (body === undefined) {
+      response.writeHead(404, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ status: 404, code: 'RECORD_OBJECT_NOT_FOUND', title: 'not found' }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    response.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const fake = configFor('TU-HN', ['archivist'], `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const verified = await lienthong(['archive', 'verify', id, ...fixture.trust, '--config', fake]);
+  t.equal(verified.code, 0, `${verified.stdout}${verified.stderr}`);
+  t.match(verified.stdout, `ok   ${evidenceName}`, 'the evidence object holds');
+  t.ok(asked.includes(`/v1/records/${id}/objects/evidence%2F5d0c1f7a%2F9e8b7c6d.json`), 'its slashes sent as %2F');
+  const got = await lienthong([
+    'archive',
+    'get',
+    id,
+    '--object',
+    evidenceName,
+    '-o',
+    'evidence.json',
+    '--config',
+    fake,
+  ]);
+  t.equal(got.code, 0, got.stderr);
+  t.equal(readFileSync(join(dir, 'evidence.json'), 'utf8'), '{"evidence":[]}\n', 'archive get --object keeps it');
+  const escape = await lienthong(['archive', 'get', id, '--object', 'evidence/../x', '-o', 'x.json', '--config', fake]);
+  t.equal(escape.code, 2, 'a name with `..` is still refused');
 });

@@ -36,7 +36,8 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
   if (platform === undefined) return app;
   try {
     await app.register(directoryRoutes, { pool: platform.pool });
-    await app.register(directoryImportRoutes, { pool: platform.pool });
+    const { topicNamespace } = config;
+    await app.register(directoryImportRoutes, { pool: platform.pool, topicNamespace });
     const { pool, store } = platform;
     const bucket = config.documentBucket;
     await store.ensureBucket(bucket);
@@ -48,11 +49,19 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
       checkPdf,
       maxDocumentBytes: config.maxDocumentBytes,
     });
-    await app.register(documentRoutes, { pool, store, bucket });
+    await app.register(documentRoutes, { pool, store, bucket, topicNamespace });
     const signing = createSigningClient(config.signingUrl);
-    await app.register(documentIssueRoutes, { pool, store, bucket, signing, stampPdf, seals: config.seals });
-    await app.register(documentRecallRoutes, { pool });
-    await app.register(registerRoutes, { pool: platform.pool });
+    await app.register(documentIssueRoutes, {
+      pool,
+      store,
+      bucket,
+      signing,
+      stampPdf,
+      seals: config.seals,
+      topicNamespace,
+    });
+    await app.register(documentRecallRoutes, { pool, topicNamespace });
+    await app.register(registerRoutes, { pool: platform.pool, topicNamespace });
     await app.register(incomingRegisterRoutes, { pool: platform.pool });
   } catch (error) {
     await app.close();

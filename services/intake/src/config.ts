@@ -7,7 +7,9 @@
  * `LIENTHONG_INTAKE_SIGNING_URL` (the signing service that signs and seals documents on
  * behalf of the caller; without it the sign and issue routes answer 503), and
  * `LIENTHONG_INTAKE_SEALS_PER_CALLER` and `_SEAL_QUEUE_PER_CALLER` (how many of one caller's
- * signatures and seals run at once and wait, issue/caller-gate.ts).
+ * signatures and seals run at once and wait, issue/caller-gate.ts), and
+ * `LIENTHONG_INTAKE_TOPIC_NAMESPACE` (a prefix of the topics its events go to, as delivery's
+ * and the archive's namespaces; event-topics.ts).
  */
 import { availableParallelism } from 'node:os';
 import { loadConfig, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
@@ -57,6 +59,12 @@ export const intakeConfigSchema = serviceConfigSchema(
       default: 2,
       expected: "an integer 1-64 (one caller's signatures running at once; signing's uploads per caller)",
     }),
+    LIENTHONG_INTAKE_TOPIC_NAMESPACE: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+        expected: 'a prefix of lower-case letters, digits, _ and - (at most 63)',
+      }),
+    ),
     LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER: Type.Integer({
       minimum: 0,
       maximum: 10_000,
@@ -84,6 +92,8 @@ export type IntakeConfig = ServiceConfig & {
   readonly signingUrl: string | undefined;
   /** How many of one caller's signatures and seals run at once, and wait (issue/caller-gate.ts). */
   readonly seals: { readonly perCaller: number; readonly queuePerCaller: number };
+  /** Prefix of the topics of its events (`<namespace>.lienthong.document.issued.v1`); '' for none. */
+  readonly topicNamespace: string;
 };
 
 /** Reads and validates the intake configuration from `env`; throws ConfigError. */
@@ -103,5 +113,6 @@ export function loadIntakeConfig(env: Env): IntakeConfig {
       perCaller: values.LIENTHONG_INTAKE_SEALS_PER_CALLER,
       queuePerCaller: values.LIENTHONG_INTAKE_SEAL_QUEUE_PER_CALLER,
     },
+    topicNamespace: values.LIENTHONG_INTAKE_TOPIC_NAMESPACE ?? '',
   };
 }

@@ -16,7 +16,7 @@ import { upgradeSealKeys } from './keys/seal-upgrade.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
 import { twoStepPurge } from './signing/two-step-purge.ts';
-import { runDirectoryConsumer } from './directory/directory-consumer.ts';
+import { directoryTopic, runDirectoryConsumer } from './directory/directory-consumer.ts';
 import { replaceOffices } from './identity/identity-repository.ts';
 import { readOfficesFile } from './identity/office-file.ts';
 import { openTokenSession } from './token/pkcs11-token.ts';
@@ -127,7 +127,13 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     await app.register(evidenceRoutes, { ca, keys: config.evidenceKeys, audience: config.auth.audience });
     // The directory's offices and people (issue 16), consumed for as long as the app runs;
     // started in the background, so an unreachable bus does not keep the CA from answering.
-    const directory = runDirectoryConsumer({ pool: platform.pool, bus: platform.bus, clock, log: app.log });
+    const directory = runDirectoryConsumer({
+      pool: platform.pool,
+      bus: platform.bus,
+      clock,
+      log: app.log,
+      ...directoryTopic(config.topicNamespace),
+    });
     app.addHook('onClose', async () => directory.stop());
   } catch (error) {
     await app.close();

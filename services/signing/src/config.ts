@@ -16,6 +16,8 @@
  * `LIENTHONG_SIGNING_ARCHIVE_JWKS` is the public JWK set of the archive service's own token
  * key: its tokens are good for `POST /v1/verify/pdf` and `POST /v1/tsa` only
  * (signing/archive-tokens.ts); absent, the archive's tokens are refused everywhere.
+ * `LIENTHONG_SIGNING_TOPIC_NAMESPACE` prefixes the topic and consumer group of intake's
+ * directory it reads (`<namespace>.lienthong.directory.changed.v1`), as intake's namespace.
  */
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, parseJwks, serviceConfigSchema, toServiceConfig, Type } from '@lienthong/service';
@@ -67,6 +69,12 @@ export const signingConfigSchema = serviceConfigSchema(
       Type.String({
         minLength: 1,
         expected: "the public JWK set (RFC 7517 §5, JSON) of the archive service's token key",
+      }),
+    ),
+    LIENTHONG_SIGNING_TOPIC_NAMESPACE: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+        expected: 'a prefix of lower-case letters, digits, _ and - (at most 63)',
       }),
     ),
     LIENTHONG_SIGNING_UPLOADS_PER_CALLER: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
@@ -150,6 +158,8 @@ export type SigningConfig = ServiceConfig & {
    * `POST /v1/verify/pdf` and `POST /v1/tsa` only; absent: refused everywhere.
    */
   readonly archiveKeys?: AuthKeySet;
+  /** Prefix of the directory's topic and group (`<namespace>.lienthong.directory.changed.v1`); '' for none. */
+  readonly topicNamespace: string;
 };
 
 /** Reads a JWK set variable (libs/service `parseJwks`); throws ConfigError saying what is wrong. */
@@ -227,6 +237,7 @@ export function loadSigningConfig(env: Env): SigningConfig {
     ...(evidenceKeys === undefined ? {} : { evidenceKeys }),
     ...(archiveKeys === undefined ? {} : { archiveKeys }),
     uploadsPerCaller: values.LIENTHONG_SIGNING_UPLOADS_PER_CALLER,
+    topicNamespace: values.LIENTHONG_SIGNING_TOPIC_NAMESPACE ?? '',
     workers: {
       size: values.LIENTHONG_SIGNING_WORKERS ?? Math.min(2, availableParallelism()),
       memoryMb: values.LIENTHONG_SIGNING_WORKER_MEMORY_MB,

@@ -5,6 +5,7 @@ import t from 'tap';
 import { testAuthEnv } from '../../../test/support/auth.ts';
 import { ConfigError, publicJwks } from '@lienthong/service';
 import { loadSigningConfig } from '../src/config.ts';
+import { directoryTopic } from '../src/directory/directory-consumer.ts';
 
 const base = {
   ...testAuthEnv,
@@ -213,4 +214,28 @@ void t.test("the evidence key set (delivery's token keys) is optional, read as a
       t.notMatch((error as Error).message, /"d":/, 'no key material in the message');
     }
   }
+});
+
+void t.test("the topic namespace of intake's directory: none by default, a malformed one refused", async (t) => {
+  const kek = 'k'.repeat(40);
+  t.equal(loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek }).topicNamespace, '');
+  const config = loadSigningConfig({
+    ...base,
+    LIENTHONG_SIGNING_KEK: kek,
+    LIENTHONG_SIGNING_TOPIC_NAMESPACE: 'tinh-a',
+  });
+  t.equal(config.topicNamespace, 'tinh-a');
+  t.same(directoryTopic(config.topicNamespace), {
+    topic: 'tinh-a.lienthong.directory.changed.v1',
+    group: 'tinh-a.signing-directory',
+  });
+  t.same(directoryTopic(''), { topic: 'lienthong.directory.changed.v1', group: 'signing-directory' });
+  for (const value of ['Upper', 'has.dot', '-start', 'a'.repeat(64)])
+    t.throws(
+      () => loadSigningConfig({ ...base, LIENTHONG_SIGNING_KEK: kek, LIENTHONG_SIGNING_TOPIC_NAMESPACE: value }),
+      {
+        name: 'ConfigError',
+        message: /LIENTHONG_SIGNING_TOPIC_NAMESPACE/,
+      },
+    );
 });

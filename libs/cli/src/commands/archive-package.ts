@@ -44,8 +44,19 @@ export interface ArchivePackage {
 /** A record id (the archive's are UUIDs). */
 export const recordIdPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-/** An object name as manifests write them. */
-export const objectNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/**
+ * An object name as manifests write them, as the archive's route takes it: up to four
+ * segments (delivery's evidence is `evidence/<delivery>/<batch>.json`), each starting with a
+ * letter or digit, so no `..` or empty segment.
+ */
+export const objectNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,3}$/;
+
+/** The route of object `name` of record `id`: the original's own, else `objects/NAME` with its slashes as %2F. */
+export function objectPath(id: string, name: string): string {
+  return name === 'document.pdf'
+    ? `/v1/records/${id}/original`
+    : `/v1/records/${id}/objects/${encodeURIComponent(name)}`;
+}
 
 /** The id as given, or a USAGE error. */
 export function recordIdOf(command: string, id: string): string {

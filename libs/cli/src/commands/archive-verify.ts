@@ -4,9 +4,9 @@
  * list compared with the package's, and the original PDF's signatures verified with the code
  * of `lienthong verify` (libs/pades, the EN 319 102-1 report).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseCommandLine, positionals } from '../args.ts';
 import { readClientConfig } from '../client/client-config.ts';
 import { reportRefusal, ServiceRefusal } from '../client/service-client.ts';
@@ -14,7 +14,7 @@ import { EXIT, isCliError } from '../errors.ts';
 import { readCertificateFiles, readCrlFiles } from '../inputs/certificates.ts';
 import type { Command } from '../io.ts';
 import { downloadFromArchive } from './archive-download.ts';
-import { fetchPackage, recordIdOf } from './archive-package.ts';
+import { fetchPackage, objectPath, recordIdOf } from './archive-package.ts';
 import { verifyPdfFile } from './pdf-verify.ts';
 
 /** `lienthong archive verify`. */
@@ -58,9 +58,9 @@ the archive unreachable.
       const problems: string[] = [];
       const objects = [];
       for (const object of pkg.objects) {
-        const path =
-          object.name === 'document.pdf' ? `/v1/records/${id}/original` : `/v1/records/${id}/objects/${object.name}`;
-        const got = await downloadFromArchive(io, config, path, join(dir, object.name), object);
+        // A name of the package's pattern (no `..`) stays inside the folder; evidence has folders of its own.
+        mkdirSync(dirname(join(dir, object.name)), { recursive: true });
+        const got = await downloadFromArchive(io, config, objectPath(id, object.name), join(dir, object.name), object);
         objects.push({ name: object.name, sha256: got.sha256, size: got.length, holds: got.kept });
         if (!got.kept)
           problems.push(

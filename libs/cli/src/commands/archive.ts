@@ -13,7 +13,7 @@ import { CliError, EXIT } from '../errors.ts';
 import type { CliIo, Command } from '../io.ts';
 import { downloadFromArchive } from './archive-download.ts';
 import type { ArchiveRecord } from './archive-package.ts';
-import { fetchPackage, objectNamePattern, recordIdOf } from './archive-package.ts';
+import { fetchPackage, objectNamePattern, objectPath, recordIdOf } from './archive-package.ts';
 
 interface SearchPage {
   office: string;
@@ -187,8 +187,7 @@ or the archive unreachable.
         io.stderr(`lienthong: the package of ${id} has no object ${name}\n`);
         return EXIT.invalid;
       }
-      const path = name === 'document.pdf' ? `/v1/records/${id}/original` : `/v1/records/${id}/objects/${name}`;
-      const got = await downloadFromArchive(io, config, path, target, object);
+      const got = await downloadFromArchive(io, config, objectPath(id, name), target, object);
       const summary = {
         file: target,
         name,

@@ -30,6 +30,7 @@ import type { DirectorySnapshot, StoredOffice } from './directory-snapshot.ts';
 import { loadGroups, upsertGroups } from './group-repository.ts';
 import { loadOffices, reviseOffices, upsertOffices } from './office-repository.ts';
 import { loadPeople, upsertPeople } from './person-repository.ts';
+import { topicIn } from '../event-topics.ts';
 
 /** What an import did. */
 export interface ImportResult {
@@ -75,7 +76,7 @@ async function eventData(
   });
 }
 
-async function write(client: PoolClient, changes: DirectoryChanges, at: Date): Promise<void> {
+async function write(client: PoolClient, changes: DirectoryChanges, at: Date, namespace: string): Promise<void> {
   await upsertOffices(client, changes.offices);
   await reviseOffices(client, changes.revisedOffices);
   await upsertPeople(client, changes.people);
@@ -84,7 +85,7 @@ async function write(client: PoolClient, changes: DirectoryChanges, at: Date): P
   const events = (await eventData(client, changes.events, at)).map((data) => {
     const key = definition.keyOf(data);
     return {
-      topic: definition.topic,
+      topic: topicIn(namespace, definition.topic),
       key,
       envelope: createEnvelope({
         type: definition.type,
@@ -125,6 +126,7 @@ async function applyImport(
   document: DirectoryDocument,
   lines: readonly number[],
   scope: (snapshot: DirectorySnapshot) => void,
+  namespace: string,
 ): Promise<ImportResult> {
   return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('lienthong.intake.directory', 0))");
@@ -134,30 +136,44 @@ async function applyImport(
     scope(snapshot);
     const changes = directoryChanges(snapshot, document);
     const { rows } = await client.query<{ now: Date }>('SELECT now() AS now');
-    await write(client, changes, rows[0]!.now);
+    await write(client, changes, rows[0]!.now, namespace);
     return { summary: changes.summary, events: changes.events.length };
   });
 }
 
-/** Imports `source` as `principal` (a directory administrator, within their committee's subtree). */
-export async function importDirectory(pool: Pool, principal: Principal, source: ImportSource): Promise<ImportResult> {
+/**
+ * Imports `source` as `principal` (a directory administrator, within their committee's
+ * subtree); its `directory.changed` events go under `namespace` (event-topics.ts).
+ */
+export async function importDirectory(
+  pool: Pool,
+  principal: Principal,
+  source: ImportSource,
+  namespace = '',
+): Promise<ImportResult> {
   requireRoleOf(principal, roles.directoryAdmin);
   const { document, lines } = documentOf(source);
-  return applyImport(pool, document, lines, (snapshot) => {
-    const scope = checkScope(snapshot, document, principal.office);
-    if (scope.ok) return;
-    if (scope.reason === 'caller-unknown')
-      throw new AppError(intakeErrors.DIRECTORY_CALLER_UNKNOWN, {
-        detail: `${principal.office} is not an active office of the directory${snapshot.offices.size === 0 ? ' (the first import must hold the caller’s own office)' : ''}.`,
-      });
-    throw new AppError(intakeErrors.DIRECTORY_OUT_OF_SCOPE, { extra: { offices: scope.offices.slice(0, 100) } });
-  });
+  return applyImport(
+    pool,
+    document,
+    lines,
+    (snapshot) => {
+      const scope = checkScope(snapshot, document, principal.office);
+      if (scope.ok) return;
+      if (scope.reason === 'caller-unknown')
+        throw new AppError(intakeErrors.DIRECTORY_CALLER_UNKNOWN, {
+          detail: `${principal.office} is not an active office of the directory${snapshot.offices.size === 0 ? ' (the first import must hold the caller’s own office)' : ''}.`,
+        });
+      throw new AppError(intakeErrors.DIRECTORY_OUT_OF_SCOPE, { extra: { offices: scope.offices.slice(0, 100) } });
+    },
+    namespace,
+  );
 }
 
 /**
  * Imports `document` as the system, unscoped: the seed of `npm start` and operators'
  * tooling that run inside the deployment. Idempotent like every import.
  */
-export async function seedDirectory(pool: Pool, input: DirectoryInput): Promise<ImportResult> {
-  return applyImport(pool, toDirectoryDocument(input), [], () => undefined);
+export async function seedDirectory(pool: Pool, input: DirectoryInput, namespace = ''): Promise<ImportResult> {
+  return applyImport(pool, toDirectoryDocument(input), [], () => undefined, namespace);
 }

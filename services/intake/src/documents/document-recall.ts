@@ -16,6 +16,7 @@ import { requireRoleOf } from '../access.ts';
 import { intakeErrors } from '../errors.ts';
 import type { Queryable } from '../queryable.ts';
 import { appendTransition, findDocument, setDocumentState, type StoredDocument } from './document-repository.ts';
+import { topicIn } from '../event-topics.ts';
 
 /** Who may recall or replace an office's issued documents: its registry and its office system. */
 const recallers = ['registry', 'office-system'];
@@ -48,11 +49,12 @@ function documentEvent(
   definition: typeof eventDefinitions.documentRecalled | typeof eventDefinitions.documentReplaced,
   documentId: string,
   data: DocumentRecalled | DocumentReplaced,
+  namespace: string,
 ) {
   const checked = validateEventData(definition.type, definition.version, data);
   if (!checked.ok) throw new Error(`${definition.type} of ${documentId}: ${JSON.stringify(checked.problems)}`);
   return {
-    topic: definition.topic,
+    topic: topicIn(namespace, definition.topic),
     key: data.office,
     envelope: createEnvelope({
       type: definition.type,
@@ -116,15 +118,20 @@ async function endIssued(
 
 /** `document.recalled` of `document`, recalled at `at` for `reason`. */
 const recalledEvent =
-  (reason: string) =>
+  (reason: string, namespace: string) =>
   (document: StoredDocument, symbol: string, at: Date): ReturnType<typeof documentEvent> =>
-    documentEvent(eventDefinitions.documentRecalled, document.id, {
-      documentId: document.id,
-      office: document.office,
-      symbol,
-      reason,
-      recalledAt: at.toISOString(),
-    });
+    documentEvent(
+      eventDefinitions.documentRecalled,
+      document.id,
+      {
+        documentId: document.id,
+        office: document.office,
+        symbol,
+        reason,
+        recalledAt: at.toISOString(),
+      },
+      namespace,
+    );
 
 /** Recalls (thu hồi) the caller's office's issued document `id` for `reason`; `document.recalled` tells delivery. */
 export async function recallDocument(
@@ -132,8 +139,9 @@ export async function recallDocument(
   principal: Principal,
   id: string,
   reason: string,
+  namespace = '',
 ): Promise<StoredDocument> {
-  return endIssued(pool, principal, id, 'recall', reason, recalledEvent(reason));
+  return endIssued(pool, principal, id, 'recall', reason, recalledEvent(reason, namespace));
 }
 
 /**
@@ -148,6 +156,7 @@ export async function replaceDocument(
   id: string,
   replacedBy: string,
   reason: string,
+  namespace = '',
 ): Promise<StoredDocument> {
   if (replacedBy === id) throw new AppError(serviceErrors.BAD_REQUEST, { detail: 'a document cannot replace itself' });
   return endIssued(
@@ -157,14 +166,19 @@ export async function replaceDocument(
     'replace',
     reason,
     (document, symbol, at) =>
-      documentEvent(eventDefinitions.documentReplaced, document.id, {
-        documentId: document.id,
-        office: document.office,
-        symbol,
-        replacedBy,
-        reason,
-        replacedAt: at.toISOString(),
-      }),
+      documentEvent(
+        eventDefinitions.documentReplaced,
+        document.id,
+        {
+          documentId: document.id,
+          office: document.office,
+          symbol,
+          replacedBy,
+          reason,
+          replacedAt: at.toISOString(),
+        },
+        namespace,
+      ),
     async (client) => {
       const replacement = await findDocument(client, principal.office, replacedBy);
       if (replacement === undefined)

@@ -25,6 +25,7 @@ import { intakeErrors } from '../errors.ts';
 import { cancelNumber } from '../registers/numbering.ts';
 import type { RegisterEntry } from '../registers/register-entry.ts';
 import { findEntryOfDocument } from '../registers/register-repository.ts';
+import { topicIn } from '../event-topics.ts';
 
 /** A reason as the event carries it: one line (a register's reason may span lines), at most 1,000 characters. */
 function oneLine(reason: string): string {
@@ -33,12 +34,12 @@ function oneLine(reason: string): string {
 }
 
 /** `document.cancelled` v1 of `data`, checked against libs/records, keyed by the issuing office. */
-function cancelledEvent(data: DocumentCancelled) {
+function cancelledEvent(data: DocumentCancelled, namespace: string) {
   const definition = eventDefinitions.documentCancelled;
   const checked = validateEventData(definition.type, definition.version, data);
   if (!checked.ok) throw new Error(`${definition.type} of ${data.documentId}: ${JSON.stringify(checked.problems)}`);
   return {
-    topic: definition.topic,
+    topic: topicIn(namespace, definition.topic),
     key: data.office,
     envelope: createEnvelope({
       type: definition.type,
@@ -61,6 +62,7 @@ async function cancelLocked(
   reason: string,
   by: string,
   symbol: string | undefined,
+  namespace: string,
 ): Promise<StoredDocument> {
   const check = checkAction(document.state, 'cancel');
   if (!check.allowed)
@@ -68,13 +70,16 @@ async function cancelLocked(
       detail: check.reason,
       extra: { state: document.state },
     });
-  const event = cancelledEvent({
-    documentId: document.id,
-    office: document.office,
-    ...(symbol === undefined ? {} : { symbol }),
-    reason: oneLine(reason),
-    cancelledAt: new Date().toISOString(),
-  });
+  const event = cancelledEvent(
+    {
+      documentId: document.id,
+      office: document.office,
+      ...(symbol === undefined ? {} : { symbol }),
+      reason: oneLine(reason),
+      cancelledAt: new Date().toISOString(),
+    },
+    namespace,
+  );
   const updated = await setDocumentState(client, document.id, check.transition.to);
   await appendTransition(client, document.id, {
     from: document.state,
@@ -98,6 +103,7 @@ export async function cancelDocument(
   principal: Principal,
   id: string,
   reason: string,
+  namespace = '',
 ): Promise<StoredDocument> {
   requireRoleOf(principal, 'office-system', 'registry');
   const problem = textProblem(reason, { maxLength: 1000, multiline: true });
@@ -105,7 +111,8 @@ export async function cancelDocument(
   return withTransaction(pool, async (client) => {
     const document = await findDocument(client, principal.office, id, true);
     if (document === undefined) throw new AppError(intakeErrors.DOCUMENT_NOT_FOUND);
-    if (document.state !== 'issued') return cancelLocked(client, document, reason, principal.subject, undefined);
+    if (document.state !== 'issued')
+      return cancelLocked(client, document, reason, principal.subject, undefined, namespace);
     const entry = await findEntryOfDocument(client, 'outgoing', document.office, document.id);
     if (entry === undefined || entry.office !== document.office)
       throw new Error(`document ${document.id} is issued without its register entry`);
@@ -118,7 +125,7 @@ export async function cancelDocument(
         reason,
         by: principal.subject,
       });
-    return cancelLocked(client, document, reason, principal.subject, entry.symbol);
+    return cancelLocked(client, document, reason, principal.subject, entry.symbol, namespace);
   });
 }
 
@@ -133,6 +140,7 @@ export async function cancelOutgoing(
   pool: Pool,
   principal: Principal,
   target: { series: string; period: string; number: number; reason: string },
+  namespace = '',
 ): Promise<RegisterEntry> {
   requireRoleOf(principal, roles.registry);
   return withTransaction(pool, async (client) => {
@@ -140,7 +148,7 @@ export async function cancelOutgoing(
     if (entry.issuedAt === null) return entry;
     const document = await findDocument(client, principal.office, entry.documentId, true);
     if (document?.state === 'issued')
-      await cancelLocked(client, document, target.reason, principal.subject, entry.symbol);
+      await cancelLocked(client, document, target.reason, principal.subject, entry.symbol, namespace);
     return entry;
   });
 }

@@ -235,7 +235,13 @@ async function complete(deps: IssueDeps, principal: Principal, id: string, seale
         });
         if (done.isNew) {
           const deliverTo = await recipientOffices(client, current.metadata.recipients, current.office);
-          await enqueueEvents(client, [issuedEvent(updated, done, file, at, { bucket: deps.bucket, deliverTo })]);
+          await enqueueEvents(client, [
+            issuedEvent(updated, done, file, at, {
+              bucket: deps.bucket,
+              deliverTo,
+              namespace: deps.topicNamespace ?? '',
+            }),
+          ]);
         }
         return answerOf(updated, done.entry, file);
       },

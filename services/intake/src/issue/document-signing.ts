@@ -38,6 +38,8 @@ export interface IssueDeps {
   signing: SigningClient;
   /** One caller's signatures and seals at signing at once (caller-gate.ts). */
   gate: CallerGate;
+  /** Where `document.issued` goes: the topics' namespace (event-topics.ts); '' or absent for none. */
+  topicNamespace?: string;
 }
 
 /** Where the signer's visible block goes: none, or on `page` at `rect` (signing's defaults otherwise). */

@@ -10,14 +10,15 @@ import type { DocumentIssued } from '@lienthong/records';
 import type { StoredFile } from '../documents/document-file-repository.ts';
 import type { StoredDocument } from '../documents/document-repository.ts';
 import type { NumberReservation } from '../registers/numbering.ts';
+import { topicIn } from '../event-topics.ts';
 
-/** The `document.issued` event of `document`, numbered as `done`, its issued PDF `file` in `where.bucket`. */
+/** The `document.issued` event of `document`, numbered as `done`, its issued PDF `file` in `where.bucket`, on the topic under `where.namespace`. */
 export function issuedEvent(
   document: StoredDocument,
   done: NumberReservation,
   file: StoredFile,
   at: Date,
-  where: { bucket: string; deliverTo: string[] },
+  where: { bucket: string; deliverTo: string[]; namespace: string },
 ) {
   const { metadata } = document;
   const numberSymbol = parseNumberSymbol(done.symbol);
@@ -51,7 +52,7 @@ export function issuedEvent(
   const checked = validateEventData(definition.type, definition.version, data);
   if (!checked.ok) throw new Error(`document.issued of ${document.id}: ${JSON.stringify(checked.problems)}`);
   return {
-    topic: definition.topic,
+    topic: topicIn(where.namespace, definition.topic),
     key: definition.keyOf(data),
     envelope: createEnvelope({
       type: definition.type,

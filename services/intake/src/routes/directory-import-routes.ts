@@ -27,8 +27,11 @@ const ImportResult = Type.Object({
 });
 
 /** Registers the import route. */
-export async function directoryImportRoutes(app: ServiceApp, options: { pool: Pool }): Promise<void> {
-  const { pool } = options;
+export async function directoryImportRoutes(
+  app: ServiceApp,
+  options: { pool: Pool; topicNamespace: string },
+): Promise<void> {
+  const { pool, topicNamespace } = options;
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: maxImportBytes }, (_request, body, done) =>
     done(null, body),
   );
@@ -69,10 +72,10 @@ export async function directoryImportRoutes(app: ServiceApp, options: { pool: Po
       if (request.validationError !== undefined)
         throw bodyValidationError(DirectoryImportBody, request.body, request.validationError);
       if (mediaType === 'text/csv')
-        return importDirectory(pool, principal, { kind: 'csv', text: request.body as string });
+        return importDirectory(pool, principal, { kind: 'csv', text: request.body as string }, topicNamespace);
       if (mediaType !== 'application/json')
         throw new AppError(serviceErrors.UNSUPPORTED_MEDIA_TYPE, { detail: 'send application/json or text/csv' });
-      return importDirectory(pool, principal, { kind: 'json', input: request.body as DirectoryInput });
+      return importDirectory(pool, principal, { kind: 'json', input: request.body as DirectoryInput }, topicNamespace);
     },
   );
 }

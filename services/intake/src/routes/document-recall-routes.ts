@@ -22,8 +22,11 @@ const responses = {
 };
 
 /** Registers the recall and replacement routes. */
-export async function documentRecallRoutes(app: ServiceApp, options: { pool: Pool }): Promise<void> {
-  const { pool } = options;
+export async function documentRecallRoutes(
+  app: ServiceApp,
+  options: { pool: Pool; topicNamespace: string },
+): Promise<void> {
+  const { pool, topicNamespace } = options;
 
   app.post(
     '/v1/documents/:id/recall',
@@ -38,7 +41,9 @@ export async function documentRecallRoutes(app: ServiceApp, options: { pool: Poo
       },
     },
     async (request) =>
-      toDocumentView(await recallDocument(pool, principalOf(request), request.params.id, request.body.reason)),
+      toDocumentView(
+        await recallDocument(pool, principalOf(request), request.params.id, request.body.reason, topicNamespace),
+      ),
   );
 
   app.post(
@@ -63,6 +68,7 @@ export async function documentRecallRoutes(app: ServiceApp, options: { pool: Poo
           request.params.id,
           request.body.replacedBy,
           request.body.reason,
+          topicNamespace,
         ),
       ),
   );

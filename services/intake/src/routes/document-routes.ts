@@ -25,9 +25,9 @@ const notFound = problemResponse("DOCUMENT_NOT_FOUND: none of the caller's offic
 /** Registers the documents' read and cancellation routes. */
 export async function documentRoutes(
   app: ServiceApp,
-  options: { pool: Pool; store: ObjectStore; bucket: string },
+  options: { pool: Pool; store: ObjectStore; bucket: string; topicNamespace: string },
 ): Promise<void> {
-  const { pool, store, bucket } = options;
+  const { pool, store, bucket, topicNamespace } = options;
 
   app.get(
     '/v1/documents',
@@ -168,6 +168,8 @@ export async function documentRoutes(
       },
     },
     async (request) =>
-      toDocumentView(await cancelDocument(pool, principalOf(request), request.params.id, request.body.reason)),
+      toDocumentView(
+        await cancelDocument(pool, principalOf(request), request.params.id, request.body.reason, topicNamespace),
+      ),
   );
 }

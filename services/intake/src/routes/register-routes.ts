@@ -35,8 +35,8 @@ const forbidden = problemResponse(
 const filterQuery = Type.Object(RegisterFilterQuery, { additionalProperties: false });
 
 /** Registers the outgoing register's routes. */
-export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): Promise<void> {
-  const { pool } = options;
+export async function registerRoutes(app: ServiceApp, options: { pool: Pool; topicNamespace: string }): Promise<void> {
+  const { pool, topicNamespace } = options;
   app.addSchema(RegisterEntrySummary);
   app.addSchema(SeriesConfigBody);
 
@@ -175,7 +175,12 @@ export async function registerRoutes(app: ServiceApp, options: { pool: Pool }): 
     },
     async (request) =>
       toEntrySummary(
-        await cancelOutgoing(pool, principalOf(request), { ...request.params, reason: request.body.reason }),
+        await cancelOutgoing(
+          pool,
+          principalOf(request),
+          { ...request.params, reason: request.body.reason },
+          topicNamespace,
+        ),
       ),
   );
 

@@ -15,6 +15,12 @@ import { applyDirectoryChange, type DirectoryOutcome } from './directory-office.
 /** The consumer group: every signing instance shares it, so each event is applied by one. */
 export const directoryGroup = 'signing-directory';
 
+/** The topic and group under the installation's `namespace` ('' for none), as intake publishes it. */
+export function directoryTopic(namespace: string): { topic: string; group: string } {
+  const at = (name: string): string => (namespace === '' ? name : `${namespace}.${name}`);
+  return { topic: at(eventDefinitions.directoryChanged.topic), group: at(directoryGroup) };
+}
+
 /** What the consumer needs. */
 export interface DirectoryConsumerOptions {
   pool: Pool;
