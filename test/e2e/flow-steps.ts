@@ -160,8 +160,14 @@ const directiveSubject = 'Về tăng cường công tác chuyển đổi số';
 const districts = ['HU-KIMSON', 'HU-YENMO', 'HU-NHOQUAN'];
 const communes = ['DU-KIMCHINH', 'DU-LAITHANH', 'DU-VANHAI'];
 
+/** The documents of a flow: the directive and the second document, recalled. */
+export interface FlowDocuments {
+  directive: string;
+  recalled: string;
+}
+
 /** The whole flow; `ctx.workDir` receives the exported evidence and bag. */
-export async function runFlow(t: Test, ctx: FlowContext): Promise<void> {
+export async function runFlow(t: Test, ctx: FlowContext): Promise<FlowDocuments> {
   // The province office sends a directive to the three district committees and the communes of Kim Sơn (a group).
   const directive = await issueDirective(
     t,
@@ -282,4 +288,5 @@ export async function runFlow(t: Test, ctx: FlowContext): Promise<void> {
   );
   await ok(t, ctx, office('archivist'), ['archive', 'dispose', 'due']);
   await ok(t, ctx, office('archivist'), ['audit', 'verify']);
+  return { directive, recalled: second };
 }
