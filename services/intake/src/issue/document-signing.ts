@@ -38,6 +38,8 @@ export interface IssueDeps {
   signing: SigningClient;
   /** One caller's signatures and seals at signing at once (caller-gate.ts). */
   gate: CallerGate;
+  /** Told of each document newly issued, once committed (the metrics' counter). */
+  onIssued?: (type: string) => void;
 }
 
 /** Where the signer's visible block goes: none, or on `page` at `rect` (signing's defaults otherwise). */

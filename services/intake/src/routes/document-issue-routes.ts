@@ -57,6 +57,7 @@ export async function documentIssueRoutes(
     signing: SigningClient;
     stampPdf: StampPdf;
     seals: CallerGateLimits;
+    onIssued?: (type: string) => void;
   },
 ): Promise<void> {
   const deps = { ...options, gate: createCallerGate(options.seals) };
