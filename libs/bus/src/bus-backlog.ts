@@ -59,6 +59,8 @@ function kafkaBacklog(options: { brokers: string[]; clientId?: string; logger?: 
     clientId: options.clientId ?? 'lienthong-backlog',
     brokers: options.brokers,
     connectionTimeout: 3_000,
+    // A scrape does not wait for retries: the next one asks again.
+    retry: { retries: 0 },
     logLevel: kafkaLevelOf('error'),
     logCreator: kafkaLogCreator(options.logger ?? silentLogger),
   });

@@ -28,7 +28,7 @@ export { httpMetrics } from './metrics.ts';
 export type { AppMetrics, MetricsOptions } from './metrics.ts';
 export { busMetrics, outboxMetrics, watchConsumers } from './platform-metrics.ts';
 export type { PlatformBacklog, WatchedConsumer } from './platform-metrics.ts';
-export { scrapeRead } from './scrape-read.ts';
+export { scrapeRead, scrapeReadTimeoutMs } from './scrape-read.ts';
 export { apiDocs } from './docs.ts';
 export type { ApiDocsOptions } from './docs.ts';
 export { authHook, bearerTokenAuthenticator, principalOf, requireRole, roles } from './auth.ts';

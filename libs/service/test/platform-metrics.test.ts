@@ -11,7 +11,7 @@ import pg from 'pg';
 import t, { type Test } from 'tap';
 import { createEnvelope, openBusBacklog, type OutgoingEvent } from '@lienthong/bus';
 import { createPool, enqueueEvents, withTransaction } from '@lienthong/db';
-import { createLogger, watchConsumers, type Platform } from '../src/index.ts';
+import { createLogger, scrapeRead, watchConsumers, type Platform } from '../src/index.ts';
 import { testEnv } from '../../../test/support/env.ts';
 import { connectTestPlatform, dropTestSchemas } from '../../../test/support/platform.ts';
 import { buildTestApp } from './helpers.ts';
@@ -173,4 +173,24 @@ void t.test('a database that does not answer leaves /metrics answering', async (
   t.equal(res.statusCode, 200);
   t.match(res.body, /^process_cpu_user_seconds_total/m, 'the process metrics still come');
   t.equal(sample(res.body, 'lienthong_bus_consumer_lag'), undefined, 'no lag figure made up');
+});
+
+void t.test('a read that hangs is not waited for: the scrape goes on without it', async (t) => {
+  const errors: unknown[] = [];
+  let calls = 0;
+  const read = scrapeRead(
+    () => {
+      calls++;
+      return new Promise<number>(() => undefined);
+    },
+    (error) => errors.push(error),
+    50,
+  );
+  const [first, second] = await Promise.all([read(), read()]);
+  t.equal(first, undefined);
+  t.equal(second, undefined);
+  t.equal(calls, 1, 'the gauges of one scrape share one read');
+  t.match(errors, [{ message: /took over 50 ms/ }]);
+  const ok = scrapeRead(async () => 7);
+  t.equal(await ok(), 7);
 });
