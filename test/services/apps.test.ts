@@ -1,7 +1,8 @@
 /**
  * The four services, each built from its definition: the shared kit answers (health,
  * readiness, docs), and in real mode each connects to the real PostgreSQL (its own schema,
- * migrated), Kafka and MinIO, and reports them ready.
+ * migrated), Kafka and MinIO, reports them ready, and serves the platform gauges (outbox;
+ * delivery's consumer lag and dead letters on Kafka) on /metrics.
  */
 import t from 'tap';
 import { testAuthEnv } from '../support/auth.ts';
@@ -78,6 +79,22 @@ for (const [service, port] of services) {
       ['database', 'events', 'objects', ...own],
       'database, events and objects are checked',
     );
+    // The platform's gauges, read from the service's schema and Kafka at the scrape.
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    t.equal(metrics.statusCode, 200);
+    t.match(metrics.body, new RegExp(`^lienthong_outbox_pending\\{service="${service.name}"\\} \\d+$`, 'm'));
+    t.match(metrics.body, /^lienthong_outbox_oldest_pending_seconds\{/m);
+    if (service.name === 'delivery') {
+      // Its consumers subscribed as it was built: their lag on Kafka, from committed offsets and watermarks.
+      t.match(
+        metrics.body,
+        /^lienthong_bus_consumer_lag\{topic="lienthong\.delivery\.sent\.v1",group="[^"]+",service="delivery"\} \d+$/m,
+      );
+      t.match(
+        metrics.body,
+        /^lienthong_bus_dead_letters\{topic="lienthong\.delivery\.sent\.v1",service="delivery"\} \d+$/m,
+      );
+    }
     const client = new pg.Client({ connectionString: testEnv.databaseUrl });
     await client.connect();
     t.teardown(() => client.end());

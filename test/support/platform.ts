@@ -1,13 +1,15 @@
 /**
  * A service's platform for tests, on a schema of its own: the real PostgreSQL (pool and the
- * service's migrations), the Postgres-backed bus on `<schema>_bus`, and a folder store.
+ * service's migrations), the Postgres-backed bus on `<schema>_bus` (its consumers watched for
+ * the bus gauges), and a folder store.
  * Assembled here because `connectService` binds the schema to the service name, and tests
  * must not share state. `dropTestSchemas` removes both schemas.
  */
 import pg from 'pg';
 import { checkDatabase, createPool, migrate } from '@lienthong/db';
 import type { Migration } from '@lienthong/db';
-import { createPostgresBus } from '@lienthong/bus';
+import { createPostgresBus, openBusBacklog } from '@lienthong/bus';
+import { watchConsumers } from '@lienthong/service';
 import { createFolderStore } from '@lienthong/storage';
 import type { Logger, Platform } from '@lienthong/service';
 import { dropSchema, testEnv } from './env.ts';
@@ -22,10 +24,15 @@ export async function connectTestPlatform(
   const pool = createPool({ url: testEnv.databaseUrl, schema });
   await migrate(pool, schema, migrations, logger);
   const busPool = new pg.Pool({ connectionString: testEnv.databaseUrl, max: 2 });
-  const bus = createPostgresBus({ pool: busPool, schema: `${schema}_bus`, listen: false });
+  const log = createPostgresBus({ pool: busPool, schema: `${schema}_bus`, listen: false });
+  const { bus, backlog } = watchConsumers(
+    log,
+    openBusBacklog({ transport: 'postgres', pool: busPool, schema: `${schema}_bus` }),
+  );
   return {
     pool,
     bus,
+    backlog,
     store: createFolderStore({ dir: storageDir }),
     checks: [{ name: 'database', check: () => checkDatabase(pool) }],
     close: async () => {

@@ -41,3 +41,11 @@ export {
 export { createKafkaDeadLetters, type KafkaDeadLettersOptions } from './kafka-dead-letters.ts';
 export { createPostgresDeadLetters, type PostgresDeadLettersOptions } from './postgres-dead-letters.ts';
 export { openDeadLetters, type DeadLettersTarget } from './open-dead-letters.ts';
+export {
+  openBusBacklog,
+  backlogCountLimit,
+  type BusBacklog,
+  type BusBacklogTarget,
+  type ConsumerLag,
+  type DeadLettersWaiting,
+} from './bus-backlog.ts';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEnvelope } from '../src/envelope.ts';
+import type { BusBacklog } from '../src/bus-backlog.ts';
 import type { DeadLetters } from '../src/dead-letters.ts';
 import type { EventBus, OutgoingEvent } from '../src/types.ts';
 
@@ -41,6 +42,8 @@ export interface HarnessContext {
   committed: (group: string, topic: string, partition: number) => Promise<string | undefined>;
   /** The operator's dead letters of this namespace (closed by the caller). */
   openDeadLetters: () => DeadLetters;
+  /** What waits on this namespace (closed by the caller). */
+  openBacklog: () => BusBacklog;
 }
 
 /** A random name part. */

@@ -2,6 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import t from 'tap';
 import { createEnvelope } from '../src/envelope.ts';
 import { createKafkaBus } from '../src/kafka-bus.ts';
+import { openBusBacklog } from '../src/bus-backlog.ts';
 import { createKafkaDeadLetters } from '../src/kafka-dead-letters.ts';
 import { headersToStrings } from '../src/headers.ts';
 import type { EventBus } from '../src/types.ts';
@@ -12,6 +13,7 @@ const testKafkaBrokers = testEnv.kafkaBrokers;
 import { randomName, waitFor, type BusHarness, type RawMessage } from './helpers.ts';
 import { batchSuite } from './suites/batch-suite.ts';
 import { busSuite } from './suites/bus-suite.ts';
+import { backlogSuite } from './suites/backlog-suite.ts';
 import { deadLetterSuite } from './suites/dead-letter-suite.ts';
 
 const kafka = new Kafka({ clientId: 'bus-test-raw', brokers: testKafkaBrokers, logLevel: logLevel.NOTHING });
@@ -73,6 +75,7 @@ const harness: BusHarness = {
       bus,
       anotherBus: async () => makeBus(),
       openDeadLetters: () => createKafkaDeadLetters({ brokers: testKafkaBrokers, clientId: randomName('dlq-test') }),
+      openBacklog: () => openBusBacklog({ transport: 'kafka', brokers: testKafkaBrokers, clientId: randomName('lag') }),
       async newTopic() {
         const topic = randomName('lienthong.test');
         madeTopics.push(topic, deadLetterTopic(topic));
@@ -95,6 +98,7 @@ const harness: BusHarness = {
 busSuite(t, harness);
 batchSuite(t, harness);
 deadLetterSuite(t, harness);
+backlogSuite(t, harness);
 
 void t.test('the dead letters of a topic Kafka does not have: BUS_TOPIC_NOT_FOUND', async (t) => {
   const desk = createKafkaDeadLetters({ brokers: testKafkaBrokers });

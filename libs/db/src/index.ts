@@ -19,5 +19,6 @@ export {
 export { enqueueEvents } from './outbox.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 export { outboxBacklog } from './outbox-batch.ts';
+export { outboxStatus, outboxCountLimit, type OutboxStatus } from './outbox-status.ts';
 export { handleOnce, handleOnceBatch } from './processed-events.ts';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.ts';

@@ -18,6 +18,7 @@ import type { ReadinessCheck } from './health.ts';
 import { createLogger, requestIdOf } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { httpMetrics } from './metrics.ts';
+import { busMetrics, outboxMetrics } from './platform-metrics.ts';
 import { problemDetails, sendProblem, toProblem } from './problem-details.ts';
 import { requestTracing } from './tracing.ts';
 import type { Platform } from './platform.ts';
@@ -136,6 +137,10 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     ...(options.readinessTimeoutMs === undefined ? {} : { timeoutMs: options.readinessTimeoutMs }),
   });
   const platform = options.platform;
-  if (platform) app.addHook('onClose', () => platform.close());
+  if (platform) {
+    outboxMetrics(app.metrics.registry, platform.pool);
+    if (platform.backlog !== undefined) busMetrics(app.metrics.registry, platform.backlog);
+    app.addHook('onClose', () => platform.close());
+  }
   return app;
 }

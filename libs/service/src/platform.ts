@@ -5,11 +5,12 @@
  * and the outbox relay that carries the service's events from its schema to the bus.
  */
 import pg from 'pg';
-import { createBus, type EventBus } from '@lienthong/bus';
+import { createBus, openBusBacklog, type EventBus } from '@lienthong/bus';
 import { checkDatabase, createOutboxRelay, createPool, migrate, type Migration, type Pool } from '@lienthong/db';
 import { createObjectStore, type ObjectStore } from '@lienthong/storage';
 import type { ReadinessCheck } from './health.ts';
 import type { Logger } from './logger.ts';
+import { watchConsumers, type PlatformBacklog } from './platform-metrics.ts';
 import type { ServiceConfig } from './service-config.ts';
 
 /** What a service brings to `connectPlatform`: its name (= its schema) and migrations. */
@@ -27,6 +28,8 @@ export interface Platform {
   bus: EventBus;
   store: ObjectStore;
   checks: ReadinessCheck[];
+  /** What the bus gauges read (consumer lag, dead letters); without it the app has none. */
+  backlog?: PlatformBacklog;
   close(): Promise<void>;
 }
 
@@ -47,8 +50,15 @@ export async function connectPlatform(config: ServiceConfig, options: PlatformOp
     await migrate(pool, service, options.migrations, logger);
 
     let bus: EventBus;
+    let reader;
     if (config.mode === 'real') {
       bus = createBus({ transport: 'kafka', brokers: config.kafka.brokers, clientId: `lienthong-${service}` }, logger);
+      reader = openBusBacklog({
+        transport: 'kafka',
+        brokers: config.kafka.brokers,
+        clientId: `lienthong-${service}-backlog`,
+        logger,
+      });
     } else {
       const busPool = new pg.Pool({
         connectionString: config.database.url,
@@ -57,8 +67,12 @@ export async function connectPlatform(config: ServiceConfig, options: PlatformOp
       });
       closers.push(() => busPool.end());
       bus = createBus({ transport: 'postgres', pool: busPool, schema: embeddedBusSchema }, logger);
+      reader = openBusBacklog({ transport: 'postgres', pool: busPool, schema: embeddedBusSchema });
     }
     closers.push(() => bus.close());
+    closers.push(() => reader.close());
+    const watched = watchConsumers(bus, reader);
+    bus = watched.bus;
 
     const store = createObjectStore(
       config.mode === 'real' ? { kind: 's3', ...config.s3 } : { kind: 'folder', dir: config.storageDir },
@@ -76,7 +90,7 @@ export async function connectPlatform(config: ServiceConfig, options: PlatformOp
       { name: 'events', check: () => bus.ping() },
       { name: 'objects', check: () => store.ping() },
     ];
-    return { pool, bus, store, checks, close };
+    return { pool, bus, store, checks, backlog: watched.backlog, close };
   } catch (error) {
     await close();
     throw error;

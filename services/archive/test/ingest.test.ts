@@ -82,6 +82,12 @@ async function bytesOf(s: ObjectStore, key: string, versionId: string): Promise<
 const deadLetters = openDeadLetters({ transport: 'kafka', brokers: testEnv.kafkaBrokers });
 t.teardown(() => deadLetters.close());
 const deadIds = async () => (await deadLetters.list({ topic: d.topics.issued })).map((l) => l.eventId);
+/** `lienthong_archive_ingest_total{result}` on /metrics. */
+const ingested = async (result: string): Promise<number> => {
+  const body = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const line = new RegExp(`^lienthong_archive_ingest_total\\{result="${result}",service="archive"\\} (\\d+)$`, 'm');
+  return Number(line.exec(body)?.[1] ?? NaN);
+};
 
 const pdf = await unsignedPdf();
 const issued = await issuedDocument(store, sourceBucket, pdf);
@@ -236,6 +242,9 @@ await t.test('the same event again, and the same document under another event id
     'a class ending at ingest still gets a day of COMPLIANCE retention (minimumRetentionDays)',
   );
   t.notOk((await deadIds()).includes(again.id), 'the duplicate is no dead letter');
+  t.equal(await ingested('archived'), 2, 'two archived on /metrics');
+  t.equal(await ingested('duplicate'), 2, 'the redelivery and the other event id: duplicates');
+  t.equal(await ingested('dead-lettered'), 0);
 });
 
 await t.test("each package is one record.ingested entry in the issuing office's chain, which verifies", async (t) => {
@@ -331,6 +340,7 @@ await t.test(
       [goodFirst!.id, goodLast!.id].some((id) => dead.includes(id)),
       'and is no dead letter: a batch that fails is handed over one event at a time',
     );
+    t.equal(await ingested('dead-lettered'), refused.length, 'each refused event counted dead-lettered once');
   },
 );
 
@@ -342,7 +352,9 @@ await t.test(
     const event = issuedEnvelope(waiting);
     const asked = guard.calls;
     await publishIssued(d, event);
+    const retried = await ingested('retried');
     await waitFor('the ingest to ask the guard again and again', () => guard.calls >= asked + 4, 60_000);
+    t.ok((await ingested('retried')) > retried, 'the tries that could not archive counted retried');
     t.equal(await packageOf(waiting.documentId), undefined, 'nothing archived while unsafe');
     t.same(await store.listVersions(bucket, `records/${waiting.documentId}/`), [], 'nothing written to the bucket');
     t.notOk((await deadIds()).includes(event.id), 'not given up: no dead letter');

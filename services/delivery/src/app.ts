@@ -1,7 +1,8 @@
 /**
  * The delivery service: deliveries of issued documents to every recipient office, the
  * inboxes, the recipients' answers and the sender's view. Load order is the layout:
- * external clients (the platform: database, bus, object store; intake) → the consumers,
+ * external clients (the platform: database, bus, object store; intake) → the leg gauges and
+ * the consignment counter, the consumers,
  * the inbox watch, the overdue sweep and its gauge, the evidence bucket, the evidence sealer, stamper and handoff and their gauges → routes, one plugin per resource. Without a platform (the kit's own
  * tests) only the shared routes are served.
  */
@@ -11,6 +12,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { createIntakeClient } from './answers/intake-client.ts';
 import type { DeliveryConfig } from './config.ts';
 import { startConsumers } from './consumers.ts';
+import { legMetrics } from './deliveries/leg-metrics.ts';
 import { overdueMetrics, startOverdueSweep } from './deliveries/overdue-sweep.ts';
 import { startEvidenceLoops } from './evidence/evidence-loops.ts';
 import { evidenceMetrics } from './evidence/evidence-metrics.ts';
@@ -63,12 +65,14 @@ export async function buildApp(config: DeliveryConfig, deps: DeliveryDeps = {}):
     const evidence = startEvidenceLoops({ pool, config: config.evidence, logger: app.log, store, topics });
     if (evidence !== undefined) app.addHook('preClose', () => evidence.close());
     const wakeEvidence = evidence === undefined ? undefined : () => evidence.wake();
+    const onConsigned = legMetrics(app.metrics.registry, pool);
     const consumers = await startConsumers({
       bus,
       pool,
       topics,
       watch,
       logger: app.log,
+      onConsigned,
       ...(wakeWebhooks === undefined ? {} : { wakeWebhooks }),
       ...(wakeEvidence === undefined ? {} : { wakeEvidence }),
     });

@@ -31,6 +31,8 @@ export interface ConsumerDeps {
   wakeWebhooks?: () => void;
   /** Wakes the evidence sealer after a commit that wrote evidence rows. */
   wakeEvidence?: () => void;
+  /** Told how many legs each committed consignment put into inboxes (the metrics' counter). */
+  onConsigned?: (legs: number) => void;
 }
 
 /** Creates the topics and starts the four subscriptions; `stop` ends them (handlers in progress finish). */
@@ -43,6 +45,7 @@ export async function startConsumers(deps: ConsumerDeps): Promise<{ stop(): Prom
     const legs = await consignBatch(pool, topics, events);
     for (const leg of legs) watch.wake(leg.recipient);
     if (legs.length > 0) {
+      deps.onConsigned?.(legs.length);
       wakeWebhooks();
       wakeEvidence();
     }

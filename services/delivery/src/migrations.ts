@@ -234,4 +234,14 @@ export const deliveryMigrations: Migration[] = [
         WHERE batch_id IS NOT NULL;
     `,
   },
+  {
+    // The gauges read at each scrape (README "Metrics"): legs by status from the index alone,
+    // and what each recipient has not been handed yet (sent or arrived, never fetched).
+    id: '0009_leg_metrics',
+    sql: `
+      CREATE INDEX delivery_leg_status ON delivery_leg (status);
+      CREATE INDEX delivery_leg_waiting ON delivery_leg (recipient, sent_at)
+        WHERE handed_over_at IS NULL AND (status IS NULL OR status = '01');
+    `,
+  },
 ];

@@ -2,13 +2,14 @@
  * The intake service: the directory, documents (submitted, signed, issued), registers and
  * numbering.
  * Load order is the layout: external clients (the platform: database, bus, object store)
- * → repositories and rules → routes, one plugin per resource. Without a platform (the
+ * → repositories and rules → the metrics → routes, one plugin per resource. Without a platform (the
  * kit's own tests) only the shared routes are served.
  */
 import { createServiceApp } from '@lienthong/service';
 import type { ServiceApp, ServiceDeps } from '@lienthong/service';
 import pkg from '../package.json' with { type: 'json' };
 import type { IntakeConfig } from './config.ts';
+import { intakeMetrics } from './intake-metrics.ts';
 import { directoryImportRoutes } from './routes/directory-import-routes.ts';
 import { directoryRoutes } from './routes/directory-routes.ts';
 import { pdfPool } from './documents/pdf-pool.ts';
@@ -42,12 +43,14 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
     const bucket = config.documentBucket;
     await store.ensureBucket(bucket);
     const { checkPdf, stampPdf } = pdfPool(app, config.workers);
+    const counters = intakeMetrics(app.metrics.registry, pool);
     await app.register(documentSubmissionRoutes, {
       pool,
       store,
       bucket,
       checkPdf,
       maxDocumentBytes: config.maxDocumentBytes,
+      onSubmitted: counters.submitted,
     });
     await app.register(documentRoutes, { pool, store, bucket, topicNamespace });
     const signing = createSigningClient(config.signingUrl);
@@ -59,6 +62,7 @@ export async function buildApp(config: IntakeConfig, deps: IntakeDeps = {}): Pro
       stampPdf,
       seals: config.seals,
       topicNamespace,
+      onIssued: counters.issued,
     });
     await app.register(documentRecallRoutes, { pool, topicNamespace });
     await app.register(registerRoutes, { pool: platform.pool, topicNamespace });

@@ -23,6 +23,11 @@ await seedDirectory(intake);
 
 const count = async (table: string) =>
   (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
+/** `lienthong_documents_submitted_total{type="CT"}` on /metrics (0 before any). */
+const submittedMetric = async () => {
+  const body = (await intake.app.inject({ method: 'GET', url: '/metrics' })).body;
+  return Number(/^lienthong_documents_submitted_total\{type="CT",service="intake"\} (\d+)$/m.exec(body)?.[1] ?? 0);
+};
 
 await t.test('a retry with the same key and body gets the same answer, no second document', async (t) => {
   const pdf = await plainPdf();
@@ -81,6 +86,7 @@ await t.test('a refused submission keeps no key: fixed and sent again with it, i
 
 await t.test('concurrent requests with one key make one document, all get its answer', async (t) => {
   const before = await count('document');
+  const counted = await submittedMetric();
   const parts = submissionParts(metadataOf(), await plainPdf(3));
   const headers = { ...systemA, 'idempotency-key': 'vb-2026-0003' };
   const answers = await Promise.all(Array.from({ length: 6 }, () => submit(intake, parts, headers)));
@@ -93,6 +99,7 @@ await t.test('concurrent requests with one key make one document, all get its an
   t.equal(answers.filter((a) => a.headers['idempotent-replayed'] !== 'true').length, 1);
   t.equal(await count('document'), before + 1);
   t.equal((await store.listVersions(bucket, '')).length, before + 1, 'one object per document');
+  t.equal(await submittedMetric(), counted + 1, 'one submission on /metrics, the replays not counted');
 });
 
 await t.test('a retry gets the kept answer even after its recipient was retired', async (t) => {

@@ -143,6 +143,17 @@ await t.test('issuing again answers the same and publishes nothing', async (t) =
   t.ok((await contentOf(world, id)).equals(issuedPdf), 'the issued PDF unchanged');
 });
 
+await t.test('/metrics counts the submission and the issue once, and no number left reserved', async (t) => {
+  const metrics = (await world.intake.app.inject({ method: 'GET', url: '/metrics' })).body;
+  t.match(metrics, /^lienthong_documents_submitted_total\{type="CT",service="intake"\} 1$/m, 'one submission');
+  t.match(
+    metrics,
+    /^lienthong_documents_issued_total\{type="CT",service="intake"\} 1$/m,
+    'one issue, the repeat not counted',
+  );
+  t.match(metrics, /^lienthong_numbers_reserved_pending\{service="intake"\} 0$/m);
+});
+
 await t.test('the next document of the series takes 02', async (t) => {
   const next = await submitDocument(world);
   t.equal((await signAs(world, next, callers.signer)).statusCode, 200);

@@ -29,6 +29,10 @@ await t.test('signing unreachable: 503, the number reserved; back again: the sam
     headers: callers.registry,
   });
   t.match(reserved.json(), { entries: [{ documentId: id, number: 1, state: 'reserved' }] }, 'visible as reserved');
+  const gauge = /^lienthong_numbers_reserved_pending\{service="intake"\} (\d+)$/m;
+  const metrics = async () => (await world.intake.app.inject({ method: 'GET', url: '/metrics' })).body;
+  t.equal(gauge.exec(await metrics())?.[1], '1', 'the reserved number on /metrics');
+  t.notMatch(await metrics(), /^lienthong_documents_issued_total\{/m, 'nothing issued');
   const doc = await world.intake.app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: callers.system });
   t.equal(doc.json<{ state: string }>().state, 'signed', 'still signed');
   t.equal((await issuedEvents(world.intake.pool)).get(id), undefined, 'nothing published');
@@ -36,6 +40,8 @@ await t.test('signing unreachable: 503, the number reserved; back again: the sam
   const retry = await issueAs(world, id);
   t.equal(retry.statusCode, 200, retry.body);
   t.match(retry.json(), { number: 1, symbol: '01-CT/VPTU' }, 'the reserved number, reused');
+  t.equal(gauge.exec(await metrics())?.[1], '0', 'issued: no longer reserved');
+  t.match(await metrics(), /^lienthong_documents_issued_total\{type="CT",service="intake"\} 1$/m);
   t.equal((await issuedEvents(world.intake.pool)).get(id), 1, 'one event');
   t.same((await numbersBySeries(world.intake.pool)).get(`VPTU-CM/CT/${period}`), [1], 'no number consumed twice');
 });

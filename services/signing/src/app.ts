@@ -1,7 +1,7 @@
 /**
  * The signing service (keys, certificates, signing, verification and timestamps). Load
  * order is the layout: external clients (the platform: database, bus, object store) → the
- * CA's state and rules (set up at start) → routes, one plugin per resource. Without a
+ * CA's state and rules (set up at start) → the metrics → routes, one plugin per resource. Without a
  * platform (the kit's own tests) only the shared routes are served.
  */
 import { systemClock, type Clock } from '@lienthong/pki';
@@ -15,6 +15,7 @@ import { deriveKek, upgradeCaKeys } from './ca/key-encryption.ts';
 import { upgradeSealKeys } from './keys/seal-upgrade.ts';
 import { readTrustAnchors } from './ca/trust-anchors.ts';
 import { trustServiceRenewal } from './ca/trust-service-renewal.ts';
+import { signingMetrics } from './signing/signing-metrics.ts';
 import { twoStepPurge } from './signing/two-step-purge.ts';
 import { directoryTopic, runDirectoryConsumer } from './directory/directory-consumer.ts';
 import { replaceOffices } from './identity/identity-repository.ts';
@@ -88,8 +89,10 @@ export async function buildApp(config: SigningConfig, deps: SigningDeps = {}): P
     if (token !== undefined) app.addHook('onClose', async () => token.close());
     const anchors = config.trustAnchorsFile === undefined ? [] : await readTrustAnchors(config.trustAnchorsFile);
     await registerOffices(platform.pool, config.officesFile, app.log);
+    const countTimeStamp = signingMetrics(app, platform.pool, () => clock.now());
     const ca = createCaContext(platform.pool, kek, clock, hierarchy, {
       externalAnchors: anchors,
+      countTimeStamp,
       ...(token === undefined ? {} : { token }),
       ...(config.publicUrl === undefined ? {} : { publicUrl: config.publicUrl }),
       rootCrlValidityMs: config.rootCrlDays * 86_400_000,

@@ -239,4 +239,13 @@ ALTER TABLE office
   ADD CONSTRAINT office_directory_revision CHECK ((source = 'directory') = (revision IS NOT NULL));
 `,
   },
+  {
+    // lienthong_certificates_expiring, read at each scrape (signing-metrics.ts): the key
+    // certificates ending soon by their end, and each key found from its certificate.
+    id: '0010_certificate_metrics',
+    sql: `
+CREATE INDEX certificate_key_ending ON certificate (not_after) WHERE revoked_at IS NULL AND role IN ('seal', 'person');
+CREATE INDEX signing_key_certificate ON signing_key (ca_certificate_id);
+`,
+  },
 ];

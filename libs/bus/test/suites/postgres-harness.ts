@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPostgresBus } from '../../src/postgres-bus.ts';
+import { openBusBacklog } from '../../src/bus-backlog.ts';
 import { createPostgresDeadLetters } from '../../src/postgres-dead-letters.ts';
 import type { EventBus } from '../../src/types.ts';
 import { randomName, waitFor, type BusHarness, type RawMessage } from '../helpers.ts';
@@ -32,6 +33,7 @@ export function postgresHarness(name: string, url: () => string): BusHarness {
         anotherBus: async () => makeBus(),
         newTopic: async () => randomName('lienthong.test'),
         openDeadLetters: () => createPostgresDeadLetters({ pool: admin, schema }),
+        openBacklog: () => openBusBacklog({ transport: 'postgres', pool: admin, schema }),
         async publishRaw(topic, key, value) {
           await bus.ensureTopics([topic]);
           await admin.query(`INSERT INTO "${schema}".log (topic, key, value) VALUES ($1, $2, $3)`, [topic, key, value]);

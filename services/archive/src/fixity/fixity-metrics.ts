@@ -4,7 +4,7 @@
  * database at each scrape, `lienthong_archive_fixity_objects{outcome}` (objects by the outcome
  * of their last check at the location; `unchecked`: never checked there) and
  * `lienthong_archive_fixity_oldest_check_seconds` (how long ago the object checked longest
- * ago was checked). `alerts.rules.yml` alerts on them. The two read from the database scan
+ * ago was checked). deploy/prometheus/rules/archive.rules.yml alerts on them. The two read from the database scan
  * every object, so a process reads them at most once a minute and answers scrapes in between
  * with what it read.
  */

@@ -1,11 +1,13 @@
 /**
  * The ingest as the app starts it: signing's validator from the configuration (or one that
- * is not configured: events wait, logged), the consumer of `document.issued`, and its stop
+ * is not configured: events wait, logged), the consumer of `document.issued` and its counter
+ * on `/metrics`, and its stop
  * when the app closes (before the platform).
  */
 import type { Platform, ServiceApp } from '@lienthong/service';
 import type { ArchiveConfig } from '../config.ts';
 import { startIngestConsumer } from './ingest-consumer.ts';
+import { ingestMetrics } from './ingest-metrics.ts';
 import { ingestTopics } from './ingest-topics.ts';
 import { createPdfValidator, unconfiguredValidator } from './validation-client.ts';
 
@@ -38,6 +40,7 @@ export async function startArchiveIngest(app: ServiceApp, options: ArchiveIngest
     logger: app.log,
     retryMinMs: config.ingest.retryMinMs,
     retryMaxMs: config.ingest.retryMaxMs,
+    onResult: ingestMetrics(app.metrics.registry),
     ...(options.permanentHorizonMs === undefined ? {} : { permanentHorizonMs: options.permanentHorizonMs }),
   });
   app.addHook('preClose', () => consumer.stop());

@@ -14,6 +14,7 @@ import type { Logger } from '@lienthong/service';
 import { isTransient } from './ingest-errors.ts';
 import type { IngestDeps } from './ingest-issued.ts';
 import { ingestIssued } from './ingest-issued.ts';
+import type { IngestResult } from './ingest-metrics.ts';
 import type { IngestTopics } from './ingest-topics.ts';
 
 /** Most events of one partition taken at once (one commit of the position after them). */
@@ -25,6 +26,9 @@ export const ingestBatchSize = 64;
  */
 export const ingestConcurrency = 8;
 
+/** Tries of an event the archive refuses before the bus puts it in the dead-letter topic (the bus's default). */
+export const ingestMaxAttempts = 5;
+
 /** What the consumer needs besides the ingest's own dependencies. */
 export interface IngestConsumerDeps extends IngestDeps {
   bus: EventBus;
@@ -33,6 +37,8 @@ export interface IngestConsumerDeps extends IngestDeps {
   /** First and longest wait between tries of an event that cannot be archived yet, ms. */
   retryMinMs: number;
   retryMaxMs: number;
+  /** Told what became of each try (the metrics' counter). */
+  onResult?: (result: IngestResult) => void;
 }
 
 /** Archives `event`, waiting out transient failures until it is done or `signal` aborts. */
@@ -42,6 +48,7 @@ async function ingestPatiently(deps: IngestConsumerDeps, event: EventEnvelope, s
       return await ingestIssued(deps, event);
     } catch (error) {
       if (!isTransient(error) || signal.aborted) throw error;
+      deps.onResult?.('retried');
       const waitMs = Math.min(deps.retryMaxMs, deps.retryMinMs * 2 ** Math.min(attempt - 1, 30));
       deps.logger.warn(
         { err: error, eventId: event.id, documentId: event.subject, attempt, waitMs },
@@ -86,18 +93,28 @@ export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ s
     group: deps.topics.group,
     topics: [deps.topics.issued],
     maxBatch: ingestBatchSize,
+    maxAttempts: ingestMaxAttempts,
     // A batch that fails for good (one event the archive refuses) is tried again, then handed
     // over one event at a time, so only that event goes to the dead-letter topic; the others
     // find their packages (or are archived) again, each once.
     handleBatch: async (events, info) => {
-      await eachLimited(events, ingestConcurrency, async (event, i) => {
-        const outcome = await ingestPatiently(deps, event, closing.signal);
-        if (outcome === 'archived')
-          deps.logger.info(
-            { documentId: event.subject, eventId: event.id, position: info.deliveries[i]?.position },
-            'archive: document archived',
-          );
-      });
+      try {
+        await eachLimited(events, ingestConcurrency, async (event, i) => {
+          const outcome = await ingestPatiently(deps, event, closing.signal);
+          if (outcome !== 'ignored') deps.onResult?.(outcome);
+          if (outcome === 'archived')
+            deps.logger.info(
+              { documentId: event.subject, eventId: event.id, position: info.deliveries[i]?.position },
+              'archive: document archived',
+            );
+        });
+      } catch (error) {
+        // A batch of one failing its last try is what the bus dead-letters (a longer batch
+        // that fails is handed over again one event at a time); a stop abandons, not refuses.
+        if (events.length === 1 && info.attempt >= ingestMaxAttempts && !closing.signal.aborted)
+          deps.onResult?.('dead-lettered');
+        throw error;
+      }
     },
   });
   return {

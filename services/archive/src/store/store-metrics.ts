@@ -2,7 +2,7 @@
  * The store guard's gauges on `/metrics`, read from the guard's last verdict at each scrape:
  * `lienthong_archive_store_safe` (1 when the last self-test passed, 0 before any and after a
  * failed one) and `lienthong_archive_store_checked_timestamp_seconds` (when the last check
- * ended, Unix seconds; 0 before any). `alerts.rules.yml` alerts on them.
+ * ended, Unix seconds; 0 before any). deploy/prometheus/rules/archive.rules.yml alerts on them.
  */
 import { Gauge } from 'prom-client';
 import type { Registry } from 'prom-client';

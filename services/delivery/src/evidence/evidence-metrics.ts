@@ -7,7 +7,7 @@
  * sealed; 0 when none waits), `lienthong_delivery_evidence_unpublished_batches` (stamped batches
  * whose parts are not yet written and told for the archive) and
  * `lienthong_delivery_evidence_oldest_unpublished_seconds` (since the oldest of those was
- * stamped). `alerts.rules.yml` alerts on them.
+ * stamped). deploy/prometheus/rules/delivery.rules.yml alerts on them.
  */
 import type { Pool } from '@lienthong/db';
 import { Gauge } from 'prom-client';

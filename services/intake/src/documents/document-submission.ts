@@ -32,6 +32,8 @@ export interface SubmissionDeps {
   checkPdf: CheckPdf;
   maxDocumentBytes: number;
   now?: () => Date;
+  /** Told of each new submission, once committed (the metrics' counter). */
+  onSubmitted?: (type: string) => void;
 }
 
 /** One submission: the metadata part's text, the content part when asked for, the Idempotency-Key if sent. */
@@ -145,6 +147,7 @@ export async function submitDocument(
       // Without a key, one statement writes the row and its transitions (atomic by itself).
       if (scope === undefined) {
         const document = await insertDocumentWithTransitions(deps.pool, row, transitions);
+        deps.onSubmitted?.(row.type);
         return { status: 201, body: toDocumentView(document), replayed: false };
       }
       const answer = await withTransaction(deps.pool, async (client) => {
@@ -160,6 +163,7 @@ export async function submitDocument(
       });
       // Another request with the key made the document: this one's object is not needed.
       if (answer.replayed) await removeObject();
+      else deps.onSubmitted?.(row.type);
       return answer;
     } catch (error) {
       await removeObject();

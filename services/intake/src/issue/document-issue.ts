@@ -194,8 +194,9 @@ async function complete(deps: IssueDeps, principal: Principal, id: string, seale
       ? undefined
       : await signerPerson(deps.pool, document.office, document.signerSubject);
   let stored: string | undefined;
+  let issuedNow = false;
   try {
-    return await withTransaction(
+    const answer = await withTransaction(
       deps.pool,
       async (client) => {
         const current = await lockedDocument(client, principal, id);
@@ -233,6 +234,7 @@ async function complete(deps: IssueDeps, principal: Principal, id: string, seale
           action: 'issue',
           by: principal.subject,
         });
+        issuedNow = done.isNew;
         if (done.isNew) {
           const deliverTo = await recipientOffices(client, current.metadata.recipients, current.office);
           await enqueueEvents(client, [
@@ -247,6 +249,8 @@ async function complete(deps: IssueDeps, principal: Principal, id: string, seale
       },
       { retries: 0 },
     );
+    if (issuedNow) deps.onIssued?.(document.type);
+    return answer;
   } catch (error) {
     if (stored !== undefined)
       await deps.store.delete(deps.bucket, key, stored === 'null' ? {} : { versionId: stored }).catch(() => undefined);

@@ -40,6 +40,8 @@ export interface IssueDeps {
   gate: CallerGate;
   /** Where `document.issued` goes: the topics' namespace (event-topics.ts); '' or absent for none. */
   topicNamespace?: string;
+  /** Told of each document newly issued, once committed (the metrics' counter). */
+  onIssued?: (type: string) => void;
 }
 
 /** Where the signer's visible block goes: none, or on `page` at `rect` (signing's defaults otherwise). */

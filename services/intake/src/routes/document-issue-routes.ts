@@ -58,6 +58,7 @@ export async function documentIssueRoutes(
     stampPdf: StampPdf;
     seals: CallerGateLimits;
     topicNamespace: string;
+    onIssued?: (type: string) => void;
   },
 ): Promise<void> {
   const deps = { ...options, gate: createCallerGate(options.seals) };

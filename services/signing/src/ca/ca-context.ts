@@ -38,6 +38,8 @@ export interface CaContext {
   certificateOf(record: CertificateRecord): Certificate;
   /** Keys held decrypted once used (CA keys by certificate id, seal keys by key id); never the root's. */
   readonly heldKeys: Map<string, KeyObject>;
+  /** Told of each answer of the TSA (`lienthong_tsa_tokens_total`); absent: not counted. */
+  countTimeStamp?: (result: 'ok' | 'refused' | 'error') => void;
 }
 
 /** What a context may have besides its core: a token, further trust anchors, a public URL. */
@@ -47,6 +49,7 @@ export interface CaContextOptions {
   publicUrl?: string;
   /** Default crl-policy.ts `defaultRootCrlValidityMs` (a year). */
   rootCrlValidityMs?: number;
+  countTimeStamp?: (result: 'ok' | 'refused' | 'error') => void;
 }
 
 /** Builds the context; certificates are parsed once and cached by id. */
@@ -57,7 +60,13 @@ export function createCaContext(
   hierarchy: CaHierarchy,
   options: CaContextOptions = {},
 ): CaContext {
-  const { token, externalAnchors = [], publicUrl, rootCrlValidityMs = defaultRootCrlValidityMs } = options;
+  const {
+    token,
+    externalAnchors = [],
+    publicUrl,
+    rootCrlValidityMs = defaultRootCrlValidityMs,
+    countTimeStamp,
+  } = options;
   const parsed = new Map<string, Certificate>();
   return {
     pool,
@@ -69,6 +78,7 @@ export function createCaContext(
     heldKeys: new Map(),
     ...(token === undefined ? {} : { token }),
     ...(publicUrl === undefined ? {} : { publicUrl }),
+    ...(countTimeStamp === undefined ? {} : { countTimeStamp }),
     certificateOf(record) {
       let cert = parsed.get(record.id);
       if (cert === undefined) {

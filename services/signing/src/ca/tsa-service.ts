@@ -9,6 +9,7 @@ import {
   isPkiError,
   issueTimeStampToken,
   readTimeStampRequest,
+  readTimeStampResponse,
   tokenFrom,
   type TimeStamper,
 } from '@lienthong/pki';
@@ -24,20 +25,29 @@ export async function answerTimeStampRequest(ca: CaContext, request: Uint8Array)
   try {
     readTimeStampRequest(request);
   } catch (error) {
+    ca.countTimeStamp?.(isPkiError(error) ? 'refused' : 'error');
     if (isPkiError(error)) throw new AppError(signingErrors.TIMESTAMP_REQUEST_MALFORMED, { detail: error.message });
     throw error;
   }
   const { tsa, issuing } = ca.hierarchy;
-  return issueTimeStampToken({
-    request,
-    tsaCertificate: ca.certificateOf(tsa),
-    chain: [ca.certificateOf(issuing)],
-    signer: await signerFor(ca.pool, ca, tsa),
-    clock: ca.clock,
-    serialNumber: await nextTsaSerial(ca.pool),
-    policy: localTsaPolicy,
-    accuracy: { seconds: 1 },
-  });
+  let answer: Uint8Array;
+  try {
+    answer = await issueTimeStampToken({
+      request,
+      tsaCertificate: ca.certificateOf(tsa),
+      chain: [ca.certificateOf(issuing)],
+      signer: await signerFor(ca.pool, ca, tsa),
+      clock: ca.clock,
+      serialNumber: await nextTsaSerial(ca.pool),
+      policy: localTsaPolicy,
+      accuracy: { seconds: 1 },
+    });
+  } catch (error) {
+    ca.countTimeStamp?.('error');
+    throw error;
+  }
+  ca.countTimeStamp?.(readTimeStampResponse(answer).token === undefined ? 'refused' : 'ok');
+  return answer;
 }
 
 /** The local TSA as a libs/pki TimeStamper, for signatures this service time-stamps itself (B-T). */

@@ -17,6 +17,7 @@ import type { ObjectStore } from '@lienthong/storage';
 import type { CaContext } from '../ca/ca-context.ts';
 import { verifyPdfFile } from '../ca/verify-service.ts';
 import { archiveAuthenticator } from '../signing/archive-tokens.ts';
+import { markSignatureKind } from '../signing/signing-metrics.ts';
 import type { ParsingPool } from '../workers/parsing-pool.ts';
 import { extendPdfFile } from '../signing/pdf-extension.ts';
 import { signPdfWithKey } from '../signing/pdf-signing.ts';
@@ -120,6 +121,7 @@ export async function pdfRoutes(
           ...(request.query.reason === undefined ? {} : { reason: request.query.reason }),
           ...(request.query.location === undefined ? {} : { location: request.query.location }),
           ...visibleOf(request.query),
+          onKey: (purpose) => markSignatureKind(request, purpose === 'seal' ? 'seal' : 'pdf'),
         },
         upload.path,
         output,

@@ -41,6 +41,8 @@ export interface PdfSignRequest {
    * and the key's image when it has one.
    */
   visible?: VisibleQuery;
+  /** Told the purpose of the key once it is found (the metrics tell a seal from a person's signature). */
+  onKey?: (purpose: 'personal' | 'seal') => void;
 }
 
 /** CRLs (DER) of the local CA for the DSS, when it issued the key's certificate. */
@@ -103,6 +105,7 @@ export async function signPdfWithKey(
   const visible = request.visible === undefined ? undefined : visibleRequestOf(request.visible);
   const known = await findSigningKey(ca.pool, principal.office, request.keyId);
   if (known === undefined || !mayUseKey(principal, known)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
+  request.onKey?.(known.purpose);
   const field = await inspectTargetOn(workers, input, request.field, visible);
   const block = visible === undefined ? undefined : await planBlock(ca, known, visible, field);
   const { key, signer } = await unlockForUse(
