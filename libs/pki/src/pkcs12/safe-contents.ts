@@ -57,7 +57,9 @@ function readBag(bag: DerNode, into: Pkcs12Bags, password: Pkcs12Password, budge
       try {
         parseDer(key);
       } catch {
-        refuse('The private key could not be decrypted (wrong password, a separate password for it, or a corrupt file).');
+        refuse(
+          'The private key could not be decrypted (wrong password, a separate password for it, or a corrupt file).',
+        );
       }
       into.keys.push(key);
       break;
