@@ -35,6 +35,26 @@ export interface KafkaBusOptions {
   connectionTimeoutMs?: number;
 }
 
+/** How long `ensureTopics` waits for the leaders of topics it made. */
+const topicLeadersTimeoutMs = 30_000;
+
+const isRetriable = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { retriable?: unknown }).retriable === true;
+
+/** Waits until every partition of `topics` has a leader in the metadata `admin` is given, or the deadline. */
+async function waitForLeaders(admin: Admin, topics: string[], deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      if (found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (!isRetriable(err) || Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new BusError('BUS_UNAVAILABLE', `no leader for ${topics.join(', ')} in time`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /**
  * The event bus on Apache Kafka (kafkajs 2.2). The envelope is the message value (JSON),
  * `OutgoingEvent.key` the message key (so one key stays on one partition, in order), and
@@ -120,14 +140,21 @@ export function createKafkaBus(options: KafkaBusOptions): EventBus {
         if (missing.length === 0) return;
         // Another process may create the same topics at the same time; kafkajs answers
         // `false` when every failure is TOPIC_ALREADY_EXISTS.
-        await a.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic,
-            numPartitions: options.numPartitions ?? -1,
-            replicationFactor: options.replicationFactor ?? -1,
-          })),
-        });
+        try {
+          await a.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({
+              topic,
+              numPartitions: options.numPartitions ?? -1,
+              replicationFactor: options.replicationFactor ?? -1,
+            })),
+          });
+        } catch (err) {
+          // kafkajs waits for leaders only through LEADER_NOT_AVAILABLE; a broker whose
+          // metadata lags the controller answers UNKNOWN_TOPIC_OR_PARTITION meanwhile.
+          if (!isRetriable(err)) throw err;
+          await waitForLeaders(a, missing, Date.now() + topicLeadersTimeoutMs);
+        }
       } catch (err) {
         throw unavailable(err);
       }
