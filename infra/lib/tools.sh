@@ -2,7 +2,8 @@
 # shellcheck disable=SC2153  # CACHE, LOGS, ... come from common.sh
 # Outside tools the tests use as judges: poppler-utils (pdfsig, pdftotext, pdffonts,
 # pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko and bagit-python in
-# Python venvs kept in the cache; promtool unpacked from Debian's prometheus package into the cache. Sourced by infra/local after common.sh.
+# Python venvs kept in the cache; promtool unpacked from Debian's prometheus package into the cache;
+# kustomize built from its Go module. Sourced by infra/local after common.sh and go.sh.
 
 PYHANKO_VERSION="0.38.0"
 PYHANKO_CLI_VERSION="0.6.0"   # the CLI release that goes with pyhanko 0.38.0
@@ -149,12 +150,23 @@ tools_bagit() {
   say "tools: bagit $BAGIT_VERSION ready ($(elapsed "$t0") s)"
 }
 
+# kustomize, which builds deploy/kubernetes (base and overlays) in the deploy tests; built once
+# per cache like MinIO (infra/lib/go.sh). v5.8 needs Go 1.27; v5.7.1's go.mod asks for 1.22.7.
+KUSTOMIZE_VERSION="v5.7.1"
+KUSTOMIZE_BIN="$CACHE/kustomize-$KUSTOMIZE_VERSION/kustomize"
+
+tools_kustomize() {
+  go_build_once kustomize "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" "$KUSTOMIZE_BIN" 1.22.7 \
+    "$LOGS/kustomize-build.log"
+}
+
 # Installs what is missing; a no-op (a few file checks) when everything is there.
 tools_up() {
   tools_packages
   tools_pyhanko
   tools_bagit
   tools_promtool
+  tools_kustomize
 }
 
 # export lines for .data/infra/env: where the tests find each tool.
@@ -164,6 +176,7 @@ tools_env() {
   echo "export LIENTHONG_TEST_SOFTHSM_MODULE=$SOFTHSM_MODULE"
   [[ -x "$PROMTOOL_BIN" ]] && echo "export LIENTHONG_TEST_PROMTOOL=$PROMTOOL_BIN"
   [[ -x "$BAGIT_BIN" ]] && echo "export LIENTHONG_TEST_BAGIT=$BAGIT_BIN"
+  [[ -x "$KUSTOMIZE_BIN" ]] && echo "export LIENTHONG_TEST_KUSTOMIZE=$KUSTOMIZE_BIN"
   for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool; do
     cmd="$(command -v "${name#*:}" || true)"
     [[ -n "$cmd" ]] && echo "export LIENTHONG_TEST_${name%%:*}=$cmd"
@@ -177,6 +190,7 @@ tools_status() {
   [[ -f "$PYHANKO_DONE" && -x "$PYHANKO_BIN" ]] || missing+="pyhanko "
   [[ -x "$PROMTOOL_BIN" ]] || missing+="promtool "
   [[ -f "$BAGIT_HOME/.complete" && -x "$BAGIT_BIN" ]] || missing+="bagit "
+  [[ -x "$KUSTOMIZE_BIN" ]] || missing+="kustomize "
   [[ -z "$missing" ]] || state="missing: ${missing% }"
   printf '%-9s %s  (pyhanko %s)\n' tools "$state" "$(rel "$PYHANKO_HOME")"
 }

@@ -368,6 +368,27 @@ void t.test('Kubernetes: base and production overlay resolve into valid objects'
   await t.rejects(kustomizeBuild(join(dir, 'unknown')), /commonLabels is not handled/, 'an unhandled field is refused');
 });
 
+void t.test('Kubernetes: kustomize itself builds the base and the overlay into the same valid objects', async (t) => {
+  const kustomize = process.env.LIENTHONG_TEST_KUSTOMIZE;
+  if (kustomize === undefined || kustomize === '') {
+    t.fail('kustomize is not installed (LIENTHONG_TEST_KUSTOMIZE; `infra/local up` builds it)');
+    return;
+  }
+  // A generated ConfigMap's name ends in a hash of its content, which the test's resolver leaves out.
+  const key = (r: Resource): string =>
+    `${r.kind} ${r.metadata.namespace ?? '-'}/${r.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`;
+  for (const overlay of ['base', 'overlays/production']) {
+    const dir = join(deploy, 'kubernetes', overlay);
+    const { stdout } = await promisify(execFile)(kustomize, ['build', dir], { maxBuffer: 16 * 1024 * 1024 });
+    const built = parseYamlDocuments(stdout, `kustomize build ${overlay}`).filter((d) => d !== null) as Resource[];
+    t.ok(built.length > 0, `${overlay}: kustomize builds objects`);
+    for (const resource of built)
+      t.equal(await kubernetesProblems(resource), undefined, `${overlay}: ${resource.kind} ${resource.metadata.name}`);
+    const ours = await kustomizeBuild(dir);
+    t.same(built.map(key).sort(), ours.map(key).sort(), `${overlay}: the test's resolver finds the same objects`);
+  }
+});
+
 void t.test('Kubernetes: what each service is given, its configuration knows and loads', async (t) => {
   const secrets = t.testdir();
   await makeSecrets(secrets);
