@@ -17,10 +17,13 @@
  * The suite itself (services, secrets, demo set-up) is lib/suite.ts's `startSuite`.
  *
  * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
- * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn).
+ * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn), and the services' LIENTHONG_OTEL_TRACES_EXPORTER
+ * (`console` prints each span, `otlp` sends them to LIENTHONG_OTEL_ENDPOINT), started once for the
+ * process: the four services' spans then make one trace per document, as in a deployment.
  */
 import { join } from 'node:path';
-import { ConfigError, loadConfig, Type } from '@lienthong/service';
+import { ConfigError, loadConfig, startTelemetry, Type } from '@lienthong/service';
+import type { Telemetry } from '@lienthong/service';
 import { demoOffice } from './lib/demo.ts';
 import { startSuite, suiteServices } from './lib/suite.ts';
 import type { Suite, SuiteServiceName } from './lib/suite.ts';
@@ -32,6 +35,10 @@ const startSchema = Type.Object({
   LIENTHONG_PORT_BASE: Type.Integer({ minimum: 1, maximum: 65532, default: 8081 }),
   LIENTHONG_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   LIENTHONG_LOG_LEVEL: Type.String({ minLength: 1, default: 'warn' }),
+  LIENTHONG_OTEL_TRACES_EXPORTER: Type.Union([Type.Literal('none'), Type.Literal('console'), Type.Literal('otlp')], {
+    default: 'none',
+  }),
+  LIENTHONG_OTEL_ENDPOINT: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 let settings;
@@ -45,12 +52,14 @@ try {
 const dataDir = settings.LIENTHONG_EMBEDDED_DIR;
 
 let suite: Suite | undefined;
+let telemetry: Telemetry | undefined;
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log('lienthong: stopping');
   await suite?.close();
+  await telemetry?.shutdown().catch((error: unknown) => console.error(error));
   process.exit(code);
 }
 // A signal during the start stops the suite once it is up (see below).
@@ -65,6 +74,12 @@ process.once('SIGTERM', onSignal);
 const started = Date.now();
 console.log(`lienthong: embedded mode, data in ${dataDir}`);
 try {
+  telemetry = await startTelemetry({
+    serviceName: 'lienthong',
+    tracesExporter: settings.LIENTHONG_OTEL_TRACES_EXPORTER,
+    metricsExporter: 'none',
+    ...(settings.LIENTHONG_OTEL_ENDPOINT === undefined ? {} : { endpoint: settings.LIENTHONG_OTEL_ENDPOINT }),
+  });
   suite = await startSuite({
     mode: 'embedded',
     dataDir,
