@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2153  # CACHE, LOGS, ... come from common.sh
 # Outside tools the tests use as judges: poppler-utils (pdfsig, pdftotext, pdffonts,
-# pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko and bagit-python in
+# pdftoppm), qpdf, SoftHSM2, OpenSC and Chromium (the console's browser tests) from Debian's packages; pyHanko and bagit-python in
 # Python venvs kept in the cache; promtool unpacked from Debian's prometheus package into the cache. Sourced by infra/local after common.sh.
 
 PYHANKO_VERSION="0.38.0"
@@ -17,6 +17,7 @@ TOOLS_PACKAGES=(
   "qpdf qpdf"
   "softhsm2 softhsm2-util $SOFTHSM_MODULE"
   "opensc pkcs11-tool"
+  "chromium chromium"
 )
 
 # Prints the packages (one a line) whose commands or files are missing.
@@ -164,7 +165,7 @@ tools_env() {
   echo "export LIENTHONG_TEST_SOFTHSM_MODULE=$SOFTHSM_MODULE"
   [[ -x "$PROMTOOL_BIN" ]] && echo "export LIENTHONG_TEST_PROMTOOL=$PROMTOOL_BIN"
   [[ -x "$BAGIT_BIN" ]] && echo "export LIENTHONG_TEST_BAGIT=$BAGIT_BIN"
-  for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool; do
+  for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool CHROMIUM:chromium; do
     cmd="$(command -v "${name#*:}" || true)"
     [[ -n "$cmd" ]] && echo "export LIENTHONG_TEST_${name%%:*}=$cmd"
   done
