@@ -7,6 +7,8 @@ import { SignIn } from './pages/sign-in.js';
 import { Inbox } from './pages/inbox.js';
 import { InboxEntry } from './pages/inbox-entry.js';
 import { Outgoing } from './pages/outgoing.js';
+import { Register } from './pages/register.js';
+import { Dispositions } from './pages/dispositions.js';
 import { Submit } from './pages/submit.js';
 import { DocumentPage } from './pages/document.js';
 import { Waiting } from './pages/waiting.js';
@@ -20,19 +22,23 @@ const routes = [
   { path: /^\/inbox\/([\w-]+)$/, area: 'registry', page: (id) => html`<${InboxEntry} id=${id} />` },
   { path: /^\/outgoing$/, area: 'registry', page: () => html`<${Outgoing} />` },
   { path: /^\/outgoing\/new$/, area: 'registry', page: () => html`<${Submit} />` },
+  { path: /^\/register$/, area: 'registry', page: () => html`<${Register} />` },
   { path: /^\/documents\/([\w-]+)$/, area: 'registry', page: (id) => html`<${DocumentPage} id=${id} />` },
   { path: /^\/sign$/, area: 'signer', page: () => html`<${Waiting} />` },
   { path: /^\/sign\/([\w-]+)$/, area: 'signer', page: (id) => html`<${SignDocument} id=${id} />` },
   { path: /^\/archive$/, area: 'archive', page: () => html`<${ArchiveSearch} />` },
   { path: /^\/archive\/([\w-]+)$/, area: 'archive', page: (id) => html`<${RecordPage} id=${id} />` },
+  { path: /^\/dispositions$/, area: 'archive', page: () => html`<${Dispositions} />` },
 ];
 
 const menu = [
   { href: '#/inbox', area: 'registry', label: 'Văn bản đến' },
   { href: '#/outgoing', area: 'registry', label: 'Văn bản đi' },
   { href: '#/outgoing/new', area: 'registry', label: 'Trình văn bản' },
+  { href: '#/register', area: 'registry', label: 'Sổ văn bản đi' },
   { href: '#/sign', area: 'signer', label: 'Chờ ký' },
   { href: '#/archive', area: 'archive', label: 'Tra cứu lưu trữ' },
+  { href: '#/dispositions', area: 'archive', label: 'Hết hạn bảo quản' },
 ];
 
 const homeOf = (session) => menu.find((m) => hasArea(session, m.area))?.href ?? '#/';

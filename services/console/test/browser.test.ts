@@ -7,6 +7,7 @@
  * the document in any page. Screenshots are kept in .data/test-artefacts/console/.
  */
 import t from 'tap';
+import { readFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { Page } from 'playwright-core';
 import {
@@ -26,6 +27,12 @@ async function directivePdf(): Promise<Buffer> {
   page.drawText('CHI THI ve cong tac chuyen doi so', { x: 60, y: 760, size: 16, font });
   page.drawText('Noi dung chi thi (console browser test).', { x: 60, y: 720, size: 12, font });
   return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
+
+/** The bytes the browser saves when the button named `name` is clicked. */
+async function downloaded(page: Page, name: string | RegExp): Promise<Buffer> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+  return readFile(await download.path());
 }
 
 /** A page reloaded until `ready` holds, at most `tries` times one second apart (the suite works in the background). */
@@ -158,6 +165,9 @@ void t.test(
     await page.getByRole('button', { name: /Ban hành/ }).click();
     await page.getByText(/Đã ban hành: Số \d+-CT\//).waitFor({ timeout: 120_000 });
     await check('07-issued');
+    await page.goto(`${url}/#/register`);
+    await page.getByRole('link', { name: subject }).waitFor();
+    await check('07b-register');
 
     // The district's clerk finds it in the inbox and accepts it.
     await signInAs(caller('HU-KIMSON', 'registry'));
@@ -181,6 +191,10 @@ void t.test(
       "the sender sees the recipient's số đến",
     );
     await check('10-recipients');
+    const evidence = JSON.parse((await downloaded(page, /bằng chứng gửi nhận/)).toString('utf8')) as {
+      evidence?: unknown[];
+    };
+    t.ok(Array.isArray(evidence.evidence), "the delivery's signed evidence, downloaded from the page");
 
     // Another office sees nothing of it, in any page.
     await signInAs(caller('HU-YENMO', 'registry'));
@@ -226,13 +240,18 @@ void t.test(
       "the record's page lists the signer's signature and the seal from signing's report",
     );
     await check('14-record');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Tải bản gốc (PDF)' }).click(),
-    ]);
-    const path = await download.path();
-    const { readFile } = await import('node:fs/promises');
-    t.equal((await readFile(path)).subarray(0, 5).toString('latin1'), '%PDF-', 'the original is a PDF');
+    const original = await downloaded(page, 'Tải bản gốc (PDF)');
+    t.equal(original.subarray(0, 5).toString('latin1'), '%PDF-', 'the original is a PDF');
+    const bag = await downloaded(page, /BagIt/);
+    t.equal(bag.subarray(257, 262).toString('latin1'), 'ustar', 'the BagIt export is a ustar');
+    t.ok(bag.includes('bagit.txt'), 'with its bag declaration');
+    await page.goto(`${url}/#/dispositions`);
+    await page
+      .getByText(/Không có hồ sơ nào hết thời hạn bảo quản|Hết hạn/)
+      .first()
+      .waitFor();
+    await check('14b-dispositions');
+    await page.goBack();
 
     // The tablet width keeps every page usable (no sideways scrolling of the page itself).
     await page.setViewportSize({ width: 820, height: 1180 });

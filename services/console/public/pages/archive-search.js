@@ -2,7 +2,7 @@
 // without diacritics, number and symbol, type, dates, signer.
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { getJson } from '../lib/api.js';
+import { download, getJson } from '../lib/api.js';
 import { documentTypes, formatDate } from '../lib/labels.js';
 import { ErrorBox, Page } from '../lib/ui.js';
 
@@ -13,6 +13,13 @@ export function ArchiveSearch() {
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [file, setFile] = useState('');
+  const exportFile = (e) => {
+    e.preventDefault();
+    setError(null);
+    const code = file.trim();
+    download('archive', `/v1/exports/bag?file=${encodeURIComponent(code)}`, `ho-so-${code}-bagit.tar`).catch(setError);
+  };
   const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.value });
   const search = async (e, cursor) => {
     e?.preventDefault();
@@ -83,5 +90,11 @@ export function ArchiveSearch() {
             ${result.nextCursor ? html`<button type="button" onClick=${() => search(null, result.nextCursor)}>Xem thêm</button>` : null}`
         : null
     }
+    <h2>Xuất hồ sơ</h2>
+    <form class="inline" onSubmit=${exportFile}>
+      <label for="export-file">Mã hồ sơ</label>
+      <input id="export-file" value=${file} onInput=${(e) => setFile(e.currentTarget.value)} required maxlength="100" />
+      <button type="submit">Xuất gói BagIt</button>
+    </form>
   <//>`;
 }

@@ -13,12 +13,15 @@ async function loadDocument(id) {
     getJson('intake', `${path}/transitions`),
   ]);
   let legs = null;
+  let deliveryId = null;
   if (['issued', 'recalled', 'replaced', 'cancelled'].includes(document.state)) {
     const { deliveries } = await getJson('delivery', `/v1/deliveries?document=${encodeURIComponent(id)}`);
-    if (deliveries.length > 0)
-      legs = (await getJson('delivery', `/v1/deliveries/${encodeURIComponent(deliveries[0].id)}`)).legs;
+    if (deliveries.length > 0) {
+      deliveryId = deliveries[0].id;
+      legs = (await getJson('delivery', `/v1/deliveries/${encodeURIComponent(deliveryId)}`)).legs;
+    }
   }
-  return { document, transitions: transitions.transitions ?? transitions, legs };
+  return { document, transitions: transitions.transitions ?? transitions, legs, deliveryId };
 }
 
 function Recipients({ legs }) {
@@ -143,6 +146,25 @@ export function DocumentPage({ id }) {
             }
             <h2>Nơi nhận</h2>
             <${Recipients} legs=${loaded.data.legs} />
+            ${
+              loaded.data.deliveryId
+                ? html`<button
+                    type="button"
+                    onClick=${() =>
+                      act(
+                        () =>
+                          download(
+                            'delivery',
+                            `/v1/deliveries/${encodeURIComponent(loaded.data.deliveryId)}/evidence`,
+                            `bang-chung-${d.id}.json`,
+                          ),
+                        () => 'Đã tải bằng chứng gửi nhận',
+                      )}
+                  >
+                    Tải bằng chứng gửi nhận (JSON)
+                  </button>`
+                : null
+            }
             <h2>Quá trình</h2>
             <ol class="history">
               ${loaded.data.transitions.map((t) => html`<li>${formatTime(t.at)} — ${documentStates[t.to] ?? t.to} (${t.by})${t.reason ? `: ${t.reason}` : ''}</li>`)}

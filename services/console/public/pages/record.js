@@ -62,19 +62,21 @@ export function RecordPage({ id }) {
   const [notice, setNotice] = useState(null);
   const r = loaded.data?.record;
   const p = loaded.data?.pkg;
-  const get = async () => {
+  const save = async (path, name, said) => {
     setError(null);
     try {
-      await download(
-        'archive',
-        `/v1/records/${encodeURIComponent(id)}/original`,
-        `${r.symbol.replace(/\//g, '-')}.pdf`,
-      );
-      setNotice('Đã tải bản gốc');
+      await download('archive', path, name);
+      setNotice(said);
     } catch (err) {
       setError(err);
     }
   };
+  const base = `/v1/records/${encodeURIComponent(id)}`;
+  const fileName = () => r.symbol.replace(/\//g, '-');
+  const get = () => save(`${base}/original`, `${fileName()}.pdf`, 'Đã tải bản gốc');
+  const bag = () =>
+    save(`/v1/exports/bag?record=${encodeURIComponent(id)}`, `${fileName()}-bagit.tar`, 'Đã tải gói lưu trữ (BagIt)');
+  const object = (name) => save(`${base}/objects/${encodeURIComponent(name)}`, name.split('/').pop(), `Đã tải ${name}`);
   return html`<${Page} title=${r ? `${r.symbol} — ${r.subject}` : 'Hồ sơ lưu trữ'}>
     <p><a href="#/archive">← Tra cứu</a></p>
     <${Loading} when=${loaded.loading && loaded.data === null} />
@@ -107,7 +109,10 @@ export function RecordPage({ id }) {
               <dt>Lưu kho lúc</dt>
               <dd>${formatTime(p.ingestedAt)}</dd>
             </dl>
-            <div class="actions"><button type="button" class="primary" onClick=${get}>Tải bản gốc (PDF)</button></div>
+            <div class="actions">
+              <button type="button" class="primary" onClick=${get}>Tải bản gốc (PDF)</button>
+              <button type="button" onClick=${bag}>Tải gói lưu trữ kèm bằng chứng (BagIt)</button>
+            </div>
             <h2>Xác minh chữ ký khi lưu kho</h2>
             <${Validation} verdict=${p.validation} report=${loaded.data.report} />
             <h2>Thành phần gói lưu trữ</h2>
@@ -120,15 +125,26 @@ export function RecordPage({ id }) {
                   <th scope="col">Tệp</th>
                   <th scope="col">Kích thước</th>
                   <th scope="col">SHA-256</th>
+                  <th scope="col"><span class="visually-hidden">Tải</span></th>
                 </tr>
               </thead>
               <tbody>
                 ${(p.objects ?? []).map(
                   (o) =>
                     html`<tr>
-                      <td>${o.name}</td>
+                      <td>${o.name.startsWith('evidence/') ? `Bằng chứng gửi nhận: ${o.name}` : o.name}</td>
                       <td>${o.size}</td>
                       <td class="hash">${o.sha256}</td>
+                      <td>
+                        <button
+                          type="button"
+                          class="link-dark"
+                          aria-label=${`Tải ${o.name}`}
+                          onClick=${() => object(o.name)}
+                        >
+                          Tải
+                        </button>
+                      </td>
                     </tr>`,
                 )}
               </tbody>
