@@ -29,6 +29,15 @@ async function directivePdf(): Promise<Buffer> {
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 
+/** Presses Tab (at most 40 times) until the focused element matches `selector`. */
+async function focusByTab(page: Page, selector: string): Promise<boolean> {
+  for (let i = 0; i < 40; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) === true`)) return true;
+  }
+  return false;
+}
+
 /** The bytes the browser saves when the button named `name` is clicked. */
 async function downloaded(page: Page, name: string | RegExp): Promise<Buffer> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
@@ -131,8 +140,16 @@ void t.test(
     t.equal(await page.getByTestId('state').textContent(), 'Chờ ký');
     await check('04-document-awaiting');
 
-    // The Bí thư reads it in the page and signs with the PIN.
-    await signInAs(caller('VPTU-DEMO', 'signer', 'person:bi-thu'));
+    // The Bí thư signs in with the keyboard only, reads it in the page and signs with the PIN.
+    const signer = caller('VPTU-DEMO', 'signer', 'person:bi-thu');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByLabel('Văn phòng').waitFor();
+    t.ok(await focusByTab(page, 'select#demo-office'), 'Tab reaches the office chooser');
+    await page.keyboard.type('VPTU-DEMO');
+    t.ok(await focusByTab(page, `button[data-role="signer"]`), "Tab reaches a signer's button");
+    t.match(await page.evaluate('document.activeElement.textContent'), signer.name);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
     await page.goto(`${url}/#/sign`);
     await page.getByRole('link', { name: subject }).click();
     await page.getByTestId('pdf-view').waitFor();
@@ -155,9 +172,18 @@ void t.test(
     await screenshot(page, '05b-sign-wrong-pin');
     t.match(await page.locator('.sign-panel .error').textContent(), /Mã PIN không đúng/, 'a wrong PIN is said plainly');
     await page.getByLabel('Mã PIN khóa ký').fill(suite.pin);
-    await page.getByRole('button', { name: 'Ký số' }).click();
+    await page.keyboard.press('Enter');
     await page.getByText('Đã ký văn bản').waitFor({ timeout: 120_000 });
     await screenshot(page, '06-signed');
+
+    // HU-KIMSON's clerk has the inbox open in another browser; it will come in live.
+    const watcherContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN' });
+    t.teardown(() => watcherContext.close());
+    const watcher = await watcherContext.newPage();
+    await watcher.goto(`${url}/#/`);
+    await watcher.getByLabel('Văn phòng').selectOption('HU-KIMSON');
+    await watcher.locator('button[data-role="registry"]').first().click();
+    await watcher.getByRole('heading', { name: 'Văn bản đến' }).waitFor();
 
     // The clerk issues it: number, date and seal.
     await signInAs(clerk);
@@ -168,6 +194,11 @@ void t.test(
     await page.goto(`${url}/#/register`);
     await page.getByRole('link', { name: subject }).waitFor();
     await check('07b-register');
+
+    // It appears in the open inbox without a reload (the inbox's event stream).
+    await watcher.getByRole('link', { name: subject }).waitFor({ timeout: 120_000 });
+    t.match(await watcher.getByRole('status').first().textContent(), /Văn bản mới đến/);
+    await screenshot(watcher, '07c-inbox-live');
 
     // The district's clerk finds it in the inbox and accepts it.
     await signInAs(caller('HU-KIMSON', 'registry'));
@@ -257,8 +288,28 @@ void t.test(
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.reload();
     await page.locator('#page-title').waitFor();
-    t.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'), 'fits a tablet');
+    t.ok(
+      await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'),
+      'the record fits a tablet',
+    );
     await screenshot(page, '15-record-tablet');
+    await signInAs(clerk);
+    for (const [path, name] of [
+      ['#/inbox', 'inbox'],
+      ['#/outgoing', 'outgoing'],
+      ['#/outgoing/new', 'submit'],
+      [`#/documents/${documentId}`, 'document'],
+      ['#/register', 'register'],
+    ]) {
+      await page.goto(`${url}/${path}`);
+      await page.locator('#page-title').waitFor();
+      await page.locator('.loading').waitFor({ state: 'detached' });
+      t.ok(
+        await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1'),
+        `${name} fits a tablet`,
+      );
+      await screenshot(page, `16-tablet-${name}`);
+    }
 
     t.same(
       problems.filter((p) => !/status of 4\d\d/.test(p)),
