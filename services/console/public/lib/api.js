@@ -25,8 +25,10 @@ async function problemOf(res) {
 /** fetch with the caller's token; throws ApiError on 4xx/5xx. */
 export async function call(service, path, options = {}) {
   const session = currentSession();
+  // Signed out (or the token expired) while a page was still loading: nothing to ask.
+  if (session === null) throw new ApiError(401, { code: 'UNAUTHENTICATED', detail: 'Chưa đăng nhập.' });
   const headers = new Headers(options.headers ?? {});
-  if (session !== null) headers.set('authorization', `Bearer ${session.token}`);
+  headers.set('authorization', `Bearer ${session.token}`);
   let res;
   try {
     res = await fetch(`/api/${service}${path}`, { ...options, headers });
