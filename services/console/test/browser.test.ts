@@ -216,6 +216,9 @@ void t.test(
     await page.getByText(/Đã tiếp nhận, số đến \d+/).waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="incoming"]', { hasText: /^\d+ \(\d{4}\)$/ }).waitFor();
     await check('09-accepted');
+    const entryUrl = page.url();
+    await page.getByRole('button', { name: 'Đã phân công' }).click();
+    await page.locator('[data-testid="status"]', { hasText: 'Đã phân công' }).waitFor();
 
     // The sender sees the recipient's answer.
     await signInAs(clerk);
@@ -229,6 +232,20 @@ void t.test(
       evidence?: unknown[];
     };
     t.ok(Array.isArray(evidence.evidence), "the delivery's signed evidence, downloaded from the page");
+
+    // The sender recalls it; the recipient gives it back.
+    await page.getByLabel('Lý do thu hồi').fill('Ban hành nhầm đối tượng');
+    await page.getByRole('button', { name: 'Thu hồi văn bản' }).click();
+    await page.locator('[data-testid="state"]', { hasText: 'Đã thu hồi' }).waitFor();
+    await signInAs(caller('HU-KIMSON', 'registry'));
+    await page.goto(entryUrl);
+    t.ok(
+      await until(page, () => page.getByRole('button', { name: 'Đồng ý thu hồi' }).isVisible()),
+      'the recipient is asked to give it back',
+    );
+    await check('10b-recall-asked');
+    await page.getByRole('button', { name: 'Đồng ý thu hồi' }).click();
+    await page.locator('[data-testid="status"]', { hasText: 'Đồng ý thu hồi' }).waitFor();
 
     // Another office sees nothing of it, in any page.
     await signInAs(caller('HU-YENMO', 'registry'));

@@ -23,6 +23,22 @@ export const exchangeStatuses = {
   16: 'Từ chối thu hồi',
 };
 
+/** delivery's history events (services/delivery HistoryItem), for those without a status code. */
+export const deliveryEvents = {
+  submitted: 'Nơi gửi chuyển đi',
+  consigned: 'Đã đến',
+  'handed-over': 'Đã nhận bản văn bản',
+  accepted: 'Đã tiếp nhận',
+  refused: 'Từ chối tiếp nhận',
+  assigned: 'Đã phân công',
+  'in-progress': 'Đang xử lý',
+  completed: 'Hoàn thành',
+  'take-back-requested': 'Yêu cầu thu hồi',
+  'take-back-accepted': 'Đồng ý thu hồi',
+  'take-back-refused': 'Từ chối thu hồi',
+  replaced: 'Đã được thay thế',
+};
+
 export const urgencies = { ordinary: 'Thường', urgent: 'Khẩn', 'very-urgent': 'Thượng khẩn', flash: 'Hỏa tốc' };
 
 export const secrecies = { ordinary: 'Thường', confidential: 'Mật' };

@@ -3,10 +3,48 @@
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { download, getJson, postJson } from '../lib/api.js';
-import { exchangeStatuses, formatTime, urgencies } from '../lib/labels.js';
+import { deliveryEvents, exchangeStatuses, formatTime, urgencies } from '../lib/labels.js';
 import { ErrorBox, Loading, Notice, Page, useLoad } from '../lib/ui.js';
 
 const forwards = { '03': ['04', '05', '06'], '04': ['05', '06'], '05': ['06'] };
+
+/** The sender asked for the document back (13): give it back (15), or refuse with a reason (16). */
+function RecallAnswer({ busy, act, path }) {
+  const [why, setWhy] = useState('');
+  const answer = (body, said) =>
+    act(
+      () => postJson('delivery', `${path}/recall-answer`, body),
+      () => said,
+    );
+  return html`<div class="recall" role="group" aria-labelledby="recall-title">
+    <h2 id="recall-title">Nơi gửi yêu cầu thu hồi văn bản này</h2>
+    <button
+      type="button"
+      class="primary"
+      disabled=${busy}
+      onClick=${() => answer({ accept: true }, 'Đã đồng ý thu hồi')}
+    >
+      Đồng ý thu hồi
+    </button>
+    <form
+      class="inline"
+      onSubmit=${(ev) => {
+        ev.preventDefault();
+        answer({ accept: false, reason: why }, 'Đã từ chối thu hồi');
+      }}
+    >
+      <label for="recall-refusal">Lý do không thu hồi</label>
+      <input
+        id="recall-refusal"
+        value=${why}
+        onInput=${(ev) => setWhy(ev.currentTarget.value)}
+        required
+        maxlength="1000"
+      />
+      <button type="submit" disabled=${busy}>Từ chối thu hồi</button>
+    </form>
+  </div>`;
+}
 
 export function InboxEntry({ id }) {
   const entry = useLoad(() => getJson('delivery', `/v1/inbox/${encodeURIComponent(id)}`), [id]);
@@ -115,12 +153,14 @@ export function InboxEntry({ id }) {
                   </form>`
                 : null
             }
+            ${e.status === '13' ? html`<${RecallAnswer} busy=${busy} act=${act} path=${path} />` : null}
             <h2>Lịch sử</h2>
             <ol class="history">
               ${(entry.data.history ?? []).map(
                 (h) =>
                   html`<li>
-                    ${formatTime(h.at)} — ${exchangeStatuses[h.code] ?? h.event} ${h.reason ? `(${h.reason})` : ''}
+                    ${formatTime(h.at)} — ${exchangeStatuses[h.code] ?? deliveryEvents[h.event] ?? h.event}
+                    ${h.reason ? `(${h.reason})` : ''}
                   </li>`,
               )}
             </ol>`
