@@ -32,6 +32,38 @@ async function directivePdf(): Promise<Buffer> {
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 
+/** Submits, signs and issues a flash directive to HU-KIMSON through the services' APIs (not the pages). */
+async function issueThroughApis(suite: Suite, clerk: Caller, signer: Caller, subject: string): Promise<void> {
+  const ask = async (url: string, token: string, init: RequestInit = {}) => {
+    const res = await fetch(url, {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { id: string };
+  };
+  const form = new FormData();
+  form.append(
+    'metadata',
+    JSON.stringify({
+      type: 'CT',
+      subject,
+      recipients: { offices: ['HU-KIMSON'] },
+      secrecy: 'ordinary',
+      urgency: 'flash',
+      signer: { person: signer.subject.replace(/^person:/, ''), authority: 'T/M', onBehalfOf: 'BAN THƯỜNG VỤ' },
+      retention: 'permanent',
+    }),
+  );
+  form.append('content', new Blob([await directivePdf()], { type: 'application/pdf' }), 'bao.pdf');
+  const { id } = await ask(`${suite.urls.intake}/v1/documents`, clerk.token, { method: 'POST', body: form });
+  await ask(`${suite.urls.intake}/v1/documents/${id}/signature`, signer.token, {
+    method: 'POST',
+    headers: { 'lienthong-pin': suite.pin },
+  });
+  await ask(`${suite.urls.intake}/v1/documents/${id}/issue`, clerk.token, { method: 'POST' });
+}
+
 /** Presses Tab (at most 40 times) until the focused element matches `selector`. */
 async function focusByTab(page: Page, selector: string): Promise<boolean> {
   for (let i = 0; i < 40; i += 1) {
@@ -198,6 +230,10 @@ void t.test(
     await page.getByRole('link', { name: subject }).waitFor();
     await check('07b-register');
 
+    // A second, flash (Hỏa tốc) document to HU-KIMSON, made through the APIs by the same callers.
+    const flashSubject = `Về việc phòng chống bão số ${Date.now()}`;
+    await issueThroughApis(suite, clerk, caller('VPTU-DEMO', 'signer', 'person:bi-thu'), flashSubject);
+
     // It appears in the open inbox without a reload (the inbox's event stream).
     await watcher.getByRole('link', { name: subject }).waitFor({ timeout: 120_000 });
     t.match(await watcher.getByRole('status').first().textContent(), /Văn bản mới đến/);
@@ -210,6 +246,12 @@ void t.test(
       await until(page, () => page.getByRole('link', { name: subject }).isVisible()),
       'the document arrived in the inbox',
     );
+    t.ok(
+      await until(page, () => page.getByRole('link', { name: flashSubject }).isVisible()),
+      'the flash document arrived too',
+    );
+    t.match(await page.locator('tbody tr').first().textContent(), flashSubject, 'urgent first');
+    t.match(await page.locator('tbody tr').first().getAttribute('class'), /urgent/);
     await check('08-recipient-inbox');
     await page.getByRole('link', { name: subject }).click();
     await page.getByRole('button', { name: 'Tiếp nhận, vào sổ đến' }).click();
@@ -246,6 +288,21 @@ void t.test(
     await check('10b-recall-asked');
     await page.getByRole('button', { name: 'Đồng ý thu hồi' }).click();
     await page.locator('[data-testid="status"]', { hasText: 'Đồng ý thu hồi' }).waitFor();
+
+    // The flash document is refused with a reason, and the sender reads it.
+    await page.goto(`${url}/#/inbox`);
+    await page.getByRole('link', { name: flashSubject }).click();
+    await page.getByLabel('Lý do từ chối').fill('Gửi nhầm nơi nhận');
+    await page.getByRole('button', { name: 'Từ chối tiếp nhận' }).click();
+    await page.locator('[data-testid="status"]', { hasText: 'Từ chối tiếp nhận' }).waitFor();
+    await check('10c-refused');
+    await signInAs(clerk);
+    await page.goto(`${url}/#/outgoing`);
+    await page.getByRole('link', { name: flashSubject }).click();
+    t.ok(
+      await until(page, () => page.getByRole('cell', { name: 'Gửi nhầm nơi nhận' }).isVisible()),
+      "the sender reads the refusal's reason",
+    );
 
     // Another office sees nothing of it, in any page.
     await signInAs(caller('HU-YENMO', 'registry'));
