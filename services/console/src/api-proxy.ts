@@ -135,6 +135,10 @@ async function proxy(config: ConsoleConfig, request: FastifyRequest, reply: Fast
       return;
     }
     limit.on('error', () => upstream.destroy(new Error('body over the limit')));
+    // A caller gone mid-upload: the service must not wait for the rest until its timeout.
+    request.raw.on('close', () => {
+      if (!request.raw.complete) upstream.destroy(new Error('the caller went away mid-body'));
+    });
     request.raw.pipe(limit).pipe(upstream);
   });
 }

@@ -195,6 +195,46 @@ void t.test('a chunked body over the limit is cut off with 413', async (t) => {
   );
 });
 
+void t.test('a caller gone mid-upload: the service sees the request cut at once, not at its timeout', async (t) => {
+  const { createServer } = await import('node:http');
+  let cut: () => void = () => undefined;
+  const wasCut = new Promise<void>((resolve) => (cut = resolve));
+  let arrived: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (arrived = resolve));
+  const service = createServer((request) => {
+    request.once('data', () => arrived());
+    request.on('close', () => {
+      if (!request.complete) cut();
+    });
+  });
+  await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        service.close(() => resolve());
+        service.closeAllConnections();
+      }),
+  );
+  const app = await consoleApp(t, {
+    LIENTHONG_CONSOLE_INTAKE_URL: `http://127.0.0.1:${(service.address() as AddressInfo).port}`,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const req = httpRequest({
+    host: '127.0.0.1',
+    port,
+    path: '/api/intake/v1/documents',
+    method: 'POST',
+    headers: { 'content-type': 'application/pdf', 'content-length': '100000' },
+  });
+  req.on('error', () => undefined);
+  req.write(Buffer.alloc(1000));
+  await started;
+  req.destroy();
+  await wasCut;
+  t.pass('the upstream request was cut when the caller left');
+});
+
 void t.test('a service that does not answer: 502', async (t) => {
   const app = await consoleApp(t, { LIENTHONG_CONSOLE_ARCHIVE_URL: 'http://127.0.0.1:1' });
   const res = await app.inject({ method: 'GET', url: '/api/archive/v1/records' });
