@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2153  # CACHE, LOGS, ... come from common.sh
 # Outside tools the tests use as judges: poppler-utils (pdfsig, pdftotext, pdffonts,
-# pdftoppm), qpdf, SoftHSM2 and OpenSC from Debian's packages; pyHanko and bagit-python in
-# Python venvs kept in the cache; promtool unpacked from Debian's prometheus package into the cache;
-# kustomize built from its Go module. Sourced by infra/local after common.sh and go.sh.
+# pdftoppm), qpdf, SoftHSM2, OpenSC and Chromium (the console's browser tests) from Debian's packages;
+# pyHanko and bagit-python in Python venvs kept in the cache; promtool unpacked from Debian's prometheus
+# package into the cache; kustomize built from its Go module. Sourced by infra/local after common.sh and go.sh.
 
 PYHANKO_VERSION="0.38.0"
 PYHANKO_CLI_VERSION="0.6.0"   # the CLI release that goes with pyhanko 0.38.0
@@ -18,6 +18,7 @@ TOOLS_PACKAGES=(
   "qpdf qpdf"
   "softhsm2 softhsm2-util $SOFTHSM_MODULE"
   "opensc pkcs11-tool"
+  "chromium chromium"
 )
 
 # Prints the packages (one a line) whose commands or files are missing.
@@ -177,7 +178,7 @@ tools_env() {
   [[ -x "$PROMTOOL_BIN" ]] && echo "export LIENTHONG_TEST_PROMTOOL=$PROMTOOL_BIN"
   [[ -x "$BAGIT_BIN" ]] && echo "export LIENTHONG_TEST_BAGIT=$BAGIT_BIN"
   [[ -x "$KUSTOMIZE_BIN" ]] && echo "export LIENTHONG_TEST_KUSTOMIZE=$KUSTOMIZE_BIN"
-  for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool; do
+  for name in PDFSIG:pdfsig QPDF:qpdf SOFTHSM2_UTIL:softhsm2-util PKCS11_TOOL:pkcs11-tool CHROMIUM:chromium; do
     cmd="$(command -v "${name#*:}" || true)"
     [[ -n "$cmd" ]] && echo "export LIENTHONG_TEST_${name%%:*}=$cmd"
   done

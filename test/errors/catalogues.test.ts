@@ -81,6 +81,11 @@ const catalogues: CatalogueCase[] = [
     readme: 'services/archive/README.md',
   },
   {
+    name: '@lienthong/console',
+    load: async () => (await import('@lienthong/console')).consoleErrors,
+    readme: 'services/console/README.md',
+  },
+  {
     name: '@lienthong/signing',
     load: async () => (await import('@lienthong/signing')).signingErrors,
     readme: 'services/signing/README.md',

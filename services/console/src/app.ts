@@ -1,0 +1,66 @@
+/**
+ * `buildApp`: the console's fastify app — problem+json errors, probes, security headers, the
+ * pages and vendored modules, the demo callers (embedded mode only) and the same-origin proxy
+ * to the four services. It holds no database and no token of its own.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import {
+  createLogger,
+  healthChecks,
+  ProblemSchema,
+  problemDetails,
+  requestIdOf,
+  sendProblem,
+  serviceErrors,
+  toProblem,
+} from '@lienthong/service';
+import type { Logger } from '@lienthong/service';
+import { apiProxy } from './api-proxy.ts';
+import type { ConsoleConfig } from './config.ts';
+import { demoCallersRoute, readDemoCallers } from './demo-callers.ts';
+import { securityHeaders } from './security-headers.ts';
+import { publicDir, staticFiles } from './static-files.ts';
+
+/** What `buildApp` may be given besides the config. */
+export interface ConsoleDeps {
+  logger?: Logger;
+}
+
+/** The inline scripts of index.html (its import map), which the CSP allows by hash. */
+async function inlineScripts(): Promise<string[]> {
+  const html = await readFile(join(publicDir, 'index.html'), 'utf8');
+  return [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
+}
+
+/** Builds the console on `config`; `app.close()` releases nothing but its sockets. */
+export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): Promise<FastifyInstance> {
+  const demoCallers = config.demoCallersFile === undefined ? undefined : await readDemoCallers(config.demoCallersFile);
+  const logger: FastifyBaseLogger = deps.logger ?? createLogger({ name: 'console', level: config.logLevel });
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    return503OnClosing: true,
+    frameworkErrors: (error, request, reply) => {
+      const detail = error.code === 'FST_ERR_BAD_URL' ? 'the URL is malformed (bad percent-encoding)' : error.message;
+      void sendProblem(reply, toProblem(request, serviceErrors.BAD_REQUEST, detail));
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(ProblemSchema);
+  await app.register(problemDetails);
+  await app.register(healthChecks, { checks: [] });
+  // Called, not registered: its hook must reach every route, the plugins' included.
+  securityHeaders(app, { inlineScripts: await inlineScripts() });
+  if (demoCallers !== undefined) await app.register(demoCallersRoute, { callers: demoCallers });
+  await app.register(apiProxy, { config });
+  await app.register(staticFiles);
+  return app;
+}

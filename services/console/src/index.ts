@@ -1,0 +1,11 @@
+export { buildApp } from './app.ts';
+export type { ConsoleDeps } from './app.ts';
+export { consoleConfigSchema, loadConsoleConfig, proxiedServices } from './config.ts';
+export type { ConsoleConfig, ProxiedService } from './config.ts';
+export { consoleService } from './service.ts';
+export type { ConsoleDefinition } from './service.ts';
+export { consoleErrors } from './errors.ts';
+export { DemoCaller, DemoCallersFile, readDemoCallers } from './demo-callers.ts';
+export type { DemoCallers } from './demo-callers.ts';
+export { forwardedRequestHeaders, servicePath } from './api-proxy.ts';
+export { contentSecurityPolicy } from './security-headers.ts';
