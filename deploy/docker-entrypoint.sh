@@ -24,14 +24,14 @@ fi
 command="${1:-}"
 [ "$#" -gt 0 ] && shift
 case "$command" in
-  intake | signing | archive | delivery)
+  intake | signing | archive | delivery | console)
     exec node "$app/services/$command/src/server.ts" "$@"
     ;;
   lienthong)
     exec node "$app/libs/cli/src/main.ts" "$@"
     ;;
   *)
-    echo "usage: lienthong-entrypoint intake|signing|archive|delivery, or lienthong ARGS..." >&2
+    echo "usage: lienthong-entrypoint intake|signing|archive|delivery|console, or lienthong ARGS..." >&2
     exit 64
     ;;
 esac

@@ -16,7 +16,11 @@
  *
  * The suite itself (services, secrets, demo set-up) is lib/suite.ts's `startSuite`.
  *
- * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port),
+ * The web console (services/console) listens just below the services, on 8080 by default, with a
+ * chooser of the demo callers as its sign-in.
+ *
+ * Variables: LIENTHONG_EMBEDDED_DIR (data folder), LIENTHONG_PORT_BASE (first port; the console's
+ * is the one before it, or LIENTHONG_CONSOLE_PORT),
  * LIENTHONG_HOST, LIENTHONG_LOG_LEVEL (default warn), and the services' LIENTHONG_OTEL_TRACES_EXPORTER
  * (`console` prints each span, `otlp` sends them to LIENTHONG_OTEL_ENDPOINT), started once for the
  * process: the four services' spans then make one trace per document, as in a deployment.
@@ -32,7 +36,8 @@ const root = join(import.meta.dirname, '..');
 
 const startSchema = Type.Object({
   LIENTHONG_EMBEDDED_DIR: Type.String({ minLength: 1, default: join(root, '.data', 'embedded') }),
-  LIENTHONG_PORT_BASE: Type.Integer({ minimum: 1, maximum: 65532, default: 8081 }),
+  LIENTHONG_PORT_BASE: Type.Integer({ minimum: 2, maximum: 65532, default: 8081 }),
+  LIENTHONG_CONSOLE_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   LIENTHONG_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   LIENTHONG_LOG_LEVEL: Type.String({ minLength: 1, default: 'warn' }),
   LIENTHONG_OTEL_TRACES_EXPORTER: Type.Union([Type.Literal('none'), Type.Literal('console'), Type.Literal('otlp')], {
@@ -87,6 +92,7 @@ try {
     ports: Object.fromEntries(
       suiteServices.map((service, index) => [service.name, settings.LIENTHONG_PORT_BASE + index]),
     ) as Record<SuiteServiceName, number>,
+    consolePort: settings.LIENTHONG_CONSOLE_PORT ?? settings.LIENTHONG_PORT_BASE - 1,
     logLevel: settings.LIENTHONG_LOG_LEVEL,
   });
 } catch (error) {
@@ -97,6 +103,8 @@ if (stopAsked) await stop(0);
 const tokensFile = join(dataDir, 'tokens.json');
 
 console.log('');
+if (suite?.console !== undefined)
+  console.log(`  console   ${suite.console}   web console (choose a demo caller to sign in)`);
 for (const [index, service] of suiteServices.entries()) {
   const url = `http://${settings.LIENTHONG_HOST}:${settings.LIENTHONG_PORT_BASE + index}`;
   console.log(`  ${service.name.padEnd(9)} ${url}   API docs ${url}/docs   health ${url}/healthz`);

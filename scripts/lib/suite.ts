@@ -17,6 +17,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@lienthong/db';
+import { consoleService } from '@lienthong/console';
 import { connectService, publicJwks } from '@lienthong/service';
 import type { Env, ServiceApp, ServiceConfig, ServiceDefinition } from '@lienthong/service';
 import { archiveService } from '@lienthong/archive';
@@ -59,6 +60,8 @@ export interface SuiteOptions {
   /** The address the services listen on. */
   host: string;
   ports: Record<SuiteServiceName, number>;
+  /** The web console's port (services/console); without it no console is started. */
+  consolePort?: number;
   logLevel: string;
   /** Further variables for every service (e.g. a service's own option). */
   env?: Env;
@@ -68,6 +71,8 @@ export interface SuiteOptions {
 export interface Suite {
   /** Base URL of each service, as a client on this machine reaches it. */
   endpoints: Record<SuiteServiceName, string>;
+  /** The web console's URL, when one was asked for. */
+  console?: string;
   /** The database URL (in embedded mode, the loopback port PGlite is served on). */
   databaseUrl: string;
   /** Every demo caller with their token (valid 12 hours). */
@@ -201,7 +206,7 @@ export async function startSuite(options: SuiteOptions): Promise<Suite> {
   const endpoints = Object.fromEntries(
     suiteServices.map((s) => [s.name, `http://${host}:${options.ports[s.name as SuiteServiceName]}`]),
   ) as Record<SuiteServiceName, string>;
-  const apps: ServiceApp[] = [];
+  const apps: Array<Pick<ServiceApp, 'close'>> = [];
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -220,6 +225,15 @@ export async function startSuite(options: SuiteOptions): Promise<Suite> {
   } catch (error) {
     await close();
     throw error;
+  }
+  let consoleUrl: string | undefined;
+  if (options.consolePort !== undefined) {
+    try {
+      consoleUrl = await startConsole(options, options.consolePort, endpoints, callers, apps);
+    } catch (error) {
+      await close();
+      throw error;
+    }
   }
 
   const cliDir = await writeCallerConfigs(dataDir, callers, endpoints);
@@ -241,5 +255,46 @@ export async function startSuite(options: SuiteOptions): Promise<Suite> {
   } catch (error) {
     lines.push(`  seals: could not be made (${error instanceof Error ? error.message : String(error)})`);
   }
-  return { endpoints, databaseUrl, callers, tokens, pin: demoPin, cliDir, lines, close };
+  return {
+    endpoints,
+    ...(consoleUrl === undefined ? {} : { console: consoleUrl }),
+    databaseUrl,
+    callers,
+    tokens,
+    pin: demoPin,
+    cliDir,
+    lines,
+    close,
+  };
+}
+
+/**
+ * The web console on `port`, passing calls on to the four services; its sign-in chooser lists
+ * the demo callers, whose tokens it reads from console-callers.json (0600, anew at each start).
+ */
+async function startConsole(
+  options: SuiteOptions,
+  port: number,
+  endpoints: Record<SuiteServiceName, string>,
+  callers: DemoCallerToken[],
+  apps: Array<Pick<ServiceApp, 'close'>>,
+): Promise<string> {
+  const file = join(options.dataDir, 'console-callers.json');
+  const listed = callers.map(({ office, role, name, subject, token }) => ({ office, role, name, subject, token }));
+  await writeFile(file, `${JSON.stringify({ callers: listed })}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  const config = consoleService.loadConfig({
+    LIENTHONG_HOST: options.host,
+    LIENTHONG_PORT: String(port),
+    LIENTHONG_LOG_LEVEL: options.logLevel,
+    LIENTHONG_CONSOLE_INTAKE_URL: endpoints.intake,
+    LIENTHONG_CONSOLE_SIGNING_URL: endpoints.signing,
+    LIENTHONG_CONSOLE_ARCHIVE_URL: endpoints.archive,
+    LIENTHONG_CONSOLE_DELIVERY_URL: endpoints.delivery,
+    LIENTHONG_CONSOLE_DEMO_CALLERS_FILE: file,
+  });
+  const app = await consoleService.buildApp(config);
+  apps.push(app);
+  await app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
+  return `http://${reachableHost(options.host)}:${port}/`;
 }

@@ -10,15 +10,16 @@ import { freePort } from './transports.ts';
 const script = join(import.meta.dirname, '..', '..', 'scripts', 'start.ts');
 
 /**
- * Four consecutive free loopback ports (best effort: checked one by one), below Linux's
- * ephemeral range (32768 up): the suite starts twice on them, and in between the
- * connections of tests running beside this one must not be able to take one.
+ * A base port with five consecutive free loopback ports around it (best effort: checked one
+ * by one), below Linux's ephemeral range (32768 up): the services take `base`…`base + 3` and
+ * the console `base - 1`; the suite starts twice on them, and in between the connections of
+ * tests running beside this one must not be able to take one.
  */
 export async function portBase(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const base = 20_000 + Math.floor(Math.random() * 12_000);
     const free = await Promise.all(
-      [0, 1, 2, 3].map(
+      [-1, 0, 1, 2, 3].map(
         (i) =>
           new Promise<boolean>((resolve) => {
             const server = createServer();
@@ -29,7 +30,7 @@ export async function portBase(): Promise<number> {
     );
     if (free.every(Boolean)) return base;
   }
-  return freePort();
+  return (await freePort()) + 1;
 }
 
 /**

@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +16,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../src/app.ts';
 import { loadConsoleConfig } from '../src/config.ts';
+import { portBase } from '../../../test/support/npm-start.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -27,25 +27,6 @@ export const artefactsDir = join(root, '.data', 'test-artefacts', 'console');
 export const chromiumPath = process.env.LIENTHONG_TEST_CHROMIUM;
 
 type Teardown = { teardown(fn: () => unknown): void };
-
-/** Four consecutive free loopback ports for the suite. */
-async function portBase(): Promise<number> {
-  for (let attempt = 0; attempt < 30; attempt += 1) {
-    const base = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await Promise.all(
-      [0, 1, 2, 3].map(
-        (i) =>
-          new Promise<boolean>((resolve) => {
-            const server = createServer();
-            server.once('error', () => resolve(false));
-            server.listen(base + i, '127.0.0.1', () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error('no four free ports');
-}
 
 /** A demo caller as the console's chooser lists them. */
 export interface Caller {
