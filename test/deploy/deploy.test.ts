@@ -21,6 +21,7 @@ import type { TObject } from '@sinclair/typebox';
 import { eventDefinitions } from '@lienthong/records';
 import { archiveConfigSchema, loadArchiveConfig } from '../../services/archive/src/config.ts';
 import { evidenceTopics } from '../../services/archive/src/evidence/evidence-consumer.ts';
+import { consoleConfigSchema, loadConsoleConfig } from '../../services/console/src/config.ts';
 import { fixityFailedTopic } from '../../services/archive/src/fixity/fixity-event.ts';
 import { ingestTopics } from '../../services/archive/src/ingest/ingest-topics.ts';
 import { statusTopics } from '../../services/archive/src/status/status-topics.ts';
@@ -56,9 +57,20 @@ const services = {
 type ServiceName = keyof typeof services;
 const serviceNames = Object.keys(services) as ServiceName[];
 
-/** The LIENTHONG_ variables of `env` that the service's configuration schema does not declare. */
-function unknownVariables(service: ServiceName, env: Variables): string[] {
-  const known = Object.keys(services[service].schema.properties);
+/** The web console (services/console): no database, bus or store, so a configuration of its own. */
+const consoleLoader = { schema: consoleConfigSchema as TObject, load: loadConsoleConfig };
+/** Each service's URL as the console is given it, in compose and in Kubernetes alike. */
+const consoleUpstreams = {
+  intake: 'http://intake:8080',
+  signing: 'http://signing:8080',
+  archive: 'http://archive:8080',
+  delivery: 'http://delivery:8080',
+};
+
+/** The LIENTHONG_ variables of `env` that the service's (or the console's) configuration schema does not declare. */
+function unknownVariables(service: ServiceName | 'console', env: Variables): string[] {
+  const schema = service === 'console' ? consoleLoader.schema : services[service].schema;
+  const known = Object.keys(schema.properties);
   return Object.keys(env).filter((name) => name.startsWith('LIENTHONG_') && !known.includes(name));
 }
 
@@ -213,6 +225,18 @@ void t.test('compose.yaml: the suite, the infrastructure and the files it mounts
     t.match(JSON.stringify(service.ports), /:8080"/, `${name}: published from 8080`);
     t.equal(service.read_only, true, `${name}: read-only root file system`);
   }
+  const console = all.console!;
+  t.equal(console.image, all.intake!.image, 'the console runs the same image');
+  t.same(console.command, ['console'], "console: the entry point's argument");
+  t.same(console.ports, ['127.0.0.1:8080:8080'], 'console: published on 8080, loopback only');
+  t.equal(console.read_only, true, 'console: read-only root file system');
+  t.same(console.cap_drop, ['ALL'], 'console: no capabilities');
+  t.same(
+    Object.keys(console.depends_on as object).sort(),
+    ['archive', 'delivery', 'intake', 'signing'],
+    'console: starts after the four services, and needs no infrastructure',
+  );
+  t.equal(console.secrets, undefined, 'console: no secret');
   t.equal(all.kafka!.image, 'apache/kafka:4.1.1');
   t.match(
     (all.kafka!.environment as Record<string, string>).KAFKA_PROCESS_ROLES,
@@ -275,6 +299,23 @@ void t.test('compose: what each service is given, its configuration knows and lo
       `${name}: the database URL is a secret`,
     );
   }
+  const consoleEnv = await processEnvironment(interpolated, 'console', secrets);
+  t.same(unknownVariables('console', consoleEnv), [], 'console: every variable is known');
+  t.match(
+    consoleLoader.load(consoleEnv),
+    { host: '0.0.0.0', port: 8080, upstreams: consoleUpstreams },
+    'console: loads, and reaches the four services',
+  );
+  t.same(
+    unknownVariables('console', { ...consoleEnv, LIENTHONG_DATABASE_URL: 'postgres://x' }),
+    ['LIENTHONG_DATABASE_URL'],
+    "console: a service's variable is not the console's",
+  );
+  t.throws(
+    () => consoleLoader.load({ ...consoleEnv, LIENTHONG_CONSOLE_ARCHIVE_URL: 'http://user:pw@archive:8080/v1' }),
+    /LIENTHONG_CONSOLE_ARCHIVE_URL/,
+    'console: a service URL with credentials or a path is refused',
+  );
   const signing = loadSigningConfig(await processEnvironment(interpolated, 'signing', secrets));
   t.ok(signing.evidenceKeys && signing.archiveKeys, "signing trusts delivery's and archive's token keys");
 
@@ -325,6 +366,57 @@ void t.test('Kubernetes: base and production overlay resolve into valid objects'
       );
     }
   }
+  for (const [label, resources] of [
+    ['base', base],
+    ['production', production],
+  ] as const) {
+    const deployment = resources.find((r) => r.kind === 'Deployment' && r.metadata.name === 'console');
+    const service = resources.find((r) => r.kind === 'Service' && r.metadata.name === 'console');
+    t.ok(deployment && service, `${label}: the console has a Deployment and a Service`);
+    const [container] = containersOf(deployment!);
+    t.same(container!.args, ['console'], `${label} console: the image's argument`);
+    t.match(
+      container,
+      {
+        readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
+        livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
+        resources: { requests: { cpu: String, memory: String }, limits: { cpu: String, memory: String } },
+        securityContext: {
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+        },
+      },
+      `${label} console: probes, resources, security`,
+    );
+    t.notMatch(JSON.stringify(container), /secretKeyRef/, `${label} console: no secret`);
+    t.match(
+      deployment,
+      {
+        spec: { template: { spec: { securityContext: { runAsNonRoot: true }, automountServiceAccountToken: false } } },
+      },
+      `${label} console: non-root, no service-account token`,
+    );
+  }
+  const productionConsole = production.find((r) => r.kind === 'Deployment' && r.metadata.name === 'console')!;
+  t.equal((productionConsole.spec as { replicas: number }).replicas, 2, 'production runs two consoles');
+  const ingress = production.find((r) => r.kind === 'Ingress' && r.metadata.name === 'console');
+  t.match(
+    ingress,
+    {
+      spec: {
+        tls: [{ secretName: String, hosts: [String] }],
+        rules: [
+          { http: { paths: [{ path: '/', backend: { service: { name: 'console', port: { name: 'http' } } } }] } },
+        ],
+      },
+    },
+    'production: an Ingress brings / to the console over TLS',
+  );
+  t.notOk(
+    base.some((r) => r.kind === 'Ingress'),
+    'the base exposes nothing outside the cluster',
+  );
   for (const resource of production) {
     if (resource.kind !== 'Namespace')
       t.equal(resource.metadata.namespace, 'lienthong', `${resource.kind} ${resource.metadata.name} in lienthong`);
@@ -400,6 +492,14 @@ void t.test('Kubernetes: what each service is given, its configuration knows and
       t.same(unknownVariables(name, env), [], `${overlay} ${name}: every variable is known`);
       t.match(services[name].load(env), { mode: 'real' }, `${overlay} ${name}: loads`);
     }
+    const deployment = resources.find((r) => r.kind === 'Deployment' && r.metadata.name === 'console')!;
+    const env = await containerEnvironment(resources, containersOf(deployment)[0]!, secrets);
+    t.same(unknownVariables('console', env), [], `${overlay} console: every variable is known`);
+    t.match(
+      consoleLoader.load(env),
+      { upstreams: consoleUpstreams },
+      `${overlay} console: loads, and reaches the four Services`,
+    );
   }
 });
 
@@ -615,14 +715,14 @@ void t.test('the Dockerfile and its entry point', async (t) => {
   );
   t.match(
     usage,
-    { code: 64, stderr: /usage: lienthong-entrypoint intake\|signing\|archive\|delivery/ },
+    { code: 64, stderr: /usage: lienthong-entrypoint intake\|signing\|archive\|delivery\|console/ },
     'another command: usage, exit 64',
   );
 
   // The entry point runs a service with each secret file as its variable, and only those.
   const pem = '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n';
   const dir = t.testdir({
-    app: { services: { intake: { src: { 'server.ts': printEnv } } } },
+    app: { services: { intake: { src: { 'server.ts': printEnv } }, console: { src: { 'server.ts': printEnv } } } },
     secrets: {
       LIENTHONG_DELIVERY_EVIDENCE_KEY: pem,
       'LIENTHONG_BAD-NAME': 'x',
@@ -653,4 +753,9 @@ void t.test('the Dockerfile and its entry point', async (t) => {
   );
   t.match(started.stderr, /ignoring .*LIENTHONG_BAD-NAME/, 'a file that is not a variable name is skipped aloud');
   t.equal(globSync(join(dir, 'pwned')).length, 0, 'a file name is never run');
+  const consoleStarted = await run('sh', [join(deploy, 'docker-entrypoint.sh'), 'console'], {
+    cwd: dir,
+    env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, LIENTHONG_APP_DIR: join(dir, 'app') },
+  });
+  t.same(JSON.parse(consoleStarted.stdout), { args: [], env: { LIENTHONG_APP_DIR: join(dir, 'app') } }, 'console runs');
 });

@@ -1,7 +1,8 @@
 /**
- * `buildApp`: the console's fastify app — problem+json errors, probes, security headers, the
- * pages and vendored modules, the demo callers (embedded mode only) and the same-origin proxy
- * to the four services. It holds no database and no token of its own.
+ * `buildApp`: the console's fastify app — problem+json errors, probes (ready when the services
+ * it reaches answer theirs), security headers, the pages and vendored modules, the demo callers
+ * (embedded mode only) and the same-origin proxy to the four services. It holds no database and
+ * no token of its own.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import type { ConsoleConfig } from './config.ts';
 import { demoCallersRoute, readDemoCallers } from './demo-callers.ts';
 import { securityHeaders } from './security-headers.ts';
 import { publicDir, staticFiles } from './static-files.ts';
+import { upstreamChecks } from './upstream-health.ts';
 
 /** What `buildApp` may be given besides the config. */
 export interface ConsoleDeps {
@@ -56,7 +58,7 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): P
   });
   app.addSchema(ProblemSchema);
   await app.register(problemDetails);
-  await app.register(healthChecks, { checks: [] });
+  await app.register(healthChecks, { checks: upstreamChecks(config) });
   // Called, not registered: its hook must reach every route, the plugins' included.
   securityHeaders(app, { inlineScripts: await inlineScripts() });
   if (demoCallers !== undefined) await app.register(demoCallersRoute, { callers: demoCallers });
