@@ -9,6 +9,7 @@ import { InboxEntry } from './pages/inbox-entry.js';
 import { Outgoing } from './pages/outgoing.js';
 import { Register } from './pages/register.js';
 import { Dispositions } from './pages/dispositions.js';
+import { DispositionPage } from './pages/disposition.js';
 import { Submit } from './pages/submit.js';
 import { DocumentPage } from './pages/document.js';
 import { Waiting } from './pages/waiting.js';
@@ -29,6 +30,7 @@ const routes = [
   { path: /^\/archive$/, area: 'archive', page: () => html`<${ArchiveSearch} />` },
   { path: /^\/archive\/([\w-]+)$/, area: 'archive', page: (id) => html`<${RecordPage} id=${id} />` },
   { path: /^\/dispositions$/, area: 'archive', page: () => html`<${Dispositions} />` },
+  { path: /^\/dispositions\/([\w-]+)$/, area: 'archive', page: (id) => html`<${DispositionPage} id=${id} />` },
 ];
 
 const menu = [

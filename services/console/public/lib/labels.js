@@ -97,6 +97,13 @@ const byCode = {
   DOCUMENT_ALREADY_SIGNED: 'Tệp PDF đã có chữ ký',
   DOCUMENT_TOO_LARGE: 'Tệp PDF quá lớn',
   DELIVERY_ALREADY_ANSWERED: 'Văn bản đã được trả lời trước đó',
+  DISPOSITION_NOT_FOUND: 'Văn phòng không có đề nghị tiêu hủy này',
+  DISPOSITION_RECORDS_NOT_DUE:
+    'Có hồ sơ chưa đến hạn tiêu hủy (chưa hết thời hạn, đang phong tỏa, vĩnh viễn hoặc đã đề nghị)',
+  DISPOSITION_STATE: 'Đề nghị tiêu hủy đã được quyết định, hoặc hồ sơ đã bị tiêu hủy',
+  DISPOSITION_SAME_PERSON: 'Người đề nghị tiêu hủy không được tự phê duyệt hay từ chối đề nghị của mình',
+  RECORD_PERMANENT: 'Hồ sơ bảo quản vĩnh viễn: không gỡ phong tỏa',
+  RECORD_NOT_FOUND: 'Văn phòng không có hồ sơ này',
   UNAUTHENTICATED: 'Phiên đăng nhập không còn hiệu lực, xin đăng nhập lại',
   CONSOLE_BODY_TOO_LARGE: 'Tệp quá lớn để gửi qua bảng điều khiển',
   CONSOLE_UPSTREAM_UNAVAILABLE: 'Không liên lạc được với dịch vụ',

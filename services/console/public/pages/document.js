@@ -1,10 +1,12 @@
 // Văn thư: one outgoing document — its facts and life record; issue it once signed; then every
-// recipient office's status (with số đến or the refusal's reason) and recall.
+// recipient office's status (with số đến or the refusal's reason), its signed evidence act by act
+// (delivery-evidence.js) and as JSON, and recall.
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { download, getJson, postJson } from '../lib/api.js';
 import { documentStates, exchangeStatuses, formatTime, urgencies } from '../lib/labels.js';
 import { ErrorBox, Loading, Notice, Page, useLoad } from '../lib/ui.js';
+import { DeliveryEvidence } from './delivery-evidence.js';
 
 async function loadDocument(id) {
   const path = `/v1/documents/${encodeURIComponent(id)}`;
@@ -146,6 +148,11 @@ export function DocumentPage({ id }) {
             }
             <h2>Nơi nhận</h2>
             <${Recipients} legs=${loaded.data.legs} />
+            ${
+              loaded.data.deliveryId
+                ? html`<${DeliveryEvidence} deliveryId=${loaded.data.deliveryId} reloadKey=${loaded.data} />`
+                : null
+            }
             ${
               loaded.data.deliveryId
                 ? html`<button

@@ -1,10 +1,12 @@
 // Lưu trữ: one record — its catalog facts, the package (retention, lock, hold), the signatures'
-// verification report at ingest, the objects kept; download the original.
+// verification report at ingest, the objects kept; download the original; place or release a
+// legal hold, and the record's history (record-hold.js).
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { download, getJson } from '../lib/api.js';
 import { documentStates, formatDate, formatTime, retentions } from '../lib/labels.js';
 import { ErrorBox, Loading, Notice, Page, useLoad } from '../lib/ui.js';
+import { LegalHold, RecordHistory } from './record-hold.js';
 
 async function loadRecord(id) {
   const path = `/v1/records/${encodeURIComponent(id)}`;
@@ -105,7 +107,9 @@ export function RecordPage({ id }) {
                 ${retentions[p.retentionClass] ?? p.retentionClass}${p.retainUntil ? ` (đến ${formatDate(p.retainUntil)})` : ''}
               </dd>
               <dt>Phong tỏa pháp lý</dt>
-              <dd>${p.legalHold ? 'Có' : 'Không'}</dd>
+              <dd data-testid="legal-hold">${p.legalHold ? 'Có' : 'Không'}</dd>
+              <dt>Kho khóa mọi phiên bản đến</dt>
+              <dd data-testid="locked-until">${formatTime(p.lockedUntil)}</dd>
               <dt>Lưu kho lúc</dt>
               <dd>${formatTime(p.ingestedAt)}</dd>
             </dl>
@@ -113,6 +117,7 @@ export function RecordPage({ id }) {
               <button type="button" class="primary" onClick=${get}>Tải bản gốc (PDF)</button>
               <button type="button" onClick=${bag}>Tải gói lưu trữ kèm bằng chứng (BagIt)</button>
             </div>
+            ${r.status === 'disposed' ? null : html`<${LegalHold} id=${id} pkg=${p} onChanged=${loaded.reload} />`}
             <h2>Xác minh chữ ký khi lưu kho</h2>
             <${Validation} verdict=${p.validation} report=${loaded.data.report} />
             <h2>Thành phần gói lưu trữ</h2>
@@ -148,7 +153,8 @@ export function RecordPage({ id }) {
                     </tr>`,
                 )}
               </tbody>
-            </table>`
+            </table>
+            <${RecordHistory} id=${id} reloadKey=${loaded.data} />`
         : null
     }
   <//>`;
