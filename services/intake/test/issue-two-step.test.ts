@@ -1,0 +1,290 @@
+/**
+ * Two-step signing of a document with a USB token, against a REAL signing app over HTTP and
+ * intake's objects in the real MinIO. The "token" is a key the test holds, its certificate
+ * issued by signing's own issuing CA in the signer's registered name; the server never sees
+ * the key. The document is signed as by the remote path (the original followed by an
+ * update, moved to `signed` with its transition), then numbered and sealed, and the issued
+ * PDF still verifies. Every refusal — bad base64, a value from another key, an expired
+ * session, another person's session, a document not awaiting signature, the wrong caller —
+ * leaves everything as it was.
+ */
+import { randomUUID, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import t from 'tap';
+import {
+  formatName,
+  generateKeyPair,
+  issueCertificate,
+  keySigner,
+  personProfile,
+  readCertificate,
+} from '@lienthong/pki';
+import { findByRole, findEncryptedKey, insertCertificate } from '../../signing/src/ca/certificate-repository.ts';
+import { decryptWithTestKek } from '../../signing/test/support.ts';
+import { pdfsig, skipUnless } from '../../../test/support/judges.ts';
+import {
+  callers,
+  contentOf,
+  issueAs,
+  issueState,
+  issueWorld,
+  signedDocument,
+  submitDocument,
+} from './issue-support.ts';
+
+const world = await issueWorld(t, { objects: 'minio' });
+const dir = t.testdir({});
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+const issuingRecord = (await findByRole(world.signing.pool, 'issuing-ca'))!;
+const issuing = readCertificate(issuingRecord.der);
+const issuingKey = await decryptWithTestKek(
+  world.signing.pool,
+  (await findEncryptedKey(world.signing.pool, issuingRecord.id))!,
+);
+
+/**
+ * A USB token: a P-256 key and its certificate from signing's issuing CA, in the name signing
+ * registered, recorded in the CA's records as a certificate it issued (so its OCSP knows it).
+ */
+async function token(name = 'Nguyễn Văn An'): Promise<{ key: KeyObject; certificate: string; chain: string[] }> {
+  const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
+  const certificate = await issueCertificate(
+    personProfile({
+      name,
+      title: 'Bí thư Tỉnh ủy',
+      office: 'Văn phòng Tỉnh ủy',
+      organisation: 'Tỉnh ủy Cà Mau',
+      publicKey: keys.publicKey,
+      validityDays: 30,
+    }),
+    { certificate: issuing, signer: keySigner(issuingKey) },
+  );
+  await insertCertificate(world.signing.pool, {
+    id: randomUUID(),
+    role: 'person',
+    subject: formatName(certificate.subject),
+    serialHex: certificate.serialHex,
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+    der: certificate.der,
+    issuerId: issuingRecord.id,
+    revokedAt: null,
+    revocationReason: null,
+  });
+  return { key: keys.privateKey, certificate: b64(certificate.der), chain: [b64(issuing.der)] };
+}
+
+const usb = await token();
+const otherKey = await token();
+
+interface Prepared {
+  session: string;
+  algorithm: string;
+  signedAttributes: string;
+  digest: string;
+  digestInfo: string;
+  expiresAt: string;
+}
+
+const prepareAs = (id: string, headers: object = callers.signer, body: unknown = usb, query = '') =>
+  world.intake.app.inject({
+    method: 'POST',
+    url: `/v1/documents/${id}/signature/preparation${query}`,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: JSON.stringify(
+      body === usb ? { certificate: usb.certificate, chain: usb.chain } : (body as Record<string, unknown>),
+    ),
+  });
+
+const completeAs = (id: string, body: unknown, headers: object = callers.signer) =>
+  world.intake.app.inject({
+    method: 'POST',
+    url: `/v1/documents/${id}/signature/completion`,
+    headers: { ...headers, 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
+
+/** The token's signature value over what the preparation asks (ECDSA as r‖s, as tokens give it). */
+const valueOf = (prepared: Prepared, key: KeyObject = usb.key) =>
+  b64(nodeSign('sha256', Buffer.from(prepared.signedAttributes, 'base64'), { key, dsaEncoding: 'ieee-p1363' }));
+
+await t.test('prepared, signed on the token, completed: the original followed by an update; then issued', async (t) => {
+  const id = await submitDocument(world);
+  const original = await contentOf(world, id);
+  const res = await prepareAs(id);
+  t.equal(res.statusCode, 201, res.body);
+  const prepared = res.json<Prepared>();
+  t.equal(prepared.algorithm, 'ECDSA-SHA256');
+  t.ok(Date.parse(prepared.expiresAt) > Date.parse('2026-01-01'), 'an expiry');
+  t.equal(Buffer.from(prepared.digest, 'base64').length, 32, 'a SHA-256 digest');
+  t.match(
+    (await world.intake.app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: callers.system })).json(),
+    { state: 'awaiting-signature' },
+    'preparing changes nothing here',
+  );
+  const done = await completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) });
+  t.equal(done.statusCode, 200, done.body);
+  t.match(done.json(), { id, state: 'signed', signer: 'person:bi-thu-cm' });
+  const signed = await contentOf(world, id, 'signed');
+  t.ok(signed.length > original.length && signed.subarray(0, original.length).equals(original), 'incremental');
+  t.ok(signed.includes(Buffer.from('/DocMDP')), 'a certification signature (DocMDP)');
+  const { transitions } = (
+    await world.intake.app.inject({ method: 'GET', url: `/v1/documents/${id}/transitions`, headers: callers.system })
+  ).json<{ transitions: Array<{ action: string; to: string; by: string }> }>();
+  t.match(transitions.at(-1), { action: 'sign', to: 'signed', by: 'person:bi-thu-cm' });
+  const again = await completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) });
+  t.equal(again.statusCode, 409, 'a second completion is refused');
+  t.equal(again.json<{ code: string }>().code, 'DOCUMENT_TRANSITION_NOT_ALLOWED');
+
+  const issued = await issueAs(world, id);
+  t.equal(issued.statusCode, 200, issued.body);
+  const issuedPdf = await contentOf(world, id);
+  t.ok(issuedPdf.subarray(0, signed.length).equals(signed), 'the issued PDF extends the token-signed one');
+  const report = (
+    await world.signing.app.inject({
+      method: 'POST',
+      url: '/v1/verify/pdf',
+      headers: { ...callers.system, 'content-type': 'application/pdf' },
+      payload: issuedPdf,
+    })
+  ).json<{ signatures: Array<{ field: string; indication: string; modification: string; message?: string }> }>();
+  t.equal(report.signatures.length, 3, 'the signer, the seal and the document time-stamp');
+  t.equal(report.signatures[0]?.modification, 'PERMITTED', 'the stamp and seal are changes the certification permits');
+  t.match(report.signatures[1], { field: 'lienthong-seal', indication: 'TOTAL_PASSED' }, 'the seal');
+  t.equal(report.signatures[0]?.indication, 'TOTAL_PASSED', JSON.stringify(report.signatures[0]));
+  if (skipUnless('pdfsig') === false) {
+    const file = join(dir, 'issued.pdf');
+    await writeFile(file, issuedPdf);
+    const cms = (await pdfsig(file)).signatures.filter((s) => s.signatureType === 'ETSI.CAdES.detached');
+    t.equal(cms.length, 2);
+    for (const s of cms) t.ok(s.valid, `pdfsig: ${s.fieldName ?? '?'}: ${s.validation ?? ''}`);
+  }
+});
+
+await t.test('every refusal changes nothing', async (t) => {
+  const id = await submitDocument(world);
+  const signed = await signedDocument(world);
+  const prepared = (await prepareAs(id)).json<Prepared>();
+  const otherPrepared = (await prepareAs(await submitDocument(world))).json<Prepared>();
+  const expiring = (await prepareAs(id)).json<Prepared>();
+  await world.signing.pool.query("UPDATE two_step_session SET expires_at = now() - interval '1 second' WHERE id = $1", [
+    expiring.session,
+  ]);
+  const before = await issueState(world);
+  const cases: Array<[string, () => ReturnType<typeof completeAs>, number, string]> = [
+    [
+      'bad base64',
+      () => completeAs(id, { session: prepared.session, signatureValue: 'not*base64!' }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a session that is not a uuid',
+      () => completeAs(id, { session: 'x', signatureValue: valueOf(prepared) }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an extra property',
+      () => completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared), pin: '1' }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a value from another key',
+      () => completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared, otherKey.key) }),
+      422,
+      'SIGNING_REFUSED',
+    ],
+    [
+      'an expired session',
+      () => completeAs(id, { session: expiring.session, signatureValue: valueOf(expiring) }),
+      410,
+      'SIGNING_SESSION_EXPIRED',
+    ],
+    [
+      "another person's session",
+      () => completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) }, callers.otherSigner),
+      403,
+      'DOCUMENT_SIGNER_MISMATCH',
+    ],
+    [
+      'a session never prepared',
+      () => completeAs(id, { session: '00000000-0000-4000-8000-000000000000', signatureValue: valueOf(prepared) }),
+      404,
+      'SIGNING_SESSION_NOT_FOUND',
+    ],
+    [
+      'the session of another document',
+      () => completeAs(id, { session: otherPrepared.session, signatureValue: valueOf(otherPrepared) }),
+      502,
+      'SIGNING_ANSWER_INVALID',
+    ],
+    [
+      'a document already signed',
+      () => completeAs(signed, { session: prepared.session, signatureValue: valueOf(prepared) }),
+      409,
+      'DOCUMENT_TRANSITION_NOT_ALLOWED',
+    ],
+    [
+      "another office's signer",
+      () => completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) }, callers.foreignSigner),
+      404,
+      'DOCUMENT_NOT_FOUND',
+    ],
+    [
+      'the registry',
+      () => completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) }, callers.registry),
+      403,
+      'FORBIDDEN',
+    ],
+  ];
+  for (const [name, call, status, code] of cases) {
+    const res = await call();
+    t.equal(res.statusCode, status, `${name}: ${res.body}`);
+    t.equal(res.json<{ code: string }>().code, code, name);
+    t.match(res.headers['content-type'], /application\/problem\+json/, name);
+  }
+  t.equal(await issueState(world), before, 'nothing changed');
+  const late = await completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) });
+  t.equal(late.statusCode, 200, `the right value still completes the session: ${late.body}`);
+});
+
+await t.test(
+  'preparation: only the assigned signer, a certificate in their name, a document awaiting signature',
+  async (t) => {
+    const id = await submitDocument(world);
+    const signed = await signedDocument(world);
+    const stranger = await token('Trần Văn Bình');
+    const before = await issueState(world);
+    const cases: Array<[string, () => ReturnType<typeof prepareAs>, number, string]> = [
+      ['bad base64', () => prepareAs(id, callers.signer, { certificate: '%%%%' }), 400, 'VALIDATION_FAILED'],
+      ['no certificate', () => prepareAs(id, callers.signer, { chain: [] }), 400, 'VALIDATION_FAILED'],
+      [
+        'a certificate that is not DER',
+        () => prepareAs(id, callers.signer, { certificate: b64(Buffer.from('nope')) }),
+        422,
+        'SIGNING_REFUSED',
+      ],
+      [
+        "someone else's certificate",
+        () => prepareAs(id, callers.signer, { certificate: stranger.certificate }),
+        422,
+        'SIGNING_REFUSED',
+      ],
+      ['a bad rect', () => prepareAs(id, callers.signer, usb, '?rect=1,2,3'), 400, 'VALIDATION_FAILED'],
+      ['not the assigned signer', () => prepareAs(id, callers.otherSigner), 403, 'DOCUMENT_SIGNER_MISMATCH'],
+      ["another office's signer", () => prepareAs(id, callers.foreignSigner), 404, 'DOCUMENT_NOT_FOUND'],
+      ['the office system', () => prepareAs(id, callers.system), 403, 'FORBIDDEN'],
+      ['a document already signed', () => prepareAs(signed), 409, 'DOCUMENT_TRANSITION_NOT_ALLOWED'],
+    ];
+    for (const [name, call, status, code] of cases) {
+      const res = await call();
+      t.equal(res.statusCode, status, `${name}: ${res.body}`);
+      t.equal(res.json<{ code: string }>().code, code, name);
+    }
+    t.equal(await issueState(world), before, 'nothing changed');
+  },
+);
