@@ -8,20 +8,10 @@
  * session, another person's session, a document not awaiting signature, the wrong caller —
  * leaves everything as it was.
  */
-import { randomUUID, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { sign as nodeSign, type KeyObject } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  formatName,
-  generateKeyPair,
-  issueCertificate,
-  keySigner,
-  personProfile,
-  readCertificate,
-} from '@lienthong/pki';
-import { findByRole, findEncryptedKey, insertCertificate } from '../../signing/src/ca/certificate-repository.ts';
-import { decryptWithTestKek } from '../../signing/test/support.ts';
 import { pdfsig, skipUnless } from '../../../test/support/judges.ts';
 import {
   callers,
@@ -32,52 +22,14 @@ import {
   signedDocument,
   submitDocument,
 } from './issue-support.ts';
+import { usbToken } from './usb-token.ts';
 
 const world = await issueWorld(t, { objects: 'minio' });
 const dir = t.testdir({});
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-const issuingRecord = (await findByRole(world.signing.pool, 'issuing-ca'))!;
-const issuing = readCertificate(issuingRecord.der);
-const issuingKey = await decryptWithTestKek(
-  world.signing.pool,
-  (await findEncryptedKey(world.signing.pool, issuingRecord.id))!,
-);
-
-/**
- * A USB token: a P-256 key and its certificate from signing's issuing CA, in the name signing
- * registered, recorded in the CA's records as a certificate it issued (so its OCSP knows it).
- */
-async function token(name = 'Nguyễn Văn An'): Promise<{ key: KeyObject; certificate: string; chain: string[] }> {
-  const keys = await generateKeyPair({ type: 'ec', namedCurve: 'P-256' });
-  const certificate = await issueCertificate(
-    personProfile({
-      name,
-      title: 'Bí thư Tỉnh ủy',
-      office: 'Văn phòng Tỉnh ủy',
-      organisation: 'Tỉnh ủy Cà Mau',
-      publicKey: keys.publicKey,
-      validityDays: 30,
-    }),
-    { certificate: issuing, signer: keySigner(issuingKey) },
-  );
-  await insertCertificate(world.signing.pool, {
-    id: randomUUID(),
-    role: 'person',
-    subject: formatName(certificate.subject),
-    serialHex: certificate.serialHex,
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
-    der: certificate.der,
-    issuerId: issuingRecord.id,
-    revokedAt: null,
-    revocationReason: null,
-  });
-  return { key: keys.privateKey, certificate: b64(certificate.der), chain: [b64(issuing.der)] };
-}
-
-const usb = await token();
-const otherKey = await token();
+const usb = await usbToken(world);
+const otherKey = await usbToken(world);
 
 interface Prepared {
   session: string;
@@ -257,7 +209,7 @@ await t.test(
   async (t) => {
     const id = await submitDocument(world);
     const signed = await signedDocument(world);
-    const stranger = await token('Trần Văn Bình');
+    const stranger = await usbToken(world, 'Trần Văn Bình');
     const before = await issueState(world);
     const cases: Array<[string, () => ReturnType<typeof prepareAs>, number, string]> = [
       ['bad base64', () => prepareAs(id, callers.signer, { certificate: '%%%%' }), 400, 'VALIDATION_FAILED'],
