@@ -184,7 +184,7 @@ export const intakeErrors = defineErrors({
     status: 404,
     title: 'Two-step session not found',
     detail:
-      'The signing service has no two-step session with this id for the caller (another person’s, or never prepared). Nothing was changed.',
+      'No two-step session with this id was prepared by the caller for this document (another person’s or document’s, or never prepared). Nothing was changed.',
   },
   SIGNING_SESSION_USED: {
     status: 409,

@@ -5,7 +5,8 @@
  * the key. The document is signed as by the remote path (the original followed by an
  * update, moved to `signed` with its transition), then numbered and sealed, and the issued
  * PDF still verifies. Every refusal — bad base64, a value from another key, an expired
- * session, another person's session, a document not awaiting signature, the wrong caller —
+ * session, another person's session, a session of another document (refused before signing
+ * is asked: not used up), a document not awaiting signature, the wrong caller —
  * leaves everything as it was.
  */
 import { sign as nodeSign, type KeyObject } from 'node:crypto';
@@ -119,7 +120,8 @@ await t.test('every refusal changes nothing', async (t) => {
   const id = await submitDocument(world);
   const signed = await signedDocument(world);
   const prepared = (await prepareAs(id)).json<Prepared>();
-  const otherPrepared = (await prepareAs(await submitDocument(world))).json<Prepared>();
+  const otherDocument = await submitDocument(world);
+  const otherPrepared = (await prepareAs(otherDocument)).json<Prepared>();
   const expiring = (await prepareAs(id)).json<Prepared>();
   await world.signing.pool.query("UPDATE two_step_session SET expires_at = now() - interval '1 second' WHERE id = $1", [
     expiring.session,
@@ -171,8 +173,8 @@ await t.test('every refusal changes nothing', async (t) => {
     [
       'the session of another document',
       () => completeAs(id, { session: otherPrepared.session, signatureValue: valueOf(otherPrepared) }),
-      502,
-      'SIGNING_ANSWER_INVALID',
+      404,
+      'SIGNING_SESSION_NOT_FOUND',
     ],
     [
       'a document already signed',
@@ -202,6 +204,11 @@ await t.test('every refusal changes nothing', async (t) => {
   t.equal(await issueState(world), before, 'nothing changed');
   const late = await completeAs(id, { session: prepared.session, signatureValue: valueOf(prepared) });
   t.equal(late.statusCode, 200, `the right value still completes the session: ${late.body}`);
+  const other = await completeAs(otherDocument, {
+    session: otherPrepared.session,
+    signatureValue: valueOf(otherPrepared),
+  });
+  t.equal(other.statusCode, 200, `the other document's session was not used up: ${other.body}`);
 });
 
 await t.test(
