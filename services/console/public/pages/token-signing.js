@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { postJson } from '../lib/api.js';
+import { formatTime } from '../lib/labels.js';
 import { ErrorBox } from '../lib/ui.js';
 import { certificatesOf, hexOf, signatureValueOfFile, signatureValueOfText } from '../lib/token-values.js';
 
@@ -69,7 +70,7 @@ export function TokenSigning({ id, page, rect, onSigned }) {
   return html`<form onSubmit=${complete}>
     <p>
       Ký dữ liệu sau bằng công cụ ký của USB token trước
-      <strong>${new Date(prepared.expiresAt).toLocaleString('vi')}</strong>:
+      <strong>${formatTime(prepared.expiresAt)}</strong>:
     </p>
     <dl class="token-data">
       <dt>Thuật toán</dt>
@@ -77,7 +78,9 @@ export function TokenSigning({ id, page, rect, onSigned }) {
       <dt>Mã băm (SHA-256)</dt>
       <dd><code>${hexOf(prepared.digest)}</code></dd>
       <dt>Dữ liệu cần ký (base64)</dt>
-      <dd><textarea readonly rows="3" aria-label="Dữ liệu cần ký (base64)">${prepared.signedAttributes}</textarea></dd>
+      <dd>
+        <textarea readonly rows="3" aria-label="Dữ liệu cần ký (base64)" value=${prepared.signedAttributes}></textarea>
+      </dd>
     </dl>
     <button
       type="button"
