@@ -247,3 +247,13 @@ await t.test(
     t.equal(await issueState(world), before, 'nothing changed');
   },
 );
+
+await t.test('the OpenAPI document describes both steps and their refusals', async (t) => {
+  const res = await world.intake.app.inject({ method: 'GET', url: '/docs/json' });
+  const paths = res.json<{ paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> }>().paths;
+  const preparation = paths['/v1/documents/{id}/signature/preparation']?.post;
+  const completion = paths['/v1/documents/{id}/signature/completion']?.post;
+  t.ok(preparation?.responses?.['201'], 'the preparation answers 201');
+  for (const status of ['200', '400', '403', '404', '409', '410', '422', '502', '503'])
+    t.ok(completion?.responses?.[status], `the completion declares ${status}`);
+});
