@@ -24,6 +24,10 @@ export const cliErrors = defineErrors({
   },
   KEY_DECRYPTION_FAILED: { status: 400, title: 'The private key did not decrypt with the passphrase' },
   KEY_MISMATCH: { status: 400, title: 'The private key does not belong to the certificate' },
+  BAD_TWO_STEP_FILE: {
+    status: 400,
+    title: 'A to-sign file of doc sign --prepare, or a signature value file, cannot be read or used',
+  },
   OUTPUT_EXISTS: { status: 409, title: 'An output file exists already' },
   OUTPUT_NOT_WRITABLE: { status: 500, title: 'An output file could not be written' },
   PKI_ERROR: { status: 400, title: 'The PKI library refused the request' },

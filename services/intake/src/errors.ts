@@ -180,6 +180,22 @@ export const intakeErrors = defineErrors({
     title: 'Signing refused',
     detail: 'The signing service refused the request; `signingCode` and the detail say why. Nothing was changed.',
   },
+  SIGNING_SESSION_NOT_FOUND: {
+    status: 404,
+    title: 'Two-step session not found',
+    detail:
+      'No two-step session with this id was prepared by the caller for this document (another person’s or document’s, or never prepared). Nothing was changed.',
+  },
+  SIGNING_SESSION_USED: {
+    status: 409,
+    title: 'Two-step session already completed',
+    detail: 'The two-step session was completed once already; prepare again. Nothing was changed.',
+  },
+  SIGNING_SESSION_EXPIRED: {
+    status: 410,
+    title: 'Two-step session expired',
+    detail: 'The two-step session expired before its completion; prepare again. Nothing was changed.',
+  },
   SIGNING_ANSWER_INVALID: {
     status: 502,
     title: 'Signing answer refused',

@@ -130,4 +130,20 @@ export const intakeMigrations: Migration[] = [
       ALTER TABLE office ADD COLUMN unit text, ADD COLUMN locality text;
     `,
   },
+  {
+    id: '006-signature-sessions',
+    // The two-step signatures prepared for a document (issue 20): signing holds the session
+    // and its prepared PDF; intake remembers for which document and signer it was prepared,
+    // so a completion names a session of this document or is refused before signing is asked
+    // (and a session of another document is not used up).
+    sql: `
+      CREATE TABLE signature_session (
+        session uuid PRIMARY KEY,
+        document uuid NOT NULL REFERENCES document (id),
+        signer text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX signature_session_expiry ON signature_session (expires_at);
+    `,
+  },
 ];

@@ -2,7 +2,8 @@
  * `lienthong doc sign ID --pin PIN` (the document's signer) and `lienthong doc issue ID`
  * (the registry of its office): the intake service signs with the caller's own key and
  * issues with the office's number, date and seal (services/intake README, "Signing and
- * issue"). The PIN goes in a header to intake, which passes it to signing.
+ * issue"). The PIN goes in a header to intake, which passes it to signing; a USB token's
+ * two steps are in doc-sign-two-step.ts.
  */
 import { parseCommandLine, positionals, required } from '../args.ts';
 import { readClientConfig } from '../client/client-config.ts';
@@ -10,6 +11,7 @@ import { callService } from '../client/service-client.ts';
 import { CliError, EXIT } from '../errors.ts';
 import type { Command } from '../io.ts';
 import { asClient, type DocumentAnswer } from './doc-client.ts';
+import { completeSignature, prepareSignature } from './doc-sign-two-step.ts';
 
 /** What intake answers an issue with. */
 interface IssueAnswer {
@@ -20,31 +22,54 @@ interface IssueAnswer {
   sha256: string;
 }
 
-/** `lienthong doc sign ID --pin PIN`. */
+/** `lienthong doc sign ID --pin PIN`, or with a USB token `--prepare` then `--complete`. */
 export const docSignCommand: Command = {
   name: 'sign',
-  summary: 'sign a document awaiting your signature with your key (PIN)',
+  summary: 'sign a document awaiting your signature with your key (PIN) or your USB token',
   usage: `Usage: lienthong doc sign ID --pin PIN [--invisible] [--page N] [--rect X1,Y1,X2,Y2]
          [--config FILE] [--json]
+       lienthong doc sign ID --prepare --certificate FILE [--chain FILE]… -o TO-SIGN.json
+         [--force] [--invisible] [--page N] [--rect R] [--config FILE] [--json]
+       lienthong doc sign ID --complete TO-SIGN.json --signature FILE [--config FILE] [--json]
 
 Signs a document of your office that names you as its signer: intake asks the
 signing service to sign it with your personal key (PAdES B-T, leaving the number,
 date and seal open), with a visible block of the authority form, your title and
 name.
 
-  --pin PIN       the PIN of your personal key (passed on, never kept)
-  --invisible     no visible signature block
-  --page N        the page of the block (default 1)
-  --rect R        where the block goes, in points from the lower left
-  --config FILE   client configuration (default: $LIENTHONG_CONFIG)
-  --json          print the document or the problem as JSON
+With a key on a USB token, in two steps: --prepare sends the token's certificate
+and writes TO-SIGN.json (session, algorithm, signedAttributes, digest,
+digestInfo, expiresAt); sign the bytes of signedAttributes (base64) on the token
+with your signing tool (RSA: PKCS#1 v1.5 over digestInfo; ECDSA: DER or r||s);
+--complete sends that value (the raw bytes of FILE) before expiresAt.
 
-Exit status: 0 signed; 1 the service refused (not your document, wrong PIN,
-locked key …); 2 unusable command line or configuration.
+  --pin PIN            the PIN of your personal key (passed on, never kept)
+  --prepare            step one with a USB token
+  --certificate FILE   the token key's certificate (PEM or DER; more PEM blocks: its CAs)
+  --chain FILE         issuing CA certificates (repeatable)
+  -o, --output FILE    where the to-sign file goes (--force replaces it)
+  --complete FILE      step two: the to-sign file of --prepare
+  --signature FILE     the token's signature value, raw bytes
+  --invisible          no visible signature block
+  --page N             the page of the block (default 1)
+  --rect R             where the block goes, in points from the lower left
+  --config FILE        client configuration (default: $LIENTHONG_CONFIG)
+  --json               print the document (the to-sign file) or the problem as JSON
+
+Exit status: 0 signed (prepared); 1 the service refused (not your document, wrong
+PIN, locked key, session expired, a value that does not verify …); 2 unusable
+command line, file or configuration.
 `,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('doc sign', args, {
       pin: { type: 'string' },
+      prepare: { type: 'boolean' },
+      certificate: { type: 'string' },
+      chain: { type: 'string', multiple: true },
+      output: { type: 'string', short: 'o' },
+      force: { type: 'boolean' },
+      complete: { type: 'string' },
+      signature: { type: 'string' },
       invisible: { type: 'boolean' },
       page: { type: 'string' },
       rect: { type: 'string' },
@@ -52,10 +77,36 @@ locked key …); 2 unusable command line or configuration.
       json: { type: 'boolean' },
     });
     const [id] = positionals('doc sign', rest, ['id']);
-    const pin = required('doc sign', 'pin', values.pin);
+    const modes = [values.pin !== undefined, values.prepare === true, values.complete !== undefined];
+    if (modes.filter(Boolean).length > 1)
+      throw new CliError('USAGE', 'doc sign: give one of --pin, --prepare and --complete.');
     if (values.page !== undefined && !/^[1-9]\d{0,4}$/.test(values.page))
       throw new CliError('USAGE', 'doc sign: --page must be a page number (1, 2, …).');
     const json = values.json === true;
+    const block = { invisible: values.invisible === true, page: values.page, rect: values.rect };
+    if (values.prepare === true) {
+      const certificate = required('doc sign', 'certificate', values.certificate);
+      const output = required('doc sign', 'output', values.output);
+      const config = readClientConfig(io, values.config);
+      return asClient(io, json, () =>
+        prepareSignature(
+          io,
+          config,
+          id!,
+          { certificate, output, force: values.force === true, ...(values.chain ? { chain: values.chain } : {}) },
+          block,
+          json,
+        ),
+      );
+    }
+    if (values.complete !== undefined) {
+      const signature = required('doc sign', 'signature', values.signature);
+      const config = readClientConfig(io, values.config);
+      return asClient(io, json, () =>
+        completeSignature(io, config, id!, { toSign: values.complete!, signature }, json),
+      );
+    }
+    const pin = required('doc sign', 'pin', values.pin);
     const config = readClientConfig(io, values.config);
     return asClient(io, json, async () => {
       const doc = await callService<DocumentAnswer>(io, config, 'intake', {
@@ -63,9 +114,9 @@ locked key …); 2 unusable command line or configuration.
         path: `/v1/documents/${encodeURIComponent(id!)}/signature`,
         headers: { 'lienthong-pin': pin },
         query: {
-          visible: values.invisible === true ? 'false' : undefined,
-          page: values.page,
-          rect: values.rect,
+          visible: block.invisible ? 'false' : undefined,
+          page: block.page,
+          rect: block.rect,
         },
       });
       io.stdout(json ? `${JSON.stringify(doc, null, 2)}\n` : `${doc.id} ${doc.state}\n`);

@@ -1,12 +1,13 @@
 // Người ký: read the document (pdf.js), see where the visible signature block goes and what it
-// says, and sign with the PIN of the personal key held by the signing service (remote signing).
-// Signing with a USB token (two-step: prepare, sign on the token, complete) is to come here.
+// says, and sign with the PIN of the personal key held by the signing service (remote signing),
+// or with a USB token in two steps (token-signing.js).
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { call, getJson } from '../lib/api.js';
 import { currentSession } from '../lib/session.js';
 import { PdfView } from '../lib/pdf-view.js';
 import { ErrorBox, Loading, Notice, Page, useLoad } from '../lib/ui.js';
+import { TokenSigning } from './token-signing.js';
 
 // intake's default place of the block (services/intake `defaultSignatureRect`), in PDF units.
 const defaultRect = [330, 160, 560, 250];
@@ -39,6 +40,7 @@ export function SignDocument({ id }) {
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [withToken, setWithToken] = useState(false);
   const d = loaded.data?.document;
   const chosenPage = page ?? pages;
   const block = useMemo(
@@ -83,21 +85,51 @@ export function SignDocument({ id }) {
               </select>
               ${
                 mine && d.state === 'awaiting-signature' && done === null
-                  ? html`<form onSubmit=${sign}>
-                      <label for="sign-pin">Mã PIN khóa ký</label>
-                      <input
-                        id="sign-pin"
-                        type="password"
-                        autocomplete="off"
-                        value=${pin}
-                        onInput=${(e) => setPin(e.currentTarget.value)}
-                        required
-                        minlength="4"
-                        maxlength="64"
-                      />
-                      <${ErrorBox} error=${error} />
-                      <button type="submit" class="primary" disabled=${busy}>Ký số</button>
-                    </form>`
+                  ? html`<fieldset class="sign-mode">
+                        <legend>Cách ký</legend>
+                        <label
+                          ><input
+                            type="radio"
+                            name="sign-mode"
+                            checked=${!withToken}
+                            onChange=${() => setWithToken(false)}
+                          />
+                          Ký bằng mã PIN (khóa ký tại hệ thống)</label
+                        >
+                        <label
+                          ><input
+                            type="radio"
+                            name="sign-mode"
+                            checked=${withToken}
+                            onChange=${() => setWithToken(true)}
+                          />
+                          Ký bằng USB token</label
+                        >
+                      </fieldset>
+                      ${
+                        withToken
+                          ? html`<${TokenSigning}
+                              id=${id}
+                              page=${chosenPage}
+                              rect=${defaultRect}
+                              onSigned=${() => setDone('Đã ký văn bản. Văn thư sẽ ban hành.')}
+                            />`
+                          : html`<form onSubmit=${sign}>
+                              <label for="sign-pin">Mã PIN khóa ký</label>
+                              <input
+                                id="sign-pin"
+                                type="password"
+                                autocomplete="off"
+                                value=${pin}
+                                onInput=${(e) => setPin(e.currentTarget.value)}
+                                required
+                                minlength="4"
+                                maxlength="64"
+                              />
+                              <${ErrorBox} error=${error} />
+                              <button type="submit" class="primary" disabled=${busy}>Ký số</button>
+                            </form>`
+                      }`
                   : html`<p>Văn bản không chờ chữ ký của bạn.</p>`
               }
             </aside>

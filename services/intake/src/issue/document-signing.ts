@@ -28,7 +28,7 @@ import { intakeErrors } from '../errors.ts';
 import type { Queryable } from '../queryable.ts';
 import { callerKeyOf, type CallerGate } from './caller-gate.ts';
 import type { SigningClient } from './signing-client.ts';
-import { copyObjectTo, incrementalWatch, makeWorkDir } from './work-files.ts';
+import { copyObjectTo, incrementalWatch, makeWorkDir, type WorkDir } from './work-files.ts';
 
 /** What signing and issuing need from outside. */
 export interface IssueDeps {
@@ -45,12 +45,15 @@ export interface IssueDeps {
 }
 
 /** Where the signer's visible block goes: none, or on `page` at `rect` (signing's defaults otherwise). */
-export interface SignatureOptions {
-  /** The PIN of the signer's key: passed to signing, never kept. */
-  pin: string;
+export interface SignatureBlock {
   visible: boolean;
   page?: number;
   rect?: string;
+}
+
+/** A remote signature: the block and the PIN of the signer's key (passed to signing, never kept). */
+export interface SignatureOptions extends SignatureBlock {
+  pin: string;
 }
 
 /** Where the signer's block goes when the caller does not say: above the seal's field (libs/pades default). */
@@ -94,49 +97,61 @@ function refuseUnlessSigner(document: StoredDocument, principal: Principal): voi
 }
 
 /**
- * Signs the caller's office's document `id` as its assigned signer (`principal`, whose
- * `authorization` header is relayed to signing). Throws 403 FORBIDDEN (not a signer), 404
- * DOCUMENT_NOT_FOUND, 403 DOCUMENT_SIGNER_MISMATCH, 409 DOCUMENT_TRANSITION_NOT_ALLOWED, the
- * SIGNING_* problems of the signing client, and 502 SIGNING_ANSWER_INVALID.
+ * The caller's office's document `id` when the caller is its assigned signer and it awaits
+ * signature. Throws 403 FORBIDDEN (not a signer), 404 DOCUMENT_NOT_FOUND, 403
+ * DOCUMENT_SIGNER_MISMATCH, 409 DOCUMENT_TRANSITION_NOT_ALLOWED.
  */
-export async function signDocument(
-  deps: IssueDeps,
-  principal: Principal,
-  authorization: string,
-  id: string,
-  options: SignatureOptions,
-): Promise<StoredDocument> {
+export async function documentToSign(deps: IssueDeps, principal: Principal, id: string): Promise<StoredDocument> {
   requireRoleOf(principal, 'signer');
   const document = await findDocument(deps.pool, principal.office, id);
   if (document === undefined) throw new AppError(intakeErrors.DOCUMENT_NOT_FOUND);
   refuseUnlessSigner(document, principal);
+  return document;
+}
+
+/**
+ * What signing is asked for the signer's signature, remote or two-step alike: a
+ * certification that leaves the number, date and seal fields open (`allowStamp=true`),
+ * time-stamped (`level=B-T`), with the visible block of the metadata and the directory.
+ */
+export async function signatureQueryOf(
+  deps: IssueDeps,
+  principal: Principal,
+  document: StoredDocument,
+  block: SignatureBlock,
+): Promise<URLSearchParams> {
   const query = new URLSearchParams({ allowStamp: 'true', level: 'B-T' });
-  if (options.visible) {
+  if (block.visible) {
     const lines = blockLines(document, await signerPerson(deps.pool, principal.office, principal.subject));
     for (const line of lines) query.append('line', line);
     query.set('visible', 'true');
-    query.set('rect', options.rect ?? defaultSignatureRect);
-    if (options.page !== undefined) query.set('page', String(options.page));
+    query.set('rect', block.rect ?? defaultSignatureRect);
+    if (block.page !== undefined) query.set('page', String(block.page));
   }
-  const keyId = await deps.signing.keyOf(authorization, 'personal');
+  return query;
+}
+
+/**
+ * Makes and keeps the signed version of `document`: `produce` writes signing's answer to
+ * `signed` (in the private folder `work`) through the caller's gate, `onChunk` seeing its
+ * bytes; the answer must be the submitted PDF followed by an incremental update (502
+ * SIGNING_ANSWER_INVALID otherwise); it is stored as `documents/<id>/signed.pdf` in the
+ * transaction that moves the document, locked and checked again, to `signed`.
+ */
+export async function storeSignature(
+  deps: IssueDeps,
+  principal: Principal,
+  document: StoredDocument,
+  produce: (work: WorkDir, signed: string, onChunk: (chunk: Buffer) => void) => Promise<void>,
+): Promise<StoredDocument> {
+  const id = document.id;
   const work = await makeWorkDir();
   const key = versionKeyOf(id, 'signed');
   let stored: string | undefined;
   try {
-    const original = work.path('original.pdf');
     const signed = work.path('signed.pdf');
-    await copyObjectTo(deps.store, deps.bucket, document.contentKey, null, original);
     const watch = incrementalWatch({ sha256: document.sha256, size: document.size });
-    await deps.gate.run(callerKeyOf(principal), () =>
-      deps.signing.signPdf(authorization, {
-        keyId,
-        query,
-        pin: options.pin,
-        input: original,
-        output: signed,
-        onChunk: watch.onChunk,
-      }),
-    );
+    await deps.gate.run(callerKeyOf(principal), () => produce(work, signed, watch.onChunk));
     const answer = watch.result();
     if (!answer.extendsPrefix)
       throw new AppError(intakeErrors.SIGNING_ANSWER_INVALID, {
@@ -182,4 +197,34 @@ export async function signDocument(
   } finally {
     await work.remove();
   }
+}
+
+/**
+ * Signs the caller's office's document `id` as its assigned signer (`principal`, whose
+ * `authorization` header is relayed to signing). Throws what documentToSign throws, 409
+ * SIGNING_KEY_MISSING, the SIGNING_* problems of the signing client, and 502
+ * SIGNING_ANSWER_INVALID.
+ */
+export async function signDocument(
+  deps: IssueDeps,
+  principal: Principal,
+  authorization: string,
+  id: string,
+  options: SignatureOptions,
+): Promise<StoredDocument> {
+  const document = await documentToSign(deps, principal, id);
+  const query = await signatureQueryOf(deps, principal, document, options);
+  const keyId = await deps.signing.keyOf(authorization, 'personal');
+  return storeSignature(deps, principal, document, async (work, signed, onChunk) => {
+    const original = work.path('original.pdf');
+    await copyObjectTo(deps.store, deps.bucket, document.contentKey, null, original);
+    await deps.signing.signPdf(authorization, {
+      keyId,
+      query,
+      pin: options.pin,
+      input: original,
+      output: signed,
+      onChunk,
+    });
+  });
 }

@@ -39,6 +39,36 @@ export interface PdfSignatureRequest {
   onChunk?: (chunk: Buffer) => void;
 }
 
+/** A two-step PDF signature asked of signing: the token's certificate (and chain), the query, the PDF. */
+export interface PdfPreparationRequest {
+  /** The token's certificate, DER. */
+  certificate: Uint8Array;
+  /** Its issuing CA certificates, DER (at most 4). */
+  chain: Uint8Array[];
+  query: URLSearchParams;
+  /** The PDF to prepare (a file). */
+  input: string;
+}
+
+/** What the token must sign, as signing prepared it (services/signing README, "Two-step signing"). */
+export interface PreparedPdfSignature {
+  id: string;
+  algorithm: string;
+  signedAttributes: string;
+  digest: string;
+  digestInfo: string;
+  expiresAt: string;
+}
+
+/** The completion of a prepared PDF signature: the session, the token's value, where the signed PDF goes. */
+export interface PdfCompletionRequest {
+  session: string;
+  /** The token's signature value, base64. */
+  signatureValue: string;
+  output: string;
+  onChunk?: (chunk: Buffer) => void;
+}
+
 /** The signing service, called with the caller's `authorization` header. */
 export interface SigningClient {
   /** Throws 503 SIGNING_UNAVAILABLE when no signing service is configured. */
@@ -47,6 +77,10 @@ export interface SigningClient {
   keyOf(authorization: string, purpose: KeyPurpose): Promise<string>;
   /** Signs a PDF: `POST /v1/keys/{id}/pdf-signatures`, the answer written to `request.output`. */
   signPdf(authorization: string, request: PdfSignatureRequest): Promise<void>;
+  /** Prepares a PDF signature for a USB token: `POST /v1/two-step/pdf`. */
+  preparePdf(authorization: string, request: PdfPreparationRequest): Promise<PreparedPdfSignature>;
+  /** Completes it with the token's value: `POST /v1/two-step/pdf/{id}/completion`, the answer written to `request.output`. */
+  completePdf(authorization: string, request: PdfCompletionRequest): Promise<void>;
 }
 
 interface KeyListing {
@@ -105,6 +139,12 @@ function refusalOf(response: Response, problem: SigningProblem): AppError {
       });
     case 'SIGNING_KEY_LOCKED':
       return new AppError(intakeErrors.SIGNING_KEY_LOCKED, { detail: said, extra });
+    case 'SIGNING_SESSION_NOT_FOUND':
+      return new AppError(intakeErrors.SIGNING_SESSION_NOT_FOUND, { detail: said, extra });
+    case 'SIGNING_SESSION_USED':
+      return new AppError(intakeErrors.SIGNING_SESSION_USED, { detail: said, extra });
+    case 'SIGNING_SESSION_EXPIRED':
+      return new AppError(intakeErrors.SIGNING_SESSION_EXPIRED, { detail: said, extra });
     case 'SIGNING_KEY_PIN_ATTEMPTS_EXCEEDED':
       return new AppError(intakeErrors.SIGNING_PIN_ATTEMPTS_EXCEEDED, {
         detail: said,
@@ -118,21 +158,42 @@ function refusalOf(response: Response, problem: SigningProblem): AppError {
   }
 }
 
+/** A request that streams the PDF file `input` (`size` bytes) to signing with `headers`. */
+function pdfUpload(authorization: string, input: string, size: number, headers: Record<string, string>): RequestInit {
+  return {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/pdf', 'content-length': String(size), ...headers },
+    body: Readable.toWeb(createReadStream(input)),
+    duplex: 'half',
+  };
+}
+
+/** Writes signing's PDF answer to `output`, `onChunk` seeing its bytes; a cut answer is 503. */
+async function receivePdf(response: Response, output: string, onChunk?: (chunk: Buffer) => void): Promise<void> {
+  const see = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onChunk?.(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(response.body!), see, createWriteStream(output, { mode: 0o600 }));
+  } catch (error) {
+    throw unavailable('the signing service’s answer was cut off', {}, error);
+  }
+}
+
 /** The signing client at `baseUrl`; without one, every call is 503 SIGNING_UNAVAILABLE. */
 export function createSigningClient(baseUrl: string | undefined): SigningClient {
   const notConfigured = () =>
     unavailable('LIENTHONG_INTAKE_SIGNING_URL is not configured: intake cannot sign or seal.');
   /** Calls signing; `init` makes each attempt's request (a body stream is read once). */
-  async function call(url: string, init: () => RequestInit): Promise<Response> {
+  async function call(url: string, init: () => RequestInit, name = 'signing sign pdf'): Promise<Response> {
     if (baseUrl === undefined) throw notConfigured();
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await tracedFetch(
-          `${baseUrl}${url}`,
-          init(),
-          url === '/v1/keys' ? 'signing list keys' : 'signing sign pdf',
-        );
+        response = await tracedFetch(`${baseUrl}${url}`, init(), url === '/v1/keys' ? 'signing list keys' : name);
       } catch (error) {
         const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : '';
         throw unavailable(`the signing service at ${baseUrl} could not be reached (${reason})`, {}, error);
@@ -169,29 +230,40 @@ export function createSigningClient(baseUrl: string | undefined): SigningClient 
       const { size } = await stat(request.input);
       const response = await call(
         `/v1/keys/${encodeURIComponent(request.keyId)}/pdf-signatures?${request.query.toString()}`,
+        () =>
+          pdfUpload(authorization, request.input, size, {
+            ...(request.pin === undefined ? {} : { 'lienthong-pin': request.pin }),
+          }),
+      );
+      await receivePdf(response, request.output, request.onChunk);
+    },
+
+    async preparePdf(authorization, request) {
+      const { size } = await stat(request.input);
+      const b64 = (der: Uint8Array) => Buffer.from(der).toString('base64');
+      const response = await call(
+        `/v1/two-step/pdf?${request.query.toString()}`,
+        () =>
+          pdfUpload(authorization, request.input, size, {
+            'lienthong-certificate': b64(request.certificate),
+            ...(request.chain.length === 0 ? {} : { 'lienthong-chain': request.chain.map(b64).join(',') }),
+          }),
+        'signing prepare pdf',
+      );
+      return (await response.json()) as PreparedPdfSignature;
+    },
+
+    async completePdf(authorization, request) {
+      const response = await call(
+        `/v1/two-step/pdf/${encodeURIComponent(request.session)}/completion`,
         () => ({
           method: 'POST',
-          headers: {
-            authorization,
-            'content-type': 'application/pdf',
-            'content-length': String(size),
-            ...(request.pin === undefined ? {} : { 'lienthong-pin': request.pin }),
-          },
-          body: Readable.toWeb(createReadStream(request.input)),
-          duplex: 'half',
+          headers: { authorization, 'content-type': 'application/json' },
+          body: JSON.stringify({ signatureValue: request.signatureValue }),
         }),
+        'signing complete pdf',
       );
-      const see = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          request.onChunk?.(chunk);
-          done(null, chunk);
-        },
-      });
-      try {
-        await pipeline(Readable.fromWeb(response.body!), see, createWriteStream(request.output, { mode: 0o600 }));
-      } catch (error) {
-        throw unavailable('the signing service’s answer was cut off', {}, error);
-      }
+      await receivePdf(response, request.output, request.onChunk);
     },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * `POST /v1/documents/{id}/signature` (the document's signer, PIN in `lienthong-pin`) and
+ * `POST /v1/documents/{id}/signature` (the document's signer, PIN in `lienthong-pin`; with a
+ * USB token in two steps: document-two-step-routes.ts) and
  * `POST /v1/documents/{id}/issue` (the registry of its office): the handlers relay the
  * caller's own `authorization` header, which intake has verified, to the flows of
  * issue/ (services/intake/README.md "Signing and issue").
@@ -15,7 +16,8 @@ import { issueDocument } from '../issue/document-issue.ts';
 import { defaultSignatureRect, signDocument } from '../issue/document-signing.ts';
 import type { SigningClient } from '../issue/signing-client.ts';
 import { DocumentSummary } from './document-schemas.ts';
-import { problemResponse, unauthenticated } from './schemas.ts';
+import { documentTwoStepRoutes } from './document-two-step-routes.ts';
+import { problemResponse, signingProblems } from './schemas.ts';
 
 const IdParam = Type.Object({ id: Type.String({ format: 'uuid', description: 'the document id' }) });
 
@@ -33,19 +35,6 @@ const IssueSummary = Type.Object({
   sha256: Type.String({ description: 'of the issued PDF (GET …/content?version=issued)' }),
   size: Type.Integer(),
 });
-
-const signingProblems = {
-  401: unauthenticated,
-  404: problemResponse("DOCUMENT_NOT_FOUND: none of the caller's office with this id"),
-  409: problemResponse(
-    'DOCUMENT_TRANSITION_NOT_ALLOWED (state), SIGNING_KEY_MISSING, REGISTER_NUMBER_CANCELLED: the number was cancelled',
-  ),
-  422: problemResponse('SIGNING_REFUSED: signing refused the request (signingCode); numbering refusals'),
-  502: problemResponse('SIGNING_ANSWER_INVALID: signing answered with a PDF that does not extend the document'),
-  503: problemResponse(
-    'SIGNING_UNAVAILABLE: signing not configured, unreachable or failing; ISSUE_QUEUE_FULL: too many of the caller’s signatures waiting (Retry-After); retry',
-  ),
-};
 
 /** Registers the signature and issue routes. */
 export async function documentIssueRoutes(
@@ -130,6 +119,8 @@ export async function documentIssueRoutes(
       return toDocumentView(document);
     },
   );
+
+  documentTwoStepRoutes(app, deps, { withRetryAfter });
 
   app.post(
     '/v1/documents/:id/issue',

@@ -16,6 +16,20 @@ export const unauthenticated = problemResponse(
 );
 
 /** The media type of a request without parameters, lower case ('' when absent). */
+/** What the routes that call signing (signature, issue) may answer besides their own. */
+export const signingProblems = {
+  401: unauthenticated,
+  404: problemResponse("DOCUMENT_NOT_FOUND: none of the caller's office with this id"),
+  409: problemResponse(
+    'DOCUMENT_TRANSITION_NOT_ALLOWED (state), SIGNING_KEY_MISSING, REGISTER_NUMBER_CANCELLED: the number was cancelled',
+  ),
+  422: problemResponse('SIGNING_REFUSED: signing refused the request (signingCode); numbering refusals'),
+  502: problemResponse('SIGNING_ANSWER_INVALID: signing answered with a PDF that does not extend the document'),
+  503: problemResponse(
+    'SIGNING_UNAVAILABLE: signing not configured, unreachable or failing; ISSUE_QUEUE_FULL: too many of the caller’s signatures waiting (Retry-After); retry',
+  ),
+};
+
 export function mediaTypeOf(header: string | undefined): string {
   return (header ?? '').split(';')[0]!.trim().toLowerCase();
 }
