@@ -106,7 +106,12 @@ async function proxy(config: ConsoleConfig, request: FastifyRequest, reply: Fast
     const value = request.headers[header];
     if (value !== undefined) headers[header] = value;
   }
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  // HTTP/1.1 §6: a request has a body only when it says so (a length or a transfer coding); a
+  // bodiless DELETE must not reach the service as an endless chunked one.
+  const announced =
+    request.headers['transfer-encoding'] !== undefined ||
+    (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD' && announced;
   if (hasBody && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
   const url = new URL(path, origin);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

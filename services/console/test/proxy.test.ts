@@ -55,6 +55,26 @@ void t.test("the service's refusal comes back as it is (problem+json)", async (t
   t.equal(res.headers['set-cookie'], undefined, 'no cookie is set through the console');
 });
 
+void t.test('a DELETE without a body reaches the service without one (no chunked body to wait for)', async (t) => {
+  const archive = await standInService(t);
+  const app = await consoleApp(t, { LIENTHONG_CONSOLE_ARCHIVE_URL: archive.url });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: 'DELETE', path: '/api/archive/v1/records/x/hold' });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  t.equal(status, 200, 'the service answered');
+  t.equal(archive.seen[0]?.method, 'DELETE');
+  t.equal(archive.seen[0]?.headers['transfer-encoding'], undefined, 'no chunked body announced');
+  t.equal(archive.seen[0]?.body.length, 0, 'and none sent');
+});
+
 void t.test('a multipart body, the PIN and the idempotency key are passed on byte for byte', async (t) => {
   const intake = await standInService(t, (_q, response) => {
     response.writeHead(201, { 'content-type': 'application/json', location: '/v1/documents/1' });
