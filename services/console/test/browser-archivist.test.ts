@@ -103,10 +103,14 @@ async function entryOf(suite: Suite, clerk: Caller, documentId: string): Promise
 async function until(page: Page, ready: () => Promise<boolean>, tries = 120): Promise<boolean> {
   for (let i = 0; i < tries; i += 1) {
     if (await ready()) return true;
+    // The page's later sections (the evidence) load after its title: give them a second
+    // before asking again, and only then load the page anew.
     await page.waitForTimeout(1000);
+    if (await ready()) return true;
     await page.reload();
     await page.locator('#page-title').waitFor();
   }
+  await page.waitForTimeout(1000);
   return ready();
 }
 
