@@ -127,6 +127,8 @@ export function readBasicOcspResponse(input: Uint8Array): BasicOcspResponse {
     if (parts[i] !== undefined && is(parts[i]!, 1, TagClass.context))
       extensions = readExtensions(explicit(parts[i++]!));
     if (i !== parts.length) throw new PkiError('MALFORMED', 'Unexpected field in ResponseData.');
+    if (certsNode !== undefined && !is(certsNode, 0, TagClass.context))
+      throw new PkiError('MALFORMED', 'BasicOCSPResponse certs is not [0].');
     const certificates =
       certsNode === undefined ? [] : sequence(explicit(certsNode), 'certs').map((c) => readCertificate(encoded(c)));
     const nonce = nonceOf(extensions);

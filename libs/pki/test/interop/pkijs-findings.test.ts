@@ -1,5 +1,6 @@
 // What the pkijs differential found in our readers: each was read by us and refused by pkijs; the
-// first two hid or replaced a signed field, the third took any tag for responseBytes. Both readers must now refuse.
+// first two hid or replaced a signed field, the third took any tag for responseBytes, the fourth any tag for a
+// BasicOCSPResponse's certs. Both readers must now refuse.
 import * as pkijs from 'pkijs';
 import t from 'tap';
 import { isPkiError, readCertificate, readOcspResponse, readTimeStampResponse, readTstInfo } from '../../src/index.ts';
@@ -117,4 +118,35 @@ void t.test('an OCSPResponse whose responseBytes is not [0] is refused, not read
       `[0] as 0x${identifier.toString(16)}: pkijs finds no responseBytes`,
     );
   }
+});
+
+void t.test('a BasicOCSPResponse whose certs is not [0] is refused, not read as if it were', async (t) => {
+  const tree = constructed(parseTree(s.ocspResponse));
+  const responseBytes = constructed(tree.children[1]);
+  const sequence = constructed(responseBytes.children[0]);
+  const wrapper = sequence.children[1];
+  if (wrapper?.kind !== 'wrapper') throw new Error('expected the BasicOCSPResponse inside its OCTET STRING');
+  const basic = constructed(wrapper.inner);
+  const certs = constructed(basic.children[3]);
+  t.equal(certs.identifier[0], 0xa0, 'certs [0] EXPLICIT');
+  // Seen by the pkijs differential: an application-class tag (0x76) where [0] belongs was read as the certificates.
+  const retaggedBasic = {
+    ...basic,
+    children: [...basic.children.slice(0, 3), { ...certs, identifier: Uint8Array.of(0x76) }],
+  };
+  const retagged = encodeTree({
+    ...tree,
+    children: [
+      tree.children[0]!,
+      {
+        ...responseBytes,
+        children: [{ ...sequence, children: [sequence.children[0]!, { ...wrapper, inner: retaggedBasic }] }],
+      },
+    ],
+  });
+  t.equal(
+    refusal(() => readOcspResponse(retagged)),
+    'MALFORMED',
+    'we refuse',
+  );
 });
