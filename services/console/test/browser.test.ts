@@ -266,7 +266,7 @@ void t.test(
     await signInAs(clerk);
     await page.goto(`${url}/#/documents/${documentId}`);
     t.ok(
-      await until(page, () => page.getByRole('cell', { name: /Số đến \d+/ }).isVisible()),
+      await until(page, () => page.getByRole('cell', { name: /Số đến \d+/ }).first().isVisible()),
       "the sender sees the recipient's số đến",
     );
     await check('10-recipients');
@@ -300,7 +300,7 @@ void t.test(
     await page.goto(`${url}/#/outgoing`);
     await page.getByRole('link', { name: flashSubject }).click();
     t.ok(
-      await until(page, () => page.getByRole('cell', { name: 'Gửi nhầm nơi nhận' }).isVisible()),
+      await until(page, () => page.getByRole('cell', { name: 'Gửi nhầm nơi nhận', exact: true }).isVisible()),
       "the sender reads the refusal's reason",
     );
 
