@@ -287,6 +287,7 @@ export async function runFlow(t: Test, ctx: FlowContext): Promise<FlowDocuments>
     'archive fixity --run reads every object back: none failed',
   );
   await ok(t, ctx, office('archivist'), ['archive', 'dispose', 'due']);
+  await ok(t, ctx, office('archivist'), ['archive', 'dispose', 'list', '--state', 'proposed']);
   await ok(t, ctx, office('archivist'), ['audit', 'verify']);
   return { directive, recalled: second };
 }

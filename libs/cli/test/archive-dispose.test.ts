@@ -106,6 +106,26 @@ await t.test('hold, due, propose, approve, show', async (t) => {
   const rejected = await lienthong(['archive', 'dispose', 'reject', rid, '--reason', 'Giữ lại', '--config', approver]);
   t.equal(rejected.code, 0, rejected.stderr);
   t.match(rejected.stdout, /rejected/);
+
+  const listed = await lienthong(['archive', 'dispose', 'list', '--json', '--config', approver]);
+  t.equal(listed.code, 0, listed.stderr);
+  t.same(
+    (JSON.parse(listed.stdout) as { dispositions: Array<{ id: string; state: string }> }).dispositions.map((x) => [
+      x.id,
+      x.state,
+    ]),
+    [
+      [rid, 'rejected'],
+      [id, 'done'],
+    ],
+    'newest first, as the approver sees them',
+  );
+  const done = await lienthong(['archive', 'dispose', 'list', '--state', 'done', '--config', archivist]);
+  t.equal(done.code, 0, done.stderr);
+  t.match(done.stdout, new RegExp(`^${id} done 1 record\\(s\\) proposed .* by person:luu-tru: Hết hạn\\n$`));
+  const badState = await lienthong(['archive', 'dispose', 'list', '--state', 'burnt', '--config', archivist]);
+  t.equal(badState.code, 1, 'the archive refuses an unknown state');
+  t.match(badState.stderr, /VALIDATION_FAILED/);
 });
 
 await t.test('bad command lines exit 2', async (t) => {
@@ -115,6 +135,8 @@ await t.test('bad command lines exit 2', async (t) => {
     ['archive', 'dispose', 'propose', 'not-a-uuid', '--reason', 'x'],
     ['archive', 'dispose', 'propose', a.recordId],
     ['archive', 'dispose', 'approve'],
+    ['archive', 'dispose', 'list', a.recordId],
+    ['archive', 'dispose', 'due', '--state', 'done'],
     ['archive', 'dispose', 'reject', a.recordId],
     ['archive', 'hold', a.recordId],
     ['archive', 'hold', a.recordId, '--reason', 'x', '--release'],

@@ -51,18 +51,21 @@ export const archiveDisposeCommand: Command = {
   name: 'dispose',
   summary: 'records due for disposition; propose, approve, reject, show a disposition',
   usage: `Usage: lienthong archive dispose due [--json]
+       lienthong archive dispose list [--state STATE[,STATE…]] [--json]
        lienthong archive dispose propose RECORD-ID… --reason TEXT [--json]
        lienthong archive dispose approve DISPOSITION-ID [--json]
        lienthong archive dispose reject DISPOSITION-ID --reason TEXT [--json]
        lienthong archive dispose show DISPOSITION-ID [--json]
 
 due: the records your office issued whose retention ended (not permanent, not
-held). propose (an archivist): a disposition of those records with a reason.
+held). list: your office's dispositions, newest first (--state proposed for
+those waiting for a decision). propose (an archivist): a disposition of those records with a reason.
 approve (archive-approver, another person than the proposer): the records'
 objects are deleted from the store (a record the store still locks is refused
 and stays) and a disposal certificate is kept. reject: with a reason.
 
   --reason TEXT   why (propose, reject)
+  --state STATES  list: proposed, approved, rejected, done (comma-separated)
   --config FILE   client configuration (default: $LIENTHONG_CONFIG)
   --json          print the service's answer as JSON
 
@@ -72,11 +75,14 @@ store; 2 unusable command line or configuration, the archive unreachable.
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('archive dispose', args, {
       reason: { type: 'string' },
+      state: { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean' },
     });
     const json = values.json === true;
     const [verb, ...operands] = rest;
+    if (values.state !== undefined && verb !== 'list')
+      throw new CliError('USAGE', `archive dispose ${verb ?? ''}: --state is for list.`);
     const print = (answer: unknown, text: string) => io.stdout(json ? `${JSON.stringify(answer, null, 2)}\n` : text);
     const needReason = () => {
       if (values.reason === undefined || values.reason.trim() === '')
@@ -102,6 +108,44 @@ store; 2 unusable command line or configuration, the archive unreachable.
         return EXIT.ok;
       });
     }
+    if (verb === 'list') {
+      if (operands.length > 0) throw new CliError('USAGE', 'archive dispose list: takes no arguments.');
+      const config = readClientConfig(io, values.config);
+      return withRefusals(io, json, async () => {
+        const dispositions: Array<Omit<Disposition, 'records'> & { recordCount: number; proposedAt: string }> = [];
+        let cursor: string | null = null;
+        do {
+          const page: { dispositions: typeof dispositions; nextCursor: string | null } = await callService(
+            io,
+            config,
+            'archive',
+            {
+              method: 'GET',
+              path: '/v1/dispositions',
+              query: {
+                limit: 200,
+                ...(values.state === undefined ? {} : { state: values.state }),
+                ...(cursor === null ? {} : { cursor }),
+              },
+            },
+          );
+          dispositions.push(...page.dispositions);
+          cursor = page.nextCursor;
+        } while (cursor !== null);
+        print(
+          { dispositions },
+          dispositions.length === 0
+            ? 'no dispositions\n'
+            : dispositions
+                .map(
+                  (d) =>
+                    `${d.id} ${d.state} ${d.recordCount} record(s) proposed ${d.proposedAt} by ${d.proposedBy}: ${d.reason}\n`,
+                )
+                .join(''),
+        );
+        return EXIT.ok;
+      });
+    }
     let request: { method: 'GET' | 'POST'; path: string; body?: unknown };
     if (verb === 'propose')
       request = {
@@ -116,7 +160,7 @@ store; 2 unusable command line or configuration, the archive unreachable.
     else
       throw new CliError(
         'USAGE',
-        "archive dispose: expected due, propose, approve, reject or show. Run 'lienthong archive dispose --help'.",
+        "archive dispose: expected due, list, propose, approve, reject or show. Run 'lienthong archive dispose --help'.",
       );
     const config = readClientConfig(io, values.config);
     return withRefusals(io, json, async () => {

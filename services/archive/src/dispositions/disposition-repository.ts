@@ -101,40 +101,26 @@ export async function insertDisposition(
   ]);
 }
 
-/** Disposition `id` of `office` (locked with `forUpdate`), or undefined. */
-export async function findDisposition(
-  q: Queryable,
-  office: string,
-  id: string,
-  forUpdate = false,
-): Promise<Disposition | undefined> {
-  const { rows } = await q.query<{
-    id: string;
-    office: string;
-    state: Disposition['state'];
-    reason: string;
-    proposed_by: string;
-    proposed_at: Date;
-    decided_by: string | null;
-    decided_at: Date | null;
-    decision_reason: string | null;
-    certificate_key: string | null;
-    certificate_version_id: string | null;
-    certificate_sha256: string | null;
-    finished_at: Date | null;
-  }>(
-    `SELECT id::text AS id, office, state, reason, proposed_by, proposed_at, decided_by, decided_at, decision_reason,
-       certificate_key, certificate_version_id, certificate_sha256, finished_at
-     FROM disposition WHERE id = $1 AND office = $2${forUpdate ? ' FOR UPDATE' : ''}`,
-    [id, office],
-  );
-  const row = rows[0];
-  if (row === undefined) return undefined;
-  const records = await q.query<{ record_id: string; outcome: 'disposed' | 'refused' | null; detail: string | null }>(
-    `SELECT record_id::text AS record_id, outcome, detail FROM disposition_record WHERE disposition_id = $1
-     ORDER BY record_id`,
-    [id],
-  );
+type DispositionRow = {
+  id: string;
+  office: string;
+  state: Disposition['state'];
+  reason: string;
+  proposed_by: string;
+  proposed_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  certificate_key: string | null;
+  certificate_version_id: string | null;
+  certificate_sha256: string | null;
+  finished_at: Date | null;
+};
+
+const dispositionColumns = `d.id::text AS id, d.office, d.state, d.reason, d.proposed_by, d.proposed_at, d.decided_by,
+  d.decided_at, d.decision_reason, d.certificate_key, d.certificate_version_id, d.certificate_sha256, d.finished_at`;
+
+function dispositionOf(row: DispositionRow): Omit<Disposition, 'records'> {
   return {
     id: row.id,
     office: row.office,
@@ -150,7 +136,66 @@ export async function findDisposition(
         ? null
         : { key: row.certificate_key, versionId: row.certificate_version_id!, sha256: row.certificate_sha256! },
     finishedAt: row.finished_at,
+  };
+}
+
+/** Disposition `id` of `office` (locked with `forUpdate`), or undefined. */
+export async function findDisposition(
+  q: Queryable,
+  office: string,
+  id: string,
+  forUpdate = false,
+): Promise<Disposition | undefined> {
+  const { rows } = await q.query<DispositionRow>(
+    `SELECT ${dispositionColumns} FROM disposition d WHERE d.id = $1 AND d.office = $2${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id, office],
+  );
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  const records = await q.query<{ record_id: string; outcome: 'disposed' | 'refused' | null; detail: string | null }>(
+    `SELECT record_id::text AS record_id, outcome, detail FROM disposition_record WHERE disposition_id = $1
+     ORDER BY record_id`,
+    [id],
+  );
+  return {
+    ...dispositionOf(row),
     records: records.rows.map((r) => ({ recordId: r.record_id, outcome: r.outcome, detail: r.detail })),
+  };
+}
+
+/** A disposition as listed: what it is, and how many records it names rather than each of them. */
+export type DispositionSummary = Omit<Disposition, 'records'> & { recordCount: number };
+
+/** Where a page of dispositions ended: the last one's proposal time and id (newest first). */
+export interface DispositionPosition {
+  proposedAt: Date;
+  id: string;
+}
+
+/**
+ * The dispositions of `office`, newest proposal first, in `states` (all when empty), after
+ * `after` (the previous page's last one); `limit` of them and whether more follow.
+ */
+export async function listDispositions(
+  q: Queryable,
+  office: string,
+  options: { states: Disposition['state'][]; limit: number; after?: DispositionPosition },
+): Promise<{ dispositions: DispositionSummary[]; more: boolean }> {
+  const { rows } = await q.query<DispositionRow & { record_count: string }>(
+    `SELECT ${dispositionColumns},
+       (SELECT count(*) FROM disposition_record dr WHERE dr.disposition_id = d.id) AS record_count
+     FROM disposition d
+     WHERE d.office = $1 AND (cardinality($2::text[]) = 0 OR d.state = ANY($2::text[]))
+       AND ($3::timestamptz IS NULL OR (d.proposed_at, d.id) < ($3::timestamptz, $4::uuid))
+     ORDER BY d.proposed_at DESC, d.id DESC
+     LIMIT $5`,
+    [office, options.states, options.after?.proposedAt ?? null, options.after?.id ?? null, options.limit + 1],
+  );
+  return {
+    dispositions: rows
+      .slice(0, options.limit)
+      .map((row) => ({ ...dispositionOf(row), recordCount: Number(row.record_count) })),
+    more: rows.length > options.limit,
   };
 }
 

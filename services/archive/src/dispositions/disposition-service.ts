@@ -23,7 +23,7 @@ import { permanentRetentionYears } from '../packages/archive-package.ts';
 import { canonicalJson } from '../packages/canonical-json.ts';
 import { listArchivedObjects } from '../packages/package-repository.ts';
 import type { Queryable } from '../queryable.ts';
-import type { Disposition, DueRecord } from './disposition-repository.ts';
+import type { Disposition, DispositionPosition, DispositionSummary, DueRecord } from './disposition-repository.ts';
 import {
   decideDisposition,
   dueAmong,
@@ -31,6 +31,7 @@ import {
   findDisposition,
   finishDisposition,
   insertDisposition,
+  listDispositions,
   recordOutcome,
 } from './disposition-repository.ts';
 
@@ -121,6 +122,48 @@ export async function showDisposition(deps: DispositionDeps, principal: Principa
   const d = uuidPattern.test(id) ? await findDisposition(deps.pool, principal.office, id) : undefined;
   if (d === undefined) throw notFound();
   return d;
+}
+
+/** A page of dispositions and the cursor of the next one (null at the end). */
+export interface DispositionPage {
+  dispositions: DispositionSummary[];
+  nextCursor: string | null;
+}
+
+const encodePosition = (p: DispositionPosition) =>
+  Buffer.from(`${p.proposedAt.toISOString()}|${p.id}`, 'utf8').toString('base64url');
+
+function decodePosition(cursor: string): DispositionPosition {
+  const [time, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const proposedAt = new Date(time ?? '');
+  if (rest.length > 0 || id === undefined || !uuidPattern.test(id) || Number.isNaN(proposedAt.getTime()))
+    throw new AppError(serviceErrors.VALIDATION_FAILED, {
+      detail: 'cursor is not one this service handed out; start again without it',
+    });
+  return { proposedAt, id };
+}
+
+/**
+ * The dispositions of the caller's office (archivists and approvers), newest proposal first,
+ * in `states` (all when empty), `limit` a page, after `cursor` (the previous page's `nextCursor`).
+ */
+export async function listOfficeDispositions(
+  deps: DispositionDeps,
+  principal: Principal,
+  query: { states: Disposition['state'][]; limit: number; cursor?: string },
+): Promise<DispositionPage> {
+  requireRoleOf(principal, roles.archivist, dispositionApprover);
+  const after = query.cursor === undefined ? undefined : decodePosition(query.cursor);
+  const page = await listDispositions(deps.pool, principal.office, {
+    states: query.states,
+    limit: query.limit,
+    ...(after === undefined ? {} : { after }),
+  });
+  const last = page.dispositions.at(-1);
+  return {
+    dispositions: page.dispositions,
+    nextCursor: page.more && last !== undefined ? encodePosition(last) : null,
+  };
 }
 
 /** The decision's checks: the approver's role, the office's disposition, a state that takes it, another person. */

@@ -6,6 +6,7 @@ import type { DispositionDeps } from '../dispositions/disposition-service.ts';
 import {
   approve,
   listDue,
+  listOfficeDispositions,
   maxDispositionRecords,
   propose,
   reject,
@@ -17,11 +18,14 @@ import { IdParams, problemResponse, unauthenticated } from './schemas.ts';
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Reason = Type.String({ minLength: 1, maxLength: 1000, description: 'why, as the person gives it' });
 
+const dispositionStates = ['proposed', 'approved', 'rejected', 'done'] as const;
+const DispositionState = Type.Union(dispositionStates.map((s) => Type.Literal(s)));
+
 const DispositionSchema = Type.Object(
   {
     id: Type.String(),
     office: Type.String(),
-    state: Type.Union(['proposed', 'approved', 'rejected', 'done'].map((s) => Type.Literal(s))),
+    state: DispositionState,
     reason: Type.String(),
     proposedBy: Type.String(),
     proposedAt: Type.String({ format: 'date-time' }),
@@ -41,7 +45,7 @@ const DispositionSchema = Type.Object(
   { $id: 'Disposition' },
 );
 
-const toDisposition = (d: Disposition) => ({
+const toDisposition = <T extends Omit<Disposition, 'records'>>(d: T) => ({
   ...d,
   proposedAt: d.proposedAt.toISOString(),
   decidedAt: d.decidedAt?.toISOString() ?? null,
@@ -125,6 +129,59 @@ export async function dispositionRoutes(app: ServiceApp, deps: DispositionDeps):
     },
     async (request, reply) =>
       reply.code(201).send(toDisposition(await propose(deps, principalOf(request), request.body))),
+  );
+
+  app.get(
+    '/v1/dispositions',
+    {
+      schema: {
+        tags: ['dispositions'],
+        summary:
+          "The dispositions of the caller's office, newest proposal first, by state (archivists and archive-approvers)",
+        querystring: Type.Object(
+          {
+            state: Type.Optional(
+              Type.String({
+                maxLength: 100,
+                pattern: `^(${dispositionStates.join('|')})(,(${dispositionStates.join('|')}))*$`,
+                description:
+                  'one state or several, comma-separated (proposed, approved, rejected, done); all when absent',
+              }),
+            ),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            cursor: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the page before' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            dispositions: Type.Array(
+              Type.Object({
+                ...Type.Omit(DispositionSchema, ['records']).properties,
+                recordCount: Type.Integer({ minimum: 1 }),
+              }),
+            ),
+            nextCursor: nullable(Type.String()),
+          }),
+          400: problemResponse(
+            'VALIDATION_FAILED: a state not among proposed, approved, rejected, done; limit out of 1-200; a cursor not handed out',
+          ),
+          401: unauthenticated,
+          403: forbidden,
+        },
+      },
+    },
+    async (request) => {
+      const { state, limit, cursor } = request.query;
+      const page = await listOfficeDispositions(deps, principalOf(request), {
+        states: state === undefined ? [] : ([...new Set(state.split(','))] as Disposition['state'][]),
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      return { dispositions: page.dispositions.map(toDisposition), nextCursor: page.nextCursor };
+    },
   );
 
   app.get(
