@@ -58,6 +58,14 @@ export const documentTypes = {
   CV: 'Công văn',
 };
 
+/** A disposition's states (services/archive README "Retention and disposition"). */
+export const dispositionStates = {
+  proposed: 'Đang chờ phê duyệt',
+  approved: 'Đã phê duyệt, đang tiêu hủy',
+  rejected: 'Bị từ chối',
+  done: 'Đã tiêu hủy xong',
+};
+
 export const retentions = {
   permanent: 'Vĩnh viễn',
   '70-years': '70 năm',

@@ -5,16 +5,10 @@
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { getJson, postJson } from '../lib/api.js';
-import { formatTime } from '../lib/labels.js';
+import { dispositionStates, formatTime } from '../lib/labels.js';
 import { currentSession } from '../lib/session.js';
 import { ErrorBox, Loading, Notice, Page, useLoad } from '../lib/ui.js';
 
-const states = {
-  proposed: 'Đang chờ phê duyệt',
-  approved: 'Đã phê duyệt, đang tiêu hủy',
-  rejected: 'Bị từ chối',
-  done: 'Đã tiêu hủy xong',
-};
 const outcomes = { disposed: 'Đã tiêu hủy', refused: 'Kho lưu trữ từ chối xóa, hồ sơ được giữ lại' };
 
 export function DispositionPage({ id }) {
@@ -41,7 +35,7 @@ export function DispositionPage({ id }) {
     }
   };
   return html`<${Page} title="Đề nghị tiêu hủy hồ sơ">
-    <p><a href="#/dispositions">← Hồ sơ hết thời hạn bảo quản</a></p>
+    <p><a href="#/dispositions">← Tiêu hủy hồ sơ hết thời hạn bảo quản</a></p>
     <${Loading} when=${loaded.loading && d === null} />
     <${ErrorBox} error=${loaded.error} />
     <${Notice} text=${notice} />
@@ -52,7 +46,7 @@ export function DispositionPage({ id }) {
               <dt>Mã đề nghị</dt>
               <dd class="hash">${d.id}</dd>
               <dt>Tình trạng</dt>
-              <dd data-testid="disposition-state">${states[d.state] ?? d.state}</dd>
+              <dd data-testid="disposition-state">${dispositionStates[d.state] ?? d.state}</dd>
               <dt>Lý do đề nghị</dt>
               <dd>${d.reason}</dd>
               <dt>Người đề nghị</dt>

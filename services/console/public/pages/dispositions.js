@@ -1,12 +1,13 @@
-// Lưu trữ: the records of the office whose retention ended (not held, not disposed of, in no
-// open disposition), oldest end first; an archivist picks some and proposes their disposal
-// with a reason (services/archive README "Retention and disposition"), then the proposal's
-// page (#/dispositions/<id>) is where a person with archive-approver decides. The archive
-// lists no proposals, so one is opened by its id (the proposer's page shows it).
+// Lưu trữ: the office's proposals of disposal, those waiting for a decision first (what a
+// person with archive-approver opens), then the records whose retention ended (not held, not
+// disposed of, in no open disposition), oldest end first, for an archivist to pick some and
+// propose their disposal with a reason (services/archive README "Retention and
+// disposition"). A proposal's page (#/dispositions/<id>) is where the approver decides.
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { getJson, postJson } from '../lib/api.js';
-import { formatDate, retentions } from '../lib/labels.js';
+import { dispositionStates, formatDate, formatTime, retentions } from '../lib/labels.js';
+import { currentSession } from '../lib/session.js';
 import { ErrorBox, Loading, Page, useLoad } from '../lib/ui.js';
 
 function OpenProposal() {
@@ -31,7 +32,64 @@ function OpenProposal() {
   </form>`;
 }
 
+/** The office's dispositions in `state` (comma-separated), newest first, as a table with links. */
+function Proposals({ state, title, empty }) {
+  const list = useLoad(() => getJson('archive', `/v1/dispositions?state=${state}&limit=50`), [state]);
+  const rows = list.data?.dispositions ?? [];
+  return html`<section aria-labelledby=${`proposals-${state}`}>
+    <h2 id=${`proposals-${state}`}>${title}</h2>
+    <${Loading} when=${list.loading && list.data === null} />
+    <${ErrorBox} error=${list.error} />
+    ${list.data !== null && rows.length === 0 ? html`<p>${empty}</p>` : null}
+    ${
+      rows.length > 0
+        ? html`<table class="list" data-testid=${`proposals-${state}`}>
+            <caption class="visually-hidden">
+              ${title}, mới nhất trước
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Đề nghị</th>
+                <th scope="col">Tình trạng</th>
+                <th scope="col">Số hồ sơ</th>
+                <th scope="col">Người đề nghị</th>
+                <th scope="col">Lúc</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows.map(
+                (d) =>
+                  html`<tr>
+                    <td><a href=${`#/dispositions/${d.id}`}>${d.reason}</a></td>
+                    <td>${dispositionStates[d.state] ?? d.state}</td>
+                    <td>${d.recordCount}</td>
+                    <td>${d.proposedBy}</td>
+                    <td>${formatTime(d.proposedAt)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : null
+    }
+    ${list.data?.nextCursor ? html`<p>Chỉ hiện 50 đề nghị mới nhất.</p>` : null}
+  </section>`;
+}
+
 export function Dispositions() {
+  const archivist = currentSession()?.roles.includes('archivist') ?? false;
+  return html`<${Page} title="Tiêu hủy hồ sơ hết thời hạn bảo quản">
+    <${OpenProposal} />
+    <${Proposals}
+      state="proposed,approved"
+      title="Đề nghị đang chờ quyết định"
+      empty="Không có đề nghị tiêu hủy nào đang chờ quyết định."
+    />
+    ${archivist ? html`<${DueRecords} />` : null}
+    <${Proposals} state="rejected,done" title="Đề nghị đã quyết định" empty="Chưa có đề nghị nào được quyết định." />
+  <//>`;
+}
+
+function DueRecords() {
   const list = useLoad(() => getJson('archive', '/v1/dispositions/due'), []);
   const [chosen, setChosen] = useState(new Set());
   const [reason, setReason] = useState('');
@@ -58,8 +116,8 @@ export function Dispositions() {
       setBusy(false);
     }
   };
-  return html`<${Page} title="Hồ sơ hết thời hạn bảo quản">
-    <${OpenProposal} />
+  return html`<section aria-labelledby="due-records">
+    <h2 id="due-records">Hồ sơ hết thời hạn bảo quản</h2>
     <${Loading} when=${list.loading && list.data === null} />
     <${ErrorBox} error=${list.error} />
     <${ErrorBox} error=${error} />
@@ -118,5 +176,5 @@ export function Dispositions() {
           </form>`
         : null
     }
-  <//>`;
+  </section>`;
 }
