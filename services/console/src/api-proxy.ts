@@ -11,6 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Counter } from 'prom-client';
 import { sendProblem, toProblem } from '@lienthong/service';
 import { proxiedServices } from './config.ts';
 import type { ConsoleConfig, ProxiedService } from './config.ts';
@@ -89,7 +90,18 @@ function refuse(request: FastifyRequest, reply: FastifyReply, code: keyof typeof
   return sendProblem(reply, toProblem(request, consoleErrors[code]));
 }
 
-async function proxy(config: ConsoleConfig, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** What the proxy counts (`/metrics`). */
+interface ProxyCounters {
+  /** Requests that reached no answer of the service (unreachable, timed out, cut), by service. */
+  unavailable: Counter<'upstream'>;
+}
+
+async function proxy(
+  config: ConsoleConfig,
+  counters: ProxyCounters,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const match = /^\/api\/([^/?]*)\/?(.*)$/s.exec(request.url);
   const name = match?.[1] ?? '';
   if (!(proxiedServices as readonly string[]).includes(name)) return refuse(request, reply, 'CONSOLE_SERVICE_UNKNOWN');
@@ -124,7 +136,11 @@ async function proxy(config: ConsoleConfig, request: FastifyRequest, reply: Fast
       else reply.raw.destroy();
     };
     upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
-    upstream.on('error', () => fail(limit.exceeded ? 'CONSOLE_BODY_TOO_LARGE' : 'CONSOLE_UPSTREAM_UNAVAILABLE'));
+    upstream.on('error', () => {
+      if (limit.exceeded) return fail('CONSOLE_BODY_TOO_LARGE');
+      counters.unavailable.inc({ upstream: name });
+      return fail('CONSOLE_UPSTREAM_UNAVAILABLE');
+    });
     upstream.on('response', (answer: IncomingMessage) => {
       // A long answer (a stream, a PDF) may go quiet for longer than the header wait.
       upstream.setTimeout(0);
@@ -150,11 +166,19 @@ async function proxy(config: ConsoleConfig, request: FastifyRequest, reply: Fast
 
 /** Registers `/api/<service>/*` for every method; bodies are streamed, never parsed here. */
 export async function apiProxy(app: FastifyInstance, options: { config: ConsoleConfig }): Promise<void> {
+  const counters: ProxyCounters = {
+    unavailable: new Counter({
+      name: 'lienthong_console_upstream_unavailable_total',
+      help: 'Requests the console passed to a service that got no answer from it (unreachable, timed out, cut)',
+      labelNames: ['upstream'] as const,
+      registers: [app.metrics.registry],
+    }),
+  };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
   app.route({
     method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/api/*',
-    handler: (request, reply) => proxy(options.config, request, reply),
+    handler: (request, reply) => proxy(options.config, counters, request, reply),
   });
 }

@@ -1,6 +1,6 @@
 /**
  * `buildApp`: the console's fastify app — problem+json errors, probes (ready when the services
- * it reaches answer theirs), security headers, the pages and vendored modules, the demo callers
+ * it reaches answer theirs), Prometheus metrics at `/metrics`, security headers, the pages and vendored modules, the demo callers
  * (embedded mode only) and the same-origin proxy to the four services. It holds no database and
  * no token of its own.
  */
@@ -11,6 +11,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
   createLogger,
   healthChecks,
+  httpMetrics,
   ProblemSchema,
   problemDetails,
   requestIdOf,
@@ -57,6 +58,7 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): P
     reply.header('x-request-id', request.id);
   });
   app.addSchema(ProblemSchema);
+  await app.register(httpMetrics, { defaultLabels: { service: 'console' } });
   await app.register(problemDetails);
   await app.register(healthChecks, { checks: upstreamChecks(config) });
   // Called, not registered: its hook must reach every route, the plugins' included.
