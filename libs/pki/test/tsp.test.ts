@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import {
   buildTimeStampRequest,
+  derViolation,
   fixedClock,
   isPkiError,
   issueTimeStampToken,
@@ -249,6 +250,27 @@ void t.test('verification failures', async (t) => {
     'GEN_TIME',
     'genTime after the validation time',
   );
+});
+
+void t.test('a serial given as bytes with a needless leading zero still makes a DER token that verifies', async (t) => {
+  // The CLI's in-process TSA draws 16 random bytes: one serial in 256 began 00 0x–7x and the token was not DER.
+  for (const [given, written] of [
+    ['0012ab', '12ab'],
+    ['00008001', '008001'],
+    ['80ff', '0080ff'],
+    ['00', '00'],
+  ] as const) {
+    const resp = await issueTimeStampToken({
+      ...tsa,
+      request: buildTimeStampRequest({ hash: 'sha256', imprint }),
+      serialNumber: Buffer.from(given, 'hex'),
+    });
+    const token = readTimeStampResponse(resp).token!;
+    t.equal(Buffer.from(token.tstInfo.serialNumber).toString('hex'), written, `${given}: the INTEGER's octets`);
+    t.equal(derViolation(token.tstInfo.der), undefined, `${given}: the TSTInfo is DER`);
+    const v = verifyTimeStampToken(resp, { ...trust, imprint });
+    t.ok(v.valid, `${given}: ${v.message}`);
+  }
 });
 
 void t.test('randomly mutated requests never make the responder throw or grant a wrong imprint', async (t) => {
