@@ -206,6 +206,17 @@ void t.test('hostile requests are rejected with a reason, never a token', async 
       'badDataFormat',
     ],
     ['deep nesting', Buffer.from('3080'.repeat(101) + '0000'.repeat(101), 'hex'), 'badDataFormat'],
+    // Not DER (RFC 3161 §3.4): the nonce and the imprint are copied into the token, which would not be DER either.
+    [
+      'nonce with a needless leading zero',
+      seq(int(1), seq(seq(oid('2.16.840.1.101.3.4.2.1')), octets(imprint)), tlv(0x02, Uint8Array.of(0, 0x12, 0x34))),
+      'badDataFormat',
+    ],
+    [
+      'imprint with a non-minimal length',
+      seq(int(1), seq(seq(oid('2.16.840.1.101.3.4.2.1')), Buffer.concat([Buffer.of(0x04, 0x81, 0x20), imprint]))),
+      'badDataFormat',
+    ],
   ];
   for (const [name, der, failure] of cases) {
     const r = readTimeStampResponse(await issueTimeStampToken({ ...tsa, request: der, serialNumber: 1n }));
