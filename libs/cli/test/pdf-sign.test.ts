@@ -42,6 +42,7 @@ interface PdfJson {
     kind: string;
     indication: string;
     level?: string;
+    timestamps?: { kind: string; valid: boolean; message: string }[];
     modification: string;
     coverage: { wholeFile: boolean };
   }[];
@@ -87,6 +88,13 @@ for (const level of ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const) {
     t.equal(v.code, 0, 'lienthong verify: exit 0', { stderr: v.stderr });
     t.equal(v.json.indication, 'TOTAL_PASSED');
     const sig = v.json.signatures.find((s) => s.kind === 'signature')!;
+    // A signature time-stamp that does not validate leaves a TOTAL_PASSED B-B: say which and why.
+    t.same(
+      sig.timestamps?.map((x) => [x.kind, x.valid]) ?? [],
+      level === 'B-B' ? [] : [['signature', true]],
+      'the signature time-stamp validates',
+      { timestamps: sig.timestamps },
+    );
     t.equal(sig.level, level, `PAdES-${level}`);
     t.equal(
       v.json.signatures.length,

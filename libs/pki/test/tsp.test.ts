@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import {
   buildTimeStampRequest,
+  derViolation,
   fixedClock,
   isPkiError,
   issueTimeStampToken,
@@ -205,6 +206,17 @@ void t.test('hostile requests are rejected with a reason, never a token', async 
       'badDataFormat',
     ],
     ['deep nesting', Buffer.from('3080'.repeat(101) + '0000'.repeat(101), 'hex'), 'badDataFormat'],
+    // Not DER (RFC 3161 §3.4): the nonce and the imprint are copied into the token, which would not be DER either.
+    [
+      'nonce with a needless leading zero',
+      seq(int(1), seq(seq(oid('2.16.840.1.101.3.4.2.1')), octets(imprint)), tlv(0x02, Uint8Array.of(0, 0x12, 0x34))),
+      'badDataFormat',
+    ],
+    [
+      'imprint with a non-minimal length',
+      seq(int(1), seq(seq(oid('2.16.840.1.101.3.4.2.1')), Buffer.concat([Buffer.of(0x04, 0x81, 0x20), imprint]))),
+      'badDataFormat',
+    ],
   ];
   for (const [name, der, failure] of cases) {
     const r = readTimeStampResponse(await issueTimeStampToken({ ...tsa, request: der, serialNumber: 1n }));
@@ -249,6 +261,27 @@ void t.test('verification failures', async (t) => {
     'GEN_TIME',
     'genTime after the validation time',
   );
+});
+
+void t.test('a serial given as bytes with a needless leading zero still makes a DER token that verifies', async (t) => {
+  // The CLI's in-process TSA draws 16 random bytes: one serial in 256 began 00 0x–7x and the token was not DER.
+  for (const [given, written] of [
+    ['0012ab', '12ab'],
+    ['00008001', '008001'],
+    ['80ff', '0080ff'],
+    ['00', '00'],
+  ] as const) {
+    const resp = await issueTimeStampToken({
+      ...tsa,
+      request: buildTimeStampRequest({ hash: 'sha256', imprint }),
+      serialNumber: Buffer.from(given, 'hex'),
+    });
+    const token = readTimeStampResponse(resp).token!;
+    t.equal(Buffer.from(token.tstInfo.serialNumber).toString('hex'), written, `${given}: the INTEGER's octets`);
+    t.equal(derViolation(token.tstInfo.der), undefined, `${given}: the TSTInfo is DER`);
+    const v = verifyTimeStampToken(resp, { ...trust, imprint });
+    t.ok(v.valid, `${given}: ${v.message}`);
+  }
 });
 
 void t.test('randomly mutated requests never make the responder throw or grant a wrong imprint', async (t) => {

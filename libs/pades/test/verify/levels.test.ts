@@ -6,6 +6,7 @@ import t from 'tap';
 import { pyhankoValidate, skipUnless } from '../../../../test/support/judges.ts';
 import { addDocumentTimestamp, addDss } from '../../src/index.ts';
 import { memorySink, memorySource } from '@lienthong/pdf';
+import { buildTimeStampRequest, fixedClock, issueTimeStampToken, keySigner, type TimeStamper } from '@lienthong/pki';
 import { dir, fixturePdf, h, NOW, rootPem, signAs, tsaOf, verify } from './support.ts';
 
 for (const useObjectStreams of [false, true]) {
@@ -60,6 +61,52 @@ void t.test('without trust anchors: intact, INDETERMINATE / NO_CERTIFICATE_CHAIN
   t.equal(r.signatures[0]?.integrity, true);
   t.equal(r.signatures[0]?.level, undefined);
 });
+
+/** A TSA of the test hierarchy that numbers its tokens with `serial` as given, signing with `who`'s key. */
+const tsaWith =
+  (serial: Uint8Array, who: 'tsa' | 'person' = 'tsa'): TimeStamper =>
+  (imprint, hash) =>
+    issueTimeStampToken({
+      request: buildTimeStampRequest({ hash, imprint, nonce: true }),
+      tsaCertificate: h[who].certificate,
+      chain: [h.intermediate.certificate],
+      signer: keySigner(h[who].privateKey),
+      clock: fixedClock(NOW),
+      serialNumber: serial,
+      policy: '1.3.6.1.4.1.99999.2.1',
+    });
+
+void t.test('B-LT whose time-stamp serial was drawn as bytes 00 1x…: still B-LT, not a TOTAL_PASSED B-B', async (t) => {
+  // The CLI's in-process TSA draws random serial bytes; one in 256 began with a needless zero octet.
+  const timeStamper = tsaWith(Uint8Array.of(0x00, 0x12, 0x34, 0x56));
+  const r = await verify(await signAs(await fixturePdf(), { level: 'B-LT', timeStamper }));
+  const sig = r.signatures[0];
+  t.equal(r.indication, 'TOTAL_PASSED', r.message);
+  t.same(
+    sig?.timestamps?.map((x) => [x.kind, x.valid]),
+    [['signature', true]],
+    JSON.stringify(sig?.timestamps),
+  );
+  t.equal(sig?.level, 'B-LT');
+});
+
+void t.test(
+  'a signature time-stamp that does not validate is no proof of existence, and the report says why',
+  async (t) => {
+    // EN 319 102-1 §5.5.4: such a token leaves the set of time-stamps; the signature is judged at the validation time.
+    const timeStamper = tsaWith(Uint8Array.of(0x07), 'person');
+    const r = await verify(await signAs(await fixturePdf(), { level: 'B-LT', timeStamper }));
+    const sig = r.signatures[0];
+    t.equal(sig?.indication, 'TOTAL_PASSED', sig?.message ?? '');
+    t.equal(sig?.level, 'B-B', 'no best-signature-time');
+    t.equal(sig?.bestSignatureTime, undefined);
+    t.same(
+      sig?.timestamps?.map((x) => [x.kind, x.valid]),
+      [['signature', false]],
+    );
+    t.match(sig?.timestamps?.[0]?.message ?? '', /extKeyUsage of id-kp-timeStamping/);
+  },
+);
 
 void t.test('B-T by a document time-stamp alone; B-LT needs the DSS to hold what validates the signer', async (t) => {
   const signed = await signAs(await fixturePdf(), { level: 'B-B' });

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { TagClass, content, is, parseDer, readBoolean, readOid, readSmallInt, sequence } from '../der/reader.ts';
+import {
+  TagClass,
+  content,
+  derViolation,
+  is,
+  parseDer,
+  readBoolean,
+  readOid,
+  readSmallInt,
+  sequence,
+} from '../der/reader.ts';
 import { bool, int, oid, seq } from '../der/writer.ts';
 import { PkiError } from '../errors.ts';
 import { readExtensions, type Extension } from '../x509/extensions.ts';
@@ -50,8 +60,8 @@ export function buildTimeStampRequest(input: TimeStampRequestInput): Uint8Array 
 }
 
 /**
- * Reads a TimeStampReq strictly (RFC 3161 §2.4.1): the fields in order,
- * nothing after them, an imprint as long as its digest, a nonce of at most
+ * Reads a TimeStampReq strictly (RFC 3161 §2.4.1): DER (§3.4), the fields in
+ * order, nothing after them, an imprint as long as its digest, a nonce of at most
  * {@link MAX_NONCE_BYTES}. The version is returned for the caller to judge.
  * Throws PkiError MALFORMED saying what is wrong and where.
  */
@@ -80,6 +90,10 @@ export function readTimeStampRequest(der: Uint8Array): TimeStampRequest {
     }
     if (i !== parts.length)
       throw new PkiError('MALFORMED', `Unexpected field ${i + 1} in TimeStampReq at byte ${parts[i]!.start}.`);
+    // The imprint and the nonce are copied into the token: a BER request would make a token that is not DER.
+    const violation = derViolation(der);
+    if (violation !== undefined)
+      throw new PkiError('MALFORMED', `TimeStampReq is not DER (RFC 3161 §3.4, X.690 §10): ${violation}.`);
     return {
       der: Uint8Array.from(der),
       version,

@@ -21,7 +21,10 @@ export interface TimeStampIssueOptions {
   readonly chain?: readonly Certificate[];
   readonly signer: Signer;
   readonly clock?: Clock;
-  /** The token's serial number, unique per TSA (RFC 3161 §2.4.2); the caller keeps the counter. */
+  /**
+   * The token's serial number, unique per TSA (RFC 3161 §2.4.2); the caller keeps the counter. Bytes are
+   * read as a big-endian unsigned integer and written as a DER INTEGER whatever their first octets.
+   */
   readonly serialNumber: bigint | Uint8Array;
   /** The TSA policy under which tokens are issued. */
   readonly policy: string;

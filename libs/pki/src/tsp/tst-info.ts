@@ -43,6 +43,7 @@ export interface TstInfoInput {
   readonly policy: string;
   /** The DER MessageImprint copied from the request. */
   readonly messageImprintDer: Uint8Array;
+  /** A positive integer, or its big-endian unsigned octets (random bytes will do): written as a DER INTEGER. */
   readonly serialNumber: Uint8Array | bigint;
   readonly genTime: Date;
   readonly accuracy?: Accuracy;
@@ -73,12 +74,12 @@ export function encodeTstInfo(input: TstInfoInput): Uint8Array {
             ...(a.micros === undefined ? [] : [ctxPrim(1, int(a.micros).subarray(2))]),
           ),
         ];
-  const serial = input.serialNumber instanceof Uint8Array ? tlv(0x02, input.serialNumber) : int(input.serialNumber);
   return seq(
     int(1),
     oid(input.policy),
     input.messageImprintDer,
-    serial,
+    // Octets written as given would make a needless leading zero (or a negative serial) and a token that is not DER.
+    int(input.serialNumber),
     genTimeDer(input.genTime),
     ...accuracy,
     ...(input.nonce === undefined ? [] : [tlv(0x02, input.nonce)]),

@@ -7,6 +7,7 @@ import * as pkijs from 'pkijs';
 import t from 'tap';
 import {
   OID,
+  derViolation,
   isPkiError,
   readAltName,
   readAuthorityKeyIdentifier,
@@ -289,6 +290,13 @@ const CLASSES: readonly DisagreementClass[] = [
         c,
         /not v3|Nonce of|does not hold SignedData|does not encapsulate TSTInfo|carries no TSTInfo|exactly one SignerInfo|with parameters|imprint|version is not|Bad responseStatus|Bad reasonCode|Unsupported|Negative|Non-minimal OID|Bad BIT STRING|Bad signatureValue|Bad BOOLEAN|Only id-pkix-ocsp-basic|requestList of|CertID has|Status granted without|not granted|is not supported/i,
       ),
+  },
+  {
+    // RFC 3161 §3.4: a TimeStampReq is DER. Its imprint and nonce are copied into the token, which must be DER
+    // (RFC 3161 §2.4.2): a BER request (long or indefinite lengths, padded INTEGERs) is refused, not answered.
+    name: 'a time-stamp request in BER, not DER: pkijs reads it, we refuse',
+    accepts: 'pkijs',
+    explained: (c) => ourMessage(c, /TimeStampReq is not DER/) && derViolation(c.mutant.bytes) !== undefined,
   },
   {
     // We decode a constructed value only where we interpret it: an AttributeValue (ANY) of a name, algorithm
