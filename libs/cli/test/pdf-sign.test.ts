@@ -123,6 +123,12 @@ void t.test('an xref-stream PDF (object streams) signs at B-T and verifies', asy
   const v = verifyJson('objstm-bt.pdf');
   t.equal(v.code, 0);
   t.equal(v.json.signatures[0]!.level, 'B-T');
+  const text = lienthong(dir, ['verify', 'objstm-bt.pdf', ...f.trust]);
+  t.match(
+    text.stdout,
+    /\n {2}time-stamps:\n {4}signature \d{4}-\d\d-\d\dT[\d:.]+Z: valid/,
+    'the human report lists the signature time-stamp and its outcome',
+  );
 });
 
 void t.test('pdf extend: B-B → B-LT → B-LTA → re-time-stamped; pyHanko sees LTA updates only', async (t) => {

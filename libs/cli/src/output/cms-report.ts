@@ -29,12 +29,16 @@ function bestSignatureTimeOf(s: SignerReport): Date | undefined {
   return t instanceof Date ? t : undefined;
 }
 
-/** One line per time-stamp attribute (signature-time-stamp, archive-time-stamp-v3) the report lists. */
-function timestampLines(s: SignerReport): string[] {
+/**
+ * One line per time-stamp attribute (signature-time-stamp, archive-time-stamp-v3) a CMS signer's
+ * or a PDF signature's report lists, each valid or not and why.
+ */
+export function timestampLines(s: object): string[] {
   const list = (s as { timestamps?: unknown }).timestamps;
   if (!Array.isArray(list)) return [];
   return list.map((ts: { kind?: unknown; valid?: unknown; genTime?: unknown; message?: unknown }) => {
-    const when = ts.genTime instanceof Date ? ts.genTime.toISOString() : 'no time';
+    const when =
+      ts.genTime instanceof Date ? ts.genTime.toISOString() : typeof ts.genTime === 'string' ? ts.genTime : 'no time';
     return `    ${typeof ts.kind === 'string' ? ts.kind : 'time-stamp'} ${when}: ${ts.valid === true ? 'valid' : 'NOT valid'}${typeof ts.message === 'string' ? ` (${ts.message})` : ''}`;
   });
 }

@@ -1,4 +1,5 @@
 import type { ChangeAfterSignature, PdfSignatureReport, PdfVerificationReport } from '@lienthong/pades';
+import { timestampLines } from './cms-report.ts';
 import { toJsonValue, type JsonValue } from './json.ts';
 
 /** How a PDF was verified: the revocation policy and how much data it had. */
@@ -65,6 +66,9 @@ function signatureBlock(s: PdfSignatureReport, index: number, total: number, rev
       `${s.bestSignatureTime} (${s.kind === 'document-timestamp' ? 'genTime' : 'best-signature-time, from a time-stamp'})`,
     );
   if (s.level !== undefined) row('level', `PAdES-${s.level}`);
+  const stamps = timestampLines(s);
+  // A signature time-stamp that does not validate leaves the level at B-B: say which and why.
+  if (stamps.length > 0) lines.push('  time-stamps:', ...stamps);
   row('integrity', s.integrity ? 'ok (ByteRange digest and signature value verify)' : 'NOT established');
   row('trust', s.trusted ? 'ok (the certificate validates to a trust anchor)' : 'NOT established');
   if (s.pathFailure !== undefined)
