@@ -1,7 +1,8 @@
 /**
  * What both transports do the same way, written once: checking and encoding events, the
  * dead-letter topics that go with topics, the life of a bus (open → closing → closed) and
- * the subscriptions it has handed out, and `ping` failures read as `BUS_UNAVAILABLE`.
+ * the subscriptions it has handed out, and `ping` failures read as `BUS_UNAVAILABLE` (a
+ * subscription that is not consuming at the moment is one).
  * A transport supplies only what differs (`Transport`); `createEventBus` does the rest,
  * publish and consumer spans included (`tracing.ts`).
  */
@@ -74,7 +75,8 @@ export function withDeadLetterTopics(topics: readonly string[]): string[] {
  */
 export function createEventBus(transport: Transport): { bus: EventBus; state: () => BusState } {
   let state: BusState = 'open';
-  const live = new Set<Subscription>();
+  /** The subscriptions handed out and not stopped, with their groups. */
+  const live = new Map<Subscription, string>();
   const assertOpen = (): void => {
     if (state !== 'open') throw new BusError('BUS_CLOSED');
   };
@@ -106,8 +108,9 @@ export function createEventBus(transport: Transport): { bus: EventBus; state: ()
           live.delete(tracked);
           await subscription.stop();
         },
+        failure: () => subscription.failure?.(),
       };
-      live.add(tracked);
+      live.set(tracked, options.group);
       return tracked;
     },
 
@@ -117,13 +120,18 @@ export function createEventBus(transport: Transport): { bus: EventBus; state: ()
       } catch (err) {
         throw unavailable(err);
       }
+      const failing = [...live].flatMap(([s, group]) => {
+        const failure = s.failure?.();
+        return failure === undefined ? [] : [`consumer group ${group} is not consuming (${messageOf(failure)})`];
+      });
+      if (failing.length > 0) throw new BusError('BUS_UNAVAILABLE', failing.join('; '));
     },
 
     async close() {
       if (state !== 'open') return;
       state = 'closing';
       // Consumers first: the event in flight may still need the transport (a dead letter).
-      await Promise.allSettled([...live].map((s) => s.stop()));
+      await Promise.allSettled([...live.keys()].map((s) => s.stop()));
       state = 'closed';
       await transport.release();
     },

@@ -1,4 +1,5 @@
-import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { deliverRun, runHandlerOf, runsOf, type RunPolicy } from './batch-delivery.ts';
 import { isDeadLetterTopic } from './dead-letter.ts';
 import { retryPolicyOf } from './delivery.ts';
@@ -28,6 +29,8 @@ export interface KafkaConsumerContext {
 }
 
 const heartbeatEveryMs = 3_000;
+/** The longest wait between two tries to replace a member kafkajs gave up on. */
+export const maxRejoinBackoffMs = 30_000;
 
 /**
  * Starts one consumer group member (one kafkajs consumer per subscription) and resolves
@@ -46,13 +49,14 @@ export async function startKafkaConsumer(
   const { handleBatch, maxBatch } = runHandlerOf(options);
   const logger = context.logger;
   const abort = new AbortController();
-  const consumer = context.kafka.consumer({
-    groupId: options.group,
-    sessionTimeout: context.sessionTimeoutMs,
-    heartbeatInterval: heartbeatEveryMs,
-    maxWaitTimeInMs: context.fetchMaxWaitMs,
-    allowAutoTopicCreation: false,
-  });
+  const newConsumer = (): Consumer =>
+    context.kafka.consumer({
+      groupId: options.group,
+      sessionTimeout: context.sessionTimeoutMs,
+      heartbeatInterval: heartbeatEveryMs,
+      maxWaitTimeInMs: context.fetchMaxWaitMs,
+      allowAutoTopicCreation: false,
+    });
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch } = payload;
@@ -127,48 +131,103 @@ export async function startKafkaConsumer(
     });
   };
 
-  let onJoin!: () => void;
-  let onFail!: (err: Error) => void;
-  const joined = new Promise<void>((resolve, reject) => {
-    onJoin = resolve;
-    onFail = reject;
-  });
-  // A crash after the join would otherwise reject a promise nobody awaits any more.
-  joined.catch(() => undefined);
-  const removeJoin = consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    logger.debug({ group: options.group, memberId: event.payload.memberId }, 'consumer joined its group');
-    onJoin();
-  });
-  const removeCrash = consumer.on(consumer.events.CRASH, (event) => {
-    logger.error(
-      { err: event.payload.error, group: options.group, restart: event.payload.restart },
-      'Kafka consumer crashed',
-    );
-    if (!event.payload.restart) onFail(event.payload.error);
-  });
+  /** Why the group is not consuming now (its member crashed for good and has not joined again). */
+  let failure: Error | undefined;
+  let consumer = newConsumer();
+  let rejoining: Promise<void> | undefined;
 
-  const timeout = setTimeout(
-    () => onFail(new BusError('BUS_SUBSCRIBE_TIMEOUT', `group ${options.group} after ${context.joinTimeoutMs} ms`)),
-    context.joinTimeoutMs,
-  );
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: true,
-      autoCommitThreshold: 1,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: context.partitionsConsumedConcurrently,
-      eachBatch,
+  /**
+   * Connects `member`, subscribes and runs it, and resolves once it has joined its group;
+   * rejects on a crash before that, the join timeout, or `stop`. A crash kafkajs will not
+   * restart from (a non-retriable error: restart = false) after the join calls `gaveUp`.
+   */
+  const join = async (member: Consumer): Promise<void> => {
+    let onJoin!: () => void;
+    let onFail!: (err: Error) => void;
+    let joinedOnce = false;
+    const joined = new Promise<void>((resolve, reject) => {
+      onJoin = resolve;
+      onFail = reject;
     });
-    await joined;
+    // A crash after the join would otherwise reject a promise nobody awaits any more.
+    joined.catch(() => undefined);
+    const removeJoin = member.on(member.events.GROUP_JOIN, (event) => {
+      logger.debug({ group: options.group, memberId: event.payload.memberId }, 'consumer joined its group');
+      onJoin();
+    });
+    member.on(member.events.CRASH, (event) => {
+      logger.error(
+        { err: event.payload.error, group: options.group, restart: event.payload.restart },
+        'Kafka consumer crashed',
+      );
+      if (event.payload.restart) return;
+      if (joinedOnce) gaveUp(member, event.payload.error);
+      else onFail(event.payload.error);
+    });
+    const stopping = () => onFail(new BusError('BUS_CLOSED'));
+    abort.signal.addEventListener('abort', stopping, { once: true });
+    const timeout = setTimeout(
+      () => onFail(new BusError('BUS_SUBSCRIBE_TIMEOUT', `group ${options.group} after ${context.joinTimeoutMs} ms`)),
+      context.joinTimeoutMs,
+    );
+    try {
+      await member.connect();
+      await member.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? true });
+      await member.run({
+        autoCommit: true,
+        autoCommitThreshold: 1,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: context.partitionsConsumedConcurrently,
+        eachBatch,
+      });
+      await joined;
+      joinedOnce = true;
+    } catch (err) {
+      await member.disconnect().catch(() => undefined);
+      throw unavailable(err);
+    } finally {
+      clearTimeout(timeout);
+      removeJoin();
+      abort.signal.removeEventListener('abort', stopping);
+    }
+  };
+
+  /**
+   * kafkajs stopped `member` for good: the group is said failing (the bus's `ping`, hence
+   * /readyz, reports it) and a new member joins in its place, after 1 s, then 2, 4 … at most
+   * `maxRejoinBackoffMs` apart, until one joins or the subscription is stopped. What was not
+   * committed is delivered again to the new member.
+   */
+  const gaveUp = (member: Consumer, error: Error): void => {
+    if (abort.signal.aborted || member !== consumer) return;
+    failure = error;
+    rejoining ??= (async () => {
+      for (let attempt = 1; !abort.signal.aborted; attempt += 1) {
+        await consumer.disconnect().catch(() => undefined);
+        const delay = Math.min(1_000 * 2 ** (attempt - 1), maxRejoinBackoffMs);
+        await sleep(delay, undefined, { signal: abort.signal }).catch(() => undefined);
+        if (abort.signal.aborted) return;
+        consumer = newConsumer();
+        try {
+          await join(consumer);
+          failure = undefined;
+          logger.warn({ group: options.group, attempt }, 'Kafka consumer joined its group again after a crash');
+          return;
+        } catch (err) {
+          failure = err instanceof Error ? err : new Error(String(err));
+          logger.error({ err, group: options.group, attempt }, 'Kafka consumer could not join its group again');
+        }
+      }
+    })().finally(() => {
+      rejoining = undefined;
+    });
+  };
+
+  try {
+    await join(consumer);
   } catch (err) {
     abort.abort();
-    await consumer.disconnect().catch(() => undefined);
-    throw unavailable(err);
-  } finally {
-    clearTimeout(timeout);
-    removeJoin();
+    throw err;
   }
 
   let stopped: Promise<void> | undefined;
@@ -176,10 +235,11 @@ export async function startKafkaConsumer(
     stop(): Promise<void> {
       stopped ??= (async () => {
         abort.abort();
-        removeCrash();
+        await rejoining;
         await consumer.disconnect();
       })();
       return stopped;
     },
+    failure: () => failure,
   };
 }

@@ -120,6 +120,12 @@ export type SubscribeOptions = EventSubscribeOptions | BatchSubscribeOptions;
 export interface Subscription {
   /** Stops consuming; resolves once the handler in progress (if any) has finished. */
   stop(): Promise<void>;
+  /**
+   * Why the subscription is not consuming at this moment, while it tries to again (Kafka: a
+   * group member kafkajs gave up on, being replaced); undefined while it consumes. A
+   * transport whose consumer retries by itself in place (the Postgres log) has none.
+   */
+  failure?(): Error | undefined;
 }
 
 /** The publishing half of the bus (what an outbox relay needs). */
@@ -138,7 +144,10 @@ export interface EventBus extends EventPublisher {
   /** Creates topics if missing (idempotent). */
   ensureTopics(topics: string[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
-  /** A real round trip to the transport, for `/readyz`. Rejects when unreachable. */
+  /**
+   * A real round trip to the transport, for `/readyz`. Rejects when unreachable, or while a
+   * subscription of this bus is not consuming (`Subscription.failure`), naming its group.
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
