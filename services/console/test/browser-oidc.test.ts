@@ -5,8 +5,9 @@
  * as a deployment has it. The sign-in page sends the browser to the provider, which signs in
  * HU-KIMSON's clerk; back at the console the code is exchanged with the PKCE verifier and the
  * inbox opens for that office with the provider's token. A state changed on the way is
- * refused before any exchange, a refusal at the provider (access_denied) and a forged callback
- * are said plainly, and an expired token brings the sign-in page back. axe-core on the
+ * refused before any exchange; a refusal at the provider (access_denied, or another error with
+ * markup in its description), the token endpoint's refusal (a PKCE verifier that does not
+ * match) and a forged callback are said plainly, and an expired token brings the sign-in page back. axe-core on the
  * sign-in page; no page error (a CSP refusal would be one).
  */
 import t from 'tap';
@@ -150,11 +151,32 @@ void t.test(
     await screenshot(page, 'o04-denied');
     t.same(await seriousViolations(page), [], 'axe: no serious violation on the sign-in page with its message');
 
+    // The provider's other refusals: said with its words, as text (markup in them never runs).
+    idp.refusal = { error: 'temporarily_unavailable', error_description: '<img src=x onerror="window.pwned=1">' };
+    await toProvider();
+    await page.getByRole('button', { name: 'Từ chối' }).click();
+    await alert.waitFor();
+    t.match(await alert.textContent(), /temporarily_unavailable.*<img src=x onerror="window.pwned=1">/);
+    t.equal(await page.locator('#main img').count(), 0, 'the description is text');
+    t.equal(await page.evaluate('window.pwned'), undefined);
+    idp.refusal = { error: 'access_denied' };
+
+    // The token endpoint refuses (here a verifier that does not match the challenge, changed at
+    // the provider): said plainly, not signed in.
+    await toProvider();
+    await page.evaluate("document.querySelector('input[name=code_challenge]').value = 'A'.repeat(43)");
+    await page.getByRole('button', { name: 'Đồng ý' }).click();
+    await alert.waitFor();
+    t.match(await alert.textContent(), /từ chối cấp mã truy cập \(invalid_grant\): PKCE verifier does not match/);
+    t.same(idp.tokenRequests.at(-1)?.outcome, 'invalid_grant');
+    t.equal(await stored('lienthong.token'), null);
+    await screenshot(page, 'o05-token-refused');
+
     // A callback this tab never asked for (a link with someone's code): refused, nothing exchanged.
     await page.goto(`${url}/oidc/callback?code=forged&state=forged&iss=${encodeURIComponent(idp.issuer)}`);
     await alert.waitFor();
     t.match(await alert.textContent(), /Không có yêu cầu đăng nhập nào đang chờ/);
-    t.equal(idp.tokenRequests.length, 1);
+    t.equal(idp.tokenRequests.length, 2, 'only the exchanges above');
     t.notMatch(page.url(), /forged/);
 
     // A token that expires: the sign-in page comes back, saying why.
@@ -164,7 +186,7 @@ void t.test(
     await page.getByText('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.').waitFor({ timeout: 60_000 });
     await loginButton.waitFor();
     t.equal(await stored('lienthong.token'), null, 'the expired token is forgotten');
-    await screenshot(page, 'o05-expired');
+    await screenshot(page, 'o06-expired');
 
     t.same(
       problems.filter((p) => !/status of 4\d\d/.test(p)),

@@ -41,6 +41,8 @@ export interface TestIdp {
   person: IdpPerson;
   /** The access token's lifetime, in seconds (600 by default). */
   lifetimeSeconds: number;
+  /** What the login page's "Từ chối" answers (`access_denied` by default). */
+  refusal: { error: string; error_description?: string };
   /** Every call of the token endpoint. */
   tokenRequests: TokenRequest[];
   close(): Promise<void>;
@@ -157,7 +159,7 @@ export async function startTestIdp(
             });
           return loginPage(res, q, idp.person);
         }
-        if (q.get('decision') !== 'allow') return backTo(res, redirectUri, { error: 'access_denied', state });
+        if (q.get('decision') !== 'allow') return backTo(res, redirectUri, { ...idp.refusal, state });
         const code = randomBytes(32).toString('base64url');
         codes.set(code, {
           clientId,
@@ -238,6 +240,7 @@ export async function startTestIdp(
     register: (clientId, redirectUri) => clients.set(clientId, redirectUri),
     person: options.person,
     lifetimeSeconds: 600,
+    refusal: { error: 'access_denied' },
     tokenRequests: [],
     close: () =>
       new Promise<void>((resolve) => {
