@@ -179,6 +179,12 @@ void t.test(
     t.equal(idp.tokenRequests.length, 2, 'only the exchanges above');
     t.notMatch(page.url(), /forged/);
 
+    // Back from the provider's page without signing in: the button works again.
+    await toProvider();
+    await page.goBack();
+    await loginButton.waitFor();
+    t.ok(await loginButton.isEnabled(), 'the login can be started again');
+
     // A token that expires: the sign-in page comes back, saying why.
     idp.lifetimeSeconds = 3;
     await toProvider();

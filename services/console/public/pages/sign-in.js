@@ -102,6 +102,11 @@ export function SignIn({ onSignedIn }) {
         fail(error);
       }
     });
+    // Back from the provider's page without signing in: a page kept by the browser's back-forward
+    // cache would still have its button disabled.
+    const shown = (e) => e.persisted && setBusy(false);
+    addEventListener('pageshow', shown);
+    return () => removeEventListener('pageshow', shown);
   }, []);
   const start = () => {
     setBusy(true);
