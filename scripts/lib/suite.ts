@@ -14,6 +14,7 @@
  * role and the signer's PIN, 0600), offices.json (the offices the signing service certifies,
  * written once) and cli/<office>/<role>.json.
  */
+import type { JsonWebKey } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@lienthong/db';
@@ -65,6 +66,11 @@ export interface SuiteOptions {
   logLevel: string;
   /** Further variables for every service (e.g. a service's own option). */
   env?: Env;
+  /**
+   * Public JWKs (each with its `kid`) the services also accept access tokens from, besides the
+   * embedded issuer's: an identity provider's, as a test of the console's login has one.
+   */
+  extraAuthKeys?: readonly JsonWebKey[];
 }
 
 /** A running suite. */
@@ -99,6 +105,13 @@ export const demoPin = 'demo-246810';
 export function reachableHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The JWK set the services trust: the embedded issuer's public key, and the extra keys given. */
+function authJwks(issuerKey: string, extra: readonly JsonWebKey[]): string {
+  const embedded = publicJwks(issuerKey, 'embedded');
+  if (extra.length === 0) return embedded;
+  return JSON.stringify({ keys: [...(JSON.parse(embedded) as { keys: JsonWebKey[] }).keys, ...extra] });
 }
 
 /** The variables of `service` in the suite. */
@@ -155,7 +168,7 @@ function serviceEnv(
     LIENTHONG_PORT: String(options.ports[service]),
     LIENTHONG_LOG_LEVEL: options.logLevel,
     LIENTHONG_DATABASE_URL: context.databaseUrl,
-    LIENTHONG_AUTH_JWKS: publicJwks(secrets.issuerKey, 'embedded'),
+    LIENTHONG_AUTH_JWKS: authJwks(secrets.issuerKey, options.extraAuthKeys ?? []),
     LIENTHONG_AUTH_MAX_LIFETIME_SECONDS: String(demoTokenLifetimeSeconds),
     ...platform,
     ...own[service],

@@ -1,7 +1,8 @@
 /**
  * `buildApp`: the console's fastify app — problem+json errors, probes (ready when the services
- * it reaches answer theirs), Prometheus metrics at `/metrics`, security headers, the pages and vendored modules, the demo callers
- * (embedded mode only) and the same-origin proxy to the four services. It holds no database and
+ * it reaches answer theirs), Prometheus metrics at `/metrics`, security headers, the pages and vendored
+ * modules, the demo callers (embedded mode only), the identity provider's client settings and callback
+ * page, and the same-origin proxy to the four services. It holds no database and
  * no token of its own.
  */
 import { readFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import type { Logger } from '@lienthong/service';
 import { apiProxy } from './api-proxy.ts';
 import type { ConsoleConfig } from './config.ts';
 import { demoCallersRoute, readDemoCallers } from './demo-callers.ts';
+import { oidcRoutes } from './oidc.ts';
 import { securityHeaders } from './security-headers.ts';
 import { publicDir, staticFiles } from './static-files.ts';
 import { upstreamChecks } from './upstream-health.ts';
@@ -62,8 +64,12 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): P
   await app.register(problemDetails);
   await app.register(healthChecks, { checks: upstreamChecks(config) });
   // Called, not registered: its hook must reach every route, the plugins' included.
-  securityHeaders(app, { inlineScripts: await inlineScripts() });
+  securityHeaders(app, {
+    inlineScripts: await inlineScripts(),
+    connectOrigins: config.oidc === undefined ? [] : [new URL(config.oidc.issuer).origin],
+  });
   if (demoCallers !== undefined) await app.register(demoCallersRoute, { callers: demoCallers });
+  await app.register(oidcRoutes, { oidc: config.oidc });
   await app.register(apiProxy, { config });
   await app.register(staticFiles);
   return app;

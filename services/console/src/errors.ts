@@ -1,6 +1,7 @@
 /**
  * The console's error catalogue (documented in services/console/README.md): what the console
- * itself answers under `/api/`; every other problem comes from the service, passed on as it is.
+ * itself answers under `/api/` and `/session/`; every other problem comes from the service,
+ * passed on as it is.
  */
 import { defineErrors } from '@lienthong/kit';
 
@@ -29,5 +30,10 @@ export const consoleErrors = defineErrors({
     status: 502,
     title: 'Service unreachable',
     detail: 'The service did not answer (refused, reset or timed out).',
+  },
+  CONSOLE_OIDC_NOT_CONFIGURED: {
+    status: 404,
+    title: 'No identity provider',
+    detail: 'The console was started without an identity provider (LIENTHONG_CONSOLE_OIDC_ISSUER).',
   },
 });

@@ -1,7 +1,9 @@
 export { buildApp } from './app.ts';
 export type { ConsoleDeps } from './app.ts';
 export { consoleConfigSchema, loadConsoleConfig, proxiedServices } from './config.ts';
-export type { ConsoleConfig, ProxiedService } from './config.ts';
+export type { ConsoleConfig, OidcClientConfig, ProxiedService } from './config.ts';
+export { oidcCallbackPath } from './oidc.ts';
+export type { OidcSettings } from './oidc.ts';
 export { consoleService } from './service.ts';
 export type { ConsoleDefinition } from './service.ts';
 export { consoleErrors } from './errors.ts';

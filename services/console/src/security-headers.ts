@@ -2,7 +2,9 @@
  * The headers every answer of the console carries: a Content-Security-Policy without inline
  * scripts (the one inline script, the import map, is allowed by its SHA-256 only), no framing,
  * no referrer, no sniffing. pdf.js needs its worker (`worker-src 'self'`), WebAssembly for
- * some image codecs (`'wasm-unsafe-eval'`) and fonts and images it makes in memory.
+ * some image codecs (`'wasm-unsafe-eval'`) and fonts and images it makes in memory. The page
+ * calls no other origin but the identity provider's, when one is configured (its discovery
+ * document and token endpoint, fetched by the browser as the public client it is).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -12,15 +14,21 @@ export function scriptHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** The console's policy, allowing the inline scripts whose texts are given. */
-export function contentSecurityPolicy(inlineScripts: readonly string[]): string {
+/**
+ * The console's policy, allowing the inline scripts whose texts are given, and fetches to the
+ * console and to `connectOrigins` (the identity provider's origin, `scheme://host[:port]`).
+ */
+export function contentSecurityPolicy(
+  inlineScripts: readonly string[],
+  connectOrigins: readonly string[] = [],
+): string {
   return [
     "default-src 'none'",
     `script-src 'self' 'wasm-unsafe-eval' ${inlineScripts.map(scriptHash).join(' ')}`.trim(),
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connectOrigins].join(' '),
     "worker-src 'self'",
     "manifest-src 'self'",
     "base-uri 'none'",
@@ -31,8 +39,11 @@ export function contentSecurityPolicy(inlineScripts: readonly string[]): string 
 }
 
 /** Adds the headers to every answer, the services' passed-on answers included. */
-export function securityHeaders(app: FastifyInstance, options: { inlineScripts: readonly string[] }): void {
-  const policy = contentSecurityPolicy(options.inlineScripts);
+export function securityHeaders(
+  app: FastifyInstance,
+  options: { inlineScripts: readonly string[]; connectOrigins?: readonly string[] },
+): void {
+  const policy = contentSecurityPolicy(options.inlineScripts, options.connectOrigins);
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('content-security-policy', policy);
     reply.header('referrer-policy', 'no-referrer');

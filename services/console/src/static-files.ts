@@ -1,7 +1,7 @@
 /**
  * The pages (`public/`, ES modules served as they are: no bundler) and the libraries they
  * import, served from node_modules under `/vendor/` by an explicit list of folders and file
- * kinds: preact, its hooks, htm, and pdf.js with its worker, fonts, character maps and
+ * kinds: preact, its hooks, htm, oauth4webapi (the identity provider's login), and pdf.js with its worker, fonts, character maps and
  * WebAssembly codecs. The import map in `public/index.html` names them.
  */
 import { readFile } from 'node:fs/promises';
@@ -34,11 +34,13 @@ async function vendorFolders(): Promise<{ prefix: string; root: string; endings:
   const preact = await packageDir('preact');
   const htm = await packageDir('htm');
   const pdfjs = await packageDir('pdfjs-dist');
+  const oauth = await packageDir('oauth4webapi');
   const modules = /\.mjs(\.map)?$/;
   return [
     { prefix: '/vendor/preact/', root: join(preact, 'dist'), endings: modules },
     { prefix: '/vendor/preact-hooks/', root: join(preact, 'hooks', 'dist'), endings: modules },
     { prefix: '/vendor/htm/', root: join(htm, 'dist'), endings: modules },
+    { prefix: '/vendor/oauth4webapi/', root: join(oauth, 'build'), endings: /^\/index\.js(\.map)?$/ },
     { prefix: '/vendor/pdfjs/', root: join(pdfjs, 'build'), endings: /^\/pdf(\.worker)?(\.min)?\.mjs(\.map)?$/ },
     { prefix: '/vendor/pdfjs-fonts/', root: join(pdfjs, 'standard_fonts'), endings: /\.(pfb|ttf)$/ },
     { prefix: '/vendor/pdfjs-cmaps/', root: join(pdfjs, 'cmaps'), endings: /\.bcmap$/ },

@@ -10,6 +10,7 @@ void t.test('defaults: port 8080 on loopback, no service, 64 MiB bodies, no demo
   t.same(config.upstreams, {});
   t.equal(config.maxBodyBytes, 64 * 1024 * 1024);
   t.equal(config.demoCallersFile, undefined);
+  t.equal(config.oidc, undefined, 'no identity provider (its settings: oidc.test.ts)');
 });
 
 void t.test("the services' origins, a trailing slash trimmed", async (t) => {

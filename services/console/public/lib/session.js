@@ -1,6 +1,25 @@
 // The caller's access token, kept in sessionStorage (gone when the tab closes). Its claims are
-// read only to choose which pages to offer: every service checks the token itself.
+// read only to choose which pages to offer: every service checks the token itself. When it
+// expires the page is loaded anew, which brings the sign-in page, saying why.
 const key = 'lienthong.token';
+const expiredKey = 'lienthong.expired';
+let expiryTimer;
+
+/** Forgets the token as expired and loads the page anew: the shell then shows the sign-in page. */
+function expire() {
+  sessionStorage.removeItem(key);
+  sessionStorage.setItem(expiredKey, '1');
+  location.reload();
+}
+
+/** Calls `expire` when `token`'s `exp` comes (at once if it is past). */
+function watchExpiry(token) {
+  clearTimeout(expiryTimer);
+  const exp = claimsOf(token)?.exp;
+  if (typeof exp !== 'number') return;
+  // setTimeout holds at most 2^31-1 ms (24.8 days); a token lives hours.
+  expiryTimer = setTimeout(expire, Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
+}
 
 /** The claims of a JWT's payload, or null when it is not one. */
 export function claimsOf(token) {
@@ -24,6 +43,7 @@ export function currentSession() {
   if (claims === null) return null;
   if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
     sessionStorage.removeItem(key);
+    sessionStorage.setItem(expiredKey, '1');
     return null;
   }
   return {
@@ -41,12 +61,25 @@ export function signIn(token) {
   const trimmed = token.trim();
   if (claimsOf(trimmed) === null) return false;
   sessionStorage.setItem(key, trimmed);
+  sessionStorage.removeItem(expiredKey);
+  watchExpiry(trimmed);
   return true;
 }
 
 export function signOut() {
+  clearTimeout(expiryTimer);
   sessionStorage.removeItem(key);
 }
+
+/** True once after the token expired (the sign-in page says so), then false. */
+export function takeExpiredNotice() {
+  const expired = sessionStorage.getItem(expiredKey) !== null;
+  sessionStorage.removeItem(expiredKey);
+  return expired;
+}
+
+const kept = sessionStorage.getItem(key);
+if (kept !== null) watchExpiry(kept);
 
 /** The roles that open each part of the console. */
 export const areas = {

@@ -1,0 +1,41 @@
+/**
+ * The identity provider's login (OpenID Connect authorization code with PKCE, RFC 7636 S256):
+ * the browser is the client, a public one, and the console only tells it where to go.
+ * `GET /session/oidc` gives the sign-in page the client's settings (none of them secret), or
+ * 404 `CONSOLE_OIDC_NOT_CONFIGURED`; `GET /oidc/callback`, the redirect URI to register at the
+ * provider, is the console's page itself, which takes the code from its URL, forgets the URL
+ * (history.replaceState) and exchanges the code (public/lib/oidc.js). The console never sees
+ * the code's token: the page keeps it as it keeps a pasted one.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem, toProblem } from '@lienthong/service';
+import type { OidcClientConfig } from './config.ts';
+import { consoleErrors } from './errors.ts';
+import { publicDir } from './static-files.ts';
+
+/** The path the provider sends the browser back to (the redirect URI is the console's origin + this). */
+export const oidcCallbackPath = '/oidc/callback';
+
+/** `GET /session/oidc`'s answer. */
+export interface OidcSettings extends OidcClientConfig {
+  redirectPath: string;
+}
+
+/** The settings route, and the callback page when the provider is configured. */
+export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcClientConfig | undefined }): Promise<void> {
+  const { oidc } = options;
+  app.get('/session/oidc', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    if (oidc === undefined) return sendProblem(reply, toProblem(request, consoleErrors.CONSOLE_OIDC_NOT_CONFIGURED));
+    const settings: OidcSettings = { ...oidc, redirectPath: oidcCallbackPath };
+    return settings;
+  });
+  if (oidc === undefined) return;
+  app.get(oidcCallbackPath, async (_request, reply) => {
+    // The URL holds the code until the page replaces it: never stored by a cache.
+    const page = await readFile(join(publicDir, 'index.html'));
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
+  });
+}
