@@ -1,11 +1,9 @@
 /**
  * `buildApp`: the console's fastify app — problem+json errors, probes (ready when the services
- * it reaches answer theirs), security headers, the pages and vendored modules, the demo callers
- * (embedded mode only) and the same-origin proxy to the four services. It holds no database and
- * no token of its own.
+ * it reaches answer theirs), security headers, the pages (built at start: bundle.ts) and pdf.js,
+ * the demo callers (embedded mode only) and the same-origin proxy to the four services. It holds
+ * no database and no token of its own.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
@@ -20,10 +18,11 @@ import {
 } from '@lienthong/service';
 import type { Logger } from '@lienthong/service';
 import { apiProxy } from './api-proxy.ts';
+import { consoleBundle, inlineScriptsOf } from './bundle.ts';
 import type { ConsoleConfig } from './config.ts';
 import { demoCallersRoute, readDemoCallers } from './demo-callers.ts';
 import { securityHeaders } from './security-headers.ts';
-import { publicDir, staticFiles } from './static-files.ts';
+import { pdfjsFiles, publicDir, staticFiles } from './static-files.ts';
 import { upstreamChecks } from './upstream-health.ts';
 
 /** What `buildApp` may be given besides the config. */
@@ -31,15 +30,11 @@ export interface ConsoleDeps {
   logger?: Logger;
 }
 
-/** The inline scripts of index.html (its import map), which the CSP allows by hash. */
-async function inlineScripts(): Promise<string[]> {
-  const html = await readFile(join(publicDir, 'index.html'), 'utf8');
-  return [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
-}
-
 /** Builds the console on `config`; `app.close()` releases nothing but its sockets. */
 export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): Promise<FastifyInstance> {
   const demoCallers = config.demoCallersFile === undefined ? undefined : await readDemoCallers(config.demoCallersFile);
+  const pdfjs = await pdfjsFiles();
+  const bundle = await consoleBundle({ publicDir, pdfjsBase: pdfjs.base });
   const logger: FastifyBaseLogger = deps.logger ?? createLogger({ name: 'console', level: config.logLevel });
   const app = Fastify({
     loggerInstance: logger,
@@ -59,10 +54,11 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): P
   app.addSchema(ProblemSchema);
   await app.register(problemDetails);
   await app.register(healthChecks, { checks: upstreamChecks(config) });
-  // Called, not registered: its hook must reach every route, the plugins' included.
-  securityHeaders(app, { inlineScripts: await inlineScripts() });
+  // Called, not registered: its hook must reach every route, the plugins' included. The
+  // served index.html's inline scripts (none but what it is written with) are allowed by hash.
+  securityHeaders(app, { inlineScripts: inlineScriptsOf(bundle.indexHtml) });
   if (demoCallers !== undefined) await app.register(demoCallersRoute, { callers: demoCallers });
   await app.register(apiProxy, { config });
-  await app.register(staticFiles);
+  await app.register(staticFiles, { bundle, pdfjs });
   return app;
 }

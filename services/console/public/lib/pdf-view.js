@@ -1,13 +1,15 @@
-// A PDF shown in the page with pdf.js (pdfjs-dist, its worker served under /vendor/): each page
-// drawn on a canvas, and optionally the box where the visible signature block will go.
+// A PDF shown in the page with pdf.js (pdfjs-dist's own build and worker, served under
+// PDFJS_BASE, which the console's build writes in: src/bundle.ts): each page drawn on a canvas,
+// and optionally the box where the visible signature block will go.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 
+/* global PDFJS_BASE */
 let pdfjs = null;
 async function loadPdfjs() {
   if (pdfjs === null) {
     pdfjs = await import('pdfjs-dist');
-    pdfjs.GlobalWorkerOptions.workerSrc = '/vendor/pdfjs/pdf.worker.min.mjs';
+    pdfjs.GlobalWorkerOptions.workerSrc = `${PDFJS_BASE}build/pdf.worker.min.mjs`;
   }
   return pdfjs;
 }
@@ -79,10 +81,10 @@ export function PdfView({ bytes, block, onPages, width = 640 }) {
         task = lib.getDocument({
           data: new Uint8Array(bytes.slice(0)),
           isEvalSupported: false,
-          standardFontDataUrl: '/vendor/pdfjs-fonts/',
-          cMapUrl: '/vendor/pdfjs-cmaps/',
+          standardFontDataUrl: `${PDFJS_BASE}standard_fonts/`,
+          cMapUrl: `${PDFJS_BASE}cmaps/`,
           cMapPacked: true,
-          wasmUrl: '/vendor/pdfjs-wasm/',
+          wasmUrl: `${PDFJS_BASE}wasm/`,
         });
         return task.promise;
       })
