@@ -3,8 +3,10 @@
  * (the pages, preact, htm, any package a page names, resolved from node_modules) into a few
  * minified ES modules, and `public/styles.css`, each named by a hash of its content
  * (`main-<hash>.js`, `chunk-<hash>.js`, `styles-<hash>.css`), so a browser may keep them for
- * good. pdf.js is not bundled: its published build is imported, when a page needs it, from
- * `/vendor/pdfjs-<version>/` (static-files.ts), whose URL the pages get as `PDFJS_BASE`.
+ * good. pdf.js is not bundled: its published build, already minified, is imported when a page
+ * needs it from `/vendor/pdfjs-<version>/` (static-files.ts), whose URL the pages get as
+ * `PDFJS_BASE` (bundling it would minify it again at each start: about 0.3 s more, for nothing;
+ * its worker, fonts and codecs must be served from there anyway).
  * index.html is rewritten to name the hashed files, with a module preload for each chunk the
  * first page needs.
  */
