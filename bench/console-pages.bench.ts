@@ -10,8 +10,10 @@
  *
  * Figure: the slowest page's time. Baseline: the API calls that same page makes, in the
  * same order and grouping, made directly to the services with fetch in the same run, so
- * the ratio is what the console (static files, modules, the proxy, rendering, pdf.js) adds.
- * Every page's time and its calls' time are in the detail. No infrastructure is needed.
+ * the ratio is what the console (index.html and its built modules, the proxy, rendering,
+ * pdf.js and its worker) adds. Every page's time and its calls' time are in the detail. No
+ * infrastructure is needed: run it alone with a one-line runner that imports it and awaits
+ * `run({})` (bench/run.ts starts infra/local first).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -334,9 +336,9 @@ const bench: Benchmark = {
       });
       const results: { name: string; first: Visit; page: number; shell: number; api: number }[] = [];
       for (const c of pageCases(suite, data)) {
-        // The first visit, in a fresh profile, fetches every module (and pdf.js); the next ones
-        // revalidate the console's files and take the vendored ones from the cache, as a new
-        // tab of a browser that has opened the console before.
+        // The first visit, in a fresh profile, fetches the console's build (and pdf.js); the next
+        // ones revalidate index.html and take the built files and pdf.js, named by hash or
+        // version, from the cache, as a new tab of a browser that has opened the console before.
         const context = await signedIn(browser, c);
         try {
           const first = await visit(context, suite.console!, c);

@@ -1,12 +1,10 @@
 /**
  * `buildApp`: the console's fastify app — problem+json errors, probes (ready when the services
- * it reaches answer theirs), Prometheus metrics at `/metrics`, security headers, the pages and vendored
- * modules, the demo callers (embedded mode only), the identity provider's client settings and callback
- * page, and the same-origin proxy to the four services. It holds no database and
- * no token of its own.
+ * it reaches answer theirs), Prometheus metrics at `/metrics`, security headers, the pages (built at
+ * start: bundle.ts) and pdf.js, the demo callers (embedded mode only), the identity provider's client
+ * settings and callback page, and the same-origin proxy to the four services. It holds no database
+ * and no token of its own.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import {
@@ -22,11 +20,12 @@ import {
 } from '@lienthong/service';
 import type { Logger } from '@lienthong/service';
 import { apiProxy } from './api-proxy.ts';
+import { consoleBundle, inlineScriptsOf } from './bundle.ts';
 import type { ConsoleConfig } from './config.ts';
 import { demoCallersRoute, readDemoCallers } from './demo-callers.ts';
 import { oidcRoutes } from './oidc.ts';
 import { securityHeaders } from './security-headers.ts';
-import { publicDir, staticFiles } from './static-files.ts';
+import { pdfjsFiles, publicDir, staticFiles } from './static-files.ts';
 import { upstreamChecks } from './upstream-health.ts';
 
 /** What `buildApp` may be given besides the config. */
@@ -34,15 +33,11 @@ export interface ConsoleDeps {
   logger?: Logger;
 }
 
-/** The inline scripts of index.html (its import map), which the CSP allows by hash. */
-async function inlineScripts(): Promise<string[]> {
-  const html = await readFile(join(publicDir, 'index.html'), 'utf8');
-  return [...html.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => m[1] ?? '');
-}
-
 /** Builds the console on `config`; `app.close()` releases nothing but its sockets. */
 export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): Promise<FastifyInstance> {
   const demoCallers = config.demoCallersFile === undefined ? undefined : await readDemoCallers(config.demoCallersFile);
+  const pdfjs = await pdfjsFiles();
+  const bundle = await consoleBundle({ publicDir, pdfjsBase: pdfjs.base });
   const logger: FastifyBaseLogger = deps.logger ?? createLogger({ name: 'console', level: config.logLevel });
   const app = Fastify({
     loggerInstance: logger,
@@ -63,14 +58,15 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): P
   await app.register(httpMetrics, { defaultLabels: { service: 'console' } });
   await app.register(problemDetails);
   await app.register(healthChecks, { checks: upstreamChecks(config) });
-  // Called, not registered: its hook must reach every route, the plugins' included.
+  // Called, not registered: its hook must reach every route, the plugins' included. The
+  // served index.html's inline scripts (none but what it is written with) are allowed by hash.
   securityHeaders(app, {
-    inlineScripts: await inlineScripts(),
+    inlineScripts: inlineScriptsOf(bundle.indexHtml),
     connectOrigins: config.oidc === undefined ? [] : [new URL(config.oidc.issuer).origin],
   });
   if (demoCallers !== undefined) await app.register(demoCallersRoute, { callers: demoCallers });
-  await app.register(oidcRoutes, { oidc: config.oidc });
+  await app.register(oidcRoutes, { oidc: config.oidc, indexHtml: bundle.indexHtml });
   await app.register(apiProxy, { config });
-  await app.register(staticFiles);
+  await app.register(staticFiles, { bundle, pdfjs });
   return app;
 }

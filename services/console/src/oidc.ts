@@ -7,13 +7,10 @@
  * (history.replaceState) and exchanges the code (public/lib/oidc.js). The console never sees
  * the code's token: the page keeps it as it keeps a pasted one.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem, toProblem } from '@lienthong/service';
 import type { OidcClientConfig } from './config.ts';
 import { consoleErrors } from './errors.ts';
-import { publicDir } from './static-files.ts';
 
 /** The path the provider sends the browser back to (the redirect URI is the console's origin + this). */
 export const oidcCallbackPath = '/oidc/callback';
@@ -24,8 +21,11 @@ export interface OidcSettings extends OidcClientConfig {
 }
 
 /** The settings route, and the callback page when the provider is configured. */
-export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcClientConfig | undefined }): Promise<void> {
-  const { oidc } = options;
+export async function oidcRoutes(
+  app: FastifyInstance,
+  options: { oidc: OidcClientConfig | undefined; indexHtml: string },
+): Promise<void> {
+  const { oidc, indexHtml } = options;
   app.get('/session/oidc', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     if (oidc === undefined) return sendProblem(reply, toProblem(request, consoleErrors.CONSOLE_OIDC_NOT_CONFIGURED));
@@ -34,8 +34,8 @@ export async function oidcRoutes(app: FastifyInstance, options: { oidc: OidcClie
   });
   if (oidc === undefined) return;
   app.get(oidcCallbackPath, async (_request, reply) => {
-    // The URL holds the code until the page replaces it: never stored by a cache.
-    const page = await readFile(join(publicDir, 'index.html'));
-    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
+    // The URL holds the code until the page replaces it: never stored by a cache. The page is
+    // the one `/` serves (this start's build).
+    return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(indexHtml);
   });
 }

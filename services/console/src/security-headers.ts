@@ -1,6 +1,6 @@
 /**
  * The headers every answer of the console carries: a Content-Security-Policy without inline
- * scripts (the one inline script, the import map, is allowed by its SHA-256 only), no framing,
+ * scripts (one that index.html held would be allowed by its SHA-256 only), no framing,
  * no referrer, no sniffing. pdf.js needs its worker (`worker-src 'self'`), WebAssembly for
  * some image codecs (`'wasm-unsafe-eval'`) and fonts and images it makes in memory. The page
  * calls no other origin but the identity provider's, when one is configured (its discovery

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { call, getJson } from '../lib/api.js';
 import { currentSession } from '../lib/session.js';
-import { PdfView } from '../lib/pdf-view.js';
+import { PdfView, preparePdf } from '../lib/pdf-view.js';
 import { ErrorBox, Loading, Notice, Page, useLoad } from '../lib/ui.js';
 import { TokenSigning } from './token-signing.js';
 
@@ -33,6 +33,9 @@ function blockLines(document, me) {
 }
 
 export function SignDocument({ id }) {
+  // pdf.js and its worker start loading with the page's first drawing, while its data is asked
+  // for (once per tab: later calls do nothing; a failure is PdfView's to say).
+  void preparePdf();
   const loaded = useLoad(() => loadForSigning(id), [id]);
   const [pages, setPages] = useState(1);
   const [page, setPage] = useState(null);
