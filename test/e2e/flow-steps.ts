@@ -288,6 +288,6 @@ export async function runFlow(t: Test, ctx: FlowContext): Promise<FlowDocuments>
   );
   await ok(t, ctx, office('archivist'), ['archive', 'dispose', 'due']);
   await ok(t, ctx, office('archivist'), ['archive', 'dispose', 'list', '--state', 'proposed']);
-  await ok(t, ctx, office('archivist'), ['audit', 'verify']);
+  await ok(t, ctx, office('archivist'), ['audit', 'verify', '--anchor', rootPem]);
   return { directive, recalled: second };
 }

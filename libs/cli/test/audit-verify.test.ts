@@ -15,6 +15,10 @@ import { withTransaction } from '@lienthong/db';
 import t from 'tap';
 import { testToken } from '../../../test/support/auth.ts';
 import { appendAudit } from '../../../services/archive/src/audit/audit-log.ts';
+import { checkpointAuditChains } from '../../../services/archive/src/audit/audit-checkpoint.ts';
+import type { CheckpointTsa } from '../../../services/archive/src/audit/audit-checkpoint.ts';
+import { buildTimeStampRequest, issueTimeStampToken, keySigner, toPem, tokenFrom } from '@lienthong/pki';
+import { buildHierarchy } from '../../pki/test/helpers/hierarchy.ts';
 import { archiveForFile } from '../../../services/archive/test/support.ts';
 import { MAIN } from './helpers/cli.ts';
 
@@ -23,6 +27,23 @@ const address = await app.listen({ host: '127.0.0.1', port: 0 });
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-cli-audit-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const statePath = join(dir, 'lienthong-audit-heads.json');
+
+// The archive's TSA in these tests: libs/pki's test hierarchy, in process.
+const h = await buildHierarchy();
+let serial = 1n;
+const tsa: CheckpointTsa = {
+  stamp: async (imprint) =>
+    tokenFrom(
+      await issueTimeStampToken({
+        request: buildTimeStampRequest({ hash: 'sha256', imprint, certReq: true }),
+        tsaCertificate: h.tsa.certificate,
+        chain: [h.intermediate.certificate],
+        signer: keySigner(h.tsa.privateKey),
+        serialNumber: serial++,
+        policy: '1.3.6.1.4.1.99999.2.1',
+      }),
+    ),
+};
 
 interface Run {
   code: number | null;
@@ -37,6 +58,7 @@ interface Verdict {
   head: { seq: number; hash: string } | null;
   remembered: { seq: number; hash: string } | null;
   broken: { kind: string; seq: number; message: string } | null;
+  checkpoints?: { count: number; lastSeq: number; anchored: boolean };
 }
 
 /** Runs the CLI as a separate process without blocking this one (the app answers it). */
@@ -98,7 +120,7 @@ await t.test(
     t.equal(first.code, 0, first.stderr);
     t.match(
       first.stdout,
-      /^audit log of VPTU-A at http:\/\/127\.0\.0\.1:\d+\/: valid, 1003 entries, head 1003 [0-9a-f]{16}…; first verification here\n$/,
+      /^audit log of VPTU-A at http:\/\/127\.0\.0\.1:\d+\/: valid, 1003 entries, head 1003 [0-9a-f]{16}…; first verification here; no time-stamped checkpoint yet\n$/,
     );
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
       version: number;
@@ -163,6 +185,56 @@ await t.test('the tail deleted, or rewritten, is found through the remembered he
   t.match(rewritten.verdict, { valid: false, entries: 5, broken: { kind: 'rewritten', seq: 6 } });
 });
 
+await t.test('the tail cut off before a checkpoint is found on a first run, its token verified', async (t) => {
+  await append('CKPT-1', 8);
+  t.same(
+    (await checkpointAuditChains(pool, tsa, { warn: () => undefined })).find((c) => c.office === 'CKPT-1')?.seq,
+    8,
+    'the archive time-stamped the head',
+  );
+  const config = configFor('CKPT-1', ['archivist']);
+  const anchor = join(dir, 'root.pem');
+  writeFileSync(anchor, toPem('CERTIFICATE', h.root.certificate.der));
+  const held = await lienthong([
+    'audit',
+    'verify',
+    '--anchor',
+    anchor,
+    '--state',
+    join(dir, 'ckpt-a.json'),
+    '--config',
+    config,
+  ]);
+  t.equal(held.code, 0, held.stderr);
+  t.match(held.stdout, /; 1 time-stamped checkpoint\(s\) hold, the last at entry 8 \(\d{4}-\d\d-\d\dT[\d:.]+Z\)\n$/);
+  const unanchored = await verify(config, '--state', join(dir, 'ckpt-b.json'));
+  t.match(unanchored.verdict, { valid: true, checkpoints: { count: 1, lastSeq: 8, anchored: false } });
+  const otherRoot = join(dir, 'other-root.pem');
+  writeFileSync(otherRoot, toPem('CERTIFICATE', h.tsa.certificate.der));
+  const wrongAnchor = await verify(config, '--anchor', otherRoot, '--state', join(dir, 'ckpt-c.json'));
+  t.equal(wrongAnchor.run.code, 1, 'a token that does not verify to the anchor given breaks the log');
+  t.match(wrongAnchor.verdict.broken, { kind: 'rewritten', seq: 8, message: /token that does not verify/ });
+
+  // Someone with the owner's rights lets the checkpoint's entry go, and cuts the tail off.
+  await pool.query('ALTER TABLE audit_checkpoint DROP CONSTRAINT audit_checkpoint_office_seq_fkey');
+  try {
+    await behindTheBack('DELETE FROM audit_entry WHERE office = $1 AND seq > 5', ['CKPT-1']);
+  } finally {
+    await pool.query(
+      'ALTER TABLE audit_checkpoint ADD CONSTRAINT audit_checkpoint_office_seq_fkey FOREIGN KEY (office, seq) REFERENCES audit_entry (office, seq) NOT VALID',
+    );
+  }
+  const { run, verdict } = await verify(config, '--anchor', anchor, '--state', join(dir, 'ckpt-d.json'));
+  t.equal(run.code, 1, 'found by a verifier that never saw the log before');
+  t.match(verdict, { valid: false, remembered: null, broken: { kind: 'truncated', seq: 8 } });
+  t.match(verdict.broken?.message, /^entry 8 was time-stamped at \S+, the log ends at entry 5$/);
+  // Refilled with other entries as long as before: entry 8 is not the one time-stamped.
+  await append('CKPT-1', 3, 'person:someone-else');
+  const refilled = await verify(config, '--state', join(dir, 'ckpt-e.json'));
+  t.equal(refilled.run.code, 1);
+  t.match(refilled.verdict.broken, { kind: 'rewritten', seq: 8, message: /is not the one time-stamped/ });
+});
+
 await t.test('refusals, bad options, a corrupt state file, an unreachable archive: exit 2', async (t) => {
   const archivist = configFor('VPTU-A', ['archivist']);
   const corrupt = join(dir, 'corrupt.json');
@@ -192,7 +264,7 @@ await t.test('refusals, bad options, a corrupt state file, an unreachable archiv
 await t.test('a hostile archive: a verdict or exit 2, never a crash or an endless loop', async (t) => {
   let deep: unknown = 1;
   for (let i = 0; i < 50; i++) deep = { d: deep };
-  const answers: Record<string, { head: unknown; page: unknown } | undefined> = {
+  const answers: Record<string, { head: unknown; page: unknown; checkpoints?: unknown } | undefined> = {
     loop: { head: { office: 'X-1', seq: 0, hash: null }, page: { office: 'X-1', entries: [], nextAfter: 0 } },
     foreign: { head: { office: 'X-1', seq: 0, hash: null }, page: { office: 'X-2', entries: [], nextAfter: null } },
     garbage: {
@@ -200,6 +272,16 @@ await t.test('a hostile archive: a verdict or exit 2, never a crash or an endles
       page: { office: 'X-1', entries: [{ seq: 1, office: 'X-1', detail: deep }, 'x'], nextAfter: null },
     },
     nohead: { head: ['not', 'a', 'head'], page: {} },
+    checkpoints: {
+      head: { office: 'X-1', seq: 0, hash: null },
+      page: { office: 'X-1', entries: [], nextAfter: null },
+      checkpoints: { office: 'X-1', checkpoints: [{ seq: 1, hash: 'zz', genTime: 1, token: {} }], nextAfter: null },
+    },
+    'checkpoint-loop': {
+      head: { office: 'X-1', seq: 0, hash: null },
+      page: { office: 'X-1', entries: [], nextAfter: null },
+      checkpoints: { office: 'X-1', checkpoints: [], nextAfter: 0 },
+    },
   };
   const server = createServer((request, response) => {
     const [, mode, ...rest] = (request.url ?? '').split('?')[0]!.split('/');
@@ -208,7 +290,13 @@ await t.test('a hostile archive: a verdict or exit 2, never a crash or an endles
       response.writeHead(200, { 'content-type': 'text/html' }).end('<html>not an archive</html>');
       return;
     }
-    const body = rest.join('/') === 'v1/audit/head' ? answer.head : answer.page;
+    const path = rest.join('/');
+    const body =
+      path === 'v1/audit/head'
+        ? answer.head
+        : path === 'v1/audit/checkpoints'
+          ? (answer.checkpoints ?? { office: 'X-1', checkpoints: [], nextAfter: null })
+          : answer.page;
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -220,6 +308,8 @@ await t.test('a hostile archive: a verdict or exit 2, never a crash or an endles
     ['html', 2, /^lienthong: SERVICE_UNREACHABLE: .*without JSON/],
     ['nohead', 2, /^lienthong: SERVICE_UNREACHABLE: .*without an office and a seq/],
     ['garbage', 1, /^$/],
+    ['checkpoints', 2, /^lienthong: SERVICE_UNREACHABLE: .*a checkpoint without a seq, hash, time and token/],
+    ['checkpoint-loop', 2, /^lienthong: SERVICE_UNREACHABLE: .*checkpoints that do not lead on/],
   ];
   const runs = await Promise.all(
     cases.map(([mode]) =>

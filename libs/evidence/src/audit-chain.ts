@@ -103,6 +103,18 @@ export function auditEntryHash(fields: AuditEntryFields): string {
   return createHash('sha256').update(encodeAuditEntry(fields)).digest('hex');
 }
 
+/**
+ * What a TSA stamps to checkpoint `office`'s chain at `head`: the SHA-256 of the RFC 8785
+ * canonical JSON `{"hash","office","seq"}` (the archive asks for tokens over it at intervals;
+ * `lienthong audit verify` recomputes it). A checkpoint is a head held outside the chain and
+ * outside the verifier's own state: a chain cut short or rewritten before it no longer holds
+ * that entry.
+ */
+export function auditCheckpointRoot(office: string, head: AuditHead): Uint8Array {
+  const text = `{"hash":${JSON.stringify(head.hash)},"office":${JSON.stringify(office)},"seq":${head.seq}}`;
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
 /** How a chain is broken. */
 export type AuditBreakKind =
   /** An entry that is not of an entry's shape, or of another office. */

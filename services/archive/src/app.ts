@@ -29,6 +29,9 @@ import { startEvidenceIngest } from './evidence/evidence-ingest-start.ts';
 import { evidenceConsumer } from './evidence/ingest-evidence.ts';
 import type { EvidenceTrustSource } from './evidence/evidence-trust.ts';
 import { startRenewal } from './renewal/renewal-start.ts';
+import { archiveTsaOf } from './renewal/tsa-client.ts';
+import type { ArchiveTsa } from './renewal/tsa-client.ts';
+import { startAuditCheckpoints } from './audit/audit-checkpoint.ts';
 import { archiveWorkers } from './workers/archive-workers.ts';
 import { startHoldExtension } from './dispositions/hold-extension.ts';
 import { holdMetrics } from './dispositions/hold-metrics.ts';
@@ -47,6 +50,8 @@ export type ArchiveDeps = ServiceDeps & {
   evidenceCheckTime?: () => Date;
   /** How far ahead a legal hold extends a record's retention, ms (tests; default LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS). */
   holdExtensionMs?: number;
+  /** The TSA of the audit checkpoints instead of signing's (tests). */
+  auditTsa?: ArchiveTsa;
 };
 
 /** Builds the archive app; the caller listens (server.ts) or injects (tests) and closes it. */
@@ -128,6 +133,13 @@ export async function buildApp(config: ArchiveConfig, deps: ArchiveDeps = {}): P
       logger: app.log,
     });
     app.addHook('preClose', () => holds.stop());
+    const checkpoints = startAuditCheckpoints({
+      pool: platform.pool,
+      tsa: deps.auditTsa ?? archiveTsaOf(config.ingest),
+      intervalMs: config.auditCheckpointMs,
+      logger: app.log,
+    });
+    app.addHook('preClose', () => checkpoints.stop());
   } catch (error) {
     await app.close();
     throw error;

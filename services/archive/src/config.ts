@@ -131,6 +131,12 @@ export const archiveConfigSchema = serviceConfigSchema(
       default: 3_600_000,
       expected: "an integer 10-86400000 (ms between passes that extend held records' retention again)",
     }),
+    LIENTHONG_ARCHIVE_AUDIT_CHECKPOINT_MS: Type.Integer({
+      minimum: 10,
+      maximum: 86_400_000,
+      default: 3_600_000,
+      expected: "an integer 10-86400000 (ms between passes that time-stamp the offices' audit chain heads)",
+    }),
   },
 );
 
@@ -180,6 +186,8 @@ export type ArchiveConfig = ServiceConfig & {
   readonly workers: WorkerConfig;
   /** Legal hold (README "Legal hold"): how far ahead a held record stays locked, and between extension passes, ms. */
   readonly hold: { readonly extensionMs: number; readonly checkMs: number };
+  /** Between passes that time-stamp the heads of the offices' audit chains, ms (README "Audit log"). */
+  readonly auditCheckpointMs: number;
 };
 
 function ingestConfigOf(values: Static<typeof archiveConfigSchema>): IngestConfig {
@@ -225,5 +233,6 @@ export function loadArchiveConfig(env: Env): ArchiveConfig {
       extensionMs: values.LIENTHONG_ARCHIVE_HOLD_EXTENSION_DAYS * 86_400_000,
       checkMs: values.LIENTHONG_ARCHIVE_HOLD_CHECK_MS,
     },
+    auditCheckpointMs: values.LIENTHONG_ARCHIVE_AUDIT_CHECKPOINT_MS,
   };
 }

@@ -6,7 +6,7 @@
  * 0004 runs 0002 after them, it touches no table of theirs); events parked until their record is archived
  * and the package's protection end (README "Status updates", "Long-term validity"); fixity's checks, runs and failures and the
  * package's fixity state (README "Fixity"); dispositions, their records, a package's disposal and hold reason
- * (README "Retention and disposition", "Legal hold").
+ * (README "Retention and disposition", "Legal hold"); the audit chains' time-stamped checkpoints (README "Audit log").
  */
 import type { Migration } from '@lienthong/db';
 
@@ -241,6 +241,29 @@ export const archiveMigrations: Migration[] = [
       ALTER TABLE package ADD COLUMN disposed_at timestamptz;
       -- Why the record is under legal hold beyond its class (an archivist's hold; NULL: none, or permanent).
       ALTER TABLE package ADD COLUMN hold_reason text;
+    `,
+  },
+  {
+    id: '0007_audit_checkpoint',
+    sql: `
+      -- Checkpoints of an office's audit chain (README "Audit log"): its head at a moment, and a TSA's
+      -- token over libs/evidence auditCheckpointRoot(office, {seq, hash}); append-only like the chain.
+      CREATE TABLE audit_checkpoint (
+        office text NOT NULL,
+        seq bigint NOT NULL CHECK (seq >= 1),
+        hash text NOT NULL CHECK (hash ~ '^[0-9a-f]{64}$'),
+        gen_time timestamptz NOT NULL,
+        token bytea NOT NULL,
+        PRIMARY KEY (office, seq),
+        FOREIGN KEY (office, seq) REFERENCES audit_entry (office, seq)
+      );
+      CREATE FUNCTION audit_checkpoint_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit_checkpoint is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      END;
+      $$;
+      CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_checkpoint
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_checkpoint_append_only();
     `,
   },
 ];

@@ -9,6 +9,7 @@ import { AppError, roles, serviceErrors } from '@lienthong/service';
 import type { Principal } from '@lienthong/service';
 import { requireRoleOf } from '../access.ts';
 import type { Queryable } from '../queryable.ts';
+import { readCheckpoints } from './audit-checkpoint.ts';
 import { readAudit, readAuditHead } from './audit-log.ts';
 
 /** Who may read an office's audit log. */
@@ -44,4 +45,28 @@ export async function auditHeadOf(
   const mine = officeOf(principal, office);
   const head = await readAuditHead(q, mine);
   return { office: mine, seq: head?.seq ?? 0, hash: head?.hash ?? null, at: head?.at ?? null };
+}
+
+/** A page of the caller's office's checkpoints after seq `after` (tokens in base64); `nextAfter` as for entries. */
+export async function checkpointPage(
+  q: Queryable,
+  principal: Principal,
+  query: { office?: string; after: number; limit: number },
+): Promise<{
+  office: string;
+  checkpoints: Array<{ seq: number; hash: string; genTime: string; token: string }>;
+  nextAfter: number | null;
+}> {
+  const office = officeOf(principal, query.office);
+  const { checkpoints, more } = await readCheckpoints(q, office, query.after, query.limit);
+  return {
+    office,
+    checkpoints: checkpoints.map((c) => ({
+      seq: c.seq,
+      hash: c.hash,
+      genTime: c.genTime.toISOString(),
+      token: Buffer.from(c.token).toString('base64'),
+    })),
+    nextAfter: more ? checkpoints.at(-1)!.seq : null,
+  };
 }

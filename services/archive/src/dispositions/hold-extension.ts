@@ -12,6 +12,8 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { extendLock, heldLocksEndingBefore } from './disposition-repository.ts';
 import { changePackageLock } from './hold-lock.ts';
 import type { HoldLockDeps } from './hold-lock.ts';
+import { startSchedule } from '../schedule.ts';
+import type { Schedule } from '../schedule.ts';
 
 /** What a pass needs. */
 export interface HoldExtensionOptions extends HoldLockDeps {
@@ -62,23 +64,10 @@ export async function extendHeldLocks(options: HoldExtensionOptions): Promise<nu
 }
 
 /** Starts the schedule (the first pass after `intervalMs`); `stop` ends it after the pass in progress. */
-export function startHoldExtension(options: HoldExtensionOptions & { intervalMs: number }): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped || running !== undefined) return;
-    running = extendHeldLocks(options)
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'archive: the hold extension pass failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startHoldExtension(options: HoldExtensionOptions & { intervalMs: number }): Schedule {
+  return startSchedule(() => extendHeldLocks(options), {
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    what: 'hold extension',
+  });
 }

@@ -9,6 +9,8 @@ import type { EventEnvelope } from '@lienthong/bus';
 import type { Pool } from '@lienthong/db';
 import type { Logger } from '@lienthong/service';
 import { readyParkedEvents } from './parked-events.ts';
+import { startSchedule } from '../schedule.ts';
+import type { Schedule } from '../schedule.ts';
 
 /** Applies one parked event, taking it from `parked_event` in the transaction that applies it. */
 export type ParkedHandler = (envelope: EventEnvelope) => Promise<unknown>;
@@ -47,31 +49,13 @@ export async function unparkReady(options: Pick<UnparkOptions, 'pool' | 'handler
 }
 
 /** Starts the loop; `stop` ends it after the pass in progress. */
-export function startUnparkLoop(options: UnparkOptions): { stop(): Promise<void> } {
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const pass = async () => {
-    try {
+export function startUnparkLoop(options: UnparkOptions): Schedule {
+  return startSchedule(
+    async () => {
       const applied = await unparkReady(options);
       if (applied > 0) options.logger.info({ applied }, 'archive: parked events applied');
-    } catch (error) {
-      // The event stays parked (its transaction rolled back); the next pass tries it again.
-      options.logger.warn({ err: error }, 'archive: a parked event could not be applied yet');
-    }
-  };
-  const timer = setInterval(() => {
-    // A pass still running (a long backlog, a slow database) is not joined by another.
-    if (stopped || running !== undefined) return;
-    running = pass().finally(() => {
-      running = undefined;
-    });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
     },
-  };
+    // A pass that fails leaves its event parked (its transaction rolled back); the next tries it again.
+    { intervalMs: options.intervalMs, logger: options.logger, what: 'parked events' },
+  );
 }

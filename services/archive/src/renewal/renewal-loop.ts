@@ -7,6 +7,8 @@
 import type { Logger } from '@lienthong/service';
 import { duePackages, renewPackage } from './renew-package.ts';
 import type { RenewalDeps } from './renew-package.ts';
+import { startSchedule } from '../schedule.ts';
+import type { Schedule } from '../schedule.ts';
 
 /** What the loop needs besides a renewal's dependencies. */
 export interface RenewalLoopOptions extends RenewalDeps {
@@ -34,23 +36,10 @@ export async function renewDue(options: RenewalLoopOptions): Promise<number> {
 }
 
 /** Starts the schedule (the first pass after `intervalMs`); `stop` ends it after the pass in progress. */
-export function startRenewalLoop(options: RenewalLoopOptions): { stop(): Promise<void> } {
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
-  const timer = setInterval(() => {
-    if (stopped || running !== undefined) return;
-    running = renewDue(options)
-      .catch((error: unknown) => options.logger.warn({ err: error }, 'archive: the renewal pass failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startRenewalLoop(options: RenewalLoopOptions): Schedule {
+  return startSchedule(() => renewDue(options), {
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    what: 'renewal',
+  });
 }

@@ -6,7 +6,7 @@ import type { Platform, ServiceApp } from '@lienthong/service';
 import type { ArchiveConfig } from '../config.ts';
 import { startRenewalLoop } from './renewal-loop.ts';
 import { renewalMetrics } from './renewal-metrics.ts';
-import { createArchiveTsa, unconfiguredTsa } from './tsa-client.ts';
+import { archiveTsaOf } from './tsa-client.ts';
 import { signingTrustSource } from '../evidence/evidence-trust.ts';
 import type { ArchiveWorkers } from '../workers/archive-workers.ts';
 
@@ -18,11 +18,8 @@ export function startRenewal(
   guard: { assertSafe(): void },
   workers: ArchiveWorkers,
 ): void {
-  const { signingUrl, key, keyId, signingTimeoutMs } = config.ingest;
-  const tsa =
-    signingUrl === undefined || key === undefined
-      ? unconfiguredTsa
-      : createArchiveTsa({ signingUrl, key, keyId, timeoutMs: signingTimeoutMs });
+  const { signingUrl, signingTimeoutMs } = config.ingest;
+  const tsa = archiveTsaOf(config.ingest);
   renewalMetrics(app.metrics.registry, platform.pool, config.renewal.marginMs);
   const loop = startRenewalLoop({
     pool: platform.pool,

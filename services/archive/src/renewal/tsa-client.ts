@@ -79,3 +79,16 @@ export const unconfiguredTsa: ArchiveTsa = {
   stamp: () =>
     Promise.reject(new ValidationUnavailable(null, 'LIENTHONG_ARCHIVE_SIGNING_URL or _SERVICE_KEY is not set')),
 };
+
+/** Signing's TSA as the archive's configuration gives it (the ingest's signing URL and key), or `unconfiguredTsa`. */
+export function archiveTsaOf(ingest: {
+  signingUrl: string | undefined;
+  key: string | undefined;
+  keyId: string | undefined;
+  signingTimeoutMs: number;
+}): ArchiveTsa {
+  const { signingUrl, key, keyId, signingTimeoutMs } = ingest;
+  return signingUrl === undefined || key === undefined
+    ? unconfiguredTsa
+    : createArchiveTsa({ signingUrl, key, keyId, timeoutMs: signingTimeoutMs });
+}

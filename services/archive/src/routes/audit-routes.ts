@@ -1,7 +1,7 @@
 /** The audit log's read routes: the caller's office's chain, page by page, and its head. */
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
-import { auditHeadOf, auditPage } from '../audit/audit-service.ts';
+import { auditHeadOf, auditPage, checkpointPage } from '../audit/audit-service.ts';
 import type { Queryable } from '../queryable.ts';
 import { problemResponse, unauthenticated } from './schemas.ts';
 
@@ -87,5 +87,45 @@ export async function auditRoutes(app: ServiceApp, options: { pool: Queryable })
       },
     },
     async (request) => auditHeadOf(pool, principalOf(request), request.query.office),
+  );
+
+  app.get(
+    '/v1/audit/checkpoints',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Time-stamped heads of the caller\'s office\'s audit log, in seq order, after `after` (archivists; README "Audit log")',
+        querystring: Type.Object(
+          {
+            office,
+            after: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 }),
+            limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            office: Type.String(),
+            checkpoints: Type.Array(
+              Type.Object({
+                seq: Type.Integer({ minimum: 1 }),
+                hash: sha256,
+                genTime: Type.String({ format: 'date-time' }),
+                token: Type.String({
+                  description:
+                    'RFC 3161 TimeStampToken (DER, base64) over libs/evidence auditCheckpointRoot(office, { seq, hash })',
+                }),
+              }),
+            ),
+            nextAfter: Type.Union([Type.Integer(), Type.Null()], { description: 'the after of the next page' }),
+          }),
+          400: problemResponse('VALIDATION_FAILED: after, limit or office out of their shapes, or another parameter'),
+          401: unauthenticated,
+          403: forbidden,
+        },
+      },
+    },
+    async (request) => checkpointPage(pool, principalOf(request), request.query),
   );
 }
