@@ -18,8 +18,14 @@ export const REQUEST_SUBJECT: NameInput = [
   { type: 'CN', value: 'Nguyễn Thị Hồng Nhung' },
 ];
 
-/** A request made by `openssl req -new` with `key` (PKCS#8 PEM handed to openssl), DER. */
-export function opensslRequest(s: Scratch, key: KeyObject, name: string, extra: readonly string[] = []): Uint8Array {
+/** A request made by `openssl req -new` with `key` (PKCS#8 PEM handed to openssl), DER; `subject` in openssl's -subj form. */
+export function opensslRequest(
+  s: Scratch,
+  key: KeyObject,
+  name: string,
+  extra: readonly string[] = [],
+  subject = '/C=VN/O=Tỉnh ủy Cà Mau/CN=Nguyễn Thị Hồng Nhung',
+): Uint8Array {
   const keyFile = s.file(`${name}.key.pem`, key.export({ type: 'pkcs8', format: 'pem' }).toString());
   const out = `${name}.csr.der`;
   const r = s.openssl([
@@ -29,7 +35,7 @@ export function opensslRequest(s: Scratch, key: KeyObject, name: string, extra: 
     keyFile,
     '-utf8',
     '-subj',
-    '/C=VN/O=Tỉnh ủy Cà Mau/CN=Nguyễn Thị Hồng Nhung',
+    subject,
     '-outform',
     'DER',
     '-out',
