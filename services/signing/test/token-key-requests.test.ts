@@ -231,6 +231,15 @@ void t.test('a refused request leaves the key free to ask again', async (t) => {
   t.equal(again.statusCode, 202, again.body);
 });
 
+void t.test('one key asked for twice at once, by two offices: one request, one CSR_KEY_IN_USE', async (t) => {
+  const ha: TestSigner = { subject: 'person:ha', office: 'VPTU-HN', name: 'Đỗ Thu Hà', title: 'Phó Bí thư Thành ủy' };
+  await registerPerson(app, ha);
+  const csr = b64(opensslRequest(s, p256(), 'twice', ['-sha256']));
+  const answers = await Promise.all([fileCsr(csr, headersOf(nhung)), fileCsr(csr, headersOf(ha))]);
+  t.same(answers.map((a) => a.statusCode).sort(), [202, 409], answers.map((a) => a.body).join('\n'));
+  t.match(answers.find((a) => a.statusCode === 409)?.json(), { code: 'CSR_KEY_IN_USE' });
+});
+
 void t.test('hostile requests are refused with a problem and change nothing', async (t) => {
   const token = p256();
   const good = opensslRequest(s, token, 'hostile', ['-sha256']);
