@@ -8,6 +8,7 @@ import {
   DLQ_COMMANDS,
   DOC_COMMANDS,
   INBOX_COMMANDS,
+  KEY_COMMANDS,
   PDF_COMMANDS,
   PKI_COMMANDS,
   REGISTER_COMMANDS,
@@ -31,6 +32,7 @@ const groups: ReadonlyMap<string, ReadonlyMap<string, Command>> = new Map([
   ['audit', AUDIT_COMMANDS],
   ['archive', ARCHIVE_COMMANDS],
   ['ca', CA_COMMANDS],
+  ['key', KEY_COMMANDS],
 ]);
 
 const isHelp = (a: string | undefined): boolean => a === '--help' || a === '-h' || a === 'help';

@@ -7,6 +7,7 @@ import {
   DLQ_COMMANDS,
   DOC_COMMANDS,
   INBOX_COMMANDS,
+  KEY_COMMANDS,
   PDF_COMMANDS,
   PKI_COMMANDS,
   REGISTER_COMMANDS,
@@ -52,6 +53,8 @@ ${list(AUDIT_COMMANDS, 'audit ')}
 ${list(ARCHIVE_COMMANDS, 'archive ')}
   ca COMMAND            the signing service's CA, for an operator (lienthong ca --help)
 ${list(CA_COMMANDS, 'ca ')}
+  key COMMAND           your keys at the signing service (lienthong key --help)
+${list(KEY_COMMANDS, 'key ')}
 
 Run 'lienthong COMMAND --help' for the options of a command.
 

@@ -33,6 +33,9 @@ export * from './x509/certificate-builder.ts';
 export * from './x509/certificate-profiles.ts';
 export * from './x509/certificate-summary.ts';
 
+// Certification requests (RFC 2986 PKCS #10): read, with the proof of possession verified
+export * from './pkcs10/certification-request.ts';
+
 // CRLs (RFC 5280 §5)
 export * from './crl/crl.ts';
 export * from './crl/crl-builder.ts';

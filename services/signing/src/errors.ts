@@ -218,6 +218,35 @@ export const signingErrors = defineErrors({
     title: 'Key request stale',
     detail: "The office's or the person's registration changed since the request was made: the requester asks again.",
   },
+  CSR_MALFORMED: {
+    status: 400,
+    title: 'Malformed certification request',
+    detail:
+      'The csr is not a PKCS #10 CertificationRequest (RFC 2986): not base64 DER or PEM, not DER, truncated, trailing bytes, a version other than 0, or over 16 KiB.',
+  },
+  CSR_SIGNATURE_INVALID: {
+    status: 400,
+    title: 'Certification request signature invalid',
+    detail:
+      "The request's signature does not verify with its own public key: it does not prove possession of the key (RFC 2986 §3).",
+  },
+  CSR_KEY_UNSUITABLE: {
+    status: 422,
+    title: 'Key not certified',
+    detail:
+      'The request holds a key or signature algorithm this CA does not certify: RSA of 2048 to 8192 bits (PKCS #1 v1.5 or PSS, SHA-256/384/512) or ECDSA P-256/P-384 (SHA-256/384) only.',
+  },
+  CSR_KEY_IN_USE: {
+    status: 409,
+    title: 'Key already requested',
+    detail: 'A key request pending or approved already holds this public key: a key is certified once.',
+  },
+  SIGNING_KEY_ON_TOKEN: {
+    status: 409,
+    title: "Key on the signer's token",
+    detail:
+      "The key was certified from a certification request and its private key is on the signer's USB token: sign with it in two steps (POST /v1/two-step, POST /v1/two-step/pdf) with its certificate.",
+  },
   KEY_REQUESTS_PENDING: {
     status: 409,
     title: 'Too many pending key requests',

@@ -248,4 +248,31 @@ CREATE INDEX certificate_key_ending ON certificate (not_after) WHERE revoked_at 
 CREATE INDEX signing_key_certificate ON signing_key (ca_certificate_id);
 `,
   },
+  {
+    id: '0011_token_keys',
+    sql: `
+-- Key requests from a PKCS #10 certification request (kind csr): the key was generated on the
+-- signer's USB token and never comes here, so the request holds the CSR instead of a key under
+-- a PIN, and once approved the key (storage token) holds only its certificate: it signs through
+-- two-step signing, never with a PIN here. A public key is requested by CSR once while pending
+-- or approved (key_request_csr_key); the service also refuses a key any other request holds.
+ALTER TABLE key_request DROP CONSTRAINT key_request_kind_check;
+ALTER TABLE key_request ADD CONSTRAINT key_request_kind_check CHECK (kind IN ('enrol', 'import', 'csr'));
+ALTER TABLE key_request DROP CONSTRAINT key_request_check;
+ALTER TABLE key_request ADD CONSTRAINT key_request_key_while_pending
+  CHECK ((state = 'pending' AND kind <> 'csr') = (encrypted_pkcs8 IS NOT NULL));
+ALTER TABLE key_request ADD COLUMN csr_der bytea;
+ALTER TABLE key_request ADD CONSTRAINT key_request_csr CHECK ((kind = 'csr') = (csr_der IS NOT NULL));
+ALTER TABLE key_request ALTER COLUMN pin_policy DROP NOT NULL;
+ALTER TABLE key_request ADD CONSTRAINT key_request_pin_policy_csr CHECK ((kind = 'csr') = (pin_policy IS NULL));
+CREATE UNIQUE INDEX key_request_csr_key ON key_request (sha256(spki)) WHERE kind = 'csr' AND state IN ('pending', 'approved');
+CREATE INDEX key_request_key ON key_request (sha256(spki));
+ALTER TABLE signing_key DROP CONSTRAINT signing_key_storage_check;
+ALTER TABLE signing_key ADD CONSTRAINT signing_key_storage_check CHECK (storage IN ('server', 'pkcs11', 'token'));
+ALTER TABLE signing_key DROP CONSTRAINT signing_key_pin_policy_personal;
+ALTER TABLE signing_key ADD CONSTRAINT signing_key_pin_policy_personal
+  CHECK ((purpose = 'personal' AND storage <> 'token') = (pin_policy IS NOT NULL));
+ALTER TABLE signing_key ADD CONSTRAINT signing_key_token_personal CHECK (storage <> 'token' OR purpose = 'personal');
+`,
+  },
 ];

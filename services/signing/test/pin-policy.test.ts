@@ -115,6 +115,7 @@ void t.test(
       chainDer: [],
       encryptedPkcs8: previousPinEncryption(keys.privateKey, testKek, id, '246810'),
       pinPolicy: 'unknown',
+      csrDer: null,
       validityDays: null,
       identity: { ...office, name: 'Nguyễn Thị Hồng Nhung', title: 'Phó Bí thư Tỉnh ủy' },
       mismatches: [],

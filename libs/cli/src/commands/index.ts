@@ -26,6 +26,7 @@ import {
 } from './inbox.ts';
 import { inboxFollowCommand } from './inbox-follow.ts';
 import { issueCommand } from './issue.ts';
+import { keyRequestCommand } from './key-request.ts';
 import { registerExportCommand, registerListCommand } from './register.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
 import { pdfSignCommand } from './pdf-sign.ts';
@@ -48,6 +49,9 @@ export const PKI_COMMANDS: ReadonlyMap<string, Command> = new Map([
 
 /** Commands of the `ca` group (`lienthong ca NAME`): the signing service's certification authority. */
 export const CA_COMMANDS: ReadonlyMap<string, Command> = new Map([['expiring', caExpiringCommand]]);
+
+/** Commands of the `key` group (`lienthong key NAME`): a signer's keys at the signing service. */
+export const KEY_COMMANDS: ReadonlyMap<string, Command> = new Map([['request', keyRequestCommand]]);
 
 /** Commands of the `token` group (`lienthong token NAME`): access tokens. */
 export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([

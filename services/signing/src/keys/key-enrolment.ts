@@ -104,6 +104,7 @@ export async function importPersonalKey(
       chainDer: contents.chain.map((c) => c.der),
       encryptedPkcs8,
       pinPolicy: 'met',
+      csrDer: null,
       validityDays: null,
       identity: { organisation: office.name, unit: office.unit, name: person.name, title: person.title },
       mismatches,
@@ -159,6 +160,32 @@ export function newPersonalKey(
     encryptedPkcs8: parts.encryptedPkcs8,
     tokenKeyLabel: null,
     pinPolicy: parts.pinPolicy,
+  };
+}
+
+/**
+ * A personal key of `owner` whose private key is on their own USB token (`storage: token`):
+ * only its certificate is stored, and it signs through two-step signing (no PIN here).
+ */
+export function newTokenKey(
+  id: string,
+  office: string,
+  owner: string,
+  parts: { certificate: Certificate; chain: Certificate[]; caCertificateId: string; algorithm: string },
+): NewSigningKey {
+  return {
+    id,
+    office,
+    owner,
+    purpose: 'personal',
+    storage: 'token',
+    algorithm: parts.algorithm,
+    certificateDer: parts.certificate.der,
+    chainDer: parts.chain.map((c) => c.der),
+    caCertificateId: parts.caCertificateId,
+    encryptedPkcs8: null,
+    tokenKeyLabel: null,
+    pinPolicy: null,
   };
 }
 

@@ -12,6 +12,13 @@ import type { PinPolicyState } from './pin.ts';
 /** Whose key it is: a signer's own, or the office's seal. */
 export type KeyPurpose = 'personal' | 'seal';
 
+/**
+ * Where the private key is: here, encrypted (`server`); in the service's PKCS#11 token
+ * (`pkcs11`, seals); or on the signer's own USB token (`token`: certified from a certification
+ * request, it never came here, so the key signs only through two-step signing).
+ */
+export type KeyStorage = 'server' | 'pkcs11' | 'token';
+
 /** One row of `signing_key`. */
 export interface SigningKeyRecord {
   id: string;
@@ -20,7 +27,7 @@ export interface SigningKeyRecord {
   /** The principal subject who may use it (personal keys); `registry` for seals. */
   owner: string;
   purpose: KeyPurpose;
-  storage: 'server' | 'pkcs11';
+  storage: KeyStorage;
   /** The libs/pki SigningAlgorithm the key signs with. */
   algorithm: string;
   certificateDer: Uint8Array;
@@ -34,7 +41,7 @@ export interface SigningKeyRecord {
   lastUsedAt: Date | null;
   /** The media type of the key's appearance image (seal or handwritten signature), null when it has none. */
   imageType: KeyImageType | null;
-  /** Personal keys: whether the PIN was set under the PIN policy (pin.ts); null for seals (no PIN). */
+  /** Personal keys: whether the PIN was set under the PIN policy (pin.ts); null for seals and token keys (no PIN). */
   pinPolicy: PinPolicyState | null;
 }
 
@@ -46,7 +53,7 @@ interface KeyRow {
   office: string;
   owner: string;
   purpose: KeyPurpose;
-  storage: 'server' | 'pkcs11';
+  storage: KeyStorage;
   algorithm: string;
   certificate_der: Buffer;
   chain_der: Buffer[];

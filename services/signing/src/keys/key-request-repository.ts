@@ -7,8 +7,12 @@ import type { PoolClient } from '@lienthong/db';
 import type { Queryable } from '../queryable.ts';
 import type { PinPolicyState } from './pin.ts';
 
-/** What a request is for: a key generated and certified here, or a PKCS#12 import whose certificate names someone else. */
-export type KeyRequestKind = 'enrol' | 'import';
+/**
+ * What a request is for: a key generated and certified here (`enrol`), a PKCS#12 import whose
+ * certificate names someone else (`import`), or the key of a PKCS #10 certification request
+ * made on the signer's USB token, certified here while its private key stays there (`csr`).
+ */
+export type KeyRequestKind = 'enrol' | 'import' | 'csr';
 
 /** Where a request stands. */
 export type KeyRequestState = 'pending' | 'approved' | 'refused';
@@ -41,10 +45,12 @@ export interface KeyRequestRecord {
   /** The imported certificate and its chain (import). */
   certificateDer: Uint8Array | null;
   chainDer: Uint8Array[];
-  /** The key under the PIN while pending; null once decided. */
+  /** The key under the PIN while pending; null once decided, and always for a csr (the key is on the token). */
   encryptedPkcs8: Uint8Array | null;
-  /** Whether that PIN met the PIN policy (`unknown`: filed before it applied). */
-  pinPolicy: PinPolicyState;
+  /** Whether that PIN met the PIN policy (`unknown`: filed before it applied); null for a csr (no PIN). */
+  pinPolicy: PinPolicyState | null;
+  /** The certification request (csr): its key is certified, its subject is not. */
+  csrDer: Uint8Array | null;
   validityDays: number | null;
   identity: RequestedIdentity;
   /** For an import: what in the certificate does not match the registered identity. */
@@ -67,7 +73,8 @@ interface KeyRequestRow {
   certificate_der: Buffer | null;
   chain_der: Buffer[];
   encrypted_pkcs8: Buffer | null;
-  pin_policy: PinPolicyState;
+  pin_policy: PinPolicyState | null;
+  csr_der: Buffer | null;
   validity_days: number | null;
   organisation: string;
   unit: string;
@@ -81,7 +88,8 @@ interface KeyRequestRow {
 }
 
 const columns = `id, office, requester, kind, state, key_type, algorithm, spki, certificate_der, chain_der, encrypted_pkcs8,
-  pin_policy, validity_days, organisation, unit, person_name, person_title, mismatches, created_at, decided_at, decided_by, reason`;
+  pin_policy, csr_der, validity_days, organisation, unit, person_name, person_title, mismatches, created_at, decided_at,
+  decided_by, reason`;
 
 function toRecord(row: KeyRequestRow): KeyRequestRecord {
   return {
@@ -97,6 +105,7 @@ function toRecord(row: KeyRequestRow): KeyRequestRecord {
     chainDer: row.chain_der.map((der) => new Uint8Array(der)),
     encryptedPkcs8: row.encrypted_pkcs8 === null ? null : new Uint8Array(row.encrypted_pkcs8),
     pinPolicy: row.pin_policy,
+    csrDer: row.csr_der === null ? null : new Uint8Array(row.csr_der),
     validityDays: row.validity_days,
     identity: { organisation: row.organisation, unit: row.unit, name: row.person_name, title: row.person_title },
     mismatches: row.mismatches,
@@ -114,8 +123,9 @@ export type NewKeyRequest = Omit<KeyRequestRecord, 'state' | 'decidedAt' | 'deci
 export async function insertKeyRequest(q: Queryable, r: NewKeyRequest): Promise<void> {
   await q.query(
     `INSERT INTO key_request (id, office, requester, kind, key_type, algorithm, spki, certificate_der, chain_der,
-       encrypted_pkcs8, validity_days, organisation, unit, person_name, person_title, mismatches, created_at, pin_policy)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+       encrypted_pkcs8, validity_days, organisation, unit, person_name, person_title, mismatches, created_at, pin_policy,
+       csr_der)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
     [
       r.id,
       r.office,
@@ -135,11 +145,23 @@ export async function insertKeyRequest(q: Queryable, r: NewKeyRequest): Promise<
       r.mismatches,
       r.createdAt,
       r.pinPolicy,
+      r.csrDer === null ? null : Buffer.from(r.csrDer),
     ],
   );
 }
 
-/** The request `id` of `office`, or undefined (another office's requests are never found). */
+/**
+ * Whether a request pending or approved, of any office, holds the public key `spki` (DER):
+ * a key certified once is not certified again for someone else.
+ */
+export async function keyAlreadyRequested(q: Queryable, spki: Uint8Array): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `SELECT 1 FROM key_request WHERE sha256(spki) = sha256($1) AND spki = $1 AND state IN ('pending', 'approved') LIMIT 1`,
+    [Buffer.from(spki)],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
 /**
  * Serialises the filing of key requests of `office` until the transaction ends, so that
  * two requests at once cannot both slip under the limits.
@@ -164,6 +186,7 @@ export async function countPendingKeyRequests(
   return rows[0] ?? { office: 0, requester: 0 };
 }
 
+/** The request `id` of `office`, or undefined (another office's requests are never found). */
 export async function findKeyRequest(q: Queryable, office: string, id: string): Promise<KeyRequestRecord | undefined> {
   const { rows } = await q.query<KeyRequestRow>(`SELECT ${columns} FROM key_request WHERE id = $1 AND office = $2`, [
     id,

@@ -7,7 +7,9 @@
  * `LT:VN-<code>`), its unit (OU), the person's title and full name (CN) — never anything
  * the requester sent. A refusal (`refuseKeyRequest`) gives a reason and destroys the key.
  * Every request, approval and refusal goes to the signing log. A PKCS#12 import whose
- * certificate names someone else is decided the same way (key-enrolment.ts files it).
+ * certificate names someone else is decided the same way (key-enrolment.ts files it), and so
+ * is a certification request made on the signer's USB token (token-key-request.ts files it):
+ * its key is certified with the registered identity, never with the request's subject.
  */
 import { randomUUID } from 'node:crypto';
 import { withTransaction } from '@lienthong/db';
@@ -32,7 +34,7 @@ import { signerFor } from '../ca/ca-context.ts';
 import { certificateRecord } from '../ca/local-hierarchy.ts';
 import { pointersFor } from '../ca/public-urls.ts';
 import { signingErrors } from '../errors.ts';
-import { keyTypes, newPersonalKey, storedKey } from './key-enrolment.ts';
+import { keyTypes, newPersonalKey, newTokenKey, storedKey } from './key-enrolment.ts';
 import { storeIssuedCertificate } from './issued-certificate.ts';
 import { insertSigningKey } from './key-repository.ts';
 import type { NewSigningKey, SigningKeyRecord } from './key-repository.ts';
@@ -41,6 +43,7 @@ import type { KeyRequestRecord, KeyRequestState, NewKeyRequest, RequestedIdentit
 import { fileKeyRequest, pendingRequest } from './key-request-filing.ts';
 import { registeredIdentity } from './person-registry.ts';
 import { assertNewPin, encryptWithPin } from './pin.ts';
+import type { PinPolicyState } from './pin.ts';
 import { logSigning } from './signing-log-repository.ts';
 
 /** What a signer asks for: nothing about who they are (that is registered), only the key. */
@@ -52,7 +55,7 @@ export interface KeyRequestInput {
 }
 
 /** The person certificate of a request: the registered identity, the office's code, the key. */
-function personTemplate(
+export function personTemplate(
   officeCode: string,
   identity: RequestedIdentity,
   publicKey: Uint8Array,
@@ -103,6 +106,7 @@ export async function requestPersonalKey(
     chainDer: [],
     encryptedPkcs8: await encryptWithPin(keys.privateKey, ca.kek, id, input.pin),
     pinPolicy: 'met',
+    csrDer: null,
     validityDays: input.validityDays ?? null,
     identity: { organisation: office.name, unit: office.unit, name: person.name, title: person.title },
     mismatches: [],
@@ -155,19 +159,13 @@ export async function approveKeyRequest(ca: CaContext, principal: Principal, id:
   // The issuing CA's signer is made before the transaction: nothing else may wait for a
   // connection while it holds one (the embedded database has a single connection).
   const kind = (await findKeyRequest(ca.pool, principal.office, id))?.kind;
-  const issuingSigner = kind === 'enrol' ? await signerFor(ca.pool, ca, issuing) : undefined;
+  const issuingSigner = kind === 'enrol' || kind === 'csr' ? await signerFor(ca.pool, ca, issuing) : undefined;
   const approved = await withTransaction(ca.pool, async (client) => {
     const request = await decidable(client, principal, id);
     await assertStillRegistered(client, request);
-    if (request.encryptedPkcs8 === null) throw new Error(`signing: pending request ${id} holds no key`);
-    const parts = {
-      encryptedPkcs8: request.encryptedPkcs8,
-      algorithm: request.algorithm,
-      pinPolicy: request.pinPolicy,
-    };
     if (request.kind === 'import') {
       const key = newPersonalKey(id, request.office, request.requester, {
-        ...parts,
+        ...heldKeyOf(request),
         certificate: readCertificate(request.certificateDer!),
         chain: request.chainDer.map((der) => readCertificate(der)),
         caCertificateId: null,
@@ -187,12 +185,11 @@ export async function approveKeyRequest(ca: CaContext, principal: Principal, id:
       { clock: ca.clock },
     );
     const record = certificateRecord(certificate, 'person', issuing.id);
-    const personal = newPersonalKey(id, request.office, request.requester, {
-      ...parts,
-      certificate,
-      chain: [ca.certificateOf(issuing)],
-      caCertificateId: record.id,
-    });
+    const issued = { certificate, chain: [ca.certificateOf(issuing)], caCertificateId: record.id };
+    const personal =
+      request.kind === 'csr'
+        ? newTokenKey(id, request.office, request.requester, { ...issued, algorithm: request.algorithm })
+        : newPersonalKey(id, request.office, request.requester, { ...heldKeyOf(request), ...issued });
     const outcome = await storeIssuedCertificate(
       ca,
       client,
@@ -210,6 +207,17 @@ export async function approveKeyRequest(ca: CaContext, principal: Principal, id:
   });
   if ('failed' in approved) throw approved.failed;
   return approved.key;
+}
+
+/** The key a pending request holds under its requester's PIN (enrol, import; a csr holds none). */
+function heldKeyOf(request: KeyRequestRecord): {
+  encryptedPkcs8: Uint8Array;
+  algorithm: string;
+  pinPolicy: PinPolicyState;
+} {
+  if (request.encryptedPkcs8 === null || request.pinPolicy === null)
+    throw new Error(`signing: pending request ${request.id} holds no key`);
+  return { encryptedPkcs8: request.encryptedPkcs8, algorithm: request.algorithm, pinPolicy: request.pinPolicy };
 }
 
 /** Stores the approved key, marks the request approved and logs it (the caller's transaction). */

@@ -39,6 +39,7 @@ async function unlockKey(
   const key = await lockSigningKey(client, principal.office, keyId);
   if (key === undefined || !mayUseKey(principal, key)) throw new AppError(signingErrors.SIGNING_KEY_NOT_FOUND);
   if (key.lockedAt !== null) throw new AppError(signingErrors.SIGNING_KEY_LOCKED);
+  if (key.storage === 'token') throw new AppError(signingErrors.SIGNING_KEY_ON_TOKEN);
   await assertUsable(ca, client, key);
   if (key.storage === 'pkcs11') return { key, signer: tokenSignerOf(ca, key) };
   if (key.encryptedPkcs8 === null) throw new Error(`signing: key ${key.id} has no stored key`);

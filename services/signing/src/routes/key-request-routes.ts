@@ -4,12 +4,14 @@
  * CA administrator of the office who is not the requester: `POST /v1/key-requests/{id}/approval`
  * (the key becomes usable, certified with the registered identity) and
  * `POST /v1/key-requests/{id}/refusal` (with a reason; the key is destroyed). Another
- * office's requests do not exist for the caller.
+ * office's requests do not exist for the caller. `POST /v1/key-requests/csr`: a signer asks
+ * for the key of a certification request made on their USB token to be certified.
  */
 import { principalOf, Type } from '@lienthong/service';
 import type { ServiceApp } from '@lienthong/service';
 import type { CaContext } from '../ca/ca-context.ts';
 import { approveKeyRequest, listRequests, refuseKeyRequest, viewRequest } from '../keys/key-requests.ts';
+import { requestTokenCertificate } from '../keys/token-key-request.ts';
 import { KeyRequestSummary, toKeyRequestSummary } from './key-request-summary.ts';
 import { KeySummary, toKeySummary } from './key-summary.ts';
 import { problemResponse, unauthenticated } from './schemas.ts';
@@ -30,6 +32,49 @@ export async function keyRequestRoutes(app: ServiceApp, options: { ca: CaContext
   const { ca } = options;
   app.addSchema(KeySummary);
   app.addSchema(KeyRequestSummary);
+
+  app.post(
+    '/v1/key-requests/csr',
+    {
+      bodyLimit: 32 * 1024,
+      schema: {
+        tags: ['registration authority'],
+        summary:
+          "Ask for the key of a certification request (PKCS #10) made on the caller's USB token to be certified (a signer)",
+        description:
+          "The request must prove possession of its key (its signature verifies with it) and hold an RSA key of 2048 to 8192 bits or an ECDSA P-256/P-384 key. The certificate will name what the caller's office registered, never the request's subject. Once a CA administrator of the office who is not the caller approves (POST /v1/key-requests/{id}/approval), the key (storage token, no private key here) and its certificate are GET /v1/keys/{id}; it signs through two-step signing only.",
+        body: Type.Object(
+          {
+            csr: Type.String({
+              minLength: 4,
+              maxLength: 24 * 1024,
+              description:
+                'the CertificationRequest (RFC 2986), ≤ 16 KiB: base64 of its DER, or PEM (CERTIFICATE REQUEST)',
+            }),
+            validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 1825 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Ref(KeyRequestSummary),
+          400: problemResponse(
+            'VALIDATION_FAILED, CSR_MALFORMED (not base64 DER or PEM of a DER request of version 0, or over 16 KiB) or CSR_SIGNATURE_INVALID (no proof of possession)',
+          ),
+          401: unauthenticated,
+          403: problemResponse('FORBIDDEN: not a signer'),
+          409: problemResponse(
+            'OFFICE_NOT_REGISTERED, PERSON_NOT_REGISTERED, CSR_KEY_IN_USE (a request pending or approved holds the key) or KEY_REQUESTS_PENDING',
+          ),
+          413: problemResponse('PAYLOAD_TOO_LARGE'),
+          422: problemResponse('CSR_KEY_UNSUITABLE: a key or signature algorithm this CA does not certify'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const filed = await requestTokenCertificate(ca, principalOf(request), request.body);
+      return reply.code(202).header('location', `/v1/key-requests/${filed.id}`).send(toKeyRequestSummary(filed));
+    },
+  );
 
   app.get(
     '/v1/key-requests',

@@ -12,9 +12,9 @@ const orNull = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Uni
 export const KeyRequestSummary = Type.Object(
   {
     id: Type.String({ format: 'uuid', description: 'also the id of the key once approved (GET /v1/keys/{id})' }),
-    kind: Type.Union([Type.Literal('enrol'), Type.Literal('import')], {
+    kind: Type.Union([Type.Literal('enrol'), Type.Literal('import'), Type.Literal('csr')], {
       description:
-        'enrol: a key generated here, to be certified by the local CA; import: a PKCS#12 key whose certificate names someone else',
+        "enrol: a key generated here, to be certified by the local CA; import: a PKCS#12 key whose certificate names someone else; csr: the key of a certification request made on the signer's USB token, to be certified by the local CA (the private key never comes here)",
     }),
     state: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('refused')]),
     office: Type.String(),

@@ -9,7 +9,10 @@ export const KeySummary = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     purpose: Type.Union([Type.Literal('personal'), Type.Literal('seal')]),
-    storage: Type.Union([Type.Literal('server'), Type.Literal('pkcs11')]),
+    storage: Type.Union([Type.Literal('server'), Type.Literal('pkcs11'), Type.Literal('token')], {
+      description:
+        "where the private key is: server (here, under the PIN or the KEK), pkcs11 (the service's token), token (the signer's own USB token: the key signs through two-step signing only)",
+    }),
     algorithm: Type.String(),
     office: Type.String(),
     owner: Type.String(),
@@ -25,7 +28,7 @@ export const KeySummary = Type.Object(
     lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     pinPolicy: Type.Union([Type.Literal('met'), Type.Literal('unknown'), Type.Null()], {
       description:
-        "personal keys: 'met' when the PIN was set under the PIN policy (8 to 64 characters, one not a digit); 'unknown' for a key enrolled before it, whose PIN may be six digits: its owner should change it (PUT /v1/keys/{id}/pin). null for seals (no PIN)",
+        "personal keys: 'met' when the PIN was set under the PIN policy (8 to 64 characters, one not a digit); 'unknown' for a key enrolled before it, whose PIN may be six digits: its owner should change it (PUT /v1/keys/{id}/pin). null for seals and keys on the signer's token (no PIN here)",
     }),
     imageType: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Null()], {
       description:
