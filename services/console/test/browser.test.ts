@@ -266,7 +266,12 @@ void t.test(
     await signInAs(clerk);
     await page.goto(`${url}/#/documents/${documentId}`);
     t.ok(
-      await until(page, () => page.getByRole('cell', { name: /Số đến \d+/ }).first().isVisible()),
+      await until(page, () =>
+        page
+          .getByRole('cell', { name: /Số đến \d+/ })
+          .first()
+          .isVisible(),
+      ),
       "the sender sees the recipient's số đến",
     );
     await check('10-recipients');
