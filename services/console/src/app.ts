@@ -64,7 +64,7 @@ export async function buildApp(config: ConsoleConfig, deps: ConsoleDeps = {}): P
     inlineScripts: inlineScriptsOf(bundle.indexHtml),
     connectOrigins: config.oidc === undefined ? [] : [new URL(config.oidc.issuer).origin],
   });
-  if (demoCallers !== undefined) await app.register(demoCallersRoute, { callers: demoCallers });
+  await app.register(demoCallersRoute, { callers: demoCallers });
   await app.register(oidcRoutes, { oidc: config.oidc, indexHtml: bundle.indexHtml });
   await app.register(apiProxy, { config });
   await app.register(staticFiles, { bundle, pdfjs });

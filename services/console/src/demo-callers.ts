@@ -47,10 +47,18 @@ export async function readDemoCallers(path: string): Promise<DemoCallers> {
   return parsed;
 }
 
-/** `GET /session/demo-callers`: the chooser's list (never cached). */
-export async function demoCallersRoute(app: FastifyInstance, options: { callers: DemoCallers }): Promise<void> {
+/**
+ * `GET /session/demo-callers`: the chooser's list (never cached), or 204 and nothing in a
+ * console without one (a real deployment): the sign-in page asks on every load, and a 404
+ * there would be an error in every browser's console.
+ */
+export async function demoCallersRoute(
+  app: FastifyInstance,
+  options: { callers: DemoCallers | undefined },
+): Promise<void> {
   app.get('/session/demo-callers', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
+    if (options.callers === undefined) return reply.code(204).send();
     return options.callers;
   });
 }

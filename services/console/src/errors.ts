@@ -31,9 +31,4 @@ export const consoleErrors = defineErrors({
     title: 'Service unreachable',
     detail: 'The service did not answer (refused, reset or timed out).',
   },
-  CONSOLE_OIDC_NOT_CONFIGURED: {
-    status: 404,
-    title: 'No identity provider',
-    detail: 'The console was started without an identity provider (LIENTHONG_CONSOLE_OIDC_ISSUER).',
-  },
 });

@@ -2,15 +2,14 @@
  * The identity provider's login (OpenID Connect authorization code with PKCE, RFC 7636 S256):
  * the browser is the client, a public one, and the console only tells it where to go.
  * `GET /session/oidc` gives the sign-in page the client's settings (none of them secret), or
- * 404 `CONSOLE_OIDC_NOT_CONFIGURED`; `GET /oidc/callback`, the redirect URI to register at the
+ * 204 and nothing without a provider (the page asks on every load: a 404 would be an error in
+ * every browser's console); `GET /oidc/callback`, the redirect URI to register at the
  * provider, is the console's page itself, which takes the code from its URL, forgets the URL
  * (history.replaceState) and exchanges the code (public/lib/oidc.js). The console never sees
  * the code's token: the page keeps it as it keeps a pasted one.
  */
 import type { FastifyInstance } from 'fastify';
-import { sendProblem, toProblem } from '@lienthong/service';
 import type { OidcClientConfig } from './config.ts';
-import { consoleErrors } from './errors.ts';
 
 /** The path the provider sends the browser back to (the redirect URI is the console's origin + this). */
 export const oidcCallbackPath = '/oidc/callback';
@@ -28,7 +27,7 @@ export async function oidcRoutes(
   const { oidc, indexHtml } = options;
   app.get('/session/oidc', async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    if (oidc === undefined) return sendProblem(reply, toProblem(request, consoleErrors.CONSOLE_OIDC_NOT_CONFIGURED));
+    if (oidc === undefined) return reply.code(204).send();
     const settings: OidcSettings = { ...oidc, redirectPath: oidcCallbackPath };
     return settings;
   });

@@ -32,6 +32,14 @@ const callerOf = (role: string, subject: string, name: string): Caller => ({
 });
 const archivist = callerOf('archivist', 'person:luu-tru', 'Nguyễn Thị Lưu');
 const approver = callerOf('archive-approver', 'person:chanh-van-phong', 'Trần Văn Duyệt');
+// A token the archive refuses (another issuer's): the pages must go back to the sign-in page.
+const refused: Caller = {
+  ...callerOf('archivist', 'person:luu-tru-cu', 'Lê Văn Cũ'),
+  token: testToken(
+    { subject: 'person:luu-tru-cu', office, roles: ['archivist'], name: 'Lê Văn Cũ' },
+    { iss: 'another-issuer' },
+  ),
+};
 
 /** The page reloaded until `ready` holds, at most `tries` times a second apart. */
 async function until(page: Page, ready: () => Promise<boolean>, tries = 60): Promise<boolean> {
@@ -67,7 +75,7 @@ void t.test(
     const dir = await mkdtemp(join(tmpdir(), 'console-disposition-'));
     t.teardown(() => rm(dir, { recursive: true, force: true }));
     const callersFile = join(dir, 'callers.json');
-    await writeFile(callersFile, JSON.stringify({ callers: [archivist, approver] }), { mode: 0o600 });
+    await writeFile(callersFile, JSON.stringify({ callers: [archivist, approver, refused] }), { mode: 0o600 });
     const app = await buildApp(
       loadConsoleConfig({
         LIENTHONG_LOG_LEVEL: 'warn',
@@ -100,6 +108,13 @@ void t.test(
       await page.getByLabel('Văn phòng').selectOption(who.office);
       await page.locator(`button[data-role="${who.role}"]`, { hasText: who.name }).first().click();
       await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+    };
+    const signInAsRefused = async () => {
+      await page.getByRole('button', { name: 'Đăng xuất' }).click();
+      await page.getByLabel('Văn phòng').selectOption(office);
+      await page.locator('button[data-role="archivist"]', { hasText: refused.name }).first().click();
+      await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
+      await page.goto(`${url}/#/dispositions`);
     };
     const propose = async (chosen: TestPackage[], reason: string) => {
       await page.goto(`${url}/#/dispositions`);
@@ -171,6 +186,17 @@ void t.test(
     t.ok(await page.locator(`a[href="#/archive/${c.recordId}"]`).isVisible(), 'the rejected record is due again');
     t.notOk(await page.locator(`a[href="#/archive/${a.recordId}"]`).isVisible(), 'a disposed record is not');
     await check('d05-after');
-    t.same(problems, [], 'no page errors');
+
+    // A token the services refuse (401) ends the session: the sign-in page says why.
+    await signInAsRefused();
+    await page.getByText('Hệ thống không chấp nhận phiên đăng nhập này nữa', { exact: false }).waitFor();
+    t.ok(await page.getByLabel('Văn phòng').isVisible(), 'back on the sign-in page');
+    t.equal(await page.evaluate('sessionStorage.getItem("lienthong.token")'), null, 'the token forgotten');
+    await check('d06-refused');
+    t.same(
+      problems.filter((p) => !/401/.test(p)),
+      [],
+      'no page errors (the browser logs the refused call itself)',
+    );
   },
 );

@@ -16,11 +16,12 @@ const callers = {
   ],
 };
 
-void t.test('absent unless configured: a real deployment has no chooser', async (t) => {
+void t.test('empty unless configured: a real deployment has no chooser', async (t) => {
   const app = await consoleApp(t);
   const res = await app.inject({ method: 'GET', url: '/session/demo-callers' });
-  t.equal(res.statusCode, 404);
-  t.notMatch(res.body, /token/);
+  t.equal(res.statusCode, 204);
+  t.equal(res.body, '');
+  t.equal(res.headers['cache-control'], 'no-store');
 });
 
 void t.test('configured: the list as the suite wrote it, not cached', async (t) => {

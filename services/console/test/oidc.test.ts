@@ -95,12 +95,11 @@ void t.test(
   },
 );
 
-void t.test('GET /session/oidc: 404 problem when not configured, the public settings when it is', async (t) => {
+void t.test('GET /session/oidc: 204 and nothing when not configured, the public settings when it is', async (t) => {
   const bare = await consoleApp(t);
   const none = await bare.inject({ method: 'GET', url: '/session/oidc' });
-  t.equal(none.statusCode, 404);
-  t.match(none.headers['content-type'], /application\/problem\+json/);
-  t.match(none.json(), { status: 404, code: 'CONSOLE_OIDC_NOT_CONFIGURED' });
+  t.equal(none.statusCode, 204);
+  t.equal(none.body, '');
   t.equal((await bare.inject({ method: 'GET', url: '/oidc/callback?code=x&state=y' })).statusCode, 404);
 
   const app = await consoleApp(t, { ...idp, LIENTHONG_CONSOLE_OIDC_RESOURCE: 'https://intake.example.vn' });

@@ -1,6 +1,6 @@
 // Calls to the services through the console's same-origin proxy (/api/<service>/v1/…), with
 // the caller's own token. A refusal becomes an ApiError carrying the problem+json (RFC 9457).
-import { currentSession } from './session.js';
+import { currentSession, refuseSession } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -35,6 +35,8 @@ export async function call(service, path, options = {}) {
   } catch {
     throw new ApiError(0, { title: 'network', detail: 'Không kết nối được tới máy chủ.' });
   }
+  // The token itself refused (not a lack of role: that is 403): back to the sign-in page.
+  if (res.status === 401) refuseSession();
   if (!res.ok) throw new ApiError(res.status, await problemOf(res));
   return res;
 }

@@ -34,7 +34,7 @@ const messages = {
 export async function oidcSettings() {
   try {
     const res = await fetch('/session/oidc', { headers: { accept: 'application/json' } });
-    return res.ok ? await res.json() : null;
+    return res.status === 200 ? await res.json() : null;
   } catch {
     return null;
   }

@@ -8,7 +8,18 @@ let expiryTimer;
 /** Forgets the token as expired and loads the page anew: the shell then shows the sign-in page. */
 function expire() {
   sessionStorage.removeItem(key);
-  sessionStorage.setItem(expiredKey, '1');
+  sessionStorage.setItem(expiredKey, 'expired');
+  location.reload();
+}
+
+/**
+ * A service refused the token (401: revoked key, another issuer, a clock far off): it is
+ * forgotten and the sign-in page comes back, saying so, rather than every page failing.
+ */
+export function refuseSession() {
+  clearTimeout(expiryTimer);
+  sessionStorage.removeItem(key);
+  sessionStorage.setItem(expiredKey, 'refused');
   location.reload();
 }
 
@@ -43,7 +54,7 @@ export function currentSession() {
   if (claims === null) return null;
   if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
     sessionStorage.removeItem(key);
-    sessionStorage.setItem(expiredKey, '1');
+    sessionStorage.setItem(expiredKey, 'expired');
     return null;
   }
   return {
@@ -71,11 +82,11 @@ export function signOut() {
   sessionStorage.removeItem(key);
 }
 
-/** True once after the token expired (the sign-in page says so), then false. */
+/** Why the last session ended, once (`expired` or `refused`; the sign-in page says so), then null. */
 export function takeExpiredNotice() {
-  const expired = sessionStorage.getItem(expiredKey) !== null;
+  const why = sessionStorage.getItem(expiredKey);
   sessionStorage.removeItem(expiredKey);
-  return expired;
+  return why === null ? null : why === 'refused' ? 'refused' : 'expired';
 }
 
 const kept = sessionStorage.getItem(key);

@@ -61,6 +61,13 @@ function IdpLogin({ settings, busy, onStart }) {
   </section>`;
 }
 
+/** What the sign-in page says when the last session ended by itself. */
+const endedNotices = {
+  expired: 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
+  refused:
+    'Hệ thống không chấp nhận phiên đăng nhập này nữa (mã truy cập bị thu hồi hoặc không hợp lệ). Vui lòng đăng nhập lại.',
+};
+
 export function SignIn({ onSignedIn }) {
   const [callers, setCallers] = useState(null);
   const [token, setToken] = useState('');
@@ -68,9 +75,7 @@ export function SignIn({ onSignedIn }) {
   const [oidc, setOidc] = useState(null);
   const [busy, setBusy] = useState(callback !== null);
   const [completing, setCompleting] = useState(callback !== null);
-  const [problem, setProblem] = useState(() =>
-    takeExpiredNotice() ? 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.' : null,
-  );
+  const [problem, setProblem] = useState(() => endedNotices[takeExpiredNotice()] ?? null);
   const fail = (error) => {
     setBusy(false);
     setCompleting(false);
@@ -80,7 +85,7 @@ export function SignIn({ onSignedIn }) {
   };
   useEffect(() => {
     fetch('/session/demo-callers').then(
-      (res) => (res.ok ? res.json().then((body) => setCallers(body.callers)) : setCallers([])),
+      (res) => (res.status === 200 ? res.json().then((body) => setCallers(body.callers)) : setCallers([])),
       () => setCallers([]),
     );
     const params = callback;
