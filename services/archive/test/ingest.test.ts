@@ -6,7 +6,8 @@
  * and the same document under a second event id give one package; a PDF that is not the
  * event's, and an object key with path tricks, go to the dead-letter topic with nothing
  * archived; while the store guard says unsafe the event waits unacknowledged, then is archived;
- * while signing is down only the PDF is copied, once, and the next try's package names that copy;
+ * while signing is down only the PDF is copied, once, and the next try's package names that copy
+ * (unless its lock would end within half a day: then it is copied again);
  * a PDF signing refuses is a dead letter that leaves one locked copy of it, named by no package.
  * Each package is one `record.ingested` entry in the issuing office's audit chain (none in the
  * receiving offices'); a PDF too large to hold is streamed twice and archived the same; the
@@ -398,7 +399,7 @@ await t.test(
       [`records/${later.documentId}/document.pdf`],
       'only the PDF was written, once for both tries: the report, metadata and manifest wait for signing',
     );
-    t.equal(carry.pdf?.versionId, meanwhile[0]!.versionId, 'the copy is kept for the next try');
+    t.equal(carry.pdf?.object.versionId, meanwhile[0]!.versionId, 'the copy is kept for the next try');
     t.equal(
       (await store.getRetention(bucket, meanwhile[0]!.key, meanwhile[0]!.versionId))?.mode,
       'COMPLIANCE',
@@ -438,6 +439,47 @@ await t.test(
       });
       t.equal(await store.getLegalHold(bucket, o.key, o.versionId), false);
     }
+  },
+);
+
+await t.test(
+  'a copy from an earlier try whose lock ends within half a day is not named: the PDF is written again',
+  async (t) => {
+    // A record whose class has ended gets the floor of a day from its ingest; a first try 20
+    // hours ago (signing down since) locked its copy for 4 hours more only.
+    const ended = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
+      retention: '5-years',
+      issuedAt: yearsAgo(5),
+    });
+    const event = issuedEnvelope(ended);
+    const deps = { pool, store, bucket, guard, permanentHorizonMs: testPermanentHorizonMs };
+    const down = createPdfValidator({ signingUrl: 'http://127.0.0.1:1', key: signing.key, timeoutMs: 5_000 });
+    const carry: IngestCarry = {};
+    const then = new Date(Date.now() - 20 * 3_600_000);
+    const error = await ingestIssued({ ...deps, validator: down, now: () => then }, event, carry).catch(
+      (e: unknown) => e,
+    );
+    t.ok(error instanceof ValidationUnavailable, 'signing unreachable');
+    const first = carry.pdf!.object;
+    const firstLock = await store.getRetention(bucket, first.key, first.versionId);
+    t.ok(firstLock!.retainUntil.getTime() < Date.now() + 5 * 3_600_000, 'the first copy is locked for hours only');
+    const up = createPdfValidator({
+      signingUrl: signing.url,
+      key: signing.key,
+      keyId: 'archive-test',
+      timeoutMs: 60_000,
+    });
+    const before = Date.now();
+    t.equal(await ingestIssued({ ...deps, validator: up }, event, carry), 'archived', 'signing back: archived');
+    const pkg = (await packageOf(ended.documentId))!;
+    t.ok(pkg.lockedUntil.getTime() >= before + 86_400_000 - 60_000, 'the package is locked a day from this try');
+    const document = (await listArchivedObjects(pool, ended.documentId)).find((o) => o.name === 'document.pdf')!;
+    t.not(document.versionId, first.versionId, 'the package names a new copy');
+    t.same(
+      await store.getRetention(bucket, document.key, document.versionId),
+      { mode: 'COMPLIANCE', retainUntil: pkg.lockedUntil },
+      'locked as the package says',
+    );
   },
 );
 

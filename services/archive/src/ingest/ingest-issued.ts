@@ -21,7 +21,13 @@ import type { CatalogRecord } from '../catalog/catalog-record.ts';
 import { upsertRecord } from '../catalog/catalog-repository.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { AuditEntryInput } from '../audit/audit-log.ts';
-import { manifestOf, packageKey, packageObjects, packageRetention } from '../packages/archive-package.ts';
+import {
+  manifestOf,
+  minimumRetentionDays,
+  packageKey,
+  packageObjects,
+  packageRetention,
+} from '../packages/archive-package.ts';
 import type { ArchivedObject } from '../packages/archive-package.ts';
 import { canonicalJson } from '../packages/canonical-json.ts';
 import { findPackage, insertPackage } from '../packages/package-repository.ts';
@@ -46,13 +52,18 @@ export interface IngestDeps extends PackageWriteDeps {
 
 /**
  * What a try of an event leaves for the next try of the same event (the consumer keeps one per
- * event): the time the package's lock was computed from, and the PDF's copy once it is written,
- * locked, so that a try after signing failed names that copy instead of writing another.
+ * event): the PDF's copy once it is written, locked, and the time its lock was computed from,
+ * so that a try after signing failed names that copy instead of writing another.
  */
 export interface IngestCarry {
-  ingestedAt?: Date;
-  pdf?: ArchivedObject;
+  pdf?: { object: ArchivedObject; ingestedAt: Date };
 }
+
+/**
+ * The least time a copy from an earlier try must stay locked to be named (half the floor a
+ * fresh ingest gives, `minimumRetentionDays`); one locked for less is written again.
+ */
+const carriedLockMarginMs = (minimumRetentionDays * 86_400_000) / 2;
 
 /** What became of an event: archived now, archived before (or another event's package), or not ours. */
 export type IngestOutcome = 'archived' | 'duplicate' | 'ignored';
@@ -173,14 +184,25 @@ export async function ingestIssued(
   checkSource(data, deps.bucket);
   if ((await findPackage(deps.pool, recordId)) !== undefined) return 'duplicate';
   assertSafe(deps.guard);
-  // A copy an earlier try wrote is named only when it is this event's document, locked from the same time.
-  const copied =
-    carry.pdf?.key === packageKey(recordId, packageObjects.document) && carry.pdf.sha256 === data.file.sha256
+  const now = (deps.now ?? (() => new Date()))();
+  const retentionAt = (at: Date) =>
+    packageRetention(data.retention, new Date(data.issuedAt), at, deps.permanentHorizonMs);
+  // A copy an earlier try wrote is named only when it is this event's document, and with the
+  // package locked from that try's time, as the copy is; unless its lock ends too soon (a class
+  // that had ended, after a long outage): then it is written again, locked from now.
+  const earlier =
+    carry.pdf?.object.key === packageKey(recordId, packageObjects.document) &&
+    carry.pdf.object.sha256 === data.file.sha256
       ? carry.pdf
       : undefined;
-  const ingestedAt = (copied === undefined ? undefined : carry.ingestedAt) ?? (deps.now ?? (() => new Date()))();
-  carry.ingestedAt = ingestedAt;
-  const retention = packageRetention(data.retention, new Date(data.issuedAt), ingestedAt, deps.permanentHorizonMs);
+  let copied = earlier?.object;
+  let ingestedAt = earlier?.ingestedAt ?? now;
+  let retention = retentionAt(ingestedAt);
+  if (copied !== undefined && retention.lockedUntil.getTime() < now.getTime() + carriedLockMarginMs) {
+    copied = undefined;
+    ingestedAt = now;
+    retention = retentionAt(now);
+  }
   // Read once (when small enough to hold). The first copy's SHA-256 is checked by the store
   // before a byte is written; bytes read again for a copy written before are checked here.
   const bytes = await readIssuedPdf(deps, data, copied !== undefined);
@@ -189,7 +211,10 @@ export async function ingestIssued(
   const [pdf, validation] = await bothSettled(
     copied !== undefined
       ? Promise.resolve(copied)
-      : archiveIssuedPdf(deps, data, recordId, retention, bytes).then((written) => (carry.pdf = written)),
+      : archiveIssuedPdf(deps, data, recordId, retention, bytes).then((object) => {
+          carry.pdf = { object, ingestedAt };
+          return object;
+        }),
     validateIssuedPdf(deps, data, bytes),
   );
   const validatedAt = (deps.now ?? (() => new Date()))();
