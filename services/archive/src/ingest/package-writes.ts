@@ -75,8 +75,8 @@ export const inMemoryPdfLimit = 8 * 1024 * 1024;
 /**
  * The issued PDF's bytes when it is at most `inMemoryPdfLimit` long, read once from where the
  * event says and checked against the event's length (`FILE_MISMATCH`), and against its SHA-256
- * when `checkSha256` (else the store checks it when they are copied, before a byte is written:
- * hashing the same megabytes twice would be the ingest's largest cost after the copies);
+ * when `checkSha256` (else the store checks it when they are copied, before a byte is written;
+ * it hashes them anyway, so they are not hashed twice);
  * undefined for a larger one, which `validateIssuedPdf` and `archiveIssuedPdf` stream.
  */
 export async function readIssuedPdf(
