@@ -13,19 +13,23 @@
  * `metadata.json`, `validation.json` and `manifest.json`) into the same Object Lock bucket,
  * each PUT carrying its COMPLIANCE retention and legal hold as `x-amz-object-lock-*` headers
  * (no second call), the objects of one record concurrently and as many records at once as the
- * ingest archives at once (`ingestConcurrency`). The ratio is the ingest's records/s over the
- * baseline's: what reading the source, signing's report, the checks, the manifest written after
- * the others, the separate lock calls, the commit (with the audit entry) and Kafka add over bare
- * puts of the same bytes.
+ * ingest archives at once (`ingestConcurrency`). minio-js hashes each body with MD5 and SHA-256
+ * where libs/storage hashes it once, so the baseline does not pay less per byte than the ingest's
+ * own PUTs. The ratio is the ingest's records/s over the baseline's: what reading the source,
+ * signing's report, the checks, the objects written after the report, the manifest written
+ * after the others, the commit (with the audit entry) and Kafka add over bare puts of the same bytes.
  *
  * The detail also reports signing's part: the same PDFs posted to signing's
  * `POST /v1/verify/pdf` alone in the same run, as many at once as the ingest sends for one
  * office (`defaultRequestsPerOffice`, signing's per-caller limit); and the archive's own part:
  * `ingestIssued` of the same PDFs (under other document ids) called directly, without Kafka,
- * as many at once as the consumer runs, with a validator that answers at once. The ingest asks
- * for the report before it writes anything (so a signing outage leaves no copies behind); on a
- * machine where the CPU is the limit the two costs add, so signing's figure bounds the ratio
- * whatever the archive does (services/archive README, "What it costs").
+ * as many at once as the consumer runs, with a validator that answers at once. And, for each
+ * of the four, the CPU time of this process per record (`process.cpuUsage`: signing runs in it,
+ * its verifications in its worker threads; MinIO, PostgreSQL and Kafka are other processes),
+ * which moves far less than the wall-clock figures on a shared machine. The ingest asks for the
+ * report while it copies the PDF, but on a machine where the CPU is the limit the two costs add,
+ * so signing's figure bounds the ratio whatever the archive does (services/archive README,
+ * "What it costs").
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -71,6 +75,15 @@ async function waitForPackages(d: TestIngest, count: number, limitSeconds: numbe
   }
 }
 
+/** Seconds of wall clock and milliseconds of this process's CPU per record that `work` took. */
+async function timed(work: () => Promise<void>): Promise<{ seconds: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - start) / 1000, cpuMs: (used.user + used.system) / 1000 / records };
+}
+
 /** Runs `work` over `items`, `lanes` at a time. */
 async function inLanes<T>(items: readonly T[], lanes: number, work: (item: T, index: number) => Promise<void>) {
   let next = 0;
@@ -84,24 +97,31 @@ async function inLanes<T>(items: readonly T[], lanes: number, work: (item: T, in
   );
 }
 
-/** Signing's report of each PDF, as many at once as the ingest asks them of one office (seconds in all). */
-async function reportsAlone(signing: TestSigningPeer, pdfs: readonly Buffer[]): Promise<number> {
+/** Signing's report of each PDF, as many at once as the ingest asks them of one office (`timed`). */
+async function reportsAlone(
+  signing: TestSigningPeer,
+  pdfs: readonly Buffer[],
+): Promise<{ seconds: number; cpuMs: number }> {
   const headers = authHeader({ subject: 'person:archivist', office: 'VPTU-CM', roles: ['archivist'] });
-  const start = performance.now();
-  await inLanes(pdfs, defaultRequestsPerOffice, async (pdf) => {
-    const response = await fetch(`${signing.url}/v1/verify/pdf`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/pdf' },
-      body: pdf,
-    });
-    if (response.status !== 200) throw new Error(`verify: ${response.status} ${await response.text()}`);
-    await response.arrayBuffer();
-  });
-  return (performance.now() - start) / 1000;
+  return timed(() =>
+    inLanes(pdfs, defaultRequestsPerOffice, async (pdf) => {
+      const response = await fetch(`${signing.url}/v1/verify/pdf`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/pdf' },
+        body: pdf,
+      });
+      if (response.status !== 200) throw new Error(`verify: ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+    }),
+  );
 }
 
-/** Raw puts of objects of `sizes` per record (the first: the PDF itself), locked in the PUT; seconds in all. */
-async function rawPuts(bucket: string, pdfs: readonly Buffer[], sizes: readonly number[]): Promise<number> {
+/** Raw puts of objects of `sizes` per record (the first: the PDF itself), locked in the PUT; `timed`. */
+async function rawPuts(
+  bucket: string,
+  pdfs: readonly Buffer[],
+  sizes: readonly number[],
+): Promise<{ seconds: number; cpuMs: number }> {
   const endpoint = new URL(testEnv.s3.endpoint);
   const client = new Client({
     endPoint: endpoint.hostname,
@@ -117,26 +137,29 @@ async function rawPuts(bucket: string, pdfs: readonly Buffer[], sizes: readonly 
     'x-amz-object-lock-legal-hold': 'ON',
   };
   const others = sizes.slice(1).map((size) => randomBytes(size));
-  const start = performance.now();
-  await inLanes(pdfs, ingestConcurrency, async (pdf, i) => {
-    const prefix = `baseline/${i}-${randomBytes(4).toString('hex')}`;
-    await Promise.all(
-      [pdf, ...others].map((body, n) =>
-        client.putObject(bucket, `${prefix}/${n}`, body, body.length, {
-          'Content-Type': n === 0 ? 'application/pdf' : 'application/json',
-          ...lock,
-        }),
-      ),
-    );
-  });
-  return (performance.now() - start) / 1000;
+  return timed(() =>
+    inLanes(pdfs, ingestConcurrency, async (pdf, i) => {
+      const prefix = `baseline/${i}-${randomBytes(4).toString('hex')}`;
+      await Promise.all(
+        [pdf, ...others].map((body, n) =>
+          client.putObject(bucket, `${prefix}/${n}`, body, body.length, {
+            'Content-Type': n === 0 ? 'application/pdf' : 'application/json',
+            ...lock,
+          }),
+        ),
+      );
+    }),
+  );
 }
 
 /**
  * The archive's own part: `ingestIssued` of `data` called directly (no Kafka), `ingestConcurrency`
- * at a time, with a validator that answers a fixed report at once (its stream drained); seconds in all.
+ * at a time, with a validator that answers a fixed report at once (its stream drained); `timed`.
  */
-async function ingestWithoutReport(d: TestIngest, data: readonly DocumentIssued[]): Promise<number> {
+async function ingestWithoutReport(
+  d: TestIngest,
+  data: readonly DocumentIssued[],
+): Promise<{ seconds: number; cpuMs: number }> {
   const validator: PdfValidator = {
     async verifyPdf(_office, pdf) {
       for await (const chunk of pdf) void chunk;
@@ -148,12 +171,15 @@ async function ingestWithoutReport(d: TestIngest, data: readonly DocumentIssued[
     },
   };
   const deps = { pool: d.pool, store: d.store, bucket: d.bucket, guard: d.guard, validator };
-  const start = performance.now();
-  await inLanes(data, ingestConcurrency, async (issued) => {
-    const outcome = await ingestIssued({ ...deps, permanentHorizonMs: testPermanentHorizonMs }, issuedEnvelope(issued));
-    if (outcome !== 'archived') throw new Error(`${issued.documentId}: ${outcome}`);
-  });
-  return (performance.now() - start) / 1000;
+  return timed(() =>
+    inLanes(data, ingestConcurrency, async (issued) => {
+      const outcome = await ingestIssued(
+        { ...deps, permanentHorizonMs: testPermanentHorizonMs },
+        issuedEnvelope(issued),
+      );
+      if (outcome !== 'archived') throw new Error(`${issued.documentId}: ${outcome}`);
+    }),
+  );
 }
 
 async function measure(): Promise<{ ingest: number; baseline: number; detail: string }> {
@@ -168,22 +194,26 @@ async function measure(): Promise<{ ingest: number; baseline: number; detail: st
     await publishIssued(d, issuedEnvelope(issued[0]!));
     await waitForPackages(d, 1, 120);
 
-    const start = performance.now();
-    await publishIssued(d, ...issued.slice(1).map(issuedEnvelope));
-    await waitForPackages(d, records + 1, 900);
-    const ingest = (performance.now() - start) / 1000;
+    const ingestRun = await timed(async () => {
+      await publishIssued(d, ...issued.slice(1).map(issuedEnvelope));
+      await waitForPackages(d, records + 1, 900);
+    });
+    const ingest = ingestRun.seconds;
 
     const { rows } = await d.pool.query<{ name: string; size: number }>(
       `SELECT name, avg(size)::int AS size FROM archived_object GROUP BY name
        ORDER BY name <> 'document.pdf', name`,
     );
     const sizes = rows.map((r) => r.size);
-    const baseline = await rawPuts(d.bucket, pdfs.slice(1), sizes);
-    const signingSeconds = await reportsAlone(signing, pdfs.slice(1));
+    const raw = await rawPuts(d.bucket, pdfs.slice(1), sizes);
+    const baseline = raw.seconds;
+    const signingRun = await reportsAlone(signing, pdfs.slice(1));
+    const signingSeconds = signingRun.seconds;
     const megabytes = pdfs.slice(1).reduce((sum, pdf) => sum + pdf.length, 0) / 1e6;
     const again: DocumentIssued[] = [];
     for (const pdf of pdfs.slice(1)) again.push(await issuedDocument(d.store, d.sourceBucket, pdf));
-    const ownSeconds = await ingestWithoutReport(d, again);
+    const own = await ingestWithoutReport(d, again);
+    const ownSeconds = own.seconds;
     const signingRatio = records / signingSeconds / (records / baseline);
     const ownRatio = records / ownSeconds / (records / baseline);
     return {
@@ -194,7 +224,9 @@ async function measure(): Promise<{ ingest: number; baseline: number; detail: st
         `ingest ${ingest.toFixed(2)} s, raw puts ${baseline.toFixed(2)} s; signing's reports alone ` +
         `(${defaultRequestsPerOffice} at a time) ${signingSeconds.toFixed(2)} s = ratio ${signingRatio.toFixed(2)} ` +
         `of the raw puts; the archive's own part ` +
-        `(ingestIssued without Kafka, signing answering at once) ${ownSeconds.toFixed(2)} s = ratio ${ownRatio.toFixed(2)}`,
+        `(ingestIssued without Kafka, signing answering at once) ${ownSeconds.toFixed(2)} s = ratio ${ownRatio.toFixed(2)}; ` +
+        `this process's CPU per record: ingest ${ingestRun.cpuMs.toFixed(1)} ms, raw puts ${raw.cpuMs.toFixed(1)} ms, ` +
+        `signing's reports ${signingRun.cpuMs.toFixed(1)} ms, own part ${own.cpuMs.toFixed(1)} ms`,
     };
   } finally {
     for (const fn of teardowns.reverse()) await fn();

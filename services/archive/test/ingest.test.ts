@@ -5,12 +5,17 @@
  * own credentials), the manifest, the package rows and the catalog row; the same event twice
  * and the same document under a second event id give one package; a PDF that is not the
  * event's, and an object key with path tricks, go to the dead-letter topic with nothing
- * archived; while the store guard says unsafe the event waits unacknowledged, then is archived.
+ * archived; while the store guard says unsafe the event waits unacknowledged, then is archived;
+ * while signing is down only the PDF is copied, once, and the next try's package names that copy
+ * (unless its lock would end within half a day: then it is copied again);
+ * a PDF signing refuses is a dead letter that leaves one locked copy of it, named by no package.
  * Each package is one `record.ingested` entry in the issuing office's audit chain (none in the
  * receiving offices'); a PDF too large to hold is streamed twice and archived the same; the
  * validator keeps to signing's limit of uploads in flight per caller.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import t from 'tap';
 import { PDFDocument } from 'pdf-lib';
@@ -23,6 +28,7 @@ import { readAudit } from '../src/audit/audit-log.ts';
 import { findRecord } from '../src/catalog/catalog-repository.ts';
 import { isTransient } from '../src/ingest/ingest-errors.ts';
 import { ingestActor, ingestIssued } from '../src/ingest/ingest-issued.ts';
+import type { IngestCarry } from '../src/ingest/ingest-issued.ts';
 import { inMemoryPdfLimit } from '../src/ingest/package-writes.ts';
 import { createPdfValidator, ValidationUnavailable } from '../src/ingest/validation-client.ts';
 import { findPackage, listArchivedObjects } from '../src/packages/package-repository.ts';
@@ -366,7 +372,7 @@ await t.test(
 );
 
 await t.test(
-  'signing down: the ingest says "not now" and writes nothing; back up, the same event is archived',
+  'signing down: "not now", the PDF copied meanwhile; back up, the next try names that copy, none left unnamed',
   async (t) => {
     const later = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
       retention: '5-years',
@@ -380,18 +386,34 @@ await t.test(
       keyId: 'archive-test',
       timeoutMs: 5_000,
     });
-    const error = await ingestIssued({ ...deps, validator: down }, event).catch((e: unknown) => e);
-    t.ok(error instanceof ValidationUnavailable, 'signing unreachable');
-    t.ok(isTransient(error), 'the consumer waits and tries the event again (not a dead letter)');
-    t.same(await store.listVersions(bucket, `records/${later.documentId}/`), [], 'nothing written meanwhile');
+    // What the consumer keeps for the event between its tries.
+    const carry: IngestCarry = {};
+    for (const _try of [1, 2]) {
+      const error = await ingestIssued({ ...deps, validator: down }, event, carry).catch((e: unknown) => e);
+      t.ok(error instanceof ValidationUnavailable, 'signing unreachable');
+      t.ok(isTransient(error), 'the consumer waits and tries the event again (not a dead letter)');
+    }
+    const meanwhile = await store.listVersions(bucket, `records/${later.documentId}/`);
+    t.same(
+      meanwhile.map((v) => v.key),
+      [`records/${later.documentId}/document.pdf`],
+      'only the PDF was written, once for both tries: the report, metadata and manifest wait for signing',
+    );
+    t.equal(carry.pdf?.object.versionId, meanwhile[0]!.versionId, 'the copy is kept for the next try');
+    t.equal(
+      (await store.getRetention(bucket, meanwhile[0]!.key, meanwhile[0]!.versionId))?.mode,
+      'COMPLIANCE',
+      'and locked already',
+    );
     t.equal(await packageOf(later.documentId), undefined);
+    t.equal(await findRecord(pool, 'VPTU-CM', later.documentId), undefined, 'nor in the catalog');
     const up = createPdfValidator({
       signingUrl: signing.url,
       key: signing.key,
       keyId: 'archive-test',
       timeoutMs: 60_000,
     });
-    t.equal(await ingestIssued({ ...deps, validator: up }, event), 'archived');
+    t.equal(await ingestIssued({ ...deps, validator: up }, event, carry), 'archived');
     t.equal(await ingestIssued({ ...deps, validator: up }, event), 'duplicate', 'and once only');
     const pkg = (await packageOf(later.documentId))!;
     const fiveYears = new Date(later.issuedAt);
@@ -399,6 +421,17 @@ await t.test(
     t.equal(pkg.retainUntil?.toISOString(), fiveYears.toISOString(), 'five years from its date');
     t.equal(pkg.legalHold, false);
     const objects = await listArchivedObjects(pool, later.documentId);
+    t.equal(
+      objects.find((o) => o.name === 'document.pdf')?.versionId,
+      meanwhile[0]!.versionId,
+      'the package names the copy written while signing was down',
+    );
+    const versions = await store.listVersions(bucket, `records/${later.documentId}/`);
+    t.same(
+      versions.map((v) => `${v.key} ${v.versionId}`).sort(),
+      objects.map((o) => `${o.key} ${o.versionId}`).sort(),
+      'every version in the bucket is one the package names',
+    );
     for (const o of objects) {
       t.same(await store.getRetention(bucket, o.key, o.versionId), {
         mode: 'COMPLIANCE',
@@ -406,6 +439,94 @@ await t.test(
       });
       t.equal(await store.getLegalHold(bucket, o.key, o.versionId), false);
     }
+  },
+);
+
+await t.test(
+  'a copy from an earlier try whose lock ends within half a day is not named: the PDF is written again',
+  async (t) => {
+    // A record whose class has ended gets the floor of a day from its ingest; a first try 20
+    // hours ago (signing down since) locked its copy for 4 hours more only.
+    const ended = await issuedDocument(store, sourceBucket, await unsignedPdf(), {
+      retention: '5-years',
+      issuedAt: yearsAgo(5),
+    });
+    const event = issuedEnvelope(ended);
+    const deps = { pool, store, bucket, guard, permanentHorizonMs: testPermanentHorizonMs };
+    const down = createPdfValidator({ signingUrl: 'http://127.0.0.1:1', key: signing.key, timeoutMs: 5_000 });
+    const carry: IngestCarry = {};
+    const then = new Date(Date.now() - 20 * 3_600_000);
+    const error = await ingestIssued({ ...deps, validator: down, now: () => then }, event, carry).catch(
+      (e: unknown) => e,
+    );
+    t.ok(error instanceof ValidationUnavailable, 'signing unreachable');
+    const first = carry.pdf!.object;
+    const firstLock = await store.getRetention(bucket, first.key, first.versionId);
+    t.ok(firstLock!.retainUntil.getTime() < Date.now() + 5 * 3_600_000, 'the first copy is locked for hours only');
+    const up = createPdfValidator({
+      signingUrl: signing.url,
+      key: signing.key,
+      keyId: 'archive-test',
+      timeoutMs: 60_000,
+    });
+    const before = Date.now();
+    t.equal(await ingestIssued({ ...deps, validator: up }, event, carry), 'archived', 'signing back: archived');
+    const pkg = (await packageOf(ended.documentId))!;
+    t.ok(pkg.lockedUntil.getTime() >= before + 86_400_000 - 60_000, 'the package is locked a day from this try');
+    const document = (await listArchivedObjects(pool, ended.documentId)).find((o) => o.name === 'document.pdf')!;
+    t.not(document.versionId, first.versionId, 'the package names a new copy');
+    t.same(
+      await store.getRetention(bucket, document.key, document.versionId),
+      { mode: 'COMPLIANCE', retainUntil: pkg.lockedUntil },
+      'locked as the package says',
+    );
+  },
+);
+
+await t.test(
+  'signing refuses the PDF itself: a dead letter, nothing in the catalog, one locked copy of the PDF left unnamed',
+  async (t) => {
+    // A signing that refuses every PDF (422, as it does one over a parsing limit): the real one
+    // reports on whatever it is given.
+    const refusing = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(422, { 'content-type': 'application/problem+json' });
+        response.end(JSON.stringify({ code: 'PDF_INVALID', detail: 'over a parsing limit' }));
+      });
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    t.teardown(() => new Promise<void>((resolve) => refusing.close(() => resolve())));
+    const r = await ingestForFile(t, {
+      ...signing,
+      url: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+    });
+    const refused = await issuedDocument(r.store, r.sourceBucket, await unsignedPdf(), {
+      retention: '5-years',
+      issuedAt: yearsAgo(5),
+    });
+    const event = issuedEnvelope(refused);
+    await publishIssued(r, event);
+    await waitFor(
+      'the refused event in the dead-letter topic',
+      async () => (await deadLetters.list({ topic: r.topics.issued })).some((l) => l.eventId === event.id),
+      120_000,
+    );
+    const letters = await deadLetters.list({ topic: r.topics.issued });
+    t.match(letters.find((l) => l.eventId === event.id)?.reason, /answered 422/, "signing's refusal is the reason");
+    t.equal(await findPackage(r.pool, refused.documentId), undefined, 'no package');
+    t.equal(await findRecord(r.pool, 'VPTU-CM', refused.documentId), undefined, 'no catalog row');
+    const versions = await r.store.listVersions(r.bucket, `records/${refused.documentId}/`);
+    t.same(
+      versions.map((v) => v.key),
+      [`records/${refused.documentId}/document.pdf`],
+      "the PDF copied while signing was asked, once over the bus's tries; nothing else",
+    );
+    t.equal(
+      (await r.store.getRetention(r.bucket, versions[0]!.key, versions[0]!.versionId))?.mode,
+      'COMPLIANCE',
+      'locked: the bucket keeps it until its retain-until',
+    );
   },
 );
 

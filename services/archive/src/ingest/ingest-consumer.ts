@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus, EventEnvelope } from '@lienthong/bus';
 import type { Logger } from '@lienthong/service';
 import { isTransient } from './ingest-errors.ts';
-import type { IngestDeps } from './ingest-issued.ts';
+import type { IngestCarry, IngestDeps } from './ingest-issued.ts';
 import { ingestIssued } from './ingest-issued.ts';
 import type { IngestResult } from './ingest-metrics.ts';
 import type { IngestTopics } from './ingest-topics.ts';
@@ -41,11 +41,23 @@ export interface IngestConsumerDeps extends IngestDeps {
   onResult?: (result: IngestResult) => void;
 }
 
+/**
+ * Most events whose tries' leftovers (`IngestCarry`: the PDF's copy) are kept for their next
+ * try; past it the oldest are forgotten (their next try writes another copy). An event's entry
+ * goes when it is archived, found archived, or dead-lettered.
+ */
+const carriedEvents = 1024;
+
 /** Archives `event`, waiting out transient failures until it is done or `signal` aborts. */
-async function ingestPatiently(deps: IngestConsumerDeps, event: EventEnvelope, signal: AbortSignal) {
+async function ingestPatiently(
+  deps: IngestConsumerDeps,
+  event: EventEnvelope,
+  signal: AbortSignal,
+  carry: IngestCarry,
+) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestIssued(deps, event);
+      return await ingestIssued(deps, event, carry);
     } catch (error) {
       if (!isTransient(error) || signal.aborted) throw error;
       deps.onResult?.('retried');
@@ -89,6 +101,16 @@ async function eachLimited<T>(
 export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ stop(): Promise<void> }> {
   await deps.bus.ensureTopics([deps.topics.issued]);
   const closing = new AbortController();
+  // Per event id, across the tries in place and the bus's own retries of a failed batch.
+  const carries = new Map<string, IngestCarry>();
+  const carryOf = (id: string): IngestCarry => {
+    let carry = carries.get(id);
+    if (carry === undefined) {
+      carries.set(id, (carry = {}));
+      if (carries.size > carriedEvents) carries.delete(carries.keys().next().value!);
+    }
+    return carry;
+  };
   const subscription = await deps.bus.subscribe({
     group: deps.topics.group,
     topics: [deps.topics.issued],
@@ -100,7 +122,8 @@ export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ s
     handleBatch: async (events, info) => {
       try {
         await eachLimited(events, ingestConcurrency, async (event, i) => {
-          const outcome = await ingestPatiently(deps, event, closing.signal);
+          const outcome = await ingestPatiently(deps, event, closing.signal, carryOf(event.id));
+          carries.delete(event.id);
           if (outcome !== 'ignored') deps.onResult?.(outcome);
           if (outcome === 'archived')
             deps.logger.info(
@@ -111,8 +134,10 @@ export async function startIngestConsumer(deps: IngestConsumerDeps): Promise<{ s
       } catch (error) {
         // A batch of one failing its last try is what the bus dead-letters (a longer batch
         // that fails is handed over again one event at a time); a stop abandons, not refuses.
-        if (events.length === 1 && info.attempt >= ingestMaxAttempts && !closing.signal.aborted)
+        if (events.length === 1 && info.attempt >= ingestMaxAttempts && !closing.signal.aborted) {
           deps.onResult?.('dead-lettered');
+          carries.delete(events[0]!.id);
+        }
         throw error;
       }
     },

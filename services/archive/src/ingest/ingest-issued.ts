@@ -1,12 +1,15 @@
 /**
- * The ingest of one `document.issued` (README "Ingest"): signing's validation report of the
- * issued PDF streamed from where the event says (its SHA-256 and length checked against the
- * event on the way), the PDF streamed into the archive bucket (checked again by the store),
- * the record's metadata and the manifest, each object under COMPLIANCE retention (permanent
- * records also under legal hold); then, in ONE transaction, the event marked handled, the
- * package and its objects, the catalog row and the `record.ingested` audit entry.
- * A crash or a retry before that commit writes the objects again as new versions: the package
- * names the versions of the attempt that committed; the others stay, locked and unnamed.
+ * The ingest of one `document.issued` (README "Ingest"): the issued PDF read from where the
+ * event says (its length checked), copied into the archive bucket (its SHA-256 checked against
+ * the event's by the store before a byte is written) while signing's validation report of the
+ * same bytes is asked; then the record's metadata and the report, and the manifest, each object
+ * under COMPLIANCE retention (permanent records also under legal hold); then, in ONE
+ * transaction, the event marked handled, the package and its objects, the catalog row and the
+ * `record.ingested` audit entry.
+ * A try that fails after the PDF was copied leaves that copy to the next try of the same event
+ * (`IngestCarry`), which names it rather than write another; a crash, or a failure after the
+ * other objects were written, leaves versions that the next try writes again: the package names
+ * the versions of the try that committed; the others stay, locked and unnamed.
  */
 import { withTransaction, handleOnce } from '@lienthong/db';
 import type { Pool } from '@lienthong/db';
@@ -18,11 +21,17 @@ import type { CatalogRecord } from '../catalog/catalog-record.ts';
 import { upsertRecord } from '../catalog/catalog-repository.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { AuditEntryInput } from '../audit/audit-log.ts';
-import { manifestOf, packageObjects, packageRetention } from '../packages/archive-package.ts';
+import {
+  manifestOf,
+  minimumRetentionDays,
+  packageKey,
+  packageObjects,
+  packageRetention,
+} from '../packages/archive-package.ts';
 import type { ArchivedObject } from '../packages/archive-package.ts';
 import { canonicalJson } from '../packages/canonical-json.ts';
 import { findPackage, insertPackage } from '../packages/package-repository.ts';
-import { IngestRefused, StoreUnsafe } from './ingest-errors.ts';
+import { IngestRefused, isTransient, StoreUnsafe } from './ingest-errors.ts';
 import type { ValidationReport } from './validation-client.ts';
 import { signerNameOf } from './signer-name.ts';
 import { archiveIssuedPdf, putPackageObject, readIssuedPdf, validateIssuedPdf } from './package-writes.ts';
@@ -40,6 +49,21 @@ export interface IngestDeps extends PackageWriteDeps {
   /** A permanent record's retention ahead of now, ms (default `permanentRetentionYears`); tests shorten it. */
   permanentHorizonMs?: number;
 }
+
+/**
+ * What a try of an event leaves for the next try of the same event (the consumer keeps one per
+ * event): the PDF's copy once it is written, locked, and the time its lock was computed from,
+ * so that a try after signing failed names that copy instead of writing another.
+ */
+export interface IngestCarry {
+  pdf?: { object: ArchivedObject; ingestedAt: Date };
+}
+
+/**
+ * The least time a copy from an earlier try must stay locked to be named (half the floor a
+ * fresh ingest gives, `minimumRetentionDays`); one locked for less is written again.
+ */
+const carriedLockMarginMs = (minimumRetentionDays * 86_400_000) / 2;
 
 /** What became of an event: archived now, archived before (or another event's package), or not ours. */
 export type IngestOutcome = 'archived' | 'duplicate' | 'ignored';
@@ -120,6 +144,17 @@ function checkSource(data: DocumentIssued, archiveBucket: string): void {
     throw new IngestRefused('SOURCE_OBJECT_INVALID', 'the issued PDF cannot be read from the archive bucket itself');
 }
 
+/**
+ * Both settled; the first failure otherwise, one that will never pass (a refusal) before one
+ * that may pass later, so the event is not retried for ever when it is refused anyway.
+ */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === 'fulfilled' && second.status === 'fulfilled') return [first.value, second.value];
+  const failures = [first, second].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  throw failures.find((error) => !isTransient(error)) ?? failures[0];
+}
+
 function assertSafe(guard: IngestDeps['guard']): void {
   try {
     guard.assertSafe();
@@ -129,12 +164,17 @@ function assertSafe(guard: IngestDeps['guard']): void {
 }
 
 /**
- * Archives the document of one `document.issued` envelope. Throws `IngestRefused` for an
+ * Archives the document of one `document.issued` envelope; `carry` is what an earlier try of
+ * the same event left (the consumer keeps it, filled in here). Throws `IngestRefused` for an
  * event that can never be archived, `StoreUnsafe` / `ValidationUnavailable` / a storage or
  * database outage for one that cannot be now, and libs/records' error for data that is not
  * a valid `document.issued`.
  */
-export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Promise<IngestOutcome> {
+export async function ingestIssued(
+  deps: IngestDeps,
+  event: EventEnvelope,
+  carry: IngestCarry = {},
+): Promise<IngestOutcome> {
   const definition = checkEvent(event);
   if (definition.type !== eventDefinitions.documentIssued.type) return 'ignored';
   const data = event.data as DocumentIssued;
@@ -144,12 +184,40 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
   checkSource(data, deps.bucket);
   if ((await findPackage(deps.pool, recordId)) !== undefined) return 'duplicate';
   assertSafe(deps.guard);
-  const ingestedAt = (deps.now ?? (() => new Date()))();
-  const retention = packageRetention(data.retention, new Date(data.issuedAt), ingestedAt, deps.permanentHorizonMs);
-  // Read once (when small enough to hold), then signing: while it is down nothing is written,
-  // so retries leave no copies behind.
-  const bytes = await readIssuedPdf(deps, data);
-  const validation = await validateIssuedPdf(deps, data, bytes);
+  const now = (deps.now ?? (() => new Date()))();
+  const retentionAt = (at: Date) =>
+    packageRetention(data.retention, new Date(data.issuedAt), at, deps.permanentHorizonMs);
+  // A copy an earlier try wrote is named only when it is this event's document, and with the
+  // package locked from that try's time, as the copy is; unless its lock ends too soon (a class
+  // that had ended, after a long outage): then it is written again, locked from now.
+  const earlier =
+    carry.pdf?.object.key === packageKey(recordId, packageObjects.document) &&
+    carry.pdf.object.sha256 === data.file.sha256
+      ? carry.pdf
+      : undefined;
+  let copied = earlier?.object;
+  let ingestedAt = earlier?.ingestedAt ?? now;
+  let retention = retentionAt(ingestedAt);
+  if (copied !== undefined && retention.lockedUntil.getTime() < now.getTime() + carriedLockMarginMs) {
+    copied = undefined;
+    ingestedAt = now;
+    retention = retentionAt(now);
+  }
+  // Read once (when small enough to hold). The first copy's SHA-256 is checked by the store
+  // before a byte is written; bytes read again for a copy written before are checked here.
+  const bytes = await readIssuedPdf(deps, data, copied !== undefined);
+  // Signing's report and the PDF's copy at the same time: signing down, the copy stays (locked)
+  // for the next try, which names it (`carry`) instead of writing another.
+  const [pdf, validation] = await bothSettled(
+    copied !== undefined
+      ? Promise.resolve(copied)
+      : archiveIssuedPdf(deps, data, recordId, retention, bytes).then((object) => {
+          carry.pdf = { object, ingestedAt };
+          return object;
+        }),
+    validateIssuedPdf(deps, data, bytes),
+  );
+  const validatedAt = (deps.now ?? (() => new Date()))();
   const record = { ...catalogRecordOf(data, signerNameOf(validation.report, data.office)), id: recordId };
   const metadataJson = canonicalJson({
     recordId,
@@ -163,28 +231,27 @@ export async function ingestIssued(deps: IngestDeps, event: EventEnvelope): Prom
     issued: data,
     catalog: record,
   });
-  // The metadata names no other object: it is written while the PDF is; the report names the
-  // PDF's version and the manifest every version, so they follow.
-  const [pdf, metadata] = await Promise.all([
-    archiveIssuedPdf(deps, data, recordId, retention, bytes),
+  // The metadata holds the signer's name from the report and the report names the PDF's
+  // version: both follow the two, side by side; the manifest names every version, so it is last.
+  const [metadata, report] = await Promise.all([
     putPackageObject(deps, recordId, packageObjects.metadata, metadataJson, 'application/json', retention),
-  ]);
-  const report = await putPackageObject(
-    deps,
-    recordId,
-    packageObjects.validation,
-    canonicalJson({
+    putPackageObject(
+      deps,
       recordId,
-      validatedAt: ingestedAt.toISOString(),
-      validator: 'lienthong-signing POST /v1/verify/pdf',
-      document: { key: pdf.key, versionId: pdf.versionId, sha256: pdf.sha256 },
-      indication: validation.indication,
-      subIndication: validation.subIndication,
-      report: validation.report,
-    }),
-    'application/json',
-    retention,
-  );
+      packageObjects.validation,
+      canonicalJson({
+        recordId,
+        validatedAt: validatedAt.toISOString(),
+        validator: 'lienthong-signing POST /v1/verify/pdf',
+        document: { key: pdf.key, versionId: pdf.versionId, sha256: pdf.sha256 },
+        indication: validation.indication,
+        subIndication: validation.subIndication,
+        report: validation.report,
+      }),
+      'application/json',
+      retention,
+    ),
+  ]);
   const objects = [pdf, metadata, report];
   const manifest = await putPackageObject(
     deps,

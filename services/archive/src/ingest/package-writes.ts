@@ -1,7 +1,7 @@
 /**
  * The writes of a package: an object put under the package's lock, and the issued PDF read
- * where the event says (once, when it is small enough to hold), validated by signing (its
- * SHA-256 checked against the event's) and copied into the package (checked again by the store).
+ * where the event says (once, when it is small enough to hold), validated by signing and copied
+ * into the package (its SHA-256 checked against the event's by the store).
  */
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
@@ -74,10 +74,16 @@ export const inMemoryPdfLimit = 8 * 1024 * 1024;
 
 /**
  * The issued PDF's bytes when it is at most `inMemoryPdfLimit` long, read once from where the
- * event says and checked against the event's length and SHA-256 (`FILE_MISMATCH` before signing
- * is asked); undefined for a larger one, which `validateIssuedPdf` and `archiveIssuedPdf` stream.
+ * event says and checked against the event's length (`FILE_MISMATCH`), and against its SHA-256
+ * when `checkSha256` (else the store checks it when they are copied, before a byte is written;
+ * it hashes them anyway, so they are not hashed twice);
+ * undefined for a larger one, which `validateIssuedPdf` and `archiveIssuedPdf` stream.
  */
-export async function readIssuedPdf(deps: PackageWriteDeps, data: DocumentIssued): Promise<Buffer | undefined> {
+export async function readIssuedPdf(
+  deps: PackageWriteDeps,
+  data: DocumentIssued,
+  checkSha256: boolean,
+): Promise<Buffer | undefined> {
   if (data.file.byteLength > inMemoryPdfLimit) return undefined;
   const source = await openSource(deps, data);
   const chunks: Buffer[] = [];
@@ -96,6 +102,7 @@ export async function readIssuedPdf(deps: PackageWriteDeps, data: DocumentIssued
   const bytes = Buffer.concat(chunks, length);
   if (bytes.length !== data.file.byteLength)
     throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} holds fewer bytes than the event says`);
+  if (!checkSha256) return bytes;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== data.file.sha256)
     throw new IngestRefused('FILE_MISMATCH', `${data.file.object.key} hashes to ${sha256}, not the event's SHA-256`);
@@ -103,10 +110,10 @@ export async function readIssuedPdf(deps: PackageWriteDeps, data: DocumentIssued
 }
 
 /**
- * Signing's report of the issued PDF: of `bytes` (read and checked by `readIssuedPdf`), or
- * streamed from where the event says and hashed on the way: a report of bytes whose SHA-256 is
- * not the event's is refused before anything is written (the archived copy is checked against
- * the same SHA-256, so the report is of it).
+ * Signing's report of the issued PDF: of `bytes` (read by `readIssuedPdf`), or streamed from
+ * where the event says and hashed on the way. The report is kept only with a copy the store
+ * found to hash to the event's SHA-256 (or of bytes `readIssuedPdf` checked), so it is of that
+ * copy; a streamed PDF whose SHA-256 is not the event's is refused here too.
  */
 export async function validateIssuedPdf(
   deps: PackageWriteDeps,
