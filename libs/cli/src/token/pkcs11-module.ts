@@ -9,8 +9,16 @@ import { createRequire } from 'node:module';
 import type * as Pkcs11Js from 'pkcs11js';
 import { CliError, type CliErrorCode } from '../errors.ts';
 
-/** The pkcs11js binding (a CommonJS native addon: loaded with require). */
-export const pkcs11js = createRequire(import.meta.url)('pkcs11js') as typeof Pkcs11Js;
+let binding: typeof Pkcs11Js | undefined;
+
+/**
+ * The pkcs11js binding (a CommonJS native addon: loaded with require), loaded on first use
+ * so that the commands without a token never load it.
+ */
+export function pkcs11(): typeof Pkcs11Js {
+  binding ??= createRequire(import.meta.url)('pkcs11js') as typeof Pkcs11Js;
+  return binding;
+}
 
 /** The CKR_ name of a pkcs11js error (its message starts with it), or undefined. */
 export function ckrName(error: unknown): string | undefined {
@@ -48,7 +56,8 @@ export interface TokenModule {
 
 /** Loads the module at `path` and initialises it (C_Initialize); TOKEN_MODULE_UNAVAILABLE when it is not one. */
 export function loadTokenModule(path: string): TokenModule {
-  const module = new pkcs11js.PKCS11();
+  const { PKCS11 } = pkcs11();
+  const module = new PKCS11();
   try {
     module.load(path);
     module.C_Initialize();
@@ -126,7 +135,7 @@ export function listSlots(m: TokenModule): TokenSlot[] {
           manufacturer: info.manufacturerID.trimEnd(),
           model: info.model.trimEnd(),
           serial: info.serialNumber.trimEnd(),
-          initialized: (info.flags & pkcs11js.CKF_TOKEN_INITIALIZED) !== 0,
+          initialized: (info.flags & pkcs11().CKF_TOKEN_INITIALIZED) !== 0,
         },
       };
     });
@@ -185,7 +194,7 @@ export function openSession(m: TokenModule, slot: TokenSlot, options: { pin?: st
   try {
     handle = m.module.C_OpenSession(
       slot.handle,
-      pkcs11js.CKF_SERIAL_SESSION | (options.rw === true ? pkcs11js.CKF_RW_SESSION : 0),
+      pkcs11().CKF_SERIAL_SESSION | (options.rw === true ? pkcs11().CKF_RW_SESSION : 0),
     );
   } catch (error) {
     throw tokenFailure(error, `open a session on token '${label}'`);
@@ -199,7 +208,7 @@ export function openSession(m: TokenModule, slot: TokenSlot, options: { pin?: st
   };
   if (options.pin !== undefined) {
     try {
-      m.module.C_Login(handle, pkcs11js.CKU_USER, options.pin);
+      m.module.C_Login(handle, pkcs11().CKU_USER, options.pin);
     } catch (error) {
       if (ckrName(error) !== 'CKR_USER_ALREADY_LOGGED_IN') {
         close();

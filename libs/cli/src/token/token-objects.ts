@@ -9,7 +9,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { formatName, namesEqual, readCertificate, type Certificate } from '@lienthong/pki';
 import type * as Pkcs11Js from 'pkcs11js';
 import { CliError } from '../errors.ts';
-import { pkcs11js, tokenFailure, ulong, type TokenSession } from './pkcs11-module.ts';
+import { pkcs11, tokenFailure, ulong, type TokenSession } from './pkcs11-module.ts';
 
 /** Which key: its CKA_LABEL or its CKA_ID (at least one). */
 export interface TokenKeyRef {
@@ -58,30 +58,30 @@ function attributes(session: TokenSession, object: Buffer, types: number[]): Buf
 }
 
 function refTemplate(keyClass: number, ref: TokenKeyRef): Pkcs11Js.Template {
-  const template: Pkcs11Js.Template = [{ type: pkcs11js.CKA_CLASS, value: keyClass }];
-  if (ref.label !== undefined) template.push({ type: pkcs11js.CKA_LABEL, value: ref.label });
-  if (ref.id !== undefined) template.push({ type: pkcs11js.CKA_ID, value: ref.id });
+  const template: Pkcs11Js.Template = [{ type: pkcs11().CKA_CLASS, value: keyClass }];
+  if (ref.label !== undefined) template.push({ type: pkcs11().CKA_LABEL, value: ref.label });
+  if (ref.id !== undefined) template.push({ type: pkcs11().CKA_ID, value: ref.id });
   return template;
 }
 
 /** The private key with that label or id; TOKEN_KEY_NOT_FOUND when there is none, TOKEN_KEY_UNSUITABLE when it is neither RSA nor EC. */
 export function findPrivateKey(session: TokenSession, ref: TokenKeyRef): TokenKey {
   try {
-    const [handle] = findObjects(session, refTemplate(pkcs11js.CKO_PRIVATE_KEY, ref), 1);
+    const [handle] = findObjects(session, refTemplate(pkcs11().CKO_PRIVATE_KEY, ref), 1);
     if (handle === undefined)
       throw new CliError(
         'TOKEN_KEY_NOT_FOUND',
         `no private key with ${describe(ref)} on token '${session.tokenLabel}' ('lienthong token list' shows its keys).`,
       );
     const [label, id, keyType] = attributes(session, handle, [
-      pkcs11js.CKA_LABEL,
-      pkcs11js.CKA_ID,
-      pkcs11js.CKA_KEY_TYPE,
+      pkcs11().CKA_LABEL,
+      pkcs11().CKA_ID,
+      pkcs11().CKA_KEY_TYPE,
     ]);
     const type = ulong(keyType!);
-    if (type !== pkcs11js.CKK_RSA && type !== pkcs11js.CKK_EC)
+    if (type !== pkcs11().CKK_RSA && type !== pkcs11().CKK_EC)
       throw new CliError('TOKEN_KEY_UNSUITABLE', `key ${describe(ref)} is of CKK type ${type}, neither RSA nor EC.`);
-    return { handle, label: label!.toString('utf8'), id: id!, keyType: type === pkcs11js.CKK_RSA ? 'rsa' : 'ec' };
+    return { handle, label: label!.toString('utf8'), id: id!, keyType: type === pkcs11().CKK_RSA ? 'rsa' : 'ec' };
   } catch (error) {
     throw tokenFailure(error, `find key ${describe(ref)}`);
   }
@@ -90,13 +90,13 @@ export function findPrivateKey(session: TokenSession, ref: TokenKeyRef): TokenKe
 /** The SubjectPublicKeyInfo DER of the key's public half (the CKO_PUBLIC_KEY with its CKA_ID), or undefined when the token holds none. */
 export function publicKeyOf(session: TokenSession, key: TokenKey): Uint8Array | undefined {
   try {
-    const [handle] = findObjects(session, refTemplate(pkcs11js.CKO_PUBLIC_KEY, { id: key.id }), 1);
+    const [handle] = findObjects(session, refTemplate(pkcs11().CKO_PUBLIC_KEY, { id: key.id }), 1);
     if (handle === undefined) return undefined;
     if (key.keyType === 'rsa') {
-      const [n, e] = attributes(session, handle, [pkcs11js.CKA_MODULUS, pkcs11js.CKA_PUBLIC_EXPONENT]);
+      const [n, e] = attributes(session, handle, [pkcs11().CKA_MODULUS, pkcs11().CKA_PUBLIC_EXPONENT]);
       return spki({ kty: 'RSA', n: n!.toString('base64url'), e: e!.toString('base64url') });
     }
-    const [params, point] = attributes(session, handle, [pkcs11js.CKA_EC_PARAMS, pkcs11js.CKA_EC_POINT]);
+    const [params, point] = attributes(session, handle, [pkcs11().CKA_EC_PARAMS, pkcs11().CKA_EC_POINT]);
     const curve = (Object.keys(EC_PARAMS) as ('P-256' | 'P-384')[]).find((c) => EC_PARAMS[c].equals(params!));
     if (curve === undefined)
       throw new CliError('TOKEN_KEY_UNSUITABLE', `key '${key.label}' is on a curve other than P-256 or P-384.`);
@@ -130,9 +130,9 @@ function unwrapOctetString(value: Buffer): Buffer {
 /** Every X.509 certificate on the token (CKO_CERTIFICATE, CKC_X_509) that reads, with its label and id. */
 export function tokenCertificates(session: TokenSession): { label: string; id: Buffer; certificate: Certificate }[] {
   try {
-    const found = findObjects(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE }]);
+    const found = findObjects(session, [{ type: pkcs11().CKA_CLASS, value: pkcs11().CKO_CERTIFICATE }]);
     return found.flatMap((handle) => {
-      const [label, id, value] = attributes(session, handle, [pkcs11js.CKA_LABEL, pkcs11js.CKA_ID, pkcs11js.CKA_VALUE]);
+      const [label, id, value] = attributes(session, handle, [pkcs11().CKA_LABEL, pkcs11().CKA_ID, pkcs11().CKA_VALUE]);
       try {
         return [{ label: label!.toString('utf8'), id: id!, certificate: readCertificate(value!) }];
       } catch {
@@ -189,21 +189,21 @@ export function listObjects(session: TokenSession): TokenObjectSummary[] {
   const out: TokenObjectSummary[] = [];
   try {
     for (const [name, keyClass] of [
-      ['private-key', pkcs11js.CKO_PRIVATE_KEY],
-      ['public-key', pkcs11js.CKO_PUBLIC_KEY],
+      ['private-key', pkcs11().CKO_PRIVATE_KEY],
+      ['public-key', pkcs11().CKO_PUBLIC_KEY],
     ] as const) {
-      for (const handle of findObjects(session, [{ type: pkcs11js.CKA_CLASS, value: keyClass }], 256)) {
+      for (const handle of findObjects(session, [{ type: pkcs11().CKA_CLASS, value: keyClass }], 256)) {
         const [label, id, keyType] = attributes(session, handle, [
-          pkcs11js.CKA_LABEL,
-          pkcs11js.CKA_ID,
-          pkcs11js.CKA_KEY_TYPE,
+          pkcs11().CKA_LABEL,
+          pkcs11().CKA_ID,
+          pkcs11().CKA_KEY_TYPE,
         ]);
         const type = ulong(keyType!);
         out.push({
           class: name,
           label: label!.toString('utf8'),
           id: id!.toString('hex'),
-          keyType: type === pkcs11js.CKK_RSA ? 'rsa' : type === pkcs11js.CKK_EC ? 'ec' : `ckk-${type}`,
+          keyType: type === pkcs11().CKK_RSA ? 'rsa' : type === pkcs11().CKK_EC ? 'ec' : `ckk-${type}`,
         });
       }
     }
@@ -230,41 +230,41 @@ export function generateKeyPair(session: TokenSession, label: string, spec: Toke
   const { module, handle } = session;
   const id = randomBytes(16);
   try {
-    if (findObjects(session, [{ type: pkcs11js.CKA_LABEL, value: label }], 1).length > 0)
+    if (findObjects(session, [{ type: pkcs11().CKA_LABEL, value: label }], 1).length > 0)
       throw new CliError(
         'TOKEN_KEY_EXISTS',
         `an object labelled '${label}' is already on token '${session.tokenLabel}'.`,
       );
     const common = [
-      { type: pkcs11js.CKA_TOKEN, value: true },
-      { type: pkcs11js.CKA_LABEL, value: label },
-      { type: pkcs11js.CKA_ID, value: id },
+      { type: pkcs11().CKA_TOKEN, value: true },
+      { type: pkcs11().CKA_LABEL, value: label },
+      { type: pkcs11().CKA_ID, value: id },
     ];
     const isRsa = spec.startsWith('rsa');
     const publicTemplate: Pkcs11Js.Template = [
       ...common,
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PUBLIC_KEY },
-      { type: pkcs11js.CKA_KEY_TYPE, value: isRsa ? pkcs11js.CKK_RSA : pkcs11js.CKK_EC },
-      { type: pkcs11js.CKA_VERIFY, value: true },
-      { type: pkcs11js.CKA_PRIVATE, value: false },
+      { type: pkcs11().CKA_CLASS, value: pkcs11().CKO_PUBLIC_KEY },
+      { type: pkcs11().CKA_KEY_TYPE, value: isRsa ? pkcs11().CKK_RSA : pkcs11().CKK_EC },
+      { type: pkcs11().CKA_VERIFY, value: true },
+      { type: pkcs11().CKA_PRIVATE, value: false },
       ...(isRsa
         ? [
-            { type: pkcs11js.CKA_MODULUS_BITS, value: spec === 'rsa-3072' ? 3072 : 2048 },
-            { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+            { type: pkcs11().CKA_MODULUS_BITS, value: spec === 'rsa-3072' ? 3072 : 2048 },
+            { type: pkcs11().CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
           ]
-        : [{ type: pkcs11js.CKA_EC_PARAMS, value: EC_PARAMS[spec === 'p-384' ? 'P-384' : 'P-256'] }]),
+        : [{ type: pkcs11().CKA_EC_PARAMS, value: EC_PARAMS[spec === 'p-384' ? 'P-384' : 'P-256'] }]),
     ];
     const privateTemplate: Pkcs11Js.Template = [
       ...common,
-      { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
-      { type: pkcs11js.CKA_KEY_TYPE, value: isRsa ? pkcs11js.CKK_RSA : pkcs11js.CKK_EC },
-      { type: pkcs11js.CKA_PRIVATE, value: true },
-      { type: pkcs11js.CKA_SENSITIVE, value: true },
-      { type: pkcs11js.CKA_EXTRACTABLE, value: false },
-      { type: pkcs11js.CKA_SIGN, value: true },
-      { type: pkcs11js.CKA_DECRYPT, value: false },
+      { type: pkcs11().CKA_CLASS, value: pkcs11().CKO_PRIVATE_KEY },
+      { type: pkcs11().CKA_KEY_TYPE, value: isRsa ? pkcs11().CKK_RSA : pkcs11().CKK_EC },
+      { type: pkcs11().CKA_PRIVATE, value: true },
+      { type: pkcs11().CKA_SENSITIVE, value: true },
+      { type: pkcs11().CKA_EXTRACTABLE, value: false },
+      { type: pkcs11().CKA_SIGN, value: true },
+      { type: pkcs11().CKA_DECRYPT, value: false },
     ];
-    const mechanism = isRsa ? pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN : pkcs11js.CKM_EC_KEY_PAIR_GEN;
+    const mechanism = isRsa ? pkcs11().CKM_RSA_PKCS_KEY_PAIR_GEN : pkcs11().CKM_EC_KEY_PAIR_GEN;
     module.C_GenerateKeyPair(handle, { mechanism }, publicTemplate, privateTemplate);
   } catch (error) {
     throw tokenFailure(error, `generate key '${label}'`);

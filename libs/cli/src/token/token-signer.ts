@@ -7,14 +7,18 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { ecdsaRawToDer, hashOf, type Signer, type SigningAlgorithm } from '@lienthong/pki';
 import { CliError } from '../errors.ts';
-import { pkcs11js, tokenFailure, type TokenSession } from './pkcs11-module.ts';
+import { pkcs11, tokenFailure, type TokenSession } from './pkcs11-module.ts';
 import type { TokenKey } from './token-objects.ts';
 
-const RSA_MECHANISMS: Partial<Record<SigningAlgorithm, number>> = {
-  'RSA-SHA256': pkcs11js.CKM_SHA256_RSA_PKCS,
-  'RSA-SHA384': pkcs11js.CKM_SHA384_RSA_PKCS,
-  'RSA-SHA512': pkcs11js.CKM_SHA512_RSA_PKCS,
-};
+/** The mechanism that hashes and signs with RSASSA-PKCS1-v1_5 for `algorithm`, if it is one. */
+function rsaMechanism(algorithm: SigningAlgorithm): number | undefined {
+  const p = pkcs11();
+  return {
+    'RSA-SHA256': p.CKM_SHA256_RSA_PKCS,
+    'RSA-SHA384': p.CKM_SHA384_RSA_PKCS,
+    'RSA-SHA512': p.CKM_SHA512_RSA_PKCS,
+  }[algorithm as string];
+}
 
 /** The algorithm a key signs a certification request with: RSA-SHA256, or ECDSA with the curve's SHA-2. */
 export function algorithmForKey(spki: Uint8Array): SigningAlgorithm {
@@ -29,8 +33,8 @@ export function algorithmForKey(spki: Uint8Array): SigningAlgorithm {
  */
 export function tokenSigner(session: TokenSession, key: TokenKey, algorithm: SigningAlgorithm): Signer {
   const isEcdsa = algorithm.startsWith('ECDSA');
-  const rsaMechanism = RSA_MECHANISMS[algorithm];
-  if (isEcdsa ? key.keyType !== 'ec' : key.keyType !== 'rsa' || rsaMechanism === undefined)
+  const rsa = rsaMechanism(algorithm);
+  if (isEcdsa ? key.keyType !== 'ec' : key.keyType !== 'rsa' || rsa === undefined)
     throw new CliError(
       'TOKEN_KEY_UNSUITABLE',
       `key '${key.label}' is ${key.keyType.toUpperCase()}: it does not sign ${algorithm} here.`,
@@ -40,11 +44,7 @@ export function tokenSigner(session: TokenSession, key: TokenKey, algorithm: Sig
     sign: async (data) => {
       try {
         const input = isEcdsa ? createHash(hashOf(algorithm)).update(data).digest() : Buffer.from(data);
-        session.module.C_SignInit(
-          session.handle,
-          { mechanism: isEcdsa ? pkcs11js.CKM_ECDSA : rsaMechanism! },
-          key.handle,
-        );
+        session.module.C_SignInit(session.handle, { mechanism: isEcdsa ? pkcs11().CKM_ECDSA : rsa! }, key.handle);
         const value = session.module.C_Sign(session.handle, input, Buffer.alloc(1024));
         return isEcdsa ? ecdsaRawToDer(value) : new Uint8Array(value);
       } catch (error) {
