@@ -12,10 +12,39 @@ import t from 'tap';
 import { readCertificationRequest, toDer } from '@lienthong/pki';
 import { skipUnless, softhsmModule } from '../../../test/support/judges.ts';
 import { createSoftHsmToken } from '../../../test/support/softhsm.ts';
+import { tokenFailure } from '../src/token/pkcs11-module.ts';
+import { asTokenUser } from '../src/token/token-options.ts';
 import { lienthongWithInput as runWith, type CliRun } from './helpers/cli.ts';
 
 const MODULE = softhsmModule();
 const skip = MODULE === undefined ? 'missing the SoftHSM2 module' : skipUnless('softhsm2-util', 'openssl');
+
+void t.test("any token's CKR_ values map to stable codes; its refusals are exit 1", async (t) => {
+  const cases: [string, string][] = [
+    ['CKR_PIN_INCORRECT:160', 'TOKEN_PIN_INCORRECT'],
+    ['CKR_PIN_LOCKED:164', 'TOKEN_PIN_LOCKED'],
+    ['CKR_TOKEN_NOT_PRESENT:224', 'TOKEN_NOT_FOUND'],
+    ['CKR_MECHANISM_INVALID:112', 'TOKEN_KEY_UNSUITABLE'],
+    ['CKR_DEVICE_ERROR:48', 'TOKEN_FAILED'],
+  ];
+  for (const [message, code] of cases) {
+    const error = tokenFailure(new Error(message), 'C_Login');
+    t.equal(error.code, code, message);
+    t.equal(error.detail, `C_Login: ${message.split(':')[0]!}.`);
+  }
+  const out: string[] = [];
+  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s), cwd: '.', env: {} };
+  const locked = await asTokenUser(io, false, () =>
+    Promise.reject(tokenFailure(new Error('CKR_PIN_LOCKED:164'), 'C_Login')),
+  );
+  t.equal(locked, 1, 'a locked PIN is exit 1');
+  t.same(out, ['lienthong: TOKEN_PIN_LOCKED: C_Login: CKR_PIN_LOCKED.\n']);
+  await t.rejects(
+    asTokenUser(io, false, () => Promise.reject(tokenFailure(new Error('CKR_TOKEN_NOT_PRESENT:224'), 'x'))),
+    { code: 'TOKEN_NOT_FOUND' },
+    'an unusable token stays an error (exit 2)',
+  );
+});
 
 void t.test('SoftHSM2 token', { skip }, async (t) => {
   const token = createSoftHsmToken(MODULE!, 'chu-ky-so', '24681012');
