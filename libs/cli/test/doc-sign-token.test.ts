@@ -229,6 +229,10 @@ void t.test('a document signed on the USB token', { skip }, async (t) => {
       [[...mod, '--key-label', 'an-p256', '--pin', '1234'], /USAGE: doc sign: give one of --pin, --token-module/],
       [['--key-label', 'an-p256', '--pin-env', 'TOKEN_PIN'], /USAGE: doc sign: --key-label goes with --token-module/],
       [
+        [...mod, '--key-label', 'an-p256', '--pin-env', 'TOKEN_PIN', '-o', 'x.json'],
+        /USAGE: doc sign: --output does not go with --token-module/,
+      ],
+      [
         [...mod, '--key-label', 'an-p256', '--certificate', 'an-rsa.pem', '--pin-env', 'TOKEN_PIN'],
         /KEY_MISMATCH: an-rsa\.pem does not hold the public key of 'an-p256'/,
       ],

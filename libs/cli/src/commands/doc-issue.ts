@@ -115,6 +115,8 @@ document, wrong PIN, locked key, session expired, a value that does not verify â
     const json = values.json === true;
     const block = { invisible: values.invisible === true, page: values.page, rect: values.rect };
     if (values['token-module'] !== undefined) {
+      const other = (['output', 'force', 'signature'] as const).find((o) => values[o] !== undefined);
+      if (other !== undefined) throw new CliError('USAGE', `doc sign: --${other} does not go with --token-module.`);
       const token = tokenChoice('doc sign', values);
       const key = keyRef('doc sign', values);
       const config = readClientConfig(io, values.config);
