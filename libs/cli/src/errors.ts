@@ -61,6 +61,23 @@ export const cliErrors = defineErrors({
     status: 502,
     title: 'A service could not be reached, or did not answer as a lienthong service',
   },
+  TOKEN_MODULE_UNAVAILABLE: {
+    status: 400,
+    title: 'The --token-module file is not a PKCS#11 module that loads and initialises',
+  },
+  TOKEN_NOT_FOUND: {
+    status: 404,
+    title: 'No token in the slots of the PKCS#11 module matches --token-label or --token-slot',
+  },
+  TOKEN_PIN_INCORRECT: { status: 401, title: 'The token refused the PIN' },
+  TOKEN_PIN_LOCKED: { status: 423, title: 'The token has locked its user PIN' },
+  TOKEN_KEY_NOT_FOUND: { status: 404, title: 'No key (or certificate) on the token with that label or id' },
+  TOKEN_KEY_EXISTS: { status: 409, title: 'An object with that label is already on the token' },
+  TOKEN_KEY_UNSUITABLE: {
+    status: 422,
+    title: 'The token key cannot do what is asked (not RSA or EC P-256/P-384, or not for signing)',
+  },
+  TOKEN_FAILED: { status: 502, title: 'The token refused or failed an operation (its CKR_ value follows)' },
 });
 
 /** A stable error code of {@link cliErrors}. */

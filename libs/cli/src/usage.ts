@@ -33,7 +33,7 @@ ${list(TOP_COMMANDS, '')}
 ${list(PKI_COMMANDS, 'pki ')}
   pdf COMMAND           PAdES signatures on PDF files (lienthong pdf --help)
 ${list(PDF_COMMANDS, 'pdf ')}
-  token COMMAND         access tokens for the services (lienthong token --help)
+  token COMMAND         access tokens for the services; your USB token (lienthong token --help)
 ${list(TOKEN_COMMANDS, 'token ')}
   directory COMMAND     the directory of offices (lienthong directory --help)
 ${list(DIRECTORY_COMMANDS, 'directory ')}

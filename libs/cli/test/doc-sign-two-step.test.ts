@@ -154,7 +154,7 @@ await t.test('unusable command lines and files: exit 2, nothing sent', async (t)
     ['an empty signature value', ['--complete', 'own.json', '--signature', 'empty.sig'], /not a signature value/],
     ['--complete without --signature', ['--complete', 'b.json'], /--signature is required/],
     ['--prepare without --certificate', ['--prepare', '-o', 'c.json'], /--certificate is required/],
-    ['--pin and --prepare', ['--pin', '1234', '--prepare'], /one of --pin, --prepare and --complete/],
+    ['--pin and --prepare', ['--pin', '1234', '--prepare'], /one of --pin, --token-module, --prepare and --complete/],
   ] as const) {
     const run = await lienthong(['doc', 'sign', id, ...args, '--config', config]);
     t.equal(run.code, 2, `${what}: ${run.stderr}`);

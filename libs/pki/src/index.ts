@@ -33,8 +33,9 @@ export * from './x509/certificate-builder.ts';
 export * from './x509/certificate-profiles.ts';
 export * from './x509/certificate-summary.ts';
 
-// Certification requests (RFC 2986 PKCS #10): read, with the proof of possession verified
+// Certification requests (RFC 2986 PKCS #10): read, with the proof of possession verified; built for a key signing elsewhere
 export * from './pkcs10/certification-request.ts';
+export * from './pkcs10/certification-request-builder.ts';
 
 // CRLs (RFC 5280 §5)
 export * from './crl/crl.ts';

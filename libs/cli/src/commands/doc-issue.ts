@@ -12,6 +12,8 @@ import { CliError, EXIT } from '../errors.ts';
 import type { Command } from '../io.ts';
 import { asClient, type DocumentAnswer } from './doc-client.ts';
 import { completeSignature, prepareSignature } from './doc-sign-two-step.ts';
+import { signWithToken } from './doc-sign-token.ts';
+import { asTokenUser, keyRef, tokenChoice, tokenOptionSpecs, tokenPin } from '../token/token-options.ts';
 
 /** What intake answers an issue with. */
 interface IssueAnswer {
@@ -22,11 +24,15 @@ interface IssueAnswer {
   sha256: string;
 }
 
-/** `lienthong doc sign ID --pin PIN`, or with a USB token `--prepare` then `--complete`. */
+/** `lienthong doc sign ID --pin PIN`, or with a USB token `--token-module LIB.so`, or `--prepare` then `--complete`. */
 export const docSignCommand: Command = {
   name: 'sign',
   summary: 'sign a document awaiting your signature with your key (PIN) or your USB token',
   usage: `Usage: lienthong doc sign ID --pin PIN [--invisible] [--page N] [--rect X1,Y1,X2,Y2]
+         [--config FILE] [--json]
+       lienthong doc sign ID --token-module LIB.so [--token-label L | --token-slot N]
+         (--key-label L | --key-id HEX) (--pin-env VAR | --pin-stdin)
+         [--certificate FILE] [--chain FILE]… [--invisible] [--page N] [--rect R]
          [--config FILE] [--json]
        lienthong doc sign ID --prepare --certificate FILE [--chain FILE]… -o TO-SIGN.json
          [--force] [--invisible] [--page N] [--rect R] [--config FILE] [--json]
@@ -37,15 +43,30 @@ signing service to sign it with your personal key (PAdES B-T, leaving the number
 date and seal open), with a visible block of the authority form, your title and
 name.
 
-With a key on a USB token, in two steps: --prepare sends the token's certificate
+With a key on a USB token, in one command: --token-module loads the token's
+PKCS#11 library, logs in with the PIN, takes the key's certificate (and its CAs)
+from the token, or --certificate FILE when the token holds none, has intake
+prepare the signature, signs it on the token (ECDSA: CKM_ECDSA over SHA-256/384;
+RSA: CKM_SHA256_RSA_PKCS) and sends the value. The PIN comes from the variable
+--pin-env names or the first line of standard input, never the command line.
+
+Or by hand, in two steps: --prepare sends the token's certificate
 and writes TO-SIGN.json (session, algorithm, signedAttributes, digest,
 digestInfo, expiresAt); sign the bytes of signedAttributes (base64) on the token
 with your signing tool (RSA: PKCS#1 v1.5 over digestInfo; ECDSA: DER or r||s);
 --complete sends that value (the raw bytes of FILE) before expiresAt.
 
   --pin PIN            the PIN of your personal key (passed on, never kept)
+  --token-module LIB   the USB token's PKCS#11 library (e.g. the VGCA token's .so)
+  --token-label L      the token, by label (default: the only token present)
+  --token-slot N       the token, by slot id ('lienthong token list')
+  --key-label L        the signing key on the token, by label
+  --key-id HEX         the signing key on the token, by CKA_ID
+  --pin-env VAR        the environment variable holding the token's PIN
+  --pin-stdin          read the token's PIN from the first line of standard input
   --prepare            step one with a USB token
-  --certificate FILE   the token key's certificate (PEM or DER; more PEM blocks: its CAs)
+  --certificate FILE   the token key's certificate (PEM or DER; more PEM blocks: its CAs);
+                       with --token-module only when the token holds none
   --chain FILE         issuing CA certificates (repeatable)
   -o, --output FILE    where the to-sign file goes (--force replaces it)
   --complete FILE      step two: the to-sign file of --prepare
@@ -56,9 +77,9 @@ with your signing tool (RSA: PKCS#1 v1.5 over digestInfo; ECDSA: DER or r||s);
   --config FILE        client configuration (default: $LIENTHONG_CONFIG)
   --json               print the document (the to-sign file) or the problem as JSON
 
-Exit status: 0 signed (prepared); 1 the service refused (not your document, wrong
-PIN, locked key, session expired, a value that does not verify …); 2 unusable
-command line, file or configuration.
+Exit status: 0 signed (prepared); 1 the service or the token refused (not your
+document, wrong PIN, locked key, session expired, a value that does not verify …);
+2 unusable command line, file, configuration, token module, or no such token or key.
 `,
   async run(args, io) {
     const { values, positionals: rest } = parseCommandLine('doc sign', args, {
@@ -75,15 +96,43 @@ command line, file or configuration.
       rect: { type: 'string' },
       config: { type: 'string' },
       json: { type: 'boolean' },
+      ...tokenOptionSpecs,
     });
     const [id] = positionals('doc sign', rest, ['id']);
-    const modes = [values.pin !== undefined, values.prepare === true, values.complete !== undefined];
+    const modes = [
+      values.pin !== undefined,
+      values.prepare === true,
+      values.complete !== undefined,
+      values['token-module'] !== undefined,
+    ];
     if (modes.filter(Boolean).length > 1)
-      throw new CliError('USAGE', 'doc sign: give one of --pin, --prepare and --complete.');
+      throw new CliError('USAGE', 'doc sign: give one of --pin, --token-module, --prepare and --complete.');
+    const stray = Object.keys(tokenOptionSpecs).find((o) => o !== 'token-module' && o in values);
+    if (stray !== undefined && values['token-module'] === undefined)
+      throw new CliError('USAGE', `doc sign: --${stray} goes with --token-module.`);
     if (values.page !== undefined && !/^[1-9]\d{0,4}$/.test(values.page))
       throw new CliError('USAGE', 'doc sign: --page must be a page number (1, 2, …).');
     const json = values.json === true;
     const block = { invisible: values.invisible === true, page: values.page, rect: values.rect };
+    if (values['token-module'] !== undefined) {
+      const other = (['output', 'force', 'signature'] as const).find((o) => values[o] !== undefined);
+      if (other !== undefined) throw new CliError('USAGE', `doc sign: --${other} does not go with --token-module.`);
+      const token = tokenChoice('doc sign', values);
+      const key = keyRef('doc sign', values);
+      const config = readClientConfig(io, values.config);
+      const pin = await tokenPin('doc sign', io, values);
+      const signing = {
+        modulePath: values['token-module'],
+        token,
+        key,
+        pin,
+        ...(values.certificate !== undefined ? { certificate: values.certificate } : {}),
+        ...(values.chain !== undefined ? { chain: values.chain } : {}),
+      };
+      return asClient(io, json, () =>
+        asTokenUser(io, json, () => signWithToken(io, config, id!, signing, block, json)),
+      );
+    }
     if (values.prepare === true) {
       const certificate = required('doc sign', 'certificate', values.certificate);
       const output = required('doc sign', 'output', values.output);

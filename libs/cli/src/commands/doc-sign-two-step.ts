@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Certificate } from '@lienthong/pki';
 import type { ClientConfig } from '../client/client-config.ts';
 import { callService } from '../client/service-client.ts';
 import { CliError, EXIT } from '../errors.ts';
@@ -49,6 +50,37 @@ const blockQuery = (block: BlockOptions) => ({
   rect: block.rect,
 });
 
+/** Asks intake to prepare the signature of document `id` with `certificate` (its issuing CAs in `chain`). */
+export function requestPreparation(
+  io: CliIo,
+  config: ClientConfig,
+  id: string,
+  signer: { certificate: Certificate; chain: readonly Certificate[] },
+  block: BlockOptions,
+): Promise<PreparedSignature> {
+  return callService<PreparedSignature>(io, config, 'intake', {
+    method: 'POST',
+    path: `/v1/documents/${encodeURIComponent(id)}/signature/preparation`,
+    body: jsonBody({ certificate: b64(signer.certificate.der), chain: signer.chain.map((c) => b64(c.der)) }),
+    query: blockQuery(block),
+  });
+}
+
+/** Sends the token's signature value for the prepared `session` of document `id`; intake answers the signed document. */
+export function requestCompletion(
+  io: CliIo,
+  config: ClientConfig,
+  id: string,
+  session: string,
+  value: Uint8Array,
+): Promise<DocumentAnswer> {
+  return callService<DocumentAnswer>(io, config, 'intake', {
+    method: 'POST',
+    path: `/v1/documents/${encodeURIComponent(id)}/signature/completion`,
+    body: jsonBody({ session, signatureValue: b64(value) }),
+  });
+}
+
 /**
  * Step one: sends the certificate (the first of `certificatePath`, the rest and `chain`
  * as issuing CAs) and writes the to-sign file to `output`.
@@ -66,12 +98,7 @@ export async function prepareSignature(
   if (certificate === undefined)
     throw new CliError('BAD_CERTIFICATE', `${files.certificate}: no certificate in the file.`);
   const chain = [...bundled, ...readCertificateFiles(io, files.chain)];
-  const prepared = await callService<PreparedSignature>(io, config, 'intake', {
-    method: 'POST',
-    path: `/v1/documents/${encodeURIComponent(id)}/signature/preparation`,
-    body: jsonBody({ certificate: b64(certificate.der), chain: chain.map((c) => b64(c.der)) }),
-    query: blockQuery(block),
-  });
+  const prepared = await requestPreparation(io, config, id, { certificate, chain }, block);
   const toSign: ToSignFile = { document: id, ...prepared };
   writeOutput(io, files.output, `${JSON.stringify(toSign, null, 2)}\n`);
   io.stdout(
@@ -111,11 +138,7 @@ export async function completeSignature(
   const value = readInput(io, files.signature);
   if (value.length === 0 || value.length > 1536)
     throw new CliError('BAD_TWO_STEP_FILE', `${files.signature}: not a signature value (${value.length} bytes).`);
-  const doc = await callService<DocumentAnswer>(io, config, 'intake', {
-    method: 'POST',
-    path: `/v1/documents/${encodeURIComponent(id)}/signature/completion`,
-    body: jsonBody({ session: toSign.session, signatureValue: b64(value) }),
-  });
+  const doc = await requestCompletion(io, config, id, toSign.session, value);
   io.stdout(json ? `${JSON.stringify(doc, null, 2)}\n` : `${doc.id} ${doc.state}\n`);
   return EXIT.ok;
 }

@@ -33,6 +33,7 @@ import { pdfSignCommand } from './pdf-sign.ts';
 import { pdfStampCommand } from './pdf-stamp.ts';
 import { tokenIssueCommand, tokenJwksCommand, tokenKeygenCommand } from './token.ts';
 import { tokenKeysCommand } from './token-keys.ts';
+import { tokenCsrCommand, tokenListCommand } from './token-device.ts';
 import { verifyChainCommand } from './verify-chain.ts';
 import { verifyCommand } from './verify.ts';
 
@@ -53,12 +54,14 @@ export const CA_COMMANDS: ReadonlyMap<string, Command> = new Map([['expiring', c
 /** Commands of the `key` group (`lienthong key NAME`): a signer's keys at the signing service. */
 export const KEY_COMMANDS: ReadonlyMap<string, Command> = new Map([['request', keyRequestCommand]]);
 
-/** Commands of the `token` group (`lienthong token NAME`): access tokens. */
+/** Commands of the `token` group (`lienthong token NAME`): access tokens, and the signer's USB token (list, csr). */
 export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['keygen', tokenKeygenCommand],
   ['jwks', tokenJwksCommand],
   ['issue', tokenIssueCommand],
   ['keys', tokenKeysCommand],
+  ['list', tokenListCommand],
+  ['csr', tokenCsrCommand],
 ]);
 
 /** Commands of the `pdf` group (`lienthong pdf NAME`): PAdES signing, stamping and extension. */

@@ -1,5 +1,5 @@
 // Runs the lienthong command line as a user does: a separate Node process on src/main.ts.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
@@ -36,5 +36,23 @@ export function lienthongAsync(
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** Runs `lienthong ARGS` in `cwd` with `env`, writing `stdin` (default nothing) to its standard input, without blocking. */
+export function lienthongWithInput(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  stdin = '',
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { LANG: 'C.UTF-8', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
   });
 }

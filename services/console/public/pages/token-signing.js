@@ -3,6 +3,8 @@
 // So it goes in two steps through intake: the certificate of the token key is sent and intake
 // answers what the token must sign (digest, algorithm, expiry); the signer signs it with the
 // token's own signing tool and gives the signature value back (pasted base64 or a file).
+// Or, on the computer the token is plugged into, `lienthong doc sign ID --token-module …` does
+// both steps on the token itself (libs/cli): the page shows that one line beside the manual path.
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { postJson } from '../lib/api.js';
@@ -18,6 +20,10 @@ function download(name, text) {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** The command line that signs document `id` on the token in one step, the block on `page` (placeholders for what only the signer knows). */
+const cliCommand = (id, page) =>
+  `lienthong doc sign ${id}${page > 1 ? ` --page ${page}` : ''} --token-module <thư viện PKCS#11 của token> --key-label <nhãn khóa> --pin-stdin`;
 
 /** The two steps for document `id`, the block on `page` at `rect` (as the PIN path); `onSigned` when done. */
 export function TokenSigning({ id, page, rect, onSigned }) {
@@ -62,6 +68,10 @@ export function TokenSigning({ id, page, rect, onSigned }) {
         chứng thư số của khóa trong token; hệ thống chuẩn bị dữ liệu cần ký, bạn ký dữ liệu đó bằng công cụ ký của token
         trên máy mình, rồi đưa giá trị chữ ký trở lại đây.
       </p>
+      <p class="hint">
+        Hoặc ký một bước bằng công cụ dòng lệnh trên máy đang cắm token (mã PIN nhập vào, không ghi trên dòng lệnh):
+      </p>
+      <pre><code>${cliCommand(id, page)}</code></pre>
       <label for="token-certificate">Chứng thư số của khóa trong token (.pem, .cer)</label>
       <input id="token-certificate" name="token-certificate" type="file" accept=".pem,.cer,.crt,.der" required />
       <${ErrorBox} error=${error} />
