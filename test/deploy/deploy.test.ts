@@ -575,8 +575,18 @@ void t.test('create-topics.sh applies a plan on a real broker, and applies it ag
     await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
     await admin.disconnect();
   });
-  const partitionsOf = async (name: string) =>
-    (await admin.fetchTopicMetadata({ topics: [name] })).topics[0]!.partitions.length;
+  // A topic the script has just made may not be in this broker's metadata yet (its answer lags the
+  // controller's): asked again for up to 15 s, as libs/bus ensureTopics waits for leaders.
+  const partitionsOf = async (name: string): Promise<number> => {
+    for (let tries = 0; ; tries += 1) {
+      try {
+        return (await admin.fetchTopicMetadata({ topics: [name] })).topics[0]!.partitions.length;
+      } catch (error) {
+        if (tries >= 30 || (error as { retriable?: boolean }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
   const retentionOf = async (name: string) => {
     const { resources } = await admin.describeConfigs({
       resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] }],
