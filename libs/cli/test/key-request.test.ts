@@ -5,8 +5,8 @@
  * refused by signing (exit 1, its code on stderr); a file that is no request, a request that
  * does not prove possession, a weak key, a bad command line or configuration (exit 2, no call).
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +116,99 @@ await t.test('unusable input is refused before any call: exit 2', async (t) => {
   t.match(noConfig.stderr, /CONFIG_MISSING/);
   t.equal(await requests(), before, 'nothing was filed');
 });
+
+await t.test(
+  'a CA administrator lists, approves (the certificate written) and refuses; the signer fetches it',
+  async (t) => {
+    await registerPerson(app, { subject: 'person:admin', office: 'VPTU-CM', name: 'Trần Văn Quản' });
+    const adminPath = join(dir, 'admin.json');
+    writeFileSync(
+      adminPath,
+      JSON.stringify({
+        endpoints: { signing: signingUrl },
+        token: testToken({ subject: 'person:admin', office: 'VPTU-CM', roles: ['ca-admin'] }),
+      }),
+    );
+    const listed = await lienthongAsync(dir, [
+      'key',
+      'requests',
+      '--state',
+      'pending',
+      '--config',
+      adminPath,
+      '--json',
+    ]);
+    t.equal(listed.code, 0, listed.stderr);
+    const pending = (JSON.parse(listed.stdout) as { requests: Array<{ id: string; kind: string; keyType: string }> })
+      .requests;
+    t.same(pending.map((r) => [r.kind, r.keyType]).sort(), [
+      ['csr', 'p-256'],
+      ['csr', 'rsa-2048'],
+    ]);
+    const p256 = pending.find((r) => r.keyType === 'p-256')!.id;
+    const rsa = pending.find((r) => r.keyType === 'rsa-2048')!.id;
+    const text = await lienthongAsync(dir, ['key', 'requests', '--config', adminPath]);
+    t.match(
+      text.stdout,
+      new RegExp(
+        `^${p256} csr pending by person:nhung at \\S+ \\(p-256\\)\n {2}certificate subject: .*CN=Nguyễn Thị Hồng Nhung\n`,
+        'm',
+      ),
+    );
+
+    const own = await lienthongAsync(dir, ['key', 'approve', p256, '--config', configFor('own.json', ['ca-admin'])]);
+    t.equal(own.code, 1, 'the requester does not approve their own request');
+    t.match(own.stderr, /KEY_REQUEST_OWN/);
+
+    const approved = await lienthongAsync(dir, ['key', 'approve', p256, '-o', 'nhung.pem', '--config', adminPath]);
+    t.equal(approved.code, 0, approved.stderr);
+    t.match(
+      approved.stdout,
+      new RegExp(`^key ${p256} approved: .*CN=Nguyễn Thị Hồng Nhung, until \\S+; certificate in nhung\\.pem\n$`),
+    );
+    const certificate = new X509Certificate(readFileSync(join(dir, 'nhung.pem')));
+    t.match(certificate.subject, /CN=Nguyễn Thị Hồng Nhung/);
+    t.ok(
+      certificate.publicKey.equals(createPublicKey(token)),
+      "the certificate holds the token's key, the one the request proved",
+    );
+    const again = await lienthongAsync(dir, ['key', 'approve', p256, '-o', 'nhung.pem', '--config', adminPath]);
+    t.equal(again.code, 2, 'an existing output is not overwritten without --force');
+    t.match(again.stderr, /OUTPUT_EXISTS/);
+
+    const fetched = await lienthongAsync(dir, ['key', 'certificate', p256, '-o', 'mine.pem', '--config', config]);
+    t.equal(fetched.code, 0, fetched.stderr);
+    t.equal(readFileSync(join(dir, 'mine.pem'), 'utf8'), readFileSync(join(dir, 'nhung.pem'), 'utf8'));
+
+    const refused = await lienthongAsync(dir, [
+      'key',
+      'refuse',
+      rsa,
+      '--reason',
+      'Không đúng thiết bị',
+      '--config',
+      adminPath,
+    ]);
+    t.equal(refused.code, 0, refused.stderr);
+    t.equal(refused.stdout, `key request ${rsa} refused: Không đúng thiết bị\n`);
+    const twice = await lienthongAsync(dir, ['key', 'refuse', rsa, '--reason', 'x', '--config', adminPath]);
+    t.equal(twice.code, 1);
+    t.match(twice.stderr, /KEY_REQUEST_DECIDED/);
+
+    for (const args of [
+      ['requests', '--state', 'lost'],
+      ['approve', 'not-an-id'],
+      ['approve'],
+      ['refuse', rsa],
+      ['refuse', rsa, '--reason', '  '],
+      ['certificate', p256],
+    ]) {
+      const r = await lienthongAsync(dir, ['key', ...args, '--config', adminPath]);
+      t.equal(r.code, 2, args.join(' '));
+      t.match(r.stderr, /USAGE: /, args.join(' '));
+    }
+  },
+);
 
 await t.test('lienthong key --help and key request --help', async (t) => {
   const group = await lienthongAsync(dir, ['key', '--help']);

@@ -26,6 +26,7 @@ import {
 } from './inbox.ts';
 import { inboxFollowCommand } from './inbox-follow.ts';
 import { issueCommand } from './issue.ts';
+import { keyApproveCommand, keyCertificateCommand, keyRefuseCommand, keyRequestsCommand } from './key-admin.ts';
 import { keyRequestCommand } from './key-request.ts';
 import { registerExportCommand, registerListCommand } from './register.ts';
 import { pdfExtendCommand } from './pdf-extend.ts';
@@ -52,7 +53,13 @@ export const PKI_COMMANDS: ReadonlyMap<string, Command> = new Map([
 export const CA_COMMANDS: ReadonlyMap<string, Command> = new Map([['expiring', caExpiringCommand]]);
 
 /** Commands of the `key` group (`lienthong key NAME`): a signer's keys at the signing service. */
-export const KEY_COMMANDS: ReadonlyMap<string, Command> = new Map([['request', keyRequestCommand]]);
+export const KEY_COMMANDS: ReadonlyMap<string, Command> = new Map([
+  ['request', keyRequestCommand],
+  ['requests', keyRequestsCommand],
+  ['approve', keyApproveCommand],
+  ['refuse', keyRefuseCommand],
+  ['certificate', keyCertificateCommand],
+]);
 
 /** Commands of the `token` group (`lienthong token NAME`): access tokens, and the signer's USB token (list, csr). */
 export const TOKEN_COMMANDS: ReadonlyMap<string, Command> = new Map([
