@@ -6,7 +6,7 @@
  */
 import { createEnvelope } from '@lienthong/bus';
 import type { OutboxEvent } from '@lienthong/db';
-import { eventDefinitions, validateEventData } from '@lienthong/records';
+import { DeliverySentSchema, eventDefinitions, validateEventData } from '@lienthong/records';
 import type { DeliverySent, DeliveryStatusChanged } from '@lienthong/records';
 import type { DeliveryTopics } from '../topics.ts';
 import { sentTopicOf } from '../topics.ts';
@@ -32,29 +32,67 @@ export function sentEvent(
   at: Date,
   traceparent?: string,
 ): OutboxEvent {
+  return sentEvents(topics, delivery, [leg], at, traceparent)[0]!;
+}
+
+/**
+ * The pattern that is the whole schema of a string field; throws (at load) when the field has
+ * another constraint, so `sentEvents` never checks less than libs/records asks.
+ */
+function patternOnly(field: { pattern?: string }, name: string): RegExp {
+  const others = Object.keys(field).filter((k) => !['type', 'pattern', 'description'].includes(k));
+  if (field.pattern === undefined || others.length > 0)
+    throw new Error(`delivery.sent ${name}: its schema is more than a pattern (${others.join(', ')})`);
+  return new RegExp(field.pattern);
+}
+
+const legIdPattern = patternOnly(DeliverySentSchema.properties.deliveryId, 'deliveryId');
+const recipientPattern = patternOnly(DeliverySentSchema.properties.recipient, 'recipient');
+
+/**
+ * `delivery.sent` of each of `legs` of `delivery`, all sent at `at`. Their data differ only
+ * in `deliveryId` and `recipient`, whose schemas in libs/records are a pattern each: the
+ * first leg's data is checked in full, each other leg's two fields against those patterns —
+ * the same verdict as checking all 3,321 in full, at a fraction of the cost (the fan-out's
+ * hot path). A leg failing either throws, as `checked` does.
+ */
+export function sentEvents(
+  topics: DeliveryTopics,
+  delivery: Delivery,
+  legs: ReadonlyArray<{ id: string; recipient: string }>,
+  at: Date,
+  traceparent?: string,
+): OutboxEvent[] {
   const definition = eventDefinitions.deliverySent;
-  const data: DeliverySent = checked(definition.type, {
-    deliveryId: leg.id,
-    documentId: delivery.documentId,
-    sender: delivery.sender,
-    recipient: leg.recipient,
-    businessType: 'new',
-    urgency: delivery.urgency as DeliverySent['urgency'],
-    symbol: delivery.symbol,
-    sentAt: at.toISOString(),
+  const topic = sentTopicOf(topics, delivery.urgency);
+  const sentAt = at.toISOString();
+  return legs.map((leg, i) => {
+    if (i > 0 && !(legIdPattern.test(leg.id) && recipientPattern.test(leg.recipient)))
+      throw new Error(`${definition.type}: leg ${JSON.stringify(leg)} does not match its schema`);
+    const data: DeliverySent = {
+      deliveryId: leg.id,
+      documentId: delivery.documentId,
+      sender: delivery.sender,
+      recipient: leg.recipient,
+      businessType: 'new',
+      urgency: delivery.urgency as DeliverySent['urgency'],
+      symbol: delivery.symbol,
+      sentAt,
+    };
+    if (i === 0) checked(definition.type, data);
+    return {
+      topic,
+      key: definition.keyOf(data),
+      envelope: createEnvelope({
+        type: definition.type,
+        schemaVersion: definition.version,
+        source: 'delivery',
+        subject: leg.id,
+        data,
+        ...(traceparent === undefined ? {} : { traceparent }),
+      }),
+    };
   });
-  return {
-    topic: sentTopicOf(topics, delivery.urgency),
-    key: definition.keyOf(data),
-    envelope: createEnvelope({
-      type: definition.type,
-      schemaVersion: definition.version,
-      source: 'delivery',
-      subject: leg.id,
-      data,
-      ...(traceparent === undefined ? {} : { traceparent }),
-    }),
-  };
 }
 
 /**
