@@ -1,13 +1,14 @@
 /**
- * The fan-out's `delivery.sent` events: one full libs/records check per delivery and a
- * pattern check of each further leg's id and recipient give the verdict of a full check of
- * every event — every event made passes it, and a hostile leg anywhere is refused.
+ * The batch builders of the fan-out (`delivery.sent`) and of consignment
+ * (`delivery.status-changed`): one full libs/records check per group of events and a pattern
+ * check of each further leg's id and recipient give the verdict of a full check of every
+ * event — every event made passes it, and a hostile leg anywhere is refused.
  */
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { eventDefinitions, validateEventData } from '@lienthong/records';
-import type { Delivery } from '../src/deliveries/delivery.ts';
-import { sentEvents } from '../src/deliveries/delivery-events.ts';
+import type { Delivery, Leg } from '../src/deliveries/delivery.ts';
+import { sentEvents, statusChangedEvents } from '../src/deliveries/delivery-events.ts';
 import { deliveryTopics } from '../src/topics.ts';
 
 const topics = deliveryTopics('sent-events-test');
@@ -65,4 +66,63 @@ await t.test('a hostile recipient or id, first or later, is refused', async (t) 
     made[1]!.id = badId;
     t.throws(() => sentEvents(topics, delivery, made, at), `id ${JSON.stringify(badId)}`);
   }
+});
+
+const other: Delivery = { ...delivery, id: randomUUID(), documentId: randomUUID(), sender: 'VPTU-B' };
+const leg = (d: Delivery, recipient: string, status: string): Leg => ({
+  id: randomUUID(),
+  deliveryId: d.id,
+  recipient,
+  priority: 0,
+  status,
+  statusAt: at,
+  sentAt: at,
+  consignedAt: at,
+  inboxSeq: 1,
+  handedOverAt: null,
+  answeredAt: null,
+  incoming: null,
+  refusalReason: null,
+  recallRefusalReason: null,
+  statusBeforeRecall: null,
+  overdueSince: null,
+});
+const deliveries = new Map([delivery, other].map((d) => [d.id, d]));
+
+await t.test('status changes of a batch of two deliveries: each passes the full check', async (t) => {
+  const made = [
+    leg(delivery, 'HU-A1', '01'),
+    leg(other, 'HU-A1', '01'),
+    leg(delivery, 'HU-B1', '13'),
+    leg(delivery, 'DU-A11', '01'),
+    leg(other, 'XA-1', '01'),
+  ];
+  const events = statusChangedEvents(topics, deliveries, made);
+  t.same(
+    events.map((e) => e.envelope.data),
+    made.map((l) => ({
+      deliveryId: l.id,
+      documentId: deliveries.get(l.deliveryId)!.documentId,
+      sender: deliveries.get(l.deliveryId)!.sender,
+      recipient: l.recipient,
+      status: l.status,
+      businessType: l.status === '13' ? 'recall' : 'new',
+      at: at.toISOString(),
+    })),
+  );
+  for (const e of events) t.ok(validateEventData(eventDefinitions.deliveryStatusChanged.type, 1, e.envelope.data).ok);
+});
+
+await t.test('status changes: a hostile recipient or id, first of its group or later, is refused', async (t) => {
+  for (const bad of ['', 'HU A1', 'x'.repeat(65), 'HU-A1\u0000', 'HỎA'])
+    for (const position of [0, 1, 2]) {
+      const made = [leg(delivery, 'HU-A1', '01'), leg(delivery, 'HU-B1', '01'), leg(other, 'XA-1', '01')];
+      made[position]!.recipient = bad;
+      t.throws(() => statusChangedEvents(topics, deliveries, made), `${JSON.stringify(bad)} at ${position}`);
+    }
+  const made = [leg(delivery, 'HU-A1', '01'), leg(delivery, 'HU-B1', '01')];
+  made[1]!.id = 'a b';
+  t.throws(() => statusChangedEvents(topics, deliveries, made), 'a bad leg id');
+  const unknown = [leg(delivery, 'HU-A1', '01'), leg(delivery, 'HU-B1', '99')];
+  t.throws(() => statusChangedEvents(topics, deliveries, unknown), 'a status not in the code list');
 });

@@ -2,11 +2,18 @@
  * The events delivery publishes through its outbox: `delivery.sent` (one per leg, keyed by
  * the recipient, on the ordinary or the urgent topic) and `delivery.status-changed` (keyed
  * by the leg, what the sender learns). Their data is checked against libs/records before it
- * is written, so a bad event fails its transaction instead of reaching the bus.
+ * is written, so a bad event fails its transaction instead of reaching the bus; for the
+ * batches of the fan-out and consignment, with the same verdict, one full check per group of
+ * events that differ only in leg id and recipient (`sentEvents`, `statusChangedEvents`).
  */
 import { createEnvelope } from '@lienthong/bus';
 import type { OutboxEvent } from '@lienthong/db';
-import { DeliverySentSchema, eventDefinitions, validateEventData } from '@lienthong/records';
+import {
+  DeliverySentSchema,
+  DeliveryStatusChangedSchema,
+  eventDefinitions,
+  validateEventData,
+} from '@lienthong/records';
 import type { DeliverySent, DeliveryStatusChanged } from '@lienthong/records';
 import type { DeliveryTopics } from '../topics.ts';
 import { sentTopicOf } from '../topics.ts';
@@ -37,17 +44,17 @@ export function sentEvent(
 
 /**
  * The pattern that is the whole schema of a string field; throws (at load) when the field has
- * another constraint, so `sentEvents` never checks less than libs/records asks.
+ * another constraint, so the batch builders never check less than libs/records asks.
  */
 function patternOnly(field: { pattern?: string }, name: string): RegExp {
   const others = Object.keys(field).filter((k) => !['type', 'pattern', 'description'].includes(k));
   if (field.pattern === undefined || others.length > 0)
-    throw new Error(`delivery.sent ${name}: its schema is more than a pattern (${others.join(', ')})`);
+    throw new Error(`${name}: its schema is more than a pattern (${others.join(', ')})`);
   return new RegExp(field.pattern);
 }
 
-const legIdPattern = patternOnly(DeliverySentSchema.properties.deliveryId, 'deliveryId');
-const recipientPattern = patternOnly(DeliverySentSchema.properties.recipient, 'recipient');
+const legIdPattern = patternOnly(DeliverySentSchema.properties.deliveryId, 'delivery.sent deliveryId');
+const recipientPattern = patternOnly(DeliverySentSchema.properties.recipient, 'delivery.sent recipient');
 
 /**
  * `delivery.sent` of each of `legs` of `delivery`, all sent at `at`. Their data differ only
@@ -107,8 +114,47 @@ export function statusChangedEvent(
   reason?: string,
   overdueSince?: Date,
 ): OutboxEvent {
+  return statusChanged(topics, delivery, leg, true, reason, overdueSince);
+}
+
+const changedFields = DeliveryStatusChangedSchema.properties;
+const changedLegIdPattern = patternOnly(changedFields.deliveryId, 'delivery.status-changed deliveryId');
+const changedRecipientPattern = patternOnly(changedFields.recipient, 'delivery.status-changed recipient');
+
+/**
+ * `delivery.status-changed` of each of `legs` (a consignment's), their deliveries in
+ * `deliveries`. Legs of one delivery at one status and time differ only in `deliveryId`
+ * and `recipient` (as in `sentEvents`): the first of each such group is checked in full,
+ * the others' two fields against their patterns.
+ */
+export function statusChangedEvents(
+  topics: DeliveryTopics,
+  deliveries: ReadonlyMap<string, Delivery>,
+  legs: readonly Leg[],
+): OutboxEvent[] {
+  const groups = new Set<string>();
+  return legs.map((leg) => {
+    const group = `${leg.deliveryId} ${leg.status} ${leg.statusAt.toISOString()}`;
+    const first = !groups.has(group);
+    groups.add(group);
+    if (!first && !(changedLegIdPattern.test(leg.id) && changedRecipientPattern.test(leg.recipient)))
+      throw new Error(
+        `delivery.status-changed: leg ${JSON.stringify([leg.id, leg.recipient])} does not match its schema`,
+      );
+    return statusChanged(topics, deliveries.get(leg.deliveryId)!, leg, first);
+  });
+}
+
+function statusChanged(
+  topics: DeliveryTopics,
+  delivery: Delivery,
+  leg: Leg,
+  check: boolean,
+  reason?: string,
+  overdueSince?: Date,
+): OutboxEvent {
   const definition = eventDefinitions.deliveryStatusChanged;
-  const data: DeliveryStatusChanged = checked(definition.type, {
+  const data: DeliveryStatusChanged = {
     deliveryId: leg.id,
     documentId: delivery.documentId,
     sender: delivery.sender,
@@ -118,7 +164,8 @@ export function statusChangedEvent(
     ...(reason === undefined ? {} : { reason }),
     at: (overdueSince ?? leg.statusAt).toISOString(),
     ...(overdueSince === undefined ? {} : { overdueSince: overdueSince.toISOString() }),
-  });
+  };
+  if (check) checked(definition.type, data);
   return {
     topic: topics.statusChanged,
     key: definition.keyOf(data),

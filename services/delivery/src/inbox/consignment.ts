@@ -12,7 +12,7 @@ import type { Pool } from '@lienthong/db';
 import { checkEvent, eventDefinitions } from '@lienthong/records';
 import type { DeliverySent } from '@lienthong/records';
 import type { Leg } from '../deliveries/delivery.ts';
-import { deliveryActor, statusChangedEvent } from '../deliveries/delivery-events.ts';
+import { deliveryActor, statusChangedEvents } from '../deliveries/delivery-events.ts';
 import { appendLegEvents, findDeliveries } from '../deliveries/delivery-repository.ts';
 import { consignLegs } from '../deliveries/leg-repository.ts';
 import type { DeliveryTopics } from '../topics.ts';
@@ -67,7 +67,7 @@ export async function consignBatch(
     const legs = await consignLegs(client, [...wanted.values()], now());
     if (legs.length === 0) return [];
     const deliveries = await findDeliveries(client, [...new Set(legs.map((l) => l.deliveryId))]);
-    const changed = legs.map((leg) => statusChangedEvent(topics, deliveries.get(leg.deliveryId)!, leg));
+    const changed = statusChangedEvents(topics, deliveries, legs);
     await appendLegEvents(
       client,
       legs.map((leg, i) => ({
