@@ -15,7 +15,7 @@ import type { DocumentIssued } from '@lienthong/records';
 import type { DeliveryTopics } from '../topics.ts';
 import { priorityOf } from '../topics.ts';
 import type { Delivery } from './delivery.ts';
-import { deliveryActor, sentEvent } from './delivery-events.ts';
+import { deliveryActor, sentEvents } from './delivery-events.ts';
 import { appendLegEvents, findDeliveryOfDocument, insertDelivery, insertLegs } from './delivery-repository.ts';
 import { applyParkedRecall } from './recall.ts';
 import { takeParkedRecall } from './recall-repository.ts';
@@ -73,7 +73,7 @@ export async function fanOut(
     const legs = data.deliverTo.map((recipient) => ({ id: randomUUID(), recipient }));
     // Under the fan-out's consumer span when tracing runs, else the issuing request's trace as received.
     const traceparent = activeTraceparent() ?? event.traceparent;
-    const events = legs.map((leg) => sentEvent(topics, delivery, leg, at, traceparent));
+    const events = sentEvents(topics, delivery, legs, at, traceparent);
     await insertDelivery(client, delivery, event.id);
     await insertLegs(client, delivery, legs, at);
     await appendLegEvents(

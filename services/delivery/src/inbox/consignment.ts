@@ -12,12 +12,12 @@ import type { Pool } from '@lienthong/db';
 import { checkEvent, eventDefinitions } from '@lienthong/records';
 import type { DeliverySent } from '@lienthong/records';
 import type { Leg } from '../deliveries/delivery.ts';
-import { deliveryActor, statusChangedEvent } from '../deliveries/delivery-events.ts';
+import { deliveryActor, statusChangedEvents } from '../deliveries/delivery-events.ts';
 import { appendLegEvents, findDeliveries } from '../deliveries/delivery-repository.ts';
 import { consignLegs } from '../deliveries/leg-repository.ts';
 import type { DeliveryTopics } from '../topics.ts';
-import { arrivedEvents } from '../webhooks/webhook-events.ts';
-import { enqueueWebhookDeliveries } from '../webhooks/webhook-repository.ts';
+import { arrivedEvents, arrivedType } from '../webhooks/webhook-events.ts';
+import { enqueueWebhookDeliveries, officesListening } from '../webhooks/webhook-repository.ts';
 import { inboxChannel } from './inbox-watch.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,7 +67,7 @@ export async function consignBatch(
     const legs = await consignLegs(client, [...wanted.values()], now());
     if (legs.length === 0) return [];
     const deliveries = await findDeliveries(client, [...new Set(legs.map((l) => l.deliveryId))]);
-    const changed = legs.map((leg) => statusChangedEvent(topics, deliveries.get(leg.deliveryId)!, leg));
+    const changed = statusChangedEvents(topics, deliveries, legs);
     await appendLegEvents(
       client,
       legs.map((leg, i) => ({
@@ -80,11 +80,12 @@ export async function consignBatch(
       })),
     );
     await enqueueEvents(client, changed);
-    await enqueueWebhookDeliveries(client, arrivedEvents(legs, deliveries), legs[0]!.statusAt);
-    await client.query('SELECT pg_notify($1, r) FROM unnest($2::text[]) AS r', [
-      inboxChannel,
-      [...new Set(legs.map((l) => l.recipient))],
-    ]);
+    const recipients = [...new Set(legs.map((l) => l.recipient))];
+    // Most offices have no webhook: then no webhook event is even built (3,321 per directive).
+    const listening = await officesListening(client, recipients, arrivedType);
+    const arriving = legs.filter((l) => listening.has(l.recipient));
+    await enqueueWebhookDeliveries(client, arrivedEvents(arriving, deliveries), legs[0]!.statusAt);
+    await client.query('SELECT pg_notify($1, r) FROM unnest($2::text[]) AS r', [inboxChannel, recipients]);
     return legs;
   });
 }

@@ -14,13 +14,16 @@ export const webhookEventTypes = ['inbox.document-arrived', 'delivery.status-cha
 /** One event type. */
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
+/** The type of the event a consignment tells the recipient's webhook. */
+export const arrivedType = 'inbox.document-arrived';
+
 /** `inbox.document-arrived` for each consigned leg, to its recipient. */
 export function arrivedEvents(legs: readonly Leg[], deliveries: ReadonlyMap<string, Delivery>): WebhookEvent[] {
   return legs.map((leg) => {
     const delivery = deliveries.get(leg.deliveryId)!;
     return {
       office: leg.recipient,
-      type: 'inbox.document-arrived',
+      type: arrivedType,
       occurredAt: leg.statusAt,
       data: {
         deliveryId: leg.id,
